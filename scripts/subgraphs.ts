@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import type { SubgraphName } from '../subgraphs/kit/config.js';
+import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.js';
+import { identity } from '../subgraphs/identity/src/app.js';
+
+/** Every subgraph, by name: what the tools (compose, migrations, start) iterate over. */
+export const subgraphs: Partial<Record<SubgraphName, SubgraphDefinition<unknown>>> = {
+  identity,
+};
+
+export function subgraphNamed(name: string | undefined): SubgraphDefinition<unknown> {
+  const found = name ? subgraphs[name as SubgraphName] : undefined;
+  if (!found) throw new Error(`Name a subgraph: ${Object.keys(subgraphs).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import { createIdentityLoaders } from './context.js';
+import { identityEntities } from './entities.js';
+import { identityMigrations } from './migrations/index.js';
+import { buildIdentitySchema } from './schema.js';
+import { seedIdentityDemo } from './seeders/demo.seeder.js';
+
+export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoaders>> = {
+  name: 'identity',
+  entities: identityEntities,
+  migrations: identityMigrations,
+  buildSchema: buildIdentitySchema,
+  createLoaders: createIdentityLoaders,
+  seedDemoData: seedIdentityDemo,
+};

@@ -1,0 +1,10 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../kit/context.js';
+import { createCustomerLoaders } from './modules/customer/customer.loaders.js';
+import { createUserLoaders } from './modules/staff/user.loaders.js';
+
+export function createIdentityLoaders(em: EntityManager) {
+  return { ...createCustomerLoaders(em), ...createUserLoaders(em) };
+}
+
+export type IdentityContext = RequestContext<ReturnType<typeof createIdentityLoaders>>;

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Customer } from './customer.entity.js';
+
+export enum IdentifierKind {
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  DEVICE = 'DEVICE',
+  SOCIAL = 'SOCIAL',
+  EXTERNAL = 'EXTERNAL',
+}
+registerEnumType(IdentifierKind, { name: 'IdentifierKind' });
+
+@ObjectType({ description: 'A normalized way to recognise a customer: e-mail (lower-case), phone (E.164), device id…' })
+@Entity({ tableName: 'customer_identifier' })
+@Unique({ properties: ['kind', 'value'] })
+export class Identifier {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Index()
+  @ManyToOne(() => Customer, { deleteRule: 'cascade' })
+  customer!: Customer;
+
+  @Field(() => IdentifierKind)
+  @Enum({ items: () => IdentifierKind, nativeEnumName: 'identifier_kind' })
+  kind!: IdentifierKind;
+
+  @Field()
+  @Property({ type: 'text' })
+  value!: string;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,17 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { badInput } from '../../../../kit/errors.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) throw badInput(`"${raw}" is not a valid e-mail address`, 'emails');
+  return email;
+}
+
+/** Phones are stored in E.164; numbers without a country prefix are read in the default country. */
+export function normalizePhone(raw: string, defaultCountry: CountryCode): string {
+  const phone = parsePhoneNumberFromString(raw.trim(), defaultCountry);
+  if (!phone?.isValid()) throw badInput(`"${raw}" is not a valid phone number`, 'phones');
+  return phone.number;
+}

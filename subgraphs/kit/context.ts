@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from './logger.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const VIEWER_HEADER = 'x-viewer';
+
+/** Who is calling. A placeholder until access control lands: the gateway vouches for it. */
+export interface Viewer {
+  id: string;
+  kind: 'anonymous' | 'user' | 'api-key';
+  roles: string[];
+}
+
+export const ANONYMOUS: Viewer = { id: 'anonymous', kind: 'anonymous', roles: [] };
+
+/** Per-request state every resolver receives; each subgraph adds its own loaders. */
+export interface RequestContext<Loaders> {
+  em: EntityManager;
+  viewer: Viewer;
+  requestId: string;
+  log: Logger;
+  loaders: Loaders;
+}
+
+export function readRequestId(headers: IncomingHttpHeaders): string {
+  const value = headers[REQUEST_ID_HEADER];
+  return typeof value === 'string' && /^[\w-]{1,100}$/.test(value) ? value : randomUUID();
+}
+
+export function readViewer(headers: IncomingHttpHeaders): Viewer {
+  const value = headers[VIEWER_HEADER];
+  if (typeof value !== 'string') return ANONYMOUS;
+  try {
+    const parsed = JSON.parse(value) as Partial<Viewer>;
+    if (typeof parsed.id !== 'string') return ANONYMOUS;
+    const kind = parsed.kind === 'user' || parsed.kind === 'api-key' ? parsed.kind : 'anonymous';
+    return { id: parsed.id, kind, roles: Array.isArray(parsed.roles) ? parsed.roles.map(String) : [] };
+  } catch {
+    return ANONYMOUS;
+  }
+}

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import type { Constructor, Migration } from '@mikro-orm/core';
+import type { Logger } from './logger.js';
+
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
+
+/** Creates the database named in `url` on its server when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) await client.query(`create database "${name}"`);
+  } catch (error) {
+    // Two services starting at once may race to create it.
+    const code = (error as { code?: string }).code;
+    if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface OrmOptions {
+  url: string;
+  entities: Options['entities'];
+  migrations: Array<{ name: string; class: Constructor<Migration> }>;
+  log: Logger;
+  pool?: { min?: number; max?: number };
+  onQuery?: (sql: string) => void;
+}
+
+export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: options.url,
+    entities: options.entities,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 10, ...options.pool },
+    migrations: { migrationsList: options.migrations, snapshot: false, silent: true, transactional: true },
+    debug: options.onQuery ? ['query'] : false,
+    logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log.debug(message),
+    forceUtcTimezone: true,
+  });
+}
+
+/** Ensures the database exists, connects and applies pending migrations. */
+export async function openDatabase(options: OrmOptions): Promise<MikroORM> {
+  await ensureDatabase(options.url);
+  const orm = await createOrm(options);
+  const applied = await orm.migrator.up();
+  if (applied.length > 0) options.log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  return orm;
+}

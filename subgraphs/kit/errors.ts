@@ -1,0 +1,65 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import type { Logger } from './logger.js';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** A business failure a client can act on. Every module throws these, never a bare Error. */
+export class DomainError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export const badInput = (message: string, field?: string) =>
+  new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
+
+export const notFound = (type: string, id: string) =>
+  new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id });
+
+export const conflict = (message: string) => new DomainError('CONFLICT', message);
+
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * The one error formatter: domain errors and GraphQL validation errors pass through,
+ * input validation becomes BAD_USER_INPUT, anything else is logged and hidden.
+ */
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return { message: original.message, path: formatted.path, extensions: original.extensions };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = original.extensions.validationErrors as Array<{ property: string; constraints?: Record<string, string> }>;
+      const message = fields.flatMap((f) => Object.values(f.constraints ?? {})).join('; ') || 'Invalid input';
+      return {
+        message,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', fields: fields.map((f) => f.property) },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    }
+    log.error({ err: original, path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
