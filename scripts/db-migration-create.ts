@@ -20,7 +20,7 @@ const orm = await openDatabase({
 });
 try {
   const first = definition.migrations.length === 0;
-  const result = first ? await orm.migrator.createInitial(folder, label) : await orm.migrator.create(folder, false, false, label);
+  const result = first ? await orm.migrator.createInitial(folder) : await orm.migrator.create(folder, false, false, label);
   if (!result.fileName) {
     console.log('No changes: the database already matches the entities.');
   } else {

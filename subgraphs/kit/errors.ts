@@ -36,6 +36,23 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
 ]);
 
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+/** class-validator nests the failures of nested inputs (e.g. amount.currency); flatten them with their path. */
+function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ field: string; message: string }> {
+  return failures.flatMap((failure) => {
+    const field = `${prefix}${failure.property}`;
+    return [
+      ...Object.values(failure.constraints ?? {}).map((message) => ({ field, message })),
+      ...flattenValidation(failure.children ?? [], `${field}.`),
+    ];
+  });
+}
+
 /**
  * The one error formatter: domain errors and GraphQL validation errors pass through,
  * input validation becomes BAD_USER_INPUT, anything else is logged and hidden.
@@ -47,12 +64,11 @@ export function createErrorFormatter(log: Logger) {
       return { message: original.message, path: formatted.path, extensions: original.extensions };
     }
     if (original instanceof ArgumentValidationError) {
-      const fields = original.extensions.validationErrors as Array<{ property: string; constraints?: Record<string, string> }>;
-      const message = fields.flatMap((f) => Object.values(f.constraints ?? {})).join('; ') || 'Invalid input';
+      const failures = flattenValidation(original.extensions.validationErrors as ValidationFailure[]);
       return {
-        message,
+        message: failures.map((f) => f.message).join('; ') || 'Invalid input',
         path: formatted.path,
-        extensions: { code: 'BAD_USER_INPUT', fields: fields.map((f) => f.property) },
+        extensions: { code: 'BAD_USER_INPUT', fields: failures.map((f) => f.field) },
       };
     }
     const code = formatted.extensions?.code;

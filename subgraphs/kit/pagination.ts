@@ -46,7 +46,7 @@ export function ConnectionType<T extends object>(Node: ClassType<T>) {
     @Field(() => Node) node!: T;
   }
 
-  @ObjectType({ isAbstract: true })
+  @ObjectType()
   abstract class Connection {
     @Field(() => [EdgeType]) edges!: Edge<T>[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
@@ -126,8 +126,8 @@ export async function fetchKeysetPages<T extends { id: string }>(
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (query.parent) {
-    conditions.push(`${query.parent.column} = any(?)`);
-    params.push(query.parent.ids);
+    conditions.push(`${query.parent.column} = any(?::uuid[])`);
+    params.push(pgArray(query.parent.ids));
   }
   if (query.where) {
     conditions.push(`(${query.where.sql})`);
@@ -151,7 +151,7 @@ export async function fetchKeysetPages<T extends { id: string }>(
     const key = query.parent ? String(row[query.parent.column]) : '';
     delete row.page_row;
     const list = grouped.get(key) ?? [];
-    list.push(em.map(query.entity, row) as T);
+    list.push(em.map(query.entity, row as never) as T);
     grouped.set(key, list);
   }
   const keys = query.parent ? query.parent.ids : [''];
@@ -182,9 +182,35 @@ export async function countByParent(
   const rows = await em
     .getConnection()
     .execute<Array<{ parent: string; total: string }>>(
-      `select ${query.parentColumn} as parent, count(*) as total from ${query.table} where ${query.parentColumn} = any(?)${extra} group by ${query.parentColumn}`,
-      [query.ids, ...(query.where?.params ?? [])],
+      `select ${query.parentColumn} as parent, count(*) as total from ${query.table} where ${query.parentColumn} = any(?::uuid[])${extra} group by ${query.parentColumn}`,
+      [pgArray(query.ids), ...(query.where?.params ?? [])],
     );
   const totals = new Map(rows.map((row) => [String(row.parent), Number(row.total)]));
   return query.ids.map((id) => totals.get(id) ?? 0);
+}
+
+/** One page of a top-level list (no parent). */
+export async function fetchKeysetPage<T extends { id: string }>(
+  em: EntityManager,
+  query: Omit<KeysetQuery<T>, 'parent'>,
+  args: PageArgs,
+): Promise<Page<T>> {
+  return (await fetchKeysetPages(em, query, args)).get('')!;
+}
+
+/** Builds a connection object; `count` runs only when a client selects totalCount. */
+export function connectionOf<T, C extends { edges: Edge<T>[]; pageInfo: PageInfo; count: () => Promise<number> }>(
+  Connection: new () => C,
+  page: Page<T>,
+  count: () => Promise<number>,
+): C {
+  return Object.assign(new Connection(), { edges: page.edges, pageInfo: page.pageInfo, count });
+}
+
+/**
+ * MikroORM expands an array parameter into a list of placeholders; a PostgreSQL array literal
+ * keeps it one parameter for `= any(?::type[])`.
+ */
+export function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

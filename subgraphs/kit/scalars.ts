@@ -18,7 +18,8 @@ function parseDecimal(value: unknown): string {
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number as a string, e.g. "34990.00"',
-  serialize: (value) => new Decimal(value as Decimal.Value).toFixed(),
+  // Keeps the scale the database returned ("899900.00"), so money reads as money.
+  serialize: (value) => (typeof value === 'string' && DECIMAL_PATTERN.test(value) ? value : new Decimal(value as Decimal.Value).toFixed()),
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import type { Constructor, Migration } from '@mikro-orm/core';
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
 import { databaseUrlFor, envBool, portFor, type SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
@@ -65,8 +66,12 @@ export async function startSubgraph<Loaders>(
 export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
   const running = await startSubgraph(definition);
   const shutdown = async () => {
-    await running.stop();
-    process.exit(0);
+    try {
+      await running.stop();
+      process.exit(0);
+    } catch {
+      process.exit(1);
+    }
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

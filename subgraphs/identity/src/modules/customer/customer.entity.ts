@@ -1,3 +1,4 @@
+import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
@@ -15,7 +16,7 @@ registerEnumType(CustomerKind, { name: 'CustomerKind' });
 export class Customer extends BaseEntity {
   @Field(() => CustomerKind)
   @Enum({ items: () => CustomerKind, nativeEnumName: 'customer_kind' })
-  kind: CustomerKind = CustomerKind.PERSON;
+  kind: Opt<CustomerKind> = CustomerKind.PERSON;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
@@ -29,8 +30,8 @@ export class Customer extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   organizationName?: string | null;
 
-  @Field({ description: 'The name to show: the organization name, or first and last name' })
-  get displayName(): string {
+  @Field(() => String, { description: 'The name to show: the organization name, or first and last name' })
+  displayName(): string {
     if (this.kind === CustomerKind.ORGANIZATION) return this.organizationName ?? '';
     return [this.firstName, this.lastName].filter(Boolean).join(' ');
   }

@@ -1,5 +1,5 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, fetchKeysetPages, PageArgs } from '../../../../kit/pagination.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer } from './customer.entity.js';
 import { CreateCustomerInput } from './customer.inputs.js';
@@ -18,12 +18,12 @@ export class CustomerResolver {
 
   @Query(() => CustomerConnection, { description: 'Customers, newest first' })
   async customers(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<CustomerConnection> {
-    const { edges, pageInfo } = (await fetchKeysetPages(em, {
+    const found = await fetchKeysetPage(em, {
       entity: Customer,
       table: 'customer',
       orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-    }, page)).get('')!;
-    return Object.assign(new CustomerConnection(), { edges, pageInfo, count: () => em.count(Customer) });
+    }, page);
+    return connectionOf(CustomerConnection, found, () => em.count(Customer));
   }
 
   @Mutation(() => Customer)

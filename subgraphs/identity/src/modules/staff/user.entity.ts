@@ -1,3 +1,4 @@
+import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
@@ -28,7 +29,7 @@ export class User extends BaseEntity {
   @Enum({ items: () => StaffRole, nativeEnumName: 'staff_role' })
   role!: StaffRole;
 
-  @Field()
-  @Property()
-  active: boolean = true;
+  @Field(() => Boolean)
+  @Property({ type: 'boolean' })
+  active: Opt<boolean> = true;
 }

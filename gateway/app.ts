@@ -1,0 +1,97 @@
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { readRequestId, readViewer, REQUEST_ID_HEADER, VIEWER_HEADER, type Viewer } from '../subgraphs/kit/context.js';
+import { createLogger, type Logger } from '../subgraphs/kit/logger.js';
+import type { SubgraphName } from '../subgraphs/kit/config.js';
+import type { GatewayConfig } from './config.js';
+import { formatGatewayError } from './errors.js';
+import { graphiqlPage, graphiqlRouter, wantsIde } from './ide.js';
+
+export interface GatewayContext {
+  requestId: string;
+  viewer: Viewer;
+}
+
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+
+/** Forwards the request id and the caller to every subgraph call; names the subgraph that cannot be reached. */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly serviceName: string, url: string) {
+    super({ url });
+  }
+
+  override async process(options: ProcessOptions) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      throw new GraphQLError(`The ${this.serviceName} service is unavailable right now; the rest of the answer is still returned`, {
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
+      });
+    }
+  }
+
+  /** A subgraph's request-level error (e.g. a malformed variable, HTTP 400) keeps its code and message. */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
+    const first = body?.errors?.[0];
+    return new GraphQLError(first?.message ?? `${this.serviceName} answered ${response.status}`, {
+      extensions: { code: first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', serviceName: this.serviceName },
+    });
+  }
+
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (!context.requestId) return;
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    request.http?.headers.set(VIEWER_HEADER, JSON.stringify(context.viewer));
+  }
+}
+
+export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway')) {
+  const gateway = new ApolloGateway({
+    ...(config.supergraph === 'file'
+      ? { supergraphSdl: await readFile(config.supergraphPath, 'utf8') }
+      : {
+          supergraphSdl: new IntrospectAndCompose({
+            subgraphs: Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url })),
+          }),
+        }),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url!),
+    logger: log,
+  });
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: formatGatewayError(log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.use(graphiqlRouter());
+  app.get('/graphql', (req, res, next) => {
+    if (wantsIde(req.headers.accept, req.query)) res.type('html').send(graphiqlPage('/graphql'));
+    else next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({ requestId: readRequestId(req.headers), viewer: readViewer(req.headers) }),
+    }),
+  );
+
+  return { app, httpServer, apollo, gateway, log };
+}

@@ -1,0 +1,71 @@
+/**
+ * `npm start`: the whole platform on one machine. Without DATABASE_URL an embedded PostgreSQL starts first;
+ * then each subgraph and the gateway run as their own process (both cores work), and Ctrl-C stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { envInt, envString, portFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/embedded-postgres.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
+
+const log = createLogger('start');
+const children: ChildProcess[] = [];
+let embedded: EmbeddedDatabase | undefined;
+let stopping = false;
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: envString('EMBEDDED_PG_DIR', '.data/postgres'),
+      port: envInt('EMBEDDED_PG_PORT', 54329),
+      log,
+    });
+    process.env.DATABASE_URL = embedded.url;
+  }
+  const env = { ...process.env, SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? 'true' };
+  await Promise.all(
+    SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)),
+  );
+  await launch('gateway', 'gateway/main.ts', env, `http://localhost:${portFor('gateway')}/health`);
+  console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
+}
+
+async function launch(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', entry], { env, stdio: 'inherit' });
+  children.push(child);
+  child.once('exit', (code) => {
+    if (!stopping) {
+      log.error({ service: name, code }, 'service exited; stopping the platform');
+      void shutdown(1);
+    }
+  });
+  const deadline = Date.now() + envInt('START_TIMEOUT_MS', 120_000);
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const healthy = await fetch(healthUrl).then((r) => r.ok, () => false);
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not become healthy at ${healthUrl}`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.filter((c) => c.exitCode === null && c.signalCode === null).map(async (child) => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }),
+  );
+  if (embedded) await embedded.stop();
+  log.info('stopped');
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+main().catch((error: unknown) => {
+  log.error({ err: error }, 'start failed');
+  void shutdown(1);
+});

@@ -1,0 +1,26 @@
+import { parse, printSchema } from 'graphql';
+import { composeServices } from '@apollo/composition';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { subgraphs } from './subgraphs.js';
+
+/**
+ * Each subgraph's SDL, the composed supergraph and the client-facing API schema, keyed by file name in schema/.
+ * The URLs are the local defaults; the gateway maps each subgraph name to its configured URL at run time.
+ */
+export async function composeSchemaFiles(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const services = [];
+  for (const name of SUBGRAPHS) {
+    const sdl = printSubgraphSchema(await subgraphs[name].buildSchema());
+    files[`${name}.graphql`] = `${sdl.trim()}\n`;
+    services.push({ name, typeDefs: parse(sdl), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` });
+  }
+  const result = composeServices(services);
+  if (result.errors) {
+    throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+  }
+  files['supergraph.graphql'] = `${result.supergraphSdl.trim()}\n`;
+  files['api.graphql'] = `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim()}\n`;
+  return files;
+}

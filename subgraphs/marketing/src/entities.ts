@@ -1,0 +1,3 @@
+import { Interaction } from './modules/interaction/interaction.entity.js';
+
+export const marketingEntities = [Interaction];

@@ -1,0 +1,60 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Interaction } from './interaction.entity.js';
+import { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
+import { getInteraction, recordInteraction } from './interaction.service.js';
+
+@ObjectType()
+export class InteractionConnection extends ConnectionType(Interaction) {}
+
+@Resolver(() => Interaction)
+export class InteractionResolver {
+  @Query(() => Interaction, { description: 'One interaction; NOT_FOUND when there is none' })
+  interaction(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Interaction> {
+    return getInteraction(em, id);
+  }
+
+  @Query(() => InteractionConnection, { description: 'What an anonymous device did before the person was known, newest first' })
+  async anonymousInteractions(
+    @Arg('anonymousId') anonymousId: string,
+    @Args() page: PageArgs,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<InteractionConnection> {
+    const where = { sql: 'anonymous_id = ?', params: [anonymousId] };
+    const found = await fetchKeysetPage(em, {
+      entity: Interaction,
+      table: 'interaction',
+      orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
+      where,
+    }, page);
+    return connectionOf(InteractionConnection, found, () => em.count(Interaction, { anonymousId }));
+  }
+
+  @Mutation(() => Interaction, { description: 'Records one touchpoint on any channel' })
+  recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em }: MarketingContext): Promise<Interaction> {
+    return recordInteraction(em, input);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() interaction: Interaction): Customer | null {
+    return interaction.customerId ? { id: interaction.customerId } : null;
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerTimelineResolver {
+  @FieldResolver(() => InteractionConnection, {
+    nullable: true, // an outage of this subgraph nulls only this field, not the customer
+    description: 'Every touchpoint on every channel, newest first' })
+  async interactions(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
+    @Ctx() { loaders }: MarketingContext,
+  ): Promise<InteractionConnection> {
+    const found = await loaders.timelineByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(InteractionConnection, found, () => loaders.timelineCountByCustomer(filter).load(customer.id));
+  }
+}

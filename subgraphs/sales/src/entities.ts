@@ -1,0 +1,3 @@
+import { Opportunity } from './modules/opportunity/opportunity.entity.js';
+
+export const salesEntities = [Opportunity];

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import { createServiceLoaders } from './context.js';
+import { serviceEntities } from './entities.js';
+import { serviceMigrations } from './migrations/index.js';
+import { buildServiceSchema } from './schema.js';
+import { seedServiceDemo } from './seeders/demo.seeder.js';
+
+export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>> = {
+  name: 'service',
+  entities: serviceEntities,
+  migrations: serviceMigrations,
+  buildSchema: buildServiceSchema,
+  createLoaders: createServiceLoaders,
+  seedDemoData: seedServiceDemo,
+};

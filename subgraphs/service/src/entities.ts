@@ -1,0 +1,3 @@
+import { Case } from './modules/case/case.entity.js';
+
+export const serviceEntities = [Case];

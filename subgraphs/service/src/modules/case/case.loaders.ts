@@ -1,0 +1,26 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loaderPerArgs } from '../../../../kit/loaders.js';
+import { countByParent, fetchKeysetPages, type Page, type PageArgs } from '../../../../kit/pagination.js';
+import { Case } from './case.entity.js';
+import type { CaseFilter } from './case.inputs.js';
+import { caseFilterSql } from './case.service.js';
+
+export function createCaseLoaders(em: EntityManager) {
+  return {
+    casePagesByCustomer: loaderPerArgs<{ page: PageArgs; filter?: CaseFilter | null }, string, Page<Case>>(
+      async ({ page, filter }, customerIds) => {
+        const pages = await fetchKeysetPages(em, {
+          entity: Case,
+          table: 'support_case',
+          orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+          parent: { column: 'customer_id', ids: customerIds },
+          where: caseFilterSql(filter),
+        }, page);
+        return customerIds.map((id) => pages.get(id)!);
+      },
+    ),
+    caseCountByCustomer: loaderPerArgs<CaseFilter | null | undefined, string, number>((filter, customerIds) =>
+      countByParent(em, { table: 'support_case', parentColumn: 'customer_id', ids: customerIds, where: caseFilterSql(filter) }),
+    ),
+  };
+}

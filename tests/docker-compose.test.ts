@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+
+interface Service {
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
+const services = compose.services;
+
+/** The built image runs dist/<path>.js compiled from <path>.ts. */
+const sourceOf = (command: string[] | undefined) => command?.[1]?.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+const healthPort = (service: Service) => Number(/localhost:(\d+)\/health/.exec(service.healthcheck?.test.join(' ') ?? '')?.[1]);
+
+describe('docker-compose.yml matches the code it deploys', () => {
+  it('has postgres, the four subgraphs and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'identity', 'marketing', 'postgres', 'sales', 'service']);
+  });
+
+  it.each(SUBGRAPHS)('runs the %s subgraph from its own entry point, on its port, against postgres', (name) => {
+    const service = services[name]!;
+    expect(service.build).toBe('.');
+    expect(service.command?.[0]).toBe('node');
+    expect(sourceOf(service.command)).toBe(`subgraphs/${name}/src/main.ts`);
+    expect(existsSync(sourceOf(service.command)!)).toBe(true);
+    const env = service.environment ?? {};
+    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL'];
+    expect(Object.keys(env).filter((key) => !allowed.includes(key))).toEqual([]);
+    expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres');
+    expect(Number(env[`${name.toUpperCase()}_PORT`])).toBe(DEFAULT_PORTS[name]);
+    expect(healthPort(service)).toBe(DEFAULT_PORTS[name]);
+    expect(service.depends_on?.postgres?.condition).toBe('service_healthy');
+  });
+
+  it('starts the gateway after every subgraph is healthy and points it at each one', () => {
+    const gateway = services.gateway!;
+    expect(sourceOf(gateway.command)).toBe('gateway/main.ts');
+    expect(existsSync('gateway/main.ts')).toBe(true);
+    const env = gateway.environment ?? {};
+    expect(env.SUPERGRAPH).toBe('file');
+    expect(existsSync(env.SUPERGRAPH_PATH!)).toBe(true);
+    expect(Number(env.GATEWAY_PORT)).toBe(DEFAULT_PORTS.gateway);
+    expect(healthPort(gateway)).toBe(DEFAULT_PORTS.gateway);
+    for (const name of SUBGRAPHS) {
+      expect(gateway.depends_on?.[name]?.condition).toBe('service_healthy');
+      expect(env[`${name.toUpperCase()}_URL`]).toBe(`http://${name}:${services[name]!.environment![`${name.toUpperCase()}_PORT`]}/graphql`);
+    }
+  });
+});

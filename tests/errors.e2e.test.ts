@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateCustomerDocument,
+  CreateOpportunityDocument,
+  CustomerNameDocument,
+  CustomerWithCasesDocument,
+  Customer360Document,
+  OpportunityDocument,
+  RecordInteractionDocument,
+} from './generated/graphql.js';
+import { errorCodes, execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(() => platform.stop());
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+function expectNoLeaks(result: GraphQLResponse<unknown>) {
+  const text = JSON.stringify(result.errors);
+  expect(text).not.toMatch(/stacktrace|\bat .*\.(ts|js):\d+|select |insert into|relation "|node_modules/i);
+}
+
+describe('bad input gets a clear error and loses nothing', () => {
+  it('rejects a malformed id with BAD_USER_INPUT', async () => {
+    const result = await execute(platform.gatewayUrl, CustomerNameDocument, { id: 'not-an-id' });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.message).toBe('"not-an-id" is not a valid Customer id');
+    expectNoLeaks(result);
+  });
+
+  it('reports an unknown id as NOT_FOUND', async () => {
+    const customer = await execute(platform.gatewayUrl, CustomerNameDocument, { id: UNKNOWN_ID });
+    expect(errorCodes(customer)).toEqual(['NOT_FOUND']);
+    expect(customer.errors?.[0]?.message).toBe(`Customer ${UNKNOWN_ID} does not exist`);
+    const opportunity = await execute(platform.gatewayUrl, OpportunityDocument, { id: UNKNOWN_ID });
+    expect(errorCodes(opportunity)).toEqual(['NOT_FOUND']);
+  });
+
+  it('rejects an invalid e-mail and writes nothing', async () => {
+    const result = await execute(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Half', emails: ['half@example.cz', 'not-an-email'], phones: [] },
+    });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.message).toContain('not-an-email');
+    expectNoLeaks(result);
+    // The valid address of the failed call was not stored: it is still free.
+    await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Whole', emails: ['half@example.cz'], phones: [] },
+    });
+  });
+
+  it('rejects a duplicate e-mail with CONFLICT', async () => {
+    const input = { kind: 'PERSON' as const, firstName: 'Twin', emails: ['twin@example.cz'], phones: [] };
+    await executeOk(platform.gatewayUrl, CreateCustomerDocument, { input });
+    const result = await execute(platform.gatewayUrl, CreateCustomerDocument, { input });
+    expect(errorCodes(result)).toEqual(['CONFLICT']);
+  });
+
+  it('rejects negative and malformed money and bad currencies', async () => {
+    const base = { customerId: UNKNOWN_ID, title: 'Car' };
+    const negative = await execute(platform.gatewayUrl, CreateOpportunityDocument, {
+      input: { ...base, amount: { amount: '-5.00', currency: 'EUR' } },
+    });
+    expect(errorCodes(negative)).toEqual(['BAD_USER_INPUT']);
+    expect(negative.errors?.[0]?.message).toBe('amount must not be negative');
+    const malformed = await execute(platform.gatewayUrl, CreateOpportunityDocument, {
+      input: { ...base, amount: { amount: '12,50', currency: 'EUR' } },
+    });
+    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(malformed.errors?.[0]?.message).toContain('is not a decimal number');
+    const currency = await execute(platform.gatewayUrl, CreateOpportunityDocument, {
+      input: { ...base, amount: { amount: '10', currency: 'XYZ' } },
+    });
+    expect(errorCodes(currency)).toEqual(['BAD_USER_INPUT']);
+    expect(currency.errors?.[0]?.message).toContain('ISO 4217');
+    [negative, malformed, currency].forEach(expectNoLeaks);
+  });
+
+  it('rejects an interaction with no one to attach it to, and an unknown cursor', async () => {
+    const orphan = await execute(platform.gatewayUrl, RecordInteractionDocument, { input: { channel: 'WEB', type: 'PAGE_VIEW' } });
+    expect(errorCodes(orphan)).toEqual(['BAD_USER_INPUT']);
+    const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Cursor', emails: [], phones: [] },
+    });
+    const cursor = await execute(platform.gatewayUrl, Customer360Document, { id: createCustomer.id, timelineAfter: 'garbage' });
+    expect(errorCodes(cursor)).toContain('BAD_USER_INPUT');
+    expect(cursor.errors?.find((e) => e.extensions?.code === 'BAD_USER_INPUT')?.message).toContain('is not a cursor');
+  });
+});
+
+describe('a stopped subgraph', () => {
+  it('nulls only its own fields; the gateway still answers the rest', async () => {
+    const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Outage', emails: ['outage@example.cz'], phones: [] },
+    });
+    await platform.stopSubgraph('service');
+    const result = await execute(platform.gatewayUrl, CustomerWithCasesDocument, { id: createCustomer.id });
+    expect(result.data?.customer).toMatchObject({
+      displayName: 'Outage',
+      emails: ['outage@example.cz'],
+      cases: null,
+      opportunities: { totalCount: 0 },
+    });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]).toMatchObject({
+      message: 'The service service is unavailable right now; the rest of the answer is still returned',
+      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'service' },
+    });
+    expectNoLeaks(result);
+    // And the gateway keeps serving.
+    const again = await executeOk(platform.gatewayUrl, CustomerNameDocument, { id: createCustomer.id });
+    expect(again.customer.displayName).toBe('Outage');
+  });
+});

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { DEMO } from '../subgraphs/kit/demo-ids.js';
+import { Customer360Document } from './generated/graphql.js';
+import { execute } from './helpers/graphql.js';
+
+const base = 47000 + (process.pid % 400) * 10;
+const ports = { gateway: base, identity: base + 1, sales: base + 2, marketing: base + 3, service: base + 4, postgres: base + 5 };
+const dataDir = path.join(tmpdir(), `crm-start-e2e-${process.pid}`);
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('npm start on a machine with no database configured', () => {
+  it('boots embedded PostgreSQL, migrates, seeds, serves the gateway, and stops everything on Ctrl-C', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      EMBEDDED_PG_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(ports.postgres),
+      GATEWAY_PORT: String(ports.gateway),
+      IDENTITY_PORT: String(ports.identity),
+      SALES_PORT: String(ports.sales),
+      MARKETING_PORT: String(ports.marketing),
+      SERVICE_PORT: String(ports.service),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], { env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 150_000;
+    while (!output.includes('Customer platform ready') && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(output).toContain(`Customer platform ready: http://localhost:${ports.gateway}/graphql`);
+
+    const gatewayUrl = `http://localhost:${ports.gateway}/graphql`;
+    const result = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 50 }, { 'x-request-id': 'start-e2e-request-42' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.customer.displayName).toBe('Jan Novák');
+    expect(result.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
+    expect(result.data?.customer.interactions?.edges.map((e) => e.node.type)).toContain('CALL');
+
+    // The request id travelled from the gateway to every subgraph's log.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const logged = output.split('\n').filter((line) => line.includes('"requestId":"start-e2e-request-42"'));
+    for (const name of ['identity', 'sales', 'marketing', 'service']) {
+      expect(logged.some((line) => line.includes(`"name":"${name}"`))).toBe(true);
+    }
+
+    // A browser gets an IDE whose assets come from this server, not a CDN.
+    const page = await fetch(gatewayUrl, { headers: { accept: 'text/html' } }).then((r) => r.text());
+    expect(page).toContain('GraphiQL');
+    expect(page).not.toMatch(/https?:\/\/(?!localhost)/);
+    for (const asset of page.matchAll(/(?:src|href)="(\/ide\/[^"]+)"/g)) {
+      const response = await fetch(`http://localhost:${ports.gateway}${asset[1]}`);
+      expect({ asset: asset[1], status: response.status }).toEqual({ asset: asset[1], status: 200 });
+    }
+
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    for (const port of Object.values(ports)) expect({ port, open: await portOpen(port) }).toEqual({ port, open: false });
+  }, 200_000);
+});
