@@ -1,0 +1,19 @@
+/** `npm run db:migrate [-- <subgraph>]`: applies pending migrations (all subgraphs by default) on DATABASE_URL's server. */
+import { databaseUrlFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { openDatabase } from '../subgraphs/kit/database.js';
+import { createLogger } from '../subgraphs/kit/logger.js';
+import { subgraphNamed } from './subgraphs.js';
+
+const names = process.argv[2] && !process.argv[2].startsWith("--") ? [subgraphNamed(process.argv[2]).name] : SUBGRAPHS;
+for (const name of names) {
+  const definition = subgraphNamed(name);
+  const orm = await openDatabase({
+    url: databaseUrlFor(definition.name),
+    entities: definition.entities,
+    migrations: definition.migrations,
+    log: createLogger(name),
+  });
+  if (process.argv.includes('--seed')) await definition.seedDemoData(orm.em.fork(), createLogger(name));
+  await orm.close();
+  console.log(`${name}: up to date`);
+}
