@@ -19,6 +19,6 @@ export abstract class BaseEntity {
   updatedAt: Opt<Date> = new Date();
 
   @Field(() => Int, { description: 'Pass it back on update; a stale version fails with CONFLICT' })
-  @Property({ version: true })
+  @Property({ version: true, type: 'integer' })
   version!: Opt<number>;
 }

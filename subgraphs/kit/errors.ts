@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from './logger.js';
 
 export type ErrorCode =
@@ -62,6 +63,12 @@ export function createErrorFormatter(log: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
       return { message: original.message, path: formatted.path, extensions: original.extensions };
+    }
+    if (original instanceof OptimisticLockError) {
+      return { message: 'Someone else changed this record first; reload it and apply your change again', path: formatted.path, extensions: { code: 'CONFLICT' } };
+    }
+    if (original instanceof UniqueConstraintViolationException) {
+      return { message: 'A record with the same unique value already exists', path: formatted.path, extensions: { code: 'CONFLICT' } };
     }
     if (original instanceof ArgumentValidationError) {
       const failures = flattenValidation(original.extensions.validationErrors as ValidationFailure[]);

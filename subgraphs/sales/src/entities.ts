@@ -1,3 +1,4 @@
+import { OutboxEvent } from '../../kit/events.js';
 import { Opportunity } from './modules/opportunity/opportunity.entity.js';
 
-export const salesEntities = [Opportunity];
+export const salesEntities = [Opportunity, OutboxEvent];

@@ -1,3 +1,4 @@
+import { OutboxEvent } from '../../kit/events.js';
 import { Case } from './modules/case/case.entity.js';
 
-export const serviceEntities = [Case];
+export const serviceEntities = [Case, OutboxEvent];

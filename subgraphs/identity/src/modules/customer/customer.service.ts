@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CountryCode } from 'libphonenumber-js';
 import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import type { CreateCustomerInput } from './customer.inputs.js';
@@ -40,6 +41,12 @@ export async function createCustomer(em: EntityManager, input: CreateCustomerInp
     organizationName: input.organizationName?.trim() || null,
   });
   for (const identifier of identifiers) em.create(Identifier, { customer, ...identifier });
+  recordEvent(em, {
+    type: 'CustomerCreated',
+    aggregateType: 'Customer',
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, kind: customer.kind, identifiers },
+  });
   await em.flush();
   return customer;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { Interaction } from './interaction.entity.js';
@@ -25,6 +26,12 @@ export async function recordInteraction(em: EntityManager, input: RecordInteract
     occurredAt,
     sourceSystem: input.sourceSystem ?? null,
     properties: input.properties ?? {},
+  });
+  recordEvent(em, {
+    type: 'InteractionRecorded',
+    aggregateType: 'Interaction',
+    aggregateId: interaction.id,
+    payload: { interactionId: interaction.id, customerId: interaction.customerId, anonymousId: interaction.anonymousId, channel: interaction.channel, type: interaction.type },
   });
   await em.flush();
   return interaction;

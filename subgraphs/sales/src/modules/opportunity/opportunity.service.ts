@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { requireNonNegative } from '../../../../kit/scalars.js';
 import { Opportunity } from './opportunity.entity.js';
@@ -21,6 +22,12 @@ export async function createOpportunity(em: EntityManager, input: CreateOpportun
     amount: input.amount.amount,
     currency: input.amount.currency,
     expectedCloseDate: toIsoDate(input.expectedCloseDate),
+  });
+  recordEvent(em, {
+    type: 'OpportunityCreated',
+    aggregateType: 'Opportunity',
+    aggregateId: opportunity.id,
+    payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, stage: opportunity.stage, ownerId: opportunity.ownerId },
   });
   await em.flush();
   return opportunity;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { Case } from './case.entity.js';
@@ -19,6 +20,12 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
     description: input.description ?? null,
     channel: input.channel,
     priority: input.priority,
+  });
+  recordEvent(em, {
+    type: 'CaseOpened',
+    aggregateType: 'Case',
+    aggregateId: created.id,
+    payload: { caseId: created.id, customerId: created.customerId, priority: created.priority, channel: created.channel },
   });
   await em.flush();
   return created;
