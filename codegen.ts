@@ -14,7 +14,7 @@ const config: CodegenConfig = {
       },
     },
   },
-  silent: true,
+  silent: false,
 };
 
 export default config;

@@ -11,7 +11,9 @@ import { readRequestId, readViewer, REQUEST_ID_HEADER, VIEWER_HEADER, type Viewe
 import { createLogger, type Logger } from '../subgraphs/kit/logger.js';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
 import type { GatewayConfig } from './config.js';
+import { connectEventBus, type EventBus } from '../subgraphs/kit/bus/index.js';
 import { formatGatewayError } from './errors.js';
+import { startSubscriptions } from './subscriptions/server.js';
 import { graphiqlPage, graphiqlRouter, wantsIde } from './ide.js';
 
 export interface GatewayContext {
@@ -54,7 +56,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway')) {
+export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
   const gateway = new ApolloGateway({
     ...(config.supergraph === 'file'
       ? { supergraphSdl: await readFile(config.supergraphPath, 'utf8') }
@@ -93,5 +95,25 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     }),
   );
 
-  return { app, httpServer, apollo, gateway, log };
+  const bus = injected.bus ?? (await connectEventBus());
+  const subscriptions = await startSubscriptions({
+    httpServer,
+    apollo,
+    apiSchema: gateway.schema!,
+    bus,
+    log,
+    maxBufferedBytes: config.maxBufferedBytes,
+  });
+
+  return {
+    app,
+    httpServer,
+    log,
+    /** Stops subscriptions first (their sockets would hold the HTTP server open), then the gateway. */
+    async stop() {
+      await subscriptions.stop();
+      await apollo.stop();
+      if (!injected.bus) await bus.close();
+    },
+  };
 }

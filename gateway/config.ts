@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envString, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
+import { envInt, envString, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
 
 export interface GatewayConfig {
   port: number;
@@ -7,6 +7,8 @@ export interface GatewayConfig {
   supergraph: 'file' | 'introspect';
   supergraphPath: string;
   subgraphUrls: Record<SubgraphName, string>;
+  /** Per subscriber socket: beyond this many unsent bytes the client is disconnected and resumes by cursor. */
+  maxBufferedBytes: number;
 }
 
 export function loadGatewayConfig(): GatewayConfig {
@@ -16,6 +18,7 @@ export function loadGatewayConfig(): GatewayConfig {
     port: portFor('gateway'),
     supergraph,
     supergraphPath: path.resolve(envString('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
+    maxBufferedBytes: envInt('SUBSCRIPTION_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
   };
 }

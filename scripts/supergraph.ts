@@ -2,6 +2,7 @@ import { parse, printSchema } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { buildSubscriptionSchema } from '../gateway/subscriptions/schema.js';
 import { subgraphs } from './subgraphs.js';
 
 /**
@@ -21,6 +22,8 @@ export async function composeSchemaFiles(): Promise<Record<string, string>> {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }
   files['supergraph.graphql'] = `${result.supergraphSdl.trim()}\n`;
-  files['api.graphql'] = `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim()}\n`;
+  // The client view: the supergraph's API plus the subscriptions the gateway serves beside it.
+  const api = buildSubscriptionSchema(result.schema.toAPISchema().toGraphQLJSSchema());
+  files['api.graphql'] = `${printSchema(api).trim()}\n`;
   return files;
 }

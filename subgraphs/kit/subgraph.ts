@@ -3,7 +3,9 @@ import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
 import { databaseUrlFor, envBool, portFor, type SubgraphName } from './config.js';
+import { connectEventBus, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
+import { startOutboxRelay } from './outbox-relay.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
@@ -23,6 +25,8 @@ export interface SubgraphRuntimeOptions {
   seed?: boolean;
   /** Sees every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** The event bus to relay the outbox to; by default the one EVENT_BUS names. */
+  bus?: EventBus;
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -44,6 +48,10 @@ export async function startSubgraph<Loaders>(
   if (options.seed ?? envBool('SEED_DEMO_DATA', false)) {
     await definition.seedDemoData(orm.em.fork(), log);
   }
+  const bus = options.bus ?? (await connectEventBus());
+  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log });
+  // Every flush may have written outbox rows: relay them now instead of at the next tick.
+  orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
   const server = await startSubgraphServer({
     name: definition.name,
     schema: await definition.buildSchema(),
@@ -57,6 +65,8 @@ export async function startSubgraph<Loaders>(
     orm,
     stop: async () => {
       await server.stop();
+      await relay.stop();
+      if (!options.bus) await bus.close();
       await orm.close();
     },
   };

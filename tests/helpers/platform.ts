@@ -7,9 +7,21 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/kit/subgrap
 import { createLogger } from '../../subgraphs/kit/logger.js';
 import { createGateway } from '../../gateway/app.js';
 import { subgraphs } from '../../scripts/subgraphs.js';
+import type { EventBus } from '../../subgraphs/kit/bus/index.js';
+import { createPostgresBus } from '../../subgraphs/kit/bus/postgres-bus.js';
+
+export interface RunningGateway {
+  url: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
 
 export interface Platform {
   gatewayUrl: string;
+  wsUrl: string;
+  bus: EventBus;
+  /** Another gateway instance on the same subgraphs and bus (scale-out). */
+  startGateway(): Promise<RunningGateway>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   /** SQL statements each subgraph ran since the last reset. */
   sql: Record<SubgraphName, string[]>;
@@ -22,10 +34,11 @@ export interface Platform {
  * The real platform in this test process: four subgraphs on their own fresh databases
  * (on DATABASE_URL's server) and the gateway over HTTP on free ports.
  */
-export async function startPlatform(options: { seed?: boolean } = {}): Promise<Platform> {
+export async function startPlatform(options: { seed?: boolean; maxBufferedBytes?: number } = {}): Promise<Platform> {
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(process.env.DATABASE_URL!);
-  const urlOf = (name: SubgraphName) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
+  const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
+  const bus = await createPostgresBus(urlOf('events'));
   const sql = Object.fromEntries(SUBGRAPHS.map((n) => [n, [] as string[]])) as Record<SubgraphName, string[]>;
 
   const running = Object.fromEntries(
@@ -37,26 +50,39 @@ export async function startPlatform(options: { seed?: boolean } = {}): Promise<P
           port: 0,
           seed: options.seed ?? false,
           onQuery: (statement) => sql[name].push(statement),
+          bus,
         }),
       ]),
     ),
   ) as Record<SubgraphName, RunningSubgraph>;
 
-  const gateway = await createGateway(
-    {
-      port: 0,
-      supergraph: 'file',
-      supergraphPath: 'schema/supergraph.graphql',
-      subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
-    },
-    createLogger('gateway'),
-  );
-  await new Promise<void>((resolve) => gateway.httpServer.listen(0, resolve));
-  const gatewayUrl = `http://localhost:${(gateway.httpServer.address() as AddressInfo).port}/graphql`;
+  const gateways: RunningGateway[] = [];
+  const startGateway = async (): Promise<RunningGateway> => {
+    const gateway = await createGateway(
+      {
+        port: 0,
+        supergraph: 'file',
+        supergraphPath: 'schema/supergraph.graphql',
+        subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
+        maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+      },
+      createLogger('gateway'),
+      { bus },
+    );
+    await new Promise<void>((resolve) => gateway.httpServer.listen(0, resolve));
+    const port = (gateway.httpServer.address() as AddressInfo).port;
+    const instance = { url: `http://localhost:${port}/graphql`, wsUrl: `ws://localhost:${port}/graphql`, stop: gateway.stop };
+    gateways.push(instance);
+    return instance;
+  };
+  const first = await startGateway();
   const stopped = new Set<SubgraphName>();
 
   return {
-    gatewayUrl,
+    gatewayUrl: first.url,
+    wsUrl: first.wsUrl,
+    bus,
+    startGateway,
     subgraphs: running,
     sql,
     resetSqlLog: () => SUBGRAPHS.forEach((n) => sql[n].splice(0)),
@@ -65,9 +91,10 @@ export async function startPlatform(options: { seed?: boolean } = {}): Promise<P
       await running[name].stop();
     },
     stop: async () => {
-      await gateway.apollo.stop();
+      await Promise.all(gateways.map((g) => g.stop()));
       await Promise.all(SUBGRAPHS.filter((n) => !stopped.has(n)).map((n) => running[n].stop()));
-      await dropDatabases(server, SUBGRAPHS.map((n) => `${prefix}${n}`));
+      await bus.close();
+      await dropDatabases(server, [...SUBGRAPHS, 'events'].map((n) => `${prefix}${n}`));
     },
   };
 }

@@ -1,0 +1,51 @@
+import { extendSchema, parse, type GraphQLSchema } from 'graphql';
+
+/**
+ * The subscription part of the public API. It extends the supergraph's API schema, so a payload's entity is
+ * the real supergraph type and a client can select any of its fields, from any subgraph.
+ */
+export const SUBSCRIPTION_SDL = /* GraphQL */ `
+  "A committed domain event: what happened, when, and the cursor to resume after it."
+  type ChangeEvent {
+    type: String!
+    cursor: String!
+    occurredAt: DateTimeISO!
+    aggregateId: ID!
+    changedFields: [String!]!
+  }
+
+  input OpportunityChangedFilter {
+    pipelineId: ID
+    ownerId: ID
+    stageId: ID
+  }
+
+  input CaseChangedFilter {
+    "The queue: the line of support, e.g. FIRST or SECOND"
+    line: String
+    assigneeId: ID
+    priority: CasePriority
+  }
+
+  type OpportunityChange { event: ChangeEvent! opportunity: Opportunity }
+  type InteractionChange { event: ChangeEvent! interaction: Interaction }
+  type CaseChange { event: ChangeEvent! case: Case }
+  type CustomerChange { event: ChangeEvent! customer: Customer }
+
+  "Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live."
+  type Subscription {
+    opportunityChanged(filter: OpportunityChangedFilter, after: String): OpportunityChange!
+    pipelineChanged(pipelineId: ID!, after: String): OpportunityChange!
+    interactionRecorded(customerId: ID!, after: String): InteractionChange!
+    caseChanged(filter: CaseChangedFilter, after: String): CaseChange!
+    customerChanged(id: ID!, after: String): CustomerChange!
+  }
+
+  extend schema {
+    subscription: Subscription
+  }
+`;
+
+export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
+  return extendSchema(apiSchema, parse(SUBSCRIPTION_SDL));
+}

@@ -1,0 +1,51 @@
+import { DomainError } from '../errors.js';
+
+/** A committed domain event as every consumer sees it. `cursor` orders the whole bus and resumes a reader. */
+export interface BusEvent {
+  id: string;
+  /** The subgraph that emitted it. */
+  stream: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+  cursor: string;
+}
+
+export type OutgoingEvent = Omit<BusEvent, 'cursor'>;
+
+/**
+ * The transport between the outbox relays and the consumers (subscriptions, automations).
+ * Delivery is at-least-once; `publish` is idempotent by event id, so a relay may retry freely.
+ */
+export interface EventBus {
+  readonly name: string;
+  /** Appends events and records how far the `stream`'s outbox has been relayed (an opaque checkpoint). */
+  publish(stream: string, events: OutgoingEvent[], checkpoint: string): Promise<void>;
+  /** The checkpoint of `stream`'s relay, null before its first pass. */
+  relayedThrough(stream: string): Promise<string | null>;
+  /** Events after `cursor` (null: from the oldest retained), oldest first. Fails with CURSOR_EXPIRED past retention. */
+  read(cursor: string | null, limit: number): Promise<BusEvent[]>;
+  /** The cursor of the newest event, for a reader that wants only what comes next. */
+  head(): Promise<string | null>;
+  /** Calls `onWake` whenever new events may be readable. Returns an unsubscribe function. */
+  onPublish(onWake: () => void): Promise<() => Promise<void>>;
+  /** Drops events older than the retention window. */
+  prune(olderThan: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const cursorExpired = (cursor: string) =>
+  new DomainError('CURSOR_EXPIRED' as never, `Cursor ${cursor} is older than the retention window; resubscribe without a cursor`, {});
+
+/** Reads everything after `cursor`, page by page. */
+export async function* readAll(bus: EventBus, cursor: string | null, pageSize = 500): AsyncGenerator<BusEvent> {
+  let position = cursor;
+  for (;;) {
+    const page = await bus.read(position, pageSize);
+    for (const event of page) yield event;
+    if (page.length < pageSize) return;
+    position = page.at(-1)!.cursor;
+  }
+}

@@ -1,0 +1,136 @@
+import pg from 'pg';
+import { ensureDatabase } from '../database.js';
+import { cursorExpired, type BusEvent, type EventBus } from './event-bus.js';
+
+const CHANNEL = 'crm_events';
+
+// The bus's own storage in its own database: like a topic, not any subgraph's tables.
+const SCHEMA = `
+  create table if not exists event_log (
+    seq bigserial primary key,
+    id uuid not null unique,
+    stream text not null,
+    type text not null,
+    aggregate_type text not null,
+    aggregate_id text not null,
+    payload jsonb not null,
+    occurred_at timestamptz not null,
+    published_at timestamptz not null default now(),
+    tx_id xid8 not null default pg_current_xact_id()
+  );
+  create index if not exists event_log_published_at on event_log (published_at);
+  create table if not exists event_log_pruned (id int primary key default 1, through bigint not null);
+  create table if not exists relay_checkpoint (stream text primary key, checkpoint text not null);
+`;
+
+interface Row {
+  seq: string;
+  id: string;
+  stream: string;
+  type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+const toEvent = (row: Row): BusEvent => ({
+  id: row.id,
+  stream: row.stream,
+  type: row.type,
+  aggregateType: row.aggregate_type,
+  aggregateId: row.aggregate_id,
+  payload: row.payload,
+  occurredAt: row.occurred_at.toISOString(),
+  cursor: row.seq,
+});
+
+/**
+ * The default transport: PostgreSQL itself. The event log table is the source of truth; NOTIFY only wakes readers.
+ * Readers see a row only once every transaction that started before it has finished
+ * (`tx_id < pg_snapshot_xmin`), so a sequence number committed late is never skipped.
+ */
+export async function createPostgresBus(url: string): Promise<EventBus> {
+  await ensureDatabase(url);
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  await pool.query(SCHEMA);
+  const listeners: pg.Client[] = [];
+
+  return {
+    name: 'postgres',
+    async publish(stream, events, checkpoint) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(
+          `insert into event_log (id, stream, type, aggregate_type, aggregate_id, payload, occurred_at)
+           select * from jsonb_to_recordset($1::jsonb) as e(id uuid, stream text, type text, "aggregateType" text, "aggregateId" text, payload jsonb, "occurredAt" timestamptz)
+           on conflict (id) do nothing`,
+          [JSON.stringify(events)],
+        );
+        await client.query(
+          `insert into relay_checkpoint (stream, checkpoint) values ($1, $2)
+           on conflict (stream) do update set checkpoint = excluded.checkpoint`,
+          [stream, checkpoint],
+        );
+        if (events.length) await client.query(`select pg_notify($1, '')`, [CHANNEL]);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async relayedThrough(stream) {
+      const { rows } = await pool.query<{ checkpoint: string }>('select checkpoint from relay_checkpoint where stream = $1', [stream]);
+      return rows[0]?.checkpoint ?? null;
+    },
+    async read(cursor, limit) {
+      const after = cursor === null ? 0n : parseCursor(cursor);
+      const pruned = await pool.query<{ through: string }>('select through from event_log_pruned');
+      if (cursor !== null && pruned.rowCount && after < BigInt(pruned.rows[0]!.through)) throw cursorExpired(cursor);
+      const { rows } = await pool.query<Row>(
+        `select seq, id, stream, type, aggregate_type, aggregate_id, payload, occurred_at from event_log
+         where seq > $1 and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by seq limit $2`,
+        [after.toString(), limit],
+      );
+      return rows.map(toEvent);
+    },
+    async head() {
+      const { rows } = await pool.query<{ seq: string | null }>(
+        'select max(seq) as seq from event_log where tx_id < pg_snapshot_xmin(pg_current_snapshot())',
+      );
+      return rows[0]?.seq ?? null;
+    },
+    async onPublish(onWake) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', () => onWake());
+      client.on('error', () => undefined);
+      await client.query(`listen ${CHANNEL}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => undefined);
+      };
+    },
+    async prune(olderThan) {
+      await pool.query(
+        `with gone as (delete from event_log where published_at < $1 returning seq)
+         insert into event_log_pruned (id, through) select 1, max(seq) from gone where exists (select 1 from gone)
+         on conflict (id) do update set through = greatest(event_log_pruned.through, excluded.through)`,
+        [olderThan],
+      );
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((client) => client.end().catch(() => undefined)));
+      await pool.end();
+    },
+  };
+}
+
+function parseCursor(cursor: string): bigint {
+  if (!/^\d{1,19}$/.test(cursor)) throw cursorExpired(cursor);
+  return BigInt(cursor);
+}

@@ -1,0 +1,65 @@
+import { print, type ExecutionResult } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+
+export interface Subscriber<T> {
+  results: Array<ExecutionResult<T>>;
+  /** Resolves once `count` results have arrived (or rejects after `ms`). */
+  waitFor(count: number, ms?: number): Promise<Array<ExecutionResult<T>>>;
+  /** Resolves with the error the server ended the subscription with. */
+  failure: Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export function connect(wsUrl: string, authorization: string | null = 'Bearer test-dashboard'): Client {
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: authorization ? { authorization } : {},
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/** A real graphql-ws subscription that records what it receives. */
+export function subscribe<T, V extends Record<string, unknown>>(
+  client: Client,
+  document: TypedDocumentNode<T, V>,
+  variables: V,
+): Subscriber<T> {
+  const results: Array<ExecutionResult<T>> = [];
+  const waiters: Array<() => void> = [];
+  let fail!: (error: unknown) => void;
+  const failure = new Promise<unknown>((resolve) => (fail = resolve));
+  const dispose = client.subscribe<T>(
+    { query: print(document), variables },
+    {
+      next: (result) => {
+        results.push(result as ExecutionResult<T>);
+        waiters.splice(0).forEach((wake) => wake());
+      },
+      error: (error) => fail(error),
+      complete: () => undefined,
+    },
+  );
+  return {
+    results,
+    failure,
+    waitFor: (count, ms = 15_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Got ${results.length} of ${count} results: ${JSON.stringify(results)}`)), ms);
+        const check = () => {
+          if (results.length >= count) {
+            clearTimeout(timer);
+            resolve(results.slice(0, count));
+          } else waiters.push(check);
+        };
+        check();
+      }),
+    close: async () => {
+      dispose();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateCustomerDocument,
+  InteractionRecordedDocument,
+  OpenCaseDocument,
+  RecordInteractionDocument,
+} from './generated/graphql.js';
+import { executeOk } from './helpers/graphql.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+import { connect, subscribe } from './helpers/subscriptions.js';
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(() => platform.stop());
+
+async function newCustomer(name: string) {
+  const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+    input: { kind: 'PERSON', firstName: name, lastName: 'Live', emails: [`${name.toLowerCase()}@live.example`], phones: [] },
+  });
+  return createCustomer;
+}
+
+const record = (customerId: string, step: number) =>
+  executeOk(platform.gatewayUrl, RecordInteractionDocument, {
+    input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } },
+  });
+
+describe('subscriptions through the gateway (graphql-ws)', () => {
+  it('rejects a connection without credentials in connection_init', async () => {
+    const client = connect(platform.wsUrl, null);
+    const customer = await newCustomer('Nobody');
+    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id });
+    const failure = (await subscriber.failure) as { code?: number };
+    expect(failure.code).toBe(4403);
+    await client.dispose();
+  });
+
+  it('delivers an interaction with fields of its customer from identity and service', async () => {
+    const customer = await newCustomer('Alice');
+    await executeOk(platform.gatewayUrl, OpenCaseDocument, {
+      input: { customerId: customer.id, subject: 'Where is my car?', channel: 'EMAIL', priority: 'NORMAL' },
+    });
+    const client = connect(platform.wsUrl);
+    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, casesFirst: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription is registered
+    const { recordInteraction } = await record(customer.id, 1);
+    const [result] = await subscriber.waitFor(1);
+    expect(result!.errors).toBeUndefined();
+    expect(result!.data?.interactionRecorded).toMatchObject({
+      event: { type: 'InteractionRecorded', aggregateId: recordInteraction.id },
+      interaction: {
+        id: recordInteraction.id,
+        type: 'PAGE_VIEW',
+        properties: { step: 1 },
+        customer: { displayName: 'Alice Live', emails: ['alice@live.example'], cases: { totalCount: 1 } },
+      },
+    });
+    await subscriber.close();
+    await client.dispose();
+  });
+
+  it('resumes after a disconnect: replays exactly the missed events in order, then continues live', async () => {
+    const customer = await newCustomer('Bob');
+    const client = connect(platform.wsUrl);
+    const first = subscribe(client, InteractionRecordedDocument, { customerId: customer.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await record(customer.id, 1);
+    const [seen] = await first.waitFor(1);
+    const lastCursor = seen!.data!.interactionRecorded.event.cursor;
+    await first.close();
+    await client.dispose();
+
+    // Offline: three changes happen.
+    for (const step of [2, 3, 4]) await record(customer.id, step);
+
+    const again = connect(platform.wsUrl);
+    const resumed = subscribe(again, InteractionRecordedDocument, { customerId: customer.id, after: lastCursor });
+    const replayed = await resumed.waitFor(3);
+    expect(replayed.map((r) => r.data?.interactionRecorded.interaction?.properties)).toEqual([{ step: 2 }, { step: 3 }, { step: 4 }]);
+    await record(customer.id, 5);
+    const all = await resumed.waitFor(4);
+    expect(all.map((r) => r.data?.interactionRecorded.interaction?.properties)).toEqual([{ step: 2 }, { step: 3 }, { step: 4 }, { step: 5 }]);
+    const cursors = all.map((r) => r.data!.interactionRecorded.event.cursor);
+    expect(new Set(cursors).size).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(resumed.results).toHaveLength(4); // no duplicate arrived late
+    await resumed.close();
+    await again.dispose();
+  });
+
+  it('fails a cursor older than the retention window with CURSOR_EXPIRED', async () => {
+    const customer = await newCustomer('Carol');
+    const client = connect(platform.wsUrl);
+    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await record(customer.id, 1);
+    const [seen] = await subscriber.waitFor(1);
+    await subscriber.close();
+    await record(customer.id, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await platform.bus.prune(new Date(Date.now() + 1000)); // everything so far is now past retention
+
+    const expired = subscribe(client, InteractionRecordedDocument, {
+      customerId: customer.id,
+      after: seen!.data!.interactionRecorded.event.cursor,
+    });
+    const failure = (await expired.failure) as Array<{ message: string; extensions?: { code?: string } }>;
+    expect(failure[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
+    expect(failure[0]?.message).toContain('older than the retention window');
+    await client.dispose();
+  });
+
+  it('fans out: two gateway instances each deliver every matching event to their own subscribers', async () => {
+    const second = await platform.startGateway();
+    const customer = await newCustomer('Dave');
+    const clientA = connect(platform.wsUrl);
+    const clientB = connect(second.wsUrl);
+    const a = subscribe(clientA, InteractionRecordedDocument, { customerId: customer.id });
+    const b = subscribe(clientB, InteractionRecordedDocument, { customerId: customer.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const step of [1, 2, 3]) await record(customer.id, step);
+    const steps = (results: Awaited<ReturnType<typeof a.waitFor>>) =>
+      results.map((r) => r.data?.interactionRecorded.interaction?.properties);
+    expect(steps(await a.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
+    expect(steps(await b.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all([clientA.dispose(), clientB.dispose()]);
+  });
+});
