@@ -38,9 +38,12 @@ export interface Edge<T> {
   node: T;
 }
 
-/** A Relay connection type for `Node`: edges, pageInfo and a lazily counted totalCount. */
-export function ConnectionType<T extends object>(Node: ClassType<T>) {
-  @ObjectType(`${Node.name}Edge`)
+/**
+ * A Relay connection type for `Node`: edges, pageInfo and a lazily counted totalCount.
+ * `name` prefixes the edge type when the node's own name is taken (e.g. `SegmentMember` for customers).
+ */
+export function ConnectionType<T extends object>(Node: ClassType<T>, name: string = Node.name) {
+  @ObjectType(`${name}Edge`)
   class EdgeType implements Edge<T> {
     @Field() cursor!: string;
     @Field(() => Node) node!: T;

@@ -3,7 +3,7 @@ import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
 import { databaseUrlFor, envBool, portFor, type SubgraphName } from './config.js';
-import { connectEventBus, type EventBus } from './bus/index.js';
+import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { createLogger, type Logger } from './logger.js';
@@ -49,7 +49,7 @@ export async function startSubgraph<Loaders>(
     await definition.seedDemoData(orm.em.fork(), log);
   }
   const bus = options.bus ?? (await connectEventBus());
-  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log });
+  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
   // Every flush may have written outbox rows: relay them now instead of at the next tick.
   orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
   const server = await startSubgraphServer({

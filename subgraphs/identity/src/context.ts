@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kit/context.js';
+import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { createCustomerLoaders } from './modules/customer/customer.loaders.js';
 import { createUserLoaders } from './modules/staff/user.loaders.js';
 
 export function createIdentityLoaders(em: EntityManager) {
-  return { ...createCustomerLoaders(em), ...createUserLoaders(em) };
+  return { ...createCustomerLoaders(em), ...createConsentLoaders(em), ...createUserLoaders(em) };
 }
 
 export type IdentityContext = RequestContext<ReturnType<typeof createIdentityLoaders>>;

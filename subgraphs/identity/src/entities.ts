@@ -1,6 +1,8 @@
 import { OutboxEvent } from '../../kit/events.js';
+import { Consent } from './modules/consent/consent.entity.js';
 import { Customer } from './modules/customer/customer.entity.js';
 import { Identifier } from './modules/customer/identifier.entity.js';
+import { Team, TeamMember } from './modules/staff/team.entity.js';
 import { User } from './modules/staff/user.entity.js';
 
-export const identityEntities = [Customer, Identifier, User, OutboxEvent];
+export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent];

@@ -1,13 +1,15 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { ConsentResolver, CustomerConsentResolver } from './modules/consent/consent.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
+import { TeamResolver } from './modules/staff/team.resolver.js';
 import { userReference } from './modules/staff/user.reference.js';
 import { UserResolver } from './modules/staff/user.resolver.js';
 
 export function buildIdentitySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [CustomerResolver, UserResolver] },
+    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver] },
     { ...customerReference, ...userReference },
   );
 }

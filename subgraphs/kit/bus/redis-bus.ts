@@ -34,9 +34,8 @@ export async function createRedisBus(url: string, options: { key?: string; reten
     async read(cursor, limit) {
       if (cursor !== null) {
         if (!/^\d+-\d+$/.test(cursor)) throw cursorExpired(cursor);
-        const info = (await redis.call('XINFO', 'STREAM', key).catch(() => null)) as unknown[] | null;
-        const deleted = info ? String(info[info.indexOf('max-deleted-entry-id') + 1]) : '0-0';
-        if (compareIds(cursor, deleted) < 0) throw cursorExpired(cursor);
+        const prunedBefore = (await redis.get(`${key}:pruned-before`)) ?? '0-0';
+        if (compareIds(cursor, prunedBefore) < 0) throw cursorExpired(cursor);
       }
       const entries = (await redis.xrange(key, cursor === null ? '-' : `(${cursor}`, '+', 'COUNT', limit)) as Array<[string, string[]]>;
       return toEvents(entries);
@@ -56,7 +55,9 @@ export async function createRedisBus(url: string, options: { key?: string; reten
       };
     },
     async prune(olderThan) {
-      await redis.xtrim(key, 'MINID', `${olderThan.getTime()}-0`);
+      const minId = `${olderThan.getTime()}-0`;
+      await redis.xtrim(key, 'MINID', minId);
+      await redis.set(`${key}:pruned-before`, minId);
     },
     async close() {
       subscribers.splice(0).forEach((s) => s.disconnect());

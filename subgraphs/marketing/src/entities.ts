@@ -1,4 +1,21 @@
 import { OutboxEvent } from '../../kit/events.js';
+import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
+import { ConsentState, CustomerProfile, OpportunityState } from './modules/projection/projection.entity.js';
+import { Segment, SegmentMember } from './modules/segment/segment.entity.js';
+import { Sequence, SequenceEnrolment } from './modules/sequence/sequence.entity.js';
+import { SurveyResponse } from './modules/survey/survey.entity.js';
 
-export const marketingEntities = [Interaction, OutboxEvent];
+export const marketingEntities = [
+  Interaction,
+  CustomerProfile,
+  ConsentState,
+  OpportunityState,
+  Segment,
+  SegmentMember,
+  Campaign,
+  Sequence,
+  SequenceEnrolment,
+  SurveyResponse,
+  OutboxEvent,
+];

@@ -1,8 +1,25 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { CampaignResolver } from './modules/campaign/campaign.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerTimelineResolver, InteractionResolver } from './modules/interaction/interaction.resolver.js';
+import { ProjectionResolver } from './modules/projection/projection.resolver.js';
+import { CustomerSegmentsResolver, SegmentResolver } from './modules/segment/segment.resolver.js';
+import { SequenceEnrolmentResolver, SequenceResolver } from './modules/sequence/sequence.resolver.js';
+import { SurveyResolver } from './modules/survey/survey.resolver.js';
 
 export function buildMarketingSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [InteractionResolver, CustomerTimelineResolver] }, customerReference);
+  return buildFederatedSchema({
+    resolvers: [
+      InteractionResolver,
+      CustomerTimelineResolver,
+      ProjectionResolver,
+      SegmentResolver,
+      CustomerSegmentsResolver,
+      CampaignResolver,
+      SequenceResolver,
+      SequenceEnrolmentResolver,
+      SurveyResolver,
+    ],
+  }, customerReference);
 }

@@ -1,9 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kit/context.js';
+import { createActivityLoaders } from './modules/activity/activity.loaders.js';
+import { createLeadLoaders } from './modules/lead/lead.loaders.js';
 import { createOpportunityLoaders } from './modules/opportunity/opportunity.loaders.js';
+import { createPipelineLoaders } from './modules/pipeline/pipeline.loaders.js';
+import { createProductLoaders } from './modules/product/product.loaders.js';
+import { createQuoteLoaders } from './modules/quote/quote.loaders.js';
 
 export function createSalesLoaders(em: EntityManager) {
-  return { ...createOpportunityLoaders(em) };
+  return {
+    ...createOpportunityLoaders(em),
+    ...createPipelineLoaders(em),
+    ...createLeadLoaders(em),
+    ...createProductLoaders(em),
+    ...createQuoteLoaders(em),
+    ...createActivityLoaders(em),
+  };
 }
 
 export type SalesContext = RequestContext<ReturnType<typeof createSalesLoaders>>;

@@ -1,4 +1,10 @@
 import { OutboxEvent } from '../../kit/events.js';
+import { Activity } from './modules/activity/activity.entity.js';
+import { Lead } from './modules/lead/lead.entity.js';
 import { Opportunity } from './modules/opportunity/opportunity.entity.js';
+import { StageChange } from './modules/opportunity/stage-change.entity.js';
+import { Pipeline, Stage } from './modules/pipeline/pipeline.entity.js';
+import { Product } from './modules/product/product.entity.js';
+import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
 
-export const salesEntities = [Opportunity, OutboxEvent];
+export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent];

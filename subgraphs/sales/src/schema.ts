@@ -1,8 +1,29 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
-import { customerReference } from './modules/customer/customer.reference.js';
-import { CustomerOpportunitiesResolver, OpportunityResolver } from './modules/opportunity/opportunity.resolver.js';
+import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity/activity.resolver.js';
+import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolver.js';
+import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver } from './modules/opportunity/opportunity.resolver.js';
+import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
+import { ProductResolver } from './modules/product/product.resolver.js';
+import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteLineResolver, QuoteResolver } from './modules/quote/quote.resolver.js';
+import { salesReferences } from './references.js';
 
 export function buildSalesSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [OpportunityResolver, CustomerOpportunitiesResolver] }, customerReference);
+  return buildFederatedSchema({
+    resolvers: [
+      OpportunityResolver,
+      StageChangeResolver,
+      CustomerOpportunitiesResolver,
+      PipelineResolver,
+      LeadResolver,
+      CustomerLeadsResolver,
+      ProductResolver,
+      QuoteResolver,
+      QuoteLineResolver,
+      OpportunityQuotesResolver,
+      CustomerQuotesResolver,
+      ActivityResolver,
+      CustomerActivitiesResolver,
+    ],
+  }, salesReferences);
 }

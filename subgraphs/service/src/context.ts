@@ -1,9 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kit/context.js';
+import { createAssetLoaders } from './modules/asset/asset.loaders.js';
 import { createCaseLoaders } from './modules/case/case.loaders.js';
+import { createServiceContractLoaders } from './modules/contract/service-contract.loaders.js';
+import { createKnowledgeArticleLoaders } from './modules/knowledge/knowledge-article.loaders.js';
+import { createCaseMessageLoaders } from './modules/message/case-message.loaders.js';
 
 export function createServiceLoaders(em: EntityManager) {
-  return { ...createCaseLoaders(em) };
+  return {
+    ...createCaseLoaders(em),
+    ...createCaseMessageLoaders(em),
+    ...createServiceContractLoaders(em),
+    ...createAssetLoaders(em),
+    ...createKnowledgeArticleLoaders(em),
+  };
 }
 
 export type ServiceContext = RequestContext<ReturnType<typeof createServiceLoaders>>;

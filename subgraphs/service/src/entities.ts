@@ -1,4 +1,9 @@
 import { OutboxEvent } from '../../kit/events.js';
+import { Asset } from './modules/asset/asset.entity.js';
+import { ServiceVisit } from './modules/asset/service-visit.entity.js';
 import { Case } from './modules/case/case.entity.js';
+import { ServiceContract } from './modules/contract/service-contract.entity.js';
+import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
+import { CaseMessage } from './modules/message/case-message.entity.js';
 
-export const serviceEntities = [Case, OutboxEvent];
+export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent];

@@ -1,8 +1,29 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';
+import { CustomerServiceContractResolver, ServiceContractResolver } from './modules/contract/service-contract.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
+import { knowledgeArticleReference } from './modules/knowledge/knowledge-article.reference.js';
+import { CaseSuggestedArticlesResolver, KnowledgeArticleResolver } from './modules/knowledge/knowledge-article.resolver.js';
+import { CaseMessageResolver, CaseMessagesResolver } from './modules/message/case-message.resolver.js';
 
 export function buildServiceSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [CaseResolver, CustomerCasesResolver] }, customerReference);
+  return buildFederatedSchema(
+    {
+      resolvers: [
+        CaseResolver,
+        CustomerCasesResolver,
+        CaseMessageResolver,
+        CaseMessagesResolver,
+        ServiceContractResolver,
+        CustomerServiceContractResolver,
+        AssetResolver,
+        CustomerAssetsResolver,
+        KnowledgeArticleResolver,
+        CaseSuggestedArticlesResolver,
+      ],
+    },
+    { ...customerReference, ...knowledgeArticleReference },
+  );
 }

@@ -1,14 +1,29 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEMO } from '../../../kit/demo-ids.js';
 import type { Logger } from '../../../kit/logger.js';
+import { CampaignStatus } from '../modules/campaign/campaign.entity.js';
+import { changeCampaignStatus, createCampaign } from '../modules/campaign/campaign.service.js';
 import { Interaction, InteractionChannel as C, InteractionType as T } from '../modules/interaction/interaction.entity.js';
+import { upsertMarketingProjections } from '../modules/projection/projection.service.js';
+import { Segment, SegmentKind } from '../modules/segment/segment.entity.js';
+import { createSegment } from '../modules/segment/segment.service.js';
+import { SegmentGroupOperator } from '../modules/segment/segment.rules.js';
+import { createSequence, enrolInSequence } from '../modules/sequence/sequence.service.js';
+import { answerSurvey } from '../modules/survey/survey.service.js';
 
 const daysAgo = (days: number, hour = 10) => new Date(Date.UTC(2026, 10, 20 - days, hour));
+const { janNovak: jan, evaHorakova: eva, autoparkFleet } = DEMO.customers;
 
-/** Story 1 and 3 as a timeline: anonymous browsing, the hotline call, the form, e-mails, a complaint. Idempotent. */
+/** Story 1, 3 and 4 from marketing's side. Each part is skipped when its data exists. */
 export async function seedMarketingDemo(em: EntityManager, log: Logger): Promise<void> {
+  await seedTimeline(em);
+  await seedMarketingStudio(em);
+  log.info('marketing demo data seeded');
+}
+
+/** Story 1 and 3 as a timeline: anonymous browsing, the hotline call, the form, e-mails, a complaint. */
+async function seedTimeline(em: EntityManager): Promise<void> {
   if ((await em.count(Interaction)) > 0) return;
-  const jan = DEMO.customers.janNovak;
   const rows: Array<[string, string | null, C, T, Date, string, Record<string, unknown>]> = [
     [jan, DEMO.devices.phone, C.WEB, T.PAGE_VIEW, daysAgo(9, 19), 'website', { url: '/models/family-suv' }],
     [jan, DEMO.devices.phone, C.WEB, T.PAGE_VIEW, daysAgo(9, 20), 'website', { url: '/models/family-suv/configurator' }],
@@ -18,11 +33,64 @@ export async function seedMarketingDemo(em: EntityManager, log: Logger): Promise
     [jan, null, C.EMAIL, T.MESSAGE_SENT, daysAgo(4, 22), 'email', { template: 'appointment-confirmation' }],
     [jan, null, C.EMAIL, T.MESSAGE_OPENED, daysAgo(3, 7), 'email', { template: 'appointment-confirmation' }],
     [jan, null, C.EMAIL, T.MESSAGE_CLICKED, daysAgo(3, 7), 'email', { template: 'appointment-confirmation', link: '/dealer/directions' }],
-    [DEMO.customers.evaHorakova, null, C.SOCIAL, T.CASE_MESSAGE, daysAgo(2, 13), 'social', { text: 'My car is back from service and the AC still does not work!' }],
+    [eva, null, C.SOCIAL, T.CASE_MESSAGE, daysAgo(2, 13), 'social', { text: 'My car is back from service and the AC still does not work!', sentiment: 'negative' }],
   ];
   for (const [customerId, anonymousId, channel, type, occurredAt, sourceSystem, properties] of rows) {
     em.create(Interaction, { customerId, anonymousId, channel, type, occurredAt, sourceSystem, properties });
   }
   await em.flush();
-  log.info('marketing demo data seeded');
+}
+
+/** Story 4: the SUV-interest segment, the welcome sequence Jan joined with consent, a campaign with its engagement, NPS. */
+async function seedMarketingStudio(em: EntityManager): Promise<void> {
+  if ((await em.count(Segment)) > 0) return;
+  await upsertMarketingProjections(em, {
+    profiles: [
+      { customerId: jan, city: 'Brno', gender: 'male', preferredLanguage: 'cs', occupation: 'Engineer' },
+      { customerId: eva, city: 'Praha', gender: 'female', preferredLanguage: 'cs', occupation: 'Teacher' },
+      { customerId: autoparkFleet, city: 'Ostrava', preferredLanguage: 'cs' },
+    ],
+    consents: [
+      { customerId: jan, purpose: 'marketing-email', granted: true, changedAt: daysAgo(4, 21) },
+      { customerId: eva, purpose: 'marketing-email', granted: false, changedAt: daysAgo(30) },
+    ],
+    opportunities: [],
+  });
+  const segment = await createSegment(em, {
+    name: 'SUV interest',
+    description: '3+ SUV page views in 30 days, marketing e-mail consent, no open opportunity',
+    kind: SegmentKind.DYNAMIC,
+    rules: {
+      operator: SegmentGroupOperator.AND,
+      conditions: [
+        { interactions: { type: T.PAGE_VIEW, property: { key: 'url', contains: 'suv' }, atLeast: 3, withinDays: 30 } },
+        { consent: { purpose: 'marketing-email', granted: true } },
+        { opportunity: { hasOpen: false } },
+      ],
+      groups: [],
+    },
+  });
+  const sequence = await createSequence(em, {
+    name: 'Introduce the dealer',
+    steps: [
+      { channel: C.EMAIL, template: 'welcome-from-your-dealer', delayHours: 0 },
+      { channel: C.EMAIL, template: 'meet-your-sales-rep', delayHours: 48 },
+      { channel: C.EMAIL, template: 'book-a-test-drive', delayHours: 120 },
+    ],
+  });
+  await enrolInSequence(em, { sequenceId: sequence.id, customerId: jan });
+
+  const campaign = await createCampaign(em, { name: 'Family SUV autumn offer', segmentId: segment.id, channel: C.EMAIL, startsAt: daysAgo(2, 8) });
+  const scheduled = await changeCampaignStatus(em, { id: campaign.id, version: campaign.version, status: CampaignStatus.SCHEDULED });
+  await changeCampaignStatus(em, { id: campaign.id, version: scheduled.version, status: CampaignStatus.RUNNING });
+  for (const [type, hour] of [[T.MESSAGE_SENT, 8], [T.MESSAGE_DELIVERED, 8], [T.MESSAGE_OPENED, 12], [T.MESSAGE_CLICKED, 12]] as const) {
+    em.create(Interaction, {
+      customerId: jan, channel: C.EMAIL, type, occurredAt: daysAgo(2, hour), sourceSystem: 'email', campaignId: campaign.id,
+      properties: { template: 'family-suv-autumn-offer', campaignId: campaign.id },
+    });
+  }
+  await em.flush();
+
+  await answerSurvey(em, { customerId: jan, score: 9, comment: 'The hotline answered everything about the 7-seater', channel: C.EMAIL, respondedAt: daysAgo(1, 18) });
+  await answerSurvey(em, { customerId: eva, score: 2, comment: 'The AC is still broken after the service visit', channel: C.SOCIAL, respondedAt: daysAgo(1, 9) });
 }

@@ -1,29 +1,116 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEMO } from '../../../kit/demo-ids.js';
 import type { Logger } from '../../../kit/logger.js';
-import { Opportunity } from '../modules/opportunity/opportunity.entity.js';
+import { SalesActivityType } from '../modules/activity/activity.entity.js';
+import { createActivity } from '../modules/activity/activity.service.js';
+import { LeadSource, LeadStatus } from '../modules/lead/lead.entity.js';
+import { convertLead, createLead, updateLeadStatus } from '../modules/lead/lead.service.js';
+import { createOpportunity, moveOpportunity, updateOpportunity } from '../modules/opportunity/opportunity.service.js';
+import { Stage, StageMarker } from '../modules/pipeline/pipeline.entity.js';
+import { resolvePipeline, stagesOf } from '../modules/pipeline/pipeline.service.js';
+import { Product, ProductCategory } from '../modules/product/product.entity.js';
+import { createProduct } from '../modules/product/product.service.js';
+import { FinancingKind } from '../modules/quote/quote.entity.js';
+import { addQuoteFinancing, addQuoteLine, createQuote, markQuoteViewed, sendQuote } from '../modules/quote/quote.service.js';
 
-/** Story 1 from the sales side: Jan Novák's family-car opportunity and a fleet deal. Idempotent. */
+const CZK = (amount: string) => ({ amount, currency: 'CZK' });
+const rep = DEMO.users.salesRep;
+
+async function seedProducts(em: EntityManager): Promise<Record<string, Product>> {
+  const items: Array<[string, string, string, ProductCategory]> = [
+    ['SK-OCTAVIA-COMBI', 'Škoda Octavia Combi 2.0 TDI Style', '749900.00', ProductCategory.CAR],
+    ['SK-KODIAQ', 'Škoda Kodiaq 2.0 TDI 4x4 Sportline', '899900.00', ProductCategory.CAR],
+    ['SK-ENYAQ-85', 'Škoda Enyaq 85', '1249900.00', ProductCategory.CAR],
+    ['INS-COMPREHENSIVE', 'Comprehensive car insurance, first year', '24900.00', ProductCategory.INSURANCE],
+    ['SVC-5Y', 'Service package 5 years / 100,000 km', '39900.00', ProductCategory.SERVICE_PACKAGE],
+  ];
+  const products: Record<string, Product> = {};
+  for (const [sku, name, price, category] of items) {
+    products[sku] = await createProduct(em, { sku, name, category, listPrice: CZK(price), active: true });
+  }
+  return products;
+}
+
+const stageBy = (stages: Stage[], marker: StageMarker) => stages.find((s) => s.marker === marker)!;
+
+/** Story 1 (DOMAIN.md) from the sales side: Jan Novák from the web form to three quotes and a follow-up call. Idempotent. */
 export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<void> {
-  if ((await em.count(Opportunity)) > 0) return;
-  em.create(Opportunity, {
-    customerId: DEMO.customers.janNovak,
-    ownerId: DEMO.users.salesRep,
+  if ((await em.count(Product)) > 0) return;
+  const pipeline = await resolvePipeline(em);
+  const stages = await stagesOf(em, pipeline.id);
+  const products = await seedProducts(em);
+  const jan = DEMO.customers.janNovak;
+
+  await createActivity(em, {
+    type: SalesActivityType.CALL,
+    subject: 'Hotline: asked about family SUVs and financing',
+    notes: 'Two children, wants a tow bar, interested in a loan or a lease',
+    customerId: jan,
+    ownerId: rep,
+    occurredAt: new Date('2026-11-03T09:15:00Z'),
+  });
+
+  let lead = await createLead(em, {
+    source: LeadSource.WEB_FORM,
+    customerId: jan,
+    contactName: 'Jan Novák',
+    contactEmail: 'jan.novak@example.cz',
+    contactPhone: '601 123 456',
+    requestedAppointment: new Date('2026-11-10T15:00:00Z'),
+    interest: 'Škoda Kodiaq, family SUV',
+    interestProductId: products['SK-KODIAQ']!.id,
+    score: 72,
+    ownerId: rep,
+  });
+  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.CONTACTED);
+  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.QUALIFIED);
+  let { opportunity } = await convertLead(em, lead.id, lead.version, { pipelineId: pipeline.id }, rep);
+  opportunity = await updateOpportunity(em, opportunity.id, opportunity.version, {
     title: 'Family SUV for the Novák family',
-    stage: 'First offer sent',
-    amount: '899900.00',
-    currency: 'CZK',
     expectedCloseDate: '2027-01-15',
   });
-  em.create(Opportunity, {
-    customerId: DEMO.customers.autoparkFleet,
-    ownerId: DEMO.users.salesRep,
-    title: 'Fleet renewal: 12 estate cars',
-    stage: 'Qualification',
-    amount: '7450000.00',
-    currency: 'CZK',
-    expectedCloseDate: '2027-03-31',
+  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.TEST_DRIVE).id, rep);
+
+  await createActivity(em, {
+    type: SalesActivityType.MEETING,
+    subject: 'Showroom meeting and test drive',
+    notes: 'Needs: 7 seats optional, tow bar, budget around 900k CZK; prefers a monthly payment under 15k',
+    customerId: jan,
+    opportunityId: opportunity.id,
+    ownerId: rep,
+    occurredAt: new Date('2026-11-10T15:00:00Z'),
   });
-  await em.flush();
+
+  for (const sku of ['SK-OCTAVIA-COMBI', 'SK-KODIAQ', 'SK-ENYAQ-85']) {
+    const car = products[sku]!;
+    let quote = await createQuote(em, { opportunityId: opportunity.id, title: car.name, currency: 'CZK', taxRatePercent: '21', validUntil: '2026-12-31' });
+    quote = await addQuoteLine(em, quote.id, quote.version, { productId: car.id, quantity: 1, discountPercent: '3' });
+    quote = await addQuoteLine(em, quote.id, quote.version, { productId: products['INS-COMPREHENSIVE']!.id, quantity: 1 });
+    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LOAN, termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' });
+    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LEASE, termMonths: 48, annualRatePercent: '5.5', downPaymentPercent: '10', residualValuePercent: '35' });
+    quote = await sendQuote(em, quote.id, quote.version);
+    if (sku === 'SK-KODIAQ') await markQuoteViewed(em, quote.id);
+  }
+  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.FIRST_OFFER_SENT).id, rep);
+  await updateOpportunity(em, opportunity.id, opportunity.version, { amount: CZK('899900.00') });
+
+  await createActivity(em, {
+    type: SalesActivityType.TASK,
+    subject: 'Call Jan Novák about the three offers',
+    customerId: jan,
+    opportunityId: opportunity.id,
+    ownerId: rep,
+    dueAt: new Date('2026-11-17T09:00:00Z'),
+    reminderAt: new Date('2026-11-17T08:30:00Z'),
+  });
+
+  await createOpportunity(em, {
+    customerId: DEMO.customers.autoparkFleet,
+    ownerId: rep,
+    title: 'Fleet renewal: 12 estate cars',
+    pipelineId: pipeline.id,
+    amount: CZK('7450000.00'),
+    expectedCloseDate: '2027-03-31',
+  }, DEMO.users.manager);
   log.info('sales demo data seeded');
 }

@@ -1,34 +1,115 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { badInput } from '../../../../kit/errors.js';
 import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { IdentityContext } from '../../context.js';
-import { Customer } from './customer.entity.js';
-import { CreateCustomerInput } from './customer.inputs.js';
-import { createCustomer, getCustomer } from './customer.service.js';
+import { Customer, CustomerKind } from './customer.entity.js';
+import {
+  CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderDirection, CustomerOrderField,
+  CustomerProfileInput, IdentifierInput, ResolveCustomerInput,
+} from './customer.inputs.js';
+import { countCustomers, customerFilterSql, searchCustomerIds } from './customer.queries.js';
+import { CustomerResolution, CustomerSearchHit } from './customer.results.js';
+import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, updateCustomer } from './customer.service.js';
 import { Identifier, IdentifierKind } from './identifier.entity.js';
+import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
+import { mergeCustomers } from './merge.service.js';
 
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}
 
+const ORDER_COLUMNS = {
+  [CustomerOrderField.CREATED_AT]: { column: 'created_at', property: 'createdAt' },
+  [CustomerOrderField.NAME]: { column: 'sort_name', property: 'sortName' },
+} as const;
+const MAX_SEARCH_HITS = 50;
+
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => Customer, { description: 'A customer by id; NOT_FOUND when there is none' })
+  @Query(() => Customer, { description: 'A customer by id (a merged id gives its survivor); NOT_FOUND when there is none' })
   customer(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return getCustomer(em, id);
   }
 
-  @Query(() => CustomerConnection, { description: 'Customers, newest first' })
-  async customers(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<CustomerConnection> {
-    const found = await fetchKeysetPage(em, {
-      entity: Customer,
-      table: 'customer',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-    }, page);
-    return connectionOf(CustomerConnection, found, () => em.count(Customer));
+  @Query(() => Customer, { description: 'The record stored under this id, even when it was merged into another (see mergedInto)' })
+  customerRecord(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Customer> {
+    return getCustomerRecord(em, id);
+  }
+
+  @Query(() => CustomerConnection, { description: 'Customers, newest first unless ordered otherwise; archived and merged ones left out' })
+  async customers(
+    @Args() page: PageArgs,
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
+    @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<CustomerConnection> {
+    const where = customerFilterSql(filter);
+    const order = ORDER_COLUMNS[orderBy?.field ?? CustomerOrderField.CREATED_AT];
+    const descending = orderBy ? orderBy.direction === CustomerOrderDirection.DESC : true;
+    const found = await fetchKeysetPage(em, { entity: Customer, table: 'customer', orderBy: { ...order, descending }, where }, page);
+    return connectionOf(CustomerConnection, found, () => countCustomers(em, where));
+  }
+
+  @Query(() => [CustomerSearchHit], { description: 'Customers ranked by how well name, e-mail or phone match the query, best first' })
+  async searchCustomers(
+    @Arg('query') query: string,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() { em, loaders }: IdentityContext,
+  ): Promise<CustomerSearchHit[]> {
+    if (first < 1 || first > MAX_SEARCH_HITS) throw badInput(`first must be between 1 and ${MAX_SEARCH_HITS}`, 'first');
+    const hits = await searchCustomerIds(em, query, first);
+    const customers = await loaders.customerById.loadMany(hits.map((h) => h.customerId));
+    return hits.flatMap((hit, i) => {
+      const customer = customers[i];
+      return customer instanceof Customer ? [{ customer, score: hit.score }] : [];
+    });
   }
 
   @Mutation(() => Customer)
   createCustomer(@Arg('input') input: CreateCustomerInput, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return createCustomer(em, input);
+  }
+
+  @Mutation(() => Customer, { description: 'Changes the given profile fields; CONFLICT when version is stale' })
+  updateCustomer(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: CustomerProfileInput,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<Customer> {
+    return updateCustomer(em, id, version, input);
+  }
+
+  @Mutation(() => Customer, { description: 'Hides the customer from lists; history stays' })
+  archiveCustomer(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<Customer> {
+    return archiveCustomer(em, id, version);
+  }
+
+  @Mutation(() => Customer, { description: 'CONFLICT when the identifier belongs to another customer' })
+  addIdentifier(@Arg('customerId', () => ID) customerId: string, @Arg('input') input: IdentifierInput, @Ctx() { em }: IdentityContext): Promise<Customer> {
+    return addIdentifier(em, customerId, input);
+  }
+
+  @Mutation(() => Customer)
+  removeIdentifier(
+    @Arg('customerId', () => ID) customerId: string,
+    @Arg('identifierId', () => ID) identifierId: string,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<Customer> {
+    return removeIdentifier(em, customerId, identifierId);
+  }
+
+  @Mutation(() => CustomerResolution, { description: 'Finds the customer by e-mail, phone, device or other ids, or creates one, and links the new identifiers' })
+  resolveCustomer(@Arg('input') input: ResolveCustomerInput, @Ctx() { em }: IdentityContext): Promise<CustomerResolution> {
+    return resolveCustomer(em, input);
+  }
+
+  @Mutation(() => Customer, { description: 'Moves identifiers, consents and members of mergedId to survivorId; mergedId then resolves to the survivor' })
+  mergeCustomers(
+    @Arg('survivorId', () => ID) survivorId: string,
+    @Arg('mergedId', () => ID) mergedId: string,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<Customer> {
+    return mergeCustomers(em, survivorId, mergedId);
   }
 
   @FieldResolver(() => [Identifier])
@@ -45,7 +126,30 @@ export class CustomerResolver {
   async phones(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
     return valuesOf(await loaders.identifiersByCustomer.load(customer.id), IdentifierKind.PHONE);
   }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The organization a person belongs to' })
+  organization(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<Customer | null> | null {
+    return customer.organizationId ? loaders.customerById.load(customer.organizationId) : null;
+  }
+
+  @FieldResolver(() => CustomerConnection, { nullable: true, description: "An organization's people, by name; null for a person" })
+  async members(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: IdentityContext): Promise<CustomerConnection | null> {
+    if (customer.kind !== CustomerKind.ORGANIZATION) return null;
+    const found = await loaders.membersByOrganization(page).load(customer.id);
+    return connectionOf(CustomerConnection, found, () => loaders.memberCountByOrganization.load(customer.id));
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'Set on a merged record: the customer it now lives on' })
+  mergedInto(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<Customer | null> | null {
+    return customer.mergedIntoId ? loaders.customerById.load(customer.mergedIntoId) : null;
+  }
+
+  @FieldResolver(() => [ID], { description: 'Every customer id merged into this one, directly or through earlier merges' })
+  mergedIds(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
+    return loaders.mergedIdsBySurvivor.load(customer.id);
+  }
 }
 
 const valuesOf = (identifiers: Identifier[], kind: IdentifierKind) =>
   identifiers.filter((i) => i.kind === kind).map((i) => i.value);
+

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { normalizeEmail, normalizePhone } from './identifier.normalize.js';
+import { IdentifierKind } from './identifier.entity.js';
+import { normalizeEmail, normalizeIdentifier, normalizePhone } from './identifier.normalize.js';
 
 describe('identifier normalization', () => {
   it('lower-cases and trims e-mails', () => {
@@ -17,5 +18,18 @@ describe('identifier normalization', () => {
 
   it('rejects a phone that is not a number', () => {
     expect(() => normalizePhone('12', 'CZ')).toThrow('is not a valid phone number');
+  });
+});
+
+describe('normalizeIdentifier', () => {
+  it('normalizes by kind and trims the others', () => {
+    expect(normalizeIdentifier(IdentifierKind.EMAIL, ' A@B.CZ')).toBe('a@b.cz');
+    expect(normalizeIdentifier(IdentifierKind.PHONE, '601 123 456')).toBe('+420601123456');
+    expect(normalizeIdentifier(IdentifierKind.EXTERNAL, '  dms:12345 ')).toBe('dms:12345');
+    expect(normalizeIdentifier(IdentifierKind.DEVICE, 'Device-A')).toBe('Device-A');
+  });
+
+  it('rejects an empty device id', () => {
+    expect(() => normalizeIdentifier(IdentifierKind.DEVICE, '   ')).toThrow('cannot be empty');
   });
 });

@@ -1,17 +1,15 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { conflict, notFound } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { IdentityContext } from '../../context.js';
+import { createUser, getUser } from './staff.service.js';
+import { Team } from './team.entity.js';
 import { User } from './user.entity.js';
 import { CreateUserInput } from './user.inputs.js';
 
 @Resolver(() => User)
 export class UserResolver {
   @Query(() => User)
-  async user(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<User> {
-    const user = await em.findOne(User, { id: parseId(id, 'User') });
-    if (!user) throw notFound('User', id);
-    return user;
+  user(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<User> {
+    return getUser(em, id);
   }
 
   @Query(() => [User], { description: 'Active staff, by name' })
@@ -20,11 +18,12 @@ export class UserResolver {
   }
 
   @Mutation(() => User)
-  async createUser(@Arg('input') input: CreateUserInput, @Ctx() { em }: IdentityContext): Promise<User> {
-    const email = input.email.trim().toLowerCase();
-    if (await em.count(User, { email })) throw conflict(`A user with e-mail ${email} already exists`);
-    const user = em.create(User, { name: input.name.trim(), email, role: input.role });
-    await em.flush();
-    return user;
+  createUser(@Arg('input') input: CreateUserInput, @Ctx() { em }: IdentityContext): Promise<User> {
+    return createUser(em, input);
+  }
+
+  @FieldResolver(() => [Team], { description: 'Teams the user is a member of, by name' })
+  teams(@Root() user: User, @Ctx() { loaders }: IdentityContext): Promise<Team[]> {
+    return loaders.teamsByUser.load(user.id);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 
@@ -36,6 +36,7 @@ export enum InteractionType {
   QUOTE_VIEWED = 'QUOTE_VIEWED',
   CASE_MESSAGE = 'CASE_MESSAGE',
   SURVEY_RESPONSE = 'SURVEY_RESPONSE',
+  CONVERSION = 'CONVERSION',
 }
 registerEnumType(InteractionType, { name: 'InteractionType' });
 
@@ -47,6 +48,10 @@ registerEnumType(InteractionType, { name: 'InteractionType' });
 @Entity({ tableName: 'interaction' })
 @Index({ properties: ['customerId', 'occurredAt', 'id'] })
 @Index({ properties: ['anonymousId', 'occurredAt', 'id'] })
+@Index({ properties: ['customerId', 'channel', 'occurredAt'] })
+@Index({ properties: ['customerId', 'type', 'occurredAt'] })
+@Index({ properties: ['campaignId', 'type'] })
+@Unique({ properties: ['sourceSystem', 'externalEventId'] })
 export class Interaction {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -74,6 +79,14 @@ export class Interaction {
   @Field(() => String, { nullable: true, description: 'The system that reported it, e.g. "website" or "telephony"' })
   @Property({ type: 'text', nullable: true })
   sourceSystem?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The caller's own id of the event, unique per sourceSystem: a retry records nothing twice" })
+  @Property({ type: 'text', nullable: true })
+  externalEventId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The campaign whose message this interaction answers' })
+  @Property({ type: 'uuid', nullable: true })
+  campaignId?: string | null;
 
   @Field(() => JSONObjectResolver)
   @Property({ type: 'json' })

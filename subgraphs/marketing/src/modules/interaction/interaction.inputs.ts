@@ -1,6 +1,7 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { Customer } from '../customer/customer.reference.js';
 import { InteractionChannel, InteractionType } from './interaction.entity.js';
 
 @InputType()
@@ -25,6 +26,13 @@ export class RecordInteractionInput {
   @MaxLength(100)
   sourceSystem?: string | null;
 
+  @Field(() => String, { nullable: true, description: "Your own id of this event, unique per sourceSystem: sending it again records nothing twice" })
+  @MaxLength(200)
+  externalEventId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The campaign this interaction answers; defaults to properties.campaignId' })
+  campaignId?: string | null;
+
   @Field(() => JSONObjectResolver, { nullable: true })
   properties?: Record<string, unknown> | null;
 }
@@ -44,4 +52,25 @@ export class InteractionFilter {
 
   @Field({ nullable: true, description: 'Only interactions before this time' })
   until?: Date;
+}
+
+@ObjectType({ description: 'What a bulk recording did: new interactions, retried ones already known, and the id of every item in input order' })
+export class RecordInteractionsResult {
+  @Field(() => Int)
+  accepted!: number;
+
+  @Field(() => Int)
+  duplicates!: number;
+
+  @Field(() => [ID])
+  ids!: string[];
+}
+
+@ObjectType()
+export class LinkAnonymousInteractionsResult {
+  @Field(() => Int, { description: 'How many anonymous interactions now belong to the customer' })
+  linked!: number;
+
+  @Field(() => Customer)
+  customer!: Customer;
 }

@@ -3,8 +3,8 @@ import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../.
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Interaction } from './interaction.entity.js';
-import { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
-import { getInteraction, recordInteraction } from './interaction.service.js';
+import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionInput, RecordInteractionsResult } from './interaction.inputs.js';
+import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
 
 @ObjectType()
 export class InteractionConnection extends ConnectionType(Interaction) {}
@@ -35,6 +35,25 @@ export class InteractionResolver {
   @Mutation(() => Interaction, { description: 'Records one touchpoint on any channel' })
   recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em }: MarketingContext): Promise<Interaction> {
     return recordInteraction(em, input);
+  }
+
+  @Mutation(() => RecordInteractionsResult, {
+    description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates` })
+  recordInteractions(
+    @Arg('input', () => [RecordInteractionInput]) input: RecordInteractionInput[],
+    @Ctx() { em }: MarketingContext,
+  ): Promise<RecordInteractionsResult> {
+    return recordInteractions(em, input);
+  }
+
+  @Mutation(() => LinkAnonymousInteractionsResult, { description: "Moves a device's earlier anonymous interactions to the customer's timeline" })
+  async linkAnonymousInteractions(
+    @Arg('anonymousId') anonymousId: string,
+    @Arg('customerId', () => ID) customerId: string,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<LinkAnonymousInteractionsResult> {
+    const linked = await linkAnonymousInteractions(em, anonymousId, customerId);
+    return { linked, customer: { id: customerId.toLowerCase() } };
   }
 
   @FieldResolver(() => Customer, { nullable: true })

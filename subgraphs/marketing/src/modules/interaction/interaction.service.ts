@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
+import { isUuid, parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
-import { Interaction } from './interaction.entity.js';
+import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
+
+export const MAX_BATCH_SIZE = 1000;
 
 export async function getInteraction(em: EntityManager, id: string): Promise<Interaction> {
   const found = await em.findOne(Interaction, { id: parseId(id, 'Interaction') });
@@ -12,29 +15,147 @@ export async function getInteraction(em: EntityManager, id: string): Promise<Int
   return found;
 }
 
-export async function recordInteraction(em: EntityManager, input: RecordInteractionInput): Promise<Interaction> {
-  if (!input.customerId && !input.anonymousId?.trim()) {
-    throw badInput('An interaction needs a customerId or an anonymousId', 'customerId');
-  }
+interface InteractionRow {
+  id: string;
+  customerId: string | null;
+  anonymousId: string | null;
+  channel: InteractionChannel;
+  type: InteractionType;
+  occurredAt: Date;
+  sourceSystem: string | null;
+  externalEventId: string | null;
+  campaignId: string | null;
+  properties: Record<string, unknown>;
+}
+
+/** Checks one input and turns it into a row; `where` names the item in a batch ("item 3: …"). */
+function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
+  const fail = (message: string, field: string) => badInput(`${where}${message}`, field);
+  const anonymousId = input.anonymousId?.trim() || null;
+  if (!input.customerId && !anonymousId) throw fail('An interaction needs a customerId or an anonymousId', 'customerId');
+  if (input.customerId && !isUuid(input.customerId)) throw fail(`"${input.customerId}" is not a valid Customer id`, 'customerId');
   const occurredAt = input.occurredAt ?? new Date();
-  if (Number.isNaN(occurredAt.getTime())) throw badInput('occurredAt is not a valid time', 'occurredAt');
-  const interaction = em.create(Interaction, {
-    customerId: input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : null,
-    anonymousId: input.anonymousId?.trim() || null,
+  if (Number.isNaN(occurredAt.getTime())) throw fail('occurredAt is not a valid time', 'occurredAt');
+  const externalEventId = input.externalEventId?.trim() || null;
+  const sourceSystem = input.sourceSystem?.trim() || null;
+  if (externalEventId && !sourceSystem) throw fail('externalEventId needs a sourceSystem: ids are unique per source system', 'sourceSystem');
+  const properties = input.properties ?? {};
+  const campaignId = input.campaignId ?? (typeof properties.campaignId === 'string' ? properties.campaignId : null);
+  if (campaignId && !isUuid(campaignId)) throw fail(`"${campaignId}" is not a valid Campaign id`, 'campaignId');
+  return {
+    id: randomUUID(),
+    customerId: input.customerId?.toLowerCase() ?? null,
+    anonymousId,
     channel: input.channel,
     type: input.type,
     occurredAt,
-    sourceSystem: input.sourceSystem ?? null,
-    properties: input.properties ?? {},
-  });
+    sourceSystem,
+    externalEventId,
+    campaignId: campaignId?.toLowerCase() ?? null,
+    properties,
+  };
+}
+
+function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>): void {
   recordEvent(em, {
     type: 'InteractionRecorded',
     aggregateType: 'Interaction',
-    aggregateId: interaction.id,
-    payload: { interactionId: interaction.id, customerId: interaction.customerId, anonymousId: interaction.anonymousId, channel: interaction.channel, type: interaction.type },
+    aggregateId: row.id,
+    payload: { interactionId: row.id, customerId: row.customerId, anonymousId: row.anonymousId, channel: row.channel, type: row.type, campaignId: row.campaignId },
   });
+}
+
+/** Records one touchpoint; a known (sourceSystem, externalEventId) returns the interaction recorded before. */
+export async function recordInteraction(em: EntityManager, input: RecordInteractionInput): Promise<Interaction> {
+  const row = toRow(input);
+  if (row.externalEventId) {
+    const existing = await em.findOne(Interaction, { sourceSystem: row.sourceSystem, externalEventId: row.externalEventId });
+    if (existing) return existing;
+  }
+  const interaction = em.create(Interaction, row);
+  recordedEvent(em, row);
   await em.flush();
   return interaction;
+}
+
+const INSERT_BATCH = `insert into interaction
+    (id, customer_id, anonymous_id, channel, type, occurred_at, source_system, external_event_id, campaign_id, properties, recorded_at)
+  select id, customer_id, anonymous_id, channel, type, occurred_at, source_system, external_event_id, campaign_id, coalesce(properties, '{}'), now()
+  from jsonb_to_recordset(?::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, channel interaction_channel, type interaction_type,
+    occurred_at timestamptz, source_system text, external_event_id text, campaign_id uuid, properties jsonb)
+  on conflict do nothing
+  returning id`;
+
+const FIND_KNOWN = `select id, source_system, external_event_id from interaction
+  where (source_system, external_event_id) in (select * from unnest(?::text[], ?::text[]))`;
+
+/**
+ * A partner's batch: every item is checked before anything is written (all or nothing), then one
+ * INSERT … ON CONFLICT DO NOTHING skips events already recorded, so a retried batch is harmless.
+ */
+export async function recordInteractions(
+  em: EntityManager,
+  inputs: RecordInteractionInput[],
+): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
+  if (inputs.length === 0) throw badInput('Send at least one interaction', 'input');
+  if (inputs.length > MAX_BATCH_SIZE) throw badInput(`Send at most ${MAX_BATCH_SIZE} interactions per call, got ${inputs.length}`, 'input');
+  const rows = inputs.map((input, index) => toRow(input, `Item ${index}: `));
+  return em.transactional(async (tx) => {
+    const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
+    const known = new Map<string, string>();
+    if (retried.length > 0) {
+      const found = await tx.execute<Array<{ id: string; source_system: string; external_event_id: string }>>(FIND_KNOWN, [
+        pgArray(retried.map((r) => r.sourceSystem!)),
+        pgArray(retried.map((r) => r.externalEventId!)),
+      ]);
+      for (const r of found) known.set(`${r.source_system}\u0000${r.external_event_id}`, r.id);
+    }
+    for (const row of rows) if (insertedIds.has(row.id)) recordedEvent(tx, row);
+    return {
+      accepted: insertedIds.size,
+      duplicates: rows.length - insertedIds.size,
+      ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id)),
+    };
+  });
+}
+
+function asRecord(row: InteractionRow) {
+  return {
+    id: row.id,
+    customer_id: row.customerId,
+    anonymous_id: row.anonymousId,
+    channel: row.channel,
+    type: row.type,
+    occurred_at: row.occurredAt.toISOString(),
+    source_system: row.sourceSystem,
+    external_event_id: row.externalEventId,
+    campaign_id: row.campaignId,
+    properties: row.properties,
+  };
+}
+
+/** Step 2 of Story 1: once identity knows who used a device, its earlier anonymous interactions join the customer's timeline. */
+export async function linkAnonymousInteractions(em: EntityManager, anonymousId: string, customerId: string): Promise<number> {
+  const device = anonymousId.trim();
+  if (!device) throw badInput('anonymousId must not be empty', 'anonymousId');
+  const customer = parseId(customerId, 'Customer', 'customerId');
+  return em.transactional(async (tx) => {
+    const linked = await tx.execute<Array<{ id: string }>>(
+      'update interaction set customer_id = ? where anonymous_id = ? and customer_id is null returning id',
+      [customer, device],
+    );
+    if (linked.length > 0) {
+      recordEvent(tx, {
+        type: 'AnonymousInteractionsLinked',
+        aggregateType: 'Customer',
+        aggregateId: customer,
+        payload: { customerId: customer, anonymousId: device, interactionIds: linked.map((r) => r.id) },
+      });
+    }
+    return linked.length;
+  });
 }
 
 /** The filter as SQL over the indexed columns; shared by the page and its count. */

@@ -1,14 +1,25 @@
-import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
-import { Directive, Field, ObjectType } from 'type-graphql';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { Money } from '../../../../kit/scalars.js';
+
+export enum OpportunityStatus {
+  OPEN = 'OPEN',
+  WON = 'WON',
+  LOST = 'LOST',
+}
+registerEnumType(OpportunityStatus, { name: 'OpportunityStatus', description: 'Follows the won/lost flags of the current stage' });
 
 @ObjectType({ description: 'A potential sale to a customer, moving through the stages of a pipeline' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'opportunity' })
 @Index({ properties: ['customerId', 'createdAt', 'id'] })
 @Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['pipelineId', 'stageId', 'createdAt', 'id'] })
+@Index({ properties: ['ownerId', 'createdAt', 'id'] })
+@Index({ properties: ['status', 'createdAt', 'id'] })
 export class Opportunity extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;
@@ -17,9 +28,20 @@ export class Opportunity extends BaseEntity {
   @Property({ type: 'text' })
   title!: string;
 
-  @Field()
-  @Property({ type: 'text' })
-  stage!: string;
+  @Property({ type: 'uuid' })
+  pipelineId!: string;
+
+  @Index()
+  @Property({ type: 'uuid' })
+  stageId!: string;
+
+  @Field(() => OpportunityStatus)
+  @Enum({ items: () => OpportunityStatus, nativeEnumName: 'opportunity_status' })
+  status: Opt<OpportunityStatus> = OpportunityStatus.OPEN;
+
+  /** Set when a rep knows better than the stage; otherwise the stage's probability applies. */
+  @Property({ type: 'integer', nullable: true })
+  probabilityOverride?: number | null;
 
   @Property({ type: 'decimal', precision: 16, scale: 2 })
   amount!: string;
@@ -27,13 +49,16 @@ export class Opportunity extends BaseEntity {
   @Property({ type: 'character', length: 3 })
   currency!: string;
 
-  @Index()
   @Property({ type: 'uuid', nullable: true })
   ownerId?: string | null;
 
   @Field(() => LocalDateResolver, { nullable: true })
   @Property({ type: 'string', columnType: 'date', nullable: true })
   expectedCloseDate?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Set when archived; archived opportunities leave lists and summaries' })
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
 
   @Field(() => Money, { name: 'amount' })
   money(): Money {

@@ -1,7 +1,8 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { Length, ValidateNested } from 'class-validator';
+import { Length, Max, Min, ValidateNested } from 'class-validator';
 import { MoneyInput } from '../../../../kit/scalars.js';
+import { OpportunityStatus } from './opportunity.entity.js';
 
 @InputType()
 export class CreateOpportunityInput {
@@ -12,9 +13,15 @@ export class CreateOpportunityInput {
   @Length(1, 300, { message: 'title must be between 1 and 300 characters' })
   title!: string;
 
-  @Field({ defaultValue: 'Qualification' })
+  @Field(() => ID, { nullable: true, description: 'The default pipeline when omitted' })
+  pipelineId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The pipeline's first stage when neither stageId nor stage is given" })
+  stageId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A stage of the pipeline by name, as an alternative to stageId' })
   @Length(1, 100)
-  stage!: string;
+  stage?: string | null;
 
   @Field(() => MoneyInput)
   @ValidateNested()
@@ -25,4 +32,50 @@ export class CreateOpportunityInput {
 
   @Field(() => LocalDateResolver, { nullable: true })
   expectedCloseDate?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Overrides the stage's probability (0–100)" })
+  @Min(0, { message: 'probability must be between 0 and 100' })
+  @Max(100, { message: 'probability must be between 0 and 100' })
+  probability?: number | null;
+}
+
+/** Omitted fields stay as they are; null clears a nullable one. */
+@InputType()
+export class UpdateOpportunityInput {
+  @Field(() => String, { nullable: true })
+  @Length(1, 300, { message: 'title must be between 1 and 300 characters' })
+  title?: string;
+
+  @Field(() => MoneyInput, { nullable: true })
+  @ValidateNested()
+  amount?: MoneyInput;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  expectedCloseDate?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "null returns to the stage's probability" })
+  @Min(0, { message: 'probability must be between 0 and 100' })
+  @Max(100, { message: 'probability must be between 0 and 100' })
+  probability?: number | null;
+}
+
+@InputType()
+export class OpportunityFilter {
+  @Field(() => ID, { nullable: true })
+  pipelineId?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  stageIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  ownerIds?: string[] | null;
+
+  @Field(() => [OpportunityStatus], { nullable: true })
+  statuses?: OpportunityStatus[] | null;
+
+  @Field({ defaultValue: false })
+  includeArchived!: boolean;
 }

@@ -1,14 +1,27 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { SalesContext } from '../../context.js';
+import { countWhere } from '../../count.js';
 import { Customer } from '../customer/customer.reference.js';
+import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Opportunity } from './opportunity.entity.js';
-import { CreateOpportunityInput } from './opportunity.inputs.js';
-import { createOpportunity, getOpportunity } from './opportunity.service.js';
+import { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
+import {
+  archiveOpportunity,
+  createOpportunity,
+  getOpportunity,
+  moveOpportunity,
+  opportunityFilterSql,
+  updateOpportunity,
+} from './opportunity.service.js';
+import { StageChange } from './stage-change.entity.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}
+
+@ObjectType()
+export class StageChangeConnection extends ConnectionType(StageChange) {}
 
 @Resolver(() => Opportunity)
 export class OpportunityResolver {
@@ -17,19 +30,50 @@ export class OpportunityResolver {
     return getOpportunity(em, id);
   }
 
-  @Query(() => OpportunityConnection, { description: 'All opportunities, newest first' })
-  async opportunities(@Args() page: PageArgs, @Ctx() { em }: SalesContext): Promise<OpportunityConnection> {
+  @Query(() => OpportunityConnection, { description: 'Opportunities, newest first; archived ones only when asked' })
+  async opportunities(
+    @Args() page: PageArgs,
+    @Arg('filter', () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<OpportunityConnection> {
+    const where = opportunityFilterSql(filter);
     const found = await fetchKeysetPage(em, {
       entity: Opportunity,
       table: 'opportunity',
       orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+      where,
     }, page);
-    return connectionOf(OpportunityConnection, found, () => em.count(Opportunity));
+    return connectionOf(OpportunityConnection, found, () => countWhere(em, 'opportunity', where));
   }
 
   @Mutation(() => Opportunity)
-  createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em }: SalesContext): Promise<Opportunity> {
-    return createOpportunity(em, input);
+  createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
+    return createOpportunity(em, input, viewer.id);
+  }
+
+  @Mutation(() => Opportunity, { description: 'Moves it to another stage of its pipeline; CONFLICT when version is stale' })
+  moveOpportunity(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('stageId', () => ID) stageId: string,
+    @Ctx() { em, viewer }: SalesContext,
+  ): Promise<Opportunity> {
+    return moveOpportunity(em, id, version, stageId, viewer.id);
+  }
+
+  @Mutation(() => Opportunity)
+  updateOpportunity(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: UpdateOpportunityInput,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Opportunity> {
+    return updateOpportunity(em, id, version, input);
+  }
+
+  @Mutation(() => Opportunity)
+  archiveOpportunity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Opportunity> {
+    return archiveOpportunity(em, id, version);
   }
 
   @FieldResolver(() => Customer)
@@ -41,6 +85,45 @@ export class OpportunityResolver {
   owner(@Root() opportunity: Opportunity): User | null {
     return opportunity.ownerId ? { id: opportunity.ownerId } : null;
   }
+
+  @FieldResolver(() => Pipeline)
+  async pipeline(@Root() opportunity: Opportunity, @Ctx() { loaders }: SalesContext): Promise<Pipeline> {
+    return (await loaders.pipelineById.load(opportunity.pipelineId))!;
+  }
+
+  @FieldResolver(() => Stage, { description: 'The stage it is in now' })
+  async currentStage(@Root() opportunity: Opportunity, @Ctx() { loaders }: SalesContext): Promise<Stage> {
+    return (await loaders.stageById.load(opportunity.stageId))!;
+  }
+
+  @FieldResolver(() => String, { description: 'The name of the current stage (see currentStage for the rest)' })
+  async stage(@Root() opportunity: Opportunity, @Ctx() { loaders }: SalesContext): Promise<string> {
+    return (await loaders.stageById.load(opportunity.stageId))!.name;
+  }
+
+  @FieldResolver(() => Int, { description: "Chance of winning in percent: the override if set, else the stage's" })
+  async probability(@Root() opportunity: Opportunity, @Ctx() { loaders }: SalesContext): Promise<number> {
+    return opportunity.probabilityOverride ?? (await loaders.stageById.load(opportunity.stageId))!.probability;
+  }
+
+  @FieldResolver(() => StageChangeConnection, { description: 'Every stage move, oldest first' })
+  async stageHistory(@Root() opportunity: Opportunity, @Args() page: PageArgs, @Ctx() { loaders }: SalesContext): Promise<StageChangeConnection> {
+    const found = await loaders.stageHistoryPages(page).load(opportunity.id);
+    return connectionOf(StageChangeConnection, found, () => loaders.stageHistoryCount.load(opportunity.id));
+  }
+}
+
+@Resolver(() => StageChange)
+export class StageChangeResolver {
+  @FieldResolver(() => Stage, { nullable: true, description: 'Null for the stage it was created in' })
+  async from(@Root() change: StageChange, @Ctx() { loaders }: SalesContext): Promise<Stage | null> {
+    return change.fromStageId ? loaders.stageById.load(change.fromStageId) : null;
+  }
+
+  @FieldResolver(() => Stage)
+  async to(@Root() change: StageChange, @Ctx() { loaders }: SalesContext): Promise<Stage> {
+    return (await loaders.stageById.load(change.toStageId))!;
+  }
 }
 
 @Resolver(() => Customer)
@@ -48,8 +131,13 @@ export class CustomerOpportunitiesResolver {
   @FieldResolver(() => OpportunityConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: "The customer's opportunities, newest first" })
-  async opportunities(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: SalesContext): Promise<OpportunityConnection> {
-    const found = await loaders.opportunityPagesByCustomer(page).load(customer.id);
-    return connectionOf(OpportunityConnection, found, () => loaders.opportunityCountByCustomer.load(customer.id));
+  async opportunities(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
+    @Ctx() { loaders }: SalesContext,
+  ): Promise<OpportunityConnection> {
+    const found = await loaders.opportunityPagesByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(OpportunityConnection, found, () => loaders.opportunityCountByCustomer(filter).load(customer.id));
   }
 }

@@ -1,36 +1,173 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../../../../kit/errors.js';
+import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
 import { requireNonNegative } from '../../../../kit/scalars.js';
-import { Opportunity } from './opportunity.entity.js';
-import type { CreateOpportunityInput } from './opportunity.inputs.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import { Stage } from '../pipeline/pipeline.entity.js';
+import { firstStageOf, getStage, resolvePipeline } from '../pipeline/pipeline.service.js';
+import { Opportunity, OpportunityStatus } from './opportunity.entity.js';
+import type { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
+import { cents } from '../../money.js';
+import { StageChange } from './stage-change.entity.js';
 
-export async function getOpportunity(em: EntityManager, id: string): Promise<Opportunity> {
-  const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity') });
+export async function getOpportunity(em: EntityManager, id: string, field = 'id'): Promise<Opportunity> {
+  const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity', field) });
   if (!opportunity) throw notFound('Opportunity', id);
   return opportunity;
 }
 
-export async function createOpportunity(em: EntityManager, input: CreateOpportunityInput): Promise<Opportunity> {
+const statusOf = (stage: Stage): OpportunityStatus =>
+  stage.isWon ? OpportunityStatus.WON : stage.isLost ? OpportunityStatus.LOST : OpportunityStatus.OPEN;
+
+async function startingStage(em: EntityManager, input: CreateOpportunityInput): Promise<Stage> {
+  const pipeline = await resolvePipeline(em, input.pipelineId);
+  if (input.stageId) {
+    const stage = await getStage(em, input.stageId, 'stageId');
+    if (stage.pipelineId !== pipeline.id) throw badInput(`Stage ${stage.id} is not a stage of pipeline "${pipeline.name}"`, 'stageId');
+    return stage;
+  }
+  if (input.stage) {
+    const stage = await em.findOne(Stage, { pipelineId: pipeline.id, name: { $ilike: input.stage.trim() } });
+    if (!stage) throw badInput(`Pipeline "${pipeline.name}" has no stage named "${input.stage}"`, 'stage');
+    return stage;
+  }
+  return firstStageOf(em, pipeline);
+}
+
+/** Creates the opportunity and its first stage-history row; the caller flushes (lead conversion shares the transaction). */
+export async function openOpportunity(em: EntityManager, input: CreateOpportunityInput, viewerId: string): Promise<Opportunity> {
   requireNonNegative(input.amount, 'amount');
+  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  const ownerId = input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null;
+  const stage = await startingStage(em, input);
   const opportunity = em.create(Opportunity, {
-    customerId: parseId(input.customerId, 'Customer', 'customerId'),
-    ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
+    customerId,
+    ownerId,
     title: input.title.trim(),
-    stage: input.stage.trim(),
-    amount: input.amount.amount,
+    pipelineId: stage.pipelineId,
+    stageId: stage.id,
+    status: statusOf(stage),
+    probabilityOverride: input.probability ?? null,
+    amount: cents(input.amount.amount),
     currency: input.amount.currency,
     expectedCloseDate: toIsoDate(input.expectedCloseDate),
   });
+  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: null, toStageId: stage.id, changedBy: viewerId });
   recordEvent(em, {
     type: 'OpportunityCreated',
     aggregateType: 'Opportunity',
     aggregateId: opportunity.id,
-    payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, stage: opportunity.stage, ownerId: opportunity.ownerId },
+    payload: {
+      opportunityId: opportunity.id,
+      customerId,
+      pipelineId: stage.pipelineId,
+      stageId: stage.id,
+      marker: stage.marker ?? null,
+      ownerId,
+      amount: opportunity.money(),
+    },
+  });
+  return opportunity;
+}
+
+export async function createOpportunity(em: EntityManager, input: CreateOpportunityInput, viewerId: string): Promise<Opportunity> {
+  const opportunity = await openOpportunity(em, input, viewerId);
+  await em.flush();
+  return opportunity;
+}
+
+async function editable(em: EntityManager, id: string, version: number): Promise<Opportunity> {
+  const opportunity = await getOpportunity(em, id);
+  assertVersion(opportunity, version, 'Opportunity');
+  if (opportunity.archivedAt) throw badInput(`Opportunity ${opportunity.id} is archived and can no longer change`, 'id');
+  return opportunity;
+}
+
+export async function moveOpportunity(em: EntityManager, id: string, version: number, stageId: string, viewerId: string): Promise<Opportunity> {
+  const opportunity = await editable(em, id, version);
+  const to = await getStage(em, stageId, 'stageId');
+  if (to.pipelineId !== opportunity.pipelineId) throw badInput(`Stage ${to.id} belongs to another pipeline`, 'stageId');
+  if (to.id === opportunity.stageId) throw badInput(`Opportunity ${opportunity.id} is already in stage "${to.name}"`, 'stageId');
+  const from = opportunity.stageId;
+  opportunity.stageId = to.id;
+  opportunity.status = statusOf(to);
+  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: from, toStageId: to.id, changedBy: viewerId });
+  const base = { aggregateType: 'Opportunity', aggregateId: opportunity.id };
+  recordEvent(em, {
+    ...base,
+    type: 'OpportunityStageChanged',
+    payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, fromStageId: from, toStageId: to.id, marker: to.marker ?? null, changedBy: viewerId },
+  });
+  if (opportunity.status !== OpportunityStatus.OPEN) {
+    recordEvent(em, {
+      ...base,
+      type: opportunity.status === OpportunityStatus.WON ? 'OpportunityWon' : 'OpportunityLost',
+      payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, stageId: to.id, amount: opportunity.money() },
+    });
+  }
+  await em.flush();
+  return opportunity;
+}
+
+export async function updateOpportunity(em: EntityManager, id: string, version: number, input: UpdateOpportunityInput): Promise<Opportunity> {
+  const opportunity = await editable(em, id, version);
+  const changes: Partial<Opportunity> = {};
+  if (input.title != null) changes.title = input.title.trim();
+  if (input.amount != null) {
+    requireNonNegative(input.amount, 'amount');
+    changes.amount = cents(input.amount.amount);
+    changes.currency = input.amount.currency;
+  }
+  if (input.ownerId !== undefined) changes.ownerId = input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null;
+  if (input.expectedCloseDate !== undefined) changes.expectedCloseDate = toIsoDate(input.expectedCloseDate);
+  if (input.probability !== undefined) changes.probabilityOverride = input.probability;
+  const changedFields = (Object.keys(changes) as Array<keyof Opportunity>).filter((key) => changes[key] !== opportunity[key]);
+  if (changedFields.length === 0) return opportunity;
+  Object.assign(opportunity, changes);
+  recordEvent(em, {
+    type: 'OpportunityChanged',
+    aggregateType: 'Opportunity',
+    aggregateId: opportunity.id,
+    payload: { opportunityId: opportunity.id, changedFields, ...Object.fromEntries(changedFields.map((key) => [key, opportunity[key]])) },
   });
   await em.flush();
   return opportunity;
+}
+
+export async function archiveOpportunity(em: EntityManager, id: string, version: number): Promise<Opportunity> {
+  const opportunity = await editable(em, id, version);
+  opportunity.archivedAt = new Date();
+  recordEvent(em, {
+    type: 'OpportunityChanged',
+    aggregateType: 'Opportunity',
+    aggregateId: opportunity.id,
+    payload: { opportunityId: opportunity.id, changedFields: ['archivedAt'], archivedAt: opportunity.archivedAt.toISOString() },
+  });
+  await em.flush();
+  return opportunity;
+}
+
+export function opportunityFilterSql(filter: OpportunityFilter | null | undefined): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (!filter?.includeArchived) conditions.push('archived_at is null');
+  if (filter?.pipelineId) {
+    conditions.push('pipeline_id = ?');
+    params.push(parseId(filter.pipelineId, 'Pipeline', 'filter.pipelineId'));
+  }
+  const lists: Array<[string, string, string[] | null | undefined]> = [
+    ['stage_id', 'uuid', filter?.stageIds?.map((id) => parseId(id, 'Stage', 'filter.stageIds'))],
+    ['owner_id', 'uuid', filter?.ownerIds?.map((id) => parseId(id, 'User', 'filter.ownerIds'))],
+    ['status', 'opportunity_status', filter?.statuses],
+  ];
+  for (const [column, type, values] of lists) {
+    if (!values?.length) continue;
+    conditions.push(`${column} = any(?::${type}[])`);
+    params.push(pgArray(values));
+  }
+  return { sql: conditions.length ? conditions.join(' and ') : 'true', params };
 }
 
 // graphql-scalars' LocalDate arrives as a string already; keep only the date part either way.

@@ -1,41 +1,21 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { slaAtRiskWindowMinutes } from '../../config.js';
+import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
+import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 
-export enum CaseStatus {
-  NEW = 'NEW',
-  OPEN = 'OPEN',
-  PENDING = 'PENDING',
-  RESOLVED = 'RESOLVED',
-  CLOSED = 'CLOSED',
-}
-registerEnumType(CaseStatus, { name: 'CaseStatus' });
-
-export enum CasePriority {
-  LOW = 'LOW',
-  NORMAL = 'NORMAL',
-  HIGH = 'HIGH',
-  URGENT = 'URGENT',
-}
-registerEnumType(CasePriority, { name: 'CasePriority' });
-
-export enum CaseChannel {
-  EMAIL = 'EMAIL',
-  PHONE = 'PHONE',
-  CHAT = 'CHAT',
-  SOCIAL = 'SOCIAL',
-  MESSENGER = 'MESSENGER',
-  WEB = 'WEB',
-  IN_STORE = 'IN_STORE',
-}
-registerEnumType(CaseChannel, { name: 'CaseChannel' });
+export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 
 @ObjectType({ description: 'A service request (ticket) from a customer' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'support_case' })
 @Index({ properties: ['customerId', 'createdAt', 'id'] })
 @Index({ properties: ['status', 'createdAt', 'id'] })
+@Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['firstResponseDueAt', 'id'] })
+@Index({ properties: ['resolutionDueAt', 'id'] })
 export class Case extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;
@@ -53,14 +33,68 @@ export class Case extends BaseEntity {
   status: Opt<CaseStatus> = CaseStatus.NEW;
 
   @Field(() => CasePriority)
+  @Index()
   @Enum({ items: () => CasePriority, nativeEnumName: 'case_priority' })
   priority: Opt<CasePriority> = CasePriority.NORMAL;
+
+  @Field(() => CaseCategory)
+  @Index()
+  @Enum({ items: () => CaseCategory, nativeEnumName: 'case_category', default: CaseCategory.GENERAL })
+  category: Opt<CaseCategory> = CaseCategory.GENERAL;
+
+  @Field(() => CaseLine, { description: 'Line of support handling the case' })
+  @Index()
+  @Enum({ items: () => CaseLine, nativeEnumName: 'case_line', default: CaseLine.FIRST })
+  line: Opt<CaseLine> = CaseLine.FIRST;
+
+  @Field(() => Boolean, { description: 'Category, priority and line came from the classification rules' })
+  @Property({ type: 'boolean', default: false })
+  autoClassified: Opt<boolean> = false;
 
   @Field(() => CaseChannel, { description: 'The channel the case came in on' })
   @Enum({ items: () => CaseChannel, nativeEnumName: 'case_channel' })
   channel!: CaseChannel;
 
+  @Field(() => CaseChannel, { description: 'The channel of the latest customer conversation; the case moves with the customer' })
+  @Enum({ items: () => CaseChannel, nativeEnumName: 'case_channel' })
+  currentChannel!: CaseChannel;
+
   @Index()
   @Property({ type: 'uuid', nullable: true })
   assigneeId?: string | null;
+
+  @Field(() => ServiceContractTier, { description: "The customer's contract tier when the case was opened; it sets the SLA" })
+  @Enum({ items: () => ServiceContractTier, nativeEnumName: 'service_contract_tier', default: ServiceContractTier.STANDARD })
+  contractTier: Opt<ServiceContractTier> = ServiceContractTier.STANDARD;
+
+  @Field(() => Date)
+  @Property({ type: 'timestamptz' })
+  firstResponseDueAt!: Date;
+
+  @Field(() => Date)
+  @Property({ type: 'timestamptz' })
+  resolutionDueAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When staff first answered the customer' })
+  @Property({ type: 'timestamptz', nullable: true })
+  firstRespondedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  resolvedAt?: Date | null;
+
+  @Field(() => Boolean, { description: 'The first response came, or is still missing, after its deadline' })
+  firstResponseBreached(): boolean {
+    return firstResponseBreached(this, new Date());
+  }
+
+  @Field(() => Boolean, { description: 'The resolution came, or is still missing, after its deadline' })
+  resolutionBreached(): boolean {
+    return resolutionBreached(this, new Date());
+  }
+
+  @Field(() => Boolean, { description: 'A deadline still to be met falls within the at-risk window (SLA_AT_RISK_MINUTES)' })
+  slaAtRisk(): boolean {
+    return slaAtRisk(this, new Date(), slaAtRiskWindowMinutes());
+  }
 }

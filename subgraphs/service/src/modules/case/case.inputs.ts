@@ -1,8 +1,8 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { Length, MaxLength } from 'class-validator';
-import { CaseChannel, CasePriority, CaseStatus } from './case.entity.js';
+import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 
-@InputType()
+@InputType({ description: 'Without category or priority, the case is classified from its text by the classification rules' })
 export class OpenCaseInput {
   @Field(() => ID)
   customerId!: string;
@@ -18,10 +18,79 @@ export class OpenCaseInput {
   @Field(() => CaseChannel)
   channel!: CaseChannel;
 
-  @Field(() => CasePriority, { defaultValue: CasePriority.NORMAL })
-  priority!: CasePriority;
+  @Field(() => CasePriority, { nullable: true })
+  priority?: CasePriority | null;
+
+  @Field(() => CaseCategory, { nullable: true })
+  category?: CaseCategory | null;
+
+  @Field(() => CaseLine, { nullable: true })
+  line?: CaseLine | null;
 
   @Field(() => ID, { nullable: true })
+  assigneeId?: string | null;
+}
+
+@InputType({ description: 'Changes the fields given; omitted fields stay as they are' })
+export class UpdateCaseInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => String, { nullable: true })
+  @Length(1, 300, { message: 'subject must be between 1 and 300 characters' })
+  subject?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(20000)
+  description?: string | null;
+
+  @Field(() => CaseCategory, { nullable: true })
+  category?: CaseCategory | null;
+
+  @Field(() => CasePriority, { nullable: true, description: 'A new priority recomputes the SLA deadlines' })
+  priority?: CasePriority | null;
+}
+
+@InputType()
+export class ChangeCaseStatusInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => CaseStatus)
+  status!: CaseStatus;
+}
+
+@InputType()
+export class AssignCaseInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => ID)
+  assigneeId!: string;
+}
+
+@InputType()
+export class EscalateCaseInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(2000)
+  reason?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The second-line agent taking over' })
   assigneeId?: string | null;
 }
 
@@ -29,4 +98,20 @@ export class OpenCaseInput {
 export class CaseFilter {
   @Field(() => [CaseStatus], { nullable: true })
   statuses?: CaseStatus[] | null;
+
+  @Field(() => [CasePriority], { nullable: true })
+  priorities?: CasePriority[] | null;
+
+  @Field(() => [CaseCategory], { nullable: true })
+  categories?: CaseCategory[] | null;
+
+  @Field(() => CaseLine, { nullable: true })
+  line?: CaseLine | null;
+
+  @Field(() => ID, { nullable: true })
+  assigneeId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Unsettled cases with a deadline still to meet before this moment (breached ones included)' })
+  breachingBefore?: Date | null;
 }
+

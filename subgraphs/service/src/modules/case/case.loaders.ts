@@ -2,17 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { loaderPerArgs } from '../../../../kit/loaders.js';
 import { countByParent, fetchKeysetPages, type Page, type PageArgs } from '../../../../kit/pagination.js';
 import { Case } from './case.entity.js';
+import { CaseOrder } from './case.enums.js';
 import type { CaseFilter } from './case.inputs.js';
-import { caseFilterSql } from './case.service.js';
+import { CASE_ORDERS, caseFilterSql } from './case.service.js';
 
 export function createCaseLoaders(em: EntityManager) {
   return {
-    casePagesByCustomer: loaderPerArgs<{ page: PageArgs; filter?: CaseFilter | null }, string, Page<Case>>(
-      async ({ page, filter }, customerIds) => {
+    casePagesByCustomer: loaderPerArgs<{ page: PageArgs; filter?: CaseFilter | null; orderBy?: CaseOrder }, string, Page<Case>>(
+      async ({ page, filter, orderBy }, customerIds) => {
         const pages = await fetchKeysetPages(em, {
           entity: Case,
           table: 'support_case',
-          orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+          orderBy: CASE_ORDERS[orderBy ?? CaseOrder.NEWEST_FIRST],
           parent: { column: 'customer_id', ids: customerIds },
           where: caseFilterSql(filter),
         }, page);

@@ -1,11 +1,23 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { User } from '../staff/user.reference.js';
 import { Case } from './case.entity.js';
-import { CaseFilter, OpenCaseInput } from './case.inputs.js';
-import { getCase, openCase } from './case.service.js';
+import { CaseOrder } from './case.enums.js';
+import { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
+import {
+  assignCase,
+  atRiskSql,
+  CASE_ORDERS,
+  caseFilterSql,
+  changeCaseStatus,
+  countCases,
+  escalateCase,
+  getCase,
+  openCase,
+  updateCase,
+} from './case.service.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
@@ -17,9 +29,52 @@ export class CaseResolver {
     return getCase(em, id);
   }
 
+  @Query(() => CaseConnection, { description: 'The service queue: cases matching the filter, in the chosen order' })
+  async cases(
+    @Args() page: PageArgs,
+    @Arg('filter', () => CaseFilter, { nullable: true }) filter: CaseFilter | null,
+    @Arg('orderBy', () => CaseOrder, { defaultValue: CaseOrder.NEWEST_FIRST }) orderBy: CaseOrder,
+    @Ctx() { em }: ServiceContext,
+  ): Promise<CaseConnection> {
+    const where = caseFilterSql(filter);
+    const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS[orderBy], where }, page);
+    return connectionOf(CaseConnection, found, () => countCases(em, where));
+  }
+
+  @Query(() => CaseConnection, { description: 'Unsettled cases with an SLA deadline in the next `within` minutes, the resolution due soonest first' })
+  async casesAtRisk(
+    @Arg('within', () => Int, { description: 'minutes from now' }) within: number,
+    @Args() page: PageArgs,
+    @Ctx() { em }: ServiceContext,
+  ): Promise<CaseConnection> {
+    const where = atRiskSql(within);
+    const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
+    return connectionOf(CaseConnection, found, () => countCases(em, where));
+  }
+
   @Mutation(() => Case)
   openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return openCase(em, input);
+  }
+
+  @Mutation(() => Case, { description: 'CONFLICT when the version is stale' })
+  updateCase(@Arg('input') input: UpdateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
+    return updateCase(em, input);
+  }
+
+  @Mutation(() => Case, { description: 'Moves the case along its lifecycle; an illegal move is BAD_USER_INPUT' })
+  changeCaseStatus(@Arg('input') input: ChangeCaseStatusInput, @Ctx() { em }: ServiceContext): Promise<Case> {
+    return changeCaseStatus(em, input);
+  }
+
+  @Mutation(() => Case)
+  assignCase(@Arg('input') input: AssignCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
+    return assignCase(em, input);
+  }
+
+  @Mutation(() => Case, { description: 'Hands the case to the second line of support' })
+  escalateCase(@Arg('input') input: EscalateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
+    return escalateCase(em, input);
   }
 
   @FieldResolver(() => Customer)
@@ -37,14 +92,15 @@ export class CaseResolver {
 export class CustomerCasesResolver {
   @FieldResolver(() => CaseConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: "The customer's cases, newest first" })
+    description: "The customer's cases, newest first unless ordered otherwise" })
   async cases(
     @Root() customer: Customer,
     @Args() page: PageArgs,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter: CaseFilter | null,
+    @Arg('orderBy', () => CaseOrder, { defaultValue: CaseOrder.NEWEST_FIRST }) orderBy: CaseOrder,
     @Ctx() { loaders }: ServiceContext,
   ): Promise<CaseConnection> {
-    const found = await loaders.casePagesByCustomer({ page, filter }).load(customer.id);
+    const found = await loaders.casePagesByCustomer({ page, filter, orderBy }).load(customer.id);
     return connectionOf(CaseConnection, found, () => loaders.caseCountByCustomer(filter).load(customer.id));
   }
 }

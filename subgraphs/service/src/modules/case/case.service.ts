@@ -1,10 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../../../../kit/errors.js';
+import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
+import { pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import { contractTierOf } from '../contract/service-contract.service.js';
+import { slaDeadlines } from '../sla/sla.policy.js';
+import { classifyCase } from './case.classification.js';
 import { Case } from './case.entity.js';
-import type { CaseFilter, OpenCaseInput } from './case.inputs.js';
+import { CaseLine, CaseOrder, CaseStatus } from './case.enums.js';
+import type { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
+import { assertTransition } from './case.status.js';
 
 export async function getCase(em: EntityManager, id: string): Promise<Case> {
   const found = await em.findOne(Case, { id: parseId(id, 'Case') });
@@ -12,26 +18,172 @@ export async function getCase(em: EntityManager, id: string): Promise<Case> {
   return found;
 }
 
+async function getCaseAt(em: EntityManager, id: string, version: number): Promise<Case> {
+  const found = await getCase(em, id);
+  assertVersion(found, version, 'Case');
+  return found;
+}
+
 export async function openCase(em: EntityManager, input: OpenCaseInput): Promise<Case> {
+  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  const subject = input.subject.trim();
+  const autoClassified = input.category == null || input.priority == null;
+  const classified = classifyCase(`${subject}\n${input.description ?? ''}`);
+  const priority = input.priority ?? classified.priority;
+  const contractTier = await contractTierOf(em, customerId);
+  const openedAt = new Date();
   const created = em.create(Case, {
-    customerId: parseId(input.customerId, 'Customer', 'customerId'),
+    customerId,
     assigneeId: input.assigneeId ? parseId(input.assigneeId, 'User', 'assigneeId') : null,
-    subject: input.subject.trim(),
+    subject,
     description: input.description ?? null,
     channel: input.channel,
-    priority: input.priority,
+    currentChannel: input.channel,
+    priority,
+    category: input.category ?? classified.category,
+    line: input.line ?? (autoClassified ? classified.line : CaseLine.FIRST),
+    autoClassified,
+    contractTier,
+    createdAt: openedAt,
+    ...slaDeadlines(contractTier, priority, openedAt),
   });
   recordEvent(em, {
     type: 'CaseOpened',
     aggregateType: 'Case',
     aggregateId: created.id,
-    payload: { caseId: created.id, customerId: created.customerId, priority: created.priority, channel: created.channel },
+    payload: {
+      caseId: created.id,
+      customerId,
+      priority,
+      category: created.category,
+      line: created.line,
+      channel: created.channel,
+      classificationRule: autoClassified ? classified.rule : null,
+      firstResponseDueAt: created.firstResponseDueAt.toISOString(),
+      resolutionDueAt: created.resolutionDueAt.toISOString(),
+    },
   });
   await em.flush();
   return created;
 }
 
-export function caseFilterSql(filter: CaseFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
-  if (!filter?.statuses?.length) return undefined;
-  return { sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] };
+export async function updateCase(em: EntityManager, input: UpdateCaseInput): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version);
+  const changes: Partial<Pick<Case, 'subject' | 'description' | 'category' | 'priority'>> = {};
+  if (input.subject != null && input.subject.trim() !== found.subject) changes.subject = input.subject.trim();
+  if (input.description !== undefined && input.description !== found.description) changes.description = input.description;
+  if (input.category != null && input.category !== found.category) changes.category = input.category;
+  if (input.priority != null && input.priority !== found.priority) changes.priority = input.priority;
+  const changedFields = Object.keys(changes);
+  if (changedFields.length === 0) return found;
+  Object.assign(found, changes);
+  if (changes.priority) Object.assign(found, slaDeadlines(found.contractTier, found.priority, found.createdAt));
+  recordEvent(em, {
+    type: 'CaseChanged',
+    aggregateType: 'Case',
+    aggregateId: found.id,
+    payload: { caseId: found.id, changedFields, ...changes },
+  });
+  await em.flush();
+  return found;
+}
+
+export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatusInput): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version);
+  const from = found.status;
+  assertTransition(from, input.status);
+  found.status = input.status;
+  if (input.status === CaseStatus.RESOLVED) found.resolvedAt = new Date();
+  if (input.status === CaseStatus.OPEN && from === CaseStatus.RESOLVED) found.resolvedAt = null;
+  recordEvent(em, {
+    type: 'CaseStatusChanged',
+    aggregateType: 'Case',
+    aggregateId: found.id,
+    payload: { caseId: found.id, from, to: found.status, resolvedAt: found.resolvedAt?.toISOString() ?? null },
+  });
+  await em.flush();
+  return found;
+}
+
+export async function assignCase(em: EntityManager, input: AssignCaseInput): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version);
+  const assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
+  const previousAssigneeId = found.assigneeId ?? null;
+  found.assigneeId = assigneeId;
+  recordEvent(em, {
+    type: 'CaseAssigned',
+    aggregateType: 'Case',
+    aggregateId: found.id,
+    payload: { caseId: found.id, assigneeId, previousAssigneeId },
+  });
+  await em.flush();
+  return found;
+}
+
+export async function escalateCase(em: EntityManager, input: EscalateCaseInput): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version);
+  if (found.line === CaseLine.SECOND) throw badInput(`Case ${found.id} is already on the second line`, 'id');
+  if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
+  found.line = CaseLine.SECOND;
+  if (input.assigneeId) found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
+  recordEvent(em, {
+    type: 'CaseEscalated',
+    aggregateType: 'Case',
+    aggregateId: found.id,
+    payload: { caseId: found.id, line: found.line, reason: input.reason ?? null, assigneeId: found.assigneeId ?? null },
+  });
+  await em.flush();
+  return found;
+}
+
+type SqlCondition = { sql: string; params: unknown[] };
+
+/** Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). */
+const DEADLINE_BEFORE =
+  'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
+
+export function caseFilterSql(filter: CaseFilter | null | undefined): SqlCondition | undefined {
+  const parts: SqlCondition[] = [];
+  if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
+  if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
+  if (filter?.categories?.length) parts.push({ sql: 'category = any(?::case_category[])', params: [pgArray(filter.categories)] });
+  if (filter?.line) parts.push({ sql: 'line = ?', params: [filter.line] });
+  if (filter?.assigneeId) parts.push({ sql: 'assignee_id = ?', params: [parseId(filter.assigneeId, 'User', 'assigneeId')] });
+  if (filter?.breachingBefore) {
+    const before = filter.breachingBefore.toISOString();
+    parts.push({ sql: DEADLINE_BEFORE, params: [before, before] });
+  }
+  return joinConditions(parts);
+}
+
+/** Unsettled cases with a deadline still to meet within the next `minutes` (not yet passed). */
+export function atRiskSql(minutes: number, now = new Date()): SqlCondition {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');
+  const from = now.toISOString();
+  const until = new Date(now.getTime() + minutes * 60_000).toISOString();
+  return {
+    sql: `resolved_at is null and ((first_responded_at is null and first_response_due_at > ? and first_response_due_at <= ?)
+      or (resolution_due_at > ? and resolution_due_at <= ?))`,
+    params: [from, until, from, until],
+  };
+}
+
+export function joinConditions(parts: SqlCondition[]): SqlCondition | undefined {
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => `(${p.sql})`).join(' and '), params: parts.flatMap((p) => p.params) };
+}
+
+export const CASE_ORDERS: Record<CaseOrder, KeysetQuery<Case>['orderBy']> = {
+  [CaseOrder.NEWEST_FIRST]: { column: 'created_at', property: 'createdAt', descending: true },
+  [CaseOrder.OLDEST_FIRST]: { column: 'created_at', property: 'createdAt', descending: false },
+  [CaseOrder.FIRST_RESPONSE_DUE_SOONEST]: { column: 'first_response_due_at', property: 'firstResponseDueAt', descending: false },
+  [CaseOrder.RESOLUTION_DUE_SOONEST]: { column: 'resolution_due_at', property: 'resolutionDueAt', descending: false },
+};
+
+/** Counts the cases of the service queue matching a condition (totalCount of a top-level list). */
+export async function countCases(em: EntityManager, where: SqlCondition | undefined): Promise<number> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ total: string }>>(`select count(*) as total from support_case${where ? ` where ${where.sql}` : ''}`, where?.params ?? []);
+  return Number(rows[0]?.total ?? 0);
 }

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** identity owns Customer; service adds the customer.s cases to it. */
+/** identity owns Customer; service adds the customer's cases, assets and service contract to it. */
 @ObjectType()
 @Directive('@key(fields: "id")')
 export class Customer {

@@ -1,0 +1,86 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { getCountryCallingCode } from 'libphonenumber-js';
+import { badInput } from '../../../../kit/errors.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import { foldName } from './customer.entity.js';
+import type { CustomerFilter } from './customer.inputs.js';
+import { DEFAULT_PHONE_COUNTRY } from './identifier.normalize.js';
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** Customers a list shows: never merged-away records, archived ones only when asked for. */
+export const LISTED = 't.merged_into_id is null and t.archived_at is null';
+
+/** The filter as SQL over the indexed columns of `customer t`; shared by the page and its count. */
+export function customerFilterSql(filter: CustomerFilter | null | undefined): SqlCondition {
+  const parts = [filter?.includeArchived ? 't.merged_into_id is null' : LISTED];
+  const params: unknown[] = [];
+  if (filter?.kind) {
+    parts.push('t.kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter?.industry?.trim()) {
+    parts.push('t.industry = ?');
+    params.push(filter.industry.trim());
+  }
+  const term = filter?.search?.trim();
+  if (term) {
+    const name = escapeLike(foldName(term));
+    parts.push(`(t.sort_name like ? or t.sort_name like ? or exists (
+      select 1 from customer_identifier i
+      where i.customer_id = t.id and i.kind in ('EMAIL', 'PHONE') and i.value like any(?::text[])))`);
+    params.push(`${name}%`, `% ${name}%`, pgArray(identifierPrefixes(term)));
+  }
+  return { sql: parts.join(' and '), params };
+}
+
+export async function countCustomers(em: EntityManager, where: SqlCondition): Promise<number> {
+  const [row] = await em.getConnection().execute<Array<{ total: string }>>(`select count(*) as total from customer t where ${where.sql}`, where.params);
+  return Number(row?.total ?? 0);
+}
+
+export interface SearchHitRow {
+  customerId: string;
+  score: number;
+}
+
+/**
+ * Ranks customers by how well their name (trigram word similarity, diacritics ignored),
+ * e-mail or phone (prefix, then trigram similarity) matches the query; best first.
+ */
+export async function searchCustomerIds(em: EntityManager, query: string, limit: number): Promise<SearchHitRow[]> {
+  const term = query.trim();
+  if (term.length < 2) throw badInput('Search for at least 2 characters', 'query');
+  const name = foldName(term);
+  const prefixes = pgArray(identifierPrefixes(term));
+  const rows = await em.getConnection().execute<Array<{ customer_id: string; score: number }>>(
+    `select hits.customer_id, max(hits.score)::float8 as score from (
+        select id as customer_id, greatest(word_similarity(?, sort_name), similarity(?, sort_name)) as score
+        from customer where ? <% sort_name or sort_name like ? or sort_name like ?
+      union all
+        select customer_id, case when value = ? then 1 when value like any(?::text[]) then 0.9 else similarity(value, ?) end
+        from customer_identifier where kind in ('EMAIL', 'PHONE') and (value like any(?::text[]) or value % ?)
+      ) hits join customer t on t.id = hits.customer_id
+      where ${LISTED}
+      group by hits.customer_id order by score desc, hits.customer_id limit ?`,
+    [name, name, name, `${escapeLike(name)}%`, `% ${escapeLike(name)}%`, term.toLowerCase(), prefixes, term.toLowerCase(), prefixes, term.toLowerCase(), limit],
+  );
+  return rows.map((row) => ({ customerId: row.customer_id, score: Number(row.score) }));
+}
+
+/** LIKE patterns an e-mail or a phone number starting with the term would match. */
+function identifierPrefixes(term: string): string[] {
+  const patterns = [`${escapeLike(term.toLowerCase())}%`];
+  const digits = term.replace(/\D/g, '');
+  if (/^[+\d\s()/-]+$/.test(term) && digits.length >= 3) {
+    if (term.startsWith('+')) patterns.push(`+${digits}%`);
+    else if (digits.startsWith('00')) patterns.push(`+${digits.slice(2)}%`);
+    else patterns.push(`+${getCountryCallingCode(DEFAULT_PHONE_COUNTRY)}${digits}%`, `+${digits}%`);
+  }
+  return patterns;
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&');

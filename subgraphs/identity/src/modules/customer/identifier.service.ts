@@ -1,0 +1,106 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { Customer, CustomerKind } from './customer.entity.js';
+import type { IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
+import { applyProfile, getCustomer, recordCustomerChanged, recordCustomerCreated } from './customer.service.js';
+import { Identifier, IdentifierKind } from './identifier.entity.js';
+import { normalizeIdentifier } from './identifier.normalize.js';
+
+interface NormalizedIdentifier {
+  kind: IdentifierKind;
+  value: string;
+}
+
+export interface Resolution {
+  customer: Customer;
+  created: boolean;
+  matchedBy: IdentifierKind[];
+  conflictingCustomerIds: string[];
+}
+
+/** How strongly a match names one person: a shared laptop's device id says less than an e-mail. */
+const MATCH_STRENGTH = [IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.EXTERNAL, IdentifierKind.SOCIAL, IdentifierKind.DEVICE];
+
+export async function addIdentifier(em: EntityManager, customerId: string, input: IdentifierInput): Promise<Customer> {
+  const customer = await getCustomer(em, customerId);
+  const value = normalizeIdentifier(input.kind, input.value);
+  const existing = await em.findOne(Identifier, { kind: input.kind, value });
+  if (existing) {
+    if (existing.customer.id === customer.id) return customer;
+    throw conflict(`${input.kind} ${value} already belongs to another customer`);
+  }
+  linkIdentifier(em, customer, { kind: input.kind, value });
+  await em.flush();
+  return customer;
+}
+
+export async function removeIdentifier(em: EntityManager, customerId: string, identifierId: string): Promise<Customer> {
+  const customer = await getCustomer(em, customerId);
+  const identifier = await em.findOne(Identifier, { id: parseId(identifierId, 'Identifier', 'identifierId'), customer });
+  if (!identifier) throw notFound('Identifier', identifierId);
+  em.remove(identifier);
+  recordEvent(em, {
+    type: 'IdentifierRemoved',
+    aggregateType: 'Customer',
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, kind: identifier.kind, value: identifier.value },
+  });
+  await em.flush();
+  return customer;
+}
+
+/**
+ * Finds the customer by any identifier or creates one, then links every identifier not known yet.
+ * Identifiers of two different customers are not merged silently: the strongest match wins and the
+ * others are reported as conflicting (their identifiers stay where they are).
+ */
+export async function resolveCustomer(em: EntityManager, input: ResolveCustomerInput): Promise<Resolution> {
+  const wanted = uniqueIdentifiers(input.identifiers.map((i) => ({ kind: i.kind, value: normalizeIdentifier(i.kind, i.value) })));
+  if (wanted.length === 0) throw badInput('Pass at least one identifier to resolve a customer', 'identifiers');
+  const known = await em.find(Identifier, { $or: wanted.map(({ kind, value }) => ({ kind, value })) });
+  known.sort((a, b) => MATCH_STRENGTH.indexOf(a.kind) - MATCH_STRENGTH.indexOf(b.kind));
+  const matchedIds = [...new Set(known.map((i) => i.customer.id))];
+
+  let customer: Customer;
+  const created = matchedIds.length === 0;
+  if (created) {
+    customer = em.create(Customer, { kind: input.profile?.kind ?? CustomerKind.PERSON });
+    if (input.profile) await applyProfile(em, customer, input.profile, 'overwrite');
+    recordCustomerCreated(em, customer, wanted);
+  } else {
+    customer = await getCustomer(em, matchedIds[0]!);
+    const filled = input.profile ? await applyProfile(em, customer, input.profile, 'fillBlanks') : [];
+    if (filled.length > 0) recordCustomerChanged(em, customer, filled);
+  }
+  const matched = known.filter((i) => i.customer.id === customer.id);
+  const matchedBy = MATCH_STRENGTH.filter((kind) => matched.some((i) => i.kind === kind));
+  const conflictingCustomerIds = matchedIds.slice(1);
+  const isKnown = (w: NormalizedIdentifier) => known.some((k) => k.kind === w.kind && k.value === w.value);
+  for (const identifier of wanted.filter((w) => !isKnown(w))) linkIdentifier(em, customer, identifier);
+  recordEvent(em, {
+    type: 'CustomerResolved',
+    aggregateType: 'Customer',
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, created, matchedBy, conflictingCustomerIds },
+  });
+  await em.flush();
+  return { customer, created, matchedBy, conflictingCustomerIds };
+}
+
+/** Attaches an identifier to a customer; an anonymous device's history follows it via IdentifierLinked. */
+function linkIdentifier(em: EntityManager, customer: Customer, identifier: NormalizedIdentifier): void {
+  em.create(Identifier, { customer, ...identifier });
+  recordEvent(em, {
+    type: 'IdentifierLinked',
+    aggregateType: 'Customer',
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, kind: identifier.kind, value: identifier.value },
+  });
+}
+
+function uniqueIdentifiers(identifiers: NormalizedIdentifier[]): NormalizedIdentifier[] {
+  const seen = new Map(identifiers.map((i) => [`${i.kind}:${i.value}`, i]));
+  return [...seen.values()];
+}

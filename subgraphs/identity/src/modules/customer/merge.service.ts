@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { Consent } from '../consent/consent.entity.js';
+import { Customer } from './customer.entity.js';
+import type { CustomerProfileInput } from './customer.inputs.js';
+import { applyProfile, getCustomerRecord, recordCustomerChanged } from './customer.service.js';
+import { Identifier } from './identifier.entity.js';
+
+/**
+ * Moves everything the merged customer holds (identifiers, consent history, organization members)
+ * to the survivor and marks it `mergedInto` the survivor. The merged id keeps resolving to the
+ * survivor, so other subgraphs can rewrite their rows whenever they process CustomerMerged.
+ */
+export async function mergeCustomers(em: EntityManager, survivorId: string, mergedId: string): Promise<Customer> {
+  const survivorKey = parseId(survivorId, 'Customer', 'survivorId');
+  const mergedKey = parseId(mergedId, 'Customer', 'mergedId');
+  if (survivorKey === mergedKey) throw badInput('A customer cannot be merged into itself', 'mergedId');
+  return em.transactional(async (tx) => {
+    const survivor = await getCustomerRecord(tx, survivorKey);
+    const merged = await getCustomerRecord(tx, mergedKey);
+    for (const [customer, field] of [[survivor, 'survivorId'], [merged, 'mergedId']] as const) {
+      if (customer.mergedIntoId) throw badInput(`Customer ${customer.id} was already merged into ${customer.mergedIntoId}`, field);
+    }
+    if (survivor.kind !== merged.kind) throw badInput('A person and an organization cannot be merged', 'mergedId');
+
+    const moved = await tx.nativeUpdate(Identifier, { customer: merged.id }, { customer: survivor.id });
+    await tx.nativeUpdate(Consent, { customer: merged.id }, { customer: survivor.id });
+    await tx.nativeUpdate(Customer, { organizationId: merged.id }, { organizationId: survivor.id });
+    // Earlier merges into the merged customer now point at the survivor: one hop from any old id.
+    await tx.nativeUpdate(Customer, { mergedIntoId: merged.id }, { mergedIntoId: survivor.id });
+
+    const profile: CustomerProfileInput = { ...merged, organizationId: merged.organizationId === survivor.id ? null : merged.organizationId };
+    const filled = await applyProfile(tx, survivor, profile, 'fillBlanks');
+    if (filled.length > 0) recordCustomerChanged(tx, survivor, filled);
+    merged.mergedIntoId = survivor.id;
+    recordEvent(tx, {
+      type: 'CustomerMerged',
+      aggregateType: 'Customer',
+      aggregateId: survivor.id,
+      payload: { survivorId: survivor.id, mergedId: merged.id, movedIdentifiers: moved },
+    });
+    await tx.flush();
+    return survivor;
+  });
+}

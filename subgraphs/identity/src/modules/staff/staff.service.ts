@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { Team, TeamMember } from './team.entity.js';
+import type { CreateTeamInput } from './team.inputs.js';
+import { User } from './user.entity.js';
+import type { CreateUserInput } from './user.inputs.js';
+
+export async function getUser(em: EntityManager, id: string, field = 'id'): Promise<User> {
+  const user = await em.findOne(User, { id: parseId(id, 'User', field) });
+  if (!user) throw notFound('User', id);
+  return user;
+}
+
+export async function getTeam(em: EntityManager, id: string, field = 'id'): Promise<Team> {
+  const team = await em.findOne(Team, { id: parseId(id, 'Team', field) });
+  if (!team) throw notFound('Team', id);
+  return team;
+}
+
+export async function createUser(em: EntityManager, input: CreateUserInput): Promise<User> {
+  const email = input.email.trim().toLowerCase();
+  if (await em.count(User, { email })) throw conflict(`A user with e-mail ${email} already exists`);
+  const user = em.create(User, { name: input.name.trim(), email, role: input.role });
+  recordEvent(em, { type: 'UserCreated', aggregateType: 'User', aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+  await em.flush();
+  return user;
+}
+
+export async function createTeam(em: EntityManager, input: CreateTeamInput): Promise<Team> {
+  const name = input.name.trim();
+  if (await em.count(Team, { name })) throw conflict(`A team named "${name}" already exists`);
+  const manager = input.managerId ? await getUser(em, input.managerId, 'managerId') : null;
+  const members = await Promise.all([...new Set(input.memberIds)].map((id) => getUser(em, id, 'memberIds')));
+  const team = em.create(Team, { name, managerId: manager?.id ?? null });
+  for (const user of members) em.create(TeamMember, { team, user });
+  recordEvent(em, {
+    type: 'TeamCreated',
+    aggregateType: 'Team',
+    aggregateId: team.id,
+    payload: { teamId: team.id, name, managerId: team.managerId, memberIds: members.map((u) => u.id) },
+  });
+  await em.flush();
+  return team;
+}
+
+export async function addTeamMember(em: EntityManager, teamId: string, userId: string): Promise<Team> {
+  const team = await getTeam(em, teamId, 'teamId');
+  const user = await getUser(em, userId, 'userId');
+  if (await em.count(TeamMember, { team, user })) return team;
+  em.create(TeamMember, { team, user });
+  recordEvent(em, { type: 'TeamMemberAdded', aggregateType: 'Team', aggregateId: team.id, payload: { teamId: team.id, userId: user.id } });
+  await em.flush();
+  return team;
+}

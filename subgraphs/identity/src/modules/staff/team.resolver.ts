@@ -1,0 +1,44 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { IdentityContext } from '../../context.js';
+import { addTeamMember, createTeam, getTeam } from './staff.service.js';
+import { Team } from './team.entity.js';
+import { CreateTeamInput } from './team.inputs.js';
+import { User } from './user.entity.js';
+
+@ObjectType()
+export class TeamConnection extends ConnectionType(Team) {}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Query(() => Team, { description: 'A team by id; NOT_FOUND when there is none' })
+  team(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Team> {
+    return getTeam(em, id);
+  }
+
+  @Query(() => TeamConnection, { description: 'Teams by name' })
+  async teams(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<TeamConnection> {
+    const found = await fetchKeysetPage(em, { entity: Team, table: 'staff_team', orderBy: { column: 'name', property: 'name', descending: false } }, page);
+    return connectionOf(TeamConnection, found, () => em.count(Team));
+  }
+
+  @Mutation(() => Team)
+  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() { em }: IdentityContext): Promise<Team> {
+    return createTeam(em, input);
+  }
+
+  @Mutation(() => Team, { description: 'Adds a user to a team; adding a member again changes nothing' })
+  addTeamMember(@Arg('teamId', () => ID) teamId: string, @Arg('userId', () => ID) userId: string, @Ctx() { em }: IdentityContext): Promise<Team> {
+    return addTeamMember(em, teamId, userId);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  manager(@Root() team: Team, @Ctx() { loaders }: IdentityContext): Promise<User | null> | null {
+    return team.managerId ? loaders.userById.load(team.managerId) : null;
+  }
+
+  @FieldResolver(() => [User], { description: 'Members by name' })
+  members(@Root() team: Team, @Ctx() { loaders }: IdentityContext): Promise<User[]> {
+    return loaders.membersByTeam.load(team.id);
+  }
+}

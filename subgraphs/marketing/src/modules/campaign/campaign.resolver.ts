@@ -1,0 +1,51 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { countWhere } from '../list-count.js';
+import { Segment } from '../segment/segment.entity.js';
+import { Campaign, CampaignMetrics } from './campaign.entity.js';
+import { CampaignFilter, CampaignOrder, ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
+import * as campaigns from './campaign.service.js';
+
+@ObjectType()
+export class CampaignConnection extends ConnectionType(Campaign) {}
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  @Query(() => Campaign, { description: 'A campaign by id; NOT_FOUND when there is none' })
+  campaign(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Campaign> {
+    return campaigns.getCampaign(em, id);
+  }
+
+  @Query(() => CampaignConnection)
+  async campaigns(
+    @Args() page: PageArgs,
+    @Arg('filter', () => CampaignFilter, { nullable: true }) filter: CampaignFilter | null,
+    @Arg('orderBy', () => CampaignOrder, { defaultValue: CampaignOrder.NEWEST_FIRST }) orderBy: CampaignOrder,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<CampaignConnection> {
+    const query = campaigns.campaignListQuery(filter, orderBy);
+    const found = await fetchKeysetPage(em, query, page);
+    return connectionOf(CampaignConnection, found, () => countWhere(em, 'campaign', query.where));
+  }
+
+  @Mutation(() => Campaign, { description: 'A new campaign in DRAFT' })
+  createCampaign(@Arg('input') input: CreateCampaignInput, @Ctx() { em }: MarketingContext): Promise<Campaign> {
+    return campaigns.createCampaign(em, input);
+  }
+
+  @Mutation(() => Campaign, { description: 'DRAFT → SCHEDULED → RUNNING → COMPLETED, or CANCELLED; other moves fail with CONFLICT' })
+  changeCampaignStatus(@Arg('input') input: ChangeCampaignStatusInput, @Ctx() { em }: MarketingContext): Promise<Campaign> {
+    return campaigns.changeCampaignStatus(em, input);
+  }
+
+  @FieldResolver(() => Segment, { nullable: true })
+  segment(@Root() campaign: Campaign, @Ctx() { loaders }: MarketingContext): Promise<Segment | null> {
+    return loaders.segmentById.load(campaign.segmentId);
+  }
+
+  @FieldResolver(() => CampaignMetrics)
+  metrics(@Root() campaign: Campaign, @Ctx() { loaders }: MarketingContext): Promise<CampaignMetrics> {
+    return loaders.campaignMetrics.load(campaign.id);
+  }
+}

@@ -1,0 +1,96 @@
+import { badInput } from '../../../../kit/errors.js';
+import type { SegmentCondition, SegmentRuleGroup } from './segment.rules.js';
+
+export interface CompiledRules {
+  /** A boolean SQL condition over `customer_profile t` (t.id is the customer id) with `?` placeholders. */
+  sql: string;
+  params: unknown[];
+}
+
+const MAX_DEPTH = 5;
+const MAX_CONDITIONS = 50;
+const DAY_MS = 86_400_000;
+const PROFILE_COLUMNS = { CITY: 't.city', GENDER: 't.gender', PREFERRED_LANGUAGE: 't.preferred_language', OCCUPATION: 't.occupation' } as const;
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * Turns a segment's rule tree into one parameterized SQL condition evaluated by PostgreSQL.
+ * Only column names from fixed maps reach the SQL text; every value travels as a parameter.
+ */
+export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules {
+  const params: unknown[] = [];
+  let conditions = 0;
+
+  function group(node: SegmentRuleGroup, path: string, depth: number): string {
+    if (depth > MAX_DEPTH) throw badInput(`${path}: groups nest at most ${MAX_DEPTH} levels deep`, path);
+    if (node.operator !== 'AND' && node.operator !== 'OR') throw badInput(`${path}.operator must be AND or OR`, `${path}.operator`);
+    const parts = [
+      ...(node.conditions ?? []).map((c, i) => condition(c, `${path}.conditions[${i}]`)),
+      ...(node.groups ?? []).map((g, i) => group(g, `${path}.groups[${i}]`, depth + 1)),
+    ];
+    if (parts.length === 0) throw badInput(`${path} is an empty group: give it at least one condition or group`, path);
+    return `(${parts.join(` ${node.operator.toLowerCase()} `)})`;
+  }
+
+  function condition(node: SegmentCondition, path: string): string {
+    if (++conditions > MAX_CONDITIONS) throw badInput(`A segment has at most ${MAX_CONDITIONS} conditions`, path);
+    const kinds = (['profile', 'consent', 'interactions', 'opportunity'] as const).filter((k) => node[k] != null);
+    if (kinds.length !== 1) throw badInput(`${path} must set exactly one of profile, consent, interactions, opportunity`, path);
+    if (node.profile) {
+      const column = PROFILE_COLUMNS[node.profile.field];
+      if (!column) throw badInput(`${path}.profile.field is not a profile field segments know`, `${path}.profile.field`);
+      const value = node.profile.value?.trim();
+      switch (node.profile.operator) {
+        case 'IS_SET': return `${column} is not null`;
+        case 'IS_NOT_SET': return `${column} is null`;
+      }
+      if (!value) throw badInput(`${path}.profile.value is required for ${node.profile.operator}`, `${path}.profile.value`);
+      switch (node.profile.operator) {
+        case 'EQUALS': params.push(value); return `lower(${column}) = lower(?)`;
+        case 'NOT_EQUALS': params.push(value); return `lower(${column}) is distinct from lower(?)`;
+        case 'CONTAINS': params.push(likePattern(value)); return `${column} ilike ?`;
+        default: throw badInput(`${path}.profile.operator is unknown`, `${path}.profile.operator`);
+      }
+    }
+    if (node.consent) {
+      const purpose = node.consent.purpose.trim();
+      if (!purpose) throw badInput(`${path}.consent.purpose must not be empty`, `${path}.consent.purpose`);
+      params.push(purpose);
+      const granted = 'exists (select 1 from consent_state cs where cs.customer_id = t.id and cs.purpose = ? and cs.granted)';
+      return node.consent.granted ? granted : `not ${granted}`;
+    }
+    if (node.opportunity) {
+      const open = 'exists (select 1 from opportunity_state o where o.customer_id = t.id and o.is_open)';
+      return node.opportunity.hasOpen ? open : `not ${open}`;
+    }
+    return interactions(node.interactions!, `${path}.interactions`);
+  }
+
+  function interactions(node: NonNullable<SegmentCondition['interactions']>, path: string): string {
+    if (!Number.isInteger(node.withinDays) || node.withinDays < 1 || node.withinDays > 3650) {
+      throw badInput(`${path}.withinDays must be between 1 and 3650 days, got ${node.withinDays}`, `${path}.withinDays`);
+    }
+    const atMost = node.atMost ?? null;
+    if (node.atLeast < 0 || (atMost === null && node.atLeast < 1)) throw badInput(`${path}.atLeast must be at least 1 (or 0 with atMost)`, `${path}.atLeast`);
+    if (atMost !== null && atMost < node.atLeast) throw badInput(`${path}.atMost must not be below atLeast`, `${path}.atMost`);
+    const filters = ['i.customer_id = t.id', 'i.occurred_at >= ?'];
+    params.push(new Date(now.getTime() - node.withinDays * DAY_MS));
+    if (node.type) { filters.push('i.type = ?::interaction_type'); params.push(node.type); }
+    if (node.channel) { filters.push('i.channel = ?::interaction_channel'); params.push(node.channel); }
+    if (node.property) {
+      const key = node.property.key.trim();
+      if (!key || !node.property.contains) throw badInput(`${path}.property needs a key and a text to contain`, `${path}.property`);
+      filters.push('i.properties ->> ? ilike ?');
+      params.push(key, likePattern(node.property.contains));
+    }
+    const count = `(select count(*) from interaction i where ${filters.join(' and ')})`;
+    params.push(node.atLeast);
+    if (atMost === null) return `${count} >= ?`;
+    params.push(atMost);
+    return `${count} between ? and ?`;
+  }
+
+  const sql = group(rules, 'rules', 1);
+  return { sql, params };
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+import type { SegmentRuleGroup } from './segment.rules.js';
+
+export enum SegmentKind {
+  /** Members are whoever matches the rules right now. */
+  DYNAMIC = 'DYNAMIC',
+  /** Members are added and removed by hand. */
+  STATIC = 'STATIC',
+}
+registerEnumType(SegmentKind, { name: 'SegmentKind' });
+
+@ObjectType()
+@Entity({ tableName: 'segment' })
+@Index({ properties: ['kind', 'createdAt', 'id'] })
+@Index({ properties: ['name', 'id'] })
+export class Segment extends BaseEntity {
+  @Field()
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  description?: string | null;
+
+  @Field(() => SegmentKind)
+  @Enum({ items: () => SegmentKind, nativeEnumName: 'segment_kind' })
+  kind!: SegmentKind;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'The rule tree of a DYNAMIC segment as it was given' })
+  @Property({ type: 'json', nullable: true })
+  rules?: SegmentRuleGroup | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+}
+
+/** A customer put on a STATIC segment by hand. */
+@Entity({ tableName: 'segment_member' })
+@Unique({ properties: ['segmentId', 'customerId'] })
+@Index({ properties: ['segmentId', 'addedAt', 'id'] })
+@Index({ properties: ['customerId'] })
+export class SegmentMember {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  segmentId!: string;
+
+  @Property({ type: 'uuid' })
+  customerId!: string;
+
+  @Property({ type: 'timestamptz' })
+  addedAt: Opt<Date> = new Date();
+}

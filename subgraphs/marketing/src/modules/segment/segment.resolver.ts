@@ -1,0 +1,96 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs, PageInfo, type Edge } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { countWhere } from '../list-count.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Segment } from './segment.entity.js';
+import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, UpdateSegmentInput } from './segment.inputs.js';
+import * as segments from './segment.service.js';
+
+@ObjectType()
+export class SegmentConnection extends ConnectionType(Segment) {}
+
+// ConnectionType(Customer) would name its edge CustomerEdge, which identity already defines.
+@ObjectType()
+class SegmentMemberEdge implements Edge<Customer> {
+  @Field() cursor!: string;
+  @Field(() => Customer) node!: Customer;
+}
+
+@ObjectType({ description: 'The customers in a segment' })
+export class SegmentMemberConnection {
+  @Field(() => [SegmentMemberEdge]) edges!: Edge<Customer>[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  count!: () => Promise<number>;
+
+  @Field(() => Int, { description: 'All members across pages' })
+  totalCount(): Promise<number> {
+    return this.count();
+  }
+}
+
+@Resolver(() => Segment)
+export class SegmentResolver {
+  @Query(() => Segment, { description: 'A segment by id; NOT_FOUND when there is none' })
+  segment(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.getSegment(em, id);
+  }
+
+  @Query(() => SegmentConnection)
+  async segments(
+    @Args() page: PageArgs,
+    @Arg('filter', () => SegmentFilter, { nullable: true }) filter: SegmentFilter | null,
+    @Arg('orderBy', () => SegmentOrder, { defaultValue: SegmentOrder.NEWEST_FIRST }) orderBy: SegmentOrder,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<SegmentConnection> {
+    const query = segments.segmentListQuery(filter, orderBy);
+    const found = await fetchKeysetPage(em, query, page);
+    return connectionOf(SegmentConnection, found, () => countWhere(em, 'segment', query.where));
+  }
+
+  @Mutation(() => Segment)
+  createSegment(@Arg('input') input: CreateSegmentInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.createSegment(em, input);
+  }
+
+  @Mutation(() => Segment)
+  updateSegment(@Arg('input') input: UpdateSegmentInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.updateSegment(em, input);
+  }
+
+  @Mutation(() => Segment)
+  archiveSegment(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.archiveSegment(em, id, version);
+  }
+
+  @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
+  addToList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.addToList(em, input);
+  }
+
+  @Mutation(() => Segment, { description: 'Takes customers off a STATIC segment' })
+  removeFromList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
+    return segments.removeFromList(em, input);
+  }
+
+  @FieldResolver(() => Int, { description: 'How many customers are in it right now' })
+  size(@Root() segment: Segment, @Ctx() { loaders }: MarketingContext): Promise<number> {
+    return loaders.segmentSize.load(segment);
+  }
+
+  @FieldResolver(() => SegmentMemberConnection, { description: 'Evaluated for one segment at a time: ask for it on a single segment' })
+  async members(@Root() segment: Segment, @Args() page: PageArgs, @Ctx() { em, loaders }: MarketingContext): Promise<SegmentMemberConnection> {
+    const found = await segments.segmentMembersPage(em, segment, page);
+    return connectionOf(SegmentMemberConnection, found, () => loaders.segmentSize.load(segment));
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerSegmentsResolver {
+  @FieldResolver(() => [Segment], {
+    nullable: true, // an outage of this subgraph nulls only this field, not the customer
+    description: 'The active segments the customer belongs to right now, by name' })
+  segments(@Root() customer: Customer, @Ctx() { loaders }: MarketingContext): Promise<Segment[]> {
+    return loaders.segmentsByCustomer.load(customer.id);
+  }
+}

@@ -1,0 +1,66 @@
+import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+import { InteractionChannel } from '../interaction/interaction.entity.js';
+
+@ObjectType({ description: 'One message of a sequence, sent delayHours after the previous step (or the enrolment)' })
+export class SequenceStep {
+  @Field(() => Int, { description: '1-based' }) position!: number;
+  @Field(() => InteractionChannel) channel!: InteractionChannel;
+  @Field() template!: string;
+  @Field(() => Int) delayHours!: number;
+}
+
+/** A journey of messages, e.g. "Introduce the dealer". Its steps are one ordered value, replaced as a whole. */
+@ObjectType()
+@Entity({ tableName: 'marketing_sequence' })
+@Index({ properties: ['createdAt', 'id'] })
+export class Sequence extends BaseEntity {
+  @Field()
+  @Property({ type: 'text', unique: true })
+  name!: string;
+
+  @Field(() => [SequenceStep])
+  @Property({ type: 'json' })
+  steps!: SequenceStep[];
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date | null;
+}
+
+export enum SequenceEnrolmentStatus {
+  ACTIVE = 'ACTIVE',
+  COMPLETED = 'COMPLETED',
+  EXITED = 'EXITED',
+}
+registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
+
+@ObjectType()
+@Entity({ tableName: 'sequence_enrolment' })
+@Index({ properties: ['sequenceId', 'status', 'createdAt', 'id'] })
+@Index({ properties: ['sequenceId', 'createdAt', 'id'] })
+@Index({ properties: ['customerId', 'sequenceId', 'status'] })
+export class SequenceEnrolment extends BaseEntity {
+  @Property({ type: 'uuid' })
+  sequenceId!: string;
+
+  @Property({ type: 'uuid' })
+  customerId!: string;
+
+  @Field(() => Int, { description: 'The step whose message is next or being sent, 1-based' })
+  @Property({ type: 'integer' })
+  currentStep!: number;
+
+  @Field(() => SequenceEnrolmentStatus)
+  @Enum({ items: () => SequenceEnrolmentStatus, nativeEnumName: 'sequence_enrolment_status' })
+  status!: SequenceEnrolmentStatus;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  exitReason?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  endedAt?: Date | null;
+}

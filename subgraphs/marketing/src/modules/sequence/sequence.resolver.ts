@@ -1,0 +1,75 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Sequence, SequenceEnrolment } from './sequence.entity.js';
+import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
+import * as sequences from './sequence.service.js';
+
+@ObjectType()
+export class SequenceConnection extends ConnectionType(Sequence) {}
+
+@ObjectType()
+export class SequenceEnrolmentConnection extends ConnectionType(SequenceEnrolment) {}
+
+@Resolver(() => Sequence)
+export class SequenceResolver {
+  @Query(() => Sequence, { description: 'A sequence by id; NOT_FOUND when there is none' })
+  sequence(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Sequence> {
+    return sequences.getSequence(em, id);
+  }
+
+  @Query(() => SequenceConnection, { description: 'All sequences, newest first' })
+  async sequences(@Args() page: PageArgs, @Ctx() { em }: MarketingContext): Promise<SequenceConnection> {
+    const found = await fetchKeysetPage(em, {
+      entity: Sequence,
+      table: 'marketing_sequence',
+      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+    }, page);
+    return connectionOf(SequenceConnection, found, () => em.count(Sequence));
+  }
+
+  @Mutation(() => Sequence)
+  createSequence(@Arg('input') input: CreateSequenceInput, @Ctx() { em }: MarketingContext): Promise<Sequence> {
+    return sequences.createSequence(em, input);
+  }
+
+  @FieldResolver(() => SequenceEnrolmentConnection, { description: 'Newest first' })
+  async enrolments(
+    @Root() sequence: Sequence,
+    @Args() page: PageArgs,
+    @Arg('filter', () => EnrolmentFilter, { nullable: true }) filter: EnrolmentFilter | null,
+    @Ctx() { loaders }: MarketingContext,
+  ): Promise<SequenceEnrolmentConnection> {
+    const found = await loaders.enrolmentsBySequence({ page, filter }).load(sequence.id);
+    return connectionOf(SequenceEnrolmentConnection, found, () => loaders.enrolmentCountBySequence(filter).load(sequence.id));
+  }
+}
+
+@Resolver(() => SequenceEnrolment)
+export class SequenceEnrolmentResolver {
+  @Mutation(() => SequenceEnrolment, { description: 'Starts the sequence for a customer at step 1; CONFLICT when already enrolled' })
+  enrolInSequence(@Arg('input') input: EnrolInSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
+    return sequences.enrolInSequence(em, input);
+  }
+
+  @Mutation(() => SequenceEnrolment, { description: 'The current step was sent: go to the next, or COMPLETED after the last' })
+  advanceSequenceEnrolment(@Arg('input') input: EnrolmentChangeInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
+    return sequences.advanceEnrolment(em, input);
+  }
+
+  @Mutation(() => SequenceEnrolment, { description: 'Stops the sequence for this customer (EXITED)' })
+  exitSequence(@Arg('input') input: ExitSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
+    return sequences.exitSequence(em, input);
+  }
+
+  @FieldResolver(() => Sequence, { nullable: true })
+  sequence(@Root() enrolment: SequenceEnrolment, @Ctx() { loaders }: MarketingContext): Promise<Sequence | null> {
+    return loaders.sequenceById.load(enrolment.sequenceId);
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() enrolment: SequenceEnrolment): Customer {
+    return { id: enrolment.customerId };
+  }
+}

@@ -1,0 +1,88 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
+import type { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
+
+export async function getSequence(em: EntityManager, id: string, field = 'id'): Promise<Sequence> {
+  const found = await em.findOne(Sequence, { id: parseId(id, 'Sequence', field) });
+  if (!found) throw notFound('Sequence', id);
+  return found;
+}
+
+async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnrolment> {
+  const found = await em.findOne(SequenceEnrolment, { id: parseId(id, 'SequenceEnrolment') });
+  if (!found) throw notFound('SequenceEnrolment', id);
+  return found;
+}
+
+export async function createSequence(em: EntityManager, input: CreateSequenceInput): Promise<Sequence> {
+  const sequence = em.create(Sequence, {
+    name: input.name.trim(),
+    steps: input.steps.map((step, index) => ({ position: index + 1, channel: step.channel, template: step.template.trim(), delayHours: step.delayHours })),
+  });
+  recordEvent(em, { type: 'SequenceCreated', aggregateType: 'Sequence', aggregateId: sequence.id, payload: { sequenceId: sequence.id, name: sequence.name, steps: sequence.steps.length } });
+  await em.flush();
+  return sequence;
+}
+
+/** A customer is in a sequence at most once at a time; a finished enrolment allows a new one. */
+export async function enrolInSequence(em: EntityManager, input: EnrolInSequenceInput): Promise<SequenceEnrolment> {
+  const sequence = await getSequence(em, input.sequenceId, 'sequenceId');
+  if (sequence.archivedAt) throw conflict(`Sequence ${sequence.id} is archived`);
+  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) {
+    throw conflict(`Customer ${customerId} is already enrolled in "${sequence.name}"`);
+  }
+  const enrolment = em.create(SequenceEnrolment, { sequenceId: sequence.id, customerId, currentStep: 1, status: E.ACTIVE });
+  recordEvent(em, { type: 'SequenceEnrolled', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload: { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId } });
+  await em.flush();
+  return enrolment;
+}
+
+async function activeEnrolment(em: EntityManager, input: EnrolmentChangeInput): Promise<SequenceEnrolment> {
+  const enrolment = await getEnrolment(em, input.id);
+  assertVersion(enrolment, input.version, 'SequenceEnrolment');
+  if (enrolment.status !== E.ACTIVE) throw conflict(`Enrolment ${enrolment.id} is ${enrolment.status}, no longer ACTIVE`);
+  return enrolment;
+}
+
+/** The current step's message went out: move to the next step, or complete after the last one. */
+export async function advanceEnrolment(em: EntityManager, input: EnrolmentChangeInput): Promise<SequenceEnrolment> {
+  const enrolment = await activeEnrolment(em, input);
+  const sequence = await getSequence(em, enrolment.sequenceId);
+  const payload = { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId: enrolment.customerId, completedStep: enrolment.currentStep };
+  if (enrolment.currentStep >= sequence.steps.length) {
+    enrolment.status = E.COMPLETED;
+    enrolment.endedAt = new Date();
+    recordEvent(em, { type: 'SequenceCompleted', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload });
+  } else {
+    enrolment.currentStep += 1;
+    recordEvent(em, { type: 'SequenceStepAdvanced', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload: { ...payload, currentStep: enrolment.currentStep } });
+  }
+  await em.flush();
+  return enrolment;
+}
+
+export async function exitSequence(em: EntityManager, input: ExitSequenceInput): Promise<SequenceEnrolment> {
+  const enrolment = await activeEnrolment(em, input);
+  enrolment.status = E.EXITED;
+  enrolment.endedAt = new Date();
+  enrolment.exitReason = input.reason?.trim() || null;
+  recordEvent(em, {
+    type: 'SequenceExited',
+    aggregateType: 'SequenceEnrolment',
+    aggregateId: enrolment.id,
+    payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId: enrolment.customerId, atStep: enrolment.currentStep, reason: enrolment.exitReason },
+  });
+  await em.flush();
+  return enrolment;
+}
+
+export function enrolmentFilterSql(filter: EnrolmentFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
+  if (!filter?.statuses?.length) return undefined;
+  return { sql: 'status = any(?::sequence_enrolment_status[])', params: [pgArray(filter.statuses)] };
+}

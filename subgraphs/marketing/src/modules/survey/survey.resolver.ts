@@ -1,0 +1,45 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { Customer } from '../customer/customer.reference.js';
+import { countWhere } from '../list-count.js';
+import { NpsSummary, SurveyResponse } from './survey.entity.js';
+import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
+import { answerSurvey, npsSummary, surveyFilterSql } from './survey.service.js';
+
+@ObjectType()
+export class SurveyResponseConnection extends ConnectionType(SurveyResponse) {}
+
+@Resolver(() => SurveyResponse)
+export class SurveyResolver {
+  @Query(() => SurveyResponseConnection, { description: 'NPS answers, newest first' })
+  async surveyResponses(
+    @Args() page: PageArgs,
+    @Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<SurveyResponseConnection> {
+    const where = surveyFilterSql(filter);
+    const found = await fetchKeysetPage(em, {
+      entity: SurveyResponse,
+      table: 'survey_response',
+      orderBy: { column: 'responded_at', property: 'respondedAt', descending: true },
+      where,
+    }, page);
+    return connectionOf(SurveyResponseConnection, found, () => countWhere(em, 'survey_response', where));
+  }
+
+  @Query(() => NpsSummary)
+  npsSummary(@Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null, @Ctx() { em }: MarketingContext): Promise<NpsSummary> {
+    return npsSummary(em, filter);
+  }
+
+  @Mutation(() => SurveyResponse, { description: 'Records an NPS answer (score 0–10) and puts it on the timeline' })
+  answerSurvey(@Arg('input') input: AnswerSurveyInput, @Ctx() { em }: MarketingContext): Promise<SurveyResponse> {
+    return answerSurvey(em, input);
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() response: SurveyResponse): Customer {
+    return { id: response.customerId };
+  }
+}

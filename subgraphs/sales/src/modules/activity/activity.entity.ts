@@ -1,0 +1,67 @@
+import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+
+export enum SalesActivityType {
+  CALL = 'CALL',
+  MEETING = 'MEETING',
+  EMAIL = 'EMAIL',
+  TASK = 'TASK',
+  NOTE = 'NOTE',
+}
+registerEnumType(SalesActivityType, { name: 'SalesActivityType' });
+
+@ObjectType({ description: 'A call, meeting, e-mail, task or note of a rep about a customer, lead or opportunity' })
+@Entity({ tableName: 'sales_activity' })
+@Index({ properties: ['customerId', 'createdAt', 'id'] })
+@Index({ properties: ['leadId', 'createdAt', 'id'] })
+@Index({ properties: ['opportunityId', 'createdAt', 'id'] })
+@Index({ properties: ['ownerId', 'dueAt', 'id'] })
+@Index({ properties: ['dueAt', 'id'] })
+@Index({ properties: ['createdAt', 'id'] })
+export class Activity extends BaseEntity {
+  @Field(() => SalesActivityType)
+  @Enum({ items: () => SalesActivityType, nativeEnumName: 'sales_activity_type' })
+  type!: SalesActivityType;
+
+  @Field()
+  @Property({ type: 'text' })
+  subject!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  notes?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  customerId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  leadId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  opportunityId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  ownerId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a call, meeting or e-mail took place' })
+  @Property({ type: 'timestamptz', nullable: true })
+  occurredAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a task or planned meeting is due' })
+  @Property({ type: 'timestamptz', nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When to remind the owner' })
+  @Property({ type: 'timestamptz', nullable: true })
+  reminderAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt?: Date | null;
+
+  @Field(() => Boolean)
+  done(): boolean {
+    return this.completedAt != null;
+  }
+}

@@ -1,0 +1,79 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { SalesContext } from '../../context.js';
+import { countWhere } from '../../count.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Lead } from '../lead/lead.entity.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { User } from '../staff/user.reference.js';
+import { Activity } from './activity.entity.js';
+import { ActivityFilter, ActivityOrder, CreateActivityInput } from './activity.inputs.js';
+import { activityFilterSql, activityOrderBy, completeActivity, createActivity, getActivity } from './activity.service.js';
+
+@ObjectType()
+export class ActivityConnection extends ConnectionType(Activity) {}
+
+@Resolver(() => Activity)
+export class ActivityResolver {
+  @Query(() => Activity, { description: 'An activity by id; NOT_FOUND when there is none' })
+  activity(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Activity> {
+    return getActivity(em, id);
+  }
+
+  @Query(() => ActivityConnection, { description: 'Activities, newest first or by due date' })
+  async activities(
+    @Args() page: PageArgs,
+    @Arg('filter', () => ActivityFilter, { nullable: true }) filter: ActivityFilter | null,
+    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
+    @Ctx() { em }: SalesContext,
+  ): Promise<ActivityConnection> {
+    const where = activityFilterSql(filter, order);
+    const found = await fetchKeysetPage(em, { entity: Activity, table: 'sales_activity', orderBy: activityOrderBy(order), where }, page);
+    return connectionOf(ActivityConnection, found, () => countWhere(em, 'sales_activity', where));
+  }
+
+  @Mutation(() => Activity)
+  createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em }: SalesContext): Promise<Activity> {
+    return createActivity(em, input);
+  }
+
+  @Mutation(() => Activity)
+  completeActivity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Activity> {
+    return completeActivity(em, id, version);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() activity: Activity): Customer | null {
+    return activity.customerId ? { id: activity.customerId } : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() activity: Activity): User | null {
+    return activity.ownerId ? { id: activity.ownerId } : null;
+  }
+
+  @FieldResolver(() => Opportunity, { nullable: true })
+  opportunity(@Root() activity: Activity, @Ctx() { loaders }: SalesContext): Promise<Opportunity | null> | null {
+    return activity.opportunityId ? loaders.opportunityById.load(activity.opportunityId) : null;
+  }
+
+  @FieldResolver(() => Lead, { nullable: true })
+  lead(@Root() activity: Activity, @Ctx() { loaders }: SalesContext): Promise<Lead | null> | null {
+    return activity.leadId ? loaders.leadById.load(activity.leadId) : null;
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerActivitiesResolver {
+  @FieldResolver(() => ActivityConnection, { nullable: true, description: "Calls, meetings, tasks and notes about the customer" })
+  async activities(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => ActivityFilter, { nullable: true }) filter: ActivityFilter | null,
+    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
+    @Ctx() { loaders }: SalesContext,
+  ): Promise<ActivityConnection> {
+    const found = await loaders.activityPagesByCustomer({ page, filter, order }).load(customer.id);
+    return connectionOf(ActivityConnection, found, () => loaders.activityCountByCustomer({ filter, order }).load(customer.id));
+  }
+}

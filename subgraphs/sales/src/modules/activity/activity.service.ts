@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import { getLead } from '../lead/lead.service.js';
+import { getOpportunity } from '../opportunity/opportunity.service.js';
+import { Activity, SalesActivityType } from './activity.entity.js';
+import { ActivityOrder, type ActivityFilter, type CreateActivityInput } from './activity.inputs.js';
+
+export async function getActivity(em: EntityManager, id: string): Promise<Activity> {
+  const activity = await em.findOne(Activity, { id: parseId(id, 'Activity') });
+  if (!activity) throw notFound('Activity', id);
+  return activity;
+}
+
+export async function createActivity(em: EntityManager, input: CreateActivityInput): Promise<Activity> {
+  if (!input.customerId && !input.leadId && !input.opportunityId) {
+    throw badInput('An activity is about a customer, a lead or an opportunity: give at least one of them', 'customerId');
+  }
+  if (input.type === SalesActivityType.TASK && !input.dueAt) throw badInput('A task needs a due date (dueAt)', 'dueAt');
+  if (input.reminderAt && input.dueAt && input.reminderAt > input.dueAt) throw badInput('The reminder must come before the due date', 'reminderAt');
+  const lead = input.leadId ? await getLead(em, input.leadId) : null;
+  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
+  const customerId = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : (opportunity?.customerId ?? lead?.customerId ?? null);
+  const activity = em.create(Activity, {
+    type: input.type,
+    subject: input.subject.trim(),
+    notes: input.notes ?? null,
+    customerId,
+    leadId: lead?.id ?? null,
+    opportunityId: opportunity?.id ?? null,
+    ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
+    occurredAt: input.occurredAt ?? null,
+    dueAt: input.dueAt ?? null,
+    reminderAt: input.reminderAt ?? null,
+  });
+  recordEvent(em, {
+    type: 'ActivityCreated',
+    aggregateType: 'Activity',
+    aggregateId: activity.id,
+    payload: {
+      activityId: activity.id,
+      type: activity.type,
+      subject: activity.subject,
+      customerId,
+      leadId: activity.leadId,
+      opportunityId: activity.opportunityId,
+      ownerId: activity.ownerId,
+      dueAt: activity.dueAt?.toISOString() ?? null,
+      reminderAt: activity.reminderAt?.toISOString() ?? null,
+    },
+  });
+  await em.flush();
+  return activity;
+}
+
+export async function completeActivity(em: EntityManager, id: string, version: number): Promise<Activity> {
+  const activity = await getActivity(em, id);
+  assertVersion(activity, version, 'Activity');
+  if (activity.completedAt) throw badInput(`Activity ${activity.id} is already done`, 'id');
+  activity.completedAt = new Date();
+  recordEvent(em, {
+    type: 'ActivityCompleted',
+    aggregateType: 'Activity',
+    aggregateId: activity.id,
+    payload: { activityId: activity.id, type: activity.type, customerId: activity.customerId, completedAt: activity.completedAt.toISOString() },
+  });
+  await em.flush();
+  return activity;
+}
+
+export const activityOrderBy = (order: ActivityOrder) =>
+  order === ActivityOrder.DUE_SOONEST
+    ? { column: 'due_at', property: 'dueAt' as const, descending: false }
+    : { column: 'created_at', property: 'createdAt' as const, descending: true };
+
+export function activityFilterSql(filter: ActivityFilter | null | undefined, order: ActivityOrder): { sql: string; params: unknown[] } | undefined {
+  const conditions: string[] = order === ActivityOrder.DUE_SOONEST ? ['due_at is not null'] : [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    conditions.push(sql);
+    params.push(value);
+  };
+  if (filter?.types?.length) add('type = any(?::sales_activity_type[])', pgArray(filter.types));
+  if (filter?.ownerIds?.length) add('owner_id = any(?::uuid[])', pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));
+  if (filter?.leadId) add('lead_id = ?', parseId(filter.leadId, 'Lead', 'filter.leadId'));
+  if (filter?.opportunityId) add('opportunity_id = ?', parseId(filter.opportunityId, 'Opportunity', 'filter.opportunityId'));
+  if (filter?.dueBefore) add('due_at < ?', filter.dueBefore);
+  if (filter?.done != null) conditions.push(filter.done ? 'completed_at is not null' : 'completed_at is null');
+  return conditions.length ? { sql: conditions.join(' and '), params } : undefined;
+}

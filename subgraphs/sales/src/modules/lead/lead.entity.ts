@@ -1,0 +1,81 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+
+export enum LeadSource {
+  WEB_FORM = 'WEB_FORM',
+  PHONE = 'PHONE',
+  EMAIL = 'EMAIL',
+  WALK_IN = 'WALK_IN',
+  PARTNER = 'PARTNER',
+  CAMPAIGN = 'CAMPAIGN',
+  REFERRAL = 'REFERRAL',
+}
+registerEnumType(LeadSource, { name: 'LeadSource' });
+
+export enum LeadStatus {
+  NEW = 'NEW',
+  CONTACTED = 'CONTACTED',
+  QUALIFIED = 'QUALIFIED',
+  CONVERTED = 'CONVERTED',
+  DISQUALIFIED = 'DISQUALIFIED',
+}
+registerEnumType(LeadStatus, { name: 'LeadStatus', description: 'NEW → CONTACTED → QUALIFIED → CONVERTED; DISQUALIFIED from any open status' });
+
+@ObjectType({ description: 'An inquiry not yet qualified into an opportunity' })
+@Directive('@key(fields: "id")')
+@Entity({ tableName: 'sales_lead' })
+@Index({ properties: ['customerId', 'createdAt', 'id'] })
+@Index({ properties: ['status', 'createdAt', 'id'] })
+@Index({ properties: ['ownerId', 'createdAt', 'id'] })
+@Index({ properties: ['createdAt', 'id'] })
+export class Lead extends BaseEntity {
+  @Field(() => LeadSource)
+  @Enum({ items: () => LeadSource, nativeEnumName: 'lead_source' })
+  source!: LeadSource;
+
+  @Field(() => LeadStatus)
+  @Enum({ items: () => LeadStatus, nativeEnumName: 'lead_status' })
+  status: Opt<LeadStatus> = LeadStatus.NEW;
+
+  @Field(() => String, { nullable: true, description: 'Why it reached its status (e.g. the disqualification reason)' })
+  @Property({ type: 'text', nullable: true })
+  statusReason?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  customerId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Contact name as the person gave it' })
+  @Property({ type: 'text', nullable: true })
+  contactName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  contactEmail?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  contactPhone?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'The appointment slot the person asked for' })
+  @Property({ type: 'timestamptz', nullable: true })
+  requestedAppointment?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'What they are interested in, e.g. a model' })
+  @Property({ type: 'text', nullable: true })
+  interest?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  interestProductId?: string | null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  score: Opt<number> = 0;
+
+  @Property({ type: 'uuid', nullable: true })
+  ownerId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  convertedOpportunityId?: string | null;
+}

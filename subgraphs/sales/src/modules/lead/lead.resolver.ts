@@ -1,0 +1,116 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { MoneyInput } from '../../../../kit/scalars.js';
+import type { SalesContext } from '../../context.js';
+import { countWhere } from '../../count.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Product } from '../product/product.entity.js';
+import { User } from '../staff/user.reference.js';
+import { Lead, LeadStatus } from './lead.entity.js';
+import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
+import { assignLead, convertLead, createLead, getLead, leadFilterSql, updateLeadStatus } from './lead.service.js';
+
+@ObjectType()
+export class LeadConnection extends ConnectionType(Lead) {}
+
+@ObjectType()
+export class LeadConversion {
+  @Field(() => Lead) lead!: Lead;
+  @Field(() => Opportunity) opportunity!: Opportunity;
+}
+
+@Resolver(() => Lead)
+export class LeadResolver {
+  @Query(() => Lead, { description: 'A lead by id; NOT_FOUND when there is none' })
+  lead(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Lead> {
+    return getLead(em, id);
+  }
+
+  @Query(() => LeadConnection, { description: 'Leads, newest first' })
+  async leads(
+    @Args() page: PageArgs,
+    @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<LeadConnection> {
+    const where = leadFilterSql(filter);
+    const found = await fetchKeysetPage(em, {
+      entity: Lead,
+      table: 'sales_lead',
+      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+      where,
+    }, page);
+    return connectionOf(LeadConnection, found, () => countWhere(em, 'sales_lead', where));
+  }
+
+  @Mutation(() => Lead)
+  createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em }: SalesContext): Promise<Lead> {
+    return createLead(em, input);
+  }
+
+  @Mutation(() => Lead, { description: 'Moves the lead along its state machine; BAD_USER_INPUT for an illegal step' })
+  updateLeadStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('status', () => LeadStatus) status: LeadStatus,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Lead> {
+    return updateLeadStatus(em, id, version, status, reason);
+  }
+
+  @Mutation(() => Lead)
+  assignLead(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('ownerId', () => ID) ownerId: string,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Lead> {
+    return assignLead(em, id, version, ownerId);
+  }
+
+  @Mutation(() => LeadConversion, { description: "Opens an opportunity in the pipeline's first stage and marks the lead CONVERTED, in one transaction" })
+  convertLead(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('pipelineId', () => ID, { nullable: true }) pipelineId: string | null,
+    @Arg('amount', () => MoneyInput, { nullable: true, description: "The product of interest's list price when omitted" }) amount: MoneyInput | null,
+    @Ctx() { em, viewer }: SalesContext,
+  ): Promise<LeadConversion> {
+    return convertLead(em, id, version, { pipelineId, amount }, viewer.id);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() lead: Lead): Customer | null {
+    return lead.customerId ? { id: lead.customerId } : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() lead: Lead): User | null {
+    return lead.ownerId ? { id: lead.ownerId } : null;
+  }
+
+  @FieldResolver(() => Product, { nullable: true })
+  interestProduct(@Root() lead: Lead, @Ctx() { loaders }: SalesContext): Promise<Product | null> | null {
+    return lead.interestProductId ? loaders.productById.load(lead.interestProductId) : null;
+  }
+
+  @FieldResolver(() => Opportunity, { nullable: true })
+  convertedOpportunity(@Root() lead: Lead, @Ctx() { loaders }: SalesContext): Promise<Opportunity | null> | null {
+    return lead.convertedOpportunityId ? loaders.opportunityById.load(lead.convertedOpportunityId) : null;
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerLeadsResolver {
+  @FieldResolver(() => LeadConnection, { nullable: true, description: "The customer's leads, newest first" })
+  async leads(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
+    @Ctx() { loaders }: SalesContext,
+  ): Promise<LeadConnection> {
+    const found = await loaders.leadPagesByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(LeadConnection, found, () => loaders.leadCountByCustomer(filter).load(customer.id));
+  }
+}

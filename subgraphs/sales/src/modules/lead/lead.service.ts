@@ -1,0 +1,148 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import type { MoneyInput } from '../../../../kit/scalars.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import type { Opportunity } from '../opportunity/opportunity.entity.js';
+import { openOpportunity } from '../opportunity/opportunity.service.js';
+import { getProduct } from '../product/product.service.js';
+import { Lead, LeadStatus } from './lead.entity.js';
+import type { CreateLeadInput, LeadFilter } from './lead.inputs.js';
+
+/** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
+const NEXT: Record<LeadStatus, LeadStatus[]> = {
+  [LeadStatus.NEW]: [LeadStatus.CONTACTED, LeadStatus.DISQUALIFIED],
+  [LeadStatus.CONTACTED]: [LeadStatus.QUALIFIED, LeadStatus.DISQUALIFIED],
+  [LeadStatus.QUALIFIED]: [LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED],
+  [LeadStatus.CONVERTED]: [],
+  [LeadStatus.DISQUALIFIED]: [],
+};
+
+function assertTransition(lead: Lead, to: LeadStatus): void {
+  if (!NEXT[lead.status as LeadStatus].includes(to)) {
+    const allowed = NEXT[lead.status as LeadStatus].join(', ') || 'none (it is final)';
+    throw badInput(`A ${lead.status} lead cannot become ${to}; allowed next: ${allowed}`, 'status');
+  }
+}
+
+export async function getLead(em: EntityManager, id: string): Promise<Lead> {
+  const lead = await em.findOne(Lead, { id: parseId(id, 'Lead') });
+  if (!lead) throw notFound('Lead', id);
+  return lead;
+}
+
+async function lockLead(em: EntityManager, id: string, version: number): Promise<Lead> {
+  const lead = await getLead(em, id);
+  assertVersion(lead, version, 'Lead');
+  return lead;
+}
+
+const base = (lead: Lead) => ({ aggregateType: 'Lead', aggregateId: lead.id });
+
+export async function createLead(em: EntityManager, input: CreateLeadInput): Promise<Lead> {
+  if (!input.customerId && !input.contactName && !input.contactEmail && !input.contactPhone) {
+    throw badInput('A lead needs a customerId or at least one contact detail (name, e-mail or phone)', 'customerId');
+  }
+  const interestProductId = input.interestProductId ? (await getProduct(em, input.interestProductId, 'interestProductId')).id : null;
+  const lead = em.create(Lead, {
+    source: input.source,
+    customerId: input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : null,
+    contactName: input.contactName?.trim() ?? null,
+    contactEmail: input.contactEmail?.trim() ?? null,
+    contactPhone: input.contactPhone?.trim() ?? null,
+    requestedAppointment: input.requestedAppointment ?? null,
+    interest: input.interest?.trim() ?? null,
+    interestProductId,
+    score: input.score,
+    ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
+  });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadCreated',
+    payload: {
+      leadId: lead.id,
+      source: lead.source,
+      customerId: lead.customerId,
+      ownerId: lead.ownerId,
+      interest: lead.interest,
+      interestProductId,
+      requestedAppointment: lead.requestedAppointment?.toISOString() ?? null,
+      score: lead.score,
+    },
+  });
+  await em.flush();
+  return lead;
+}
+
+export async function updateLeadStatus(em: EntityManager, id: string, version: number, status: LeadStatus, reason?: string | null): Promise<Lead> {
+  const lead = await lockLead(em, id, version);
+  if (status === LeadStatus.CONVERTED) throw badInput('Use convertLead to convert a lead: it creates the opportunity', 'status');
+  assertTransition(lead, status);
+  if (status === LeadStatus.DISQUALIFIED && !reason?.trim()) throw badInput('Say why the lead is disqualified (reason)', 'reason');
+  const from = lead.status;
+  lead.status = status;
+  lead.statusReason = reason?.trim() || null;
+  recordEvent(em, { ...base(lead), type: 'LeadStatusChanged', payload: { leadId: lead.id, from, to: status, reason: lead.statusReason } });
+  await em.flush();
+  return lead;
+}
+
+/** Hands the lead to a rep (by hand today; routing rules will call the same function). */
+export async function assignLead(em: EntityManager, id: string, version: number, ownerId: string): Promise<Lead> {
+  const lead = await lockLead(em, id, version);
+  if (lead.status === LeadStatus.CONVERTED || lead.status === LeadStatus.DISQUALIFIED) {
+    throw badInput(`A ${lead.status} lead can no longer be assigned`, 'id');
+  }
+  const previousOwnerId = lead.ownerId ?? null;
+  lead.ownerId = parseId(ownerId, 'User', 'ownerId');
+  recordEvent(em, { ...base(lead), type: 'LeadAssigned', payload: { leadId: lead.id, ownerId: lead.ownerId, previousOwnerId } });
+  await em.flush();
+  return lead;
+}
+
+export interface ConvertLeadOptions {
+  pipelineId?: string | null;
+  /** The expected value; the list price of the product of interest when omitted. */
+  amount?: MoneyInput | null;
+}
+
+export async function convertLead(em: EntityManager, id: string, version: number, options: ConvertLeadOptions, viewerId: string): Promise<{ lead: Lead; opportunity: Opportunity }> {
+  const lead = await lockLead(em, id, version);
+  assertTransition(lead, LeadStatus.CONVERTED);
+  if (!lead.customerId) throw badInput('Link the lead to a customer before converting it', 'id');
+  const product = lead.interestProductId ? await getProduct(em, lead.interestProductId) : null;
+  const amount = options.amount ?? (product ? product.listPrice() : null);
+  if (!amount) throw badInput('Pass the expected amount: the lead names no product to take a price from', 'amount');
+  const opportunity = await openOpportunity(em, {
+    customerId: lead.customerId,
+    title: lead.interest ?? `Inquiry from ${lead.contactName ?? 'customer'}`,
+    pipelineId: options.pipelineId,
+    ownerId: lead.ownerId,
+    amount,
+  }, viewerId);
+  lead.status = LeadStatus.CONVERTED;
+  lead.convertedOpportunityId = opportunity.id;
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadConverted',
+    payload: { leadId: lead.id, opportunityId: opportunity.id, customerId: lead.customerId, ownerId: lead.ownerId },
+  });
+  await em.flush(); // one transaction: the opportunity, its first stage, the lead and both events
+  return { lead, opportunity };
+}
+
+export function leadFilterSql(filter: LeadFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter?.statuses?.length) {
+    conditions.push('status = any(?::lead_status[])');
+    params.push(pgArray(filter.statuses));
+  }
+  if (filter?.ownerIds?.length) {
+    conditions.push('owner_id = any(?::uuid[])');
+    params.push(pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));
+  }
+  return conditions.length ? { sql: conditions.join(' and '), params } : undefined;
+}

@@ -1,0 +1,61 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { SalesContext } from '../../context.js';
+import { Pipeline, Stage } from './pipeline.entity.js';
+import { AddStageInput, CreatePipelineInput } from './pipeline.inputs.js';
+import { PipelineSummary, pipelineSummary } from './pipeline.summary.js';
+import { addStage, createPipeline, getPipeline, renameStage, reorderStages, resolvePipeline } from './pipeline.service.js';
+
+@Resolver(() => Pipeline)
+export class PipelineResolver {
+  @Query(() => Pipeline, { description: 'A pipeline by id; the default pipeline when no id is given' })
+  pipeline(@Arg('id', () => ID, { nullable: true }) id: string | null, @Ctx() { em }: SalesContext): Promise<Pipeline> {
+    return id ? getPipeline(em, id) : resolvePipeline(em);
+  }
+
+  @Query(() => PipelineSummary, { description: 'Count, value and weighted value per stage; narrow it to an owner or a team' })
+  pipelineSummary(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('currency', { description: 'Only opportunities in this currency are summed' }) currency: string,
+    @Arg('ownerId', () => ID, { nullable: true }) ownerId: string | null,
+    @Arg('teamMemberIds', () => [ID], { nullable: true, description: 'Owner ids of a team (teams live in identity)' }) teamMemberIds: string[] | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<PipelineSummary> {
+    return pipelineSummary(em, pipelineId, currency, [...(ownerId ? [ownerId] : []), ...(teamMemberIds ?? [])]);
+  }
+
+  @Mutation(() => Pipeline)
+  createPipeline(@Arg('input') input: CreatePipelineInput, @Ctx() { em }: SalesContext): Promise<Pipeline> {
+    return createPipeline(em, input);
+  }
+
+  @Mutation(() => Pipeline, { description: 'Inserts a stage; the positions of the others shift' })
+  addPipelineStage(@Arg('input') input: AddStageInput, @Ctx() { em }: SalesContext): Promise<Pipeline> {
+    return addStage(em, input);
+  }
+
+  @Mutation(() => Stage)
+  renamePipelineStage(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('name') name: string,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Stage> {
+    return renameStage(em, id, version, name);
+  }
+
+  @Mutation(() => Pipeline, { description: 'Sets the order of all stages at once' })
+  reorderPipelineStages(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('stageIds', () => [ID]) stageIds: string[],
+    @Ctx() { em }: SalesContext,
+  ): Promise<Pipeline> {
+    return reorderStages(em, pipelineId, version, stageIds);
+  }
+
+  @FieldResolver(() => [Stage], { description: 'In pipeline order (a pipeline has a handful of stages, so no paging)' })
+  stages(@Root() pipeline: Pipeline, @Ctx() { loaders }: SalesContext): Promise<Stage[]> {
+    return loaders.stagesByPipeline.load(pipeline.id);
+  }
+}
+

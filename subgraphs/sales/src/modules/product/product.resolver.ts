@@ -1,0 +1,64 @@
+import { Arg, Args, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { SalesContext } from '../../context.js';
+import { countWhere } from '../../count.js';
+import { Product } from './product.entity.js';
+import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
+import { createProduct, getProduct, productFilterSql, searchProducts, updateProduct } from './product.service.js';
+
+@ObjectType()
+export class ProductConnection extends ConnectionType(Product) {}
+
+@ObjectType({ description: 'A product matching a search, with its relevance' })
+export class ProductSearchHit {
+  @Field(() => Product) product!: Product;
+  @Field(() => Float, { description: 'Higher is more relevant' }) score!: number;
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => Product, { description: 'A product by id; NOT_FOUND when there is none' })
+  product(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Product> {
+    return getProduct(em, id);
+  }
+
+  @Query(() => ProductConnection, { description: 'The catalogue, newest first' })
+  async products(
+    @Args() page: PageArgs,
+    @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<ProductConnection> {
+    const where = productFilterSql(filter);
+    const found = await fetchKeysetPage(em, {
+      entity: Product,
+      table: 'product',
+      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+      where,
+    }, page);
+    return connectionOf(ProductConnection, found, () => countWhere(em, 'product', where));
+  }
+
+  @Query(() => [ProductSearchHit], { description: 'Active products ranked by how well name or sku match' })
+  searchProducts(
+    @Arg('query') query: string,
+    @Arg('limit', () => Int, { defaultValue: 10 }) limit: number,
+    @Ctx() { em }: SalesContext,
+  ): Promise<ProductSearchHit[]> {
+    return searchProducts(em, query, Math.min(Math.max(limit, 1), 50));
+  }
+
+  @Mutation(() => Product)
+  createProduct(@Arg('input') input: CreateProductInput, @Ctx() { em }: SalesContext): Promise<Product> {
+    return createProduct(em, input);
+  }
+
+  @Mutation(() => Product)
+  updateProduct(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: UpdateProductInput,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Product> {
+    return updateProduct(em, id, version, input);
+  }
+}

@@ -1,0 +1,181 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+import { DecimalScalar, Money } from '../../../../kit/scalars.js';
+
+export enum QuoteStatus {
+  DRAFT = 'DRAFT',
+  SENT = 'SENT',
+  VIEWED = 'VIEWED',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(QuoteStatus, { name: 'QuoteStatus', description: 'DRAFT → SENT → VIEWED → ACCEPTED / REJECTED / EXPIRED' });
+
+export enum FinancingKind {
+  CASH = 'CASH',
+  LOAN = 'LOAN',
+  LEASE = 'LEASE',
+}
+registerEnumType(FinancingKind, { name: 'FinancingKind' });
+
+const money = (amount: string, currency: string): Money => ({ amount, currency });
+
+@ObjectType({ description: 'An offer to a customer: priced lines, totals and ways to pay' })
+@Entity({ tableName: 'quote' })
+@Index({ properties: ['customerId', 'createdAt', 'id'] })
+@Index({ properties: ['opportunityId', 'createdAt', 'id'] })
+@Index({ properties: ['status', 'createdAt', 'id'] })
+export class Quote extends BaseEntity {
+  @Property({ type: 'uuid' })
+  customerId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  opportunityId?: string | null;
+
+  @Field()
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => QuoteStatus)
+  @Enum({ items: () => QuoteStatus, nativeEnumName: 'quote_status' })
+  status: Opt<QuoteStatus> = QuoteStatus.DRAFT;
+
+  @Field({ description: 'ISO 4217 code of every amount on the quote' })
+  @Property({ type: 'character', length: 3 })
+  currency!: string;
+
+  @Field(() => DecimalScalar, { description: 'VAT in percent, e.g. "21"' })
+  @Property({ type: 'decimal', precision: 5, scale: 2 })
+  taxRatePercent!: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @Property({ type: 'string', columnType: 'date', nullable: true })
+  validUntil?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  subtotalAmount: Opt<string> = '0.00';
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  discountAmount: Opt<string> = '0.00';
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  taxAmount: Opt<string> = '0.00';
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  totalAmount: Opt<string> = '0.00';
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  rejectionReason?: string | null;
+
+  @Field(() => Money, { description: 'Sum of quantity × unit price' }) subtotal(): Money { return money(this.subtotalAmount, this.currency); }
+  @Field(() => Money, { description: 'Sum of line discounts' }) discount(): Money { return money(this.discountAmount, this.currency); }
+  @Field(() => Money) tax(): Money { return money(this.taxAmount, this.currency); }
+  @Field(() => Money) total(): Money { return money(this.totalAmount, this.currency); }
+}
+
+@ObjectType({ description: 'One priced line of a quote' })
+@Entity({ tableName: 'quote_line' })
+@Index({ properties: ['quoteId', 'position'] })
+export class QuoteLine extends BaseEntity {
+  @Property({ type: 'uuid' })
+  quoteId!: string;
+
+  @Property({ type: 'integer' })
+  position!: number;
+
+  @Property({ type: 'uuid' })
+  productId!: string;
+
+  @Field()
+  @Property({ type: 'text' })
+  description!: string;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  unitPriceAmount!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  @Property({ type: 'decimal', precision: 5, scale: 2, nullable: true })
+  discountPercent?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  discountAmount!: string;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  netAmount!: string;
+
+  @Property({ type: 'character', length: 3 })
+  currency!: string;
+
+  @Field(() => Money) unitPrice(): Money { return money(this.unitPriceAmount, this.currency); }
+  @Field(() => Money, { description: 'The discount in money, whichever way it was given' }) discount(): Money { return money(this.discountAmount, this.currency); }
+  @Field(() => Money, { description: 'quantity × unit price − discount' }) net(): Money { return money(this.netAmount, this.currency); }
+}
+
+@ObjectType({ description: 'A way to pay a quote, calculated by the platform' })
+@Entity({ tableName: 'quote_financing' })
+@Index({ properties: ['quoteId', 'position'] })
+export class FinancingOption extends BaseEntity {
+  @Property({ type: 'uuid' })
+  quoteId!: string;
+
+  @Property({ type: 'integer' })
+  position!: number;
+
+  @Field(() => FinancingKind)
+  @Enum({ items: () => FinancingKind, nativeEnumName: 'financing_kind' })
+  kind!: FinancingKind;
+
+  @Field(() => Int, { nullable: true })
+  @Property({ type: 'integer', nullable: true })
+  termMonths?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Annual interest rate in percent' })
+  @Property({ type: 'decimal', precision: 6, scale: 3, nullable: true })
+  annualRatePercent?: string | null;
+
+  /** Kept so the amount follows the total when lines change later. */
+  @Field(() => DecimalScalar, { nullable: true })
+  @Property({ type: 'decimal', precision: 5, scale: 2, nullable: true })
+  downPaymentPercent?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  downPaymentAmount!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  @Property({ type: 'decimal', precision: 5, scale: 2, nullable: true })
+  residualValuePercent?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  residualValueAmount!: string;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  financedAmount!: string;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2, nullable: true })
+  monthlyPaymentAmount?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  totalPaidAmount!: string;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  totalInterestAmount!: string;
+
+  @Property({ type: 'character', length: 3 })
+  currency!: string;
+
+  @Field(() => Money) downPayment(): Money { return money(this.downPaymentAmount, this.currency); }
+  @Field(() => Money, { description: 'Left to pay (or return the car) at the end of a lease' }) residualValue(): Money { return money(this.residualValueAmount, this.currency); }
+  @Field(() => Money, { description: 'The total less the down payment' }) financed(): Money { return money(this.financedAmount, this.currency); }
+  @Field(() => Money, { nullable: true }) monthlyPayment(): Money | null { return this.monthlyPaymentAmount == null ? null : money(this.monthlyPaymentAmount, this.currency); }
+  @Field(() => Money, { description: 'Everything paid: down payment, instalments and, for a lease, the residual' }) totalPaid(): Money { return money(this.totalPaidAmount, this.currency); }
+  @Field(() => Money) totalInterest(): Money { return money(this.totalInterestAmount, this.currency); }
+}

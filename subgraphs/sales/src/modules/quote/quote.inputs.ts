@@ -1,0 +1,86 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { IsISO4217CurrencyCode, Length, Max, Min, ValidateNested } from 'class-validator';
+import { DecimalScalar, MoneyInput } from '../../../../kit/scalars.js';
+import { FinancingKind, QuoteStatus } from './quote.entity.js';
+
+@InputType()
+export class CreateQuoteInput {
+  @Field(() => ID, { nullable: true, description: "Defaults to the opportunity's customer" })
+  customerId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  opportunityId?: string | null;
+
+  @Field()
+  @Length(1, 300, { message: 'title must be between 1 and 300 characters' })
+  title!: string;
+
+  @Field()
+  @IsISO4217CurrencyCode({ message: 'currency must be an ISO 4217 code such as EUR or CZK' })
+  currency!: string;
+
+  @Field(() => DecimalScalar, { defaultValue: '0', description: 'VAT in percent' })
+  taxRatePercent!: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  validUntil?: string | null;
+}
+
+@InputType()
+export class QuoteLineInput {
+  @Field(() => ID)
+  productId!: string;
+
+  @Field(() => Int, { defaultValue: 1 })
+  @Min(1, { message: 'quantity must be at least 1' })
+  @Max(10000, { message: 'quantity must be at most 10000' })
+  quantity!: number;
+
+  @Field(() => MoneyInput, { nullable: true, description: "The product's list price when omitted" })
+  @ValidateNested()
+  unitPrice?: MoneyInput | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Discount in percent of quantity × unit price' })
+  discountPercent?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Discount as an amount in the quote currency' })
+  discountAmount?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The product's name when omitted" })
+  @Length(1, 500)
+  description?: string | null;
+}
+
+/** Amounts are in the quote currency; down payment and residual take an amount or a percent of the total. */
+@InputType()
+export class FinancingInput {
+  @Field(() => FinancingKind)
+  kind!: FinancingKind;
+
+  @Field(() => Int, { nullable: true })
+  @Min(1, { message: 'termMonths must be between 1 and 120' })
+  @Max(120, { message: 'termMonths must be between 1 and 120' })
+  termMonths?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Annual rate in percent, e.g. "4.9"' })
+  annualRatePercent?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  downPaymentAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  downPaymentPercent?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  residualValueAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  residualValuePercent?: string | null;
+}
+
+@InputType()
+export class QuoteFilter {
+  @Field(() => [QuoteStatus], { nullable: true })
+  statuses?: QuoteStatus[] | null;
+}

@@ -1,0 +1,131 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import type { SalesContext } from '../../context.js';
+import { Customer } from '../customer/customer.reference.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Product } from '../product/product.entity.js';
+import { FinancingOption, Quote, QuoteLine } from './quote.entity.js';
+import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput } from './quote.inputs.js';
+import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
+
+@ObjectType()
+export class QuoteConnection extends ConnectionType(Quote) {}
+
+@Resolver(() => Quote)
+export class QuoteResolver {
+  @Query(() => Quote, { description: 'A quote by id; NOT_FOUND when there is none' })
+  quote(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return getQuote(em, id);
+  }
+
+  @Mutation(() => Quote, { description: 'Starts a DRAFT quote for a customer or an opportunity' })
+  createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return createQuote(em, input);
+  }
+
+  @Mutation(() => Quote, { description: 'Adds a line to a DRAFT quote; totals and financing are recalculated' })
+  addQuoteLine(
+    @Arg('quoteId', () => ID) quoteId: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: QuoteLineInput,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Quote> {
+    return addQuoteLine(em, quoteId, version, input);
+  }
+
+  @Mutation(() => Quote, { description: 'Offers a way to pay (cash, loan, lease), calculated by the platform' })
+  addQuoteFinancing(
+    @Arg('quoteId', () => ID) quoteId: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: FinancingInput,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Quote> {
+    return addQuoteFinancing(em, quoteId, version, input);
+  }
+
+  @Mutation(() => Quote)
+  sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return sendQuote(em, id, version);
+  }
+
+  @Mutation(() => Quote, { description: 'Records that the customer opened it; no version: the signal comes from the customer side' })
+  markQuoteViewed(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return markQuoteViewed(em, id);
+  }
+
+  @Mutation(() => Quote)
+  acceptQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return acceptQuote(em, id, version);
+  }
+
+  @Mutation(() => Quote)
+  rejectQuote(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Quote> {
+    return rejectQuote(em, id, version, reason);
+  }
+
+  @Mutation(() => Quote)
+  expireQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
+    return expireQuote(em, id, version);
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() quote: Quote): Customer {
+    return { id: quote.customerId };
+  }
+
+  @FieldResolver(() => Opportunity, { nullable: true })
+  opportunity(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<Opportunity | null> | null {
+    return quote.opportunityId ? loaders.opportunityById.load(quote.opportunityId) : null;
+  }
+
+  @FieldResolver(() => [QuoteLine], { description: 'In the order added (a quote has a handful of lines, so no paging)' })
+  lines(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<QuoteLine[]> {
+    return loaders.linesByQuote.load(quote.id);
+  }
+
+  @FieldResolver(() => [FinancingOption], { description: 'The ways to pay offered, in the order added' })
+  financingOptions(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<FinancingOption[]> {
+    return loaders.financingByQuote.load(quote.id);
+  }
+}
+
+@Resolver(() => QuoteLine)
+export class QuoteLineResolver {
+  @FieldResolver(() => Product)
+  async product(@Root() line: QuoteLine, @Ctx() { loaders }: SalesContext): Promise<Product> {
+    return (await loaders.productById.load(line.productId))!;
+  }
+}
+
+@Resolver(() => Opportunity)
+export class OpportunityQuotesResolver {
+  @FieldResolver(() => QuoteConnection, { description: 'Quotes made for this opportunity, newest first' })
+  async quotes(
+    @Root() opportunity: Opportunity,
+    @Args() page: PageArgs,
+    @Arg('filter', () => QuoteFilter, { nullable: true }) filter: QuoteFilter | null,
+    @Ctx() { loaders }: SalesContext,
+  ): Promise<QuoteConnection> {
+    const found = await loaders.quotePagesByOpportunity({ page, filter }).load(opportunity.id);
+    return connectionOf(QuoteConnection, found, () => loaders.quoteCountByOpportunity(filter).load(opportunity.id));
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerQuotesResolver {
+  @FieldResolver(() => QuoteConnection, { nullable: true, description: "The customer's quotes, newest first" })
+  async quotes(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => QuoteFilter, { nullable: true }) filter: QuoteFilter | null,
+    @Ctx() { loaders }: SalesContext,
+  ): Promise<QuoteConnection> {
+    const found = await loaders.quotePagesByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(QuoteConnection, found, () => loaders.quoteCountByCustomer(filter).load(customer.id));
+  }
+}

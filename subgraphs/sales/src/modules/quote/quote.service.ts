@@ -1,0 +1,239 @@
+import { Decimal } from 'decimal.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import { assertVersion } from '../../../../kit/versioning.js';
+import { getOpportunity } from '../opportunity/opportunity.service.js';
+import { getProduct } from '../product/product.service.js';
+import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
+import type { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput } from './quote.inputs.js';
+import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals, type FinancingFigures } from './quote.math.js';
+
+/** The quote state machine: which status may follow which. */
+const NEXT: Record<QuoteStatus, QuoteStatus[]> = {
+  [QuoteStatus.DRAFT]: [QuoteStatus.SENT],
+  [QuoteStatus.SENT]: [QuoteStatus.VIEWED, QuoteStatus.ACCEPTED, QuoteStatus.REJECTED, QuoteStatus.EXPIRED],
+  [QuoteStatus.VIEWED]: [QuoteStatus.ACCEPTED, QuoteStatus.REJECTED, QuoteStatus.EXPIRED],
+  [QuoteStatus.ACCEPTED]: [],
+  [QuoteStatus.REJECTED]: [],
+  [QuoteStatus.EXPIRED]: [],
+};
+
+function assertTransition(quote: Quote, to: QuoteStatus): void {
+  if (!NEXT[quote.status as QuoteStatus].includes(to)) {
+    throw badInput(`A ${quote.status} quote cannot become ${to}; allowed next: ${NEXT[quote.status as QuoteStatus].join(', ') || 'none (it is final)'}`, 'status');
+  }
+}
+
+function percent(value: string | null | undefined, field: string): string | null {
+  if (value == null) return null;
+  const number = new Decimal(value);
+  if (number.isNegative() || number.greaterThan(100)) throw badInput(`${field} must be between 0 and 100`, field);
+  return value;
+}
+
+function nonNegative(value: string | null | undefined, field: string): string | null {
+  if (value != null && new Decimal(value).isNegative()) throw badInput(`${field} must not be negative`, field);
+  return value ?? null;
+}
+
+export async function getQuote(em: EntityManager, id: string, field = 'id'): Promise<Quote> {
+  const quote = await em.findOne(Quote, { id: parseId(id, 'Quote', field) });
+  if (!quote) throw notFound('Quote', id);
+  return quote;
+}
+
+async function lockQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
+  const quote = await getQuote(em, id);
+  assertVersion(quote, version, 'Quote');
+  return quote;
+}
+
+async function draft(em: EntityManager, id: string, version: number): Promise<Quote> {
+  const quote = await lockQuote(em, id, version);
+  if (quote.status !== QuoteStatus.DRAFT) throw badInput(`A ${quote.status} quote can no longer be edited; create a new one`, 'id');
+  return quote;
+}
+
+const event = (quote: Quote, type: string, payload: Record<string, unknown> = {}) => ({
+  type,
+  aggregateType: 'Quote',
+  aggregateId: quote.id,
+  payload: { quoteId: quote.id, customerId: quote.customerId, opportunityId: quote.opportunityId ?? null, ...payload },
+});
+
+export async function createQuote(em: EntityManager, input: CreateQuoteInput): Promise<Quote> {
+  percent(input.taxRatePercent, 'taxRatePercent');
+  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
+  const customerId = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : opportunity?.customerId;
+  if (!customerId) throw badInput('A quote needs a customerId or an opportunityId', 'customerId');
+  if (opportunity && opportunity.customerId !== customerId) throw badInput("customerId is not the opportunity's customer", 'customerId');
+  const quote = em.create(Quote, {
+    customerId,
+    opportunityId: opportunity?.id ?? null,
+    title: input.title.trim(),
+    currency: input.currency,
+    taxRatePercent: input.taxRatePercent,
+    validUntil: input.validUntil ? String(input.validUntil).slice(0, 10) : null,
+  });
+  recordEvent(em, event(quote, 'QuoteCreated', { title: quote.title, currency: quote.currency }));
+  await em.flush();
+  return quote;
+}
+
+function figuresFor(option: FinancingOption, total: string): FinancingFigures {
+  if (option.kind === FinancingKind.CASH) return cashFigures(total);
+  const share = (pct: string | null | undefined, amount: string) => (pct != null ? cents(new Decimal(total).times(pct).div(100)) : amount);
+  option.downPaymentAmount = share(option.downPaymentPercent, option.downPaymentAmount);
+  option.residualValueAmount = share(option.residualValuePercent, option.residualValueAmount);
+  if (new Decimal(option.downPaymentAmount).greaterThan(total)) throw badInput('The down payment is more than the quote total', 'downPaymentAmount');
+  const financed = new Decimal(total).minus(option.downPaymentAmount);
+  if (new Decimal(option.residualValueAmount).greaterThan(financed)) throw badInput('The residual value is more than the financed amount', 'residualValueAmount');
+  return option.kind === FinancingKind.LOAN
+    ? loanFigures(total, option.downPaymentAmount, option.annualRatePercent!, option.termMonths!)
+    : leaseFigures(total, option.downPaymentAmount, option.residualValueAmount, option.annualRatePercent!, option.termMonths!);
+}
+
+function applyFigures(option: FinancingOption, total: string): void {
+  const figures = figuresFor(option, total);
+  option.financedAmount = figures.financedAmount;
+  option.monthlyPaymentAmount = figures.monthlyPayment;
+  option.totalPaidAmount = figures.totalPaid;
+  option.totalInterestAmount = figures.totalInterest;
+}
+
+/** Totals and financing follow the lines; all of it is written by the caller's flush. */
+async function recalculate(em: EntityManager, quote: Quote, lines: QuoteLine[]): Promise<void> {
+  const totals = quoteTotals(
+    lines.map((line) => ({ gross: cents(new Decimal(line.unitPriceAmount).times(line.quantity)), discount: line.discountAmount, net: line.netAmount })),
+    quote.taxRatePercent,
+  );
+  quote.subtotalAmount = totals.subtotal;
+  quote.discountAmount = totals.discount;
+  quote.taxAmount = totals.tax;
+  quote.totalAmount = totals.total;
+  for (const option of await em.find(FinancingOption, { quoteId: quote.id })) applyFigures(option, quote.totalAmount);
+}
+
+export async function addQuoteLine(em: EntityManager, quoteId: string, version: number, input: QuoteLineInput): Promise<Quote> {
+  const quote = await draft(em, quoteId, version);
+  const product = await getProduct(em, input.productId, 'productId');
+  if (!product.active) throw badInput(`Product ${product.sku} is no longer sold`, 'productId');
+  const unitPrice = input.unitPrice ?? product.listPrice();
+  nonNegative(unitPrice.amount, 'unitPrice');
+  if (unitPrice.currency !== quote.currency) throw badInput(`The unit price is in ${unitPrice.currency} but the quote is in ${quote.currency}`, 'unitPrice');
+  if (input.discountPercent != null && input.discountAmount != null) throw badInput('Give the discount in percent or as an amount, not both', 'discountPercent');
+  const discount = { percent: percent(input.discountPercent, 'discountPercent'), amount: nonNegative(input.discountAmount, 'discountAmount') };
+  const amounts = lineAmounts(input.quantity, unitPrice.amount, discount);
+  if (new Decimal(amounts.net).isNegative()) throw badInput('The discount is more than the line is worth', 'discountAmount');
+  const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
+  const line = em.create(QuoteLine, {
+    quoteId: quote.id,
+    position: lines.length,
+    productId: product.id,
+    description: input.description?.trim() || product.name,
+    quantity: input.quantity,
+    unitPriceAmount: cents(unitPrice.amount),
+    discountPercent: discount.percent,
+    discountAmount: amounts.discount,
+    netAmount: amounts.net,
+    currency: quote.currency,
+  });
+  await recalculate(em, quote, [...lines, line]);
+  recordEvent(em, event(quote, 'QuoteChanged', { changedFields: ['lines', 'total'], lineId: line.id, productId: product.id, total: quote.total() }));
+  await em.flush();
+  return quote;
+}
+
+function financingTerms(input: FinancingInput): { termMonths: number | null; annualRatePercent: string | null } {
+  if (input.kind === FinancingKind.CASH) return { termMonths: null, annualRatePercent: null };
+  if (input.termMonths == null) throw badInput(`A ${input.kind} needs termMonths`, 'termMonths');
+  if (input.annualRatePercent == null) throw badInput(`A ${input.kind} needs annualRatePercent`, 'annualRatePercent');
+  if (input.kind === FinancingKind.LEASE && input.residualValueAmount == null && input.residualValuePercent == null) {
+    throw badInput('A LEASE needs residualValueAmount or residualValuePercent', 'residualValueAmount');
+  }
+  return { termMonths: input.termMonths, annualRatePercent: percent(input.annualRatePercent, 'annualRatePercent') };
+}
+
+export async function addQuoteFinancing(em: EntityManager, quoteId: string, version: number, input: FinancingInput): Promise<Quote> {
+  const quote = await draft(em, quoteId, version);
+  if (new Decimal(quote.totalAmount).isZero()) throw badInput('Add lines to the quote before offering financing', 'quoteId');
+  if (input.downPaymentAmount != null && input.downPaymentPercent != null) throw badInput('Give the down payment as an amount or a percent, not both', 'downPaymentAmount');
+  if (input.residualValueAmount != null && input.residualValuePercent != null) throw badInput('Give the residual value as an amount or a percent, not both', 'residualValueAmount');
+  const terms = financingTerms(input);
+  const lease = input.kind === FinancingKind.LEASE;
+  const option = em.create(FinancingOption, {
+    quoteId: quote.id,
+    position: await em.count(FinancingOption, { quoteId: quote.id }),
+    kind: input.kind,
+    ...terms,
+    downPaymentPercent: input.kind === FinancingKind.CASH ? null : percent(input.downPaymentPercent, 'downPaymentPercent'),
+    downPaymentAmount: cents(input.kind === FinancingKind.CASH ? 0 : nonNegative(input.downPaymentAmount, 'downPaymentAmount') ?? 0),
+    residualValuePercent: lease ? percent(input.residualValuePercent, 'residualValuePercent') : null,
+    residualValueAmount: cents(lease ? nonNegative(input.residualValueAmount, 'residualValueAmount') ?? 0 : 0),
+    financedAmount: '0',
+    totalPaidAmount: '0',
+    totalInterestAmount: '0',
+    currency: quote.currency,
+  });
+  applyFigures(option, quote.totalAmount);
+  quote.updatedAt = new Date(); // a new way to pay changes the offer: its version moves
+  recordEvent(em, event(quote, 'QuoteChanged', { changedFields: ['financingOptions'], financingOptionId: option.id, kind: option.kind, monthlyPayment: option.monthlyPaymentAmount }));
+  await em.flush();
+  return quote;
+}
+
+async function changeStatus(em: EntityManager, quote: Quote, to: QuoteStatus, type: string, payload: Record<string, unknown> = {}): Promise<Quote> {
+  assertTransition(quote, to);
+  quote.status = to;
+  recordEvent(em, event(quote, type, { status: to, ...payload }));
+  await em.flush();
+  return quote;
+}
+
+export async function sendQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
+  const quote = await lockQuote(em, id, version);
+  const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
+  if (lines.length === 0) throw badInput('A quote without lines cannot be sent', 'id');
+  const financing = await em.find(FinancingOption, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
+  // Enough content for automations (e.g. a newsletter personalized from the offer) without reading back.
+  return changeStatus(em, quote, QuoteStatus.SENT, 'QuoteSent', {
+    title: quote.title,
+    total: quote.total(),
+    validUntil: quote.validUntil ?? null,
+    lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
+    financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
+  });
+}
+
+/** The customer opened or downloaded it: recorded once; opening it again changes nothing. */
+export async function markQuoteViewed(em: EntityManager, id: string): Promise<Quote> {
+  const quote = await getQuote(em, id);
+  if (quote.status === QuoteStatus.VIEWED) return quote;
+  return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt: new Date().toISOString() });
+}
+
+export async function acceptQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
+  const quote = await lockQuote(em, id, version);
+  if (quote.validUntil && quote.validUntil < new Date().toISOString().slice(0, 10) && NEXT[quote.status as QuoteStatus].includes(QuoteStatus.ACCEPTED)) {
+    throw badInput(`The quote expired on ${quote.validUntil}; send a new one`, 'id');
+  }
+  return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', { total: quote.total() });
+}
+
+export async function rejectQuote(em: EntityManager, id: string, version: number, reason?: string | null): Promise<Quote> {
+  const quote = await lockQuote(em, id, version);
+  quote.rejectionReason = reason?.trim() || null;
+  return changeStatus(em, quote, QuoteStatus.REJECTED, 'QuoteRejected', { reason: quote.rejectionReason });
+}
+
+export async function expireQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
+  return changeStatus(em, await lockQuote(em, id, version), QuoteStatus.EXPIRED, 'QuoteExpired');
+}
+
+export function quoteFilterSql(filter: QuoteFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
+  if (!filter?.statuses?.length) return undefined;
+  return { sql: 'status = any(?::quote_status[])', params: [pgArray(filter.statuses)] };
+}

@@ -1,0 +1,36 @@
+import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { BaseEntity } from '../../../../kit/base.entity.js';
+import { Money } from '../../../../kit/scalars.js';
+
+@ObjectType({ description: 'A visit of an asset to the workshop' })
+@Entity({ tableName: 'service_visit' })
+@Index({ properties: ['assetId', 'createdAt', 'id'] })
+export class ServiceVisit extends BaseEntity {
+  @Property({ type: 'uuid' })
+  assetId!: string;
+
+  @Field(() => LocalDateResolver)
+  @Property({ type: 'string', columnType: 'date' })
+  visitedOn!: string;
+
+  @Field(() => Int, { description: 'km on the odometer at the visit' })
+  @Property({ type: 'integer' })
+  mileage!: number;
+
+  @Field()
+  @Property({ type: 'text' })
+  workDone!: string;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2 })
+  cost!: string;
+
+  @Property({ type: 'character', length: 3 })
+  currency!: string;
+
+  @Field(() => Money, { name: 'cost' })
+  money(): Money {
+    return { amount: this.cost, currency: this.currency };
+  }
+}

@@ -1,0 +1,22 @@
+import { badInput } from '../../../../kit/errors.js';
+import { CaseStatus } from './case.enums.js';
+
+/** The case lifecycle: NEW → OPEN → PENDING → RESOLVED → CLOSED; PENDING returns to OPEN and a RESOLVED case may be reopened. */
+export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  [CaseStatus.NEW]: [CaseStatus.OPEN],
+  [CaseStatus.OPEN]: [CaseStatus.PENDING, CaseStatus.RESOLVED],
+  [CaseStatus.PENDING]: [CaseStatus.OPEN, CaseStatus.RESOLVED],
+  [CaseStatus.RESOLVED]: [CaseStatus.CLOSED, CaseStatus.OPEN],
+  [CaseStatus.CLOSED]: [],
+};
+
+export function assertTransition(from: CaseStatus, to: CaseStatus): void {
+  if (CASE_TRANSITIONS[from].includes(to)) return;
+  const allowed = CASE_TRANSITIONS[from];
+  throw badInput(
+    `A case cannot move from ${from} to ${to}; ${allowed.length ? `from ${from} it can move to ${allowed.join(' or ')}` : `${from} is final`}`,
+    'status',
+  );
+}
+
+export const isSettled = (status: CaseStatus): boolean => status === CaseStatus.RESOLVED || status === CaseStatus.CLOSED;

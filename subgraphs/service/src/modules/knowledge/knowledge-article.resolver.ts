@@ -1,0 +1,45 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ServiceContext } from '../../context.js';
+import { Case } from '../case/case.entity.js';
+import { KnowledgeArticle, KnowledgeArticleHit } from './knowledge-article.entity.js';
+import { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
+import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle, searchArticles } from './knowledge-article.service.js';
+
+@Resolver(() => KnowledgeArticle)
+export class KnowledgeArticleResolver {
+  @Query(() => KnowledgeArticle, { description: 'An article by id; NOT_FOUND when there is none' })
+  knowledgeArticle(@Arg('id', () => ID) id: string, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
+    return getKnowledgeArticle(em, id);
+  }
+
+  @Query(() => [KnowledgeArticleHit], { description: 'Full-text search over published articles, best match first (top hits, not paged)' })
+  searchArticles(
+    @Arg('query') query: string,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() { em }: ServiceContext,
+  ): Promise<KnowledgeArticleHit[]> {
+    return searchArticles(em, query, first);
+  }
+
+  @Mutation(() => KnowledgeArticle)
+  createKnowledgeArticle(@Arg('input') input: CreateKnowledgeArticleInput, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
+    return createKnowledgeArticle(em, input);
+  }
+
+  @Mutation(() => KnowledgeArticle, { description: 'CONFLICT when the version is stale' })
+  publishKnowledgeArticle(@Arg('input') input: PublishKnowledgeArticleInput, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
+    return publishKnowledgeArticle(em, input);
+  }
+}
+
+@Resolver(() => Case)
+export class CaseSuggestedArticlesResolver {
+  @FieldResolver(() => [KnowledgeArticleHit], { description: 'Published articles that likely solve the case, best first' })
+  suggestedArticles(
+    @Root() found: Case,
+    @Arg('first', () => Int, { defaultValue: 3 }) first: number,
+    @Ctx() { loaders }: ServiceContext,
+  ): Promise<KnowledgeArticleHit[]> {
+    return loaders.suggestedArticlesByCase(first).load(found.id);
+  }
+}
