@@ -106,9 +106,10 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       customerId: customer.id,
       after: seen!.data!.interactionRecorded.event.cursor,
     });
-    const failure = (await expired.failure) as Array<{ message: string; extensions?: { code?: string } }>;
-    expect(failure[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
-    expect(failure[0]?.message).toContain('older than the retention window');
+    const [result] = await expired.waitFor(1);
+    expect(result!.data ?? null).toBeNull();
+    expect(result!.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
+    expect(result!.errors?.[0]?.message).toContain('older than the retention window');
     await client.dispose();
   });
 

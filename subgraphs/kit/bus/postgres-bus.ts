@@ -118,7 +118,7 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
     async prune(olderThan) {
       await pool.query(
         `with gone as (delete from event_log where published_at < $1 returning seq)
-         insert into event_log_pruned (id, through) select 1, max(seq) from gone where exists (select 1 from gone)
+         insert into event_log_pruned (id, through) select 1, max(seq) from gone having count(*) > 0
          on conflict (id) do update set through = greatest(event_log_pruned.through, excluded.through)`,
         [olderThan],
       );
