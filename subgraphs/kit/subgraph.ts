@@ -6,6 +6,7 @@ import { databaseUrlFor, envBool, portFor, type SubgraphName } from './config.js
 import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
+import { startConsumers, type EventHandler } from './consumer.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
@@ -17,6 +18,8 @@ export interface SubgraphDefinition<Loaders> {
   buildSchema(): Promise<GraphQLSchema>;
   createLoaders(em: EntityManager): Loaders;
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
+  /** Reactions to other domains' events (automations, projections), each an idempotent bus consumer. */
+  handlers?: EventHandler[];
 }
 
 export interface SubgraphRuntimeOptions {
@@ -52,6 +55,7 @@ export async function startSubgraph<Loaders>(
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
   // Every flush may have written outbox rows: relay them now instead of at the next tick.
   orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
+  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log });
   const server = await startSubgraphServer({
     name: definition.name,
     schema: await definition.buildSchema(),
@@ -65,6 +69,7 @@ export async function startSubgraph<Loaders>(
     orm,
     stop: async () => {
       await server.stop();
+      await consumers.stop();
       await relay.stop();
       if (!options.bus) await bus.close();
       await orm.close();

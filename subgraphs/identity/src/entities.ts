@@ -1,3 +1,4 @@
+import { consumerEntities } from '../../kit/consumer.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Consent } from './modules/consent/consent.entity.js';
 import { Customer } from './modules/customer/customer.entity.js';
@@ -5,4 +6,4 @@ import { Identifier } from './modules/customer/identifier.entity.js';
 import { Team, TeamMember } from './modules/staff/team.entity.js';
 import { User } from './modules/staff/user.entity.js';
 
-export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent];
+export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent, ...consumerEntities];

@@ -1,3 +1,4 @@
+import { consumerEntities } from '../../kit/consumer.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
@@ -18,4 +19,5 @@ export const marketingEntities = [
   SequenceEnrolment,
   SurveyResponse,
   OutboxEvent,
+  ...consumerEntities,
 ];

@@ -1,3 +1,4 @@
+import { consumerEntities } from '../../kit/consumer.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Activity } from './modules/activity/activity.entity.js';
 import { Lead } from './modules/lead/lead.entity.js';
@@ -7,4 +8,4 @@ import { Pipeline, Stage } from './modules/pipeline/pipeline.entity.js';
 import { Product } from './modules/product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
 
-export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent];
+export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities];

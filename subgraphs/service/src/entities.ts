@@ -1,3 +1,4 @@
+import { consumerEntities } from '../../kit/consumer.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
 import { ServiceVisit } from './modules/asset/service-visit.entity.js';
@@ -6,4 +7,4 @@ import { ServiceContract } from './modules/contract/service-contract.entity.js';
 import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage } from './modules/message/case-message.entity.js';
 
-export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent];
+export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent, ...consumerEntities];

@@ -2,9 +2,11 @@
 import { Migration20261125145356_initial } from './Migration20261125145356_initial.js';
 import { Migration20261125150651_outbox } from './Migration20261125150651_outbox.js';
 import { Migration20261125151414_domain } from './Migration20261125151414_domain.js';
+import { Migration20261125153048_consumers } from './Migration20261125153048_consumers.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
   { name: 'Migration20261125150651_outbox', class: Migration20261125150651_outbox },
   { name: 'Migration20261125151414_domain', class: Migration20261125151414_domain },
+  { name: 'Migration20261125153048_consumers', class: Migration20261125153048_consumers },
 ];
