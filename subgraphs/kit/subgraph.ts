@@ -20,6 +20,8 @@ export interface SubgraphDefinition<Loaders> {
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
   /** Reactions to other domains' events (automations, projections), each an idempotent bus consumer. */
   handlers?: EventHandler[];
+  /** Periodic work of the domain (e.g. flagging cases at risk of breaching their SLA). */
+  startJobs?(orm: MikroORM, log: Logger): { stop(): Promise<void> };
 }
 
 export interface SubgraphRuntimeOptions {
@@ -56,6 +58,7 @@ export async function startSubgraph<Loaders>(
   // Every flush may have written outbox rows: relay them now instead of at the next tick.
   orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
   const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log });
+  const jobs = definition.startJobs?.(orm, log);
   const server = await startSubgraphServer({
     name: definition.name,
     schema: await definition.buildSchema(),
@@ -69,6 +72,7 @@ export async function startSubgraph<Loaders>(
     orm,
     stop: async () => {
       await server.stop();
+      await jobs?.stop();
       await consumers.stop();
       await relay.stop();
       if (!options.bus) await bus.close();
