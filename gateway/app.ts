@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { readRequestId, readViewer, REQUEST_ID_HEADER, VIEWER_HEADER, type Viewer } from '../subgraphs/kit/context.js';
 import { createLogger, type Logger } from '../subgraphs/kit/logger.js';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
@@ -15,6 +15,8 @@ import { connectEventBus, type EventBus } from '../subgraphs/kit/bus/index.js';
 import { formatGatewayError } from './errors.js';
 import { startSubscriptions } from './subscriptions/server.js';
 import { graphiqlPage, graphiqlRouter, wantsIde } from './ide.js';
+import { searchDomains } from './search/search.domains.js';
+import { buildSearchSchema } from './search/search.schema.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -57,6 +59,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
+  const searchSchema = await buildSearchSchema(searchDomains(config.subgraphUrls));
   const gateway = new ApolloGateway({
     ...(config.supergraph === 'file'
       ? { supergraphSdl: await readFile(config.supergraphPath, 'utf8') }
@@ -65,7 +68,10 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
             subgraphs: Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url })),
           }),
         }),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url!),
+    buildService: ({ name, url }) =>
+      name === 'search'
+        ? new LocalGraphQLDataSource(searchSchema)
+        : new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url!),
     logger: log,
   });
 

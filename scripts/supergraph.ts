@@ -2,6 +2,7 @@ import { parse, printSchema } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { buildSearchSchema, SEARCH_SUBGRAPH_URL } from '../gateway/search/search.schema.js';
 import { buildSubscriptionSchema } from '../gateway/subscriptions/schema.js';
 import { subgraphs } from './subgraphs.js';
 
@@ -17,6 +18,10 @@ export async function composeSchemaFiles(): Promise<Record<string, string>> {
     files[`${name}.graphql`] = `${sdl.trim()}\n`;
     services.push({ name, typeDefs: parse(sdl), url: `http://localhost:${DEFAULT_PORTS[name]}/graphql` });
   }
+  // Global search runs inside the gateway process as a small subgraph of its own (no database).
+  const searchSdl = printSubgraphSchema(await buildSearchSchema());
+  files['search.graphql'] = `${searchSdl.trim()}\n`;
+  services.push({ name: 'search', typeDefs: parse(searchSdl), url: SEARCH_SUBGRAPH_URL });
   const result = composeServices(services);
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
