@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateCustomerDocument, CreateOpportunityDocument, CreateUserDocument, Full360Document, OpenCaseDocument, RecordInteractionsDocument } from './generated/graphql.js';
+import { executeOk } from './helpers/graphql.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+import type { SubgraphName } from '../subgraphs/kit/config.js';
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(() => platform.stop());
+
+/** A customer with `n` opportunities, cases and interactions, all owned/assigned by one rep. */
+async function customerWith(n: number, repId: string): Promise<string> {
+  const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+    input: { kind: 'PERSON', firstName: `Has${n}`, lastName: 'Things', emails: [`has${n}@example.cz`], phones: [] },
+  });
+  for (let i = 0; i < n; i++) {
+    await executeOk(platform.gatewayUrl, CreateOpportunityDocument, {
+      input: { customerId: createCustomer.id, title: `Car ${i}`, amount: { amount: `${1000 + i}.00`, currency: 'EUR' }, ownerId: repId },
+    });
+    await executeOk(platform.gatewayUrl, OpenCaseDocument, {
+      input: { customerId: createCustomer.id, subject: `Question ${i} about the air conditioning`, channel: 'EMAIL', priority: 'NORMAL', assigneeId: repId },
+    });
+  }
+  await executeOk(platform.gatewayUrl, RecordInteractionsDocument, {
+    input: Array.from({ length: n }, (_, i) => ({
+      customerId: createCustomer.id,
+      channel: 'WEB' as const,
+      type: 'PAGE_VIEW' as const,
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      sourceSystem: 'website',
+      externalEventId: `${createCustomer.id}-${i}`,
+    })),
+  });
+  return createCustomer.id;
+}
+
+async function statementsFor(id: string): Promise<Record<SubgraphName, number>> {
+  platform.resetSqlLog();
+  const { customer } = await executeOk(platform.gatewayUrl, Full360Document, { id, first: 50 });
+  expect(customer.displayName).toMatch(/^Has\d+ Things$/);
+  return Object.fromEntries(Object.entries(platform.sql).map(([name, statements]) => [name, statements.length])) as Record<SubgraphName, number>;
+}
+
+describe('the 360° customer query', () => {
+  it('returns everything in one round trip with a statement count that does not grow with the data', async () => {
+    const { createUser: rep } = await executeOk(platform.gatewayUrl, CreateUserDocument, {
+      input: { name: 'Rep 360', email: 'rep360@dealer.example', role: 'SALES_REP' },
+    });
+    const one = await customerWith(1, rep.id);
+    const fifty = await customerWith(50, rep.id);
+
+    const { customer } = await executeOk(platform.gatewayUrl, Full360Document, { id: fifty, first: 50 });
+    expect(customer.opportunities?.totalCount).toBe(50);
+    expect(customer.opportunities?.edges).toHaveLength(50);
+    expect(customer.opportunities?.edges.every((e) => e.node.owner?.name === 'Rep 360' && e.node.customer.displayName === 'Has50 Things')).toBe(true);
+    expect(customer.cases?.edges).toHaveLength(50);
+    expect(customer.cases?.edges.every((e) => e.node.assignee?.name === 'Rep 360')).toBe(true);
+    expect(customer.interactions?.totalCount).toBe(50);
+
+    const small = await statementsFor(one);
+    const large = await statementsFor(fifty);
+    expect(large).toEqual(small);
+    // And the absolute numbers stay small: a handful of batched statements per subgraph.
+    for (const count of Object.values(large)) expect(count).toBeLessThanOrEqual(12);
+  });
+});
