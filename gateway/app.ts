@@ -108,7 +108,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     apiSchema: gateway.schema!,
     bus,
     log,
-    maxBufferedBytes: config.maxBufferedBytes,
+    maxStallMs: config.maxStallMs,
   });
 
   return {

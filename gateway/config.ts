@@ -7,8 +7,8 @@ export interface GatewayConfig {
   supergraph: 'file' | 'introspect';
   supergraphPath: string;
   subgraphUrls: Record<SubgraphName, string>;
-  /** Per subscriber socket: beyond this many unsent bytes the client is disconnected and resumes by cursor. */
-  maxBufferedBytes: number;
+  /** A subscriber that takes no event for this long is disconnected and resumes by cursor. */
+  maxStallMs: number;
 }
 
 export function loadGatewayConfig(): GatewayConfig {
@@ -18,7 +18,7 @@ export function loadGatewayConfig(): GatewayConfig {
     port: portFor('gateway'),
     supergraph,
     supergraphPath: path.resolve(envString('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
-    maxBufferedBytes: envInt('SUBSCRIPTION_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
+    maxStallMs: envInt('SUBSCRIPTION_MAX_STALL_MS', 30_000),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
   };
 }

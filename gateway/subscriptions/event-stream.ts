@@ -46,7 +46,6 @@ export async function* matchingEvents(options: {
   after: string | null;
   matches: (event: BusEvent) => boolean;
   isClosed: () => boolean;
-  beforeEach?: () => void;
 }): AsyncGenerator<BusEvent> {
   let cursor = options.after ?? (await options.bus.head());
   while (!options.isClosed()) {
@@ -56,7 +55,6 @@ export async function* matchingEvents(options: {
     for (const event of page) {
       cursor = event.cursor;
       if (!options.matches(event)) continue;
-      options.beforeEach?.();
       yield event;
     }
     if (page.length < PAGE) await woken;

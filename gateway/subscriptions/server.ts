@@ -37,8 +37,8 @@ export interface SubscriptionOptions {
   apiSchema: GraphQLSchema;
   bus: EventBus;
   log: Logger;
-  /** A client whose socket buffers more than this is told to resume by cursor and disconnected. */
-  maxBufferedBytes: number;
+  /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
+  maxStallMs: number;
 }
 
 // Entities come back from the gateway keyed by the client's response keys (aliases included).
@@ -69,14 +69,21 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         after,
         matches: (event) => topic.matches(event, args),
         isClosed: () => context.socket.readyState !== context.socket.OPEN,
-        beforeEach: () => {
-          if (context.socket.bufferedAmount > options.maxBufferedBytes) {
-            context.socket.close(4409, 'Too slow: resubscribe with after set to the last cursor received');
-          }
-        },
       });
+      // Each subscription holds one event in flight: the next is read only once the socket took this one.
+      // A client that stops reading holds a cursor, not a queue; after maxStallMs it is told to resume.
       return (async function* () {
-        for await (const busEvent of events) yield { busEvent, event: toChangeEvent(busEvent) } satisfies Payload;
+        for await (const busEvent of events) {
+          const stalled = setTimeout(
+            () => context.socket.close(4409, 'Too slow: resubscribe with after set to the last cursor received'),
+            options.maxStallMs,
+          );
+          try {
+            yield { busEvent, event: toChangeEvent(busEvent) } satisfies Payload;
+          } finally {
+            clearTimeout(stalled);
+          }
+        }
       })();
     };
     field.resolve = (payload: Payload) => payload;

@@ -34,7 +34,7 @@ export interface Platform {
  * The real platform in this test process: four subgraphs on their own fresh databases
  * (on DATABASE_URL's server) and the gateway over HTTP on free ports.
  */
-export async function startPlatform(options: { seed?: boolean; maxBufferedBytes?: number } = {}): Promise<Platform> {
+export async function startPlatform(options: { seed?: boolean; maxStallMs?: number } = {}): Promise<Platform> {
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(process.env.DATABASE_URL!);
   const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
@@ -64,7 +64,7 @@ export async function startPlatform(options: { seed?: boolean; maxBufferedBytes?
         supergraph: 'file',
         supergraphPath: 'schema/supergraph.graphql',
         subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
-        maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+        maxStallMs: options.maxStallMs ?? 30_000,
       },
       createLogger('gateway'),
       { bus },
