@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CaseChangedDocument,
+  ChangeCaseStatusDocument,
   CreateCustomerDocument,
+  CustomerChangedDocument,
+  UpdateCustomerDocument,
   InteractionRecordedDocument,
   OpenCaseDocument,
   RecordInteractionDocument,
@@ -128,5 +132,41 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     expect(steps(await b.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
     await Promise.all([a.close(), b.close()]);
     await Promise.all([clientA.dispose(), clientB.dispose()]);
+  });
+
+  it('caseChanged delivers only the filtered queue, with the case and its customer', async () => {
+    const customer = await newCustomer('Erin');
+    const client = connect(platform.wsUrl);
+    const urgent = subscribe(client, CaseChangedDocument, { filter: { priority: 'URGENT' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await executeOk(platform.gatewayUrl, OpenCaseDocument, {
+      input: { customerId: customer.id, subject: 'Small scratch', channel: 'EMAIL', priority: 'LOW' },
+    });
+    const { openCase } = await executeOk(platform.gatewayUrl, OpenCaseDocument, {
+      input: { customerId: customer.id, subject: 'Brakes failing', channel: 'PHONE', priority: 'URGENT' },
+    });
+    await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: openCase.id, version: openCase.version, status: 'OPEN' } });
+    const results = await urgent.waitFor(2);
+    expect(results.map((r) => r.data?.caseChanged.event.type)).toEqual(['CaseOpened', 'CaseStatusChanged']);
+    expect(results[1]!.data?.caseChanged.case).toMatchObject({ id: openCase.id, subject: 'Brakes failing', status: 'OPEN', customer: { displayName: 'Erin Live' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(urgent.results).toHaveLength(2); // the LOW case never arrived
+    await urgent.close();
+    await client.dispose();
+  });
+
+  it('customerChanged reports the changed fields and the customer as it is now', async () => {
+    const customer = await newCustomer('Frank');
+    const client = connect(platform.wsUrl);
+    const changes = subscribe(client, CustomerChangedDocument, { id: customer.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await executeOk(platform.gatewayUrl, UpdateCustomerDocument, { id: customer.id, version: customer.version, input: { lastName: 'Renamed' } });
+    const [result] = await changes.waitFor(1);
+    expect(result!.data?.customerChanged).toMatchObject({
+      event: { type: 'CustomerChanged', changedFields: ['lastName'] },
+      customer: { id: customer.id, displayName: 'Frank Renamed' },
+    });
+    await changes.close();
+    await client.dispose();
   });
 });

@@ -21,8 +21,8 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
   }
 
   input CaseChangedFilter {
-    "The queue: the line of support, e.g. FIRST or SECOND"
-    line: String
+    "The queue: the line of support"
+    line: CaseLine
     assigneeId: ID
     priority: CasePriority
   }

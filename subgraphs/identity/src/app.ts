@@ -3,6 +3,7 @@ import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { createIdentityLoaders } from './context.js';
 import { identityEntities } from './entities.js';
 import { identityMigrations } from './migrations/index.js';
+import { webFormSubmitted } from './modules/customer/customer.handlers.js';
 import { buildIdentitySchema } from './schema.js';
 import { seedIdentityDemo } from './seeders/demo.seeder.js';
 
@@ -13,4 +14,5 @@ export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoader
   buildSchema: buildIdentitySchema,
   createLoaders: createIdentityLoaders,
   seedDemoData: seedIdentityDemo,
+  handlers: [webFormSubmitted],
 };

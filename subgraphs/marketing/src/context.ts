@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../kit/context.js';
 import { createCampaignLoaders } from './modules/campaign/campaign.loaders.js';
 import { createInteractionLoaders } from './modules/interaction/interaction.loaders.js';
+import { createMessageSendLoaders } from './modules/messaging/message-send.loaders.js';
 import { createSegmentLoaders } from './modules/segment/segment.loaders.js';
 import { createSequenceLoaders } from './modules/sequence/sequence.loaders.js';
 
@@ -11,6 +12,7 @@ export function createMarketingLoaders(em: EntityManager) {
     ...createSegmentLoaders(em),
     ...createCampaignLoaders(em),
     ...createSequenceLoaders(em),
+    ...createMessageSendLoaders(em),
   };
 }
 

@@ -2,7 +2,8 @@ import { consumerEntities } from '../../kit/consumer.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
-import { ConsentState, CustomerProfile, OpportunityState } from './modules/projection/projection.entity.js';
+import { MessageSend } from './modules/messaging/message-send.entity.js';
+import { ConsentState, CustomerProfile, OpportunityState, QuoteSnapshot } from './modules/projection/projection.entity.js';
 import { Segment, SegmentMember } from './modules/segment/segment.entity.js';
 import { Sequence, SequenceEnrolment } from './modules/sequence/sequence.entity.js';
 import { SurveyResponse } from './modules/survey/survey.entity.js';
@@ -12,6 +13,8 @@ export const marketingEntities = [
   CustomerProfile,
   ConsentState,
   OpportunityState,
+  QuoteSnapshot,
+  MessageSend,
   Segment,
   SegmentMember,
   Campaign,

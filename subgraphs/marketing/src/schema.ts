@@ -3,9 +3,10 @@ import { buildFederatedSchema } from '../../kit/federation.js';
 import { CampaignResolver } from './modules/campaign/campaign.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerTimelineResolver, InteractionResolver } from './modules/interaction/interaction.resolver.js';
+import { CustomerMessageSendsResolver } from './modules/messaging/message-send.resolver.js';
 import { ProjectionResolver } from './modules/projection/projection.resolver.js';
 import { CustomerSegmentsResolver, SegmentResolver } from './modules/segment/segment.resolver.js';
-import { SequenceEnrolmentResolver, SequenceResolver } from './modules/sequence/sequence.resolver.js';
+import { CustomerSequenceEnrolmentsResolver, SequenceEnrolmentResolver, SequenceResolver } from './modules/sequence/sequence.resolver.js';
 import { SurveyResolver } from './modules/survey/survey.resolver.js';
 
 export function buildMarketingSchema(): Promise<GraphQLSchema> {
@@ -19,6 +20,8 @@ export function buildMarketingSchema(): Promise<GraphQLSchema> {
       CampaignResolver,
       SequenceResolver,
       SequenceEnrolmentResolver,
+      CustomerSequenceEnrolmentsResolver,
+      CustomerMessageSendsResolver,
       SurveyResolver,
     ],
   }, customerReference);

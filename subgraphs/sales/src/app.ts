@@ -3,6 +3,9 @@ import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { createSalesLoaders } from './context.js';
 import { salesEntities } from './entities.js';
 import { salesMigrations } from './migrations/index.js';
+import { customerMerged } from './modules/customer/customer.handlers.js';
+import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
+import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
 import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
 
@@ -13,4 +16,5 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   buildSchema: buildSalesSchema,
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
+  handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged],
 };

@@ -7,5 +7,6 @@ import { StageChange } from './modules/opportunity/stage-change.entity.js';
 import { Pipeline, Stage } from './modules/pipeline/pipeline.entity.js';
 import { Product } from './modules/product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
+import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
 
-export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities];
+export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities];

@@ -1,11 +1,13 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
 import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity/activity.resolver.js';
+import { IntakeResolver } from './modules/intake/intake.resolver.js';
 import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolver.js';
 import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver } from './modules/opportunity/opportunity.resolver.js';
 import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
 import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteLineResolver, QuoteResolver } from './modules/quote/quote.resolver.js';
+import { LeadRoutingRuleResolver } from './modules/routing/routing.resolver.js';
 import { salesReferences } from './references.js';
 
 export function buildSalesSchema(): Promise<GraphQLSchema> {
@@ -17,6 +19,8 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
       PipelineResolver,
       LeadResolver,
       CustomerLeadsResolver,
+      IntakeResolver,
+      LeadRoutingRuleResolver,
       ProductResolver,
       QuoteResolver,
       QuoteLineResolver,

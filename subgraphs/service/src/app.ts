@@ -3,6 +3,8 @@ import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
+import { customerHandlers } from './modules/customer/customer.handlers.js';
+import { startSlaRiskJob } from './modules/sla/sla-risk.job.js';
 import { buildServiceSchema } from './schema.js';
 import { seedServiceDemo } from './seeders/demo.seeder.js';
 
@@ -13,4 +15,6 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   buildSchema: buildServiceSchema,
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
+  handlers: customerHandlers,
+  startJobs: (orm, log) => startSlaRiskJob(orm, log),
 };

@@ -3,10 +3,12 @@ import { Migration20261125145356_initial } from './Migration20261125145356_initi
 import { Migration20261125150651_outbox } from './Migration20261125150651_outbox.js';
 import { Migration20261125151414_domain } from './Migration20261125151414_domain.js';
 import { Migration20261125153048_consumers } from './Migration20261125153048_consumers.js';
+import { Migration20261125153650_domain } from './Migration20261125153650_domain.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
   { name: 'Migration20261125150651_outbox', class: Migration20261125150651_outbox },
   { name: 'Migration20261125151414_domain', class: Migration20261125151414_domain },
   { name: 'Migration20261125153048_consumers', class: Migration20261125153048_consumers },
+  { name: 'Migration20261125153650_domain', class: Migration20261125153650_domain },
 ];

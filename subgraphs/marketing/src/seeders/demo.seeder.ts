@@ -4,6 +4,8 @@ import type { Logger } from '../../../kit/logger.js';
 import { CampaignStatus } from '../modules/campaign/campaign.entity.js';
 import { changeCampaignStatus, createCampaign } from '../modules/campaign/campaign.service.js';
 import { Interaction, InteractionChannel as C, InteractionType as T } from '../modules/interaction/interaction.entity.js';
+import { WELCOME_SEQUENCE } from '../modules/journey/journey.service.js';
+import { MessageSend, MessageSendStatus } from '../modules/messaging/message-send.entity.js';
 import { upsertMarketingProjections } from '../modules/projection/projection.service.js';
 import { Segment, SegmentKind } from '../modules/segment/segment.entity.js';
 import { createSegment } from '../modules/segment/segment.service.js';
@@ -51,8 +53,10 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
       { customerId: autoparkFleet, city: 'Ostrava', preferredLanguage: 'cs' },
     ],
     consents: [
-      { customerId: jan, purpose: 'marketing-email', granted: true, changedAt: daysAgo(4, 21) },
-      { customerId: eva, purpose: 'marketing-email', granted: false, changedAt: daysAgo(30) },
+      { customerId: jan, purpose: 'MARKETING', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
+      { customerId: jan, purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
+      { customerId: eva, purpose: 'MARKETING', channel: 'EMAIL', granted: false, changedAt: daysAgo(30) },
+      { customerId: eva, purpose: 'SERVICE_COMMUNICATION', channel: 'ANY', granted: true, changedAt: daysAgo(30) },
     ],
     opportunities: [],
   });
@@ -64,21 +68,19 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
       operator: SegmentGroupOperator.AND,
       conditions: [
         { interactions: { type: T.PAGE_VIEW, property: { key: 'url', contains: 'suv' }, atLeast: 3, withinDays: 30 } },
-        { consent: { purpose: 'marketing-email', granted: true } },
+        { consent: { purpose: 'MARKETING', channel: 'EMAIL', granted: true } },
         { opportunity: { hasOpen: false } },
       ],
       groups: [],
     },
   });
-  const sequence = await createSequence(em, {
-    name: 'Introduce the dealer',
-    steps: [
-      { channel: C.EMAIL, template: 'welcome-from-your-dealer', delayHours: 0 },
-      { channel: C.EMAIL, template: 'meet-your-sales-rep', delayHours: 48 },
-      { channel: C.EMAIL, template: 'book-a-test-drive', delayHours: 120 },
-    ],
+  const sequence = await createSequence(em, WELCOME_SEQUENCE);
+  await enrolInSequence(em, { sequenceId: sequence.id, customerId: jan }, { model: 'Family SUV' });
+  // Story 1, step 3: the confirmation of Jan's web form, sent with his service-communication consent.
+  em.create(MessageSend, {
+    customerId: jan, channel: 'EMAIL', purpose: 'SERVICE_COMMUNICATION', template: 'appointment-confirmation', status: MessageSendStatus.SENT,
+    subject: 'Your appointment request: the Family SUV', recipient: 'jan.novak@example.cz', providerMessageId: 'demo-confirmation-jan', createdAt: daysAgo(4, 22),
   });
-  await enrolInSequence(em, { sequenceId: sequence.id, customerId: jan });
 
   const campaign = await createCampaign(em, { name: 'Family SUV autumn offer', segmentId: segment.id, channel: C.EMAIL, startsAt: daysAgo(2, 8) });
   const scheduled = await changeCampaignStatus(em, { id: campaign.id, version: campaign.version, status: CampaignStatus.SCHEDULED });

@@ -3,10 +3,12 @@ import { Migration20261125145353_initial } from './Migration20261125145353_initi
 import { Migration20261125150647_outbox } from './Migration20261125150647_outbox.js';
 import { Migration20261125151614_domain } from './Migration20261125151614_domain.js';
 import { Migration20261125153022_consumers } from './Migration20261125153022_consumers.js';
+import { Migration20261125153938_domain } from './Migration20261125153938_domain.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
   { name: 'Migration20261125150647_outbox', class: Migration20261125150647_outbox },
   { name: 'Migration20261125151614_domain', class: Migration20261125151614_domain },
   { name: 'Migration20261125153022_consumers', class: Migration20261125153022_consumers },
+  { name: 'Migration20261125153938_domain', class: Migration20261125153938_domain },
 ];

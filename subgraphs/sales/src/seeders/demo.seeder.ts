@@ -11,6 +11,8 @@ import { resolvePipeline, stagesOf } from '../modules/pipeline/pipeline.service.
 import { Product, ProductCategory } from '../modules/product/product.entity.js';
 import { createProduct } from '../modules/product/product.service.js';
 import { FinancingKind } from '../modules/quote/quote.entity.js';
+import { LeadRoutingRule } from '../modules/routing/routing-rule.entity.js';
+import { createLeadRoutingRule } from '../modules/routing/routing.service.js';
 import { addQuoteFinancing, addQuoteLine, createQuote, markQuoteViewed, sendQuote } from '../modules/quote/quote.service.js';
 
 const CZK = (amount: string) => ({ amount, currency: 'CZK' });
@@ -31,10 +33,24 @@ async function seedProducts(em: EntityManager): Promise<Record<string, Product>>
   return products;
 }
 
+/** Story 1 step 4: web-form leads from Prague asking about a car go to the demo sales rep. */
+async function seedRoutingRules(em: EntityManager): Promise<void> {
+  if ((await em.count(LeadRoutingRule)) > 0) return;
+  await createLeadRoutingRule(em, {
+    name: 'Praha: cars',
+    regionPrefix: 'Praha',
+    productCategory: ProductCategory.CAR,
+    candidateUserIds: [rep],
+    capacityPerRep: 30,
+    priority: 10,
+  });
+}
+
 const stageBy = (stages: Stage[], marker: StageMarker) => stages.find((s) => s.marker === marker)!;
 
 /** Story 1 (DOMAIN.md) from the sales side: Jan Novák from the web form to three quotes and a follow-up call. Idempotent. */
 export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<void> {
+  await seedRoutingRules(em);
   if ((await em.count(Product)) > 0) return;
   const pipeline = await resolvePipeline(em);
   const stages = await stagesOf(em, pipeline.id);

@@ -3,10 +3,12 @@ import { Migration20261125145359_initial } from './Migration20261125145359_initi
 import { Migration20261125150654_outbox } from './Migration20261125150654_outbox.js';
 import { Migration20261125151507_domain } from './Migration20261125151507_domain.js';
 import { Migration20261125153030_consumers } from './Migration20261125153030_consumers.js';
+import { Migration20261125153419_domain } from './Migration20261125153419_domain.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
   { name: 'Migration20261125150654_outbox', class: Migration20261125150654_outbox },
   { name: 'Migration20261125151507_domain', class: Migration20261125151507_domain },
   { name: 'Migration20261125153030_consumers', class: Migration20261125153030_consumers },
+  { name: 'Migration20261125153419_domain', class: Migration20261125153419_domain },
 ];

@@ -4,7 +4,7 @@ import type { Logger } from '../../../kit/logger.js';
 import { Asset, AssetInsuranceType, AssetKind } from '../modules/asset/asset.entity.js';
 import { ServiceVisit } from '../modules/asset/service-visit.entity.js';
 import { classifyCase } from '../modules/case/case.classification.js';
-import { Case, CaseChannel, CaseStatus } from '../modules/case/case.entity.js';
+import { Case, CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../modules/case/case.entity.js';
 import { ServiceContract } from '../modules/contract/service-contract.entity.js';
 import { KnowledgeArticle, KnowledgeArticleStatus } from '../modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage, CaseMessageDirection } from '../modules/message/case-message.entity.js';
@@ -14,7 +14,8 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 /**
  * The service side of the stories, each part seeded once (idempotent):
- * Story 3 — Eva Horáková's complaint moving from social media to chat to phone, on one case;
+ * Story 3 — Eva Horáková's complaint moving from social media to chat to phone, on one case, and the
+ * fleet's urgent case about to breach its resolution deadline (the SLA job flags it at start);
  * Story 1/2 — Jan Novák's delivered car with its loan, insurance and first service visit.
  */
 export async function seedServiceDemo(em: EntityManager, log: Logger): Promise<void> {
@@ -22,6 +23,7 @@ export async function seedServiceDemo(em: EntityManager, log: Logger): Promise<v
   await seedArticles(em);
   if ((await em.count(Asset, { customerId: DEMO.customers.janNovak })) === 0) seedJansCar(em);
   await seedEvasComplaint(em);
+  if ((await em.count(Case, { customerId: DEMO.customers.autoparkFleet })) === 0) seedFleetCaseAtRisk(em);
   await em.flush();
   log.info('service demo data seeded');
 }
@@ -142,4 +144,40 @@ async function seedEvasComplaint(em: EntityManager): Promise<void> {
   }
   evasCase.firstRespondedAt = minutesAgo(140);
   evasCase.currentChannel = CaseChannel.PHONE;
+}
+
+/** ENTERPRISE, URGENT, escalated and not yet picked up on the second line: the two-hour resolution deadline is 20 minutes away. */
+function seedFleetCaseAtRisk(em: EntityManager): void {
+  const openedAt = minutesAgo(100);
+  const fleetCase = em.create(Case, {
+    customerId: DEMO.customers.autoparkFleet,
+    subject: 'Delivery van will not start, driver stranded',
+    description: 'Fleet van 5AC 2231 does not start after the software update; the driver is waiting on site.',
+    channel: CaseChannel.PHONE,
+    currentChannel: CaseChannel.PHONE,
+    status: CaseStatus.OPEN,
+    priority: CasePriority.URGENT,
+    category: CaseCategory.TECHNICAL,
+    line: CaseLine.SECOND,
+    contractTier: ServiceContractTier.ENTERPRISE,
+    createdAt: openedAt,
+    firstRespondedAt: minutesAgo(95),
+    ...slaDeadlines(ServiceContractTier.ENTERPRISE, CasePriority.URGENT, openedAt),
+  });
+  em.create(CaseMessage, {
+    caseId: fleetCase.id,
+    channel: CaseChannel.PHONE,
+    direction: CaseMessageDirection.INBOUND,
+    authorCustomerId: fleetCase.customerId,
+    body: 'Fleet manager called: van 5AC 2231 will not start after yesterday\'s software update, driver stranded in Brno.',
+    sentAt: openedAt,
+  });
+  em.create(CaseMessage, {
+    caseId: fleetCase.id,
+    channel: CaseChannel.PHONE,
+    direction: CaseMessageDirection.OUTBOUND,
+    authorUserId: DEMO.users.serviceAgent,
+    body: 'Roadside assistance is on its way; we will roll back the update on site.',
+    sentAt: minutesAgo(95),
+  });
 }

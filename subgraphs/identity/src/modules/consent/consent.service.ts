@@ -34,6 +34,7 @@ export async function recordConsent(em: EntityManager, input: RecordConsentInput
       source: consent.source,
       textVersion: consent.textVersion,
       givenAt: givenAt.toISOString(),
+      recordedAt: consent.recordedAt.toISOString(),
     },
   });
   await em.flush();

@@ -137,12 +137,29 @@ async function checkOrganization(em: EntityManager, person: Customer, organizati
   return organization.id;
 }
 
+/** The profile fields every Customer* event carries, so segments and projections need no read-back. */
+export function customerProfile(customer: Customer) {
+  return {
+    customerId: customer.id,
+    kind: customer.kind,
+    firstName: customer.firstName ?? null,
+    lastName: customer.lastName ?? null,
+    organizationName: customer.organizationName ?? null,
+    birthDate: customer.birthDate ?? null,
+    gender: customer.gender ?? null,
+    industry: customer.industry ?? null,
+    companySize: customer.companySize ?? null,
+    jobTitle: customer.jobTitle ?? null,
+    organizationId: customer.organizationId ?? null,
+  };
+}
+
 export function recordCustomerCreated(em: EntityManager, customer: Customer, identifiers: Array<{ kind: IdentifierKind; value: string }>): void {
   recordEvent(em, {
     type: 'CustomerCreated',
     aggregateType: 'Customer',
     aggregateId: customer.id,
-    payload: { customerId: customer.id, kind: customer.kind, identifiers, organizationId: customer.organizationId ?? null },
+    payload: { ...customerProfile(customer), identifiers },
   });
 }
 
@@ -152,7 +169,7 @@ export function recordCustomerChanged(em: EntityManager, customer: Customer, cha
     type: 'CustomerChanged',
     aggregateType: 'Customer',
     aggregateId: customer.id,
-    payload: { customerId: customer.id, changedFields, values: Object.fromEntries(changedFields.map((f) => [f, values[f] ?? null])) },
+    payload: { ...customerProfile(customer), changedFields, values: Object.fromEntries(changedFields.map((f) => [f, values[f] ?? null])) },
   });
 }
 

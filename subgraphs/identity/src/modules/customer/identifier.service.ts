@@ -57,6 +57,14 @@ export async function removeIdentifier(em: EntityManager, customerId: string, id
  * others are reported as conflicting (their identifiers stay where they are).
  */
 export async function resolveCustomer(em: EntityManager, input: ResolveCustomerInput): Promise<Resolution> {
+  const resolution = await matchOrCreateCustomer(em, input);
+  recordCustomerResolved(em, resolution, { identifiers: input.identifiers });
+  await em.flush();
+  return resolution;
+}
+
+/** resolveCustomer without its CustomerResolved event and flush: a caller that does more in the same transaction records it. */
+export async function matchOrCreateCustomer(em: EntityManager, input: ResolveCustomerInput): Promise<Resolution> {
   const wanted = uniqueIdentifiers(input.identifiers.map((i) => ({ kind: i.kind, value: normalizeIdentifier(i.kind, i.value) })));
   if (wanted.length === 0) throw badInput('Pass at least one identifier to resolve a customer', 'identifiers');
   const known = await em.find(Identifier, { $or: wanted.map(({ kind, value }) => ({ kind, value })) });
@@ -79,14 +87,42 @@ export async function resolveCustomer(em: EntityManager, input: ResolveCustomerI
   const conflictingCustomerIds = matchedIds.slice(1);
   const isKnown = (w: NormalizedIdentifier) => known.some((k) => k.kind === w.kind && k.value === w.value);
   for (const identifier of wanted.filter((w) => !isKnown(w))) linkIdentifier(em, customer, identifier);
+  return { customer, created, matchedBy, conflictingCustomerIds };
+}
+
+/** What a resolution tells other domains; `context` adds the request it answered (e.g. the web form's lead). */
+export function recordCustomerResolved(
+  em: EntityManager,
+  resolution: Resolution,
+  context: {
+    identifiers: IdentifierInput[];
+    leadId?: string | null;
+    requestedAppointment?: string | null;
+    interest?: unknown;
+  },
+): void {
+  const { customer } = resolution;
+  const valuesOf = (kind: IdentifierKind) =>
+    context.identifiers.filter((i) => i.kind === kind).map((i) => normalizeIdentifier(kind, i.value));
   recordEvent(em, {
     type: 'CustomerResolved',
     aggregateType: 'Customer',
     aggregateId: customer.id,
-    payload: { customerId: customer.id, created, matchedBy, conflictingCustomerIds },
+    payload: {
+      customerId: customer.id,
+      created: resolution.created,
+      matchedBy: resolution.matchedBy,
+      conflictingCustomerIds: resolution.conflictingCustomerIds,
+      leadId: context.leadId ?? null,
+      email: valuesOf(IdentifierKind.EMAIL)[0] ?? null,
+      phone: valuesOf(IdentifierKind.PHONE)[0] ?? null,
+      deviceIds: valuesOf(IdentifierKind.DEVICE),
+      requestedAppointment: context.requestedAppointment ?? null,
+      interest: context.interest ?? null,
+      firstName: customer.firstName ?? null,
+      lastName: customer.lastName ?? null,
+    },
   });
-  await em.flush();
-  return { customer, created, matchedBy, conflictingCustomerIds };
 }
 
 /** Attaches an identifier to a customer; an anonymous device's history follows it via IdentifierLinked. */

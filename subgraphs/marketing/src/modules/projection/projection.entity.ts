@@ -25,6 +25,31 @@ export class CustomerProfile {
   @Property({ type: 'text', nullable: true })
   occupation?: string | null;
 
+  /** PERSON or ORGANIZATION, as identity's CustomerCreated/CustomerChanged say */
+  @Property({ type: 'text', nullable: true })
+  kind?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  firstName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  lastName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  organizationName?: string | null;
+
+  @Property({ type: 'date', nullable: true })
+  birthDate?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  industry?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  companySize?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  jobTitle?: string | null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 
@@ -37,9 +62,13 @@ export class ConsentState {
   @PrimaryKey({ type: 'uuid' })
   customerId!: string;
 
-  /** e.g. "marketing-email", as identity names the purpose */
+  /** identity's ConsentPurpose, e.g. MARKETING (older hand-fed rows: e.g. "marketing-email") */
   @PrimaryKey({ type: 'text' })
   purpose!: string;
+
+  /** identity's ConsentChannel, e.g. EMAIL; ANY covers every channel without its own decision */
+  @PrimaryKey({ type: 'text', default: 'ANY' })
+  channel!: string;
 
   @Property({ type: 'boolean' })
   granted!: boolean;
@@ -61,6 +90,73 @@ export class OpportunityState {
   @Property({ type: 'boolean' })
   isOpen!: boolean;
 
+  @Property({ type: 'uuid', nullable: true })
+  pipelineId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  stageId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  stageName?: string | null;
+
+  /** sales' StageMarker, e.g. FIRST_OFFER_SENT */
+  @Property({ type: 'text', nullable: true })
+  marker?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  ownerId?: string | null;
+
+  /** OPEN, WON or LOST */
+  @Property({ type: 'text', nullable: true })
+  status?: string | null;
+
+  @Property({ type: 'decimal', precision: 16, scale: 2, nullable: true })
+  amount?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  currency?: string | null;
+
   @Property({ type: 'timestamptz' })
   changedAt!: Date;
+}
+
+/** The latest state of a sales quote: what was offered, so newsletters can be personalized from it. */
+@Entity({ tableName: 'quote_snapshot' })
+@Index({ properties: ['opportunityId', 'sentAt'] })
+@Index({ properties: ['customerId'] })
+export class QuoteSnapshot {
+  /** sales' Quote.id */
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  opportunityId!: string;
+
+  @Property({ type: 'uuid' })
+  customerId!: string;
+
+  /** The last Quote* event type, e.g. QuoteSent or QuoteViewed */
+  @Property({ type: 'text' })
+  lastEvent!: string;
+
+  @Property({ type: 'json' })
+  products!: QuotedProduct[];
+
+  @Property({ type: 'decimal', precision: 16, scale: 2, nullable: true })
+  totalAmount?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  currency?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  sentAt?: Date | null;
+
+  @Property({ type: 'timestamptz' })
+  changedAt!: Date;
+}
+
+export interface QuotedProduct {
+  productId: string | null;
+  name: string;
+  category: string | null;
 }

@@ -21,6 +21,10 @@ export class ConsentStateProjectionInput {
   @Length(1, 100)
   purpose!: string;
 
+  @Field(() => String, { nullable: true, description: 'e.g. EMAIL; defaults to ANY (every channel without its own decision)' })
+  @MaxLength(20)
+  channel?: string | null;
+
   @Field()
   granted!: boolean;
 

@@ -57,7 +57,13 @@ export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules 
       const purpose = node.consent.purpose.trim();
       if (!purpose) throw badInput(`${path}.consent.purpose must not be empty`, `${path}.consent.purpose`);
       params.push(purpose);
-      const granted = 'exists (select 1 from consent_state cs where cs.customer_id = t.id and cs.purpose = ? and cs.granted)';
+      const channel = node.consent.channel?.trim();
+      if (channel) params.push(channel);
+      // With a channel: that channel's decision wins, else the ANY decision (as the send service decides).
+      const granted = channel
+        ? `coalesce((select cs.granted from consent_state cs where cs.customer_id = t.id and cs.purpose = ? and cs.channel in (?, 'ANY')
+            order by cs.channel = 'ANY' limit 1), false)`
+        : 'exists (select 1 from consent_state cs where cs.customer_id = t.id and cs.purpose = ? and cs.granted)';
       return node.consent.granted ? granted : `not ${granted}`;
     }
     if (node.opportunity) {

@@ -31,9 +31,11 @@ export class SegmentProfileCondition {
   @Field(() => String, { nullable: true, description: 'Required except for IS_SET / IS_NOT_SET' }) value?: string | null;
 }
 
-@InputType({ description: 'The current state of a consent purpose, e.g. "marketing-email" granted' })
+@InputType({ description: 'The current state of a consent purpose, e.g. MARKETING on EMAIL granted' })
 export class SegmentConsentCondition {
   @Field() purpose!: string;
+  @Field(() => String, { nullable: true, description: "e.g. EMAIL: that channel's decision, else the ANY one; without it, granted on any channel" })
+  channel?: string | null;
   @Field({ defaultValue: true }) granted!: boolean;
 }
 

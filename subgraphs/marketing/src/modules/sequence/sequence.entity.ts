@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
 
@@ -41,6 +42,7 @@ registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
 @Index({ properties: ['sequenceId', 'status', 'createdAt', 'id'] })
 @Index({ properties: ['sequenceId', 'createdAt', 'id'] })
 @Index({ properties: ['customerId', 'sequenceId', 'status'] })
+@Index({ properties: ['customerId', 'createdAt', 'id'] })
 export class SequenceEnrolment extends BaseEntity {
   @Property({ type: 'uuid' })
   sequenceId!: string;
@@ -63,4 +65,8 @@ export class SequenceEnrolment extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   endedAt?: Date | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'What the messages are personalized with, e.g. the products of the latest quote' })
+  @Property({ type: 'json', nullable: true })
+  personalization?: Record<string, unknown> | null;
 }

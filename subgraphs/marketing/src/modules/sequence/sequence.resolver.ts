@@ -73,3 +73,19 @@ export class SequenceEnrolmentResolver {
     return { id: enrolment.customerId };
   }
 }
+
+@Resolver(() => Customer)
+export class CustomerSequenceEnrolmentsResolver {
+  @FieldResolver(() => SequenceEnrolmentConnection, {
+    nullable: true, // an outage of this subgraph nulls only this field, not the customer
+    description: "The customer's sequence enrolments, newest first" })
+  async sequenceEnrolments(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => EnrolmentFilter, { nullable: true }) filter: EnrolmentFilter | null,
+    @Ctx() { loaders }: MarketingContext,
+  ): Promise<SequenceEnrolmentConnection> {
+    const found = await loaders.enrolmentsByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(SequenceEnrolmentConnection, found, () => loaders.enrolmentCountByCustomer(filter).load(customer.id));
+  }
+}

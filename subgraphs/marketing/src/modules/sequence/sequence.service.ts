@@ -30,17 +30,42 @@ export async function createSequence(em: EntityManager, input: CreateSequenceInp
 }
 
 /** A customer is in a sequence at most once at a time; a finished enrolment allows a new one. */
-export async function enrolInSequence(em: EntityManager, input: EnrolInSequenceInput): Promise<SequenceEnrolment> {
+export async function enrolInSequence(
+  em: EntityManager,
+  input: EnrolInSequenceInput,
+  personalization: Record<string, unknown> | null = null,
+): Promise<SequenceEnrolment> {
   const sequence = await getSequence(em, input.sequenceId, 'sequenceId');
   if (sequence.archivedAt) throw conflict(`Sequence ${sequence.id} is archived`);
   const customerId = parseId(input.customerId, 'Customer', 'customerId');
   if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) {
     throw conflict(`Customer ${customerId} is already enrolled in "${sequence.name}"`);
   }
-  const enrolment = em.create(SequenceEnrolment, { sequenceId: sequence.id, customerId, currentStep: 1, status: E.ACTIVE });
-  recordEvent(em, { type: 'SequenceEnrolled', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload: { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId } });
+  const enrolment = em.create(SequenceEnrolment, { sequenceId: sequence.id, customerId, currentStep: 1, status: E.ACTIVE, personalization });
+  recordEvent(em, {
+    type: 'SequenceEnrolled',
+    aggregateType: 'SequenceEnrolment',
+    aggregateId: enrolment.id,
+    payload: { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId, personalization },
+  });
   await em.flush();
   return enrolment;
+}
+
+/** The sequence an automation enrols into, created with its default steps the first time it is needed. */
+export async function ensureSequence(em: EntityManager, input: CreateSequenceInput): Promise<Sequence> {
+  return (await em.findOne(Sequence, { name: input.name })) ?? createSequence(em, input);
+}
+
+/** An automation's enrolment: none when the customer is already in the sequence (e.g. an event seen again). */
+export async function enrolUnlessActive(
+  em: EntityManager,
+  sequence: Sequence,
+  customerId: string,
+  personalization: Record<string, unknown> | null = null,
+): Promise<SequenceEnrolment | null> {
+  if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) return null;
+  return enrolInSequence(em, { sequenceId: sequence.id, customerId }, personalization);
 }
 
 async function activeEnrolment(em: EntityManager, input: EnrolmentChangeInput): Promise<SequenceEnrolment> {

@@ -36,24 +36,32 @@ export async function createActivity(em: EntityManager, input: CreateActivityInp
     dueAt: input.dueAt ?? null,
     reminderAt: input.reminderAt ?? null,
   });
-  recordEvent(em, {
-    type: 'ActivityCreated',
+  recordEvent(em, activityEvent(activity, 'ActivityCreated'));
+  await em.flush();
+  return activity;
+}
+
+/** Every activity event carries the same snapshot, so a timeline can show it without reading back. */
+function activityEvent(activity: Activity, type: string) {
+  return {
+    type,
     aggregateType: 'Activity',
     aggregateId: activity.id,
     payload: {
       activityId: activity.id,
+      kind: activity.type,
       type: activity.type,
+      customerId: activity.customerId ?? null,
+      leadId: activity.leadId ?? null,
+      opportunityId: activity.opportunityId ?? null,
+      ownerId: activity.ownerId ?? null,
       subject: activity.subject,
-      customerId,
-      leadId: activity.leadId,
-      opportunityId: activity.opportunityId,
-      ownerId: activity.ownerId,
       dueAt: activity.dueAt?.toISOString() ?? null,
       reminderAt: activity.reminderAt?.toISOString() ?? null,
+      occurredAt: activity.occurredAt?.toISOString() ?? null,
+      completedAt: activity.completedAt?.toISOString() ?? null,
     },
-  });
-  await em.flush();
-  return activity;
+  };
 }
 
 export async function completeActivity(em: EntityManager, id: string, version: number): Promise<Activity> {
@@ -61,12 +69,7 @@ export async function completeActivity(em: EntityManager, id: string, version: n
   assertVersion(activity, version, 'Activity');
   if (activity.completedAt) throw badInput(`Activity ${activity.id} is already done`, 'id');
   activity.completedAt = new Date();
-  recordEvent(em, {
-    type: 'ActivityCompleted',
-    aggregateType: 'Activity',
-    aggregateId: activity.id,
-    payload: { activityId: activity.id, type: activity.type, customerId: activity.customerId, completedAt: activity.completedAt.toISOString() },
-  });
+  recordEvent(em, activityEvent(activity, 'ActivityCompleted'));
   await em.flush();
   return activity;
 }

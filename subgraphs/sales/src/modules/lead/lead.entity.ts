@@ -30,7 +30,14 @@ registerEnumType(LeadStatus, { name: 'LeadStatus', description: 'NEW → CONTACT
 @Index({ properties: ['status', 'createdAt', 'id'] })
 @Index({ properties: ['ownerId', 'createdAt', 'id'] })
 @Index({ properties: ['createdAt', 'id'] })
+// Capacity of a rep during routing: their open leads.
+@Index({ properties: ['ownerId', 'status'] })
 export class Lead extends BaseEntity {
+  /** The id a web-form vendor gave the submission: a retry with it returns this lead. */
+  @Field(() => String, { nullable: true, description: "The caller's id of the web-form submission that created it" })
+  @Property({ type: 'text', nullable: true, unique: true })
+  submissionId?: string | null;
+
   @Field(() => LeadSource)
   @Enum({ items: () => LeadSource, nativeEnumName: 'lead_source' })
   source!: LeadSource;
@@ -69,12 +76,24 @@ export class Lead extends BaseEntity {
   @Property({ type: 'uuid', nullable: true })
   interestProductId?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Where the person is, e.g. "Praha 5"; routing rules match its prefix' })
+  @Property({ type: 'text', nullable: true })
+  region?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The page the form was submitted on' })
+  @Property({ type: 'text', nullable: true })
+  pageUrl?: string | null;
+
   @Field(() => Int)
   @Property({ type: 'integer' })
   score: Opt<number> = 0;
 
   @Property({ type: 'uuid', nullable: true })
   ownerId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why routing gave it to its owner, or why it left it unassigned' })
+  @Property({ type: 'text', nullable: true })
+  assignmentReason?: string | null;
 
   @Property({ type: 'uuid', nullable: true })
   convertedOpportunityId?: string | null;

@@ -8,7 +8,8 @@ import { assertVersion } from '../../../../kit/versioning.js';
 import type { Opportunity } from '../opportunity/opportunity.entity.js';
 import { openOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
-import { Lead, LeadStatus } from './lead.entity.js';
+import { Lead, LeadStatus, type LeadSource } from './lead.entity.js';
+import { scoreLead, type LeadScore } from './lead.scoring.js';
 import type { CreateLeadInput, LeadFilter } from './lead.inputs.js';
 
 /** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
@@ -41,12 +42,48 @@ async function lockLead(em: EntityManager, id: string, version: number): Promise
 
 const base = (lead: Lead) => ({ aggregateType: 'Lead', aggregateId: lead.id });
 
+export interface NewLead {
+  source: LeadSource;
+  customerId?: string | null;
+  contactName?: string | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  requestedAppointment?: Date | null;
+  interest?: string | null;
+  interestProductId?: string | null;
+  score?: number;
+  ownerId?: string | null;
+  submissionId?: string | null;
+  region?: string | null;
+  pageUrl?: string | null;
+}
+
+/** Creates the lead with its LeadCreated event; the caller flushes (a web-form intake adds its own event to the transaction). */
+export function openLead(em: EntityManager, fields: NewLead): Lead {
+  const lead = em.create(Lead, { ...fields, score: fields.score ?? 0 });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadCreated',
+    payload: {
+      leadId: lead.id,
+      source: lead.source,
+      customerId: lead.customerId ?? null,
+      ownerId: lead.ownerId ?? null,
+      interest: lead.interest ?? null,
+      interestProductId: lead.interestProductId ?? null,
+      requestedAppointment: lead.requestedAppointment?.toISOString() ?? null,
+      score: lead.score,
+    },
+  });
+  return lead;
+}
+
 export async function createLead(em: EntityManager, input: CreateLeadInput): Promise<Lead> {
   if (!input.customerId && !input.contactName && !input.contactEmail && !input.contactPhone) {
     throw badInput('A lead needs a customerId or at least one contact detail (name, e-mail or phone)', 'customerId');
   }
   const interestProductId = input.interestProductId ? (await getProduct(em, input.interestProductId, 'interestProductId')).id : null;
-  const lead = em.create(Lead, {
+  const lead = openLead(em, {
     source: input.source,
     customerId: input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : null,
     contactName: input.contactName?.trim() ?? null,
@@ -57,20 +94,6 @@ export async function createLead(em: EntityManager, input: CreateLeadInput): Pro
     interestProductId,
     score: input.score,
     ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
-  });
-  recordEvent(em, {
-    ...base(lead),
-    type: 'LeadCreated',
-    payload: {
-      leadId: lead.id,
-      source: lead.source,
-      customerId: lead.customerId,
-      ownerId: lead.ownerId,
-      interest: lead.interest,
-      interestProductId,
-      requestedAppointment: lead.requestedAppointment?.toISOString() ?? null,
-      score: lead.score,
-    },
   });
   await em.flush();
   return lead;
@@ -89,17 +112,59 @@ export async function updateLeadStatus(em: EntityManager, id: string, version: n
   return lead;
 }
 
-/** Hands the lead to a rep (by hand today; routing rules will call the same function). */
+/** Hands the lead to a rep by hand. */
 export async function assignLead(em: EntityManager, id: string, version: number, ownerId: string): Promise<Lead> {
   const lead = await lockLead(em, id, version);
+  return assignLeadTo(em, lead, parseId(ownerId, 'User', 'ownerId'), 'assigned by hand');
+}
+
+/** Gives the lead to a rep (by hand or by the routing rules) and says why. */
+export async function assignLeadTo(em: EntityManager, lead: Lead, ownerId: string, reason: string): Promise<Lead> {
   if (lead.status === LeadStatus.CONVERTED || lead.status === LeadStatus.DISQUALIFIED) {
     throw badInput(`A ${lead.status} lead can no longer be assigned`, 'id');
   }
   const previousOwnerId = lead.ownerId ?? null;
-  lead.ownerId = parseId(ownerId, 'User', 'ownerId');
-  recordEvent(em, { ...base(lead), type: 'LeadAssigned', payload: { leadId: lead.id, ownerId: lead.ownerId, previousOwnerId } });
+  lead.ownerId = ownerId;
+  lead.assignmentReason = reason;
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadAssigned',
+    payload: { leadId: lead.id, customerId: lead.customerId ?? null, ownerId, previousOwnerId, reason },
+  });
   await em.flush();
   return lead;
+}
+
+/** Routing found nobody: the lead waits in the unassigned queue, with the reason for a manager. */
+export async function leaveLeadUnassigned(em: EntityManager, lead: Lead, reason: string): Promise<Lead> {
+  lead.assignmentReason = reason;
+  recordEvent(em, { ...base(lead), type: 'LeadLeftUnassigned', payload: { leadId: lead.id, customerId: lead.customerId ?? null, reason } });
+  await em.flush();
+  return lead;
+}
+
+/** Identity resolved who sent the lead. */
+export async function linkLeadToCustomer(em: EntityManager, lead: Lead, customerId: string): Promise<Lead> {
+  if (lead.customerId === customerId) return lead;
+  lead.customerId = customerId;
+  recordEvent(em, { ...base(lead), type: 'LeadChanged', payload: { leadId: lead.id, customerId, changedFields: ['customerId'] } });
+  await em.flush();
+  return lead;
+}
+
+/** Scores the lead from what is known about it (LEAD_SCORING). */
+export async function rescoreLead(em: EntityManager, lead: Lead): Promise<LeadScore> {
+  const result = scoreLead({
+    source: lead.source,
+    requestedAppointment: lead.requestedAppointment != null,
+    productInterest: lead.interestProductId != null,
+    modelInterest: Boolean(lead.interest),
+    regionKnown: Boolean(lead.region),
+  });
+  lead.score = result.score;
+  recordEvent(em, { ...base(lead), type: 'LeadScored', payload: { leadId: lead.id, customerId: lead.customerId ?? null, ...result } });
+  await em.flush();
+  return result;
 }
 
 export interface ConvertLeadOptions {

@@ -56,6 +56,10 @@ export class Opportunity extends BaseEntity {
   @Property({ type: 'string', columnType: 'date', nullable: true })
   expectedCloseDate?: string | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the owner agreed to contact the customer next (e.g. the call after the first offer)' })
+  @Property({ type: 'timestamptz', nullable: true })
+  nextContactAt?: Date | null;
+
   @Field(() => Date, { nullable: true, description: 'Set when archived; archived opportunities leave lists and summaries' })
   @Property({ type: 'timestamptz', nullable: true })
   archivedAt?: Date | null;

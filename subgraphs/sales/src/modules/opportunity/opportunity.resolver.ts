@@ -56,9 +56,11 @@ export class OpportunityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('stageId', () => ID) stageId: string,
+    @Arg('followUpAt', () => Date, { nullable: true, description: 'When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (3 days later at 10:00 UTC when omitted)' })
+    followUpAt: Date | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Opportunity> {
-    return moveOpportunity(em, id, version, stageId, viewer.id);
+    return moveOpportunity(em, id, version, stageId, viewer.id, followUpAt);
   }
 
   @Mutation(() => Opportunity)

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { requireNonNegative } from '../../../../kit/scalars.js';
@@ -10,6 +9,7 @@ import { firstStageOf, getStage, resolvePipeline } from '../pipeline/pipeline.se
 import { Opportunity, OpportunityStatus } from './opportunity.entity.js';
 import type { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
 import { cents } from '../../money.js';
+import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
 
 export async function getOpportunity(em: EntityManager, id: string, field = 'id'): Promise<Opportunity> {
@@ -55,20 +55,7 @@ export async function openOpportunity(em: EntityManager, input: CreateOpportunit
     expectedCloseDate: toIsoDate(input.expectedCloseDate),
   });
   em.create(StageChange, { opportunityId: opportunity.id, fromStageId: null, toStageId: stage.id, changedBy: viewerId });
-  recordEvent(em, {
-    type: 'OpportunityCreated',
-    aggregateType: 'Opportunity',
-    aggregateId: opportunity.id,
-    payload: {
-      opportunityId: opportunity.id,
-      customerId,
-      pipelineId: stage.pipelineId,
-      stageId: stage.id,
-      marker: stage.marker ?? null,
-      ownerId,
-      amount: opportunity.money(),
-    },
-  });
+  await recordOpportunityEvent(em, opportunity, 'OpportunityCreated');
   return opportunity;
 }
 
@@ -85,27 +72,33 @@ async function editable(em: EntityManager, id: string, version: number): Promise
   return opportunity;
 }
 
-export async function moveOpportunity(em: EntityManager, id: string, version: number, stageId: string, viewerId: string): Promise<Opportunity> {
+/** `followUpAt`: when the owner agreed to contact the customer next (kept as nextContactAt, carried in the event). */
+export async function moveOpportunity(
+  em: EntityManager,
+  id: string,
+  version: number,
+  stageId: string,
+  viewerId: string,
+  followUpAt?: Date | null,
+): Promise<Opportunity> {
   const opportunity = await editable(em, id, version);
   const to = await getStage(em, stageId, 'stageId');
   if (to.pipelineId !== opportunity.pipelineId) throw badInput(`Stage ${to.id} belongs to another pipeline`, 'stageId');
   if (to.id === opportunity.stageId) throw badInput(`Opportunity ${opportunity.id} is already in stage "${to.name}"`, 'stageId');
+  if (followUpAt && followUpAt.getTime() <= Date.now()) throw badInput('followUpAt must be in the future', 'followUpAt');
   const from = opportunity.stageId;
   opportunity.stageId = to.id;
   opportunity.status = statusOf(to);
+  if (followUpAt) opportunity.nextContactAt = followUpAt;
   em.create(StageChange, { opportunityId: opportunity.id, fromStageId: from, toStageId: to.id, changedBy: viewerId });
-  const base = { aggregateType: 'Opportunity', aggregateId: opportunity.id };
-  recordEvent(em, {
-    ...base,
-    type: 'OpportunityStageChanged',
-    payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, fromStageId: from, toStageId: to.id, marker: to.marker ?? null, changedBy: viewerId },
+  await recordOpportunityEvent(em, opportunity, 'OpportunityStageChanged', {
+    fromStageId: from,
+    toStageId: to.id,
+    changedBy: viewerId,
+    followUpAt: followUpAt?.toISOString() ?? null,
   });
   if (opportunity.status !== OpportunityStatus.OPEN) {
-    recordEvent(em, {
-      ...base,
-      type: opportunity.status === OpportunityStatus.WON ? 'OpportunityWon' : 'OpportunityLost',
-      payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, stageId: to.id, amount: opportunity.money() },
-    });
+    await recordOpportunityEvent(em, opportunity, opportunity.status === OpportunityStatus.WON ? 'OpportunityWon' : 'OpportunityLost');
   }
   await em.flush();
   return opportunity;
@@ -126,11 +119,9 @@ export async function updateOpportunity(em: EntityManager, id: string, version: 
   const changedFields = (Object.keys(changes) as Array<keyof Opportunity>).filter((key) => changes[key] !== opportunity[key]);
   if (changedFields.length === 0) return opportunity;
   Object.assign(opportunity, changes);
-  recordEvent(em, {
-    type: 'OpportunityChanged',
-    aggregateType: 'Opportunity',
-    aggregateId: opportunity.id,
-    payload: { opportunityId: opportunity.id, changedFields, ...Object.fromEntries(changedFields.map((key) => [key, opportunity[key]])) },
+  await recordOpportunityEvent(em, opportunity, 'OpportunityChanged', {
+    changedFields,
+    values: Object.fromEntries(changedFields.map((key) => [key, opportunity[key]])),
   });
   await em.flush();
   return opportunity;
@@ -139,12 +130,7 @@ export async function updateOpportunity(em: EntityManager, id: string, version: 
 export async function archiveOpportunity(em: EntityManager, id: string, version: number): Promise<Opportunity> {
   const opportunity = await editable(em, id, version);
   opportunity.archivedAt = new Date();
-  recordEvent(em, {
-    type: 'OpportunityChanged',
-    aggregateType: 'Opportunity',
-    aggregateId: opportunity.id,
-    payload: { opportunityId: opportunity.id, changedFields: ['archivedAt'], archivedAt: opportunity.archivedAt.toISOString() },
-  });
+  await recordOpportunityEvent(em, opportunity, 'OpportunityChanged', { changedFields: ['archivedAt'], archivedAt: opportunity.archivedAt.toISOString() });
   await em.flush();
   return opportunity;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { IsISO4217CurrencyCode, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DecimalScalar, MoneyInput } from '../../../../kit/scalars.js';
@@ -84,3 +84,11 @@ export class QuoteFilter {
   @Field(() => [QuoteStatus], { nullable: true })
   statuses?: QuoteStatus[] | null;
 }
+
+export enum QuoteViewChannel {
+  EMAIL = 'EMAIL',
+  WEB = 'WEB',
+  APP = 'APP',
+  DOWNLOAD = 'DOWNLOAD',
+}
+registerEnumType(QuoteViewChannel, { name: 'QuoteViewChannel', description: 'How the customer opened the quote (DOWNLOAD: the PDF)' });

@@ -5,7 +5,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './quote.entity.js';
-import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput } from './quote.inputs.js';
+import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
 
 @ObjectType()
@@ -49,8 +49,12 @@ export class QuoteResolver {
   }
 
   @Mutation(() => Quote, { description: 'Records that the customer opened it; no version: the signal comes from the customer side' })
-  markQuoteViewed(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return markQuoteViewed(em, id);
+  markQuoteViewed(
+    @Arg('id', () => ID) id: string,
+    @Arg('channel', () => QuoteViewChannel, { nullable: true }) channel: QuoteViewChannel | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Quote> {
+    return markQuoteViewed(em, id, channel);
   }
 
   @Mutation(() => Quote)

@@ -1,14 +1,15 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
+import { recordOpportunityEvent } from '../opportunity/opportunity.events.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
-import type { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput } from './quote.inputs.js';
+import type { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
+import { recordQuoteEvent } from './quote.events.js';
 import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals, type FinancingFigures } from './quote.math.js';
 
 /** The quote state machine: which status may follow which. */
@@ -57,13 +58,6 @@ async function draft(em: EntityManager, id: string, version: number): Promise<Qu
   return quote;
 }
 
-const event = (quote: Quote, type: string, payload: Record<string, unknown> = {}) => ({
-  type,
-  aggregateType: 'Quote',
-  aggregateId: quote.id,
-  payload: { quoteId: quote.id, customerId: quote.customerId, opportunityId: quote.opportunityId ?? null, ...payload },
-});
-
 export async function createQuote(em: EntityManager, input: CreateQuoteInput): Promise<Quote> {
   percent(input.taxRatePercent, 'taxRatePercent');
   const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
@@ -78,7 +72,7 @@ export async function createQuote(em: EntityManager, input: CreateQuoteInput): P
     taxRatePercent: input.taxRatePercent,
     validUntil: input.validUntil ? String(input.validUntil).slice(0, 10) : null,
   });
-  recordEvent(em, event(quote, 'QuoteCreated', { title: quote.title, currency: quote.currency }));
+  await recordQuoteEvent(em, quote, 'QuoteCreated', { title: quote.title, currency: quote.currency }, []);
   await em.flush();
   return quote;
 }
@@ -142,7 +136,7 @@ export async function addQuoteLine(em: EntityManager, quoteId: string, version: 
     currency: quote.currency,
   });
   await recalculate(em, quote, [...lines, line]);
-  recordEvent(em, event(quote, 'QuoteChanged', { changedFields: ['lines', 'total'], lineId: line.id, productId: product.id, total: quote.total() }));
+  await recordQuoteEvent(em, quote, 'QuoteChanged', { changedFields: ['lines', 'total'], lineId: line.id, productId: product.id }, [...lines, line]);
   await em.flush();
   return quote;
 }
@@ -180,15 +174,15 @@ export async function addQuoteFinancing(em: EntityManager, quoteId: string, vers
   });
   applyFigures(option, quote.totalAmount);
   quote.updatedAt = new Date(); // a new way to pay changes the offer: its version moves
-  recordEvent(em, event(quote, 'QuoteChanged', { changedFields: ['financingOptions'], financingOptionId: option.id, kind: option.kind, monthlyPayment: option.monthlyPaymentAmount }));
+  await recordQuoteEvent(em, quote, 'QuoteChanged', { changedFields: ['financingOptions'], financingOptionId: option.id, kind: option.kind, monthlyPayment: option.monthlyPaymentAmount });
   await em.flush();
   return quote;
 }
 
-async function changeStatus(em: EntityManager, quote: Quote, to: QuoteStatus, type: string, payload: Record<string, unknown> = {}): Promise<Quote> {
+async function changeStatus(em: EntityManager, quote: Quote, to: QuoteStatus, type: string, payload: Record<string, unknown> = {}, lines?: QuoteLine[]): Promise<Quote> {
   assertTransition(quote, to);
   quote.status = to;
-  recordEvent(em, event(quote, type, { status: to, ...payload }));
+  await recordQuoteEvent(em, quote, type, payload, lines);
   await em.flush();
   return quote;
 }
@@ -205,14 +199,23 @@ export async function sendQuote(em: EntityManager, id: string, version: number):
     validUntil: quote.validUntil ?? null,
     lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
     financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
-  });
+  }, lines);
 }
 
-/** The customer opened or downloaded it: recorded once; opening it again changes nothing. */
-export async function markQuoteViewed(em: EntityManager, id: string): Promise<Quote> {
+/**
+ * The customer opened or downloaded it: recorded once; opening it again changes nothing. The opportunity's
+ * owner sees it live too (OpportunityQuoteViewed on the opportunity's stream).
+ */
+export async function markQuoteViewed(em: EntityManager, id: string, channel?: QuoteViewChannel | null): Promise<Quote> {
   const quote = await getQuote(em, id);
   if (quote.status === QuoteStatus.VIEWED) return quote;
-  return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt: new Date().toISOString() });
+  const viewedAt = new Date().toISOString();
+  const opportunity = quote.opportunityId ? await getOpportunity(em, quote.opportunityId, 'opportunityId') : null;
+  if (opportunity) {
+    assertTransition(quote, QuoteStatus.VIEWED);
+    await recordOpportunityEvent(em, opportunity, 'OpportunityQuoteViewed', { quoteId: quote.id, channel: channel ?? null, viewedAt });
+  }
+  return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt, channel: channel ?? null });
 }
 
 export async function acceptQuote(em: EntityManager, id: string, version: number): Promise<Quote> {

@@ -83,6 +83,14 @@ export class Case extends BaseEntity {
   @Property({ type: 'timestamptz', nullable: true })
   resolvedAt?: Date | null;
 
+  /** When CaseSlaAtRisk was emitted for the current first-response deadline (once per deadline). */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseAtRiskNotifiedAt?: Date | null;
+
+  /** When CaseSlaAtRisk was emitted for the current resolution deadline. */
+  @Property({ type: 'timestamptz', nullable: true })
+  resolutionAtRiskNotifiedAt?: Date | null;
+
   @Field(() => Boolean, { description: 'The first response came, or is still missing, after its deadline' })
   firstResponseBreached(): boolean {
     return firstResponseBreached(this, new Date());

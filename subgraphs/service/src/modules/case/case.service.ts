@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
@@ -9,6 +8,7 @@ import { slaDeadlines } from '../sla/sla.policy.js';
 import { classifyCase } from './case.classification.js';
 import { Case } from './case.entity.js';
 import { CaseLine, CaseOrder, CaseStatus } from './case.enums.js';
+import { recordCaseEvent } from './case.events.js';
 import type { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { assertTransition } from './case.status.js';
 
@@ -47,21 +47,10 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
     createdAt: openedAt,
     ...slaDeadlines(contractTier, priority, openedAt),
   });
-  recordEvent(em, {
-    type: 'CaseOpened',
-    aggregateType: 'Case',
-    aggregateId: created.id,
-    payload: {
-      caseId: created.id,
-      customerId,
-      priority,
-      category: created.category,
-      line: created.line,
-      channel: created.channel,
-      classificationRule: autoClassified ? classified.rule : null,
-      firstResponseDueAt: created.firstResponseDueAt.toISOString(),
-      resolutionDueAt: created.resolutionDueAt.toISOString(),
-    },
+  recordCaseEvent(em, created, 'CaseOpened', {
+    classificationRule: autoClassified ? classified.rule : null,
+    firstResponseDueAt: created.firstResponseDueAt.toISOString(),
+    resolutionDueAt: created.resolutionDueAt.toISOString(),
   });
   await em.flush();
   return created;
@@ -77,12 +66,18 @@ export async function updateCase(em: EntityManager, input: UpdateCaseInput): Pro
   const changedFields = Object.keys(changes);
   if (changedFields.length === 0) return found;
   Object.assign(found, changes);
-  if (changes.priority) Object.assign(found, slaDeadlines(found.contractTier, found.priority, found.createdAt));
-  recordEvent(em, {
-    type: 'CaseChanged',
-    aggregateType: 'Case',
-    aggregateId: found.id,
-    payload: { caseId: found.id, changedFields, ...changes },
+  if (changes.priority) {
+    // New deadlines are new promises: each may be flagged at risk again.
+    Object.assign(found, slaDeadlines(found.contractTier, found.priority, found.createdAt), {
+      firstResponseAtRiskNotifiedAt: null,
+      resolutionAtRiskNotifiedAt: null,
+    });
+  }
+  recordCaseEvent(em, found, 'CaseChanged', {
+    changedFields,
+    ...changes,
+    firstResponseDueAt: found.firstResponseDueAt.toISOString(),
+    resolutionDueAt: found.resolutionDueAt.toISOString(),
   });
   await em.flush();
   return found;
@@ -95,12 +90,7 @@ export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatu
   found.status = input.status;
   if (input.status === CaseStatus.RESOLVED) found.resolvedAt = new Date();
   if (input.status === CaseStatus.OPEN && from === CaseStatus.RESOLVED) found.resolvedAt = null;
-  recordEvent(em, {
-    type: 'CaseStatusChanged',
-    aggregateType: 'Case',
-    aggregateId: found.id,
-    payload: { caseId: found.id, from, to: found.status, resolvedAt: found.resolvedAt?.toISOString() ?? null },
-  });
+  recordCaseEvent(em, found, 'CaseStatusChanged', { from, to: found.status, resolvedAt: found.resolvedAt?.toISOString() ?? null });
   await em.flush();
   return found;
 }
@@ -110,12 +100,7 @@ export async function assignCase(em: EntityManager, input: AssignCaseInput): Pro
   const assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
   const previousAssigneeId = found.assigneeId ?? null;
   found.assigneeId = assigneeId;
-  recordEvent(em, {
-    type: 'CaseAssigned',
-    aggregateType: 'Case',
-    aggregateId: found.id,
-    payload: { caseId: found.id, assigneeId, previousAssigneeId },
-  });
+  recordCaseEvent(em, found, 'CaseAssigned', { previousAssigneeId });
   await em.flush();
   return found;
 }
@@ -126,12 +111,7 @@ export async function escalateCase(em: EntityManager, input: EscalateCaseInput):
   if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
   found.line = CaseLine.SECOND;
   if (input.assigneeId) found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
-  recordEvent(em, {
-    type: 'CaseEscalated',
-    aggregateType: 'Case',
-    aggregateId: found.id,
-    payload: { caseId: found.id, line: found.line, reason: input.reason ?? null, assigneeId: found.assigneeId ?? null },
-  });
+  recordCaseEvent(em, found, 'CaseEscalated', { reason: input.reason ?? null });
   await em.flush();
   return found;
 }

@@ -1,11 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { getCase } from '../case/case.service.js';
 import { CaseStatus } from '../case/case.enums.js';
+import { recordCaseEvent } from '../case/case.events.js';
 import { CaseMessage, CaseMessageDirection } from './case-message.entity.js';
 import type { AddCaseMessageInput } from './case-message.inputs.js';
+
+/** How much of a message body its event carries (a timeline entry, not the archive). */
+export const MESSAGE_EXCERPT_LENGTH = 500;
+
+// By code points, so an emoji at the cut is not split into half a surrogate pair.
+export const excerpt = (body: string): string => Array.from(body).slice(0, MESSAGE_EXCERPT_LENGTH).join('');
 
 /** Appends to the one history of a case; the first OUTBOUND message is the first response of the SLA. */
 export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInput): Promise<CaseMessage> {
@@ -34,11 +40,15 @@ export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInp
     found.firstRespondedAt = message.sentAt;
     changedFields.push('firstRespondedAt');
   }
-  recordEvent(em, {
-    type: 'CaseMessageAdded',
-    aggregateType: 'Case',
-    aggregateId: found.id,
-    payload: { caseId: found.id, messageId: message.id, channel: message.channel, direction: message.direction, changedFields },
+  // `channel` is the message's own; the case's intake and current channels stay in caseChannel/currentChannel.
+  recordCaseEvent(em, found, 'CaseMessageAdded', {
+    caseChannel: found.channel,
+    messageId: message.id,
+    channel: message.channel,
+    direction: message.direction,
+    body: excerpt(body),
+    sentAt: message.sentAt.toISOString(),
+    changedFields,
   });
   await em.flush();
   return message;

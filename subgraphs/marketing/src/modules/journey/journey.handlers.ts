@@ -1,0 +1,27 @@
+import type { EventHandler } from '../../../../kit/consumer.js';
+import type { OutboundChannel } from '../messaging/outbound.channel.js';
+import { feedsProjection, projectEvent } from '../projection/projection.handlers.js';
+import { onCustomerResolved, onFirstOfferSent } from './journey.service.js';
+
+const isCustomerResolved = (e: { stream: string; type: string }) => e.stream === 'identity' && e.type === 'CustomerResolved';
+const isFirstOfferSent = (e: { stream: string; type: string; payload: Record<string, unknown> }) =>
+  e.stream === 'sales' && e.type === 'OpportunityStageChanged' && e.payload.marker === 'FIRST_OFFER_SENT';
+
+/**
+ * One consumer for the projections and the automations that read them: events arrive in bus order,
+ * so a consent or quote projected from an earlier event is in place when a later event's rule reads it.
+ * (Separate consumers would race each other.)
+ */
+export function journeyHandler(outbound: OutboundChannel): EventHandler {
+  return {
+    name: 'marketing.journey',
+    handles: (event) => feedsProjection(event) || isCustomerResolved(event),
+    async handle(em, event, log) {
+      if (feedsProjection(event) && !(await projectEvent(em, event))) {
+        log.warn({ eventId: event.id, type: event.type }, 'event lacks the ids its projection needs; ignored');
+      }
+      if (isCustomerResolved(event)) await onCustomerResolved(em, outbound, event, log);
+      if (isFirstOfferSent(event)) await onFirstOfferSent(em, event, log);
+    },
+  };
+}

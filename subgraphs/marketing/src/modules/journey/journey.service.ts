@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BusEvent } from '../../../../kit/bus/index.js';
+import { isUuid } from '../../../../kit/ids.js';
+import type { Logger } from '../../../../kit/logger.js';
+import { InteractionChannel as C, InteractionType as T } from '../interaction/interaction.entity.js';
+import { linkAnonymousInteractions, recordInteraction } from '../interaction/interaction.service.js';
+import { sendMessage } from '../messaging/message-send.service.js';
+import type { OutboundChannel } from '../messaging/outbound.channel.js';
+import { hasConsent, latestSentQuote } from '../projection/projection.service.js';
+import { enrolUnlessActive, ensureSequence } from '../sequence/sequence.service.js';
+import { appointmentConfirmation } from './appointment-confirmation.js';
+
+export const WELCOME_SEQUENCE = {
+  name: 'Introduce the dealer',
+  steps: [
+    { channel: C.EMAIL, template: 'welcome-from-your-dealer', delayHours: 0 },
+    { channel: C.EMAIL, template: 'meet-your-sales-rep', delayHours: 48 },
+    { channel: C.EMAIL, template: 'book-a-test-drive', delayHours: 120 },
+  ],
+};
+
+export const FIRST_OFFER_SEQUENCE = {
+  name: 'After the first offer',
+  steps: [
+    { channel: C.EMAIL, template: 'your-offer-explained', delayHours: 24 },
+    { channel: C.EMAIL, template: 'financing-your-choice', delayHours: 96 },
+    { channel: C.EMAIL, template: 'owners-stories', delayHours: 192 },
+  ],
+};
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : []);
+
+/** May we e-mail marketing to this customer? Read from the consent projection at handling time. */
+const marketingEmailAllowed = (em: EntityManager, customerId: string) => hasConsent(em, customerId, 'MARKETING', 'EMAIL');
+
+/**
+ * Story 1, steps 2–3, once identity resolved who filled in the web form: the form on the timeline,
+ * the devices' anonymous history joined to it, the confirmation e-mail, and the welcome sequence
+ * only with marketing e-mail consent. identity records the form's consents (ConsentChanged) before it
+ * emits CustomerResolved, and this runs in the same consumer as the consent projection, so the
+ * projection read here already holds the form's consents.
+ */
+export async function onCustomerResolved(em: EntityManager, outbound: OutboundChannel, event: BusEvent, log: Logger): Promise<void> {
+  const p = event.payload;
+  const customerId = text(p.customerId);
+  const leadId = text(p.leadId);
+  if (!leadId) return;
+  if (!customerId || !isUuid(customerId)) {
+    log.warn({ eventId: event.id }, 'CustomerResolved without a valid customerId; ignored');
+    return;
+  }
+  const interest = (p.interest ?? {}) as Record<string, unknown>;
+  const appointment = text(p.requestedAppointment) ? new Date(String(p.requestedAppointment)) : null;
+  const requestedAppointment = appointment && !Number.isNaN(appointment.getTime()) ? appointment : null;
+  const deviceIds = strings(p.deviceIds);
+
+  await recordInteraction(em, {
+    customerId,
+    channel: C.WEB,
+    type: T.FORM_SUBMIT,
+    occurredAt: new Date(event.occurredAt),
+    sourceSystem: event.stream,
+    externalEventId: event.id,
+    properties: { leadId, requestedAppointment: requestedAppointment?.toISOString() ?? null, interest, deviceIds },
+  });
+  for (const deviceId of deviceIds) await linkAnonymousInteractions(em, deviceId, customerId);
+
+  const email = text(p.email);
+  if (email) {
+    await sendMessage(em, outbound, {
+      customerId,
+      purpose: 'SERVICE_COMMUNICATION',
+      template: 'appointment-confirmation',
+      message: appointmentConfirmation({ leadId, email, firstName: text(p.firstName), requestedAppointment, model: text(interest.model) }),
+    }, log);
+  }
+
+  if (await marketingEmailAllowed(em, customerId)) {
+    await enrolUnlessActive(em, await ensureSequence(em, WELCOME_SEQUENCE), customerId, { leadId, model: text(interest.model) });
+  }
+}
+
+/** Story 1, step 7: the first offer went out → newsletters personalized from what was quoted, with marketing e-mail consent only. */
+export async function onFirstOfferSent(em: EntityManager, event: BusEvent, log: Logger): Promise<void> {
+  const customerId = text(event.payload.customerId);
+  const opportunityId = text(event.payload.opportunityId);
+  if (!customerId || !isUuid(customerId) || !opportunityId || !isUuid(opportunityId)) {
+    log.warn({ eventId: event.id }, 'OpportunityStageChanged without valid customer/opportunity ids; ignored');
+    return;
+  }
+  if (!(await marketingEmailAllowed(em, customerId))) return;
+  const quote = await latestSentQuote(em, opportunityId.toLowerCase());
+  const products = quote?.products ?? [];
+  await enrolUnlessActive(em, await ensureSequence(em, FIRST_OFFER_SEQUENCE), customerId.toLowerCase(), {
+    opportunityId: opportunityId.toLowerCase(),
+    quoteId: quote?.quoteId ?? null,
+    productNames: products.map((product) => product.name),
+    categories: [...new Set(products.map((product) => product.category).filter((c): c is string => c !== null))],
+  });
+}

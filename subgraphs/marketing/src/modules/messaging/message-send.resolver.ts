@@ -1,0 +1,25 @@
+import { Arg, Args, Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination.js';
+import type { MarketingContext } from '../../context.js';
+import { Customer } from '../customer/customer.reference.js';
+import { MessageSend } from './message-send.entity.js';
+import { MessageSendFilter } from './message-send.inputs.js';
+
+@ObjectType()
+export class MessageSendConnection extends ConnectionType(MessageSend) {}
+
+@Resolver(() => Customer)
+export class CustomerMessageSendsResolver {
+  @FieldResolver(() => MessageSendConnection, {
+    nullable: true, // an outage of this subgraph nulls only this field, not the customer
+    description: 'Every attempt to message the customer, including those consent stopped, newest first' })
+  async messageSends(
+    @Root() customer: Customer,
+    @Args() page: PageArgs,
+    @Arg('filter', () => MessageSendFilter, { nullable: true }) filter: MessageSendFilter | null,
+    @Ctx() { loaders }: MarketingContext,
+  ): Promise<MessageSendConnection> {
+    const found = await loaders.messageSendsByCustomer({ page, filter }).load(customer.id);
+    return connectionOf(MessageSendConnection, found, () => loaders.messageSendCountByCustomer(filter).load(customer.id));
+  }
+}

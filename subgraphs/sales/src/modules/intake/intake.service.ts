@@ -1,0 +1,107 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { badInput } from '../../../../kit/errors.js';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { Lead, LeadSource } from '../lead/lead.entity.js';
+import { openLead } from '../lead/lead.service.js';
+import { Product } from '../product/product.entity.js';
+import { WebFormConsentChannel, WebFormConsentPurpose, type WebFormConsentInput, type WebFormInput } from './intake.inputs.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The person asked to be contacted about their request: that much service e-mail is always agreed. */
+const CONTACT_REQUEST_CONSENT = {
+  purpose: WebFormConsentPurpose.SERVICE_COMMUNICATION,
+  channel: WebFormConsentChannel.EMAIL,
+  granted: true,
+  textVersion: 'web-form-contact-request',
+};
+
+/**
+ * Creates the lead of a web-form submission and emits WebFormSubmitted (identity resolves the person,
+ * marketing confirms and enrols, sales scores and routes). Idempotent by submissionId.
+ */
+export async function submitWebForm(em: EntityManager, input: WebFormInput): Promise<Lead> {
+  const submissionId = input.submissionId.trim();
+  const earlier = await em.findOne(Lead, { submissionId });
+  if (earlier) return earlier;
+  const contact = checkContact(input);
+  const consents = checkConsents(input.consents);
+  if (input.requestedAppointment && input.requestedAppointment.getTime() <= Date.now()) {
+    throw badInput('requestedAppointment must be in the future', 'requestedAppointment');
+  }
+  const product = await interestProduct(em, input.interest?.productId);
+  const deviceIds = [...new Set(input.deviceIds.map((id) => id.trim()).filter(Boolean))];
+  const model = input.interest?.model?.trim() || null;
+  const lead = openLead(em, {
+    source: LeadSource.WEB_FORM,
+    submissionId,
+    contactName: [contact.firstName, contact.lastName].filter(Boolean).join(' ') || null,
+    contactEmail: contact.email,
+    contactPhone: contact.phone,
+    requestedAppointment: input.requestedAppointment ?? null,
+    interest: model ?? product?.name ?? null,
+    interestProductId: product?.id ?? null,
+    region: input.region?.trim() || null,
+    pageUrl: input.pageUrl?.trim() || null,
+  });
+  recordEvent(em, {
+    type: 'WebFormSubmitted',
+    aggregateType: 'Lead',
+    aggregateId: lead.id,
+    payload: {
+      leadId: lead.id,
+      submissionId,
+      contact,
+      deviceIds,
+      consents,
+      source: 'web-form',
+      requestedAppointment: lead.requestedAppointment?.toISOString() ?? null,
+      interest: { productId: product?.id ?? null, model },
+      region: lead.region,
+      pageUrl: lead.pageUrl,
+    },
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    // The same submission retried concurrently: the other request created the lead.
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    const winner = await em.fork().findOne(Lead, { submissionId });
+    if (!winner) throw error;
+    return winner;
+  }
+  return lead;
+}
+
+function checkContact(input: WebFormInput) {
+  const email = input.email?.trim().toLowerCase() || null;
+  const rawPhone = input.phone?.trim() || null;
+  if (!email && !rawPhone) throw badInput('Give an e-mail or a phone number so the dealer can reach you', 'email');
+  if (email && !EMAIL.test(email)) throw badInput(`"${input.email}" is not a valid e-mail address`, 'email');
+  const phone = rawPhone ? parsePhoneNumberFromString(rawPhone, 'CZ') : null;
+  if (rawPhone && !phone?.isValid()) throw badInput(`"${input.phone}" is not a valid phone number`, 'phone');
+  return { firstName: input.firstName?.trim() || null, lastName: input.lastName?.trim() || null, email, phone: phone?.number ?? null };
+}
+
+function checkConsents(consents: WebFormConsentInput[]) {
+  const seen = new Set<string>();
+  const checked = consents.map((consent) => {
+    const key = `${consent.purpose}/${consent.channel}`;
+    if (seen.has(key)) throw badInput(`Consent ${key} is given twice; send one choice per purpose and channel`, 'consents');
+    seen.add(key);
+    const textVersion = consent.textVersion.trim();
+    if (!textVersion) throw badInput(`Consent ${key} needs the version of the text the person saw`, 'consents');
+    return { purpose: consent.purpose, channel: consent.channel, granted: consent.granted, textVersion };
+  });
+  if (!seen.has(`${CONTACT_REQUEST_CONSENT.purpose}/${CONTACT_REQUEST_CONSENT.channel}`)) checked.push(CONTACT_REQUEST_CONSENT);
+  return checked;
+}
+
+async function interestProduct(em: EntityManager, productId: string | null | undefined): Promise<Product | null> {
+  if (!productId) return null;
+  const product = await em.findOne(Product, { id: parseId(productId, 'Product', 'interest.productId') });
+  if (!product) throw badInput(`Product ${productId} is not in the catalogue`, 'interest.productId');
+  return product;
+}

@@ -1,0 +1,46 @@
+import type { EventHandler } from '../../../../kit/consumer.js';
+import { isUuid } from '../../../../kit/ids.js';
+import { SalesActivityType } from '../activity/activity.entity.js';
+import { createActivity } from '../activity/activity.service.js';
+import { routeLead } from '../routing/routing.service.js';
+import { Lead } from './lead.entity.js';
+import { assignLeadTo, leaveLeadUnassigned, linkLeadToCustomer, rescoreLead } from './lead.service.js';
+
+const HOUR = 3600_000;
+
+/** The rep prepares the day before the requested appointment; without one (or too late for that) within 4 hours. */
+export function followUpDue(requestedAppointment: Date | null | undefined, now: Date): Date {
+  const dayBefore = requestedAppointment ? new Date(requestedAppointment.getTime() - 24 * HOUR) : null;
+  return dayBefore && dayBefore > now ? dayBefore : new Date(now.getTime() + 4 * HOUR);
+}
+
+/** DOMAIN Story 1 steps 2–4: identity knows who sent the form, so the lead is linked, scored, routed and followed up. */
+export const webFormLeadRouting: EventHandler = {
+  name: 'sales.web-form-lead-routing',
+  handles: (event) => event.stream === 'identity' && event.type === 'CustomerResolved' && typeof event.payload.leadId === 'string',
+  async handle(em, event, log) {
+    const leadId = String(event.payload.leadId);
+    const customerId = String(event.payload.customerId);
+    const lead = isUuid(leadId) ? await em.findOne(Lead, { id: leadId }) : null;
+    if (!lead || !isUuid(customerId)) {
+      log.warn({ eventId: event.id, leadId, customerId }, 'customer resolved for an unknown lead; nothing to route');
+      return;
+    }
+    await linkLeadToCustomer(em, lead, customerId);
+    await rescoreLead(em, lead);
+    if (lead.ownerId) return; // someone took it by hand already
+    const routing = await routeLead(em, lead);
+    if (routing.ownerId) await assignLeadTo(em, lead, routing.ownerId, routing.reason);
+    else await leaveLeadUnassigned(em, lead, routing.reason);
+    const dueAt = followUpDue(lead.requestedAppointment, new Date(event.occurredAt));
+    await createActivity(em, {
+      type: SalesActivityType.TASK,
+      subject: 'Follow up web-form request',
+      leadId: lead.id,
+      customerId,
+      ownerId: routing.ownerId,
+      dueAt,
+      reminderAt: new Date(dueAt.getTime() - HOUR),
+    });
+  },
+};

@@ -1,0 +1,40 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordEvent } from '../../../../kit/events.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Product } from '../product/product.entity.js';
+import { type Quote, QuoteLine } from './quote.entity.js';
+
+/**
+ * What every Quote* event says about the quote: who it is for, whose deal it is, its total and what it offers
+ * (a newsletter personalized from the offer, a timeline entry, need no read-back).
+ * `lines` is passed when the caller holds lines not flushed yet.
+ */
+export async function quoteSnapshot(em: EntityManager, quote: Quote, lines?: QuoteLine[]) {
+  const quoteLines = lines ?? (await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } }));
+  const productIds = [...new Set(quoteLines.map((line) => line.productId))];
+  const products = productIds.length ? await em.find(Product, { id: { $in: productIds } }) : [];
+  const opportunity = quote.opportunityId ? await em.findOne(Opportunity, { id: quote.opportunityId }) : null;
+  return {
+    quoteId: quote.id,
+    opportunityId: quote.opportunityId ?? null,
+    customerId: quote.customerId,
+    ownerId: opportunity?.ownerId ?? null,
+    status: quote.status,
+    total: quote.total(),
+    products: productIds.flatMap((id) => {
+      const product = products.find((p) => p.id === id);
+      return product ? [{ productId: product.id, name: product.name, category: product.category }] : [];
+    }),
+  };
+}
+
+/** Records a Quote* event: what is specific to it, then the snapshot (which wins on a shared key). */
+export async function recordQuoteEvent(
+  em: EntityManager,
+  quote: Quote,
+  type: string,
+  specifics: Record<string, unknown> = {},
+  lines?: QuoteLine[],
+): Promise<void> {
+  recordEvent(em, { type, aggregateType: 'Quote', aggregateId: quote.id, payload: { ...specifics, ...(await quoteSnapshot(em, quote, lines)) } });
+}

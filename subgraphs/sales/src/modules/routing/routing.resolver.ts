@@ -1,0 +1,28 @@
+import { Arg, Args, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { SalesContext } from '../../context.js';
+import { countWhere } from '../../count.js';
+import { CreateLeadRoutingRuleInput } from './routing.inputs.js';
+import { LeadRoutingRule } from './routing-rule.entity.js';
+import { createLeadRoutingRule } from './routing.service.js';
+
+@ObjectType()
+export class LeadRoutingRuleConnection extends ConnectionType(LeadRoutingRule) {}
+
+@Resolver(() => LeadRoutingRule)
+export class LeadRoutingRuleResolver {
+  @Query(() => LeadRoutingRuleConnection, { description: 'Lead routing rules, newest first' })
+  async leadRoutingRules(@Args() page: PageArgs, @Ctx() { em }: SalesContext): Promise<LeadRoutingRuleConnection> {
+    const found = await fetchKeysetPage(em, {
+      entity: LeadRoutingRule,
+      table: 'lead_routing_rule',
+      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+    }, page);
+    return connectionOf(LeadRoutingRuleConnection, found, () => countWhere(em, 'lead_routing_rule'));
+  }
+
+  @Mutation(() => LeadRoutingRule, { description: 'A new rule takes part in routing the next lead' })
+  createLeadRoutingRule(@Arg('input') input: CreateLeadRoutingRuleInput, @Ctx() { em }: SalesContext): Promise<LeadRoutingRule> {
+    return createLeadRoutingRule(em, input);
+  }
+}

@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordEvent } from '../../../../kit/events.js';
+import { parseId } from '../../../../kit/ids.js';
+import { pgArray } from '../../../../kit/pagination.js';
+import { leadRoutingConfig } from '../../config.js';
+import { type Lead, LeadStatus } from '../lead/lead.entity.js';
+import { Product } from '../product/product.entity.js';
+import type { CreateLeadRoutingRuleInput } from './routing.inputs.js';
+import { LeadRoutingRule } from './routing-rule.entity.js';
+import { chooseOwner, type Routing } from './routing.rules.js';
+
+const OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED];
+
+export async function createLeadRoutingRule(em: EntityManager, input: CreateLeadRoutingRuleInput): Promise<LeadRoutingRule> {
+  const rule = em.create(LeadRoutingRule, {
+    name: input.name.trim(),
+    regionPrefix: input.regionPrefix?.trim() || null,
+    productCategory: input.productCategory ?? null,
+    candidateUserIds: [...new Set(input.candidateUserIds.map((id) => parseId(id, 'User', 'candidateUserIds')))],
+    capacityPerRep: input.capacityPerRep ?? null,
+    priority: input.priority,
+  });
+  recordEvent(em, {
+    type: 'LeadRoutingRuleCreated',
+    aggregateType: 'LeadRoutingRule',
+    aggregateId: rule.id,
+    payload: { ruleId: rule.id, name: rule.name, regionPrefix: rule.regionPrefix, productCategory: rule.productCategory, candidateUserIds: rule.candidateUserIds },
+  });
+  await em.flush();
+  return rule;
+}
+
+/** Who should get the lead under the active rules, by region, product category and each rep's open leads. */
+export async function routeLead(em: EntityManager, lead: Lead): Promise<Routing> {
+  const product = lead.interestProductId ? await em.findOne(Product, { id: lead.interestProductId }) : null;
+  const rules = await em.find(LeadRoutingRule, { active: true });
+  const candidates = [...new Set(rules.flatMap((rule) => rule.candidateUserIds))];
+  const config = leadRoutingConfig();
+  return chooseOwner(rules, { region: lead.region ?? null, productCategory: product?.category ?? null }, await openLeadsOf(em, candidates), {
+    capacity: config.defaultRepCapacity,
+    queueOwnerId: config.queueOwnerId,
+  });
+}
+
+/** Open leads per rep, in one statement (inside the caller's transaction). */
+async function openLeadsOf(em: EntityManager, userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await em.execute<Array<{ owner_id: string; open: string }>>(
+    'select owner_id, count(*) as open from sales_lead where owner_id = any(?::uuid[]) and status = any(?::lead_status[]) group by owner_id',
+    [pgArray(userIds), pgArray(OPEN_LEAD_STATUSES)],
+  );
+  return new Map(rows.map((row) => [row.owner_id, Number(row.open)]));
+}

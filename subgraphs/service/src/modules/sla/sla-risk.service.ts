@@ -1,0 +1,61 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { slaAtRiskWindowMinutes } from '../../config.js';
+import { Case } from '../case/case.entity.js';
+import { recordCaseEvent } from '../case/case.events.js';
+
+export type SlaDeadline = 'FIRST_RESPONSE' | 'RESOLUTION';
+
+interface DeadlineColumns {
+  deadline: SlaDeadline;
+  due: 'first_response_due_at' | 'resolution_due_at';
+  met: 'first_responded_at' | 'resolved_at';
+  notified: 'first_response_at_risk_notified_at' | 'resolution_at_risk_notified_at';
+  dueOf(found: Case): Date;
+}
+
+const DEADLINES: readonly DeadlineColumns[] = [
+  { deadline: 'FIRST_RESPONSE', due: 'first_response_due_at', met: 'first_responded_at', notified: 'first_response_at_risk_notified_at', dueOf: (c) => c.firstResponseDueAt },
+  { deadline: 'RESOLUTION', due: 'resolution_due_at', met: 'resolved_at', notified: 'resolution_at_risk_notified_at', dueOf: (c) => c.resolutionDueAt },
+];
+
+const BATCH = 200;
+
+/**
+ * Emits CaseSlaAtRisk once per case and deadline: for every unresolved case whose first-response or
+ * resolution deadline, still to be met, falls within the at-risk window after `now`.
+ * Returns how many deadlines it flagged.
+ */
+export async function flagCasesAtRisk(em: EntityManager, now: Date, windowMinutes = slaAtRiskWindowMinutes()): Promise<number> {
+  const until = new Date(now.getTime() + windowMinutes * 60_000);
+  let flagged = 0;
+  for (const columns of DEADLINES) {
+    for (;;) {
+      const count = await flagBatch(em, columns, now, until, windowMinutes);
+      flagged += count;
+      if (count < BATCH) break;
+    }
+  }
+  return flagged;
+}
+
+/** The mark and the events commit together; a concurrent run (another instance) skips the rows this one claims. */
+async function flagBatch(em: EntityManager, columns: DeadlineColumns, now: Date, until: Date, windowMinutes: number): Promise<number> {
+  return em.transactional(async (tx) => {
+    const claimed = await tx.execute<Array<{ id: string }>>(
+      `update support_case set ${columns.notified} = ? where id in (
+         select id from support_case
+         where resolved_at is null and ${columns.met} is null and ${columns.notified} is null and ${columns.due} > ? and ${columns.due} <= ?
+         order by ${columns.due}, id limit ? for update skip locked)
+       returning id`,
+      [now.toISOString(), now.toISOString(), until.toISOString(), BATCH],
+      'all',
+    );
+    if (claimed.length === 0) return 0;
+    const cases = await tx.find(Case, { id: { $in: claimed.map((row) => row.id) } });
+    for (const found of cases) {
+      recordCaseEvent(tx, found, 'CaseSlaAtRisk', { deadline: columns.deadline, dueAt: columns.dueOf(found).toISOString(), windowMinutes });
+    }
+    await tx.flush();
+    return claimed.length;
+  });
+}
