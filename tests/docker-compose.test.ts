@@ -12,6 +12,7 @@ interface Service {
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
 const services = compose.services;
+const BUS_ENV = ['EVENT_BUS', 'REDIS_URL', 'EVENTS_DATABASE_URL', 'EVENT_RETENTION_HOURS'];
 
 /** The built image runs dist/<path>.js compiled from <path>.ts. */
 const sourceOf = (command: string[] | undefined) => command?.[1]?.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -29,7 +30,7 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(sourceOf(service.command)).toBe(`subgraphs/${name}/src/main.ts`);
     expect(existsSync(sourceOf(service.command)!)).toBe(true);
     const env = service.environment ?? {};
-    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL'];
+    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL', ...BUS_ENV];
     expect(Object.keys(env).filter((key) => !allowed.includes(key))).toEqual([]);
     expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres');
     expect(Number(env[`${name.toUpperCase()}_PORT`])).toBe(DEFAULT_PORTS[name]);
@@ -43,6 +44,7 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(existsSync('gateway/main.ts')).toBe(true);
     const env = gateway.environment ?? {};
     expect(env.SUPERGRAPH).toBe('file');
+    expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres'); // the event bus behind subscriptions
     expect(existsSync(env.SUPERGRAPH_PATH!)).toBe(true);
     expect(Number(env.GATEWAY_PORT)).toBe(DEFAULT_PORTS.gateway);
     expect(healthPort(gateway)).toBe(DEFAULT_PORTS.gateway);

@@ -54,8 +54,13 @@ export class Migration20261125151614_domain extends Migration {
     this.addSql(`create index "opportunity_stage_change_opportunity_id_created_at_id_index" on "opportunity_stage_change" ("opportunity_id", "created_at", "id");`);
 
     this.addSql(`drop index "opportunity_owner_id_index";`);
+    this.addSql(`alter table "opportunity" add "pipeline_id" uuid null, add "stage_id" uuid null, add "status" "opportunity_status" not null default 'OPEN', add "probability_override" int null, add "archived_at" timestamptz null;`);
+    // Opportunities from before pipelines keep their stage: a default pipeline gets one stage per stage name in use.
+    this.addSql(`insert into "pipeline" ("id", "created_at", "updated_at", "name", "is_default") select gen_random_uuid(), now(), now(), 'Default', true where exists (select 1 from "opportunity");`);
+    this.addSql(`insert into "pipeline_stage" ("id", "created_at", "updated_at", "pipeline_id", "name", "position", "probability") select gen_random_uuid(), now(), now(), p."id", s."stage", (row_number() over (order by s."stage"))::int - 1, 0 from (select distinct "stage" from "opportunity") s cross join "pipeline" p where p."name" = 'Default';`);
+    this.addSql(`update "opportunity" o set "pipeline_id" = st."pipeline_id", "stage_id" = st."id" from "pipeline_stage" st where st."name" = o."stage";`);
+    this.addSql(`alter table "opportunity" alter column "pipeline_id" set not null, alter column "stage_id" set not null;`);
     this.addSql(`alter table "opportunity" drop column "stage";`);
-    this.addSql(`alter table "opportunity" add "pipeline_id" uuid not null, add "stage_id" uuid not null, add "status" "opportunity_status" not null default 'OPEN', add "probability_override" int null, add "archived_at" timestamptz null;`);
     this.addSql(`create index "opportunity_stage_id_index" on "opportunity" ("stage_id");`);
     this.addSql(`create index "opportunity_status_created_at_id_index" on "opportunity" ("status", "created_at", "id");`);
     this.addSql(`create index "opportunity_owner_id_created_at_id_index" on "opportunity" ("owner_id", "created_at", "id");`);
