@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readAll } from '../subgraphs/kit/bus/event-bus.js';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
 import {
   AddQuoteLineDocument,
@@ -19,6 +18,7 @@ import {
   MarkQuoteViewedDocument,
   MergeCustomersDocument,
   MoveOpportunityDocument,
+  OwnerOpportunityChangedDocument,
   ResolveCustomerDocument,
   SendQuoteDocument,
   SubmitWebFormDocument,
@@ -27,6 +27,7 @@ import {
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
+import { connect, subscribe } from './helpers/subscriptions.js';
 
 let platform: Platform;
 let url: string;
@@ -181,17 +182,16 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
       textVersion: 'v3',
       recordedAt: expect.any(String),
     });
+    const profileKeys = { organizationName: null, birthDate: null, gender: null, industry: null, companySize: null, jobTitle: null };
+    expect(identityEvents.find((e) => e.type === 'CustomerCreated')?.payload).toMatchObject({
+      customerId: anonymous.customer.id, kind: 'PERSON', firstName: null, lastName: null, ...profileKeys,
+    });
     expect(identityEvents.find((e) => e.type === 'CustomerChanged')?.payload).toMatchObject({
       customerId: anonymous.customer.id,
       kind: 'PERSON',
       firstName: 'Jana',
       lastName: 'Dvořáková',
-      organizationName: null,
-      birthDate: null,
-      gender: null,
-      industry: null,
-      companySize: null,
-      jobTitle: null,
+      ...profileKeys,
       changedFields: ['firstName', 'lastName'],
     });
     // Consents go to identity before the resolution is announced.
@@ -393,6 +393,9 @@ describe('opportunity automations (DOMAIN Story 1 steps 7–8)', () => {
 
   it('tells the owner live when the customer opens the quote: QuoteViewed and OpportunityQuoteViewed', async () => {
     const owner = randomUUID();
+    // The owner's dashboard, from now on (the cursor replays whatever happens before it is registered).
+    const client = connect(platform.wsUrl);
+    const dashboard = subscribe(client, OwnerOpportunityChangedDocument, { ownerId: owner, after: (await platform.bus.head()) ?? undefined });
     const customerId = await newCustomer('Viewer');
     const product = await newProduct('CAR');
     const pipeline = await newOfferPipeline();
@@ -424,13 +427,12 @@ describe('opportunity automations (DOMAIN Story 1 steps 7–8)', () => {
     expect(viewed[0]?.payload).toMatchObject({
       opportunityId: opportunity.id, customerId, ownerId: owner, pipelineId: pipeline.id, stageName: 'Inquiry', status: 'OPEN', quoteId: quote.id, channel: 'EMAIL',
     });
-    // On the bus, where the owner's opportunityChanged(filter: {ownerId}) subscription picks it up.
-    await eventually(async () => {
-      const onBus = [];
-      for await (const event of readAll(platform.bus, null)) if (event.type === 'OpportunityQuoteViewed' && event.aggregateId === opportunity.id) onBus.push(event);
-      expect(onBus).toHaveLength(1);
-      expect(onBus[0]).toMatchObject({ stream: 'sales', aggregateType: 'Opportunity', payload: { ownerId: owner, quoteId: quote.id } });
-    });
+    // Live on the owner's opportunityChanged(filter: {ownerId}) subscription.
+    const live = await dashboard.waitFor(2);
+    expect(live.map((r) => r.data?.opportunityChanged.event.type)).toEqual(['OpportunityCreated', 'OpportunityQuoteViewed']);
+    expect(live[1]?.data?.opportunityChanged).toMatchObject({ event: { aggregateId: opportunity.id }, opportunity: { id: opportunity.id, title: 'Quote deal' } });
+    await dashboard.close();
+    await client.dispose();
   });
 });
 

@@ -37,7 +37,7 @@ async function customerWith(n: number, repId: string): Promise<string> {
 }
 
 async function statementsFor(id: string): Promise<Record<SubgraphName, number>> {
-  platform.resetSqlLog();
+  await platform.resetSqlLog();
   const { customer } = await executeOk(platform.gatewayUrl, Full360Document, { id, first: 50 });
   expect(customer.displayName).toMatch(/^Has\d+ Things$/);
   return Object.fromEntries(Object.entries(platform.sql).map(([name, statements]) => [name, statements.length])) as Record<SubgraphName, number>;

@@ -112,7 +112,7 @@ describe('one query through the gateway answers from all four subgraphs', () => 
         input: { customerId: customer.id, title: `Deal for ${customer.displayName}`, amount: { amount: '1000', currency: 'EUR' } },
       });
     }
-    platform.resetSqlLog();
+    await platform.resetSqlLog();
     const { opportunities } = await executeOk(platform.gatewayUrl, OpportunitiesWithCustomersDocument, { first: 50 });
     expect(opportunities.edges.length).toBeGreaterThanOrEqual(8);
     const names = opportunities.edges.map((e) => e.node.customer.displayName);

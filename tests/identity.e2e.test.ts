@@ -477,7 +477,7 @@ describe('batching', () => {
       });
     }
     const statementsFor = async (first: number) => {
-      platform.resetSqlLog();
+      await platform.resetSqlLog();
       const { customers } = await executeOk(platform.gatewayUrl, CustomerOverviewDocument, { first, filter: { search: 'batchco' } });
       expect(customers.edges).toHaveLength(first);
       return platform.sql.identity.filter((statement) => !OUTBOX_RELAY.test(statement)).length;

@@ -77,7 +77,7 @@ describe('bulk interactions from partners', () => {
       externalEventId: `evt-${customerId}-${i}`,
     }));
     const eventsBefore = await outboxCount('InteractionRecorded');
-    platform.resetSqlLog();
+    await platform.resetSqlLog();
     const first = await gql(RecordInteractionsDocument, { input: batch });
     expect(first.recordInteractions).toMatchObject({ accepted: 400, duplicates: 0 });
     expect(new Set(first.recordInteractions.ids).size).toBe(400);
@@ -250,7 +250,7 @@ describe('no N+1 on Customer', () => {
     await gql(CreateSegmentDocument, { input: { name: 'Any page view', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ interactions: { withinDays: 7 } }] } } });
     await gql(CreateSegmentDocument, { input: { name: 'Hand-picked', kind: 'STATIC' } });
     const statementsFor = async (first: number) => {
-      platform.resetSqlLog();
+      await platform.resetSqlLog();
       const { customers } = await gql(CustomersWithMarketingDocument, { first });
       expect(customers.edges).toHaveLength(first);
       expect(customers.edges.every((e) => Array.isArray(e.node.segments) && e.node.interactions !== null)).toBe(true);

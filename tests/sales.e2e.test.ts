@@ -497,7 +497,7 @@ describe('the customer in sales', () => {
     await executeOk(url, MoveOpportunityDocument, { id: lost.id, version: lost.version, stageId: pipeline.stages[3]!.id });
     await executeOk(url, CreateQuoteDocument, { input: { opportunityId: open.id, title: 'Q', currency: 'CZK' } });
 
-    platform.resetSqlLog();
+    await platform.resetSqlLog();
     const { customer } = await executeOk(url, CustomerSalesDocument, { id: customerId, opportunityFilter: { statuses: ['OPEN'] } });
     expect(customer.leads?.edges.map((e) => e.node.status)).toEqual(['NEW']);
     expect(customer.opportunities?.totalCount).toBe(1);
@@ -512,7 +512,7 @@ describe('the customer in sales', () => {
     const pipeline = await newPipeline('Board');
     for (let i = 0; i < 6; i++) await newOpportunity(customerId, pipeline.id, `${i + 1}`, { stageId: pipeline.stages[i % 3]!.id });
     const board = async () => {
-      platform.resetSqlLog();
+      await platform.resetSqlLog();
       const { customer } = await executeOk(url, CustomerSalesDocument, { id: customerId });
       return [customer.opportunities?.totalCount, salesSelects().length];
     };

@@ -367,7 +367,7 @@ describe('no N+1: SQL statements do not grow with the number of customers or cas
   // The tables each statement reads; the outbox relay polling in the background is not part of the request.
   const SERVICE_TABLES = /\b(support_case|case_message|service_contract|asset|service_visit|knowledge_article)\b/g;
   async function serviceStatements<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-    platform.resetSqlLog();
+    await platform.resetSqlLog();
     const result = await run();
     const statements = platform.sql.service
       .map((sql) => [...new Set(sql.match(SERVICE_TABLES) ?? [])].sort().join('+'))

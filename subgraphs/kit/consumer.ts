@@ -39,7 +39,7 @@ export interface EventHandler {
 }
 
 const PAGE = 200;
-// Bookkeeping stays out of the query log (and out of the statement counts of tests).
+// Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
 
 /** Runs each handler as its own consumer of the bus, in bus order, retrying a failed event until it succeeds. */
@@ -59,7 +59,7 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
   const unsubscribe = options.bus.onPublish(() => [...wakers].forEach((wake) => wake()));
 
   async function run(handler: EventHandler): Promise<void> {
-    const em = options.orm.em.fork();
+    const em = options.orm.em.fork({ loggerContext: QUIET });
     let cursor = (await em.findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
     while (!stopped) {
       const woken = sleep(2000);
@@ -72,7 +72,7 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
           cursor = event.cursor;
         }
         const last = page.at(-1);
-        if (last && !handler.handles(last)) await saveCheckpoint(options.orm.em.fork(), handler.name, last.cursor);
+        if (last && !handler.handles(last)) await saveCheckpoint(em, handler.name, last.cursor);
       } catch (error) {
         options.log.error({ err: error, consumer: handler.name }, 'event handler failed; retrying');
         await sleep(options.retryMs ?? 1000);
@@ -84,7 +84,7 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
 
   /** The effect, the processed mark and the checkpoint commit together. */
   async function apply(handler: EventHandler, event: BusEvent): Promise<void> {
-    await options.orm.em.fork().transactional(async (em) => {
+    await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
       const inserted = await em.execute<{ affectedRows: number }>(
         'insert into processed_event (consumer, event_id, processed_at) values (?, ?, now()) on conflict do nothing',
         [handler.name, event.id],

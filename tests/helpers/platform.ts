@@ -25,7 +25,8 @@ export interface Platform {
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   /** SQL statements each subgraph ran since the last reset. */
   sql: Record<SubgraphName, string[]>;
-  resetSqlLog(): void;
+  /** Waits until background work (automations reacting to earlier events) has gone quiet, then clears the log. */
+  resetSqlLog(): Promise<void>;
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -85,7 +86,14 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     startGateway,
     subgraphs: running,
     sql,
-    resetSqlLog: () => SUBGRAPHS.forEach((n) => sql[n].splice(0)),
+    resetSqlLog: async () => {
+      const total = () => SUBGRAPHS.reduce((sum, n) => sum + sql[n].length, 0);
+      for (let quietSince = Date.now(), seen = total(); Date.now() - quietSince < 300; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (total() !== seen) [quietSince, seen] = [Date.now(), total()];
+      }
+      SUBGRAPHS.forEach((n) => sql[n].splice(0));
+    },
     stopSubgraph: async (name) => {
       stopped.add(name);
       await running[name].stop();
