@@ -19,10 +19,11 @@ export function touchpointOf(event: BusEvent): Touchpoint | null {
   const p = event.payload;
   if (event.stream === 'sales' && event.type === 'ActivityCreated') {
     const kind = ACTIVITY_TOUCHPOINTS[String(p.kind)];
-    if (!kind) return null;
+    // A planned call (a reminder with only a due date) has not touched the customer yet.
+    if (!kind || !p.occurredAt) return null;
     return {
       ...kind,
-      occurredAt: p.occurredAt ?? p.dueAt,
+      occurredAt: p.occurredAt,
       properties: { activityId: p.activityId, subject: p.subject ?? null, leadId: p.leadId ?? null, opportunityId: p.opportunityId ?? null, ownerId: p.ownerId ?? null },
     };
   }
