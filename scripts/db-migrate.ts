@@ -13,7 +13,7 @@ for (const name of names) {
     migrations: definition.migrations,
     log: createLogger(name),
   });
-  if (process.argv.includes('--seed')) await definition.seedDemoData(orm.em.fork(), createLogger(name));
+  if (process.argv.includes('--seed')) await orm.em.fork().transactional((em) => definition.seedDemoData(em, createLogger(name)));
   await orm.close();
   console.log(`${name}: up to date`);
 }

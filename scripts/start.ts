@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)),
   );
   await launch('gateway', 'gateway/main.ts', env, `http://localhost:${portFor('gateway')}/health`);
+  if (stopping) return;
   console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
 }
 

@@ -51,7 +51,8 @@ export async function startSubgraph<Loaders>(
     onQuery: options.onQuery,
   });
   if (options.seed ?? envBool('SEED_DEMO_DATA', false)) {
-    await definition.seedDemoData(orm.em.fork(), log);
+    // All of the demo story or none of it: a failed seed leaves nothing half-written to skip next time.
+    await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
   }
   const bus = options.bus ?? (await connectEventBus());
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });

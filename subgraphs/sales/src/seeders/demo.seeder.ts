@@ -7,7 +7,7 @@ import { LeadSource, LeadStatus } from '../modules/lead/lead.entity.js';
 import { convertLead, createLead, updateLeadStatus } from '../modules/lead/lead.service.js';
 import { createOpportunity, moveOpportunity, updateOpportunity } from '../modules/opportunity/opportunity.service.js';
 import { Stage, StageMarker } from '../modules/pipeline/pipeline.entity.js';
-import { resolvePipeline, stagesOf } from '../modules/pipeline/pipeline.service.js';
+import { createPipeline, DEFAULT_PIPELINE, resolvePipeline, stagesOf } from '../modules/pipeline/pipeline.service.js';
 import { Product, ProductCategory } from '../modules/product/product.entity.js';
 import { createProduct } from '../modules/product/product.service.js';
 import { FinancingKind } from '../modules/quote/quote.entity.js';
@@ -52,7 +52,11 @@ const stageBy = (stages: Stage[], marker: StageMarker) => stages.find((s) => s.m
 export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<void> {
   await seedRoutingRules(em);
   if ((await em.count(Product)) > 0) return;
-  const pipeline = await resolvePipeline(em);
+  // A database migrated from before pipelines has a plain "Default" pipeline; the story needs the car-sales stages.
+  let pipeline = await resolvePipeline(em);
+  if (!(await stagesOf(em, pipeline.id)).some((stage) => stage.marker === StageMarker.FIRST_OFFER_SENT)) {
+    pipeline = await createPipeline(em, { ...DEFAULT_PIPELINE, isDefault: true });
+  }
   const stages = await stagesOf(em, pipeline.id);
   const products = await seedProducts(em);
   const jan = DEMO.customers.janNovak;
