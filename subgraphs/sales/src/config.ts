@@ -14,3 +14,6 @@ export function leadRoutingConfig(): LeadRoutingConfig {
   if (queueOwnerId && !isUuid(queueOwnerId)) throw new Error(`SALES_LEAD_QUEUE_OWNER_ID must be a user id (uuid), got "${queueOwnerId}"`);
   return { defaultRepCapacity: envInt('SALES_DEFAULT_REP_CAPACITY', 25), queueOwnerId };
 }
+
+/** How often the reminder job looks for activities that have fallen due. */
+export const activityDueCheckIntervalMs = () => envInt('ACTIVITY_DUE_CHECK_INTERVAL_MS', 60_000);

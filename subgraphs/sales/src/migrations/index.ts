@@ -4,6 +4,7 @@ import { Migration20261125150647_outbox } from './Migration20261125150647_outbox
 import { Migration20261125151614_domain } from './Migration20261125151614_domain.js';
 import { Migration20261125153022_consumers } from './Migration20261125153022_consumers.js';
 import { Migration20261125153938_domain } from './Migration20261125153938_domain.js';
+import { Migration20261125155346_activity_due } from './Migration20261125155346_activity_due.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -11,4 +12,5 @@ export const salesMigrations = [
   { name: 'Migration20261125151614_domain', class: Migration20261125151614_domain },
   { name: 'Migration20261125153022_consumers', class: Migration20261125153022_consumers },
   { name: 'Migration20261125153938_domain', class: Migration20261125153938_domain },
+  { name: 'Migration20261125155346_activity_due', class: Migration20261125155346_activity_due },
 ];

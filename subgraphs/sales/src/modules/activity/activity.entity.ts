@@ -18,6 +18,11 @@ registerEnumType(SalesActivityType, { name: 'SalesActivityType' });
 @Index({ properties: ['opportunityId', 'createdAt', 'id'] })
 @Index({ properties: ['ownerId', 'dueAt', 'id'] })
 @Index({ properties: ['dueAt', 'id'] })
+@Index({
+  name: 'sales_activity_pending_due_index',
+  expression:
+    'create index "sales_activity_pending_due_index" on "sales_activity" ((coalesce("reminder_at", "due_at"))) where "completed_at" is null and "due_notified_at" is null',
+})
 @Index({ properties: ['createdAt', 'id'] })
 export class Activity extends BaseEntity {
   @Field(() => SalesActivityType)
@@ -59,6 +64,10 @@ export class Activity extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   completedAt?: Date | null;
+
+  /** When ActivityDue was emitted for it: once per activity. */
+  @Property({ type: 'timestamptz', nullable: true })
+  dueNotifiedAt?: Date | null;
 
   @Field(() => Boolean)
   done(): boolean {

@@ -42,7 +42,7 @@ export async function createActivity(em: EntityManager, input: CreateActivityInp
 }
 
 /** Every activity event carries the same snapshot, so a timeline can show it without reading back. */
-function activityEvent(activity: Activity, type: string) {
+export function activityEvent(activity: Activity, type: string) {
   return {
     type,
     aggregateType: 'Activity',
