@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CaseChangedDocument,
+  CreateOpportunityDocument,
+  DefaultPipelineDocument,
+  PipelineChangedDocument,
   ChangeCaseStatusDocument,
   CreateCustomerDocument,
   CustomerChangedDocument,
@@ -171,6 +174,24 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       customer: { id: customer.id, displayName: 'Frank Renamed' },
     });
     await changes.close();
+    await client.dispose();
+  });
+
+  it('pipelineChanged moves the pipeline board live, with each opportunity and its customer', async () => {
+    const customer = await newCustomer('Grace');
+    const { pipeline } = await executeOk(platform.gatewayUrl, DefaultPipelineDocument, {});
+    const client = connect(platform.wsUrl);
+    const board = subscribe(client, PipelineChangedDocument, { pipelineId: pipeline.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await executeOk(platform.gatewayUrl, CreateOpportunityDocument, {
+      input: { customerId: customer.id, title: 'Estate car for Grace', amount: { amount: '650000.00', currency: 'CZK' } },
+    });
+    const [result] = await board.waitFor(1);
+    expect(result!.data?.pipelineChanged).toMatchObject({
+      event: { type: 'OpportunityCreated' },
+      opportunity: { title: 'Estate car for Grace', amount: { amount: '650000.00', currency: 'CZK' }, customer: { displayName: 'Grace Live' } },
+    });
+    await board.close();
     await client.dispose();
   });
 });
