@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getCountryCallingCode } from 'libphonenumber-js';
 import { badInput } from '../../../../kit/errors.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { foldName } from './customer.entity.js';
 import type { CustomerFilter } from './customer.inputs.js';
-import { DEFAULT_PHONE_COUNTRY } from './identifier.normalize.js';
+import { countryCallingCode } from '../../../../kit/contact.js';
 
 export interface SqlCondition {
   sql: string;
@@ -78,7 +77,7 @@ function identifierPrefixes(term: string): string[] {
   if (/^[+\d\s()/-]+$/.test(term) && digits.length >= 3) {
     if (term.startsWith('+')) patterns.push(`+${digits}%`);
     else if (digits.startsWith('00')) patterns.push(`+${digits.slice(2)}%`);
-    else patterns.push(`+${getCountryCallingCode(DEFAULT_PHONE_COUNTRY)}${digits}%`, `+${digits}%`);
+    else patterns.push(`+${countryCallingCode()}${digits}%`, `+${digits}%`);
   }
   return patterns;
 }

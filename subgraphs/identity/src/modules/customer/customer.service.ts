@@ -6,7 +6,7 @@ import { assertVersion } from '../../../../kit/versioning.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import type { CreateCustomerInput, CustomerProfileInput } from './customer.inputs.js';
 import { Identifier, IdentifierKind } from './identifier.entity.js';
-import { DEFAULT_PHONE_COUNTRY, normalizeEmail, normalizePhone } from './identifier.normalize.js';
+import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
 
 const PROFILE_FIELDS = [
   'firstName', 'lastName', 'organizationName', 'birthDate', 'gender', 'education',
@@ -32,8 +32,8 @@ export async function getCustomer(em: EntityManager, id: string): Promise<Custom
 
 export async function createCustomer(em: EntityManager, input: CreateCustomerInput): Promise<Customer> {
   const identifiers = [
-    ...unique(input.emails.map(normalizeEmail)).map((value) => ({ kind: IdentifierKind.EMAIL, value })),
-    ...unique(input.phones.map((p) => normalizePhone(p, DEFAULT_PHONE_COUNTRY))).map((value) => ({ kind: IdentifierKind.PHONE, value })),
+    ...unique(input.emails.map((e) => normalizeEmail(e, 'emails'))).map((value) => ({ kind: IdentifierKind.EMAIL, value })),
+    ...unique(input.phones.map((p) => normalizePhone(p, 'phones'))).map((value) => ({ kind: IdentifierKind.PHONE, value })),
   ];
   const customer = em.create(Customer, { kind: input.kind });
   await applyProfile(em, customer, input, 'overwrite');

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
 import { badInput } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
@@ -9,7 +9,6 @@ import { openLead } from '../lead/lead.service.js';
 import { Product } from '../product/product.entity.js';
 import { WebFormConsentChannel, WebFormConsentPurpose, type WebFormConsentInput, type WebFormInput } from './intake.inputs.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The person asked to be contacted about their request: that much service e-mail is always agreed. */
 const CONTACT_REQUEST_CONSENT = {
   purpose: WebFormConsentPurpose.SERVICE_COMMUNICATION,
@@ -76,13 +75,12 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput): Pro
 }
 
 function checkContact(input: WebFormInput) {
-  const email = input.email?.trim().toLowerCase() || null;
+  const rawEmail = input.email?.trim() || null;
   const rawPhone = input.phone?.trim() || null;
-  if (!email && !rawPhone) throw badInput('Give an e-mail or a phone number so the dealer can reach you', 'email');
-  if (email && !EMAIL.test(email)) throw badInput(`"${input.email}" is not a valid e-mail address`, 'email');
-  const phone = rawPhone ? parsePhoneNumberFromString(rawPhone, 'CZ') : null;
-  if (rawPhone && !phone?.isValid()) throw badInput(`"${input.phone}" is not a valid phone number`, 'phone');
-  return { firstName: input.firstName?.trim() || null, lastName: input.lastName?.trim() || null, email, phone: phone?.number ?? null };
+  if (!rawEmail && !rawPhone) throw badInput('Give an e-mail or a phone number so the dealer can reach you', 'email');
+  const email = rawEmail ? normalizeEmail(rawEmail) : null;
+  const phone = rawPhone ? normalizePhone(rawPhone) : null;
+  return { firstName: input.firstName?.trim() || null, lastName: input.lastName?.trim() || null, email, phone };
 }
 
 function checkConsents(consents: WebFormConsentInput[]) {

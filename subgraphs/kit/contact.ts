@@ -1,0 +1,24 @@
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
+import metadata from 'libphonenumber-js/min/metadata';
+import { badInput } from './errors.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Numbers written without a country prefix are read as Czech (the dealer's market). */
+export const DEFAULT_PHONE_COUNTRY: CountryCode = 'CZ';
+
+/** E-mails are trimmed and lower-cased: the one form they are stored and matched in. */
+export function normalizeEmail(raw: string, field = 'email'): string {
+  const email = raw.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) throw badInput(`"${raw}" is not a valid e-mail address`, field);
+  return email;
+}
+
+/** Phones are stored in E.164; numbers without a country prefix are read in the default country. */
+export function normalizePhone(raw: string, field = 'phone', defaultCountry: CountryCode = DEFAULT_PHONE_COUNTRY): string {
+  const phone = parsePhoneNumberFromString(raw.trim(), defaultCountry, metadata);
+  if (!phone?.isValid()) throw badInput(`"${raw}" is not a valid phone number`, field);
+  return phone.number;
+}
+
+export const countryCallingCode = (country: CountryCode = DEFAULT_PHONE_COUNTRY): string => getCountryCallingCode(country, metadata);
