@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { readRequestId, readViewer, REQUEST_ID_HEADER, VIEWER_HEADER, type Viewer } from '../subgraphs/kit/context.js';
+import { readRequestId, REQUEST_ID_HEADER, VIEWER_HEADER, viewerFromAuthorization, type Viewer } from '../subgraphs/kit/context.js';
 import { createLogger, type Logger } from '../subgraphs/kit/logger.js';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
 import type { GatewayConfig } from './config.js';
@@ -97,7 +97,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     '/graphql',
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ requestId: readRequestId(req.headers), viewer: readViewer(req.headers) }),
+      // A client's own x-viewer header is ignored: the caller comes from its credentials.
+      context: async ({ req }) => ({ requestId: readRequestId(req.headers), viewer: viewerFromAuthorization(req.headers.authorization) }),
     }),
   );
 

@@ -205,8 +205,11 @@ describe('pipelines and opportunities', () => {
     let opportunity: OpportunityFieldsFragment = await newOpportunity(customerId, pipeline.id, '1000.00');
     expect(opportunity).toMatchObject({ stage: 'Inquiry', currentStage: { id: inquiry!.id }, status: 'OPEN', probability: 10 });
 
-    const repA = JSON.stringify({ id: 'rep-a', kind: 'user', roles: [] });
-    const moved = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: offer!.id }, { 'x-viewer': repA });
+    // The caller comes from the credentials; a client's own x-viewer header would be ignored.
+    const moved = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: offer!.id }, {
+      authorization: 'Bearer rep-a',
+      'x-viewer': JSON.stringify({ id: 'impostor', kind: 'user', roles: ['ADMIN'] }),
+    });
     opportunity = moved.data!.moveOpportunity;
     expect(opportunity).toMatchObject({ stage: 'Offer', probability: 50, status: 'OPEN' });
     opportunity = (await executeOk(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: won!.id })).moveOpportunity;

@@ -38,6 +38,8 @@ const SOURCES: Source[] = [
   },
 ];
 
+const SEARCH_TIMEOUT_MS = 3000;
+
 const referenceField = { CUSTOMER: 'customer', PRODUCT: 'product', KNOWLEDGE_ARTICLE: 'article' } as const;
 
 /** Each domain's ranked search, asked over HTTP with the caller's request id and identity. */
@@ -54,6 +56,7 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>): Doma
           [VIEWER_HEADER]: JSON.stringify(context.viewer),
         },
         body: JSON.stringify({ query: source.document, variables: { q: query, n: first } }),
+        signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS),
       }).catch(() => undefined);
       const body = (await response?.json().catch(() => undefined)) as
         | { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> }

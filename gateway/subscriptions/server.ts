@@ -13,7 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApolloServer } from '@apollo/server';
 import type { BusEvent, EventBus } from '../../subgraphs/kit/bus/index.js';
-import type { Viewer } from '../../subgraphs/kit/context.js';
+import { viewerFromAuthorization, type Viewer } from '../../subgraphs/kit/context.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
 import type { GatewayContext } from '../app.js';
 import { ENTITY_ID_VARIABLE, entityQuery } from './entity-query.js';
@@ -111,9 +111,9 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       subscribe: (args) => subscribe({ ...args, fieldResolver: responseKeyResolver }),
       // The auth hook: a connection must present credentials in connection_init (rules come with access control).
       onConnect: (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        if (typeof authorization !== 'string' || authorization.trim() === '') return false;
-        ctx.extra.viewer = { id: authorization.slice(0, 64), kind: 'user', roles: [] };
+        const viewer = viewerFromAuthorization(ctx.connectionParams?.authorization);
+        if (viewer.kind === 'anonymous') return false;
+        ctx.extra.viewer = viewer;
         return true;
       },
       context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, socket: ctx.extra.socket }),
@@ -126,9 +126,9 @@ export async function startSubscriptions(options: SubscriptionOptions) {
 
   return {
     async stop() {
-      await hub.stop();
       await disposable.dispose();
       wsServer.close();
+      await hub.stop();
     },
   };
 }

@@ -60,11 +60,12 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
 
   async function run(handler: EventHandler): Promise<void> {
     const em = options.orm.em.fork({ loggerContext: QUIET });
-    let cursor = (await em.findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
+    let cursor: string | null | undefined;
     while (!stopped) {
       const woken = sleep(2000);
       let page: BusEvent[] = [];
       try {
+        if (cursor === undefined) cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
         page = await options.bus.read(cursor, PAGE);
         for (const event of page) {
           if (stopped) return;

@@ -29,6 +29,17 @@ export function readRequestId(headers: IncomingHttpHeaders): string {
   return typeof value === 'string' && /^[\w-]{1,100}$/.test(value) ? value : randomUUID();
 }
 
+/**
+ * The caller as the gateway sees it: `Authorization: Bearer <user id>`. A placeholder, unverified until access
+ * control lands; what matters now is that only the gateway tells subgraphs who is calling (x-viewer).
+ */
+export function viewerFromAuthorization(authorization: unknown): Viewer {
+  if (typeof authorization !== 'string') return ANONYMOUS;
+  const token = /^Bearer\s+([\w.@:-]{1,100})$/i.exec(authorization.trim())?.[1];
+  return token ? { id: token, kind: 'user', roles: [] } : ANONYMOUS;
+}
+
+/** Inside the platform: the viewer the gateway forwarded. */
 export function readViewer(headers: IncomingHttpHeaders): Viewer {
   const value = headers[VIEWER_HEADER];
   if (typeof value !== 'string') return ANONYMOUS;

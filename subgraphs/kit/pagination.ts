@@ -3,6 +3,10 @@ import { Max, Min } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { badInput } from './errors.js';
+import { isUuid } from './ids.js';
+
+// invalid_text_representation, invalid_datetime_format, datetime_field_overflow
+const INVALID_VALUE_CODES = new Set(['22P02', '22007', '22008']);
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -137,7 +141,7 @@ export async function fetchKeysetPages<T extends { id: string }>(
     params.push(...query.where.params);
   }
   if (plan.cursor) {
-    if (plan.cursor.length !== 2) throw badInput('This cursor belongs to another list', 'cursor');
+    if (plan.cursor.length !== 2 || !isUuid(String(plan.cursor[1]))) throw badInput('This cursor belongs to another list', 'cursor');
     conditions.push(`(${column}, id) ${walkDescending ? '<' : '>'} (?, ?)`);
     params.push(plan.cursor[0], plan.cursor[1]);
   }
@@ -147,7 +151,14 @@ export async function fetchKeysetPages<T extends { id: string }>(
       from ${query.table} t ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
     ) numbered where page_row <= ? order by page_row`;
   params.push(plan.limit + 1);
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, params);
+  const rows = await em
+    .getConnection()
+    .execute<Array<Record<string, unknown>>>(sql, params)
+    .catch((error: { code?: string }) => {
+      // A forged cursor whose sort value does not fit the column (e.g. not a time) is the client's mistake.
+      if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw badInput('This cursor belongs to another list', 'cursor');
+      throw error;
+    });
 
   const grouped = new Map<string, T[]>();
   for (const row of rows) {

@@ -15,8 +15,7 @@ const SCHEMA = `
     aggregate_id text not null,
     payload jsonb not null,
     occurred_at timestamptz not null,
-    published_at timestamptz not null default now(),
-    tx_id xid8 not null default pg_current_xact_id()
+    published_at timestamptz not null default now()
   );
   create index if not exists event_log_published_at on event_log (published_at);
   create table if not exists event_log_pruned (id int primary key default 1, through bigint not null);
@@ -47,8 +46,8 @@ const toEvent = (row: Row): BusEvent => ({
 
 /**
  * The default transport: PostgreSQL itself. The event log table is the source of truth; NOTIFY only wakes readers.
- * Readers see a row only once every transaction that started before it has finished
- * (`tx_id < pg_snapshot_xmin`), so a sequence number committed late is never skipped.
+ * Publishers take one lock for their whole transaction, so sequence numbers commit in order: once a reader sees
+ * `seq` N, no smaller one can still appear, and a cursor never skips an event committed late.
  */
 export async function createPostgresBus(url: string): Promise<EventBus> {
   await ensureDatabase(url);
@@ -62,6 +61,7 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
       const client = await pool.connect();
       try {
         await client.query('begin');
+        await client.query(`select pg_advisory_xact_lock(hashtext('crm-event-log'))`);
         await client.query(
           `insert into event_log (id, stream, type, aggregate_type, aggregate_id, payload, occurred_at)
            select * from jsonb_to_recordset($1::jsonb) as e(id uuid, stream text, type text, "aggregateType" text, "aggregateId" text, payload jsonb, "occurredAt" timestamptz)
@@ -92,14 +92,14 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
       if (cursor !== null && pruned.rowCount && after < BigInt(pruned.rows[0]!.through)) throw cursorExpired(cursor);
       const { rows } = await pool.query<Row>(
         `select seq, id, stream, type, aggregate_type, aggregate_id, payload, occurred_at from event_log
-         where seq > $1 and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by seq limit $2`,
+         where seq > $1 order by seq limit $2`,
         [after.toString(), limit],
       );
       return rows.map(toEvent);
     },
     async head() {
       const { rows } = await pool.query<{ seq: string | null }>(
-        'select max(seq) as seq from event_log where tx_id < pg_snapshot_xmin(pg_current_snapshot())',
+        'select max(seq) as seq from event_log',
       );
       return rows[0]?.seq ?? null;
     },

@@ -24,6 +24,8 @@ export async function mergeCustomers(em: EntityManager, survivorId: string, merg
       if (customer.mergedIntoId) throw badInput(`Customer ${customer.id} was already merged into ${customer.mergedIntoId}`, field);
     }
     if (survivor.kind !== merged.kind) throw badInput('A person and an organization cannot be merged', 'mergedId');
+    // Touch the survivor so its optimistic lock catches a crossing merge (A into B while B goes into A).
+    survivor.updatedAt = new Date();
 
     const moved = await tx.nativeUpdate(Identifier, { customer: merged.id }, { customer: survivor.id });
     await tx.nativeUpdate(Consent, { customer: merged.id }, { customer: survivor.id });

@@ -33,7 +33,8 @@ export function touchpointOf(event: BusEvent): Touchpoint | null {
       properties: { quoteId: p.quoteId, opportunityId: p.opportunityId ?? null, ownerId: p.ownerId ?? null, total: p.total ?? null, products: products(p.products) },
     };
   }
-  if (event.stream === 'service' && event.type === 'CaseMessageAdded' && CHANNELS.has(String(p.channel))) {
+  // Internal notes are between staff only: they never reach the customer's timeline.
+  if (event.stream === 'service' && event.type === 'CaseMessageAdded' && p.direction !== 'INTERNAL_NOTE' && CHANNELS.has(String(p.channel))) {
     return {
       channel: p.channel as C,
       type: T.CASE_MESSAGE,

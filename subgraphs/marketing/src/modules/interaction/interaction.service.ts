@@ -56,7 +56,7 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
   };
 }
 
-function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>): void {
+export function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>): void {
   recordEvent(em, {
     type: 'InteractionRecorded',
     aggregateType: 'Interaction',

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
+import { recordedEvent } from '../interaction/interaction.service.js';
 import { parseId } from '../../../../kit/ids.js';
 import { Interaction, InteractionType } from '../interaction/interaction.entity.js';
 import { netPromoterScore, npsCategory } from './nps.js';
@@ -28,6 +29,7 @@ export async function answerSurvey(em: EntityManager, input: AnswerSurveyInput):
     sourceSystem: 'survey',
     properties: { surveyResponseId: response.id, score: response.score },
   });
+  recordedEvent(em, { id: interaction.id, customerId, anonymousId: null, channel: interaction.channel, type: interaction.type, campaignId: null });
   recordEvent(em, {
     type: 'SurveyAnswered',
     aggregateType: 'SurveyResponse',

@@ -19,4 +19,3 @@ export function assertTransition(from: CaseStatus, to: CaseStatus): void {
   );
 }
 
-export const isSettled = (status: CaseStatus): boolean => status === CaseStatus.RESOLVED || status === CaseStatus.CLOSED;

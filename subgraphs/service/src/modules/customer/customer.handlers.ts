@@ -7,7 +7,7 @@ const isCustomerId = (value: unknown): value is string => typeof value === 'stri
 /** identity merged two customers: the survivor's service history must show everything. */
 export const customerMergedHandler: EventHandler = {
   name: 'service.customerMerged',
-  handles: (event) => event.type === 'CustomerMerged',
+  handles: (event) => event.stream === 'identity' && event.type === 'CustomerMerged',
   async handle(em, event, log) {
     const { survivorId, mergedId } = event.payload;
     // A malformed event can never apply: retrying it would only stall every later event.
