@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import express from 'express';
+import depthLimit from 'graphql-depth-limit';
 import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -81,6 +82,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     gateway,
     formatError: formatGatewayError(log),
     includeStacktraceInErrorResponses: false,
+    // Nested connections multiply (100 × 100 × …): a query deeper than any screen needs is refused up front.
+    validationRules: [depthLimit(config.maxQueryDepth)],
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

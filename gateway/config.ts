@@ -9,6 +9,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<SubgraphName, string>;
   /** A subscriber that takes no event for this long is disconnected and resumes by cursor. */
   maxStallMs: number;
+  /** The deepest selection a query may have. */
+  maxQueryDepth: number;
 }
 
 export function loadGatewayConfig(): GatewayConfig {
@@ -19,6 +21,7 @@ export function loadGatewayConfig(): GatewayConfig {
     supergraph,
     supergraphPath: path.resolve(envString('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
     maxStallMs: envInt('SUBSCRIPTION_MAX_STALL_MS', 30_000),
+    maxQueryDepth: envInt('MAX_QUERY_DEPTH', 12),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
   };
 }

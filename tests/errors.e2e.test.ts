@@ -116,3 +116,17 @@ describe('a stopped subgraph', () => {
     expect(again.customer.displayName).toBe('Outage');
   });
 });
+
+describe('query limits', () => {
+  it('refuses a query nested deeper than any screen needs before running it', async () => {
+    const nested = Array.from({ length: 14 }).reduce<string>((inner) => `organization { ${inner} }`, 'id');
+    const response = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ customer(id: "${UNKNOWN_ID}") { ${nested} } }` }),
+    });
+    const result = (await response.json()) as GraphQLResponse<unknown>;
+    expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors?.[0]?.message).toMatch(/exceeds maximum operation depth of 12/);
+  });
+});

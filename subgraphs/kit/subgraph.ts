@@ -55,11 +55,7 @@ export async function startSubgraph<Loaders>(
     await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
   }
   const bus = options.bus ?? (await connectEventBus());
-  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
-  // Every flush may have written outbox rows: relay them now instead of at the next tick.
-  orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
-  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log });
-  const jobs = definition.startJobs?.(orm, log);
+  // The server first: if it cannot start (e.g. the port is taken), no background work is left running.
   const server = await startSubgraphServer({
     name: definition.name,
     schema: await definition.buildSchema(),
@@ -67,7 +63,16 @@ export async function startSubgraph<Loaders>(
     log,
     createLoaders: definition.createLoaders,
     port: options.port ?? portFor(definition.name),
+  }).catch(async (error: unknown) => {
+    if (!options.bus) await bus.close();
+    await orm.close();
+    throw error;
   });
+  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
+  // Every flush may have written outbox rows: relay them now instead of at the next tick.
+  orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
+  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log });
+  const jobs = definition.startJobs?.(orm, log);
   return {
     ...server,
     orm,

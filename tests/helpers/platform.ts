@@ -66,6 +66,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         supergraphPath: 'schema/supergraph.graphql',
         subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
         maxStallMs: options.maxStallMs ?? 30_000,
+        maxQueryDepth: 12,
       },
       createLogger('gateway'),
       { bus },

@@ -66,6 +66,11 @@ export async function onCustomerResolved(em: EntityManager, outbound: OutboundCh
   });
   for (const deviceId of deviceIds) await linkAnonymousInteractions(em, deviceId, customerId);
 
+  if (await marketingEmailAllowed(em, customerId)) {
+    await enrolUnlessActive(em, await ensureSequence(em, WELCOME_SEQUENCE), customerId, { leadId, model: text(interest.model) });
+  }
+
+  // Sent last: a step failing after the send would roll back and retry the event, and e-mail the person twice.
   const email = text(p.email);
   if (email) {
     await sendMessage(em, outbound, {
@@ -74,10 +79,6 @@ export async function onCustomerResolved(em: EntityManager, outbound: OutboundCh
       template: 'appointment-confirmation',
       message: appointmentConfirmation({ leadId, email, firstName: text(p.firstName), requestedAppointment, model: text(interest.model) }),
     }, log);
-  }
-
-  if (await marketingEmailAllowed(em, customerId)) {
-    await enrolUnlessActive(em, await ensureSequence(em, WELCOME_SEQUENCE), customerId, { leadId, model: text(interest.model) });
   }
 }
 
