@@ -228,3 +228,11 @@ export function connectionOf<T, C extends { edges: Edge<T>[]; pageInfo: PageInfo
 export function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
+
+/** totalCount of a top-level list: the same condition as its pages (rows aliased `t`), counted in one statement. */
+export async function countWhere(em: EntityManager, table: string, where?: { sql: string; params: unknown[] }): Promise<number> {
+  const [row] = await em
+    .getConnection()
+    .execute<Array<{ total: string }>>(`select count(*) as total from ${table} t${where ? ` where ${where.sql}` : ''}`, where?.params ?? []);
+  return Number(row?.total ?? 0);
+}

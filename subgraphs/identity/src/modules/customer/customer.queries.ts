@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
-import { pgArray } from '../../../../kit/pagination.js';
+import { countWhere, pgArray } from '../../../../kit/pagination.js';
 import { foldName } from './customer.entity.js';
 import type { CustomerFilter } from './customer.inputs.js';
 import { countryCallingCode } from '../../../../kit/contact.js';
@@ -36,10 +36,7 @@ export function customerFilterSql(filter: CustomerFilter | null | undefined): Sq
   return { sql: parts.join(' and '), params };
 }
 
-export async function countCustomers(em: EntityManager, where: SqlCondition): Promise<number> {
-  const [row] = await em.getConnection().execute<Array<{ total: string }>>(`select count(*) as total from customer t where ${where.sql}`, where.params);
-  return Number(row?.total ?? 0);
-}
+export const countCustomers = (em: EntityManager, where: SqlCondition): Promise<number> => countWhere(em, 'customer', where);
 
 export interface SearchHitRow {
   customerId: string;

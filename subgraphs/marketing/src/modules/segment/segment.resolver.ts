@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs, PageInfo, type Edge } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, type Edge, fetchKeysetPage, PageArgs, PageInfo } from '../../../../kit/pagination.js';
 import type { MarketingContext } from '../../context.js';
-import { countWhere } from '../list-count.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
 import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, UpdateSegmentInput } from './segment.inputs.js';

@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
-import { countWhere } from '../list-count.js';
 import { NpsSummary, SurveyResponse } from './survey.entity.js';
 import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
 import { answerSurvey, npsSummary, surveyFilterSql } from './survey.service.js';

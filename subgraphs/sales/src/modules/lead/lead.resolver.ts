@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import { MoneyInput } from '../../../../kit/scalars.js';
 import type { SalesContext } from '../../context.js';
-import { countWhere } from '../../count.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';

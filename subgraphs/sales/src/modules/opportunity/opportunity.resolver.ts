@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { SalesContext } from '../../context.js';
-import { countWhere } from '../../count.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { User } from '../staff/user.reference.js';

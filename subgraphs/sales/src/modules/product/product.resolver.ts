@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { SalesContext } from '../../context.js';
-import { countWhere } from '../../count.js';
 import { Product } from './product.entity.js';
 import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
 import { createProduct, getProduct, productFilterSql, searchProducts, updateProduct } from './product.service.js';

@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { SalesContext } from '../../context.js';
-import { countWhere } from '../../count.js';
 import { CreateLeadRoutingRuleInput } from './routing.inputs.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
 import { createLeadRoutingRule } from './routing.service.js';

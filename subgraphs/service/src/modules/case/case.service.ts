@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
+import { countWhere, pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { contractTierOf } from '../contract/service-contract.service.js';
 import { slaDeadlines } from '../sla/sla.policy.js';
@@ -161,9 +161,4 @@ export const CASE_ORDERS: Record<CaseOrder, KeysetQuery<Case>['orderBy']> = {
 };
 
 /** Counts the cases of the service queue matching a condition (totalCount of a top-level list). */
-export async function countCases(em: EntityManager, where: SqlCondition | undefined): Promise<number> {
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ total: string }>>(`select count(*) as total from support_case${where ? ` where ${where.sql}` : ''}`, where?.params ?? []);
-  return Number(rows[0]?.total ?? 0);
-}
+export const countCases = (em: EntityManager, where: SqlCondition | undefined): Promise<number> => countWhere(em, 'support_case', where);

@@ -1,9 +1,0 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-
-/** totalCount of a top-level list: the same filter as its pages, counted in one statement. */
-export async function countWhere(em: EntityManager, table: string, where?: { sql: string; params: unknown[] }): Promise<number> {
-  const [row] = await em
-    .getConnection()
-    .execute<Array<{ total: string }>>(`select count(*) as total from ${table} where ${where?.sql ?? 'true'}`, where?.params ?? []);
-  return Number(row?.total ?? 0);
-}
