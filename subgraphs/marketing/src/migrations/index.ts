@@ -4,6 +4,7 @@ import { Migration20261125150651_outbox } from './Migration20261125150651_outbox
 import { Migration20261125151414_domain } from './Migration20261125151414_domain.js';
 import { Migration20261125153048_consumers } from './Migration20261125153048_consumers.js';
 import { Migration20261125153650_domain } from './Migration20261125153650_domain.js';
+import { Migration20261125160752_one_active_enrolment } from './Migration20261125160752_one_active_enrolment.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -11,4 +12,5 @@ export const marketingMigrations = [
   { name: 'Migration20261125151414_domain', class: Migration20261125151414_domain },
   { name: 'Migration20261125153048_consumers', class: Migration20261125153048_consumers },
   { name: 'Migration20261125153650_domain', class: Migration20261125153650_domain },
+  { name: 'Migration20261125160752_one_active_enrolment', class: Migration20261125160752_one_active_enrolment },
 ];

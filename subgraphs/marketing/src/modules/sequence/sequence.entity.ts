@@ -43,6 +43,12 @@ registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
 @Index({ properties: ['sequenceId', 'createdAt', 'id'] })
 @Index({ properties: ['customerId', 'sequenceId', 'status'] })
 @Index({ properties: ['customerId', 'createdAt', 'id'] })
+// At most one ACTIVE enrolment per customer and sequence, even when two enrolments race.
+@Index({
+  name: 'sequence_enrolment_one_active_index',
+  expression:
+    'create unique index "sequence_enrolment_one_active_index" on "sequence_enrolment" ("sequence_id", "customer_id") where "status" = \'ACTIVE\'',
+})
 export class SequenceEnrolment extends BaseEntity {
   @Property({ type: 'uuid' })
   sequenceId!: string;
