@@ -463,5 +463,8 @@ describe('customer merges', () => {
       [mergedId, mergedId, mergedId, mergedId],
     );
     expect(Number(left[0].n)).toBe(0);
+    // Boards and projections learn of the move: the opportunity changed customer, with a new version.
+    const moved = (await eventsOf('sales', opportunity.id)).filter((e) => e.type === 'OpportunityChanged');
+    expect(moved.at(-1)?.payload).toMatchObject({ changedFields: ['customerId'], customerId: survivorId, values: { previousCustomerId: mergedId } });
   });
 });
