@@ -224,9 +224,10 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     return { customer, caseId: opened.id, caseVersion: opened.version, assetId: registerAsset.id };
   }
 
-  const customerMerged = (stream: string, survivorId: unknown, mergedId: unknown) => ({
+  // As identity would publish it; the test's own checkpoint key keeps it apart from the real relay's.
+  const customerMerged = (_checkpointKey: string, survivorId: unknown, mergedId: unknown) => ({
     id: randomUUID(),
-    stream,
+    stream: 'identity',
     type: 'CustomerMerged',
     aggregateType: 'Customer',
     aggregateId: String(survivorId),

@@ -1,9 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from './logger.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Set while a GraphQL request is being served, so work can be told apart from background work (relay, consumers, jobs). */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 export const VIEWER_HEADER = 'x-viewer';
 
 /** Who is calling. A placeholder until access control lands: the gateway vouches for it. */

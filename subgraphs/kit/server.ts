@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { readRequestId, readViewer, type RequestContext } from './context.js';
+import { readRequestId, readViewer, requestScope, type RequestContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -70,6 +70,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   });
   app.use(
     '/graphql',
+    (req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next),
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -77,7 +78,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
         return {
           em,
           viewer: readViewer(req.headers),
-          requestId: readRequestId(req.headers),
+          requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),
           log: options.log,
           loaders: options.createLoaders(em),
         };

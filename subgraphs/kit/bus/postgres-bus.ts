@@ -52,7 +52,8 @@ const toEvent = (row: Row): BusEvent => ({
 export async function createPostgresBus(url: string): Promise<EventBus> {
   await ensureDatabase(url);
   const pool = new pg.Pool({ connectionString: url, max: 5 });
-  await pool.query(SCHEMA);
+  // Every service creates the schema at start; the lock keeps simultaneous starts from colliding.
+  await pool.query(`begin; select pg_advisory_xact_lock(hashtext('crm-event-log-schema')); ${SCHEMA} commit;`);
   const listeners: pg.Client[] = [];
 
   return {
