@@ -15,6 +15,7 @@ import { startPlatform, type Platform } from './helpers/platform.js';
 import type { OutgoingEvent } from '../subgraphs/kit/bus/index.js';
 import { marketingOutbound } from '../subgraphs/marketing/src/app.js';
 import { RecordingChannel } from '../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
+import { eventually } from './helpers/eventually.js';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -39,18 +40,6 @@ const event = (stream: string, type: string, aggregateType: string, aggregateId:
   ({ stream, type, aggregateType, aggregateId, payload, occurredAt });
 const consent = (customerId: string, purpose: string, channel: string, status: 'GRANTED' | 'WITHDRAWN', recordedAt = new Date().toISOString()) =>
   event('identity', 'ConsentChanged', 'Customer', customerId, { customerId, purpose, channel, status, source: 'web-form', textVersion: 'v3', recordedAt });
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 const marketingSql = <T>(sql: string, params: unknown[] = []) => platform.subgraphs.marketing.orm.em.fork().execute<T[]>(sql, params);
 

@@ -28,6 +28,7 @@ import {
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe } from './helpers/subscriptions.js';
+import { eventually } from './helpers/eventually.js';
 
 let platform: Platform;
 let url: string;
@@ -40,19 +41,6 @@ afterAll(() => platform.stop());
 const DAY = 24 * 3600_000;
 const CZK = (amount: string) => ({ amount, currency: 'CZK' });
 const unique = () => randomUUID().slice(0, 8);
-
-/** Automations run asynchronously: poll until the check passes (or show its last failure). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 interface StoredEvent {
   type: string;

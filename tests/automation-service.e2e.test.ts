@@ -22,6 +22,7 @@ import { flagCasesAtRisk } from '../subgraphs/service/src/modules/sla/sla-risk.s
 import { service } from '../subgraphs/service/src/app.js';
 import { DEMO } from '../subgraphs/kit/demo-ids.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
+import { eventually } from './helpers/eventually.js';
 
 // The SLA job started by the service definition checks often here, so a test can watch it work.
 process.env.SLA_CHECK_INTERVAL_MS = '200';
@@ -34,19 +35,6 @@ afterAll(() => platform.stop());
 
 const MINUTE = 60_000;
 type Payload = Record<string, unknown>;
-
-/** Polls every 100 ms until `check` passes (returns its value) or the time is up (throws its last failure). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 async function createCustomer(firstName: string) {
   const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {

@@ -42,6 +42,7 @@ import type { Client } from 'graphql-ws';
 import { SUBGRAPHS } from '../subgraphs/kit/config.js';
 import { marketingOutbound } from '../subgraphs/marketing/src/app.js';
 import { RecordingChannel } from '../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
+import { eventually } from './helpers/eventually.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -58,19 +59,6 @@ afterAll(async () => {
   await dashboardClient?.dispose();
   await platform?.stop();
 });
-
-/** Automations run asynchronously: poll through the gateway until the check passes (or show its last failure). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 type Customer = NonNullable<Story1CustomerQuery['customer']>;
 const customerView = async (id: string): Promise<Customer> => {
