@@ -13,7 +13,7 @@ import { createLogger } from '../subgraphs/kit/logger.js';
 const dataDir = path.join(tmpdir(), `crm-test-pg-${process.pid}`);
 let embedded: EmbeddedDatabase | undefined;
 if (!process.env.DATABASE_URL) {
-  embedded = await startEmbeddedPostgres({ dataDir, port: 54400 + (process.pid % 500), log: createLogger('test-db') });
+  embedded = await startEmbeddedPostgres({ dataDir, port: 19000 + (process.pid % 900), log: createLogger('test-db') });
   process.env.DATABASE_URL = embedded.url;
   console.log(`Tests run on an embedded PostgreSQL (${embedded.url}); set DATABASE_URL to use another server.`);
 }

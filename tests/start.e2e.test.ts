@@ -9,7 +9,8 @@ import { DEMO } from '../subgraphs/kit/demo-ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
 
-const base = 47000 + (process.pid % 400) * 10;
+// Below the ephemeral port range (32768+), so no port another test opened with port 0 can collide.
+const base = 20000 + (process.pid % 1000) * 6;
 const ports = { gateway: base, identity: base + 1, sales: base + 2, marketing: base + 3, service: base + 4, postgres: base + 5 };
 const dataDir = path.join(tmpdir(), `crm-start-e2e-${process.pid}`);
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
