@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Interaction, InteractionChannel, InteractionType } from '../src/modules/interaction/interaction.entity.js';
-import { upsertConsentStates, upsertCustomerProfiles, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
+import { upsertConsentStates, upsertCustomerProfiles, upsertIdentityProfile, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
 import { Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { createSegment, segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.service.js';
 import { SegmentGroupOperator, SegmentProfileField, SegmentTextOperator, type SegmentRuleGroup } from '../src/modules/segment/segment.rules.js';
@@ -84,5 +84,20 @@ describe('projections fed by service functions drive segment evaluation in Postg
     await upsertConsentStates(em, [{ customerId, purpose: 'marketing-sms', granted: false, changedAt: daysAgo(5) }]);
     const [row] = await em.execute<Array<{ granted: boolean }>>('select granted from consent_state where customer_id = ?', [customerId]);
     expect(row?.granted).toBe(true);
+  });
+});
+
+describe('the profile projection', () => {
+  it("takes identity's changes in their own order, whatever was fed by hand since", async () => {
+    const customerId = randomUUID();
+    const em = orm.em.fork();
+    const base = { customerId, kind: 'PERSON', organizationName: null, birthDate: null, gender: null, industry: null, companySize: null, jobTitle: null };
+    // A hand-fed city arrives now; identity's rename from a minute ago is processed after it (consumer lag).
+    await upsertCustomerProfiles(em, [{ customerId, city: 'Praha' }]);
+    await upsertIdentityProfile(em, { ...base, firstName: 'Late', lastName: 'Rename', changedAt: new Date(Date.now() - 60_000) });
+    // An even older identity event replayed afterwards does not move the name back.
+    await upsertIdentityProfile(em, { ...base, firstName: 'Old', lastName: 'Name', changedAt: new Date(Date.now() - 120_000) });
+    const [row] = await em.execute<Array<{ first_name: string; city: string }>>('select first_name, city from customer_profile where id = ?', [customerId]);
+    expect(row).toEqual({ first_name: 'Late', city: 'Praha' });
   });
 });

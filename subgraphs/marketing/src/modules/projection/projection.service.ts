@@ -18,12 +18,13 @@ export async function upsertCustomerProfiles(em: EntityManager, profiles: Custom
     preferred_language: p.preferredLanguage ?? null,
     occupation: p.occupation ?? null,
   }));
+  // changed_at orders identity's profile events only: hand-fed fields never make a late identity change look stale.
   await em.execute(
     `insert into customer_profile (id, city, gender, preferred_language, occupation, created_at, changed_at)
-     select id, city, gender, preferred_language, occupation, now(), now()
+     select id, city, gender, preferred_language, occupation, now(), '-infinity'::timestamptz
      from jsonb_to_recordset(?::jsonb) as r(id uuid, city text, gender text, preferred_language text, occupation text)
      on conflict (id) do update set city = excluded.city, gender = excluded.gender,
-       preferred_language = excluded.preferred_language, occupation = excluded.occupation, changed_at = excluded.changed_at`,
+       preferred_language = excluded.preferred_language, occupation = excluded.occupation`,
     [JSON.stringify(rows)],
   );
 }
