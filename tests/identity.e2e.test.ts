@@ -22,6 +22,7 @@ import {
   ResolveCustomerDocument,
   SearchCustomersDocument,
   TeamDocument,
+  TeamRosterDocument,
   TeamsDocument,
   UpdateCustomerDocument,
   UserTeamsDocument,
@@ -91,7 +92,8 @@ describe('demo seed (Story 1 and 3)', () => {
     const { teams } = await executeOk(platform.gatewayUrl, TeamsDocument, { first: 10 });
     const showroom = teams.edges.find((e) => e.node.name === 'Prague showroom')?.node;
     expect(showroom?.manager?.name).toBe('Petra Nováková');
-    expect(showroom?.members.map((m) => m.role).sort()).toEqual(['MANAGER', 'SALES_REP']);
+    expect(showroom?.members.edges.map((e) => e.node.role).sort()).toEqual(['MANAGER', 'SALES_REP']);
+    expect(showroom?.members.totalCount).toBe(2);
   });
 
   it('is idempotent', async () => {
@@ -393,14 +395,48 @@ describe('staff teams', () => {
     const late = await user('Team Latecomer', 'SALES_REP');
     const { createTeam } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Brno showroom', managerId: manager.id, memberIds: [manager.id, rep.id] } });
     expect(createTeam.manager?.id).toBe(manager.id);
-    expect(createTeam.members.map((m) => m.id).sort()).toEqual([manager.id, rep.id].sort());
+    expect(createTeam.members.edges.map((e) => e.node.id).sort()).toEqual([manager.id, rep.id].sort());
+    expect(createTeam.members.totalCount).toBe(2);
     const { addTeamMember } = await executeOk(platform.gatewayUrl, AddTeamMemberDocument, { teamId: createTeam.id, userId: late.id });
-    expect(addTeamMember.members).toHaveLength(3);
+    expect(addTeamMember.members.edges).toHaveLength(3);
+    expect(addTeamMember.members.totalCount).toBe(3);
     const { team } = await executeOk(platform.gatewayUrl, TeamDocument, { id: createTeam.id });
-    expect(team.members).toHaveLength(3);
+    expect(team.members.edges.map((e) => e.node.name)).toEqual(['Team Latecomer', 'Team Manager', 'Team Rep']);
     const { user: found } = await executeOk(platform.gatewayUrl, UserTeamsDocument, { id: late.id });
-    expect(found.teams.map((t) => t.name)).toEqual(['Brno showroom']);
+    expect(found.teams.edges.map((e) => e.node.name)).toEqual(['Brno showroom']);
+    expect(found.teams.totalCount).toBe(1);
     expect((await eventsOf(createTeam.id)).map((e) => e.type)).toEqual(['TeamCreated', 'TeamMemberAdded']);
+  });
+
+  it('pages members and teams by name in both directions with keyset cursors', async () => {
+    const user = async (name: string) =>
+      (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role: 'SALES_REP' } })).createUser;
+    const [ada, bob, cyril] = [await user('Paging Ada'), await user('Paging Bob'), await user('Paging Cyril')];
+    const { createTeam: alpha } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Alpha', memberIds: [cyril.id, ada.id, bob.id] } });
+    await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Beta', memberIds: [ada.id] } });
+    await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Gamma', memberIds: [ada.id, bob.id] } });
+    const names = (page: { edges: Array<{ node: { name: string } }> }) => page.edges.map((e) => e.node.name);
+
+    const first = (await executeOk(platform.gatewayUrl, TeamDocument, { id: alpha.id, first: 2 })).team.members;
+    expect(names(first)).toEqual(['Paging Ada', 'Paging Bob']);
+    expect(first.totalCount).toBe(3);
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const second = (await executeOk(platform.gatewayUrl, TeamDocument, { id: alpha.id, first: 2, after: first.pageInfo.endCursor })).team.members;
+    expect(names(second)).toEqual(['Paging Cyril']);
+    expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const back = (await executeOk(platform.gatewayUrl, TeamDocument, { id: alpha.id, last: 2, before: second.pageInfo.startCursor })).team.members;
+    expect(names(back)).toEqual(['Paging Ada', 'Paging Bob']);
+    const tail = (await executeOk(platform.gatewayUrl, TeamDocument, { id: alpha.id, last: 1 })).team.members;
+    expect(names(tail)).toEqual(['Paging Cyril']);
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+
+    const teams = (await executeOk(platform.gatewayUrl, UserTeamsDocument, { id: ada.id, first: 2 })).user.teams;
+    expect(names(teams)).toEqual(['Paging Alpha', 'Paging Beta']);
+    expect(teams.totalCount).toBe(3);
+    const more = (await executeOk(platform.gatewayUrl, UserTeamsDocument, { id: ada.id, first: 2, after: teams.pageInfo.endCursor })).user.teams;
+    expect(names(more)).toEqual(['Paging Gamma']);
+    expect(more.pageInfo.hasNextPage).toBe(false);
+    expect(errorCodes(await execute(platform.gatewayUrl, TeamDocument, { id: alpha.id, after: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('rejects a duplicate name, unknown users and malformed ids', async () => {
@@ -486,5 +522,29 @@ describe('batching', () => {
     const many = await statementsFor(12);
     expect(many).toBe(few);
     expect(many).toBeLessThanOrEqual(10);
+  });
+
+  it('runs the same number of identity statements for the members and their teams of 2 teams as of 12', async () => {
+    const users = [];
+    for (let i = 0; i < 3; i++) {
+      const name = `Roster Member ${i}`;
+      users.push((await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `roster.member.${i}@dealer.example`, role: 'SALES_REP' } })).createUser);
+    }
+    for (let i = 0; i < 12; i++) {
+      const memberIds = users.slice(0, 1 + (i % 3)).map((u) => u.id);
+      await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: `A roster team ${String(i).padStart(2, '0')}`, memberIds } });
+    }
+    const statementsFor = async (first: number) => {
+      await platform.resetSqlLog();
+      const { teams } = await executeOk(platform.gatewayUrl, TeamRosterDocument, { first });
+      expect(teams.edges).toHaveLength(first);
+      expect(teams.edges.every((e) => e.node.members.edges.every((m) => m.node.teams.totalCount >= 1))).toBe(true);
+      return platform.sql.identity.filter((statement) => !OUTBOX_RELAY.test(statement)).length;
+    };
+    const few = await statementsFor(2);
+    const many = await statementsFor(12);
+    expect(many).toBe(few);
+    // the teams page, then one page and one count statement for all members, and the same for all their teams
+    expect(many).toBeLessThanOrEqual(5);
   });
 });

@@ -24,6 +24,7 @@ import {
   RemoveFromListDocument,
   SegmentMembersDocument,
   SegmentsDocument,
+  SegmentsWithMembersDocument,
   SequenceEnrolmentsDocument,
   SurveyResponsesDocument,
   UpdateSegmentDocument,
@@ -178,7 +179,7 @@ describe('segments', () => {
     expect(segment.members.edges.map((e) => e.node.id)).toEqual([keen]);
     for (const [id, expected] of [[keen, true], [lapsed, false], [buyer, false]] as const) {
       const { customer } = await gql(CustomerSegmentsDocument, { id });
-      expect(customer.segments?.some((s) => s.id === createSegment.id)).toBe(expected);
+      expect(customer.segments?.edges.some((e) => e.node.id === createSegment.id)).toBe(expected);
     }
     // The buyer's opportunity closes: the projection changes and the segment follows.
     await gql(UpsertMarketingProjectionsDocument, { input: { opportunities: [{ opportunityId: randomUUID(), customerId: buyer, isOpen: false }] } });
@@ -215,7 +216,7 @@ describe('segments', () => {
     const removed = await gql(RemoveFromListDocument, { input: { segmentId: list.id, customerIds: [keen] } });
     expect(removed.removeFromList.size).toBe(1);
     const { customer } = await gql(CustomerSegmentsDocument, { id: lapsed });
-    expect(customer.segments?.map((s) => s.name)).toContain('VIP test drive guests');
+    expect(customer.segments?.edges.map((e) => e.node.name)).toContain('VIP test drive guests');
     const dynamic = await gql(SegmentsDocument, { first: 1, filter: { kind: 'DYNAMIC' } });
     const wrongKind = await attempt(AddToListDocument, { input: { segmentId: dynamic.segments.edges[0]!.node.id, customerIds: [keen] } });
     expect(errorCodes(wrongKind)).toEqual(['BAD_USER_INPUT']);
@@ -237,6 +238,49 @@ describe('segments', () => {
     const archived = await gql(SegmentsDocument, { first: 5, filter: { nameContains: 'Gamma', includeArchived: true } });
     expect(archived.segments.totalCount).toBe(1);
   });
+
+  it('pages Customer.segments by name with cursors both ways', async () => {
+    const customer = await createCustomer('Listed'); // no profile: in no DYNAMIC segment, only on the lists below
+    for (const name of ['Paging list B', 'Paging list A', 'Paging list C']) {
+      const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
+      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: [customer] } });
+    }
+    const names = (c: { segments?: { edges: Array<{ node: { name: string } }> } | null }) => c.segments?.edges.map((e) => e.node.name);
+    const first = (await gql(CustomerSegmentsDocument, { id: customer, first: 2 })).customer;
+    expect(names(first)).toEqual(['Paging list A', 'Paging list B']);
+    expect(first.segments).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    const next = (await gql(CustomerSegmentsDocument, { id: customer, first: 2, after: first.segments!.pageInfo.endCursor })).customer;
+    expect(names(next)).toEqual(['Paging list C']);
+    expect(next.segments).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+    const last = (await gql(CustomerSegmentsDocument, { id: customer, last: 2 })).customer;
+    expect(names(last)).toEqual(['Paging list B', 'Paging list C']);
+    expect(last.segments!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = (await gql(CustomerSegmentsDocument, { id: customer, last: 2, before: last.segments!.pageInfo.startCursor })).customer;
+    expect(names(before)).toEqual(['Paging list A']);
+    expect(before.segments!.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const forged = await attempt(CustomerSegmentsDocument, { id: customer, first: 1, after: 'not-a-cursor' });
+    expect(errorCodes(forged)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('pages the members of several segments at once, also past customers added in the same call', async () => {
+    const [a, b, c] = await Promise.all(['Member A', 'Member B', 'Member C'].map(createCustomer)) as [string, string, string];
+    for (const [name, customerIds] of [['Members page 1', [a, b, c]], ['Members page 2', [b]]] as const) {
+      const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
+      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: [...customerIds] } });
+    }
+    const page1 = await gql(SegmentsWithMembersDocument, { first: 5, filter: { nameContains: 'Members page' }, membersFirst: 2 });
+    const [one, two] = page1.segments.edges.map((e) => e.node);
+    expect(one!.members).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+    expect(two!.members).toMatchObject({ totalCount: 1, pageInfo: { hasNextPage: false }, edges: [{ node: { id: b } }] });
+    // One addToList stamps its rows with one time: the cursor still seeks exactly past the last row shown.
+    const after = one!.members.pageInfo.endCursor;
+    const page2 = await gql(SegmentsWithMembersDocument, { first: 1, filter: { nameContains: 'Members page 1' }, membersFirst: 2, membersAfter: after });
+    const rest = page2.segments.edges[0]!.node.members;
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect([...one!.members.edges, ...rest.edges].map((e) => e.node.id).sort()).toEqual([a, b, c].sort());
+    const single = await gql(SegmentMembersDocument, { id: one!.id, first: 2 });
+    expect(single.segment.members.edges).toEqual(one!.members.edges);
+  });
 });
 
 // The outbox relay polls in the background; its statements are not part of the request.
@@ -253,7 +297,7 @@ describe('no N+1 on Customer', () => {
       await platform.resetSqlLog();
       const { customers } = await gql(CustomersWithMarketingDocument, { first });
       expect(customers.edges).toHaveLength(first);
-      expect(customers.edges.every((e) => Array.isArray(e.node.segments) && e.node.interactions !== null)).toBe(true);
+      expect(customers.edges.every((e) => (e.node.segments?.totalCount ?? 0) >= 1 && e.node.interactions !== null)).toBe(true);
       return platform.sql.marketing.filter((statement) => !BACKGROUND.test(statement));
     };
     const few = await statementsFor(2);
@@ -261,6 +305,31 @@ describe('no N+1 on Customer', () => {
     expect(many).toHaveLength(few.length);
     // The timeline page and its count, the active segments, and one membership query for all customers.
     expect(many).toHaveLength(4);
+  });
+});
+
+describe('no N+1 on Segment.members', () => {
+  it('answers the members of 1 or 3 segments with the same number of statements', async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => createCustomer(`Batched${i}`)));
+    await gql(UpsertMarketingProjectionsDocument, { input: { profiles: ids.map((customerId) => ({ customerId, city: 'Batchov' })) } });
+    await gql(CreateSegmentDocument, { input: { name: 'Batched 1 Batchov', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ profile: { field: 'CITY', operator: 'EQUALS', value: 'Batchov' } }] } } });
+    for (const name of ['Batched 2 list', 'Batched 3 list']) {
+      const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
+      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: ids.slice(0, 3) } });
+    }
+    const statementsFor = async (first: number) => {
+      await platform.resetSqlLog();
+      const { segments } = await gql(SegmentsWithMembersDocument, { first, filter: { nameContains: 'Batched ' }, membersFirst: 2 });
+      expect(segments.edges).toHaveLength(first);
+      expect(segments.edges.map((e) => [e.node.members.totalCount, e.node.members.edges.length])).toEqual(
+        [[4, 2], [3, 2], [3, 2]].slice(0, first));
+      return platform.sql.marketing.filter((statement) => !BACKGROUND.test(statement));
+    };
+    const few = await statementsFor(1);
+    const many = await statementsFor(3);
+    expect(many).toHaveLength(few.length);
+    // The segments page, one statement for every segment's members page, one for their sizes.
+    expect(many).toHaveLength(3);
   });
 });
 

@@ -3,10 +3,12 @@ import { Migration20261125145155_initial } from './Migration20261125145155_initi
 import { Migration20261125150644_outbox } from './Migration20261125150644_outbox.js';
 import { Migration20261125151026_domain } from './Migration20261125151026_domain.js';
 import { Migration20261125153019_consumers } from './Migration20261125153019_consumers.js';
+import { Migration20261125163013_team_lists } from './Migration20261125163013_team_lists.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
   { name: 'Migration20261125150644_outbox', class: Migration20261125150644_outbox },
   { name: 'Migration20261125151026_domain', class: Migration20261125151026_domain },
   { name: 'Migration20261125153019_consumers', class: Migration20261125153019_consumers },
+  { name: 'Migration20261125163013_team_lists', class: Migration20261125163013_team_lists },
 ];

@@ -9,6 +9,9 @@ import { User } from './user.entity.js';
 @ObjectType()
 export class TeamConnection extends ConnectionType(Team) {}
 
+@ObjectType()
+export class TeamMemberConnection extends ConnectionType(User, 'TeamMember') {}
+
 @Resolver(() => Team)
 export class TeamResolver {
   @Query(() => Team, { description: 'A team by id; NOT_FOUND when there is none' })
@@ -37,8 +40,9 @@ export class TeamResolver {
     return team.managerId ? loaders.userById.load(team.managerId) : null;
   }
 
-  @FieldResolver(() => [User], { description: 'Members by name' })
-  members(@Root() team: Team, @Ctx() { loaders }: IdentityContext): Promise<User[]> {
-    return loaders.membersByTeam.load(team.id);
+  @FieldResolver(() => TeamMemberConnection, { description: 'Members by name' })
+  async members(@Root() team: Team, @Args() page: PageArgs, @Ctx() { loaders }: IdentityContext): Promise<TeamMemberConnection> {
+    const found = await loaders.membersByTeam(page).load(team.id);
+    return connectionOf(TeamMemberConnection, found, () => loaders.memberCountByTeam.load(team.id));
   }
 }

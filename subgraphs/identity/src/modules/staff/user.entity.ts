@@ -1,5 +1,5 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 
@@ -15,6 +15,7 @@ registerEnumType(StaffRole, { name: 'StaffRole' });
 @ObjectType({ description: 'A member of staff: owner of opportunities, assignee of cases' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'staff_user' })
+@Index({ properties: ['name', 'id'] })
 export class User extends BaseEntity {
   @Field()
   @Property({ type: 'text' })

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, PageArgs } from '../../../../kit/pagination.js';
 import type { IdentityContext } from '../../context.js';
 import { createUser, getUser } from './staff.service.js';
-import { Team } from './team.entity.js';
+import { TeamConnection } from './team.resolver.js';
 import { User } from './user.entity.js';
 import { CreateUserInput } from './user.inputs.js';
 
@@ -22,8 +23,9 @@ export class UserResolver {
     return createUser(em, input);
   }
 
-  @FieldResolver(() => [Team], { description: 'Teams the user is a member of, by name' })
-  teams(@Root() user: User, @Ctx() { loaders }: IdentityContext): Promise<Team[]> {
-    return loaders.teamsByUser.load(user.id);
+  @FieldResolver(() => TeamConnection, { description: 'Teams the user is a member of, by name' })
+  async teams(@Root() user: User, @Args() page: PageArgs, @Ctx() { loaders }: IdentityContext): Promise<TeamConnection> {
+    const found = await loaders.teamsByUser(page).load(user.id);
+    return connectionOf(TeamConnection, found, () => loaders.teamCountByUser.load(user.id));
   }
 }

@@ -1,5 +1,5 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, type Edge, fetchKeysetPage, PageArgs, PageInfo } from '../../../../kit/pagination.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
@@ -10,23 +10,12 @@ import * as segments from './segment.service.js';
 export class SegmentConnection extends ConnectionType(Segment) {}
 
 // ConnectionType(Customer) would name its edge CustomerEdge, which identity already defines.
-@ObjectType()
-class SegmentMemberEdge implements Edge<Customer> {
-  @Field() cursor!: string;
-  @Field(() => Customer) node!: Customer;
-}
-
 @ObjectType({ description: 'The customers in a segment' })
-export class SegmentMemberConnection {
-  @Field(() => [SegmentMemberEdge]) edges!: Edge<Customer>[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  count!: () => Promise<number>;
+export class SegmentMemberConnection extends ConnectionType(Customer, 'SegmentMember') {}
 
-  @Field(() => Int, { description: 'All members across pages' })
-  totalCount(): Promise<number> {
-    return this.count();
-  }
-}
+// SegmentEdge belongs to Query.segments; a customer's segments get edges of their own.
+@ObjectType({ description: 'The active segments a customer belongs to, by name' })
+export class CustomerSegmentConnection extends ConnectionType(Segment, 'CustomerSegment') {}
 
 @Resolver(() => Segment)
 export class SegmentResolver {
@@ -77,19 +66,21 @@ export class SegmentResolver {
     return loaders.segmentSize.load(segment);
   }
 
-  @FieldResolver(() => SegmentMemberConnection, { description: 'Evaluated for one segment at a time: ask for it on a single segment' })
-  async members(@Root() segment: Segment, @Args() page: PageArgs, @Ctx() { em, loaders }: MarketingContext): Promise<SegmentMemberConnection> {
-    const found = await segments.segmentMembersPage(em, segment, page);
+  @FieldResolver(() => SegmentMemberConnection, {
+    description: 'Who is in it right now; for a list of segments, all their pages are evaluated in one statement' })
+  async members(@Root() segment: Segment, @Args() page: PageArgs, @Ctx() { loaders }: MarketingContext): Promise<SegmentMemberConnection> {
+    const found = await loaders.segmentMemberPages(page).load(segment);
     return connectionOf(SegmentMemberConnection, found, () => loaders.segmentSize.load(segment));
   }
 }
 
 @Resolver(() => Customer)
 export class CustomerSegmentsResolver {
-  @FieldResolver(() => [Segment], {
+  @FieldResolver(() => CustomerSegmentConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: 'The active segments the customer belongs to right now, by name' })
-  segments(@Root() customer: Customer, @Ctx() { loaders }: MarketingContext): Promise<Segment[]> {
-    return loaders.segmentsByCustomer.load(customer.id);
+  async segments(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: MarketingContext): Promise<CustomerSegmentConnection> {
+    const all = await loaders.segmentsByCustomer.load(customer.id);
+    return connectionOf(CustomerSegmentConnection, segments.segmentPageInMemory(all, page), () => Promise.resolve(all.length));
   }
 }

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { fetchKeysetPage, pgArray, type KeysetQuery, type Page, type PageArgs } from '../../../../kit/pagination.js';
+import { isUuid, parseId } from '../../../../kit/ids.js';
+import { groupByKeys } from '../../../../kit/loaders.js';
+import { encodeCursor, pgArray, planKeyset, type Edge, type KeysetQuery, type Page, type PageArgs, type PageInfo } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
-import { CustomerProfile } from '../projection/projection.entity.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
-import { Segment, SegmentKind, SegmentMember } from './segment.entity.js';
+import { Segment, SegmentKind } from './segment.entity.js';
 import { SegmentOrder, type CreateSegmentInput, type SegmentFilter, type StaticListInput, type UpdateSegmentInput } from './segment.inputs.js';
 import type { SegmentRuleGroup } from './segment.rules.js';
 
@@ -121,24 +121,104 @@ export function segmentListQuery(filter: SegmentFilter | null | undefined, order
 
 const rulesOf = (segment: Segment, now: Date): CompiledRules => compileRules(segment.rules!, now);
 
-/** Who is in the segment, newest known customers first; DYNAMIC segments are evaluated by PostgreSQL. */
-export async function segmentMembersPage(em: EntityManager, segment: Segment, page: PageArgs): Promise<Page<{ id: string }>> {
-  if (segment.kind === SegmentKind.STATIC) {
-    const found = await fetchKeysetPage(em, {
-      entity: SegmentMember,
-      table: 'segment_member',
-      orderBy: { column: 'added_at', property: 'addedAt', descending: true },
-      where: { sql: 'segment_id = ?', params: [segment.id] },
-    }, page);
-    return { pageInfo: found.pageInfo, edges: found.edges.map((e) => ({ cursor: e.cursor, node: { id: e.node.customerId } })) };
+// invalid_text_representation, invalid_datetime_format, datetime_field_overflow: a forged cursor's value
+const INVALID_VALUE_CODES = new Set(['22P02', '22007', '22008']);
+
+/** A timestamp as exact text (microseconds, UTC), so a cursor built from it seeks exactly past its row. */
+const exactTime = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * Who is in each of many segments, one page each, in one statement: every segment contributes its own
+ * branch (its list rows, or its compiled rules over the profiles), each cut at limit + 1 by its own
+ * ORDER BY … LIMIT so PostgreSQL walks the (sort, id) index and stops early.
+ * STATIC lists are ordered by when a customer was added, DYNAMIC ones newest known customers first.
+ */
+export async function segmentMembersPages(em: EntityManager, segments: readonly Segment[], page: PageArgs): Promise<Array<Page<{ id: string }>>> {
+  const plan = planKeyset(page);
+  if (plan.cursor && (plan.cursor.length !== 2 || typeof plan.cursor[0] !== 'string' || !isUuid(String(plan.cursor[1])))) {
+    throw badInput('This cursor belongs to another list', 'cursor');
   }
-  const found = await fetchKeysetPage(em, {
-    entity: CustomerProfile,
-    table: 'customer_profile',
-    orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-    where: rulesOf(segment, new Date()),
-  }, page);
-  return { pageInfo: found.pageInfo, edges: found.edges.map((e) => ({ cursor: e.cursor, node: { id: e.node.id } })) };
+  const direction = plan.forward ? 'desc' : 'asc';
+  const seek = plan.cursor ? ` and (sort_at, row_id) ${plan.forward ? '<' : '>'} (?::timestamptz, ?::uuid)` : '';
+  const now = new Date();
+  const branches: string[] = [];
+  const params: unknown[] = [];
+  for (const segment of segments) {
+    const source = segment.kind === SegmentKind.STATIC
+      ? { sql: 'select m.customer_id, m.added_at as sort_at, m.id as row_id from segment_member m where m.segment_id = ?', params: [segment.id] }
+      : (() => {
+          const rules = rulesOf(segment, now);
+          return { sql: `select t.id as customer_id, t.created_at as sort_at, t.id as row_id from customer_profile t where ${rules.sql}`, params: rules.params };
+        })();
+    branches.push(`(select ?::uuid as segment_id, customer_id, row_id, ${exactTime('sort_at')} as sort_key
+      from (${source.sql}) s where true${seek} order by sort_at ${direction}, row_id ${direction} limit ?)`);
+    params.push(segment.id, ...source.params, ...(plan.cursor ?? []), plan.limit + 1);
+  }
+  const rows = branches.length === 0 ? [] : await em
+    .getConnection()
+    .execute<Array<{ segment_id: string; customer_id: string; row_id: string; sort_key: string }>>(branches.join(' union all '), params)
+    .catch((error: { code?: string }) => {
+      if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw badInput('This cursor belongs to another list', 'cursor');
+      throw error;
+    });
+  const bySegment = groupByKeys(segments.map((s) => s.id), rows, (row) => row.segment_id);
+  return bySegment.map((found) => {
+    const hasMore = found.length > plan.limit;
+    const nodes = found.slice(0, plan.limit);
+    if (!plan.forward) nodes.reverse();
+    const edges = nodes.map((row) => ({ cursor: encodeCursor([row.sort_key, row.row_id]), node: { id: row.customer_id } }));
+    return { edges, pageInfo: pageInfoOf(edges, plan.forward, plan.cursor !== null, hasMore) };
+  });
+}
+
+function pageInfoOf(edges: Array<Edge<unknown>>, forward: boolean, hasCursor: boolean, hasMore: boolean): PageInfo {
+  return {
+    hasNextPage: forward ? hasMore : hasCursor,
+    hasPreviousPage: forward ? hasCursor : hasMore,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
+}
+
+/** The order of Customer.segments: by name, then id; the same comparison seeks a cursor. */
+const collator = new Intl.Collator('en');
+function compareNameThenId(a: readonly [string, string], b: readonly [string, string]): number {
+  return collator.compare(a[0], b[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+}
+
+/** Sorts a customer's segments into the order of Customer.segments. */
+export function sortByName(list: Segment[]): Segment[] {
+  return list.sort((a, b) => compareNameThenId([a.name, a.id], [b.name, b.id]));
+}
+
+/**
+ * One page of a customer's segments, cut in memory: the membership list is bounded by the number of
+ * active segments and already loaded (for all customers of the request at once) in name, id order.
+ */
+export function segmentPageInMemory(list: readonly Segment[], page: PageArgs): Page<Segment> {
+  const plan = planKeyset(page);
+  let cursor: [string, string] | null = null;
+  if (plan.cursor) {
+    const [name, id] = plan.cursor;
+    if (plan.cursor.length !== 2 || typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
+      throw badInput('This cursor belongs to another list', 'cursor');
+    }
+    cursor = [name, id.toLowerCase()];
+  }
+  const key = (s: Segment): [string, string] => [s.name, s.id];
+  let nodes: Segment[];
+  let hasMore: boolean;
+  if (plan.forward) {
+    const rest = cursor ? list.filter((s) => compareNameThenId(key(s), cursor) > 0) : [...list];
+    nodes = rest.slice(0, plan.limit);
+    hasMore = rest.length > plan.limit;
+  } else {
+    const rest = cursor ? list.filter((s) => compareNameThenId(key(s), cursor) < 0) : [...list];
+    nodes = rest.slice(Math.max(0, rest.length - plan.limit));
+    hasMore = rest.length > plan.limit;
+  }
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(key(node)) }));
+  return { edges, pageInfo: pageInfoOf(edges, plan.forward, cursor !== null, hasMore) };
 }
 
 /** The size of many segments in one statement: one counted branch per segment. */
@@ -179,5 +259,6 @@ export async function segmentsOfCustomers(em: EntityManager, customerIds: readon
   }
   const rows = await em.execute<Array<{ segment_id: string; customer_id: string }>>(branches.join(' union all '), params);
   const members = new Set(rows.map((r) => `${r.customer_id}/${r.segment_id}`));
+  sortByName(segments);
   return customerIds.map((customerId) => segments.filter((s) => members.has(`${customerId.toLowerCase()}/${s.id}`)));
 }
