@@ -236,3 +236,6 @@ export async function countWhere(em: EntityManager, table: string, where?: { sql
     .execute<Array<{ total: string }>>(`select count(*) as total from ${table} t${where ? ` where ${where.sql}` : ''}`, where?.params ?? []);
   return Number(row?.total ?? 0);
 }
+
+/** Makes user text literal inside a LIKE/ILIKE pattern (`%`, `_` and `\` lose their meaning). */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&');

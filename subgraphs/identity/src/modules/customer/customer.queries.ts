@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
-import { countWhere, pgArray } from '../../../../kit/pagination.js';
+import { countWhere, escapeLike, pgArray } from '../../../../kit/pagination.js';
 import { foldName } from './customer.entity.js';
 import type { CustomerFilter } from './customer.inputs.js';
 import { countryCallingCode } from '../../../../kit/contact.js';
@@ -79,4 +79,3 @@ function identifierPrefixes(term: string): string[] {
   return patterns;
 }
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, '\\$&');

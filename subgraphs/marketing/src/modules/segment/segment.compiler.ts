@@ -1,3 +1,4 @@
+import { escapeLike } from '../../../../kit/pagination.js';
 import { badInput } from '../../../../kit/errors.js';
 import type { SegmentCondition, SegmentRuleGroup } from './segment.rules.js';
 
@@ -12,7 +13,7 @@ const MAX_CONDITIONS = 50;
 const DAY_MS = 86_400_000;
 const PROFILE_COLUMNS = { CITY: 't.city', GENDER: 't.gender', PREFERRED_LANGUAGE: 't.preferred_language', OCCUPATION: 't.occupation' } as const;
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+const likePattern = (text: string) => `%${escapeLike(text)}%`;
 
 /**
  * Turns a segment's rule tree into one parameterized SQL condition evaluated by PostgreSQL.

@@ -3,7 +3,7 @@ import { badInput, conflict, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { isUuid, parseId } from '../../../../kit/ids.js';
 import { groupByKeys } from '../../../../kit/loaders.js';
-import { encodeCursor, pgArray, planKeyset, type Edge, type KeysetQuery, type Page, type PageArgs, type PageInfo } from '../../../../kit/pagination.js';
+import { encodeCursor, escapeLike, pgArray, planKeyset, type Edge, type KeysetQuery, type Page, type PageArgs, type PageInfo } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
@@ -108,7 +108,7 @@ export function segmentListQuery(filter: SegmentFilter | null | undefined, order
   const params: unknown[] = [];
   if (!filter?.includeArchived) parts.push('archived_at is null');
   if (filter?.kind) { parts.push('kind = ?'); params.push(filter.kind); }
-  if (filter?.nameContains?.trim()) { parts.push('name ilike ?'); params.push(`%${filter.nameContains.trim().replace(/[\\%_]/g, '\\$&')}%`); }
+  if (filter?.nameContains?.trim()) { parts.push('name ilike ?'); params.push(`%${escapeLike(filter.nameContains.trim())}%`); }
   return {
     entity: Segment,
     table: 'segment',
