@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on one machine. Without DATABASE_URL an embedded PostgreSQL starts first;
  * then each subgraph and the gateway run as their own process (both cores work), and Ctrl-C stops them all.
+ * A process that dies is restarted (with backoff) while the others keep serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,7 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/e
 import { createLogger } from '../subgraphs/kit/logger.js';
 
 const log = createLogger('start');
-const children: ChildProcess[] = [];
+const children = new Set<ChildProcess>();
 let embedded: EmbeddedDatabase | undefined;
 let stopping = false;
 
@@ -31,15 +32,28 @@ async function main(): Promise<void> {
   console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
 }
 
+const RESTART_MAX_DELAY_MS = 30_000;
+/** A process that served this long before dying starts again from the shortest delay. */
+const STABLE_AFTER_MS = 60_000;
+
+/** Runs one service as a child process and restarts it whenever it exits, until the platform stops. */
 async function launch(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', entry], { env, stdio: 'inherit' });
-  children.push(child);
-  child.once('exit', (code) => {
-    if (!stopping) {
-      log.error({ service: name, code }, 'service exited; stopping the platform');
-      void shutdown(1);
-    }
-  });
+  let restarts = 0;
+  const run = () => {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', entry], { env, stdio: 'inherit' });
+    children.add(child);
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (stopping) return;
+      if (Date.now() - startedAt > STABLE_AFTER_MS) restarts = 0;
+      const delayMs = Math.min(1000 * 2 ** restarts, RESTART_MAX_DELAY_MS);
+      restarts++;
+      log.error({ service: name, code, signal, restartInMs: delayMs, restarts }, 'service exited; restarting it');
+      setTimeout(() => !stopping && run(), delayMs).unref();
+    });
+  };
+  run();
   const deadline = Date.now() + envInt('START_TIMEOUT_MS', 120_000);
   while (Date.now() < deadline) {
     if (stopping) return;
@@ -54,7 +68,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(
-    children.filter((c) => c.exitCode === null && c.signalCode === null).map(async (child) => {
+    [...children].filter((c) => c.exitCode === null && c.signalCode === null).map(async (child) => {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }),

@@ -9,6 +9,7 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  restart?: string;
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
 const services = compose.services;
@@ -21,6 +22,13 @@ const healthPort = (service: Service) => Number(/localhost:(\d+)\/health/.exec(s
 describe('docker-compose.yml matches the code it deploys', () => {
   it('has postgres, the four subgraphs and the gateway', () => {
     expect(Object.keys(services).sort()).toEqual(['gateway', 'identity', 'marketing', 'postgres', 'sales', 'service']);
+  });
+
+  it('restarts every service that exits and checks readiness, not just liveness', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+      if (name !== 'postgres') expect(service.healthcheck?.test.join(' ')).toContain('/health/ready');
+    }
   });
 
   it.each(SUBGRAPHS)('runs the %s subgraph from its own entry point, on its port, against postgres', (name) => {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { DEMO } from '../subgraphs/kit/demo-ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
+import { eventually } from './helpers/eventually.js';
 
 // Below the ephemeral port range (32768+), so no port another test opened with port 0 can collide.
 const base = 20000 + (process.pid % 1000) * 6;
@@ -60,6 +61,19 @@ describe('npm start on a machine with no database configured', () => {
     for (const name of ['identity', 'sales', 'marketing', 'service']) {
       expect(logged.some((line) => line.includes(`"name":"${name}"`))).toBe(true);
     }
+
+    // A service that dies is restarted by npm start while the others keep serving.
+    const salesHealth = `http://localhost:${ports.sales}/health/live`;
+    const { pid } = (await fetch(salesHealth).then((r) => r.json())) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    await eventually(async () => {
+      const live = (await fetch(salesHealth).then((r) => r.json())) as { pid: number };
+      expect(live.pid).not.toBe(pid);
+    }, 60_000);
+    expect(output).toMatch(/"service":"sales".*service exited; restarting it/);
+    const again = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 5 });
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
 
     // A browser gets an IDE whose assets come from this server, not a CDN.
     const page = await fetch(gatewayUrl, { headers: { accept: 'text/html' } }).then((r) => r.text());

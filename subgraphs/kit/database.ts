@@ -16,7 +16,8 @@ export async function ensureDatabase(url: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined); // a dropped connection fails the query below; it must not crash the process
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
@@ -39,8 +40,30 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
 }
 
+/**
+ * Kysely (under MikroORM) does not give a pooled connection back when the ROLLBACK or COMMIT of a transaction
+ * fails, which is what happens when the server drops the connection mid-transaction (kysely-org/kysely#1990).
+ * Every outage would leak a connection until the pool starves. A connection that ended while checked out is
+ * therefore released (and discarded) by us, a moment later, unless its user released it meanwhile.
+ */
+function releaseDeadConnections(pool: pg.Pool): void {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    checkedOut.add(client);
+    if ((client as { watched?: boolean }).watched) return;
+    (client as { watched?: boolean }).watched = true;
+    client.on('end', () => {
+      setTimeout(() => {
+        if (checkedOut.delete(client)) client.release(new Error('connection lost while in use'));
+      }, 1000).unref();
+    });
+  });
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+}
+
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   return MikroORM.init({
+    driverOptions: { onPoolCreated: releaseDeadConnections },
     clientUrl: options.url,
     entities: options.entities,
     metadataProvider: ReflectMetadataProvider,
@@ -52,6 +75,9 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     colors: false,
     logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log.debug(message),
     forceUtcTimezone: true,
+    // One UPDATE per changed row, each with its `where version = ?`: a batched update checks versions with a
+    // separate unlocked select first, which lets two concurrent writers both pass.
+    useBatchUpdates: false,
   });
 }
 

@@ -7,6 +7,8 @@ import type { Logger } from './logger.js';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+  /** Starts the server again after stop() (tests of a database outage). */
+  start(): Promise<void>;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }
 

@@ -8,7 +8,10 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { readRequestId, readViewer, requestScope, type RequestContext } from './context.js';
+import { envInt } from './config.js';
 import { createErrorFormatter } from './errors.js';
+import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
+import type { Health } from './health.js';
 import type { Logger } from './logger.js';
 
 export interface SubgraphOptions<Loaders> {
@@ -19,6 +22,8 @@ export interface SubgraphOptions<Loaders> {
   createLoaders: (em: RequestContext<unknown>['em']) => Loaders;
   port: number;
   host?: string;
+  health: Health;
+  keepAliveMs?: number;
 }
 
 export interface RunningServer {
@@ -60,14 +65,11 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   });
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await options.orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', service: options.name });
-    } catch {
-      res.status(503).json({ status: 'unavailable', service: options.name });
-    }
+  options.health.add('database', async () => {
+    await options.orm.em.getConnection().execute('select 1', [], 'get', undefined, { enabled: false });
+    return { ok: true };
   });
+  options.health.mount(app);
   app.use(
     '/graphql',
     (req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next),
@@ -81,11 +83,16 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
           requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),
           log: options.log,
           loaders: options.createLoaders(em),
+          // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
+          idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
         };
       },
     }),
   );
 
+  // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
+  httpServer.keepAliveTimeout = options.keepAliveMs ?? envInt('HTTP_KEEP_ALIVE_MS', 65_000);
+  httpServer.headersTimeout = httpServer.keepAliveTimeout + 5000;
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '0.0.0.0', resolve));
   const { port } = httpServer.address() as AddressInfo;
   options.log.info({ port }, `${options.name} subgraph ready`);
@@ -96,4 +103,12 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
       await apollo.stop();
     },
   };
+}
+
+function optionalIdempotencyKey(value: unknown): string | undefined {
+  try {
+    return readIdempotencyKey(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -25,7 +25,10 @@ export interface EventBus {
   publish(stream: string, events: OutgoingEvent[], checkpoint: string): Promise<void>;
   /** The checkpoint of `stream`'s relay, null before its first pass. */
   relayedThrough(stream: string): Promise<string | null>;
-  /** Events after `cursor` (null: from the oldest retained), oldest first. Fails with CURSOR_EXPIRED past retention. */
+  /**
+   * Events after `cursor` (null: from the oldest retained), oldest first. A malformed cursor or one beyond the
+   * newest event fails with BAD_USER_INPUT; only a cursor whose events were pruned fails with CURSOR_EXPIRED.
+   */
   read(cursor: string | null, limit: number): Promise<BusEvent[]>;
   /** The cursor of the newest event, for a reader that wants only what comes next. */
   head(): Promise<string | null>;
@@ -33,11 +36,19 @@ export interface EventBus {
   onPublish(onWake: () => void): Promise<() => Promise<void>>;
   /** Drops events older than the retention window. */
   prune(olderThan: Date): Promise<void>;
+  /** Answers when the transport is reachable (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const cursorExpired = (cursor: string) =>
-  new DomainError('CURSOR_EXPIRED' as never, `Cursor ${cursor} is older than the retention window; resubscribe without a cursor`, {});
+  new DomainError('CURSOR_EXPIRED', `Cursor ${cursor} is older than the retention window; resubscribe without a cursor`, { cursor });
+
+export const cursorMalformed = (cursor: string) =>
+  new DomainError('BAD_USER_INPUT', `"${cursor.slice(0, 40)}" is not a cursor: pass back the event.cursor of an event you received`, { field: 'after' });
+
+export const cursorAhead = (cursor: string) =>
+  new DomainError('BAD_USER_INPUT', `Cursor ${cursor} is ahead of the newest event; pass back the event.cursor of an event you received`, { field: 'after' });
 
 /** Reads everything after `cursor`, page by page. */
 export async function* readAll(bus: EventBus, cursor: string | null, pageSize = 500): AsyncGenerator<BusEvent> {

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { ensureDatabase } from '../database.js';
-import { cursorExpired, type BusEvent, type EventBus } from './event-bus.js';
+import { listenForNotifications } from '../pg-listen.js';
+import { createLogger, type Logger } from '../logger.js';
+import { cursorAhead, cursorExpired, cursorMalformed, type BusEvent, type EventBus } from './event-bus.js';
 
 const CHANNEL = 'crm_events';
 
@@ -48,14 +50,19 @@ const toEvent = (row: Row): BusEvent => ({
  * The default transport: PostgreSQL itself. The event log table is the source of truth; NOTIFY only wakes readers.
  * Publishers take one lock for their whole transaction, so sequence numbers commit in order: once a reader sees
  * `seq` N, no smaller one can still appear, and a cursor never skips an event committed late.
+ * A lost connection is never fatal: pooled queries fail until the server is back, the wake-up listener reconnects.
  */
-export async function createPostgresBus(url: string): Promise<EventBus> {
+export async function createPostgresBus(url: string, options: { log?: Logger } = {}): Promise<EventBus> {
+  const log = options.log ?? createLogger('event-bus');
   await ensureDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000 });
+  // Without a listener, a connection the server drops (restart, failover) is an uncaught exception.
+  pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
+  // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // Every service creates the schema at start; the lock keeps simultaneous starts from colliding.
   await pool.query(`begin; select pg_advisory_xact_lock(hashtext('crm-event-log-schema')); ${SCHEMA} commit;`);
-  const listeners: pg.Client[] = [];
-
+  const wakeUps = listenForNotifications(url, CHANNEL, log);
   return {
     name: 'postgres',
     async publish(stream, events, checkpoint) {
@@ -77,7 +84,7 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
         if (events.length) await client.query(`select pg_notify($1, '')`, [CHANNEL]);
         await client.query('commit');
       } catch (error) {
-        await client.query('rollback');
+        await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
         client.release();
@@ -90,12 +97,19 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
     async read(cursor, limit) {
       const after = cursor === null ? 0n : parseCursor(cursor);
       const pruned = await pool.query<{ through: string }>('select through from event_log_pruned');
-      if (cursor !== null && pruned.rowCount && after < BigInt(pruned.rows[0]!.through)) throw cursorExpired(cursor);
+      const prunedThrough = BigInt(pruned.rows[0]?.through ?? '0');
+      if (cursor !== null && after < prunedThrough) throw cursorExpired(cursor);
       const { rows } = await pool.query<Row>(
         `select seq, id, stream, type, aggregate_type, aggregate_id, payload, occurred_at from event_log
          where seq > $1 order by seq limit $2`,
         [after.toString(), limit],
       );
+      if (rows.length === 0 && cursor !== null) {
+        // Nothing after it: fine at the head, but a cursor no event ever had would wait forever.
+        const head = await pool.query<{ seq: string | null }>('select max(seq) as seq from event_log');
+        const newest = BigInt(head.rows[0]?.seq ?? '0');
+        if (after > (newest > prunedThrough ? newest : prunedThrough)) throw cursorAhead(cursor);
+      }
       return rows.map(toEvent);
     },
     async head() {
@@ -105,16 +119,7 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
       return rows[0]?.seq ?? null;
     },
     async onPublish(onWake) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on('notification', () => onWake());
-      client.on('error', () => undefined);
-      await client.query(`listen ${CHANNEL}`);
-      listeners.push(client);
-      return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => undefined);
-      };
+      return wakeUps.add(onWake);
     },
     async prune(olderThan) {
       await pool.query(
@@ -124,14 +129,17 @@ export async function createPostgresBus(url: string): Promise<EventBus> {
         [olderThan],
       );
     },
+    async ping() {
+      await pool.query('select 1');
+    },
     async close() {
-      await Promise.all(listeners.splice(0).map((client) => client.end().catch(() => undefined)));
+      await wakeUps.close();
       await pool.end();
     },
   };
 }
 
 function parseCursor(cursor: string): bigint {
-  if (!/^\d{1,19}$/.test(cursor)) throw cursorExpired(cursor);
+  if (!/^\d{1,19}$/.test(cursor)) throw cursorMalformed(cursor);
   return BigInt(cursor);
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { cursorExpired, type BusEvent, type EventBus, type OutgoingEvent } from './event-bus.js';
+import { createLogger, type Logger } from '../logger.js';
+import { cursorAhead, cursorExpired, cursorMalformed, type BusEvent, type EventBus, type OutgoingEvent } from './event-bus.js';
 
 // Appends an event once: a key per event id (kept for the retention window) makes retries no-ops.
 const PUBLISH_ONCE = `
@@ -9,9 +10,13 @@ const PUBLISH_ONCE = `
   return false`;
 
 /** The scale-out transport: one Redis stream; its entry ids are the cursors. */
-export async function createRedisBus(url: string, options: { key?: string; retentionSeconds: number }): Promise<EventBus> {
+export async function createRedisBus(url: string, options: { key?: string; retentionSeconds: number; log?: Logger }): Promise<EventBus> {
   const key = options.key ?? 'crm:events';
+  const log = options.log ?? createLogger('event-bus');
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // ioredis reconnects by itself; the listener keeps a lost connection from being reported as unhandled.
+  const onError = (error: Error) => log.warn({ err: error.message }, 'event bus connection lost; reconnecting');
+  redis.on('error', onError);
   await redis.connect();
   const subscribers: Redis[] = [];
 
@@ -32,12 +37,18 @@ export async function createRedisBus(url: string, options: { key?: string; reten
       return redis.hget(`${key}:relayed`, stream);
     },
     async read(cursor, limit) {
+      let prunedBefore = '0-0';
       if (cursor !== null) {
-        if (!/^\d+-\d+$/.test(cursor)) throw cursorExpired(cursor);
-        const prunedBefore = (await redis.get(`${key}:pruned-before`)) ?? '0-0';
+        if (!/^\d{1,16}-\d{1,16}$/.test(cursor)) throw cursorMalformed(cursor);
+        prunedBefore = (await redis.get(`${key}:pruned-before`)) ?? '0-0';
         if (compareIds(cursor, prunedBefore) < 0) throw cursorExpired(cursor);
       }
       const entries = (await redis.xrange(key, cursor === null ? '-' : `(${cursor}`, '+', 'COUNT', limit)) as Array<[string, string[]]>;
+      if (entries.length === 0 && cursor !== null) {
+        const newest = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+        const newestId = newest[0]?.[0] ?? '0-0';
+        if (compareIds(cursor, newestId) > 0 && compareIds(cursor, prunedBefore) > 0) throw cursorAhead(cursor);
+      }
       return toEvents(entries);
     },
     async head() {
@@ -46,6 +57,9 @@ export async function createRedisBus(url: string, options: { key?: string; reten
     },
     async onPublish(onWake) {
       const subscriber = redis.duplicate();
+      subscriber.on('error', onError);
+      // Messages published while it was reconnecting are lost: wake the reader so it reads what it missed.
+      subscriber.on('ready', () => onWake());
       subscribers.push(subscriber);
       subscriber.on('message', () => onWake());
       await subscriber.subscribe(`${key}:wake`);
@@ -58,6 +72,9 @@ export async function createRedisBus(url: string, options: { key?: string; reten
       const minId = `${olderThan.getTime()}-0`;
       await redis.xtrim(key, 'MINID', minId);
       await redis.set(`${key}:pruned-before`, minId);
+    },
+    async ping() {
+      await redis.ping();
     },
     async close() {
       subscribers.splice(0).forEach((s) => s.disconnect());
