@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /**
  * A domain event in its subgraph's outbox. It is written by the same flush, so in the same
  * transaction, as the change it describes: committed together or not at all.
- * `position` orders a subgraph's stream; `txId` lets the relay wait for transactions still in flight.
+ * `position` is the order of writing; `seq` is the order of commit, stamped by the database as the writing
+ * transaction commits (see outbox-commit-order.ts), and the order the relay publishes in.
  */
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['aggregateId', 'position'] })
@@ -33,9 +34,9 @@ export class OutboxEvent {
   @Property({ type: 'timestamptz' })
   occurredAt: Opt<Date> = new Date();
 
-  // Never set by the application: the database stamps the writing transaction.
-  @Property({ type: 'string', columnType: 'xid8', defaultRaw: 'pg_current_xact_id()', nullable: true, lazy: true })
-  txId?: string;
+  // Never set by the application: the database numbers committed events (null only inside the writing transaction).
+  @Property({ type: 'bigint', nullable: true, unique: true, lazy: true })
+  seq?: string | null;
 }
 
 export interface DomainEvent {

@@ -1,15 +1,19 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from './bus/index.js';
 import type { Logger } from './logger.js';
+import { OUTBOX_CHANNEL } from './outbox-commit-order.js';
+import { listenForNotifications } from './pg-listen.js';
 
 const BATCH = 500;
 // Background polling stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
+const CHECKPOINT_PREFIX = 'seq:';
 
 /**
- * Publishes committed outbox events to the bus, in outbox order. Only rows whose transaction is older than
- * every transaction still running are taken, so a position committed late is never skipped. One relay per
- * subgraph database works at a time (advisory lock), which keeps each aggregate's events in order.
+ * Publishes committed outbox events to the bus in commit order (`seq`, stamped at commit: ADR 5). The bus keeps
+ * the checkpoint `seq:<n>` with the events it publishes, so a crash in between re-publishes (idempotent by id).
+ * One relay per subgraph database works at a time (advisory lock), which keeps each aggregate's events in order.
+ * It wakes on the database's notification when any process commits an event, and polls as a safety net.
  */
 export function startOutboxRelay(options: {
   orm: MikroORM;
@@ -25,31 +29,21 @@ export function startOutboxRelay(options: {
   let again = false;
   let stopped = false;
   let lastPrune = 0;
+  let failures = 0;
 
-  /**
-   * The checkpoint is a window of transaction ids `[from, to)` plus the last position taken in it: every
-   * transaction below `to` has finished, so the window's rows are final and none is skipped, whatever
-   * order positions were committed in. A pass either completes its window or pages on inside it.
-   */
   async function relayOnce(): Promise<number> {
     const connection = orm.em.getConnection();
     return connection.transactional(async (trx) => {
       const run = <T extends object[]>(sql: string, params: unknown[] = []) => connection.execute<T>(sql, params, 'all', trx, QUIET);
       const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
       if (!lock?.locked) return 0;
-      const saved = (await bus.relayedThrough(stream))?.split(':');
-      const [current] = await run<Array<{ xmin: string }>>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
-      const from = saved?.[0] ?? '0';
-      const to = saved?.[1] ?? current!.xmin;
-      const afterPosition = saved?.[2] ?? '0';
+      const after = await relayedThrough(run);
       const rows = await run<Array<Record<string, unknown>>>(
-        `select position, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event
-         where tx_id >= ?::xid8 and tx_id < ?::xid8 and position > ? order by position limit ?`,
-        [from, to, afterPosition, BATCH],
+        `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event
+         where seq > ? order by seq limit ?`,
+        [after, BATCH],
       );
-      const windowDone = rows.length < BATCH;
-      const checkpoint = windowDone ? `${to}` : `${from}:${to}:${String(rows.at(-1)!.position)}`;
-      if (rows.length === 0 && from === to) return 0;
+      if (rows.length === 0) return 0;
       await bus.publish(
         stream,
         rows.map((row) => ({
@@ -61,10 +55,29 @@ export function startOutboxRelay(options: {
           payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
           occurredAt: new Date(row.occurred_at as string).toISOString(),
         })),
-        checkpoint,
+        `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
       );
       return rows.length;
     }, { loggerContext: QUIET });
+  }
+
+  /**
+   * The last seq on the bus. A checkpoint from before commit-ordered numbering (a transaction-id window) restarts
+   * at the oldest row that window had not covered: re-publishing a few events is harmless, skipping one is not.
+   */
+  async function relayedThrough(run: <T extends object[]>(sql: string, params?: unknown[]) => Promise<T>): Promise<string> {
+    const saved = await bus.relayedThrough(stream);
+    if (saved === null) return '0';
+    if (saved.startsWith(CHECKPOINT_PREFIX)) return saved.slice(CHECKPOINT_PREFIX.length);
+    // Legacy checkpoints: `<to>` (every transaction below `to` relayed) or `<from>:<to>:<position>` (part way through).
+    const [from, to, position] = saved.includes(':') ? saved.split(':') : [saved, saved, '0'];
+    const [oldest] = await run<Array<{ seq: string | null }>>(
+      `select coalesce((select min(seq) - 1 from outbox_event where tx_id >= ?::xid8 or (tx_id >= ?::xid8 and position > ?)),
+                       (select max(seq) from outbox_event), 0)::text as seq`,
+      [to, from, position],
+    );
+    log.info({ legacyCheckpoint: saved, from: oldest?.seq }, 'outbox relay moved to commit-ordered checkpoints');
+    return oldest?.seq ?? '0';
   }
 
   /** Past the retention window events leave the bus, and relayed rows leave the outbox. */
@@ -73,9 +86,15 @@ export function startOutboxRelay(options: {
     lastPrune = Date.now();
     const horizon = new Date(Date.now() - options.retentionHours * 3_600_000);
     await bus.prune(horizon);
-    const watermark = (await bus.relayedThrough(stream))?.split(':')[0];
-    if (watermark) {
-      await orm.em.getConnection().execute('delete from outbox_event where occurred_at < ? and tx_id < ?::xid8', [horizon, watermark], 'run', undefined, QUIET);
+    const saved = await bus.relayedThrough(stream);
+    if (saved?.startsWith(CHECKPOINT_PREFIX)) {
+      await orm.em.getConnection().execute(
+        'delete from outbox_event where occurred_at < ? and seq <= ?',
+        [horizon, saved.slice(CHECKPOINT_PREFIX.length)],
+        'run',
+        undefined,
+        QUIET,
+      );
     }
   }
 
@@ -85,13 +104,17 @@ export function startOutboxRelay(options: {
       try {
         while ((await relayOnce()) === BATCH);
         await prune();
+        if (failures > 0) log.info({ failures }, 'outbox relay recovered');
+        failures = 0;
       } catch (error) {
-        log.warn({ err: error }, 'outbox relay failed; retrying');
+        failures++;
+        // The first failure and then every 30th: an outage of a minute must not flood the log.
+        if (failures === 1 || failures % 30 === 0) log.warn({ err: error, failures }, 'outbox relay failed; retrying');
       }
     } while (again && !stopped);
   }
 
-  /** Asks for a relay pass now (after a flush); passes never overlap. */
+  /** Asks for a relay pass now; passes never overlap. */
   function nudge(): void {
     if (stopped) return;
     if (running) {
@@ -101,6 +124,8 @@ export function startOutboxRelay(options: {
     running = drain().finally(() => (running = undefined));
   }
 
+  const notifications = listenForNotifications(String(orm.config.get('clientUrl')), OUTBOX_CHANNEL, log);
+  const listening = notifications.add(nudge);
   const tick = () => {
     nudge();
     if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 1000);
@@ -112,6 +137,8 @@ export function startOutboxRelay(options: {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await listening;
+      await notifications.close();
       await running;
     },
   };

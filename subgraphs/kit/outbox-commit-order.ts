@@ -1,0 +1,35 @@
+/**
+ * Commit-ordered outbox numbering (ADR 5). Each outbox row gets `seq` from a deferred trigger, i.e. while its
+ * transaction commits, under a per-database advisory lock held until the commit is done. So seq order is commit
+ * order: once the relay has seen seq N, no smaller seq can still commit, and it reads `seq > N` without waiting for
+ * any other transaction on the server. Only transactions that write events serialize, and only for their commit.
+ * Each subgraph's migration applies these statements.
+ */
+export const OUTBOX_COMMIT_ORDER_SQL = [
+  `create sequence if not exists "outbox_event_seq"`,
+  `alter table "outbox_event" add column if not exists "seq" bigint null`,
+  // Rows written before this migration keep their write order.
+  `update "outbox_event" set "seq" = "position" where "seq" is null`,
+  `select setval('outbox_event_seq', greatest((select max("position") from "outbox_event"), 1))`,
+  `alter table "outbox_event" add constraint "outbox_event_seq_unique" unique ("seq")`,
+  // Rows still being written: the trigger finds its transaction's own rows through this small index.
+  `create index "outbox_event_unnumbered_index" on "outbox_event" ("position") where "seq" is null`,
+  `create or replace function outbox_event_number_at_commit() returns trigger language plpgsql as $$
+   begin
+     -- The first row of a transaction numbers all of them, in write order; the other rows find nothing left.
+     if exists (select 1 from outbox_event where position = new.position and seq is null) then
+       perform pg_advisory_xact_lock(hashtext('outbox-commit-order'));
+       update outbox_event o set seq = numbered.seq
+         from (select position, nextval('outbox_event_seq') as seq
+                 from (select position from outbox_event where seq is null order by position) in_write_order) numbered
+        where o.position = numbered.position;
+       perform pg_notify('outbox_event', '');
+     end if;
+     return null;
+   end $$`,
+  `create constraint trigger "outbox_event_number_at_commit" after insert on "outbox_event"
+   deferrable initially deferred for each row execute function outbox_event_number_at_commit()`,
+];
+
+/** The channel the trigger notifies on: relays wake as soon as any process commits an event. */
+export const OUTBOX_CHANNEL = 'outbox_event';
