@@ -335,15 +335,17 @@ describe('merge', () => {
     const itself = await merge(a.id, a.id);
     expect(errorCodes(itself)).toEqual(['BAD_USER_INPUT']);
     expect(itself.errors?.[0]?.message).toBe('A customer cannot be merged into itself');
-    expect(errorCodes(await merge(b.id, c.id))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await merge(a.id, b.id))).toEqual(['BAD_USER_INPUT']);
+    // A merged customer is named with its survivor, where the change belongs.
+    const intoMerged = await merge(b.id, c.id);
+    expect(intoMerged.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', survivorId: a.id });
+    expect(errorCodes(await merge(a.id, b.id))).toEqual(['CONFLICT']);
     expect(errorCodes(await merge('bad', c.id))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await merge(a.id, UNKNOWN_ID))).toEqual(['NOT_FOUND']);
     const organization = await createOrganization('Merge Org s.r.o.');
     expect(errorCodes(await merge(a.id, organization.id))).toEqual(['BAD_USER_INPUT']);
     // A merged record cannot be changed any more: the survivor is.
     const update = await execute(platform.gatewayUrl, UpdateCustomerDocument, { id: b.id, version: b.version, input: { jobTitle: 'x' } });
-    expect(errorCodes(update)).toEqual(['BAD_USER_INPUT']);
+    expect(update.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', survivorId: a.id });
   });
 });
 

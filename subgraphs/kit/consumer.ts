@@ -2,6 +2,9 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { BusEvent, EventBus } from './bus/index.js';
+import { DomainError } from './errors.js';
+import type { GraphClient } from './graph-client.js';
+import type { CheckResult } from './health.js';
 import type { Logger } from './logger.js';
 
 /** Which events a consumer has applied: the bus delivers at least once, this makes the effect once. */
@@ -36,31 +39,76 @@ export interface EventHandler {
   handles(event: BusEvent): boolean;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
   handle(em: EntityManager, event: BusEvent, log: Logger): Promise<void>;
+  /**
+   * How this consumer catches up when events it never read were pruned (it was down longer than the retention
+   * window): it recomputes its state from the subgraphs that own the data, then reads on from where the rebuild
+   * started. Without it the consumer stops, reports itself unhealthy and waits for an operator
+   * (`npm run consumers -- skip-expired <subgraph> <consumer>`).
+   */
+  rebuild?(em: EntityManager, graph: GraphClient, log: Logger): Promise<void>;
+}
+
+/** What /health/ready reports of one consumer. */
+export interface ConsumerStatus {
+  consumer: string;
+  cursor: string | null;
+  /** When the newest event it has read happened: how far behind it is. */
+  lastEventAt: string | null;
+  caughtUp: boolean;
+  failingSince: string | null;
+  lastError: string | null;
+  /** Set while events it never read have been pruned and it has not re-synchronized yet. */
+  behindRetentionSince: string | null;
+  rebuiltAt: string | null;
 }
 
 const PAGE = 200;
 // Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
+/** A consumer failing this long is reported unhealthy (a poison event or a dependency that stays down). */
+const FAILING_UNHEALTHY_MS = 60_000;
 
-/** Runs each handler as its own consumer of the bus, in bus order, retrying a failed event until it succeeds. */
-export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers: EventHandler[]; log: Logger; retryMs?: number }) {
+export interface ConsumerOptions {
+  orm: MikroORM;
+  bus: EventBus;
+  handlers: EventHandler[];
+  log: Logger;
+  graph: GraphClient;
+  retryMs?: number;
+}
+
+/**
+ * Runs each handler as its own consumer of the bus, in bus order, retrying a failed event (with backoff) until it
+ * succeeds. A consumer that fell behind the retention window rebuilds its state, or stops and says so.
+ */
+export function startConsumers(options: ConsumerOptions) {
   let stopped = false;
   const wakers = new Set<() => void>();
-  const sleep = (ms: number) =>
+  const sleepers = new Set<() => void>();
+  const statuses = new Map<string, ConsumerStatus>();
+  const sleep = (ms: number, wakeable = true) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         wakers.delete(done);
+        sleepers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      wakers.add(done);
+      sleepers.add(done);
+      if (wakeable) wakers.add(done);
     });
   const unsubscribe = options.bus.onPublish(() => [...wakers].forEach((wake) => wake()));
 
   async function run(handler: EventHandler): Promise<void> {
+    const status: ConsumerStatus = {
+      consumer: handler.name, cursor: null, lastEventAt: null, caughtUp: false,
+      failingSince: null, lastError: null, behindRetentionSince: null, rebuiltAt: null,
+    };
+    statuses.set(handler.name, status);
     const em = options.orm.em.fork({ loggerContext: QUIET });
     let cursor: string | null | undefined;
+    let failures = 0;
     while (!stopped) {
       const woken = sleep(2000);
       let page: BusEvent[] = [];
@@ -71,15 +119,73 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
           if (stopped) return;
           if (handler.handles(event)) await apply(handler, event);
           cursor = event.cursor;
+          status.lastEventAt = event.occurredAt;
         }
         const last = page.at(-1);
         if (last && !handler.handles(last)) await saveCheckpoint(em, handler.name, last.cursor);
+        status.cursor = cursor;
+        status.caughtUp = page.length < PAGE;
+        if (failures > 0) options.log.info({ consumer: handler.name, failures }, 'event handler recovered');
+        failures = 0;
+        status.failingSince = status.lastError = null;
       } catch (error) {
-        options.log.error({ err: error, consumer: handler.name }, 'event handler failed; retrying');
-        await sleep(options.retryMs ?? 1000);
+        if (isCursorExpired(error)) {
+          cursor = await catchUpAfterExpiry(handler, status, cursor ?? null);
+          continue;
+        }
+        failures++;
+        status.failingSince ??= new Date().toISOString();
+        status.lastError = error instanceof Error ? error.message.slice(0, 200) : 'failed';
+        // The first failure and then every tenth: an outage must not flood the log.
+        if (failures === 1 || failures % 10 === 0) {
+          options.log.error({ err: error, consumer: handler.name, failures }, 'event handler failed; retrying');
+        }
+        await sleep(Math.min((options.retryMs ?? 1000) * 2 ** Math.min(failures - 1, 5), 30_000), false);
         continue;
       }
       if (page.length < PAGE) await woken;
+    }
+  }
+
+  /**
+   * Events this consumer never read are gone. It rebuilds what it derives from them from the owning subgraphs and
+   * reads on from the bus position taken before the rebuild (later events replay onto the rebuilt state), or it
+   * waits, unhealthy, until an operator moves its checkpoint.
+   */
+  async function catchUpAfterExpiry(handler: EventHandler, status: ConsumerStatus, expired: string | null): Promise<string | null | undefined> {
+    if (!status.behindRetentionSince) {
+      status.behindRetentionSince = new Date().toISOString();
+      options.log.error(
+        { consumer: handler.name, cursor: expired, metric: 'consumer_behind_retention' },
+        handler.rebuild
+          ? 'consumer fell behind the event retention window; rebuilding its state from the owning subgraphs'
+          : `consumer fell behind the event retention window; it stops until an operator runs: npm run consumers -- skip-expired <subgraph> ${handler.name}`,
+      );
+    }
+    if (!handler.rebuild) {
+      await sleep(5000, false);
+      // An operator may have moved the checkpoint meanwhile.
+      const saved = (await options.orm.em.fork({ loggerContext: QUIET }).findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
+      if (saved !== expired) status.behindRetentionSince = null;
+      return saved === expired ? expired : saved;
+    }
+    try {
+      const started = Date.now();
+      const from = await options.bus.head();
+      await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+        await handler.rebuild!(em, options.graph, options.log);
+        if (from !== null) await saveCheckpoint(em, handler.name, from);
+        else await em.execute('delete from consumer_checkpoint where consumer = ?', [handler.name], 'run', QUIET);
+      });
+      status.behindRetentionSince = null;
+      status.rebuiltAt = new Date().toISOString();
+      options.log.info({ consumer: handler.name, from, ms: Date.now() - started, metric: 'consumer_rebuilt' }, 'consumer rebuilt its state; reading on');
+      return from;
+    } catch (error) {
+      status.lastError = error instanceof Error ? error.message.slice(0, 200) : 'rebuild failed';
+      options.log.error({ err: error, consumer: handler.name }, 'consumer rebuild failed; retrying');
+      await sleep(5000, false);
+      return expired;
     }
   }
 
@@ -107,11 +213,22 @@ export function startConsumers(options: { orm: MikroORM; bus: EventBus; handlers
 
   const loops = options.handlers.map((handler) => run(handler));
   return {
+    statuses: () => [...statuses.values()].map((status) => ({ ...status })),
+    /** Readiness: no consumer behind the retention window, none failing for a minute. */
+    health(): CheckResult {
+      const all = [...statuses.values()];
+      const unhealthy = all.filter(
+        (s) => s.behindRetentionSince || (s.failingSince && Date.now() - Date.parse(s.failingSince) > FAILING_UNHEALTHY_MS),
+      );
+      return { ok: unhealthy.length === 0, consumers: all.map((status) => ({ ...status })) };
+    },
     async stop() {
       stopped = true;
-      [...wakers].forEach((wake) => wake());
+      [...sleepers].forEach((wake) => wake());
       await Promise.all(loops);
       await (await unsubscribe)();
     },
   };
 }
+
+const isCursorExpired = (error: unknown) => error instanceof DomainError && error.extensions.code === 'CURSOR_EXPIRED';

@@ -13,7 +13,7 @@ export const VIEWER_HEADER = 'x-viewer';
 /** Who is calling. A placeholder until access control lands: the gateway vouches for it. */
 export interface Viewer {
   id: string;
-  kind: 'anonymous' | 'user' | 'api-key';
+  kind: 'anonymous' | 'user' | 'api-key' | 'system';
   roles: string[];
 }
 
@@ -26,6 +26,8 @@ export interface RequestContext<Loaders> {
   requestId: string;
   log: Logger;
   loaders: Loaders;
+  /** The Idempotency-Key the client sent with a mutation (forwarded by the gateway). */
+  idempotencyKey?: string;
 }
 
 export function readRequestId(headers: IncomingHttpHeaders): string {
@@ -50,7 +52,7 @@ export function readViewer(headers: IncomingHttpHeaders): Viewer {
   try {
     const parsed = JSON.parse(value) as Partial<Viewer>;
     if (typeof parsed.id !== 'string') return ANONYMOUS;
-    const kind = parsed.kind === 'user' || parsed.kind === 'api-key' ? parsed.kind : 'anonymous';
+    const kind = parsed.kind === 'user' || parsed.kind === 'api-key' || parsed.kind === 'system' ? parsed.kind : 'anonymous';
     return { id: parsed.id, kind, roles: Array.isArray(parsed.roles) ? parsed.roles.map(String) : [] };
   } catch {
     return ANONYMOUS;

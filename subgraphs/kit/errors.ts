@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, DeadlockException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from './logger.js';
 
 export type ErrorCode =
@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'SERVICE_UNAVAILABLE'
+  | 'CURSOR_EXPIRED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** A business failure a client can act on. Every module throws these, never a bare Error. */
@@ -54,6 +55,20 @@ function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ 
   });
 }
 
+// Connection refused, reset or timed out, the server shutting down or not accepting connections yet.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** The database cannot be reached right now (an outage, a restart): the request may be retried shortly. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof ConnectionException) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return true;
+    if (/^Connection terminated|timeout exceeded when trying to connect/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /**
  * The one error formatter: domain errors and GraphQL validation errors pass through,
  * input validation becomes BAD_USER_INPUT, anything else is logged and hidden.
@@ -69,6 +84,13 @@ export function createErrorFormatter(log: Logger) {
     }
     if (original instanceof UniqueConstraintViolationException) {
       return { message: 'A record with the same unique value already exists', path: formatted.path, extensions: { code: 'CONFLICT' } };
+    }
+    if (original instanceof DeadlockException) {
+      return { message: 'A concurrent change got in the way; apply your change again', path: formatted.path, extensions: { code: 'CONFLICT' } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ path: formatted.path }, 'database unavailable');
+      return { message: 'The database is unavailable right now; retry shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     if (original instanceof ArgumentValidationError) {
       const failures = flattenValidation(original.extensions.validationErrors as ValidationFailure[]);

@@ -2,11 +2,15 @@ import type { GraphQLSchema } from 'graphql';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
-import { databaseUrlFor, envBool, portFor, type SubgraphName } from './config.js';
+import { databaseUrlFor, envBool, portFor, subgraphUrlFor, type SubgraphName } from './config.js';
 import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { startConsumers, type EventHandler } from './consumer.js';
+import { createGraphClient } from './graph-client.js';
+import { Health } from './health.js';
+import { pruneIdempotencyKeys } from './mutations.js';
+import { startPeriodicJob } from './periodic-job.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
@@ -32,10 +36,15 @@ export interface SubgraphRuntimeOptions {
   onQuery?: (sql: string) => void;
   /** The event bus to relay the outbox to; by default the one EVENT_BUS names. */
   bus?: EventBus;
+  /** Where another subgraph answers (consumers rebuild projections from it); by default `<NAME>_URL`. */
+  subgraphUrl?: (name: SubgraphName) => string;
+  /** How long an idle client socket stays open (HTTP_KEEP_ALIVE_MS). */
+  keepAliveMs?: number;
 }
 
 export interface RunningSubgraph extends RunningServer {
   orm: MikroORM;
+  health: Health;
 }
 
 export async function startSubgraph<Loaders>(
@@ -54,31 +63,41 @@ export async function startSubgraph<Loaders>(
     // All of the demo story or none of it: a failed seed leaves nothing half-written to skip next time.
     await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
   }
-  const bus = options.bus ?? (await connectEventBus());
+  const bus = options.bus ?? (await connectEventBus(log));
+  const health = new Health(definition.name);
   // The server first: if it cannot start (e.g. the port is taken), no background work is left running.
   const server = await startSubgraphServer({
+    health,
     name: definition.name,
     schema: await definition.buildSchema(),
     orm,
     log,
     createLoaders: definition.createLoaders,
     port: options.port ?? portFor(definition.name),
+    keepAliveMs: options.keepAliveMs,
   }).catch(async (error: unknown) => {
     if (!options.bus) await bus.close();
     await orm.close();
     throw error;
   });
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
-  // Every flush may have written outbox rows: relay them now instead of at the next tick.
-  orm.em.getEventManager().registerSubscriber({ afterFlush: () => relay.nudge() });
-  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log });
+  const graph = createGraphClient(options.subgraphUrl ?? subgraphUrlFor, definition.name);
+  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log, graph });
+  health.add('bus', async () => {
+    await bus.ping();
+    return { ok: true, transport: bus.name };
+  });
+  health.add('consumers', () => consumers.health());
   const jobs = definition.startJobs?.(orm, log);
+  const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
   return {
     ...server,
     orm,
+    health,
     stop: async () => {
       await server.stop();
       await jobs?.stop();
+      await forgetKeys.stop();
       await consumers.stop();
       await relay.stop();
       if (!options.bus) await bus.close();

@@ -1,4 +1,5 @@
 import { consumerEntities } from '../../kit/consumer.js';
+import { mutationEntities } from '../../kit/mutations.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Consent } from './modules/consent/consent.entity.js';
 import { Customer } from './modules/customer/customer.entity.js';
@@ -6,4 +7,4 @@ import { Identifier } from './modules/customer/identifier.entity.js';
 import { Team, TeamMember } from './modules/staff/team.entity.js';
 import { User } from './modules/staff/user.entity.js';
 
-export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent, ...consumerEntities];
+export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent, ...consumerEntities, ...mutationEntities];

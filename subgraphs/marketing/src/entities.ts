@@ -1,4 +1,6 @@
 import { consumerEntities } from '../../kit/consumer.js';
+import { mutationEntities } from '../../kit/mutations.js';
+import { customerAliasEntities } from '../../kit/customer-aliases.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
@@ -22,5 +24,5 @@ export const marketingEntities = [
   SequenceEnrolment,
   SurveyResponse,
   OutboxEvent,
-  ...consumerEntities,
+  ...consumerEntities, ...mutationEntities, ...customerAliasEntities,
 ];

@@ -1,4 +1,6 @@
 import { consumerEntities } from '../../kit/consumer.js';
+import { mutationEntities } from '../../kit/mutations.js';
+import { customerAliasEntities } from '../../kit/customer-aliases.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Activity } from './modules/activity/activity.entity.js';
 import { Lead } from './modules/lead/lead.entity.js';
@@ -9,4 +11,4 @@ import { Product } from './modules/product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
 import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
 
-export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities];
+export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];

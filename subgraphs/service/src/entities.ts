@@ -1,4 +1,6 @@
 import { consumerEntities } from '../../kit/consumer.js';
+import { mutationEntities } from '../../kit/mutations.js';
+import { customerAliasEntities } from '../../kit/customer-aliases.js';
 import { OutboxEvent } from '../../kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
 import { ServiceVisit } from './modules/asset/service-visit.entity.js';
@@ -7,4 +9,4 @@ import { ServiceContract } from './modules/contract/service-contract.entity.js';
 import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage } from './modules/message/case-message.entity.js';
 
-export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent, ...consumerEntities];
+export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];

@@ -4,6 +4,8 @@ import { Migration20261125150644_outbox } from './Migration20261125150644_outbox
 import { Migration20261125151026_domain } from './Migration20261125151026_domain.js';
 import { Migration20261125153019_consumers } from './Migration20261125153019_consumers.js';
 import { Migration20261125163013_team_lists } from './Migration20261125163013_team_lists.js';
+import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
+import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -11,4 +13,6 @@ export const identityMigrations = [
   { name: 'Migration20261125151026_domain', class: Migration20261125151026_domain },
   { name: 'Migration20261125153019_consumers', class: Migration20261125153019_consumers },
   { name: 'Migration20261125163013_team_lists', class: Migration20261125163013_team_lists },
+  { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
+  { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
 ];

@@ -5,6 +5,9 @@ import { Migration20261125151414_domain } from './Migration20261125151414_domain
 import { Migration20261125153048_consumers } from './Migration20261125153048_consumers.js';
 import { Migration20261125153650_domain } from './Migration20261125153650_domain.js';
 import { Migration20261125160752_one_active_enrolment } from './Migration20261125160752_one_active_enrolment.js';
+import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
+import { Migration20261203091000_customer_aliases } from './Migration20261203091000_customer_aliases.js';
+import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -13,4 +16,7 @@ export const marketingMigrations = [
   { name: 'Migration20261125153048_consumers', class: Migration20261125153048_consumers },
   { name: 'Migration20261125153650_domain', class: Migration20261125153650_domain },
   { name: 'Migration20261125160752_one_active_enrolment', class: Migration20261125160752_one_active_enrolment },
+  { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
+  { name: 'Migration20261203091000_customer_aliases', class: Migration20261203091000_customer_aliases },
+  { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
 ];

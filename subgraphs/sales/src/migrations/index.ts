@@ -5,6 +5,10 @@ import { Migration20261125151614_domain } from './Migration20261125151614_domain
 import { Migration20261125153022_consumers } from './Migration20261125153022_consumers.js';
 import { Migration20261125153938_domain } from './Migration20261125153938_domain.js';
 import { Migration20261125155346_activity_due } from './Migration20261125155346_activity_due.js';
+import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
+import { Migration20261203091000_customer_aliases } from './Migration20261203091000_customer_aliases.js';
+import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
+import { Migration20261203093000_lead_submission_hash } from './Migration20261203093000_lead_submission_hash.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -13,4 +17,8 @@ export const salesMigrations = [
   { name: 'Migration20261125153022_consumers', class: Migration20261125153022_consumers },
   { name: 'Migration20261125153938_domain', class: Migration20261125153938_domain },
   { name: 'Migration20261125155346_activity_due', class: Migration20261125155346_activity_due },
+  { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
+  { name: 'Migration20261203091000_customer_aliases', class: Migration20261203091000_customer_aliases },
+  { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
+  { name: 'Migration20261203093000_lead_submission_hash', class: Migration20261203093000_lead_submission_hash },
 ];

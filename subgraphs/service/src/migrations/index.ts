@@ -4,6 +4,9 @@ import { Migration20261125150654_outbox } from './Migration20261125150654_outbox
 import { Migration20261125151507_domain } from './Migration20261125151507_domain.js';
 import { Migration20261125153030_consumers } from './Migration20261125153030_consumers.js';
 import { Migration20261125153419_domain } from './Migration20261125153419_domain.js';
+import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
+import { Migration20261203091000_customer_aliases } from './Migration20261203091000_customer_aliases.js';
+import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -11,4 +14,7 @@ export const serviceMigrations = [
   { name: 'Migration20261125151507_domain', class: Migration20261125151507_domain },
   { name: 'Migration20261125153030_consumers', class: Migration20261125153030_consumers },
   { name: 'Migration20261125153419_domain', class: Migration20261125153419_domain },
+  { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
+  { name: 'Migration20261203091000_customer_aliases', class: Migration20261203091000_customer_aliases },
+  { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
 ];

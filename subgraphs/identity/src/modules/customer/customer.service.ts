@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import { badInput, conflict, DomainError, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { assertVersion } from '../../../../kit/versioning.js';
@@ -80,11 +80,16 @@ export async function archiveCustomer(em: EntityManager, id: string, version: nu
 /** A record that can still be changed: not merged away (changes go to the survivor). */
 async function getLiveRecord(em: EntityManager, id: string): Promise<Customer> {
   const customer = await getCustomerRecord(em, id);
-  if (customer.mergedIntoId) {
-    throw badInput(`Customer ${customer.id} was merged into ${customer.mergedIntoId}; change that customer instead`, 'id');
-  }
+  if (customer.mergedIntoId) throw mergedAway(customer, 'id');
   return customer;
 }
+
+/** A write naming a record that was merged away: it names the survivor, where the change belongs. */
+export const mergedAway = (customer: Customer, field: string) =>
+  new DomainError('CONFLICT', `Customer ${customer.id} was merged into ${customer.mergedIntoId}; use that customer instead`, {
+    field,
+    survivorId: customer.mergedIntoId,
+  });
 
 /**
  * Copies the given profile fields onto the customer and returns the ones that changed.

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
 import { badInput } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { Consent } from '../consent/consent.entity.js';
 import { Customer } from './customer.entity.js';
 import type { CustomerProfileInput } from './customer.inputs.js';
-import { applyProfile, getCustomerRecord, recordCustomerChanged } from './customer.service.js';
+import { applyProfile, getCustomerRecord, mergedAway, recordCustomerChanged } from './customer.service.js';
 import { Identifier } from './identifier.entity.js';
 
 /**
@@ -18,13 +19,19 @@ export async function mergeCustomers(em: EntityManager, survivorId: string, merg
   const mergedKey = parseId(mergedId, 'Customer', 'mergedId');
   if (survivorKey === mergedKey) throw badInput('A customer cannot be merged into itself', 'mergedId');
   return em.transactional(async (tx) => {
-    const survivor = await getCustomerRecord(tx, survivorKey);
-    const merged = await getCustomerRecord(tx, mergedKey);
+    // Both rows locked, always in id order, before anything is read: merges touching the same customers run one
+    // after the other (no deadlock), and the later one sees what the earlier did (A into B, then B into A fails).
+    const locked = await tx.find(Customer, { id: { $in: [survivorKey, mergedKey] } }, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      orderBy: { id: 'asc' },
+      refresh: true,
+    });
+    const survivor = locked.find((c) => c.id === survivorKey) ?? (await getCustomerRecord(tx, survivorKey));
+    const merged = locked.find((c) => c.id === mergedKey) ?? (await getCustomerRecord(tx, mergedKey));
     for (const [customer, field] of [[survivor, 'survivorId'], [merged, 'mergedId']] as const) {
-      if (customer.mergedIntoId) throw badInput(`Customer ${customer.id} was already merged into ${customer.mergedIntoId}`, field);
+      if (customer.mergedIntoId) throw mergedAway(customer, field);
     }
     if (survivor.kind !== merged.kind) throw badInput('A person and an organization cannot be merged', 'mergedId');
-    // Touch the survivor so its optimistic lock catches a crossing merge (A into B while B goes into A).
     survivor.updatedAt = new Date();
 
     const moved = await tx.nativeUpdate(Identifier, { customer: merged.id }, { customer: survivor.id });

@@ -3,7 +3,7 @@ import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 
 /** Row-keyed tables move with one UPDATE each. */
-const CUSTOMER_COLUMNS = [
+export const CUSTOMER_COLUMNS = [
   ['interaction', 'customer_id'],
   ['opportunity_state', 'customer_id'],
   ['quote_snapshot', 'customer_id'],

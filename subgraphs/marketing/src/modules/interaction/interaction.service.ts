@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { isUuid, parseId } from '../../../../kit/ids.js';
+import { liveCustomerIds } from '../../../../kit/customer-aliases.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
@@ -65,17 +66,13 @@ export function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' 
   });
 }
 
-/** Records one touchpoint; a known (sourceSystem, externalEventId) returns the interaction recorded before. */
+/**
+ * Records one touchpoint; a known (sourceSystem, externalEventId) returns the interaction recorded before, also
+ * when the same event is sent twice at once (the second waits for the first and gets its interaction).
+ */
 export async function recordInteraction(em: EntityManager, input: RecordInteractionInput): Promise<Interaction> {
-  const row = toRow(input);
-  if (row.externalEventId) {
-    const existing = await em.findOne(Interaction, { sourceSystem: row.sourceSystem, externalEventId: row.externalEventId });
-    if (existing) return existing;
-  }
-  const interaction = em.create(Interaction, row);
-  recordedEvent(em, row);
-  await em.flush();
-  return interaction;
+  const { ids } = await em.transactional((tx) => insertRows(tx, [toRow(input)]));
+  return em.findOneOrFail(Interaction, { id: ids[0]! });
 }
 
 const INSERT_BATCH = `insert into interaction
@@ -100,25 +97,30 @@ export async function recordInteractions(
   if (inputs.length === 0) throw badInput('Send at least one interaction', 'input');
   if (inputs.length > MAX_BATCH_SIZE) throw badInput(`Send at most ${MAX_BATCH_SIZE} interactions per call, got ${inputs.length}`, 'input');
   const rows = inputs.map((input, index) => toRow(input, `Item ${index}: `));
-  return em.transactional(async (tx) => {
-    const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
-    const insertedIds = new Set(inserted.map((r) => r.id));
-    const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
-    const known = new Map<string, string>();
-    if (retried.length > 0) {
-      const found = await tx.execute<Array<{ id: string; source_system: string; external_event_id: string }>>(FIND_KNOWN, [
-        pgArray(retried.map((r) => r.sourceSystem!)),
-        pgArray(retried.map((r) => r.externalEventId!)),
-      ]);
-      for (const r of found) known.set(`${r.source_system}\u0000${r.external_event_id}`, r.id);
-    }
-    for (const row of rows) if (insertedIds.has(row.id)) recordedEvent(tx, row);
-    return {
-      accepted: insertedIds.size,
-      duplicates: rows.length - insertedIds.size,
-      ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id)),
-    };
-  });
+  return em.transactional((tx) => insertRows(tx, rows));
+}
+
+/** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
+async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
+  const live = await liveCustomerIds(tx, given.flatMap((row) => (row.customerId ? [row.customerId] : [])));
+  const rows = given.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
+  const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
+  const insertedIds = new Set(inserted.map((r) => r.id));
+  const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
+  const known = new Map<string, string>();
+  if (retried.length > 0) {
+    const found = await tx.execute<Array<{ id: string; source_system: string; external_event_id: string }>>(FIND_KNOWN, [
+      pgArray(retried.map((r) => r.sourceSystem!)),
+      pgArray(retried.map((r) => r.externalEventId!)),
+    ]);
+    for (const r of found) known.set(`${r.source_system}\u0000${r.external_event_id}`, r.id);
+  }
+  for (const row of rows) if (insertedIds.has(row.id)) recordedEvent(tx, row);
+  return {
+    accepted: insertedIds.size,
+    duplicates: rows.length - insertedIds.size,
+    ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id)),
+  };
 }
 
 function asRecord(row: InteractionRow) {

@@ -8,6 +8,7 @@ import { getLead } from '../lead/lead.service.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { Activity, SalesActivityType } from './activity.entity.js';
 import { ActivityOrder, type ActivityFilter, type CreateActivityInput } from './activity.inputs.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 export async function getActivity(em: EntityManager, id: string): Promise<Activity> {
   const activity = await em.findOne(Activity, { id: parseId(id, 'Activity') });
@@ -23,7 +24,8 @@ export async function createActivity(em: EntityManager, input: CreateActivityInp
   if (input.reminderAt && input.dueAt && input.reminderAt > input.dueAt) throw badInput('The reminder must come before the due date', 'reminderAt');
   const lead = input.leadId ? await getLead(em, input.leadId) : null;
   const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
-  const customerId = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : (opportunity?.customerId ?? lead?.customerId ?? null);
+  const named = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : (opportunity?.customerId ?? lead?.customerId ?? null);
+  const customerId = named ? await liveCustomerId(em, named) : null;
   const activity = em.create(Activity, {
     type: input.type,
     subject: input.subject.trim(),

@@ -1,9 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
-import { badInput } from '../../../../kit/errors.js';
+import { badInput, conflict } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
+import { hashOf } from '../../../../kit/mutations.js';
 import { Lead, LeadSource } from '../lead/lead.entity.js';
 import { openLead } from '../lead/lead.service.js';
 import { Product } from '../product/product.entity.js';
@@ -23,8 +24,9 @@ const CONTACT_REQUEST_CONSENT = {
  */
 export async function submitWebForm(em: EntityManager, input: WebFormInput): Promise<Lead> {
   const submissionId = input.submissionId.trim();
+  const submissionHash = hashOf({ ...input, submissionId });
   const earlier = await em.findOne(Lead, { submissionId });
-  if (earlier) return earlier;
+  if (earlier) return sameSubmission(earlier, submissionHash);
   const contact = checkContact(input);
   const consents = checkConsents(input.consents);
   if (input.requestedAppointment && input.requestedAppointment.getTime() <= Date.now()) {
@@ -36,6 +38,7 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput): Pro
   const lead = openLead(em, {
     source: LeadSource.WEB_FORM,
     submissionId,
+    submissionHash,
     contactName: [contact.firstName, contact.lastName].filter(Boolean).join(' ') || null,
     contactEmail: contact.email,
     contactPhone: contact.phone,
@@ -69,7 +72,15 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput): Pro
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     const winner = await em.fork().findOne(Lead, { submissionId });
     if (!winner) throw error;
-    return winner;
+    return sameSubmission(winner, submissionHash);
+  }
+  return lead;
+}
+
+/** A retry returns the lead; the same id with other data is a caller's bug, not a retry. */
+function sameSubmission(lead: Lead, submissionHash: string): Lead {
+  if (lead.submissionHash && lead.submissionHash !== submissionHash) {
+    throw conflict(`Web-form submission ${lead.submissionId} was already received with other data; send a new submissionId for a new submission`);
   }
   return lead;
 }

@@ -38,6 +38,10 @@ export class Lead extends BaseEntity {
   @Property({ type: 'text', nullable: true, unique: true })
   submissionId?: string | null;
 
+  /** What the submission said (hashed), so a retry with the same id but other data is refused. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  submissionHash?: string | null;
+
   @Field(() => LeadSource)
   @Enum({ items: () => LeadSource, nativeEnumName: 'lead_source' })
   source!: LeadSource;

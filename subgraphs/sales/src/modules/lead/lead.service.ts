@@ -11,6 +11,7 @@ import { getProduct } from '../product/product.service.js';
 import { Lead, LeadStatus, type LeadSource } from './lead.entity.js';
 import { scoreLead, type LeadScore } from './lead.scoring.js';
 import type { CreateLeadInput, LeadFilter } from './lead.inputs.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 /** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
 const NEXT: Record<LeadStatus, LeadStatus[]> = {
@@ -54,6 +55,7 @@ export interface NewLead {
   score?: number;
   ownerId?: string | null;
   submissionId?: string | null;
+  submissionHash?: string | null;
   region?: string | null;
   pageUrl?: string | null;
 }
@@ -85,7 +87,7 @@ export async function createLead(em: EntityManager, input: CreateLeadInput): Pro
   const interestProductId = input.interestProductId ? (await getProduct(em, input.interestProductId, 'interestProductId')).id : null;
   const lead = openLead(em, {
     source: input.source,
-    customerId: input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : null,
+    customerId: input.customerId ? await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId')) : null,
     contactName: input.contactName?.trim() ?? null,
     contactEmail: input.contactEmail?.trim() ?? null,
     contactPhone: input.contactPhone?.trim() ?? null,

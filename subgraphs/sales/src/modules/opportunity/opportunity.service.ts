@@ -11,6 +11,7 @@ import type { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput 
 import { cents } from '../../money.js';
 import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 export async function getOpportunity(em: EntityManager, id: string, field = 'id'): Promise<Opportunity> {
   const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity', field) });
@@ -39,7 +40,7 @@ async function startingStage(em: EntityManager, input: CreateOpportunityInput): 
 /** Creates the opportunity and its first stage-history row; the caller flushes (lead conversion shares the transaction). */
 export async function openOpportunity(em: EntityManager, input: CreateOpportunityInput, viewerId: string): Promise<Opportunity> {
   requireNonNegative(input.amount, 'amount');
-  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
   const ownerId = input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null;
   const stage = await startingStage(em, input);
   const opportunity = em.create(Opportunity, {

@@ -8,6 +8,7 @@ import { assertVersion } from '../../../../kit/versioning.js';
 import { Asset } from './asset.entity.js';
 import type { AssetFinancingInput, AssetInsuranceInput, RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { ServiceVisit } from './service-visit.entity.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 export async function getAsset(em: EntityManager, id: string, field = 'id'): Promise<Asset> {
   const found = await em.findOne(Asset, { id: parseId(id, 'Asset', field) });
@@ -44,7 +45,7 @@ function insuranceColumns(insurance: AssetInsuranceInput | null) {
 
 export async function registerAsset(em: EntityManager, input: RegisterAssetInput): Promise<Asset> {
   const asset = em.create(Asset, {
-    customerId: parseId(input.customerId, 'Customer', 'customerId'),
+    customerId: await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId')),
     kind: input.kind,
     identifier: input.identifier.trim().toUpperCase(),
     model: input.model.trim(),

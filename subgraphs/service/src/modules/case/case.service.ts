@@ -11,6 +11,7 @@ import { CaseLine, CaseOrder, CaseStatus } from './case.enums.js';
 import { recordCaseEvent } from './case.events.js';
 import type { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { assertTransition } from './case.status.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 export async function getCase(em: EntityManager, id: string): Promise<Case> {
   const found = await em.findOne(Case, { id: parseId(id, 'Case') });
@@ -25,7 +26,7 @@ async function getCaseAt(em: EntityManager, id: string, version: number): Promis
 }
 
 export async function openCase(em: EntityManager, input: OpenCaseInput): Promise<Case> {
-  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
   const subject = input.subject.trim();
   const autoClassified = input.category == null || input.priority == null;
   const classified = classifyCase(`${subject}\n${input.description ?? ''}`);

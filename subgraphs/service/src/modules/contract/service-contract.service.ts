@@ -4,6 +4,7 @@ import { parseId } from '../../../../kit/ids.js';
 import { ServiceContractTier } from '../sla/sla.policy.js';
 import { ServiceContract } from './service-contract.entity.js';
 import type { SetServiceContractInput } from './service-contract.inputs.js';
+import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 /** Without a contract a customer is served on STANDARD terms. */
 export async function contractTierOf(em: EntityManager, customerId: string): Promise<ServiceContractTier> {
@@ -13,7 +14,7 @@ export async function contractTierOf(em: EntityManager, customerId: string): Pro
 
 /** Sets the tier for the cases opened from now on; open cases keep the SLA they were given. */
 export async function setServiceContract(em: EntityManager, input: SetServiceContractInput): Promise<ServiceContract> {
-  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
   const existing = await em.findOne(ServiceContract, { customerId });
   const previousTier = existing?.tier ?? null;
   const contract = existing ?? em.create(ServiceContract, { customerId, tier: input.tier });
