@@ -11,6 +11,8 @@ export interface GatewayConfig {
   maxStallMs: number;
   /** The deepest selection a query may have. */
   maxQueryDepth: number;
+  /** Idle sockets to subgraphs are closed after this; keep it below the subgraphs' HTTP_KEEP_ALIVE_MS. */
+  subgraphIdleSocketMs: number;
 }
 
 export function loadGatewayConfig(): GatewayConfig {
@@ -22,6 +24,7 @@ export function loadGatewayConfig(): GatewayConfig {
     supergraphPath: path.resolve(envString('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
     maxStallMs: envInt('SUBSCRIPTION_MAX_STALL_MS', 30_000),
     maxQueryDepth: envInt('MAX_QUERY_DEPTH', 12),
+    subgraphIdleSocketMs: envInt('SUBGRAPH_IDLE_SOCKET_MS', 30_000),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
   };
 }

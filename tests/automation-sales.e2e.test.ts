@@ -275,11 +275,13 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     expect(activities.edges[0]!.node.owner).toBeNull();
   });
 
-  it('returns the same lead for a retried submission and emits nothing new', async () => {
+  it('returns the same lead for a retried submission, refuses one with other data, and emits nothing new', async () => {
     const form = webForm();
     const first = (await executeOk(url, SubmitWebFormDocument, { input: form })).submitWebForm;
-    const retry = (await executeOk(url, SubmitWebFormDocument, { input: { ...form, firstName: 'Changed', region: 'Elsewhere' } })).submitWebForm;
+    const retry = (await executeOk(url, SubmitWebFormDocument, { input: form })).submitWebForm;
     expect(retry).toMatchObject({ id: first.id, contactName: 'Jana Dvořáková', region: form.region });
+    const changed = await execute(url, SubmitWebFormDocument, { input: { ...form, firstName: 'Changed', region: 'Elsewhere' } });
+    expect(changed.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const submissions = await outbox('sales', `type = 'WebFormSubmitted' and payload->>'submissionId' = ?`, [form.submissionId]);
     expect(submissions).toHaveLength(1);
     const leads = await platform.subgraphs.sales.orm.em.getConnection().execute('select id from sales_lead where submission_id = ?', [form.submissionId]);

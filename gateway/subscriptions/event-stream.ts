@@ -1,4 +1,5 @@
 import type { BusEvent, EventBus } from '../../subgraphs/kit/bus/index.js';
+import { DomainError } from '../../subgraphs/kit/errors.js';
 
 const PAGE = 200;
 
@@ -51,7 +52,15 @@ export async function* matchingEvents(options: {
   while (!options.isClosed()) {
     // Listen before reading, so a publish during the read is not slept through.
     const woken = options.hub.wait(2000);
-    const page = await options.bus.read(cursor, PAGE);
+    let page: BusEvent[];
+    try {
+      page = await options.bus.read(cursor, PAGE);
+    } catch (error) {
+      // A bus outage delays events, it does not end the subscription; a bad cursor does.
+      if (error instanceof DomainError) throw error;
+      await woken;
+      continue;
+    }
     for (const event of page) {
       cursor = event.cursor;
       if (!options.matches(event)) continue;

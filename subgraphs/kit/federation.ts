@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { mutationTransaction } from './mutations.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -19,7 +20,11 @@ export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'validate'>,
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ ...options, validate: { forbidUnknownValues: false } });
+  const schema = await buildSchema({
+    ...options,
+    globalMiddlewares: [mutationTransaction, ...(options.globalMiddlewares ?? [])],
+    validate: { forbidUnknownValues: false },
+  });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...reference } as GraphQLResolverMap<unknown>[string];

@@ -36,14 +36,16 @@ export interface Platform {
  * The real platform in this test process: four subgraphs on their own fresh databases
  * (on DATABASE_URL's server) and the gateway over HTTP on free ports.
  */
-export async function startPlatform(options: { seed?: boolean; maxStallMs?: number } = {}): Promise<Platform> {
+export async function startPlatform(options: { seed?: boolean; maxStallMs?: number; databaseServer?: string; subgraphIdleSocketMs?: number; keepAliveMs?: number } = {}): Promise<Platform> {
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
-  const server = new URL(process.env.DATABASE_URL!);
+  const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
   const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
   const bus = await createPostgresBus(urlOf('events'));
   const sql = Object.fromEntries(SUBGRAPHS.map((n) => [n, [] as string[]])) as Record<SubgraphName, string[]>;
 
-  const running = Object.fromEntries(
+  // Filled once all have started; subgraphs ask each other's URLs only later (consumer rebuilds).
+  const running = {} as Record<SubgraphName, RunningSubgraph>;
+  Object.assign(running, Object.fromEntries(
     await Promise.all(
       SUBGRAPHS.map(async (name) => [
         name,
@@ -54,10 +56,12 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
           // Only what requests run: the relay, consumers and jobs work in the background at their own pace.
           onQuery: (statement) => requestScope.getStore() && sql[name].push(statement),
           bus,
+          subgraphUrl: (other) => running[other].url,
+          keepAliveMs: options.keepAliveMs,
         }),
       ]),
     ),
-  ) as Record<SubgraphName, RunningSubgraph>;
+  ));
 
   const gateways: RunningGateway[] = [];
   const startGateway = async (): Promise<RunningGateway> => {
@@ -69,6 +73,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
         maxStallMs: options.maxStallMs ?? 30_000,
         maxQueryDepth: 12,
+        subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
       },
       createLogger('gateway'),
       { bus },

@@ -1,0 +1,100 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { Agent, fetch } from 'undici';
+import { REQUEST_ID_HEADER, VIEWER_HEADER, type Viewer } from '../subgraphs/kit/context.js';
+import { DomainError } from '../subgraphs/kit/errors.js';
+import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from '../subgraphs/kit/mutations.js';
+
+export interface GatewayContext {
+  requestId: string;
+  viewer: Viewer;
+  /** Forwarded to the subgraph that runs each mutation, which remembers its result. */
+  idempotencyKey?: string;
+}
+
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+
+/**
+ * The gateway's connection pool to the subgraphs. An idle socket is dropped after `idleSocketMs`, before the
+ * subgraph would close it (their keep-alive, HTTP_KEEP_ALIVE_MS, is longer; undici also honours the server's
+ * Keep-Alive hint), so a request never leaves on a socket the other side is closing.
+ */
+export function subgraphAgent(idleSocketMs: number): Agent {
+  return new Agent({ keepAliveTimeout: idleSocketMs, keepAliveMaxTimeout: idleSocketMs, connections: 128 });
+}
+
+/** The request's Idempotency-Key header; a malformed one is refused before anything runs. */
+export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  try {
+    return readIdempotencyKey(headers[IDEMPOTENCY_KEY_HEADER]);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+  }
+}
+
+// The socket broke under the request: it may have been sent, but no answer came.
+const BROKEN_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const brokenSocket = (error: unknown): boolean => {
+  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (BROKEN_SOCKET.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+};
+
+/**
+ * Forwards the request id, the caller and the idempotency key to every subgraph call; names the subgraph that
+ * cannot be reached. A query whose socket broke is sent once more (reading twice is harmless); a mutation is not,
+ * since it may have been applied: the client is told so, and retries it safely with its Idempotency-Key.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly serviceName: string, url: string, agent: Agent) {
+    const fetcher = ((input: string, init?: Record<string, unknown>) => fetch(input, { ...init, dispatcher: agent })) as unknown as Fetcher;
+    super({ url, fetcher });
+  }
+
+  override async process(options: ProcessOptions) {
+    const mutation = /^\s*mutation\b/.test(options.request.query ?? '');
+    try {
+      return await this.processOnce(options, !mutation);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      if (mutation && brokenSocket(error)) {
+        throw new GraphQLError(
+          `The ${this.serviceName} service did not answer; the change may or may not have been made. Retry it with the same Idempotency-Key to be sure it is made once`,
+          { extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName } },
+        );
+      }
+      throw new GraphQLError(`The ${this.serviceName} service is unavailable right now; the rest of the answer is still returned`, {
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
+      });
+    }
+  }
+
+  private async processOnce(options: ProcessOptions, retry: boolean) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (!retry || !brokenSocket(error)) throw error;
+      return super.process(options);
+    }
+  }
+
+  /** A subgraph's request-level error (e.g. a malformed variable, HTTP 400) keeps its code and message. */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
+    const first = body?.errors?.[0];
+    return new GraphQLError(first?.message ?? `${this.serviceName} answered ${response.status}`, {
+      extensions: { code: first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', serviceName: this.serviceName },
+    });
+  }
+
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (!context.requestId) return;
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    request.http?.headers.set(VIEWER_HEADER, JSON.stringify(context.viewer));
+    if (context.idempotencyKey) request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
+  }
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MiddlewareFn } from 'type-graphql';
+import type { RequestContext } from './context.js';
+import { DomainError } from './errors.js';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** How long a key is remembered; a client retrying later than this makes a new request. */
+export const IDEMPOTENCY_KEY_HOURS = 48;
+
+/** A mutation made with an Idempotency-Key: what was asked (hash) and what it answered (entity references). */
+@Entity({ tableName: 'idempotency_key' })
+export class IdempotencyKey {
+  @PrimaryKey({ type: 'text' })
+  viewerId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  key!: string;
+
+  /** The mutation field and its response key: one request may carry several mutations. */
+  @PrimaryKey({ type: 'text' })
+  operation!: string;
+
+  @Property({ type: 'text' })
+  requestHash!: string;
+
+  @Property({ type: 'json', nullable: true })
+  result?: unknown;
+
+  @Property({ type: 'timestamptz', index: true })
+  createdAt: Opt<Date> = new Date();
+}
+
+export const mutationEntities = [IdempotencyKey];
+
+/** Idempotency keys are printable ASCII, like Stripe's (a UUID is the usual choice). */
+export function readIdempotencyKey(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new DomainError('BAD_USER_INPUT', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters, e.g. a UUID', { field: 'Idempotency-Key' });
+  }
+  return value;
+}
+
+/**
+ * Every mutation runs in one transaction, so a failed one leaves nothing half-written. With an idempotency key
+ * (the Idempotency-Key header) its result is stored in that transaction: a retry with the same key and the same
+ * arguments returns the original result without doing anything again, even while the first is still running
+ * (it waits for it); the same key with other arguments is refused.
+ */
+export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async ({ context, info, args }, next) => {
+  if (info.parentType.name !== 'Mutation') return next();
+  const outer = context.em;
+  try {
+    return await outer.transactional(async (em) => {
+      context.em = em;
+      if (!context.idempotencyKey) return next();
+      const id = { viewerId: context.viewer.id, key: context.idempotencyKey, operation: `${info.fieldName}:${String(info.path.key)}` };
+      const requestHash = hashOf(args);
+      const inserted = await em.execute<{ affectedRows: number }>(
+        `insert into idempotency_key (viewer_id, key, operation, request_hash, created_at) values (?, ?, ?, ?, now())
+         on conflict do nothing`,
+        [id.viewerId, id.key, id.operation, requestHash],
+        'run',
+      );
+      if (inserted.affectedRows === 0) return replay(em, id, requestHash);
+      const result: unknown = await next();
+      await em.execute('update idempotency_key set result = ? where viewer_id = ? and key = ? and operation = ?', [
+        JSON.stringify(encode(em, result)), id.viewerId, id.key, id.operation,
+      ], 'run');
+      return result;
+    });
+  } finally {
+    context.em = outer;
+  }
+};
+
+async function replay(em: EntityManager, id: { viewerId: string; key: string; operation: string }, requestHash: string): Promise<unknown> {
+  const stored = await em.findOneOrFail(IdempotencyKey, id, { refresh: true });
+  if (stored.requestHash !== requestHash) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `Idempotency-Key "${id.key}" was already used for ${id.operation.split(':')[0]} with other arguments; use a new key for a new request`,
+      { field: 'Idempotency-Key', reason: 'IDEMPOTENCY_KEY_REUSED' },
+    );
+  }
+  return decode(em, stored.result);
+}
+
+type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
+
+/** A mutation's result as JSON: entities by reference (they are read again on a retry), dates as ISO strings. */
+function encode(em: EntityManager, value: unknown): Encoded {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map((item) => encode(em, item));
+  if (typeof value === 'object') {
+    const meta = em.getMetadata().find(value.constructor as never);
+    if (meta) return { $entity: meta.className, $id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) };
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encode(em, item)]));
+  }
+  if (typeof value === 'bigint') return value.toString();
+  return value as boolean | number | string;
+}
+
+async function decode(em: EntityManager, value: unknown): Promise<unknown> {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => decode(em, item)));
+  const object = value as Record<string, unknown>;
+  if (typeof object.$date === 'string') return new Date(object.$date);
+  if (typeof object.$entity === 'string') {
+    const meta = em.getMetadata().getByClassName(object.$entity);
+    return em.findOne(meta.class, { [meta.primaryKeys[0]!]: object.$id } as never);
+  }
+  return Object.fromEntries(await Promise.all(Object.entries(object).map(async ([key, item]) => [key, await decode(em, item)])));
+}
+
+/** The SHA-256 of a value as JSON with sorted keys: the same arguments always hash the same. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Date)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : item,
+  );
+}
+
+/** The table each subgraph's migration creates. */
+export const IDEMPOTENCY_KEY_SQL = [
+  `create table "idempotency_key" ("viewer_id" text not null, "key" text not null, "operation" text not null, "request_hash" text not null, "result" jsonb null, "created_at" timestamptz not null, primary key ("viewer_id", "key", "operation"))`,
+  `create index "idempotency_key_created_at_index" on "idempotency_key" ("created_at")`,
+];
+
+/** Forgets keys older than the retention (a periodic job of every subgraph). */
+export async function pruneIdempotencyKeys(em: EntityManager): Promise<void> {
+  await em.execute(`delete from idempotency_key where created_at < now() - make_interval(hours => ?)`, [IDEMPOTENCY_KEY_HOURS], 'run', { enabled: false });
+}
