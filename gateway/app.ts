@@ -86,6 +86,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     log,
     maxStallMs: config.maxStallMs,
   });
+  health.add('subscriptions', () => ({ ok: true, ...subscriptions.stats() }));
 
   return {
     app,

@@ -37,8 +37,10 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
 
 // The socket broke under the request: it may have been sent, but no answer came.
 const BROKEN_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+// Walks the causes as plain objects, not `instanceof Error`: a socket error comes from Node's core, which may be
+// another realm than the code that wraps it (e.g. under a vm sandbox), and would then end the walk unrecognised.
 const brokenSocket = (error: unknown): boolean => {
-  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
     if (BROKEN_SOCKET.has(String((e as { code?: unknown }).code))) return true;
   }
   return false;

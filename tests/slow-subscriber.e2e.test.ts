@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
+import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
 let platform: Platform;
@@ -11,26 +12,28 @@ beforeAll(async () => {
 afterAll(() => platform.stop());
 
 // Aliases make each message ~10 kB, so a stuck reader fills the kernel's socket buffers quickly.
-const QUERY = `subscription($c: ID!) { interactionRecorded(customerId: $c) { ${Array.from({ length: 60 }, (_, i) => `e${i}: event { cursor type occurredAt aggregateId }`).join(' ')} } }`;
+const QUERY = `subscription($c: ID!, $after: String) { interactionRecorded(customerId: $c, after: $after) { ${Array.from({ length: 60 }, (_, i) => `e${i}: event { cursor type occurredAt aggregateId }`).join(' ')} } }`;
 
 /** A raw graphql-transport-ws client, so the test can stop reading from its socket like a stuck dashboard. */
-async function rawSubscriber(url: string, customerId: string) {
+async function rawSubscriber(url: string, customerId: string, after: string | null) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
   const received: Array<{ type: string; payload?: unknown }> = [];
   socket.on('message', (data) => received.push(JSON.parse(String(data))));
   await once(socket, 'open');
   socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer slow-test' } }));
   while (!received.some((m) => m.type === 'connection_ack')) await new Promise((resolve) => setTimeout(resolve, 10));
-  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { c: customerId } } }));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // From a known cursor, so what is published next reaches it however long subscribing takes.
+  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { c: customerId, after } } }));
   return { socket, received, nexts: () => received.filter((m) => m.type === 'next').length };
 }
 
 describe('a slow subscriber', () => {
   it('holds one event in flight, is told to resume by cursor once it stalls, and never delays a fast one', async () => {
     const customerId = randomUUID();
-    const slow = await rawSubscriber(platform.wsUrl, customerId);
-    const fast = await rawSubscriber(platform.wsUrl, customerId);
+    await platform.bus.publish('test-slow', [{ id: randomUUID(), stream: 'test-slow', type: 'Probe', aggregateType: 'Probe', aggregateId: randomUUID(), payload: {}, occurredAt: new Date().toISOString() }], 'test');
+    const after = await platform.bus.head();
+    const slow = await rawSubscriber(platform.wsUrl, customerId, after);
+    const fast = await rawSubscriber(platform.wsUrl, customerId, after);
     // The slow dashboard stops reading; once the kernel buffers are full its subscription stalls.
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
     const closed = once(slow.socket, 'close');
@@ -51,9 +54,14 @@ describe('a slow subscriber', () => {
     while (fast.nexts() < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fast.nexts()).toBe(total);
 
+    // The gateway gives up on the stuck one after maxStallMs (its /health counts it); then it reads again.
+    await eventually(async () => {
+      const health = (await (await fetch(new URL('/health/ready', platform.gatewayUrl))).json()) as { checks: { subscriptions: { closedAsSlow: number } } };
+      expect(health.checks.subscriptions.closedAsSlow).toBe(1);
+    });
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     const [code, reason] = (await closed) as [number, Buffer];
-    expect(code).toBe(4409);
+    expect(code).toBe(4100);
     expect(String(reason)).toContain('resubscribe with after');
     expect(slow.nexts()).toBeLessThan(total);
     fast.socket.close();

@@ -1,5 +1,7 @@
 import {
   Kind,
+  OperationTypeNode,
+  print,
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -8,15 +10,28 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 
-export const ENTITY_ID_VARIABLE = '__entityId';
+/** A subscriber's selection under a payload's entity, as a query the gateway can run for any entity id. */
+export interface EntitySelection {
+  /** Equal for subscribers that would read exactly the same thing. */
+  key: string;
+  /** `query SubscriptionEntity(…variables) { entity: root(id: …) { …selection } }` plus the fragments it uses. */
+  document: DocumentNode;
+  variables: Record<string, unknown>;
+  rootField: string;
+  /** The entity type has a `version` (read along, to tell the event's version from a newer one). */
+  versioned: boolean;
+}
 
 /**
  * Turns the client's selection under a payload's entity into a query on the supergraph, e.g.
- * `opportunity { stage customer { cases { status } } }` → `query($id: ID!) { opportunity(id: $id) { stage customer { … } } }`,
+ * `opportunity { stage customer { cases { status } } }` → `query { entity: opportunity(id: …) { stage customer { … } } }`,
  * with the fragments and variables it uses, so the gateway plans it across subgraphs like any query.
+ * `info` is the subscription field's; every selection of `payloadField` under it is merged.
  */
-export function entityQuery(info: GraphQLResolveInfo, rootField: string): { document: DocumentNode; variables: Record<string, unknown> } {
-  const selectionSet = info.fieldNodes[0]!.selectionSet as SelectionSetNode;
+export function entitySelection(info: GraphQLResolveInfo, payloadField: string, rootField: string, versioned: boolean): EntitySelection | null {
+  const selections = payloadSelections(info.fieldNodes[0]!.selectionSet, payloadField, info.fragments);
+  if (selections.length === 0) return null;
+  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: selections.flatMap((set) => set.selections) };
   const fragments = usedFragments(selectionSet, info.fragments);
   const used = new Set<string>();
   for (const node of [selectionSet, ...fragments]) {
@@ -25,46 +40,37 @@ export function entityQuery(info: GraphQLResolveInfo, rootField: string): { docu
   const variableDefinitions: VariableDefinitionNode[] = (info.operation.variableDefinitions ?? []).filter((d) =>
     used.has(d.variable.name.value),
   );
-  const idVariable = ENTITY_ID_VARIABLE;
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
       {
         kind: Kind.OPERATION_DEFINITION,
-        operation: 'query' as never,
+        operation: OperationTypeNode.QUERY,
         name: { kind: Kind.NAME, value: 'SubscriptionEntity' },
-        variableDefinitions: [
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: idVariable } },
-            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
-          },
-          ...variableDefinitions,
-        ],
+        variableDefinitions,
         selectionSet: {
           kind: Kind.SELECTION_SET,
-          selections: [
-            {
-              kind: Kind.FIELD,
-              name: { kind: Kind.NAME, value: rootField },
-              alias: { kind: Kind.NAME, value: 'entity' },
-              arguments: [
-                {
-                  kind: Kind.ARGUMENT,
-                  name: { kind: Kind.NAME, value: 'id' },
-                  value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: idVariable } },
-                },
-              ],
-              selectionSet,
-            },
-          ],
+          selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: rootField }, alias: { kind: Kind.NAME, value: 'entity' }, selectionSet }],
         },
       },
       ...fragments,
     ],
   };
   const variables = Object.fromEntries([...used].filter((name) => name in info.variableValues).map((name) => [name, info.variableValues[name]]));
-  return { document, variables };
+  return { key: `${print(document)}\u0000${JSON.stringify(variables)}`, document, variables, rootField, versioned };
+}
+
+/** The selection sets of `payloadField` in a payload's selection, through inline fragments and fragment spreads. */
+function payloadSelections(set: SelectionSetNode | undefined, payloadField: string, fragments: Record<string, FragmentDefinitionNode>): SelectionSetNode[] {
+  const found: SelectionSetNode[] = [];
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD && selection.name.value === payloadField && selection.selectionSet) found.push(selection.selectionSet);
+    if (selection.kind === Kind.INLINE_FRAGMENT) found.push(...payloadSelections(selection.selectionSet, payloadField, fragments));
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      found.push(...payloadSelections(fragments[selection.name.value]?.selectionSet, payloadField, fragments));
+    }
+  }
+  return found;
 }
 
 function usedFragments(selectionSet: SelectionSetNode, all: Record<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {

@@ -11,6 +11,8 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     cursor: String!
     occurredAt: DateTimeISO!
     aggregateId: ID!
+    "The version of the record this event produced; null for records without versions"
+    aggregateVersion: Int
     changedFields: [String!]!
   }
 
@@ -27,12 +29,17 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     priority: CasePriority
   }
 
-  type OpportunityChange { event: ChangeEvent! opportunity: Opportunity }
-  type InteractionChange { event: ChangeEvent! interaction: Interaction }
-  type CaseChange { event: ChangeEvent! case: Case }
-  type CustomerChange { event: ChangeEvent! customer: Customer }
+  type OpportunityChange { event: ChangeEvent! opportunity: Opportunity newerThanEvent: Boolean }
+  type InteractionChange { event: ChangeEvent! interaction: Interaction newerThanEvent: Boolean }
+  type CaseChange { event: ChangeEvent! case: Case newerThanEvent: Boolean }
+  type CustomerChange { event: ChangeEvent! customer: Customer newerThanEvent: Boolean }
 
-  "Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live."
+  """
+  Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live.
+  The record in a change is read as the event is delivered; newerThanEvent is true when it has changed again since
+  this event (those changes come as their own events), null when that cannot be told.
+  A client that falls behind is disconnected with close code 4100: reconnect with after set to the last cursor received.
+  """
   type Subscription {
     opportunityChanged(filter: OpportunityChangedFilter, after: String): OpportunityChange!
     pipelineChanged(pipelineId: ID!, after: String): OpportunityChange!

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   defaultFieldResolver,
   execute,
+  getNamedType,
   GraphQLError,
-  print,
   subscribe,
   type GraphQLFieldResolver,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -15,20 +15,23 @@ import type { ApolloServer } from '@apollo/server';
 import type { BusEvent, EventBus } from '../../subgraphs/kit/bus/index.js';
 import { viewerFromAuthorization, type Viewer } from '../../subgraphs/kit/context.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
-import type { GatewayContext } from '../app.js';
-import { ENTITY_ID_VARIABLE, entityQuery } from './entity-query.js';
-import { matchingEvents, WakeHub } from './event-stream.js';
+import type { GatewayContext } from '../subgraph-data-source.js';
+import { BusTail } from './bus-tail.js';
+import { EntityLoader, type LoadedEntity } from './entity-loader.js';
+import { entitySelection } from './entity-query.js';
+import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { buildSubscriptionSchema } from './schema.js';
 import { topics } from './topics.js';
 
 interface SubscriptionContext {
   viewer: Viewer;
-  socket: WebSocket;
+  budget: SocketBudget;
 }
 
 interface Payload {
   busEvent: BusEvent;
-  event: { type: string; cursor: string; occurredAt: string; aggregateId: string; changedFields: string[] };
+  event: { type: string; cursor: string; occurredAt: string; aggregateId: string; aggregateVersion: number | null; changedFields: string[] };
+  entity: LoadedEntity | null;
 }
 
 export interface SubscriptionOptions {
@@ -39,6 +42,8 @@ export interface SubscriptionOptions {
   log: Logger;
   /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
   maxStallMs: number;
+  /** Events a socket may have matched but not yet taken before it is told to resume by cursor. */
+  maxQueuedPerSocket?: number;
 }
 
 // Entities come back from the gateway keyed by the client's response keys (aliases included).
@@ -48,61 +53,66 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, arg
     : defaultFieldResolver(source, args, context, info);
 
 /**
- * graphql-ws (graphql-transport-ws) on the gateway's own /graphql path. Events come from the bus; each
- * payload's entity is fetched through the gateway's query planning with the client's own selection.
+ * graphql-ws (graphql-transport-ws) on the gateway's own /graphql path. One tail of the bus per gateway feeds
+ * every subscription; each payload's entity is read through the gateway's query planning with the client's own
+ * selection, once per event for all subscribers that select the same (see EntityLoader).
  */
 export async function startSubscriptions(options: SubscriptionOptions) {
   const { bus, apollo, log } = options;
-  const hub = new WakeHub(bus);
-  await hub.start();
+  const tail = new BusTail(bus, log);
+  await tail.start();
+  const loader = new EntityLoader(apollo, log);
   const schema = buildSubscriptionSchema(options.apiSchema);
   const subscriptionFields = schema.getSubscriptionType()!.getFields();
 
   for (const [name, topic] of Object.entries(topics)) {
     const field = subscriptionFields[name]!;
-    field.subscribe = async (_source, args: Record<string, unknown>, context: SubscriptionContext) => {
+    const payloadType = schema.getType(field.type.toString().replace('!', '')) as GraphQLObjectType;
+    const entityType = getNamedType(payloadType.getFields()[topic.payloadField]!.type) as GraphQLObjectType;
+    const versioned = 'version' in entityType.getFields();
+
+    field.subscribe = async (_source, args: Record<string, unknown>, context: SubscriptionContext, info) => {
       const after = (args.after as string | null | undefined) ?? null;
-      if (after !== null) await bus.read(after, 1); // an expired or foreign cursor fails here, before any event
-      const events = matchingEvents({
-        bus,
-        hub,
+      if (after !== null) await bus.read(after, 1); // a malformed, future or expired cursor fails here, before any event
+      const selection = entitySelection(info, topic.payloadField, topic.entityQueryField, versioned);
+      const stream = subscriptionStream({
+        tail,
         after,
         matches: (event) => topic.matches(event, args),
-        isClosed: () => context.socket.readyState !== context.socket.OPEN,
+        prepare: async (event) => (selection ? loader.load(selection, context.viewer, topic.entityId(event), event.id) : null),
+        budget: context.budget,
       });
-      // Each subscription holds one event in flight: the next is read only once the socket took this one.
-      // A client that stops reading holds a cursor, not a queue; after maxStallMs it is told to resume.
       return (async function* () {
-        for await (const busEvent of events) {
-          const stalled = setTimeout(
-            () => context.socket.close(4409, 'Too slow: resubscribe with after set to the last cursor received'),
-            options.maxStallMs,
-          );
-          try {
-            yield { busEvent, event: toChangeEvent(busEvent) } satisfies Payload;
-          } finally {
-            clearTimeout(stalled);
-          }
+        try {
+          for await (const { event, prepared } of stream) yield { busEvent: event, event: toChangeEvent(event), entity: prepared } satisfies Payload;
+        } finally {
+          await stream.return?.();
         }
       })();
     };
     field.resolve = (payload: Payload) => payload;
 
-    const payloadType = schema.getType(field.type.toString().replace('!', '')) as import('graphql').GraphQLObjectType;
-    payloadType.getFields()[topic.payloadField]!.resolve = async (payload: Payload, _args, context: SubscriptionContext, info) => {
-      const { document, variables } = entityQuery(info, topic.entityQueryField);
-      const response = await apollo.executeOperation(
-        { query: print(document), variables: { ...variables, [ENTITY_ID_VARIABLE]: topic.entityId(payload.busEvent) } },
-        { contextValue: { requestId: randomUUID(), viewer: context.viewer } },
-      );
-      const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-      const entity = (result?.data as { entity?: unknown } | undefined)?.entity;
-      const error = result?.errors?.[0];
-      if (error && !entity) throw new GraphQLError(error.message, { extensions: error.extensions });
-      return entity ?? null;
+    payloadType.getFields()[topic.payloadField]!.resolve = (payload: Payload) => {
+      const entity = payload.entity;
+      if (entity?.error && !entity.data) throw new GraphQLError(entity.error.message, { extensions: entity.error.extensions });
+      return entity?.data ?? null;
     };
+    payloadType.getFields().newerThanEvent!.resolve = (payload: Payload) =>
+      payload.entity?.version != null && payload.event.aggregateVersion !== null ? payload.entity.version > payload.event.aggregateVersion : null;
   }
 
+  const stats = { closedAsSlow: 0 };
+  const budgets = new WeakMap<WebSocket, SocketBudget>();
+  const budgetOf = (socket: WebSocket) => {
+    if (!budgets.has(socket)) {
+      const tooSlow = () => {
+        stats.closedAsSlow++;
+        log.info({ metric: 'subscriber_closed_as_slow' }, 'subscriber fell behind; closed with 4100 to resume by cursor');
+      };
+      budgets.set(socket, new SocketBudget(socket, options.maxQueuedPerSocket ?? 1000, options.maxStallMs, tooSlow));
+    }
+    return budgets.get(socket)!;
+  };
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const disposable = useServer<Record<string, unknown> | undefined, { viewer?: Viewer }>(
     {
@@ -116,7 +126,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         ctx.extra.viewer = viewer;
         return true;
       },
-      context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, socket: ctx.extra.socket }),
+      context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
@@ -125,21 +135,26 @@ export async function startSubscriptions(options: SubscriptionOptions) {
   );
 
   return {
+    /** For /health: open sockets, subscriptions on the shared tail, and sockets closed for falling behind. */
+    stats: () => ({ sockets: wsServer.clients.size, subscriptions: tail.listenerCount, closedAsSlow: stats.closedAsSlow, cursor: tail.cursor }),
     async stop() {
       await disposable.dispose();
       wsServer.close();
-      await hub.stop();
+      loader.stop();
+      await tail.stop();
     },
   };
 }
 
 function toChangeEvent(event: BusEvent): Payload['event'] {
   const changed = event.payload.changedFields;
+  const version = event.payload.aggregateVersion;
   return {
     type: event.type,
     cursor: event.cursor,
     occurredAt: event.occurredAt,
     aggregateId: event.aggregateId,
+    aggregateVersion: typeof version === 'number' ? version : null,
     changedFields: Array.isArray(changed) ? changed.map(String) : [],
   };
 }

@@ -30,19 +30,24 @@ const QUIET = { enabled: false };
  * The customers these ids stand for now: a merged id maps to its survivor, any other id to itself.
  * It must run inside the transaction that writes the ids: it holds a shared lock per customer until that
  * transaction ends, and a merge being recorded meanwhile (exclusive lock) waits, then moves the new rows too.
+ * The survivors are locked as well (then their aliases read again): a survivor merging on meanwhile (B into C
+ * while writing for A, merged into B) waits too, instead of missing the row written for B.
  */
 export async function liveCustomerIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
   if (!em.isInTransaction()) throw new Error('liveCustomerIds must run inside the writing transaction');
   const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
   const live = new Map(wanted.map((id) => [id, id]));
-  if (wanted.length === 0) return live;
-  await em.execute(`select pg_advisory_xact_lock_shared(hashtextextended('customer:' || id, 0)) from unnest(?::text[]) as id`, [pgArray(wanted)], 'all', QUIET);
-  const aliases = await em.execute<Array<{ merged_id: string; survivor_id: string }>>(
-    'select merged_id, survivor_id from customer_alias where merged_id = any(?::uuid[])',
-    [pgArray(wanted)],
-    'all',
-  );
-  for (const alias of aliases) live.set(alias.merged_id, alias.survivor_id);
+  const locked = new Set<string>();
+  for (let unlocked = wanted; unlocked.length > 0; unlocked = [...new Set(live.values())].filter((id) => !locked.has(id))) {
+    await em.execute(`select pg_advisory_xact_lock_shared(hashtextextended('customer:' || id, 0)) from unnest(?::text[]) as id`, [pgArray(unlocked)], 'all', QUIET);
+    unlocked.forEach((id) => locked.add(id));
+    const aliases = await em.execute<Array<{ merged_id: string; survivor_id: string }>>(
+      'select merged_id, survivor_id from customer_alias where merged_id = any(?::uuid[])',
+      [pgArray(wanted)],
+      'all',
+    );
+    for (const alias of aliases) live.set(alias.merged_id, alias.survivor_id);
+  }
   return live;
 }
 

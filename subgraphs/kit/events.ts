@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Opt } from '@mikro-orm/core';
+import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -54,4 +54,30 @@ export interface DomainEvent {
  */
 export function recordEvent(em: EntityManager, event: DomainEvent): OutboxEvent {
   return em.create(OutboxEvent, event);
+}
+
+/**
+ * Stamps each event with the version its aggregate has once this flush commits (`payload.aggregateVersion`),
+ * so a subscriber can tell whether the record it reads later is the one the event describes or a newer one.
+ * Versions are bumped by the UPDATE itself (`version = version + 1`), so the new one is the loaded one plus 1.
+ */
+export class AggregateVersionStamp implements EventSubscriber {
+  onFlush({ uow }: FlushEventArgs): void {
+    const changeSets = uow.getChangeSets();
+    const versions = new Map<string, number>();
+    for (const changeSet of changeSets) {
+      const entity = changeSet.entity as { id?: unknown; version?: unknown };
+      if (!changeSet.meta.versionProperty || typeof entity.id !== 'string') continue;
+      if (changeSet.type === ChangeSetType.CREATE) versions.set(entity.id, Number(entity.version ?? 1));
+      if (changeSet.type === ChangeSetType.UPDATE) versions.set(entity.id, Number(entity.version) + 1);
+    }
+    for (const changeSet of changeSets) {
+      if (changeSet.type !== ChangeSetType.CREATE || !(changeSet.entity instanceof OutboxEvent)) continue;
+      const event = changeSet.entity;
+      const version = versions.get(event.aggregateId);
+      if (version === undefined || 'aggregateVersion' in event.payload) continue;
+      event.payload = { ...event.payload, aggregateVersion: version };
+      uow.recomputeSingleChangeSet(event);
+    }
+  }
 }

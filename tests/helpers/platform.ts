@@ -21,8 +21,13 @@ export interface Platform {
   gatewayUrl: string;
   wsUrl: string;
   bus: EventBus;
-  /** Another gateway instance on the same subgraphs and bus (scale-out). */
-  startGateway(): Promise<RunningGateway>;
+  /**
+   * Another gateway instance on the same subgraphs and bus (scale-out). `subgraphUrls` makes it reach some
+   * subgraphs elsewhere (e.g. through a proxy in front of them).
+   */
+  startGateway(options?: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>> }): Promise<RunningGateway>;
+  /** A new connection to the platform's event bus (e.g. to give a gateway its own, to count what it reads). */
+  connectBus(): Promise<EventBus>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   /** SQL statements each subgraph ran since the last reset. */
   sql: Record<SubgraphName, string[]>;
@@ -64,19 +69,21 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
   ));
 
   const gateways: RunningGateway[] = [];
-  const startGateway = async (): Promise<RunningGateway> => {
+  const startGateway = async (
+    gatewayOptions: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>> } = {},
+  ): Promise<RunningGateway> => {
     const gateway = await createGateway(
       {
         port: 0,
         supergraph: 'file',
         supergraphPath: 'schema/supergraph.graphql',
-        subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, running[n].url])) as Record<SubgraphName, string>,
+        subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, gatewayOptions.subgraphUrls?.[n] ?? running[n].url])) as Record<SubgraphName, string>,
         maxStallMs: options.maxStallMs ?? 30_000,
         maxQueryDepth: 12,
         subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
       },
       createLogger('gateway'),
-      { bus },
+      { bus: gatewayOptions.bus ?? bus },
     );
     await new Promise<void>((resolve) => gateway.httpServer.listen(0, resolve));
     const port = (gateway.httpServer.address() as AddressInfo).port;
@@ -92,6 +99,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     wsUrl: first.wsUrl,
     bus,
     startGateway,
+    connectBus: () => createPostgresBus(urlOf('events')),
     subgraphs: running,
     sql,
     resetSqlLog: async () => {

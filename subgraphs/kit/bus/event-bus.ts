@@ -32,6 +32,8 @@ export interface EventBus {
   read(cursor: string | null, limit: number): Promise<BusEvent[]>;
   /** The cursor of the newest event, for a reader that wants only what comes next. */
   head(): Promise<string | null>;
+  /** Orders two valid cursors of this bus: negative when `a` comes first, 0 when equal, positive after. */
+  compare(a: string, b: string): number;
   /** Calls `onWake` whenever new events may be readable. Returns an unsubscribe function. */
   onPublish(onWake: () => void): Promise<() => Promise<void>>;
   /** Drops events older than the retention window. */

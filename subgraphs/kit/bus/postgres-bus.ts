@@ -118,6 +118,10 @@ export async function createPostgresBus(url: string, options: { log?: Logger } =
       );
       return rows[0]?.seq ?? null;
     },
+    compare(a, b) {
+      const [x, y] = [parseCursor(a), parseCursor(b)];
+      return x === y ? 0 : x < y ? -1 : 1;
+    },
     async onPublish(onWake) {
       return wakeUps.add(onWake);
     },

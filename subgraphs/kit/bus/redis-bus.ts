@@ -55,6 +55,7 @@ export async function createRedisBus(url: string, options: { key?: string; reten
       const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
       return last[0]?.[0] ?? null;
     },
+    compare: compareIds,
     async onPublish(onWake) {
       const subscriber = redis.duplicate();
       subscriber.on('error', onError);
@@ -86,5 +87,5 @@ export async function createRedisBus(url: string, options: { key?: string; reten
 function compareIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
   const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
-  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
 }

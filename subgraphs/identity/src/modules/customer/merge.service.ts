@@ -21,16 +21,17 @@ export async function mergeCustomers(em: EntityManager, survivorId: string, merg
   return em.transactional(async (tx) => {
     // Both rows locked, always in id order, before anything is read: merges touching the same customers run one
     // after the other (no deadlock), and the later one sees what the earlier did (A into B, then B into A fails).
-    const locked = await tx.find(Customer, { id: { $in: [survivorKey, mergedKey] } }, {
-      lockMode: LockMode.PESSIMISTIC_WRITE,
-      orderBy: { id: 'asc' },
-      refresh: true,
-    });
-    const survivor = locked.find((c) => c.id === survivorKey) ?? (await getCustomerRecord(tx, survivorKey));
-    const merged = locked.find((c) => c.id === mergedKey) ?? (await getCustomerRecord(tx, mergedKey));
-    for (const [customer, field] of [[survivor, 'survivorId'], [merged, 'mergedId']] as const) {
-      if (customer.mergedIntoId) throw mergedAway(customer, field);
+    // One at a time, and a record merged away is refused as soon as it is locked, before waiting for the other:
+    // a merge repointing earlier merges at its survivor (below) waits for that record, and whoever holds it must
+    // not wait for that merge in turn (A into B, B into C, C into A at once would deadlock).
+    const locked = new Map<string, Customer>();
+    for (const key of [survivorKey, mergedKey].sort()) {
+      const customer = (await tx.findOne(Customer, { id: key }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })) ?? (await getCustomerRecord(tx, key));
+      if (customer.mergedIntoId) throw mergedAway(customer, key === survivorKey ? 'survivorId' : 'mergedId');
+      locked.set(key, customer);
     }
+    const survivor = locked.get(survivorKey)!;
+    const merged = locked.get(mergedKey)!;
     if (survivor.kind !== merged.kind) throw badInput('A person and an organization cannot be merged', 'mergedId');
     survivor.updatedAt = new Date();
 

@@ -1,0 +1,196 @@
+import type { WebSocket } from 'ws';
+import type { BusEvent } from '../../subgraphs/kit/bus/index.js';
+import { DomainError } from '../../subgraphs/kit/errors.js';
+import type { BusTail, TailListener } from './bus-tail.js';
+
+/**
+ * The close code of a socket whose client fell behind. It is outside graphql-ws's reserved codes (4400–4499,
+ * 4500, 4004, 4005), so the stock client reports it (`on.closed`) and reconnects rather than giving up.
+ */
+export const SLOW_SUBSCRIBER_CODE = 4100;
+export const SLOW_SUBSCRIBER_REASON = 'Too slow: resubscribe with after set to the last event.cursor received';
+const CATCH_UP_PAGE = 200;
+
+/**
+ * What one socket holds for its subscriptions: at most `limit` events matched but not yet taken (a subscription
+ * that would pass it reads on from the bus by itself, holding a position instead of a queue), and one message
+ * in flight per subscription, as each is sent only once the previous one went out. A client that leaves an
+ * event untaken for `maxStallMs` is closed with SLOW_SUBSCRIBER_CODE; the close frame waits behind no more than
+ * those messages, so it reaches the client as soon as it reads again.
+ */
+export class SocketBudget {
+  queued = 0;
+  private readonly closing = new AbortController();
+  /** Aborted once the socket closes, for whatever reason. */
+  readonly closed = this.closing.signal;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly limit: number,
+    readonly maxStallMs: number,
+    private readonly onTooSlow: () => void,
+  ) {
+    socket.once('close', () => this.closing.abort());
+  }
+
+  tooSlow(): void {
+    if (this.closed.aborted) return;
+    this.closing.abort();
+    this.onTooSlow();
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(SLOW_SUBSCRIBER_CODE, SLOW_SUBSCRIBER_REASON);
+  }
+}
+
+const ENDED = Symbol('ended');
+
+/** Waits for `promise` unless `signal` aborts first (then ENDED): nothing a subscription waits on outlives it. */
+function unlessEnded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ENDED> {
+  if (signal.aborted) return Promise.resolve(ENDED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ENDED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
+}
+
+/**
+ * The events as an iterator whose return() ends at once: graphql-ws calls it when the client unsubscribes,
+ * which must not wait for the next matching event to unblock a generator.
+ */
+export function subscriptionStream<T>(options: Omit<Parameters<typeof subscriptionEvents<T>>[0], 'signal'>): AsyncIterableIterator<{ event: BusEvent; prepared: T }> {
+  const stop = new AbortController();
+  const events = subscriptionEvents({ ...options, signal: AbortSignal.any([stop.signal, options.budget.closed]) });
+  return {
+    next: () => events.next(),
+    async return() {
+      stop.abort();
+      void events.return(undefined);
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      stop.abort();
+      void events.return(undefined);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * One subscription's events, in bus order with no gap and no repeat: first those after `after`, read from the
+ * bus until level with the shared tail, then the tail's live ones. `prepare` runs as an event is matched (the
+ * entity read starts then, batched with the other subscribers'), and its result is awaited before the event
+ * is handed over, so the stall clock only measures the client.
+ */
+async function* subscriptionEvents<T>(options: {
+  tail: BusTail;
+  after: string | null;
+  matches: (event: BusEvent) => boolean;
+  prepare: (event: BusEvent) => Promise<T>;
+  budget: SocketBudget;
+  signal: AbortSignal;
+}): AsyncGenerator<{ event: BusEvent; prepared: T }> {
+  const { tail, budget, signal } = options;
+  const bus = tail.bus;
+  const queue: Array<{ event: BusEvent; prepared: Promise<T> }> = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let overflowed = false;
+  const listener: TailListener = {
+    matches: options.matches,
+    push(event) {
+      if (overflowed) return;
+      if (budget.queued >= budget.limit) {
+        // Behind by a whole buffer: stop holding events and read them from the bus once the queue is drained.
+        overflowed = true;
+        return;
+      }
+      queue.push({ event, prepared: options.prepare(event) });
+      budget.queued++;
+      wake?.();
+    },
+    end(error) {
+      failure = error;
+      wake?.();
+    },
+  };
+  const handOver = async function* (event: BusEvent, prepared: Promise<T>) {
+    const value = await unlessEnded(prepared, signal);
+    if (value === ENDED) return;
+    const stalled = setTimeout(() => budget.tooSlow(), budget.maxStallMs);
+    try {
+      yield { event, prepared: value };
+    } finally {
+      clearTimeout(stalled);
+    }
+  };
+
+  let position = options.after;
+  let leave: (() => void) | undefined;
+  try {
+    while (!signal.aborted) {
+      // Catch up from the bus until level with the tail, then join it in the same tick, so nothing falls between.
+      while (!signal.aborted && !leave) {
+        const tailAt = tail.cursor;
+        if (position === null || tailAt === null || bus.compare(position, tailAt) >= 0) {
+          position ??= tailAt;
+          leave = tail.join(listener);
+          break;
+        }
+        const page = await unlessEnded(readPage(tail, position, signal), signal);
+        if (page === ENDED) return;
+        if (page.length === 0) {
+          leave = tail.join(listener);
+          break;
+        }
+        const matched = page.filter(options.matches).map((event) => ({ event, prepared: options.prepare(event) }));
+        position = page.at(-1)!.cursor;
+        for (const { event, prepared } of matched) {
+          if (signal.aborted) return;
+          yield* handOver(event, prepared);
+        }
+      }
+      // Live: what the tail matched for us, in order.
+      while (!signal.aborted) {
+        if (failure) throw failure;
+        const next = queue.shift();
+        if (!next) {
+          if (overflowed) break;
+          await unlessEnded(new Promise<void>((resolve) => (wake = resolve)), signal);
+          wake = undefined;
+          continue;
+        }
+        budget.queued--;
+        // The tail may hand over what catching up already read.
+        if (position !== null && bus.compare(next.event.cursor, position) <= 0) continue;
+        position = next.event.cursor;
+        yield* handOver(next.event, next.prepared);
+      }
+      // Overflowed and drained: leave the tail and read the rest from the bus, from the last event handed over.
+      leave?.();
+      leave = undefined;
+      overflowed = false;
+    }
+  } finally {
+    leave?.();
+    budget.queued -= queue.length;
+  }
+}
+
+/** A page of the bus; a bus outage delays it, a bad cursor (a DomainError) ends the subscription. */
+async function readPage(tail: BusTail, cursor: string, signal: AbortSignal): Promise<BusEvent[]> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return await tail.bus.read(cursor, CATCH_UP_PAGE);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5000)));
+    }
+  }
+  return [];
+}
