@@ -168,7 +168,9 @@ describe('a subgraph that missed merges (down past the retention window)', () =>
 async function rebuildMerges(subgraph: SubgraphName) {
   const handler = subgraphs[subgraph].handlers!.find((h) => h.handles({ stream: 'identity', type: 'CustomerMerged' } as BusEvent))!;
   const graph = createGraphClient((other) => platform.subgraphs[other].url, `${subgraph}-rebuild`);
-  await platform.subgraphs[subgraph].orm.em.fork().transactional((em) => handler.rebuild!(em, graph, createLogger('rebuild')));
+  const { afterExpiry } = handler;
+  if (!('rebuild' in afterExpiry)) throw new Error(`${handler.name} does not rebuild`);
+  await platform.subgraphs[subgraph].orm.em.fork().transactional((em) => afterExpiry.rebuild(em, graph, createLogger('rebuild')));
 }
 
 /**

@@ -32,6 +32,22 @@ export class ConsumerCheckpoint {
 
 export const consumerEntities = [ProcessedEvent, ConsumerCheckpoint];
 
+/**
+ * What a consumer does when events it never read were pruned (it was down longer than the retention window).
+ * Every handler chooses one, so no consumer can wait for ever on events that will never come back.
+ */
+export type AfterExpiry =
+  /**
+   * A projection: recompute what it derives from the pruned events from the subgraphs that own the data (through
+   * the graph), then read on from the bus position taken before the rebuild, so later events replay onto it.
+   */
+  | { rebuild(em: EntityManager, graph: GraphClient, log: Logger): Promise<void> }
+  /**
+   * An automation whose triggers have passed (e.g. "send the confirmation of a form submitted days ago"): read on
+   * from the oldest retained event. `lost` tells the operator what was not done and how to find it.
+   */
+  | { skip: { lost: string } };
+
 /** A reaction to other domains' events, e.g. "a lead was created → resolve its customer". */
 export interface EventHandler {
   /** Stable name: the consumer id under which progress and processed events are remembered. */
@@ -39,27 +55,24 @@ export interface EventHandler {
   handles(event: BusEvent): boolean;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
   handle(em: EntityManager, event: BusEvent, log: Logger): Promise<void>;
-  /**
-   * How this consumer catches up when events it never read were pruned (it was down longer than the retention
-   * window): it recomputes its state from the subgraphs that own the data, then reads on from where the rebuild
-   * started. Without it the consumer stops, reports itself unhealthy and waits for an operator
-   * (`npm run consumers -- skip-expired <subgraph> <consumer>`).
-   */
-  rebuild?(em: EntityManager, graph: GraphClient, log: Logger): Promise<void>;
+  afterExpiry: AfterExpiry;
 }
 
 /** What /health/ready reports of one consumer. */
 export interface ConsumerStatus {
   consumer: string;
   cursor: string | null;
-  /** When the newest event it has read happened: how far behind it is. */
+  /** When the newest event it has read happened. */
   lastEventAt: string | null;
   caughtUp: boolean;
+  /** How far behind the bus it is: 0 when caught up, else the age of the newest event it has read. */
+  lagSeconds: number | null;
   failingSince: string | null;
   lastError: string | null;
   /** Set while events it never read have been pruned and it has not re-synchronized yet. */
   behindRetentionSince: string | null;
-  rebuiltAt: string | null;
+  /** The last re-synchronization after falling behind: rebuilt from the owners, or skipped to the oldest event. */
+  resynchronized: { how: 'rebuilt' | 'skipped'; at: string; lost?: string } | null;
 }
 
 const PAGE = 200;
@@ -102,8 +115,8 @@ export function startConsumers(options: ConsumerOptions) {
 
   async function run(handler: EventHandler): Promise<void> {
     const status: ConsumerStatus = {
-      consumer: handler.name, cursor: null, lastEventAt: null, caughtUp: false,
-      failingSince: null, lastError: null, behindRetentionSince: null, rebuiltAt: null,
+      consumer: handler.name, cursor: null, lastEventAt: null, caughtUp: false, lagSeconds: null,
+      failingSince: null, lastError: null, behindRetentionSince: null, resynchronized: null,
     };
     statuses.set(handler.name, status);
     const em = options.orm.em.fork({ loggerContext: QUIET });
@@ -125,6 +138,7 @@ export function startConsumers(options: ConsumerOptions) {
         if (last && !handler.handles(last)) await saveCheckpoint(em, handler.name, last.cursor);
         status.cursor = cursor;
         status.caughtUp = page.length < PAGE;
+        status.lagSeconds = status.caughtUp || !status.lastEventAt ? 0 : Math.round((Date.now() - Date.parse(status.lastEventAt)) / 1000);
         if (failures > 0) options.log.info({ consumer: handler.name, failures }, 'event handler recovered');
         failures = 0;
         status.failingSince = status.lastError = null;
@@ -149,41 +163,42 @@ export function startConsumers(options: ConsumerOptions) {
 
   /**
    * Events this consumer never read are gone. It rebuilds what it derives from them from the owning subgraphs and
-   * reads on from the bus position taken before the rebuild (later events replay onto the rebuilt state), or it
-   * waits, unhealthy, until an operator moves its checkpoint.
+   * reads on from the bus position taken before the rebuild (later events replay onto the rebuilt state), or, for
+   * an automation whose triggers have passed, it reads on from the oldest retained event. Unhealthy until done.
    */
   async function catchUpAfterExpiry(handler: EventHandler, status: ConsumerStatus, expired: string | null): Promise<string | null | undefined> {
+    const policy = handler.afterExpiry;
     if (!status.behindRetentionSince) {
       status.behindRetentionSince = new Date().toISOString();
       options.log.error(
         { consumer: handler.name, cursor: expired, metric: 'consumer_behind_retention' },
-        handler.rebuild
+        'rebuild' in policy
           ? 'consumer fell behind the event retention window; rebuilding its state from the owning subgraphs'
-          : `consumer fell behind the event retention window; it stops until an operator runs: npm run consumers -- skip-expired <subgraph> ${handler.name}`,
+          : `consumer fell behind the event retention window; skipping to the oldest retained event. Not done: ${policy.skip.lost}`,
       );
-    }
-    if (!handler.rebuild) {
-      await sleep(5000, false);
-      // An operator may have moved the checkpoint meanwhile.
-      const saved = (await options.orm.em.fork({ loggerContext: QUIET }).findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
-      if (saved !== expired) status.behindRetentionSince = null;
-      return saved === expired ? expired : saved;
     }
     try {
       const started = Date.now();
-      const from = await options.bus.head();
-      await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
-        await handler.rebuild!(em, options.graph, options.log);
-        if (from !== null) await saveCheckpoint(em, handler.name, from);
-        else await em.execute('delete from consumer_checkpoint where consumer = ?', [handler.name], 'run', QUIET);
-      });
+      const quiet = options.orm.em.fork({ loggerContext: QUIET });
+      let from: string | null;
+      if ('rebuild' in policy) {
+        from = await options.bus.head();
+        await quiet.transactional(async (em) => {
+          await policy.rebuild(em, options.graph, options.log);
+          await moveCheckpoint(em, handler.name, from);
+        });
+      } else {
+        from = null;
+        await moveCheckpoint(quiet, handler.name, null);
+      }
+      const how = 'rebuild' in policy ? 'rebuilt' : 'skipped';
       status.behindRetentionSince = null;
-      status.rebuiltAt = new Date().toISOString();
-      options.log.info({ consumer: handler.name, from, ms: Date.now() - started, metric: 'consumer_rebuilt' }, 'consumer rebuilt its state; reading on');
+      status.resynchronized = { how, at: new Date().toISOString(), ...('skip' in policy ? { lost: policy.skip.lost } : {}) };
+      options.log.info({ consumer: handler.name, from, ms: Date.now() - started, metric: `consumer_${how}` }, `consumer ${how} after falling behind; reading on`);
       return from;
     } catch (error) {
-      status.lastError = error instanceof Error ? error.message.slice(0, 200) : 'rebuild failed';
-      options.log.error({ err: error, consumer: handler.name }, 'consumer rebuild failed; retrying');
+      status.lastError = error instanceof Error ? error.message.slice(0, 200) : 're-synchronization failed';
+      options.log.error({ err: error, consumer: handler.name }, 'consumer re-synchronization failed; retrying');
       await sleep(5000, false);
       return expired;
     }
@@ -202,6 +217,12 @@ export function startConsumers(options: ConsumerOptions) {
       await saveCheckpoint(em, handler.name, event.cursor);
     });
   }
+
+  /** null: from the oldest retained event on. */
+  const moveCheckpoint = (em: EntityManager, consumer: string, cursor: string | null) =>
+    cursor === null
+      ? em.execute('delete from consumer_checkpoint where consumer = ?', [consumer], 'run', QUIET)
+      : saveCheckpoint(em, consumer, cursor);
 
   const saveCheckpoint = (em: EntityManager, consumer: string, cursor: string) =>
     em.execute(

@@ -97,30 +97,32 @@ export function customerMergedHandler(name: string, records: CustomerRecords): E
       }
       await apply(em, mergedId.toLowerCase(), survivorId.toLowerCase(), log);
     },
-    async rebuild(em, graph, log) {
-      const held = await em.execute<Array<{ id: string }>>(
-        `${records.columns.map(([table, column]) => `select ${column}::text as id from ${table} where ${column} is not null`).join(' union ')}
-         except select merged_id::text from customer_alias`,
-        [],
-        'all',
-      );
-      let moved = 0;
-      for (let i = 0; i < held.length; i += REBUILD_BATCH) {
-        const ids = held.slice(i, i + REBUILD_BATCH).map((row) => row.id);
-        const { _entities: found } = await graph.query<{ _entities: Array<{ id: string } | null> }>(
-          'identity',
-          'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id } } }',
-          { representations: ids.map((id) => ({ __typename: 'Customer', id })) },
+    afterExpiry: {
+      async rebuild(em, graph, log) {
+        const held = await em.execute<Array<{ id: string }>>(
+          `${records.columns.map(([table, column]) => `select ${column}::text as id from ${table} where ${column} is not null`).join(' union ')}
+           except select merged_id::text from customer_alias`,
+          [],
+          'all',
         );
-        for (const [index, id] of ids.entries()) {
-          const survivor = found[index]?.id?.toLowerCase();
-          if (survivor && survivor !== id) {
-            await apply(em, id, survivor, log);
-            moved++;
+        let moved = 0;
+        for (let i = 0; i < held.length; i += REBUILD_BATCH) {
+          const ids = held.slice(i, i + REBUILD_BATCH).map((row) => row.id);
+          const { _entities: found } = await graph.query<{ _entities: Array<{ id: string } | null> }>(
+            'identity',
+            'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id } } }',
+            { representations: ids.map((id) => ({ __typename: 'Customer', id })) },
+          );
+          for (const [index, id] of ids.entries()) {
+            const survivor = found[index]?.id?.toLowerCase();
+            if (survivor && survivor !== id) {
+              await apply(em, id, survivor, log);
+              moved++;
+            }
           }
         }
-      }
-      log.info({ consumer: name, customers: held.length, merged: moved }, 'customer merges rebuilt from identity');
+        log.info({ consumer: name, customers: held.length, merged: moved }, 'customer merges rebuilt from identity');
+      },
     },
   };
 }

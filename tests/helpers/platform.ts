@@ -34,6 +34,8 @@ export interface Platform {
   /** Clears the per-subgraph logs of SQL statements run while serving requests. */
   resetSqlLog(): Promise<void>;
   stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Starts a stopped subgraph again on its database and its port (the gateways still point there). */
+  restartSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,23 +52,18 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
 
   // Filled once all have started; subgraphs ask each other's URLs only later (consumer rebuilds).
   const running = {} as Record<SubgraphName, RunningSubgraph>;
-  Object.assign(running, Object.fromEntries(
-    await Promise.all(
-      SUBGRAPHS.map(async (name) => [
-        name,
-        await startSubgraph(subgraphs[name], {
-          databaseUrl: urlOf(name),
-          port: 0,
-          seed: options.seed ?? false,
-          // Only what requests run: the relay, consumers and jobs work in the background at their own pace.
-          onQuery: (statement) => requestScope.getStore() && sql[name].push(statement),
-          bus,
-          subgraphUrl: (other) => running[other].url,
-          keepAliveMs: options.keepAliveMs,
-        }),
-      ]),
-    ),
-  ));
+  const start = (name: SubgraphName, port: number) =>
+    startSubgraph(subgraphs[name], {
+      databaseUrl: urlOf(name),
+      port,
+      seed: options.seed ?? false,
+      // Only what requests run: the relay, consumers and jobs work in the background at their own pace.
+      onQuery: (statement) => requestScope.getStore() && sql[name].push(statement),
+      bus,
+      subgraphUrl: (other) => running[other].url,
+      keepAliveMs: options.keepAliveMs,
+    });
+  Object.assign(running, Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await start(name, 0)]))));
 
   const gateways: RunningGateway[] = [];
   const startGateway = async (
@@ -108,6 +105,10 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     stopSubgraph: async (name) => {
       stopped.add(name);
       await running[name].stop();
+    },
+    restartSubgraph: async (name) => {
+      running[name] = await start(name, Number(new URL(running[name].url).port));
+      stopped.delete(name);
     },
     stop: async () => {
       await Promise.all(gateways.map((g) => g.stop()));

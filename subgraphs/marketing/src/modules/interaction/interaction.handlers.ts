@@ -66,4 +66,7 @@ export const timelineHandler: EventHandler = {
       properties: touchpoint.properties,
     });
   },
+  afterExpiry: {
+    skip: { lost: 'calls, meetings, quotes and case messages of the missed events are not on the customers\' timelines (the records themselves are in sales and service)' },
+  },
 };

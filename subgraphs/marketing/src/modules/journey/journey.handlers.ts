@@ -1,6 +1,7 @@
 import type { EventHandler } from '../../../../kit/consumer.js';
 import type { OutboundChannel } from '../messaging/outbound.channel.js';
 import { feedsProjection, projectEvent } from '../projection/projection.handlers.js';
+import { rebuildProjections } from '../projection/projection.rebuild.js';
 import { onCustomerResolved, onFirstOfferSent } from './journey.service.js';
 
 const isCustomerResolved = (e: { stream: string; type: string }) => e.stream === 'identity' && e.type === 'CustomerResolved';
@@ -22,6 +23,14 @@ export function journeyHandler(outbound: OutboundChannel): EventHandler {
       }
       if (isCustomerResolved(event)) await onCustomerResolved(em, outbound, event, log);
       if (isFirstOfferSent(event)) await onFirstOfferSent(em, event, log);
+    },
+    afterExpiry: {
+      // The projections are read again from their owners; the automations of the missed events (confirmations,
+      // enrolments) had their moment then, and are not run late.
+      async rebuild(em, graph, log) {
+        await rebuildProjections(em, graph, log);
+        log.warn({ consumer: 'marketing.journey' }, 'journeys of the missed events were not run: confirmations and sequence enrolments of that time are missing');
+      },
     },
   };
 }

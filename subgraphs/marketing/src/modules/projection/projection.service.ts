@@ -126,7 +126,7 @@ export interface QuoteSnapshotInput {
   products: QuotedProduct[];
   totalAmount: string | null;
   currency: string | null;
-  /** Set by QuoteSent; other events keep the earlier value. */
+  /** Set by QuoteSent (a quote is sent once: the first time known is kept). */
   sentAt: Date | null;
   changedAt: Date;
 }
@@ -137,7 +137,7 @@ export async function upsertQuoteSnapshot(em: EntityManager, q: QuoteSnapshotInp
      values (?, ?, ?, ?, ?::jsonb, ?::numeric, ?, ?, ?)
      on conflict (id) do update set opportunity_id = excluded.opportunity_id, customer_id = excluded.customer_id, last_event = excluded.last_event,
        products = excluded.products, total_amount = excluded.total_amount, currency = excluded.currency,
-       sent_at = coalesce(excluded.sent_at, quote_snapshot.sent_at), changed_at = excluded.changed_at
+       sent_at = coalesce(quote_snapshot.sent_at, excluded.sent_at), changed_at = excluded.changed_at
      where quote_snapshot.changed_at <= excluded.changed_at`,
     [q.quoteId, q.opportunityId, q.customerId, q.lastEvent, JSON.stringify(q.products), q.totalAmount, q.currency, q.sentAt, q.changedAt],
   );

@@ -43,4 +43,7 @@ export const webFormLeadRouting: EventHandler = {
       reminderAt: new Date(dueAt.getTime() - HOUR),
     });
   },
+  afterExpiry: {
+    skip: { lost: 'leads whose customers identity resolved in the missed events were not linked, routed or given a follow-up task: they stay NEW without an owner (leads(filter: { statuses: [NEW] }))' },
+  },
 };
