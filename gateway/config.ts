@@ -13,6 +13,24 @@ export interface GatewayConfig {
   maxQueryDepth: number;
   /** Idle sockets to subgraphs are closed after this; keep it below the subgraphs' HTTP_KEEP_ALIVE_MS. */
   subgraphIdleSocketMs: number;
+  /**
+   * Who signs people's tokens: the dealer's OpenID Connect issuer (AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL), or,
+   * with none configured and outside production, the development issuer with its keys in `devIssuerDir`.
+   */
+  auth: { issuer: string; audience: string; jwksUrl: string } | { devIssuerDir: string; audience: string };
+  /** Express's `trust proxy` (TRUST_PROXY), so the client address is read from X-Forwarded-For behind a proxy. */
+  trustProxy: string | false;
+}
+
+/** Reads the issuer settings; in production an issuer is required (the development issuer refuses to run). */
+export function loadAuthConfig(): GatewayConfig['auth'] {
+  const issuer = process.env.AUTH_ISSUER;
+  const audience = envString('AUTH_AUDIENCE', 'crm-api');
+  if (issuer) return { issuer, audience, jwksUrl: envString('AUTH_JWKS_URL') };
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required in production (the development issuer does not run there)');
+  }
+  return { devIssuerDir: path.resolve(envString('DEV_ISSUER_DIR', '.data/dev-issuer')), audience };
 }
 
 export function loadGatewayConfig(): GatewayConfig {
@@ -26,5 +44,7 @@ export function loadGatewayConfig(): GatewayConfig {
     maxQueryDepth: envInt('MAX_QUERY_DEPTH', 12),
     subgraphIdleSocketMs: envInt('SUBGRAPH_IDLE_SOCKET_MS', 30_000),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
+    auth: loadAuthConfig(),
+    trustProxy: process.env.TRUST_PROXY || false,
   };
 }

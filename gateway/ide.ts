@@ -18,21 +18,50 @@ export function wantsIde(accept: string | undefined, query: unknown): boolean {
   return Boolean(accept?.includes('text/html')) && !(query && typeof query === 'object' && 'query' in query);
 }
 
-export const graphiqlPage = (endpoint: string) => `<!doctype html>
+/**
+ * GraphiQL with a way to say who is calling: a token field (any issuer's token or an API key) and, while the
+ * development issuer runs, a picker of the demo users that fills it with a fresh token for the chosen one.
+ */
+export const graphiqlPage = (endpoint: string, options: { demoUsers: boolean }) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8" />
   <title>Customer platform · GraphiQL</title>
   <link rel="stylesheet" href="/ide/graphiql/graphiql.min.css" />
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <style>
+    body { margin: 0; height: 100vh; display: flex; flex-direction: column; font: 14px system-ui, sans-serif; }
+    #caller { display: flex; gap: 8px; align-items: center; padding: 6px 12px; background: #f3f4f6; border-bottom: 1px solid #d1d5db; }
+    #caller input { flex: 1; font: 12px monospace; }
+    #graphiql { flex: 1; }
+  </style>
 </head>
 <body>
+  <form id="caller" onsubmit="return false">
+    <label for="user">Call as</label>
+    <select id="user" ${options.demoUsers ? '' : 'hidden'}><option value="">— pick a demo user —</option></select>
+    <input id="token" placeholder="Bearer token or API key" autocomplete="off" />
+  </form>
   <div id="graphiql">Loading the IDE…</div>
   <script src="/ide/react/react.production.min.js"></script>
   <script src="/ide/react-dom/react-dom.production.min.js"></script>
   <script src="/ide/graphiql/graphiql.min.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+    const token = document.getElementById('token');
+    const user = document.getElementById('user');
+    token.value = localStorage.getItem('crm-token') || '';
+    token.addEventListener('change', () => localStorage.setItem('crm-token', token.value.trim()));
+    if (${options.demoUsers}) {
+      fetch('/dev-issuer/demo-users').then((r) => r.json()).then((users) => {
+        for (const u of users) user.add(new Option(u.name + ' (' + u.role + ')', u.token));
+      });
+      user.addEventListener('change', () => { token.value = user.value; localStorage.setItem('crm-token', user.value); });
+    }
+    const fetcher = async (params) => {
+      const headers = { 'content-type': 'application/json' };
+      if (token.value.trim()) headers.authorization = 'Bearer ' + token.value.trim().replace(/^Bearer\s+/i, '');
+      const response = await fetch(${JSON.stringify(endpoint)}, { method: 'POST', headers, body: JSON.stringify(params) });
+      return response.json();
+    };
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true }),
     );

@@ -2,8 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch } from 'undici';
-import { REQUEST_ID_HEADER, VIEWER_HEADER, type Viewer } from '../subgraphs/kit/context.js';
+import { REQUEST_ID_HEADER, type Viewer } from '../subgraphs/kit/context.js';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/kit/access/internal-token.js';
 import { DomainError } from '../subgraphs/kit/errors.js';
+import { systemViewer } from '../subgraphs/kit/access/viewer.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from '../subgraphs/kit/mutations.js';
 
 export interface GatewayContext {
@@ -93,10 +95,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     });
   }
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+  /**
+   * The caller travels in a token signed for this subgraph alone. A call without a request context is the gateway's
+   * own (composing the supergraph by introspection): it goes as the platform.
+   */
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    const viewer = context.viewer ?? systemViewer('gateway');
+    request.http?.headers.set(INTERNAL_TOKEN_HEADER, `Bearer ${await signInternalToken(viewer, this.serviceName, context.requestId)}`);
     if (!context.requestId) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    request.http?.headers.set(VIEWER_HEADER, JSON.stringify(context.viewer));
     if (context.idempotencyKey) request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
   }
 }

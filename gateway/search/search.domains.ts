@@ -1,5 +1,6 @@
 import type { SubgraphName } from '../../subgraphs/kit/config.js';
-import { REQUEST_ID_HEADER, VIEWER_HEADER } from '../../subgraphs/kit/context.js';
+import { REQUEST_ID_HEADER } from '../../subgraphs/kit/context.js';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/kit/access/internal-token.js';
 import { DomainError } from '../../subgraphs/kit/errors.js';
 import type { GatewayContext } from '../app.js';
 import type { SearchHit, SearchHitKind } from './search.schema.js';
@@ -53,7 +54,7 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>): Doma
         headers: {
           'content-type': 'application/json',
           [REQUEST_ID_HEADER]: context.requestId,
-          [VIEWER_HEADER]: JSON.stringify(context.viewer),
+          [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(context.viewer, source.subgraph, context.requestId)}`,
         },
         body: JSON.stringify({ query: source.document, variables: { q: query, n: first } }),
         signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
+import { SignedIn } from '../../subgraphs/kit/access/decorators.js';
 import { Arg, Ctx, Directive, Field, Float, ID, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { badInput } from '../../subgraphs/kit/errors.js';
 import { buildFederatedSchema } from '../../subgraphs/kit/federation.js';
@@ -51,7 +52,8 @@ export class SearchHit {
 export function buildSearchSchema(domains: DomainSearch[] = searchDomains({})): Promise<GraphQLSchema> {
   @Resolver(() => SearchHit)
   class SearchResolver {
-    @Query(() => [SearchHit], { description: 'Customers by name, e-mail or phone; products; knowledge articles — ranked' })
+    @SignedIn()
+    @Query(() => [SearchHit], { description: 'Customers by name, e-mail or phone; products; knowledge articles — ranked; each domain answers only with what the caller may read' })
     async search(
       @Arg('query', () => String) query: string,
       @Arg('first', () => Int, { defaultValue: 10 }) first: number,

@@ -113,11 +113,11 @@ export class EntityLoader {
 }
 
 /**
- * Subscribers share a read only if it would show them the same thing. Today what a viewer may see depends on
- * who they are; when access rules group viewers (a role, a team), this is where they start to share.
+ * Subscribers share a read only if it would show them the same thing: what a viewer may see depends on their
+ * permissions and row scope (owners, lines), not on who they are, so a whole team with one role shares each read.
  */
 function permissionKey(viewer: Viewer): string {
-  return `${viewer.kind}:${viewer.id}`;
+  return JSON.stringify([viewer.kind, [...viewer.permissions].sort(), viewer.owners && [...viewer.owners].sort(), viewer.unowned, viewer.lines && [...viewer.lines].sort()]);
 }
 
 /** `query($__e0: ID!, $__e1: ID!, …) { e0: root(id: $__e0) { …selection, __subscriptionVersion: version } … }` */

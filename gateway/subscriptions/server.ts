@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import {
   defaultFieldResolver,
   execute,
@@ -12,11 +13,13 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApolloServer } from '@apollo/server';
-import type { BusEvent, EventBus } from '../../subgraphs/kit/bus/index.js';
-import { viewerFromAuthorization, type Viewer } from '../../subgraphs/kit/context.js';
+import type { BusEvent } from '../../subgraphs/kit/bus/index.js';
+import type { Viewer } from '../../subgraphs/kit/context.js';
+import { requirePermission } from '../../subgraphs/kit/access/viewer.js';
+import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
-import { BusTail } from './bus-tail.js';
+import type { BusTail } from './bus-tail.js';
 import { EntityLoader, type LoadedEntity } from './entity-loader.js';
 import { entitySelection } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
@@ -38,7 +41,10 @@ export interface SubscriptionOptions {
   httpServer: Server;
   apollo: ApolloServer<GatewayContext>;
   apiSchema: GraphQLSchema;
-  bus: EventBus;
+  /** The gateway's one reader of the bus. */
+  tail: BusTail;
+  /** Verifies connection_init's credentials like an HTTP request's. */
+  auth: Authenticator;
   log: Logger;
   /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
   maxStallMs: number;
@@ -58,9 +64,8 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, arg
  * selection, once per event for all subscribers that select the same (see EntityLoader).
  */
 export async function startSubscriptions(options: SubscriptionOptions) {
-  const { bus, apollo, log } = options;
-  const tail = new BusTail(bus, log);
-  await tail.start();
+  const { tail, apollo, log } = options;
+  const bus = tail.bus;
   const loader = new EntityLoader(apollo, log);
   const schema = buildSubscriptionSchema(options.apiSchema);
   const subscriptionFields = schema.getSubscriptionType()!.getFields();
@@ -72,13 +77,15 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     const versioned = 'version' in entityType.getFields();
 
     field.subscribe = async (_source, args: Record<string, unknown>, context: SubscriptionContext, info) => {
+      requirePermission(context.viewer, topic.permission, `Subscription.${name}`);
       const after = (args.after as string | null | undefined) ?? null;
       if (after !== null) await bus.read(after, 1); // a malformed, future or expired cursor fails here, before any event
       const selection = entitySelection(info, topic.payloadField, topic.entityQueryField, versioned);
       const stream = subscriptionStream({
         tail,
         after,
-        matches: (event) => topic.matches(event, args),
+        // Only what the subscriber may see: a rep never hears of another team's opportunity.
+        matches: (event) => topic.matches(event, args) && topic.visible(event, context.viewer),
         prepare: async (event) => (selection ? loader.load(selection, context.viewer, topic.entityId(event), event.id) : null),
         budget: context.budget,
       });
@@ -119,12 +126,25 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       schema,
       execute: (args) => execute({ ...args, fieldResolver: responseKeyResolver }),
       subscribe: (args) => subscribe({ ...args, fieldResolver: responseKeyResolver }),
-      // The auth hook: a connection must present credentials in connection_init (rules come with access control).
-      onConnect: (ctx) => {
-        const viewer = viewerFromAuthorization(ctx.connectionParams?.authorization);
-        if (viewer.kind === 'anonymous') return false;
-        ctx.extra.viewer = viewer;
-        return true;
+      // connection_init carries the credentials, verified like an HTTP request's: unknown or bad ones close with
+      // 4401, a caller outside the access policy or without events:subscribe with 4403. The socket closes with
+      // 4101 when the credential expires: the client reconnects with a fresh one and resumes with after.
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+        const socket = ctx.extra.socket;
+        try {
+          if (!authorization) throw new AccessDenied('UNAUTHENTICATED', 'Send connectionParams: { authorization: "Bearer <token or API key>" }');
+          const { viewer, expiresAt } = await options.auth.authenticate(authorization, ctx.extra.request.socket.remoteAddress ?? null, randomUUID());
+          requirePermission(viewer, 'events:subscribe', 'Subscriptions');
+          ctx.extra.viewer = viewer;
+          if (expiresAt) closeWhenExpired(socket, expiresAt);
+          return true;
+        } catch (error) {
+          const code = error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED' ? 4401 : 4403;
+          socket.close(code, error instanceof GraphQLError ? error.message.slice(0, 120) : 'Forbidden');
+          return false;
+        }
       },
       context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
       onError: (_ctx, _id, _payload, errors) => {
@@ -141,9 +161,22 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       await disposable.dispose();
       wsServer.close();
       loader.stop();
-      await tail.stop();
     },
   };
+}
+
+/** Close code of a socket whose credential expired: reconnect with a fresh token and resume with after. */
+export const CREDENTIAL_EXPIRED_CODE = 4101;
+
+function closeWhenExpired(socket: WebSocket, expiresAt: Date): void {
+  // setTimeout takes at most ~24.8 days; a credential valid longer is rechecked when that timer fires.
+  const ms = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), 2 ** 31 - 1);
+  const timer = setTimeout(() => {
+    if (Date.now() < expiresAt.getTime()) return closeWhenExpired(socket, expiresAt);
+    if (socket.readyState === socket.OPEN) socket.close(CREDENTIAL_EXPIRED_CODE, 'Credentials expired: reconnect with a fresh token and resubscribe with after');
+  }, ms);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function toChangeEvent(event: BusEvent): Payload['event'] {

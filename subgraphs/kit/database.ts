@@ -5,6 +5,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { AggregateVersionStamp } from './events.js';
+import { AuditTrail } from './audit.js';
 import type { Logger } from './logger.js';
 
 const DUPLICATE_DATABASE = '42P04';
@@ -79,7 +80,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     // One UPDATE per changed row, each with its `where version = ?`: a batched update checks versions with a
     // separate unlocked select first, which lets two concurrent writers both pass.
     useBatchUpdates: false,
-    subscribers: [new AggregateVersionStamp()],
+    subscribers: [new AggregateVersionStamp(), new AuditTrail()],
   });
 }
 

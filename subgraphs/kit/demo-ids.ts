@@ -8,6 +8,8 @@ export const DEMO = {
     salesRep: '0d3a1c52-5f0e-4b7a-9a51-000000000002',
     serviceAgent: '0d3a1c52-5f0e-4b7a-9a51-000000000003',
     marketer: '0d3a1c52-5f0e-4b7a-9a51-000000000004',
+    admin: '0d3a1c52-5f0e-4b7a-9a51-000000000005',
+    analyst: '0d3a1c52-5f0e-4b7a-9a51-000000000006',
   },
   customers: {
     janNovak: '7b1e0f7c-2a55-4d8e-8c1f-000000000101',

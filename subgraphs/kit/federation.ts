@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 import { mutationTransaction } from './mutations.js';
+import { assertAccessDeclared, authChecker } from './access/decorators.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -20,8 +21,10 @@ export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'validate'>,
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
+  assertAccessDeclared(options.resolvers as readonly Function[]);
   const schema = await buildSchema({
     ...options,
+    authChecker,
     globalMiddlewares: [mutationTransaction, ...(options.globalMiddlewares ?? [])],
     validate: { forbidUnknownValues: false },
   });

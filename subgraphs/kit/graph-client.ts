@@ -1,5 +1,6 @@
 import type { SubgraphName } from './config.js';
-import { VIEWER_HEADER, type Viewer } from './context.js';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from './access/internal-token.js';
+import { systemViewer } from './access/viewer.js';
 
 /** Reads another domain's data through its own API: how a subgraph rebuilds a projection without its tables. */
 export interface GraphClient {
@@ -7,14 +8,17 @@ export interface GraphClient {
   query<T>(subgraph: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
 }
 
-/** `urlOf` is asked at each call: in tests the other subgraphs get their ports after this one started. */
+/**
+ * Calls as the platform itself (`system:<caller>`), with a token signed for the subgraph it calls.
+ * `urlOf` is asked at each call: in tests the other subgraphs get their ports after this one started.
+ */
 export function createGraphClient(urlOf: (subgraph: SubgraphName) => string, caller: string): GraphClient {
-  const viewer: Viewer = { id: `system:${caller}`, kind: 'system', roles: [] };
+  const viewer = systemViewer(caller);
   return {
     async query<T>(subgraph: SubgraphName, query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const response = await fetch(urlOf(subgraph), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [VIEWER_HEADER]: JSON.stringify(viewer) },
+        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(viewer, subgraph)}` },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(30_000),
       });

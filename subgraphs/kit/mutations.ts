@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from './context.js';
 import { DomainError } from './errors.js';
+import { collectingChanges, recordAudit } from './audit.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key is remembered; a client retrying later than this makes a new request. */
@@ -56,7 +57,7 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
   try {
     return await outer.transactional(async (em) => {
       context.em = em;
-      if (!context.idempotencyKey) return next();
+      if (!context.idempotencyKey) return audited(em, context, info.fieldName, next);
       const id = { viewerId: context.viewer.id, key: context.idempotencyKey, operation: `${info.fieldName}:${String(info.path.key)}` };
       const requestHash = hashOf(args);
       const inserted = await em.execute<{ affectedRows: number }>(
@@ -66,7 +67,7 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
         'run',
       );
       if (inserted.affectedRows === 0) return replay(em, id, requestHash);
-      const result: unknown = await next();
+      const result: unknown = await audited(em, context, info.fieldName, next);
       await em.execute('update idempotency_key set result = ? where viewer_id = ? and key = ? and operation = ?', [
         JSON.stringify(encode(em, result)), id.viewerId, id.key, id.operation,
       ], 'run');
@@ -76,6 +77,30 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
     context.em = outer;
   }
 };
+
+/** Runs the mutation and records who changed what in the audit log, in the same transaction. */
+async function audited(em: EntityManager, context: RequestContext<unknown>, field: string, next: () => Promise<unknown>): Promise<unknown> {
+  // The platform's own plumbing (e.g. the gateway handing over its audit records) is no one's action.
+  if (context.viewer.kind === 'system') return next();
+  const { changes, result } = collectingChanges(next);
+  const value = await result;
+  const [first] = changes;
+  recordAudit(em, {
+    at: new Date().toISOString(),
+    actorId: context.viewer.id,
+    actorKind: context.viewer.kind,
+    operation: `Mutation.${field}`,
+    outcome: 'DONE',
+    entityType: first?.entity ?? null,
+    entityId: first?.id ?? null,
+    details: changes.length ? { changes } : null,
+    requestId: context.requestId,
+    clientIp: context.viewer.ip,
+    service: context.service,
+  });
+  await em.flush();
+  return value;
+}
 
 async function replay(em: EntityManager, id: { viewerId: string; key: string; operation: string }, requestHash: string): Promise<unknown> {
   const stored = await em.findOneOrFail(IdempotencyKey, id, { refresh: true });

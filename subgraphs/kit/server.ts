@@ -7,8 +7,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { readRequestId, readViewer, requestScope, type RequestContext } from './context.js';
-import { envInt } from './config.js';
+import { readRequestId, requestScope, type RequestContext, type Viewer } from './context.js';
+import { envInt, envString } from './config.js';
+import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from './access/internal-token.js';
 import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
 import type { Health } from './health.js';
@@ -19,7 +20,7 @@ export interface SubgraphOptions<Loaders> {
   schema: GraphQLSchema;
   orm: MikroORM;
   log: Logger;
-  createLoaders: (em: RequestContext<unknown>['em']) => Loaders;
+  createLoaders: (em: RequestContext<unknown>['em'], viewer: Viewer) => Loaders;
   port: number;
   host?: string;
   health: Health;
@@ -70,19 +71,33 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
     return { ok: true };
   });
   options.health.mount(app);
+  app.disable('x-powered-by');
   app.use(
     '/graphql',
     (req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next),
+    // Only the platform's own services may call a subgraph: every request carries a token the gateway (or a
+    // fellow service) signed for this subgraph, or it is refused before anything is parsed or run.
+    async (req, res, next) => {
+      try {
+        res.locals.viewer = await verifyInternalToken(req.headers[INTERNAL_TOKEN_HEADER], options.name);
+        next();
+      } catch (error) {
+        if (!(error instanceof InternalTokenError)) return next(error);
+        res.status(401).json({ errors: [{ message: 'Subgraphs answer only the platform\'s gateway: call the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+    },
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const em = options.orm.em.fork();
+        const viewer = res.locals.viewer as Viewer;
         return {
+          service: options.name,
           em,
-          viewer: readViewer(req.headers),
+          viewer,
           requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),
           log: options.log,
-          loaders: options.createLoaders(em),
+          loaders: options.createLoaders(em, viewer),
           // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
           idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
         };
@@ -93,7 +108,8 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
   httpServer.keepAliveTimeout = options.keepAliveMs ?? envInt('HTTP_KEEP_ALIVE_MS', 65_000);
   httpServer.headersTimeout = httpServer.keepAliveTimeout + 5000;
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '0.0.0.0', resolve));
+  // Only this machine by default: the gateway is the door (HOST=0.0.0.0 on a private network, as docker-compose does).
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? envString('HOST', '127.0.0.1'), resolve));
   const { port } = httpServer.address() as AddressInfo;
   options.log.info({ port }, `${options.name} subgraph ready`);
   return {

@@ -9,6 +9,8 @@ import { startOutboxRelay } from './outbox-relay.js';
 import { startConsumers, type EventHandler } from './consumer.js';
 import { createGraphClient } from './graph-client.js';
 import { Health } from './health.js';
+import type { Viewer } from './access/viewer.js';
+import { assertPlatformSecret } from './access/internal-token.js';
 import { pruneIdempotencyKeys } from './mutations.js';
 import { startPeriodicJob } from './periodic-job.js';
 import { createLogger, type Logger } from './logger.js';
@@ -20,7 +22,7 @@ export interface SubgraphDefinition<Loaders> {
   entities: NonNullable<Options['entities']>;
   migrations: Array<{ name: string; class: Constructor<Migration> }>;
   buildSchema(): Promise<GraphQLSchema>;
-  createLoaders(em: EntityManager): Loaders;
+  createLoaders(em: EntityManager, viewer: Viewer): Loaders;
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
   /** Reactions to other domains' events (automations, projections), each an idempotent bus consumer. */
   handlers?: EventHandler[];
@@ -52,6 +54,7 @@ export async function startSubgraph<Loaders>(
   options: SubgraphRuntimeOptions = {},
 ): Promise<RunningSubgraph> {
   const log = createLogger(definition.name);
+  assertPlatformSecret();
   const orm = await openDatabase({
     url: options.databaseUrl ?? databaseUrlFor(definition.name),
     entities: definition.entities,

@@ -1,21 +1,27 @@
 import { print, type GraphQLFormattedError } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { defaultAuthorization } from './credentials.js';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: GraphQLFormattedError[];
 }
 
-/** Sends a typed operation over HTTP, exactly as a client would. */
+/**
+ * Sends a typed operation over HTTP, exactly as a client would: as the platform's default test caller (an admin)
+ * unless `headers.authorization` names another one; an empty authorization sends none.
+ */
 export async function execute<TResult, TVariables>(
   url: string,
   document: TypedDocumentNode<TResult, TVariables>,
   variables?: TVariables,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<TResult>> {
+  const authorization = 'authorization' in headers ? headers.authorization : defaultAuthorization(url);
+  const { authorization: _given, ...rest } = headers;
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...rest },
     body: JSON.stringify({ query: print(document), variables }),
   });
   return (await response.json()) as GraphQLResponse<TResult>;
@@ -26,8 +32,9 @@ export async function executeOk<TResult, TVariables>(
   url: string,
   document: TypedDocumentNode<TResult, TVariables>,
   variables?: TVariables,
+  headers: Record<string, string> = {},
 ): Promise<TResult> {
-  const result = await execute(url, document, variables);
+  const result = await execute(url, document, variables, headers);
   if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   return result.data;
 }

@@ -10,6 +10,24 @@ import { createGateway } from '../../gateway/app.js';
 import { subgraphs } from '../../scripts/subgraphs.js';
 import type { EventBus } from '../../subgraphs/kit/bus/index.js';
 import { createPostgresBus } from '../../subgraphs/kit/bus/postgres-bus.js';
+import type { Role } from '../../subgraphs/kit/access/permissions.js';
+import { User, StaffRole } from '../../subgraphs/identity/src/modules/staff/user.entity.js';
+import type { DevIssuer } from '../../gateway/auth/dev-issuer.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setDefaultAuthorization } from './credentials.js';
+
+// The secret the platform's services sign their internal tokens with; one per test process.
+process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
+
+/** A member of staff the test made, signed in through the development issuer. */
+export interface StaffMember {
+  id: string;
+  subject: string;
+  /** `Bearer <token>` for the Authorization header or connectionParams. */
+  authorization: string;
+}
 
 export interface RunningGateway {
   url: string;
@@ -33,6 +51,12 @@ export interface Platform {
   sql: Record<SubgraphName, string[]>;
   /** Clears the per-subgraph logs of SQL statements run while serving requests. */
   resetSqlLog(): Promise<void>;
+  /** The development issuer the gateways trust (a foreign issuer's tokens must be refused). */
+  issuer: DevIssuer;
+  /** The admin every request is made as unless a test names another caller. */
+  admin: StaffMember;
+  /** A new member of staff with this role (and support lines), and a token for them. */
+  createStaff(role: Role, options?: { supportLines?: string[]; name?: string }): Promise<StaffMember>;
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Starts a stopped subgraph again on its database and its port (the gateways still point there). */
   restartSubgraph(name: SubgraphName): Promise<void>;
@@ -65,7 +89,9 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     });
   Object.assign(running, Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await start(name, 0)]))));
 
+  const devIssuerDir = await mkdtemp(path.join(tmpdir(), 'crm-dev-issuer-'));
   const gateways: RunningGateway[] = [];
+  let issuer: DevIssuer | undefined;
   const startGateway = async (
     gatewayOptions: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>> } = {},
   ): Promise<RunningGateway> => {
@@ -78,6 +104,8 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         maxStallMs: options.maxStallMs ?? 30_000,
         maxQueryDepth: 12,
         subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
+        auth: { devIssuerDir, audience: 'crm-api' },
+        trustProxy: false,
       },
       createLogger('gateway'),
       { bus: gatewayOptions.bus ?? bus },
@@ -86,15 +114,33 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     const port = (gateway.httpServer.address() as AddressInfo).port;
     const instance = { url: `http://localhost:${port}/graphql`, wsUrl: `ws://localhost:${port}/graphql`, stop: gateway.stop };
     gateways.push(instance);
+    issuer ??= gateway.devIssuer!;
+    if (admin) setDefaultAuthorization(instance.url, admin.authorization);
     return instance;
   };
+  let admin: StaffMember | undefined;
   const first = await startGateway();
+  const createStaff = async (role: Role, staffOptions: { supportLines?: string[]; name?: string } = {}): Promise<StaffMember> => {
+    const subject = `test|${randomBytes(6).toString('hex')}`;
+    const em = running.identity.orm.em.fork();
+    const user = em.create(User, {
+      name: staffOptions.name ?? `${role} ${subject.slice(5)}`, email: `${subject.slice(5)}@staff.example`, role: role as StaffRole,
+      subject, supportLines: staffOptions.supportLines ?? [],
+    });
+    await em.flush();
+    return { id: user.id, subject, authorization: `Bearer ${await issuer!.mint(subject, 'crm-api')}` };
+  };
+  admin = await createStaff('ADMIN', { name: 'Test Admin' });
+  setDefaultAuthorization(first.url, admin.authorization);
   const stopped = new Set<SubgraphName>();
 
   return {
     gatewayUrl: first.url,
     wsUrl: first.wsUrl,
     bus,
+    issuer: issuer!,
+    admin,
+    createStaff,
     startGateway,
     connectBus: () => createPostgresBus(urlOf('events')),
     subgraphs: running,
@@ -115,6 +161,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
       await Promise.all(SUBGRAPHS.filter((n) => !stopped.has(n)).map((n) => running[n].stop()));
       await bus.close();
       await dropDatabases(server, [...SUBGRAPHS, 'events'].map((n) => `${prefix}${n}`));
+      await rm(devIssuerDir, { recursive: true, force: true });
     },
   };
 }

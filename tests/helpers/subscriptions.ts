@@ -2,6 +2,7 @@ import { print, type ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { defaultAuthorization } from './credentials.js';
 
 export interface Subscriber<T> {
   results: Array<ExecutionResult<T>>;
@@ -12,7 +13,8 @@ export interface Subscriber<T> {
   close(): Promise<void>;
 }
 
-export function connect(wsUrl: string, authorization: string | null = 'Bearer test-dashboard'): Client {
+/** A stock graphql-ws client, signed in as the gateway's default test caller unless `authorization` says otherwise (null: none). */
+export function connect(wsUrl: string, authorization: string | null | undefined = defaultAuthorization(wsUrl)): Client {
   return createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,

@@ -4,6 +4,7 @@ import { createIdentityLoaders } from './context.js';
 import { identityEntities } from './entities.js';
 import { identityMigrations } from './migrations/index.js';
 import { webFormSubmitted } from './modules/customer/customer.handlers.js';
+import { auditLogHandler } from './modules/audit/audit.handlers.js';
 import { buildIdentitySchema } from './schema.js';
 import { seedIdentityDemo } from './seeders/demo.seeder.js';
 
@@ -14,5 +15,5 @@ export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoader
   buildSchema: buildIdentitySchema,
   createLoaders: createIdentityLoaders,
   seedDemoData: seedIdentityDemo,
-  handlers: [webFormSubmitted],
+  handlers: [webFormSubmitted, auditLogHandler],
 };

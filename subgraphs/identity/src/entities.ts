@@ -6,5 +6,8 @@ import { Customer } from './modules/customer/customer.entity.js';
 import { Identifier } from './modules/customer/identifier.entity.js';
 import { Team, TeamMember } from './modules/staff/team.entity.js';
 import { User } from './modules/staff/user.entity.js';
+import { ApiKey } from './modules/access/api-key.entity.js';
+import { AccessRule } from './modules/access/access-rule.entity.js';
+import { AuditEntry } from './modules/audit/audit-entry.entity.js';
 
-export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, OutboxEvent, ...consumerEntities, ...mutationEntities];
+export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, ApiKey, AccessRule, AuditEntry, OutboxEvent, ...consumerEntities, ...mutationEntities];

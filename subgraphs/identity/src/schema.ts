@@ -6,10 +6,13 @@ import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { TeamResolver } from './modules/staff/team.resolver.js';
 import { userReference } from './modules/staff/user.reference.js';
 import { UserResolver } from './modules/staff/user.resolver.js';
+import { AccessResolver } from './modules/access/access.resolver.js';
+import { CallerResolver } from './modules/access/caller.resolver.js';
+import { AuditResolver } from './modules/audit/audit.resolver.js';
 
 export function buildIdentitySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver] },
+    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver, AccessResolver, CallerResolver, AuditResolver] },
     { ...customerReference, ...userReference },
   );
 }

@@ -7,18 +7,38 @@ import { Identifier, IdentifierKind } from '../modules/customer/identifier.entit
 import { Team, TeamMember } from '../modules/staff/team.entity.js';
 import { StaffRole, User } from '../modules/staff/user.entity.js';
 
+/**
+ * The dealer's staff, one per role. Their `subject` is what the development issuer puts in their tokens
+ * (`dev|<e-mail>`), so `npm start` can print a ready token for each. Kept up to date on every start.
+ */
+export const DEMO_STAFF: Array<{ id: string; name: string; email: string; role: StaffRole; supportLines?: string[] }> = [
+  { id: DEMO.users.admin, name: 'Ivana Horká', email: 'ivana.horka@autodealer.example', role: StaffRole.ADMIN },
+  { id: DEMO.users.manager, name: 'Petra Nováková', email: 'petra.novakova@autodealer.example', role: StaffRole.SALES_MANAGER },
+  { id: DEMO.users.salesRep, name: 'Tomáš Dvořák', email: 'tomas.dvorak@autodealer.example', role: StaffRole.SALES_REP },
+  { id: DEMO.users.serviceAgent, name: 'Jana Svobodová', email: 'jana.svobodova@autodealer.example', role: StaffRole.SERVICE_AGENT, supportLines: ['FIRST'] },
+  { id: DEMO.users.marketer, name: 'Martin Král', email: 'martin.kral@autodealer.example', role: StaffRole.MARKETER },
+  { id: DEMO.users.analyst, name: 'Lukáš Beneš', email: 'lukas.benes@autodealer.example', role: StaffRole.ANALYST },
+];
+export const demoSubject = (email: string) => `dev|${email}`;
+
+async function seedDemoStaff(em: EntityManager): Promise<User[]> {
+  const users: User[] = [];
+  for (const person of DEMO_STAFF) {
+    const user = (await em.findOne(User, { id: person.id })) ?? em.create(User, { id: person.id, name: person.name, email: person.email, role: person.role });
+    user.subject ??= demoSubject(person.email);
+    user.supportLines = person.supportLines ?? user.supportLines;
+    users.push(user);
+  }
+  await em.flush();
+  return users;
+}
+
 /** Story 1 and 3 from the identity side: the dealer's staff and the customers they meet. Idempotent. */
 export async function seedIdentityDemo(em: EntityManager, log: Logger): Promise<void> {
+  const users = await seedDemoStaff(em);
   if ((await em.count(Customer)) > 0) return;
-  const staff: Array<[string, string, string, StaffRole]> = [
-    [DEMO.users.manager, 'Petra Nováková', 'petra.novakova@autodealer.example', StaffRole.MANAGER],
-    [DEMO.users.salesRep, 'Tomáš Dvořák', 'tomas.dvorak@autodealer.example', StaffRole.SALES_REP],
-    [DEMO.users.serviceAgent, 'Jana Svobodová', 'jana.svobodova@autodealer.example', StaffRole.SERVICE_AGENT],
-    [DEMO.users.marketer, 'Martin Král', 'martin.kral@autodealer.example', StaffRole.MARKETER],
-  ];
-  const users = staff.map(([id, name, email, role]) => em.create(User, { id, name, email, role }));
   const showroom = em.create(Team, { name: 'Prague showroom', managerId: DEMO.users.manager });
-  for (const user of users.slice(0, 2)) em.create(TeamMember, { team: showroom, user });
+  for (const user of users.filter((u) => u.id === DEMO.users.manager || u.id === DEMO.users.salesRep)) em.create(TeamMember, { team: showroom, user });
 
   // Story 1: the family-car buyer, known by both anonymous devices once the web form linked them.
   const jan = em.create(Customer, {

@@ -5,12 +5,14 @@ import { Customer } from '../customer/customer.entity.js';
 import { Consent } from './consent.entity.js';
 import { ConsentHistoryFilter, RecordConsentInput } from './consent.inputs.js';
 import { recordConsent } from './consent.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class ConsentConnection extends ConnectionType(Consent) {}
 
 @Resolver(() => Consent)
 export class ConsentResolver {
+  @Allow('consents:write')
   @Mutation(() => Consent, { description: 'Records a consent decision; the history keeps every earlier one' })
   recordConsent(@Arg('input') input: RecordConsentInput, @Ctx() { em }: IdentityContext): Promise<Consent> {
     return recordConsent(em, input);

@@ -13,6 +13,7 @@ import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, update
 import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
 import { mergeCustomers } from './merge.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}
@@ -25,16 +26,19 @@ const MAX_SEARCH_HITS = 50;
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  @Allow('customers:read')
   @Query(() => Customer, { description: 'A customer by id (a merged id gives its survivor); NOT_FOUND when there is none' })
   customer(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return getCustomer(em, id);
   }
 
+  @Allow('customers:read')
   @Query(() => Customer, { description: 'The record stored under this id, even when it was merged into another (see mergedInto)' })
   customerRecord(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return getCustomerRecord(em, id);
   }
 
+  @Allow('customers:read')
   @Query(() => CustomerConnection, { description: 'Customers, newest first unless ordered otherwise; archived and merged ones left out' })
   async customers(
     @Args() page: PageArgs,
@@ -49,6 +53,7 @@ export class CustomerResolver {
     return connectionOf(CustomerConnection, found, () => countCustomers(em, where));
   }
 
+  @Allow('customers:read')
   @Query(() => [CustomerSearchHit], { description: 'Customers ranked by how well name, e-mail or phone match the query, best first' })
   async searchCustomers(
     @Arg('query') query: string,
@@ -64,11 +69,13 @@ export class CustomerResolver {
     });
   }
 
+  @Allow('customers:write')
   @Mutation(() => Customer)
   createCustomer(@Arg('input') input: CreateCustomerInput, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return createCustomer(em, input);
   }
 
+  @Allow('customers:write')
   @Mutation(() => Customer, { description: 'Changes the given profile fields; CONFLICT when version is stale' })
   updateCustomer(
     @Arg('id', () => ID) id: string,
@@ -79,16 +86,19 @@ export class CustomerResolver {
     return updateCustomer(em, id, version, input);
   }
 
+  @Allow('customers:merge')
   @Mutation(() => Customer, { description: 'Hides the customer from lists; history stays' })
   archiveCustomer(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return archiveCustomer(em, id, version);
   }
 
+  @Allow('customers:write')
   @Mutation(() => Customer, { description: 'CONFLICT when the identifier belongs to another customer' })
   addIdentifier(@Arg('customerId', () => ID) customerId: string, @Arg('input') input: IdentifierInput, @Ctx() { em }: IdentityContext): Promise<Customer> {
     return addIdentifier(em, customerId, input);
   }
 
+  @Allow('customers:write')
   @Mutation(() => Customer)
   removeIdentifier(
     @Arg('customerId', () => ID) customerId: string,
@@ -98,11 +108,13 @@ export class CustomerResolver {
     return removeIdentifier(em, customerId, identifierId);
   }
 
+  @Allow('customers:write')
   @Mutation(() => CustomerResolution, { description: 'Finds the customer by e-mail, phone, device or other ids, or creates one, and links the new identifiers' })
   resolveCustomer(@Arg('input') input: ResolveCustomerInput, @Ctx() { em }: IdentityContext): Promise<CustomerResolution> {
     return resolveCustomer(em, input);
   }
 
+  @Allow('customers:merge')
   @Mutation(() => Customer, { description: 'Moves identifiers, consents and members of mergedId to survivorId; mergedId then resolves to the survivor' })
   mergeCustomers(
     @Arg('survivorId', () => ID) survivorId: string,

@@ -5,7 +5,8 @@ import { parseId } from '../../../../kit/ids.js';
 import { Team, TeamMember } from './team.entity.js';
 import type { CreateTeamInput } from './team.inputs.js';
 import { User } from './user.entity.js';
-import type { CreateUserInput } from './user.inputs.js';
+import type { CreateUserInput, UpdateUserInput } from './user.inputs.js';
+import { assertVersion } from '../../../../kit/versioning.js';
 
 export async function getUser(em: EntityManager, id: string, field = 'id'): Promise<User> {
   const user = await em.findOne(User, { id: parseId(id, 'User', field) });
@@ -22,8 +23,33 @@ export async function getTeam(em: EntityManager, id: string, field = 'id'): Prom
 export async function createUser(em: EntityManager, input: CreateUserInput): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (await em.count(User, { email })) throw conflict(`A user with e-mail ${email} already exists`);
-  const user = em.create(User, { name: input.name.trim(), email, role: input.role });
+  const subject = input.subject?.trim() || null;
+  if (subject && (await em.count(User, { subject }))) throw conflict('Another user already signs in with this subject');
+  const user = em.create(User, { name: input.name.trim(), email, role: input.role, subject, supportLines: [...new Set(input.supportLines)] });
   recordEvent(em, { type: 'UserCreated', aggregateType: 'User', aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+  await em.flush();
+  return user;
+}
+
+/** Role, activity, sign-in subject and support lines: what decides what the user may do, effective at once. */
+export async function updateUser(em: EntityManager, id: string, version: number, input: UpdateUserInput): Promise<User> {
+  const user = await getUser(em, id);
+  assertVersion(user, version, 'User');
+  const changed: string[] = [];
+  const set = <K extends 'name' | 'role' | 'active' | 'subject' | 'supportLines'>(key: K, value: User[K] | null | undefined) => {
+    if (value === undefined || value === null || JSON.stringify(user[key]) === JSON.stringify(value)) return;
+    user[key] = value;
+    changed.push(key);
+  };
+  const subject = input.subject?.trim();
+  if (subject && (await em.count(User, { subject, id: { $ne: user.id } }))) throw conflict('Another user already signs in with this subject');
+  set('name', input.name?.trim());
+  set('role', input.role);
+  set('active', input.active);
+  set('subject', subject);
+  set('supportLines', input.supportLines ? [...new Set(input.supportLines)] : undefined);
+  if (changed.length === 0) return user;
+  recordEvent(em, { type: 'UserChanged', aggregateType: 'User', aggregateId: user.id, payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed } });
   await em.flush();
   return user;
 }

@@ -5,6 +5,7 @@ import { addTeamMember, createTeam, getTeam } from './staff.service.js';
 import { Team } from './team.entity.js';
 import { CreateTeamInput } from './team.inputs.js';
 import { User } from './user.entity.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class TeamConnection extends ConnectionType(Team) {}
@@ -14,22 +15,26 @@ export class TeamMemberConnection extends ConnectionType(User, 'TeamMember') {}
 
 @Resolver(() => Team)
 export class TeamResolver {
+  @Allow('staff:read')
   @Query(() => Team, { description: 'A team by id; NOT_FOUND when there is none' })
   team(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Team> {
     return getTeam(em, id);
   }
 
+  @Allow('staff:read')
   @Query(() => TeamConnection, { description: 'Teams by name' })
   async teams(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<TeamConnection> {
     const found = await fetchKeysetPage(em, { entity: Team, table: 'staff_team', orderBy: { column: 'name', property: 'name', descending: false } }, page);
     return connectionOf(TeamConnection, found, () => em.count(Team));
   }
 
+  @Allow('staff:manage')
   @Mutation(() => Team)
   createTeam(@Arg('input') input: CreateTeamInput, @Ctx() { em }: IdentityContext): Promise<Team> {
     return createTeam(em, input);
   }
 
+  @Allow('staff:manage')
   @Mutation(() => Team, { description: 'Adds a user to a team; adding a member again changes nothing' })
   addTeamMember(@Arg('teamId', () => ID) teamId: string, @Arg('userId', () => ID) userId: string, @Ctx() { em }: IdentityContext): Promise<Team> {
     return addTeamMember(em, teamId, userId);

@@ -5,17 +5,20 @@ import { Segment } from '../segment/segment.entity.js';
 import { Campaign, CampaignMetrics } from './campaign.entity.js';
 import { CampaignFilter, CampaignOrder, ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
 import * as campaigns from './campaign.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class CampaignConnection extends ConnectionType(Campaign) {}
 
 @Resolver(() => Campaign)
 export class CampaignResolver {
+  @Allow('marketing:read')
   @Query(() => Campaign, { description: 'A campaign by id; NOT_FOUND when there is none' })
   campaign(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Campaign> {
     return campaigns.getCampaign(em, id);
   }
 
+  @Allow('marketing:read')
   @Query(() => CampaignConnection)
   async campaigns(
     @Args() page: PageArgs,
@@ -28,11 +31,13 @@ export class CampaignResolver {
     return connectionOf(CampaignConnection, found, () => countWhere(em, 'campaign', query.where));
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Campaign, { description: 'A new campaign in DRAFT' })
   createCampaign(@Arg('input') input: CreateCampaignInput, @Ctx() { em }: MarketingContext): Promise<Campaign> {
     return campaigns.createCampaign(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Campaign, { description: 'DRAFT → SCHEDULED → RUNNING → COMPLETED, or CANCELLED; other moves fail with CONFLICT' })
   changeCampaignStatus(@Arg('input') input: ChangeCampaignStatusInput, @Ctx() { em }: MarketingContext): Promise<Campaign> {
     return campaigns.changeCampaignStatus(em, input);

@@ -5,17 +5,20 @@ import { Customer } from '../customer/customer.reference.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionInput, RecordInteractionsResult } from './interaction.inputs.js';
 import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class InteractionConnection extends ConnectionType(Interaction) {}
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
+  @Allow('interactions:read')
   @Query(() => Interaction, { description: 'One interaction; NOT_FOUND when there is none' })
   interaction(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Interaction> {
     return getInteraction(em, id);
   }
 
+  @Allow('interactions:read')
   @Query(() => InteractionConnection, { description: 'What an anonymous device did before the person was known, newest first' })
   async anonymousInteractions(
     @Arg('anonymousId') anonymousId: string,
@@ -32,11 +35,13 @@ export class InteractionResolver {
     return connectionOf(InteractionConnection, found, () => em.count(Interaction, { anonymousId }));
   }
 
+  @Allow('interactions:write')
   @Mutation(() => Interaction, { description: 'Records one touchpoint on any channel' })
   recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em }: MarketingContext): Promise<Interaction> {
     return recordInteraction(em, input);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => RecordInteractionsResult, {
     description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates` })
   recordInteractions(
@@ -46,6 +51,7 @@ export class InteractionResolver {
     return recordInteractions(em, input);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => LinkAnonymousInteractionsResult, { description: "Moves a device's earlier anonymous interactions to the customer's timeline" })
   async linkAnonymousInteractions(
     @Arg('anonymousId') anonymousId: string,

@@ -5,6 +5,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
 import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, UpdateSegmentInput } from './segment.inputs.js';
 import * as segments from './segment.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class SegmentConnection extends ConnectionType(Segment) {}
@@ -19,11 +20,13 @@ export class CustomerSegmentConnection extends ConnectionType(Segment, 'Customer
 
 @Resolver(() => Segment)
 export class SegmentResolver {
+  @Allow('marketing:read')
   @Query(() => Segment, { description: 'A segment by id; NOT_FOUND when there is none' })
   segment(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.getSegment(em, id);
   }
 
+  @Allow('marketing:read')
   @Query(() => SegmentConnection)
   async segments(
     @Args() page: PageArgs,
@@ -36,26 +39,31 @@ export class SegmentResolver {
     return connectionOf(SegmentConnection, found, () => countWhere(em, 'segment', query.where));
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Segment)
   createSegment(@Arg('input') input: CreateSegmentInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.createSegment(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Segment)
   updateSegment(@Arg('input') input: UpdateSegmentInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.updateSegment(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Segment)
   archiveSegment(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.archiveSegment(em, id, version);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
   addToList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.addToList(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Takes customers off a STATIC segment' })
   removeFromList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
     return segments.removeFromList(em, input);

@@ -5,6 +5,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
 import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
 import * as sequences from './sequence.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class SequenceConnection extends ConnectionType(Sequence) {}
@@ -14,11 +15,13 @@ export class SequenceEnrolmentConnection extends ConnectionType(SequenceEnrolmen
 
 @Resolver(() => Sequence)
 export class SequenceResolver {
+  @Allow('marketing:read')
   @Query(() => Sequence, { description: 'A sequence by id; NOT_FOUND when there is none' })
   sequence(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<Sequence> {
     return sequences.getSequence(em, id);
   }
 
+  @Allow('marketing:read')
   @Query(() => SequenceConnection, { description: 'All sequences, newest first' })
   async sequences(@Args() page: PageArgs, @Ctx() { em }: MarketingContext): Promise<SequenceConnection> {
     const found = await fetchKeysetPage(em, {
@@ -29,6 +32,7 @@ export class SequenceResolver {
     return connectionOf(SequenceConnection, found, () => em.count(Sequence));
   }
 
+  @Allow('marketing:write')
   @Mutation(() => Sequence)
   createSequence(@Arg('input') input: CreateSequenceInput, @Ctx() { em }: MarketingContext): Promise<Sequence> {
     return sequences.createSequence(em, input);
@@ -48,16 +52,19 @@ export class SequenceResolver {
 
 @Resolver(() => SequenceEnrolment)
 export class SequenceEnrolmentResolver {
+  @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'Starts the sequence for a customer at step 1; CONFLICT when already enrolled' })
   enrolInSequence(@Arg('input') input: EnrolInSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
     return sequences.enrolInSequence(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'The current step was sent: go to the next, or COMPLETED after the last' })
   advanceSequenceEnrolment(@Arg('input') input: EnrolmentChangeInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
     return sequences.advanceEnrolment(em, input);
   }
 
+  @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'Stops the sequence for this customer (EXITED)' })
   exitSequence(@Arg('input') input: ExitSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
     return sequences.exitSequence(em, input);

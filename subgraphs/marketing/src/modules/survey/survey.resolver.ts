@@ -5,12 +5,14 @@ import { Customer } from '../customer/customer.reference.js';
 import { NpsSummary, SurveyResponse } from './survey.entity.js';
 import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
 import { answerSurvey, npsSummary, surveyFilterSql } from './survey.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class SurveyResponseConnection extends ConnectionType(SurveyResponse) {}
 
 @Resolver(() => SurveyResponse)
 export class SurveyResolver {
+  @Allow('marketing:read')
   @Query(() => SurveyResponseConnection, { description: 'NPS answers, newest first' })
   async surveyResponses(
     @Args() page: PageArgs,
@@ -27,11 +29,13 @@ export class SurveyResolver {
     return connectionOf(SurveyResponseConnection, found, () => countWhere(em, 'survey_response', where));
   }
 
+  @Allow('marketing:read')
   @Query(() => NpsSummary)
   npsSummary(@Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null, @Ctx() { em }: MarketingContext): Promise<NpsSummary> {
     return npsSummary(em, filter);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => SurveyResponse, { description: 'Records an NPS answer (score 0–10) and puts it on the timeline' })
   answerSurvey(@Arg('input') input: AnswerSurveyInput, @Ctx() { em }: MarketingContext): Promise<SurveyResponse> {
     return answerSurvey(em, input);

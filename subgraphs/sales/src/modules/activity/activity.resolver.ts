@@ -8,17 +8,20 @@ import { User } from '../staff/user.reference.js';
 import { Activity } from './activity.entity.js';
 import { ActivityFilter, ActivityOrder, CreateActivityInput } from './activity.inputs.js';
 import { activityFilterSql, activityOrderBy, completeActivity, createActivity, getActivity } from './activity.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class ActivityConnection extends ConnectionType(Activity) {}
 
 @Resolver(() => Activity)
 export class ActivityResolver {
+  @Allow('activities:read')
   @Query(() => Activity, { description: 'An activity by id; NOT_FOUND when there is none' })
   activity(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Activity> {
     return getActivity(em, id);
   }
 
+  @Allow('activities:read')
   @Query(() => ActivityConnection, { description: 'Activities, newest first or by due date' })
   async activities(
     @Args() page: PageArgs,
@@ -31,11 +34,13 @@ export class ActivityResolver {
     return connectionOf(ActivityConnection, found, () => countWhere(em, 'sales_activity', where));
   }
 
+  @Allow('activities:write')
   @Mutation(() => Activity)
   createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em }: SalesContext): Promise<Activity> {
     return createActivity(em, input);
   }
 
+  @Allow('activities:write')
   @Mutation(() => Activity)
   completeActivity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Activity> {
     return completeActivity(em, id, version);

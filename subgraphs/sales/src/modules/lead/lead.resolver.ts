@@ -9,6 +9,7 @@ import { User } from '../staff/user.reference.js';
 import { Lead, LeadStatus } from './lead.entity.js';
 import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
 import { assignLead, convertLead, createLead, getLead, leadFilterSql, updateLeadStatus } from './lead.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class LeadConnection extends ConnectionType(Lead) {}
@@ -21,11 +22,13 @@ export class LeadConversion {
 
 @Resolver(() => Lead)
 export class LeadResolver {
+  @Allow('leads:read')
   @Query(() => Lead, { description: 'A lead by id; NOT_FOUND when there is none' })
   lead(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Lead> {
     return getLead(em, id);
   }
 
+  @Allow('leads:read')
   @Query(() => LeadConnection, { description: 'Leads, newest first' })
   async leads(
     @Args() page: PageArgs,
@@ -42,11 +45,13 @@ export class LeadResolver {
     return connectionOf(LeadConnection, found, () => countWhere(em, 'sales_lead', where));
   }
 
+  @Allow('leads:write')
   @Mutation(() => Lead)
   createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em }: SalesContext): Promise<Lead> {
     return createLead(em, input);
   }
 
+  @Allow('leads:write')
   @Mutation(() => Lead, { description: 'Moves the lead along its state machine; BAD_USER_INPUT for an illegal step' })
   updateLeadStatus(
     @Arg('id', () => ID) id: string,
@@ -58,6 +63,7 @@ export class LeadResolver {
     return updateLeadStatus(em, id, version, status, reason);
   }
 
+  @Allow('leads:write')
   @Mutation(() => Lead)
   assignLead(
     @Arg('id', () => ID) id: string,
@@ -68,6 +74,7 @@ export class LeadResolver {
     return assignLead(em, id, version, ownerId);
   }
 
+  @Allow('leads:write', 'opportunities:write')
   @Mutation(() => LeadConversion, { description: "Opens an opportunity in the pipeline's first stage and marks the lead CONVERTED, in one transaction" })
   convertLead(
     @Arg('id', () => ID) id: string,

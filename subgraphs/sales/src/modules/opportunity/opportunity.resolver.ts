@@ -15,6 +15,7 @@ import {
   updateOpportunity,
 } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}
@@ -24,11 +25,13 @@ export class StageChangeConnection extends ConnectionType(StageChange) {}
 
 @Resolver(() => Opportunity)
 export class OpportunityResolver {
+  @Allow('opportunities:read')
   @Query(() => Opportunity, { description: 'An opportunity by id; NOT_FOUND when there is none' })
   opportunity(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Opportunity> {
     return getOpportunity(em, id);
   }
 
+  @Allow('opportunities:read')
   @Query(() => OpportunityConnection, { description: 'Opportunities, newest first; archived ones only when asked' })
   async opportunities(
     @Args() page: PageArgs,
@@ -45,11 +48,13 @@ export class OpportunityResolver {
     return connectionOf(OpportunityConnection, found, () => countWhere(em, 'opportunity', where));
   }
 
+  @Allow('opportunities:write')
   @Mutation(() => Opportunity)
   createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
     return createOpportunity(em, input, viewer.id);
   }
 
+  @Allow('opportunities:write')
   @Mutation(() => Opportunity, { description: 'Moves it to another stage of its pipeline; CONFLICT when version is stale' })
   moveOpportunity(
     @Arg('id', () => ID) id: string,
@@ -62,6 +67,7 @@ export class OpportunityResolver {
     return moveOpportunity(em, id, version, stageId, viewer.id, followUpAt);
   }
 
+  @Allow('opportunities:write')
   @Mutation(() => Opportunity)
   updateOpportunity(
     @Arg('id', () => ID) id: string,
@@ -72,6 +78,7 @@ export class OpportunityResolver {
     return updateOpportunity(em, id, version, input);
   }
 
+  @Allow('opportunities:write')
   @Mutation(() => Opportunity)
   archiveOpportunity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Opportunity> {
     return archiveOpportunity(em, id, version);

@@ -4,14 +4,17 @@ import { Pipeline, Stage } from './pipeline.entity.js';
 import { AddStageInput, CreatePipelineInput } from './pipeline.inputs.js';
 import { PipelineSummary, pipelineSummary } from './pipeline.summary.js';
 import { addStage, createPipeline, getPipeline, renameStage, reorderStages, resolvePipeline } from './pipeline.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
+  @Allow('opportunities:read')
   @Query(() => Pipeline, { description: 'A pipeline by id; the default pipeline when no id is given' })
   pipeline(@Arg('id', () => ID, { nullable: true }) id: string | null, @Ctx() { em }: SalesContext): Promise<Pipeline> {
     return id ? getPipeline(em, id) : resolvePipeline(em);
   }
 
+  @Allow('opportunities:read')
   @Query(() => PipelineSummary, { description: 'Count, value and weighted value per stage; narrow it to an owner or a team' })
   pipelineSummary(
     @Arg('pipelineId', () => ID) pipelineId: string,
@@ -23,16 +26,19 @@ export class PipelineResolver {
     return pipelineSummary(em, pipelineId, currency, [...(ownerId ? [ownerId] : []), ...(teamMemberIds ?? [])]);
   }
 
+  @Allow('pipelines:manage')
   @Mutation(() => Pipeline)
   createPipeline(@Arg('input') input: CreatePipelineInput, @Ctx() { em }: SalesContext): Promise<Pipeline> {
     return createPipeline(em, input);
   }
 
+  @Allow('pipelines:manage')
   @Mutation(() => Pipeline, { description: 'Inserts a stage; the positions of the others shift' })
   addPipelineStage(@Arg('input') input: AddStageInput, @Ctx() { em }: SalesContext): Promise<Pipeline> {
     return addStage(em, input);
   }
 
+  @Allow('pipelines:manage')
   @Mutation(() => Stage)
   renamePipelineStage(
     @Arg('id', () => ID) id: string,
@@ -43,6 +49,7 @@ export class PipelineResolver {
     return renameStage(em, id, version, name);
   }
 
+  @Allow('pipelines:manage')
   @Mutation(() => Pipeline, { description: 'Sets the order of all stages at once' })
   reorderPipelineStages(
     @Arg('pipelineId', () => ID) pipelineId: string,

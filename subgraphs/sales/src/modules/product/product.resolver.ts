@@ -4,6 +4,7 @@ import type { SalesContext } from '../../context.js';
 import { Product } from './product.entity.js';
 import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
 import { createProduct, getProduct, productFilterSql, searchProducts, updateProduct } from './product.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class ProductConnection extends ConnectionType(Product) {}
@@ -16,11 +17,13 @@ export class ProductSearchHit {
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Allow('products:read')
   @Query(() => Product, { description: 'A product by id; NOT_FOUND when there is none' })
   product(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Product> {
     return getProduct(em, id);
   }
 
+  @Allow('products:read')
   @Query(() => ProductConnection, { description: 'The catalogue, newest first' })
   async products(
     @Args() page: PageArgs,
@@ -37,6 +40,7 @@ export class ProductResolver {
     return connectionOf(ProductConnection, found, () => countWhere(em, 'product', where));
   }
 
+  @Allow('products:read')
   @Query(() => [ProductSearchHit], { description: 'Active products ranked by how well name or sku match' })
   searchProducts(
     @Arg('query') query: string,
@@ -46,11 +50,13 @@ export class ProductResolver {
     return searchProducts(em, query, Math.min(Math.max(limit, 1), 50));
   }
 
+  @Allow('products:write')
   @Mutation(() => Product)
   createProduct(@Arg('input') input: CreateProductInput, @Ctx() { em }: SalesContext): Promise<Product> {
     return createProduct(em, input);
   }
 
+  @Allow('products:write')
   @Mutation(() => Product)
   updateProduct(
     @Arg('id', () => ID) id: string,

@@ -7,22 +7,26 @@ import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './quote.entity.js';
 import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class QuoteConnection extends ConnectionType(Quote) {}
 
 @Resolver(() => Quote)
 export class QuoteResolver {
+  @Allow('quotes:read')
   @Query(() => Quote, { description: 'A quote by id; NOT_FOUND when there is none' })
   quote(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Quote> {
     return getQuote(em, id);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Starts a DRAFT quote for a customer or an opportunity' })
   createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em }: SalesContext): Promise<Quote> {
     return createQuote(em, input);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Adds a line to a DRAFT quote; totals and financing are recalculated' })
   addQuoteLine(
     @Arg('quoteId', () => ID) quoteId: string,
@@ -33,6 +37,7 @@ export class QuoteResolver {
     return addQuoteLine(em, quoteId, version, input);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Offers a way to pay (cash, loan, lease), calculated by the platform' })
   addQuoteFinancing(
     @Arg('quoteId', () => ID) quoteId: string,
@@ -43,11 +48,13 @@ export class QuoteResolver {
     return addQuoteFinancing(em, quoteId, version, input);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote)
   sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
     return sendQuote(em, id, version);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Records that the customer opened it; no version: the signal comes from the customer side' })
   markQuoteViewed(
     @Arg('id', () => ID) id: string,
@@ -57,11 +64,13 @@ export class QuoteResolver {
     return markQuoteViewed(em, id, channel);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote)
   acceptQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
     return acceptQuote(em, id, version);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote)
   rejectQuote(
     @Arg('id', () => ID) id: string,
@@ -72,6 +81,7 @@ export class QuoteResolver {
     return rejectQuote(em, id, version, reason);
   }
 
+  @Allow('quotes:write')
   @Mutation(() => Quote)
   expireQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
     return expireQuote(em, id, version);

@@ -6,6 +6,7 @@ import { Asset } from './asset.entity.js';
 import { RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from './asset.service.js';
 import { ServiceVisit } from './service-visit.entity.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class AssetConnection extends ConnectionType(Asset) {}
@@ -15,21 +16,25 @@ export class ServiceVisitConnection extends ConnectionType(ServiceVisit) {}
 
 @Resolver(() => Asset)
 export class AssetResolver {
+  @Allow('assets:read')
   @Query(() => Asset, { description: 'An asset by id; NOT_FOUND when there is none' })
   asset(@Arg('id', () => ID) id: string, @Ctx() { em }: ServiceContext): Promise<Asset> {
     return getAsset(em, id);
   }
 
+  @Allow('assets:write')
   @Mutation(() => Asset)
   registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() { em }: ServiceContext): Promise<Asset> {
     return registerAsset(em, input);
   }
 
+  @Allow('assets:write')
   @Mutation(() => Asset, { description: 'CONFLICT when the version is stale' })
   updateAsset(@Arg('input') input: UpdateAssetInput, @Ctx() { em }: ServiceContext): Promise<Asset> {
     return updateAsset(em, input);
   }
 
+  @Allow('assets:write')
   @Mutation(() => ServiceVisit, { description: "Raises the asset's mileage when higher; a lower one is BAD_USER_INPUT" })
   recordServiceVisit(@Arg('input') input: RecordServiceVisitInput, @Ctx() { em }: ServiceContext): Promise<ServiceVisit> {
     return recordServiceVisit(em, input);

@@ -18,17 +18,20 @@ import {
   openCase,
   updateCase,
 } from './case.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
 
 @Resolver(() => Case)
 export class CaseResolver {
+  @Allow('cases:read')
   @Query(() => Case, { name: 'case', description: 'A case by id; NOT_FOUND when there is none' })
   caseById(@Arg('id', () => ID) id: string, @Ctx() { em }: ServiceContext): Promise<Case> {
     return getCase(em, id);
   }
 
+  @Allow('cases:read')
   @Query(() => CaseConnection, { description: 'The service queue: cases matching the filter, in the chosen order' })
   async cases(
     @Args() page: PageArgs,
@@ -41,6 +44,7 @@ export class CaseResolver {
     return connectionOf(CaseConnection, found, () => countCases(em, where));
   }
 
+  @Allow('cases:read')
   @Query(() => CaseConnection, { description: 'Unsettled cases with an SLA deadline in the next `within` minutes, the resolution due soonest first' })
   async casesAtRisk(
     @Arg('within', () => Int, { description: 'minutes from now' }) within: number,
@@ -52,26 +56,31 @@ export class CaseResolver {
     return connectionOf(CaseConnection, found, () => countCases(em, where));
   }
 
+  @Allow('cases:write')
   @Mutation(() => Case)
   openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return openCase(em, input);
   }
 
+  @Allow('cases:write')
   @Mutation(() => Case, { description: 'CONFLICT when the version is stale' })
   updateCase(@Arg('input') input: UpdateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return updateCase(em, input);
   }
 
+  @Allow('cases:write')
   @Mutation(() => Case, { description: 'Moves the case along its lifecycle; an illegal move is BAD_USER_INPUT' })
   changeCaseStatus(@Arg('input') input: ChangeCaseStatusInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return changeCaseStatus(em, input);
   }
 
+  @Allow('cases:write')
   @Mutation(() => Case)
   assignCase(@Arg('input') input: AssignCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return assignCase(em, input);
   }
 
+  @Allow('cases:write')
   @Mutation(() => Case, { description: 'Hands the case to the second line of support' })
   escalateCase(@Arg('input') input: EscalateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return escalateCase(em, input);

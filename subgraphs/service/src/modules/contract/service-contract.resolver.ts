@@ -4,9 +4,11 @@ import { Customer } from '../customer/customer.reference.js';
 import { ServiceContract } from './service-contract.entity.js';
 import { SetServiceContractInput } from './service-contract.inputs.js';
 import { setServiceContract } from './service-contract.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @Resolver(() => ServiceContract)
 export class ServiceContractResolver {
+  @Allow('assets:write')
   @Mutation(() => ServiceContract, { description: 'Creates or changes the service contract of a customer' })
   setServiceContract(@Arg('input') input: SetServiceContractInput, @Ctx() { em }: ServiceContext): Promise<ServiceContract> {
     return setServiceContract(em, input);

@@ -4,14 +4,17 @@ import { Case } from '../case/case.entity.js';
 import { KnowledgeArticle, KnowledgeArticleHit } from './knowledge-article.entity.js';
 import { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
 import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle, searchArticles } from './knowledge-article.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @Resolver(() => KnowledgeArticle)
 export class KnowledgeArticleResolver {
+  @Allow('knowledge:read')
   @Query(() => KnowledgeArticle, { description: 'An article by id; NOT_FOUND when there is none' })
   knowledgeArticle(@Arg('id', () => ID) id: string, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
     return getKnowledgeArticle(em, id);
   }
 
+  @Allow('knowledge:read')
   @Query(() => [KnowledgeArticleHit], { description: 'Full-text search over published articles, best match first (top hits, not paged)' })
   searchArticles(
     @Arg('query') query: string,
@@ -21,11 +24,13 @@ export class KnowledgeArticleResolver {
     return searchArticles(em, query, first);
   }
 
+  @Allow('knowledge:write')
   @Mutation(() => KnowledgeArticle)
   createKnowledgeArticle(@Arg('input') input: CreateKnowledgeArticleInput, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
     return createKnowledgeArticle(em, input);
   }
 
+  @Allow('knowledge:write')
   @Mutation(() => KnowledgeArticle, { description: 'CONFLICT when the version is stale' })
   publishKnowledgeArticle(@Arg('input') input: PublishKnowledgeArticleInput, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
     return publishKnowledgeArticle(em, input);

@@ -7,12 +7,14 @@ import { User } from '../staff/user.reference.js';
 import { CaseMessage } from './case-message.entity.js';
 import { AddCaseMessageInput } from './case-message.inputs.js';
 import { addCaseMessage } from './case-message.service.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class CaseMessageConnection extends ConnectionType(CaseMessage) {}
 
 @Resolver(() => CaseMessage)
 export class CaseMessageResolver {
+  @Allow('cases:write')
   @Mutation(() => CaseMessage)
   addCaseMessage(@Arg('input') input: AddCaseMessageInput, @Ctx() { em }: ServiceContext): Promise<CaseMessage> {
     return addCaseMessage(em, input);

@@ -1,0 +1,68 @@
+import { Arg, Args, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../../../kit/access/decorators.js';
+import { ConnectionType, connectionOf, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { IdentityContext } from '../../context.js';
+import { StaffRole } from '../staff/user.entity.js';
+import { AccessRule, AccessRuleScope } from './access-rule.entity.js';
+import { CreateApiKeyInput, SetAccessRuleInput } from './access.inputs.js';
+import { createApiKey, removeAccessRule, revokeApiKey, rotateApiKey, setAccessRule } from './access.service.js';
+import { ApiKey } from './api-key.entity.js';
+
+@ObjectType()
+export class ApiKeyConnection extends ConnectionType(ApiKey) {}
+
+@ObjectType({ description: 'A key with its secret: the only time the secret is shown' })
+export class ApiKeyWithSecret {
+  @Field(() => ApiKey) apiKey!: ApiKey;
+  @Field({ description: 'Send it as Authorization: Bearer <secret>. Store it now: only its hash is kept' }) secret!: string;
+}
+
+@Resolver()
+export class AccessResolver {
+  @Allow('apikeys:manage')
+  @Query(() => ApiKeyConnection, { description: 'API keys, newest first' })
+  async apiKeys(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<ApiKeyConnection> {
+    const found = await fetchKeysetPage(em, { entity: ApiKey, table: 'api_key', orderBy: { column: 'created_at', property: 'createdAt', descending: true } }, page);
+    return connectionOf(ApiKeyConnection, found, () => countWhere(em, 'api_key'));
+  }
+
+  @Allow('apikeys:manage')
+  @Mutation(() => ApiKeyWithSecret, { description: 'Creates a key for a partner application and shows its secret once' })
+  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() { em, viewer }: IdentityContext): Promise<ApiKeyWithSecret> {
+    return createApiKey(em, input, viewer);
+  }
+
+  @Allow('apikeys:manage')
+  @Mutation(() => ApiKeyWithSecret, { description: 'Gives the key a new secret, shown once; the old secret stops working at once' })
+  rotateApiKey(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<ApiKeyWithSecret> {
+    return rotateApiKey(em, id, version);
+  }
+
+  @Allow('apikeys:manage')
+  @Mutation(() => ApiKey, { description: 'Stops the key for good' })
+  revokeApiKey(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<ApiKey> {
+    return revokeApiKey(em, id, version);
+  }
+
+  @Allow('access:manage')
+  @Query(() => [AccessRule], { description: 'Where and when calls are allowed: the organisation’s rule and each role’s' })
+  accessRules(@Ctx() { em }: IdentityContext): Promise<AccessRule[]> {
+    return em.find(AccessRule, {}, { orderBy: { appliesTo: 'asc' } });
+  }
+
+  @Allow('access:manage')
+  @Mutation(() => AccessRule, { description: 'Sets the networks and hours allowed for everyone or one role; effective within seconds, without a restart' })
+  setAccessRule(@Arg('input') input: SetAccessRuleInput, @Ctx() { em }: IdentityContext): Promise<AccessRule> {
+    return setAccessRule(em, input);
+  }
+
+  @Allow('access:manage')
+  @Mutation(() => Boolean, { description: 'Removes a rule; false when there was none' })
+  removeAccessRule(
+    @Arg('scope', () => AccessRuleScope) scope: AccessRuleScope,
+    @Arg('role', () => StaffRole, { nullable: true }) role: StaffRole | null,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<boolean> {
+    return removeAccessRule(em, scope, role);
+  }
+}

@@ -1,0 +1,32 @@
+import { Arg, Args, Ctx, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow, Internal } from '../../../../kit/access/decorators.js';
+import { ConnectionType, connectionOf, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import type { IdentityContext } from '../../context.js';
+import { AuditEntry } from './audit-entry.entity.js';
+import { AuditLogFilter, AuditRecordInput } from './audit.inputs.js';
+import { appendAuditEntries, auditFilterSql } from './audit.service.js';
+
+@ObjectType()
+export class AuditEntryConnection extends ConnectionType(AuditEntry) {}
+
+@Resolver()
+export class AuditResolver {
+  @Allow('audit:read')
+  @Query(() => AuditEntryConnection, { description: 'What callers did and tried, newest first (append-only)' })
+  async auditLog(
+    @Args() page: PageArgs,
+    @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | null,
+    @Ctx() { em }: IdentityContext,
+  ): Promise<AuditEntryConnection> {
+    const where = auditFilterSql(filter);
+    const found = await fetchKeysetPage(em, { entity: AuditEntry, table: 'audit_entry', orderBy: { column: 'at', property: 'at', descending: true }, where }, page);
+    return connectionOf(AuditEntryConnection, found, () => countWhere(em, 'audit_entry', where));
+  }
+
+  @Internal()
+  @Mutation(() => Int, { description: "The gateway's own records (sign-ins, key uses, refusals); answers how many were new" })
+  async recordAuditEntries(@Arg('entries', () => [AuditRecordInput]) entries: AuditRecordInput[], @Ctx() { em }: IdentityContext): Promise<number> {
+    await appendAuditEntries(em, entries.map((e) => ({ ...e, at: e.at.toISOString(), outcome: e.outcome, actorKind: e.actorKind as never, service: 'gateway' })));
+    return entries.length;
+  }
+}
