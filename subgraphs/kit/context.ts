@@ -20,6 +20,8 @@ export interface RequestContext<Loaders> {
   requestId: string;
   log: Logger;
   loaders: Loaders;
+  /** How many values of each personal-data field this request returned (for the audit of bulk reads). */
+  personalDataRead: Map<string, number>;
   /** The Idempotency-Key the client sent with a mutation (forwarded by the gateway). */
   idempotencyKey?: string;
 }

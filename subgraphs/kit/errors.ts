@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'SERVICE_UNAVAILABLE'
   | 'CURSOR_EXPIRED'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** A business failure a client can act on. Every module throws these, never a bare Error. */

@@ -6,12 +6,37 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 import { mutationTransaction } from './mutations.js';
 import { assertAccessDeclared, authChecker } from './access/decorators.js';
+import type { Permission } from './access/permissions.js';
+import { requirePermission } from './access/viewer.js';
+import type { RequestContext } from './context.js';
+import { isUuid } from './ids.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
 // Reference resolvers receive the representation `{ __typename, id }` and the request context.
 export type ReferenceResolvers = Record<string, { __resolveReference: (reference: { id: string }, context: never) => unknown }>;
+
+/**
+ * An entity other subgraphs point at, resolved for the gateway. `__resolveReference` runs outside type-graphql's
+ * auth checks, so the permission is checked here, and `load` must return only rows the viewer may see (null for
+ * the others), so no entity leaks through a reference.
+ */
+export function guardedReference<C extends RequestContext<unknown>>(
+  typeName: string,
+  permission: Permission,
+  load: (id: string, context: C) => unknown,
+): ReferenceResolvers {
+  return {
+    [typeName]: {
+      __resolveReference: (reference: { id: string }, context: never) => {
+        const ctx = context as C;
+        requirePermission(ctx.viewer, permission, typeName);
+        return isUuid(reference.id) ? load(reference.id.toLowerCase(), ctx) : null;
+      },
+    },
+  };
+}
 
 /**
  * type-graphql builds the schema from classes; it is printed with its directives (@key…)

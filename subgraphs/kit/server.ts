@@ -12,6 +12,7 @@ import { envInt, envString } from './config.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from './access/internal-token.js';
 import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
+import { recordAudit } from './audit.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
 
@@ -50,6 +51,38 @@ function requestLogging<Loaders>(): ApolloServerPlugin<RequestContext<Loaders>> 
   };
 }
 
+const DENIALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+
+/**
+ * The audit of what a request read or was refused: every refusal (a missing permission, a hidden field), and
+ * every read of personal data in bulk (one field for more than one record, e.g. a list with e-mails). Mutations are
+ * audited with their changes in their own transaction (mutations.ts).
+ */
+function readAudit<Loaders>(orm: MikroORM, log: Logger): ApolloServerPlugin<RequestContext<Loaders>> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const { viewer } = contextValue;
+          if (viewer.kind === 'system') return;
+          const refusals = (errors ?? []).filter((e) => DENIALS.has(String(e.extensions?.code)));
+          const bulk = [...contextValue.personalDataRead].filter(([, count]) => count > 1);
+          if (refusals.length === 0 && bulk.length === 0) return;
+          const base = { at: new Date().toISOString(), actorId: viewer.id, actorKind: viewer.kind, requestId: contextValue.requestId, clientIp: viewer.ip, service: contextValue.service };
+          const em = orm.em.fork();
+          for (const refusal of refusals.slice(0, 10)) {
+            recordAudit(em, { ...base, operation: operationName ?? 'anonymous operation', outcome: 'DENIED', reason: refusal.message, details: { path: refusal.path?.join('.') ?? null } });
+          }
+          if (bulk.length) {
+            recordAudit(em, { ...base, operation: 'PERSONAL_DATA_READ', outcome: 'DONE', details: { operationName: operationName ?? null, fields: Object.fromEntries(bulk) } });
+          }
+          await em.flush().catch((error: unknown) => log.error({ err: error, requestId: contextValue.requestId }, 'audit of a read not recorded'));
+        },
+      };
+    },
+  };
+}
+
 export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Loaders>): Promise<RunningServer> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -62,6 +95,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       requestLogging<Loaders>(),
+      readAudit<Loaders>(options.orm, options.log),
     ],
   });
   await apollo.start();
@@ -100,6 +134,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
           loaders: options.createLoaders(em, viewer),
           // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
           idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
+          personalDataRead: new Map<string, number>(),
         };
       },
     }),

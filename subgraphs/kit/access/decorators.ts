@@ -69,7 +69,9 @@ export const authChecker: AuthChecker<RequestContext<unknown>, Permission> = ({ 
   if (permissions.length === 0 && context.viewer.kind === 'anonymous') {
     throw new DomainError('UNAUTHENTICATED', `${info.parentType.name}.${info.fieldName} needs a signed-in caller: send Authorization: Bearer <token or API key>`);
   }
-  for (const permission of permissions) requirePermission(context.viewer, permission, `${info.parentType.name}.${info.fieldName}`);
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  for (const permission of permissions) requirePermission(context.viewer, permission, field);
+  if (permissions.includes('pii:read')) context.personalDataRead.set(field, (context.personalDataRead.get(field) ?? 0) + 1);
   return true;
 };
 

@@ -32,6 +32,9 @@ export const systemViewer = (service: string): Viewer => ({
   id: `system:${service}`, kind: 'system', role: null, permissions: ['platform:internal'], owners: null, unowned: true, lines: null, ip: null,
 });
 
+/** The platform acting for a person (e.g. the demo seed making the rep's records): every row, their id as the actor. */
+export const actingFor = (userId: string): Viewer => ({ ...systemViewer('seed'), id: userId });
+
 export const can = (viewer: Viewer, permission: Permission): boolean =>
   viewer.kind === 'system' || viewer.permissions.includes(permission);
 

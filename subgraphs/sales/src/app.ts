@@ -9,6 +9,8 @@ import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
 import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
 import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
+import { startPeriodicJob } from '../../kit/periodic-job.js';
+import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
 
 export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = {
   name: 'sales',
@@ -18,5 +20,11 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
   handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged],
-  startJobs: startActivityDueJob,
+  startJobs: (orm, log) => {
+    const jobs = [
+      startActivityDueJob(orm, log),
+      startPeriodicJob({ name: 'web-form-throttle', intervalMs: 3_600_000, log, run: async () => void (await forgetOldSubmissions(orm.em.fork())) }),
+    ];
+    return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };
+  },
 };

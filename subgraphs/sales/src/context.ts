@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../kit/context.js';
+import type { RequestContext, Viewer } from '../../kit/context.js';
 import { createActivityLoaders } from './modules/activity/activity.loaders.js';
 import { createLeadLoaders } from './modules/lead/lead.loaders.js';
 import { createOpportunityLoaders } from './modules/opportunity/opportunity.loaders.js';
@@ -7,14 +7,14 @@ import { createPipelineLoaders } from './modules/pipeline/pipeline.loaders.js';
 import { createProductLoaders } from './modules/product/product.loaders.js';
 import { createQuoteLoaders } from './modules/quote/quote.loaders.js';
 
-export function createSalesLoaders(em: EntityManager) {
+export function createSalesLoaders(em: EntityManager, viewer: Viewer) {
   return {
-    ...createOpportunityLoaders(em),
+    ...createOpportunityLoaders(em, viewer),
     ...createPipelineLoaders(em),
-    ...createLeadLoaders(em),
+    ...createLeadLoaders(em, viewer),
     ...createProductLoaders(em),
-    ...createQuoteLoaders(em),
-    ...createActivityLoaders(em),
+    ...createQuoteLoaders(em, viewer),
+    ...createActivityLoaders(em, viewer),
   };
 }
 

@@ -10,5 +10,6 @@ import { Pipeline, Stage } from './modules/pipeline/pipeline.entity.js';
 import { Product } from './modules/product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
 import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
+import { WebForm, WebFormSubmission } from './modules/intake/web-form.entity.js';
 
-export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];
+export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, WebForm, WebFormSubmission, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];

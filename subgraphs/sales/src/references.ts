@@ -1,15 +1,14 @@
+import { guardedReference } from '../../kit/federation.js';
 import type { SalesContext } from './context.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 
-type Loaded = 'opportunityById' | 'leadById' | 'productById';
-const byLoader = (loader: Loaded) => ({
-  __resolveReference: (reference: { id: string }, { loaders }: SalesContext) => loaders[loader].load(reference.id),
-});
-
-/** Entities other subgraphs may point at by id; the gateway resolves them here, batched per request. */
+/**
+ * Entities other subgraphs may point at by id; the gateway resolves them here, batched per request. The by-id
+ * loaders return only rows the viewer may see (another team's opportunity is null).
+ */
 export const salesReferences = {
   ...customerReference,
-  Opportunity: byLoader('opportunityById'),
-  Lead: byLoader('leadById'),
-  Product: byLoader('productById'),
+  ...guardedReference<SalesContext>('Opportunity', 'opportunities:read', (id, { loaders }) => loaders.opportunityById.load(id)),
+  ...guardedReference<SalesContext>('Lead', 'leads:read', (id, { loaders }) => loaders.leadById.load(id)),
+  ...guardedReference<SalesContext>('Product', 'products:read', (id, { loaders }) => loaders.productById.load(id)),
 };

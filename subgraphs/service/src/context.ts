@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../kit/context.js';
+import type { RequestContext, Viewer } from '../../kit/context.js';
 import { createAssetLoaders } from './modules/asset/asset.loaders.js';
 import { createCaseLoaders } from './modules/case/case.loaders.js';
 import { createServiceContractLoaders } from './modules/contract/service-contract.loaders.js';
 import { createKnowledgeArticleLoaders } from './modules/knowledge/knowledge-article.loaders.js';
 import { createCaseMessageLoaders } from './modules/message/case-message.loaders.js';
 
-export function createServiceLoaders(em: EntityManager) {
+export function createServiceLoaders(em: EntityManager, viewer: Viewer) {
   return {
-    ...createCaseLoaders(em),
+    ...createCaseLoaders(em, viewer),
     ...createCaseMessageLoaders(em),
     ...createServiceContractLoaders(em),
     ...createAssetLoaders(em),

@@ -9,6 +9,7 @@ import { Migration20261203090000_outbox_commit_order } from './Migration20261203
 import { Migration20261203091000_customer_aliases } from './Migration20261203091000_customer_aliases.js';
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 import { Migration20261203093000_lead_submission_hash } from './Migration20261203093000_lead_submission_hash.js';
+import { Migration20261204110804_access_control } from './Migration20261204110804_access_control.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -21,4 +22,5 @@ export const salesMigrations = [
   { name: 'Migration20261203091000_customer_aliases', class: Migration20261203091000_customer_aliases },
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
   { name: 'Migration20261203093000_lead_submission_hash', class: Migration20261203093000_lead_submission_hash },
+  { name: 'Migration20261204110804_access_control', class: Migration20261204110804_access_control },
 ];

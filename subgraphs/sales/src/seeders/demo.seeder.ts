@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { actingFor } from '../../../kit/access/viewer.js';
+import { WebForm } from '../modules/intake/web-form.entity.js';
 import { DEMO } from '../../../kit/demo-ids.js';
 import type { Logger } from '../../../kit/logger.js';
 import { SalesActivityType } from '../modules/activity/activity.entity.js';
@@ -46,11 +48,16 @@ async function seedRoutingRules(em: EntityManager): Promise<void> {
   });
 }
 
+export const DEMO_WEB_FORM_KEY = 'wf_demo_dealer_site';
+
 const stageBy = (stages: Stage[], marker: StageMarker) => stages.find((s) => s.marker === marker)!;
 
 /** Story 1 (DOMAIN.md) from the sales side: Jan Novák from the web form to three quotes and a follow-up call. Idempotent. */
 export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<void> {
   await seedRoutingRules(em);
+  // The dealer site's form: its public key is in the README's web-form example.
+  if (!(await em.count(WebForm, { publicKey: DEMO_WEB_FORM_KEY }))) em.create(WebForm, { name: 'Dealer site: test drive request', publicKey: DEMO_WEB_FORM_KEY });
+  await em.flush();
   if ((await em.count(Product)) > 0) return;
   // A database migrated from before pipelines has a plain "Default" pipeline; the story needs the car-sales stages.
   let pipeline = await resolvePipeline(em);
@@ -60,6 +67,8 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
   const stages = await stagesOf(em, pipeline.id);
   const products = await seedProducts(em);
   const jan = DEMO.customers.janNovak;
+  // The records are the rep's (and the manager's) own: made in their name, as they would have.
+  const asRep = actingFor(rep);
 
   await createActivity(em, {
     type: SalesActivityType.CALL,
@@ -81,15 +90,15 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
     interestProductId: products['SK-KODIAQ']!.id,
     score: 72,
     ownerId: rep,
-  });
-  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.CONTACTED);
-  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.QUALIFIED);
-  let { opportunity } = await convertLead(em, lead.id, lead.version, { pipelineId: pipeline.id }, rep);
+  }, asRep);
+  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.CONTACTED, asRep);
+  lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.QUALIFIED, asRep);
+  let { opportunity } = await convertLead(em, lead.id, lead.version, { pipelineId: pipeline.id }, asRep);
   opportunity = await updateOpportunity(em, opportunity.id, opportunity.version, {
     title: 'Family SUV for the Novák family',
     expectedCloseDate: '2027-01-15',
-  });
-  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.TEST_DRIVE).id, rep);
+  }, asRep);
+  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.TEST_DRIVE).id, asRep);
 
   await createActivity(em, {
     type: SalesActivityType.MEETING,
@@ -103,16 +112,16 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
 
   for (const sku of ['SK-OCTAVIA-COMBI', 'SK-KODIAQ', 'SK-ENYAQ-85']) {
     const car = products[sku]!;
-    let quote = await createQuote(em, { opportunityId: opportunity.id, title: car.name, currency: 'CZK', taxRatePercent: '21', validUntil: '2026-12-31' });
-    quote = await addQuoteLine(em, quote.id, quote.version, { productId: car.id, quantity: 1, discountPercent: '3' });
-    quote = await addQuoteLine(em, quote.id, quote.version, { productId: products['INS-COMPREHENSIVE']!.id, quantity: 1 });
-    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LOAN, termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' });
-    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LEASE, termMonths: 48, annualRatePercent: '5.5', downPaymentPercent: '10', residualValuePercent: '35' });
-    quote = await sendQuote(em, quote.id, quote.version);
+    let quote = await createQuote(em, { opportunityId: opportunity.id, title: car.name, currency: 'CZK', taxRatePercent: '21', validUntil: '2026-12-31' }, asRep);
+    quote = await addQuoteLine(em, quote.id, quote.version, { productId: car.id, quantity: 1, discountPercent: '3' }, asRep);
+    quote = await addQuoteLine(em, quote.id, quote.version, { productId: products['INS-COMPREHENSIVE']!.id, quantity: 1 }, asRep);
+    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LOAN, termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' }, asRep);
+    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LEASE, termMonths: 48, annualRatePercent: '5.5', downPaymentPercent: '10', residualValuePercent: '35' }, asRep);
+    quote = await sendQuote(em, quote.id, quote.version, asRep);
     if (sku === 'SK-KODIAQ') await markQuoteViewed(em, quote.id);
   }
-  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.FIRST_OFFER_SENT).id, rep);
-  await updateOpportunity(em, opportunity.id, opportunity.version, { amount: CZK('899900.00') });
+  opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.FIRST_OFFER_SENT).id, asRep);
+  await updateOpportunity(em, opportunity.id, opportunity.version, { amount: CZK('899900.00') }, asRep);
 
   await createActivity(em, {
     type: SalesActivityType.TASK,
@@ -131,6 +140,6 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
     pipelineId: pipeline.id,
     amount: CZK('7450000.00'),
     expectedCloseDate: '2027-03-31',
-  }, DEMO.users.manager);
+  }, actingFor(DEMO.users.manager));
   log.info('sales demo data seeded');
 }

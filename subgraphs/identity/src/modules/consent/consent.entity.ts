@@ -3,6 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from '../customer/customer.entity.js';
+import { PersonalData } from '../../../../kit/access/decorators.js';
 
 export enum ConsentPurpose {
   MARKETING = 'MARKETING',
@@ -56,11 +57,13 @@ export class Consent {
   @Enum({ items: () => ConsentStatus, nativeEnumName: 'consent_status' })
   status!: ConsentStatus;
 
-  @Field({ description: 'Where it was given, e.g. "web-form"' })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'Where it was given, e.g. "web-form" (evidence: pii:read)' })
   @Property({ type: 'text' })
   source!: string;
 
-  @Field({ description: 'Version of the consent text the customer saw, e.g. "v3"' })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'Version of the consent text the customer saw, e.g. "v3" (evidence: pii:read)' })
   @Property({ type: 'text' })
   textVersion!: string;
 

@@ -3,6 +3,7 @@ import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, ManyToOne, Property } 
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { PersonalData } from '../../../../kit/access/decorators.js';
 
 export enum CustomerKind {
   PERSON = 'PERSON',
@@ -63,6 +64,7 @@ export class Customer extends BaseEntity {
   @Property({ type: 'text', default: '' })
   sortName!: Opt<string>;
 
+  @PersonalData()
   @Field(() => LocalDateResolver, { nullable: true })
   @Property({ type: 'string', columnType: 'date', nullable: true })
   birthDate?: string | null;

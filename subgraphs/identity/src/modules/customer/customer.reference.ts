@@ -1,10 +1,5 @@
-import { isUuid } from '../../../../kit/ids.js';
+import { guardedReference } from '../../../../kit/federation.js';
 import type { IdentityContext } from '../../context.js';
 
 /** How other subgraphs' `Customer { id }` references become full customers, batched per request. */
-export const customerReference = {
-  Customer: {
-    __resolveReference: (reference: { id: string }, context: IdentityContext) =>
-      isUuid(reference.id) ? context.loaders.customerById.load(reference.id.toLowerCase()) : null,
-  },
-};
+export const customerReference = guardedReference<IdentityContext>('Customer', 'customers:read', (id, { loaders }) => loaders.customerById.load(id));

@@ -13,7 +13,7 @@ import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, update
 import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
 import { mergeCustomers } from './merge.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow, PersonalData } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}
@@ -124,17 +124,20 @@ export class CustomerResolver {
     return mergeCustomers(em, survivorId, mergedId);
   }
 
-  @FieldResolver(() => [Identifier])
+  @PersonalData()
+  @FieldResolver(() => [Identifier], { nullable: true, description: 'E-mails, phones, device and social ids (personal data: pii:read)' })
   identifiers(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<Identifier[]> {
     return loaders.identifiersByCustomer.load(customer.id);
   }
 
-  @FieldResolver(() => [String], { description: 'E-mail addresses, lower-cased' })
+  @PersonalData()
+  @FieldResolver(() => [String], { nullable: true, description: 'E-mail addresses, lower-cased (personal data: pii:read)' })
   async emails(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
     return valuesOf(await loaders.identifiersByCustomer.load(customer.id), IdentifierKind.EMAIL);
   }
 
-  @FieldResolver(() => [String], { description: 'Phone numbers in E.164' })
+  @PersonalData()
+  @FieldResolver(() => [String], { nullable: true, description: 'Phone numbers in E.164 (personal data: pii:read)' })
   async phones(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
     return valuesOf(await loaders.identifiersByCustomer.load(customer.id), IdentifierKind.PHONE);
   }

@@ -3,6 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from './customer.entity.js';
+import { PersonalData } from '../../../../kit/access/decorators.js';
 
 export enum IdentifierKind {
   EMAIL = 'EMAIL',
@@ -31,7 +32,8 @@ export class Identifier {
   @Enum({ items: () => IdentifierKind, nativeEnumName: 'identifier_kind' })
   kind!: IdentifierKind;
 
-  @Field()
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'The e-mail, phone or other id (personal data: pii:read)' })
   @Property({ type: 'text' })
   value!: string;
 

@@ -1,9 +1,4 @@
-import { isUuid } from '../../../../kit/ids.js';
+import { guardedReference } from '../../../../kit/federation.js';
 import type { IdentityContext } from '../../context.js';
 
-export const userReference = {
-  User: {
-    __resolveReference: (reference: { id: string }, context: IdentityContext) =>
-      isUuid(reference.id) ? context.loaders.userById.load(reference.id.toLowerCase()) : null,
-  },
-};
+export const userReference = guardedReference<IdentityContext>('User', 'staff:read', (id, { loaders }) => loaders.userById.load(id));

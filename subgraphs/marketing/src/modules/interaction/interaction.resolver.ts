@@ -70,6 +70,7 @@ export class InteractionResolver {
 
 @Resolver(() => Customer)
 export class CustomerTimelineResolver {
+  @Allow('interactions:read')
   @FieldResolver(() => InteractionConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: 'Every touchpoint on every channel, newest first' })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { PersonalData } from '../../../../kit/access/decorators.js';
 
 export enum MessageSendStatus {
   SENT = 'SENT',
@@ -39,7 +40,8 @@ export class MessageSend {
   @Property({ type: 'text' })
   subject!: string;
 
-  @Field()
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'The address it went to (personal data: pii:read)' })
   @Property({ type: 'text' })
   recipient!: string;
 

@@ -4,12 +4,14 @@ import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { MessageSend } from './message-send.entity.js';
 import { MessageSendFilter } from './message-send.inputs.js';
+import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
 export class MessageSendConnection extends ConnectionType(MessageSend) {}
 
 @Resolver(() => Customer)
 export class CustomerMessageSendsResolver {
+  @Allow('marketing:read')
   @FieldResolver(() => MessageSendConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: 'Every attempt to message the customer, including those consent stopped, newest first' })

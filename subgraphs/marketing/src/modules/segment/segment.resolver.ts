@@ -84,6 +84,7 @@ export class SegmentResolver {
 
 @Resolver(() => Customer)
 export class CustomerSegmentsResolver {
+  @Allow('marketing:read')
   @FieldResolver(() => CustomerSegmentConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: 'The active segments the customer belongs to right now, by name' })

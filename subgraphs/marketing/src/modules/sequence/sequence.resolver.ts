@@ -83,6 +83,7 @@ export class SequenceEnrolmentResolver {
 
 @Resolver(() => Customer)
 export class CustomerSequenceEnrolmentsResolver {
+  @Allow('marketing:read')
   @FieldResolver(() => SequenceEnrolmentConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: "The customer's sequence enrolments, newest first" })

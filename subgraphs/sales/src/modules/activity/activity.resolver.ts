@@ -17,8 +17,8 @@ export class ActivityConnection extends ConnectionType(Activity) {}
 export class ActivityResolver {
   @Allow('activities:read')
   @Query(() => Activity, { description: 'An activity by id; NOT_FOUND when there is none' })
-  activity(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Activity> {
-    return getActivity(em, id);
+  activity(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: SalesContext): Promise<Activity> {
+    return getActivity(em, id, viewer);
   }
 
   @Allow('activities:read')
@@ -27,23 +27,23 @@ export class ActivityResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => ActivityFilter, { nullable: true }) filter: ActivityFilter | null,
     @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<ActivityConnection> {
-    const where = activityFilterSql(filter, order);
+    const where = activityFilterSql(filter, order, viewer);
     const found = await fetchKeysetPage(em, { entity: Activity, table: 'sales_activity', orderBy: activityOrderBy(order), where }, page);
     return connectionOf(ActivityConnection, found, () => countWhere(em, 'sales_activity', where));
   }
 
   @Allow('activities:write')
   @Mutation(() => Activity)
-  createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em }: SalesContext): Promise<Activity> {
-    return createActivity(em, input);
+  createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em, viewer }: SalesContext): Promise<Activity> {
+    return createActivity(em, input, viewer);
   }
 
   @Allow('activities:write')
   @Mutation(() => Activity)
-  completeActivity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Activity> {
-    return completeActivity(em, id, version);
+  completeActivity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Activity> {
+    return completeActivity(em, id, version, viewer);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
@@ -69,6 +69,7 @@ export class ActivityResolver {
 
 @Resolver(() => Customer)
 export class CustomerActivitiesResolver {
+  @Allow('activities:read')
   @FieldResolver(() => ActivityConnection, { nullable: true, description: "Calls, meetings, tasks and notes about the customer" })
   async activities(
     @Root() customer: Customer,

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
+import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
@@ -10,20 +12,22 @@ import { Activity, SalesActivityType } from './activity.entity.js';
 import { ActivityOrder, type ActivityFilter, type CreateActivityInput } from './activity.inputs.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
-export async function getActivity(em: EntityManager, id: string): Promise<Activity> {
+/** With a viewer, only an activity they may see (another team's is NOT_FOUND). */
+export async function getActivity(em: EntityManager, id: string, viewer?: Viewer): Promise<Activity> {
   const activity = await em.findOne(Activity, { id: parseId(id, 'Activity') });
   if (!activity) throw notFound('Activity', id);
-  return activity;
+  return assertOwnsRow(activity, viewer, 'Activity', id);
 }
 
-export async function createActivity(em: EntityManager, input: CreateActivityInput): Promise<Activity> {
+/** With a viewer (a person or key asking), the lead or opportunity must be theirs to see, and the owner theirs to give. */
+export async function createActivity(em: EntityManager, input: CreateActivityInput, viewer?: Viewer): Promise<Activity> {
   if (!input.customerId && !input.leadId && !input.opportunityId) {
     throw badInput('An activity is about a customer, a lead or an opportunity: give at least one of them', 'customerId');
   }
   if (input.type === SalesActivityType.TASK && !input.dueAt) throw badInput('A task needs a due date (dueAt)', 'dueAt');
   if (input.reminderAt && input.dueAt && input.reminderAt > input.dueAt) throw badInput('The reminder must come before the due date', 'reminderAt');
-  const lead = input.leadId ? await getLead(em, input.leadId) : null;
-  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
+  const lead = input.leadId ? await getLead(em, input.leadId, viewer) : null;
+  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId', viewer) : null;
   const named = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : (opportunity?.customerId ?? lead?.customerId ?? null);
   const customerId = named ? await liveCustomerId(em, named) : null;
   const activity = em.create(Activity, {
@@ -33,7 +37,7 @@ export async function createActivity(em: EntityManager, input: CreateActivityInp
     customerId,
     leadId: lead?.id ?? null,
     opportunityId: opportunity?.id ?? null,
-    ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
+    ownerId: viewer ? ownerFor(viewer, input.ownerId) : input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
     occurredAt: input.occurredAt ?? null,
     dueAt: input.dueAt ?? null,
     reminderAt: input.reminderAt ?? null,
@@ -66,8 +70,8 @@ export function activityEvent(activity: Activity, type: string) {
   };
 }
 
-export async function completeActivity(em: EntityManager, id: string, version: number): Promise<Activity> {
-  const activity = await getActivity(em, id);
+export async function completeActivity(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Activity> {
+  const activity = await getActivity(em, id, viewer);
   assertVersion(activity, version, 'Activity');
   if (activity.completedAt) throw badInput(`Activity ${activity.id} is already done`, 'id');
   activity.completedAt = new Date();
@@ -81,9 +85,15 @@ export const activityOrderBy = (order: ActivityOrder) =>
     ? { column: 'due_at', property: 'dueAt' as const, descending: false }
     : { column: 'created_at', property: 'createdAt' as const, descending: true };
 
-export function activityFilterSql(filter: ActivityFilter | null | undefined, order: ActivityOrder): { sql: string; params: unknown[] } | undefined {
+/** The filter, within the activities the viewer may see, as SQL over `sales_activity`. */
+export function activityFilterSql(filter: ActivityFilter | null | undefined, order: ActivityOrder, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
+  const scope = ownerScopeSql(viewer, 'owner_id');
   const conditions: string[] = order === ActivityOrder.DUE_SOONEST ? ['due_at is not null'] : [];
   const params: unknown[] = [];
+  if (scope.params.length) {
+    conditions.push(scope.sql);
+    params.push(...scope.params);
+  }
   const add = (sql: string, value: unknown) => {
     conditions.push(sql);
     params.push(value);

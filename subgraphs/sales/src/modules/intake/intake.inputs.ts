@@ -49,6 +49,10 @@ export class WebFormInterestInput {
 
 @InputType({ description: 'A web-form submission from a partner or the dealer site' })
 export class WebFormInput {
+  @Field({ description: "The form's public key (webForms): which form posts, throttled per form, client address and e-mail" })
+  @Length(1, 100)
+  formKey!: string;
+
   @Field({ description: "The caller's id of this submission: a retry with it returns the same lead and changes nothing" })
   @Length(1, 200, { message: 'submissionId must be between 1 and 200 characters' })
   submissionId!: string;

@@ -1,17 +1,37 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Allow, Public } from '../../../../kit/access/decorators.js';
+import { recordEvent } from '../../../../kit/events.js';
 import type { SalesContext } from '../../context.js';
 import { Lead } from '../lead/lead.entity.js';
 import { WebFormInput } from './intake.inputs.js';
 import { submitWebForm } from './intake.service.js';
-import { Public } from '../../../../kit/access/decorators.js';
+import { WebForm } from './web-form.entity.js';
+import { newWebFormKey } from './web-form.throttle.js';
 
 @Resolver()
 export class IntakeResolver {
-  @Public('the dealer\'s web forms post here without a user; the form\'s public key and throttling protect it')
+  @Public("the dealer's web forms post here without a user; the form's public key and throttling protect it")
   @Mutation(() => Lead, {
-    description: 'A web-form submission: creates a lead; identity resolves the person and the lead is scored and routed. Retrying with the same submissionId returns the same lead',
+    description: 'Public (no sign-in): a web-form submission creates a lead; identity resolves the person and the lead is scored and routed. '
+      + 'Needs the form\'s public key; throttled per form, client address and e-mail (RATE_LIMITED with retryAfterSeconds). '
+      + 'Retrying with the same submissionId returns the same lead',
   })
-  submitWebForm(@Arg('input') input: WebFormInput, @Ctx() { em }: SalesContext): Promise<Lead> {
-    return submitWebForm(em, input);
+  submitWebForm(@Arg('input') input: WebFormInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
+    return submitWebForm(em, input, viewer.ip);
+  }
+
+  @Allow('pipelines:manage')
+  @Query(() => [WebForm], { description: 'The forms that may post leads, by name' })
+  webForms(@Ctx() { em }: SalesContext): Promise<WebForm[]> {
+    return em.find(WebForm, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Allow('pipelines:manage')
+  @Mutation(() => WebForm, { description: 'Registers a form and gives it a public key for its page' })
+  async createWebForm(@Arg('name') name: string, @Ctx() { em }: SalesContext): Promise<WebForm> {
+    const form = em.create(WebForm, { name: name.trim(), publicKey: newWebFormKey() });
+    recordEvent(em, { type: 'WebFormCreated', aggregateType: 'WebForm', aggregateId: form.id, payload: { webFormId: form.id, name: form.name } });
+    await em.flush();
+    return form;
   }
 }

@@ -8,6 +8,7 @@ import { hashOf } from '../../../../kit/mutations.js';
 import { Lead, LeadSource } from '../lead/lead.entity.js';
 import { openLead } from '../lead/lead.service.js';
 import { Product } from '../product/product.entity.js';
+import { admitSubmission } from './web-form.throttle.js';
 import { WebFormConsentChannel, WebFormConsentPurpose, type WebFormConsentInput, type WebFormInput } from './intake.inputs.js';
 
 /** The person asked to be contacted about their request: that much service e-mail is always agreed. */
@@ -22,12 +23,13 @@ const CONTACT_REQUEST_CONSENT = {
  * Creates the lead of a web-form submission and emits WebFormSubmitted (identity resolves the person,
  * marketing confirms and enrols, sales scores and routes). Idempotent by submissionId.
  */
-export async function submitWebForm(em: EntityManager, input: WebFormInput): Promise<Lead> {
+export async function submitWebForm(em: EntityManager, input: WebFormInput, clientAddress: string | null): Promise<Lead> {
   const submissionId = input.submissionId.trim();
   const submissionHash = hashOf({ ...input, submissionId });
   const earlier = await em.findOne(Lead, { submissionId });
   if (earlier) return sameSubmission(earlier, submissionHash);
   const contact = checkContact(input);
+  await admitSubmission(em, input.formKey, clientAddress, contact.email);
   const consents = checkConsents(input.consents);
   if (input.requestedAppointment && input.requestedAppointment.getTime() <= Date.now()) {
     throw badInput('requestedAppointment must be in the future', 'requestedAppointment');

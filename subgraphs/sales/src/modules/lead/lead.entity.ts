@@ -2,6 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { PersonalData } from '../../../../kit/access/decorators.js';
 
 export enum LeadSource {
   WEB_FORM = 'WEB_FORM',
@@ -61,11 +62,13 @@ export class Lead extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   contactName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'Personal data: pii:read' })
   @Property({ type: 'text', nullable: true })
   contactEmail?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: 'Personal data: pii:read' })
   @Property({ type: 'text', nullable: true })
   contactPhone?: string | null;
 

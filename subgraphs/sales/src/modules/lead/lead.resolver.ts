@@ -24,8 +24,8 @@ export class LeadConversion {
 export class LeadResolver {
   @Allow('leads:read')
   @Query(() => Lead, { description: 'A lead by id; NOT_FOUND when there is none' })
-  lead(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Lead> {
-    return getLead(em, id);
+  lead(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
+    return getLead(em, id, viewer);
   }
 
   @Allow('leads:read')
@@ -33,9 +33,9 @@ export class LeadResolver {
   async leads(
     @Args() page: PageArgs,
     @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<LeadConnection> {
-    const where = leadFilterSql(filter);
+    const where = leadFilterSql(filter, viewer);
     const found = await fetchKeysetPage(em, {
       entity: Lead,
       table: 'sales_lead',
@@ -47,8 +47,8 @@ export class LeadResolver {
 
   @Allow('leads:write')
   @Mutation(() => Lead)
-  createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em }: SalesContext): Promise<Lead> {
-    return createLead(em, input);
+  createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
+    return createLead(em, input, viewer);
   }
 
   @Allow('leads:write')
@@ -58,9 +58,9 @@ export class LeadResolver {
     @Arg('version', () => Int) version: number,
     @Arg('status', () => LeadStatus) status: LeadStatus,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Lead> {
-    return updateLeadStatus(em, id, version, status, reason);
+    return updateLeadStatus(em, id, version, status, viewer, reason);
   }
 
   @Allow('leads:write')
@@ -69,9 +69,9 @@ export class LeadResolver {
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('ownerId', () => ID) ownerId: string,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Lead> {
-    return assignLead(em, id, version, ownerId);
+    return assignLead(em, id, version, ownerId, viewer);
   }
 
   @Allow('leads:write', 'opportunities:write')
@@ -83,7 +83,7 @@ export class LeadResolver {
     @Arg('amount', () => MoneyInput, { nullable: true, description: "The product of interest's list price when omitted" }) amount: MoneyInput | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<LeadConversion> {
-    return convertLead(em, id, version, { pipelineId, amount }, viewer.id);
+    return convertLead(em, id, version, { pipelineId, amount }, viewer);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
@@ -109,6 +109,7 @@ export class LeadResolver {
 
 @Resolver(() => Customer)
 export class CustomerLeadsResolver {
+  @Allow('leads:read')
   @FieldResolver(() => LeadConnection, { nullable: true, description: "The customer's leads, newest first" })
   async leads(
     @Root() customer: Customer,

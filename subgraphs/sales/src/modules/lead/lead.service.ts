@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
@@ -29,14 +31,15 @@ function assertTransition(lead: Lead, to: LeadStatus): void {
   }
 }
 
-export async function getLead(em: EntityManager, id: string): Promise<Lead> {
+/** With a viewer, only a lead they may see (another team's is NOT_FOUND). */
+export async function getLead(em: EntityManager, id: string, viewer?: Viewer): Promise<Lead> {
   const lead = await em.findOne(Lead, { id: parseId(id, 'Lead') });
   if (!lead) throw notFound('Lead', id);
-  return lead;
+  return assertOwnsRow(lead, viewer, 'Lead', id);
 }
 
-async function lockLead(em: EntityManager, id: string, version: number): Promise<Lead> {
-  const lead = await getLead(em, id);
+async function lockLead(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Lead> {
+  const lead = await getLead(em, id, viewer);
   assertVersion(lead, version, 'Lead');
   return lead;
 }
@@ -80,7 +83,7 @@ export function openLead(em: EntityManager, fields: NewLead): Lead {
   return lead;
 }
 
-export async function createLead(em: EntityManager, input: CreateLeadInput): Promise<Lead> {
+export async function createLead(em: EntityManager, input: CreateLeadInput, viewer: Viewer): Promise<Lead> {
   if (!input.customerId && !input.contactName && !input.contactEmail && !input.contactPhone) {
     throw badInput('A lead needs a customerId or at least one contact detail (name, e-mail or phone)', 'customerId');
   }
@@ -95,14 +98,14 @@ export async function createLead(em: EntityManager, input: CreateLeadInput): Pro
     interest: input.interest?.trim() ?? null,
     interestProductId,
     score: input.score,
-    ownerId: input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null,
+    ownerId: ownerFor(viewer, input.ownerId),
   });
   await em.flush();
   return lead;
 }
 
-export async function updateLeadStatus(em: EntityManager, id: string, version: number, status: LeadStatus, reason?: string | null): Promise<Lead> {
-  const lead = await lockLead(em, id, version);
+export async function updateLeadStatus(em: EntityManager, id: string, version: number, status: LeadStatus, viewer: Viewer, reason?: string | null): Promise<Lead> {
+  const lead = await lockLead(em, id, version, viewer);
   if (status === LeadStatus.CONVERTED) throw badInput('Use convertLead to convert a lead: it creates the opportunity', 'status');
   assertTransition(lead, status);
   if (status === LeadStatus.DISQUALIFIED && !reason?.trim()) throw badInput('Say why the lead is disqualified (reason)', 'reason');
@@ -115,9 +118,9 @@ export async function updateLeadStatus(em: EntityManager, id: string, version: n
 }
 
 /** Hands the lead to a rep by hand. */
-export async function assignLead(em: EntityManager, id: string, version: number, ownerId: string): Promise<Lead> {
-  const lead = await lockLead(em, id, version);
-  return assignLeadTo(em, lead, parseId(ownerId, 'User', 'ownerId'), 'assigned by hand');
+export async function assignLead(em: EntityManager, id: string, version: number, ownerId: string, viewer: Viewer): Promise<Lead> {
+  const lead = await lockLead(em, id, version, viewer);
+  return assignLeadTo(em, lead, ownerFor(viewer, ownerId)!, 'assigned by hand');
 }
 
 /** Gives the lead to a rep (by hand or by the routing rules) and says why. */
@@ -175,8 +178,8 @@ export interface ConvertLeadOptions {
   amount?: MoneyInput | null;
 }
 
-export async function convertLead(em: EntityManager, id: string, version: number, options: ConvertLeadOptions, viewerId: string): Promise<{ lead: Lead; opportunity: Opportunity }> {
-  const lead = await lockLead(em, id, version);
+export async function convertLead(em: EntityManager, id: string, version: number, options: ConvertLeadOptions, viewer: Viewer): Promise<{ lead: Lead; opportunity: Opportunity }> {
+  const lead = await lockLead(em, id, version, viewer);
   assertTransition(lead, LeadStatus.CONVERTED);
   if (!lead.customerId) throw badInput('Link the lead to a customer before converting it', 'id');
   const product = lead.interestProductId ? await getProduct(em, lead.interestProductId) : null;
@@ -188,7 +191,7 @@ export async function convertLead(em: EntityManager, id: string, version: number
     pipelineId: options.pipelineId,
     ownerId: lead.ownerId,
     amount,
-  }, viewerId);
+  }, viewer);
   lead.status = LeadStatus.CONVERTED;
   lead.convertedOpportunityId = opportunity.id;
   recordEvent(em, {
@@ -200,9 +203,11 @@ export async function convertLead(em: EntityManager, id: string, version: number
   return { lead, opportunity };
 }
 
-export function leadFilterSql(filter: LeadFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
+/** The filter, within the leads the viewer may see, as SQL over `sales_lead`. */
+export function leadFilterSql(filter: LeadFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
+  const scope = ownerScopeSql(viewer, 'owner_id');
+  const conditions: string[] = scope.params.length ? [scope.sql] : [];
+  const params: unknown[] = [...scope.params];
   if (filter?.statuses?.length) {
     conditions.push('status = any(?::lead_status[])');
     params.push(pgArray(filter.statuses));

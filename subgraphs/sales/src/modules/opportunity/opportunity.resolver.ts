@@ -27,8 +27,8 @@ export class StageChangeConnection extends ConnectionType(StageChange) {}
 export class OpportunityResolver {
   @Allow('opportunities:read')
   @Query(() => Opportunity, { description: 'An opportunity by id; NOT_FOUND when there is none' })
-  opportunity(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Opportunity> {
-    return getOpportunity(em, id);
+  opportunity(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
+    return getOpportunity(em, id, 'id', viewer);
   }
 
   @Allow('opportunities:read')
@@ -36,9 +36,9 @@ export class OpportunityResolver {
   async opportunities(
     @Args() page: PageArgs,
     @Arg('filter', () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<OpportunityConnection> {
-    const where = opportunityFilterSql(filter);
+    const where = opportunityFilterSql(filter, viewer);
     const found = await fetchKeysetPage(em, {
       entity: Opportunity,
       table: 'opportunity',
@@ -51,7 +51,7 @@ export class OpportunityResolver {
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
   createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
-    return createOpportunity(em, input, viewer.id);
+    return createOpportunity(em, input, viewer);
   }
 
   @Allow('opportunities:write')
@@ -64,7 +64,7 @@ export class OpportunityResolver {
     followUpAt: Date | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Opportunity> {
-    return moveOpportunity(em, id, version, stageId, viewer.id, followUpAt);
+    return moveOpportunity(em, id, version, stageId, viewer, followUpAt);
   }
 
   @Allow('opportunities:write')
@@ -73,15 +73,15 @@ export class OpportunityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('input') input: UpdateOpportunityInput,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Opportunity> {
-    return updateOpportunity(em, id, version, input);
+    return updateOpportunity(em, id, version, input, viewer);
   }
 
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
-  archiveOpportunity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Opportunity> {
-    return archiveOpportunity(em, id, version);
+  archiveOpportunity(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
+    return archiveOpportunity(em, id, version, viewer);
   }
 
   @FieldResolver(() => Customer)
@@ -136,6 +136,7 @@ export class StageChangeResolver {
 
 @Resolver(() => Customer)
 export class CustomerOpportunitiesResolver {
+  @Allow('opportunities:read')
   @FieldResolver(() => OpportunityConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: "The customer's opportunities, newest first" })

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
+import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { requireNonNegative } from '../../../../kit/scalars.js';
@@ -13,11 +15,13 @@ import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
-export async function getOpportunity(em: EntityManager, id: string, field = 'id'): Promise<Opportunity> {
+/** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
+export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {
   const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity', field) });
   if (!opportunity) throw notFound('Opportunity', id);
-  return opportunity;
+  return assertOwnsRow(opportunity, viewer, 'Opportunity', id);
 }
+
 
 const statusOf = (stage: Stage): OpportunityStatus =>
   stage.isWon ? OpportunityStatus.WON : stage.isLost ? OpportunityStatus.LOST : OpportunityStatus.OPEN;
@@ -38,10 +42,10 @@ async function startingStage(em: EntityManager, input: CreateOpportunityInput): 
 }
 
 /** Creates the opportunity and its first stage-history row; the caller flushes (lead conversion shares the transaction). */
-export async function openOpportunity(em: EntityManager, input: CreateOpportunityInput, viewerId: string): Promise<Opportunity> {
+export async function openOpportunity(em: EntityManager, input: CreateOpportunityInput, viewer: Viewer): Promise<Opportunity> {
   requireNonNegative(input.amount, 'amount');
   const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
-  const ownerId = input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null;
+  const ownerId = ownerFor(viewer, input.ownerId);
   const stage = await startingStage(em, input);
   const opportunity = em.create(Opportunity, {
     customerId,
@@ -55,19 +59,19 @@ export async function openOpportunity(em: EntityManager, input: CreateOpportunit
     currency: input.amount.currency,
     expectedCloseDate: toIsoDate(input.expectedCloseDate),
   });
-  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: null, toStageId: stage.id, changedBy: viewerId });
+  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: null, toStageId: stage.id, changedBy: viewer.id });
   await recordOpportunityEvent(em, opportunity, 'OpportunityCreated');
   return opportunity;
 }
 
-export async function createOpportunity(em: EntityManager, input: CreateOpportunityInput, viewerId: string): Promise<Opportunity> {
-  const opportunity = await openOpportunity(em, input, viewerId);
+export async function createOpportunity(em: EntityManager, input: CreateOpportunityInput, viewer: Viewer): Promise<Opportunity> {
+  const opportunity = await openOpportunity(em, input, viewer);
   await em.flush();
   return opportunity;
 }
 
-async function editable(em: EntityManager, id: string, version: number): Promise<Opportunity> {
-  const opportunity = await getOpportunity(em, id);
+async function editable(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Opportunity> {
+  const opportunity = await getOpportunity(em, id, 'id', viewer);
   assertVersion(opportunity, version, 'Opportunity');
   if (opportunity.archivedAt) throw badInput(`Opportunity ${opportunity.id} is archived and can no longer change`, 'id');
   return opportunity;
@@ -79,10 +83,10 @@ export async function moveOpportunity(
   id: string,
   version: number,
   stageId: string,
-  viewerId: string,
+  viewer: Viewer,
   followUpAt?: Date | null,
 ): Promise<Opportunity> {
-  const opportunity = await editable(em, id, version);
+  const opportunity = await editable(em, id, version, viewer);
   const to = await getStage(em, stageId, 'stageId');
   if (to.pipelineId !== opportunity.pipelineId) throw badInput(`Stage ${to.id} belongs to another pipeline`, 'stageId');
   if (to.id === opportunity.stageId) throw badInput(`Opportunity ${opportunity.id} is already in stage "${to.name}"`, 'stageId');
@@ -91,11 +95,11 @@ export async function moveOpportunity(
   opportunity.stageId = to.id;
   opportunity.status = statusOf(to);
   if (followUpAt) opportunity.nextContactAt = followUpAt;
-  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: from, toStageId: to.id, changedBy: viewerId });
+  em.create(StageChange, { opportunityId: opportunity.id, fromStageId: from, toStageId: to.id, changedBy: viewer.id });
   await recordOpportunityEvent(em, opportunity, 'OpportunityStageChanged', {
     fromStageId: from,
     toStageId: to.id,
-    changedBy: viewerId,
+    changedBy: viewer.id,
     followUpAt: followUpAt?.toISOString() ?? null,
   });
   if (opportunity.status !== OpportunityStatus.OPEN) {
@@ -105,8 +109,8 @@ export async function moveOpportunity(
   return opportunity;
 }
 
-export async function updateOpportunity(em: EntityManager, id: string, version: number, input: UpdateOpportunityInput): Promise<Opportunity> {
-  const opportunity = await editable(em, id, version);
+export async function updateOpportunity(em: EntityManager, id: string, version: number, input: UpdateOpportunityInput, viewer: Viewer): Promise<Opportunity> {
+  const opportunity = await editable(em, id, version, viewer);
   const changes: Partial<Opportunity> = {};
   if (input.title != null) changes.title = input.title.trim();
   if (input.amount != null) {
@@ -114,7 +118,7 @@ export async function updateOpportunity(em: EntityManager, id: string, version: 
     changes.amount = cents(input.amount.amount);
     changes.currency = input.amount.currency;
   }
-  if (input.ownerId !== undefined) changes.ownerId = input.ownerId ? parseId(input.ownerId, 'User', 'ownerId') : null;
+  if (input.ownerId !== undefined) changes.ownerId = input.ownerId ? ownerFor(viewer, input.ownerId) : null;
   if (input.expectedCloseDate !== undefined) changes.expectedCloseDate = toIsoDate(input.expectedCloseDate);
   if (input.probability !== undefined) changes.probabilityOverride = input.probability;
   const changedFields = (Object.keys(changes) as Array<keyof Opportunity>).filter((key) => changes[key] !== opportunity[key]);
@@ -128,17 +132,19 @@ export async function updateOpportunity(em: EntityManager, id: string, version: 
   return opportunity;
 }
 
-export async function archiveOpportunity(em: EntityManager, id: string, version: number): Promise<Opportunity> {
-  const opportunity = await editable(em, id, version);
+export async function archiveOpportunity(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Opportunity> {
+  const opportunity = await editable(em, id, version, viewer);
   opportunity.archivedAt = new Date();
   await recordOpportunityEvent(em, opportunity, 'OpportunityChanged', { changedFields: ['archivedAt'], archivedAt: opportunity.archivedAt.toISOString() });
   await em.flush();
   return opportunity;
 }
 
-export function opportunityFilterSql(filter: OpportunityFilter | null | undefined): { sql: string; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
+/** The filter, within the rows the viewer may see, as SQL over `opportunity`. */
+export function opportunityFilterSql(filter: OpportunityFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } {
+  const scope = ownerScopeSql(viewer, 'owner_id');
+  const conditions: string[] = [scope.sql];
+  const params: unknown[] = [...scope.params];
   if (!filter?.includeArchived) conditions.push('archived_at is null');
   if (filter?.pipelineId) {
     conditions.push('pipeline_id = ?');

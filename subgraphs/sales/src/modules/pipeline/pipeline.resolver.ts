@@ -21,9 +21,9 @@ export class PipelineResolver {
     @Arg('currency', { description: 'Only opportunities in this currency are summed' }) currency: string,
     @Arg('ownerId', () => ID, { nullable: true }) ownerId: string | null,
     @Arg('teamMemberIds', () => [ID], { nullable: true, description: 'Owner ids of a team (teams live in identity)' }) teamMemberIds: string[] | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<PipelineSummary> {
-    return pipelineSummary(em, pipelineId, currency, [...(ownerId ? [ownerId] : []), ...(teamMemberIds ?? [])]);
+    return pipelineSummary(em, pipelineId, currency, [...(ownerId ? [ownerId] : []), ...(teamMemberIds ?? [])], viewer);
   }
 
   @Allow('pipelines:manage')

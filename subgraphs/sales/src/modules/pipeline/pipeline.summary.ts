@@ -1,5 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { badInput } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
@@ -41,19 +43,22 @@ export async function pipelineSummary(
   pipelineId: string,
   currency: string,
   ownerIds: string[],
+  viewer: Viewer,
 ): Promise<PipelineSummary> {
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput('currency must be an ISO 4217 code such as EUR or CZK', 'currency');
   const pipeline = await getPipeline(em, pipelineId, 'pipelineId');
   const owners = ownerIds.map((id) => parseId(id, 'User', 'ownerId'));
   const ownerSql = owners.length ? 'and o.owner_id = any(?::uuid[])' : '';
+  // Only what the viewer may see is counted: a rep's board never includes another team's deals.
+  const scope = ownerScopeSql(viewer, 'o.owner_id');
   const rows = await em.getConnection().execute<Row[]>(
     `select s.id as stage_id, count(o.id)::int as count, coalesce(sum(o.amount), 0) as value,
             round(coalesce(sum(o.amount * coalesce(o.probability_override, s.probability) / 100), 0), 2) as weighted
        from pipeline_stage s
-       left join opportunity o on o.stage_id = s.id and o.archived_at is null and o.currency = ? ${ownerSql}
+       left join opportunity o on o.stage_id = s.id and o.archived_at is null and o.currency = ? ${ownerSql} and ${scope.sql}
       where s.pipeline_id = ?
       group by grouping sets ((s.id), ())`,
-    [currency, ...(owners.length ? [pgArray(owners)] : []), pipeline.id],
+    [currency, ...(owners.length ? [pgArray(owners)] : []), ...scope.params, pipeline.id],
   );
   const money = (amount: string): Money => ({ amount: new Decimal(amount).toFixed(2), currency });
   const byStage = new Map(rows.map((row) => [row.stage_id, row]));

@@ -4,10 +4,12 @@ import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
-import { FinancingOption, Quote, QuoteLine } from './quote.entity.js';
+import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
 import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow, Public } from '../../../../kit/access/decorators.js';
+import { verifyLinkToken } from '../../../../kit/access/link-token.js';
+import { QUOTE_VIEW, quoteViewToken } from './quote.links.js';
 
 @ObjectType()
 export class QuoteConnection extends ConnectionType(Quote) {}
@@ -16,14 +18,14 @@ export class QuoteConnection extends ConnectionType(Quote) {}
 export class QuoteResolver {
   @Allow('quotes:read')
   @Query(() => Quote, { description: 'A quote by id; NOT_FOUND when there is none' })
-  quote(@Arg('id', () => ID) id: string, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return getQuote(em, id);
+  quote(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
+    return getQuote(em, id, 'id', viewer);
   }
 
   @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Starts a DRAFT quote for a customer or an opportunity' })
-  createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return createQuote(em, input);
+  createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
+    return createQuote(em, input, viewer);
   }
 
   @Allow('quotes:write')
@@ -32,9 +34,9 @@ export class QuoteResolver {
     @Arg('quoteId', () => ID) quoteId: string,
     @Arg('version', () => Int) version: number,
     @Arg('input') input: QuoteLineInput,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Quote> {
-    return addQuoteLine(em, quoteId, version, input);
+    return addQuoteLine(em, quoteId, version, input, viewer);
   }
 
   @Allow('quotes:write')
@@ -43,15 +45,15 @@ export class QuoteResolver {
     @Arg('quoteId', () => ID) quoteId: string,
     @Arg('version', () => Int) version: number,
     @Arg('input') input: FinancingInput,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Quote> {
-    return addQuoteFinancing(em, quoteId, version, input);
+    return addQuoteFinancing(em, quoteId, version, input, viewer);
   }
 
   @Allow('quotes:write')
   @Mutation(() => Quote)
-  sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return sendQuote(em, id, version);
+  sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
+    return sendQuote(em, id, version, viewer);
   }
 
   @Allow('quotes:write')
@@ -59,15 +61,15 @@ export class QuoteResolver {
   markQuoteViewed(
     @Arg('id', () => ID) id: string,
     @Arg('channel', () => QuoteViewChannel, { nullable: true }) channel: QuoteViewChannel | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Quote> {
-    return markQuoteViewed(em, id, channel);
+    return markQuoteViewed(em, id, channel, viewer);
   }
 
   @Allow('quotes:write')
   @Mutation(() => Quote)
-  acceptQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return acceptQuote(em, id, version);
+  acceptQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
+    return acceptQuote(em, id, version, viewer);
   }
 
   @Allow('quotes:write')
@@ -76,15 +78,15 @@ export class QuoteResolver {
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, viewer }: SalesContext,
   ): Promise<Quote> {
-    return rejectQuote(em, id, version, reason);
+    return rejectQuote(em, id, version, viewer, reason);
   }
 
   @Allow('quotes:write')
   @Mutation(() => Quote)
-  expireQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: SalesContext): Promise<Quote> {
-    return expireQuote(em, id, version);
+  expireQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
+    return expireQuote(em, id, version, viewer);
   }
 
   @FieldResolver(() => Customer)
@@ -106,6 +108,28 @@ export class QuoteResolver {
   financingOptions(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<FinancingOption[]> {
     return loaders.financingByQuote.load(quote.id);
   }
+
+  @Allow('quotes:write')
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'For the link sent to the customer: recordQuoteView(token) records an open without sign-in. Signed, expires with the quote (30 days without validUntil); null for a DRAFT',
+  })
+  viewToken(@Root() quote: Quote): Promise<string> | null {
+    return quote.status === QuoteStatus.DRAFT ? null : quoteViewToken(quote);
+  }
+
+  @Public('the customer opens the quote from the link in their e-mail; the signed, expiring token in the link protects it')
+  @Mutation(() => Boolean, {
+    description: 'Public (no sign-in): the customer opened (or downloaded) the quote through its link. Takes the signed token of the link, never an id; true when recorded',
+  })
+  async recordQuoteView(
+    @Arg('token') token: string,
+    @Arg('channel', () => QuoteViewChannel, { nullable: true }) channel: QuoteViewChannel | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<boolean> {
+    await markQuoteViewed(em, await verifyLinkToken(QUOTE_VIEW, token), channel);
+    return true;
+  }
 }
 
 @Resolver(() => QuoteLine)
@@ -118,7 +142,8 @@ export class QuoteLineResolver {
 
 @Resolver(() => Opportunity)
 export class OpportunityQuotesResolver {
-  @FieldResolver(() => QuoteConnection, { description: 'Quotes made for this opportunity, newest first' })
+  @Allow('quotes:read')
+  @FieldResolver(() => QuoteConnection, { nullable: true, description: 'Quotes made for this opportunity, newest first' })
   async quotes(
     @Root() opportunity: Opportunity,
     @Args() page: PageArgs,
@@ -132,6 +157,7 @@ export class OpportunityQuotesResolver {
 
 @Resolver(() => Customer)
 export class CustomerQuotesResolver {
+  @Allow('quotes:read')
   @FieldResolver(() => QuoteConnection, { nullable: true, description: "The customer's quotes, newest first" })
   async quotes(
     @Root() customer: Customer,

@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
+import { allOf, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import { ownsRow, type Viewer } from '../../../../kit/access/viewer.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
@@ -40,27 +43,38 @@ function nonNegative(value: string | null | undefined, field: string): string | 
   return value ?? null;
 }
 
-export async function getQuote(em: EntityManager, id: string, field = 'id'): Promise<Quote> {
+/** With a viewer, only a quote of an opportunity they may see (others are NOT_FOUND). */
+export async function getQuote(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Quote> {
   const quote = await em.findOne(Quote, { id: parseId(id, 'Quote', field) });
   if (!quote) throw notFound('Quote', id);
+  if (viewer && !(await quoteVisible(em, quote, viewer))) throw notFound('Quote', id);
   return quote;
 }
 
-async function lockQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
-  const quote = await getQuote(em, id);
+/** A quote is as visible as its opportunity; one made without an opportunity, as an unowned record. */
+export async function quoteVisible(em: EntityManager, quote: Quote, viewer: Viewer): Promise<boolean> {
+  if (viewer.owners === null) return true;
+  if (!quote.opportunityId) return viewer.unowned;
+  const opportunity = await em.findOne(Opportunity, { id: quote.opportunityId });
+  return ownsRow(viewer, opportunity?.ownerId);
+}
+
+async function lockQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+  const quote = await getQuote(em, id, 'id', viewer);
   assertVersion(quote, version, 'Quote');
   return quote;
 }
 
-async function draft(em: EntityManager, id: string, version: number): Promise<Quote> {
-  const quote = await lockQuote(em, id, version);
+async function draft(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+  const quote = await lockQuote(em, id, version, viewer);
   if (quote.status !== QuoteStatus.DRAFT) throw badInput(`A ${quote.status} quote can no longer be edited; create a new one`, 'id');
   return quote;
 }
 
-export async function createQuote(em: EntityManager, input: CreateQuoteInput): Promise<Quote> {
+export async function createQuote(em: EntityManager, input: CreateQuoteInput, viewer: Viewer): Promise<Quote> {
   percent(input.taxRatePercent, 'taxRatePercent');
-  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId') : null;
+  const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId', viewer) : null;
+  if (!opportunity && !viewer.unowned) throw badInput('Make the quote for one of your opportunities (opportunityId)', 'opportunityId');
   const customerId = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : opportunity?.customerId;
   if (!customerId) throw badInput('A quote needs a customerId or an opportunityId', 'customerId');
   if (opportunity && opportunity.customerId !== customerId) throw badInput("customerId is not the opportunity's customer", 'customerId');
@@ -111,8 +125,8 @@ async function recalculate(em: EntityManager, quote: Quote, lines: QuoteLine[]):
   for (const option of await em.find(FinancingOption, { quoteId: quote.id })) applyFigures(option, quote.totalAmount);
 }
 
-export async function addQuoteLine(em: EntityManager, quoteId: string, version: number, input: QuoteLineInput): Promise<Quote> {
-  const quote = await draft(em, quoteId, version);
+export async function addQuoteLine(em: EntityManager, quoteId: string, version: number, input: QuoteLineInput, viewer: Viewer): Promise<Quote> {
+  const quote = await draft(em, quoteId, version, viewer);
   const product = await getProduct(em, input.productId, 'productId');
   if (!product.active) throw badInput(`Product ${product.sku} is no longer sold`, 'productId');
   const unitPrice = input.unitPrice ?? product.listPrice();
@@ -151,8 +165,8 @@ function financingTerms(input: FinancingInput): { termMonths: number | null; ann
   return { termMonths: input.termMonths, annualRatePercent: percent(input.annualRatePercent, 'annualRatePercent') };
 }
 
-export async function addQuoteFinancing(em: EntityManager, quoteId: string, version: number, input: FinancingInput): Promise<Quote> {
-  const quote = await draft(em, quoteId, version);
+export async function addQuoteFinancing(em: EntityManager, quoteId: string, version: number, input: FinancingInput, viewer: Viewer): Promise<Quote> {
+  const quote = await draft(em, quoteId, version, viewer);
   if (new Decimal(quote.totalAmount).isZero()) throw badInput('Add lines to the quote before offering financing', 'quoteId');
   if (input.downPaymentAmount != null && input.downPaymentPercent != null) throw badInput('Give the down payment as an amount or a percent, not both', 'downPaymentAmount');
   if (input.residualValueAmount != null && input.residualValuePercent != null) throw badInput('Give the residual value as an amount or a percent, not both', 'residualValueAmount');
@@ -187,8 +201,8 @@ async function changeStatus(em: EntityManager, quote: Quote, to: QuoteStatus, ty
   return quote;
 }
 
-export async function sendQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
-  const quote = await lockQuote(em, id, version);
+export async function sendQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+  const quote = await lockQuote(em, id, version, viewer);
   const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
   if (lines.length === 0) throw badInput('A quote without lines cannot be sent', 'id');
   const financing = await em.find(FinancingOption, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
@@ -206,8 +220,9 @@ export async function sendQuote(em: EntityManager, id: string, version: number):
  * The customer opened or downloaded it: recorded once; opening it again changes nothing. The opportunity's
  * owner sees it live too (OpportunityQuoteViewed on the opportunity's stream).
  */
-export async function markQuoteViewed(em: EntityManager, id: string, channel?: QuoteViewChannel | null): Promise<Quote> {
-  const quote = await getQuote(em, id);
+/** Without a viewer: the customer opened it through the signed link (recordQuoteView), not a member of staff. */
+export async function markQuoteViewed(em: EntityManager, id: string, channel?: QuoteViewChannel | null, viewer?: Viewer): Promise<Quote> {
+  const quote = await getQuote(em, id, 'id', viewer);
   if (quote.status === QuoteStatus.VIEWED) return quote;
   const viewedAt = new Date().toISOString();
   const opportunity = quote.opportunityId ? await getOpportunity(em, quote.opportunityId, 'opportunityId') : null;
@@ -218,25 +233,33 @@ export async function markQuoteViewed(em: EntityManager, id: string, channel?: Q
   return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt, channel: channel ?? null });
 }
 
-export async function acceptQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
-  const quote = await lockQuote(em, id, version);
+export async function acceptQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+  const quote = await lockQuote(em, id, version, viewer);
   if (quote.validUntil && quote.validUntil < new Date().toISOString().slice(0, 10) && NEXT[quote.status as QuoteStatus].includes(QuoteStatus.ACCEPTED)) {
     throw badInput(`The quote expired on ${quote.validUntil}; send a new one`, 'id');
   }
   return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', { total: quote.total() });
 }
 
-export async function rejectQuote(em: EntityManager, id: string, version: number, reason?: string | null): Promise<Quote> {
-  const quote = await lockQuote(em, id, version);
+export async function rejectQuote(em: EntityManager, id: string, version: number, viewer: Viewer, reason?: string | null): Promise<Quote> {
+  const quote = await lockQuote(em, id, version, viewer);
   quote.rejectionReason = reason?.trim() || null;
   return changeStatus(em, quote, QuoteStatus.REJECTED, 'QuoteRejected', { reason: quote.rejectionReason });
 }
 
-export async function expireQuote(em: EntityManager, id: string, version: number): Promise<Quote> {
-  return changeStatus(em, await lockQuote(em, id, version), QuoteStatus.EXPIRED, 'QuoteExpired');
+export async function expireQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+  return changeStatus(em, await lockQuote(em, id, version, viewer), QuoteStatus.EXPIRED, 'QuoteExpired');
 }
 
-export function quoteFilterSql(filter: QuoteFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
-  if (!filter?.statuses?.length) return undefined;
-  return { sql: 'status = any(?::quote_status[])', params: [pgArray(filter.statuses)] };
+/** The filter, within the quotes the viewer may see (by their opportunity's owner), as SQL over `quote`. */
+export function quoteFilterSql(filter: QuoteFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
+  const scope = ownerScopeSql(viewer, 'o.owner_id');
+  const visible = scope.params.length
+    ? {
+        sql: `(exists (select 1 from opportunity o where o.id = opportunity_id and ${scope.sql})${viewer.unowned ? ' or opportunity_id is null' : ''})`,
+        params: scope.params,
+      }
+    : undefined;
+  const statuses = filter?.statuses?.length ? { sql: 'status = any(?::quote_status[])', params: [pgArray(filter.statuses)] } : undefined;
+  return visible || statuses ? allOf(visible, statuses) : undefined;
 }

@@ -54,6 +54,7 @@ export class AssetResolver {
 
 @Resolver(() => Customer)
 export class CustomerAssetsResolver {
+  @Allow('assets:read')
   @FieldResolver(() => AssetConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: 'What the customer owns and we service, newest first' })

@@ -18,6 +18,7 @@ import {
   openCase,
   updateCase,
 } from './case.service.js';
+import { allOf, caseScopeSql } from '../../../../kit/access/row-scope.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
@@ -27,8 +28,8 @@ export class CaseConnection extends ConnectionType(Case) {}
 export class CaseResolver {
   @Allow('cases:read')
   @Query(() => Case, { name: 'case', description: 'A case by id; NOT_FOUND when there is none' })
-  caseById(@Arg('id', () => ID) id: string, @Ctx() { em }: ServiceContext): Promise<Case> {
-    return getCase(em, id);
+  caseById(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
+    return getCase(em, id, viewer);
   }
 
   @Allow('cases:read')
@@ -37,9 +38,9 @@ export class CaseResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter: CaseFilter | null,
     @Arg('orderBy', () => CaseOrder, { defaultValue: CaseOrder.NEWEST_FIRST }) orderBy: CaseOrder,
-    @Ctx() { em }: ServiceContext,
+    @Ctx() { em, viewer }: ServiceContext,
   ): Promise<CaseConnection> {
-    const where = caseFilterSql(filter);
+    const where = caseFilterSql(filter, viewer);
     const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS[orderBy], where }, page);
     return connectionOf(CaseConnection, found, () => countCases(em, where));
   }
@@ -49,9 +50,9 @@ export class CaseResolver {
   async casesAtRisk(
     @Arg('within', () => Int, { description: 'minutes from now' }) within: number,
     @Args() page: PageArgs,
-    @Ctx() { em }: ServiceContext,
+    @Ctx() { em, viewer }: ServiceContext,
   ): Promise<CaseConnection> {
-    const where = atRiskSql(within);
+    const where = allOf(atRiskSql(within), caseScopeSql(viewer, 'line', 'assignee_id'));
     const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
     return connectionOf(CaseConnection, found, () => countCases(em, where));
   }
@@ -64,26 +65,26 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'CONFLICT when the version is stale' })
-  updateCase(@Arg('input') input: UpdateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
-    return updateCase(em, input);
+  updateCase(@Arg('input') input: UpdateCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
+    return updateCase(em, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'Moves the case along its lifecycle; an illegal move is BAD_USER_INPUT' })
-  changeCaseStatus(@Arg('input') input: ChangeCaseStatusInput, @Ctx() { em }: ServiceContext): Promise<Case> {
-    return changeCaseStatus(em, input);
+  changeCaseStatus(@Arg('input') input: ChangeCaseStatusInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
+    return changeCaseStatus(em, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case)
-  assignCase(@Arg('input') input: AssignCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
-    return assignCase(em, input);
+  assignCase(@Arg('input') input: AssignCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
+    return assignCase(em, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'Hands the case to the second line of support' })
-  escalateCase(@Arg('input') input: EscalateCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
-    return escalateCase(em, input);
+  escalateCase(@Arg('input') input: EscalateCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
+    return escalateCase(em, input, viewer);
   }
 
   @FieldResolver(() => Customer)
@@ -99,6 +100,7 @@ export class CaseResolver {
 
 @Resolver(() => Customer)
 export class CustomerCasesResolver {
+  @Allow('cases:read')
   @FieldResolver(() => CaseConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: "The customer's cases, newest first unless ordered otherwise" })

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertWorksCase, caseScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
 import { countWhere, pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
@@ -13,14 +15,15 @@ import type { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseIn
 import { assertTransition } from './case.status.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
-export async function getCase(em: EntityManager, id: string): Promise<Case> {
+/** With a viewer, only a case of their lines of support or assigned to them (others are NOT_FOUND). */
+export async function getCase(em: EntityManager, id: string, viewer?: Viewer): Promise<Case> {
   const found = await em.findOne(Case, { id: parseId(id, 'Case') });
   if (!found) throw notFound('Case', id);
-  return found;
+  return assertWorksCase(found, viewer, 'Case', id);
 }
 
-async function getCaseAt(em: EntityManager, id: string, version: number): Promise<Case> {
-  const found = await getCase(em, id);
+async function getCaseAt(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Case> {
+  const found = await getCase(em, id, viewer);
   assertVersion(found, version, 'Case');
   return found;
 }
@@ -57,8 +60,8 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
   return created;
 }
 
-export async function updateCase(em: EntityManager, input: UpdateCaseInput): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version);
+export async function updateCase(em: EntityManager, input: UpdateCaseInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version, viewer);
   const changes: Partial<Pick<Case, 'subject' | 'description' | 'category' | 'priority'>> = {};
   if (input.subject != null && input.subject.trim() !== found.subject) changes.subject = input.subject.trim();
   if (input.description !== undefined && input.description !== found.description) changes.description = input.description;
@@ -84,8 +87,8 @@ export async function updateCase(em: EntityManager, input: UpdateCaseInput): Pro
   return found;
 }
 
-export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatusInput): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version);
+export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatusInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version, viewer);
   const from = found.status;
   assertTransition(from, input.status);
   found.status = input.status;
@@ -96,8 +99,8 @@ export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatu
   return found;
 }
 
-export async function assignCase(em: EntityManager, input: AssignCaseInput): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version);
+export async function assignCase(em: EntityManager, input: AssignCaseInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version, viewer);
   const assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
   const previousAssigneeId = found.assigneeId ?? null;
   found.assigneeId = assigneeId;
@@ -106,8 +109,8 @@ export async function assignCase(em: EntityManager, input: AssignCaseInput): Pro
   return found;
 }
 
-export async function escalateCase(em: EntityManager, input: EscalateCaseInput): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version);
+export async function escalateCase(em: EntityManager, input: EscalateCaseInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, input.id, input.version, viewer);
   if (found.line === CaseLine.SECOND) throw badInput(`Case ${found.id} is already on the second line`, 'id');
   if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
   found.line = CaseLine.SECOND;
@@ -123,8 +126,10 @@ type SqlCondition = { sql: string; params: unknown[] };
 const DEADLINE_BEFORE =
   'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
 
-export function caseFilterSql(filter: CaseFilter | null | undefined): SqlCondition | undefined {
-  const parts: SqlCondition[] = [];
+/** The filter, within the cases the viewer may see, as SQL over `support_case`. */
+export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {
+  const scope = caseScopeSql(viewer, 'line', 'assignee_id');
+  const parts: SqlCondition[] = scope.params.length ? [scope] : [];
   if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
   if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
   if (filter?.categories?.length) parts.push({ sql: 'category = any(?::case_category[])', params: [pgArray(filter.categories)] });

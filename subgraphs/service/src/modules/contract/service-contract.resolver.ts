@@ -22,6 +22,7 @@ export class ServiceContractResolver {
 
 @Resolver(() => Customer)
 export class CustomerServiceContractResolver {
+  @Allow('assets:read')
   @FieldResolver(() => ServiceContract, { nullable: true, description: 'None means STANDARD terms' })
   serviceContract(@Root() customer: Customer, @Ctx() { loaders }: ServiceContext): Promise<ServiceContract | null> {
     return loaders.contractByCustomer.load(customer.id);

@@ -1,10 +1,5 @@
-import { isUuid } from '../../../../kit/ids.js';
+import { guardedReference } from '../../../../kit/federation.js';
 import type { ServiceContext } from '../../context.js';
 
 /** Articles are referenced from the global search; resolved in batches per request. */
-export const knowledgeArticleReference = {
-  KnowledgeArticle: {
-    __resolveReference: (reference: { id: string }, context: ServiceContext) =>
-      isUuid(reference.id) ? context.loaders.articleById.load(reference.id.toLowerCase()) : null,
-  },
-};
+export const knowledgeArticleReference = guardedReference<ServiceContext>('KnowledgeArticle', 'knowledge:read', (id, { loaders }) => loaders.articleById.load(id));

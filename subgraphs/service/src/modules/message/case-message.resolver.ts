@@ -16,8 +16,8 @@ export class CaseMessageConnection extends ConnectionType(CaseMessage) {}
 export class CaseMessageResolver {
   @Allow('cases:write')
   @Mutation(() => CaseMessage)
-  addCaseMessage(@Arg('input') input: AddCaseMessageInput, @Ctx() { em }: ServiceContext): Promise<CaseMessage> {
-    return addCaseMessage(em, input);
+  addCaseMessage(@Arg('input') input: AddCaseMessageInput, @Ctx() { em, viewer }: ServiceContext): Promise<CaseMessage> {
+    return addCaseMessage(em, input, viewer);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'Set when the customer wrote it' })

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../../../../kit/access/viewer.js';
 import { badInput } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
 import { getCase } from '../case/case.service.js';
@@ -14,20 +15,22 @@ export const MESSAGE_EXCERPT_LENGTH = 500;
 export const excerpt = (body: string): string => Array.from(body).slice(0, MESSAGE_EXCERPT_LENGTH).join('');
 
 /** Appends to the one history of a case; the first OUTBOUND message is the first response of the SLA. */
-export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInput): Promise<CaseMessage> {
-  const found = await getCase(em, input.caseId);
+export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInput, viewer?: Viewer): Promise<CaseMessage> {
+  const found = await getCase(em, input.caseId, viewer);
   if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; open a new case instead`, 'caseId');
   const body = input.body.trim();
   if (!body) throw badInput('body must not be blank', 'body');
   const fromCustomer = input.direction === CaseMessageDirection.INBOUND;
   if (fromCustomer && input.authorUserId) throw badInput('An INBOUND message comes from the customer; leave authorUserId empty', 'authorUserId');
-  if (!fromCustomer && !input.authorUserId) throw badInput(`A ${input.direction} message needs the authorUserId of the member of staff`, 'authorUserId');
+  // A member of staff writing is the author unless they name a colleague.
+  const authorUserId = fromCustomer ? null : (input.authorUserId ?? (viewer?.kind === 'user' ? viewer.id : null));
+  if (!fromCustomer && !authorUserId) throw badInput(`A ${input.direction} message needs the authorUserId of the member of staff`, 'authorUserId');
   const message = em.create(CaseMessage, {
     caseId: found.id,
     channel: input.channel,
     direction: input.direction,
     authorCustomerId: fromCustomer ? found.customerId : null,
-    authorUserId: fromCustomer ? null : parseId(input.authorUserId!, 'User', 'authorUserId'),
+    authorUserId: authorUserId ? parseId(authorUserId, 'User', 'authorUserId') : null,
     body,
     sentAt: input.sentAt ?? new Date(),
   });

@@ -1,0 +1,54 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { envInt, envString } from '../../../../kit/config.js';
+import { DomainError } from '../../../../kit/errors.js';
+import { WebForm, WebFormSubmission } from './web-form.entity.js';
+
+/** How many submissions pass, per form, per client address and per e-mail address (configurable). */
+export function webFormLimits() {
+  return {
+    perFormPerMinute: envInt('WEB_FORM_LIMIT_PER_FORM_PER_MINUTE', 60),
+    perAddressPerMinute: envInt('WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE', 5),
+    perEmailPerHour: envInt('WEB_FORM_LIMIT_PER_EMAIL_PER_HOUR', 2),
+  };
+}
+
+export const newWebFormKey = () => `wf_${randomBytes(12).toString('base64url')}`;
+
+/** Keyed with the platform's secret: the same address always hashes the same here, and nowhere else. */
+const keyedHash = (value: string) => createHmac('sha256', envString('PLATFORM_SECRET')).update(value).digest('hex');
+
+const limited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+
+/**
+ * The active form the key names, once this submission fits every limit; the submission is then counted. Callers
+ * sharing an address or naming the same e-mail wait for each other (advisory locks), so a burst cannot overshoot.
+ */
+export async function admitSubmission(em: EntityManager, formKey: string, clientAddress: string | null, email: string | null): Promise<WebForm> {
+  const form = await em.findOne(WebForm, { publicKey: formKey.trim() });
+  if (!form || !form.active) throw new DomainError('FORBIDDEN', 'This form key is unknown or switched off: use the key the dealer gave the form', { field: 'formKey' });
+  const limits = webFormLimits();
+  const addressHash = clientAddress ? keyedHash(`ip:${clientAddress}`) : null;
+  const emailHash = email ? keyedHash(`email:${email}`) : null;
+  for (const key of [addressHash, emailHash]) {
+    if (key) await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key], 'all');
+  }
+  const since = (ms: number) => new Date(Date.now() - ms);
+  if ((await em.count(WebFormSubmission, { formId: form.id, submittedAt: { $gt: since(60_000) } })) >= limits.perFormPerMinute) {
+    throw limited('This form is receiving too many submissions; try again in a minute', 60);
+  }
+  if (addressHash && (await em.count(WebFormSubmission, { addressHash, submittedAt: { $gt: since(60_000) } })) >= limits.perAddressPerMinute) {
+    throw limited('Too many submissions from your address; try again in a minute', 60);
+  }
+  if (emailHash && (await em.count(WebFormSubmission, { emailHash, submittedAt: { $gt: since(3_600_000) } })) >= limits.perEmailPerHour) {
+    throw limited('This e-mail address was given too often in the last hour; the dealer already has your request', 3600);
+  }
+  em.create(WebFormSubmission, { formId: form.id, addressHash, emailHash });
+  return form;
+}
+
+/** Throttling needs a day of history at most. */
+export async function forgetOldSubmissions(em: EntityManager): Promise<number> {
+  return em.nativeDelete(WebFormSubmission, { submittedAt: { $lt: new Date(Date.now() - 24 * 3_600_000) } });
+}
