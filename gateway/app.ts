@@ -63,7 +63,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     log,
   });
   // Identity announces changes to users, teams, keys and rules on the bus; cached answers about them are dropped.
-  const leaveTail = tail.join({ matches: (event) => event.stream === 'identity', push: (event) => auth.onIdentityEvent(event), end: () => undefined });
+  const leaveTail = tail.join({ internal: true, matches: (event) => event.stream === 'identity', push: (event) => auth.onIdentityEvent(event), end: () => undefined });
 
   const app = express();
   app.disable('x-powered-by');

@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { envInt, envString, portFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/embedded-postgres.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
@@ -23,13 +26,37 @@ async function main(): Promise<void> {
     });
     process.env.DATABASE_URL = embedded.url;
   }
-  const env = { ...process.env, SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? 'true' };
+  const env = { ...process.env, SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? 'true', PLATFORM_SECRET: await platformSecret() };
   await Promise.all(
     SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)),
   );
   await launch('gateway', 'gateway/main.ts', env, `http://localhost:${portFor('gateway')}/health`);
   if (stopping) return;
   console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
+  if (!process.env.AUTH_ISSUER) await printDemoTokens();
+}
+
+/** The secret the services sign their calls to each other with: PLATFORM_SECRET, or one generated once into .data/. */
+async function platformSecret(): Promise<string> {
+  if (process.env.PLATFORM_SECRET) return process.env.PLATFORM_SECRET;
+  const file = path.resolve('.data/platform-secret');
+  const saved = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  if (saved) return saved;
+  const secret = randomBytes(32).toString('hex');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The development issuer's tokens, one per demo user (role), ready to paste: the API works in the first minute. */
+async function printDemoTokens(): Promise<void> {
+  const users = await fetch(`http://localhost:${portFor('gateway')}/dev-issuer/demo-users`)
+    .then((r) => r.json() as Promise<Array<{ name: string; role: string; token: string }>>)
+    .catch(() => []);
+  if (users.length === 0) return;
+  console.log('Sign in as a demo user (development issuer; tokens valid 8 hours, GraphiQL has a picker):');
+  for (const user of users) console.log(`\n  ${user.role.padEnd(14)} ${user.name}\n  Authorization: Bearer ${user.token}`);
+  console.log(`\nExample:\n  curl -s http://localhost:${portFor('gateway')}/graphql -H 'content-type: application/json' \\\n    -H "Authorization: Bearer <token>" -d '{"query":"{ customers(first: 3) { edges { node { displayName emails } } } }"}'\n`);
 }
 
 const RESTART_MAX_DELAY_MS = 30_000;

@@ -312,7 +312,7 @@ describe('the new Customer fields', () => {
     expect(result.errors).toBeUndefined();
     const bad = await fetch(platform.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
       body: JSON.stringify({ query: `{ customer(id: "${customerId}") { messageSends(first: -1) { totalCount } sequenceEnrolments(first: -1) { totalCount } } }` }),
     });
     expect(errorCodes((await bad.json()) as never)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
@@ -328,7 +328,7 @@ describe('end to end through the real producers (sales web form → identity →
     slot.setUTCMinutes(0, 0, 0);
     await gql(MarketingWebFormDocument, {
       input: {
-        submissionId: randomUUID(), firstName: 'Web', lastName: 'Visitor', email, deviceIds: [device], requestedAppointment: slot.toISOString(),
+        formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Web', lastName: 'Visitor', email, deviceIds: [device], requestedAppointment: slot.toISOString(),
         interest: { model: 'Family SUV' },
         consents: [
           { purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, textVersion: 'v3' },

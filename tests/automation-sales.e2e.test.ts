@@ -59,6 +59,7 @@ const eventsOf = (subgraph: SubgraphName, aggregateId: string) => outbox(subgrap
 function webForm(overrides: Partial<WebFormInput> = {}): WebFormInput {
   const id = unique();
   return {
+    formKey: platform.webFormKey,
     submissionId: `sub-${id}`,
     firstName: 'Jana',
     lastName: 'Dvořáková',
@@ -142,7 +143,7 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     await eventually(async () => expect((await leadOf(lead.id)).customer?.id).toBe(anonymous.customer.id));
     const { customer } = await executeOk(url, CustomerProfileDocument, { id: anonymous.customer.id });
     expect(customer).toMatchObject({ firstName: 'Jana', lastName: 'Dvořáková', emails: [form.email] });
-    expect(customer?.identifiers.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
+    expect(customer?.identifiers!.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
     expect(customer?.consents.map((c) => [c.purpose, c.channel, c.status, c.source, c.textVersion]).sort()).toEqual([
       ['MARKETING', 'EMAIL', 'GRANTED', 'web-form', 'v3'],
       ['SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED', 'web-form', 'web-form-contact-request'],

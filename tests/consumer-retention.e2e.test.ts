@@ -51,6 +51,7 @@ const marketingRow = async <T>(sql: string, params: unknown[]) =>
 function webForm(): WebFormInput {
   const id = randomUUID().slice(0, 8);
   return {
+    formKey: platform.webFormKey,
     submissionId: `retention-${id}`,
     firstName: 'Vera',
     lastName: 'Pozdní',

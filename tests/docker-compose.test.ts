@@ -38,8 +38,12 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(sourceOf(service.command)).toBe(`subgraphs/${name}/src/main.ts`);
     expect(existsSync(sourceOf(service.command)!)).toBe(true);
     const env = service.environment ?? {};
-    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL', ...BUS_ENV];
+    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL', 'HOST', 'PLATFORM_SECRET', ...BUS_ENV];
     expect(Object.keys(env).filter((key) => !allowed.includes(key))).toEqual([]);
+    // Listening on the compose network (the default is 127.0.0.1), trusting only the platform's signed requests.
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.PLATFORM_SECRET).toBeTruthy();
+    expect(env.PLATFORM_SECRET).toBe(services.gateway!.environment!.PLATFORM_SECRET);
     expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres');
     expect(Number(env[`${name.toUpperCase()}_PORT`])).toBe(DEFAULT_PORTS[name]);
     expect(healthPort(service)).toBe(DEFAULT_PORTS[name]);
@@ -52,6 +56,9 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(existsSync('gateway/main.ts')).toBe(true);
     const env = gateway.environment ?? {};
     expect(env.SUPERGRAPH).toBe('file');
+    // Production verifies tokens of a real issuer: the development issuer refuses to run there.
+    expect(env.NODE_ENV).toBe('production');
+    expect(['AUTH_ISSUER', 'AUTH_JWKS_URL', 'PLATFORM_SECRET'].filter((key) => !env[key])).toEqual([]);
     expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres'); // the event bus behind subscriptions
     expect(existsSync(env.SUPERGRAPH_PATH!)).toBe(true);
     expect(Number(env.GATEWAY_PORT)).toBe(DEFAULT_PORTS.gateway);

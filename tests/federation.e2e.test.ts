@@ -59,7 +59,7 @@ describe('one query through the gateway answers from all four subgraphs', () => 
 
     const { customer: view } = await executeOk(platform.gatewayUrl, Customer360Document, { id: customer.id, timelineFirst: 10 });
     expect(view.displayName).toBe('Jan Novák');
-    expect(view.identifiers.map((i) => i.kind).sort()).toEqual(['EMAIL', 'PHONE']);
+    expect(view.identifiers!.map((i) => i.kind).sort()).toEqual(['EMAIL', 'PHONE']);
     expect(view.opportunities?.totalCount).toBe(1);
     expect(view.opportunities?.edges[0]?.node).toMatchObject({
       title: 'Family SUV',

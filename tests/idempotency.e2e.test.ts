@@ -52,7 +52,7 @@ const creates: Array<[string, () => [TypedDocumentNode<unknown, never>, unknown]
   ['createOpportunity', () => [CreateOpportunityDocument, { input: { customerId, title: 'Retry deal', amount: { amount: '1000.00', currency: 'CZK' } } }]],
   ['createActivity', () => [CreateActivityDocument, { input: { type: 'CALL', subject: 'Retry call', customerId } }]],
   ['createProduct', () => [CreateProductDocument, { input: { sku: randomUUID(), name: 'Retry car', category: 'CAR', listPrice: { amount: '500000.00', currency: 'CZK' } } }]],
-  ['submitWebForm', () => [SubmitWebFormDocument, { input: { submissionId: randomUUID(), firstName: 'Web', lastName: 'Retry', email: `${randomUUID()}@web.example` } }]],
+  ['submitWebForm', () => [SubmitWebFormDocument, { input: { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Web', lastName: 'Retry', email: `${randomUUID()}@web.example` } }]],
   ['recordInteraction', () => [RecordInteractionDocument, { input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: {} } }]],
   ['createSegment', () => [CreateSegmentDocument, { input: { name: `Segment ${randomUUID()}`, kind: 'STATIC' } }]],
   ['createSequence', () => [CreateSequenceDocument, { input: { name: `Sequence ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome', delayHours: 0 }] } }]],
@@ -106,7 +106,7 @@ describe('Idempotency-Key on mutations', () => {
 
   it('refuses a known web-form submissionId sent with other data instead of returning the old lead', async () => {
     const submissionId = randomUUID();
-    const input = { submissionId, firstName: 'Form', lastName: 'Twice', email: `${submissionId}@form.example` };
+    const input = { formKey: platform.webFormKey, submissionId, firstName: 'Form', lastName: 'Twice', email: `${submissionId}@form.example` };
     const first = await executeOk(platform.gatewayUrl, SubmitWebFormDocument, { input });
     const same = await executeOk(platform.gatewayUrl, SubmitWebFormDocument, { input });
     expect(same.submitWebForm.id).toBe(first.submitWebForm.id);

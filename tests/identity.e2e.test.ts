@@ -74,7 +74,7 @@ describe('demo seed (Story 1 and 3)', () => {
   it('holds Jan Novák with both devices and his consents, AutoPark Fleet with a member, Eva with her social id, the showroom team', async () => {
     const { customer: jan } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: DEMO.customers.janNovak });
     expect(jan.displayName).toBe('Jan Novák');
-    expect(jan.identifiers.map((i) => `${i.kind}:${i.value}`).sort()).toEqual(
+    expect(jan.identifiers!.map((i) => `${i.kind}:${i.value}`).sort()).toEqual(
       [`DEVICE:${DEMO.devices.phone}`, `DEVICE:${DEMO.devices.laptop}`, 'EMAIL:jan.novak@example.cz', 'PHONE:+420601123456'].sort(),
     );
     expect(jan.consents).toEqual(
@@ -92,7 +92,7 @@ describe('demo seed (Story 1 and 3)', () => {
     const { teams } = await executeOk(platform.gatewayUrl, TeamsDocument, { first: 10 });
     const showroom = teams.edges.find((e) => e.node.name === 'Prague showroom')?.node;
     expect(showroom?.manager?.name).toBe('Petra Nováková');
-    expect(showroom?.members.edges.map((e) => e.node.role).sort()).toEqual(['MANAGER', 'SALES_REP']);
+    expect(showroom?.members.edges.map((e) => e.node.role).sort()).toEqual(['SALES_MANAGER', 'SALES_REP']);
     expect(showroom?.members.totalCount).toBe(2);
   });
 
@@ -184,7 +184,7 @@ describe('identifiers', () => {
       await executeOk(platform.gatewayUrl, AddIdentifierDocument, { customerId: person.id, input });
     }
     const { customer } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: person.id });
-    expect(customer.identifiers.map((i) => `${i.kind}:${i.value}`)).toEqual([
+    expect(customer.identifiers!.map((i) => `${i.kind}:${i.value}`)).toEqual([
       'EMAIL:ida.i@example.cz', `PHONE:+420${phone.replace(/\D/g, '')}`, 'DEVICE:cookie-ida-1', 'SOCIAL:facebook:ida.i', 'EXTERNAL:dms:12345',
     ]);
     const linked = (await eventsOf(person.id)).filter((e) => e.type === 'IdentifierLinked');
@@ -194,9 +194,9 @@ describe('identifiers', () => {
     const again = await executeOk(platform.gatewayUrl, AddIdentifierDocument, { customerId: person.id, input: { kind: 'EMAIL', value: 'IDA.I@example.cz' } });
     expect(again.addIdentifier.identifiers).toHaveLength(5);
 
-    const device = customer.identifiers.find((i) => i.kind === 'DEVICE')!;
+    const device = customer.identifiers!.find((i) => i.kind === 'DEVICE')!;
     const { removeIdentifier } = await executeOk(platform.gatewayUrl, RemoveIdentifierDocument, { customerId: person.id, identifierId: device.id });
-    expect(removeIdentifier.identifiers.map((i) => i.kind)).not.toContain('DEVICE');
+    expect(removeIdentifier.identifiers!.map((i) => i.kind)).not.toContain('DEVICE');
   });
 
   it('rejects invalid values, a duplicate of another customer, and unknown ids', async () => {
@@ -247,7 +247,7 @@ describe('identity resolution (Story 1 steps 1–2)', () => {
       input: { identifiers: [{ kind: 'PHONE', value: `+420 ${phone}` }, { kind: 'DEVICE', value: 'device-c-resolve' }] },
     });
     expect(call.resolveCustomer).toMatchObject({ created: false, matchedBy: ['PHONE'], customer: { id } });
-    expect(call.resolveCustomer.customer.identifiers.map((i) => i.value)).toContain('device-c-resolve');
+    expect(call.resolveCustomer.customer.identifiers!.map((i) => i.value)).toContain('device-c-resolve');
     const byDevice = await executeOk(platform.gatewayUrl, ResolveCustomerDocument, {
       input: { identifiers: [{ kind: 'DEVICE', value: 'device-a-resolve' }, { kind: 'EMAIL', value: 'karel.resolve@example.cz' }] },
     });
@@ -301,7 +301,7 @@ describe('merge', () => {
 
     await executeOk(platform.gatewayUrl, MergeCustomersDocument, { survivorId: merged.id, mergedId: older.id });
     const { mergeCustomers } = await executeOk(platform.gatewayUrl, MergeCustomersDocument, { survivorId: survivor.id, mergedId: merged.id });
-    expect(mergeCustomers.emails.sort()).toEqual(['marie.duplicate@example.cz', 'marie.older@example.cz', 'marie.survivor@example.cz']);
+    expect(mergeCustomers.emails!.sort()).toEqual(['marie.duplicate@example.cz', 'marie.older@example.cz', 'marie.survivor@example.cz']);
     expect(mergeCustomers.mergedIds.sort()).toEqual([merged.id, older.id].sort());
     expect(mergeCustomers.consentHistory.totalCount).toBe(1);
 
@@ -312,15 +312,12 @@ describe('merge', () => {
       expect(customerRecord).toMatchObject({ id: oldId, mergedInto: { id: survivor.id } });
     }
     // Federation: the gateway resolves the old reference held by sales to the survivor.
-    const entities = await fetch(platform.subgraphs.identity.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id displayName } } }',
-        variables: { r: [{ __typename: 'Customer', id: merged.id }] },
-      }),
-    }).then((r) => r.json() as Promise<{ data: { _entities: Array<{ id: string; displayName: string }> } }>);
-    expect(entities.data._entities).toEqual([{ id: survivor.id, displayName: 'Marie Survivor' }]);
+    const entities = await platform.internal<{ _entities: Array<{ id: string; displayName: string }> }>(
+      'identity',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id displayName } } }',
+      { r: [{ __typename: 'Customer', id: merged.id }] },
+    );
+    expect(entities._entities).toEqual([{ id: survivor.id, displayName: 'Marie Survivor' }]);
 
     const events = await eventsOf(survivor.id);
     expect(events.find((e) => e.type === 'CustomerMerged')?.payload).toMatchObject({ survivorId: survivor.id, mergedId: merged.id });
@@ -390,9 +387,9 @@ describe('consent', () => {
 
 describe('staff teams', () => {
   it('creates a team with a manager and members, adds one, and lists teams per user', async () => {
-    const user = async (name: string, role: 'MANAGER' | 'SALES_REP') =>
+    const user = async (name: string, role: 'SALES_MANAGER' | 'SALES_REP') =>
       (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role } })).createUser;
-    const manager = await user('Team Manager', 'MANAGER');
+    const manager = await user('Team Manager', 'SALES_MANAGER');
     const rep = await user('Team Rep', 'SALES_REP');
     const late = await user('Team Latecomer', 'SALES_REP');
     const { createTeam } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Brno showroom', managerId: manager.id, memberIds: [manager.id, rep.id] } });

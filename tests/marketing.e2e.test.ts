@@ -28,7 +28,6 @@ import {
   SequenceEnrolmentsDocument,
   SurveyResponsesDocument,
   UpdateSegmentDocument,
-  UpsertMarketingProjectionsDocument,
   type RecordInteractionInput,
   type SegmentRuleGroup,
 } from './generated/graphql.js';
@@ -40,6 +39,10 @@ beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform.stop());
+
+/** The platform's own plumbing, not client API: the test feeds projections as the platform would. */
+const upsertProjections = (variables: { input: Record<string, unknown> }) =>
+  platform.internal('marketing', 'mutation($input: MarketingProjectionsInput!) { upsertMarketingProjections(input: $input) { profiles } }', variables);
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -156,7 +159,7 @@ describe('segments', () => {
 
   beforeAll(async () => {
     [keen, lapsed, buyer] = await Promise.all(['Keen', 'Lapsed', 'Buyer'].map(createCustomer)) as [string, string, string];
-    await gql(UpsertMarketingProjectionsDocument, {
+    await upsertProjections({
       input: {
         profiles: [keen, lapsed, buyer].map((customerId) => ({ customerId, city: 'Brno' })),
         consents: [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true })),
@@ -182,7 +185,7 @@ describe('segments', () => {
       expect(customer.segments?.edges.some((e) => e.node.id === createSegment.id)).toBe(expected);
     }
     // The buyer's opportunity closes: the projection changes and the segment follows.
-    await gql(UpsertMarketingProjectionsDocument, { input: { opportunities: [{ opportunityId: randomUUID(), customerId: buyer, isOpen: false }] } });
+    await upsertProjections({ input: { opportunities: [{ opportunityId: randomUUID(), customerId: buyer, isOpen: false }] } });
     const widened = await gql(UpdateSegmentDocument, {
       input: { id: createSegment.id, version: createSegment.version, rules: { ...suvInterest, conditions: suvInterest.conditions!.slice(0, 2) } },
     });
@@ -289,7 +292,7 @@ const BACKGROUND = /outbox|advisory|pg_snapshot|^\[query\] (begin|commit|rollbac
 describe('no N+1 on Customer', () => {
   it('answers Customer.segments and Customer.interactions with the same number of statements for 2 or 12 customers', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => createCustomer(`Many${i}`)));
-    await gql(UpsertMarketingProjectionsDocument, { input: { profiles: ids.map((customerId) => ({ customerId })) } });
+    await upsertProjections({ input: { profiles: ids.map((customerId) => ({ customerId })) } });
     await gql(RecordInteractionsDocument, { input: ids.map((id) => pageView(id, '/models/suv', 1)) });
     await gql(CreateSegmentDocument, { input: { name: 'Any page view', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ interactions: { withinDays: 7 } }] } } });
     await gql(CreateSegmentDocument, { input: { name: 'Hand-picked', kind: 'STATIC' } });
@@ -311,7 +314,7 @@ describe('no N+1 on Customer', () => {
 describe('no N+1 on Segment.members', () => {
   it('answers the members of 1 or 3 segments with the same number of statements', async () => {
     const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => createCustomer(`Batched${i}`)));
-    await gql(UpsertMarketingProjectionsDocument, { input: { profiles: ids.map((customerId) => ({ customerId, city: 'Batchov' })) } });
+    await upsertProjections({ input: { profiles: ids.map((customerId) => ({ customerId, city: 'Batchov' })) } });
     await gql(CreateSegmentDocument, { input: { name: 'Batched 1 Batchov', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ profile: { field: 'CITY', operator: 'EQUALS', value: 'Batchov' } }] } } });
     for (const name of ['Batched 2 list', 'Batched 3 list']) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });

@@ -63,7 +63,7 @@ async function oneSurvivor(group: Array<{ id: string; email: string }>): Promise
   const others = records.filter((r) => r.id !== survivor);
   expect(others.map((r) => r.mergedInto?.id)).toEqual(others.map(() => survivor));
   const { customer } = await executeOk(url, SurvivorHoldingsDocument, { id: survivor });
-  expect(customer.emails.sort()).toEqual(group.map((c) => c.email).sort());
+  expect(customer.emails!.sort()).toEqual(group.map((c) => c.email).sort());
   expect(customer.mergedIds.sort()).toEqual(others.map((r) => r.id).sort());
   return survivor;
 }

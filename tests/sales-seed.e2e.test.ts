@@ -30,12 +30,12 @@ describe('the sales demo data tells Story 1', () => {
     const [opportunity] = jan.opportunities?.edges.map((e) => e.node) ?? [];
     expect(opportunity).toMatchObject({ title: 'Family SUV for the Novák family', stage: 'First offer sent' });
     expect(opportunity?.stageHistory.edges.map((e) => e.node.to.name)).toEqual(['New inquiry', 'Test drive', 'First offer sent']);
-    expect(opportunity?.quotes.totalCount).toBe(3);
-    for (const { node: quote } of opportunity?.quotes.edges ?? []) {
+    expect(opportunity?.quotes!.totalCount).toBe(3);
+    for (const { node: quote } of opportunity?.quotes!.edges ?? []) {
       expect(quote.financingOptions.map((f) => f.kind)).toEqual(['LOAN', 'LEASE']);
       expect(quote.financingOptions.every((f) => Number(f.monthlyPayment?.amount) > 0)).toBe(true);
     }
-    expect(opportunity?.quotes.edges.map((e) => e.node.status).sort()).toEqual(['SENT', 'SENT', 'VIEWED']);
+    expect(opportunity?.quotes!.edges.map((e) => e.node.status).sort()).toEqual(['SENT', 'SENT', 'VIEWED']);
 
     const activities = jan.activities?.edges.map((e) => e.node) ?? [];
     expect(activities.map((a) => a.type).sort()).toEqual(['CALL', 'MEETING', 'TASK']);

@@ -205,9 +205,10 @@ describe('pipelines and opportunities', () => {
     let opportunity: OpportunityFieldsFragment = await newOpportunity(customerId, pipeline.id, '1000.00');
     expect(opportunity).toMatchObject({ stage: 'Inquiry', currentStage: { id: inquiry!.id }, status: 'OPEN', probability: 10 });
 
-    // The caller comes from the credentials; a client's own x-viewer header would be ignored.
+    // The caller comes from the verified credentials; a client's own x-viewer header is ignored.
+    const manager = await platform.createStaff('SALES_MANAGER');
     const moved = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: offer!.id }, {
-      authorization: 'Bearer rep-a',
+      authorization: manager.authorization,
       'x-viewer': JSON.stringify({ id: 'impostor', kind: 'user', roles: ['ADMIN'] }),
     });
     opportunity = moved.data!.moveOpportunity;
@@ -218,13 +219,13 @@ describe('pipelines and opportunities', () => {
     const { opportunity: read } = await executeOk(url, OpportunityDocument, { id: opportunity.id, historyFirst: 10 });
     expect(read.stageHistory.totalCount).toBe(3);
     expect(read.stageHistory.edges.map((e) => [e.node.from?.name ?? null, e.node.to.name, e.node.changedBy])).toEqual([
-      [null, 'Inquiry', 'anonymous'],
-      ['Inquiry', 'Offer', 'rep-a'],
-      ['Offer', 'Won', 'anonymous'],
+      [null, 'Inquiry', platform.admin.id],
+      ['Inquiry', 'Offer', manager.id],
+      ['Offer', 'Won', platform.admin.id],
     ]);
     const events = await eventsOf(opportunity.id);
     expect(events.map((e) => e.type)).toEqual(['OpportunityCreated', 'OpportunityStageChanged', 'OpportunityStageChanged', 'OpportunityWon']);
-    expect(events[1]?.payload).toMatchObject({ fromStageId: inquiry!.id, toStageId: offer!.id, marker: 'FIRST_OFFER_SENT', changedBy: 'rep-a' });
+    expect(events[1]?.payload).toMatchObject({ fromStageId: inquiry!.id, toStageId: offer!.id, marker: 'FIRST_OFFER_SENT', changedBy: manager.id });
 
     const same = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: won!.id });
     expectError(same, 'BAD_USER_INPUT', /already in stage "Won"/);

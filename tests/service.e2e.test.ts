@@ -243,7 +243,11 @@ describe('case messages: one history across channels', () => {
       input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Hi', authorUserId: randomUUID() },
     });
     expect(errorCodes(inboundByStaff)).toEqual(['BAD_USER_INPUT']);
-    const anonymousReply = await execute(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } });
+    // A member of staff replying is the author; a partner's key names who wrote it or is refused.
+    const ownReply = await executeOk(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } });
+    expect(ownReply.addCaseMessage.authorUser?.id).toBe(platform.admin.id);
+    const partner = await platform.createApiKey(['cases:read', 'cases:write']);
+    const anonymousReply = await execute(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } }, { authorization: partner.authorization });
     expect(errorCodes(anonymousReply)).toEqual(['BAD_USER_INPUT']);
     expect(anonymousReply.errors?.[0]?.message).toContain('authorUserId');
     const unknown = await execute(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: UNKNOWN_ID, channel: 'EMAIL', direction: 'INBOUND', body: 'Hi' } });

@@ -20,7 +20,7 @@ async function rawSubscriber(url: string, customerId: string, after: string | nu
   const received: Array<{ type: string; payload?: unknown }> = [];
   socket.on('message', (data) => received.push(JSON.parse(String(data))));
   await once(socket, 'open');
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer slow-test' } }));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: platform.admin.authorization } }));
   while (!received.some((m) => m.type === 'connection_ack')) await new Promise((resolve) => setTimeout(resolve, 10));
   // From a known cursor, so what is published next reaches it however long subscribing takes.
   socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { c: customerId, after } } }));

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { rm } from 'node:fs/promises';
@@ -14,7 +14,15 @@ import { eventually } from './helpers/eventually.js';
 const base = 20000 + (process.pid % 1000) * 6;
 const ports = { gateway: base, identity: base + 1, sales: base + 2, marketing: base + 3, service: base + 4, postgres: base + 5 };
 const dataDir = path.join(tmpdir(), `crm-start-e2e-${process.pid}`);
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+let started: ChildProcess | undefined;
+afterAll(async () => {
+  // A failed assertion must not leave the platform running (its ports would fail the next run).
+  if (started && started.exitCode === null && started.signalCode === null) {
+    started.kill('SIGINT');
+    await once(started, 'exit');
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -36,9 +44,12 @@ describe('npm start on a machine with no database configured', () => {
       SERVICE_PORT: String(ports.service),
       LOG_LEVEL: 'info',
       NODE_ENV: 'development',
+      DEV_ISSUER_DIR: path.join(dataDir, 'dev-issuer'),
+      PLATFORM_SECRET: 'start-e2e-platform-secret-of-at-least-32-characters',
     };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], { env });
+    started = child;
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,7 +60,12 @@ describe('npm start on a machine with no database configured', () => {
     expect(output).toContain(`Customer platform ready: http://localhost:${ports.gateway}/graphql`);
 
     const gatewayUrl = `http://localhost:${ports.gateway}/graphql`;
-    const result = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 50 }, { 'x-request-id': 'start-e2e-request-42' });
+    // A ready token for each demo user, one per role, printed by the development issuer.
+    await eventually(async () => expect(output.match(/Authorization: Bearer eyJ\S+/g)).toHaveLength(6));
+    const admin = /ADMIN\s+.*\n\s+Authorization: (Bearer \S+)/.exec(output)![1]!;
+    const anonymous = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) });
+    expect(anonymous.status).toBe(401);
+    const result = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 50 }, { 'x-request-id': 'start-e2e-request-42', authorization: admin });
     expect(result.errors).toBeUndefined();
     expect(result.data?.customer.displayName).toBe('Jan Novák');
     expect(result.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
@@ -71,7 +87,7 @@ describe('npm start on a machine with no database configured', () => {
       expect(live.pid).not.toBe(pid);
     }, 60_000);
     expect(output).toMatch(/"service":"sales".*service exited; restarting it/);
-    const again = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 5 });
+    const again = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 5 }, { authorization: admin });
     expect(again.errors).toBeUndefined();
     expect(again.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
 

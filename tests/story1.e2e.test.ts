@@ -149,7 +149,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
   });
 
   it("3. the rep's dashboard subscribes to opportunityChanged(ownerId) over graphql-ws before any sales step", async () => {
-    dashboardClient = connect(platform.wsUrl, 'Bearer story1-dashboard');
+    dashboardClient = connect(platform.wsUrl);
     // From the bus head on: whatever happens before the server registers the subscription is replayed, not lost.
     const head = (await platform.bus.head()) ?? undefined;
     dashboard = subscribe(dashboardClient, Story1DashboardDocument, { ownerId: rep.id, after: head });
@@ -160,6 +160,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     appointment = new Date(Date.now() + 4 * DAY);
     appointment.setUTCHours(14, 0, 0, 0);
     form = {
+      formKey: platform.webFormKey,
       submissionId: `story1-${run}`,
       firstName: 'Jana',
       lastName: 'Nováková',
@@ -213,7 +214,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     // identity: the person, with both devices; the consents with purpose, source, text version and time.
     expect(customer).toMatchObject({ firstName: 'Jana', lastName: 'Nováková', displayName: 'Jana Nováková', emails: [form.email] });
     expect(customer.phones).toEqual([form.phone!.replace(/\s/g, '')]);
-    expect(customer.identifiers.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
+    expect(customer.identifiers!.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
     expect(customer.consents).toEqual(expect.arrayContaining([
       expect.objectContaining({ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'marketing-email-v3', givenAt: expect.any(String) }),
     ]));
@@ -386,7 +387,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
 
     // identity
     expect(c).toMatchObject({ id: customerId, displayName: 'Jana Nováková', emails: [form.email] });
-    expect(c.identifiers.filter((i) => i.kind === 'DEVICE')).toHaveLength(2);
+    expect(c.identifiers!.filter((i) => i.kind === 'DEVICE')).toHaveLength(2);
     expect(c.consents).toEqual(expect.arrayContaining([{ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'marketing-email-v3' }]));
     // sales
     expect(c.leads).toMatchObject({ totalCount: 1, edges: [{ node: { status: 'CONVERTED', owner: { name: rep.name }, interestProduct: { name: product.name } } }] });
@@ -397,7 +398,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     });
     const quotes = c.opportunities!.edges[0]!.node.quotes;
     expect(quotes).toMatchObject({ totalCount: 1, edges: [{ node: { status: 'VIEWED', total: { amount: '1088879.00', currency: 'CZK' }, lines: [{ product: { name: product.name } }] } }] });
-    expect(quotes.edges[0]!.node.financingOptions.map((f) => f.kind)).toEqual(['LOAN', 'LEASE']);
+    expect(quotes!.edges[0]!.node.financingOptions.map((f) => f.kind)).toEqual(['LOAN', 'LEASE']);
     expect(c.activities!.edges.map((e) => [e.node.type, e.node.owner?.name]).sort()).toEqual([['CALL', rep.name], ['TASK', rep.name]]);
     // marketing
     expect(c.interactions!.edges.map((e) => e.node.type).sort()).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'PAGE_VIEW', 'PAGE_VIEW', 'QUOTE_SENT', 'QUOTE_VIEWED']);

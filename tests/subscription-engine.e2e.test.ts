@@ -66,7 +66,7 @@ describe('a slow subscriber on the stock graphql-ws client', () => {
     const client = createClient({
       url: platform.wsUrl,
       webSocketImpl: TrackedWebSocket,
-      connectionParams: { authorization: 'Bearer slow-dashboard' },
+      connectionParams: { authorization: platform.admin.authorization },
       retryAttempts: Infinity,
       retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
       on: { closed: (event) => void closes.push((event as { code: number }).code) },

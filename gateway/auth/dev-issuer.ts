@@ -15,7 +15,7 @@ export const DEV_SUBJECT_PREFIX = 'dev|';
 export interface DevIssuer {
   issuer: string;
   jwks: { keys: JWK[] };
-  /** A signed token for `subject`, valid `ttlSeconds` (default 8 hours). */
+  /** A signed token for `subject`, valid `ttlSeconds` (default 8 hours; negative: already expired). */
   mint(subject: string, audience: string, ttlSeconds?: number): Promise<string>;
   router(listDemoUsers: () => Promise<DemoUser[]>, audience: string): Router;
 }
@@ -43,7 +43,7 @@ export async function createDevIssuer(dir: string): Promise<DevIssuer> {
         .setAudience(audience)
         .setSubject(subject)
         .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
         .sign(privateKey),
     router(listDemoUsers, audience) {
       const router = express.Router();

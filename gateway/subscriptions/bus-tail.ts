@@ -9,6 +9,8 @@ const IDLE_POLL_MS = 60_000;
 
 /** A live subscription as the tail sees it: a filter and a place to put what matches. */
 export interface TailListener {
+  /** The gateway's own listener (e.g. dropping cached callers when identity changes), not a client subscription. */
+  internal?: boolean;
   matches(event: BusEvent): boolean;
   push(event: BusEvent): void;
   end(error: Error): void;
@@ -39,8 +41,11 @@ export class BusTail {
     this.running = this.follow();
   }
 
+  /** Client subscriptions on the tail (the gateway's own listeners are not counted). */
   get listenerCount(): number {
-    return this.listeners.size;
+    let count = 0;
+    for (const listener of this.listeners) if (!listener.internal) count++;
+    return count;
   }
 
   /** Joins synchronously: every event after `this.cursor` at this moment reaches the listener. */
@@ -60,7 +65,7 @@ export class BusTail {
     let failures = 0;
     while (!this.stopped) {
       // Armed before reading, so a publish during the read is not slept through.
-      const woken = this.nextWake(failures ? Math.min(500 * 2 ** failures, 10_000) : this.listeners.size ? SAFETY_POLL_MS : IDLE_POLL_MS);
+      const woken = this.nextWake(failures ? Math.min(500 * 2 ** failures, 10_000) : this.listenerCount ? SAFETY_POLL_MS : IDLE_POLL_MS);
       try {
         // Read even with nobody listening: jumping to the head instead would skip what a subscriber joining
         // during that read is owed.

@@ -113,7 +113,10 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
     // fellow service) signed for this subgraph, or it is refused before anything is parsed or run.
     async (req, res, next) => {
       try {
-        res.locals.viewer = await verifyInternalToken(req.headers[INTERNAL_TOKEN_HEADER], options.name);
+        const viewer = await verifyInternalToken(req.headers[INTERNAL_TOKEN_HEADER], options.name);
+        res.locals.viewer = viewer;
+        const scope = requestScope.getStore();
+        if (scope) scope.byPlatform = viewer.kind === 'system';
         next();
       } catch (error) {
         if (!(error instanceof InternalTokenError)) return next(error);

@@ -191,17 +191,6 @@ export type ConsentPurpose =
   | 'SERVICE_COMMUNICATION'
   | 'THIRD_PARTY_SHARING';
 
-export type ConsentStateProjectionInput = {
-  /** When the consent changed; an older change never overwrites a newer one. Defaults to now */
-  changedAt?: string | null | undefined;
-  /** e.g. EMAIL; defaults to ANY (every channel without its own decision) */
-  channel?: string | null | undefined;
-  customerId: string | number;
-  granted: boolean;
-  /** e.g. "marketing-email" */
-  purpose: string;
-};
-
 export type ConsentStatus =
   | 'GRANTED'
   | 'WITHDRAWN';
@@ -341,6 +330,10 @@ export type CreateUserInput = {
   email: string;
   name: string;
   role: StaffRole;
+  /** The subject (sub) of the person's tokens at the OpenID Connect issuer */
+  subject?: string | null | undefined;
+  /** Lines of support whose cases they work (service agents) */
+  supportLines?: Array<string>;
 };
 
 /** Employees: MICRO < 10, SMALL < 50, MEDIUM < 250, LARGE 250 and more */
@@ -395,14 +388,6 @@ export type CustomerProfileInput = {
   /** The organization a person belongs to */
   organizationId?: string | number | null | undefined;
   organizationName?: string | null | undefined;
-};
-
-export type CustomerProfileProjectionInput = {
-  city?: string | null | undefined;
-  customerId: string | number;
-  gender?: string | null | undefined;
-  occupation?: string | null | undefined;
-  preferredLanguage?: string | null | undefined;
 };
 
 export type EnrolInSequenceInput = {
@@ -529,13 +514,6 @@ export type LeadStatus =
   | 'NEW'
   | 'QUALIFIED';
 
-/** Facts other domains own, copied into marketing for segments (until their events feed them) */
-export type MarketingProjectionsInput = {
-  consents?: Array<ConsentStateProjectionInput>;
-  opportunities?: Array<OpportunityStateProjectionInput>;
-  profiles?: Array<CustomerProfileProjectionInput>;
-};
-
 export type MessageSendStatus =
   | 'FAILED'
   | 'SENT'
@@ -564,14 +542,6 @@ export type OpportunityFilter = {
   pipelineId?: string | number | null | undefined;
   stageIds?: Array<string | number> | null | undefined;
   statuses?: Array<OpportunityStatus> | null | undefined;
-};
-
-export type OpportunityStateProjectionInput = {
-  /** Defaults to now; an older change never overwrites a newer one */
-  changedAt?: string | null | undefined;
-  customerId: string | number;
-  isOpen: boolean;
-  opportunityId: string | number;
 };
 
 /** Follows the won/lost flags of the current stage */
@@ -815,10 +785,12 @@ export type SetServiceContractInput = {
   tier: ServiceContractTier;
 };
 
+/** What a member of staff may do; see the permission table in the README */
 export type StaffRole =
   | 'ADMIN'
-  | 'MANAGER'
+  | 'ANALYST'
   | 'MARKETER'
+  | 'SALES_MANAGER'
   | 'SALES_REP'
   | 'SERVICE_AGENT';
 
@@ -933,6 +905,8 @@ export type WebFormInput = {
   /** An e-mail or a phone is required */
   email?: string | null | undefined;
   firstName?: string | null | undefined;
+  /** The form's public key (webForms): which form posts, throttled per form, client address and e-mail */
+  formKey: string;
   interest?: WebFormInterestInput | null | undefined;
   lastName?: string | null | undefined;
   pageUrl?: string | null | undefined;
@@ -961,7 +935,7 @@ export type Customer360QueryVariables = Exact<{
 }>;
 
 
-export type Customer360Query = { customer: { id: string, kind: CustomerKind, displayName: string, emails: Array<string>, phones: Array<string>, identifiers: Array<{ kind: IdentifierKind, value: string }>, opportunities: { totalCount: number, edges: Array<{ node: { id: string, title: string, stage: string, expectedCloseDate: string | null, amount: { amount: string, currency: string }, owner: { id: string, name: string } | null } }> } | null, interactions: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, channel: InteractionChannel, type: InteractionType, occurredAt: string, properties: Record<string, unknown> } }> } | null, cases: { totalCount: number, edges: Array<{ node: { id: string, subject: string, status: CaseStatus, priority: CasePriority, channel: CaseChannel, assignee: { name: string } | null } }> } | null } };
+export type Customer360Query = { customer: { id: string, kind: CustomerKind, displayName: string, emails: Array<string> | null, phones: Array<string> | null, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null, opportunities: { totalCount: number, edges: Array<{ node: { id: string, title: string, stage: string, expectedCloseDate: string | null, amount: { amount: string, currency: string }, owner: { id: string, name: string } | null } }> } | null, interactions: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, channel: InteractionChannel, type: InteractionType, occurredAt: string, properties: Record<string, unknown> } }> } | null, cases: { totalCount: number, edges: Array<{ node: { id: string, subject: string, status: CaseStatus, priority: CasePriority, channel: CaseChannel, assignee: { name: string } | null } }> } | null } };
 
 export type CustomerNameQueryVariables = Exact<{
   id: string | number;
@@ -975,7 +949,7 @@ export type CustomerWithCasesQueryVariables = Exact<{
 }>;
 
 
-export type CustomerWithCasesQuery = { customer: { displayName: string, emails: Array<string>, cases: { totalCount: number } | null, opportunities: { totalCount: number } | null } };
+export type CustomerWithCasesQuery = { customer: { displayName: string, emails: Array<string> | null, cases: { totalCount: number } | null, opportunities: { totalCount: number } | null } };
 
 export type CustomersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -990,7 +964,7 @@ export type CreateCustomerMutationVariables = Exact<{
 }>;
 
 
-export type CreateCustomerMutation = { createCustomer: { id: string, kind: CustomerKind, displayName: string, emails: Array<string>, phones: Array<string>, version: number } };
+export type CreateCustomerMutation = { createCustomer: { id: string, kind: CustomerKind, displayName: string, emails: Array<string> | null, phones: Array<string> | null, version: number } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
@@ -999,14 +973,14 @@ export type CreateUserMutationVariables = Exact<{
 
 export type CreateUserMutation = { createUser: { id: string, name: string, role: StaffRole } };
 
-export type CustomerProfileFragment = { id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string>, phones: Array<string>, identifiers: Array<{ id: string, kind: IdentifierKind, value: string }> };
+export type CustomerProfileFragment = { id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string> | null, phones: Array<string> | null, identifiers: Array<{ id: string, kind: IdentifierKind, value: string | null }> | null };
 
 export type CustomerProfileQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CustomerProfileQuery = { customer: { mergedIds: Array<string>, id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string>, phones: Array<string>, organization: { id: string, displayName: string } | null, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string, textVersion: string, givenAt: string }>, identifiers: Array<{ id: string, kind: IdentifierKind, value: string }> } };
+export type CustomerProfileQuery = { customer: { mergedIds: Array<string>, id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string> | null, phones: Array<string> | null, organization: { id: string, displayName: string } | null, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string | null, textVersion: string | null, givenAt: string }>, identifiers: Array<{ id: string, kind: IdentifierKind, value: string | null }> | null } };
 
 export type CustomerRecordQueryVariables = Exact<{
   id: string | number;
@@ -1031,7 +1005,7 @@ export type CustomerConsentHistoryQueryVariables = Exact<{
 }>;
 
 
-export type CustomerConsentHistoryQuery = { customer: { consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, textVersion: string }>, consentHistory: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string, textVersion: string, givenAt: string } }> } } };
+export type CustomerConsentHistoryQuery = { customer: { consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, textVersion: string | null }>, consentHistory: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string | null, textVersion: string | null, givenAt: string } }> } } };
 
 export type CustomerListQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1051,7 +1025,7 @@ export type CustomerOverviewQueryVariables = Exact<{
 }>;
 
 
-export type CustomerOverviewQuery = { customers: { edges: Array<{ node: { id: string, displayName: string, emails: Array<string>, mergedIds: Array<string>, organization: { displayName: string } | null, members: { totalCount: number, edges: Array<{ node: { displayName: string } }> } | null, consents: Array<{ purpose: ConsentPurpose, status: ConsentStatus }>, consentHistory: { totalCount: number } } }> } };
+export type CustomerOverviewQuery = { customers: { edges: Array<{ node: { id: string, displayName: string, emails: Array<string> | null, mergedIds: Array<string>, organization: { displayName: string } | null, members: { totalCount: number, edges: Array<{ node: { displayName: string } }> } | null, consents: Array<{ purpose: ConsentPurpose, status: ConsentStatus }>, consentHistory: { totalCount: number } } }> } };
 
 export type SearchCustomersQueryVariables = Exact<{
   query: string;
@@ -1068,7 +1042,7 @@ export type UpdateCustomerMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCustomerMutation = { updateCustomer: { id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string>, phones: Array<string>, organization: { id: string, displayName: string } | null, identifiers: Array<{ id: string, kind: IdentifierKind, value: string }> } };
+export type UpdateCustomerMutation = { updateCustomer: { id: string, version: number, kind: CustomerKind, displayName: string, firstName: string | null, lastName: string | null, organizationName: string | null, birthDate: string | null, gender: CustomerGender | null, education: string | null, occupation: string | null, jobTitle: string | null, industry: string | null, companySize: CustomerCompanySize | null, archivedAt: string | null, emails: Array<string> | null, phones: Array<string> | null, organization: { id: string, displayName: string } | null, identifiers: Array<{ id: string, kind: IdentifierKind, value: string | null }> | null } };
 
 export type ArchiveCustomerMutationVariables = Exact<{
   id: string | number;
@@ -1084,7 +1058,7 @@ export type AddIdentifierMutationVariables = Exact<{
 }>;
 
 
-export type AddIdentifierMutation = { addIdentifier: { id: string, identifiers: Array<{ id: string, kind: IdentifierKind, value: string }> } };
+export type AddIdentifierMutation = { addIdentifier: { id: string, identifiers: Array<{ id: string, kind: IdentifierKind, value: string | null }> | null } };
 
 export type RemoveIdentifierMutationVariables = Exact<{
   customerId: string | number;
@@ -1092,14 +1066,14 @@ export type RemoveIdentifierMutationVariables = Exact<{
 }>;
 
 
-export type RemoveIdentifierMutation = { removeIdentifier: { id: string, identifiers: Array<{ kind: IdentifierKind, value: string }> } };
+export type RemoveIdentifierMutation = { removeIdentifier: { id: string, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null } };
 
 export type ResolveCustomerMutationVariables = Exact<{
   input: ResolveCustomerInput;
 }>;
 
 
-export type ResolveCustomerMutation = { resolveCustomer: { created: boolean, matchedBy: Array<IdentifierKind>, conflictingCustomerIds: Array<string>, customer: { id: string, displayName: string, identifiers: Array<{ kind: IdentifierKind, value: string }> } } };
+export type ResolveCustomerMutation = { resolveCustomer: { created: boolean, matchedBy: Array<IdentifierKind>, conflictingCustomerIds: Array<string>, customer: { id: string, displayName: string, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null } } };
 
 export type MergeCustomersMutationVariables = Exact<{
   survivorId: string | number;
@@ -1107,14 +1081,14 @@ export type MergeCustomersMutationVariables = Exact<{
 }>;
 
 
-export type MergeCustomersMutation = { mergeCustomers: { id: string, mergedIds: Array<string>, emails: Array<string>, identifiers: Array<{ kind: IdentifierKind, value: string }>, consentHistory: { totalCount: number } } };
+export type MergeCustomersMutation = { mergeCustomers: { id: string, mergedIds: Array<string>, emails: Array<string> | null, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null, consentHistory: { totalCount: number } } };
 
 export type RecordConsentMutationVariables = Exact<{
   input: RecordConsentInput;
 }>;
 
 
-export type RecordConsentMutation = { recordConsent: { id: string, purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string, textVersion: string, givenAt: string } };
+export type RecordConsentMutation = { recordConsent: { id: string, purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string | null, textVersion: string | null, givenAt: string } };
 
 export type TeamsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1172,7 +1146,7 @@ export type Full360QueryVariables = Exact<{
 }>;
 
 
-export type Full360Query = { customer: { id: string, displayName: string, emails: Array<string>, phones: Array<string>, identifiers: Array<{ kind: IdentifierKind, value: string }>, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus }>, organization: { displayName: string } | null, leads: { totalCount: number, edges: Array<{ node: { status: LeadStatus, score: number, owner: { name: string } | null } }> } | null, opportunities: { totalCount: number, edges: Array<{ node: { title: string, stage: string, amount: { amount: string, currency: string }, owner: { name: string } | null, currentStage: { name: string }, customer: { displayName: string } } }> } | null, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string, currency: string } } }> } | null, activities: { totalCount: number, edges: Array<{ node: { type: SalesActivityType, subject: string } }> } | null, interactions: { totalCount: number, edges: Array<{ node: { channel: InteractionChannel, type: InteractionType, occurredAt: string } }> } | null, segments: { totalCount: number, edges: Array<{ node: { name: string } }> } | null, cases: { totalCount: number, edges: Array<{ node: { subject: string, status: CaseStatus, assignee: { name: string } | null, messages: { edges: Array<{ node: { body: string } }> }, suggestedArticles: Array<{ score: number }> } }> } | null, assets: { totalCount: number, edges: Array<{ node: { model: string, mileage: number } }> } | null } };
+export type Full360Query = { customer: { id: string, displayName: string, emails: Array<string> | null, phones: Array<string> | null, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus }>, organization: { displayName: string } | null, leads: { totalCount: number, edges: Array<{ node: { status: LeadStatus, score: number, owner: { name: string } | null } }> } | null, opportunities: { totalCount: number, edges: Array<{ node: { title: string, stage: string, amount: { amount: string, currency: string }, owner: { name: string } | null, currentStage: { name: string }, customer: { displayName: string } } }> } | null, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string, currency: string } } }> } | null, activities: { totalCount: number, edges: Array<{ node: { type: SalesActivityType, subject: string } }> } | null, interactions: { totalCount: number, edges: Array<{ node: { channel: InteractionChannel, type: InteractionType, occurredAt: string } }> } | null, segments: { totalCount: number, edges: Array<{ node: { name: string } }> } | null, cases: { totalCount: number, edges: Array<{ node: { subject: string, status: CaseStatus, assignee: { name: string } | null, messages: { edges: Array<{ node: { body: string } }> }, suggestedArticles: Array<{ score: number }> } }> } | null, assets: { totalCount: number, edges: Array<{ node: { model: string, mileage: number } }> } | null } };
 
 export type RecordInteractionMutationVariables = Exact<{
   input: RecordInteractionInput;
@@ -1218,13 +1192,6 @@ export type CustomersWithMarketingQueryVariables = Exact<{
 
 
 export type CustomersWithMarketingQuery = { customers: { edges: Array<{ node: { id: string, segments: { totalCount: number, edges: Array<{ node: { id: string, name: string } }> } | null, interactions: { totalCount: number, edges: Array<{ node: { type: InteractionType } }> } | null } }> } };
-
-export type UpsertMarketingProjectionsMutationVariables = Exact<{
-  input: MarketingProjectionsInput;
-}>;
-
-
-export type UpsertMarketingProjectionsMutation = { upsertMarketingProjections: { profiles: number, consents: number, opportunities: number } };
 
 export type SegmentFieldsFragment = { id: string, name: string, kind: SegmentKind, version: number, size: number, rules: Record<string, unknown> | null, archivedAt: string | null };
 
@@ -1412,7 +1379,7 @@ export type MarketingAutomationViewQueryVariables = Exact<{
 }>;
 
 
-export type MarketingAutomationViewQuery = { customer: { id: string, interactions: { totalCount: number, edges: Array<{ node: { id: string, channel: InteractionChannel, type: InteractionType, anonymousId: string | null, sourceSystem: string | null, externalEventId: string | null, properties: Record<string, unknown> } }> } | null, messageSends: { totalCount: number, edges: Array<{ node: { id: string, channel: string, purpose: string, template: string, subject: string, recipient: string, status: MessageSendStatus, providerMessageId: string | null } }> } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { id: string, status: SequenceEnrolmentStatus, personalization: Record<string, unknown> | null, sequence: { name: string } | null } }> } | null } };
+export type MarketingAutomationViewQuery = { customer: { id: string, interactions: { totalCount: number, edges: Array<{ node: { id: string, channel: InteractionChannel, type: InteractionType, anonymousId: string | null, sourceSystem: string | null, externalEventId: string | null, properties: Record<string, unknown> } }> } | null, messageSends: { totalCount: number, edges: Array<{ node: { id: string, channel: string, purpose: string, template: string, subject: string, recipient: string | null, status: MessageSendStatus, providerMessageId: string | null } }> } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { id: string, status: SequenceEnrolmentStatus, personalization: Record<string, unknown> | null, sequence: { name: string } | null } }> } | null } };
 
 export type MarketingWebFormMutationVariables = Exact<{
   input: WebFormInput;
@@ -1433,7 +1400,7 @@ export type SurvivorHoldingsQueryVariables = Exact<{
 }>;
 
 
-export type SurvivorHoldingsQuery = { customer: { id: string, emails: Array<string>, mergedIds: Array<string>, opportunities: { edges: Array<{ node: { id: string } }> } | null, cases: { edges: Array<{ node: { id: string } }> } | null } };
+export type SurvivorHoldingsQuery = { customer: { id: string, emails: Array<string> | null, mergedIds: Array<string>, opportunities: { edges: Array<{ node: { id: string } }> } | null, cases: { edges: Array<{ node: { id: string } }> } | null } };
 
 export type StageFieldsFragment = { id: string, version: number, name: string, position: number, probability: number, isWon: boolean, isLost: boolean, marker: StageMarker | null };
 
@@ -1451,7 +1418,7 @@ export type OpportunitiesWithCustomersQueryVariables = Exact<{
 }>;
 
 
-export type OpportunitiesWithCustomersQuery = { opportunities: { edges: Array<{ node: { id: string, customer: { id: string, displayName: string, emails: Array<string> }, owner: { name: string } | null } }> } };
+export type OpportunitiesWithCustomersQuery = { opportunities: { edges: Array<{ node: { id: string, customer: { id: string, displayName: string, emails: Array<string> | null }, owner: { name: string } | null } }> } };
 
 export type OpportunityQueryVariables = Exact<{
   id: string | number;
@@ -1723,7 +1690,7 @@ export type SalesStoryQueryVariables = Exact<{
 }>;
 
 
-export type SalesStoryQuery = { pipeline: { name: string, stages: Array<{ name: string, probability: number, isWon: boolean, isLost: boolean, marker: StageMarker | null }> }, products: { totalCount: number }, customer: { leads: { edges: Array<{ node: { source: LeadSource, status: LeadStatus, interestProduct: { sku: string } | null } }> } | null, opportunities: { edges: Array<{ node: { title: string, stage: string, stageHistory: { edges: Array<{ node: { to: { name: string } } }> }, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string }, financingOptions: Array<{ kind: FinancingKind, monthlyPayment: { amount: string } | null }> } }> } } }> } | null, activities: { edges: Array<{ node: { type: SalesActivityType, subject: string, dueAt: string | null, reminderAt: string | null } }> } | null } };
+export type SalesStoryQuery = { pipeline: { name: string, stages: Array<{ name: string, probability: number, isWon: boolean, isLost: boolean, marker: StageMarker | null }> }, products: { totalCount: number }, customer: { leads: { edges: Array<{ node: { source: LeadSource, status: LeadStatus, interestProduct: { sku: string } | null } }> } | null, opportunities: { edges: Array<{ node: { title: string, stage: string, stageHistory: { edges: Array<{ node: { to: { name: string } } }> }, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string }, financingOptions: Array<{ kind: FinancingKind, monthlyPayment: { amount: string } | null }> } }> } | null } }> } | null, activities: { edges: Array<{ node: { type: SalesActivityType, subject: string, dueAt: string | null, reminderAt: string | null } }> } | null } };
 
 export type WebFormLeadFieldsFragment = { id: string, version: number, source: LeadSource, status: LeadStatus, submissionId: string | null, contactName: string | null, contactEmail: string | null, contactPhone: string | null, requestedAppointment: string | null, interest: string | null, region: string | null, pageUrl: string | null, score: number, assignmentReason: string | null, interestProduct: { id: string } | null, owner: { id: string } | null, customer: { id: string } | null };
 
@@ -1784,7 +1751,7 @@ export type GlobalSearchQueryVariables = Exact<{
 }>;
 
 
-export type GlobalSearchQuery = { search: Array<{ kind: SearchHitKind, title: string, score: number, customer: { id: string, displayName: string, emails: Array<string> } | null, product: { id: string, name: string } | null, article: { id: string, title: string } | null }> };
+export type GlobalSearchQuery = { search: Array<{ kind: SearchHitKind, title: string, score: number, customer: { id: string, displayName: string, emails: Array<string> | null } | null, product: { id: string, name: string } | null, article: { id: string, title: string } | null }> };
 
 export type CaseFieldsFragment = { id: string, version: number, subject: string, description: string | null, status: CaseStatus, priority: CasePriority, category: CaseCategory, line: CaseLine, autoClassified: boolean, channel: CaseChannel, currentChannel: CaseChannel, contractTier: ServiceContractTier, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, resolvedAt: string | null, firstResponseBreached: boolean, resolutionBreached: boolean, slaAtRisk: boolean, createdAt: string, assignee: { id: string } | null };
 
@@ -1945,21 +1912,21 @@ export type Story1DashboardSubscriptionVariables = Exact<{
 }>;
 
 
-export type Story1DashboardSubscription = { opportunityChanged: { event: { type: string, aggregateId: string, cursor: string, changedFields: Array<string> }, opportunity: { id: string, title: string, stage: string, status: OpportunityStatus, nextContactAt: string | null, owner: { id: string, name: string } | null, customer: { id: string, displayName: string, emails: Array<string> } } | null } };
+export type Story1DashboardSubscription = { opportunityChanged: { event: { type: string, aggregateId: string, cursor: string, changedFields: Array<string> }, opportunity: { id: string, title: string, stage: string, status: OpportunityStatus, nextContactAt: string | null, owner: { id: string, name: string } | null, customer: { id: string, displayName: string, emails: Array<string> | null } } | null } };
 
 export type Story1CustomerQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type Story1CustomerQuery = { customer: { id: string, displayName: string, firstName: string | null, lastName: string | null, emails: Array<string>, phones: Array<string>, identifiers: Array<{ kind: IdentifierKind, value: string }>, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string, textVersion: string, givenAt: string }>, interactions: { totalCount: number, edges: Array<{ node: { id: string, channel: InteractionChannel, type: InteractionType, anonymousId: string | null, sourceSystem: string | null, occurredAt: string, properties: Record<string, unknown> } }> } | null, messageSends: { totalCount: number, edges: Array<{ node: { channel: string, purpose: string, template: string, recipient: string, status: MessageSendStatus, providerMessageId: string | null } }> } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { status: SequenceEnrolmentStatus, currentStep: number, personalization: Record<string, unknown> | null, sequence: { name: string } | null } }> } | null } };
+export type Story1CustomerQuery = { customer: { id: string, displayName: string, firstName: string | null, lastName: string | null, emails: Array<string> | null, phones: Array<string> | null, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string | null, textVersion: string | null, givenAt: string }>, interactions: { totalCount: number, edges: Array<{ node: { id: string, channel: InteractionChannel, type: InteractionType, anonymousId: string | null, sourceSystem: string | null, occurredAt: string, properties: Record<string, unknown> } }> } | null, messageSends: { totalCount: number, edges: Array<{ node: { channel: string, purpose: string, template: string, recipient: string | null, status: MessageSendStatus, providerMessageId: string | null } }> } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { status: SequenceEnrolmentStatus, currentStep: number, personalization: Record<string, unknown> | null, sequence: { name: string } | null } }> } | null } };
 
 export type Story1Customer360QueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type Story1Customer360Query = { customer: { id: string, displayName: string, emails: Array<string>, phones: Array<string>, identifiers: Array<{ kind: IdentifierKind, value: string }>, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string, textVersion: string }>, leads: { totalCount: number, edges: Array<{ node: { status: LeadStatus, score: number, owner: { name: string } | null, interestProduct: { name: string } | null } }> } | null, opportunities: { totalCount: number, edges: Array<{ node: { title: string, stage: string, status: OpportunityStatus, nextContactAt: string | null, owner: { name: string } | null, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string, currency: string }, lines: Array<{ product: { name: string } }>, financingOptions: Array<{ kind: FinancingKind, monthlyPayment: { amount: string } | null }> } }> } } }> } | null, activities: { totalCount: number, edges: Array<{ node: { type: SalesActivityType, subject: string, dueAt: string | null, owner: { name: string } | null } }> } | null, interactions: { totalCount: number, edges: Array<{ node: { channel: InteractionChannel, type: InteractionType } }> } | null, messageSends: { totalCount: number } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { status: SequenceEnrolmentStatus, sequence: { name: string } | null } }> } | null, segments: { totalCount: number, edges: Array<{ node: { name: string } }> } | null, cases: { totalCount: number } | null, assets: { totalCount: number } | null, serviceContract: { tier: ServiceContractTier } | null } };
+export type Story1Customer360Query = { customer: { id: string, displayName: string, emails: Array<string> | null, phones: Array<string> | null, identifiers: Array<{ kind: IdentifierKind, value: string | null }> | null, consents: Array<{ purpose: ConsentPurpose, channel: ConsentChannel, status: ConsentStatus, source: string | null, textVersion: string | null }>, leads: { totalCount: number, edges: Array<{ node: { status: LeadStatus, score: number, owner: { name: string } | null, interestProduct: { name: string } | null } }> } | null, opportunities: { totalCount: number, edges: Array<{ node: { title: string, stage: string, status: OpportunityStatus, nextContactAt: string | null, owner: { name: string } | null, quotes: { totalCount: number, edges: Array<{ node: { status: QuoteStatus, total: { amount: string, currency: string }, lines: Array<{ product: { name: string } }>, financingOptions: Array<{ kind: FinancingKind, monthlyPayment: { amount: string } | null }> } }> } | null } }> } | null, activities: { totalCount: number, edges: Array<{ node: { type: SalesActivityType, subject: string, dueAt: string | null, owner: { name: string } | null } }> } | null, interactions: { totalCount: number, edges: Array<{ node: { channel: InteractionChannel, type: InteractionType } }> } | null, messageSends: { totalCount: number } | null, sequenceEnrolments: { totalCount: number, edges: Array<{ node: { status: SequenceEnrolmentStatus, sequence: { name: string } | null } }> } | null, segments: { totalCount: number, edges: Array<{ node: { name: string } }> } | null, cases: { totalCount: number } | null, assets: { totalCount: number } | null, serviceContract: { tier: ServiceContractTier } | null } };
 
 export type InteractionRecordedSubscriptionVariables = Exact<{
   customerId: string | number;
@@ -1968,7 +1935,7 @@ export type InteractionRecordedSubscriptionVariables = Exact<{
 }>;
 
 
-export type InteractionRecordedSubscription = { interactionRecorded: { event: { type: string, cursor: string, occurredAt: string, aggregateId: string }, interaction: { id: string, type: InteractionType, channel: InteractionChannel, properties: Record<string, unknown>, customer: { displayName: string, emails: Array<string>, cases: { totalCount: number } | null } | null } | null } };
+export type InteractionRecordedSubscription = { interactionRecorded: { event: { type: string, cursor: string, occurredAt: string, aggregateId: string }, interaction: { id: string, type: InteractionType, channel: InteractionChannel, properties: Record<string, unknown>, customer: { displayName: string, emails: Array<string> | null, cases: { totalCount: number } | null } | null } | null } };
 
 export type CustomerChangedSubscriptionVariables = Exact<{
   id: string | number;
@@ -2056,7 +2023,6 @@ export const LinkAnonymousInteractionsDocument = {"kind":"Document","definitions
 export const AnonymousInteractionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AnonymousInteractions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"anonymousId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"anonymousInteractions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"anonymousId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"anonymousId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<AnonymousInteractionsQuery, AnonymousInteractionsQueryVariables>;
 export const CustomerTimelineDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerTimeline"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"InteractionFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"interactions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"sourceSystem"}},{"kind":"Field","name":{"kind":"Name","value":"externalEventId"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerTimelineQuery, CustomerTimelineQueryVariables>;
 export const CustomersWithMarketingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomersWithMarketing"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"interactions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomersWithMarketingQuery, CustomersWithMarketingQueryVariables>;
-export const UpsertMarketingProjectionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertMarketingProjections"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MarketingProjectionsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertMarketingProjections"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"}},{"kind":"Field","name":{"kind":"Name","value":"consents"}},{"kind":"Field","name":{"kind":"Name","value":"opportunities"}}]}}]}}]} as unknown as DocumentNode<UpsertMarketingProjectionsMutation, UpsertMarketingProjectionsMutationVariables>;
 export const CreateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SegmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SegmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Segment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"rules"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<CreateSegmentMutation, CreateSegmentMutationVariables>;
 export const UpdateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateSegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SegmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SegmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Segment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"rules"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<UpdateSegmentMutation, UpdateSegmentMutationVariables>;
 export const ArchiveSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ArchiveSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"archiveSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SegmentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SegmentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Segment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"rules"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<ArchiveSegmentMutation, ArchiveSegmentMutationVariables>;

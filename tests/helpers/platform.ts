@@ -13,13 +13,18 @@ import { createPostgresBus } from '../../subgraphs/kit/bus/postgres-bus.js';
 import type { Role } from '../../subgraphs/kit/access/permissions.js';
 import { User, StaffRole } from '../../subgraphs/identity/src/modules/staff/user.entity.js';
 import type { DevIssuer } from '../../gateway/auth/dev-issuer.js';
+import { WebForm } from '../../subgraphs/sales/src/modules/intake/web-form.entity.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setDefaultAuthorization } from './credentials.js';
+import { createGraphClient } from '../../subgraphs/kit/graph-client.js';
 
 // The secret the platform's services sign their internal tokens with; one per test process.
 process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
+// Every test posts its web forms from 127.0.0.1; the throttling test sets its own limits.
+process.env.WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE ??= '10000';
+process.env.WEB_FORM_LIMIT_PER_FORM_PER_MINUTE ??= '10000';
 
 /** A member of staff the test made, signed in through the development issuer. */
 export interface StaffMember {
@@ -55,8 +60,14 @@ export interface Platform {
   issuer: DevIssuer;
   /** The admin every request is made as unless a test names another caller. */
   admin: StaffMember;
+  /** The public key of a web form the tests post leads with. */
+  webFormKey: string;
   /** A new member of staff with this role (and support lines), and a token for them. */
   createStaff(role: Role, options?: { supportLines?: string[]; name?: string }): Promise<StaffMember>;
+  /** A partner's API key with these scopes, made by the admin through the graph: its id and `Bearer <secret>`. */
+  createApiKey(scopes: string[], options?: { allowedCidrs?: string[]; name?: string }): Promise<{ id: string; version: number; authorization: string }>;
+  /** Calls a subgraph directly as the platform itself (its plumbing operations, which clients cannot call). */
+  internal<T = unknown>(subgraph: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Starts a stopped subgraph again on its database and its port (the gateways still point there). */
   restartSubgraph(name: SubgraphName): Promise<void>;
@@ -82,7 +93,11 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
       port,
       seed: options.seed ?? false,
       // Only what requests run: the relay, consumers and jobs work in the background at their own pace.
-      onQuery: (statement) => requestScope.getStore() && sql[name].push(statement),
+      // (and not the platform's own calls, e.g. the gateway looking up who is calling).
+      onQuery: (statement) => {
+        const scope = requestScope.getStore();
+        if (scope && !scope.byPlatform) sql[name].push(statement);
+      },
       bus,
       subgraphUrl: (other) => running[other].url,
       keepAliveMs: options.keepAliveMs,
@@ -132,6 +147,9 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
   };
   admin = await createStaff('ADMIN', { name: 'Test Admin' });
   setDefaultAuthorization(first.url, admin.authorization);
+  const salesEm = running.sales.orm.em.fork();
+  const webFormKey = salesEm.create(WebForm, { name: 'Test form', publicKey: `wf_test_${randomBytes(6).toString('hex')}` }).publicKey;
+  await salesEm.flush();
   const stopped = new Set<SubgraphName>();
 
   return {
@@ -140,7 +158,22 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     bus,
     issuer: issuer!,
     admin,
+    webFormKey,
     createStaff,
+    createApiKey: async (scopes, keyOptions = {}) => {
+      const response = await fetch(first.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: admin!.authorization },
+        body: JSON.stringify({
+          query: 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id version } } }',
+          variables: { input: { name: keyOptions.name ?? 'Test partner', scopes, allowedCidrs: keyOptions.allowedCidrs ?? [] } },
+        }),
+      });
+      const body = (await response.json()) as { data?: { createApiKey: { secret: string; apiKey: { id: string; version: number } } }; errors?: unknown };
+      if (!body.data) throw new Error(`createApiKey failed: ${JSON.stringify(body.errors)}`);
+      return { ...body.data.createApiKey.apiKey, authorization: `Bearer ${body.data.createApiKey.secret}` };
+    },
+    internal: (subgraph, query, variables) => createGraphClient((name) => running[name].url, 'test').query(subgraph, query, variables),
     startGateway,
     connectBus: () => createPostgresBus(urlOf('events')),
     subgraphs: running,
