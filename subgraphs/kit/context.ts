@@ -22,6 +22,8 @@ export interface RequestContext<Loaders> {
   loaders: Loaders;
   /** How many values of each personal-data field this request returned (for the audit of bulk reads). */
   personalDataRead: Map<string, number>;
+  /** The fields this request was refused, with why (for the audit log). */
+  refused: Map<string, string>;
   /** The Idempotency-Key the client sent with a mutation (forwarded by the gateway). */
   idempotencyKey?: string;
 }

@@ -51,8 +51,6 @@ function requestLogging<Loaders>(): ApolloServerPlugin<RequestContext<Loaders>> 
   };
 }
 
-const DENIALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
-
 /**
  * The audit of what a request read or was refused: every refusal (a missing permission, a hidden field), and
  * every read of personal data in bulk (one field for more than one record, e.g. a list with e-mails). Mutations are
@@ -62,17 +60,15 @@ function readAudit<Loaders>(orm: MikroORM, log: Logger): ApolloServerPlugin<Requ
   return {
     async requestDidStart({ contextValue }) {
       return {
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName }) {
           const { viewer } = contextValue;
           if (viewer.kind === 'system') return;
-          const refusals = (errors ?? []).filter((e) => DENIALS.has(String(e.extensions?.code)));
+          const refusals = [...contextValue.refused];
           const bulk = [...contextValue.personalDataRead].filter(([, count]) => count > 1);
           if (refusals.length === 0 && bulk.length === 0) return;
           const base = { at: new Date().toISOString(), actorId: viewer.id, actorKind: viewer.kind, requestId: contextValue.requestId, clientIp: viewer.ip, service: contextValue.service };
           const em = orm.em.fork();
-          for (const refusal of refusals.slice(0, 10)) {
-            recordAudit(em, { ...base, operation: operationName ?? 'anonymous operation', outcome: 'DENIED', reason: refusal.message, details: { path: refusal.path?.join('.') ?? null } });
-          }
+          for (const [field, reason] of refusals.slice(0, 20)) recordAudit(em, { ...base, operation: field, outcome: 'DENIED', reason });
           if (bulk.length) {
             recordAudit(em, { ...base, operation: 'PERSONAL_DATA_READ', outcome: 'DONE', details: { operationName: operationName ?? null, fields: Object.fromEntries(bulk) } });
           }
@@ -138,6 +134,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
           // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
           idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
           personalDataRead: new Map<string, number>(),
+          refused: new Map<string, string>(),
         };
       },
     }),

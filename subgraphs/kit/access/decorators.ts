@@ -70,8 +70,13 @@ export const authChecker: AuthChecker<RequestContext<unknown>, Permission> = ({ 
     throw new DomainError('UNAUTHENTICATED', `${info.parentType.name}.${info.fieldName} needs a signed-in caller: send Authorization: Bearer <token or API key>`);
   }
   const field = `${info.parentType.name}.${info.fieldName}`;
-  for (const permission of permissions) requirePermission(context.viewer, permission, field);
-  if (permissions.includes('pii:read')) context.personalDataRead.set(field, (context.personalDataRead.get(field) ?? 0) + 1);
+  try {
+    for (const permission of permissions) requirePermission(context.viewer, permission, field);
+  } catch (error) {
+    context.refused?.set(field, (error as Error).message);
+    throw error;
+  }
+  if (permissions.includes('pii:read')) context.personalDataRead?.set(field, (context.personalDataRead.get(field) ?? 0) + 1);
   return true;
 };
 
