@@ -174,8 +174,9 @@ describe('subscriptions follow the same rules', () => {
   it('refuses a subscription the caller may not follow', async () => {
     const client = connect(platform.wsUrl, marketer.authorization);
     try {
-      const failure = (await subscribe(client, CaseChangedDocument, { filter: {} }).failure) as Array<{ extensions?: { code?: string } }>;
-      expect(failure[0]?.extensions?.code).toBe('FORBIDDEN');
+      const [refused] = await subscribe(client, CaseChangedDocument, { filter: {} }).waitFor(1);
+      expect(refused!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(refused!.errors?.[0]?.message).toContain('cases:read');
     } finally {
       await client.dispose();
     }

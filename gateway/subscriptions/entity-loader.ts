@@ -14,6 +14,26 @@ export interface LoadedEntity {
   error?: { message: string; extensions?: Record<string, unknown> };
 }
 
+/**
+ * Errors of single fields inside a loaded entity (e.g. a personal field the subscriber may not read), keyed by the
+ * object that holds the field: the subscription's resolvers raise them at the same path, so the client gets the
+ * rest of the entity with the field null and the error naming it, exactly as over HTTP.
+ */
+export const fieldErrors = new WeakMap<object, Map<string, { message: string; extensions?: Record<string, unknown> }>>();
+
+function attachFieldErrors(root: Record<string, unknown> | null, errors: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>): void {
+  for (const error of errors) {
+    const path = error.path?.slice(1) ?? [];
+    if (!root || path.length === 0) continue;
+    let holder: unknown = root;
+    for (const key of path.slice(0, -1)) holder = holder && typeof holder === 'object' ? (holder as Record<string | number, unknown>)[key] : undefined;
+    if (!holder || typeof holder !== 'object') continue;
+    const byField = fieldErrors.get(holder) ?? new Map();
+    byField.set(String(path.at(-1)), { message: error.message, extensions: error.extensions });
+    fieldErrors.set(holder, byField);
+  }
+}
+
 // Errors that a retry cannot fix: the entity is shown with them (or as null) rather than retried for ever.
 const FINAL_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED']);
 const MAX_CACHED = 5000;
@@ -102,6 +122,7 @@ export class EntityLoader {
         const entity = data[`e${i}`] ?? null;
         const version = entity && typeof entity[VERSION_KEY] === 'number' ? (entity[VERSION_KEY] as number) : null;
         const error = errors[0] ? { message: errors[0].message, extensions: errors[0].extensions } : undefined;
+        attachFieldErrors(entity, errors);
         results.set(id, { data: entity, version, error });
       });
     } catch (error) {

@@ -20,7 +20,7 @@ import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { BusTail } from './bus-tail.js';
-import { EntityLoader, type LoadedEntity } from './entity-loader.js';
+import { EntityLoader, fieldErrors, type LoadedEntity } from './entity-loader.js';
 import { entitySelection } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { buildSubscriptionSchema } from './schema.js';
@@ -52,11 +52,14 @@ export interface SubscriptionOptions {
   maxQueuedPerSocket?: number;
 }
 
-// Entities come back from the gateway keyed by the client's response keys (aliases included).
-const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
-  source && typeof source === 'object' && info.path.key in source
-    ? (source as Record<string, unknown>)[info.path.key as string]
-    : defaultFieldResolver(source, args, context, info);
+// Entities come back from the gateway keyed by the client's response keys (aliases included); a field the
+// gateway answered with an error (e.g. personal data without pii:read) raises that error at its own path.
+const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  if (!source || typeof source !== 'object') return defaultFieldResolver(source, args, context, info);
+  const failed = fieldErrors.get(source)?.get(String(info.path.key));
+  if (failed) throw new GraphQLError(failed.message, { extensions: failed.extensions });
+  return info.path.key in source ? (source as Record<string, unknown>)[info.path.key as string] : defaultFieldResolver(source, args, context, info);
+};
 
 /**
  * graphql-ws (graphql-transport-ws) on the gateway's own /graphql path. One tail of the bus per gateway feeds

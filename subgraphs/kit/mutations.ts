@@ -84,15 +84,19 @@ async function audited(em: EntityManager, context: RequestContext<unknown>, fiel
   if (context.viewer.kind === 'system') return next();
   const { changes, result } = collectingChanges(next);
   const value = await result;
-  const [first] = changes;
+  // The record the mutation answers with is the one it is about; else the first it changed.
+  const meta = value && typeof value === 'object' ? em.getMetadata().find(value.constructor as never) : undefined;
+  const subject = meta
+    ? { entity: meta.className, id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) }
+    : changes[0];
   recordAudit(em, {
     at: new Date().toISOString(),
     actorId: context.viewer.id,
     actorKind: context.viewer.kind,
     operation: `Mutation.${field}`,
     outcome: 'DONE',
-    entityType: first?.entity ?? null,
-    entityId: first?.id ?? null,
+    entityType: subject?.entity ?? null,
+    entityId: subject?.id ?? null,
     details: changes.length ? { changes } : null,
     requestId: context.requestId,
     clientIp: context.viewer.ip,
