@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SignJWT } from 'jose';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevIssuer } from '../gateway/auth/dev-issuer.js';
 import {
   ApiKeysDocument,
@@ -216,5 +218,38 @@ describe('the access policy by place and time', () => {
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     const zone = await execute(url, SetAccessRuleDocument, { input: { scope: 'ROLE', role: 'ANALYST', cidrs: [], hours: { from: '08:00', to: '17:00', days: ['MON'], timeZone: 'Mars/Olympus' } } });
     expect(errorCodes(zone)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe("a dealer's own OpenID Connect issuer", () => {
+  it('is trusted through its JWKS URL (issuer, audience, signature, expiry), and the development issuer is not', async () => {
+    // A stand-in for Keycloak: its key set served over HTTP, as AUTH_JWKS_URL points to it.
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'dealer-key-1', alg: 'RS256', use: 'sig' };
+    const jwks = http.createServer((req, res) => {
+      if (req.url === '/realms/dealer/protocol/openid-connect/certs') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const issuer = 'https://keycloak.example/realms/dealer';
+    try {
+      const gateway = await platform.startGateway({
+        auth: { issuer, audience: 'crm-api', jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/realms/dealer/protocol/openid-connect/certs` },
+      });
+      const member = await platform.createStaff('SALES_MANAGER');
+      const token = (claims: { iss?: string; aud?: string; exp?: number }) =>
+        new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'dealer-key-1' }).setSubject(member.subject).setIssuer(claims.iss ?? issuer)
+          .setAudience(claims.aud ?? 'crm-api').setIssuedAt().setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 300).sign(privateKey);
+      const call = async (authorization: string) =>
+        (await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) })).status;
+      expect(await call(`Bearer ${await token({})}`)).toBe(200);
+      expect(await call(`Bearer ${await token({ iss: 'https://evil.example/realms/dealer' })}`)).toBe(401);
+      expect(await call(`Bearer ${await token({ aud: 'account' })}`)).toBe(401);
+      expect(await call(`Bearer ${await token({ exp: Math.floor(Date.now() / 1000) - 60 })}`)).toBe(401);
+      expect(await call(member.authorization)).toBe(401); // the development issuer's token means nothing here
+      expect((await fetch(gateway.url.replace('/graphql', '/dev-issuer/jwks.json'))).status).toBe(404);
+    } finally {
+      jwks.close();
+    }
   });
 });

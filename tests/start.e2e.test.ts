@@ -91,9 +91,14 @@ describe('npm start on a machine with no database configured', () => {
     expect(again.errors).toBeUndefined();
     expect(again.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
 
-    // A browser gets an IDE whose assets come from this server, not a CDN.
+    // A browser gets an IDE whose assets come from this server, not a CDN, with a picker of the demo users.
     const page = await fetch(gatewayUrl, { headers: { accept: 'text/html' } }).then((r) => r.text());
     expect(page).toContain('GraphiQL');
+    expect(page).toContain('<select id="user"');
+    const demoUsers = (await fetch(`http://localhost:${ports.gateway}/dev-issuer/demo-users`).then((r) => r.json())) as Array<{ role: string; token: string }>;
+    expect(demoUsers.map((u) => u.role).sort()).toEqual(['ADMIN', 'ANALYST', 'MARKETER', 'SALES_MANAGER', 'SALES_REP', 'SERVICE_AGENT']);
+    const picked = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 1 }, { authorization: `Bearer ${demoUsers.find((u) => u.role === 'SALES_REP')!.token}` });
+    expect(picked.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent'); // Tomáš's own deal
     expect(page).not.toMatch(/https?:\/\/(?!localhost)/);
     for (const asset of page.matchAll(/(?:src|href)="(\/ide\/[^"]+)"/g)) {
       const response = await fetch(`http://localhost:${ports.gateway}${asset[1]}`);

@@ -7,6 +7,7 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/kit/subgrap
 import { requestScope } from '../../subgraphs/kit/context.js';
 import { createLogger } from '../../subgraphs/kit/logger.js';
 import { createGateway } from '../../gateway/app.js';
+import type { GatewayConfig } from '../../gateway/config.js';
 import { subgraphs } from '../../scripts/subgraphs.js';
 import type { EventBus } from '../../subgraphs/kit/bus/index.js';
 import { createPostgresBus } from '../../subgraphs/kit/bus/postgres-bus.js';
@@ -48,7 +49,7 @@ export interface Platform {
    * Another gateway instance on the same subgraphs and bus (scale-out). `subgraphUrls` makes it reach some
    * subgraphs elsewhere (e.g. through a proxy in front of them).
    */
-  startGateway(options?: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>> }): Promise<RunningGateway>;
+  startGateway(options?: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>>; auth?: GatewayConfig['auth'] }): Promise<RunningGateway>;
   /** A new connection to the platform's event bus (e.g. to give a gateway its own, to count what it reads). */
   connectBus(): Promise<EventBus>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
@@ -108,7 +109,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
   const gateways: RunningGateway[] = [];
   let issuer: DevIssuer | undefined;
   const startGateway = async (
-    gatewayOptions: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>> } = {},
+    gatewayOptions: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>>; auth?: GatewayConfig['auth'] } = {},
   ): Promise<RunningGateway> => {
     const gateway = await createGateway(
       {
@@ -119,7 +120,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         maxStallMs: options.maxStallMs ?? 30_000,
         maxQueryDepth: 12,
         subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
-        auth: { devIssuerDir, audience: 'crm-api' },
+        auth: gatewayOptions.auth ?? { devIssuerDir, audience: 'crm-api' },
         trustProxy: false,
       },
       createLogger('gateway'),

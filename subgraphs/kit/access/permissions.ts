@@ -52,13 +52,13 @@ const READ_ALL: Permission[] = [
 const SELLING: Permission[] = [
   'customers:read', 'customers:write', 'pii:read', 'consents:write', 'staff:read', 'leads:read', 'leads:write',
   'opportunities:read', 'opportunities:write', 'quotes:read', 'quotes:write', 'activities:read', 'activities:write',
-  'products:read', 'interactions:read', 'interactions:write', 'cases:read', 'assets:read', 'knowledge:read', 'events:subscribe',
+  'products:read', 'interactions:read', 'interactions:write', 'marketing:read', 'cases:read', 'assets:read', 'knowledge:read', 'events:subscribe',
 ];
 
 /** Each role's permissions. Row-level rules (which leads, opportunities, cases) come on top: see row-scope.ts. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: (Object.keys(PERMISSIONS) as Permission[]).filter((p) => p !== 'platform:internal'),
-  SALES_MANAGER: [...SELLING, 'customers:merge', 'products:write', 'pipelines:manage', 'marketing:read'],
+  SALES_MANAGER: [...SELLING, 'customers:merge', 'products:write', 'pipelines:manage'],
   SALES_REP: SELLING,
   MARKETER: [
     'customers:read', 'consents:write', 'staff:read', 'products:read', 'interactions:read', 'interactions:write',
