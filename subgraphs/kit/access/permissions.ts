@@ -78,3 +78,13 @@ export const API_KEY_SCOPES: readonly Permission[] = (Object.keys(PERMISSIONS) a
 
 export const isPermission = (value: string): value is Permission => Object.hasOwn(PERMISSIONS, value);
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+
+/** The README's role table, from the declarations above (a test keeps the README equal to it). */
+export function permissionTable(): string {
+  const header = `| permission | ${ROLES.join(' | ')} | API key |`;
+  const rule = `|---|${ROLES.map(() => ':-:').join('|')}|:-:|`;
+  const rows = (Object.keys(PERMISSIONS) as Permission[])
+    .filter((p) => p !== 'platform:internal')
+    .map((p) => `| \`${p}\` ${PERMISSIONS[p]} | ${ROLES.map((r) => (ROLE_PERMISSIONS[r].includes(p) ? '✓' : '')).join(' | ')} | ${API_KEY_SCOPES.includes(p) ? 'scope' : ''} |`);
+  return [header, rule, ...rows].join('\n');
+}
