@@ -1,7 +1,6 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import express from 'express';
-import depthLimit from 'graphql-depth-limit';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -12,7 +11,10 @@ import { createGraphClient } from '../subgraphs/kit/graph-client.js';
 import { createRemoteJWKSet } from 'jose';
 import { createLogger, type Logger } from '../subgraphs/kit/logger.js';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
-import type { GatewayConfig } from './config.js';
+import { requestLimits, type GatewayConfig } from './config.js';
+import { queryLimits } from './limits/query-limits.js';
+import { securityHeaders } from './http-hygiene.js';
+import { bodyErrors, requireJson } from '../subgraphs/kit/http-errors.js';
 import { connectEventBus, type EventBus } from '../subgraphs/kit/bus/index.js';
 import { Health } from '../subgraphs/kit/health.js';
 import { formatGatewayError } from './errors.js';
@@ -28,6 +30,7 @@ import { requireCredentials } from './auth/public-operations.js';
 import { graphiqlPage, graphiqlRouter, wantsIde } from './ide.js';
 import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
+import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
@@ -69,36 +72,46 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
+  const limits = requestLimits(config.limits);
+  const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
+  // Refused before any subgraph is called: no credentials, then too many aliases, tokens, levels or records.
+  const guard = queryLimits(limits, (context, cost) => rateLimits.takeCost(context.viewer, cost));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatGatewayError(log),
     includeStacktraceInErrorResponses: false,
-    // Nested connections multiply (100 × 100 × …): a query deeper than any screen needs is refused up front.
-    validationRules: [depthLimit(config.maxQueryDepth)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requireCredentials(audit)],
+    allowBatchedHttpRequests: false,
+    validationRules: guard.validationRules,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requireCredentials(audit), ...guard.plugins],
   });
   await apollo.start();
 
   const health = new Health('gateway');
+  app.use(securityHeaders());
   health.mount(app);
-  app.use(graphiqlRouter());
+  if (limits.ide) {
+    app.use(graphiqlRouter());
+    app.get('/graphql', (req, res, next) => {
+      if (wantsIde(req.headers.accept, req.query)) res.type('html').send(graphiqlPage('/graphql', { demoUsers: Boolean(devIssuer), nonce: res.locals.cspNonce as string }));
+      else next();
+    });
+  }
   if (devIssuer) app.use(devIssuer.router(() => demoUsers(identity), config.auth.audience));
-  app.get('/graphql', (req, res, next) => {
-    if (wantsIde(req.headers.accept, req.query)) res.type('html').send(graphiqlPage('/graphql', { demoUsers: Boolean(devIssuer) }));
-    else next();
-  });
   app.use(
     '/graphql',
-    express.json({ limit: '5mb' }),
+    requireJson,
+    express.json({ limit: limits.maxBodyBytes }),
     expressMiddleware(apollo, {
       // The caller comes from their credentials only, verified here; subgraphs get it in a token the gateway signs.
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = readRequestId(req.headers);
         const { viewer } = await auth.authenticate(req.headers.authorization, req.ip ?? null, requestId);
-        return { requestId, viewer, idempotencyKey: idempotencyKeyOf(req.headers) };
+        for (const [name, value] of headersOf(await rateLimits.takeRequest(viewer))) res.setHeader(name, value);
+        return { requestId, viewer, idempotencyKey: idempotencyKeyOf(req.headers), deadline: Date.now() + limits.requestTimeoutMs };
       },
     }),
   );
+  app.use(bodyErrors(log, limits.maxBodyBytes));
 
   health.add('bus', async () => {
     await bus.ping();
@@ -110,6 +123,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     apiSchema: gateway.schema!,
     tail,
     auth,
+    rateLimits,
     log,
     maxStallMs: config.maxStallMs,
   });
@@ -128,6 +142,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
       leaveTail();
       await tail.stop();
       await audit.stop();
+      await rateLimits.stop();
       if (!injected.bus) await bus.close();
       await agent.close();
     },

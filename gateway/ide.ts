@@ -22,7 +22,7 @@ export function wantsIde(accept: string | undefined, query: unknown): boolean {
  * GraphiQL with a way to say who is calling: a token field (any issuer's token or an API key) and, while the
  * development issuer runs, a picker of the demo users that fills it with a fresh token for the chosen one.
  */
-export const graphiqlPage = (endpoint: string, options: { demoUsers: boolean }) => `<!doctype html>
+export const graphiqlPage = (endpoint: string, options: { demoUsers: boolean; nonce: string }) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8" />
@@ -45,7 +45,7 @@ export const graphiqlPage = (endpoint: string, options: { demoUsers: boolean }) 
   <script src="/ide/react/react.production.min.js"></script>
   <script src="/ide/react-dom/react-dom.production.min.js"></script>
   <script src="/ide/graphiql/graphiql.min.js"></script>
-  <script>
+  <script nonce="${options.nonce}">
     const token = document.getElementById('token');
     const user = document.getElementById('user');
     token.value = localStorage.getItem('crm-token') || '';

@@ -7,12 +7,17 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/kit/acces
 import { DomainError } from '../subgraphs/kit/errors.js';
 import { systemViewer } from '../subgraphs/kit/access/viewer.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from '../subgraphs/kit/mutations.js';
+import { DEADLINE_HEADER } from '../subgraphs/kit/deadline.js';
 
 export interface GatewayContext {
   requestId: string;
   viewer: Viewer;
   /** Forwarded to the subgraph that runs each mutation, which remembers its result. */
   idempotencyKey?: string;
+  /** How many records the operation could return (see limits/query-limits.ts), for the cost rate limit. */
+  cost?: number;
+  /** When the gateway stops waiting for the subgraphs (epoch ms); they cancel what runs past it. */
+  deadline?: number;
 }
 
 type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
@@ -55,7 +60,12 @@ const brokenSocket = (error: unknown): boolean => {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly serviceName: string, url: string, agent: Agent) {
-    const fetcher = ((input: string, init?: Record<string, unknown>) => fetch(input, { ...init, dispatcher: agent })) as unknown as Fetcher;
+    // The call is abandoned at the request's deadline, which the subgraph also knows and cancels its work at.
+    const fetcher = ((input: string, init?: { headers?: Record<string, string> } & Record<string, unknown>) => {
+      const deadline = Number(init?.headers?.[DEADLINE_HEADER]);
+      const signal = Number.isFinite(deadline) && deadline > 0 ? AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) : undefined;
+      return fetch(input, { ...init, dispatcher: agent, signal });
+    }) as unknown as Fetcher;
     super({ url, fetcher });
   }
 
@@ -104,6 +114,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     request.http?.headers.set(INTERNAL_TOKEN_HEADER, `Bearer ${await signInternalToken(viewer, this.serviceName, context.requestId)}`);
     if (!context.requestId) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.deadline) request.http?.headers.set(DEADLINE_HEADER, String(context.deadline));
     if (context.idempotencyKey) request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey);
   }
 }

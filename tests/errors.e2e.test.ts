@@ -127,6 +127,6 @@ describe('query limits', () => {
     });
     const result = (await response.json()) as GraphQLResponse<unknown>;
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(result.errors?.[0]?.message).toMatch(/exceeds maximum operation depth of 12/);
+    expect(result.errors?.[0]?.message).toMatch(/depth limit of 12 exceeded/);
   });
 });

@@ -4,6 +4,7 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/kit/ac
 import { DomainError } from '../../subgraphs/kit/errors.js';
 import type { GatewayContext } from '../app.js';
 import type { SearchHit, SearchHitKind } from './search.schema.js';
+import { DEADLINE_HEADER } from '../../subgraphs/kit/deadline.js';
 
 export interface DomainSearch {
   search(query: string, first: number, context: GatewayContext): Promise<SearchHit[]>;
@@ -54,6 +55,7 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>): Doma
         headers: {
           'content-type': 'application/json',
           [REQUEST_ID_HEADER]: context.requestId,
+          [DEADLINE_HEADER]: String(Math.min(context.deadline ?? Infinity, Date.now() + SEARCH_TIMEOUT_MS)),
           [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(context.viewer, source.subgraph, context.requestId)}`,
         },
         body: JSON.stringify({ query: source.document, variables: { q: query, n: first } }),

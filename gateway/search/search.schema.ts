@@ -6,6 +6,7 @@ import { badInput } from '../../subgraphs/kit/errors.js';
 import { buildFederatedSchema } from '../../subgraphs/kit/federation.js';
 import type { GatewayContext } from '../app.js';
 import { searchDomains, type DomainSearch } from './search.domains.js';
+import { hitCount, searchTerm } from '../../subgraphs/kit/input-limits.js';
 
 /** Never called over HTTP: the gateway runs the search subgraph in-process. */
 export const SEARCH_SUBGRAPH_URL = 'http://gateway.local/search';
@@ -59,9 +60,9 @@ export function buildSearchSchema(domains: DomainSearch[] = searchDomains({})): 
       @Arg('first', () => Int, { defaultValue: 10 }) first: number,
       @Ctx() context: GatewayContext,
     ): Promise<SearchHit[]> {
-      if (query.trim().length < 2) throw badInput('query must have at least 2 characters', 'query');
-      if (first < 1 || first > 50) throw badInput('first must be between 1 and 50', 'first');
-      const lists = await Promise.all(domains.map((domain) => domain.search(query.trim(), first, context)));
+      const term = searchTerm(query);
+      if (term.length < 2) throw badInput('query must have at least 2 characters', 'query');
+      const lists = await Promise.all(domains.map((domain) => domain.search(term, hitCount(first, 50), context)));
       return lists
         .flatMap((hits) => {
           const best = Math.max(...hits.map((hit) => hit.score), Number.EPSILON);

@@ -25,6 +25,7 @@ import { entitySelection } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { buildSubscriptionSchema } from './schema.js';
 import { topics } from './topics.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 
 interface SubscriptionContext {
   viewer: Viewer;
@@ -45,6 +46,8 @@ export interface SubscriptionOptions {
   tail: BusTail;
   /** Verifies connection_init's credentials like an HTTP request's. */
   auth: Authenticator;
+  /** Caps sockets per caller and subscriptions per socket. */
+  rateLimits: RateLimits;
   log: Logger;
   /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
   maxStallMs: number;
@@ -140,6 +143,11 @@ export async function startSubscriptions(options: SubscriptionOptions) {
           if (!authorization) throw new AccessDenied('UNAUTHENTICATED', 'Send connectionParams: { authorization: "Bearer <token or API key>" }');
           const { viewer, expiresAt } = await options.auth.authenticate(authorization, ctx.extra.request.socket.remoteAddress ?? null, randomUUID());
           requirePermission(viewer, 'events:subscribe', 'Subscriptions');
+          if (!options.rateLimits.openSocket(viewer)) {
+            socket.close(TOO_MANY_SOCKETS_CODE, `At most ${options.rateLimits.settings.socketsPerCaller} open sockets per caller: close one first`);
+            return false;
+          }
+          socket.once('close', () => options.rateLimits.closeSocket(viewer));
           ctx.extra.viewer = viewer;
           if (expiresAt) closeWhenExpired(socket, expiresAt);
           return true;
@@ -150,6 +158,11 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         }
       },
       context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
+      onSubscribe: (ctx) => {
+        const max = options.rateLimits.settings.subscriptionsPerSocket;
+        if (Object.keys(ctx.subscriptions).length < max) return undefined;
+        return [new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } })];
+      },
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
@@ -167,6 +180,9 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     },
   };
 }
+
+/** Close code of a socket its caller may not open: they hold as many as allowed already. */
+export const TOO_MANY_SOCKETS_CODE = 4129;
 
 /** Close code of a socket whose credential expired: reconnect with a fresh token and resume with after. */
 export const CREDENTIAL_EXPIRED_CODE = 4101;

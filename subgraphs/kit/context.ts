@@ -24,6 +24,8 @@ export interface RequestContext<Loaders> {
   personalDataRead: Map<string, number>;
   /** The fields this request was refused, with why (for the audit log). */
   refused: Map<string, string>;
+  /** When the gateway stops waiting for this request (epoch ms), see deadline.ts. */
+  deadline?: number;
   /** The Idempotency-Key the client sent with a mutation (forwarded by the gateway). */
   idempotencyKey?: string;
 }

@@ -7,6 +7,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { AggregateVersionStamp } from './events.js';
 import { AuditTrail } from './audit.js';
 import type { Logger } from './logger.js';
+import { envInt } from './config.js';
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
@@ -40,7 +41,12 @@ export interface OrmOptions {
   log: Logger;
   pool?: { min?: number; max?: number };
   onQuery?: (sql: string) => void;
+  /** Any statement running longer is cancelled by PostgreSQL (0: no limit, for migrations). */
+  statementTimeoutMs?: number;
 }
+
+/** DB_STATEMENT_TIMEOUT_MS: no request keeps the database busy longer than this. */
+export const statementTimeoutMs = () => envInt('DB_STATEMENT_TIMEOUT_MS', 5000);
 
 /**
  * Kysely (under MikroORM) does not give a pooled connection back when the ROLLBACK or COMMIT of a transaction
@@ -64,8 +70,14 @@ function releaseDeadConnections(pool: pg.Pool): void {
 }
 
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  const timeout = options.statementTimeoutMs ?? statementTimeoutMs();
+  const onPoolCreated = (pool: pg.Pool) => {
+    releaseDeadConnections(pool);
+    // Every session of the pool: an abusive or forgotten query is cancelled by the server itself.
+    if (timeout > 0) pool.on('connect', (client) => void client.query(`set statement_timeout = ${Math.floor(timeout)}`).catch(() => undefined));
+  };
   return MikroORM.init({
-    driverOptions: { onPoolCreated: releaseDeadConnections },
+    driverOptions: { onPoolCreated },
     clientUrl: options.url,
     entities: options.entities,
     metadataProvider: ReflectMetadataProvider,
@@ -87,8 +99,13 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 /** Ensures the database exists, connects and applies pending migrations. */
 export async function openDatabase(options: OrmOptions): Promise<MikroORM> {
   await ensureDatabase(options.url);
-  const orm = await createOrm(options);
-  const applied = await orm.migrator.up();
-  if (applied.length > 0) options.log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-  return orm;
+  // Migrations may rebuild an index on a large table: they run on their own connections, without the timeout.
+  const migrating = await createOrm({ ...options, statementTimeoutMs: 0, onQuery: undefined, pool: { min: 0, max: 1 } });
+  try {
+    const applied = await migrating.migrator.up();
+    if (applied.length > 0) options.log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  } finally {
+    await migrating.close();
+  }
+  return createOrm(options);
 }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'CURSOR_EXPIRED'
   | 'RATE_LIMITED'
+  | 'TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
 
 /** A business failure a client can act on. Every module throws these, never a bare Error. */
@@ -59,6 +60,9 @@ function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ 
 // Connection refused, reset or timed out, the server shutting down or not accepting connections yet.
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 
+/** PostgreSQL cancelled the statement (statement_timeout or a deadline). */
+const QUERY_CANCELED = '57014';
+
 /** The database cannot be reached right now (an outage, a restart): the request may be retried shortly. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
@@ -88,6 +92,10 @@ export function createErrorFormatter(log: Logger) {
     }
     if (original instanceof DeadlockException) {
       return { message: 'A concurrent change got in the way; apply your change again', path: formatted.path, extensions: { code: 'CONFLICT' } };
+    }
+    if ((original as { code?: unknown } | undefined)?.code === QUERY_CANCELED || (original as { cause?: { code?: unknown } } | undefined)?.cause?.code === QUERY_CANCELED) {
+      log.warn({ path: formatted.path }, 'statement cancelled at its time limit');
+      return { message: 'The request took too long and was stopped; narrow it down and try again', path: formatted.path, extensions: { code: 'TIMEOUT' } };
     }
     if (isDatabaseUnavailable(original)) {
       log.warn({ path: formatted.path }, 'database unavailable');

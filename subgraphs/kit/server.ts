@@ -13,8 +13,10 @@ import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from '
 import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
 import { recordAudit } from './audit.js';
+import { bodyErrors, requireJson } from './http-errors.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
+import { readDeadline } from './deadline.js';
 
 export interface SubgraphOptions<Loaders> {
   name: string;
@@ -119,6 +121,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
         res.status(401).json({ errors: [{ message: 'Subgraphs answer only the platform\'s gateway: call the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
       }
     },
+    requireJson,
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -133,12 +136,14 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
           loaders: options.createLoaders(em, viewer),
           // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
           idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
+          deadline: readDeadline(req.headers),
           personalDataRead: new Map<string, number>(),
           refused: new Map<string, string>(),
         };
       },
     }),
   );
+  app.use(bodyErrors(options.log, 5 * 1024 * 1024));
 
   // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
   httpServer.keepAliveTimeout = options.keepAliveMs ?? envInt('HTTP_KEEP_ALIVE_MS', 65_000);

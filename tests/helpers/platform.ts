@@ -27,6 +27,15 @@ process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
 process.env.WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE ??= '10000';
 process.env.WEB_FORM_LIMIT_PER_FORM_PER_MINUTE ??= '10000';
 
+/** Another gateway on the platform's subgraphs: its bus, where it reaches the subgraphs, whom it trusts, its limits. */
+export interface GatewayOptions {
+  bus?: EventBus;
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  auth?: GatewayConfig['auth'];
+  limits?: GatewayConfig['limits'];
+  rateLimits?: GatewayConfig['rateLimits'];
+}
+
 /** A member of staff the test made, signed in through the development issuer. */
 export interface StaffMember {
   id: string;
@@ -49,7 +58,7 @@ export interface Platform {
    * Another gateway instance on the same subgraphs and bus (scale-out). `subgraphUrls` makes it reach some
    * subgraphs elsewhere (e.g. through a proxy in front of them).
    */
-  startGateway(options?: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>>; auth?: GatewayConfig['auth'] }): Promise<RunningGateway>;
+  startGateway(options?: GatewayOptions): Promise<RunningGateway>;
   /** A new connection to the platform's event bus (e.g. to give a gateway its own, to count what it reads). */
   connectBus(): Promise<EventBus>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
@@ -109,7 +118,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
   const gateways: RunningGateway[] = [];
   let issuer: DevIssuer | undefined;
   const startGateway = async (
-    gatewayOptions: { bus?: EventBus; subgraphUrls?: Partial<Record<SubgraphName, string>>; auth?: GatewayConfig['auth'] } = {},
+    gatewayOptions: GatewayOptions = {},
   ): Promise<RunningGateway> => {
     const gateway = await createGateway(
       {
@@ -118,9 +127,11 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         supergraphPath: 'schema/supergraph.graphql',
         subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, gatewayOptions.subgraphUrls?.[n] ?? running[n].url])) as Record<SubgraphName, string>,
         maxStallMs: options.maxStallMs ?? 30_000,
-        maxQueryDepth: 12,
         subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
         auth: gatewayOptions.auth ?? { devIssuerDir, audience: 'crm-api' },
+        limits: gatewayOptions.limits,
+        // Tests call as one admin far more often than a person would; the rate-limit tests set their own.
+        rateLimits: gatewayOptions.rateLimits ?? { requestsPerMinute: 1e6, costPerMinute: 1e9, anonymousRequestsPerMinute: 1e6, socketsPerCaller: 10_000, subscriptionsPerSocket: 1000 },
         trustProxy: false,
       },
       createLogger('gateway'),

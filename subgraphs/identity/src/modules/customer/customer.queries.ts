@@ -4,6 +4,7 @@ import { countWhere, escapeLike, pgArray } from '../../../../kit/pagination.js';
 import { foldName } from './customer.entity.js';
 import type { CustomerFilter } from './customer.inputs.js';
 import { countryCallingCode } from '../../../../kit/contact.js';
+import { searchTerm } from '../../../../kit/input-limits.js';
 
 export interface SqlCondition {
   sql: string;
@@ -25,7 +26,7 @@ export function customerFilterSql(filter: CustomerFilter | null | undefined): Sq
     parts.push('t.industry = ?');
     params.push(filter.industry.trim());
   }
-  const term = filter?.search?.trim();
+  const term = filter?.search?.trim() ? searchTerm(filter.search, 'filter.search') : null;
   if (term) {
     const name = escapeLike(foldName(term));
     parts.push(`(t.sort_name like ? or t.sort_name like ? or exists (

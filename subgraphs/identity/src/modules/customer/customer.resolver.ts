@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '../../../../kit/errors.js';
 import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
@@ -14,6 +13,8 @@ import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
 import { mergeCustomers } from './merge.service.js';
 import { Allow, PersonalData } from '../../../../kit/access/decorators.js';
+import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
+import { withinDeadline } from '../../../../kit/deadline.js';
 
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}
@@ -58,10 +59,9 @@ export class CustomerResolver {
   async searchCustomers(
     @Arg('query') query: string,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
-    @Ctx() { em, loaders }: IdentityContext,
+    @Ctx() { em, loaders, deadline }: IdentityContext,
   ): Promise<CustomerSearchHit[]> {
-    if (first < 1 || first > MAX_SEARCH_HITS) throw badInput(`first must be between 1 and ${MAX_SEARCH_HITS}`, 'first');
-    const hits = await searchCustomerIds(em, query, first);
+    const hits = await withinDeadline(em, deadline, (tx) => searchCustomerIds(tx, searchTerm(query), hitCount(first, MAX_SEARCH_HITS)));
     const customers = await loaders.customerById.loadMany(hits.map((h) => h.customerId));
     return hits.flatMap((hit, i) => {
       const customer = customers[i];

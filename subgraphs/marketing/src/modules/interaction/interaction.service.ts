@@ -7,6 +7,7 @@ import { liveCustomerIds } from '../../../../kit/customer-aliases.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
+import { checkJson } from '../../../../kit/input-limits.js';
 
 export const MAX_BATCH_SIZE = 1000;
 
@@ -41,6 +42,7 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
   const sourceSystem = input.sourceSystem?.trim() || null;
   if (externalEventId && !sourceSystem) throw fail('externalEventId needs a sourceSystem: ids are unique per source system', 'sourceSystem');
   const properties = input.properties ?? {};
+  checkJson(properties, 'properties');
   const campaignId = input.campaignId ?? (typeof properties.campaignId === 'string' ? properties.campaignId : null);
   if (campaignId && !isUuid(campaignId)) throw fail(`"${campaignId}" is not a valid Campaign id`, 'campaignId');
   return {

@@ -5,6 +5,8 @@ import { Product } from './product.entity.js';
 import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
 import { createProduct, getProduct, productFilterSql, searchProducts, updateProduct } from './product.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
+import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
+import { withinDeadline } from '../../../../kit/deadline.js';
 
 @ObjectType()
 export class ProductConnection extends ConnectionType(Product) {}
@@ -45,9 +47,9 @@ export class ProductResolver {
   searchProducts(
     @Arg('query') query: string,
     @Arg('limit', () => Int, { defaultValue: 10 }) limit: number,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, deadline }: SalesContext,
   ): Promise<ProductSearchHit[]> {
-    return searchProducts(em, query, Math.min(Math.max(limit, 1), 50));
+    return withinDeadline(em, deadline, (tx) => searchProducts(tx, searchTerm(query), hitCount(limit, 50, 'limit')));
   }
 
   @Allow('products:write')

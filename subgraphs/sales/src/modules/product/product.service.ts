@@ -8,6 +8,7 @@ import { assertVersion } from '../../../../kit/versioning.js';
 import { cents } from '../../money.js';
 import { Product, PRODUCT_SEARCH_VECTOR } from './product.entity.js';
 import type { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
+import { searchTerm } from '../../../../kit/input-limits.js';
 
 export async function getProduct(em: EntityManager, id: string, field = 'id'): Promise<Product> {
   const product = await em.findOne(Product, { id: parseId(id, 'Product', field) });
@@ -72,7 +73,7 @@ export function productFilterSql(filter: ProductFilter | null | undefined): { sq
     params.push(filter.active);
   }
   if (filter?.search != null) {
-    const query = searchQuery(filter.search);
+    const query = searchQuery(searchTerm(filter.search, 'filter.search'));
     if (!query) throw badInput('search needs at least one letter or digit', 'filter.search');
     conditions.push(`${PRODUCT_SEARCH_VECTOR} @@ to_tsquery('simple', ?)`);
     params.push(query);

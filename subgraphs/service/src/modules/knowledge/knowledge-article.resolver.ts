@@ -5,6 +5,8 @@ import { KnowledgeArticle, KnowledgeArticleHit } from './knowledge-article.entit
 import { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
 import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle, searchArticles } from './knowledge-article.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
+import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
+import { withinDeadline } from '../../../../kit/deadline.js';
 
 @Resolver(() => KnowledgeArticle)
 export class KnowledgeArticleResolver {
@@ -19,9 +21,9 @@ export class KnowledgeArticleResolver {
   searchArticles(
     @Arg('query') query: string,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
-    @Ctx() { em }: ServiceContext,
+    @Ctx() { em, deadline }: ServiceContext,
   ): Promise<KnowledgeArticleHit[]> {
-    return searchArticles(em, query, first);
+    return withinDeadline(em, deadline, (tx) => searchArticles(tx, searchTerm(query), hitCount(first, 50)));
   }
 
   @Allow('knowledge:write')

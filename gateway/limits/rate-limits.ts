@@ -1,0 +1,128 @@
+import { GraphQLError } from 'graphql';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Viewer } from '../../subgraphs/kit/access/viewer.js';
+import { envInt, envString } from '../../subgraphs/kit/config.js';
+import type { Logger } from '../../subgraphs/kit/logger.js';
+
+/** Per caller and minute; a caller is a user, an API key, or (without credentials) a client address. */
+export interface RateLimitSettings {
+  requestsPerMinute: number;
+  /** Records per minute, counted as the cost limit counts them (query-limits.ts). */
+  costPerMinute: number;
+  /** Calls without credentials (the public web form) per client address. */
+  anonymousRequestsPerMinute: number;
+  socketsPerCaller: number;
+  subscriptionsPerSocket: number;
+  /** `memory` (one gateway) or `redis` (several gateways share the counts, at REDIS_URL). */
+  store: 'memory' | 'redis';
+}
+
+export function rateLimitSettings(): RateLimitSettings {
+  const store = envString('RATE_LIMIT_STORE', 'memory');
+  if (store !== 'memory' && store !== 'redis') throw new Error(`RATE_LIMIT_STORE must be "memory" or "redis", got "${store}"`);
+  return {
+    requestsPerMinute: envInt('RATE_LIMIT_REQUESTS_PER_MINUTE', 600),
+    costPerMinute: envInt('RATE_LIMIT_COST_PER_MINUTE', 200_000),
+    anonymousRequestsPerMinute: envInt('RATE_LIMIT_ANONYMOUS_PER_MINUTE', 30),
+    socketsPerCaller: envInt('RATE_LIMIT_SOCKETS_PER_CALLER', 20),
+    subscriptionsPerSocket: envInt('RATE_LIMIT_SUBSCRIPTIONS_PER_SOCKET', 50),
+    store,
+  };
+}
+
+export interface Allowance {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+const callerKey = (viewer: Viewer) => (viewer.kind === 'anonymous' ? `ip:${viewer.ip ?? 'unknown'}` : `${viewer.kind}:${viewer.id}`);
+
+/** 429 with Retry-After and the RateLimit-* headers: the client waits and retries, nothing else is wrong. */
+function tooMany(what: string, limit: number, rejection: RateLimiterRes): GraphQLError {
+  const retryAfter = Math.max(Math.ceil(rejection.msBeforeNext / 1000), 1);
+  return new GraphQLError(`Too many ${what} (at most ${limit} a minute): retry after ${retryAfter} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: retryAfter,
+      http: { status: 429, headers: new Map([['Retry-After', String(retryAfter)], ...headersOf({ limit, remaining: 0, resetSeconds: retryAfter })]) },
+    },
+  });
+}
+
+export const headersOf = (allowance: Allowance): Array<[string, string]> => [
+  ['RateLimit-Limit', String(allowance.limit)],
+  ['RateLimit-Remaining', String(Math.max(allowance.remaining, 0))],
+  ['RateLimit-Reset', String(allowance.resetSeconds)],
+];
+
+/**
+ * Requests and cost per caller and minute (rate-limiter-flexible, in memory or shared through Redis), and the
+ * open sockets per caller of this gateway.
+ */
+export class RateLimits {
+  private readonly requests: RateLimiterAbstract;
+  private readonly anonymous: RateLimiterAbstract;
+  private readonly cost: RateLimiterAbstract;
+  private readonly sockets = new Map<string, number>();
+  private readonly redis?: Redis;
+
+  constructor(readonly settings: RateLimitSettings, log: Logger) {
+    if (settings.store === 'redis') {
+      this.redis = new Redis(envString('REDIS_URL', 'redis://127.0.0.1:6379'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limit store unreachable; counting in memory meanwhile'));
+    }
+    const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
+      const options = { keyPrefix: `crm-rl-${keyPrefix}`, points: Math.max(points, 1), duration: 60 };
+      if (!this.redis) return new RateLimiterMemory(options);
+      // While Redis is away each gateway counts alone rather than refusing everyone.
+      return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
+    };
+    this.requests = limiter('requests', settings.requestsPerMinute);
+    this.anonymous = limiter('anonymous', settings.anonymousRequestsPerMinute);
+    this.cost = limiter('cost', settings.costPerMinute);
+  }
+
+  /** Counts one request; throws 429 past the limit. */
+  async takeRequest(viewer: Viewer): Promise<Allowance> {
+    const anonymous = viewer.kind === 'anonymous';
+    const limit = anonymous ? this.settings.anonymousRequestsPerMinute : this.settings.requestsPerMinute;
+    return this.take(anonymous ? this.anonymous : this.requests, callerKey(viewer), 1, limit, 'requests');
+  }
+
+  /** Counts what an operation may return; throws 429 past the limit. */
+  takeCost(viewer: Viewer, cost: number): Promise<Allowance> {
+    return this.take(this.cost, callerKey(viewer), Math.max(cost, 1), this.settings.costPerMinute, 'records requested');
+  }
+
+  private async take(limiter: RateLimiterAbstract, key: string, points: number, limit: number, what: string): Promise<Allowance> {
+    try {
+      const result = await limiter.consume(key, points);
+      return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw tooMany(what, limit, rejection);
+      throw rejection;
+    }
+  }
+
+  /** A socket opens for the caller: false when they already hold as many as allowed. */
+  openSocket(viewer: Viewer): boolean {
+    const key = callerKey(viewer);
+    const open = this.sockets.get(key) ?? 0;
+    if (open >= this.settings.socketsPerCaller) return false;
+    this.sockets.set(key, open + 1);
+    return true;
+  }
+
+  closeSocket(viewer: Viewer): void {
+    const key = callerKey(viewer);
+    const open = (this.sockets.get(key) ?? 1) - 1;
+    if (open > 0) this.sockets.set(key, open);
+    else this.sockets.delete(key);
+  }
+
+  async stop(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}

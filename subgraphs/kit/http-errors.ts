@@ -1,0 +1,28 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from './logger.js';
+
+/** A GraphQL-shaped error body: what a client reads whatever went wrong, never an HTML page, a stack or its own input. */
+const problem = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** POST /graphql takes JSON only; anything else is refused before it is parsed. */
+export const requireJson: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST' || req.is('application/json')) return next();
+  res.status(415).json(problem('UNSUPPORTED_MEDIA_TYPE', 'Send the operation as JSON (Content-Type: application/json)'));
+};
+
+/**
+ * Body parser failures answered as JSON with a code, and logged without the body (it may hold personal data). Any
+ * other error escaping a route is logged by kind only and answered 500, never with Express's HTML and stack.
+ */
+export function bodyErrors(log: Logger, maxBytes: number): ErrorRequestHandler {
+  return (error: { type?: string; status?: number }, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.parse.failed') return void res.status(400).json(problem('BAD_REQUEST', 'The request body is not valid JSON'));
+    if (error.type === 'entity.too.large') return void res.status(413).json(problem('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`));
+    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+      return void res.status(415).json(problem('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON'));
+    }
+    log.error({ kind: error.type ?? (error as Error).name, path: req.path }, 'request failed');
+    res.status(error.status && error.status < 500 ? error.status : 500).json(problem('INTERNAL_SERVER_ERROR', 'Internal server error'));
+  };
+}
