@@ -81,6 +81,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     formatError: formatGatewayError(log),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    parseOptions: guard.parseOptions,
     validationRules: guard.validationRules,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requireCredentials(audit), ...guard.plugins],
   });

@@ -10,7 +10,9 @@ export function formatGatewayError(log: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      // A syntax error names the line and column; the excerpt of the client's own text is not repeated back.
+      const message = formatted.message.split('\n\nGraphQL request:')[0]!;
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
     log.error({ error: formatted }, 'unexpected gateway error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

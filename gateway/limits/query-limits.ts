@@ -3,6 +3,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayContext } from '../subgraph-data-source.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../subgraphs/kit/pagination.js';
+
 
 /** What one operation may ask for; refused with a clear error before any subgraph is called. */
 export interface QueryLimits {
@@ -17,8 +19,9 @@ export interface QueryLimits {
 }
 
 const PAGE_ARGUMENTS = ['first', 'last', 'limit'] as const;
-/** A page asked without a size gets the default page (kit/pagination.ts); a plain list (e-mails, quote lines) is small. */
-const DEFAULT_PAGE = 20;
+/** A page asked without a size gets the default page, and none is larger than the largest (kit/pagination.ts). */
+const DEFAULT_PAGE = DEFAULT_PAGE_SIZE;
+/** A plain list (e-mails, quote lines) is small. */
 const PLAIN_LIST = 10;
 
 /**
@@ -31,7 +34,8 @@ const sizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
   if (!isCompositeType(getNamedType(type))) return 0;
   const asked = PAGE_ARGUMENTS.map((name) => args[name]).find((value) => typeof value === 'number');
   const isPaged = field.args.some((arg) => (PAGE_ARGUMENTS as readonly string[]).includes(arg.name));
-  const many = typeof asked === 'number' ? Math.max(asked, 1) : isPaged ? DEFAULT_PAGE : isListType(type) && !['edges', 'nodes'].includes(field.name) ? PLAIN_LIST : 1;
+  // A size past the largest page is refused by the subgraph with its own message; it costs the largest page here.
+  const many = typeof asked === 'number' ? Math.min(Math.max(asked, 1), MAX_PAGE_SIZE) : isPaged ? DEFAULT_PAGE : isListType(type) && !['edges', 'nodes'].includes(field.name) ? PLAIN_LIST : 1;
   return many * (1 + childComplexity);
 };
 
@@ -94,7 +98,8 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (context: GatewayC
     maxAliases: { n: limits.maxAliases },
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
     maxDirectives: { n: limits.maxDirectives },
-    maxTokens: { n: limits.maxTokens },
+    // Counted by graphql-js's own parser (parseOptions below): armor's parsing plugin answers a refusal with 500.
+    maxTokens: { enabled: false },
     costLimit: { enabled: false }, // the cost here counts pages, see operationCost
     blockFieldSuggestion: { enabled: limits.production },
   }).protect();
@@ -124,5 +129,5 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (context: GatewayC
   };
   // graphql-armor is typed against @apollo/server's CommonJS build, this gateway loads its ES module: same plugin shape.
   const armorPlugins = armor.plugins as unknown as Array<ApolloServerPlugin<GatewayContext>>;
-  return { plugins: [...armorPlugins, plugin], validationRules: armor.validationRules };
+  return { plugins: [...armorPlugins, plugin], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

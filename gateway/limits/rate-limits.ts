@@ -5,8 +5,9 @@ import type { Viewer } from '../../subgraphs/kit/access/viewer.js';
 import { envInt, envString } from '../../subgraphs/kit/config.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
 
-/** Per caller and minute; a caller is a user, an API key, or (without credentials) a client address. */
+/** Per caller and window (a minute); a caller is a user, an API key, or (without credentials) a client address. */
 export interface RateLimitSettings {
+  windowSeconds: number;
   requestsPerMinute: number;
   /** Records per minute, counted as the cost limit counts them (query-limits.ts). */
   costPerMinute: number;
@@ -22,6 +23,7 @@ export function rateLimitSettings(): RateLimitSettings {
   const store = envString('RATE_LIMIT_STORE', 'memory');
   if (store !== 'memory' && store !== 'redis') throw new Error(`RATE_LIMIT_STORE must be "memory" or "redis", got "${store}"`);
   return {
+    windowSeconds: envInt('RATE_LIMIT_WINDOW_SECONDS', 60),
     requestsPerMinute: envInt('RATE_LIMIT_REQUESTS_PER_MINUTE', 600),
     costPerMinute: envInt('RATE_LIMIT_COST_PER_MINUTE', 200_000),
     anonymousRequestsPerMinute: envInt('RATE_LIMIT_ANONYMOUS_PER_MINUTE', 30),
@@ -40,9 +42,9 @@ export interface Allowance {
 const callerKey = (viewer: Viewer) => (viewer.kind === 'anonymous' ? `ip:${viewer.ip ?? 'unknown'}` : `${viewer.kind}:${viewer.id}`);
 
 /** 429 with Retry-After and the RateLimit-* headers: the client waits and retries, nothing else is wrong. */
-function tooMany(what: string, limit: number, rejection: RateLimiterRes): GraphQLError {
+function tooMany(what: string, limit: number, window: number, rejection: RateLimiterRes): GraphQLError {
   const retryAfter = Math.max(Math.ceil(rejection.msBeforeNext / 1000), 1);
-  return new GraphQLError(`Too many ${what} (at most ${limit} a minute): retry after ${retryAfter} s`, {
+  return new GraphQLError(`Too many ${what} (at most ${limit} per ${window} s): retry after ${retryAfter} s`, {
     extensions: {
       code: 'RATE_LIMITED',
       retryAfterSeconds: retryAfter,
@@ -74,7 +76,7 @@ export class RateLimits {
       this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limit store unreachable; counting in memory meanwhile'));
     }
     const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
-      const options = { keyPrefix: `crm-rl-${keyPrefix}`, points: Math.max(points, 1), duration: 60 };
+      const options = { keyPrefix: `crm-rl-${keyPrefix}`, points: Math.max(points, 1), duration: Math.max(settings.windowSeconds, 1) };
       if (!this.redis) return new RateLimiterMemory(options);
       // While Redis is away each gateway counts alone rather than refusing everyone.
       return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
@@ -101,7 +103,7 @@ export class RateLimits {
       const result = await limiter.consume(key, points);
       return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw tooMany(what, limit, rejection);
+      if (rejection instanceof RateLimiterRes) throw tooMany(what, limit, this.settings.windowSeconds, rejection);
       throw rejection;
     }
   }

@@ -160,7 +160,8 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
       onSubscribe: (ctx) => {
         const max = options.rateLimits.settings.subscriptionsPerSocket;
-        if (Object.keys(ctx.subscriptions).length < max) return undefined;
+        // graphql-ws has registered this one already: it is among the socket's subscriptions.
+        if (Object.keys(ctx.subscriptions).length <= max) return undefined;
         return [new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } })];
       },
       onError: (_ctx, _id, _payload, errors) => {
