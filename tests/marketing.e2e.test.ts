@@ -10,6 +10,7 @@ import {
   ChangeCampaignStatusDocument,
   CreateCampaignDocument,
   CreateCustomerDocument,
+  CreateOpportunityDocument,
   CreateSegmentDocument,
   CreateSequenceDocument,
   CustomerSegmentsDocument,
@@ -19,6 +20,7 @@ import {
   ExitSequenceDocument,
   LinkAnonymousInteractionsDocument,
   NpsSummaryDocument,
+  RecordConsentDocument,
   RecordInteractionDocument,
   RecordInteractionsDocument,
   RemoveFromListDocument,
@@ -33,6 +35,7 @@ import {
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
+import { eventually } from './helpers/eventually.js';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -54,6 +57,8 @@ async function createCustomer(firstName: string): Promise<string> {
   return createCustomer.id;
 }
 
+const marketingSql = <T>(sql: string, params: unknown[]) => platform.subgraphs.marketing.orm.em.fork().getConnection().execute<T[]>(sql, params);
+
 async function outboxCount(type: string): Promise<number> {
   const [row] = await platform.subgraphs.marketing.orm.em.fork().execute<Array<{ total: string }>>(
     'select count(*) as total from outbox_event where type = ?', [type]);
@@ -67,7 +72,7 @@ const suvInterest: SegmentRuleGroup = {
   operator: 'AND',
   conditions: [
     { interactions: { type: 'PAGE_VIEW', property: { key: 'url', contains: 'suv' }, atLeast: 3, withinDays: 30 } },
-    { consent: { purpose: 'marketing-email', granted: true } },
+    { consent: { purpose: 'MARKETING', channel: 'EMAIL', granted: true } },
     { opportunity: { hasOpen: false } },
   ],
 };
@@ -159,12 +164,19 @@ describe('segments', () => {
 
   beforeAll(async () => {
     [keen, lapsed, buyer] = await Promise.all(['Keen', 'Lapsed', 'Buyer'].map(createCustomer)) as [string, string, string];
-    await upsertProjections({
-      input: {
-        profiles: [keen, lapsed, buyer].map((customerId) => ({ customerId, city: 'Brno' })),
-        consents: [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true })),
-        opportunities: [{ opportunityId: randomUUID(), customerId: buyer, isOpen: true }],
-      },
+    await upsertProjections({ input: { profiles: [keen, lapsed, buyer].map((customerId) => ({ customerId, city: 'Brno' })) } });
+    // Consents and opportunities reach marketing only as identity's and sales' events.
+    for (const customerId of [keen, lapsed, buyer]) {
+      await gql(RecordConsentDocument, { input: { customerId, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'test', textVersion: 'v1' } });
+    }
+    await gql(CreateOpportunityDocument, { input: { customerId: buyer, title: 'Open deal', amount: { amount: '1.00', currency: 'CZK' } } });
+    await eventually(async () => {
+      const [row] = await marketingSql<{ consents: string; open: string }>(
+        `select (select count(*) from consent_state where customer_id = any(?::uuid[]) and granted) as consents,
+                (select count(*) from opportunity_state where customer_id = ? and is_open) as open`,
+        [`{${[keen, lapsed, buyer].join(',')}}`, buyer],
+      );
+      expect([Number(row!.consents), Number(row!.open)]).toEqual([3, 1]);
     });
     await gql(RecordInteractionsDocument, {
       input: [
@@ -184,8 +196,7 @@ describe('segments', () => {
       const { customer } = await gql(CustomerSegmentsDocument, { id });
       expect(customer.segments?.edges.some((e) => e.node.id === createSegment.id)).toBe(expected);
     }
-    // The buyer's opportunity closes: the projection changes and the segment follows.
-    await upsertProjections({ input: { opportunities: [{ opportunityId: randomUUID(), customerId: buyer, isOpen: false }] } });
+    // Without the opportunity condition the buyer belongs too.
     const widened = await gql(UpdateSegmentDocument, {
       input: { id: createSegment.id, version: createSegment.version, rules: { ...suvInterest, conditions: suvInterest.conditions!.slice(0, 2) } },
     });

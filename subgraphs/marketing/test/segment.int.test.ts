@@ -35,9 +35,9 @@ describe('projections fed by service functions drive segment evaluation in Postg
   beforeAll(async () => {
     const em = orm.em.fork();
     await upsertCustomerProfiles(em, [keen, lapsed, buyer, refused].map((customerId, i) => ({ customerId, city: i % 2 ? 'Praha' : 'Brno' })));
-    await upsertConsentStates(em, [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true })));
-    await upsertConsentStates(em, [{ customerId: refused, purpose: 'marketing-email', granted: false }]);
-    await upsertOpportunityStates(em, [{ opportunityId: randomUUID(), customerId: buyer, isOpen: true }]);
+    await upsertConsentStates(em, [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true, changedAt: new Date() })));
+    await upsertConsentStates(em, [{ customerId: refused, purpose: 'marketing-email', granted: false, changedAt: new Date() }]);
+    await upsertOpportunityStates(em, [{ opportunityId: randomUUID(), customerId: buyer, isOpen: true, changedAt: new Date() }]);
     const suv: Array<[string, number]> = [['/models/suv', 1], ['/models/family-suv/configurator', 3], ['/models/SUV/financing', 10]];
     await pageViews(keen, [...suv, ['/models/city-car', 2]]);
     await pageViews(lapsed, [['/models/suv', 1], ['/models/suv', 2], ['/models/suv', 45]]);

@@ -6,7 +6,7 @@ import { changeCampaignStatus, createCampaign } from '../modules/campaign/campai
 import { Interaction, InteractionChannel as C, InteractionType as T } from '../modules/interaction/interaction.entity.js';
 import { WELCOME_SEQUENCE } from '../modules/journey/journey.service.js';
 import { MessageSend, MessageSendStatus } from '../modules/messaging/message-send.entity.js';
-import { upsertMarketingProjections } from '../modules/projection/projection.service.js';
+import { upsertConsentStates, upsertMarketingProjections } from '../modules/projection/projection.service.js';
 import { Segment, SegmentKind } from '../modules/segment/segment.entity.js';
 import { createSegment } from '../modules/segment/segment.service.js';
 import { SegmentGroupOperator } from '../modules/segment/segment.rules.js';
@@ -52,14 +52,14 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
       { customerId: eva, city: 'Praha', gender: 'female', preferredLanguage: 'cs', occupation: 'Teacher' },
       { customerId: autoparkFleet, city: 'Ostrava', preferredLanguage: 'cs' },
     ],
-    consents: [
+  });
+  // The demo's consents as identity's seed gave them (seeded data has no events to project from).
+  await upsertConsentStates(em, [
       { customerId: jan, purpose: 'MARKETING', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
       { customerId: jan, purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
       { customerId: eva, purpose: 'MARKETING', channel: 'EMAIL', granted: false, changedAt: daysAgo(30) },
       { customerId: eva, purpose: 'SERVICE_COMMUNICATION', channel: 'ANY', granted: true, changedAt: daysAgo(30) },
-    ],
-    opportunities: [],
-  });
+  ]);
   const segment = await createSegment(em, {
     name: 'SUV interest',
     description: '3+ SUV page views in 30 days, marketing e-mail consent, no open opportunity',

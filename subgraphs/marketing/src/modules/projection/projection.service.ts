@@ -1,11 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseId } from '../../../../kit/ids.js';
-import type {
-  ConsentStateProjectionInput,
-  CustomerProfileProjectionInput,
-  MarketingProjectionsInput,
-  OpportunityStateProjectionInput,
-} from './projection.inputs.js';
+import type { CustomerProfileProjectionInput, MarketingProjectionsInput } from './projection.inputs.js';
+
+/** A consent decision as identity's ConsentChanged (or its rebuild) states it, at identity's time of recording. */
+export interface ConsentState {
+  customerId: string;
+  purpose: string;
+  channel?: string | null;
+  granted: boolean;
+  changedAt: Date;
+}
+
+/** Whether a customer's opportunity is open, as sales' Opportunity* events (or its rebuild) state it. */
+export interface OpportunityState {
+  opportunityId: string;
+  customerId: string;
+  isOpen: boolean;
+  changedAt: Date;
+}
 import type { QuotedProduct } from './projection.entity.js';
 
 /** Upserts are idempotent and ordered by changedAt, so replayed or late events cannot move a fact backwards. */
@@ -29,14 +41,14 @@ export async function upsertCustomerProfiles(em: EntityManager, profiles: Custom
   );
 }
 
-export async function upsertConsentStates(em: EntityManager, consents: ConsentStateProjectionInput[]): Promise<void> {
+export async function upsertConsentStates(em: EntityManager, consents: ConsentState[]): Promise<void> {
   if (consents.length === 0) return;
   const rows = consents.map((c) => ({
     customer_id: parseId(c.customerId, 'Customer', 'customerId'),
     purpose: c.purpose.trim(),
     channel: c.channel?.trim() || 'ANY',
     granted: c.granted,
-    changed_at: (c.changedAt ?? new Date()).toISOString(),
+    changed_at: c.changedAt.toISOString(),
   }));
   await em.execute(
     `insert into consent_state (customer_id, purpose, channel, granted, changed_at)
@@ -60,7 +72,7 @@ export interface OpportunitySnapshot {
   currency?: string | null;
 }
 
-export async function upsertOpportunityStates(em: EntityManager, opportunities: Array<OpportunityStateProjectionInput & OpportunitySnapshot>): Promise<void> {
+export async function upsertOpportunityStates(em: EntityManager, opportunities: Array<OpportunityState & OpportunitySnapshot>): Promise<void> {
   if (opportunities.length === 0) return;
   const rows = opportunities.map((o) => ({
     id: parseId(o.opportunityId, 'Opportunity', 'opportunityId'),
@@ -74,7 +86,7 @@ export async function upsertOpportunityStates(em: EntityManager, opportunities: 
     status: o.status ?? null,
     amount: o.amount ?? null,
     currency: o.currency ?? null,
-    changed_at: (o.changedAt ?? new Date()).toISOString(),
+    changed_at: o.changedAt.toISOString(),
   }));
   await em.execute(
     `insert into opportunity_state (id, customer_id, is_open, pipeline_id, stage_id, stage_name, marker, owner_id, status, amount, currency, changed_at)
@@ -166,10 +178,6 @@ export async function latestSentQuote(em: EntityManager, opportunityId: string):
 }
 
 export async function upsertMarketingProjections(em: EntityManager, input: MarketingProjectionsInput) {
-  await em.transactional(async (tx) => {
-    await upsertCustomerProfiles(tx, input.profiles);
-    await upsertConsentStates(tx, input.consents);
-    await upsertOpportunityStates(tx, input.opportunities);
-  });
-  return { profiles: input.profiles.length, consents: input.consents.length, opportunities: input.opportunities.length };
+  await upsertCustomerProfiles(em, input.profiles);
+  return { profiles: input.profiles.length };
 }

@@ -107,6 +107,24 @@ export async function exitSequence(em: EntityManager, input: ExitSequenceInput):
   return enrolment;
 }
 
+/** Ends every active enrolment of the customer (e.g. they withdrew marketing consent), each with its event. */
+export async function exitAllEnrolments(em: EntityManager, customerId: string, reason: string): Promise<number> {
+  const active = await em.find(SequenceEnrolment, { customerId, status: E.ACTIVE });
+  for (const enrolment of active) {
+    enrolment.status = E.EXITED;
+    enrolment.endedAt = new Date();
+    enrolment.exitReason = reason;
+    recordEvent(em, {
+      type: 'SequenceExited',
+      aggregateType: 'SequenceEnrolment',
+      aggregateId: enrolment.id,
+      payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId, atStep: enrolment.currentStep, reason },
+    });
+  }
+  await em.flush();
+  return active.length;
+}
+
 export function enrolmentFilterSql(filter: EnrolmentFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
   if (!filter?.statuses?.length) return undefined;
   return { sql: 'status = any(?::sequence_enrolment_status[])', params: [pgArray(filter.statuses)] };
