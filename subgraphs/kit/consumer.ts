@@ -48,13 +48,19 @@ export type AfterExpiry =
    */
   | { skip: { lost: string } };
 
+/** What a handler may reach beyond its own database: the bus (e.g. to redact it) and the other domains' APIs. */
+export interface HandlerTools {
+  bus: EventBus;
+  graph: GraphClient;
+}
+
 /** A reaction to other domains' events, e.g. "a lead was created → resolve its customer". */
 export interface EventHandler {
   /** Stable name: the consumer id under which progress and processed events are remembered. */
   name: string;
   handles(event: BusEvent): boolean;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
-  handle(em: EntityManager, event: BusEvent, log: Logger): Promise<void>;
+  handle(em: EntityManager, event: BusEvent, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
 }
 
@@ -213,7 +219,7 @@ export function startConsumers(options: ConsumerOptions) {
         'run',
         QUIET,
       );
-      if (inserted.affectedRows > 0) await handler.handle(em, event, options.log);
+      if (inserted.affectedRows > 0) await handler.handle(em, event, options.log, { bus: options.bus, graph: options.graph });
       await saveCheckpoint(em, handler.name, event.cursor);
     });
   }

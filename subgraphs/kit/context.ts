@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from './logger.js';
 import type { Viewer } from './access/viewer.js';
+import type { GraphClient } from './graph-client.js';
 
 export type { Viewer };
 
@@ -24,6 +25,8 @@ export interface RequestContext<Loaders> {
   personalDataRead: Map<string, number>;
   /** The fields this request was refused, with why (for the audit log). */
   refused: Map<string, string>;
+  /** The other domains' APIs, called as the platform (e.g. identity assembling a person's export). */
+  graph: GraphClient;
   /** When the gateway stops waiting for this request (epoch ms), see deadline.ts. */
   deadline?: number;
   /** The Idempotency-Key the client sent with a mutation (forwarded by the gateway). */

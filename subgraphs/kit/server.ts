@@ -13,6 +13,7 @@ import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from '
 import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
 import { recordAudit } from './audit.js';
+import type { GraphClient } from './graph-client.js';
 import { bodyErrors, requireJson } from './http-errors.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
@@ -28,6 +29,7 @@ export interface SubgraphOptions<Loaders> {
   host?: string;
   health: Health;
   keepAliveMs?: number;
+  graph: GraphClient;
 }
 
 export interface RunningServer {
@@ -129,6 +131,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
         const viewer = res.locals.viewer as Viewer;
         return {
           service: options.name,
+          graph: options.graph,
           em,
           viewer,
           requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),

@@ -68,6 +68,7 @@ export async function startSubgraph<Loaders>(
   }
   const bus = options.bus ?? (await connectEventBus(log));
   const health = new Health(definition.name);
+  const graph = createGraphClient(options.subgraphUrl ?? subgraphUrlFor, definition.name);
   // The server first: if it cannot start (e.g. the port is taken), no background work is left running.
   const server = await startSubgraphServer({
     health,
@@ -78,13 +79,13 @@ export async function startSubgraph<Loaders>(
     createLoaders: definition.createLoaders,
     port: options.port ?? portFor(definition.name),
     keepAliveMs: options.keepAliveMs,
+    graph,
   }).catch(async (error: unknown) => {
     if (!options.bus) await bus.close();
     await orm.close();
     throw error;
   });
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
-  const graph = createGraphClient(options.subgraphUrl ?? subgraphUrlFor, definition.name);
   const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log, graph });
   health.add('bus', async () => {
     await bus.ping();

@@ -5,6 +5,7 @@ import { identityEntities } from './entities.js';
 import { identityMigrations } from './migrations/index.js';
 import { webFormSubmitted } from './modules/customer/customer.handlers.js';
 import { auditLogHandler } from './modules/audit/audit.handlers.js';
+import { erasureProgress, identityErasure } from './modules/privacy/privacy.handlers.js';
 import { buildIdentitySchema } from './schema.js';
 import { seedIdentityDemo } from './seeders/demo.seeder.js';
 
@@ -15,5 +16,5 @@ export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoader
   buildSchema: buildIdentitySchema,
   createLoaders: createIdentityLoaders,
   seedDemoData: seedIdentityDemo,
-  handlers: [webFormSubmitted, auditLogHandler],
+  handlers: [webFormSubmitted, auditLogHandler, identityErasure, erasureProgress],
 };

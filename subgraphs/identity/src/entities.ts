@@ -9,5 +9,6 @@ import { User } from './modules/staff/user.entity.js';
 import { ApiKey } from './modules/access/api-key.entity.js';
 import { AccessRule } from './modules/access/access-rule.entity.js';
 import { AuditEntry } from './modules/audit/audit-entry.entity.js';
+import { ErasureRequest } from './modules/privacy/erasure-request.entity.js';
 
-export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, ApiKey, AccessRule, AuditEntry, OutboxEvent, ...consumerEntities, ...mutationEntities];
+export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, ApiKey, AccessRule, AuditEntry, ErasureRequest, OutboxEvent, ...consumerEntities, ...mutationEntities];

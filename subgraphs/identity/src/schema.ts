@@ -9,10 +9,11 @@ import { UserResolver } from './modules/staff/user.resolver.js';
 import { AccessResolver } from './modules/access/access.resolver.js';
 import { CallerResolver } from './modules/access/caller.resolver.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
+import { PrivacyResolver } from './modules/privacy/privacy.resolver.js';
 
 export function buildIdentitySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver, AccessResolver, CallerResolver, AuditResolver] },
+    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver, AccessResolver, CallerResolver, AuditResolver, PrivacyResolver] },
     { ...customerReference, ...userReference },
   );
 }

@@ -7,3 +7,11 @@ const personal = new Set<string>();
 export const markPersonal = (className: string, property: string) => personal.add(`${className}.${property}`);
 export const isPersonal = (className: string, property: string) => personal.has(`${className}.${property}`);
 export const REDACTED = '[personal data]';
+
+/**
+ * Fields that name or describe a person but stay readable to staff without pii:read (a name, free text someone
+ * wrote): kept out of the audit log's before/after values, so an erasure leaves no copy there.
+ */
+export function redactInAudit(entity: { name: string }, properties: readonly string[]): void {
+  for (const property of properties) markPersonal(entity.name, property);
+}

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import type { ErasureMatch } from '../erasure.js';
 
 /** A committed domain event as every consumer sees it. `cursor` orders the whole bus and resumes a reader. */
 export interface BusEvent {
@@ -38,6 +39,11 @@ export interface EventBus {
   onPublish(onWake: () => void): Promise<() => Promise<void>>;
   /** Drops events older than the retention window. */
   prune(olderThan: Date): Promise<void>;
+  /**
+   * Erasure: the retained events about a person lose everything but ids and codes (erasure.ts); returns how many.
+   * (Redis stream entries cannot change: that transport deletes them.)
+   */
+  redact(match: ErasureMatch): Promise<number>;
   /** Answers when the transport is reachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { ensureDatabase } from '../database.js';
 import { listenForNotifications } from '../pg-listen.js';
 import { createLogger, type Logger } from '../logger.js';
 import { cursorAhead, cursorExpired, cursorMalformed, type BusEvent, type EventBus } from './event-bus.js';
+import { mentionsSql, redactPayload } from '../erasure.js';
 
 const CHANNEL = 'crm_events';
 
@@ -132,6 +133,14 @@ export async function createPostgresBus(url: string, options: { log?: Logger } =
          on conflict (id) do update set through = greatest(event_log_pruned.through, excluded.through)`,
         [olderThan],
       );
+    },
+    async redact(match) {
+      const where = mentionsSql(match);
+      let n = 0;
+      const sql = where.sql.replace(/\?/g, () => `$${++n}`);
+      const { rows } = await pool.query<{ seq: string; payload: Record<string, unknown> }>(`select seq, payload from event_log where ${sql}`, where.params);
+      for (const row of rows) await pool.query('update event_log set payload = $1::jsonb where seq = $2', [JSON.stringify(redactPayload(row.payload)), row.seq]);
+      return rows.length;
     },
     async ping() {
       await pool.query('select 1');

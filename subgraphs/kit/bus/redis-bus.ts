@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../logger.js';
 import { cursorAhead, cursorExpired, cursorMalformed, type BusEvent, type EventBus, type OutgoingEvent } from './event-bus.js';
+import { CUSTOMER_ID_KEYS } from '../erasure.js';
 
 // Appends an event once: a key per event id (kept for the retention window) makes retries no-ops.
 const PUBLISH_ONCE = `
@@ -73,6 +74,19 @@ export async function createRedisBus(url: string, options: { key?: string; reten
       const minId = `${olderThan.getTime()}-0`;
       await redis.xtrim(key, 'MINID', minId);
       await redis.set(`${key}:pruned-before`, minId);
+    },
+    async redact(match) {
+      const ids = new Set([...match.aggregateIds, ...match.customerIds]);
+      const about = (event: OutgoingEvent) =>
+        ids.has(event.aggregateId) || CUSTOMER_ID_KEYS.some((k) => typeof event.payload[k] === 'string' && ids.has(event.payload[k] as string));
+      let removed = 0;
+      for (let from = '-'; ;) {
+        const page = (await redis.xrange(key, from, '+', 'COUNT', 500)) as Array<[string, string[]]>;
+        const doomed = page.filter(([, fields]) => about(JSON.parse(fields[1]!) as OutgoingEvent)).map(([id]) => id);
+        if (doomed.length) removed += await redis.xdel(key, ...doomed);
+        if (page.length < 500) return removed;
+        from = `(${page.at(-1)![0]}`;
+      }
     },
     async ping() {
       await redis.ping();

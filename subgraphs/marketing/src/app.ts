@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import { marketingErasure } from './modules/privacy/privacy.handlers.js';
 import { createMarketingLoaders } from './context.js';
 import { marketingEntities } from './entities.js';
 import { marketingMigrations } from './migrations/index.js';
@@ -20,5 +21,5 @@ export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoad
   buildSchema: buildMarketingSchema,
   createLoaders: createMarketingLoaders,
   seedDemoData: seedMarketingDemo,
-  handlers: [journeyHandler(marketingOutbound), timelineHandler, customerMergeHandler],
+  handlers: [journeyHandler(marketingOutbound), timelineHandler, customerMergeHandler, marketingErasure],
 };

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { personalDataResolver } from '../../kit/privacy.js';
+import { marketingPersonalData } from './modules/privacy/privacy.tables.js';
 import { CampaignResolver } from './modules/campaign/campaign.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerTimelineResolver, InteractionResolver } from './modules/interaction/interaction.resolver.js';
@@ -12,6 +14,7 @@ import { SurveyResolver } from './modules/survey/survey.resolver.js';
 export function buildMarketingSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
+      personalDataResolver('marketing', marketingPersonalData),
       InteractionResolver,
       CustomerTimelineResolver,
       ProjectionResolver,

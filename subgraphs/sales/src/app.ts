@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import { salesErasure } from './modules/privacy/privacy.handlers.js';
 import { createSalesLoaders } from './context.js';
 import { salesEntities } from './entities.js';
 import { salesMigrations } from './migrations/index.js';
@@ -19,7 +20,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   buildSchema: buildSalesSchema,
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
-  handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged],
+  handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged, salesErasure],
   startJobs: (orm, log) => {
     const jobs = [
       startActivityDueJob(orm, log),

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { personalDataResolver } from '../../kit/privacy.js';
+import { salesPersonalData } from './modules/privacy/privacy.tables.js';
 import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity/activity.resolver.js';
 import { IntakeResolver } from './modules/intake/intake.resolver.js';
 import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolver.js';
@@ -13,6 +15,7 @@ import { salesReferences } from './references.js';
 export function buildSalesSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: [
+      personalDataResolver('sales', salesPersonalData),
       OpportunityResolver,
       StageChangeResolver,
       CustomerOpportunitiesResolver,

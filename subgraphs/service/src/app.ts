@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import { serviceErasure } from './modules/privacy/privacy.handlers.js';
 import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
@@ -15,6 +16,6 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   buildSchema: buildServiceSchema,
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
-  handlers: customerHandlers,
+  handlers: [...customerHandlers, serviceErasure],
   startJobs: (orm, log) => startSlaRiskJob(orm, log),
 };

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../kit/federation.js';
+import { personalDataResolver } from '../../kit/privacy.js';
+import { servicePersonalData } from './modules/privacy/privacy.tables.js';
 import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';
 import { CustomerServiceContractResolver, ServiceContractResolver } from './modules/contract/service-contract.resolver.js';
@@ -12,6 +14,7 @@ export function buildServiceSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
       resolvers: [
+      personalDataResolver('service', servicePersonalData),
         CaseResolver,
         CustomerCasesResolver,
         CaseMessageResolver,

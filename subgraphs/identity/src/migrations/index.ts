@@ -7,6 +7,7 @@ import { Migration20261125163013_team_lists } from './Migration20261125163013_te
 import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 import { Migration20261204104905_access_control } from './Migration20261204104905_access_control.js';
+import { Migration20261204120448_erasure_requests } from './Migration20261204120448_erasure_requests.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -17,4 +18,5 @@ export const identityMigrations = [
   { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
   { name: 'Migration20261204104905_access_control', class: Migration20261204104905_access_control },
+  { name: 'Migration20261204120448_erasure_requests', class: Migration20261204120448_erasure_requests },
 ];

@@ -4,6 +4,7 @@ import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { PersonalData } from '../../../../kit/access/decorators.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum CustomerKind {
   PERSON = 'PERSON',
@@ -118,3 +119,5 @@ export class Customer extends BaseEntity {
     return [this.firstName, this.lastName].filter(Boolean).join(' ');
   }
 }
+
+redactInAudit(Customer, ['firstName', 'lastName', 'organizationName', 'sortName', 'jobTitle', 'occupation', 'education']);

@@ -3,6 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { PersonalData } from '../../../../kit/access/decorators.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum MessageSendStatus {
   SENT = 'SENT',
@@ -61,3 +62,5 @@ export class MessageSend {
   @Property({ type: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 }
+
+redactInAudit(MessageSend, ['subject', 'recipient', 'error']);

@@ -3,6 +3,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 @ObjectType({ description: 'One message of a sequence, sent delayHours after the previous step (or the enrolment)' })
 export class SequenceStep {
@@ -76,3 +77,5 @@ export class SequenceEnrolment extends BaseEntity {
   @Property({ type: 'json', nullable: true })
   personalization?: Record<string, unknown> | null;
 }
+
+redactInAudit(SequenceEnrolment, ['personalization', 'exitReason']);

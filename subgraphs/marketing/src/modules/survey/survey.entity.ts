@@ -3,6 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 /** One answer to "how likely are you to recommend us?" (0–10). Append-only, so no version. */
 @ObjectType()
@@ -42,3 +43,5 @@ export class NpsSummary {
   @Field(() => Int) detractors!: number;
   @Field(() => Float, { nullable: true, description: 'From -100 to 100, one decimal; null without responses' }) nps!: number | null;
 }
+
+redactInAudit(SurveyResponse, ['comment']);

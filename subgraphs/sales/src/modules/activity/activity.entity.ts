@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum SalesActivityType {
   CALL = 'CALL',
@@ -74,3 +75,5 @@ export class Activity extends BaseEntity {
     return this.completedAt != null;
   }
 }
+
+redactInAudit(Activity, ['subject', 'notes']);

@@ -48,6 +48,12 @@ export async function admitSubmission(em: EntityManager, formKey: string, client
   return form;
 }
 
+/** Erasure: the counts kept for these e-mail addresses go (their hashes are personal data too). */
+export async function forgetSubmissionsOf(em: EntityManager, emails: string[]): Promise<number> {
+  if (emails.length === 0) return 0;
+  return em.nativeDelete(WebFormSubmission, { emailHash: { $in: emails.map((email) => keyedHash(`email:${email}`)) } });
+}
+
 /** Throttling needs a day of history at most. */
 export async function forgetOldSubmissions(em: EntityManager): Promise<number> {
   return em.nativeDelete(WebFormSubmission, { submittedAt: { $lt: new Date(Date.now() - 24 * 3_600_000) } });

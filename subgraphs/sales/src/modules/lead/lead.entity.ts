@@ -3,6 +3,7 @@ import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { PersonalData } from '../../../../kit/access/decorators.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum LeadSource {
   WEB_FORM = 'WEB_FORM',
@@ -105,3 +106,5 @@ export class Lead extends BaseEntity {
   @Property({ type: 'uuid', nullable: true })
   convertedOpportunityId?: string | null;
 }
+
+redactInAudit(Lead, ['contactName', 'interest', 'pageUrl', 'statusReason', 'region']);

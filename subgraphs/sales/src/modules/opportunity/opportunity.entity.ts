@@ -4,6 +4,7 @@ import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { Money } from '../../../../kit/scalars.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum OpportunityStatus {
   OPEN = 'OPEN',
@@ -69,3 +70,5 @@ export class Opportunity extends BaseEntity {
     return { amount: this.amount, currency: this.currency };
   }
 }
+
+redactInAudit(Opportunity, ['title']);

@@ -4,6 +4,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { DecimalScalar, Money } from '../../../../kit/scalars.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum QuoteStatus {
   DRAFT = 'DRAFT',
@@ -179,3 +180,5 @@ export class FinancingOption extends BaseEntity {
   @Field(() => Money, { description: 'Everything paid: down payment, instalments and, for a lease, the residual' }) totalPaid(): Money { return money(this.totalPaidAmount, this.currency); }
   @Field(() => Money) totalInterest(): Money { return money(this.totalInterestAmount, this.currency); }
 }
+
+redactInAudit(Quote, ['title', 'rejectionReason']);

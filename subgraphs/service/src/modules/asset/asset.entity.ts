@@ -4,6 +4,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { Money } from '../../../../kit/scalars.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum AssetKind {
   VEHICLE = 'VEHICLE',
@@ -110,3 +111,5 @@ export class Asset extends BaseEntity {
     };
   }
 }
+
+redactInAudit(Asset, ['identifier', 'insurancePolicyNumber', 'insuranceProvider']);

@@ -3,6 +3,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { Money } from '../../../../kit/scalars.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 @ObjectType({ description: 'A visit of an asset to the workshop' })
 @Entity({ tableName: 'service_visit' })
@@ -34,3 +35,5 @@ export class ServiceVisit extends BaseEntity {
     return { amount: this.cost, currency: this.currency };
   }
 }
+
+redactInAudit(ServiceVisit, ['workDone']);

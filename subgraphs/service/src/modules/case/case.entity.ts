@@ -5,6 +5,7 @@ import { BaseEntity } from '../../../../kit/base.entity.js';
 import { slaAtRiskWindowMinutes } from '../../config.js';
 import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 
@@ -106,3 +107,5 @@ export class Case extends BaseEntity {
     return slaAtRisk(this, new Date(), slaAtRiskWindowMinutes());
   }
 }
+
+redactInAudit(Case, ['subject', 'description']);

@@ -2,6 +2,7 @@ import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { CaseChannel } from '../case/case.enums.js';
+import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum CaseMessageDirection {
   INBOUND = 'INBOUND',
@@ -44,3 +45,5 @@ export class CaseMessage extends BaseEntity {
   @Property({ type: 'timestamptz' })
   sentAt!: Date;
 }
+
+redactInAudit(CaseMessage, ['body']);

@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from './ids.js';
+import { pgArray } from './pagination.js';
+
+/**
+ * What an erasure leaves of a retained event about the person: the ids, codes and numbers that say what happened
+ * to which record (so the history stays consistent), and nothing a person wrote or is known by.
+ */
+export const ERASED = '[erased]';
+
+/** Payload keys holding customer ids: an event naming one of the erased customers is about them. */
+export const CUSTOMER_ID_KEYS = ['customerId', 'survivorId', 'mergedId', 'previousCustomerId', 'authorCustomerId'] as const;
+
+/** Enumerated values and codes: they say what happened, not who it happened to. */
+const CODES = new Set(['type', 'status', 'from', 'to', 'channel', 'currentChannel', 'purpose', 'direction', 'kind', 'source', 'priority', 'line', 'category', 'marker', 'outcome', 'changedFields', 'currency', 'tier']);
+
+/** A record id of the platform (a UUID), or a list of them: a device id or a submission id a client chose is not. */
+const isRecordId = (value: unknown): boolean =>
+  (typeof value === 'string' && isUuid(value)) || (Array.isArray(value) && value.every((item) => typeof item === 'string' && isUuid(item)));
+
+export function redactPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = { erased: true };
+  for (const [key, value] of Object.entries(payload)) {
+    const keep = (/(Id|Ids)$/.test(key) && isRecordId(value)) || (CODES.has(key) && typeof value === 'string') || typeof value === 'number' || typeof value === 'boolean' || value === null;
+    kept[key] = keep ? value : ERASED;
+  }
+  return kept;
+}
+
+/** Which events are about the erased person: those of their records, or naming them as a customer. */
+export interface ErasureMatch {
+  aggregateIds: readonly string[];
+  customerIds: readonly string[];
+}
+
+/** The SQL condition over an event table's `aggregate_id` and `payload` columns. */
+export function mentionsSql(match: ErasureMatch): { sql: string; params: unknown[] } {
+  const ids = pgArray([...match.customerIds]);
+  return {
+    sql: `(aggregate_id = any(?::text[]) or ${CUSTOMER_ID_KEYS.map((key) => `payload->>'${key}' = any(?::text[])`).join(' or ')})
+      and coalesce(payload->>'erased', 'false') <> 'true'`,
+    params: [pgArray([...match.aggregateIds, ...match.customerIds]), ...CUSTOMER_ID_KEYS.map(() => ids)],
+  };
+}
+
+/** Redacts this subgraph's outbox rows about the person (relayed ones are redacted on the bus by bus.redact). */
+export async function redactOutbox(em: EntityManager, match: ErasureMatch): Promise<number> {
+  const where = mentionsSql(match);
+  const rows = await em.execute<Array<{ position: string; payload: Record<string, unknown> }>>(`select position, payload from outbox_event where ${where.sql}`, where.params, 'all');
+  for (const row of rows) await em.execute('update outbox_event set payload = ?::jsonb where position = ?', [JSON.stringify(redactPayload(row.payload)), row.position], 'run');
+  return rows.length;
+}

@@ -1,0 +1,4 @@
+import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
+import { servicePersonalData } from './privacy.tables.js';
+
+export const serviceErasure = erasureHandler('service', (em, customerIds) => erasePersonalData(em, servicePersonalData, customerIds));

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SUBGRAPHS } from '../subgraphs/kit/config.js';
+import {
+  AddCaseMessageDocument,
+  AnswerSurveyDocument,
+  CreateActivityDocument,
+  CreateCustomerDocument,
+  CreateOpportunityDocument,
+  EraseCustomerDocument,
+  ErasureRequestDocument,
+  ExportCustomerDataDocument,
+  MergeCustomersDocument,
+  OpenCaseDocument,
+  RecordConsentDocument,
+  RecordInteractionDocument,
+  RegisterAssetDocument,
+  SearchCustomersDocument,
+  SubmitWebFormDocument,
+} from './generated/graphql.js';
+import { errorCodes, execute, executeOk } from './helpers/graphql.js';
+import { eventually } from './helpers/eventually.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+
+// Issue 9.1, 9.2: a person's data can be exported from every subgraph in one document, and erased everywhere
+// (also of merged records, in the outboxes and the event log), even with a subgraph down while it is asked.
+
+let platform: Platform;
+let url: string;
+beforeAll(async () => {
+  platform = await startPlatform();
+  url = platform.gatewayUrl;
+});
+afterAll(() => platform.stop());
+
+const tag = randomUUID().slice(0, 8);
+/** What only this person is known by: none of it may be found anywhere after the erasure. */
+const person = {
+  firstName: `Ludmila${tag}`,
+  lastName: `Zapomenutá${tag}`,
+  email: `ludmila.${tag}@example.cz`,
+  otherEmail: `lida.${tag}@example.cz`,
+  phone: `+420603${String(parseInt(tag.slice(0, 6), 16) % 1_000_000).padStart(6, '0')}`,
+  device: `device-${tag}`,
+  note: `Chce ${tag} kombi s tažným zařízením`,
+  complaint: `Reklamace ${tag}: praská čelní sklo`,
+  vin: `TMB${tag.toUpperCase()}ZZZ9`,
+};
+
+async function personWithHistory() {
+  const customer = (await executeOk(url, CreateCustomerDocument, {
+    input: { kind: 'PERSON', firstName: person.firstName, lastName: person.lastName, emails: [person.email], phones: [person.phone] },
+  })).createCustomer;
+  // A duplicate record of the same person, merged into the first: its data is theirs too.
+  const duplicate = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Lída', lastName: person.lastName, emails: [person.otherEmail], phones: [] } })).createCustomer;
+  await executeOk(url, MergeCustomersDocument, { survivorId: customer.id, mergedId: duplicate.id });
+  await executeOk(url, RecordConsentDocument, { input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'showroom', textVersion: 'v3' } });
+  await executeOk(url, SubmitWebFormDocument, {
+    input: { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: person.firstName, lastName: person.lastName, email: person.email, phone: person.phone, deviceIds: [person.device], interest: { model: `Kodiaq ${tag}` } },
+  });
+  const opportunity = (await executeOk(url, CreateOpportunityDocument, { input: { customerId: customer.id, title: `SUV pro ${person.lastName}`, amount: { amount: '900000.00', currency: 'CZK' } } })).createOpportunity;
+  await executeOk(url, CreateActivityDocument, { input: { type: 'CALL', subject: `Call ${person.firstName}`, notes: person.note, customerId: customer.id, opportunityId: opportunity.id, occurredAt: new Date().toISOString() } });
+  await executeOk(url, RecordInteractionDocument, { input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { url: `/kodiaq?ref=${tag}`, device: person.device } } });
+  await executeOk(url, AnswerSurveyDocument, { input: { customerId: customer.id, score: 9, comment: `Skvělý prodejce ${tag}`, channel: 'EMAIL' } });
+  const opened = (await executeOk(url, OpenCaseDocument, { input: { customerId: customer.id, subject: person.complaint, description: person.note, channel: 'EMAIL', priority: 'NORMAL' } })).openCase;
+  await executeOk(url, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `${person.complaint}, ${person.phone}` } });
+  await executeOk(url, RegisterAssetDocument, { input: { customerId: customer.id, kind: 'VEHICLE', identifier: person.vin, model: 'Kodiaq' } });
+  return { customer, duplicate };
+}
+
+/** Every row of every table of every subgraph's database and of the event log, as text, that holds `value`. */
+async function findEverywhere(value: string): Promise<string[]> {
+  const found: string[] = [];
+  const server = new URL(process.env.DATABASE_URL!);
+  const databases = (await platform.subgraphs.identity.orm.em.getConnection().execute<Array<{ datname: string }>>(
+    'select datname from pg_database where datname like ?', [`${new URL(platform.subgraphs.identity.orm.config.get('clientUrl')!).pathname.slice(1).replace(/identity$/, '')}%`])).map((d) => d.datname);
+  expect(databases).toHaveLength(SUBGRAPHS.length + 1); // the four subgraphs and the event log
+  for (const database of databases) {
+    const client = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: `/${database}` }).toString() });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
+      for (const { name } of tables) {
+        const { rows } = await client.query(`select 1 from "${name}" t where t::text ilike $1 limit 1`, [`%${value}%`]);
+        if (rows.length) found.push(`${database}.${name}`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+  return found;
+}
+
+describe("a person's data", () => {
+  let subject: Awaited<ReturnType<typeof personWithHistory>>;
+  beforeAll(async () => {
+    subject = await personWithHistory();
+    // Wait until the automations have done their part (the web form resolved, the timeline and the projections fed).
+    await eventually(async () => expect((await findEverywhere(person.device)).some((where) => where.endsWith('marketing.interaction'))).toBe(true), 30_000);
+  });
+
+  it('is exported from every subgraph as one document, and the export is audited', async () => {
+    const { exportCustomerData: document } = await executeOk(url, ExportCustomerDataDocument, { customerId: subject.duplicate.id });
+    const data = document as Record<string, Record<string, Array<Record<string, unknown>>>> & { customerIds: string[] };
+    expect(data.customerIds.sort()).toEqual([subject.customer.id, subject.duplicate.id].sort());
+    expect(data.identity!.customer_identifier!.map((i) => i.value)).toEqual(expect.arrayContaining([person.email, person.otherEmail, person.phone]));
+    expect(data.identity!.customer_consent!.map((c) => c.purpose)).toContain('MARKETING');
+    expect(data.sales!.opportunity!.map((o) => o.title)).toContain(`SUV pro ${person.lastName}`);
+    expect(data.sales!.sales_activity!.map((a) => a.notes)).toContain(person.note);
+    expect(data.sales!.sales_lead!.map((l) => l.contact_email)).toContain(person.email);
+    expect(data.marketing!.interaction!.length).toBeGreaterThan(0);
+    expect(data.marketing!.survey_response!.map((s) => s.score)).toEqual([9]);
+    expect(data.service!.support_case!.map((c) => c.subject)).toEqual([person.complaint]);
+    expect(data.service!.case_message!.map((m) => m.body)).toEqual([`${person.complaint}, ${person.phone}`]);
+    expect(data.service!.asset!.map((a) => a.identifier)).toEqual([person.vin]);
+    const rep = await platform.createStaff('SALES_REP');
+    expect(errorCodes(await execute(url, ExportCustomerDataDocument, { customerId: subject.customer.id }, { authorization: rep.authorization }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('is erased everywhere, also by a subgraph that was down when it was asked, and found nowhere afterwards', async () => {
+    await platform.stopSubgraph('service');
+    const { eraseCustomer } = await executeOk(url, EraseCustomerDocument, { customerId: subject.duplicate.id, reason: 'GDPR art. 17 request by e-mail' });
+    expect(eraseCustomer.customerIds.sort()).toEqual([subject.customer.id, subject.duplicate.id].sort());
+    const progress = async () => (await executeOk(url, ErasureRequestDocument, { id: eraseCustomer.id })).erasureRequest;
+    await eventually(async () => {
+      const request = await progress();
+      expect(request.perSubgraph.filter((p) => p.done).map((p) => p.subgraph).sort()).toEqual(['identity', 'marketing', 'sales']);
+    }, 30_000);
+    expect((await progress()).status).toBe('IN_PROGRESS');
+
+    await platform.restartSubgraph('service');
+    const done = await eventually(async () => {
+      const request = await progress();
+      expect(request.status).toBe('COMPLETED');
+      return request;
+    }, 30_000);
+    expect(done.perSubgraph.every((p) => p.done && p.erasedAt)).toBe(true);
+
+    for (const value of Object.values(person)) expect({ value, foundIn: await findEverywhere(value) }).toEqual({ value, foundIn: [] });
+    const { searchCustomers } = await executeOk(url, SearchCustomersDocument, { query: person.lastName });
+    expect(searchCustomers).toEqual([]);
+  }, 120_000);
+});
