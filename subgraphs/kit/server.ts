@@ -46,7 +46,7 @@ function requestLogging<Loaders>(): ApolloServerPlugin<RequestContext<Loaders>> 
       return {
         async willSendResponse({ operationName, errors }) {
           contextValue.log.info(
-            { requestId: contextValue.requestId, operationName, ms: Date.now() - started, errors: errors?.length ?? 0 },
+            { requestId: contextValue.requestId, caller: contextValue.viewer.id, operationName, ms: Date.now() - started, errors: errors?.length ?? 0 },
             'operation',
           );
         },

@@ -34,7 +34,7 @@ function identifiersOf(form: WebFormSubmitted, log: Logger): IdentifierInput[] {
       return true;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      log.warn({ leadId: form.leadId, kind: identifier.kind }, `web form identifier skipped: ${error.message}`);
+      log.warn({ leadId: form.leadId, kind: identifier.kind }, 'web form identifier skipped: not a valid value of its kind');
       return false;
     }
   });
