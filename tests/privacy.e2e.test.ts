@@ -5,9 +5,14 @@ import { SUBGRAPHS } from '../subgraphs/kit/config.js';
 import {
   AddCaseMessageDocument,
   AnswerSurveyDocument,
+  AuditLogDocument,
   CreateActivityDocument,
   CreateCustomerDocument,
+  CreateLeadDocument,
   CreateOpportunityDocument,
+  CreateSegmentDocument,
+  CreateSequenceDocument,
+  EnrolInSequenceDocument,
   EraseCustomerDocument,
   ErasureRequestDocument,
   ExportCustomerDataDocument,
@@ -17,6 +22,8 @@ import {
   RecordInteractionDocument,
   RegisterAssetDocument,
   SearchCustomersDocument,
+  SegmentMembersDocument,
+  SequenceEnrolmentsDocument,
   SubmitWebFormDocument,
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
@@ -141,4 +148,77 @@ describe("a person's data", () => {
     const { searchCustomers } = await executeOk(url, SearchCustomersDocument, { query: person.lastName });
     expect(searchCustomers).toEqual([]);
   }, 120_000);
+});
+
+describe('consent', () => {
+  it('cannot be forged through the plumbing, and its withdrawal ends enrolments and segment membership at once', async () => {
+    const { createCustomer: customer } = await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Souhlas', lastName: `Odvolaný${tag}`, emails: [], phones: [] } });
+    const grant = (status: 'GRANTED' | 'WITHDRAWN') =>
+      executeOk(url, RecordConsentDocument, { input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status, source: 'call-centre', textVersion: 'v3' } });
+    await grant('GRANTED');
+    const { createSegment: segment } = await executeOk(url, CreateSegmentDocument, {
+      input: { name: `Consenting ${tag}`, kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ consent: { purpose: 'MARKETING', channel: 'EMAIL', granted: true } }] } },
+    });
+    const members = async () => (await executeOk(url, SegmentMembersDocument, { id: segment.id, first: 100 })).segment.members.edges.map((e) => e.node.id);
+    await eventually(async () => expect(await members()).toContain(customer.id));
+    const { createSequence: sequence } = await executeOk(url, CreateSequenceDocument, { input: { name: `Newsletter ${tag}`, steps: [{ channel: 'EMAIL', template: 'news', delayHours: 24 }] } });
+    const { enrolInSequence: enrolment } = await executeOk(url, EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: customer.id } });
+    expect(enrolment.status).toBe('ACTIVE');
+
+    // A consent with a far-future time, fed to marketing directly: the plumbing no longer takes consents at all.
+    const forged = await platform.internal('marketing', `mutation { upsertMarketingProjections(input: { consents: [{ customerId: "${customer.id}", purpose: "MARKETING", channel: "EMAIL", granted: true, changedAt: "2999-01-01T00:00:00Z" }] }) { profiles } }`).catch((error: Error) => error);
+    expect(String(forged)).toMatch(/consents/);
+
+    await grant('WITHDRAWN');
+    await eventually(async () => {
+      const { sequence: read } = await executeOk(url, SequenceEnrolmentsDocument, { id: sequence.id, first: 10 });
+      expect(read.enrolments.edges.map((e) => [e.node.status, e.node.exitReason])).toEqual([['EXITED', 'marketing consent withdrawn']]);
+    });
+    expect(await members()).not.toContain(customer.id);
+  });
+});
+
+describe('retention', () => {
+  it('removes exactly what is past its period, kind by kind, and records what it did', async () => {
+    const { applyRetention } = await import('../subgraphs/kit/retention.js');
+    const { marketingRetention } = await import('../subgraphs/marketing/src/modules/privacy/privacy.retention.js');
+    const { salesRetention } = await import('../subgraphs/sales/src/modules/privacy/privacy.retention.js');
+    const { serviceRetention } = await import('../subgraphs/service/src/modules/privacy/privacy.retention.js');
+    const sql = (subgraph: 'marketing' | 'sales' | 'service', statement: string, params: unknown[] = []) =>
+      platform.subgraphs[subgraph].orm.em.fork().getConnection().execute<Array<Record<string, unknown>>>(statement, params);
+    const old = new Date(Date.now() - 1200 * 86_400_000); // past every default period
+    const recent = new Date(Date.now() - 10 * 86_400_000);
+
+    const anonymous = async (occurredAt: Date) =>
+      (await executeOk(url, RecordInteractionDocument, { input: { anonymousId: `anon-${randomUUID()}`, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: occurredAt.toISOString() } })).recordInteraction.id;
+    const [oldVisit, newVisit] = [await anonymous(old), await anonymous(recent)];
+    const { createCustomer: known } = await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Known', lastName: 'Visitor', emails: [], phones: [] } });
+    const knownVisit = (await executeOk(url, RecordInteractionDocument, { input: { customerId: known.id, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: old.toISOString() } })).recordInteraction.id;
+
+    const lead = async (email: string) => (await executeOk(url, CreateLeadDocument, { input: { source: 'PHONE', contactName: 'Old Lead', contactEmail: email } })).createLead.id;
+    const [staleLead, openLead] = [await lead(`stale.${tag}@example.cz`), await lead(`open.${tag}@example.cz`)];
+    await sql('sales', `update sales_lead set status = 'DISQUALIFIED', updated_at = ? where id = ?`, [old, staleLead]);
+    await sql('sales', 'update sales_lead set updated_at = ? where id = ?', [old, openLead]); // old, but not closed
+
+    const opened = (await executeOk(url, OpenCaseDocument, { input: { customerId: known.id, subject: 'Old question', channel: 'EMAIL', priority: 'NORMAL' } })).openCase;
+    await executeOk(url, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `Stará zpráva ${tag}` } });
+    await sql('service', 'update support_case set resolved_at = ? where id = ?', [old, opened.id]);
+
+    const marketing = await applyRetention(platform.subgraphs.marketing.orm.em.fork(), 'marketing', marketingRetention);
+    const sales = await applyRetention(platform.subgraphs.sales.orm.em.fork(), 'sales', salesRetention);
+    const service = await applyRetention(platform.subgraphs.service.orm.em.fork(), 'service', serviceRetention);
+    expect([marketing, sales, service]).toEqual([{ 'anonymous-interactions': 1 }, { 'closed-unconverted-leads': 1 }, { 'resolved-case-messages': 1 }]);
+
+    const visits = (await sql('marketing', 'select id from interaction where id = any(?::uuid[])', [`{${[oldVisit, newVisit, knownVisit].join(',')}}`])).map((r) => r.id);
+    expect(visits.sort()).toEqual([newVisit, knownVisit].sort());
+    const leads = await sql('sales', 'select id, contact_email from sales_lead where id = any(?::uuid[]) order by contact_email nulls first', [`{${staleLead},${openLead}}`]);
+    expect(leads).toEqual([{ id: staleLead, contact_email: null }, { id: openLead, contact_email: `open.${tag}@example.cz` }]);
+    expect((await sql('service', 'select body from case_message where case_id = ?', [opened.id]))[0]!.body).toBe('[expired]');
+    await eventually(async () => {
+      const { auditLog } = await executeOk(url, AuditLogDocument, { filter: { operation: 'RETENTION_APPLIED' }, first: 10 });
+      expect(auditLog.edges.map((e) => [e.node.service, e.node.entityType]).sort()).toEqual([
+        ['marketing', 'anonymous-interactions'], ['sales', 'closed-unconverted-leads'], ['service', 'resolved-case-messages'],
+      ]);
+    });
+  });
 });

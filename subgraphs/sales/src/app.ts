@@ -12,6 +12,8 @@ import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
 import { startPeriodicJob } from '../../kit/periodic-job.js';
 import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
+import { startRetentionJob } from '../../kit/retention.js';
+import { salesRetention } from './modules/privacy/privacy.retention.js';
 
 export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = {
   name: 'sales',
@@ -25,6 +27,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
     const jobs = [
       startActivityDueJob(orm, log),
       startPeriodicJob({ name: 'web-form-throttle', intervalMs: 3_600_000, log, run: async () => void (await forgetOldSubmissions(orm.em.fork())) }),
+      startRetentionJob(orm, log, 'sales', salesRetention),
     ];
     return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };
   },

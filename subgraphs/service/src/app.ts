@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { serviceErasure } from './modules/privacy/privacy.handlers.js';
+import { startRetentionJob } from '../../kit/retention.js';
+import { serviceRetention } from './modules/privacy/privacy.retention.js';
 import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
@@ -17,5 +19,8 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
   handlers: [...customerHandlers, serviceErasure],
-  startJobs: (orm, log) => startSlaRiskJob(orm, log),
+  startJobs: (orm, log) => {
+    const jobs = [startSlaRiskJob(orm, log), startRetentionJob(orm, log, 'service', serviceRetention)];
+    return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };
+  },
 };

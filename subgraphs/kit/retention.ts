@@ -1,0 +1,55 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from './audit.js';
+import { envInt } from './config.js';
+import type { Logger } from './logger.js';
+import { startPeriodicJob } from './periodic-job.js';
+
+/**
+ * How long one kind of data is kept (GDPR storage limitation), and what happens to it after: a periodic job applies
+ * every rule of a subgraph and records in the audit log what it did.
+ */
+export interface RetentionRule {
+  kind: string;
+  /** The environment variable that sets the period in days (0: keep for ever). */
+  setting: string;
+  defaultDays: number;
+  /** Deletes or anonymizes what is past the period; its one `?` is the cutoff time. */
+  apply: string;
+}
+
+export const retentionDays = (rule: RetentionRule) => envInt(rule.setting, rule.defaultDays);
+
+/** Applies every rule as of `now`; returns how many rows each one deleted or anonymized. */
+export async function applyRetention(em: EntityManager, service: string, rules: readonly RetentionRule[], now = new Date()): Promise<Record<string, number>> {
+  const done: Record<string, number> = {};
+  await em.transactional(async (tx) => {
+    for (const rule of rules) {
+      const days = retentionDays(rule);
+      if (days === 0) continue;
+      const cutoff = new Date(now.getTime() - days * 86_400_000);
+      const { affectedRows } = await tx.execute<{ affectedRows: number }>(rule.apply, [cutoff], 'run');
+      done[rule.kind] = affectedRows;
+      if (affectedRows === 0) continue;
+      recordAudit(tx, {
+        at: now.toISOString(), actorId: `system:${service}`, actorKind: 'system', operation: 'RETENTION_APPLIED', outcome: 'DONE',
+        entityType: rule.kind, details: { days, cutoff: cutoff.toISOString(), rows: affectedRows }, service,
+      });
+    }
+    await tx.flush();
+  });
+  return done;
+}
+
+/** Once a day (RETENTION_CHECK_INTERVAL_MS), and at start. */
+export function startRetentionJob(orm: MikroORM, log: Logger, service: string, rules: readonly RetentionRule[]) {
+  return startPeriodicJob({
+    name: 'retention',
+    intervalMs: envInt('RETENTION_CHECK_INTERVAL_MS', 86_400_000),
+    log,
+    run: async () => {
+      const done = await applyRetention(orm.em.fork(), service, rules);
+      if (Object.values(done).some((n) => n > 0)) log.info({ retention: done }, 'data past its retention period removed');
+    },
+  });
+}
