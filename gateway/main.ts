@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './app.js';
