@@ -32,7 +32,6 @@ import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
 import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 
-
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
   const agent = subgraphAgent(config.subgraphIdleSocketMs);
   const searchSchema = await buildSearchSchema(searchDomains(config.subgraphUrls));
@@ -45,9 +44,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
           }),
         }),
     buildService: ({ name, url }) =>
-      name === 'search'
-        ? new LocalGraphQLDataSource(searchSchema)
-        : new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url!, agent),
+      name === 'search' ? new LocalGraphQLDataSource(searchSchema) : new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url!, agent),
     logger: log,
   });
 
@@ -66,7 +63,12 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     log,
   });
   // Identity announces changes to users, teams, keys and rules on the bus; cached answers about them are dropped.
-  const leaveTail = tail.join({ internal: true, matches: (event) => event.stream === 'identity', push: (event) => auth.onIdentityEvent(event), end: () => undefined });
+  const leaveTail = tail.join({
+    internal: true,
+    matches: (event) => event.stream === 'identity',
+    push: (event) => auth.onIdentityEvent(event),
+    end: () => undefined,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -93,7 +95,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   if (limits.ide) {
     app.use(graphiqlRouter());
     app.get('/graphql', (req, res, next) => {
-      if (wantsIde(req.headers.accept, req.query)) res.type('html').send(graphiqlPage('/graphql', { demoUsers: Boolean(devIssuer), nonce: res.locals.cspNonce as string }));
+      if (wantsIde(req.headers.accept, req.query))
+        res.type('html').send(graphiqlPage('/graphql', { demoUsers: Boolean(devIssuer), nonce: res.locals.cspNonce as string }));
       else next();
     });
   }
@@ -152,6 +155,9 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
 
 /** The users the development issuer signs for (their subject is dev|<e-mail>), for the IDE's picker. */
 async function demoUsers(identity: ReturnType<typeof createGraphClient>) {
-  const { users } = await identity.query<{ users: Array<{ name: string; role: string; subject: string | null }> }>('identity', '{ users { name role subject } }');
+  const { users } = await identity.query<{ users: Array<{ name: string; role: string; subject: string | null }> }>(
+    'identity',
+    '{ users { name role subject } }',
+  );
   return users.filter((u) => u.subject?.startsWith(DEV_SUBJECT_PREFIX)).map((u) => ({ name: u.name, role: u.role, subject: u.subject! }));
 }

@@ -58,7 +58,7 @@ export const graphiqlPage = (endpoint: string, options: { demoUsers: boolean; no
     }
     const fetcher = async (params) => {
       const headers = { 'content-type': 'application/json' };
-      if (token.value.trim()) headers.authorization = 'Bearer ' + token.value.trim().replace(/^Bearer\s+/i, '');
+      if (token.value.trim()) headers.authorization = 'Bearer ' + token.value.trim().replace(/^Bearer\\s+/i, '');
       const response = await fetch(${JSON.stringify(endpoint)}, { method: 'POST', headers, body: JSON.stringify(params) });
       return response.json();
     };

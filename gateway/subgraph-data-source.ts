@@ -59,7 +59,11 @@ const brokenSocket = (error: unknown): boolean => {
  * since it may have been applied: the client is told so, and retries it safely with its Idempotency-Key.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly serviceName: string, url: string, agent: Agent) {
+  constructor(
+    private readonly serviceName: string,
+    url: string,
+    agent: Agent,
+  ) {
     // The call is abandoned at the request's deadline, which the subgraph also knows and cancels its work at.
     const fetcher = ((input: string, init?: { headers?: Record<string, string> } & Record<string, unknown>) => {
       const deadline = Number(init?.headers?.[DEADLINE_HEADER]);

@@ -4,7 +4,7 @@ import { openDatabase } from '../subgraphs/kit/database.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { subgraphNamed } from './subgraphs.js';
 
-const names = process.argv[2] && !process.argv[2].startsWith("--") ? [subgraphNamed(process.argv[2]).name] : SUBGRAPHS;
+const names = process.argv[2] && !process.argv[2].startsWith('--') ? [subgraphNamed(process.argv[2]).name] : SUBGRAPHS;
 for (const name of names) {
   const definition = subgraphNamed(name);
   const orm = await openDatabase({

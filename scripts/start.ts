@@ -27,9 +27,7 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL = embedded.url;
   }
   const env = { ...process.env, SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? 'true', PLATFORM_SECRET: await platformSecret() };
-  await Promise.all(
-    SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)),
-  );
+  await Promise.all(SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)));
   await launch('gateway', 'gateway/main.ts', env, `http://localhost:${portFor('gateway')}/health`);
   if (stopping) return;
   console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
@@ -40,7 +38,10 @@ async function main(): Promise<void> {
 async function platformSecret(): Promise<string> {
   if (process.env.PLATFORM_SECRET) return process.env.PLATFORM_SECRET;
   const file = path.resolve('.data/platform-secret');
-  const saved = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  const saved = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   if (saved) return saved;
   const secret = randomBytes(32).toString('hex');
   await mkdir(path.dirname(file), { recursive: true });
@@ -56,7 +57,9 @@ async function printDemoTokens(): Promise<void> {
   if (users.length === 0) return;
   console.log('Sign in as a demo user (development issuer; tokens valid 8 hours, GraphiQL has a picker):');
   for (const user of users) console.log(`\n  ${user.role.padEnd(14)} ${user.name}\n  Authorization: Bearer ${user.token}`);
-  console.log(`\nExample:\n  curl -s http://localhost:${portFor('gateway')}/graphql -H 'content-type: application/json' \\\n    -H "Authorization: Bearer <token>" -d '{"query":"{ customers(first: 3) { edges { node { displayName emails } } } }"}'\n`);
+  console.log(
+    `\nExample:\n  curl -s http://localhost:${portFor('gateway')}/graphql -H 'content-type: application/json' \\\n    -H "Authorization: Bearer <token>" -d '{"query":"{ customers(first: 3) { edges { node { displayName emails } } } }"}'\n`,
+  );
 }
 
 const RESTART_MAX_DELAY_MS = 30_000;
@@ -84,7 +87,10 @@ async function launch(name: string, entry: string, env: NodeJS.ProcessEnv, healt
   const deadline = Date.now() + envInt('START_TIMEOUT_MS', 120_000);
   while (Date.now() < deadline) {
     if (stopping) return;
-    const healthy = await fetch(healthUrl).then((r) => r.ok, () => false);
+    const healthy = await fetch(healthUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -95,10 +101,12 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(
-    [...children].filter((c) => c.exitCode === null && c.signalCode === null).map(async (child) => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }),
+    [...children]
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(async (child) => {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }),
   );
   if (embedded) await embedded.stop();
   log.info('stopped');

@@ -31,9 +31,11 @@ if (embedded) {
 }
 
 // The plain closing line CI reads; a suite that could not run counts as a failure.
-const results = (await readFile(resultsFile, 'utf8').then(JSON.parse, () => null)) as
-  | { numPassedTests: number; numFailedTests: number; numRuntimeErrorTestSuites: number }
-  | null;
+const results = (await readFile(resultsFile, 'utf8').then(JSON.parse, () => null)) as {
+  numPassedTests: number;
+  numFailedTests: number;
+  numRuntimeErrorTestSuites: number;
+} | null;
 await rm(resultsFile, { force: true });
 const failed = results ? results.numFailedTests + results.numRuntimeErrorTestSuites : 1;
 console.log(`\n${results?.numPassedTests ?? 0} passed, ${failed} failed`);

@@ -22,7 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => platform.stop());
 
-type Entry = { operation: string; outcome: string; actorId: string; actorKind: string; entityType?: string | null; entityId?: string | null; details?: unknown; reason?: string | null; requestId?: string | null; clientIp?: string | null; service: string };
+type Entry = {
+  operation: string;
+  outcome: string;
+  actorId: string;
+  actorKind: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  details?: unknown;
+  reason?: string | null;
+  requestId?: string | null;
+  clientIp?: string | null;
+  service: string;
+};
 
 async function entries(filter: Record<string, unknown>): Promise<Entry[]> {
   const { auditLog } = await executeOk(url, AuditLogDocument, { filter, first: 100 });
@@ -30,16 +42,32 @@ async function entries(filter: Record<string, unknown>): Promise<Entry[]> {
 }
 
 const newCustomer = async () =>
-  (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Audit', lastName: 'Trail', birthDate: '1980-01-01', emails: [`audit.${randomUUID().slice(0, 8)}@example.cz`], phones: [] } })).createCustomer;
+  (
+    await executeOk(url, CreateCustomerDocument, {
+      input: {
+        kind: 'PERSON',
+        firstName: 'Audit',
+        lastName: 'Trail',
+        birthDate: '1980-01-01',
+        emails: [`audit.${randomUUID().slice(0, 8)}@example.cz`],
+        phones: [],
+      },
+    })
+  ).createCustomer;
 
 describe('the audit log', () => {
   it('records a mutation with the verified actor, the entity, the changed fields, the request id and the address', async () => {
     const rep = await platform.createStaff('SALES_REP');
     const customer = await newCustomer();
     const requestId = `audit-${randomUUID().slice(0, 8)}`;
-    const { createOpportunity } = await executeOk(url, CreateOpportunityDocument, {
-      input: { customerId: customer.id, title: 'Audited deal', amount: { amount: '5000.00', currency: 'CZK' } },
-    }, { authorization: rep.authorization, 'x-request-id': requestId });
+    const { createOpportunity } = await executeOk(
+      url,
+      CreateOpportunityDocument,
+      {
+        input: { customerId: customer.id, title: 'Audited deal', amount: { amount: '5000.00', currency: 'CZK' } },
+      },
+      { authorization: rep.authorization, 'x-request-id': requestId },
+    );
     const [entry] = await eventually(async () => {
       const found = await entries({ actorId: rep.id, operation: 'Mutation.createOpportunity' });
       expect(found).toHaveLength(1);
@@ -47,13 +75,21 @@ describe('the audit log', () => {
     });
     expect(entry).toMatchObject({ outcome: 'DONE', actorKind: 'user', entityType: 'Opportunity', entityId: createOpportunity.id, requestId, service: 'sales' });
     expect(entry!.clientIp).toMatch(/127\.0\.0\.1|::1/);
-    const changes = (entry!.details as { changes: Array<{ entity: string; action: string; fields: Record<string, { before: unknown; after: unknown }> }> }).changes;
-    expect(changes.find((c) => c.entity === 'Opportunity')).toMatchObject({ action: 'created', fields: { title: { before: null, after: '[personal data]' }, ownerId: { after: rep.id }, currency: { after: 'CZK' } } });
+    const changes = (entry!.details as { changes: Array<{ entity: string; action: string; fields: Record<string, { before: unknown; after: unknown }> }> })
+      .changes;
+    expect(changes.find((c) => c.entity === 'Opportunity')).toMatchObject({
+      action: 'created',
+      fields: { title: { before: null, after: '[personal data]' }, ownerId: { after: rep.id }, currency: { after: 'CZK' } },
+    });
   });
 
   it('redacts personal values in before and after', async () => {
     const customer = await newCustomer();
-    await executeOk(url, UpdateCustomerDocument, { id: customer.id, version: customer.version, input: { birthDate: '1981-02-02', lastName: 'Trailová', gender: 'FEMALE' } });
+    await executeOk(url, UpdateCustomerDocument, {
+      id: customer.id,
+      version: customer.version,
+      input: { birthDate: '1981-02-02', lastName: 'Trailová', gender: 'FEMALE' },
+    });
     const [entry] = await eventually(async () => {
       const found = await entries({ entityId: customer.id, operation: 'Mutation.updateCustomer' });
       expect(found).toHaveLength(1);
@@ -69,9 +105,18 @@ describe('the audit log', () => {
   it('records refusals, sign-ins, key use and bulk reads of personal data', async () => {
     const marketer = await platform.createStaff('MARKETER');
     const customer = await newCustomer();
-    const refused = await execute(url, CreateOpportunityDocument, { input: { customerId: customer.id, title: 'No', amount: { amount: '1.00', currency: 'CZK' } } }, { authorization: marketer.authorization });
+    const refused = await execute(
+      url,
+      CreateOpportunityDocument,
+      { input: { customerId: customer.id, title: 'No', amount: { amount: '1.00', currency: 'CZK' } } },
+      { authorization: marketer.authorization },
+    );
     expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
-    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer forged' }, body: '{"query":"{ customers(first: 1) { totalCount } }"}' });
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer forged' },
+      body: '{"query":"{ customers(first: 1) { totalCount } }"}',
+    });
     expect(anonymous.status).toBe(401);
     const key = await platform.createApiKey(['customers:read', 'pii:read']);
     await executeOk(url, CustomerNamesAndEmailsDocument, { first: 5 }, { authorization: key.authorization });

@@ -31,7 +31,14 @@ const form = (email: string) => ({ formKey: platform.webFormKey, submissionId: r
 const outcome = (result: { data?: { submitWebForm?: { id: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
   result.data?.submitWebForm?.id ? 'OK' : result.errors?.[0]?.extensions?.code;
 const leadsFor = async (email: string) =>
-  Number((await platform.subgraphs.sales.orm.em.fork().getConnection().execute<Array<{ n: string }>>('select count(*) as n from sales_lead where contact_email = ?', [email]))[0]!.n);
+  Number(
+    (
+      await platform.subgraphs.sales.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ n: string }>>('select count(*) as n from sales_lead where contact_email = ?', [email])
+    )[0]!.n,
+  );
 
 describe('the public web-form intake', () => {
   it('refuses an unknown form key', async () => {
@@ -47,7 +54,12 @@ describe('the public web-form intake', () => {
     expect(results[2]!.errors?.[0]?.extensions?.retryAfterSeconds).toBe(3600);
     expect(await leadsFor(email)).toBe(2);
     // A retry of an accepted submission is still answered (idempotent), not counted again.
-    const retry = await execute(url, SubmitWebFormDocument, { input: { ...form(email), submissionId: results[0]!.data!.submitWebForm.submissionId! } }, anonymous);
+    const retry = await execute(
+      url,
+      SubmitWebFormDocument,
+      { input: { ...form(email), submissionId: results[0]!.data!.submitWebForm.submissionId! } },
+      anonymous,
+    );
     expect(retry.data?.submitWebForm.id).toBe(results[0]!.data!.submitWebForm.id);
   });
 
@@ -72,11 +84,21 @@ describe('the public web-form intake', () => {
 
 describe('the quote link', () => {
   it('records an open through its signed token without sign-in, and refuses a forged or foreign token', async () => {
-    const { createCustomer } = await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Quote', lastName: 'Reader', emails: [], phones: [] } });
-    const { createOpportunity } = await executeOk(url, CreateOpportunityDocument, { input: { customerId: createCustomer.id, title: 'Linked', amount: { amount: '10.00', currency: 'CZK' } } });
-    const { createProduct } = await executeOk(url, CreateProductDocument, { input: { sku: `LINK-${randomUUID().slice(0, 6)}`, name: 'Linked car', category: 'CAR', listPrice: { amount: '10.00', currency: 'CZK' } } });
-    const draft = (await executeOk(url, CreateQuoteDocument, { input: { opportunityId: createOpportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })).createQuote;
-    const quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: createProduct.id, quantity: 1 } })).addQuoteLine;
+    const { createCustomer } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Quote', lastName: 'Reader', emails: [], phones: [] },
+    });
+    const { createOpportunity } = await executeOk(url, CreateOpportunityDocument, {
+      input: { customerId: createCustomer.id, title: 'Linked', amount: { amount: '10.00', currency: 'CZK' } },
+    });
+    const { createProduct } = await executeOk(url, CreateProductDocument, {
+      input: { sku: `LINK-${randomUUID().slice(0, 6)}`, name: 'Linked car', category: 'CAR', listPrice: { amount: '10.00', currency: 'CZK' } },
+    });
+    const draft = (
+      await executeOk(url, CreateQuoteDocument, { input: { opportunityId: createOpportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })
+    ).createQuote;
+    const quote = (
+      await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: createProduct.id, quantity: 1 } })
+    ).addQuoteLine;
     expect((await executeOk(url, QuoteViewTokenDocument, { id: quote.id })).quote.viewToken).toBeNull(); // a draft has no link
     await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version });
     const { quote: sent } = await executeOk(url, QuoteViewTokenDocument, { id: quote.id });

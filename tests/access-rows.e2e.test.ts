@@ -36,16 +36,39 @@ beforeAll(async () => {
   platform = await startPlatform();
   url = platform.gatewayUrl;
   [manager, rep, loneRep, marketer, analyst] = await Promise.all([
-    platform.createStaff('SALES_MANAGER'), platform.createStaff('SALES_REP'), platform.createStaff('SALES_REP'),
-    platform.createStaff('MARKETER'), platform.createStaff('ANALYST'),
+    platform.createStaff('SALES_MANAGER'),
+    platform.createStaff('SALES_REP'),
+    platform.createStaff('SALES_REP'),
+    platform.createStaff('MARKETER'),
+    platform.createStaff('ANALYST'),
   ]);
   await executeOk(url, CreateTeamWithDocument, { input: { name: `North ${randomUUID().slice(0, 6)}`, managerId: manager.id, memberIds: [rep.id] } });
-  customerId = (await executeOk(url, CreateCustomerDocument, {
-    input: { kind: 'PERSON', firstName: 'Radka', lastName: 'Řádková', birthDate: '1990-02-03', emails: [`radka.${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
-  })).createCustomer.id;
-  pipelineId = (await executeOk(url, CreatePipelineDocument, { input: { name: `Rows ${randomUUID().slice(0, 6)}`, stages: [{ name: 'Open', probability: 10 }, { name: 'Offer', probability: 50 }] } })).createPipeline.id;
+  customerId = (
+    await executeOk(url, CreateCustomerDocument, {
+      input: {
+        kind: 'PERSON',
+        firstName: 'Radka',
+        lastName: 'Řádková',
+        birthDate: '1990-02-03',
+        emails: [`radka.${randomUUID().slice(0, 8)}@example.cz`],
+        phones: [],
+      },
+    })
+  ).createCustomer.id;
+  pipelineId = (
+    await executeOk(url, CreatePipelineDocument, {
+      input: {
+        name: `Rows ${randomUUID().slice(0, 6)}`,
+        stages: [
+          { name: 'Open', probability: 10 },
+          { name: 'Offer', probability: 50 },
+        ],
+      },
+    })
+  ).createPipeline.id;
   const open = async (title: string, ownerId: string | null) =>
-    (await executeOk(url, CreateOpportunityDocument, { input: { customerId, pipelineId, title, ownerId, amount: { amount: '100000.00', currency: 'CZK' } } })).createOpportunity;
+    (await executeOk(url, CreateOpportunityDocument, { input: { customerId, pipelineId, title, ownerId, amount: { amount: '100000.00', currency: 'CZK' } } }))
+      .createOpportunity;
   owned.team = await open('Team deal', rep.id);
   owned.lone = await open('Lone deal', loneRep.id);
   owned.queue = await open('Queue deal', null);
@@ -81,9 +104,27 @@ describe('row level: who sees which opportunities', () => {
   it('records the verified caller as who moved a stage', async () => {
     const { pipelineSummary } = await executeOk(url, WhoCanSeeDocument, { id: customerId, pipelineId });
     expect(pipelineSummary.count).toBe(3);
-    const { createPipeline } = await executeOk(url, CreatePipelineDocument, { input: { name: `Moves ${randomUUID().slice(0, 6)}`, stages: [{ name: 'A', probability: 10 }, { name: 'B', probability: 20 }] } });
-    const { createOpportunity } = await executeOk(url, CreateOpportunityDocument, { input: { customerId, pipelineId: createPipeline.id, title: 'Mine', amount: { amount: '1.00', currency: 'CZK' } } }, as(rep));
-    await executeOk(url, MoveOpportunityDocument, { id: createOpportunity.id, version: createOpportunity.version, stageId: createPipeline.stages[1]!.id }, as(rep));
+    const { createPipeline } = await executeOk(url, CreatePipelineDocument, {
+      input: {
+        name: `Moves ${randomUUID().slice(0, 6)}`,
+        stages: [
+          { name: 'A', probability: 10 },
+          { name: 'B', probability: 20 },
+        ],
+      },
+    });
+    const { createOpportunity } = await executeOk(
+      url,
+      CreateOpportunityDocument,
+      { input: { customerId, pipelineId: createPipeline.id, title: 'Mine', amount: { amount: '1.00', currency: 'CZK' } } },
+      as(rep),
+    );
+    await executeOk(
+      url,
+      MoveOpportunityDocument,
+      { id: createOpportunity.id, version: createOpportunity.version, stageId: createPipeline.stages[1]!.id },
+      as(rep),
+    );
     const { opportunity } = await executeOk(url, OpportunityTitleDocument, { id: createOpportunity.id }, as(rep));
     expect(opportunity.stageHistory.edges.map((e) => e.node.changedBy)).toEqual([rep.id, rep.id]);
   });
@@ -96,10 +137,12 @@ describe('field level: personal data needs pii:read', () => {
     expect(result.data?.customer.emails).toBeNull();
     expect(result.data?.customer.birthDate).toBeNull();
     const refused = (result.errors ?? []).map((e) => [e.extensions?.code, e.message.split(' ')[0], e.path?.join('.')]);
-    expect(refused).toEqual(expect.arrayContaining([
-      ['FORBIDDEN', 'Customer.emails', 'customer.emails'],
-      ['FORBIDDEN', 'Customer.birthDate', 'customer.birthDate'],
-    ]));
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        ['FORBIDDEN', 'Customer.emails', 'customer.emails'],
+        ['FORBIDDEN', 'Customer.birthDate', 'customer.birthDate'],
+      ]),
+    );
     expect(result.errors?.every((e) => e.message.includes('pii:read'))).toBe(true);
     const rep360 = await executeOk(url, CustomerProfileDocument, { id: customerId }, as(rep));
     expect(rep360.customer.emails).toHaveLength(1);
@@ -109,7 +152,12 @@ describe('field level: personal data needs pii:read', () => {
 describe('mutations check permissions before they touch anything', () => {
   it('refuses a marketer a deal and an analyst any change, and nothing is written', async () => {
     const before = (await executeOk(url, WhoCanSeeDocument, { id: customerId, pipelineId })).customer.opportunities!.totalCount;
-    const byMarketer = await execute(url, CreateOpportunityDocument, { input: { customerId, pipelineId, title: 'Not mine to sell', amount: { amount: '1.00', currency: 'CZK' } } }, as(marketer));
+    const byMarketer = await execute(
+      url,
+      CreateOpportunityDocument,
+      { input: { customerId, pipelineId, title: 'Not mine to sell', amount: { amount: '1.00', currency: 'CZK' } } },
+      as(marketer),
+    );
     expect(errorCodes(byMarketer)).toEqual(['FORBIDDEN']);
     expect(byMarketer.errors?.[0]?.message).toContain('opportunities:write');
     const byAnalyst = await execute(url, UpdateCustomerDocument, { id: customerId, version: 1, input: { firstName: 'Changed' } }, as(analyst));
@@ -128,11 +176,19 @@ describe('row level for service: lines of support', () => {
     const second = await open('Second line problem', 'SECOND');
     const mine = await open('Second line, mine', 'SECOND', agent.id);
     const query = `{ customer(id: "${customerId}") { cases(first: 20) { totalCount edges { node { id } } } } }`;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: agent.authorization }, body: JSON.stringify({ query }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: agent.authorization },
+      body: JSON.stringify({ query }),
+    });
     const { data } = (await response.json()) as { data: { customer: { cases: { totalCount: number; edges: Array<{ node: { id: string } }> } } } };
     expect(data.customer.cases.edges.map((e) => e.node.id).sort()).toEqual([first.id, mine.id].sort());
     expect(data.customer.cases.totalCount).toBe(2);
-    const hidden = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: agent.authorization }, body: JSON.stringify({ query: `{ case(id: "${second.id}") { id } }` }) });
+    const hidden = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: agent.authorization },
+      body: JSON.stringify({ query: `{ case(id: "${second.id}") { id } }` }),
+    });
     expect(((await hidden.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('NOT_FOUND');
   });
 });

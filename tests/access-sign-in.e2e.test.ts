@@ -61,7 +61,12 @@ describe('staff sign in with tokens of the configured issuer', () => {
     ];
     for (const [label, headers, message] of attempts) {
       const { status, body } = await post(CUSTOMERS, headers);
-      expect({ label, status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null }).toEqual({ label, status: 401, code: 'UNAUTHENTICATED', data: null });
+      expect({ label, status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null }).toEqual({
+        label,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        data: null,
+      });
       expect(body.errors?.[0]?.message).toMatch(message);
     }
     const signedIn = await post(CUSTOMERS, { authorization: member.authorization });
@@ -70,11 +75,19 @@ describe('staff sign in with tokens of the configured issuer', () => {
   });
 
   it('keeps the public web-form intake open, and nothing else', async () => {
-    const form = { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Open', lastName: 'Door', email: `open.${randomUUID().slice(0, 8)}@example.cz` };
+    const form = {
+      formKey: platform.webFormKey,
+      submissionId: randomUUID(),
+      firstName: 'Open',
+      lastName: 'Door',
+      email: `open.${randomUUID().slice(0, 8)}@example.cz`,
+    };
     const lead = await execute(url, SubmitWebFormDocument, { input: form }, { authorization: '' });
     expect(lead.data?.submitWebForm).toMatchObject({ status: 'NEW', contactEmail: null }); // the lead is made; personal data is not read back
     expect(lead.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
-    const mixed = await post(`mutation { submitWebForm(input: { formKey: "${platform.webFormKey}", submissionId: "${randomUUID()}", email: "x@example.cz" }) { id } createCustomer(input: { kind: PERSON, firstName: "Sneaky", emails: [], phones: [] }) { id } }`);
+    const mixed = await post(
+      `mutation { submitWebForm(input: { formKey: "${platform.webFormKey}", submissionId: "${randomUUID()}", email: "x@example.cz" }) { id } createCustomer(input: { kind: PERSON, firstName: "Sneaky", emails: [], phones: [] }) { id } }`,
+    );
     expect(mixed.status).toBe(401);
     expect(mixed.body.errors?.[0]?.message).toContain('Mutation.createCustomer');
   });
@@ -102,8 +115,12 @@ describe('the gateway is the only door', () => {
     const forgedViewer = JSON.stringify({ id: 'impostor', kind: 'user', roles: ['ADMIN'] });
     const sign = async (claims: { aud: string; secret: string; exp: number }) =>
       new SignJWT({ kind: 'user', perms: ['customers:read', 'pii:read'], owners: null, lines: null })
-        .setProtectedHeader({ alg: 'HS256' }).setSubject('impostor').setIssuer('crm-platform').setAudience(claims.aud)
-        .setIssuedAt().setExpirationTime(claims.exp)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('impostor')
+        .setIssuer('crm-platform')
+        .setAudience(claims.aud)
+        .setIssuedAt()
+        .setExpirationTime(claims.exp)
         .sign(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(claims.secret))));
     const now = Math.floor(Date.now() / 1000);
     const secret = process.env.PLATFORM_SECRET!;
@@ -120,10 +137,17 @@ describe('the gateway is the only door', () => {
     for (const [label, subgraph, query, headers] of attempts) {
       const response = await subgraphCall(subgraph, query, headers);
       const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; data?: unknown };
-      expect({ label, status: response.status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({ label, status: 401, code: 'UNAUTHENTICATED', data: undefined });
+      expect({ label, status: response.status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
+        label,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        data: undefined,
+      });
     }
     // The same token the platform would sign is accepted: the door is the signature, not the network.
-    const valid = await subgraphCall('identity', '{ customers(first: 1) { totalCount } }', { authorization: `Bearer ${await sign({ aud: 'identity', secret, exp: now + 60 })}` });
+    const valid = await subgraphCall('identity', '{ customers(first: 1) { totalCount } }', {
+      authorization: `Bearer ${await sign({ aud: 'identity', secret, exp: now + 60 })}`,
+    });
     expect(valid.status).toBe(200);
   });
 
@@ -141,7 +165,12 @@ describe('partner applications use API keys', () => {
     const read = await execute(url, CustomerNamesAndEmailsDocument, { first: 2 }, { authorization: key.authorization });
     expect(read.errors?.every((e) => e.extensions?.code === 'FORBIDDEN' && /pii:read/.test(e.message))).toBe(true); // e-mails need pii:read
     expect(read.data?.customers.edges.length).toBeGreaterThan(0);
-    const write = await execute(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Keyed', emails: [], phones: [] } }, { authorization: key.authorization });
+    const write = await execute(
+      url,
+      CreateCustomerDocument,
+      { input: { kind: 'PERSON', firstName: 'Keyed', emails: [], phones: [] } },
+      { authorization: key.authorization },
+    );
     expect(errorCodes(write)).toEqual(['FORBIDDEN']);
     expect(write.errors?.[0]?.message).toContain('customers:write');
 
@@ -171,7 +200,9 @@ describe('partner applications use API keys', () => {
   });
 
   it('refuses scopes that do not exist', async () => {
-    const response = await post('mutation { createApiKey(input: { name: "Bad", scopes: ["everything"] }) { secret } }', { authorization: platform.admin.authorization });
+    const response = await post('mutation { createApiKey(input: { name: "Bad", scopes: ["everything"] }) { secret } }', {
+      authorization: platform.admin.authorization,
+    });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -193,7 +224,9 @@ describe('the access policy by place and time', () => {
     // Hours: a day that is not today, in the dealer's time zone.
     const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Prague', weekday: 'short' }).format(new Date()).toUpperCase().slice(0, 3);
     const otherDay = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].find((day) => day !== today)!;
-    await executeOk(url, SetAccessRuleDocument, { input: { scope: 'ROLE', role: 'SALES_REP', cidrs: [], hours: { from: '00:00', to: '23:59', days: [otherDay as never], timeZone: 'Europe/Prague' } } });
+    await executeOk(url, SetAccessRuleDocument, {
+      input: { scope: 'ROLE', role: 'SALES_REP', cidrs: [], hours: { from: '00:00', to: '23:59', days: [otherDay as never], timeZone: 'Europe/Prague' } },
+    });
     await eventually(async () => {
       const refused = await post(query, { authorization: rep.authorization });
       expect(refused.body.errors?.[0]?.message).toMatch(new RegExp(`only ${otherDay} 00:00–23:59 \\(Europe/Prague\\)`));
@@ -205,18 +238,24 @@ describe('the access policy by place and time', () => {
   it("applies the organisation's rule to every person", async () => {
     await executeOk(url, SetAccessRuleDocument, { input: { scope: 'ORGANIZATION', cidrs: ['203.0.113.0/24'] } });
     try {
-      await eventually(async () => expect((await post('{ customers(first: 1) { totalCount } }', { authorization: platform.admin.authorization })).status).toBe(403));
+      await eventually(async () =>
+        expect((await post('{ customers(first: 1) { totalCount } }', { authorization: platform.admin.authorization })).status).toBe(403),
+      );
     } finally {
       // Locked out by its own rule, the organisation is let in again by the platform (as an operator would).
       await platform.internal('identity', 'mutation { removeAccessRule(scope: ORGANIZATION) }');
     }
-    await eventually(async () => expect((await post('{ customers(first: 1) { totalCount } }', { authorization: platform.admin.authorization })).status).toBe(200));
+    await eventually(async () =>
+      expect((await post('{ customers(first: 1) { totalCount } }', { authorization: platform.admin.authorization })).status).toBe(200),
+    );
   });
 
   it('refuses a malformed network or time zone with BAD_USER_INPUT', async () => {
     const bad = await execute(url, SetAccessRuleDocument, { input: { scope: 'ROLE', role: 'ANALYST', cidrs: ['10.0.0.0/33'] } });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
-    const zone = await execute(url, SetAccessRuleDocument, { input: { scope: 'ROLE', role: 'ANALYST', cidrs: [], hours: { from: '08:00', to: '17:00', days: ['MON'], timeZone: 'Mars/Olympus' } } });
+    const zone = await execute(url, SetAccessRuleDocument, {
+      input: { scope: 'ROLE', role: 'ANALYST', cidrs: [], hours: { from: '08:00', to: '17:00', days: ['MON'], timeZone: 'Mars/Olympus' } },
+    });
     expect(errorCodes(zone)).toEqual(['BAD_USER_INPUT']);
   });
 });
@@ -227,7 +266,8 @@ describe("a dealer's own OpenID Connect issuer", () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'dealer-key-1', alg: 'RS256', use: 'sig' };
     const jwks = http.createServer((req, res) => {
-      if (req.url === '/realms/dealer/protocol/openid-connect/certs') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      if (req.url === '/realms/dealer/protocol/openid-connect/certs')
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
@@ -238,10 +278,22 @@ describe("a dealer's own OpenID Connect issuer", () => {
       });
       const member = await platform.createStaff('SALES_MANAGER');
       const token = (claims: { iss?: string; aud?: string; exp?: number }) =>
-        new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'dealer-key-1' }).setSubject(member.subject).setIssuer(claims.iss ?? issuer)
-          .setAudience(claims.aud ?? 'crm-api').setIssuedAt().setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 300).sign(privateKey);
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'RS256', kid: 'dealer-key-1' })
+          .setSubject(member.subject)
+          .setIssuer(claims.iss ?? issuer)
+          .setAudience(claims.aud ?? 'crm-api')
+          .setIssuedAt()
+          .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 300)
+          .sign(privateKey);
       const call = async (authorization: string) =>
-        (await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) })).status;
+        (
+          await fetch(gateway.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization },
+            body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }),
+          })
+        ).status;
       expect(await call(`Bearer ${await token({})}`)).toBe(200);
       expect(await call(`Bearer ${await token({ iss: 'https://evil.example/realms/dealer' })}`)).toBe(401);
       expect(await call(`Bearer ${await token({ aud: 'account' })}`)).toBe(401);

@@ -28,8 +28,7 @@ describe('activities falling due', () => {
     const later = await task('Check financing approval', at(5 * hour));
 
     const em = platform.subgraphs.sales.orm.em.fork();
-    const dueEvents = async () =>
-      (await em.fork().find(OutboxEvent, { type: 'ActivityDue' })).map((e) => e.aggregateId).sort();
+    const dueEvents = async () => (await em.fork().find(OutboxEvent, { type: 'ActivityDue' })).map((e) => e.aggregateId).sort();
 
     expect(await flagDueActivities(em.fork(), new Date(start + 0.5 * hour))).toBe(0);
     expect(await flagDueActivities(em.fork(), new Date(start + 1.6 * hour))).toBe(2);

@@ -36,8 +36,14 @@ async function publish(...events: Array<Omit<OutgoingEvent, 'id' | 'occurredAt'>
   await platform.bus.publish(relay, full, randomUUID());
   return full.map((e) => e.id);
 }
-const event = (stream: string, type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>, occurredAt?: string) =>
-  ({ stream, type, aggregateType, aggregateId, payload, occurredAt });
+const event = (stream: string, type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>, occurredAt?: string) => ({
+  stream,
+  type,
+  aggregateType,
+  aggregateId,
+  payload,
+  occurredAt,
+});
 const consent = (customerId: string, purpose: string, channel: string, status: 'GRANTED' | 'WITHDRAWN', recordedAt = new Date().toISOString()) =>
   event('identity', 'ConsentChanged', 'Customer', customerId, { customerId, purpose, channel, status, source: 'web-form', textVersion: 'v3', recordedAt });
 
@@ -64,8 +70,16 @@ const enrolmentsOf = (v: View) => v.sequenceEnrolments!.edges.map((e) => e.node)
 function resolved(customerId: string, email: string, deviceIds: string[] = []) {
   const leadId = randomUUID();
   return event('identity', 'CustomerResolved', 'Customer', customerId, {
-    customerId, created: false, leadId, email, phone: '+420600000000', deviceIds,
-    requestedAppointment: '2026-12-03T09:30:00.000Z', interest: { productId: null, model: 'Family SUV' }, firstName: 'Jan', lastName: 'Novák',
+    customerId,
+    created: false,
+    leadId,
+    email,
+    phone: '+420600000000',
+    deviceIds,
+    requestedAppointment: '2026-12-03T09:30:00.000Z',
+    interest: { productId: null, model: 'Family SUV' },
+    firstName: 'Jan',
+    lastName: 'Novák',
   });
 }
 
@@ -93,12 +107,14 @@ describe('web form → confirmation e-mail, timeline and welcome sequence (Story
       return v;
     });
     const interactions = interactionsOf(seen);
-    expect(interactions).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'FORM_SUBMIT', channel: 'WEB', sourceSystem: 'identity', externalEventId: resolvedId }),
-      expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: phone }),
-      expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: laptop }),
-      expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', sourceSystem: 'marketing' }),
-    ]));
+    expect(interactions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'FORM_SUBMIT', channel: 'WEB', sourceSystem: 'identity', externalEventId: resolvedId }),
+        expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: phone }),
+        expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: laptop }),
+        expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', sourceSystem: 'marketing' }),
+      ]),
+    );
     const [send] = sendsOf(seen);
     expect(send).toMatchObject({ status: 'SENT', purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', template: 'appointment-confirmation', recipient: email });
     expect(enrolmentsOf(seen)[0]).toMatchObject({ status: 'ACTIVE', sequence: { name: 'Introduce the dealer' } });
@@ -168,10 +184,28 @@ describe('projections from identity and sales events', () => {
     const opportunityId = randomUUID();
     const stageId = randomUUID();
     const t = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 10, minutes)).toISOString();
-    const profile = (firstName: string, jobTitle: string) =>
-      ({ customerId, kind: 'PERSON', firstName, lastName: 'Novák', organizationName: null, birthDate: '1985-04-12', gender: 'male', industry: null, companySize: null, jobTitle });
+    const profile = (firstName: string, jobTitle: string) => ({
+      customerId,
+      kind: 'PERSON',
+      firstName,
+      lastName: 'Novák',
+      organizationName: null,
+      birthDate: '1985-04-12',
+      gender: 'male',
+      industry: null,
+      companySize: null,
+      jobTitle,
+    });
     const opportunity = (status: string, stageName: string, marker: string | null, amount: string) => ({
-      opportunityId, customerId, pipelineId: randomUUID(), stageId, stageName, marker, ownerId: randomUUID(), status, amount: { amount, currency: 'CZK' },
+      opportunityId,
+      customerId,
+      pipelineId: randomUUID(),
+      stageId,
+      stageName,
+      marker,
+      ownerId: randomUUID(),
+      status,
+      amount: { amount, currency: 'CZK' },
     });
     const ids = await publish(
       event('identity', 'CustomerCreated', 'Customer', customerId, profile('Jan', 'Engineer'), t(1)),
@@ -185,13 +219,24 @@ describe('projections from identity and sales events', () => {
     );
     await processed('marketing.journey', ids.at(-1)!);
 
-    const [p] = await marketingSql<Record<string, unknown>>('select first_name, job_title, kind, gender, birth_date from customer_profile where id = ?', [customerId]);
+    const [p] = await marketingSql<Record<string, unknown>>('select first_name, job_title, kind, gender, birth_date from customer_profile where id = ?', [
+      customerId,
+    ]);
     expect(p).toMatchObject({ first_name: 'Jan', job_title: 'Chief engineer', kind: 'PERSON', gender: 'male' });
     expect(String(p!.birth_date)).toContain('1985');
     const consents = await marketingSql<Record<string, unknown>>('select purpose, channel, granted from consent_state where customer_id = ?', [customerId]);
     expect(consents).toEqual([{ purpose: 'MARKETING', channel: 'EMAIL', granted: true }]);
     const [o] = await marketingSql<Record<string, unknown>>('select * from opportunity_state where id = ?', [opportunityId]);
-    expect(o).toMatchObject({ customer_id: customerId, is_open: true, stage_id: stageId, stage_name: 'First offer sent', marker: 'FIRST_OFFER_SENT', status: 'OPEN', amount: '1250000.50', currency: 'CZK' });
+    expect(o).toMatchObject({
+      customer_id: customerId,
+      is_open: true,
+      stage_id: stageId,
+      stage_name: 'First offer sent',
+      marker: 'FIRST_OFFER_SENT',
+      status: 'OPEN',
+      amount: '1250000.50',
+      currency: 'CZK',
+    });
 
     const [won] = await publish(event('sales', 'OpportunityWon', 'Opportunity', opportunityId, opportunity('WON', 'Ordered', 'ORDERED', '1250000.50'), t(9)));
     await processed('marketing.journey', won!);
@@ -203,15 +248,34 @@ describe('projections from identity and sales events', () => {
 describe('first offer sent → newsletters personalized from the quote (Story 1, step 7)', () => {
   const quote = (customerId: string, opportunityId: string, products: Array<{ name: string; category: string }>, occurredAt: string) => {
     const quoteId = randomUUID();
-    return event('sales', 'QuoteSent', 'Quote', quoteId, {
-      quoteId, opportunityId, customerId, ownerId: randomUUID(), total: { amount: '980000.00', currency: 'CZK' },
-      products: products.map((p) => ({ productId: randomUUID(), ...p })),
-    }, occurredAt);
+    return event(
+      'sales',
+      'QuoteSent',
+      'Quote',
+      quoteId,
+      {
+        quoteId,
+        opportunityId,
+        customerId,
+        ownerId: randomUUID(),
+        total: { amount: '980000.00', currency: 'CZK' },
+        products: products.map((p) => ({ productId: randomUUID(), ...p })),
+      },
+      occurredAt,
+    );
   };
   const stageChanged = (customerId: string, opportunityId: string, marker: string) =>
     event('sales', 'OpportunityStageChanged', 'Opportunity', opportunityId, {
-      opportunityId, customerId, pipelineId: randomUUID(), stageId: randomUUID(), stageName: 'First offer sent', marker, ownerId: randomUUID(),
-      status: 'OPEN', amount: { amount: '980000.00', currency: 'CZK' }, fromStageId: randomUUID(),
+      opportunityId,
+      customerId,
+      pipelineId: randomUUID(),
+      stageId: randomUUID(),
+      stageName: 'First offer sent',
+      marker,
+      ownerId: randomUUID(),
+      status: 'OPEN',
+      amount: { amount: '980000.00', currency: 'CZK' },
+      fromStageId: randomUUID(),
     });
 
   it('enrols with the products of the latest quote sent, with marketing e-mail consent only', async () => {
@@ -220,7 +284,16 @@ describe('first offer sent → newsletters personalized from the quote (Story 1,
     const ids = await publish(
       consent(keen, 'MARKETING', 'EMAIL', 'GRANTED'),
       quote(keen, keenOpportunity, [{ name: 'Compact hatchback', category: 'HATCHBACK' }], new Date(Date.now() - 60_000).toISOString()),
-      quote(keen, keenOpportunity, [{ name: 'Family SUV 7 seats', category: 'SUV' }, { name: 'Family SUV hybrid', category: 'SUV' }, { name: 'Estate', category: 'ESTATE' }], new Date().toISOString()),
+      quote(
+        keen,
+        keenOpportunity,
+        [
+          { name: 'Family SUV 7 seats', category: 'SUV' },
+          { name: 'Family SUV hybrid', category: 'SUV' },
+          { name: 'Estate', category: 'ESTATE' },
+        ],
+        new Date().toISOString(),
+      ),
       stageChanged(keen, keenOpportunity, 'TEST_DRIVE'),
       stageChanged(keen, keenOpportunity, 'FIRST_OFFER_SENT'),
       quote(shy, shyOpportunity, [{ name: 'Estate', category: 'ESTATE' }], new Date().toISOString()),
@@ -245,11 +318,26 @@ describe('omnichannel timeline from other domains (Story 1, step 5 and 8)', () =
     const activity = (kind: string) => {
       const activityId = randomUUID();
       return event('sales', 'ActivityCreated', 'Activity', activityId, {
-        activityId, kind, customerId, leadId: null, opportunityId: null, ownerId: randomUUID(), subject: `${kind} about the SUV`, dueAt: null, occurredAt: '2026-11-14T09:00:00.000Z',
+        activityId,
+        kind,
+        customerId,
+        leadId: null,
+        opportunityId: null,
+        ownerId: randomUUID(),
+        subject: `${kind} about the SUV`,
+        dueAt: null,
+        occurredAt: '2026-11-14T09:00:00.000Z',
       });
     };
     const quoteId = randomUUID();
-    const quotePayload = { quoteId, opportunityId: randomUUID(), customerId, ownerId: randomUUID(), total: { amount: '1.00', currency: 'CZK' }, products: [{ productId: null, name: 'Family SUV', category: 'SUV' }] };
+    const quotePayload = {
+      quoteId,
+      opportunityId: randomUUID(),
+      customerId,
+      ownerId: randomUUID(),
+      total: { amount: '1.00', currency: 'CZK' },
+      products: [{ productId: null, name: 'Family SUV', category: 'SUV' }],
+    };
     const caseId = randomUUID();
     const ids = await publish(
       activity('CALL'),
@@ -257,8 +345,22 @@ describe('omnichannel timeline from other domains (Story 1, step 5 and 8)', () =
       activity('TASK'),
       event('sales', 'QuoteSent', 'Quote', quoteId, quotePayload),
       event('sales', 'QuoteViewed', 'Quote', quoteId, quotePayload),
-      event('service', 'CaseMessageAdded', 'Case', caseId, { caseId, customerId, messageId: randomUUID(), channel: 'CHAT', direction: 'INBOUND', body: 'The AC blows warm air' }),
-      event('service', 'CaseMessageAdded', 'Case', caseId, { caseId, customerId: null, messageId: randomUUID(), channel: 'CHAT', direction: 'INBOUND', body: 'nobody' }),
+      event('service', 'CaseMessageAdded', 'Case', caseId, {
+        caseId,
+        customerId,
+        messageId: randomUUID(),
+        channel: 'CHAT',
+        direction: 'INBOUND',
+        body: 'The AC blows warm air',
+      }),
+      event('service', 'CaseMessageAdded', 'Case', caseId, {
+        caseId,
+        customerId: null,
+        messageId: randomUUID(),
+        channel: 'CHAT',
+        direction: 'INBOUND',
+        body: 'nobody',
+      }),
     );
     await processed('marketing.timeline', ids.at(-1)!);
     await publish(...[ids[0], ids[3]].map((id, i) => ({ ...(i === 0 ? activity('CALL') : event('sales', 'QuoteSent', 'Quote', quoteId, quotePayload)), id })));
@@ -283,9 +385,14 @@ describe('omnichannel timeline from other domains (Story 1, step 5 and 8)', () =
 describe('CustomerMerged moves marketing rows to the survivor', () => {
   it("shows the merged customer's interactions, sends, enrolments, surveys and consents on the survivor", async () => {
     const [survivor, merged] = [await createCustomer('Survivor'), await createCustomer('Merged')];
-    const [resolvedId] = await publish(consent(merged, 'SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED'), resolved(merged, `merged.${randomUUID()}@example.com`)).then((ids) => ids.slice(1));
+    const [resolvedId] = await publish(
+      consent(merged, 'SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED'),
+      resolved(merged, `merged.${randomUUID()}@example.com`),
+    ).then((ids) => ids.slice(1));
     await processed('marketing.journey', resolvedId!);
-    const { createSequence } = await gql(CreateSequenceDocument, { input: { name: `Merge test ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'hello', delayHours: 0 }] } });
+    const { createSequence } = await gql(CreateSequenceDocument, {
+      input: { name: `Merge test ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'hello', delayHours: 0 }] },
+    });
     await gql(EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId: merged } });
     await gql(AnswerSurveyDocument, { input: { customerId: merged, score: 10, channel: 'EMAIL' } });
 
@@ -293,7 +400,11 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     await processed('marketing.customer-merge', mergedId!);
 
     const v = await view(survivor);
-    expect(interactionsOf(v).map((i) => i.type).sort()).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'SURVEY_RESPONSE']);
+    expect(
+      interactionsOf(v)
+        .map((i) => i.type)
+        .sort(),
+    ).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'SURVEY_RESPONSE']);
     expect(sendsOf(v)).toHaveLength(1);
     expect(enrolmentsOf(v)).toHaveLength(1);
     for (const table of ['interaction', 'message_send', 'sequence_enrolment', 'survey_response', 'consent_state']) {
@@ -313,7 +424,9 @@ describe('the new Customer fields', () => {
     const bad = await fetch(platform.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
-      body: JSON.stringify({ query: `{ customer(id: "${customerId}") { messageSends(first: -1) { totalCount } sequenceEnrolments(first: -1) { totalCount } } }` }),
+      body: JSON.stringify({
+        query: `{ customer(id: "${customerId}") { messageSends(first: -1) { totalCount } sequenceEnrolments(first: -1) { totalCount } } }`,
+      }),
     });
     expect(errorCodes((await bad.json()) as never)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
   });
@@ -322,13 +435,21 @@ describe('the new Customer fields', () => {
 describe('end to end through the real producers (sales web form → identity → marketing)', () => {
   it('confirms a submitted web form, links the device and enrols with the consent given on the form', async () => {
     const device = `device-${randomUUID()}`;
-    await gql(RecordInteractionsDocument, { input: [{ anonymousId: device, channel: 'WEB', type: 'PAGE_VIEW', sourceSystem: 'website', properties: { url: '/models/family-suv' } }] });
+    await gql(RecordInteractionsDocument, {
+      input: [{ anonymousId: device, channel: 'WEB', type: 'PAGE_VIEW', sourceSystem: 'website', properties: { url: '/models/family-suv' } }],
+    });
     const email = `web.${randomUUID()}@example.com`;
     const slot = new Date(Date.now() + 3 * 86_400_000);
     slot.setUTCMinutes(0, 0, 0);
     await gql(MarketingWebFormDocument, {
       input: {
-        formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Web', lastName: 'Visitor', email, deviceIds: [device], requestedAppointment: slot.toISOString(),
+        formKey: platform.webFormKey,
+        submissionId: randomUUID(),
+        firstName: 'Web',
+        lastName: 'Visitor',
+        email,
+        deviceIds: [device],
+        requestedAppointment: slot.toISOString(),
         interest: { model: 'Family SUV' },
         consents: [
           { purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, textVersion: 'v3' },
@@ -347,10 +468,12 @@ describe('end to end through the real producers (sales web form → identity →
       return found;
     });
     expect(sendsOf(v)).toEqual([expect.objectContaining({ status: 'SENT', template: 'appointment-confirmation', recipient: email })]);
-    expect(interactionsOf(v)).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'FORM_SUBMIT', sourceSystem: 'identity' }),
-      expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: device }),
-    ]));
+    expect(interactionsOf(v)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'FORM_SUBMIT', sourceSystem: 'identity' }),
+        expect.objectContaining({ type: 'PAGE_VIEW', anonymousId: device }),
+      ]),
+    );
     expect(recorded().find((m) => m.to === email)!.calendar).toContain(`DTSTART:${slot.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
   });
 });

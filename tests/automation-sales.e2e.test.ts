@@ -143,7 +143,12 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     await eventually(async () => expect((await leadOf(lead.id)).customer?.id).toBe(anonymous.customer.id));
     const { customer } = await executeOk(url, CustomerProfileDocument, { id: anonymous.customer.id });
     expect(customer).toMatchObject({ firstName: 'Jana', lastName: 'Dvořáková', emails: [form.email] });
-    expect(customer?.identifiers!.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
+    expect(
+      customer
+        ?.identifiers!.filter((i) => i.kind === 'DEVICE')
+        .map((i) => i.value)
+        .sort(),
+    ).toEqual([phoneDevice, laptopDevice].sort());
     expect(customer?.consents.map((c) => [c.purpose, c.channel, c.status, c.source, c.textVersion]).sort()).toEqual([
       ['MARKETING', 'EMAIL', 'GRANTED', 'web-form', 'v3'],
       ['SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED', 'web-form', 'web-form-contact-request'],
@@ -174,7 +179,11 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     });
     const profileKeys = { organizationName: null, birthDate: null, gender: null, industry: null, companySize: null, jobTitle: null };
     expect(identityEvents.find((e) => e.type === 'CustomerCreated')?.payload).toMatchObject({
-      customerId: anonymous.customer.id, kind: 'PERSON', firstName: null, lastName: null, ...profileKeys,
+      customerId: anonymous.customer.id,
+      kind: 'PERSON',
+      firstName: null,
+      lastName: null,
+      ...profileKeys,
     });
     expect(identityEvents.find((e) => e.type === 'CustomerChanged')?.payload).toMatchObject({
       customerId: anonymous.customer.id,
@@ -197,14 +206,20 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     });
     expect(rule).toMatchObject({ regionPrefix: region, productCategory: 'CAR', candidateUserIds: [busyRep, freeRep], active: true });
     // A lower-priority rule for the same region must not win.
-    await executeOk(url, CreateLeadRoutingRuleDocument, { input: { name: `${region} fallback`, regionPrefix: region, candidateUserIds: [otherRep], priority: 1 } });
+    await executeOk(url, CreateLeadRoutingRuleDocument, {
+      input: { name: `${region} fallback`, regionPrefix: region, candidateUserIds: [otherRep], priority: 1 },
+    });
     for (let i = 0; i < 2; i++) await executeOk(url, CreateLeadDocument, { input: { source: 'PHONE', contactName: `Busy ${i}`, ownerId: busyRep } });
     const rules = await executeOk(url, LeadRoutingRulesDocument, { first: 2 });
     expect(rules.leadRoutingRules.edges.map((e) => e.node.name)).toEqual([`${region} fallback`, `${region} cars`]);
 
     const appointment = new Date(Date.now() + 3 * DAY);
     const { submitWebForm: submitted } = await executeOk(url, SubmitWebFormDocument, {
-      input: webForm({ region: `${region} 2`, requestedAppointment: appointment.toISOString(), interest: { productId: product.id, model: 'Kodiaq Sportline' } }),
+      input: webForm({
+        region: `${region} 2`,
+        requestedAppointment: appointment.toISOString(),
+        interest: { productId: product.id, model: 'Kodiaq Sportline' },
+      }),
     });
     expect(submitted).toMatchObject({ interest: 'Kodiaq Sportline', interestProduct: { id: product.id }, owner: null, score: 0 });
 
@@ -228,7 +243,12 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
         { signal: 'regionKnown', points: 10 },
       ],
     });
-    expect(events.find((e) => e.type === 'LeadAssigned')?.payload).toMatchObject({ leadId: lead.id, customerId: lead.customer?.id, ownerId: freeRep, reason: lead.assignmentReason });
+    expect(events.find((e) => e.type === 'LeadAssigned')?.payload).toMatchObject({
+      leadId: lead.id,
+      customerId: lead.customer?.id,
+      ownerId: freeRep,
+      reason: lead.assignmentReason,
+    });
 
     const task = await eventually(async () => {
       const { activities } = await executeOk(url, FollowUpsDocument, { filter: { leadId: lead.id } });
@@ -265,7 +285,11 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
       expect(current.assignmentReason).toBeTruthy();
       return current;
     });
-    expect(lead).toMatchObject({ owner: null, score: 20 + 10, assignmentReason: 'no routing rule matches the region and product; no default queue is configured' });
+    expect(lead).toMatchObject({
+      owner: null,
+      score: 20 + 10,
+      assignmentReason: 'no routing rule matches the region and product; no default queue is configured',
+    });
     const { activities } = await eventually(async () => {
       const found = await executeOk(url, FollowUpsDocument, { filter: { leadId: lead.id } });
       expect(found.activities.totalCount).toBe(1);
@@ -297,7 +321,15 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
       [{ email: 'not-an-email' }, /not a valid e-mail/],
       [{ phone: '12' }, /not a valid phone/],
       [{ requestedAppointment: new Date(Date.now() - 3600_000).toISOString() }, /requestedAppointment must be in the future/],
-      [{ consents: [{ purpose: 'MARKETING', channel: 'SMS', granted: true, textVersion: 'v1' }, { purpose: 'MARKETING', channel: 'SMS', granted: false, textVersion: 'v1' }] }, /given twice/],
+      [
+        {
+          consents: [
+            { purpose: 'MARKETING', channel: 'SMS', granted: true, textVersion: 'v1' },
+            { purpose: 'MARKETING', channel: 'SMS', granted: false, textVersion: 'v1' },
+          ],
+        },
+        /given twice/,
+      ],
       [{ consents: [{ purpose: 'MARKETING', channel: 'SMS', granted: true, textVersion: '' }] }, /Argument Validation Error|textVersion/],
       [{ interest: { productId: randomUUID() } }, /not in the catalogue/],
       [{ submissionId: '' }, /Argument Validation Error|submissionId/],
@@ -320,13 +352,21 @@ describe('opportunity automations (DOMAIN Story 1 steps 7–8)', () => {
     const { createOpportunity: opportunity } = await executeOk(url, CreateOpportunityDocument, {
       input: { customerId, pipelineId: pipeline.id, title: 'Family SUV', amount: CZK('899900.00'), ownerId: owner },
     });
-    const past = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: offer.id, followUpAt: new Date(Date.now() - DAY).toISOString() });
+    const past = await execute(url, MoveOpportunityDocument, {
+      id: opportunity.id,
+      version: opportunity.version,
+      stageId: offer.id,
+      followUpAt: new Date(Date.now() - DAY).toISOString(),
+    });
     expect(errorCodes(past)).toEqual(['BAD_USER_INPUT']);
 
     const followUpAt = new Date(Date.now() + 4 * DAY);
     followUpAt.setUTCHours(9, 0, 0, 0);
     const { moveOpportunity: moved } = await executeOk(url, MoveOpportunityDocument, {
-      id: opportunity.id, version: opportunity.version, stageId: offer.id, followUpAt: followUpAt.toISOString(),
+      id: opportunity.id,
+      version: opportunity.version,
+      stageId: offer.id,
+      followUpAt: followUpAt.toISOString(),
     });
     expect(moved.nextContactAt).toBe(followUpAt.toISOString());
 
@@ -394,8 +434,11 @@ describe('opportunity automations (DOMAIN Story 1 steps 7–8)', () => {
     const { createOpportunity: opportunity } = await executeOk(url, CreateOpportunityDocument, {
       input: { customerId, pipelineId: pipeline.id, title: 'Quote deal', amount: CZK('799900.00'), ownerId: owner },
     });
-    const draft = (await executeOk(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })).createQuote;
-    const quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: product.id, quantity: 1 } })).addQuoteLine;
+    const draft = (
+      await executeOk(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })
+    ).createQuote;
+    const quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: product.id, quantity: 1 } }))
+      .addQuoteLine;
     const sent = (await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version })).sendQuote;
     const { markQuoteViewed } = await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'EMAIL' });
     expect(markQuoteViewed.status).toBe('VIEWED');
@@ -417,12 +460,22 @@ describe('opportunity automations (DOMAIN Story 1 steps 7–8)', () => {
     const viewed = (await eventsOf('sales', opportunity.id)).filter((e) => e.type === 'OpportunityQuoteViewed');
     expect(viewed).toHaveLength(1);
     expect(viewed[0]?.payload).toMatchObject({
-      opportunityId: opportunity.id, customerId, ownerId: owner, pipelineId: pipeline.id, stageName: 'Inquiry', status: 'OPEN', quoteId: quote.id, channel: 'EMAIL',
+      opportunityId: opportunity.id,
+      customerId,
+      ownerId: owner,
+      pipelineId: pipeline.id,
+      stageName: 'Inquiry',
+      status: 'OPEN',
+      quoteId: quote.id,
+      channel: 'EMAIL',
     });
     // Live on the owner's opportunityChanged(filter: {ownerId}) subscription.
     const live = await dashboard.waitFor(2);
     expect(live.map((r) => r.data?.opportunityChanged.event.type)).toEqual(['OpportunityCreated', 'OpportunityQuoteViewed']);
-    expect(live[1]?.data?.opportunityChanged).toMatchObject({ event: { aggregateId: opportunity.id }, opportunity: { id: opportunity.id, title: 'Quote deal' } });
+    expect(live[1]?.data?.opportunityChanged).toMatchObject({
+      event: { aggregateId: opportunity.id },
+      opportunity: { id: opportunity.id, title: 'Quote deal' },
+    });
     await dashboard.close();
     await client.dispose();
   });
@@ -454,7 +507,7 @@ describe('customer merges', () => {
         + (select count(*) from quote where customer_id = ?) + (select count(*) from sales_activity where customer_id = ?) as n`,
       [mergedId, mergedId, mergedId, mergedId],
     );
-    expect(Number(left[0].n)).toBe(0);
+    expect(Number(left[0]!.n)).toBe(0);
     // Boards and projections learn of the move: the opportunity changed customer, with a new version.
     const moved = (await eventsOf('sales', opportunity.id)).filter((e) => e.type === 'OpportunityChanged');
     expect(moved.at(-1)?.payload).toMatchObject({ changedFields: ['customerId'], customerId: survivorId, values: { previousCustomerId: mergedId } });

@@ -65,10 +65,13 @@ describe('case events carry the case snapshot', () => {
   it('puts { caseId, customerId, status, priority, line, category, assigneeId, channel } on every Case* event', async () => {
     const customer = await createCustomer('Snapshot');
     const opened = await openCase({ customerId: customer.id, channel: 'SOCIAL', category: 'COMPLAINT', priority: 'NORMAL' });
-    const changed = (await executeOk(platform.gatewayUrl, UpdateCaseDocument, { input: { id: opened.id, version: opened.version, priority: 'HIGH' } })).updateCase;
-    const moved = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: opened.id, version: changed.version, status: 'OPEN' } })).changeCaseStatus;
+    const changed = (await executeOk(platform.gatewayUrl, UpdateCaseDocument, { input: { id: opened.id, version: opened.version, priority: 'HIGH' } }))
+      .updateCase;
+    const moved = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: opened.id, version: changed.version, status: 'OPEN' } }))
+      .changeCaseStatus;
     const agent = randomUUID();
-    const assigned = (await executeOk(platform.gatewayUrl, AssignCaseDocument, { input: { id: opened.id, version: moved.version, assigneeId: agent } })).assignCase;
+    const assigned = (await executeOk(platform.gatewayUrl, AssignCaseDocument, { input: { id: opened.id, version: moved.version, assigneeId: agent } }))
+      .assignCase;
     await executeOk(platform.gatewayUrl, EscalateCaseDocument, { input: { id: opened.id, version: assigned.version, reason: 'Needs a specialist' } });
     const longBody = `${'Still warm air. '.repeat(40)}😀 end`;
     const { addCaseMessage: message } = await executeOk(platform.gatewayUrl, AddCaseMessageDocument, {
@@ -79,14 +82,29 @@ describe('case events carry the case snapshot', () => {
     const events = await eventsOf(opened.id);
     const byType = (type: string) => events.find((e) => e.type === type)?.payload;
     expect(byType('CaseOpened')).toMatchObject({ ...base, status: 'NEW', priority: 'NORMAL', line: 'FIRST', assigneeId: null });
-    expect(byType('CaseChanged')).toMatchObject({ ...base, status: 'NEW', priority: 'HIGH', changedFields: ['priority'], firstResponseDueAt: changed.firstResponseDueAt });
+    expect(byType('CaseChanged')).toMatchObject({
+      ...base,
+      status: 'NEW',
+      priority: 'HIGH',
+      changedFields: ['priority'],
+      firstResponseDueAt: changed.firstResponseDueAt,
+    });
     expect(byType('CaseStatusChanged')).toMatchObject({ ...base, status: 'OPEN', priority: 'HIGH', from: 'NEW', to: 'OPEN' });
     expect(byType('CaseAssigned')).toMatchObject({ ...base, status: 'OPEN', assigneeId: agent, previousAssigneeId: null, line: 'FIRST' });
     expect(byType('CaseEscalated')).toMatchObject({ ...base, line: 'SECOND', assigneeId: agent, reason: 'Needs a specialist' });
     const added = byType('CaseMessageAdded');
     expect(added).toMatchObject({
-      caseId: opened.id, customerId: customer.id, status: 'OPEN', priority: 'HIGH', line: 'SECOND', assigneeId: agent,
-      messageId: message.id, channel: 'CHAT', direction: 'INBOUND', caseChannel: 'SOCIAL', currentChannel: 'CHAT',
+      caseId: opened.id,
+      customerId: customer.id,
+      status: 'OPEN',
+      priority: 'HIGH',
+      line: 'SECOND',
+      assigneeId: agent,
+      messageId: message.id,
+      channel: 'CHAT',
+      direction: 'INBOUND',
+      caseChannel: 'SOCIAL',
+      currentChannel: 'CHAT',
     });
     expect(added?.body).toBe(longBody.slice(0, 500));
     expect(message.body).toBe(longBody);
@@ -123,8 +141,16 @@ describe('SLA at risk', () => {
     const [first, ...others] = await atRisk();
     expect(others).toHaveLength(0);
     expect(first!.payload).toMatchObject({
-      caseId: opened.id, customerId: customer.id, status: 'NEW', priority: 'LOW', line: 'FIRST', category: 'GENERAL', channel: 'EMAIL',
-      assigneeId: null, deadline: 'FIRST_RESPONSE', dueAt: opened.firstResponseDueAt,
+      caseId: opened.id,
+      customerId: customer.id,
+      status: 'NEW',
+      priority: 'LOW',
+      line: 'FIRST',
+      category: 'GENERAL',
+      channel: 'EMAIL',
+      assigneeId: null,
+      deadline: 'FIRST_RESPONSE',
+      dueAt: opened.firstResponseDueAt,
     });
 
     await flagCasesAtRisk(em, at(opened.resolutionDueAt, -10));
@@ -145,7 +171,8 @@ describe('SLA at risk', () => {
       input: { caseId: answered.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'We are on it.', authorUserId: randomUUID() },
     });
     const resolved = await openCase({ customerId: customer.id });
-    const open = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: resolved.id, version: resolved.version, status: 'OPEN' } })).changeCaseStatus;
+    const open = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: resolved.id, version: resolved.version, status: 'OPEN' } }))
+      .changeCaseStatus;
     await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: resolved.id, version: open.version, status: 'RESOLVED' } });
 
     await flagCasesAtRisk(serviceEm(), at(answered.firstResponseDueAt, -30));
@@ -186,7 +213,7 @@ describe('SLA at risk', () => {
     expect(await eventsOf(first.id, 'CaseSlaAtRisk')).toHaveLength(1);
   });
 
-  it("flags the demo fleet case whose resolution deadline is 20 minutes away (Story 3)", async () => {
+  it('flags the demo fleet case whose resolution deadline is 20 minutes away (Story 3)', async () => {
     await service.seedDemoData(serviceEm(), createLogger('service'));
     const [row] = await serviceEm()
       .getConnection()
@@ -204,7 +231,9 @@ describe('CustomerMerged moves the service records to the survivor', () => {
   async function customerWithServiceHistory(firstName: string, tier: ServiceContractTier | null) {
     const customer = await createCustomer(firstName);
     const opened = await openCase({ customerId: customer.id, subject: `${firstName}'s broken mirror` });
-    await executeOk(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Mirror fell off.' } });
+    await executeOk(platform.gatewayUrl, AddCaseMessageDocument, {
+      input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Mirror fell off.' },
+    });
     const { registerAsset } = await executeOk(platform.gatewayUrl, RegisterAssetDocument, {
       input: { customerId: customer.id, kind: 'VEHICLE', identifier: `VIN${randomUUID().slice(0, 14)}`, model: 'Octavia' },
     });
@@ -256,7 +285,13 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     expect(movedCase.messages.edges.map((e) => e.node.authorCustomer?.id)).toEqual([survivor.customer.id]);
     expect(movedCase.version).toBe(merged.caseVersion + 1);
     const [caseChanged] = await eventsOf(merged.caseId, 'CaseChanged');
-    expect(caseChanged!.payload).toMatchObject({ caseId: merged.caseId, customerId: survivor.customer.id, changedFields: ['customerId'], previousCustomerId: merged.customer.id, status: 'NEW' });
+    expect(caseChanged!.payload).toMatchObject({
+      caseId: merged.caseId,
+      customerId: survivor.customer.id,
+      changedFields: ['customerId'],
+      previousCustomerId: merged.customer.id,
+      status: 'NEW',
+    });
     for (const event of malformed) await processed(event.id);
 
     // Redelivery under a new event id: nothing is left to move, nothing is emitted.

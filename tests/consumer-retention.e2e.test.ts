@@ -142,7 +142,10 @@ describe('consumers that fell behind the retention window', () => {
     expect(consumer(marketingHealth, 'marketing.timeline').resynchronized?.how).toBe('skipped');
     expect(await marketingRow('select granted from consent_state where customer_id = ?', [customer.id])).toEqual({ granted: false });
     expect(await marketingRow('select first_name from customer_profile where id = ?', [customer.id])).toEqual({ first_name: 'Věra' });
-    expect(await marketingRow('select customer_id, is_open from opportunity_state where id = ?', [opportunity.id])).toEqual({ customer_id: customer.id, is_open: true });
+    expect(await marketingRow('select customer_id, is_open from opportunity_state where id = ?', [opportunity.id])).toEqual({
+      customer_id: customer.id,
+      is_open: true,
+    });
 
     // Both read on: a web form sent now is resolved and routed as usual, while the missed one stays as it was.
     const { submitWebForm: lead } = await executeOk(url, SubmitWebFormDocument, { input: webForm() });
@@ -154,12 +157,18 @@ describe('consumers that fell behind the retention window', () => {
 });
 
 describe("sales' first-offer automation after missing its events", () => {
-  it('plans the call for every opportunity standing at the first offer without one, from sales\' own records', async () => {
+  it("plans the call for every opportunity standing at the first offer without one, from sales' own records", async () => {
     const { createCustomer: customer } = await executeOk(url, CreateCustomerDocument, {
       input: { kind: 'PERSON', firstName: 'Olga', lastName: 'Nabídková', emails: [`olga.${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
     });
     const { createPipeline: pipeline } = await executeOk(url, CreatePipelineDocument, {
-      input: { name: `Retention ${randomUUID().slice(0, 8)}`, stages: [{ name: 'Inquiry', probability: 10 }, { name: 'Offer sent', probability: 50, marker: 'FIRST_OFFER_SENT' }] },
+      input: {
+        name: `Retention ${randomUUID().slice(0, 8)}`,
+        stages: [
+          { name: 'Inquiry', probability: 10 },
+          { name: 'Offer sent', probability: 50, marker: 'FIRST_OFFER_SENT' },
+        ],
+      },
     });
     const offerStage = pipeline.stages.find((stage) => stage.marker === 'FIRST_OFFER_SENT')!;
     const followUpAt = new Date(Date.now() + 4 * 24 * 3600_000);
@@ -169,7 +178,12 @@ describe("sales' first-offer automation after missing its events", () => {
       const { createOpportunity } = await executeOk(url, CreateOpportunityDocument, {
         input: { customerId: customer.id, pipelineId: pipeline.id, title, amount: { amount: '700000.00', currency: 'CZK' } },
       });
-      await executeOk(url, MoveOpportunityDocument, { id: createOpportunity.id, version: createOpportunity.version, stageId: offerStage.id, followUpAt: followUpAt.toISOString() });
+      await executeOk(url, MoveOpportunityDocument, {
+        id: createOpportunity.id,
+        version: createOpportunity.version,
+        stageId: offerStage.id,
+        followUpAt: followUpAt.toISOString(),
+      });
       opportunities.push(createOpportunity.id);
     }
     const calls = async (opportunityId: string) => (await executeOk(url, FollowUpsDocument, { filter: { opportunityId } })).activities;

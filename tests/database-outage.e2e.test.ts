@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 const healthOf = (graphqlUrl: string, probe: 'live' | 'ready') =>
-  fetch(graphqlUrl.replace(/\/graphql$/, `/health/${probe}`)).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks?: Record<string, { ok: boolean }> } }));
+  fetch(graphqlUrl.replace(/\/graphql$/, `/health/${probe}`)).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as { checks?: Record<string, { ok: boolean }> },
+  }));
 const serviceUrls = () => [platform.gatewayUrl, ...SUBGRAPHS.map((name) => platform.subgraphs[name].url)];
 
 describe('a PostgreSQL outage', () => {
@@ -28,7 +31,9 @@ describe('a PostgreSQL outage', () => {
       input: { kind: 'PERSON', firstName: 'Outage', lastName: 'Survivor', emails: ['outage@example.cz'], phones: [] },
     });
     const record = (step: number) =>
-      executeOk(platform.gatewayUrl, RecordInteractionDocument, { input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } } });
+      executeOk(platform.gatewayUrl, RecordInteractionDocument, {
+        input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } },
+      });
     const client = connect(platform.wsUrl);
     const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, after: await platform.bus.head() });
 

@@ -17,7 +17,13 @@ describe('the database connection pool', () => {
     const connection = orm.em.getConnection();
     // Both pooled connections are inside a transaction when the server goes away.
     const dropped = [1, 2].map(() =>
-      orm.em.fork().transactional((em) => em.execute('select pg_sleep(5)')).then(() => 'committed', (error: Error) => error.message),
+      orm.em
+        .fork()
+        .transactional((em) => em.execute('select pg_sleep(5)'))
+        .then(
+          () => 'committed',
+          (error: Error) => error.message,
+        ),
     );
     await eventually(async () => {
       const watcher = new pg.Client({ connectionString: database.url });

@@ -38,7 +38,18 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(sourceOf(service.command)).toBe(`subgraphs/${name}/src/main.ts`);
     expect(existsSync(sourceOf(service.command)!)).toBe(true);
     const env = service.environment ?? {};
-    const allowed = ['NODE_ENV', 'DATABASE_URL', `${name.toUpperCase()}_DATABASE_URL`, 'DATABASE_NAME_PREFIX', `${name.toUpperCase()}_PORT`, 'SEED_DEMO_DATA', 'LOG_LEVEL', 'HOST', 'PLATFORM_SECRET', ...BUS_ENV];
+    const allowed = [
+      'NODE_ENV',
+      'DATABASE_URL',
+      `${name.toUpperCase()}_DATABASE_URL`,
+      'DATABASE_NAME_PREFIX',
+      `${name.toUpperCase()}_PORT`,
+      'SEED_DEMO_DATA',
+      'LOG_LEVEL',
+      'HOST',
+      'PLATFORM_SECRET',
+      ...BUS_ENV,
+    ];
     expect(Object.keys(env).filter((key) => !allowed.includes(key))).toEqual([]);
     // Listening on the compose network (the default is 127.0.0.1), trusting only the platform's signed requests.
     expect(env.HOST).toBe('0.0.0.0');

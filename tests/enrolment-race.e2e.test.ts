@@ -20,7 +20,12 @@ describe('sequence enrolment under concurrency', () => {
       Array.from({ length: 8 }, () => execute(platform.gatewayUrl, EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId } })),
     );
     expect(attempts.filter((attempt) => attempt.data?.enrolInSequence)).toHaveLength(1);
-    expect(attempts.filter((attempt) => !attempt.data).flatMap(errorCodes).every((code) => code === 'CONFLICT')).toBe(true);
+    expect(
+      attempts
+        .filter((attempt) => !attempt.data)
+        .flatMap(errorCodes)
+        .every((code) => code === 'CONFLICT'),
+    ).toBe(true);
     const [active] = await platform.subgraphs.marketing.orm.em
       .fork()
       .getConnection()

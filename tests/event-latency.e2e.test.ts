@@ -37,7 +37,9 @@ describe('event delivery', () => {
       const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, after: await platform.bus.head() });
       const latencies: number[] = [];
       for (let step = 0; step < 20; step++) {
-        await executeOk(platform.gatewayUrl, RecordInteractionDocument, { input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } } });
+        await executeOk(platform.gatewayUrl, RecordInteractionDocument, {
+          input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } },
+        });
         const committed = Date.now(); // the mutation answered: its transaction committed
         await subscriber.waitFor(step + 1, 15_000);
         latencies.push(Date.now() - committed);

@@ -47,7 +47,11 @@ describe('one query through the gateway answers from all four subgraphs', () => 
     });
     expect(createOpportunity.customer.displayName).toBe('Jan Novák');
 
-    for (const [type, occurredAt] of [['PAGE_VIEW', '2026-11-01T10:00:00Z'], ['FORM_SUBMIT', '2026-11-02T10:00:00Z'], ['CALL', '2026-11-03T10:00:00Z']] as const) {
+    for (const [type, occurredAt] of [
+      ['PAGE_VIEW', '2026-11-01T10:00:00Z'],
+      ['FORM_SUBMIT', '2026-11-02T10:00:00Z'],
+      ['CALL', '2026-11-03T10:00:00Z'],
+    ] as const) {
       await executeOk(platform.gatewayUrl, RecordInteractionDocument, {
         input: { customerId: customer.id, channel: type === 'CALL' ? 'PHONE' : 'WEB', type, occurredAt, properties: { step: type } },
       });

@@ -6,7 +6,6 @@ import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform, type RunningGateway } from './helpers/platform.js';
 import { connect, subscribe } from './helpers/subscriptions.js';
 
-
 // Issue 9.5, 9.7, 9.8: whatever a client sends, it gets a clear refusal with a code before any subgraph works on it,
 // nothing it sent is echoed or logged, and the next normal request is answered as usual.
 
@@ -16,7 +15,8 @@ let customerId: string;
 beforeAll(async () => {
   platform = await startPlatform();
   url = platform.gatewayUrl;
-  customerId = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Pevná', lastName: 'Hráz', emails: [], phones: [] } })).createCustomer.id;
+  customerId = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Pevná', lastName: 'Hráz', emails: [], phones: [] } }))
+    .createCustomer.id;
 });
 afterAll(() => platform.stop());
 
@@ -28,11 +28,16 @@ interface Answer {
 }
 
 async function send(body: string, headers: Record<string, string> = {}, target = url): Promise<Answer> {
-  const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: platform.admin.authorization, ...headers }, body });
+  const response = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: platform.admin.authorization, ...headers },
+    body,
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as Answer['body'] };
 }
-const query = (q: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, target = url) => send(JSON.stringify({ query: q, variables }), headers, target);
+const query = (q: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, target = url) =>
+  send(JSON.stringify({ query: q, variables }), headers, target);
 
 const subgraphStatements = () => Object.values(platform.sql).reduce((sum, statements) => sum + statements.length, 0);
 
@@ -50,14 +55,20 @@ describe('limits like a hardened GraphQL service', () => {
     const searches = await refusedUpFront(() => query(`{ ${Array.from({ length: 1000 }, (_, i) => `s${i}: search(query: "nov") { title }`).join(' ')} }`));
     expect([searches.status, searches.body.errors?.[0]?.extensions?.code]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
     expect(searches.body.errors?.[0]?.message).toMatch(/more that 3000 tokens/); // graphql-js's wording
-    const aliases = await refusedUpFront(() => query(`{ customer(id: "${customerId}") { ${Array.from({ length: 33_000 }, (_, i) => `a${i}: id`).join(' ')} } }`));
+    const aliases = await refusedUpFront(() =>
+      query(`{ customer(id: "${customerId}") { ${Array.from({ length: 33_000 }, (_, i) => `a${i}: id`).join(' ')} } }`),
+    );
     expect(aliases.status).toBe(400);
     const few = await refusedUpFront(() => query(`{ ${Array.from({ length: 16 }, (_, i) => `c${i}: customer(id: "${customerId}") { id }`).join(' ')} }`));
     expect(few.body.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
   });
 
   it('refuses nested pages that would multiply into a million records, saying how many', async () => {
-    const nested = await refusedUpFront(() => query('{ customers(first: 100) { edges { node { interactions(first: 100) { edges { node { customer { interactions(first: 100) { totalCount } } } } } } } } }'));
+    const nested = await refusedUpFront(() =>
+      query(
+        '{ customers(first: 100) { edges { node { interactions(first: 100) { edges { node { customer { interactions(first: 100) { totalCount } } } } } } } } }',
+      ),
+    );
     expect(nested.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', maxCost: 10_000 });
     expect(nested.body.errors?.[0]?.extensions?.cost as number).toBeGreaterThan(1_000_000);
   });
@@ -78,7 +89,9 @@ describe('limits like a hardened GraphQL service', () => {
     const nul = await refusedUpFront(() => query(create, { input: { kind: 'PERSON', firstName: 'Nu\u0000l', emails: [], phones: [] } }));
     expect(nul.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.input.firstName' });
     // In the operation's text itself: GraphQL's parser refuses the broken character before anything runs.
-    const surrogate = await refusedUpFront(() => send(`{"query":"mutation { createCustomer(input: { kind: PERSON, lastName: \\"\\ud800x\\", emails: [], phones: [] }) { id } }"}`));
+    const surrogate = await refusedUpFront(() =>
+      send(`{"query":"mutation { createCustomer(input: { kind: PERSON, lastName: \\"\\ud800x\\", emails: [], phones: [] }) { id } }"}`),
+    );
     expect(surrogate.status).toBe(400);
     expect(surrogate.body.errors?.[0]?.message).toBe('Syntax Error: Invalid character within String: U+D800.');
   });
@@ -86,14 +99,18 @@ describe('limits like a hardened GraphQL service', () => {
   it('refuses input nested deeper than any form or rule, and bounds free-form JSON', async () => {
     let rules: Record<string, unknown> = { operator: 'AND', conditions: [{ opportunity: { hasOpen: true } }] };
     for (let i = 0; i < 1000; i++) rules = { operator: 'AND', groups: [rules] };
-    const deep = await refusedUpFront(() => query('mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id } }', { input: { name: 'Deep', kind: 'DYNAMIC', rules } }));
+    const deep = await refusedUpFront(() =>
+      query('mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id } }', { input: { name: 'Deep', kind: 'DYNAMIC', rules } }),
+    );
     expect(deep.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(deep.body.errors?.[0]?.message).toMatch(/nests deeper than 24 levels/);
 
     const record = 'mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }';
     const big = await query(record, { input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { blob: 'x'.repeat(100_000) } } });
     expect(big.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'properties' });
-    const wide = await query(record, { input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) } });
+    const wide = await query(record, {
+      input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) },
+    });
     expect(wide.body.errors?.[0]?.message).toMatch(/more than 200 keys/);
     let nested: unknown = 'leaf';
     for (let i = 0; i < 10; i++) nested = { nested };
@@ -109,7 +126,11 @@ describe('clean failure on bad bytes', () => {
     expect([malformed.status, malformed.body.errors?.[0]?.extensions?.code]).toEqual([400, 'BAD_REQUEST']);
     const oversized = await send(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2_000_000) } }));
     expect([oversized.status, oversized.body.errors?.[0]?.extensions?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    const plain = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: platform.admin.authorization }, body: '{ __typename }' });
+    const plain = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: platform.admin.authorization },
+      body: '{ __typename }',
+    });
     expect([plain.status, ((await plain.json()) as Answer['body']).errors?.[0]?.extensions?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     for (const answer of [malformed, oversized]) {
       expect(answer.text).not.toMatch(/at \w+ \(|node_modules|\/work\/|<html|<pre/i);
@@ -154,7 +175,16 @@ describe('in production', () => {
 
 describe('rate limits per caller', () => {
   it('answers 429 with Retry-After and RateLimit headers past the requests per window, and lets the caller in again', async () => {
-    const gateway = await platform.startGateway({ rateLimits: { requestsPerMinute: 3, windowSeconds: 2, costPerMinute: 1e6, anonymousRequestsPerMinute: 2, socketsPerCaller: 100, subscriptionsPerSocket: 100 } });
+    const gateway = await platform.startGateway({
+      rateLimits: {
+        requestsPerMinute: 3,
+        windowSeconds: 2,
+        costPerMinute: 1e6,
+        anonymousRequestsPerMinute: 2,
+        socketsPerCaller: 100,
+        subscriptionsPerSocket: 100,
+      },
+    });
     const rep = await platform.createStaff('SALES_REP');
     const calls: Answer[] = [];
     for (let i = 0; i < 4; i++) calls.push(await query('{ __typename }', {}, { authorization: rep.authorization }, gateway.url));
@@ -167,12 +197,29 @@ describe('rate limits per caller', () => {
     expect((await query('{ __typename }', {}, {}, gateway.url)).status).toBe(200);
     await eventually(async () => expect((await query('{ __typename }', {}, { authorization: rep.authorization }, gateway.url)).status).toBe(200), 10_000);
     // Without credentials, the public form is limited per address.
-    const form = () => send(JSON.stringify({ query: 'mutation($f: WebFormInput!) { submitWebForm(input: $f) { id } }', variables: { f: { formKey: platform.webFormKey, submissionId: randomUUID(), email: `p.${randomUUID().slice(0, 6)}@example.cz` } } }), { authorization: '' }, gateway.url);
+    const form = () =>
+      send(
+        JSON.stringify({
+          query: 'mutation($f: WebFormInput!) { submitWebForm(input: $f) { id } }',
+          variables: { f: { formKey: platform.webFormKey, submissionId: randomUUID(), email: `p.${randomUUID().slice(0, 6)}@example.cz` } },
+        }),
+        { authorization: '' },
+        gateway.url,
+      );
     expect([(await form()).status, (await form()).status, (await form()).status]).toEqual([200, 200, 429]);
   });
 
   it('limits the records a caller may ask for per window', async () => {
-    const gateway = await platform.startGateway({ rateLimits: { requestsPerMinute: 1000, windowSeconds: 60, costPerMinute: 700, anonymousRequestsPerMinute: 10, socketsPerCaller: 100, subscriptionsPerSocket: 100 } });
+    const gateway = await platform.startGateway({
+      rateLimits: {
+        requestsPerMinute: 1000,
+        windowSeconds: 60,
+        costPerMinute: 700,
+        anonymousRequestsPerMinute: 10,
+        socketsPerCaller: 100,
+        subscriptionsPerSocket: 100,
+      },
+    });
     const pages = () => query('{ customers(first: 100) { edges { node { id } } } }', {}, {}, gateway.url);
     expect((await pages()).status).toBe(200);
     expect((await pages()).status).toBe(200);
@@ -182,13 +229,26 @@ describe('rate limits per caller', () => {
   });
 
   it('caps open sockets per caller and subscriptions per socket', async () => {
-    const gateway = await platform.startGateway({ rateLimits: { requestsPerMinute: 1000, windowSeconds: 60, costPerMinute: 1e6, anonymousRequestsPerMinute: 10, socketsPerCaller: 2, subscriptionsPerSocket: 1 } });
+    const gateway = await platform.startGateway({
+      rateLimits: {
+        requestsPerMinute: 1000,
+        windowSeconds: 60,
+        costPerMinute: 1e6,
+        anonymousRequestsPerMinute: 10,
+        socketsPerCaller: 2,
+        subscriptionsPerSocket: 1,
+      },
+    });
     const rep = await platform.createStaff('SALES_REP');
     const clients = [connect(gateway.wsUrl, rep.authorization), connect(gateway.wsUrl, rep.authorization), connect(gateway.wsUrl, rep.authorization)];
     try {
       const first = subscribe(clients[0]!, CustomerEmailsDocument, { id: customerId });
       const second = subscribe(clients[1]!, CustomerEmailsDocument, { id: customerId });
-      await eventually(async () => expect((await (await fetch(gateway.url.replace('/graphql', '/health'))).json()) as { checks: { subscriptions: { subscriptions: number } } }).toMatchObject({ checks: { subscriptions: { subscriptions: 2 } } }));
+      await eventually(async () =>
+        expect(
+          (await (await fetch(gateway.url.replace('/graphql', '/health'))).json()) as { checks: { subscriptions: { subscriptions: number } } },
+        ).toMatchObject({ checks: { subscriptions: { subscriptions: 2 } } }),
+      );
       const third = (await subscribe(clients[2]!, CustomerEmailsDocument, { id: customerId }).failure) as { code?: number; reason?: string };
       expect(third.code).toBe(4129);
       const another = subscribe(clients[0]!, CustomerEmailsDocument, { id: randomUUID() });

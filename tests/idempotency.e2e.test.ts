@@ -26,7 +26,9 @@ let platform: Platform;
 let customerId: string;
 beforeAll(async () => {
   platform = await startPlatform();
-  ({ createCustomer: { id: customerId } } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+  ({
+    createCustomer: { id: customerId },
+  } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
     input: { kind: 'PERSON', firstName: 'Ida', lastName: 'Empotent', emails: ['ida@idempotent.example'], phones: [] },
   }));
 });
@@ -47,15 +49,30 @@ const creates: Array<[string, () => [TypedDocumentNode<unknown, never>, unknown]
   ['createCustomer', () => [CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Retry', lastName: randomUUID(), emails: [], phones: [] } }]],
   ['createUser', () => [CreateUserDocument, { input: { name: 'Retry Rep', email: `${randomUUID()}@dealer.example`, role: 'SALES_REP' } }]],
   ['createTeam', () => [CreateTeamDocument, { input: { name: `Team ${randomUUID()}` } }]],
-  ['recordConsent', () => [RecordConsentDocument, { input: { customerId, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'test', textVersion: 'v1' } }]],
+  [
+    'recordConsent',
+    () => [RecordConsentDocument, { input: { customerId, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'test', textVersion: 'v1' } }],
+  ],
   ['createLead', () => [CreateLeadDocument, { input: { source: 'PHONE', contactName: 'Retry Caller', customerId } }]],
   ['createOpportunity', () => [CreateOpportunityDocument, { input: { customerId, title: 'Retry deal', amount: { amount: '1000.00', currency: 'CZK' } } }]],
   ['createActivity', () => [CreateActivityDocument, { input: { type: 'CALL', subject: 'Retry call', customerId } }]],
-  ['createProduct', () => [CreateProductDocument, { input: { sku: randomUUID(), name: 'Retry car', category: 'CAR', listPrice: { amount: '500000.00', currency: 'CZK' } } }]],
-  ['submitWebForm', () => [SubmitWebFormDocument, { input: { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Web', lastName: 'Retry', email: `${randomUUID()}@web.example` } }]],
+  [
+    'createProduct',
+    () => [CreateProductDocument, { input: { sku: randomUUID(), name: 'Retry car', category: 'CAR', listPrice: { amount: '500000.00', currency: 'CZK' } } }],
+  ],
+  [
+    'submitWebForm',
+    () => [
+      SubmitWebFormDocument,
+      { input: { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: 'Web', lastName: 'Retry', email: `${randomUUID()}@web.example` } },
+    ],
+  ],
   ['recordInteraction', () => [RecordInteractionDocument, { input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: {} } }]],
   ['createSegment', () => [CreateSegmentDocument, { input: { name: `Segment ${randomUUID()}`, kind: 'STATIC' } }]],
-  ['createSequence', () => [CreateSequenceDocument, { input: { name: `Sequence ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome', delayHours: 0 }] } }]],
+  [
+    'createSequence',
+    () => [CreateSequenceDocument, { input: { name: `Sequence ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome', delayHours: 0 }] } }],
+  ],
   ['openCase', () => [OpenCaseDocument, { input: { customerId, subject: 'Retry case', channel: 'EMAIL', priority: 'NORMAL' } }]],
   ['registerAsset', () => [RegisterAssetDocument, { input: { customerId, identifier: randomUUID().slice(0, 17).toUpperCase(), model: 'Octavia' } }]],
   ['createKnowledgeArticle', () => [CreateKnowledgeArticleDocument, { input: { title: 'Retry article', body: 'How to retry safely.' } }]],
@@ -81,9 +98,11 @@ describe('Idempotency-Key on mutations', () => {
     const variables = { input: { customerId, subject: 'Sent twice at once', channel: 'EMAIL' as const, priority: 'NORMAL' as const } };
     const answers = await Promise.all(Array.from({ length: 5 }, () => withKey(OpenCaseDocument, variables, key)));
     expect(new Set(answers.map(idOf)).size).toBe(1);
-    const [{ count }] = await platform.subgraphs.service.orm.em.fork().getConnection()
+    const [row] = await platform.subgraphs.service.orm.em
+      .fork()
+      .getConnection()
       .execute<Array<{ count: string }>>(`select count(*) from support_case where subject = 'Sent twice at once'`);
-    expect(Number(count)).toBe(1);
+    expect(Number(row!.count)).toBe(1);
   });
 
   it('refuses the same key with other arguments, and a malformed key', async () => {

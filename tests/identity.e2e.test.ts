@@ -64,10 +64,9 @@ async function eventsOf(aggregateId: string) {
   return platform.subgraphs.identity.orm.em
     .fork()
     .getConnection()
-    .execute<Array<{ type: string; payload: Record<string, unknown> }>>(
-      'select type, payload from outbox_event where aggregate_id = ? order by position',
-      [aggregateId],
-    );
+    .execute<Array<{ type: string; payload: Record<string, unknown> }>>('select type, payload from outbox_event where aggregate_id = ? order by position', [
+      aggregateId,
+    ]);
 }
 
 describe('demo seed (Story 1 and 3)', () => {
@@ -107,11 +106,20 @@ describe('customer profile', () => {
   it('keeps demographic and firmographic fields and organization membership', async () => {
     const org = await createOrganization('Profile Fleet a.s.', { industry: 'Logistics', companySize: 'LARGE' });
     const person = await createPerson('Olga', 'Profilová', {
-      birthDate: '1990-05-17', gender: 'FEMALE', education: 'University', occupation: 'Engineer', jobTitle: 'Fleet buyer', organizationId: org.id,
+      birthDate: '1990-05-17',
+      gender: 'FEMALE',
+      education: 'University',
+      occupation: 'Engineer',
+      jobTitle: 'Fleet buyer',
+      organizationId: org.id,
     });
     const { customer } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: person.id });
     expect(customer).toMatchObject({
-      birthDate: '1990-05-17', gender: 'FEMALE', education: 'University', occupation: 'Engineer', jobTitle: 'Fleet buyer',
+      birthDate: '1990-05-17',
+      gender: 'FEMALE',
+      education: 'University',
+      occupation: 'Engineer',
+      jobTitle: 'Fleet buyer',
       organization: { id: org.id, displayName: 'Profile Fleet a.s.' },
     });
     const { customer: organization } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: org.id });
@@ -127,7 +135,9 @@ describe('customer profile', () => {
     const person = await createPerson('Uma', 'Update');
     const org = await createOrganization('Update Org s.r.o.');
     const { updateCustomer } = await executeOk(platform.gatewayUrl, UpdateCustomerDocument, {
-      id: person.id, version: person.version, input: { jobTitle: 'Buyer', lastName: 'Updated', organizationId: org.id },
+      id: person.id,
+      version: person.version,
+      input: { jobTitle: 'Buyer', lastName: 'Updated', organizationId: org.id },
     });
     expect(updateCustomer).toMatchObject({ displayName: 'Uma Updated', jobTitle: 'Buyer', version: person.version + 1, organization: { id: org.id } });
     const changed = (await eventsOf(person.id)).find((e) => e.type === 'CustomerChanged');
@@ -185,7 +195,11 @@ describe('identifiers', () => {
     }
     const { customer } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: person.id });
     expect(customer.identifiers!.map((i) => `${i.kind}:${i.value}`)).toEqual([
-      'EMAIL:ida.i@example.cz', `PHONE:+420${phone.replace(/\D/g, '')}`, 'DEVICE:cookie-ida-1', 'SOCIAL:facebook:ida.i', 'EXTERNAL:dms:12345',
+      'EMAIL:ida.i@example.cz',
+      `PHONE:+420${phone.replace(/\D/g, '')}`,
+      'DEVICE:cookie-ida-1',
+      'SOCIAL:facebook:ida.i',
+      'EXTERNAL:dms:12345',
     ]);
     const linked = (await eventsOf(person.id)).filter((e) => e.type === 'IdentifierLinked');
     expect(linked.map((e) => e.payload.kind)).toEqual(['EMAIL', 'PHONE', 'DEVICE', 'SOCIAL', 'EXTERNAL']);
@@ -239,17 +253,34 @@ describe('identity resolution (Story 1 steps 1–2)', () => {
     expect(form.resolveCustomer.customer.identifiers).toHaveLength(4);
     const id = form.resolveCustomer.customer.id;
     const events = await eventsOf(id);
-    expect(events.map((e) => e.type)).toEqual(['CustomerCreated', 'IdentifierLinked', 'IdentifierLinked', 'IdentifierLinked', 'IdentifierLinked', 'CustomerResolved']);
+    expect(events.map((e) => e.type)).toEqual([
+      'CustomerCreated',
+      'IdentifierLinked',
+      'IdentifierLinked',
+      'IdentifierLinked',
+      'IdentifierLinked',
+      'CustomerResolved',
+    ]);
     expect(events.filter((e) => e.payload.kind === 'DEVICE').map((e) => e.payload.value)).toEqual(['device-a-resolve', 'device-b-resolve']);
 
     // Later the same person calls from the phone, written differently: found, nothing created.
     const call = await executeOk(platform.gatewayUrl, ResolveCustomerDocument, {
-      input: { identifiers: [{ kind: 'PHONE', value: `+420 ${phone}` }, { kind: 'DEVICE', value: 'device-c-resolve' }] },
+      input: {
+        identifiers: [
+          { kind: 'PHONE', value: `+420 ${phone}` },
+          { kind: 'DEVICE', value: 'device-c-resolve' },
+        ],
+      },
     });
     expect(call.resolveCustomer).toMatchObject({ created: false, matchedBy: ['PHONE'], customer: { id } });
     expect(call.resolveCustomer.customer.identifiers!.map((i) => i.value)).toContain('device-c-resolve');
     const byDevice = await executeOk(platform.gatewayUrl, ResolveCustomerDocument, {
-      input: { identifiers: [{ kind: 'DEVICE', value: 'device-a-resolve' }, { kind: 'EMAIL', value: 'karel.resolve@example.cz' }] },
+      input: {
+        identifiers: [
+          { kind: 'DEVICE', value: 'device-a-resolve' },
+          { kind: 'EMAIL', value: 'karel.resolve@example.cz' },
+        ],
+      },
     });
     expect(byDevice.resolveCustomer).toMatchObject({ created: false, matchedBy: ['EMAIL', 'DEVICE'], customer: { id } });
     expect((await eventsOf(id)).filter((e) => e.type === 'CustomerResolved')).toHaveLength(3);
@@ -269,7 +300,12 @@ describe('identity resolution (Story 1 steps 1–2)', () => {
     const phone = freshPhone();
     const byPhone = await createPerson('Petr', 'Phone', { phones: [phone] });
     const { resolveCustomer } = await executeOk(platform.gatewayUrl, ResolveCustomerDocument, {
-      input: { identifiers: [{ kind: 'PHONE', value: phone }, { kind: 'EMAIL', value: 'eliska.conflict@example.cz' }] },
+      input: {
+        identifiers: [
+          { kind: 'PHONE', value: phone },
+          { kind: 'EMAIL', value: 'eliska.conflict@example.cz' },
+        ],
+      },
     });
     expect(resolveCustomer).toMatchObject({ created: false, matchedBy: ['EMAIL'], conflictingCustomerIds: [byPhone.id], customer: { id: byEmail.id } });
     const { customer } = await executeOk(platform.gatewayUrl, CustomerProfileDocument, { id: byPhone.id });
@@ -350,7 +386,9 @@ describe('consent', () => {
   it('appends every decision; the current state is the latest per purpose × channel', async () => {
     const person = await createPerson('Cyril', 'Consent');
     const record = (purpose: 'MARKETING' | 'PROFILING', channel: 'EMAIL' | 'SMS', status: 'GRANTED' | 'WITHDRAWN', givenAt: string, textVersion = 'v3') =>
-      executeOk(platform.gatewayUrl, RecordConsentDocument, { input: { customerId: person.id, purpose, channel, status, source: 'web-form', textVersion, givenAt } });
+      executeOk(platform.gatewayUrl, RecordConsentDocument, {
+        input: { customerId: person.id, purpose, channel, status, source: 'web-form', textVersion, givenAt },
+      });
     await record('MARKETING', 'EMAIL', 'GRANTED', '2026-01-01T10:00:00Z');
     await record('MARKETING', 'SMS', 'GRANTED', '2026-01-01T10:00:00Z');
     await record('MARKETING', 'EMAIL', 'WITHDRAWN', '2026-02-01T10:00:00Z', 'v4');
@@ -362,12 +400,15 @@ describe('consent', () => {
     expect(customer.consentHistory.totalCount).toBe(4);
     expect(customer.consentHistory.edges.map((e) => e.node.givenAt)).toEqual(['2026-03-01T10:00:00.000Z', '2026-02-01T10:00:00.000Z']);
     const next = await executeOk(platform.gatewayUrl, CustomerConsentHistoryDocument, {
-      id: person.id, first: 2, after: customer.consentHistory.pageInfo.endCursor,
+      id: person.id,
+      first: 2,
+      after: customer.consentHistory.pageInfo.endCursor,
     });
     expect(next.customer.consentHistory.edges).toHaveLength(2);
     expect(next.customer.consentHistory.pageInfo.hasNextPage).toBe(false);
     const marketingEmail = await executeOk(platform.gatewayUrl, CustomerConsentHistoryDocument, {
-      id: person.id, filter: { purposes: ['MARKETING'], channels: ['EMAIL'] },
+      id: person.id,
+      filter: { purposes: ['MARKETING'], channels: ['EMAIL'] },
     });
     expect(marketingEmail.customer.consentHistory.edges.map((e) => e.node.status)).toEqual(['WITHDRAWN', 'GRANTED']);
 
@@ -381,18 +422,23 @@ describe('consent', () => {
     const base = { customerId: person.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'v3' } as const;
     expect(errorCodes(await execute(platform.gatewayUrl, RecordConsentDocument, { input: { ...base, customerId: UNKNOWN_ID } }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await execute(platform.gatewayUrl, RecordConsentDocument, { input: { ...base, source: '' } }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await execute(platform.gatewayUrl, RecordConsentDocument, { input: { ...base, givenAt: '2999-01-01T00:00:00Z' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await execute(platform.gatewayUrl, RecordConsentDocument, { input: { ...base, givenAt: '2999-01-01T00:00:00Z' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });
 
 describe('staff teams', () => {
   it('creates a team with a manager and members, adds one, and lists teams per user', async () => {
     const user = async (name: string, role: 'SALES_MANAGER' | 'SALES_REP') =>
-      (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role } })).createUser;
+      (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role } }))
+        .createUser;
     const manager = await user('Team Manager', 'SALES_MANAGER');
     const rep = await user('Team Rep', 'SALES_REP');
     const late = await user('Team Latecomer', 'SALES_REP');
-    const { createTeam } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Brno showroom', managerId: manager.id, memberIds: [manager.id, rep.id] } });
+    const { createTeam } = await executeOk(platform.gatewayUrl, CreateTeamDocument, {
+      input: { name: 'Brno showroom', managerId: manager.id, memberIds: [manager.id, rep.id] },
+    });
     expect(createTeam.manager?.id).toBe(manager.id);
     expect(createTeam.members.edges.map((e) => e.node.id).sort()).toEqual([manager.id, rep.id].sort());
     expect(createTeam.members.totalCount).toBe(2);
@@ -409,9 +455,15 @@ describe('staff teams', () => {
 
   it('pages members and teams by name in both directions with keyset cursors', async () => {
     const user = async (name: string) =>
-      (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role: 'SALES_REP' } })).createUser;
+      (
+        await executeOk(platform.gatewayUrl, CreateUserDocument, {
+          input: { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role: 'SALES_REP' },
+        })
+      ).createUser;
     const [ada, bob, cyril] = [await user('Paging Ada'), await user('Paging Bob'), await user('Paging Cyril')];
-    const { createTeam: alpha } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Alpha', memberIds: [cyril.id, ada.id, bob.id] } });
+    const { createTeam: alpha } = await executeOk(platform.gatewayUrl, CreateTeamDocument, {
+      input: { name: 'Paging Alpha', memberIds: [cyril.id, ada.id, bob.id] },
+    });
     await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Beta', memberIds: [ada.id] } });
     await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: 'Paging Gamma', memberIds: [ada.id, bob.id] } });
     const names = (page: { edges: Array<{ node: { name: string } }> }) => page.edges.map((e) => e.node.name);
@@ -471,9 +523,19 @@ describe('customer lists and search', () => {
     expect(first.customers.totalCount).toBe(3);
     expect(first.customers.edges.map((e) => e.node.displayName)).toEqual(['Zdeněk Listovaný', 'Bořek Listovaný']);
     expect(first.customers.pageInfo.hasNextPage).toBe(true);
-    const second = await executeOk(platform.gatewayUrl, CustomerListDocument, { first: 2, after: first.customers.pageInfo.endCursor, filter, orderBy: { field: 'NAME', direction: 'DESC' } });
+    const second = await executeOk(platform.gatewayUrl, CustomerListDocument, {
+      first: 2,
+      after: first.customers.pageInfo.endCursor,
+      filter,
+      orderBy: { field: 'NAME', direction: 'DESC' },
+    });
     expect(second.customers.edges.map((e) => e.node.displayName)).toEqual(['Adam Listovaný']);
-    const back = await executeOk(platform.gatewayUrl, CustomerListDocument, { last: 2, before: second.customers.pageInfo.startCursor, filter, orderBy: { field: 'NAME', direction: 'DESC' } });
+    const back = await executeOk(platform.gatewayUrl, CustomerListDocument, {
+      last: 2,
+      before: second.customers.pageInfo.startCursor,
+      filter,
+      orderBy: { field: 'NAME', direction: 'DESC' },
+    });
     expect(back.customers.edges.map((e) => e.node.displayName)).toEqual(['Zdeněk Listovaný', 'Bořek Listovaný']);
     const newest = await executeOk(platform.gatewayUrl, CustomerListDocument, { first: 1, filter });
     expect(newest.customers.edges[0]?.node.displayName).toBe('Bořek Listovaný');
@@ -527,7 +589,10 @@ describe('batching', () => {
     const users = [];
     for (let i = 0; i < 3; i++) {
       const name = `Roster Member ${i}`;
-      users.push((await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `roster.member.${i}@dealer.example`, role: 'SALES_REP' } })).createUser);
+      users.push(
+        (await executeOk(platform.gatewayUrl, CreateUserDocument, { input: { name, email: `roster.member.${i}@dealer.example`, role: 'SALES_REP' } }))
+          .createUser,
+      );
     }
     for (let i = 0; i < 12; i++) {
       const memberIds = users.slice(0, 1 + (i % 3)).map((u) => u.id);

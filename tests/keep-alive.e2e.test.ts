@@ -74,15 +74,26 @@ describe('idle sockets between the gateway and the subgraphs', () => {
         ),
         ...Array.from({ length: WRITES }, (_, i) => [
           check(`burst ${burst} createActivity ${i}`, () =>
-            execute(platform.gatewayUrl, CreateActivityDocument, { input: { type: 'CALL', subject: `${run} ${burst}/${i}`, customerId: customers[0] } },
-              { 'idempotency-key': randomUUID() })),
+            execute(
+              platform.gatewayUrl,
+              CreateActivityDocument,
+              { input: { type: 'CALL', subject: `${run} ${burst}/${i}`, customerId: customers[0] } },
+              { 'idempotency-key': randomUUID() },
+            ),
+          ),
           check(`burst ${burst} openCase ${i}`, () =>
-            execute(platform.gatewayUrl, OpenCaseDocument, { input: { customerId: customers[1]!, subject: `${run} ${burst}/${i}`, channel: 'PHONE', priority: 'NORMAL' } },
-              { 'idempotency-key': randomUUID() })),
+            execute(
+              platform.gatewayUrl,
+              OpenCaseDocument,
+              { input: { customerId: customers[1]!, subject: `${run} ${burst}/${i}`, channel: 'PHONE', priority: 'NORMAL' } },
+              { 'idempotency-key': randomUUID() },
+            ),
+          ),
           check(`burst ${burst} recordInteraction ${i}`, () =>
             execute(platform.gatewayUrl, RecordInteractionDocument, {
               input: { customerId: customers[2]!, channel: 'WEB', type: 'PAGE_VIEW', sourceSystem: run, externalEventId: `${burst}/${i}`, properties: {} },
-            })),
+            }),
+          ),
         ]).flat(),
       ]);
     }

@@ -60,13 +60,20 @@ async function createCustomer(firstName: string): Promise<string> {
 const marketingSql = <T>(sql: string, params: unknown[]) => platform.subgraphs.marketing.orm.em.fork().getConnection().execute<T[]>(sql, params);
 
 async function outboxCount(type: string): Promise<number> {
-  const [row] = await platform.subgraphs.marketing.orm.em.fork().execute<Array<{ total: string }>>(
-    'select count(*) as total from outbox_event where type = ?', [type]);
+  const [row] = await platform.subgraphs.marketing.orm.em
+    .fork()
+    .execute<Array<{ total: string }>>('select count(*) as total from outbox_event where type = ?', [type]);
   return Number(row?.total);
 }
 
-const pageView = (customerId: string, url: string, age: number): RecordInteractionInput =>
-  ({ customerId, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: daysAgo(age), sourceSystem: 'website', properties: { url } });
+const pageView = (customerId: string, url: string, age: number): RecordInteractionInput => ({
+  customerId,
+  channel: 'WEB',
+  type: 'PAGE_VIEW',
+  occurredAt: daysAgo(age),
+  sourceSystem: 'website',
+  properties: { url },
+});
 
 const suvInterest: SegmentRuleGroup = {
   operator: 'AND',
@@ -93,7 +100,9 @@ describe('bulk interactions from partners', () => {
     expect(platform.sql.marketing.filter((s) => /insert into "?interaction"? /i.test(s))).toHaveLength(1);
     expect(await outboxCount('InteractionRecorded')).toBe(eventsBefore + 400);
 
-    const retry = await gql(RecordInteractionsDocument, { input: [...batch.slice(0, 300), { ...pageView(customerId, '/new', 1), sourceSystem: 'web-form-vendor', externalEventId: `evt-${customerId}-new` }] });
+    const retry = await gql(RecordInteractionsDocument, {
+      input: [...batch.slice(0, 300), { ...pageView(customerId, '/new', 1), sourceSystem: 'web-form-vendor', externalEventId: `evt-${customerId}-new` }],
+    });
     expect(retry.recordInteractions).toMatchObject({ accepted: 1, duplicates: 300 });
     expect(retry.recordInteractions.ids.slice(0, 300)).toEqual(first.recordInteractions.ids.slice(0, 300));
     expect(await outboxCount('InteractionRecorded')).toBe(eventsBefore + 401);
@@ -163,7 +172,7 @@ describe('segments', () => {
   let keen: string, lapsed: string, buyer: string;
 
   beforeAll(async () => {
-    [keen, lapsed, buyer] = await Promise.all(['Keen', 'Lapsed', 'Buyer'].map(createCustomer)) as [string, string, string];
+    [keen, lapsed, buyer] = (await Promise.all(['Keen', 'Lapsed', 'Buyer'].map(createCustomer))) as [string, string, string];
     await upsertProjections({ input: { profiles: [keen, lapsed, buyer].map((customerId) => ({ customerId, city: 'Brno' })) } });
     // Consents and opportunities reach marketing only as identity's and sales' events.
     for (const customerId of [keen, lapsed, buyer]) {
@@ -181,7 +190,9 @@ describe('segments', () => {
     await gql(RecordInteractionsDocument, {
       input: [
         ...[keen, buyer].flatMap((id) => [pageView(id, '/models/suv', 1), pageView(id, '/models/family-SUV', 5), pageView(id, '/suv/financing', 20)]),
-        pageView(lapsed, '/models/suv', 1), pageView(lapsed, '/models/suv', 2), pageView(lapsed, '/models/suv', 40),
+        pageView(lapsed, '/models/suv', 1),
+        pageView(lapsed, '/models/suv', 2),
+        pageView(lapsed, '/models/suv', 40),
       ],
     });
   });
@@ -192,7 +203,11 @@ describe('segments', () => {
     const { segment } = await gql(SegmentMembersDocument, { id: createSegment.id, first: 10 });
     expect(segment.members.totalCount).toBe(1);
     expect(segment.members.edges.map((e) => e.node.id)).toEqual([keen]);
-    for (const [id, expected] of [[keen, true], [lapsed, false], [buyer, false]] as const) {
+    for (const [id, expected] of [
+      [keen, true],
+      [lapsed, false],
+      [buyer, false],
+    ] as const) {
       const { customer } = await gql(CustomerSegmentsDocument, { id });
       expect(customer.segments?.edges.some((e) => e.node.id === createSegment.id)).toBe(expected);
     }
@@ -277,8 +292,11 @@ describe('segments', () => {
   });
 
   it('pages the members of several segments at once, also past customers added in the same call', async () => {
-    const [a, b, c] = await Promise.all(['Member A', 'Member B', 'Member C'].map(createCustomer)) as [string, string, string];
-    for (const [name, customerIds] of [['Members page 1', [a, b, c]], ['Members page 2', [b]]] as const) {
+    const [a, b, c] = (await Promise.all(['Member A', 'Member B', 'Member C'].map(createCustomer))) as [string, string, string];
+    for (const [name, customerIds] of [
+      ['Members page 1', [a, b, c]],
+      ['Members page 2', [b]],
+    ] as const) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
       await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: [...customerIds] } });
     }
@@ -305,7 +323,9 @@ describe('no N+1 on Customer', () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => createCustomer(`Many${i}`)));
     await upsertProjections({ input: { profiles: ids.map((customerId) => ({ customerId })) } });
     await gql(RecordInteractionsDocument, { input: ids.map((id) => pageView(id, '/models/suv', 1)) });
-    await gql(CreateSegmentDocument, { input: { name: 'Any page view', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ interactions: { withinDays: 7 } }] } } });
+    await gql(CreateSegmentDocument, {
+      input: { name: 'Any page view', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ interactions: { withinDays: 7 } }] } },
+    });
     await gql(CreateSegmentDocument, { input: { name: 'Hand-picked', kind: 'STATIC' } });
     const statementsFor = async (first: number) => {
       await platform.resetSqlLog();
@@ -326,7 +346,13 @@ describe('no N+1 on Segment.members', () => {
   it('answers the members of 1 or 3 segments with the same number of statements', async () => {
     const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => createCustomer(`Batched${i}`)));
     await upsertProjections({ input: { profiles: ids.map((customerId) => ({ customerId, city: 'Batchov' })) } });
-    await gql(CreateSegmentDocument, { input: { name: 'Batched 1 Batchov', kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ profile: { field: 'CITY', operator: 'EQUALS', value: 'Batchov' } }] } } });
+    await gql(CreateSegmentDocument, {
+      input: {
+        name: 'Batched 1 Batchov',
+        kind: 'DYNAMIC',
+        rules: { operator: 'AND', conditions: [{ profile: { field: 'CITY', operator: 'EQUALS', value: 'Batchov' } }] },
+      },
+    });
     for (const name of ['Batched 2 list', 'Batched 3 list']) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
       await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: ids.slice(0, 3) } });
@@ -336,7 +362,12 @@ describe('no N+1 on Segment.members', () => {
       const { segments } = await gql(SegmentsWithMembersDocument, { first, filter: { nameContains: 'Batched ' }, membersFirst: 2 });
       expect(segments.edges).toHaveLength(first);
       expect(segments.edges.map((e) => [e.node.members.totalCount, e.node.members.edges.length])).toEqual(
-        [[4, 2], [3, 2], [3, 2]].slice(0, first));
+        [
+          [4, 2],
+          [3, 2],
+          [3, 2],
+        ].slice(0, first),
+      );
       return platform.sql.marketing.filter((statement) => !BACKGROUND.test(statement));
     };
     const few = await statementsFor(1);
@@ -350,17 +381,27 @@ describe('no N+1 on Segment.members', () => {
 describe('campaigns', () => {
   it('moves DRAFT → SCHEDULED → RUNNING → COMPLETED with events and counts engagement from the timeline', async () => {
     const { createSegment: segment } = await gql(CreateSegmentDocument, { input: { name: 'Campaign audience', kind: 'STATIC' } });
-    const { createCampaign } = await gql(CreateCampaignDocument, { input: { name: 'Autumn SUV offer', segmentId: segment.id, channel: 'EMAIL', startsAt: daysAgo(-1) } });
+    const { createCampaign } = await gql(CreateCampaignDocument, {
+      input: { name: 'Autumn SUV offer', segmentId: segment.id, channel: 'EMAIL', startsAt: daysAgo(-1) },
+    });
     expect(createCampaign).toMatchObject({ status: 'DRAFT', segment: { id: segment.id, name: 'Campaign audience' }, metrics: { sent: 0 } });
 
     const [a, b] = await Promise.all([createCustomer('Reader'), createCustomer('Clicker')]);
-    const email = (customerId: string, type: RecordInteractionInput['type'], extra: Partial<RecordInteractionInput> = {}): RecordInteractionInput =>
-      ({ customerId, channel: 'EMAIL', type, sourceSystem: 'email-provider', ...extra });
+    const email = (customerId: string, type: RecordInteractionInput['type'], extra: Partial<RecordInteractionInput> = {}): RecordInteractionInput => ({
+      customerId,
+      channel: 'EMAIL',
+      type,
+      sourceSystem: 'email-provider',
+      ...extra,
+    });
     await gql(RecordInteractionsDocument, {
       input: [
-        email(a!, 'MESSAGE_SENT', { campaignId: createCampaign.id }), email(b!, 'MESSAGE_SENT', { campaignId: createCampaign.id }),
-        email(a!, 'MESSAGE_DELIVERED', { campaignId: createCampaign.id }), email(b!, 'MESSAGE_DELIVERED', { campaignId: createCampaign.id }),
-        email(a!, 'MESSAGE_OPENED', { campaignId: createCampaign.id }), email(a!, 'MESSAGE_OPENED', { campaignId: createCampaign.id }),
+        email(a!, 'MESSAGE_SENT', { campaignId: createCampaign.id }),
+        email(b!, 'MESSAGE_SENT', { campaignId: createCampaign.id }),
+        email(a!, 'MESSAGE_DELIVERED', { campaignId: createCampaign.id }),
+        email(b!, 'MESSAGE_DELIVERED', { campaignId: createCampaign.id }),
+        email(a!, 'MESSAGE_OPENED', { campaignId: createCampaign.id }),
+        email(a!, 'MESSAGE_OPENED', { campaignId: createCampaign.id }),
         email(b!, 'MESSAGE_OPENED', { properties: { campaignId: createCampaign.id } }),
         email(b!, 'MESSAGE_CLICKED', { campaignId: createCampaign.id }),
         email(b!, 'CONVERSION', { channel: 'WEB', campaignId: createCampaign.id }),
@@ -374,7 +415,8 @@ describe('campaigns', () => {
       expect(campaign.status).toBe(status);
     }
     expect(campaign.metrics).toEqual({ sent: 2, delivered: 2, opened: 2, clicked: 1, converted: 1 });
-    for (const type of ['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted']) expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);
+    for (const type of ['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted'])
+      expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);
 
     const reopen = await attempt(ChangeCampaignStatusDocument, { input: { id: campaign.id, version: campaign.version, status: 'RUNNING' } });
     expect(errorCodes(reopen)).toEqual(['CONFLICT']);
@@ -388,7 +430,9 @@ describe('campaigns', () => {
     const { createSegment: segment } = await gql(CreateSegmentDocument, { input: { name: 'List audience', kind: 'STATIC' } });
     const made = [];
     for (const day of [3, 1, 2]) {
-      made.push((await gql(CreateCampaignDocument, { input: { name: `Wave ${day}`, segmentId: segment.id, channel: 'SMS', startsAt: daysAgo(-day) } })).createCampaign);
+      made.push(
+        (await gql(CreateCampaignDocument, { input: { name: `Wave ${day}`, segmentId: segment.id, channel: 'SMS', startsAt: daysAgo(-day) } })).createCampaign,
+      );
     }
     await gql(ChangeCampaignStatusDocument, { input: { id: made[0]!.id, version: made[0]!.version, status: 'CANCELLED' } });
     const filter = { segmentId: segment.id, statuses: ['DRAFT' as const] };
@@ -415,14 +459,22 @@ describe('sequences', () => {
         ],
       },
     });
-    expect(sequence.steps.map((s) => [s.position, s.template])).toEqual([[1, 'welcome'], [2, 'meet-your-rep'], [3, 'book-a-test-drive']]);
+    expect(sequence.steps.map((s) => [s.position, s.template])).toEqual([
+      [1, 'welcome'],
+      [2, 'meet-your-rep'],
+      [3, 'book-a-test-drive'],
+    ]);
     const [walker, quitter] = await Promise.all([createCustomer('Walker'), createCustomer('Quitter')]);
     let enrolment = (await gql(EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: walker! } })).enrolInSequence;
     expect(enrolment).toMatchObject({ status: 'ACTIVE', currentStep: 1, customer: { id: walker }, sequence: { id: sequence.id } });
     const twice = await attempt(EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: walker! } });
     expect(errorCodes(twice)).toEqual(['CONFLICT']);
 
-    for (const expected of [[2, 'ACTIVE'], [3, 'ACTIVE'], [3, 'COMPLETED']] as const) {
+    for (const expected of [
+      [2, 'ACTIVE'],
+      [3, 'ACTIVE'],
+      [3, 'COMPLETED'],
+    ] as const) {
       enrolment = (await gql(AdvanceSequenceEnrolmentDocument, { input: { id: enrolment.id, version: enrolment.version } })).advanceSequenceEnrolment;
       expect([enrolment.currentStep, enrolment.status]).toEqual(expected);
     }
@@ -431,7 +483,8 @@ describe('sequences', () => {
     expect(exited.exitSequence).toMatchObject({ status: 'EXITED', exitReason: 'Consent withdrawn' });
     const exitAgain = await attempt(ExitSequenceDocument, { input: { id: quit.id, version: exited.exitSequence.version } });
     expect(errorCodes(exitAgain)).toEqual(['CONFLICT']);
-    for (const type of ['SequenceEnrolled', 'SequenceStepAdvanced', 'SequenceCompleted', 'SequenceExited']) expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);
+    for (const type of ['SequenceEnrolled', 'SequenceStepAdvanced', 'SequenceCompleted', 'SequenceExited'])
+      expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);
 
     const completed = await gql(SequenceEnrolmentsDocument, { id: sequence.id, first: 10, filter: { statuses: ['COMPLETED'] } });
     expect(completed.sequence.enrolments.edges.map((e) => e.node.customer.id)).toEqual([walker]);

@@ -24,7 +24,10 @@ let pipelineId: string;
 beforeAll(async () => {
   platform = await startPlatform();
   url = platform.gatewayUrl;
-  const stages = [{ name: 'Open', probability: 10 }, { name: 'Won', probability: 100, isWon: true }];
+  const stages = [
+    { name: 'Open', probability: 10 },
+    { name: 'Won', probability: 100, isWon: true },
+  ];
   pipelineId = (await executeOk(url, CreatePipelineDocument, { input: { name: 'Merge races', stages } })).createPipeline.id;
 });
 afterAll(() => platform.stop());
@@ -41,7 +44,8 @@ const rounds = (n: number, round: () => Promise<void>) => Promise.all(Array.from
 
 const merge = (survivorId: string, mergedId: string) => execute(url, MergeCustomersDocument, { survivorId, mergedId });
 const createOpportunity = async (customerId: string) =>
-  (await executeOk(url, CreateOpportunityDocument, { input: { customerId, pipelineId, title: 'Race', amount: { amount: '100.00', currency: 'EUR' } } })).createOpportunity;
+  (await executeOk(url, CreateOpportunityDocument, { input: { customerId, pipelineId, title: 'Race', amount: { amount: '100.00', currency: 'EUR' } } }))
+    .createOpportunity;
 const openCase = async (customerId: string) =>
   (await executeOk(url, OpenCaseDocument, { input: { customerId, subject: 'Race', channel: 'EMAIL', priority: 'NORMAL' } })).openCase;
 
@@ -116,7 +120,11 @@ describe('writes naming a merged customer', () => {
   it('sent while the merge happens, land on the survivor', async () => {
     await rounds(10, async () => {
       const [a, b] = await Promise.all([person(), person()]);
-      const [opportunity, supportCase] = await Promise.all([createOpportunity(a.id), openCase(a.id), executeOk(url, MergeCustomersDocument, { survivorId: b.id, mergedId: a.id })]);
+      const [opportunity, supportCase] = await Promise.all([
+        createOpportunity(a.id),
+        openCase(a.id),
+        executeOk(url, MergeCustomersDocument, { survivorId: b.id, mergedId: a.id }),
+      ]);
       await eventually(async () => {
         expect(await storedCustomer('sales', 'opportunity', opportunity.id)).toBe(b.id);
         expect(await storedCustomer('service', 'support_case', supportCase.id)).toBe(b.id);
@@ -153,7 +161,10 @@ describe('a subgraph that missed merges (down past the retention window)', () =>
     await eventually(async () => expect(await aliasIn('sales', a.id)).toBe(b.id));
     await eventually(async () => expect(await aliasIn('service', a.id)).toBe(b.id));
     // As if sales and service had never read the CustomerMerged event.
-    for (const [subgraph, table, id] of [['sales', 'opportunity', opportunity.id], ['service', 'support_case', supportCase.id]] as const) {
+    for (const [subgraph, table, id] of [
+      ['sales', 'opportunity', opportunity.id],
+      ['service', 'support_case', supportCase.id],
+    ] as const) {
       await sql(subgraph, 'delete from customer_alias where merged_id = ?', [a.id]);
       await sql(subgraph, `update ${table} set customer_id = ? where id = ?`, [a.id, id]);
     }
@@ -186,7 +197,9 @@ async function createAcross(customerId: string, merge: { survivorId: string; mer
     const created = createOpportunity(customerId);
     await eventually(async () => expect(await waiting('insert into "opportunity"%')).toBe(1));
     await executeOk(url, MergeCustomersDocument, merge);
-    await eventually(async () => expect((await aliasIn('sales', merge.mergedId)) === merge.survivorId || (await waiting('select pg_advisory_xact_lock(%')) === 1).toBe(true));
+    await eventually(async () =>
+      expect((await aliasIn('sales', merge.mergedId)) === merge.survivorId || (await waiting('select pg_advisory_xact_lock(%')) === 1).toBe(true),
+    );
     await holder.commit();
     return await created;
   } finally {
@@ -196,6 +209,10 @@ async function createAcross(customerId: string, merge: { survivorId: string; mer
 
 /** How many sales sessions wait for a lock in a statement starting so. */
 async function waiting(statement: string): Promise<number> {
-  const [row] = await sql<{ n: number }>('sales', `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ?`, [statement]);
+  const [row] = await sql<{ n: number }>(
+    'sales',
+    `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ?`,
+    [statement],
+  );
   return row!.n;
 }

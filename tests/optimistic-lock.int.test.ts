@@ -40,13 +40,17 @@ async function changing(ids: string[], jobTitle: string) {
   return em;
 }
 
-const stored = (ids: string[]) =>
-  orm.em.fork().getConnection().execute('select job_title, version from customer where id in (?, ?)', ids);
+const stored = (ids: string[]) => orm.em.fork().getConnection().execute('select job_title, version from customer where id in (?, ?)', ids);
 
 const waitingToUpdate = async () =>
-  (await orm.em.fork().getConnection().execute<Array<{ n: number }>>(
-    `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "customer"%'`,
-  ))[0]!.n;
+  (
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ n: number }>>(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "customer"%'`,
+      )
+  )[0]!.n;
 
 describe('optimistic locking of a flush changing several rows', () => {
   it.each([
@@ -59,7 +63,10 @@ describe('optimistic locking of a flush changing several rows', () => {
     try {
       await first.flush();
       if (!overlapping) await first.commit();
-      const flushed = second.flush().then(() => 'flushed', (error: unknown) => error);
+      const flushed = second.flush().then(
+        () => 'flushed',
+        (error: unknown) => error,
+      );
       if (overlapping) {
         await eventually(async () => expect(await waitingToUpdate()).toBe(1));
         await first.commit();
@@ -68,6 +75,9 @@ describe('optimistic locking of a flush changing several rows', () => {
     } finally {
       for (const em of [first, second]) if (em.isInTransaction()) await em.rollback();
     }
-    expect(await stored(ids)).toEqual([{ job_title: 'first', version: 2 }, { job_title: 'first', version: 2 }]);
+    expect(await stored(ids)).toEqual([
+      { job_title: 'first', version: 2 },
+      { job_title: 'first', version: 2 },
+    ]);
   });
 });

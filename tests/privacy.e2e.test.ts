@@ -56,22 +56,60 @@ const person = {
 };
 
 async function personWithHistory() {
-  const customer = (await executeOk(url, CreateCustomerDocument, {
-    input: { kind: 'PERSON', firstName: person.firstName, lastName: person.lastName, emails: [person.email], phones: [person.phone] },
-  })).createCustomer;
+  const customer = (
+    await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: person.firstName, lastName: person.lastName, emails: [person.email], phones: [person.phone] },
+    })
+  ).createCustomer;
   // A duplicate record of the same person, merged into the first: its data is theirs too.
-  const duplicate = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Lída', lastName: person.lastName, emails: [person.otherEmail], phones: [] } })).createCustomer;
+  const duplicate = (
+    await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Lída', lastName: person.lastName, emails: [person.otherEmail], phones: [] },
+    })
+  ).createCustomer;
   await executeOk(url, MergeCustomersDocument, { survivorId: customer.id, mergedId: duplicate.id });
-  await executeOk(url, RecordConsentDocument, { input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'showroom', textVersion: 'v3' } });
-  await executeOk(url, SubmitWebFormDocument, {
-    input: { formKey: platform.webFormKey, submissionId: randomUUID(), firstName: person.firstName, lastName: person.lastName, email: person.email, phone: person.phone, deviceIds: [person.device], interest: { model: `Kodiaq ${tag}` } },
+  await executeOk(url, RecordConsentDocument, {
+    input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'showroom', textVersion: 'v3' },
   });
-  const opportunity = (await executeOk(url, CreateOpportunityDocument, { input: { customerId: customer.id, title: `SUV pro ${person.lastName}`, amount: { amount: '900000.00', currency: 'CZK' } } })).createOpportunity;
-  await executeOk(url, CreateActivityDocument, { input: { type: 'CALL', subject: `Call ${person.firstName}`, notes: person.note, customerId: customer.id, opportunityId: opportunity.id, occurredAt: new Date().toISOString() } });
-  await executeOk(url, RecordInteractionDocument, { input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { url: `/kodiaq?ref=${tag}`, device: person.device } } });
+  await executeOk(url, SubmitWebFormDocument, {
+    input: {
+      formKey: platform.webFormKey,
+      submissionId: randomUUID(),
+      firstName: person.firstName,
+      lastName: person.lastName,
+      email: person.email,
+      phone: person.phone,
+      deviceIds: [person.device],
+      interest: { model: `Kodiaq ${tag}` },
+    },
+  });
+  const opportunity = (
+    await executeOk(url, CreateOpportunityDocument, {
+      input: { customerId: customer.id, title: `SUV pro ${person.lastName}`, amount: { amount: '900000.00', currency: 'CZK' } },
+    })
+  ).createOpportunity;
+  await executeOk(url, CreateActivityDocument, {
+    input: {
+      type: 'CALL',
+      subject: `Call ${person.firstName}`,
+      notes: person.note,
+      customerId: customer.id,
+      opportunityId: opportunity.id,
+      occurredAt: new Date().toISOString(),
+    },
+  });
+  await executeOk(url, RecordInteractionDocument, {
+    input: { customerId: customer.id, channel: 'WEB', type: 'PAGE_VIEW', properties: { url: `/kodiaq?ref=${tag}`, device: person.device } },
+  });
   await executeOk(url, AnswerSurveyDocument, { input: { customerId: customer.id, score: 9, comment: `Skvělý prodejce ${tag}`, channel: 'EMAIL' } });
-  const opened = (await executeOk(url, OpenCaseDocument, { input: { customerId: customer.id, subject: person.complaint, description: person.note, channel: 'EMAIL', priority: 'NORMAL' } })).openCase;
-  await executeOk(url, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `${person.complaint}, ${person.phone}` } });
+  const opened = (
+    await executeOk(url, OpenCaseDocument, {
+      input: { customerId: customer.id, subject: person.complaint, description: person.note, channel: 'EMAIL', priority: 'NORMAL' },
+    })
+  ).openCase;
+  await executeOk(url, AddCaseMessageDocument, {
+    input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `${person.complaint}, ${person.phone}` },
+  });
   await executeOk(url, RegisterAssetDocument, { input: { customerId: customer.id, kind: 'VEHICLE', identifier: person.vin, model: 'Kodiaq' } });
   return { customer, duplicate };
 }
@@ -80,14 +118,21 @@ async function personWithHistory() {
 async function findEverywhere(value: string): Promise<string[]> {
   const found: string[] = [];
   const server = new URL(process.env.DATABASE_URL!);
-  const databases = (await platform.subgraphs.identity.orm.em.getConnection().execute<Array<{ datname: string }>>(
-    'select datname from pg_database where datname like ?', [`${new URL(platform.subgraphs.identity.orm.config.get('clientUrl')!).pathname.slice(1).replace(/identity$/, '')}%`])).map((d) => d.datname);
+  const databases = (
+    await platform.subgraphs.identity.orm.em
+      .getConnection()
+      .execute<Array<{ datname: string }>>('select datname from pg_database where datname like ?', [
+        `${new URL(platform.subgraphs.identity.orm.config.get('clientUrl')!).pathname.slice(1).replace(/identity$/, '')}%`,
+      ])
+  ).map((d) => d.datname);
   expect(databases).toHaveLength(SUBGRAPHS.length + 1); // the four subgraphs and the event log
   for (const database of databases) {
     const client = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: `/${database}` }).toString() });
     await client.connect();
     try {
-      const { rows: tables } = await client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
+      const { rows: tables } = await client.query<{ name: string }>(
+        "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
+      );
       for (const { name } of tables) {
         const { rows } = await client.query(`select 1 from "${name}" t where t::text ilike $1 limit 1`, [`%${value}%`]);
         if (rows.length) found.push(`${database}.${name}`);
@@ -122,7 +167,9 @@ describe("a person's data", () => {
     expect(data.service!.case_message!.map((m) => m.body)).toEqual([`${person.complaint}, ${person.phone}`]);
     expect(data.service!.asset!.map((a) => a.identifier)).toEqual([person.vin]);
     const rep = await platform.createStaff('SALES_REP');
-    expect(errorCodes(await execute(url, ExportCustomerDataDocument, { customerId: subject.customer.id }, { authorization: rep.authorization }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await execute(url, ExportCustomerDataDocument, { customerId: subject.customer.id }, { authorization: rep.authorization }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('is erased everywhere, also by a subgraph that was down when it was asked, and found nowhere afterwards', async () => {
@@ -132,7 +179,12 @@ describe("a person's data", () => {
     const progress = async () => (await executeOk(url, ErasureRequestDocument, { id: eraseCustomer.id })).erasureRequest;
     await eventually(async () => {
       const request = await progress();
-      expect(request.perSubgraph.filter((p) => p.done).map((p) => p.subgraph).sort()).toEqual(['identity', 'marketing', 'sales']);
+      expect(
+        request.perSubgraph
+          .filter((p) => p.done)
+          .map((p) => p.subgraph)
+          .sort(),
+      ).toEqual(['identity', 'marketing', 'sales']);
     }, 30_000);
     expect((await progress()).status).toBe('IN_PROGRESS');
 
@@ -152,21 +204,36 @@ describe("a person's data", () => {
 
 describe('consent', () => {
   it('cannot be forged through the plumbing, and its withdrawal ends enrolments and segment membership at once', async () => {
-    const { createCustomer: customer } = await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Souhlas', lastName: `Odvolaný${tag}`, emails: [], phones: [] } });
+    const { createCustomer: customer } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Souhlas', lastName: `Odvolaný${tag}`, emails: [], phones: [] },
+    });
     const grant = (status: 'GRANTED' | 'WITHDRAWN') =>
-      executeOk(url, RecordConsentDocument, { input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status, source: 'call-centre', textVersion: 'v3' } });
+      executeOk(url, RecordConsentDocument, {
+        input: { customerId: customer.id, purpose: 'MARKETING', channel: 'EMAIL', status, source: 'call-centre', textVersion: 'v3' },
+      });
     await grant('GRANTED');
     const { createSegment: segment } = await executeOk(url, CreateSegmentDocument, {
-      input: { name: `Consenting ${tag}`, kind: 'DYNAMIC', rules: { operator: 'AND', conditions: [{ consent: { purpose: 'MARKETING', channel: 'EMAIL', granted: true } }] } },
+      input: {
+        name: `Consenting ${tag}`,
+        kind: 'DYNAMIC',
+        rules: { operator: 'AND', conditions: [{ consent: { purpose: 'MARKETING', channel: 'EMAIL', granted: true } }] },
+      },
     });
     const members = async () => (await executeOk(url, SegmentMembersDocument, { id: segment.id, first: 100 })).segment.members.edges.map((e) => e.node.id);
     await eventually(async () => expect(await members()).toContain(customer.id));
-    const { createSequence: sequence } = await executeOk(url, CreateSequenceDocument, { input: { name: `Newsletter ${tag}`, steps: [{ channel: 'EMAIL', template: 'news', delayHours: 24 }] } });
+    const { createSequence: sequence } = await executeOk(url, CreateSequenceDocument, {
+      input: { name: `Newsletter ${tag}`, steps: [{ channel: 'EMAIL', template: 'news', delayHours: 24 }] },
+    });
     const { enrolInSequence: enrolment } = await executeOk(url, EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: customer.id } });
     expect(enrolment.status).toBe('ACTIVE');
 
     // A consent with a far-future time, fed to marketing directly: the plumbing no longer takes consents at all.
-    const forged = await platform.internal('marketing', `mutation { upsertMarketingProjections(input: { consents: [{ customerId: "${customer.id}", purpose: "MARKETING", channel: "EMAIL", granted: true, changedAt: "2999-01-01T00:00:00Z" }] }) { profiles } }`).catch((error: Error) => error);
+    const forged = await platform
+      .internal(
+        'marketing',
+        `mutation { upsertMarketingProjections(input: { consents: [{ customerId: "${customer.id}", purpose: "MARKETING", channel: "EMAIL", granted: true, changedAt: "2999-01-01T00:00:00Z" }] }) { profiles } }`,
+      )
+      .catch((error: Error) => error);
     expect(String(forged)).toMatch(/consents/);
 
     await grant('WITHDRAWN');
@@ -190,17 +257,27 @@ describe('retention', () => {
     const recent = new Date(Date.now() - 10 * 86_400_000);
 
     const anonymous = async (occurredAt: Date) =>
-      (await executeOk(url, RecordInteractionDocument, { input: { anonymousId: `anon-${randomUUID()}`, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: occurredAt.toISOString() } })).recordInteraction.id;
+      (
+        await executeOk(url, RecordInteractionDocument, {
+          input: { anonymousId: `anon-${randomUUID()}`, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: occurredAt.toISOString() },
+        })
+      ).recordInteraction.id;
     const [oldVisit, newVisit] = [await anonymous(old), await anonymous(recent)];
-    const { createCustomer: known } = await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: 'Known', lastName: 'Visitor', emails: [], phones: [] } });
-    const knownVisit = (await executeOk(url, RecordInteractionDocument, { input: { customerId: known.id, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: old.toISOString() } })).recordInteraction.id;
+    const { createCustomer: known } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Known', lastName: 'Visitor', emails: [], phones: [] },
+    });
+    const knownVisit = (
+      await executeOk(url, RecordInteractionDocument, { input: { customerId: known.id, channel: 'WEB', type: 'PAGE_VIEW', occurredAt: old.toISOString() } })
+    ).recordInteraction.id;
 
-    const lead = async (email: string) => (await executeOk(url, CreateLeadDocument, { input: { source: 'PHONE', contactName: 'Old Lead', contactEmail: email } })).createLead.id;
+    const lead = async (email: string) =>
+      (await executeOk(url, CreateLeadDocument, { input: { source: 'PHONE', contactName: 'Old Lead', contactEmail: email } })).createLead.id;
     const [staleLead, openLead] = [await lead(`stale.${tag}@example.cz`), await lead(`open.${tag}@example.cz`)];
     await sql('sales', `update sales_lead set status = 'DISQUALIFIED', updated_at = ? where id = ?`, [old, staleLead]);
     await sql('sales', 'update sales_lead set updated_at = ? where id = ?', [old, openLead]); // old, but not closed
 
-    const opened = (await executeOk(url, OpenCaseDocument, { input: { customerId: known.id, subject: 'Old question', channel: 'EMAIL', priority: 'NORMAL' } })).openCase;
+    const opened = (await executeOk(url, OpenCaseDocument, { input: { customerId: known.id, subject: 'Old question', channel: 'EMAIL', priority: 'NORMAL' } }))
+      .openCase;
     await executeOk(url, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `Stará zpráva ${tag}` } });
     await sql('service', 'update support_case set resolved_at = ? where id = ?', [old, opened.id]);
 
@@ -209,15 +286,24 @@ describe('retention', () => {
     const service = await applyRetention(platform.subgraphs.service.orm.em.fork(), 'service', serviceRetention);
     expect([marketing, sales, service]).toEqual([{ 'anonymous-interactions': 1 }, { 'closed-unconverted-leads': 1 }, { 'resolved-case-messages': 1 }]);
 
-    const visits = (await sql('marketing', 'select id from interaction where id = any(?::uuid[])', [`{${[oldVisit, newVisit, knownVisit].join(',')}}`])).map((r) => r.id);
+    const visits = (await sql('marketing', 'select id from interaction where id = any(?::uuid[])', [`{${[oldVisit, newVisit, knownVisit].join(',')}}`])).map(
+      (r) => r.id,
+    );
     expect(visits.sort()).toEqual([newVisit, knownVisit].sort());
-    const leads = await sql('sales', 'select id, contact_email from sales_lead where id = any(?::uuid[]) order by contact_email nulls first', [`{${staleLead},${openLead}}`]);
-    expect(leads).toEqual([{ id: staleLead, contact_email: null }, { id: openLead, contact_email: `open.${tag}@example.cz` }]);
+    const leads = await sql('sales', 'select id, contact_email from sales_lead where id = any(?::uuid[]) order by contact_email nulls first', [
+      `{${staleLead},${openLead}}`,
+    ]);
+    expect(leads).toEqual([
+      { id: staleLead, contact_email: null },
+      { id: openLead, contact_email: `open.${tag}@example.cz` },
+    ]);
     expect((await sql('service', 'select body from case_message where case_id = ?', [opened.id]))[0]!.body).toBe('[expired]');
     await eventually(async () => {
       const { auditLog } = await executeOk(url, AuditLogDocument, { filter: { operation: 'RETENTION_APPLIED' }, first: 10 });
       expect(auditLog.edges.map((e) => [e.node.service, e.node.entityType]).sort()).toEqual([
-        ['marketing', 'anonymous-interactions'], ['sales', 'closed-unconverted-leads'], ['service', 'resolved-case-messages'],
+        ['marketing', 'anonymous-interactions'],
+        ['sales', 'closed-unconverted-leads'],
+        ['service', 'resolved-case-messages'],
       ]);
     });
   });

@@ -59,7 +59,8 @@ async function eventsOf(aggregateId: string): Promise<Array<{ type: string; payl
 }
 
 // What a query costs: its reads of sales tables (the outbox relay polls on its own; a commit may be logged after a reset).
-const SALES_TABLE = /^\[query\] select .* from "?(opportunity|opportunity_stage_change|pipeline|pipeline_stage|sales_lead|product|quote|quote_line|quote_financing|sales_activity)\b/;
+const SALES_TABLE =
+  /^\[query\] select .* from "?(opportunity|opportunity_stage_change|pipeline|pipeline_stage|sales_lead|product|quote|quote_line|quote_financing|sales_activity)\b/;
 const salesSelects = () => platform.sql.sales.filter((statement) => SALES_TABLE.test(statement));
 
 function expectError(result: GraphQLResponse<unknown>, code: string, message?: string | RegExp) {
@@ -156,7 +157,12 @@ describe('leads', () => {
     const { createLead } = await executeOk(url, CreateLeadDocument, { input: { source: 'WALK_IN', contactName: 'Walk In', ownerId: owner } });
     const noReason = await execute(url, UpdateLeadStatusDocument, { id: createLead.id, version: createLead.version, status: 'DISQUALIFIED' });
     expectError(noReason, 'BAD_USER_INPUT', /why/);
-    const { updateLeadStatus } = await executeOk(url, UpdateLeadStatusDocument, { id: createLead.id, version: createLead.version, status: 'DISQUALIFIED', reason: 'Just browsing' });
+    const { updateLeadStatus } = await executeOk(url, UpdateLeadStatusDocument, {
+      id: createLead.id,
+      version: createLead.version,
+      status: 'DISQUALIFIED',
+      reason: 'Just browsing',
+    });
     expect(updateLeadStatus).toMatchObject({ status: 'DISQUALIFIED', statusReason: 'Just browsing' });
 
     const { leads } = await executeOk(url, LeadsDocument, { filter: { statuses: ['DISQUALIFIED'], ownerIds: [owner] }, first: 10 });
@@ -168,7 +174,12 @@ describe('leads', () => {
 describe('pipelines and opportunities', () => {
   it('configures stages by data: create, add, rename, reorder, with validation and CONFLICT on a stale pipeline', async () => {
     const pipeline = await newPipeline('Used cars');
-    expect(pipeline.stages.map((s) => [s.name, s.position, s.probability])).toEqual([['Inquiry', 0, 10], ['Offer', 1, 50], ['Won', 2, 100], ['Lost', 3, 0]]);
+    expect(pipeline.stages.map((s) => [s.name, s.position, s.probability])).toEqual([
+      ['Inquiry', 0, 10],
+      ['Offer', 1, 50],
+      ['Won', 2, 100],
+      ['Lost', 3, 0],
+    ]);
     const { addPipelineStage } = await executeOk(url, AddPipelineStageDocument, {
       input: { pipelineId: pipeline.id, pipelineVersion: pipeline.version, name: 'Test drive', probability: 30, marker: 'TEST_DRIVE', position: 1 },
     });
@@ -185,9 +196,17 @@ describe('pipelines and opportunities', () => {
     expectError(duplicate, 'BAD_USER_INPUT', /unique/);
 
     const reversed = addPipelineStage.stages.map((s) => s.id).reverse();
-    const { reorderPipelineStages } = await executeOk(url, ReorderPipelineStagesDocument, { pipelineId: pipeline.id, version: addPipelineStage.version, stageIds: reversed });
+    const { reorderPipelineStages } = await executeOk(url, ReorderPipelineStagesDocument, {
+      pipelineId: pipeline.id,
+      version: addPipelineStage.version,
+      stageIds: reversed,
+    });
     expect(reorderPipelineStages.stages.map((s) => s.id)).toEqual(reversed);
-    const partial = await execute(url, ReorderPipelineStagesDocument, { pipelineId: pipeline.id, version: reorderPipelineStages.version, stageIds: reversed.slice(1) });
+    const partial = await execute(url, ReorderPipelineStagesDocument, {
+      pipelineId: pipeline.id,
+      version: reorderPipelineStages.version,
+      stageIds: reversed.slice(1),
+    });
     expectError(partial, 'BAD_USER_INPUT', 'stageIds must list every stage of the pipeline exactly once');
 
     const both = await execute(url, CreatePipelineDocument, { input: { name: 'Odd', stages: [{ name: 'Both', probability: 50, isWon: true, isLost: true }] } });
@@ -207,10 +226,15 @@ describe('pipelines and opportunities', () => {
 
     // The caller comes from the verified credentials; a client's own x-viewer header is ignored.
     const manager = await platform.createStaff('SALES_MANAGER');
-    const moved = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: offer!.id }, {
-      authorization: manager.authorization,
-      'x-viewer': JSON.stringify({ id: 'impostor', kind: 'user', roles: ['ADMIN'] }),
-    });
+    const moved = await execute(
+      url,
+      MoveOpportunityDocument,
+      { id: opportunity.id, version: opportunity.version, stageId: offer!.id },
+      {
+        authorization: manager.authorization,
+        'x-viewer': JSON.stringify({ id: 'impostor', kind: 'user', roles: ['ADMIN'] }),
+      },
+    );
     opportunity = moved.data!.moveOpportunity;
     expect(opportunity).toMatchObject({ stage: 'Offer', probability: 50, status: 'OPEN' });
     opportunity = (await executeOk(url, MoveOpportunityDocument, { id: opportunity.id, version: opportunity.version, stageId: won!.id })).moveOpportunity;
@@ -256,15 +280,18 @@ describe('pipelines and opportunities', () => {
     const pipeline = await newPipeline('Updates');
     const owner = randomUUID();
     let opportunity: OpportunityFieldsFragment = await newOpportunity(customerId, pipeline.id, '100.00');
-    opportunity = (await executeOk(url, UpdateOpportunityDocument, {
-      id: opportunity.id,
-      version: opportunity.version,
-      input: { amount: CZK('250.50'), ownerId: owner, probability: 35, expectedCloseDate: '2027-02-01' },
-    })).updateOpportunity;
+    opportunity = (
+      await executeOk(url, UpdateOpportunityDocument, {
+        id: opportunity.id,
+        version: opportunity.version,
+        input: { amount: CZK('250.50'), ownerId: owner, probability: 35, expectedCloseDate: '2027-02-01' },
+      })
+    ).updateOpportunity;
     expect(opportunity).toMatchObject({ amount: { amount: '250.50' }, probability: 35, expectedCloseDate: '2027-02-01', owner: { id: owner } });
     const changed = (await eventsOf(opportunity.id)).find((e) => e.type === 'OpportunityChanged');
     expect(changed?.payload.changedFields).toEqual(['amount', 'ownerId', 'expectedCloseDate', 'probabilityOverride']);
-    opportunity = (await executeOk(url, UpdateOpportunityDocument, { id: opportunity.id, version: opportunity.version, input: { probability: null } })).updateOpportunity;
+    opportunity = (await executeOk(url, UpdateOpportunityDocument, { id: opportunity.id, version: opportunity.version, input: { probability: null } }))
+      .updateOpportunity;
     expect(opportunity.probability).toBe(10);
     const negative = await execute(url, UpdateOpportunityDocument, { id: opportunity.id, version: opportunity.version, input: { amount: CZK('-1') } });
     expectError(negative, 'BAD_USER_INPUT', 'amount must not be negative');
@@ -319,7 +346,11 @@ describe('products', () => {
     const cars = await executeOk(url, ProductsDocument, { filter: { categories: ['CAR'], search: 'škoda' }, first: 1 });
     expect(cars.products.totalCount).toBe(2);
     expect(cars.products.edges.map((e) => e.node.sku)).toEqual(['PRD-KODIAQ']);
-    const rest = await executeOk(url, ProductsDocument, { filter: { categories: ['CAR'], search: 'škoda' }, first: 1, after: cars.products.pageInfo.endCursor });
+    const rest = await executeOk(url, ProductsDocument, {
+      filter: { categories: ['CAR'], search: 'škoda' },
+      first: 1,
+      after: cars.products.pageInfo.endCursor,
+    });
     expect(rest.products.edges.map((e) => e.node.sku)).toEqual(['PRD-OCTAVIA']);
     const inactive = await executeOk(url, ProductsDocument, { filter: { active: false, search: 'insur' } });
     expect(inactive.products.edges.map((e) => e.node.sku)).toEqual(['PRD-INS']);
@@ -332,8 +363,16 @@ describe('products', () => {
     expectError(await execute(url, SearchProductsDocument, { query: '  !! ' }), 'BAD_USER_INPUT', /at least one letter/);
 
     expectError(await execute(url, CreateProductDocument, { input: { sku: 'PRD-OCTAVIA', name: 'Twin', category: 'CAR', listPrice: CZK('1') } }), 'CONFLICT');
-    expectError(await execute(url, CreateProductDocument, { input: { sku: 'X1', name: 'Bad', category: 'CAR', listPrice: CZK('abc') } }), 'BAD_USER_INPUT', /not a decimal/);
-    expectError(await execute(url, CreateProductDocument, { input: { sku: 'X2', name: 'Neg', category: 'CAR', listPrice: CZK('-1') } }), 'BAD_USER_INPUT', 'listPrice must not be negative');
+    expectError(
+      await execute(url, CreateProductDocument, { input: { sku: 'X1', name: 'Bad', category: 'CAR', listPrice: CZK('abc') } }),
+      'BAD_USER_INPUT',
+      /not a decimal/,
+    );
+    expectError(
+      await execute(url, CreateProductDocument, { input: { sku: 'X2', name: 'Neg', category: 'CAR', listPrice: CZK('-1') } }),
+      'BAD_USER_INPUT',
+      'listPrice must not be negative',
+    );
   });
 });
 
@@ -351,22 +390,43 @@ describe('quotes', () => {
 
     const noFinancing = await execute(url, AddQuoteFinancingDocument, { quoteId: quote.id, version: quote.version, input: { kind: 'CASH' } });
     expectError(noFinancing, 'BAD_USER_INPUT', /Add lines/);
-    quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id, discountPercent: '5' } })).addQuoteLine;
-    quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: extra.id, quantity: 3, discountAmount: '0.05' } })).addQuoteLine;
+    quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id, discountPercent: '5' } }))
+      .addQuoteLine;
+    quote = (
+      await executeOk(url, AddQuoteLineDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { productId: extra.id, quantity: 3, discountAmount: '0.05' },
+      })
+    ).addQuoteLine;
     expect(quote.lines.map((l) => [l.product.sku, l.quantity, l.unitPrice.amount, l.discount.amount, l.net.amount])).toEqual([
       ['Q-CAR', 1, '100000.00', '5000.00', '95000.00'],
       ['Q-EXTRA', 3, '0.10', '0.05', '0.25'],
     ]);
     expect([quote.subtotal.amount, quote.discount.amount, quote.tax.amount, quote.total.amount]).toEqual(['100000.30', '5000.05', '19950.05', '114950.30']);
 
-    quote = (await executeOk(url, AddQuoteFinancingDocument, {
-      quoteId: quote.id, version: quote.version, input: { kind: 'LOAN', termMonths: 12, annualRatePercent: '12', downPaymentAmount: '14950.30' },
-    })).addQuoteFinancing;
-    quote = (await executeOk(url, AddQuoteFinancingDocument, {
-      quoteId: quote.id, version: quote.version, input: { kind: 'LEASE', termMonths: 36, annualRatePercent: '6', downPaymentAmount: '84950.30', residualValueAmount: '10000' },
-    })).addQuoteFinancing;
+    quote = (
+      await executeOk(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LOAN', termMonths: 12, annualRatePercent: '12', downPaymentAmount: '14950.30' },
+      })
+    ).addQuoteFinancing;
+    quote = (
+      await executeOk(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LEASE', termMonths: 36, annualRatePercent: '6', downPaymentAmount: '84950.30', residualValueAmount: '10000' },
+      })
+    ).addQuoteFinancing;
     quote = (await executeOk(url, AddQuoteFinancingDocument, { quoteId: quote.id, version: quote.version, input: { kind: 'CASH' } })).addQuoteFinancing;
-    const figures = quote.financingOptions.map((f) => [f.kind, f.financed.amount, f.monthlyPayment?.amount ?? null, f.totalPaid.amount, f.totalInterest.amount]);
+    const figures = quote.financingOptions.map((f) => [
+      f.kind,
+      f.financed.amount,
+      f.monthlyPayment?.amount ?? null,
+      f.totalPaid.amount,
+      f.totalInterest.amount,
+    ]);
     expect(figures).toEqual([
       ['LOAN', '100000.00', '8884.88', '121568.85', '6618.55'],
       ['LEASE', '30000.00', '658.44', '118654.09', '3703.79'],
@@ -374,7 +434,11 @@ describe('quotes', () => {
     ]);
 
     const bad = async (input: Record<string, unknown>, message: string | RegExp) =>
-      expectError(await execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id, ...input } }), 'BAD_USER_INPUT', message);
+      expectError(
+        await execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id, ...input } }),
+        'BAD_USER_INPUT',
+        message,
+      );
     await bad({ quantity: -2 }, 'quantity must be at least 1');
     await bad({ discountPercent: '5', discountAmount: '1' }, 'Give the discount in percent or as an amount, not both');
     await bad({ discountPercent: '120' }, 'discountPercent must be between 0 and 100');
@@ -382,20 +446,49 @@ describe('quotes', () => {
     await bad({ unitPrice: { amount: '10', currency: 'EUR' } }, 'The unit price is in EUR but the quote is in CZK');
     await bad({ unitPrice: { amount: '10,5', currency: 'CZK' } }, /not a decimal number/);
     expectError(await execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: UNKNOWN_ID } }), 'NOT_FOUND');
-    expectError(await execute(url, AddQuoteFinancingDocument, { quoteId: quote.id, version: quote.version, input: { kind: 'LEASE', termMonths: 12, annualRatePercent: '5' } }), 'BAD_USER_INPUT', /residualValue/);
-    expectError(await execute(url, AcceptQuoteDocument, { id: quote.id, version: quote.version }), 'BAD_USER_INPUT', 'A DRAFT quote cannot become ACCEPTED; allowed next: SENT');
+    expectError(
+      await execute(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LEASE', termMonths: 12, annualRatePercent: '5' },
+      }),
+      'BAD_USER_INPUT',
+      /residualValue/,
+    );
+    expectError(
+      await execute(url, AcceptQuoteDocument, { id: quote.id, version: quote.version }),
+      'BAD_USER_INPUT',
+      'A DRAFT quote cannot become ACCEPTED; allowed next: SENT',
+    );
 
     const sent = (await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version })).sendQuote;
     expect(sent.status).toBe('SENT');
-    expectError(await execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: sent.version, input: { productId: car.id } }), 'BAD_USER_INPUT', /can no longer be edited/);
+    expectError(
+      await execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: sent.version, input: { productId: car.id } }),
+      'BAD_USER_INPUT',
+      /can no longer be edited/,
+    );
     const viewed = (await executeOk(url, MarkQuoteViewedDocument, { id: quote.id })).markQuoteViewed;
     expect((await executeOk(url, MarkQuoteViewedDocument, { id: quote.id })).markQuoteViewed).toEqual(viewed);
     expectError(await execute(url, AcceptQuoteDocument, { id: quote.id, version: sent.version }), 'CONFLICT');
     expect((await executeOk(url, AcceptQuoteDocument, { id: quote.id, version: viewed.version })).acceptQuote.status).toBe('ACCEPTED');
 
     const events = await eventsOf(quote.id);
-    expect(events.map((e) => e.type)).toEqual(['QuoteCreated', 'QuoteChanged', 'QuoteChanged', 'QuoteChanged', 'QuoteChanged', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteAccepted']);
-    expect(events[6]?.payload).toMatchObject({ total: { amount: '114950.30', currency: 'CZK' }, lines: [{ description: 'Quote car' }, { description: 'Floor mats' }] });
+    expect(events.map((e) => e.type)).toEqual([
+      'QuoteCreated',
+      'QuoteChanged',
+      'QuoteChanged',
+      'QuoteChanged',
+      'QuoteChanged',
+      'QuoteChanged',
+      'QuoteSent',
+      'QuoteViewed',
+      'QuoteAccepted',
+    ]);
+    expect(events[6]?.payload).toMatchObject({
+      total: { amount: '114950.30', currency: 'CZK' },
+      lines: [{ description: 'Quote car' }, { description: 'Floor mats' }],
+    });
   });
 
   it('keeps percent-based financing in step with the total, and rejects a quote after sending', async () => {
@@ -403,12 +496,20 @@ describe('quotes', () => {
     const car = await newProduct('R-CAR', 'Reject car', '30000.00');
     let quote: QuoteFieldsFragment = (await executeOk(url, CreateQuoteDocument, { input: { customerId, title: 'Lease', currency: 'CZK' } })).createQuote;
     quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id } })).addQuoteLine;
-    quote = (await executeOk(url, AddQuoteFinancingDocument, {
-      quoteId: quote.id, version: quote.version, input: { kind: 'LOAN', termMonths: 10, annualRatePercent: '0', downPaymentPercent: '10' },
-    })).addQuoteFinancing;
+    quote = (
+      await executeOk(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LOAN', termMonths: 10, annualRatePercent: '0', downPaymentPercent: '10' },
+      })
+    ).addQuoteFinancing;
     expect(quote.financingOptions[0]).toMatchObject({ downPayment: { amount: '3000.00' }, monthlyPayment: { amount: '2700.00' } });
     quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id } })).addQuoteLine;
-    expect(quote.financingOptions[0]).toMatchObject({ downPayment: { amount: '6000.00' }, monthlyPayment: { amount: '5400.00' }, totalPaid: { amount: '60000.00' } });
+    expect(quote.financingOptions[0]).toMatchObject({
+      downPayment: { amount: '6000.00' },
+      monthlyPayment: { amount: '5400.00' },
+      totalPaid: { amount: '60000.00' },
+    });
 
     const sent = (await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version })).sendQuote;
     const { rejectQuote } = await executeOk(url, RejectQuoteDocument, { id: quote.id, version: sent.version, reason: 'Too expensive' });
@@ -424,10 +525,18 @@ describe('activities', () => {
     const customerId = await newCustomer('Activity');
     const opportunity = await newOpportunity(customerId, (await newPipeline('Activities')).id, '1');
     expectError(await execute(url, CreateActivityDocument, { input: { type: 'CALL', subject: 'Lost' } }), 'BAD_USER_INPUT', /at least one/);
-    expectError(await execute(url, CreateActivityDocument, { input: { type: 'TASK', subject: 'No date', customerId } }), 'BAD_USER_INPUT', 'A task needs a due date (dueAt)');
-    expectError(await execute(url, CreateActivityDocument, {
-      input: { type: 'TASK', subject: 'Late reminder', customerId, dueAt: '2026-12-01T09:00:00.000Z', reminderAt: '2026-12-02T09:00:00.000Z' },
-    }), 'BAD_USER_INPUT', /reminder must come before/);
+    expectError(
+      await execute(url, CreateActivityDocument, { input: { type: 'TASK', subject: 'No date', customerId } }),
+      'BAD_USER_INPUT',
+      'A task needs a due date (dueAt)',
+    );
+    expectError(
+      await execute(url, CreateActivityDocument, {
+        input: { type: 'TASK', subject: 'Late reminder', customerId, dueAt: '2026-12-01T09:00:00.000Z', reminderAt: '2026-12-02T09:00:00.000Z' },
+      }),
+      'BAD_USER_INPUT',
+      /reminder must come before/,
+    );
     expectError(await execute(url, CreateActivityDocument, { input: { type: 'NOTE', subject: 'Ghost', opportunityId: UNKNOWN_ID } }), 'NOT_FOUND');
 
     await executeOk(url, CreateActivityDocument, { input: { type: 'CALL', subject: 'Hotline call', customerId, occurredAt: '2026-11-03T09:00:00.000Z' } });
@@ -479,7 +588,11 @@ describe('pipelineSummary', () => {
     expect([all.count, all.value, all.weightedValue.amount]).toEqual([5, { amount: '3933.48', currency: 'CZK' }, '991.68']);
 
     const { pipelineSummary: mine } = await executeOk(url, PipelineSummaryDocument, { pipelineId: pipeline.id, currency: 'CZK', ownerId: repA });
-    expect(rows(mine).slice(0, 3)).toEqual([[inquiry!.name, 1, '1000.10', '100.01'], ['Offer', 1, '333.33', '166.67'], ['Won', 1, '500.00', '500.00']]);
+    expect(rows(mine).slice(0, 3)).toEqual([
+      [inquiry!.name, 1, '1000.10', '100.01'],
+      ['Offer', 1, '333.33', '166.67'],
+      ['Won', 1, '500.00', '500.00'],
+    ]);
     expect([mine.count, mine.value.amount, mine.weightedValue.amount]).toEqual([3, '1833.43', '766.68']);
     const { pipelineSummary: team } = await executeOk(url, PipelineSummaryDocument, { pipelineId: pipeline.id, currency: 'CZK', teamMemberIds: [repA, repB] });
     expect(team.weightedValue.amount).toBe('991.68');

@@ -5,7 +5,15 @@ import { composeSchemaFiles } from '../scripts/supergraph.js';
 describe('schema/ holds what the code composes', () => {
   it('matches every committed subgraph SDL, the supergraph and the API schema (run `npm run compose` after a schema change)', async () => {
     const files = await composeSchemaFiles();
-    expect(Object.keys(files).sort()).toEqual(['api.graphql', 'identity.graphql', 'marketing.graphql', 'sales.graphql', 'search.graphql', 'service.graphql', 'supergraph.graphql']);
+    expect(Object.keys(files).sort()).toEqual([
+      'api.graphql',
+      'identity.graphql',
+      'marketing.graphql',
+      'sales.graphql',
+      'search.graphql',
+      'service.graphql',
+      'supergraph.graphql',
+    ]);
     for (const [name, content] of Object.entries(files)) {
       expect({ name, content: await readFile(`schema/${name}`, 'utf8') }).toEqual({ name, content });
     }

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  CreateCustomerDocument,
-  CreateKnowledgeArticleDocument,
-  CreateProductDocument,
-  GlobalSearchDocument,
-} from './generated/graphql.js';
+import { CreateCustomerDocument, CreateKnowledgeArticleDocument, CreateProductDocument, GlobalSearchDocument } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 

@@ -43,7 +43,13 @@ let customerCount = 0;
 async function createCustomer(firstName = 'Case') {
   customerCount += 1;
   const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
-    input: { kind: 'PERSON', firstName, lastName: `Tester${customerCount}`, emails: [`service${customerCount}.${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
+    input: {
+      kind: 'PERSON',
+      firstName,
+      lastName: `Tester${customerCount}`,
+      emails: [`service${customerCount}.${randomUUID().slice(0, 8)}@example.cz`],
+      phones: [],
+    },
   });
   return createCustomer;
 }
@@ -74,8 +80,17 @@ describe('cases: classification, SLA and lifecycle', () => {
 
     const opened = await openCase({ customerId: customer.id, subject: 'Air conditioning still broken after service', channel: 'SOCIAL' });
     expect(opened).toMatchObject({
-      status: 'NEW', category: 'COMPLAINT', priority: 'HIGH', line: 'FIRST', autoClassified: true, contractTier: 'PREMIUM',
-      channel: 'SOCIAL', currentChannel: 'SOCIAL', firstRespondedAt: null, firstResponseBreached: false, resolutionBreached: false,
+      status: 'NEW',
+      category: 'COMPLAINT',
+      priority: 'HIGH',
+      line: 'FIRST',
+      autoClassified: true,
+      contractTier: 'PREMIUM',
+      channel: 'SOCIAL',
+      currentChannel: 'SOCIAL',
+      firstRespondedAt: null,
+      firstResponseBreached: false,
+      resolutionBreached: false,
       customer: { displayName: `Premium Tester${customerCount}` },
     });
     expect(minutesBetween(opened.createdAt, opened.firstResponseDueAt)).toBe(60);
@@ -99,7 +114,8 @@ describe('cases: classification, SLA and lifecycle', () => {
     const opened = await openCase({ customerId: customer.id });
     let current: Omit<typeof opened, 'customer'> = opened;
     const move = async (status: 'OPEN' | 'PENDING' | 'RESOLVED' | 'CLOSED') => {
-      current = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: current.id, version: current.version, status } })).changeCaseStatus;
+      current = (await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: current.id, version: current.version, status } }))
+        .changeCaseStatus;
       return current;
     };
     const skip = await execute(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: current.id, version: current.version, status: 'CLOSED' } });
@@ -117,7 +133,14 @@ describe('cases: classification, SLA and lifecycle', () => {
     expect(final.errors?.[0]?.message).toContain('CLOSED is final');
 
     const events = await eventsOf(current.id);
-    expect(events.filter((e) => e.type === 'CaseStatusChanged').map((e) => e.payload.to)).toEqual(['OPEN', 'PENDING', 'RESOLVED', 'OPEN', 'RESOLVED', 'CLOSED']);
+    expect(events.filter((e) => e.type === 'CaseStatusChanged').map((e) => e.payload.to)).toEqual([
+      'OPEN',
+      'PENDING',
+      'RESOLVED',
+      'OPEN',
+      'RESOLVED',
+      'CLOSED',
+    ]);
   });
 
   it('updates a case with its version, recomputing deadlines on a new priority, and rejects a stale version with CONFLICT', async () => {
@@ -230,8 +253,17 @@ describe('case messages: one history across channels', () => {
     expect(found.firstRespondedAt).toBe(reply.addCaseMessage.sentAt);
     expect(found.currentChannel).toBe('PHONE');
     expect(found.messages.totalCount).toBe(6);
-    expect(found.messages.edges.map((e) => `${e.node.channel}:${e.node.direction}`)).toEqual(['SOCIAL:INBOUND', 'SOCIAL:OUTBOUND', 'CHAT:INBOUND', 'CHAT:OUTBOUND']);
-    const rest = await executeOk(platform.gatewayUrl, CaseDetailsDocument, { id: opened.id, messagesFirst: 4, messagesAfter: found.messages.pageInfo.endCursor });
+    expect(found.messages.edges.map((e) => `${e.node.channel}:${e.node.direction}`)).toEqual([
+      'SOCIAL:INBOUND',
+      'SOCIAL:OUTBOUND',
+      'CHAT:INBOUND',
+      'CHAT:OUTBOUND',
+    ]);
+    const rest = await executeOk(platform.gatewayUrl, CaseDetailsDocument, {
+      id: opened.id,
+      messagesFirst: 4,
+      messagesAfter: found.messages.pageInfo.endCursor,
+    });
     expect(rest.case.messages.edges.map((e) => e.node.body)).toEqual(['Called to confirm', 'Loan car reserved']);
     expect((await eventsOf(opened.id)).filter((e) => e.type === 'CaseMessageAdded')).toHaveLength(6);
   });
@@ -244,19 +276,33 @@ describe('case messages: one history across channels', () => {
     });
     expect(errorCodes(inboundByStaff)).toEqual(['BAD_USER_INPUT']);
     // A member of staff replying is the author; a partner's key names who wrote it or is refused.
-    const ownReply = await executeOk(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } });
+    const ownReply = await executeOk(platform.gatewayUrl, AddCaseMessageDocument, {
+      input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' },
+    });
     expect(ownReply.addCaseMessage.authorUser?.id).toBe(platform.admin.id);
     const partner = await platform.createApiKey(['cases:read', 'cases:write']);
-    const anonymousReply = await execute(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } }, { authorization: partner.authorization });
+    const anonymousReply = await execute(
+      platform.gatewayUrl,
+      AddCaseMessageDocument,
+      { input: { caseId: opened.id, channel: 'EMAIL', direction: 'OUTBOUND', body: 'Hi' } },
+      { authorization: partner.authorization },
+    );
     expect(errorCodes(anonymousReply)).toEqual(['BAD_USER_INPUT']);
     expect(anonymousReply.errors?.[0]?.message).toContain('authorUserId');
-    const unknown = await execute(platform.gatewayUrl, AddCaseMessageDocument, { input: { caseId: UNKNOWN_ID, channel: 'EMAIL', direction: 'INBOUND', body: 'Hi' } });
+    const unknown = await execute(platform.gatewayUrl, AddCaseMessageDocument, {
+      input: { caseId: UNKNOWN_ID, channel: 'EMAIL', direction: 'INBOUND', body: 'Hi' },
+    });
     expect(errorCodes(unknown)).toEqual(['NOT_FOUND']);
   });
 });
 
 describe('assets and service visits', () => {
-  const financing = { provider: 'Škoda Financial Services', contractNumber: 'SFS-1', monthlyPayment: { amount: '8990.00', currency: 'CZK' }, endsOn: '2031-05-31' };
+  const financing = {
+    provider: 'Škoda Financial Services',
+    contractNumber: 'SFS-1',
+    monthlyPayment: { amount: '8990.00', currency: 'CZK' },
+    endsOn: '2031-05-31',
+  };
   const insurance = { provider: 'Kooperativa', policyNumber: 'K-1', type: 'LIABILITY' as const, validUntil: '2027-06-01' };
 
   it('registers a car with financing and insurance, records visits raising the mileage and updates with a version', async () => {
@@ -278,7 +324,10 @@ describe('assets and service visits', () => {
 
     const { asset } = await executeOk(platform.gatewayUrl, AssetDocument, { id: car.id });
     expect(asset).toMatchObject({ mileage: 15200, customer: { id: customer.id } });
-    expect(asset.serviceVisits).toMatchObject({ totalCount: 1, edges: [{ node: { mileage: 15200, visitedOn: '2026-10-20', cost: { amount: '4890.00', currency: 'CZK' } } }] });
+    expect(asset.serviceVisits).toMatchObject({
+      totalCount: 1,
+      edges: [{ node: { mileage: 15200, visitedOn: '2026-10-20', cost: { amount: '4890.00', currency: 'CZK' } } }],
+    });
 
     const { updateAsset } = await executeOk(platform.gatewayUrl, UpdateAssetDocument, {
       input: { id: car.id, version: asset.version, insurance: { ...insurance, type: 'COMPREHENSIVE' } },
@@ -314,7 +363,9 @@ describe('knowledge base', () => {
   beforeAll(async () => {
     const create = async (title: string, body: string, tags: string[], status: 'DRAFT' | 'PUBLISHED' = 'PUBLISHED') =>
       (await executeOk(platform.gatewayUrl, CreateKnowledgeArticleDocument, { input: { title, body, tags, status } })).createKnowledgeArticle;
-    acArticleId = (await create('Air conditioning not cooling after service', 'Refill the refrigerant; the compressor relay may be disconnected.', ['air-conditioning'])).id;
+    acArticleId = (
+      await create('Air conditioning not cooling after service', 'Refill the refrigerant; the compressor relay may be disconnected.', ['air-conditioning'])
+    ).id;
     await create('How to pair your phone', 'Open Settings > Bluetooth and add the device.', ['bluetooth']);
     await create('Warranty for repairs', 'Repairs carry a 24-month warranty on parts and labour.', ['warranty']);
     await create('Secret draft about cooling', 'Cooling cooling cooling air conditioning.', ['draft']);
@@ -339,7 +390,9 @@ describe('knowledge base', () => {
     });
     expect(draft.status).toBe('DRAFT');
     expect((await executeOk(platform.gatewayUrl, SearchArticlesDocument, { query: 'tyre pressure' })).searchArticles).toEqual([]);
-    expect(errorCodes(await execute(platform.gatewayUrl, PublishKnowledgeArticleDocument, { input: { id: draft.id, version: draft.version + 1 } }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await execute(platform.gatewayUrl, PublishKnowledgeArticleDocument, { input: { id: draft.id, version: draft.version + 1 } }))).toEqual([
+      'CONFLICT',
+    ]);
     await executeOk(platform.gatewayUrl, PublishKnowledgeArticleDocument, { input: { id: draft.id, version: draft.version } });
     expect((await executeOk(platform.gatewayUrl, SearchArticlesDocument, { query: 'tyre pressure' })).searchArticles[0]?.article.id).toBe(draft.id);
   });
@@ -373,9 +426,7 @@ describe('no N+1: SQL statements do not grow with the number of customers or cas
   async function serviceStatements<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
     await platform.resetSqlLog();
     const result = await run();
-    const statements = platform.sql.service
-      .map((sql) => [...new Set(sql.match(SERVICE_TABLES) ?? [])].sort().join('+'))
-      .filter(Boolean);
+    const statements = platform.sql.service.map((sql) => [...new Set(sql.match(SERVICE_TABLES) ?? [])].sort().join('+')).filter(Boolean);
     return { result, statements: statements.sort() };
   }
 
@@ -404,7 +455,8 @@ describe('demo data (DOMAIN Story 1 and 3)', () => {
   let demo: Platform;
   beforeAll(async () => {
     demo = await startPlatform();
-    for (const name of ['identity', 'service', 'service'] as const) { // service twice: seeding is idempotent
+    for (const name of ['identity', 'service', 'service'] as const) {
+      // service twice: seeding is idempotent
       await subgraphs[name].seedDemoData(demo.subgraphs[name].orm.em.fork(), createLogger(name));
     }
   });
@@ -414,7 +466,14 @@ describe('demo data (DOMAIN Story 1 and 3)', () => {
     const cases = await executeOk(demo.gatewayUrl, CaseQueueDocument, { filter: { assigneeId: DEMO.users.serviceAgent }, first: 10 });
     expect(cases.cases.totalCount).toBe(1);
     const evasCase = cases.cases.edges[0]!.node;
-    expect(evasCase).toMatchObject({ contractTier: 'PREMIUM', category: 'COMPLAINT', priority: 'HIGH', status: 'OPEN', currentChannel: 'PHONE', channel: 'SOCIAL' });
+    expect(evasCase).toMatchObject({
+      contractTier: 'PREMIUM',
+      category: 'COMPLAINT',
+      priority: 'HIGH',
+      status: 'OPEN',
+      currentChannel: 'PHONE',
+      channel: 'SOCIAL',
+    });
     expect(minutesBetween(evasCase.createdAt, evasCase.resolutionDueAt)).toBe(8 * 60);
     const { case: found } = await executeOk(demo.gatewayUrl, CaseDetailsDocument, { id: evasCase.id, messagesFirst: 20 });
     expect(found.messages.edges.map((e) => e.node.channel)).toEqual(['SOCIAL', 'SOCIAL', 'CHAT', 'CHAT', 'PHONE', 'PHONE']);

@@ -30,7 +30,21 @@ async function rawSubscriber(url: string, customerId: string, after: string | nu
 describe('a slow subscriber', () => {
   it('holds one event in flight, is told to resume by cursor once it stalls, and never delays a fast one', async () => {
     const customerId = randomUUID();
-    await platform.bus.publish('test-slow', [{ id: randomUUID(), stream: 'test-slow', type: 'Probe', aggregateType: 'Probe', aggregateId: randomUUID(), payload: {}, occurredAt: new Date().toISOString() }], 'test');
+    await platform.bus.publish(
+      'test-slow',
+      [
+        {
+          id: randomUUID(),
+          stream: 'test-slow',
+          type: 'Probe',
+          aggregateType: 'Probe',
+          aggregateId: randomUUID(),
+          payload: {},
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+      'test',
+    );
     const after = await platform.bus.head();
     const slow = await rawSubscriber(platform.wsUrl, customerId, after);
     const fast = await rawSubscriber(platform.wsUrl, customerId, after);

@@ -63,9 +63,18 @@ describe('npm start on a machine with no database configured', () => {
     // A ready token for each demo user, one per role, printed by the development issuer.
     await eventually(async () => expect(output.match(/Authorization: Bearer eyJ\S+/g)).toHaveLength(6));
     const admin = /ADMIN\s+.*\n\s+Authorization: (Bearer \S+)/.exec(output)![1]!;
-    const anonymous = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) });
+    const anonymous = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }),
+    });
     expect(anonymous.status).toBe(401);
-    const result = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 50 }, { 'x-request-id': 'start-e2e-request-42', authorization: admin });
+    const result = await execute(
+      gatewayUrl,
+      Customer360Document,
+      { id: DEMO.customers.janNovak, timelineFirst: 50 },
+      { 'x-request-id': 'start-e2e-request-42', authorization: admin },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.customer.displayName).toBe('Jan Novák');
     expect(result.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
@@ -97,7 +106,12 @@ describe('npm start on a machine with no database configured', () => {
     expect(page).toContain('<select id="user"');
     const demoUsers = (await fetch(`http://localhost:${ports.gateway}/dev-issuer/demo-users`).then((r) => r.json())) as Array<{ role: string; token: string }>;
     expect(demoUsers.map((u) => u.role).sort()).toEqual(['ADMIN', 'ANALYST', 'MARKETER', 'SALES_MANAGER', 'SALES_REP', 'SERVICE_AGENT']);
-    const picked = await execute(gatewayUrl, Customer360Document, { id: DEMO.customers.janNovak, timelineFirst: 1 }, { authorization: `Bearer ${demoUsers.find((u) => u.role === 'SALES_REP')!.token}` });
+    const picked = await execute(
+      gatewayUrl,
+      Customer360Document,
+      { id: DEMO.customers.janNovak, timelineFirst: 1 },
+      { authorization: `Bearer ${demoUsers.find((u) => u.role === 'SALES_REP')!.token}` },
+    );
     expect(picked.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent'); // Tomáš's own deal
     expect(page).not.toMatch(/https?:\/\/(?!localhost)/);
     for (const asset of page.matchAll(/(?:src|href)="(\/ide\/[^"]+)"/g)) {

@@ -36,7 +36,11 @@ const canceled = (error: unknown) => (error as { code?: string; cause?: { code?:
 describe('time limits on the database', () => {
   it('cancels any statement of a session past the statement timeout', async () => {
     const started = Date.now();
-    const error = await limited.em.fork().getConnection().execute('select pg_sleep(5)').catch((e: unknown) => e);
+    const error = await limited.em
+      .fork()
+      .getConnection()
+      .execute('select pg_sleep(5)')
+      .catch((e: unknown) => e);
     expect(canceled(error)).toBe('57014'); // query_canceled
     expect(Date.now() - started).toBeLessThan(4000);
     expect(await limited.em.fork().getConnection().execute('select 1 as one')).toEqual([{ one: 1 }]);

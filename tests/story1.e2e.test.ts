@@ -130,12 +130,22 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     const { recordInteractions } = await executeOk(url, RecordInteractionsDocument, {
       input: [
         {
-          anonymousId: phoneDevice, channel: 'WEB', type: 'PAGE_VIEW', sourceSystem: 'website', externalEventId: `${phoneDevice}-1`,
-          occurredAt: new Date(Date.now() - 5 * DAY).toISOString(), properties: { url: '/models/kodiaq' },
+          anonymousId: phoneDevice,
+          channel: 'WEB',
+          type: 'PAGE_VIEW',
+          sourceSystem: 'website',
+          externalEventId: `${phoneDevice}-1`,
+          occurredAt: new Date(Date.now() - 5 * DAY).toISOString(),
+          properties: { url: '/models/kodiaq' },
         },
         {
-          anonymousId: laptopDevice, channel: 'WEB', type: 'PAGE_VIEW', sourceSystem: 'website', externalEventId: `${laptopDevice}-1`,
-          occurredAt: new Date(Date.now() - 2 * HOUR).toISOString(), properties: { url: '/models/kodiaq/financing' },
+          anonymousId: laptopDevice,
+          channel: 'WEB',
+          type: 'PAGE_VIEW',
+          sourceSystem: 'website',
+          externalEventId: `${laptopDevice}-1`,
+          occurredAt: new Date(Date.now() - 2 * HOUR).toISOString(),
+          properties: { url: '/models/kodiaq/financing' },
         },
       ],
     });
@@ -214,26 +224,51 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     // identity: the person, with both devices; the consents with purpose, source, text version and time.
     expect(customer).toMatchObject({ firstName: 'Jana', lastName: 'Nováková', displayName: 'Jana Nováková', emails: [form.email] });
     expect(customer.phones).toEqual([form.phone!.replace(/\s/g, '')]);
-    expect(customer.identifiers!.filter((i) => i.kind === 'DEVICE').map((i) => i.value).sort()).toEqual([phoneDevice, laptopDevice].sort());
-    expect(customer.consents).toEqual(expect.arrayContaining([
-      expect.objectContaining({ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'marketing-email-v3', givenAt: expect.any(String) }),
-    ]));
-    expect(customer.consents.find((c) => c.purpose === 'MARKETING' && c.channel === 'SMS')).toMatchObject({ status: 'WITHDRAWN', textVersion: 'marketing-sms-v1' });
+    expect(
+      customer
+        .identifiers!.filter((i) => i.kind === 'DEVICE')
+        .map((i) => i.value)
+        .sort(),
+    ).toEqual([phoneDevice, laptopDevice].sort());
+    expect(customer.consents).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          purpose: 'MARKETING',
+          channel: 'EMAIL',
+          status: 'GRANTED',
+          source: 'web-form',
+          textVersion: 'marketing-email-v3',
+          givenAt: expect.any(String),
+        }),
+      ]),
+    );
+    expect(customer.consents.find((c) => c.purpose === 'MARKETING' && c.channel === 'SMS')).toMatchObject({
+      status: 'WITHDRAWN',
+      textVersion: 'marketing-sms-v1',
+    });
 
     // marketing: the anonymous history of A and B now belongs to the customer.
     const timeline = timelineOf(customer);
     const pageViews = timeline.filter((i) => i.type === 'PAGE_VIEW');
     expect(pageViews.map((i) => i.id).sort()).toEqual([...pageViewIds].sort());
     expect(pageViews.map((i) => i.anonymousId).sort()).toEqual([phoneDevice, laptopDevice].sort());
-    expect(timeline).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'FORM_SUBMIT', channel: 'WEB', sourceSystem: 'identity' }),
-      expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', sourceSystem: 'marketing' }),
-    ]));
+    expect(timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'FORM_SUBMIT', channel: 'WEB', sourceSystem: 'identity' }),
+        expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', sourceSystem: 'marketing' }),
+      ]),
+    );
 
     // The confirmation e-mail with the calendar event, recorded as SENT.
     const sends = customer.messageSends!.edges.map((e) => e.node);
     const confirmation = sends.find((s) => s.template === 'appointment-confirmation');
-    expect(confirmation).toMatchObject({ status: 'SENT', channel: 'EMAIL', purpose: 'SERVICE_COMMUNICATION', recipient: form.email, providerMessageId: expect.any(String) });
+    expect(confirmation).toMatchObject({
+      status: 'SENT',
+      channel: 'EMAIL',
+      purpose: 'SERVICE_COMMUNICATION',
+      recipient: form.email,
+      providerMessageId: expect.any(String),
+    });
     const message = emailsSent().find((m) => m.to === form.email);
     expect(message?.providerMessageId).toBe(confirmation!.providerMessageId);
     expect(message?.calendar).toContain(`DTSTART:${appointment.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
@@ -282,19 +317,33 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     const opportunity = convertLead.opportunity;
     opportunityId = opportunity.id;
 
-    const draft = (await executeOk(url, CreateQuoteDocument, {
-      input: { opportunityId, title: 'Kodiaq 7 seats — your offer', currency: 'CZK', taxRatePercent: '21' },
-    })).createQuote;
+    const draft = (
+      await executeOk(url, CreateQuoteDocument, {
+        input: { opportunityId, title: 'Kodiaq 7 seats — your offer', currency: 'CZK', taxRatePercent: '21' },
+      })
+    ).createQuote;
     expect(draft).toMatchObject({ status: 'DRAFT', customer: { id: customerId }, opportunity: { id: opportunityId } });
-    let quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: product.id, quantity: 1 } })).addQuoteLine;
+    let quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: product.id, quantity: 1 } }))
+      .addQuoteLine;
     expect(quote.lines).toEqual([expect.objectContaining({ quantity: 1, product: { sku: product.sku }, unitPrice: { amount: '899900.00' } })]);
-    quote = (await executeOk(url, AddQuoteFinancingDocument, {
-      quoteId: quote.id, version: quote.version, input: { kind: 'LOAN', termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' },
-    })).addQuoteFinancing;
-    quote = (await executeOk(url, AddQuoteFinancingDocument, {
-      quoteId: quote.id, version: quote.version, input: { kind: 'LEASE', termMonths: 36, annualRatePercent: '5.9', downPaymentPercent: '10', residualValuePercent: '40' },
-    })).addQuoteFinancing;
-    expect(quote.financingOptions.map((f) => [f.kind, f.termMonths])).toEqual([['LOAN', 60], ['LEASE', 36]]);
+    quote = (
+      await executeOk(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LOAN', termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' },
+      })
+    ).addQuoteFinancing;
+    quote = (
+      await executeOk(url, AddQuoteFinancingDocument, {
+        quoteId: quote.id,
+        version: quote.version,
+        input: { kind: 'LEASE', termMonths: 36, annualRatePercent: '5.9', downPaymentPercent: '10', residualValuePercent: '40' },
+      })
+    ).addQuoteFinancing;
+    expect(quote.financingOptions.map((f) => [f.kind, f.termMonths])).toEqual([
+      ['LOAN', 60],
+      ['LEASE', 36],
+    ]);
     for (const option of quote.financingOptions) {
       expect(Number(option.monthlyPayment?.amount)).toBeGreaterThan(0);
       expect(Number(option.totalInterest.amount)).toBeGreaterThan(0);
@@ -309,9 +358,16 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     const offerStage = pipeline.stages.find((s) => s.marker === 'FIRST_OFFER_SENT')!;
     const { opportunity: fresh } = await executeOk(url, OpportunityDocument, { id: opportunityId });
     const { moveOpportunity: moved } = await executeOk(url, MoveOpportunityDocument, {
-      id: opportunityId, version: fresh!.version, stageId: offerStage.id, followUpAt: followUpAt.toISOString(),
+      id: opportunityId,
+      version: fresh!.version,
+      stageId: offerStage.id,
+      followUpAt: followUpAt.toISOString(),
     });
-    expect(moved).toMatchObject({ stage: 'First offer sent', currentStage: { id: offerStage.id, marker: 'FIRST_OFFER_SENT' }, nextContactAt: followUpAt.toISOString() });
+    expect(moved).toMatchObject({
+      stage: 'First offer sent',
+      currentStage: { id: offerStage.id, marker: 'FIRST_OFFER_SENT' },
+      nextContactAt: followUpAt.toISOString(),
+    });
   });
 
   it('7. automatically: the reminder call at the agreed time, newsletters personalized from the quote, QUOTE_SENT on the timeline', async () => {
@@ -338,7 +394,9 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     const personalized = customer.sequenceEnrolments!.edges.map((e) => e.node).find((e) => e.sequence?.name === 'After the first offer');
     expect(personalized).toMatchObject({ status: 'ACTIVE', personalization: expect.objectContaining({ opportunityId, productNames: [product.name] }) });
     expect(timelineOf(customer).find((i) => i.type === 'QUOTE_SENT')).toMatchObject({
-      channel: 'EMAIL', sourceSystem: 'sales', properties: expect.objectContaining({ quoteId, products: [product.name] }),
+      channel: 'EMAIL',
+      sourceSystem: 'sales',
+      properties: expect.objectContaining({ quoteId, products: [product.name] }),
     });
   });
 
@@ -351,7 +409,10 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
       expect(timelineOf(c).map((i) => i.type)).toContain('QUOTE_VIEWED');
       return c;
     });
-    expect(timelineOf(customer).find((i) => i.type === 'QUOTE_VIEWED')).toMatchObject({ sourceSystem: 'sales', properties: expect.objectContaining({ quoteId }) });
+    expect(timelineOf(customer).find((i) => i.type === 'QUOTE_VIEWED')).toMatchObject({
+      sourceSystem: 'sales',
+      properties: expect.objectContaining({ quoteId }),
+    });
 
     // Live: the owner's dashboard got the stage change and the quote view, with the opportunity across subgraphs.
     const live = dashboard!;
@@ -373,7 +434,10 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
         customer: { id: customerId, displayName: 'Jana Nováková', emails: [form.email] },
       });
     }
-    expect(changes.find((c) => c.event.type === 'OpportunityStageChanged')!.opportunity).toMatchObject({ stage: 'First offer sent', nextContactAt: followUpAt.toISOString() });
+    expect(changes.find((c) => c.event.type === 'OpportunityStageChanged')!.opportunity).toMatchObject({
+      stage: 'First offer sent',
+      nextContactAt: followUpAt.toISOString(),
+    });
     expect(changes.find((c) => c.event.type === 'OpportunityQuoteViewed')!.opportunity).toMatchObject({ stage: 'First offer sent', status: 'OPEN' });
   });
 
@@ -388,20 +452,40 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     // identity
     expect(c).toMatchObject({ id: customerId, displayName: 'Jana Nováková', emails: [form.email] });
     expect(c.identifiers!.filter((i) => i.kind === 'DEVICE')).toHaveLength(2);
-    expect(c.consents).toEqual(expect.arrayContaining([{ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'marketing-email-v3' }]));
+    expect(c.consents).toEqual(
+      expect.arrayContaining([{ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'marketing-email-v3' }]),
+    );
     // sales
-    expect(c.leads).toMatchObject({ totalCount: 1, edges: [{ node: { status: 'CONVERTED', owner: { name: rep.name }, interestProduct: { name: product.name } } }] });
+    expect(c.leads).toMatchObject({
+      totalCount: 1,
+      edges: [{ node: { status: 'CONVERTED', owner: { name: rep.name }, interestProduct: { name: product.name } } }],
+    });
     expect(c.leads!.edges[0]!.node.score).toBeGreaterThan(0);
     expect(c.opportunities).toMatchObject({
       totalCount: 1,
-      edges: [{ node: { title: 'Kodiaq 7 seats', stage: 'First offer sent', status: 'OPEN', nextContactAt: followUpAt.toISOString(), owner: { name: rep.name } } }],
+      edges: [
+        { node: { title: 'Kodiaq 7 seats', stage: 'First offer sent', status: 'OPEN', nextContactAt: followUpAt.toISOString(), owner: { name: rep.name } } },
+      ],
     });
     const quotes = c.opportunities!.edges[0]!.node.quotes;
-    expect(quotes).toMatchObject({ totalCount: 1, edges: [{ node: { status: 'VIEWED', total: { amount: '1088879.00', currency: 'CZK' }, lines: [{ product: { name: product.name } }] } }] });
+    expect(quotes).toMatchObject({
+      totalCount: 1,
+      edges: [{ node: { status: 'VIEWED', total: { amount: '1088879.00', currency: 'CZK' }, lines: [{ product: { name: product.name } }] } }],
+    });
     expect(quotes!.edges[0]!.node.financingOptions.map((f) => f.kind)).toEqual(['LOAN', 'LEASE']);
-    expect(c.activities!.edges.map((e) => [e.node.type, e.node.owner?.name]).sort()).toEqual([['CALL', rep.name], ['TASK', rep.name]]);
+    expect(c.activities!.edges.map((e) => [e.node.type, e.node.owner?.name]).sort()).toEqual([
+      ['CALL', rep.name],
+      ['TASK', rep.name],
+    ]);
     // marketing
-    expect(c.interactions!.edges.map((e) => e.node.type).sort()).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'PAGE_VIEW', 'PAGE_VIEW', 'QUOTE_SENT', 'QUOTE_VIEWED']);
+    expect(c.interactions!.edges.map((e) => e.node.type).sort()).toEqual([
+      'FORM_SUBMIT',
+      'MESSAGE_SENT',
+      'PAGE_VIEW',
+      'PAGE_VIEW',
+      'QUOTE_SENT',
+      'QUOTE_VIEWED',
+    ]);
     expect(c.messageSends!.totalCount).toBeGreaterThanOrEqual(1);
     expect(c.sequenceEnrolments!.edges.map((e) => e.node.sequence?.name).sort()).toEqual(['After the first offer', 'Introduce the dealer']);
     expect(c.segments!.edges.map((e) => e.node.name)).toHaveLength(c.segments!.totalCount);

@@ -49,7 +49,11 @@ class TrackedWebSocket extends WebSocket {
   }
 }
 const subscriptionHealth = async () =>
-  ((await (await fetch(new URL('/health/ready', platform.gatewayUrl))).json()) as { checks: { subscriptions: { closedAsSlow: number; sockets: number; subscriptions: number } } }).checks.subscriptions;
+  (
+    (await (await fetch(new URL('/health/ready', platform.gatewayUrl))).json()) as {
+      checks: { subscriptions: { closedAsSlow: number; sockets: number; subscriptions: number } };
+    }
+  ).checks.subscriptions;
 const rawSocket = (socket: WebSocket) => (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
 
 describe('a slow subscriber on the stock graphql-ws client', () => {
@@ -147,7 +151,11 @@ describe('entities in subscription payloads', () => {
       input: { customerId: createCustomer.id, pipelineId: pipeline.id, title: 'v1', amount: { amount: '1.00', currency: 'CZK' } },
     });
     const v2 = await executeOk(platform.gatewayUrl, UpdateOpportunityDocument, { id: createOpportunity.id, version: 1, input: { title: 'v2' } });
-    await executeOk(platform.gatewayUrl, UpdateOpportunityDocument, { id: createOpportunity.id, version: v2.updateOpportunity.version, input: { title: 'v3' } });
+    await executeOk(platform.gatewayUrl, UpdateOpportunityDocument, {
+      id: createOpportunity.id,
+      version: v2.updateOpportunity.version,
+      input: { title: 'v3' },
+    });
     const results = (await board.waitFor(3)).map((r) => r.data!.pipelineChanged) as Array<VersionedOpportunityChangedSubscription['pipelineChanged']>;
     expect(results.map((r) => r.event.aggregateVersion)).toEqual([1, 2, 3]);
     for (const change of results) {
@@ -170,10 +178,19 @@ describe('entities in subscription payloads', () => {
     const boards = Array.from({ length: 20 }, () => subscribe(client, VersionedOpportunityChangedDocument, { pipelineId: pipeline.id, after }));
     // Ten events about the same opportunity, as its relay would publish them.
     await platform.resetSqlLog();
-    await platform.bus.publish('test-batch', Array.from({ length: 10 }, () => ({
-      id: randomUUID(), stream: 'test-batch', type: 'OpportunityUpdated', aggregateType: 'Opportunity', aggregateId: createOpportunity.id,
-      payload: { pipelineId: pipeline.id }, occurredAt: new Date().toISOString(),
-    })), 'test');
+    await platform.bus.publish(
+      'test-batch',
+      Array.from({ length: 10 }, () => ({
+        id: randomUUID(),
+        stream: 'test-batch',
+        type: 'OpportunityUpdated',
+        aggregateType: 'Opportunity',
+        aggregateId: createOpportunity.id,
+        payload: { pipelineId: pipeline.id },
+        occurredAt: new Date().toISOString(),
+      })),
+      'test',
+    );
     for (const board of boards) expect((await board.waitFor(10)).every((r) => r.data?.pipelineChanged.opportunity?.title === 'Shared')).toBe(true);
     const reads = platform.sql.sales.filter((sql) => /select .* from "opportunity"/.test(sql));
     // 200 payloads; without sharing and batching that would be 200 reads.
@@ -222,4 +239,3 @@ describe('idle subscribers', () => {
     extraBuses.push(bus);
   }, 90_000);
 });
-

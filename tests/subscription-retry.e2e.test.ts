@@ -26,7 +26,9 @@ describe('an event whose selection needs a subgraph that is down', () => {
       await platform.stopSubgraph('identity');
       // The case is opened in service; only the answer misses its customer's name (from identity).
       const subject = `Brakes ${randomUUID().slice(0, 8)}`;
-      const opened = await execute(platform.gatewayUrl, OpenCaseDocument, { input: { customerId: customer.id, subject, channel: 'PHONE', priority: 'URGENT' } });
+      const opened = await execute(platform.gatewayUrl, OpenCaseDocument, {
+        input: { customerId: customer.id, subject, channel: 'PHONE', priority: 'URGENT' },
+      });
       expect(opened.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
       // While identity is away the event waits: nothing (no null, no error) reaches the subscriber.
       await expect(subscriber.waitFor(1, 1500)).rejects.toThrow(/Got 0 of 1/);

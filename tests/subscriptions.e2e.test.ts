@@ -134,8 +134,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const b = subscribe(clientB, InteractionRecordedDocument, { customerId: customer.id });
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const step of [1, 2, 3]) await record(customer.id, step);
-    const steps = (results: Awaited<ReturnType<typeof a.waitFor>>) =>
-      results.map((r) => r.data?.interactionRecorded.interaction?.properties);
+    const steps = (results: Awaited<ReturnType<typeof a.waitFor>>) => results.map((r) => r.data?.interactionRecorded.interaction?.properties);
     expect(steps(await a.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
     expect(steps(await b.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
     await Promise.all([a.close(), b.close()]);
@@ -156,7 +155,12 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: openCase.id, version: openCase.version, status: 'OPEN' } });
     const results = await urgent.waitFor(2);
     expect(results.map((r) => r.data?.caseChanged.event.type)).toEqual(['CaseOpened', 'CaseStatusChanged']);
-    expect(results[1]!.data?.caseChanged.case).toMatchObject({ id: openCase.id, subject: 'Brakes failing', status: 'OPEN', customer: { displayName: 'Erin Live' } });
+    expect(results[1]!.data?.caseChanged.case).toMatchObject({
+      id: openCase.id,
+      subject: 'Brakes failing',
+      status: 'OPEN',
+      customer: { displayName: 'Erin Live' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(urgent.results).toHaveLength(2); // the LOW case never arrived
     await urgent.close();
@@ -170,9 +174,9 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await executeOk(platform.gatewayUrl, UpdateCustomerDocument, { id: customer.id, version: customer.version, input: { lastName: 'Renamed' } });
     // CustomerCreated may still be on its way when the subscription starts; the change follows it.
-    const results = await changes.waitFor(1).then(async (first) =>
-      first[0]!.data?.customerChanged.event.type === 'CustomerChanged' ? first : (await changes.waitFor(2)).slice(1),
-    );
+    const results = await changes
+      .waitFor(1)
+      .then(async (first) => (first[0]!.data?.customerChanged.event.type === 'CustomerChanged' ? first : (await changes.waitFor(2)).slice(1)));
     const [result] = results;
     expect(result!.data?.customerChanged).toMatchObject({
       event: { type: 'CustomerChanged', changedFields: ['lastName'] },

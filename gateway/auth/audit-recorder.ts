@@ -15,7 +15,10 @@ export class AuditRecorder {
   private readonly timer: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
-  constructor(private readonly graph: GraphClient, private readonly log: Logger) {
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly log: Logger,
+  ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
   }

@@ -112,11 +112,18 @@ export class Authenticator {
     }
     const caller = await this.lookup(this.staff, subject, 'staffCaller(subject: $key)', 'String!');
     if (!caller || !caller.role || !isRole(caller.role)) {
-      return this.deny('UNAUTHENTICATED', 'No active member of staff signs in with this token: an admin links them with createUser or updateUser (subject)', { ip, requestId, actor: subject });
+      return this.deny('UNAUTHENTICATED', 'No active member of staff signs in with this token: an admin links them with createUser or updateUser (subject)', {
+        ip,
+        requestId,
+        actor: subject,
+      });
     }
     const viewer = personViewer(caller, caller.role, ip);
     const rules = await this.accessRules();
-    for (const [key, name] of [['ORGANIZATION', 'The organisation\'s access rule'], [`ROLE:${caller.role}`, `The access rule of ${caller.role}`]] as const) {
+    for (const [key, name] of [
+      ['ORGANIZATION', "The organisation's access rule"],
+      [`ROLE:${caller.role}`, `The access rule of ${caller.role}`],
+    ] as const) {
       const rule = rules.get(key);
       const refusal = rule && ruleRefusal(rule, ip, new Date(), name);
       if (refusal) return this.deny('FORBIDDEN', refusal, { ip, requestId, actor: caller.id, viewer });
@@ -124,7 +131,15 @@ export class Authenticator {
     const tokenId = hash(token);
     if (!this.seenTokens.get(tokenId)) {
       this.seenTokens.set(tokenId, true);
-      this.options.audit.record({ actorId: viewer.id, actorKind: 'user', operation: 'SIGN_IN', outcome: 'DONE', requestId, clientIp: ip, details: { name: caller.name, role: caller.role } });
+      this.options.audit.record({
+        actorId: viewer.id,
+        actorKind: 'user',
+        operation: 'SIGN_IN',
+        outcome: 'DONE',
+        requestId,
+        clientIp: ip,
+        details: { name: caller.name, role: caller.role },
+      });
     }
     return { viewer, expiresAt };
   }
@@ -133,7 +148,13 @@ export class Authenticator {
     const caller = await this.lookup(this.keys, hash(secret), 'apiKeyCaller(secretHash: $key)', 'String!');
     if (!caller) return this.deny('UNAUTHENTICATED', 'This API key is unknown, revoked or expired', { ip, requestId, actor: `${secret.slice(0, 13)}…` });
     const viewer: Viewer = {
-      id: caller.id, kind: 'api-key', role: null, owners: null, unowned: true, lines: null, ip,
+      id: caller.id,
+      kind: 'api-key',
+      role: null,
+      owners: null,
+      unowned: true,
+      lines: null,
+      ip,
       permissions: caller.scopes.filter((s): s is Permission => isPermission(s) && API_KEY_SCOPES.includes(s)),
     };
     const refusal = ruleRefusal({ cidrs: caller.cidrs, hours: caller.hours }, ip, new Date(), `API key "${caller.name}"`);
@@ -149,15 +170,33 @@ export class Authenticator {
       use.count++;
       return;
     }
-    if (use) this.options.audit.record({ actorId: viewer.id, actorKind: 'api-key', operation: 'API_KEY_USED', outcome: 'DONE', clientIp: use.viewer.ip, details: { requests: use.count, since: new Date(use.since).toISOString() } });
+    if (use)
+      this.options.audit.record({
+        actorId: viewer.id,
+        actorKind: 'api-key',
+        operation: 'API_KEY_USED',
+        outcome: 'DONE',
+        clientIp: use.viewer.ip,
+        details: { requests: use.count, since: new Date(use.since).toISOString() },
+      });
     this.keyUses.set(viewer.id, { count: 1, since: Date.now(), viewer });
-    this.options.audit.record({ actorId: viewer.id, actorKind: 'api-key', operation: 'API_KEY_USED', outcome: 'DONE', requestId, clientIp: viewer.ip, details: { requests: 1 } });
+    this.options.audit.record({
+      actorId: viewer.id,
+      actorKind: 'api-key',
+      operation: 'API_KEY_USED',
+      outcome: 'DONE',
+      requestId,
+      clientIp: viewer.ip,
+      details: { requests: 1 },
+    });
   }
 
   private async lookup(cache: TtlCache<Caller | null>, key: string, field: string, type: string): Promise<Caller | null> {
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
-    const data = await this.options.graph.query<Record<string, Caller | null>>('identity', `query($key: ${type}) { caller: ${field} { ${CALLER_FIELDS} } }`, { key });
+    const data = await this.options.graph.query<Record<string, Caller | null>>('identity', `query($key: ${type}) { caller: ${field} { ${CALLER_FIELDS} } }`, {
+      key,
+    });
     cache.set(key, data.caller ?? null);
     return data.caller ?? null;
   }
@@ -165,7 +204,10 @@ export class Authenticator {
   private accessRules(): Promise<Map<string, AccessRule>> {
     if (!this.rules || this.rules.until <= Date.now()) {
       const value = this.options.graph
-        .query<{ rules: Array<AccessRule & { appliesTo: string }> }>('identity', 'query { rules: callerAccessRules { appliesTo cidrs hours { from to days timeZone } } }')
+        .query<{ rules: Array<AccessRule & { appliesTo: string }> }>(
+          'identity',
+          'query { rules: callerAccessRules { appliesTo cidrs hours { from to days timeZone } } }',
+        )
         .then(({ rules }) => new Map(rules.map((rule) => [rule.appliesTo, { cidrs: rule.cidrs, hours: rule.hours }])));
       value.catch(() => (this.rules = undefined));
       this.rules = { value, until: Date.now() + CACHE_MS };
@@ -175,8 +217,13 @@ export class Authenticator {
 
   private deny(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, at: { ip: string | null; requestId: string; actor?: string; viewer?: Viewer }): never {
     this.options.audit.record({
-      actorId: at.viewer?.id ?? at.actor ?? 'anonymous', actorKind: at.viewer?.kind ?? 'anonymous',
-      operation: code === 'UNAUTHENTICATED' ? 'SIGN_IN' : 'ACCESS_POLICY', outcome: 'DENIED', reason: message, requestId: at.requestId, clientIp: at.ip,
+      actorId: at.viewer?.id ?? at.actor ?? 'anonymous',
+      actorKind: at.viewer?.kind ?? 'anonymous',
+      operation: code === 'UNAUTHENTICATED' ? 'SIGN_IN' : 'ACCESS_POLICY',
+      outcome: 'DENIED',
+      reason: message,
+      requestId: at.requestId,
+      clientIp: at.ip,
     });
     throw new AccessDenied(code, message);
   }
@@ -186,7 +233,10 @@ export class Authenticator {
 export function personViewer(caller: Pick<Caller, 'id' | 'teamMemberIds' | 'supportLines'>, role: Role, ip: string | null): Viewer {
   const sales = role === 'SALES_REP' || role === 'SALES_MANAGER';
   return {
-    id: caller.id, kind: 'user', role, ip,
+    id: caller.id,
+    kind: 'user',
+    role,
+    ip,
     permissions: ROLE_PERMISSIONS[role],
     owners: sales ? caller.teamMemberIds.map((id) => id.toLowerCase()) : null,
     unowned: role !== 'SALES_REP',
@@ -199,7 +249,8 @@ const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 function tokenProblem(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired: sign in again';
   if (error instanceof errors.JWTClaimValidationFailed) return `The token is not for this platform (${error.claim} does not match)`;
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'The token is not signed by the configured issuer';
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+    return 'The token is not signed by the configured issuer';
   if (error instanceof errors.JOSEError) return 'The token is malformed or not a signed JWT';
   return 'The token could not be verified';
 }

@@ -35,6 +35,10 @@ describe('the development issuer', () => {
     expect(() => loadAuthConfig()).toThrow(/AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required in production/);
     process.env.AUTH_ISSUER = 'https://keycloak.example/realms/dealer';
     process.env.AUTH_JWKS_URL = 'https://keycloak.example/realms/dealer/protocol/openid-connect/certs';
-    expect(loadAuthConfig()).toEqual({ issuer: 'https://keycloak.example/realms/dealer', audience: 'crm-api', jwksUrl: 'https://keycloak.example/realms/dealer/protocol/openid-connect/certs' });
+    expect(loadAuthConfig()).toEqual({
+      issuer: 'https://keycloak.example/realms/dealer',
+      audience: 'crm-api',
+      jwksUrl: 'https://keycloak.example/realms/dealer/protocol/openid-connect/certs',
+    });
   });
 });

@@ -65,7 +65,10 @@ export const devIssuerKeys = (issuer: DevIssuer) => createLocalJWKSet(issuer.jwk
 
 async function loadOrCreateKeys(dir: string): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const file = path.join(dir, 'dev-issuer-key.json');
-  const saved = await readFile(file, 'utf8').then((text) => JSON.parse(text) as JWK, () => null);
+  const saved = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as JWK,
+    () => null,
+  );
   const privateJwk = saved ?? (await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey));
   if (!saved) {
     await mkdir(dir, { recursive: true });

@@ -14,11 +14,14 @@ export const PUBLIC_ROOT_FIELDS = new Set(['Mutation.submitWebForm', 'Mutation.r
 function rootFields(operation: OperationDefinitionNode): string[] {
   const type = operation.operation === 'mutation' ? 'Mutation' : operation.operation === 'subscription' ? 'Subscription' : 'Query';
   const names = (selections: readonly SelectionNode[]): string[] =>
-    selections.flatMap((s) => (s.kind === Kind.FIELD ? [`${type}.${s.name.value}`] : s.kind === Kind.INLINE_FRAGMENT ? names(s.selectionSet.selections) : [`${type}.<fragment>`]));
+    selections.flatMap((s) =>
+      s.kind === Kind.FIELD ? [`${type}.${s.name.value}`] : s.kind === Kind.INLINE_FRAGMENT ? names(s.selectionSet.selections) : [`${type}.<fragment>`],
+    );
   return names(operation.selectionSet.selections);
 }
 
-const open = (field: string) => PUBLIC_ROOT_FIELDS.has(field) || field.endsWith('.__typename') || (process.env.NODE_ENV !== 'production' && /\.__(schema|type)$/.test(field));
+const open = (field: string) =>
+  PUBLIC_ROOT_FIELDS.has(field) || field.endsWith('.__typename') || (process.env.NODE_ENV !== 'production' && /\.__(schema|type)$/.test(field));
 
 /** Anything else without credentials is refused with 401 before any subgraph is called. */
 export function requireCredentials(audit: AuditRecorder): ApolloServerPlugin<GatewayContext> {
@@ -30,7 +33,15 @@ export function requireCredentials(audit: AuditRecorder): ApolloServerPlugin<Gat
           const closed = rootFields(operation).filter((field) => !open(field));
           if (closed.length === 0) return;
           const reason = `${closed.join(', ')} needs credentials: send Authorization: Bearer <token or API key>`;
-          audit.record({ actorId: 'anonymous', actorKind: 'anonymous', operation: closed[0]!, outcome: 'DENIED', reason, requestId: contextValue.requestId, clientIp: contextValue.viewer.ip });
+          audit.record({
+            actorId: 'anonymous',
+            actorKind: 'anonymous',
+            operation: closed[0]!,
+            outcome: 'DENIED',
+            reason,
+            requestId: contextValue.requestId,
+            clientIp: contextValue.viewer.ip,
+          });
           throw new AccessDenied('UNAUTHENTICATED', reason);
         },
       };

@@ -1,10 +1,19 @@
-import { GraphQLError, getNamedType, getNullableType, isCompositeType, isListType, Kind, type DocumentNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  Kind,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type ValueNode,
+} from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../subgraphs/kit/pagination.js';
-
 
 /** What one operation may ask for; refused with a clear error before any subgraph is called. */
 export interface QueryLimits {
@@ -35,11 +44,23 @@ const sizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
   const asked = PAGE_ARGUMENTS.map((name) => args[name]).find((value) => typeof value === 'number');
   const isPaged = field.args.some((arg) => (PAGE_ARGUMENTS as readonly string[]).includes(arg.name));
   // A size past the largest page is refused by the subgraph with its own message; it costs the largest page here.
-  const many = typeof asked === 'number' ? Math.min(Math.max(asked, 1), MAX_PAGE_SIZE) : isPaged ? DEFAULT_PAGE : isListType(type) && !['edges', 'nodes'].includes(field.name) ? PLAIN_LIST : 1;
+  const many =
+    typeof asked === 'number'
+      ? Math.min(Math.max(asked, 1), MAX_PAGE_SIZE)
+      : isPaged
+        ? DEFAULT_PAGE
+        : isListType(type) && !['edges', 'nodes'].includes(field.name)
+          ? PLAIN_LIST
+          : 1;
   return many * (1 + childComplexity);
 };
 
-export function operationCost(schema: Parameters<typeof getComplexity>[0]['schema'], document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): number {
+export function operationCost(
+  schema: Parameters<typeof getComplexity>[0]['schema'],
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): number {
   return getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: [sizeEstimator] });
 }
 
@@ -54,10 +75,13 @@ const MAX_INPUT_DEPTH = 24;
 
 /** The first place in the variables with bad text or nested too deep, and what is wrong there. */
 function findBadInput(value: unknown, path: string, depth = 0): { path: string; problem: string } | null {
-  if (typeof value === 'string') return BAD_TEXT.test(value) ? { path, problem: 'holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text' } : null;
+  if (typeof value === 'string')
+    return BAD_TEXT.test(value) ? { path, problem: 'holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text' } : null;
   if (!value || typeof value !== 'object') return null;
   if (depth >= MAX_INPUT_DEPTH) return { path, problem: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
-  const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((item, i) => [`[${i}]`, item]) : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
+  const entries: Array<[string, unknown]> = Array.isArray(value)
+    ? value.map((item, i) => [`[${i}]`, item])
+    : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
   for (const [step, item] of entries) {
     const found = findBadInput(item, `${path}${step}`, depth + 1);
     if (found) return found;
@@ -112,15 +136,24 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (context: GatewayC
           const badVariable = findBadInput(request.variables ?? {}, 'variables');
           if (badVariable) throw refused('BAD_USER_INPUT', `${badVariable.path} ${badVariable.problem}`, { field: badVariable.path });
           const badText = badLiteral(operation);
-          if (badText) throw refused('BAD_USER_INPUT', `${badText} holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text`, { field: badText });
-          const introspects = operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
+          if (badText)
+            throw refused('BAD_USER_INPUT', `${badText} holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text`, { field: badText });
+          const introspects = operation.selectionSet.selections.some(
+            (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'),
+          );
           if (introspects && limits.production && contextValue.viewer.role !== 'ADMIN') {
-            throw new GraphQLError('Introspection is open to admins only; download the schema from the repository', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+            throw new GraphQLError('Introspection is open to admins only; download the schema from the repository', {
+              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+            });
           }
           const cost = operationCost(schema, document, request.variables, request.operationName);
           contextValue.cost = cost;
           if (cost > limits.maxCost) {
-            throw refused('QUERY_TOO_COSTLY', `This query could return ${cost} records, more than ${limits.maxCost}: ask for smaller pages (first/last) or fewer nested lists`, { cost, maxCost: limits.maxCost });
+            throw refused(
+              'QUERY_TOO_COSTLY',
+              `This query could return ${cost} records, more than ${limits.maxCost}: ask for smaller pages (first/last) or fewer nested lists`,
+              { cost, maxCost: limits.maxCost },
+            );
           }
           await chargeCost?.(contextValue, cost);
         },

@@ -70,7 +70,10 @@ export class RateLimits {
   private readonly sockets = new Map<string, number>();
   private readonly redis?: Redis;
 
-  constructor(readonly settings: RateLimitSettings, log: Logger) {
+  constructor(
+    readonly settings: RateLimitSettings,
+    log: Logger,
+  ) {
     if (settings.store === 'redis') {
       this.redis = new Redis(envString('REDIS_URL', 'redis://127.0.0.1:6379'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limit store unreachable; counting in memory meanwhile'));

@@ -24,19 +24,26 @@ const SOURCES: Source[] = [
     subgraph: 'identity',
     kind: 'CUSTOMER',
     document: 'query($q: String!, $n: Int!) { hits: searchCustomers(query: $q, first: $n) { score customer { id displayName } } }',
-    toHits: (data) => (data as Hits<'hits', { customer: { id: string; displayName: string } }>).hits.map((h) => ({ id: h.customer.id, title: h.customer.displayName, score: h.score })),
+    toHits: (data) =>
+      (data as Hits<'hits', { customer: { id: string; displayName: string } }>).hits.map((h) => ({
+        id: h.customer.id,
+        title: h.customer.displayName,
+        score: h.score,
+      })),
   },
   {
     subgraph: 'sales',
     kind: 'PRODUCT',
     document: 'query($q: String!, $n: Int!) { hits: searchProducts(query: $q, limit: $n) { score product { id name } } }',
-    toHits: (data) => (data as Hits<'hits', { product: { id: string; name: string } }>).hits.map((h) => ({ id: h.product.id, title: h.product.name, score: h.score })),
+    toHits: (data) =>
+      (data as Hits<'hits', { product: { id: string; name: string } }>).hits.map((h) => ({ id: h.product.id, title: h.product.name, score: h.score })),
   },
   {
     subgraph: 'service',
     kind: 'KNOWLEDGE_ARTICLE',
     document: 'query($q: String!, $n: Int!) { hits: searchArticles(query: $q, first: $n) { score article { id title } } }',
-    toHits: (data) => (data as Hits<'hits', { article: { id: string; title: string } }>).hits.map((h) => ({ id: h.article.id, title: h.article.title, score: h.score })),
+    toHits: (data) =>
+      (data as Hits<'hits', { article: { id: string; title: string } }>).hits.map((h) => ({ id: h.article.id, title: h.article.title, score: h.score })),
   },
 ];
 
@@ -62,8 +69,7 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>): Doma
         signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS),
       }).catch(() => undefined);
       const body = (await response?.json().catch(() => undefined)) as
-        | { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> }
-        | undefined;
+        { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
       if (!body?.data) {
         const error = body?.errors?.[0];
         if (error?.extensions?.code === 'BAD_USER_INPUT') throw new DomainError('BAD_USER_INPUT', error.message);

@@ -54,7 +54,9 @@ export function buildSearchSchema(domains: DomainSearch[] = searchDomains({})): 
   @Resolver(() => SearchHit)
   class SearchResolver {
     @SignedIn()
-    @Query(() => [SearchHit], { description: 'Customers by name, e-mail or phone; products; knowledge articles — ranked; each domain answers only with what the caller may read' })
+    @Query(() => [SearchHit], {
+      description: 'Customers by name, e-mail or phone; products; knowledge articles — ranked; each domain answers only with what the caller may read',
+    })
     async search(
       @Arg('query', () => String) query: string,
       @Arg('first', () => Int, { defaultValue: 10 }) first: number,

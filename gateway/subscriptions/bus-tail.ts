@@ -74,7 +74,8 @@ export class BusTail {
       } catch (error) {
         failures++;
         if (error instanceof DomainError && error.extensions.code === 'CURSOR_EXPIRED') await this.skipToHeadAfterExpiry(error).catch(() => undefined);
-        else if (failures === 1 || failures % 20 === 0) this.log.warn({ err: (error as Error).message, failures }, 'subscription feed cannot read the bus; retrying');
+        else if (failures === 1 || failures % 20 === 0)
+          this.log.warn({ err: (error as Error).message, failures }, 'subscription feed cannot read the bus; retrying');
       }
       await woken;
     }
@@ -101,14 +102,13 @@ export class BusTail {
 
   private nextWake(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
       const timer = setTimeout(done, ms);
       timer.unref();
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        if (self.wake === done) self.wake = undefined;
-        resolve();
-      }
       this.wake = done;
     });
   }

@@ -21,7 +21,10 @@ export interface LoadedEntity {
  */
 export const fieldErrors = new WeakMap<object, Map<string, { message: string; extensions?: Record<string, unknown> }>>();
 
-function attachFieldErrors(root: Record<string, unknown> | null, errors: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>): void {
+function attachFieldErrors(
+  root: Record<string, unknown> | null,
+  errors: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>,
+): void {
   for (const error of errors) {
     const path = error.path?.slice(1) ?? [];
     if (!root || path.length === 0) continue;
@@ -138,7 +141,13 @@ export class EntityLoader {
  * permissions and row scope (owners, lines), not on who they are, so a whole team with one role shares each read.
  */
 function permissionKey(viewer: Viewer): string {
-  return JSON.stringify([viewer.kind, [...viewer.permissions].sort(), viewer.owners && [...viewer.owners].sort(), viewer.unowned, viewer.lines && [...viewer.lines].sort()]);
+  return JSON.stringify([
+    viewer.kind,
+    [...viewer.permissions].sort(),
+    viewer.owners && [...viewer.owners].sort(),
+    viewer.unowned,
+    viewer.lines && [...viewer.lines].sort(),
+  ]);
 }
 
 /** `query($__e0: ID!, $__e1: ID!, …) { e0: root(id: $__e0) { …selection, __subscriptionVersion: version } … }` */
@@ -158,11 +167,14 @@ function batchDocument(selection: EntitySelection, count: number): DocumentNode 
       {
         ...operation,
         variableDefinitions: [
-          ...indexes.map((i) => ({
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: variable(`__e${i}`),
-            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } },
-          }) as const),
+          ...indexes.map(
+            (i) =>
+              ({
+                kind: Kind.VARIABLE_DEFINITION,
+                variable: variable(`__e${i}`),
+                type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } },
+              }) as const,
+          ),
           ...(operation.variableDefinitions ?? []),
         ],
         selectionSet: {

@@ -37,9 +37,7 @@ export function entitySelection(info: GraphQLResolveInfo, payloadField: string, 
   for (const node of [selectionSet, ...fragments]) {
     visit(node, { Variable: (variable) => void used.add(variable.name.value) });
   }
-  const variableDefinitions: VariableDefinitionNode[] = (info.operation.variableDefinitions ?? []).filter((d) =>
-    used.has(d.variable.name.value),
-  );
+  const variableDefinitions: VariableDefinitionNode[] = (info.operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value));
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
@@ -89,4 +87,3 @@ function usedFragments(selectionSet: SelectionSetNode, all: Record<string, Fragm
   }
   return [...found.values()];
 }
-

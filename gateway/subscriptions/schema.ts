@@ -29,10 +29,26 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     priority: CasePriority
   }
 
-  type OpportunityChange { event: ChangeEvent! opportunity: Opportunity newerThanEvent: Boolean }
-  type InteractionChange { event: ChangeEvent! interaction: Interaction newerThanEvent: Boolean }
-  type CaseChange { event: ChangeEvent! case: Case newerThanEvent: Boolean }
-  type CustomerChange { event: ChangeEvent! customer: Customer newerThanEvent: Boolean }
+  type OpportunityChange {
+    event: ChangeEvent!
+    opportunity: Opportunity
+    newerThanEvent: Boolean
+  }
+  type InteractionChange {
+    event: ChangeEvent!
+    interaction: Interaction
+    newerThanEvent: Boolean
+  }
+  type CaseChange {
+    event: ChangeEvent!
+    case: Case
+    newerThanEvent: Boolean
+  }
+  type CustomerChange {
+    event: ChangeEvent!
+    customer: Customer
+    newerThanEvent: Boolean
+  }
 
   """
   Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live.

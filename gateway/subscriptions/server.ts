@@ -137,7 +137,8 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       // 4101 when the credential expires: the client reconnects with a fresh one and resumes with after.
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+        const authorization =
+          typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
         const socket = ctx.extra.socket;
         try {
           if (!authorization) throw new AccessDenied('UNAUTHENTICATED', 'Send connectionParams: { authorization: "Bearer <token or API key>" }');
@@ -162,7 +163,9 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         const max = options.rateLimits.settings.subscriptionsPerSocket;
         // graphql-ws has registered this one already: it is among the socket's subscriptions.
         if (Object.keys(ctx.subscriptions).length <= max) return undefined;
-        return [new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } })];
+        return [
+          new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } }),
+        ];
       },
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
@@ -193,7 +196,8 @@ function closeWhenExpired(socket: WebSocket, expiresAt: Date): void {
   const ms = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), 2 ** 31 - 1);
   const timer = setTimeout(() => {
     if (Date.now() < expiresAt.getTime()) return closeWhenExpired(socket, expiresAt);
-    if (socket.readyState === socket.OPEN) socket.close(CREDENTIAL_EXPIRED_CODE, 'Credentials expired: reconnect with a fresh token and resubscribe with after');
+    if (socket.readyState === socket.OPEN)
+      socket.close(CREDENTIAL_EXPIRED_CODE, 'Credentials expired: reconnect with a fresh token and resubscribe with after');
   }, ms);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));

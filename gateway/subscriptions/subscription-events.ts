@@ -60,7 +60,9 @@ function unlessEnded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | t
  * The events as an iterator whose return() ends at once: graphql-ws calls it when the client unsubscribes,
  * which must not wait for the next matching event to unblock a generator.
  */
-export function subscriptionStream<T>(options: Omit<Parameters<typeof subscriptionEvents<T>>[0], 'signal'>): AsyncIterableIterator<{ event: BusEvent; prepared: T }> {
+export function subscriptionStream<T>(
+  options: Omit<Parameters<typeof subscriptionEvents<T>>[0], 'signal'>,
+): AsyncIterableIterator<{ event: BusEvent; prepared: T }> {
   const stop = new AbortController();
   const events = subscriptionEvents({ ...options, signal: AbortSignal.any([stop.signal, options.budget.closed]) });
   return {

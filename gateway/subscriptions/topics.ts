@@ -66,7 +66,6 @@ export const topics: Record<string, Topic> = {
     payloadField: 'customer',
     entityQueryField: 'customer',
     entityId: (event) => event.aggregateId,
-    matches: (event, args) =>
-      event.aggregateType === 'Customer' && (event.aggregateId === args.id || payloadValue(event, 'mergedId') === args.id),
+    matches: (event, args) => event.aggregateType === 'Customer' && (event.aggregateId === args.id || payloadValue(event, 'mergedId') === args.id),
   },
 };

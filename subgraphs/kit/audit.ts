@@ -75,7 +75,9 @@ export class AuditTrail implements EventSubscriber {
         entity: className,
         id: String(changeSet.getPrimaryKey() ?? ''),
         action,
-        fields: Object.fromEntries(keys.map((key) => [key, { before: action === 'created' ? null : shown(className, key, before[key]), after: shown(className, key, after[key]) }])),
+        fields: Object.fromEntries(
+          keys.map((key) => [key, { before: action === 'created' ? null : shown(className, key, before[key]), after: shown(className, key, after[key]) }]),
+        ),
       });
     }
   }

@@ -121,8 +121,15 @@ export function startConsumers(options: ConsumerOptions) {
 
   async function run(handler: EventHandler): Promise<void> {
     const status: ConsumerStatus = {
-      consumer: handler.name, cursor: null, lastEventAt: null, caughtUp: false, lagSeconds: null,
-      failingSince: null, lastError: null, behindRetentionSince: null, resynchronized: null,
+      consumer: handler.name,
+      cursor: null,
+      lastEventAt: null,
+      caughtUp: false,
+      lagSeconds: null,
+      failingSince: null,
+      lastError: null,
+      behindRetentionSince: null,
+      resynchronized: null,
     };
     statuses.set(handler.name, status);
     const em = options.orm.em.fork({ loggerContext: QUIET });
@@ -130,7 +137,7 @@ export function startConsumers(options: ConsumerOptions) {
     let failures = 0;
     while (!stopped) {
       const woken = sleep(2000);
-      let page: BusEvent[] = [];
+      let page: BusEvent[];
       try {
         if (cursor === undefined) cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
         page = await options.bus.read(cursor, PAGE);
@@ -200,7 +207,10 @@ export function startConsumers(options: ConsumerOptions) {
       const how = 'rebuild' in policy ? 'rebuilt' : 'skipped';
       status.behindRetentionSince = null;
       status.resynchronized = { how, at: new Date().toISOString(), ...('skip' in policy ? { lost: policy.skip.lost } : {}) };
-      options.log.info({ consumer: handler.name, from, ms: Date.now() - started, metric: `consumer_${how}` }, `consumer ${how} after falling behind; reading on`);
+      options.log.info(
+        { consumer: handler.name, from, ms: Date.now() - started, metric: `consumer_${how}` },
+        `consumer ${how} after falling behind; reading on`,
+      );
       return from;
     } catch (error) {
       status.lastError = error instanceof Error ? error.message.slice(0, 200) : 're-synchronization failed';
@@ -226,9 +236,7 @@ export function startConsumers(options: ConsumerOptions) {
 
   /** null: from the oldest retained event on. */
   const moveCheckpoint = (em: EntityManager, consumer: string, cursor: string | null) =>
-    cursor === null
-      ? em.execute('delete from consumer_checkpoint where consumer = ?', [consumer], 'run', QUIET)
-      : saveCheckpoint(em, consumer, cursor);
+    cursor === null ? em.execute('delete from consumer_checkpoint where consumer = ?', [consumer], 'run', QUIET) : saveCheckpoint(em, consumer, cursor);
 
   const saveCheckpoint = (em: EntityManager, consumer: string, cursor: string) =>
     em.execute(
@@ -244,16 +252,16 @@ export function startConsumers(options: ConsumerOptions) {
     /** Readiness: no consumer behind the retention window, none failing for a minute. */
     health(): CheckResult {
       const all = [...statuses.values()];
-      const unhealthy = all.filter(
-        (s) => s.behindRetentionSince || (s.failingSince && Date.now() - Date.parse(s.failingSince) > FAILING_UNHEALTHY_MS),
-      );
+      const unhealthy = all.filter((s) => s.behindRetentionSince || (s.failingSince && Date.now() - Date.parse(s.failingSince) > FAILING_UNHEALTHY_MS));
       return { ok: unhealthy.length === 0, consumers: all.map((status) => ({ ...status })) };
     },
     async stop() {
       stopped = true;
       [...sleepers].forEach((wake) => wake());
       await Promise.all(loops);
-      await (await unsubscribe)();
+      await (
+        await unsubscribe
+      )();
     },
   };
 }

@@ -14,7 +14,10 @@ describe('contact normalization', () => {
 
   it.each(['jan@', 'no-at-sign', 'a b@c.d'])('rejects the e-mail %p', (value) => {
     expect(() => normalizeEmail(value, 'emails')).toThrow(
-      expect.objectContaining({ message: `"${value}" is not a valid e-mail address`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'emails' }) }),
+      expect.objectContaining({
+        message: `"${value}" is not a valid e-mail address`,
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'emails' }),
+      }),
     );
   });
 

@@ -11,7 +11,10 @@ export type { Viewer };
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Set while a GraphQL request is being served, so work can be told apart from background work (relay, consumers, jobs). */
-export const requestScope = new AsyncLocalStorage<{ requestId: string; /** Set when the platform itself calls (e.g. the gateway looking up a caller). */ byPlatform?: boolean }>();
+export const requestScope = new AsyncLocalStorage<{
+  requestId: string;
+  /** Set when the platform itself calls (e.g. the gateway looking up a caller). */ byPlatform?: boolean;
+}>();
 /** Per-request state every resolver receives; each subgraph adds its own loaders. */
 export interface RequestContext<Loaders> {
   /** The subgraph serving the request. */

@@ -39,7 +39,12 @@ export async function liveCustomerIds(em: EntityManager, ids: readonly string[])
   const live = new Map(wanted.map((id) => [id, id]));
   const locked = new Set<string>();
   for (let unlocked = wanted; unlocked.length > 0; unlocked = [...new Set(live.values())].filter((id) => !locked.has(id))) {
-    await em.execute(`select pg_advisory_xact_lock_shared(hashtextextended('customer:' || id, 0)) from unnest(?::text[]) as id`, [pgArray(unlocked)], 'all', QUIET);
+    await em.execute(
+      `select pg_advisory_xact_lock_shared(hashtextextended('customer:' || id, 0)) from unnest(?::text[]) as id`,
+      [pgArray(unlocked)],
+      'all',
+      QUIET,
+    );
     unlocked.forEach((id) => locked.add(id));
     const aliases = await em.execute<Array<{ merged_id: string; survivor_id: string }>>(
       'select merged_id, survivor_id from customer_alias where merged_id = any(?::uuid[])',
@@ -91,7 +96,13 @@ export function customerMergedHandler(name: string, records: CustomerRecords): E
     async handle(em, event, log) {
       const { survivorId, mergedId } = event.payload;
       // A malformed event can never apply: retrying it would only stall every later event.
-      if (typeof survivorId !== 'string' || typeof mergedId !== 'string' || !isUuid(survivorId) || !isUuid(mergedId) || survivorId.toLowerCase() === mergedId.toLowerCase()) {
+      if (
+        typeof survivorId !== 'string' ||
+        typeof mergedId !== 'string' ||
+        !isUuid(survivorId) ||
+        !isUuid(mergedId) ||
+        survivorId.toLowerCase() === mergedId.toLowerCase()
+      ) {
         log.warn({ eventId: event.id }, 'CustomerMerged without two distinct customer ids; nothing moved');
         return;
       }

@@ -13,8 +13,7 @@ export function readDeadline(headers: IncomingHttpHeaders): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-export const deadlineExceeded = () =>
-  new DomainError('TIMEOUT', 'The request took longer than the caller waits and was stopped; narrow it down and try again');
+export const deadlineExceeded = () => new DomainError('TIMEOUT', 'The request took longer than the caller waits and was stopped; narrow it down and try again');
 
 /** Runs `work` in a transaction whose statements PostgreSQL cancels at the deadline. */
 export async function withinDeadline<T>(em: EntityManager, deadline: number | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {

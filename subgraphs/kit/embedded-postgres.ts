@@ -29,7 +29,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     onLog: (message) => options.log.debug({ postgres: String(message).trim() }),
     onError: (message) => options.log.debug({ postgres: String(message).trim() }),
   });
-  const initialised = await stat(path.join(dataDir, 'PG_VERSION')).then(() => true, () => false);
+  const initialised = await stat(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
   if (!initialised) {
     options.log.info({ dataDir }, 'initialising embedded PostgreSQL');
     await server.initialise();
@@ -71,6 +74,10 @@ async function othersCanTraverse(dir: string): Promise<boolean> {
   for (let current = dir; ; current = path.dirname(current)) {
     const mode = (await stat(current)).mode;
     if ((mode & 0o001) === 0) return false;
-    if (current === path.dirname(current)) return access(dir, constants.F_OK).then(() => true, () => false);
+    if (current === path.dirname(current))
+      return access(dir, constants.F_OK).then(
+        () => true,
+        () => false,
+      );
   }
 }

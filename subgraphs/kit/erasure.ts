@@ -12,7 +12,26 @@ export const ERASED = '[erased]';
 export const CUSTOMER_ID_KEYS = ['customerId', 'survivorId', 'mergedId', 'previousCustomerId', 'authorCustomerId'] as const;
 
 /** Enumerated values and codes: they say what happened, not who it happened to. */
-const CODES = new Set(['type', 'status', 'from', 'to', 'channel', 'currentChannel', 'purpose', 'direction', 'kind', 'source', 'priority', 'line', 'category', 'marker', 'outcome', 'changedFields', 'currency', 'tier']);
+const CODES = new Set([
+  'type',
+  'status',
+  'from',
+  'to',
+  'channel',
+  'currentChannel',
+  'purpose',
+  'direction',
+  'kind',
+  'source',
+  'priority',
+  'line',
+  'category',
+  'marker',
+  'outcome',
+  'changedFields',
+  'currency',
+  'tier',
+]);
 
 /** A record id of the platform (a UUID), or a list of them: a device id or a submission id a client chose is not. */
 const isRecordId = (value: unknown): boolean =>
@@ -21,7 +40,12 @@ const isRecordId = (value: unknown): boolean =>
 export function redactPayload(payload: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = { erased: true };
   for (const [key, value] of Object.entries(payload)) {
-    const keep = (/(Id|Ids)$/.test(key) && isRecordId(value)) || (CODES.has(key) && typeof value === 'string') || typeof value === 'number' || typeof value === 'boolean' || value === null;
+    const keep =
+      (/(Id|Ids)$/.test(key) && isRecordId(value)) ||
+      (CODES.has(key) && typeof value === 'string') ||
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      value === null;
     kept[key] = keep ? value : ERASED;
   }
   return kept;
@@ -46,7 +70,12 @@ export function mentionsSql(match: ErasureMatch): { sql: string; params: unknown
 /** Redacts this subgraph's outbox rows about the person (relayed ones are redacted on the bus by bus.redact). */
 export async function redactOutbox(em: EntityManager, match: ErasureMatch): Promise<number> {
   const where = mentionsSql(match);
-  const rows = await em.execute<Array<{ position: string; payload: Record<string, unknown> }>>(`select position, payload from outbox_event where ${where.sql}`, where.params, 'all');
-  for (const row of rows) await em.execute('update outbox_event set payload = ?::jsonb where position = ?', [JSON.stringify(redactPayload(row.payload)), row.position], 'run');
+  const rows = await em.execute<Array<{ position: string; payload: Record<string, unknown> }>>(
+    `select position, payload from outbox_event where ${where.sql}`,
+    where.params,
+    'all',
+  );
+  for (const row of rows)
+    await em.execute('update outbox_event set payload = ?::jsonb where position = ?', [JSON.stringify(redactPayload(row.payload)), row.position], 'run');
   return rows.length;
 }

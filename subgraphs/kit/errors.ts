@@ -23,11 +23,9 @@ export class DomainError extends GraphQLError {
   }
 }
 
-export const badInput = (message: string, field?: string) =>
-  new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
 
-export const notFound = (type: string, id: string) =>
-  new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id });
+export const notFound = (type: string, id: string) => new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id });
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 
@@ -50,10 +48,7 @@ interface ValidationFailure {
 function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ field: string; message: string }> {
   return failures.flatMap((failure) => {
     const field = `${prefix}${failure.property}`;
-    return [
-      ...Object.values(failure.constraints ?? {}).map((message) => ({ field, message })),
-      ...flattenValidation(failure.children ?? [], `${field}.`),
-    ];
+    return [...Object.values(failure.constraints ?? {}).map((message) => ({ field, message })), ...flattenValidation(failure.children ?? [], `${field}.`)];
   });
 }
 
@@ -85,7 +80,11 @@ export function createErrorFormatter(log: Logger) {
       return { message: original.message, path: formatted.path, extensions: original.extensions };
     }
     if (original instanceof OptimisticLockError) {
-      return { message: 'Someone else changed this record first; reload it and apply your change again', path: formatted.path, extensions: { code: 'CONFLICT' } };
+      return {
+        message: 'Someone else changed this record first; reload it and apply your change again',
+        path: formatted.path,
+        extensions: { code: 'CONFLICT' },
+      };
     }
     if (original instanceof UniqueConstraintViolationException) {
       return { message: 'A record with the same unique value already exists', path: formatted.path, extensions: { code: 'CONFLICT' } };
@@ -93,7 +92,10 @@ export function createErrorFormatter(log: Logger) {
     if (original instanceof DeadlockException) {
       return { message: 'A concurrent change got in the way; apply your change again', path: formatted.path, extensions: { code: 'CONFLICT' } };
     }
-    if ((original as { code?: unknown } | undefined)?.code === QUERY_CANCELED || (original as { cause?: { code?: unknown } } | undefined)?.cause?.code === QUERY_CANCELED) {
+    if (
+      (original as { code?: unknown } | undefined)?.code === QUERY_CANCELED ||
+      (original as { cause?: { code?: unknown } } | undefined)?.cause?.code === QUERY_CANCELED
+    ) {
       log.warn({ path: formatted.path }, 'statement cancelled at its time limit');
       return { message: 'The request took too long and was stopped; narrow it down and try again', path: formatted.path, extensions: { code: 'TIMEOUT' } };
     }

@@ -42,10 +42,7 @@ export function guardedReference<C extends RequestContext<unknown>>(
  * type-graphql builds the schema from classes; it is printed with its directives (@key…)
  * and rebuilt as an Apollo subgraph so the gateway can compose it.
  */
-export async function buildFederatedSchema(
-  options: Omit<BuildSchemaOptions, 'validate'>,
-  referenceResolvers: ReferenceResolvers = {},
-): Promise<GraphQLSchema> {
+export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'validate'>, referenceResolvers: ReferenceResolvers = {}): Promise<GraphQLSchema> {
   assertAccessDeclared(options.resolvers as readonly Function[]);
   const schema = await buildSchema({
     ...options,

@@ -31,9 +31,7 @@ export class Health {
   }
 
   async ready(): Promise<{ status: 'ok' | 'unavailable'; service: string; checks: Record<string, CheckResult> }> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await withTimeout(check)] as const),
-    );
+    const entries = await Promise.all([...this.checks].map(async ([name, check]) => [name, await withTimeout(check)] as const));
     const checks = Object.fromEntries(entries);
     return { status: entries.every(([, result]) => result.ok) ? 'ok' : 'unavailable', service: this.service, checks };
   }

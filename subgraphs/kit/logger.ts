@@ -7,7 +7,11 @@ export type { Logger };
  * database error's detail, query and parameters, and a validation message quoting the input, may hold personal
  * data: they are not written (`"…"` quotes in a message are blanked).
  */
-const firstLine = (text: string) => text.split('\n')[0]!.replace(/"[^"]*"/g, '"…"').slice(0, 300);
+const firstLine = (text: string) =>
+  text
+    .split('\n')[0]!
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 300);
 
 function safeError(error: unknown): Record<string, unknown> | string {
   if (typeof error === 'string') return firstLine(error);
@@ -17,7 +21,11 @@ function safeError(error: unknown): Record<string, unknown> | string {
     type: error.constructor.name,
     code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
     message: firstLine(error.message),
-    stack: error.stack?.split('\n').filter((line) => line.startsWith('    at ')).slice(0, 8).join('\n'),
+    stack: error.stack
+      ?.split('\n')
+      .filter((line) => line.startsWith('    at '))
+      .slice(0, 8)
+      .join('\n'),
   };
 }
 

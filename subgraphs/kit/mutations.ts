@@ -40,7 +40,9 @@ export const mutationEntities = [IdempotencyKey];
 export function readIdempotencyKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
-    throw new DomainError('BAD_USER_INPUT', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters, e.g. a UUID', { field: 'Idempotency-Key' });
+    throw new DomainError('BAD_USER_INPUT', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters, e.g. a UUID', {
+      field: 'Idempotency-Key',
+    });
   }
   return value;
 }
@@ -68,9 +70,11 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
       );
       if (inserted.affectedRows === 0) return replay(em, id, requestHash);
       const result: unknown = await audited(em, context, info.fieldName, next);
-      await em.execute('update idempotency_key set result = ? where viewer_id = ? and key = ? and operation = ?', [
-        JSON.stringify(encode(em, result)), id.viewerId, id.key, id.operation,
-      ], 'run');
+      await em.execute(
+        'update idempotency_key set result = ? where viewer_id = ? and key = ? and operation = ?',
+        [JSON.stringify(encode(em, result)), id.viewerId, id.key, id.operation],
+        'run',
+      );
       return result;
     });
   } finally {
@@ -86,9 +90,7 @@ async function audited(em: EntityManager, context: RequestContext<unknown>, fiel
   const value = await result;
   // The record the mutation answers with is the one it is about; else the first it changed.
   const meta = value && typeof value === 'object' ? em.getMetadata().find(value.constructor as never) : undefined;
-  const subject = meta
-    ? { entity: meta.className, id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) }
-    : changes[0];
+  const subject = meta ? { entity: meta.className, id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) } : changes[0];
   recordAudit(em, {
     at: new Date().toISOString(),
     actorId: context.viewer.id,

@@ -15,14 +15,7 @@ const CHECKPOINT_PREFIX = 'seq:';
  * One relay per subgraph database works at a time (advisory lock), which keeps each aggregate's events in order.
  * It wakes on the database's notification when any process commits an event, and polls as a safety net.
  */
-export function startOutboxRelay(options: {
-  orm: MikroORM;
-  bus: EventBus;
-  stream: string;
-  log: Logger;
-  retentionHours: number;
-  intervalMs?: number;
-}) {
+export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream: string; log: Logger; retentionHours: number; intervalMs?: number }) {
   const { orm, bus, stream, log } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -33,32 +26,35 @@ export function startOutboxRelay(options: {
 
   async function relayOnce(): Promise<number> {
     const connection = orm.em.getConnection();
-    return connection.transactional(async (trx) => {
-      const run = <T extends object[]>(sql: string, params: unknown[] = []) => connection.execute<T>(sql, params, 'all', trx, QUIET);
-      const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
-      if (!lock?.locked) return 0;
-      const after = await relayedThrough(run);
-      const rows = await run<Array<Record<string, unknown>>>(
-        `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event
+    return connection.transactional(
+      async (trx) => {
+        const run = <T extends object[]>(sql: string, params: unknown[] = []) => connection.execute<T>(sql, params, 'all', trx, QUIET);
+        const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
+        if (!lock?.locked) return 0;
+        const after = await relayedThrough(run);
+        const rows = await run<Array<Record<string, unknown>>>(
+          `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event
          where seq > ? order by seq limit ?`,
-        [after, BATCH],
-      );
-      if (rows.length === 0) return 0;
-      await bus.publish(
-        stream,
-        rows.map((row) => ({
-          id: String(row.id),
+          [after, BATCH],
+        );
+        if (rows.length === 0) return 0;
+        await bus.publish(
           stream,
-          type: String(row.type),
-          aggregateType: String(row.aggregate_type),
-          aggregateId: String(row.aggregate_id),
-          payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
-          occurredAt: new Date(row.occurred_at as string).toISOString(),
-        })),
-        `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
-      );
-      return rows.length;
-    }, { loggerContext: QUIET });
+          rows.map((row) => ({
+            id: String(row.id),
+            stream,
+            type: String(row.type),
+            aggregateType: String(row.aggregate_type),
+            aggregateId: String(row.aggregate_id),
+            payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+            occurredAt: new Date(row.occurred_at as string).toISOString(),
+          })),
+          `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
+        );
+        return rows.length;
+      },
+      { loggerContext: QUIET },
+    );
   }
 
   /**
@@ -88,13 +84,9 @@ export function startOutboxRelay(options: {
     await bus.prune(horizon);
     const saved = await bus.relayedThrough(stream);
     if (saved?.startsWith(CHECKPOINT_PREFIX)) {
-      await orm.em.getConnection().execute(
-        'delete from outbox_event where occurred_at < ? and seq <= ?',
-        [horizon, saved.slice(CHECKPOINT_PREFIX.length)],
-        'run',
-        undefined,
-        QUIET,
-      );
+      await orm.em
+        .getConnection()
+        .execute('delete from outbox_event where occurred_at < ? and seq <= ?', [horizon, saved.slice(CHECKPOINT_PREFIX.length)], 'run', undefined, QUIET);
     }
   }
 

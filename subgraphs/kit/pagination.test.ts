@@ -7,12 +7,9 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor([when, 'abc']))).toEqual(['2026-11-01T10:00:00.000Z', 'abc']);
   });
 
-  it.each(['', 'garbage', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[]').toString('base64url')])(
-    'rejects %p as BAD_USER_INPUT',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
-    },
-  );
+  it.each(['', 'garbage', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[]').toString('base64url')])('rejects %p as BAD_USER_INPUT', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  });
 });
 
 describe('keyset plans', () => {

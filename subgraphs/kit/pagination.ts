@@ -23,14 +23,16 @@ export class PageInfo {
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true })
-  @Min(1) @Max(MAX_PAGE_SIZE)
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
   first?: number | null;
 
   @Field(() => String, { nullable: true })
   after?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @Min(1) @Max(MAX_PAGE_SIZE)
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
   last?: number | null;
 
   @Field(() => String, { nullable: true })
@@ -121,11 +123,7 @@ export interface Page<T> {
  * Keyset pagination (never OFFSET), one SQL statement for any number of parents:
  * rows are numbered per parent by a window function and cut at limit + 1.
  */
-export async function fetchKeysetPages<T extends { id: string }>(
-  em: EntityManager,
-  query: KeysetQuery<T>,
-  args: PageArgs,
-): Promise<Map<string, Page<T>>> {
+export async function fetchKeysetPages<T extends { id: string }>(em: EntityManager, query: KeysetQuery<T>, args: PageArgs): Promise<Map<string, Page<T>>> {
   const plan = planKeyset(args);
   const { column, property, descending } = query.orderBy;
   const walkDescending = descending === plan.forward;
@@ -204,11 +202,7 @@ export async function countByParent(
 }
 
 /** One page of a top-level list (no parent). */
-export async function fetchKeysetPage<T extends { id: string }>(
-  em: EntityManager,
-  query: Omit<KeysetQuery<T>, 'parent'>,
-  args: PageArgs,
-): Promise<Page<T>> {
+export async function fetchKeysetPage<T extends { id: string }>(em: EntityManager, query: Omit<KeysetQuery<T>, 'parent'>, args: PageArgs): Promise<Page<T>> {
   return (await fetchKeysetPages(em, query, args)).get('')!;
 }
 

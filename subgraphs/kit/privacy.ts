@@ -37,7 +37,11 @@ export const DATA_ERASED = 'CustomerDataErased';
 const EXPORT_PAGE = 1000;
 
 /** Every row of the person's data in each table, read in pages by id (a long history never loads in one piece). */
-export async function exportPersonalData(em: EntityManager, tables: readonly PersonalTable[], customerIds: readonly string[]): Promise<Record<string, unknown[]>> {
+export async function exportPersonalData(
+  em: EntityManager,
+  tables: readonly PersonalTable[],
+  customerIds: readonly string[],
+): Promise<Record<string, unknown[]>> {
   const exported: Record<string, unknown[]> = {};
   for (const { table, rowsOf, pageBy = 'id' } of tables) {
     const params = idsFor(rowsOf, customerIds);
@@ -49,7 +53,9 @@ export async function exportPersonalData(em: EntityManager, tables: readonly Per
     for (let after: string | null = null; ;) {
       const page: Array<Record<string, unknown>> = await em.execute(
         `select * from ${table} where (${rowsOf})${after === null ? '' : ` and ${pageBy} > ?`} order by ${pageBy} limit ${EXPORT_PAGE}`,
-        after === null ? params : [...params, after], 'all');
+        after === null ? params : [...params, after],
+        'all',
+      );
       rows.push(...page);
       if (page.length < EXPORT_PAGE) break;
       after = String(page.at(-1)![pageBy]);
@@ -80,9 +86,12 @@ export async function erasePersonalData(em: EntityManager, tables: readonly Pers
       aggregateIds.push(...rows.map((row) => row.id));
     }
     if (erase !== 'delete' && 'keep' in erase) continue;
-    const statement = erase === 'delete'
-      ? `delete from ${table} where ${rowsOf}`
-      : `update ${table} set ${Object.entries(erase.set).map(([column, value]) => `${column} = ${value}`).join(', ')} where ${rowsOf}`;
+    const statement =
+      erase === 'delete'
+        ? `delete from ${table} where ${rowsOf}`
+        : `update ${table} set ${Object.entries(erase.set)
+            .map(([column, value]) => `${column} = ${value}`)
+            .join(', ')} where ${rowsOf}`;
     counts[table] = (await em.execute<{ affectedRows: number }>(statement, ids, 'run')).affectedRows;
   }
   return { counts, aggregateIds };
@@ -124,7 +133,10 @@ export function erasureHandler(subgraph: string, erase: (em: EntityManager, cust
     afterExpiry: {
       async rebuild(em, graph, log) {
         const { owed } = await graph.query<{ owed: Array<{ id: string; customerIds: string[] }> }>(
-          'identity', 'query($subgraph: String!) { owed: erasuresOwedBy(subgraph: $subgraph) { id customerIds } }', { subgraph });
+          'identity',
+          'query($subgraph: String!) { owed: erasuresOwedBy(subgraph: $subgraph) { id customerIds } }',
+          { subgraph },
+        );
         // The bus no longer holds what was pruned; what it holds now about them is redacted on the next erasure run.
         for (const erasure of owed) await run(em, erasure.id, erasure.customerIds, log, async () => 0);
       },

@@ -32,8 +32,14 @@ export async function applyRetention(em: EntityManager, service: string, rules: 
       done[rule.kind] = affectedRows;
       if (affectedRows === 0) continue;
       recordAudit(tx, {
-        at: now.toISOString(), actorId: `system:${service}`, actorKind: 'system', operation: 'RETENTION_APPLIED', outcome: 'DONE',
-        entityType: rule.kind, details: { days, cutoff: cutoff.toISOString(), rows: affectedRows }, service,
+        at: now.toISOString(),
+        actorId: `system:${service}`,
+        actorKind: 'system',
+        operation: 'RETENTION_APPLIED',
+        outcome: 'DONE',
+        entityType: rule.kind,
+        details: { days, cutoff: cutoff.toISOString(), rows: affectedRows },
+        service,
       });
     }
     await tx.flush();

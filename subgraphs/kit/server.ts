@@ -70,11 +70,23 @@ function readAudit<Loaders>(orm: MikroORM, log: Logger): ApolloServerPlugin<Requ
           const refusals = [...contextValue.refused];
           const bulk = [...contextValue.personalDataRead].filter(([, count]) => count > 1);
           if (refusals.length === 0 && bulk.length === 0) return;
-          const base = { at: new Date().toISOString(), actorId: viewer.id, actorKind: viewer.kind, requestId: contextValue.requestId, clientIp: viewer.ip, service: contextValue.service };
+          const base = {
+            at: new Date().toISOString(),
+            actorId: viewer.id,
+            actorKind: viewer.kind,
+            requestId: contextValue.requestId,
+            clientIp: viewer.ip,
+            service: contextValue.service,
+          };
           const em = orm.em.fork();
           for (const [field, reason] of refusals.slice(0, 20)) recordAudit(em, { ...base, operation: field, outcome: 'DENIED', reason });
           if (bulk.length) {
-            recordAudit(em, { ...base, operation: 'PERSONAL_DATA_READ', outcome: 'DONE', details: { operationName: operationName ?? null, fields: Object.fromEntries(bulk) } });
+            recordAudit(em, {
+              ...base,
+              operation: 'PERSONAL_DATA_READ',
+              outcome: 'DONE',
+              details: { operationName: operationName ?? null, fields: Object.fromEntries(bulk) },
+            });
           }
           await em.flush().catch((error: unknown) => log.error({ err: error, requestId: contextValue.requestId }, 'audit of a read not recorded'));
         },
@@ -120,7 +132,9 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
         next();
       } catch (error) {
         if (!(error instanceof InternalTokenError)) return next(error);
-        res.status(401).json({ errors: [{ message: 'Subgraphs answer only the platform\'s gateway: call the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+        res
+          .status(401)
+          .json({ errors: [{ message: "Subgraphs answer only the platform's gateway: call the gateway", extensions: { code: 'UNAUTHENTICATED' } }] });
       }
     },
     requireJson,

@@ -49,10 +49,7 @@ export interface RunningSubgraph extends RunningServer {
   health: Health;
 }
 
-export async function startSubgraph<Loaders>(
-  definition: SubgraphDefinition<Loaders>,
-  options: SubgraphRuntimeOptions = {},
-): Promise<RunningSubgraph> {
+export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>, options: SubgraphRuntimeOptions = {}): Promise<RunningSubgraph> {
   const log = createLogger(definition.name);
   assertPlatformSecret();
   const orm = await openDatabase({

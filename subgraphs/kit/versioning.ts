@@ -7,6 +7,8 @@ import { conflict } from './errors.js';
  */
 export function assertVersion(entity: { version: number; id: string }, expected: number, type: string): void {
   if (entity.version !== expected) {
-    throw conflict(`${type} ${entity.id} was changed by someone else (now version ${entity.version}, you sent ${expected}); reload it and apply your change again`);
+    throw conflict(
+      `${type} ${entity.id} was changed by someone else (now version ${entity.version}, you sent ${expected}); reload it and apply your change again`,
+    );
   }
 }

@@ -12,7 +12,7 @@ import { subgraphs } from '../../scripts/subgraphs.js';
 import type { EventBus } from '../../subgraphs/kit/bus/index.js';
 import { createPostgresBus } from '../../subgraphs/kit/bus/postgres-bus.js';
 import type { Role } from '../../subgraphs/kit/access/permissions.js';
-import { User, StaffRole } from '../../subgraphs/identity/src/modules/staff/user.entity.js';
+import { User, type StaffRole } from '../../subgraphs/identity/src/modules/staff/user.entity.js';
 import type { DevIssuer } from '../../gateway/auth/dev-issuer.js';
 import { WebForm } from '../../subgraphs/sales/src/modules/intake/web-form.entity.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -88,7 +88,9 @@ export interface Platform {
  * The real platform in this test process: four subgraphs on their own fresh databases
  * (on DATABASE_URL's server) and the gateway over HTTP on free ports.
  */
-export async function startPlatform(options: { seed?: boolean; maxStallMs?: number; databaseServer?: string; subgraphIdleSocketMs?: number; keepAliveMs?: number } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: { seed?: boolean; maxStallMs?: number; databaseServer?: string; subgraphIdleSocketMs?: number; keepAliveMs?: number } = {},
+): Promise<Platform> {
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
   const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
@@ -117,9 +119,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
   const devIssuerDir = await mkdtemp(path.join(tmpdir(), 'crm-dev-issuer-'));
   const gateways: RunningGateway[] = [];
   let issuer: DevIssuer | undefined;
-  const startGateway = async (
-    gatewayOptions: GatewayOptions = {},
-  ): Promise<RunningGateway> => {
+  const startGateway = async (gatewayOptions: GatewayOptions = {}): Promise<RunningGateway> => {
     const gateway = await createGateway(
       {
         port: 0,
@@ -131,7 +131,13 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
         auth: gatewayOptions.auth ?? { devIssuerDir, audience: 'crm-api' },
         limits: gatewayOptions.limits,
         // Tests call as one admin far more often than a person would; the rate-limit tests set their own.
-        rateLimits: gatewayOptions.rateLimits ?? { requestsPerMinute: 1e6, costPerMinute: 1e9, anonymousRequestsPerMinute: 1e6, socketsPerCaller: 10_000, subscriptionsPerSocket: 1000 },
+        rateLimits: gatewayOptions.rateLimits ?? {
+          requestsPerMinute: 1e6,
+          costPerMinute: 1e9,
+          anonymousRequestsPerMinute: 1e6,
+          socketsPerCaller: 10_000,
+          subscriptionsPerSocket: 1000,
+        },
         trustProxy: false,
       },
       createLogger('gateway'),
@@ -142,22 +148,27 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     const instance = { url: `http://localhost:${port}/graphql`, wsUrl: `ws://localhost:${port}/graphql`, stop: gateway.stop };
     gateways.push(instance);
     issuer ??= gateway.devIssuer!;
-    if (admin) setDefaultAuthorization(instance.url, admin.authorization);
+    if (signedIn.admin) setDefaultAuthorization(instance.url, signedIn.admin.authorization);
     return instance;
   };
-  let admin: StaffMember | undefined;
+  // Gateways started after the admin exists call as the admin by default.
+  const signedIn: { admin?: StaffMember } = {};
   const first = await startGateway();
   const createStaff = async (role: Role, staffOptions: { supportLines?: string[]; name?: string } = {}): Promise<StaffMember> => {
     const subject = `test|${randomBytes(6).toString('hex')}`;
     const em = running.identity.orm.em.fork();
     const user = em.create(User, {
-      name: staffOptions.name ?? `${role} ${subject.slice(5)}`, email: `${subject.slice(5)}@staff.example`, role: role as StaffRole,
-      subject, supportLines: staffOptions.supportLines ?? [],
+      name: staffOptions.name ?? `${role} ${subject.slice(5)}`,
+      email: `${subject.slice(5)}@staff.example`,
+      role: role as StaffRole,
+      subject,
+      supportLines: staffOptions.supportLines ?? [],
     });
     await em.flush();
     return { id: user.id, subject, authorization: `Bearer ${await issuer!.mint(subject, 'crm-api')}` };
   };
-  admin = await createStaff('ADMIN', { name: 'Test Admin' });
+  const admin = await createStaff('ADMIN', { name: 'Test Admin' });
+  signedIn.admin = admin;
   setDefaultAuthorization(first.url, admin.authorization);
   const salesEm = running.sales.orm.em.fork();
   const webFormKey = salesEm.create(WebForm, { name: 'Test form', publicKey: `wf_test_${randomBytes(6).toString('hex')}` }).publicKey;
@@ -175,7 +186,7 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
     createApiKey: async (scopes, keyOptions = {}) => {
       const response = await fetch(first.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: admin!.authorization },
+        headers: { 'content-type': 'application/json', authorization: admin.authorization },
         body: JSON.stringify({
           query: 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id version } } }',
           variables: { input: { name: keyOptions.name ?? 'Test partner', scopes, allowedCidrs: keyOptions.allowedCidrs ?? [] } },
@@ -205,7 +216,10 @@ export async function startPlatform(options: { seed?: boolean; maxStallMs?: numb
       await Promise.all(gateways.map((g) => g.stop()));
       await Promise.all(SUBGRAPHS.filter((n) => !stopped.has(n)).map((n) => running[n].stop()));
       await bus.close();
-      await dropDatabases(server, [...SUBGRAPHS, 'events'].map((n) => `${prefix}${n}`));
+      await dropDatabases(
+        server,
+        [...SUBGRAPHS, 'events'].map((n) => `${prefix}${n}`),
+      );
       await rm(devIssuerDir, { recursive: true, force: true });
     },
   };

@@ -25,11 +25,7 @@ export function connect(wsUrl: string, authorization: string | null | undefined 
 }
 
 /** A real graphql-ws subscription that records what it receives. */
-export function subscribe<T, V extends Record<string, unknown>>(
-  client: Client,
-  document: TypedDocumentNode<T, V>,
-  variables: V,
-): Subscriber<T> {
+export function subscribe<T, V extends Record<string, unknown>>(client: Client, document: TypedDocumentNode<T, V>, variables: V): Subscriber<T> {
   const results: Array<ExecutionResult<T>> = [];
   const waiters: Array<() => void> = [];
   let fail!: (error: unknown) => void;

@@ -11,4 +11,18 @@ import { AccessRule } from './modules/access/access-rule.entity.js';
 import { AuditEntry } from './modules/audit/audit-entry.entity.js';
 import { ErasureRequest } from './modules/privacy/erasure-request.entity.js';
 
-export const identityEntities = [Customer, Identifier, Consent, User, Team, TeamMember, ApiKey, AccessRule, AuditEntry, ErasureRequest, OutboxEvent, ...consumerEntities, ...mutationEntities];
+export const identityEntities = [
+  Customer,
+  Identifier,
+  Consent,
+  User,
+  Team,
+  TeamMember,
+  ApiKey,
+  AccessRule,
+  AuditEntry,
+  ErasureRequest,
+  OutboxEvent,
+  ...consumerEntities,
+  ...mutationEntities,
+];

@@ -13,7 +13,19 @@ import { PrivacyResolver } from './modules/privacy/privacy.resolver.js';
 
 export function buildIdentitySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [CustomerResolver, CustomerConsentResolver, ConsentResolver, UserResolver, TeamResolver, AccessResolver, CallerResolver, AuditResolver, PrivacyResolver] },
+    {
+      resolvers: [
+        CustomerResolver,
+        CustomerConsentResolver,
+        ConsentResolver,
+        UserResolver,
+        TeamResolver,
+        AccessResolver,
+        CallerResolver,
+        AuditResolver,
+        PrivacyResolver,
+      ],
+    },
     { ...customerReference, ...userReference },
   );
 }

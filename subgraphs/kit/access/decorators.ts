@@ -67,7 +67,10 @@ export function PersonalData(): MethodDecorator & PropertyDecorator {
 /** type-graphql's auth checker: `permissions` are what @Allow / @PersonalData listed; each must be held. */
 export const authChecker: AuthChecker<RequestContext<unknown>, Permission> = ({ context, info }, permissions) => {
   if (permissions.length === 0 && context.viewer.kind === 'anonymous') {
-    throw new DomainError('UNAUTHENTICATED', `${info.parentType.name}.${info.fieldName} needs a signed-in caller: send Authorization: Bearer <token or API key>`);
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      `${info.parentType.name}.${info.fieldName} needs a signed-in caller: send Authorization: Bearer <token or API key>`,
+    );
   }
   const field = `${info.parentType.name}.${info.fieldName}`;
   try {

@@ -8,7 +8,10 @@ import { DomainError } from '../errors.js';
  * for and which record, so the public operation behind the link trusts the token, never an id a stranger could guess.
  */
 const ISSUER = 'crm-links';
-const key = () => createHash('sha256').update(`links:${envString('PLATFORM_SECRET')}`).digest();
+const key = () =>
+  createHash('sha256')
+    .update(`links:${envString('PLATFORM_SECRET')}`)
+    .digest();
 
 export function signLinkToken(purpose: string, subject: string, expiresAt: Date): Promise<string> {
   return new SignJWT({ purpose })

@@ -46,13 +46,42 @@ export const ROLES = ['ADMIN', 'SALES_MANAGER', 'SALES_REP', 'MARKETER', 'SERVIC
 export type Role = (typeof ROLES)[number];
 
 const READ_ALL: Permission[] = [
-  'customers:read', 'staff:read', 'leads:read', 'opportunities:read', 'quotes:read', 'activities:read', 'products:read',
-  'interactions:read', 'marketing:read', 'cases:read', 'assets:read', 'knowledge:read', 'events:subscribe',
+  'customers:read',
+  'staff:read',
+  'leads:read',
+  'opportunities:read',
+  'quotes:read',
+  'activities:read',
+  'products:read',
+  'interactions:read',
+  'marketing:read',
+  'cases:read',
+  'assets:read',
+  'knowledge:read',
+  'events:subscribe',
 ];
 const SELLING: Permission[] = [
-  'customers:read', 'customers:write', 'pii:read', 'consents:write', 'staff:read', 'leads:read', 'leads:write',
-  'opportunities:read', 'opportunities:write', 'quotes:read', 'quotes:write', 'activities:read', 'activities:write',
-  'products:read', 'interactions:read', 'interactions:write', 'marketing:read', 'cases:read', 'assets:read', 'knowledge:read', 'events:subscribe',
+  'customers:read',
+  'customers:write',
+  'pii:read',
+  'consents:write',
+  'staff:read',
+  'leads:read',
+  'leads:write',
+  'opportunities:read',
+  'opportunities:write',
+  'quotes:read',
+  'quotes:write',
+  'activities:read',
+  'activities:write',
+  'products:read',
+  'interactions:read',
+  'interactions:write',
+  'marketing:read',
+  'cases:read',
+  'assets:read',
+  'knowledge:read',
+  'events:subscribe',
 ];
 
 /** Each role's permissions. Row-level rules (which leads, opportunities, cases) come on top: see row-scope.ts. */
@@ -61,12 +90,33 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   SALES_MANAGER: [...SELLING, 'customers:merge', 'products:write', 'pipelines:manage'],
   SALES_REP: SELLING,
   MARKETER: [
-    'customers:read', 'consents:write', 'staff:read', 'products:read', 'interactions:read', 'interactions:write',
-    'marketing:read', 'marketing:write', 'opportunities:read', 'knowledge:read', 'events:subscribe',
+    'customers:read',
+    'consents:write',
+    'staff:read',
+    'products:read',
+    'interactions:read',
+    'interactions:write',
+    'marketing:read',
+    'marketing:write',
+    'opportunities:read',
+    'knowledge:read',
+    'events:subscribe',
   ],
   SERVICE_AGENT: [
-    'customers:read', 'customers:write', 'pii:read', 'consents:write', 'staff:read', 'products:read', 'interactions:read',
-    'cases:read', 'cases:write', 'assets:read', 'assets:write', 'knowledge:read', 'knowledge:write', 'events:subscribe',
+    'customers:read',
+    'customers:write',
+    'pii:read',
+    'consents:write',
+    'staff:read',
+    'products:read',
+    'interactions:read',
+    'cases:read',
+    'cases:write',
+    'assets:read',
+    'assets:write',
+    'knowledge:read',
+    'knowledge:write',
+    'events:subscribe',
   ],
   ANALYST: READ_ALL,
 };
@@ -85,6 +135,9 @@ export function permissionTable(): string {
   const rule = `|---|${ROLES.map(() => ':-:').join('|')}|:-:|`;
   const rows = (Object.keys(PERMISSIONS) as Permission[])
     .filter((p) => p !== 'platform:internal')
-    .map((p) => `| \`${p}\` ${PERMISSIONS[p]} | ${ROLES.map((r) => (ROLE_PERMISSIONS[r].includes(p) ? '✓' : '')).join(' | ')} | ${API_KEY_SCOPES.includes(p) ? 'scope' : ''} |`);
+    .map(
+      (p) =>
+        `| \`${p}\` ${PERMISSIONS[p]} | ${ROLES.map((r) => (ROLE_PERMISSIONS[r].includes(p) ? '✓' : '')).join(' | ')} | ${API_KEY_SCOPES.includes(p) ? 'scope' : ''} |`,
+    );
   return [header, rule, ...rows].join('\n');
 }

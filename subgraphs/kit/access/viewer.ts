@@ -29,14 +29,20 @@ export const ANONYMOUS: Viewer = { id: 'anonymous', kind: 'anonymous', role: nul
 
 /** A service of the platform acting on its own (a consumer rebuilding a projection, the gateway looking up a caller). */
 export const systemViewer = (service: string): Viewer => ({
-  id: `system:${service}`, kind: 'system', role: null, permissions: ['platform:internal'], owners: null, unowned: true, lines: null, ip: null,
+  id: `system:${service}`,
+  kind: 'system',
+  role: null,
+  permissions: ['platform:internal'],
+  owners: null,
+  unowned: true,
+  lines: null,
+  ip: null,
 });
 
 /** The platform acting for a person (e.g. the demo seed making the rep's records): every row, their id as the actor. */
 export const actingFor = (userId: string): Viewer => ({ ...systemViewer('seed'), id: userId });
 
-export const can = (viewer: Viewer, permission: Permission): boolean =>
-  viewer.kind === 'system' || viewer.permissions.includes(permission);
+export const can = (viewer: Viewer, permission: Permission): boolean => viewer.kind === 'system' || viewer.permissions.includes(permission);
 
 /** Refuses before anything is touched: UNAUTHENTICATED for nobody, FORBIDDEN naming what is missing otherwise. */
 export function requirePermission(viewer: Viewer, permission: Permission, what: string): void {

@@ -114,9 +114,7 @@ export async function createPostgresBus(url: string, options: { log?: Logger } =
       return rows.map(toEvent);
     },
     async head() {
-      const { rows } = await pool.query<{ seq: string | null }>(
-        'select max(seq) as seq from event_log',
-      );
+      const { rows } = await pool.query<{ seq: string | null }>('select max(seq) as seq from event_log');
       return rows[0]?.seq ?? null;
     },
     compare(a, b) {
@@ -139,7 +137,8 @@ export async function createPostgresBus(url: string, options: { log?: Logger } =
       let n = 0;
       const sql = where.sql.replace(/\?/g, () => `$${++n}`);
       const { rows } = await pool.query<{ seq: string; payload: Record<string, unknown> }>(`select seq, payload from event_log where ${sql}`, where.params);
-      for (const row of rows) await pool.query('update event_log set payload = $1::jsonb where seq = $2', [JSON.stringify(redactPayload(row.payload)), row.seq]);
+      for (const row of rows)
+        await pool.query('update event_log set payload = $1::jsonb where seq = $2', [JSON.stringify(redactPayload(row.payload)), row.seq]);
       return rows.length;
     },
     async ping() {

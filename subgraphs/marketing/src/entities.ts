@@ -24,5 +24,7 @@ export const marketingEntities = [
   SequenceEnrolment,
   SurveyResponse,
   OutboxEvent,
-  ...consumerEntities, ...mutationEntities, ...customerAliasEntities,
+  ...consumerEntities,
+  ...mutationEntities,
+  ...customerAliasEntities,
 ];

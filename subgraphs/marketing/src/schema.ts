@@ -12,20 +12,23 @@ import { CustomerSequenceEnrolmentsResolver, SequenceEnrolmentResolver, Sequence
 import { SurveyResolver } from './modules/survey/survey.resolver.js';
 
 export function buildMarketingSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({
-    resolvers: [
-      personalDataResolver('marketing', marketingPersonalData),
-      InteractionResolver,
-      CustomerTimelineResolver,
-      ProjectionResolver,
-      SegmentResolver,
-      CustomerSegmentsResolver,
-      CampaignResolver,
-      SequenceResolver,
-      SequenceEnrolmentResolver,
-      CustomerSequenceEnrolmentsResolver,
-      CustomerMessageSendsResolver,
-      SurveyResolver,
-    ],
-  }, customerReference);
+  return buildFederatedSchema(
+    {
+      resolvers: [
+        personalDataResolver('marketing', marketingPersonalData),
+        InteractionResolver,
+        CustomerTimelineResolver,
+        ProjectionResolver,
+        SegmentResolver,
+        CustomerSegmentsResolver,
+        CampaignResolver,
+        SequenceResolver,
+        SequenceEnrolmentResolver,
+        CustomerSequenceEnrolmentsResolver,
+        CustomerMessageSendsResolver,
+        SurveyResolver,
+      ],
+    },
+    customerReference,
+  );
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Interaction, InteractionChannel, InteractionType } from '../src/modules/interaction/interaction.entity.js';
 import { upsertConsentStates, upsertCustomerProfiles, upsertIdentityProfile, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
-import { Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
+import { type Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { createSegment, segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.service.js';
 import { SegmentGroupOperator, SegmentProfileField, SegmentTextOperator, type SegmentRuleGroup } from '../src/modules/segment/segment.rules.js';
 import { freshMarketingDatabase } from './database.js';
@@ -30,17 +30,31 @@ async function dynamicSegment(rules: SegmentRuleGroup): Promise<Segment> {
 }
 
 describe('projections fed by service functions drive segment evaluation in PostgreSQL', () => {
-  const [keen, lapsed, buyer, refused] = Array.from({ length: 4 }, () => randomUUID());
+  const [keen, lapsed, buyer, refused] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 
   beforeAll(async () => {
     const em = orm.em.fork();
-    await upsertCustomerProfiles(em, [keen, lapsed, buyer, refused].map((customerId, i) => ({ customerId, city: i % 2 ? 'Praha' : 'Brno' })));
-    await upsertConsentStates(em, [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true, changedAt: new Date() })));
+    await upsertCustomerProfiles(
+      em,
+      [keen, lapsed, buyer, refused].map((customerId, i) => ({ customerId, city: i % 2 ? 'Praha' : 'Brno' })),
+    );
+    await upsertConsentStates(
+      em,
+      [keen, lapsed, buyer].map((customerId) => ({ customerId, purpose: 'marketing-email', granted: true, changedAt: new Date() })),
+    );
     await upsertConsentStates(em, [{ customerId: refused, purpose: 'marketing-email', granted: false, changedAt: new Date() }]);
     await upsertOpportunityStates(em, [{ opportunityId: randomUUID(), customerId: buyer, isOpen: true, changedAt: new Date() }]);
-    const suv: Array<[string, number]> = [['/models/suv', 1], ['/models/family-suv/configurator', 3], ['/models/SUV/financing', 10]];
+    const suv: Array<[string, number]> = [
+      ['/models/suv', 1],
+      ['/models/family-suv/configurator', 3],
+      ['/models/SUV/financing', 10],
+    ];
     await pageViews(keen, [...suv, ['/models/city-car', 2]]);
-    await pageViews(lapsed, [['/models/suv', 1], ['/models/suv', 2], ['/models/suv', 45]]);
+    await pageViews(lapsed, [
+      ['/models/suv', 1],
+      ['/models/suv', 2],
+      ['/models/suv', 45],
+    ]);
     await pageViews(buyer, suv);
     await pageViews(refused, suv);
   });
@@ -64,14 +78,16 @@ describe('projections fed by service functions drive segment evaluation in Postg
     const segment = await dynamicSegment({
       operator: SegmentGroupOperator.OR,
       conditions: [{ opportunity: { hasOpen: true } }],
-      groups: [{
-        operator: SegmentGroupOperator.AND,
-        conditions: [
-          { profile: { field: SegmentProfileField.CITY, operator: SegmentTextOperator.EQUALS, value: 'praha' } },
-          { consent: { purpose: 'marketing-email', granted: false } },
-        ],
-        groups: [],
-      }],
+      groups: [
+        {
+          operator: SegmentGroupOperator.AND,
+          conditions: [
+            { profile: { field: SegmentProfileField.CITY, operator: SegmentTextOperator.EQUALS, value: 'praha' } },
+            { consent: { purpose: 'marketing-email', granted: false } },
+          ],
+          groups: [],
+        },
+      ],
     });
     const memberships = await segmentsOfCustomers(orm.em.fork(), [keen, lapsed, buyer, refused]);
     expect(memberships.map((list) => list.some((s) => s.id === segment.id))).toEqual([false, false, true, true]);

@@ -12,4 +12,22 @@ import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.
 import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
 import { WebForm, WebFormSubmission } from './modules/intake/web-form.entity.js';
 
-export const salesEntities = [Pipeline, Stage, Opportunity, StageChange, Lead, LeadRoutingRule, Product, Quote, QuoteLine, FinancingOption, Activity, WebForm, WebFormSubmission, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];
+export const salesEntities = [
+  Pipeline,
+  Stage,
+  Opportunity,
+  StageChange,
+  Lead,
+  LeadRoutingRule,
+  Product,
+  Quote,
+  QuoteLine,
+  FinancingOption,
+  Activity,
+  WebForm,
+  WebFormSubmission,
+  OutboxEvent,
+  ...consumerEntities,
+  ...mutationEntities,
+  ...customerAliasEntities,
+];

@@ -13,24 +13,27 @@ import { LeadRoutingRuleResolver } from './modules/routing/routing.resolver.js';
 import { salesReferences } from './references.js';
 
 export function buildSalesSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({
-    resolvers: [
-      personalDataResolver('sales', salesPersonalData),
-      OpportunityResolver,
-      StageChangeResolver,
-      CustomerOpportunitiesResolver,
-      PipelineResolver,
-      LeadResolver,
-      CustomerLeadsResolver,
-      IntakeResolver,
-      LeadRoutingRuleResolver,
-      ProductResolver,
-      QuoteResolver,
-      QuoteLineResolver,
-      OpportunityQuotesResolver,
-      CustomerQuotesResolver,
-      ActivityResolver,
-      CustomerActivitiesResolver,
-    ],
-  }, salesReferences);
+  return buildFederatedSchema(
+    {
+      resolvers: [
+        personalDataResolver('sales', salesPersonalData),
+        OpportunityResolver,
+        StageChangeResolver,
+        CustomerOpportunitiesResolver,
+        PipelineResolver,
+        LeadResolver,
+        CustomerLeadsResolver,
+        IntakeResolver,
+        LeadRoutingRuleResolver,
+        ProductResolver,
+        QuoteResolver,
+        QuoteLineResolver,
+        OpportunityQuotesResolver,
+        CustomerQuotesResolver,
+        ActivityResolver,
+        CustomerActivitiesResolver,
+      ],
+    },
+    salesReferences,
+  );
 }

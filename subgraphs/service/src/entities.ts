@@ -9,4 +9,15 @@ import { ServiceContract } from './modules/contract/service-contract.entity.js';
 import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage } from './modules/message/case-message.entity.js';
 
-export const serviceEntities = [Case, CaseMessage, ServiceContract, Asset, ServiceVisit, KnowledgeArticle, OutboxEvent, ...consumerEntities, ...mutationEntities, ...customerAliasEntities];
+export const serviceEntities = [
+  Case,
+  CaseMessage,
+  ServiceContract,
+  Asset,
+  ServiceVisit,
+  KnowledgeArticle,
+  OutboxEvent,
+  ...consumerEntities,
+  ...mutationEntities,
+  ...customerAliasEntities,
+];

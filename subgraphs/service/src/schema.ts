@@ -14,7 +14,7 @@ export function buildServiceSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
       resolvers: [
-      personalDataResolver('service', servicePersonalData),
+        personalDataResolver('service', servicePersonalData),
         CaseResolver,
         CustomerCasesResolver,
         CaseMessageResolver,

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125163013_team_lists extends Migration {
-
   override name = 'Migration20261125163013_team_lists';
 
   override up(): void | Promise<void> {
@@ -11,5 +10,4 @@ export class Migration20261125163013_team_lists extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop index "staff_user_name_id_index";`);
   }
-
 }

@@ -1,20 +1,25 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261204104905_access_control extends Migration {
-
   override name = 'Migration20261204104905_access_control';
 
   override up(): void | Promise<void> {
     this.addSql(`create type "access_rule_scope" as enum ('ORGANIZATION', 'ROLE');`);
     this.addSql(`create type "audit_outcome" as enum ('DONE', 'DENIED');`);
-    this.addSql(`create table "access_rule" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "applies_to" text not null, "scope" "access_rule_scope" not null, "role" "staff_role" null, "cidrs" text[] not null, "hours" jsonb null, primary key ("id"));`);
+    this.addSql(
+      `create table "access_rule" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "applies_to" text not null, "scope" "access_rule_scope" not null, "role" "staff_role" null, "cidrs" text[] not null, "hours" jsonb null, primary key ("id"));`,
+    );
     this.addSql(`alter table "access_rule" add constraint "access_rule_applies_to_unique" unique ("applies_to");`);
 
-    this.addSql(`create table "api_key" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "name" text not null, "prefix" text not null, "secret_hash" text not null, "scopes" text[] not null, "allowed_cidrs" text[] not null, "allowed_hours" jsonb null, "expires_at" timestamptz null, "revoked_at" timestamptz null, "last_used_at" timestamptz null, "created_by" text not null, primary key ("id"));`);
+    this.addSql(
+      `create table "api_key" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "name" text not null, "prefix" text not null, "secret_hash" text not null, "scopes" text[] not null, "allowed_cidrs" text[] not null, "allowed_hours" jsonb null, "expires_at" timestamptz null, "revoked_at" timestamptz null, "last_used_at" timestamptz null, "created_by" text not null, primary key ("id"));`,
+    );
     this.addSql(`alter table "api_key" add constraint "api_key_secret_hash_unique" unique ("secret_hash");`);
     this.addSql(`create index "api_key_created_at_id_index" on "api_key" ("created_at", "id");`);
 
-    this.addSql(`create table "audit_entry" ("id" uuid not null, "at" timestamptz not null, "actor_id" text not null, "actor_kind" text not null, "operation" text not null, "outcome" "audit_outcome" not null, "entity_type" text null, "entity_id" text null, "details" jsonb null, "reason" text null, "request_id" text null, "client_ip" text null, "service" text not null, primary key ("id"));`);
+    this.addSql(
+      `create table "audit_entry" ("id" uuid not null, "at" timestamptz not null, "actor_id" text not null, "actor_kind" text not null, "operation" text not null, "outcome" "audit_outcome" not null, "entity_type" text null, "entity_id" text null, "details" jsonb null, "reason" text null, "request_id" text null, "client_ip" text null, "service" text not null, primary key ("id"));`,
+    );
     this.addSql(`create index "audit_entry_operation_at_id_index" on "audit_entry" ("operation", "at", "id");`);
     this.addSql(`create index "audit_entry_entity_id_at_id_index" on "audit_entry" ("entity_id", "at", "id");`);
     this.addSql(`create index "audit_entry_actor_id_at_id_index" on "audit_entry" ("actor_id", "at", "id");`);
@@ -44,5 +49,4 @@ export class Migration20261204104905_access_control extends Migration {
     this.addSql(`drop type "access_rule_scope";`);
     this.addSql(`drop type "audit_outcome";`);
   }
-
 }

@@ -42,17 +42,29 @@ export async function seedIdentityDemo(em: EntityManager, log: Logger): Promise<
 
   // Story 1: the family-car buyer, known by both anonymous devices once the web form linked them.
   const jan = em.create(Customer, {
-    id: DEMO.customers.janNovak, kind: CustomerKind.PERSON, firstName: 'Jan', lastName: 'Novák',
-    birthDate: '1986-04-12', gender: CustomerGender.MALE, occupation: 'Software engineer',
+    id: DEMO.customers.janNovak,
+    kind: CustomerKind.PERSON,
+    firstName: 'Jan',
+    lastName: 'Novák',
+    birthDate: '1986-04-12',
+    gender: CustomerGender.MALE,
+    occupation: 'Software engineer',
   });
   // Story 3: the customer who complains on a social channel first.
   const eva = em.create(Customer, { id: DEMO.customers.evaHorakova, kind: CustomerKind.PERSON, firstName: 'Eva', lastName: 'Horáková' });
   const fleet = em.create(Customer, {
-    id: DEMO.customers.autoparkFleet, kind: CustomerKind.ORGANIZATION, organizationName: 'AutoPark Fleet s.r.o.',
-    industry: 'Car rental', companySize: CustomerCompanySize.MEDIUM,
+    id: DEMO.customers.autoparkFleet,
+    kind: CustomerKind.ORGANIZATION,
+    organizationName: 'AutoPark Fleet s.r.o.',
+    industry: 'Car rental',
+    companySize: CustomerCompanySize.MEDIUM,
   });
   const fleetManager = em.create(Customer, {
-    kind: CustomerKind.PERSON, firstName: 'Pavel', lastName: 'Černý', jobTitle: 'Fleet manager', organizationId: fleet.id,
+    kind: CustomerKind.PERSON,
+    firstName: 'Pavel',
+    lastName: 'Černý',
+    jobTitle: 'Fleet manager',
+    organizationId: fleet.id,
   });
   const identifiers: Array<[Customer, IdentifierKind, string]> = [
     [jan, IdentifierKind.EMAIL, 'jan.novak@example.cz'],

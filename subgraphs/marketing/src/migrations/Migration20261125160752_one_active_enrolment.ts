@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125160752_one_active_enrolment extends Migration {
-
   override name = 'Migration20261125160752_one_active_enrolment';
 
   override up(): void | Promise<void> {
@@ -11,5 +10,4 @@ export class Migration20261125160752_one_active_enrolment extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop index "sequence_enrolment_one_active_index";`);
   }
-
 }

@@ -35,7 +35,15 @@ async function seedTimeline(em: EntityManager): Promise<void> {
     [jan, null, C.EMAIL, T.MESSAGE_SENT, daysAgo(4, 22), 'email', { template: 'appointment-confirmation' }],
     [jan, null, C.EMAIL, T.MESSAGE_OPENED, daysAgo(3, 7), 'email', { template: 'appointment-confirmation' }],
     [jan, null, C.EMAIL, T.MESSAGE_CLICKED, daysAgo(3, 7), 'email', { template: 'appointment-confirmation', link: '/dealer/directions' }],
-    [eva, null, C.SOCIAL, T.CASE_MESSAGE, daysAgo(2, 13), 'social', { text: 'My car is back from service and the AC still does not work!', sentiment: 'negative' }],
+    [
+      eva,
+      null,
+      C.SOCIAL,
+      T.CASE_MESSAGE,
+      daysAgo(2, 13),
+      'social',
+      { text: 'My car is back from service and the AC still does not work!', sentiment: 'negative' },
+    ],
   ];
   for (const [customerId, anonymousId, channel, type, occurredAt, sourceSystem, properties] of rows) {
     em.create(Interaction, { customerId, anonymousId, channel, type, occurredAt, sourceSystem, properties });
@@ -55,10 +63,10 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
   });
   // The demo's consents as identity's seed gave them (seeded data has no events to project from).
   await upsertConsentStates(em, [
-      { customerId: jan, purpose: 'MARKETING', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
-      { customerId: jan, purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
-      { customerId: eva, purpose: 'MARKETING', channel: 'EMAIL', granted: false, changedAt: daysAgo(30) },
-      { customerId: eva, purpose: 'SERVICE_COMMUNICATION', channel: 'ANY', granted: true, changedAt: daysAgo(30) },
+    { customerId: jan, purpose: 'MARKETING', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
+    { customerId: jan, purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, changedAt: daysAgo(4, 21) },
+    { customerId: eva, purpose: 'MARKETING', channel: 'EMAIL', granted: false, changedAt: daysAgo(30) },
+    { customerId: eva, purpose: 'SERVICE_COMMUNICATION', channel: 'ANY', granted: true, changedAt: daysAgo(30) },
   ]);
   const segment = await createSegment(em, {
     name: 'SUV interest',
@@ -78,21 +86,50 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
   await enrolInSequence(em, { sequenceId: sequence.id, customerId: jan }, { model: 'Family SUV' });
   // Story 1, step 3: the confirmation of Jan's web form, sent with his service-communication consent.
   em.create(MessageSend, {
-    customerId: jan, channel: 'EMAIL', purpose: 'SERVICE_COMMUNICATION', template: 'appointment-confirmation', status: MessageSendStatus.SENT,
-    subject: 'Your appointment request: the Family SUV', recipient: 'jan.novak@example.cz', providerMessageId: 'demo-confirmation-jan', createdAt: daysAgo(4, 22),
+    customerId: jan,
+    channel: 'EMAIL',
+    purpose: 'SERVICE_COMMUNICATION',
+    template: 'appointment-confirmation',
+    status: MessageSendStatus.SENT,
+    subject: 'Your appointment request: the Family SUV',
+    recipient: 'jan.novak@example.cz',
+    providerMessageId: 'demo-confirmation-jan',
+    createdAt: daysAgo(4, 22),
   });
 
   const campaign = await createCampaign(em, { name: 'Family SUV autumn offer', segmentId: segment.id, channel: C.EMAIL, startsAt: daysAgo(2, 8) });
   const scheduled = await changeCampaignStatus(em, { id: campaign.id, version: campaign.version, status: CampaignStatus.SCHEDULED });
   await changeCampaignStatus(em, { id: campaign.id, version: scheduled.version, status: CampaignStatus.RUNNING });
-  for (const [type, hour] of [[T.MESSAGE_SENT, 8], [T.MESSAGE_DELIVERED, 8], [T.MESSAGE_OPENED, 12], [T.MESSAGE_CLICKED, 12]] as const) {
+  for (const [type, hour] of [
+    [T.MESSAGE_SENT, 8],
+    [T.MESSAGE_DELIVERED, 8],
+    [T.MESSAGE_OPENED, 12],
+    [T.MESSAGE_CLICKED, 12],
+  ] as const) {
     em.create(Interaction, {
-      customerId: jan, channel: C.EMAIL, type, occurredAt: daysAgo(2, hour), sourceSystem: 'email', campaignId: campaign.id,
+      customerId: jan,
+      channel: C.EMAIL,
+      type,
+      occurredAt: daysAgo(2, hour),
+      sourceSystem: 'email',
+      campaignId: campaign.id,
       properties: { template: 'family-suv-autumn-offer', campaignId: campaign.id },
     });
   }
   await em.flush();
 
-  await answerSurvey(em, { customerId: jan, score: 9, comment: 'The hotline answered everything about the 7-seater', channel: C.EMAIL, respondedAt: daysAgo(1, 18) });
-  await answerSurvey(em, { customerId: eva, score: 2, comment: 'The AC is still broken after the service visit', channel: C.SOCIAL, respondedAt: daysAgo(1, 9) });
+  await answerSurvey(em, {
+    customerId: jan,
+    score: 9,
+    comment: 'The hotline answered everything about the 7-seater',
+    channel: C.EMAIL,
+    respondedAt: daysAgo(1, 18),
+  });
+  await answerSurvey(em, {
+    customerId: eva,
+    score: 2,
+    comment: 'The AC is still broken after the service visit',
+    channel: C.SOCIAL,
+    respondedAt: daysAgo(1, 9),
+  });
 }

@@ -1,11 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125153938_domain extends Migration {
-
   override name = 'Migration20261125153938_domain';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "lead_routing_rule" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "name" text not null, "region_prefix" text null, "product_category" "product_category" null, "candidate_user_ids" uuid[] not null, "capacity_per_rep" int null, "priority" int not null default 0, "active" boolean not null default true, primary key ("id"));`);
+    this.addSql(
+      `create table "lead_routing_rule" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "name" text not null, "region_prefix" text null, "product_category" "product_category" null, "candidate_user_ids" uuid[] not null, "capacity_per_rep" int null, "priority" int not null default 0, "active" boolean not null default true, primary key ("id"));`,
+    );
     this.addSql(`create index "lead_routing_rule_active_priority_index" on "lead_routing_rule" ("active", "priority");`);
     this.addSql(`create index "lead_routing_rule_created_at_id_index" on "lead_routing_rule" ("created_at", "id");`);
 
@@ -25,5 +26,4 @@ export class Migration20261125153938_domain extends Migration {
     this.addSql(`drop index "sales_lead_owner_id_status_index";`);
     this.addSql(`alter table "sales_lead" drop column "submission_id", drop column "region", drop column "page_url", drop column "assignment_reason";`);
   }
-
 }

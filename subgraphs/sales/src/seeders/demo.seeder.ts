@@ -8,7 +8,7 @@ import { createActivity } from '../modules/activity/activity.service.js';
 import { LeadSource, LeadStatus } from '../modules/lead/lead.entity.js';
 import { convertLead, createLead, updateLeadStatus } from '../modules/lead/lead.service.js';
 import { createOpportunity, moveOpportunity, updateOpportunity } from '../modules/opportunity/opportunity.service.js';
-import { Stage, StageMarker } from '../modules/pipeline/pipeline.entity.js';
+import { type Stage, StageMarker } from '../modules/pipeline/pipeline.entity.js';
 import { createPipeline, DEFAULT_PIPELINE, resolvePipeline, stagesOf } from '../modules/pipeline/pipeline.service.js';
 import { Product, ProductCategory } from '../modules/product/product.entity.js';
 import { createProduct } from '../modules/product/product.service.js';
@@ -56,7 +56,8 @@ const stageBy = (stages: Stage[], marker: StageMarker) => stages.find((s) => s.m
 export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<void> {
   await seedRoutingRules(em);
   // The dealer site's form: its public key is in the README's web-form example.
-  if (!(await em.count(WebForm, { publicKey: DEMO_WEB_FORM_KEY }))) em.create(WebForm, { name: 'Dealer site: test drive request', publicKey: DEMO_WEB_FORM_KEY });
+  if (!(await em.count(WebForm, { publicKey: DEMO_WEB_FORM_KEY })))
+    em.create(WebForm, { name: 'Dealer site: test drive request', publicKey: DEMO_WEB_FORM_KEY });
   await em.flush();
   if ((await em.count(Product)) > 0) return;
   // A database migrated from before pipelines has a plain "Default" pipeline; the story needs the car-sales stages.
@@ -79,25 +80,35 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
     occurredAt: new Date('2026-11-03T09:15:00Z'),
   });
 
-  let lead = await createLead(em, {
-    source: LeadSource.WEB_FORM,
-    customerId: jan,
-    contactName: 'Jan Novák',
-    contactEmail: 'jan.novak@example.cz',
-    contactPhone: '601 123 456',
-    requestedAppointment: new Date('2026-11-10T15:00:00Z'),
-    interest: 'Škoda Kodiaq, family SUV',
-    interestProductId: products['SK-KODIAQ']!.id,
-    score: 72,
-    ownerId: rep,
-  }, asRep);
+  let lead = await createLead(
+    em,
+    {
+      source: LeadSource.WEB_FORM,
+      customerId: jan,
+      contactName: 'Jan Novák',
+      contactEmail: 'jan.novak@example.cz',
+      contactPhone: '601 123 456',
+      requestedAppointment: new Date('2026-11-10T15:00:00Z'),
+      interest: 'Škoda Kodiaq, family SUV',
+      interestProductId: products['SK-KODIAQ']!.id,
+      score: 72,
+      ownerId: rep,
+    },
+    asRep,
+  );
   lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.CONTACTED, asRep);
   lead = await updateLeadStatus(em, lead.id, lead.version, LeadStatus.QUALIFIED, asRep);
   let { opportunity } = await convertLead(em, lead.id, lead.version, { pipelineId: pipeline.id }, asRep);
-  opportunity = await updateOpportunity(em, opportunity.id, opportunity.version, {
-    title: 'Family SUV for the Novák family',
-    expectedCloseDate: '2027-01-15',
-  }, asRep);
+  opportunity = await updateOpportunity(
+    em,
+    opportunity.id,
+    opportunity.version,
+    {
+      title: 'Family SUV for the Novák family',
+      expectedCloseDate: '2027-01-15',
+    },
+    asRep,
+  );
   opportunity = await moveOpportunity(em, opportunity.id, opportunity.version, stageBy(stages, StageMarker.TEST_DRIVE).id, asRep);
 
   await createActivity(em, {
@@ -112,11 +123,27 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
 
   for (const sku of ['SK-OCTAVIA-COMBI', 'SK-KODIAQ', 'SK-ENYAQ-85']) {
     const car = products[sku]!;
-    let quote = await createQuote(em, { opportunityId: opportunity.id, title: car.name, currency: 'CZK', taxRatePercent: '21', validUntil: '2026-12-31' }, asRep);
+    let quote = await createQuote(
+      em,
+      { opportunityId: opportunity.id, title: car.name, currency: 'CZK', taxRatePercent: '21', validUntil: '2026-12-31' },
+      asRep,
+    );
     quote = await addQuoteLine(em, quote.id, quote.version, { productId: car.id, quantity: 1, discountPercent: '3' }, asRep);
     quote = await addQuoteLine(em, quote.id, quote.version, { productId: products['INS-COMPREHENSIVE']!.id, quantity: 1 }, asRep);
-    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LOAN, termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' }, asRep);
-    quote = await addQuoteFinancing(em, quote.id, quote.version, { kind: FinancingKind.LEASE, termMonths: 48, annualRatePercent: '5.5', downPaymentPercent: '10', residualValuePercent: '35' }, asRep);
+    quote = await addQuoteFinancing(
+      em,
+      quote.id,
+      quote.version,
+      { kind: FinancingKind.LOAN, termMonths: 60, annualRatePercent: '4.9', downPaymentPercent: '20' },
+      asRep,
+    );
+    quote = await addQuoteFinancing(
+      em,
+      quote.id,
+      quote.version,
+      { kind: FinancingKind.LEASE, termMonths: 48, annualRatePercent: '5.5', downPaymentPercent: '10', residualValuePercent: '35' },
+      asRep,
+    );
     quote = await sendQuote(em, quote.id, quote.version, asRep);
     if (sku === 'SK-KODIAQ') await markQuoteViewed(em, quote.id);
   }
@@ -133,13 +160,17 @@ export async function seedSalesDemo(em: EntityManager, log: Logger): Promise<voi
     reminderAt: new Date('2026-11-17T08:30:00Z'),
   });
 
-  await createOpportunity(em, {
-    customerId: DEMO.customers.autoparkFleet,
-    ownerId: rep,
-    title: 'Fleet renewal: 12 estate cars',
-    pipelineId: pipeline.id,
-    amount: CZK('7450000.00'),
-    expectedCloseDate: '2027-03-31',
-  }, actingFor(DEMO.users.manager));
+  await createOpportunity(
+    em,
+    {
+      customerId: DEMO.customers.autoparkFleet,
+      ownerId: rep,
+      title: 'Fleet renewal: 12 estate cars',
+      pipelineId: pipeline.id,
+      amount: CZK('7450000.00'),
+      expectedCloseDate: '2027-03-31',
+    },
+    actingFor(DEMO.users.manager),
+  );
   log.info('sales demo data seeded');
 }

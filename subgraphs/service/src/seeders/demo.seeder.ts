@@ -108,7 +108,13 @@ async function seedEvasComplaint(em: EntityManager): Promise<void> {
   const classified = classifyCase(`${subject}\n${description}`);
   const evasCase =
     existing ??
-    em.create(Case, { customerId: DEMO.customers.evaHorakova, subject, channel: CaseChannel.SOCIAL, currentChannel: CaseChannel.SOCIAL, ...slaDeadlines(ServiceContractTier.PREMIUM, classified.priority, openedAt) });
+    em.create(Case, {
+      customerId: DEMO.customers.evaHorakova,
+      subject,
+      channel: CaseChannel.SOCIAL,
+      currentChannel: CaseChannel.SOCIAL,
+      ...slaDeadlines(ServiceContractTier.PREMIUM, classified.priority, openedAt),
+    });
   Object.assign(evasCase, {
     subject,
     description,
@@ -126,7 +132,12 @@ async function seedEvasComplaint(em: EntityManager): Promise<void> {
     [150, CaseChannel.SOCIAL, CaseMessageDirection.INBOUND, 'Picked up my car from your service yesterday and the A/C is STILL not cooling. Unacceptable.'],
     [140, CaseChannel.SOCIAL, CaseMessageDirection.OUTBOUND, "We're sorry, Eva. Let's sort this out in private: we've sent you a chat link."],
     [120, CaseChannel.CHAT, CaseMessageDirection.INBOUND, 'Hi, it blows warm air since the service visit on Monday. Car is the Octavia, plate 2AB 1234.'],
-    [115, CaseChannel.CHAT, CaseMessageDirection.OUTBOUND, 'Thank you. This looks like a refrigerant refill issue; the re-check is free under the repair warranty.'],
+    [
+      115,
+      CaseChannel.CHAT,
+      CaseMessageDirection.OUTBOUND,
+      'Thank you. This looks like a refrigerant refill issue; the re-check is free under the repair warranty.',
+    ],
     [60, CaseChannel.PHONE, CaseMessageDirection.INBOUND, 'Customer called: wants the re-check this week, before her holiday.'],
     [55, CaseChannel.PHONE, CaseMessageDirection.INTERNAL_NOTE, 'Booked the workshop for Thursday 8:00; loan car reserved.'],
   ];
@@ -169,7 +180,7 @@ function seedFleetCaseAtRisk(em: EntityManager): void {
     channel: CaseChannel.PHONE,
     direction: CaseMessageDirection.INBOUND,
     authorCustomerId: fleetCase.customerId,
-    body: 'Fleet manager called: van 5AC 2231 will not start after yesterday\'s software update, driver stranded in Brno.',
+    body: "Fleet manager called: van 5AC 2231 will not start after yesterday's software update, driver stranded in Brno.",
     sentAt: openedAt,
   });
   em.create(CaseMessage, {

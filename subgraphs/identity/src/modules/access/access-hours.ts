@@ -3,7 +3,13 @@ import { ArrayMinSize, ArrayMaxSize, IsIn, Matches } from 'class-validator';
 import { WEEKDAYS, type Weekday } from '../../../../kit/access/policy.js';
 
 export enum AccessWeekday {
-  MON = 'MON', TUE = 'TUE', WED = 'WED', THU = 'THU', FRI = 'FRI', SAT = 'SAT', SUN = 'SUN',
+  MON = 'MON',
+  TUE = 'TUE',
+  WED = 'WED',
+  THU = 'THU',
+  FRI = 'FRI',
+  SAT = 'SAT',
+  SUN = 'SUN',
 }
 registerEnumType(AccessWeekday, { name: 'AccessWeekday' });
 type SameDays = [Weekday] extends [`${AccessWeekday}`] ? ([`${AccessWeekday}`] extends [Weekday] ? true : false) : false;

@@ -22,7 +22,11 @@ export class AccessResolver {
   @Allow('apikeys:manage')
   @Query(() => ApiKeyConnection, { description: 'API keys, newest first' })
   async apiKeys(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<ApiKeyConnection> {
-    const found = await fetchKeysetPage(em, { entity: ApiKey, table: 'api_key', orderBy: { column: 'created_at', property: 'createdAt', descending: true } }, page);
+    const found = await fetchKeysetPage(
+      em,
+      { entity: ApiKey, table: 'api_key', orderBy: { column: 'created_at', property: 'createdAt', descending: true } },
+      page,
+    );
     return connectionOf(ApiKeyConnection, found, () => countWhere(em, 'api_key'));
   }
 

@@ -22,7 +22,11 @@ function newSecret(): { secret: string; prefix: string } {
 
 function checkCidrs(cidrs: readonly string[], field: string): string[] {
   const bad = cidrs.filter((cidr) => !parseCidr(cidr));
-  if (bad.length) throw badInput(`${bad.join(', ')} ${bad.length === 1 ? 'is not a network' : 'are not networks'}: write them as CIDR, e.g. 192.0.2.0/24 or 2001:db8::/32`, field);
+  if (bad.length)
+    throw badInput(
+      `${bad.join(', ')} ${bad.length === 1 ? 'is not a network' : 'are not networks'}: write them as CIDR, e.g. 192.0.2.0/24 or 2001:db8::/32`,
+      field,
+    );
   return [...new Set(cidrs.map((cidr) => cidr.trim()))];
 }
 
@@ -90,7 +94,11 @@ export async function findUsableApiKey(em: EntityManager, secretHash: string): P
   const apiKey = await em.findOne(ApiKey, { secretHash, revokedAt: null });
   if (!apiKey || (apiKey.expiresAt && apiKey.expiresAt.getTime() <= Date.now())) return null;
   if (!apiKey.lastUsedAt || Date.now() - apiKey.lastUsedAt.getTime() > 60_000) {
-    await em.execute(`update api_key set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [apiKey.id], 'run');
+    await em.execute(
+      `update api_key set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+      [apiKey.id],
+      'run',
+    );
   }
   return apiKey;
 }
@@ -105,7 +113,12 @@ export async function setAccessRule(em: EntityManager, input: SetAccessRuleInput
   const rule = (await em.findOne(AccessRule, { appliesTo: key })) ?? em.create(AccessRule, { appliesTo: key, scope: input.scope, role: input.role ?? null });
   rule.cidrs = checkCidrs(input.cidrs, 'cidrs');
   rule.hours = checkHours(input.hours, 'hours') as AccessRule['hours'];
-  recordEvent(em, { type: 'AccessRuleChanged', aggregateType: 'AccessRule', aggregateId: rule.id, payload: { appliesTo: key, cidrs: rule.cidrs, hours: rule.hours ?? null } });
+  recordEvent(em, {
+    type: 'AccessRuleChanged',
+    aggregateType: 'AccessRule',
+    aggregateId: rule.id,
+    payload: { appliesTo: key, cidrs: rule.cidrs, hours: rule.hours ?? null },
+  });
   await em.flush();
   return rule;
 }

@@ -36,7 +36,18 @@ export class CallerResolver {
       'all',
     );
     const teamMemberIds = [...new Set([user.id, ...rows.map((r) => r.id)])];
-    return { id: user.id, name: user.name, kind: 'user', role: user.role, scopes: [], teamMemberIds, supportLines: user.supportLines, cidrs: [], hours: null, expiresAt: null };
+    return {
+      id: user.id,
+      name: user.name,
+      kind: 'user',
+      role: user.role,
+      scopes: [],
+      teamMemberIds,
+      supportLines: user.supportLines,
+      cidrs: [],
+      hours: null,
+      expiresAt: null,
+    };
   }
 
   @Internal()
@@ -45,8 +56,16 @@ export class CallerResolver {
     const apiKey = await findUsableApiKey(em, secretHash);
     if (!apiKey) return null;
     return {
-      id: apiKey.id, name: apiKey.name, kind: 'api-key', role: null, scopes: apiKey.scopes, teamMemberIds: [], supportLines: [],
-      cidrs: apiKey.allowedCidrs, hours: apiKey.allowedHours ?? null, expiresAt: apiKey.expiresAt ?? null,
+      id: apiKey.id,
+      name: apiKey.name,
+      kind: 'api-key',
+      role: null,
+      scopes: apiKey.scopes,
+      teamMemberIds: [],
+      supportLines: [],
+      cidrs: apiKey.allowedCidrs,
+      hours: apiKey.allowedHours ?? null,
+      expiresAt: apiKey.expiresAt ?? null,
     };
   }
 

@@ -19,14 +19,21 @@ export class AuditResolver {
     @Ctx() { em }: IdentityContext,
   ): Promise<AuditEntryConnection> {
     const where = auditFilterSql(filter);
-    const found = await fetchKeysetPage(em, { entity: AuditEntry, table: 'audit_entry', orderBy: { column: 'at', property: 'at', descending: true }, where }, page);
+    const found = await fetchKeysetPage(
+      em,
+      { entity: AuditEntry, table: 'audit_entry', orderBy: { column: 'at', property: 'at', descending: true }, where },
+      page,
+    );
     return connectionOf(AuditEntryConnection, found, () => countWhere(em, 'audit_entry', where));
   }
 
   @Internal()
   @Mutation(() => Int, { description: "The gateway's own records (sign-ins, key uses, refusals); answers how many were new" })
   async recordAuditEntries(@Arg('entries', () => [AuditRecordInput]) entries: AuditRecordInput[], @Ctx() { em }: IdentityContext): Promise<number> {
-    await appendAuditEntries(em, entries.map((e) => ({ ...e, at: e.at.toISOString(), outcome: e.outcome, actorKind: e.actorKind as never, service: 'gateway' })));
+    await appendAuditEntries(
+      em,
+      entries.map((e) => ({ ...e, at: e.at.toISOString(), outcome: e.outcome, actorKind: e.actorKind as never, service: 'gateway' })),
+    );
     return entries.length;
   }
 }

@@ -25,13 +25,17 @@ export function createConsentLoaders(em: EntityManager) {
       return groupByKeys(customerIds, consents, (c) => c.customer.id);
     }),
     consentHistoryByCustomer: loaderPerArgs<ConsentHistoryArgs, string, Page<Consent>>(async ({ page, filter }, customerIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: Consent,
-        table: 'customer_consent',
-        orderBy: { column: 'given_at', property: 'givenAt', descending: true },
-        parent: { column: 'customer_id', ids: customerIds },
-        where: consentFilterSql(filter),
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: Consent,
+          table: 'customer_consent',
+          orderBy: { column: 'given_at', property: 'givenAt', descending: true },
+          parent: { column: 'customer_id', ids: customerIds },
+          where: consentFilterSql(filter),
+        },
+        page,
+      );
       return customerIds.map((id) => pages.get(id)!);
     }),
     consentCountByCustomer: loaderPerArgs<ConsentHistoryFilter | null | undefined, string, number>((filter, customerIds) =>

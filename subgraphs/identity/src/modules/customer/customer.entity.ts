@@ -33,7 +33,11 @@ registerEnumType(CustomerCompanySize, {
 
 /** The name as the list sorts and searches it: lower-case, without diacritics ("Novák" → "novak"). */
 export function foldName(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().trim();
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
 }
 
 @ObjectType({ description: 'A person or an organization the business deals with: the entity every domain extends' })

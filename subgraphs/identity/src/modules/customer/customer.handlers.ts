@@ -84,6 +84,8 @@ export const webFormSubmitted: EventHandler = {
     await em.flush();
   },
   afterExpiry: {
-    skip: { lost: 'web forms of the missed events were not resolved to customers and their consents were not recorded: their leads stay NEW without a customer (sales: leads(filter: { statuses: [NEW] }))' },
+    skip: {
+      lost: 'web forms of the missed events were not resolved to customers and their consents were not recorded: their leads stay NEW without a customer (sales: leads(filter: { statuses: [NEW] }))',
+    },
   },
 };

@@ -16,29 +16,31 @@ export function createCustomerLoaders(em: EntityManager) {
       const survivorIds = [...new Set(records.flatMap((c) => (c.mergedIntoId ? [c.mergedIntoId] : [])))];
       const survivors = survivorIds.length ? await em.find(Customer, { id: { $in: survivorIds } }) : [];
       const byId = new Map([...records, ...survivors].map((c) => [c.id, c]));
-      return byKeys(ids, records, (c) => c.id).map((c) => (c?.mergedIntoId ? byId.get(c.mergedIntoId) ?? null : c));
+      return byKeys(ids, records, (c) => c.id).map((c) => (c?.mergedIntoId ? (byId.get(c.mergedIntoId) ?? null) : c));
     }),
     identifiersByCustomer: new DataLoader<string, Identifier[]>(async (ids) =>
-      groupByKeys(
-        ids,
-        await em.find(Identifier, { customer: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
-        (i) => i.customer.id,
-      ),
+      groupByKeys(ids, await em.find(Identifier, { customer: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }), (i) => i.customer.id),
     ),
     mergedIdsBySurvivor: new DataLoader<string, string[]>(async (ids) => {
       const rows = await em
         .getConnection()
-        .execute<Array<{ id: string; merged_into_id: string }>>('select id, merged_into_id from customer where merged_into_id = any(?::uuid[]) order by id', [pgArray(ids)]);
+        .execute<Array<{ id: string; merged_into_id: string }>>('select id, merged_into_id from customer where merged_into_id = any(?::uuid[]) order by id', [
+          pgArray(ids),
+        ]);
       return groupByKeys(ids, rows, (r) => r.merged_into_id).map((group) => group.map((r) => r.id));
     }),
     membersByOrganization: loaderPerArgs<PageArgs, string, Page<Customer>>(async (page, organizationIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: Customer,
-        table: 'customer',
-        orderBy: { column: 'sort_name', property: 'sortName', descending: false },
-        parent: { column: 'organization_id', ids: organizationIds },
-        where: LISTED_MEMBERS,
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: Customer,
+          table: 'customer',
+          orderBy: { column: 'sort_name', property: 'sortName', descending: false },
+          parent: { column: 'organization_id', ids: organizationIds },
+          where: LISTED_MEMBERS,
+        },
+        page,
+      );
       return organizationIds.map((id) => pages.get(id)!);
     }),
     memberCountByOrganization: new DataLoader<string, number>((organizationIds) =>

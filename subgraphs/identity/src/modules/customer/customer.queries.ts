@@ -79,4 +79,3 @@ function identifierPrefixes(term: string): string[] {
   }
   return patterns;
 }
-

@@ -3,8 +3,14 @@ import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../.
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import {
-  CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderDirection, CustomerOrderField,
-  CustomerProfileInput, IdentifierInput, ResolveCustomerInput,
+  CreateCustomerInput,
+  CustomerFilter,
+  CustomerOrder,
+  CustomerOrderDirection,
+  CustomerOrderField,
+  CustomerProfileInput,
+  IdentifierInput,
+  ResolveCustomerInput,
 } from './customer.inputs.js';
 import { countCustomers, customerFilterSql, searchCustomerIds } from './customer.queries.js';
 import { CustomerResolution, CustomerSearchHit } from './customer.results.js';
@@ -109,7 +115,9 @@ export class CustomerResolver {
   }
 
   @Allow('customers:write')
-  @Mutation(() => CustomerResolution, { description: 'Finds the customer by e-mail, phone, device or other ids, or creates one, and links the new identifiers' })
+  @Mutation(() => CustomerResolution, {
+    description: 'Finds the customer by e-mail, phone, device or other ids, or creates one, and links the new identifiers',
+  })
   resolveCustomer(@Arg('input') input: ResolveCustomerInput, @Ctx() { em }: IdentityContext): Promise<CustomerResolution> {
     return resolveCustomer(em, input);
   }
@@ -165,6 +173,4 @@ export class CustomerResolver {
   }
 }
 
-const valuesOf = (identifiers: Identifier[], kind: IdentifierKind) =>
-  identifiers.filter((i) => i.kind === kind).map((i) => i.value);
-
+const valuesOf = (identifiers: Identifier[], kind: IdentifierKind) => identifiers.filter((i) => i.kind === kind).map((i) => i.value);

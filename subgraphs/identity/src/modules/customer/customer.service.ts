@@ -9,8 +9,17 @@ import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
 
 const PROFILE_FIELDS = [
-  'firstName', 'lastName', 'organizationName', 'birthDate', 'gender', 'education',
-  'occupation', 'jobTitle', 'industry', 'companySize', 'organizationId',
+  'firstName',
+  'lastName',
+  'organizationName',
+  'birthDate',
+  'gender',
+  'education',
+  'occupation',
+  'jobTitle',
+  'industry',
+  'companySize',
+  'organizationId',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
@@ -38,9 +47,7 @@ export async function createCustomer(em: EntityManager, input: CreateCustomerInp
   const customer = em.create(Customer, { kind: input.kind });
   await applyProfile(em, customer, input, 'overwrite');
   requireName(customer);
-  const taken = identifiers.length
-    ? await em.find(Identifier, { $or: identifiers.map(({ kind, value }) => ({ kind, value })) })
-    : [];
+  const taken = identifiers.length ? await em.find(Identifier, { $or: identifiers.map(({ kind, value }) => ({ kind, value })) }) : [];
   if (taken.length > 0) {
     throw conflict(`${taken.map((t) => t.value).join(', ')} already belongs to another customer`);
   }

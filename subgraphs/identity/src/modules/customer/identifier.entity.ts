@@ -18,7 +18,10 @@ registerEnumType(IdentifierKind, { name: 'IdentifierKind' });
 @Entity({ tableName: 'customer_identifier' })
 @Unique({ properties: ['kind', 'value'] })
 // Serves the e-mail / phone search of customers (prefix and fuzzy).
-@Index({ name: 'customer_identifier_value_trgm_index', expression: 'create index "customer_identifier_value_trgm_index" on "customer_identifier" using gin ("value" gin_trgm_ops)' })
+@Index({
+  name: 'customer_identifier_value_trgm_index',
+  expression: 'create index "customer_identifier_value_trgm_index" on "customer_identifier" using gin ("value" gin_trgm_ops)',
+})
 export class Identifier {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })

@@ -102,8 +102,7 @@ export function recordCustomerResolved(
   },
 ): void {
   const { customer } = resolution;
-  const valuesOf = (kind: IdentifierKind) =>
-    context.identifiers.filter((i) => i.kind === kind).map((i) => normalizeIdentifier(kind, i.value));
+  const valuesOf = (kind: IdentifierKind) => context.identifiers.filter((i) => i.kind === kind).map((i) => normalizeIdentifier(kind, i.value));
   recordEvent(em, {
     type: 'CustomerResolved',
     aggregateType: 'Customer',

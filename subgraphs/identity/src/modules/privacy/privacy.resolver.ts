@@ -9,7 +9,8 @@ import { erasuresOwedBy, exportCustomerData, getErasureRequest, requestErasure }
 export class PrivacyResolver {
   @Allow('privacy:manage')
   @Query(() => GraphQLJSON, {
-    description: 'Right of access and portability: everything every subgraph holds about the person (and the records merged into them), as one JSON document. Audited',
+    description:
+      'Right of access and portability: everything every subgraph holds about the person (and the records merged into them), as one JSON document. Audited',
   })
   exportCustomerData(@Arg('customerId', () => ID) customerId: string, @Ctx() { em, graph, viewer, requestId }: IdentityContext): Promise<unknown> {
     return exportCustomerData(em, graph, customerId, viewer, requestId);
@@ -17,9 +18,14 @@ export class PrivacyResolver {
 
   @Allow('privacy:manage')
   @Mutation(() => ErasureRequest, {
-    description: 'Right to erasure: every subgraph deletes (or anonymizes where the law requires keeping a record) the person’s data, also of merged records, and redacts retained events. Follow erasureRequest until COMPLETED',
+    description:
+      'Right to erasure: every subgraph deletes (or anonymizes where the law requires keeping a record) the person’s data, also of merged records, and redacts retained events. Follow erasureRequest until COMPLETED',
   })
-  eraseCustomer(@Arg('customerId', () => ID) customerId: string, @Arg('reason') reason: string, @Ctx() { em, viewer }: IdentityContext): Promise<ErasureRequest> {
+  eraseCustomer(
+    @Arg('customerId', () => ID) customerId: string,
+    @Arg('reason') reason: string,
+    @Ctx() { em, viewer }: IdentityContext,
+  ): Promise<ErasureRequest> {
     return requestErasure(em, customerId, reason, viewer);
   }
 

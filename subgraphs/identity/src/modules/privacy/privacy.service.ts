@@ -35,8 +35,17 @@ export async function exportCustomerData(em: EntityManager, graph: GraphClient, 
   );
   const audit = em.fork();
   recordAudit(audit, {
-    at: new Date().toISOString(), actorId: viewer.id, actorKind: viewer.kind, operation: 'PERSONAL_DATA_EXPORTED', outcome: 'DONE',
-    entityType: 'Customer', entityId: customer.id, requestId, clientIp: viewer.ip, service: 'identity', details: { customerIds: ids },
+    at: new Date().toISOString(),
+    actorId: viewer.id,
+    actorKind: viewer.kind,
+    operation: 'PERSONAL_DATA_EXPORTED',
+    outcome: 'DONE',
+    entityType: 'Customer',
+    entityId: customer.id,
+    requestId,
+    clientIp: viewer.ip,
+    service: 'identity',
+    details: { customerIds: ids },
   });
   await audit.flush();
   return {

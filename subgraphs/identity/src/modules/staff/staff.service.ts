@@ -49,7 +49,12 @@ export async function updateUser(em: EntityManager, id: string, version: number,
   set('subject', subject);
   set('supportLines', input.supportLines ? [...new Set(input.supportLines)] : undefined);
   if (changed.length === 0) return user;
-  recordEvent(em, { type: 'UserChanged', aggregateType: 'User', aggregateId: user.id, payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed } });
+  recordEvent(em, {
+    type: 'UserChanged',
+    aggregateType: 'User',
+    aggregateId: user.id,
+    payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed },
+  });
   await em.flush();
   return user;
 }

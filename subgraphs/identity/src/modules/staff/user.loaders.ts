@@ -12,35 +12,37 @@ const TEAMS_BY_USER = '(select tm.*, m.user_id from staff_team_member m join sta
 
 export function createUserLoaders(em: EntityManager) {
   return {
-    userById: new DataLoader<string, User | null>(async (ids) =>
-      byKeys(ids, await em.find(User, { id: { $in: [...ids] } }), (u) => u.id),
-    ),
+    userById: new DataLoader<string, User | null>(async (ids) => byKeys(ids, await em.find(User, { id: { $in: [...ids] } }), (u) => u.id)),
     /** Members of each team by name (index staff_user (name, id)), one statement per page shape. */
     membersByTeam: loaderPerArgs<PageArgs, string, Page<User>>(async (page, teamIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: User,
-        table: USERS_BY_TEAM,
-        orderBy: { column: 'name', property: 'name', descending: false },
-        parent: { column: 'team_id', ids: teamIds },
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: User,
+          table: USERS_BY_TEAM,
+          orderBy: { column: 'name', property: 'name', descending: false },
+          parent: { column: 'team_id', ids: teamIds },
+        },
+        page,
+      );
       return teamIds.map((id) => pages.get(id)!);
     }),
-    memberCountByTeam: new DataLoader<string, number>((teamIds) =>
-      countByParent(em, { table: 'staff_team_member', parentColumn: 'team_id', ids: teamIds }),
-    ),
+    memberCountByTeam: new DataLoader<string, number>((teamIds) => countByParent(em, { table: 'staff_team_member', parentColumn: 'team_id', ids: teamIds })),
     /** Teams of each user by name (index staff_team (name, id)), one statement per page shape. */
     teamsByUser: loaderPerArgs<PageArgs, string, Page<Team>>(async (page, userIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: Team,
-        table: TEAMS_BY_USER,
-        orderBy: { column: 'name', property: 'name', descending: false },
-        parent: { column: 'user_id', ids: userIds },
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: Team,
+          table: TEAMS_BY_USER,
+          orderBy: { column: 'name', property: 'name', descending: false },
+          parent: { column: 'user_id', ids: userIds },
+        },
+        page,
+      );
       return userIds.map((id) => pages.get(id)!);
     }),
-    teamCountByUser: new DataLoader<string, number>((userIds) =>
-      countByParent(em, { table: 'staff_team_member', parentColumn: 'user_id', ids: userIds }),
-    ),
+    teamCountByUser: new DataLoader<string, number>((userIds) => countByParent(em, { table: 'staff_team_member', parentColumn: 'user_id', ids: userIds })),
   };
 }
 

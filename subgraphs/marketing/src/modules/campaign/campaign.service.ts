@@ -65,21 +65,28 @@ export async function changeCampaignStatus(em: EntityManager, input: ChangeCampa
 export function campaignListQuery(filter: CampaignFilter | null | undefined, order: CampaignOrder): Omit<KeysetQuery<Campaign>, 'parent'> {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (filter?.statuses?.length) { parts.push('status = any(?::campaign_status[])'); params.push(pgArray(filter.statuses)); }
-  if (filter?.segmentId) { parts.push('segment_id = ?'); params.push(parseId(filter.segmentId, 'Segment', 'segmentId')); }
+  if (filter?.statuses?.length) {
+    parts.push('status = any(?::campaign_status[])');
+    params.push(pgArray(filter.statuses));
+  }
+  if (filter?.segmentId) {
+    parts.push('segment_id = ?');
+    params.push(parseId(filter.segmentId, 'Segment', 'segmentId'));
+  }
   return {
     entity: Campaign,
     table: 'campaign',
-    orderBy: order === CampaignOrder.STARTS_AT
-      ? { column: 'starts_at', property: 'startsAt', descending: false }
-      : { column: 'created_at', property: 'createdAt', descending: true },
+    orderBy:
+      order === CampaignOrder.STARTS_AT
+        ? { column: 'starts_at', property: 'startsAt', descending: false }
+        : { column: 'created_at', property: 'createdAt', descending: true },
     where: parts.length ? { sql: parts.join(' and '), params } : undefined,
   };
 }
 
 /** Engagement of many campaigns in one statement over the interactions carrying their ids. */
 export async function campaignMetrics(em: EntityManager, campaignIds: readonly string[]): Promise<CampaignMetrics[]> {
-  const person = "coalesce(customer_id::text, anonymous_id)";
+  const person = 'coalesce(customer_id::text, anonymous_id)';
   const rows = await em.execute<Array<Record<string, string>>>(
     `select campaign_id,
        count(*) filter (where type = 'MESSAGE_SENT') as sent,

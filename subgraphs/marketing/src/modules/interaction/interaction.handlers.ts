@@ -24,13 +24,25 @@ export function touchpointOf(event: BusEvent): Touchpoint | null {
     return {
       ...kind,
       occurredAt: p.occurredAt,
-      properties: { activityId: p.activityId, subject: p.subject ?? null, leadId: p.leadId ?? null, opportunityId: p.opportunityId ?? null, ownerId: p.ownerId ?? null },
+      properties: {
+        activityId: p.activityId,
+        subject: p.subject ?? null,
+        leadId: p.leadId ?? null,
+        opportunityId: p.opportunityId ?? null,
+        ownerId: p.ownerId ?? null,
+      },
     };
   }
   if (event.stream === 'sales' && (event.type === 'QuoteSent' || event.type === 'QuoteViewed')) {
     return {
       ...(event.type === 'QuoteSent' ? { channel: C.EMAIL, type: T.QUOTE_SENT } : { channel: C.WEB, type: T.QUOTE_VIEWED }),
-      properties: { quoteId: p.quoteId, opportunityId: p.opportunityId ?? null, ownerId: p.ownerId ?? null, total: p.total ?? null, products: products(p.products) },
+      properties: {
+        quoteId: p.quoteId,
+        opportunityId: p.opportunityId ?? null,
+        ownerId: p.ownerId ?? null,
+        total: p.total ?? null,
+        products: products(p.products),
+      },
     };
   }
   // Internal notes are between staff only: they never reach the customer's timeline.
@@ -67,6 +79,8 @@ export const timelineHandler: EventHandler = {
     });
   },
   afterExpiry: {
-    skip: { lost: 'calls, meetings, quotes and case messages of the missed events are not on the customers\' timelines (the records themselves are in sales and service)' },
+    skip: {
+      lost: "calls, meetings, quotes and case messages of the missed events are not on the customers' timelines (the records themselves are in sales and service)",
+    },
   },
 };

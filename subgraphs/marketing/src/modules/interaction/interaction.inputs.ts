@@ -26,7 +26,7 @@ export class RecordInteractionInput {
   @MaxLength(100)
   sourceSystem?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Your own id of this event, unique per sourceSystem: sending it again records nothing twice" })
+  @Field(() => String, { nullable: true, description: 'Your own id of this event, unique per sourceSystem: sending it again records nothing twice' })
   @MaxLength(200)
   externalEventId?: string | null;
 

@@ -13,13 +13,17 @@ export interface TimelineArgs {
 export function createInteractionLoaders(em: EntityManager) {
   return {
     timelineByCustomer: loaderPerArgs<TimelineArgs, string, Page<Interaction>>(async ({ page, filter }, customerIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: Interaction,
-        table: 'interaction',
-        orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
-        parent: { column: 'customer_id', ids: customerIds },
-        where: interactionFilterSql(filter),
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: Interaction,
+          table: 'interaction',
+          orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
+          parent: { column: 'customer_id', ids: customerIds },
+          where: interactionFilterSql(filter),
+        },
+        page,
+      );
       return customerIds.map((id) => pages.get(id)!);
     }),
     timelineCountByCustomer: loaderPerArgs<InteractionFilter | null | undefined, string, number>((filter, customerIds) =>

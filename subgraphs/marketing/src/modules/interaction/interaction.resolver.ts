@@ -26,12 +26,16 @@ export class InteractionResolver {
     @Ctx() { em }: MarketingContext,
   ): Promise<InteractionConnection> {
     const where = { sql: 'anonymous_id = ?', params: [anonymousId] };
-    const found = await fetchKeysetPage(em, {
-      entity: Interaction,
-      table: 'interaction',
-      orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
-      where,
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: Interaction,
+        table: 'interaction',
+        orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
+        where,
+      },
+      page,
+    );
     return connectionOf(InteractionConnection, found, () => em.count(Interaction, { anonymousId }));
   }
 
@@ -43,7 +47,8 @@ export class InteractionResolver {
 
   @Allow('interactions:write')
   @Mutation(() => RecordInteractionsResult, {
-    description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates` })
+    description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates`,
+  })
   recordInteractions(
     @Arg('input', () => [RecordInteractionInput]) input: RecordInteractionInput[],
     @Ctx() { em }: MarketingContext,
@@ -73,7 +78,8 @@ export class CustomerTimelineResolver {
   @Allow('interactions:read')
   @FieldResolver(() => InteractionConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: 'Every touchpoint on every channel, newest first' })
+    description: 'Every touchpoint on every channel, newest first',
+  })
   async interactions(
     @Root() customer: Customer,
     @Args() page: PageArgs,

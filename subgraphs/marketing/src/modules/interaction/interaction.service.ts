@@ -64,7 +64,14 @@ export function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' 
     type: 'InteractionRecorded',
     aggregateType: 'Interaction',
     aggregateId: row.id,
-    payload: { interactionId: row.id, customerId: row.customerId, anonymousId: row.anonymousId, channel: row.channel, type: row.type, campaignId: row.campaignId },
+    payload: {
+      interactionId: row.id,
+      customerId: row.customerId,
+      anonymousId: row.anonymousId,
+      channel: row.channel,
+      type: row.type,
+      campaignId: row.campaignId,
+    },
   });
 }
 
@@ -104,7 +111,10 @@ export async function recordInteractions(
 
 /** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
 async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
-  const live = await liveCustomerIds(tx, given.flatMap((row) => (row.customerId ? [row.customerId] : [])));
+  const live = await liveCustomerIds(
+    tx,
+    given.flatMap((row) => (row.customerId ? [row.customerId] : [])),
+  );
   const rows = given.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
   const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
   const insertedIds = new Set(inserted.map((r) => r.id));
@@ -121,7 +131,7 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{
   return {
     accepted: insertedIds.size,
     duplicates: rows.length - insertedIds.size,
-    ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id)),
+    ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : (known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id))),
   };
 }
 

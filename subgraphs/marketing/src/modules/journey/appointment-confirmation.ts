@@ -19,7 +19,9 @@ export function appointmentConfirmation(request: AppointmentRequest): OutboundMe
     `Hello${request.firstName ? ` ${request.firstName}` : ''},`,
     '',
     `thank you for your request about ${about}.`,
-    slot ? `Requested appointment: ${slot.toISOString().slice(0, 16).replace('T', ' ')} UTC (${APPOINTMENT_MINUTES} minutes).` : 'We will call you to agree on an appointment.',
+    slot
+      ? `Requested appointment: ${slot.toISOString().slice(0, 16).replace('T', ' ')} UTC (${APPOINTMENT_MINUTES} minutes).`
+      : 'We will call you to agree on an appointment.',
     'Your dealer will confirm it shortly.',
   ].join('\n');
   return {

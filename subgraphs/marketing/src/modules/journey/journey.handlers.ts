@@ -9,8 +9,13 @@ import { onCustomerResolved, onFirstOfferSent } from './journey.service.js';
 const isCustomerResolved = (e: { stream: string; type: string }) => e.stream === 'identity' && e.type === 'CustomerResolved';
 /** The customer withdrew marketing consent (by e-mail or on every channel): no sequence may go on writing. */
 const isMarketingWithdrawn = (e: { stream: string; type: string; payload: Record<string, unknown> }) =>
-  e.stream === 'identity' && e.type === 'ConsentChanged' && e.payload.purpose === 'MARKETING' && e.payload.status === 'WITHDRAWN'
-  && (e.payload.channel === 'EMAIL' || e.payload.channel === 'ANY') && typeof e.payload.customerId === 'string' && isUuid(e.payload.customerId);
+  e.stream === 'identity' &&
+  e.type === 'ConsentChanged' &&
+  e.payload.purpose === 'MARKETING' &&
+  e.payload.status === 'WITHDRAWN' &&
+  (e.payload.channel === 'EMAIL' || e.payload.channel === 'ANY') &&
+  typeof e.payload.customerId === 'string' &&
+  isUuid(e.payload.customerId);
 const isFirstOfferSent = (e: { stream: string; type: string; payload: Record<string, unknown> }) =>
   e.stream === 'sales' && e.type === 'OpportunityStageChanged' && e.payload.marker === 'FIRST_OFFER_SENT';
 
@@ -36,7 +41,10 @@ export function journeyHandler(outbound: OutboundChannel): EventHandler {
       // enrolments) had their moment then, and are not run late.
       async rebuild(em, graph, log) {
         await rebuildProjections(em, graph, log);
-        log.warn({ consumer: 'marketing.journey' }, 'journeys of the missed events were not run: confirmations and sequence enrolments of that time are missing');
+        log.warn(
+          { consumer: 'marketing.journey' },
+          'journeys of the missed events were not run: confirmations and sequence enrolments of that time are missing',
+        );
       },
     },
   };

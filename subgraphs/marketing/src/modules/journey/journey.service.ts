@@ -73,12 +73,17 @@ export async function onCustomerResolved(em: EntityManager, outbound: OutboundCh
   // Sent last: a step failing after the send would roll back and retry the event, and e-mail the person twice.
   const email = text(p.email);
   if (email) {
-    await sendMessage(em, outbound, {
-      customerId,
-      purpose: 'SERVICE_COMMUNICATION',
-      template: 'appointment-confirmation',
-      message: appointmentConfirmation({ leadId, email, firstName: text(p.firstName), requestedAppointment, model: text(interest.model) }),
-    }, log);
+    await sendMessage(
+      em,
+      outbound,
+      {
+        customerId,
+        purpose: 'SERVICE_COMMUNICATION',
+        template: 'appointment-confirmation',
+        message: appointmentConfirmation({ leadId, email, firstName: text(p.firstName), requestedAppointment, model: text(interest.model) }),
+      },
+      log,
+    );
   }
 }
 

@@ -9,17 +9,22 @@ export function createMessageSendLoaders(em: EntityManager) {
   return {
     messageSendsByCustomer: loaderPerArgs<{ page: PageArgs; filter?: MessageSendFilter | null }, string, Page<MessageSend>>(
       async ({ page, filter }, customerIds) => {
-        const pages = await fetchKeysetPages(em, {
-          entity: MessageSend,
-          table: 'message_send',
-          orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-          parent: { column: 'customer_id', ids: customerIds },
-          where: messageSendFilterSql(filter),
-        }, page);
+        const pages = await fetchKeysetPages(
+          em,
+          {
+            entity: MessageSend,
+            table: 'message_send',
+            orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+            parent: { column: 'customer_id', ids: customerIds },
+            where: messageSendFilterSql(filter),
+          },
+          page,
+        );
         return customerIds.map((id) => pages.get(id)!);
       },
     ),
     messageSendCountByCustomer: loaderPerArgs<MessageSendFilter | null | undefined, string, number>((filter, customerIds) =>
-      countByParent(em, { table: 'message_send', parentColumn: 'customer_id', ids: customerIds, where: messageSendFilterSql(filter) })),
+      countByParent(em, { table: 'message_send', parentColumn: 'customer_id', ids: customerIds, where: messageSendFilterSql(filter) }),
+    ),
   };
 }

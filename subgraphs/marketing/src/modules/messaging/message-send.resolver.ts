@@ -14,7 +14,8 @@ export class CustomerMessageSendsResolver {
   @Allow('marketing:read')
   @FieldResolver(() => MessageSendConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: 'Every attempt to message the customer, including those consent stopped, newest first' })
+    description: 'Every attempt to message the customer, including those consent stopped, newest first',
+  })
   async messageSends(
     @Root() customer: Customer,
     @Args() page: PageArgs,

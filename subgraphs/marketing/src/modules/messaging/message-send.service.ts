@@ -24,7 +24,14 @@ export interface SendRequest {
  */
 export async function sendMessage(em: EntityManager, outbound: OutboundChannel, request: SendRequest, log: Logger): Promise<MessageSend> {
   const channel = 'EMAIL';
-  const base = { customerId: request.customerId, channel, purpose: request.purpose, template: request.template, subject: request.message.subject, recipient: request.message.to };
+  const base = {
+    customerId: request.customerId,
+    channel,
+    purpose: request.purpose,
+    template: request.template,
+    subject: request.message.subject,
+    recipient: request.message.to,
+  };
   let send: MessageSend;
   if (!(await hasConsent(em, request.customerId, request.purpose, channel))) {
     send = em.create(MessageSend, { ...base, status: MessageSendStatus.SUPPRESSED_NO_CONSENT });

@@ -9,7 +9,14 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const uuid = (value: unknown): string | null => (typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null);
 
 const PROFILE_EVENTS = new Set(['CustomerCreated', 'CustomerChanged']);
-const OPPORTUNITY_EVENTS = new Set(['OpportunityCreated', 'OpportunityChanged', 'OpportunityStageChanged', 'OpportunityWon', 'OpportunityLost', 'OpportunityQuoteViewed']);
+const OPPORTUNITY_EVENTS = new Set([
+  'OpportunityCreated',
+  'OpportunityChanged',
+  'OpportunityStageChanged',
+  'OpportunityWon',
+  'OpportunityLost',
+  'OpportunityQuoteViewed',
+]);
 const QUOTE_EVENTS = new Set(['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteAccepted', 'QuoteRejected']);
 
 export const feedsProjection = (event: BusEvent) =>
@@ -55,11 +62,22 @@ export async function projectEvent(em: EntityManager, event: BusEvent): Promise<
     if (!opportunityId || !customerId) return false;
     const amount = (p.amount ?? {}) as Payload;
     const status = text(p.status) ?? 'OPEN';
-    await upsertOpportunityStates(em, [{
-      opportunityId, customerId, isOpen: status === 'OPEN', status, changedAt: at,
-      pipelineId: uuid(p.pipelineId), stageId: uuid(p.stageId), stageName: text(p.stageName), marker: text(p.marker), ownerId: uuid(p.ownerId),
-      amount: decimalText(amount.amount), currency: text(amount.currency),
-    }]);
+    await upsertOpportunityStates(em, [
+      {
+        opportunityId,
+        customerId,
+        isOpen: status === 'OPEN',
+        status,
+        changedAt: at,
+        pipelineId: uuid(p.pipelineId),
+        stageId: uuid(p.stageId),
+        stageName: text(p.stageName),
+        marker: text(p.marker),
+        ownerId: uuid(p.ownerId),
+        amount: decimalText(amount.amount),
+        currency: text(amount.currency),
+      },
+    ]);
     return true;
   }
   if (QUOTE_EVENTS.has(event.type)) {
@@ -69,8 +87,15 @@ export async function projectEvent(em: EntityManager, event: BusEvent): Promise<
     if (!quoteId || !opportunityId || !customerId) return false;
     const total = (p.total ?? {}) as Payload;
     await upsertQuoteSnapshot(em, {
-      quoteId, opportunityId, customerId, lastEvent: event.type, products: quotedProducts(p.products),
-      totalAmount: decimalText(total.amount), currency: text(total.currency), sentAt: event.type === 'QuoteSent' ? at : null, changedAt: at,
+      quoteId,
+      opportunityId,
+      customerId,
+      lastEvent: event.type,
+      products: quotedProducts(p.products),
+      totalAmount: decimalText(total.amount),
+      currency: text(total.currency),
+      sentAt: event.type === 'QuoteSent' ? at : null,
+      changedAt: at,
     });
     return true;
   }

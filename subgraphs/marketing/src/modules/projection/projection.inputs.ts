@@ -20,7 +20,8 @@ export class CustomerProfileProjectionInput {
 @InputType({ description: 'Profile facts for segments that no other domain owns' })
 export class MarketingProjectionsInput {
   @Field(() => [CustomerProfileProjectionInput], { defaultValue: [] })
-  @ValidateNested() @ArrayMaxSize(1000)
+  @ValidateNested()
+  @ArrayMaxSize(1000)
   profiles!: CustomerProfileProjectionInput[];
 }
 

@@ -70,7 +70,12 @@ const OPPORTUNITIES = `query($first: Int, $after: String) { opportunities(first:
 
 /** The quote event a status stands for: the snapshot records the last one. */
 const LAST_EVENT: Record<string, string> = {
-  DRAFT: 'QuoteCreated', SENT: 'QuoteSent', VIEWED: 'QuoteViewed', ACCEPTED: 'QuoteAccepted', REJECTED: 'QuoteRejected', EXPIRED: 'QuoteExpired',
+  DRAFT: 'QuoteCreated',
+  SENT: 'QuoteSent',
+  VIEWED: 'QuoteViewed',
+  ACCEPTED: 'QuoteAccepted',
+  REJECTED: 'QuoteRejected',
+  EXPIRED: 'QuoteExpired',
 };
 
 /**
@@ -83,31 +88,66 @@ export async function rebuildProjections(em: EntityManager, graph: GraphClient, 
   for await (const page of pages<CustomerRow>(graph, 'identity', 'customers', CUSTOMERS)) {
     for (const c of page) {
       await upsertIdentityProfile(em, {
-        customerId: c.id, kind: c.kind, firstName: c.firstName, lastName: c.lastName, organizationName: c.organizationName,
-        birthDate: c.birthDate, gender: c.gender, industry: c.industry, companySize: c.companySize, jobTitle: c.jobTitle,
+        customerId: c.id,
+        kind: c.kind,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        organizationName: c.organizationName,
+        birthDate: c.birthDate,
+        gender: c.gender,
+        industry: c.industry,
+        companySize: c.companySize,
+        jobTitle: c.jobTitle,
         changedAt: new Date(c.updatedAt),
       });
     }
-    await upsertConsentStates(em, page.flatMap((c) => c.consents.map((consent) => ({
-      customerId: c.id, purpose: consent.purpose, channel: consent.channel, granted: consent.status === 'GRANTED', changedAt: new Date(consent.recordedAt),
-    }))));
+    await upsertConsentStates(
+      em,
+      page.flatMap((c) =>
+        c.consents.map((consent) => ({
+          customerId: c.id,
+          purpose: consent.purpose,
+          channel: consent.channel,
+          granted: consent.status === 'GRANTED',
+          changedAt: new Date(consent.recordedAt),
+        })),
+      ),
+    );
     customers += page.length;
   }
   let opportunities = 0;
   for await (const page of pages<OpportunityRow>(graph, 'sales', 'opportunities', OPPORTUNITIES)) {
-    await upsertOpportunityStates(em, page.map((o) => ({
-      opportunityId: o.id, customerId: o.customer.id, isOpen: o.status === 'OPEN', status: o.status, changedAt: new Date(o.updatedAt),
-      pipelineId: o.pipeline.id, stageId: o.currentStage.id, stageName: o.currentStage.name, marker: o.currentStage.marker,
-      ownerId: o.owner?.id ?? null, amount: o.amount.amount, currency: o.amount.currency,
-    })));
+    await upsertOpportunityStates(
+      em,
+      page.map((o) => ({
+        opportunityId: o.id,
+        customerId: o.customer.id,
+        isOpen: o.status === 'OPEN',
+        status: o.status,
+        changedAt: new Date(o.updatedAt),
+        pipelineId: o.pipeline.id,
+        stageId: o.currentStage.id,
+        stageName: o.currentStage.name,
+        marker: o.currentStage.marker,
+        ownerId: o.owner?.id ?? null,
+        amount: o.amount.amount,
+        currency: o.amount.currency,
+      })),
+    );
     for (const o of page) {
       for (const { node: q } of o.quotes.edges) {
         const products: QuotedProduct[] = q.lines.map((l) => ({ productId: l.product.id, name: l.product.name, category: l.product.category }));
         await upsertQuoteSnapshot(em, {
-          quoteId: q.id, opportunityId: o.id, customerId: o.customer.id, lastEvent: LAST_EVENT[q.status] ?? q.status, products,
-          totalAmount: q.total.amount, currency: q.total.currency,
+          quoteId: q.id,
+          opportunityId: o.id,
+          customerId: o.customer.id,
+          lastEvent: LAST_EVENT[q.status] ?? q.status,
+          products,
+          totalAmount: q.total.amount,
+          currency: q.total.currency,
           // The send time itself is not part of sales' API: a quote first seen sent is taken as sent when it last changed.
-          sentAt: q.status === 'DRAFT' ? null : new Date(q.updatedAt), changedAt: new Date(q.updatedAt),
+          sentAt: q.status === 'DRAFT' ? null : new Date(q.updatedAt),
+          changedAt: new Date(q.updatedAt),
         });
       }
     }

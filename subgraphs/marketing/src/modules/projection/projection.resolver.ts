@@ -8,7 +8,7 @@ import { Internal } from '../../../../kit/access/decorators.js';
 export class ProjectionResolver {
   @Internal()
   @Mutation(() => MarketingProjectionsResult, {
-    description: 'Feeds profile facts no domain owns (city, language, occupation) for segments; the platform\'s integrations only',
+    description: "Feeds profile facts no domain owns (city, language, occupation) for segments; the platform's integrations only",
   })
   upsertMarketingProjections(@Arg('input') input: MarketingProjectionsInput, @Ctx() { em }: MarketingContext): Promise<MarketingProjectionsResult> {
     return upsertMarketingProjections(em, input);

@@ -125,8 +125,20 @@ export async function upsertIdentityProfile(em: EntityManager, p: IdentityProfil
        organization_name = excluded.organization_name, birth_date = excluded.birth_date, gender = excluded.gender, industry = excluded.industry,
        company_size = excluded.company_size, job_title = excluded.job_title, changed_at = excluded.changed_at
      where customer_profile.changed_at <= excluded.changed_at`,
-    [parseId(p.customerId, 'Customer', 'customerId'), p.kind, p.firstName, p.lastName, p.organizationName, p.birthDate, p.gender, p.industry,
-      p.companySize, p.jobTitle, p.changedAt, p.changedAt],
+    [
+      parseId(p.customerId, 'Customer', 'customerId'),
+      p.kind,
+      p.firstName,
+      p.lastName,
+      p.organizationName,
+      p.birthDate,
+      p.gender,
+      p.industry,
+      p.companySize,
+      p.jobTitle,
+      p.changedAt,
+      p.changedAt,
+    ],
   );
 }
 

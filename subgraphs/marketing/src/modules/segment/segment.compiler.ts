@@ -43,15 +43,24 @@ export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules 
       if (!column) throw badInput(`${path}.profile.field is not a profile field segments know`, `${path}.profile.field`);
       const value = node.profile.value?.trim();
       switch (node.profile.operator) {
-        case 'IS_SET': return `${column} is not null`;
-        case 'IS_NOT_SET': return `${column} is null`;
+        case 'IS_SET':
+          return `${column} is not null`;
+        case 'IS_NOT_SET':
+          return `${column} is null`;
       }
       if (!value) throw badInput(`${path}.profile.value is required for ${node.profile.operator}`, `${path}.profile.value`);
       switch (node.profile.operator) {
-        case 'EQUALS': params.push(value); return `lower(${column}) = lower(?)`;
-        case 'NOT_EQUALS': params.push(value); return `lower(${column}) is distinct from lower(?)`;
-        case 'CONTAINS': params.push(likePattern(value)); return `${column} ilike ?`;
-        default: throw badInput(`${path}.profile.operator is unknown`, `${path}.profile.operator`);
+        case 'EQUALS':
+          params.push(value);
+          return `lower(${column}) = lower(?)`;
+        case 'NOT_EQUALS':
+          params.push(value);
+          return `lower(${column}) is distinct from lower(?)`;
+        case 'CONTAINS':
+          params.push(likePattern(value));
+          return `${column} ilike ?`;
+        default:
+          throw badInput(`${path}.profile.operator is unknown`, `${path}.profile.operator`);
       }
     }
     if (node.consent) {
@@ -83,8 +92,14 @@ export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules 
     if (atMost !== null && atMost < node.atLeast) throw badInput(`${path}.atMost must not be below atLeast`, `${path}.atMost`);
     const filters = ['i.customer_id = t.id', 'i.occurred_at >= ?'];
     params.push(new Date(now.getTime() - node.withinDays * DAY_MS));
-    if (node.type) { filters.push('i.type = ?::interaction_type'); params.push(node.type); }
-    if (node.channel) { filters.push('i.channel = ?::interaction_channel'); params.push(node.channel); }
+    if (node.type) {
+      filters.push('i.type = ?::interaction_type');
+      params.push(node.type);
+    }
+    if (node.channel) {
+      filters.push('i.channel = ?::interaction_channel');
+      params.push(node.channel);
+    }
     if (node.property) {
       const key = node.property.key.trim();
       if (!key || !node.property.contains) throw badInput(`${path}.property needs a key and a text to contain`, `${path}.property`);

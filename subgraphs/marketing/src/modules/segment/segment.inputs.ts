@@ -42,7 +42,8 @@ export class StaticListInput {
   @Field(() => ID) segmentId!: string;
 
   @Field(() => [ID])
-  @ArrayMinSize(1) @ArrayMaxSize(1000)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
   customerIds!: string[];
 }
 

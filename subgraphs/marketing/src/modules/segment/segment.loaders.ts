@@ -7,8 +7,7 @@ import { segmentMembersPages, segmentsOfCustomers, segmentSizes } from './segmen
 
 export function createSegmentLoaders(em: EntityManager) {
   return {
-    segmentById: new DataLoader<string, Segment | null>(async (ids) =>
-      byKeys(ids, await em.find(Segment, { id: { $in: [...ids] } }), (s) => s.id)),
+    segmentById: new DataLoader<string, Segment | null>(async (ids) => byKeys(ids, await em.find(Segment, { id: { $in: [...ids] } }), (s) => s.id)),
     segmentSize: new DataLoader<Segment, number, string>((segments) => segmentSizes(em, segments), { cacheKeyFn: (s) => s.id }),
     /** Every customer's active segments in name, id order: one membership statement per request, whatever the page args. */
     segmentsByCustomer: new DataLoader<string, Segment[]>((customerIds) => segmentsOfCustomers(em, customerIds)),

@@ -75,7 +75,8 @@ export class SegmentResolver {
   }
 
   @FieldResolver(() => SegmentMemberConnection, {
-    description: 'Who is in it right now; for a list of segments, all their pages are evaluated in one statement' })
+    description: 'Who is in it right now; for a list of segments, all their pages are evaluated in one statement',
+  })
   async members(@Root() segment: Segment, @Args() page: PageArgs, @Ctx() { loaders }: MarketingContext): Promise<SegmentMemberConnection> {
     const found = await loaders.segmentMemberPages(page).load(segment);
     return connectionOf(SegmentMemberConnection, found, () => loaders.segmentSize.load(segment));
@@ -87,7 +88,8 @@ export class CustomerSegmentsResolver {
   @Allow('marketing:read')
   @FieldResolver(() => CustomerSegmentConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: 'The active segments the customer belongs to right now, by name' })
+    description: 'The active segments the customer belongs to right now, by name',
+  })
   async segments(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: MarketingContext): Promise<CustomerSegmentConnection> {
     const all = await loaders.segmentsByCustomer.load(customer.id);
     return connectionOf(CustomerSegmentConnection, segments.segmentPageInMemory(all, page), () => Promise.resolve(all.length));

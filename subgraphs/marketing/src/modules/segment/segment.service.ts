@@ -3,7 +3,17 @@ import { badInput, conflict, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { isUuid, parseId } from '../../../../kit/ids.js';
 import { groupByKeys } from '../../../../kit/loaders.js';
-import { encodeCursor, escapeLike, pgArray, planKeyset, type Edge, type KeysetQuery, type Page, type PageArgs, type PageInfo } from '../../../../kit/pagination.js';
+import {
+  encodeCursor,
+  escapeLike,
+  pgArray,
+  planKeyset,
+  type Edge,
+  type KeysetQuery,
+  type Page,
+  type PageArgs,
+  type PageInfo,
+} from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
@@ -47,9 +57,18 @@ export async function updateSegment(em: EntityManager, input: UpdateSegmentInput
   if (segment.archivedAt) throw conflict(`Segment ${segment.id} is archived`);
   if (input.rules && segment.kind === SegmentKind.STATIC) throw badInput('A STATIC segment has members, not rules', 'rules');
   const changedFields: string[] = [];
-  if (input.name != null) { segment.name = input.name.trim(); changedFields.push('name'); }
-  if (input.description !== undefined) { segment.description = input.description; changedFields.push('description'); }
-  if (input.rules) { segment.rules = checkedRules(input.rules); changedFields.push('rules'); }
+  if (input.name != null) {
+    segment.name = input.name.trim();
+    changedFields.push('name');
+  }
+  if (input.description !== undefined) {
+    segment.description = input.description;
+    changedFields.push('description');
+  }
+  if (input.rules) {
+    segment.rules = checkedRules(input.rules);
+    changedFields.push('rules');
+  }
   recordEvent(em, { type: 'SegmentUpdated', aggregateType: 'Segment', aggregateId: segment.id, payload: { segmentId: segment.id, changedFields } });
   await em.flush();
   return segment;
@@ -82,7 +101,12 @@ export async function addToList(em: EntityManager, input: StaticListInput): Prom
       [segment.id, pgArray(customerIds)],
     );
     if (added.length > 0) {
-      recordEvent(tx, { type: 'SegmentMembersAdded', aggregateType: 'Segment', aggregateId: segment.id, payload: { segmentId: segment.id, customerIds: added.map((r) => r.customer_id) } });
+      recordEvent(tx, {
+        type: 'SegmentMembersAdded',
+        aggregateType: 'Segment',
+        aggregateId: segment.id,
+        payload: { segmentId: segment.id, customerIds: added.map((r) => r.customer_id) },
+      });
     }
   });
   return segment;
@@ -97,7 +121,12 @@ export async function removeFromList(em: EntityManager, input: StaticListInput):
       [segment.id, pgArray(customerIds)],
     );
     if (removed.length > 0) {
-      recordEvent(tx, { type: 'SegmentMembersRemoved', aggregateType: 'Segment', aggregateId: segment.id, payload: { segmentId: segment.id, customerIds: removed.map((r) => r.customer_id) } });
+      recordEvent(tx, {
+        type: 'SegmentMembersRemoved',
+        aggregateType: 'Segment',
+        aggregateId: segment.id,
+        payload: { segmentId: segment.id, customerIds: removed.map((r) => r.customer_id) },
+      });
     }
   });
   return segment;
@@ -107,14 +136,19 @@ export function segmentListQuery(filter: SegmentFilter | null | undefined, order
   const parts: string[] = [];
   const params: unknown[] = [];
   if (!filter?.includeArchived) parts.push('archived_at is null');
-  if (filter?.kind) { parts.push('kind = ?'); params.push(filter.kind); }
-  if (filter?.nameContains?.trim()) { parts.push('name ilike ?'); params.push(`%${escapeLike(filter.nameContains.trim())}%`); }
+  if (filter?.kind) {
+    parts.push('kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter?.nameContains?.trim()) {
+    parts.push('name ilike ?');
+    params.push(`%${escapeLike(filter.nameContains.trim())}%`);
+  }
   return {
     entity: Segment,
     table: 'segment',
-    orderBy: order === SegmentOrder.NAME
-      ? { column: 'name', property: 'name', descending: false }
-      : { column: 'created_at', property: 'createdAt', descending: true },
+    orderBy:
+      order === SegmentOrder.NAME ? { column: 'name', property: 'name', descending: false } : { column: 'created_at', property: 'createdAt', descending: true },
     where: parts.length ? { sql: parts.join(' and '), params } : undefined,
   };
 }
@@ -144,24 +178,35 @@ export async function segmentMembersPages(em: EntityManager, segments: readonly 
   const branches: string[] = [];
   const params: unknown[] = [];
   for (const segment of segments) {
-    const source = segment.kind === SegmentKind.STATIC
-      ? { sql: 'select m.customer_id, m.added_at as sort_at, m.id as row_id from segment_member m where m.segment_id = ?', params: [segment.id] }
-      : (() => {
-          const rules = rulesOf(segment, now);
-          return { sql: `select t.id as customer_id, t.created_at as sort_at, t.id as row_id from customer_profile t where ${rules.sql}`, params: rules.params };
-        })();
+    const source =
+      segment.kind === SegmentKind.STATIC
+        ? { sql: 'select m.customer_id, m.added_at as sort_at, m.id as row_id from segment_member m where m.segment_id = ?', params: [segment.id] }
+        : (() => {
+            const rules = rulesOf(segment, now);
+            return {
+              sql: `select t.id as customer_id, t.created_at as sort_at, t.id as row_id from customer_profile t where ${rules.sql}`,
+              params: rules.params,
+            };
+          })();
     branches.push(`(select ?::uuid as segment_id, customer_id, row_id, ${exactTime('sort_at')} as sort_key
       from (${source.sql}) s where true${seek} order by sort_at ${direction}, row_id ${direction} limit ?)`);
     params.push(segment.id, ...source.params, ...(plan.cursor ?? []), plan.limit + 1);
   }
-  const rows = branches.length === 0 ? [] : await em
-    .getConnection()
-    .execute<Array<{ segment_id: string; customer_id: string; row_id: string; sort_key: string }>>(branches.join(' union all '), params)
-    .catch((error: { code?: string }) => {
-      if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw badInput('This cursor belongs to another list', 'cursor');
-      throw error;
-    });
-  const bySegment = groupByKeys(segments.map((s) => s.id), rows, (row) => row.segment_id);
+  const rows =
+    branches.length === 0
+      ? []
+      : await em
+          .getConnection()
+          .execute<Array<{ segment_id: string; customer_id: string; row_id: string; sort_key: string }>>(branches.join(' union all '), params)
+          .catch((error: { code?: string }) => {
+            if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw badInput('This cursor belongs to another list', 'cursor');
+            throw error;
+          });
+  const bySegment = groupByKeys(
+    segments.map((s) => s.id),
+    rows,
+    (row) => row.segment_id,
+  );
   return bySegment.map((found) => {
     const hasMore = found.length > plan.limit;
     const nodes = found.slice(0, plan.limit);

@@ -47,8 +47,7 @@ registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
 // At most one ACTIVE enrolment per customer and sequence, even when two enrolments race.
 @Index({
   name: 'sequence_enrolment_one_active_index',
-  expression:
-    'create unique index "sequence_enrolment_one_active_index" on "sequence_enrolment" ("sequence_id", "customer_id") where "status" = \'ACTIVE\'',
+  expression: 'create unique index "sequence_enrolment_one_active_index" on "sequence_enrolment" ("sequence_id", "customer_id") where "status" = \'ACTIVE\'',
 })
 export class SequenceEnrolment extends BaseEntity {
   @Property({ type: 'uuid' })

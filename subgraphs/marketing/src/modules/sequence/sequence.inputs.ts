@@ -12,7 +12,8 @@ export class SequenceStepInput {
   template!: string;
 
   @Field(() => Int)
-  @Min(0, { message: 'delayHours must not be negative' }) @Max(24 * 365)
+  @Min(0, { message: 'delayHours must not be negative' })
+  @Max(24 * 365)
   delayHours!: number;
 }
 
@@ -23,7 +24,9 @@ export class CreateSequenceInput {
   name!: string;
 
   @Field(() => [SequenceStepInput])
-  @ValidateNested() @ArrayMinSize(1, { message: 'a sequence needs at least one step' }) @ArrayMaxSize(20)
+  @ValidateNested()
+  @ArrayMinSize(1, { message: 'a sequence needs at least one step' })
+  @ArrayMaxSize(20)
   steps!: SequenceStepInput[];
 }
 

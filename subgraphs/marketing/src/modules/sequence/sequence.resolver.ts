@@ -24,11 +24,15 @@ export class SequenceResolver {
   @Allow('marketing:read')
   @Query(() => SequenceConnection, { description: 'All sequences, newest first' })
   async sequences(@Args() page: PageArgs, @Ctx() { em }: MarketingContext): Promise<SequenceConnection> {
-    const found = await fetchKeysetPage(em, {
-      entity: Sequence,
-      table: 'marketing_sequence',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: Sequence,
+        table: 'marketing_sequence',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+      },
+      page,
+    );
     return connectionOf(SequenceConnection, found, () => em.count(Sequence));
   }
 
@@ -86,7 +90,8 @@ export class CustomerSequenceEnrolmentsResolver {
   @Allow('marketing:read')
   @FieldResolver(() => SequenceEnrolmentConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: "The customer's sequence enrolments, newest first" })
+    description: "The customer's sequence enrolments, newest first",
+  })
   async sequenceEnrolments(
     @Root() customer: Customer,
     @Args() page: PageArgs,

@@ -24,7 +24,12 @@ export async function createSequence(em: EntityManager, input: CreateSequenceInp
     name: input.name.trim(),
     steps: input.steps.map((step, index) => ({ position: index + 1, channel: step.channel, template: step.template.trim(), delayHours: step.delayHours })),
   });
-  recordEvent(em, { type: 'SequenceCreated', aggregateType: 'Sequence', aggregateId: sequence.id, payload: { sequenceId: sequence.id, name: sequence.name, steps: sequence.steps.length } });
+  recordEvent(em, {
+    type: 'SequenceCreated',
+    aggregateType: 'Sequence',
+    aggregateId: sequence.id,
+    payload: { sequenceId: sequence.id, name: sequence.name, steps: sequence.steps.length },
+  });
   await em.flush();
   return sequence;
 }
@@ -86,7 +91,12 @@ export async function advanceEnrolment(em: EntityManager, input: EnrolmentChange
     recordEvent(em, { type: 'SequenceCompleted', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload });
   } else {
     enrolment.currentStep += 1;
-    recordEvent(em, { type: 'SequenceStepAdvanced', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload: { ...payload, currentStep: enrolment.currentStep } });
+    recordEvent(em, {
+      type: 'SequenceStepAdvanced',
+      aggregateType: 'SequenceEnrolment',
+      aggregateId: enrolment.id,
+      payload: { ...payload, currentStep: enrolment.currentStep },
+    });
   }
   await em.flush();
   return enrolment;
@@ -101,7 +111,13 @@ export async function exitSequence(em: EntityManager, input: ExitSequenceInput):
     type: 'SequenceExited',
     aggregateType: 'SequenceEnrolment',
     aggregateId: enrolment.id,
-    payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId: enrolment.customerId, atStep: enrolment.currentStep, reason: enrolment.exitReason },
+    payload: {
+      enrolmentId: enrolment.id,
+      sequenceId: enrolment.sequenceId,
+      customerId: enrolment.customerId,
+      atStep: enrolment.currentStep,
+      reason: enrolment.exitReason,
+    },
   });
   await em.flush();
   return enrolment;

@@ -7,7 +7,8 @@ export class AnswerSurveyInput {
   @Field(() => ID) customerId!: string;
 
   @Field(() => Int)
-  @Min(0, { message: 'score must be between 0 and 10' }) @Max(10, { message: 'score must be between 0 and 10' })
+  @Min(0, { message: 'score must be between 0 and 10' })
+  @Max(10, { message: 'score must be between 0 and 10' })
   score!: number;
 
   @Field(() => String, { nullable: true })

@@ -20,18 +20,25 @@ export class SurveyResolver {
     @Ctx() { em }: MarketingContext,
   ): Promise<SurveyResponseConnection> {
     const where = surveyFilterSql(filter);
-    const found = await fetchKeysetPage(em, {
-      entity: SurveyResponse,
-      table: 'survey_response',
-      orderBy: { column: 'responded_at', property: 'respondedAt', descending: true },
-      where,
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: SurveyResponse,
+        table: 'survey_response',
+        orderBy: { column: 'responded_at', property: 'respondedAt', descending: true },
+        where,
+      },
+      page,
+    );
     return connectionOf(SurveyResponseConnection, found, () => countWhere(em, 'survey_response', where));
   }
 
   @Allow('marketing:read')
   @Query(() => NpsSummary)
-  npsSummary(@Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null, @Ctx() { em }: MarketingContext): Promise<NpsSummary> {
+  npsSummary(
+    @Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<NpsSummary> {
     return npsSummary(em, filter);
   }
 

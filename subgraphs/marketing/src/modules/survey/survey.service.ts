@@ -5,8 +5,8 @@ import { recordedEvent } from '../interaction/interaction.service.js';
 import { parseId } from '../../../../kit/ids.js';
 import { Interaction, InteractionType } from '../interaction/interaction.entity.js';
 import { netPromoterScore, npsCategory } from './nps.js';
-import { NpsSummary, SurveyResponse } from './survey.entity.js';
-import { SurveyScoreCategory, type AnswerSurveyInput, type SurveyResponseFilter } from './survey.inputs.js';
+import { type NpsSummary, SurveyResponse } from './survey.entity.js';
+import { type SurveyScoreCategory, type AnswerSurveyInput, type SurveyResponseFilter } from './survey.inputs.js';
 
 const SCORE_RANGE: Record<SurveyScoreCategory, [number, number]> = { PROMOTER: [9, 10], PASSIVE: [7, 8], DETRACTOR: [0, 6] };
 
@@ -43,10 +43,22 @@ export async function answerSurvey(em: EntityManager, input: AnswerSurveyInput):
 export function surveyFilterSql(filter: SurveyResponseFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (filter?.customerId) { parts.push('customer_id = ?'); params.push(parseId(filter.customerId, 'Customer', 'customerId')); }
-  if (filter?.category) { parts.push('score between ? and ?'); params.push(...SCORE_RANGE[filter.category]); }
-  if (filter?.since) { parts.push('responded_at >= ?'); params.push(filter.since); }
-  if (filter?.until) { parts.push('responded_at < ?'); params.push(filter.until); }
+  if (filter?.customerId) {
+    parts.push('customer_id = ?');
+    params.push(parseId(filter.customerId, 'Customer', 'customerId'));
+  }
+  if (filter?.category) {
+    parts.push('score between ? and ?');
+    params.push(...SCORE_RANGE[filter.category]);
+  }
+  if (filter?.since) {
+    parts.push('responded_at >= ?');
+    params.push(filter.since);
+  }
+  if (filter?.until) {
+    parts.push('responded_at < ?');
+    params.push(filter.until);
+  }
   if (filter?.since && filter.until && filter.since >= filter.until) throw badInput('since must be before until', 'since');
   return parts.length ? { sql: parts.join(' and '), params } : undefined;
 }

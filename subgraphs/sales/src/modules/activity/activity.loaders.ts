@@ -14,13 +14,17 @@ interface ActivityListArgs {
 export function createActivityLoaders(em: EntityManager, viewer: Viewer) {
   return {
     activityPagesByCustomer: loaderPerArgs<ActivityListArgs & { page: PageArgs }, string, Page<Activity>>(async ({ page, filter, order }, customerIds) => {
-      const pages = await fetchKeysetPages(em, {
-        entity: Activity,
-        table: 'sales_activity',
-        orderBy: activityOrderBy(order),
-        parent: { column: 'customer_id', ids: customerIds },
-        where: activityFilterSql(filter, order, viewer),
-      }, page);
+      const pages = await fetchKeysetPages(
+        em,
+        {
+          entity: Activity,
+          table: 'sales_activity',
+          orderBy: activityOrderBy(order),
+          parent: { column: 'customer_id', ids: customerIds },
+          where: activityFilterSql(filter, order, viewer),
+        },
+        page,
+      );
       return customerIds.map((id) => pages.get(id)!);
     }),
     activityCountByCustomer: loaderPerArgs<ActivityListArgs, string, number>(({ filter, order }, customerIds) =>

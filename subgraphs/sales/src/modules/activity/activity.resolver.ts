@@ -70,7 +70,7 @@ export class ActivityResolver {
 @Resolver(() => Customer)
 export class CustomerActivitiesResolver {
   @Allow('activities:read')
-  @FieldResolver(() => ActivityConnection, { nullable: true, description: "Calls, meetings, tasks and notes about the customer" })
+  @FieldResolver(() => ActivityConnection, { nullable: true, description: 'Calls, meetings, tasks and notes about the customer' })
   async activities(
     @Root() customer: Customer,
     @Args() page: PageArgs,

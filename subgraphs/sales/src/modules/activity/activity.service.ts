@@ -86,7 +86,11 @@ export const activityOrderBy = (order: ActivityOrder) =>
     : { column: 'created_at', property: 'createdAt' as const, descending: true };
 
 /** The filter, within the activities the viewer may see, as SQL over `sales_activity`. */
-export function activityFilterSql(filter: ActivityFilter | null | undefined, order: ActivityOrder, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
+export function activityFilterSql(
+  filter: ActivityFilter | null | undefined,
+  order: ActivityOrder,
+  viewer: Viewer,
+): { sql: string; params: unknown[] } | undefined {
   const scope = ownerScopeSql(viewer, 'owner_id');
   const conditions: string[] = order === ActivityOrder.DUE_SOONEST ? ['due_at is not null'] : [];
   const params: unknown[] = [];

@@ -26,6 +26,11 @@ async function moveSalesRecords(em: EntityManager, mergedId: string, survivorId:
 const salesCustomerTables = (em: EntityManager) => [em.getMetadata(Lead), em.getMetadata(Quote), em.getMetadata(Activity)].map((meta) => meta.tableName);
 
 export const customerMerged = customerMergedHandler('sales.customer-merged', {
-  columns: [['opportunity', 'customer_id'], ['sales_lead', 'customer_id'], ['quote', 'customer_id'], ['sales_activity', 'customer_id']],
+  columns: [
+    ['opportunity', 'customer_id'],
+    ['sales_lead', 'customer_id'],
+    ['quote', 'customer_id'],
+    ['sales_activity', 'customer_id'],
+  ],
   move: moveSalesRecords,
 });

@@ -12,9 +12,10 @@ import { newWebFormKey } from './web-form.throttle.js';
 export class IntakeResolver {
   @Public("the dealer's web forms post here without a user; the form's public key and throttling protect it")
   @Mutation(() => Lead, {
-    description: 'Public (no sign-in): a web-form submission creates a lead; identity resolves the person and the lead is scored and routed. '
-      + 'Needs the form\'s public key; throttled per form, client address and e-mail (RATE_LIMITED with retryAfterSeconds). '
-      + 'Retrying with the same submissionId returns the same lead',
+    description:
+      'Public (no sign-in): a web-form submission creates a lead; identity resolves the person and the lead is scored and routed. ' +
+      "Needs the form's public key; throttled per form, client address and e-mail (RATE_LIMITED with retryAfterSeconds). " +
+      'Retrying with the same submissionId returns the same lead',
   })
   submitWebForm(@Arg('input') input: WebFormInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
     return submitWebForm(em, input, viewer.ip);

@@ -18,8 +18,7 @@ export const newWebFormKey = () => `wf_${randomBytes(12).toString('base64url')}`
 /** Keyed with the platform's secret: the same address always hashes the same here, and nowhere else. */
 const keyedHash = (value: string) => createHmac('sha256', envString('PLATFORM_SECRET')).update(value).digest('hex');
 
-const limited = (message: string, retryAfterSeconds: number) =>
-  new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+const limited = (message: string, retryAfterSeconds: number) => new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
 
 /**
  * The active form the key names, once this submission fits every limit; the submission is then counted. Callers
@@ -27,7 +26,8 @@ const limited = (message: string, retryAfterSeconds: number) =>
  */
 export async function admitSubmission(em: EntityManager, formKey: string, clientAddress: string | null, email: string | null): Promise<WebForm> {
   const form = await em.findOne(WebForm, { publicKey: formKey.trim() });
-  if (!form || !form.active) throw new DomainError('FORBIDDEN', 'This form key is unknown or switched off: use the key the dealer gave the form', { field: 'formKey' });
+  if (!form || !form.active)
+    throw new DomainError('FORBIDDEN', 'This form key is unknown or switched off: use the key the dealer gave the form', { field: 'formKey' });
   const limits = webFormLimits();
   const addressHash = clientAddress ? keyedHash(`ip:${clientAddress}`) : null;
   const emailHash = email ? keyedHash(`email:${email}`) : null;

@@ -44,6 +44,8 @@ export const webFormLeadRouting: EventHandler = {
     });
   },
   afterExpiry: {
-    skip: { lost: 'leads whose customers identity resolved in the missed events were not linked, routed or given a follow-up task: they stay NEW without an owner (leads(filter: { statuses: [NEW] }))' },
+    skip: {
+      lost: 'leads whose customers identity resolved in the missed events were not linked, routed or given a follow-up task: they stay NEW without an owner (leads(filter: { statuses: [NEW] }))',
+    },
   },
 };

@@ -36,12 +36,16 @@ export class LeadResolver {
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<LeadConnection> {
     const where = leadFilterSql(filter, viewer);
-    const found = await fetchKeysetPage(em, {
-      entity: Lead,
-      table: 'sales_lead',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      where,
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: Lead,
+        table: 'sales_lead',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+        where,
+      },
+      page,
+    );
     return connectionOf(LeadConnection, found, () => countWhere(em, 'sales_lead', where));
   }
 

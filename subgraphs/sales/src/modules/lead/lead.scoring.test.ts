@@ -10,7 +10,14 @@ describe('lead scoring', () => {
   });
 
   it('adds appointment, product interest and region', () => {
-    const result = scoreLead({ ...none, source: LeadSource.WEB_FORM, requestedAppointment: true, productInterest: true, modelInterest: true, regionKnown: true });
+    const result = scoreLead({
+      ...none,
+      source: LeadSource.WEB_FORM,
+      requestedAppointment: true,
+      productInterest: true,
+      modelInterest: true,
+      regionKnown: true,
+    });
     expect(result.score).toBe(20 + 35 + 25 + 10);
     expect(result.signals.map((s) => s.signal)).toEqual(['source:WEB_FORM', 'requestedAppointment', 'productInterest', 'regionKnown']);
   });

@@ -104,7 +104,14 @@ export async function createLead(em: EntityManager, input: CreateLeadInput, view
   return lead;
 }
 
-export async function updateLeadStatus(em: EntityManager, id: string, version: number, status: LeadStatus, viewer: Viewer, reason?: string | null): Promise<Lead> {
+export async function updateLeadStatus(
+  em: EntityManager,
+  id: string,
+  version: number,
+  status: LeadStatus,
+  viewer: Viewer,
+  reason?: string | null,
+): Promise<Lead> {
   const lead = await lockLead(em, id, version, viewer);
   if (status === LeadStatus.CONVERTED) throw badInput('Use convertLead to convert a lead: it creates the opportunity', 'status');
   assertTransition(lead, status);
@@ -178,20 +185,30 @@ export interface ConvertLeadOptions {
   amount?: MoneyInput | null;
 }
 
-export async function convertLead(em: EntityManager, id: string, version: number, options: ConvertLeadOptions, viewer: Viewer): Promise<{ lead: Lead; opportunity: Opportunity }> {
+export async function convertLead(
+  em: EntityManager,
+  id: string,
+  version: number,
+  options: ConvertLeadOptions,
+  viewer: Viewer,
+): Promise<{ lead: Lead; opportunity: Opportunity }> {
   const lead = await lockLead(em, id, version, viewer);
   assertTransition(lead, LeadStatus.CONVERTED);
   if (!lead.customerId) throw badInput('Link the lead to a customer before converting it', 'id');
   const product = lead.interestProductId ? await getProduct(em, lead.interestProductId) : null;
   const amount = options.amount ?? (product ? product.listPrice() : null);
   if (!amount) throw badInput('Pass the expected amount: the lead names no product to take a price from', 'amount');
-  const opportunity = await openOpportunity(em, {
-    customerId: lead.customerId,
-    title: lead.interest ?? `Inquiry from ${lead.contactName ?? 'customer'}`,
-    pipelineId: options.pipelineId,
-    ownerId: lead.ownerId,
-    amount,
-  }, viewer);
+  const opportunity = await openOpportunity(
+    em,
+    {
+      customerId: lead.customerId,
+      title: lead.interest ?? `Inquiry from ${lead.contactName ?? 'customer'}`,
+      pipelineId: options.pipelineId,
+      ownerId: lead.ownerId,
+      amount,
+    },
+    viewer,
+  );
   lead.status = LeadStatus.CONVERTED;
   lead.convertedOpportunityId = opportunity.id;
   recordEvent(em, {

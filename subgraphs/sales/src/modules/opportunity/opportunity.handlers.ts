@@ -48,9 +48,16 @@ export const firstOfferFollowUp: EventHandler = {
       const standing = await em.find(Opportunity, { stageId: { $in: stages.map((s) => s.id) }, status: OpportunityStatus.OPEN, archivedAt: null });
       const ids = standing.map((o) => o.id);
       const stageOf = new Map(standing.map((o) => [o.id, o.stageId]));
-      const followedUp = new Set((await em.find(Activity, {
-        opportunityId: { $in: ids }, type: { $in: [SalesActivityType.CALL, SalesActivityType.TASK] }, dueAt: { $ne: null }, completedAt: null,
-      })).map((a) => a.opportunityId));
+      const followedUp = new Set(
+        (
+          await em.find(Activity, {
+            opportunityId: { $in: ids },
+            type: { $in: [SalesActivityType.CALL, SalesActivityType.TASK] },
+            dueAt: { $ne: null },
+            completedAt: null,
+          })
+        ).map((a) => a.opportunityId),
+      );
       const entered = new Map<string, Date>();
       for (const change of await em.find(StageChange, { opportunityId: { $in: ids } }, { orderBy: { createdAt: 'asc' } })) {
         if (stageOf.get(change.opportunityId) === change.toStageId) entered.set(change.opportunityId, change.createdAt);

@@ -6,14 +6,7 @@ import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Opportunity } from './opportunity.entity.js';
 import { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
-import {
-  archiveOpportunity,
-  createOpportunity,
-  getOpportunity,
-  moveOpportunity,
-  opportunityFilterSql,
-  updateOpportunity,
-} from './opportunity.service.js';
+import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, opportunityFilterSql, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -39,12 +32,16 @@ export class OpportunityResolver {
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<OpportunityConnection> {
     const where = opportunityFilterSql(filter, viewer);
-    const found = await fetchKeysetPage(em, {
-      entity: Opportunity,
-      table: 'opportunity',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      where,
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: Opportunity,
+        table: 'opportunity',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+        where,
+      },
+      page,
+    );
     return connectionOf(OpportunityConnection, found, () => countWhere(em, 'opportunity', where));
   }
 
@@ -60,7 +57,11 @@ export class OpportunityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('stageId', () => ID) stageId: string,
-    @Arg('followUpAt', () => Date, { nullable: true, description: 'When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (3 days later at 10:00 UTC when omitted)' })
+    @Arg('followUpAt', () => Date, {
+      nullable: true,
+      description:
+        'When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (3 days later at 10:00 UTC when omitted)',
+    })
     followUpAt: Date | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Opportunity> {
@@ -139,7 +140,8 @@ export class CustomerOpportunitiesResolver {
   @Allow('opportunities:read')
   @FieldResolver(() => OpportunityConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: "The customer's opportunities, newest first" })
+    description: "The customer's opportunities, newest first",
+  })
   async opportunities(
     @Root() customer: Customer,
     @Args() page: PageArgs,

@@ -22,9 +22,7 @@ export async function getOpportunity(em: EntityManager, id: string, field = 'id'
   return assertOwnsRow(opportunity, viewer, 'Opportunity', id);
 }
 
-
-const statusOf = (stage: Stage): OpportunityStatus =>
-  stage.isWon ? OpportunityStatus.WON : stage.isLost ? OpportunityStatus.LOST : OpportunityStatus.OPEN;
+const statusOf = (stage: Stage): OpportunityStatus => (stage.isWon ? OpportunityStatus.WON : stage.isLost ? OpportunityStatus.LOST : OpportunityStatus.OPEN);
 
 async function startingStage(em: EntityManager, input: CreateOpportunityInput): Promise<Stage> {
   const pipeline = await resolvePipeline(em, input.pipelineId);

@@ -65,4 +65,3 @@ export class PipelineResolver {
     return loaders.stagesByPipeline.load(pipeline.id);
   }
 }
-

@@ -31,8 +31,7 @@ export async function getStage(em: EntityManager, id: string, field = 'id'): Pro
   return stage;
 }
 
-export const stagesOf = (em: EntityManager, pipelineId: string): Promise<Stage[]> =>
-  em.find(Stage, { pipelineId }, { orderBy: { position: 'asc' } });
+export const stagesOf = (em: EntityManager, pipelineId: string): Promise<Stage[]> => em.find(Stage, { pipelineId }, { orderBy: { position: 'asc' } });
 
 /** The pipeline to use when none is named: the default one, created from the template on first use. */
 export async function resolvePipeline(em: EntityManager, pipelineId?: string | null): Promise<Pipeline> {

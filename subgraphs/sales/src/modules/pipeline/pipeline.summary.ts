@@ -38,13 +38,7 @@ interface Row {
  * Sums run in SQL on numeric columns (exact); one statement returns every stage and, through the
  * empty grouping set, the totals. Archived opportunities and other currencies are left out.
  */
-export async function pipelineSummary(
-  em: EntityManager,
-  pipelineId: string,
-  currency: string,
-  ownerIds: string[],
-  viewer: Viewer,
-): Promise<PipelineSummary> {
+export async function pipelineSummary(em: EntityManager, pipelineId: string, currency: string, ownerIds: string[], viewer: Viewer): Promise<PipelineSummary> {
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput('currency must be an ISO 4217 code such as EUR or CZK', 'currency');
   const pipeline = await getPipeline(em, pipelineId, 'pipelineId');
   const owners = ownerIds.map((id) => parseId(id, 'User', 'ownerId'));

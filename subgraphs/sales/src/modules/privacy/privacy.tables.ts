@@ -8,16 +8,39 @@ const ofCustomer = 'customer_id = any(?::uuid[])';
  * accepted quote is a sales contract (and its financing a credit contract) the dealer must keep for accounting.
  */
 export const salesPersonalData: PersonalTable[] = [
-  { table: 'sales_activity', rowsOf: ofCustomer, aggregate: true, erase: { set: { subject: ERASED, notes: 'null' }, why: "the rep's work history stays, without what was noted about the person" } },
-  { table: 'quote_line', rowsOf: `quote_id in (select id from quote where ${ofCustomer})`, erase: { keep: 'a line names a product and its price, not the person' } },
-  { table: 'quote', rowsOf: ofCustomer, aggregate: true, erase: { set: { title: ERASED, rejection_reason: 'null' }, why: 'quotes are sales contracts kept for accounting' } },
+  {
+    table: 'sales_activity',
+    rowsOf: ofCustomer,
+    aggregate: true,
+    erase: { set: { subject: ERASED, notes: 'null' }, why: "the rep's work history stays, without what was noted about the person" },
+  },
+  {
+    table: 'quote_line',
+    rowsOf: `quote_id in (select id from quote where ${ofCustomer})`,
+    erase: { keep: 'a line names a product and its price, not the person' },
+  },
+  {
+    table: 'quote',
+    rowsOf: ofCustomer,
+    aggregate: true,
+    erase: { set: { title: ERASED, rejection_reason: 'null' }, why: 'quotes are sales contracts kept for accounting' },
+  },
   { table: 'opportunity', rowsOf: ofCustomer, aggregate: true, erase: { set: { title: ERASED }, why: 'the pipeline history and sums stay' } },
   {
     table: 'sales_lead',
     rowsOf: ofCustomer,
     aggregate: true,
     erase: {
-      set: { contact_name: 'null', contact_email: 'null', contact_phone: 'null', interest: 'null', region: 'null', page_url: 'null', status_reason: 'null', submission_hash: 'null' },
+      set: {
+        contact_name: 'null',
+        contact_email: 'null',
+        contact_phone: 'null',
+        interest: 'null',
+        region: 'null',
+        page_url: 'null',
+        status_reason: 'null',
+        submission_hash: 'null',
+      },
       why: 'conversion statistics stay, without the contact',
     },
   },

@@ -5,8 +5,6 @@ import { Product } from './product.entity.js';
 
 export function createProductLoaders(em: EntityManager) {
   return {
-    productById: new DataLoader<string, Product | null>(async (ids) =>
-      byKeys(ids, await em.find(Product, { id: { $in: [...ids] } }), (p) => p.id),
-    ),
+    productById: new DataLoader<string, Product | null>(async (ids) => byKeys(ids, await em.find(Product, { id: { $in: [...ids] } }), (p) => p.id)),
   };
 }

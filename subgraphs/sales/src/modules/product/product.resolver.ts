@@ -33,12 +33,16 @@ export class ProductResolver {
     @Ctx() { em }: SalesContext,
   ): Promise<ProductConnection> {
     const where = productFilterSql(filter);
-    const found = await fetchKeysetPage(em, {
-      entity: Product,
-      table: 'product',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      where,
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: Product,
+        table: 'product',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+        where,
+      },
+      page,
+    );
     return connectionOf(ProductConnection, found, () => countWhere(em, 'product', where));
   }
 

@@ -26,7 +26,12 @@ export async function createProduct(em: EntityManager, input: CreateProductInput
     listPriceCurrency: input.listPrice.currency,
     active: input.active,
   });
-  recordEvent(em, { type: 'ProductCreated', aggregateType: 'Product', aggregateId: product.id, payload: { productId: product.id, sku: product.sku, name: product.name, category: product.category } });
+  recordEvent(em, {
+    type: 'ProductCreated',
+    aggregateType: 'Product',
+    aggregateId: product.id,
+    payload: { productId: product.id, sku: product.sku, name: product.name, category: product.category },
+  });
   await em.flush();
   return product;
 }

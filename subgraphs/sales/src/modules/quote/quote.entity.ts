@@ -73,10 +73,18 @@ export class Quote extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   rejectionReason?: string | null;
 
-  @Field(() => Money, { description: 'Sum of quantity × unit price' }) subtotal(): Money { return money(this.subtotalAmount, this.currency); }
-  @Field(() => Money, { description: 'Sum of line discounts' }) discount(): Money { return money(this.discountAmount, this.currency); }
-  @Field(() => Money) tax(): Money { return money(this.taxAmount, this.currency); }
-  @Field(() => Money) total(): Money { return money(this.totalAmount, this.currency); }
+  @Field(() => Money, { description: 'Sum of quantity × unit price' }) subtotal(): Money {
+    return money(this.subtotalAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'Sum of line discounts' }) discount(): Money {
+    return money(this.discountAmount, this.currency);
+  }
+  @Field(() => Money) tax(): Money {
+    return money(this.taxAmount, this.currency);
+  }
+  @Field(() => Money) total(): Money {
+    return money(this.totalAmount, this.currency);
+  }
 }
 
 @ObjectType({ description: 'One priced line of a quote' })
@@ -116,9 +124,15 @@ export class QuoteLine extends BaseEntity {
   @Property({ type: 'character', length: 3 })
   currency!: string;
 
-  @Field(() => Money) unitPrice(): Money { return money(this.unitPriceAmount, this.currency); }
-  @Field(() => Money, { description: 'The discount in money, whichever way it was given' }) discount(): Money { return money(this.discountAmount, this.currency); }
-  @Field(() => Money, { description: 'quantity × unit price − discount' }) net(): Money { return money(this.netAmount, this.currency); }
+  @Field(() => Money) unitPrice(): Money {
+    return money(this.unitPriceAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'The discount in money, whichever way it was given' }) discount(): Money {
+    return money(this.discountAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'quantity × unit price − discount' }) net(): Money {
+    return money(this.netAmount, this.currency);
+  }
 }
 
 @ObjectType({ description: 'A way to pay a quote, calculated by the platform' })
@@ -173,12 +187,24 @@ export class FinancingOption extends BaseEntity {
   @Property({ type: 'character', length: 3 })
   currency!: string;
 
-  @Field(() => Money) downPayment(): Money { return money(this.downPaymentAmount, this.currency); }
-  @Field(() => Money, { description: 'Left to pay (or return the car) at the end of a lease' }) residualValue(): Money { return money(this.residualValueAmount, this.currency); }
-  @Field(() => Money, { description: 'The total less the down payment' }) financed(): Money { return money(this.financedAmount, this.currency); }
-  @Field(() => Money, { nullable: true }) monthlyPayment(): Money | null { return this.monthlyPaymentAmount == null ? null : money(this.monthlyPaymentAmount, this.currency); }
-  @Field(() => Money, { description: 'Everything paid: down payment, instalments and, for a lease, the residual' }) totalPaid(): Money { return money(this.totalPaidAmount, this.currency); }
-  @Field(() => Money) totalInterest(): Money { return money(this.totalInterestAmount, this.currency); }
+  @Field(() => Money) downPayment(): Money {
+    return money(this.downPaymentAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'Left to pay (or return the car) at the end of a lease' }) residualValue(): Money {
+    return money(this.residualValueAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'The total less the down payment' }) financed(): Money {
+    return money(this.financedAmount, this.currency);
+  }
+  @Field(() => Money, { nullable: true }) monthlyPayment(): Money | null {
+    return this.monthlyPaymentAmount == null ? null : money(this.monthlyPaymentAmount, this.currency);
+  }
+  @Field(() => Money, { description: 'Everything paid: down payment, instalments and, for a lease, the residual' }) totalPaid(): Money {
+    return money(this.totalPaidAmount, this.currency);
+  }
+  @Field(() => Money) totalInterest(): Money {
+    return money(this.totalInterestAmount, this.currency);
+  }
 }
 
 redactInAudit(Quote, ['title', 'rejectionReason']);

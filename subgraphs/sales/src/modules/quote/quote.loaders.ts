@@ -11,13 +11,17 @@ type QuoteParent = 'customer_id' | 'opportunity_id';
 
 function quotePages(em: EntityManager, viewer: Viewer, parent: QuoteParent) {
   return loaderPerArgs<{ page: PageArgs; filter?: QuoteFilter | null }, string, Page<Quote>>(async ({ page, filter }, ids) => {
-    const pages = await fetchKeysetPages(em, {
-      entity: Quote,
-      table: 'quote',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      parent: { column: parent, ids },
-      where: quoteFilterSql(filter, viewer),
-    }, page);
+    const pages = await fetchKeysetPages(
+      em,
+      {
+        entity: Quote,
+        table: 'quote',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+        parent: { column: parent, ids },
+        where: quoteFilterSql(filter, viewer),
+      },
+      page,
+    );
     return ids.map((id) => pages.get(id)!);
   });
 }

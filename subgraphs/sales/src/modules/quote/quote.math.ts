@@ -7,7 +7,6 @@ export { cents };
 const Exact = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 type Value = Decimal.Value;
 
-
 export interface LineAmounts {
   gross: string;
   discount: string;
@@ -47,7 +46,10 @@ export function annuityPayment(principal: Value, annualRatePercent: Value, termM
   const p = new Exact(principal);
   if (r.isZero()) return p.minus(balloon).div(termMonths);
   const growth = r.plus(1).pow(termMonths);
-  return p.minus(new Exact(balloon).div(growth)).times(r).div(new Exact(1).minus(new Exact(1).div(growth)));
+  return p
+    .minus(new Exact(balloon).div(growth))
+    .times(r)
+    .div(new Exact(1).minus(new Exact(1).div(growth)));
 }
 
 export interface FinancingFigures {
@@ -57,8 +59,12 @@ export interface FinancingFigures {
   totalInterest: string;
 }
 
-export const cashFigures = (total: Value): FinancingFigures =>
-  ({ financedAmount: cents(0), monthlyPayment: null, totalPaid: cents(total), totalInterest: cents(0) });
+export const cashFigures = (total: Value): FinancingFigures => ({
+  financedAmount: cents(0),
+  monthlyPayment: null,
+  totalPaid: cents(total),
+  totalInterest: cents(0),
+});
 
 /** A loan: the price less the down payment, repaid in equal monthly instalments. */
 export function loanFigures(total: Value, downPayment: Value, annualRatePercent: Value, termMonths: number): FinancingFigures {

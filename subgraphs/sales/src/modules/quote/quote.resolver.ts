@@ -112,7 +112,8 @@ export class QuoteResolver {
   @Allow('quotes:write')
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'For the link sent to the customer: recordQuoteView(token) records an open without sign-in. Signed, expires with the quote (30 days without validUntil); null for a DRAFT',
+    description:
+      'For the link sent to the customer: recordQuoteView(token) records an open without sign-in. Signed, expires with the quote (30 days without validUntil); null for a DRAFT',
   })
   viewToken(@Root() quote: Quote): Promise<string> | null {
     return quote.status === QuoteStatus.DRAFT ? null : quoteViewToken(quote);
@@ -120,7 +121,8 @@ export class QuoteResolver {
 
   @Public('the customer opens the quote from the link in their e-mail; the signed, expiring token in the link protects it')
   @Mutation(() => Boolean, {
-    description: 'Public (no sign-in): the customer opened (or downloaded) the quote through its link. Takes the signed token of the link, never an id; true when recorded',
+    description:
+      'Public (no sign-in): the customer opened (or downloaded) the quote through its link. Takes the signed token of the link, never an id; true when recorded',
   })
   async recordQuoteView(
     @Arg('token') token: string,

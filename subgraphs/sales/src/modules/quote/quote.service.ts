@@ -27,7 +27,10 @@ const NEXT: Record<QuoteStatus, QuoteStatus[]> = {
 
 function assertTransition(quote: Quote, to: QuoteStatus): void {
   if (!NEXT[quote.status as QuoteStatus].includes(to)) {
-    throw badInput(`A ${quote.status} quote cannot become ${to}; allowed next: ${NEXT[quote.status as QuoteStatus].join(', ') || 'none (it is final)'}`, 'status');
+    throw badInput(
+      `A ${quote.status} quote cannot become ${to}; allowed next: ${NEXT[quote.status as QuoteStatus].join(', ') || 'none (it is final)'}`,
+      'status',
+    );
   }
 }
 
@@ -98,7 +101,8 @@ function figuresFor(option: FinancingOption, total: string): FinancingFigures {
   option.residualValueAmount = share(option.residualValuePercent, option.residualValueAmount);
   if (new Decimal(option.downPaymentAmount).greaterThan(total)) throw badInput('The down payment is more than the quote total', 'downPaymentAmount');
   const financed = new Decimal(total).minus(option.downPaymentAmount);
-  if (new Decimal(option.residualValueAmount).greaterThan(financed)) throw badInput('The residual value is more than the financed amount', 'residualValueAmount');
+  if (new Decimal(option.residualValueAmount).greaterThan(financed))
+    throw badInput('The residual value is more than the financed amount', 'residualValueAmount');
   return option.kind === FinancingKind.LOAN
     ? loanFigures(total, option.downPaymentAmount, option.annualRatePercent!, option.termMonths!)
     : leaseFigures(total, option.downPaymentAmount, option.residualValueAmount, option.annualRatePercent!, option.termMonths!);
@@ -132,7 +136,8 @@ export async function addQuoteLine(em: EntityManager, quoteId: string, version: 
   const unitPrice = input.unitPrice ?? product.listPrice();
   nonNegative(unitPrice.amount, 'unitPrice');
   if (unitPrice.currency !== quote.currency) throw badInput(`The unit price is in ${unitPrice.currency} but the quote is in ${quote.currency}`, 'unitPrice');
-  if (input.discountPercent != null && input.discountAmount != null) throw badInput('Give the discount in percent or as an amount, not both', 'discountPercent');
+  if (input.discountPercent != null && input.discountAmount != null)
+    throw badInput('Give the discount in percent or as an amount, not both', 'discountPercent');
   const discount = { percent: percent(input.discountPercent, 'discountPercent'), amount: nonNegative(input.discountAmount, 'discountAmount') };
   const amounts = lineAmounts(input.quantity, unitPrice.amount, discount);
   if (new Decimal(amounts.net).isNegative()) throw badInput('The discount is more than the line is worth', 'discountAmount');
@@ -168,8 +173,10 @@ function financingTerms(input: FinancingInput): { termMonths: number | null; ann
 export async function addQuoteFinancing(em: EntityManager, quoteId: string, version: number, input: FinancingInput, viewer: Viewer): Promise<Quote> {
   const quote = await draft(em, quoteId, version, viewer);
   if (new Decimal(quote.totalAmount).isZero()) throw badInput('Add lines to the quote before offering financing', 'quoteId');
-  if (input.downPaymentAmount != null && input.downPaymentPercent != null) throw badInput('Give the down payment as an amount or a percent, not both', 'downPaymentAmount');
-  if (input.residualValueAmount != null && input.residualValuePercent != null) throw badInput('Give the residual value as an amount or a percent, not both', 'residualValueAmount');
+  if (input.downPaymentAmount != null && input.downPaymentPercent != null)
+    throw badInput('Give the down payment as an amount or a percent, not both', 'downPaymentAmount');
+  if (input.residualValueAmount != null && input.residualValuePercent != null)
+    throw badInput('Give the residual value as an amount or a percent, not both', 'residualValueAmount');
   const terms = financingTerms(input);
   const lease = input.kind === FinancingKind.LEASE;
   const option = em.create(FinancingOption, {
@@ -178,9 +185,9 @@ export async function addQuoteFinancing(em: EntityManager, quoteId: string, vers
     kind: input.kind,
     ...terms,
     downPaymentPercent: input.kind === FinancingKind.CASH ? null : percent(input.downPaymentPercent, 'downPaymentPercent'),
-    downPaymentAmount: cents(input.kind === FinancingKind.CASH ? 0 : nonNegative(input.downPaymentAmount, 'downPaymentAmount') ?? 0),
+    downPaymentAmount: cents(input.kind === FinancingKind.CASH ? 0 : (nonNegative(input.downPaymentAmount, 'downPaymentAmount') ?? 0)),
     residualValuePercent: lease ? percent(input.residualValuePercent, 'residualValuePercent') : null,
-    residualValueAmount: cents(lease ? nonNegative(input.residualValueAmount, 'residualValueAmount') ?? 0 : 0),
+    residualValueAmount: cents(lease ? (nonNegative(input.residualValueAmount, 'residualValueAmount') ?? 0) : 0),
     financedAmount: '0',
     totalPaidAmount: '0',
     totalInterestAmount: '0',
@@ -188,12 +195,24 @@ export async function addQuoteFinancing(em: EntityManager, quoteId: string, vers
   });
   applyFigures(option, quote.totalAmount);
   quote.updatedAt = new Date(); // a new way to pay changes the offer: its version moves
-  await recordQuoteEvent(em, quote, 'QuoteChanged', { changedFields: ['financingOptions'], financingOptionId: option.id, kind: option.kind, monthlyPayment: option.monthlyPaymentAmount });
+  await recordQuoteEvent(em, quote, 'QuoteChanged', {
+    changedFields: ['financingOptions'],
+    financingOptionId: option.id,
+    kind: option.kind,
+    monthlyPayment: option.monthlyPaymentAmount,
+  });
   await em.flush();
   return quote;
 }
 
-async function changeStatus(em: EntityManager, quote: Quote, to: QuoteStatus, type: string, payload: Record<string, unknown> = {}, lines?: QuoteLine[]): Promise<Quote> {
+async function changeStatus(
+  em: EntityManager,
+  quote: Quote,
+  to: QuoteStatus,
+  type: string,
+  payload: Record<string, unknown> = {},
+  lines?: QuoteLine[],
+): Promise<Quote> {
   assertTransition(quote, to);
   quote.status = to;
   await recordQuoteEvent(em, quote, type, payload, lines);
@@ -207,13 +226,20 @@ export async function sendQuote(em: EntityManager, id: string, version: number, 
   if (lines.length === 0) throw badInput('A quote without lines cannot be sent', 'id');
   const financing = await em.find(FinancingOption, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
   // Enough content for automations (e.g. a newsletter personalized from the offer) without reading back.
-  return changeStatus(em, quote, QuoteStatus.SENT, 'QuoteSent', {
-    title: quote.title,
-    total: quote.total(),
-    validUntil: quote.validUntil ?? null,
-    lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
-    financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
-  }, lines);
+  return changeStatus(
+    em,
+    quote,
+    QuoteStatus.SENT,
+    'QuoteSent',
+    {
+      title: quote.title,
+      total: quote.total(),
+      validUntil: quote.validUntil ?? null,
+      lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
+      financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
+    },
+    lines,
+  );
 }
 
 /**

@@ -17,7 +17,7 @@ export class LeadRoutingRule extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   regionPrefix?: string | null;
 
-  @Field(() => ProductCategory, { nullable: true, description: "Matches a lead whose product of interest is of this category; null matches any" })
+  @Field(() => ProductCategory, { nullable: true, description: 'Matches a lead whose product of interest is of this category; null matches any' })
   @Enum({ items: () => ProductCategory, nativeEnumName: 'product_category', nullable: true })
   productCategory?: ProductCategory | null;
 

@@ -14,11 +14,15 @@ export class LeadRoutingRuleResolver {
   @Allow('pipelines:manage')
   @Query(() => LeadRoutingRuleConnection, { description: 'Lead routing rules, newest first' })
   async leadRoutingRules(@Args() page: PageArgs, @Ctx() { em }: SalesContext): Promise<LeadRoutingRuleConnection> {
-    const found = await fetchKeysetPage(em, {
-      entity: LeadRoutingRule,
-      table: 'lead_routing_rule',
-      orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-    }, page);
+    const found = await fetchKeysetPage(
+      em,
+      {
+        entity: LeadRoutingRule,
+        table: 'lead_routing_rule',
+        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
+      },
+      page,
+    );
     return connectionOf(LeadRoutingRuleConnection, found, () => countWhere(em, 'lead_routing_rule'));
   }
 

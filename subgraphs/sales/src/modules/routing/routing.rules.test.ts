@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { ProductCategory } from '../product/product.entity.js';
 import { chooseOwner, ruleMatches, type RuleView } from './routing.rules.js';
 
-const praha: RuleView = { name: 'Praha cars', regionPrefix: 'Praha', productCategory: ProductCategory.CAR, candidateUserIds: ['a', 'b'], capacityPerRep: 3, priority: 10 };
+const praha: RuleView = {
+  name: 'Praha cars',
+  regionPrefix: 'Praha',
+  productCategory: ProductCategory.CAR,
+  candidateUserIds: ['a', 'b'],
+  capacityPerRep: 3,
+  priority: 10,
+};
 const anywhere: RuleView = { name: 'Anywhere', candidateUserIds: ['c'], priority: 0 };
 const lead = { region: 'praha 5', productCategory: ProductCategory.CAR };
 const defaults = { capacity: 5, queueOwnerId: null };
@@ -18,14 +25,28 @@ describe('lead routing rules', () => {
   });
 
   it('gives the lead to the candidate with the most free capacity', () => {
-    const routing = chooseOwner([anywhere, praha], lead, new Map([['a', 2], ['b', 0]]), defaults);
+    const routing = chooseOwner(
+      [anywhere, praha],
+      lead,
+      new Map([
+        ['a', 2],
+        ['b', 0],
+      ]),
+      defaults,
+    );
     expect(routing).toEqual({ ownerId: 'b', reason: 'rule "Praha cars": 3 of 3 open-lead slots were free' });
   });
 
   it('passes over a rule whose reps are full, then to the default queue', () => {
-    const full = new Map([['a', 3], ['b', 3]]);
+    const full = new Map([
+      ['a', 3],
+      ['b', 3],
+    ]);
     expect(chooseOwner([praha, anywhere], lead, full, defaults).ownerId).toBe('c');
-    expect(chooseOwner([praha], lead, full, { capacity: 5, queueOwnerId: 'q' })).toMatchObject({ ownerId: 'q', reason: expect.stringMatching(/at capacity; sent to the default queue/) });
+    expect(chooseOwner([praha], lead, full, { capacity: 5, queueOwnerId: 'q' })).toMatchObject({
+      ownerId: 'q',
+      reason: expect.stringMatching(/at capacity; sent to the default queue/),
+    });
   });
 
   it('leaves the lead unassigned, with the reason, when nothing matches and there is no queue', () => {

@@ -16,7 +16,12 @@ export interface RuleView {
 
 export type Routing = { ownerId: string; reason: string } | { ownerId: null; reason: string };
 
-const fold = (value: string) => value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().trim();
+const fold = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
 
 export function ruleMatches(rule: RuleView, lead: RoutableLead): boolean {
   if (rule.regionPrefix && !(lead.region && fold(lead.region).startsWith(fold(rule.regionPrefix)))) return false;

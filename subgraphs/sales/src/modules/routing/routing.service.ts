@@ -24,7 +24,13 @@ export async function createLeadRoutingRule(em: EntityManager, input: CreateLead
     type: 'LeadRoutingRuleCreated',
     aggregateType: 'LeadRoutingRule',
     aggregateId: rule.id,
-    payload: { ruleId: rule.id, name: rule.name, regionPrefix: rule.regionPrefix, productCategory: rule.productCategory, candidateUserIds: rule.candidateUserIds },
+    payload: {
+      ruleId: rule.id,
+      name: rule.name,
+      regionPrefix: rule.regionPrefix,
+      productCategory: rule.productCategory,
+      candidateUserIds: rule.candidateUserIds,
+    },
   });
   await em.flush();
   return rule;

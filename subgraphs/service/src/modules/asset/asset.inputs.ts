@@ -56,7 +56,8 @@ export class RegisterAssetInput {
   model!: string;
 
   @Field(() => Int, { nullable: true })
-  @Min(1900) @Max(2100)
+  @Min(1900)
+  @Max(2100)
   year?: number | null;
 
   @Field(() => Int, { defaultValue: 0 })
@@ -85,7 +86,8 @@ export class UpdateAssetInput {
   model?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @Min(1900) @Max(2100)
+  @Min(1900)
+  @Max(2100)
   year?: number | null;
 
   @Field(() => AssetFinancingInput, { nullable: true })

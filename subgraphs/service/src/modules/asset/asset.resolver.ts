@@ -57,7 +57,8 @@ export class CustomerAssetsResolver {
   @Allow('assets:read')
   @FieldResolver(() => AssetConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: 'What the customer owns and we service, newest first' })
+    description: 'What the customer owns and we service, newest first',
+  })
   async assets(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: ServiceContext): Promise<AssetConnection> {
     const found = await loaders.assetPagesByCustomer(page).load(customer.id);
     return connectionOf(AssetConnection, found, () => loaders.assetCountByCustomer(null).load(customer.id));

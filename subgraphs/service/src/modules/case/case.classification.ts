@@ -14,11 +14,35 @@ export interface ClassificationRule {
  * keyword in the subject or description wins. Safety first, then the costly categories.
  */
 export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
-  { name: 'safety', keywords: ['brake', 'accident', 'fire', 'smoke', 'airbag'], category: CaseCategory.TECHNICAL, priority: CasePriority.URGENT, line: CaseLine.SECOND },
-  { name: 'complaint', keywords: ['complaint', 'unacceptable', 'disappointed', 'still broken', 'again'], category: CaseCategory.COMPLAINT, priority: CasePriority.HIGH, line: CaseLine.FIRST },
+  {
+    name: 'safety',
+    keywords: ['brake', 'accident', 'fire', 'smoke', 'airbag'],
+    category: CaseCategory.TECHNICAL,
+    priority: CasePriority.URGENT,
+    line: CaseLine.SECOND,
+  },
+  {
+    name: 'complaint',
+    keywords: ['complaint', 'unacceptable', 'disappointed', 'still broken', 'again'],
+    category: CaseCategory.COMPLAINT,
+    priority: CasePriority.HIGH,
+    line: CaseLine.FIRST,
+  },
   { name: 'warranty', keywords: ['warranty', 'guarantee', 'defect'], category: CaseCategory.WARRANTY, priority: CasePriority.NORMAL, line: CaseLine.SECOND },
-  { name: 'billing', keywords: ['invoice', 'payment', 'refund', 'charge', 'billing', 'instalment'], category: CaseCategory.BILLING, priority: CasePriority.NORMAL, line: CaseLine.FIRST },
-  { name: 'technical', keywords: ['not working', 'error', 'broken', 'engine', 'air conditioning', 'bluetooth', 'pair'], category: CaseCategory.TECHNICAL, priority: CasePriority.NORMAL, line: CaseLine.FIRST },
+  {
+    name: 'billing',
+    keywords: ['invoice', 'payment', 'refund', 'charge', 'billing', 'instalment'],
+    category: CaseCategory.BILLING,
+    priority: CasePriority.NORMAL,
+    line: CaseLine.FIRST,
+  },
+  {
+    name: 'technical',
+    keywords: ['not working', 'error', 'broken', 'engine', 'air conditioning', 'bluetooth', 'pair'],
+    category: CaseCategory.TECHNICAL,
+    priority: CasePriority.NORMAL,
+    line: CaseLine.FIRST,
+  },
 ];
 
 export const DEFAULT_CLASSIFICATION = { category: CaseCategory.GENERAL, priority: CasePriority.NORMAL, line: CaseLine.FIRST };

@@ -114,4 +114,3 @@ export class CaseFilter {
   @Field(() => Date, { nullable: true, description: 'Unsettled cases with a deadline still to meet before this moment (breached ones included)' })
   breachingBefore?: Date | null;
 }
-

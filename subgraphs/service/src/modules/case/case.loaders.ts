@@ -11,13 +11,17 @@ export function createCaseLoaders(em: EntityManager, viewer: Viewer) {
   return {
     casePagesByCustomer: loaderPerArgs<{ page: PageArgs; filter?: CaseFilter | null; orderBy?: CaseOrder }, string, Page<Case>>(
       async ({ page, filter, orderBy }, customerIds) => {
-        const pages = await fetchKeysetPages(em, {
-          entity: Case,
-          table: 'support_case',
-          orderBy: CASE_ORDERS[orderBy ?? CaseOrder.NEWEST_FIRST],
-          parent: { column: 'customer_id', ids: customerIds },
-          where: caseFilterSql(filter, viewer),
-        }, page);
+        const pages = await fetchKeysetPages(
+          em,
+          {
+            entity: Case,
+            table: 'support_case',
+            orderBy: CASE_ORDERS[orderBy ?? CaseOrder.NEWEST_FIRST],
+            parent: { column: 'customer_id', ids: customerIds },
+            where: caseFilterSql(filter, viewer),
+          },
+          page,
+        );
         return customerIds.map((id) => pages.get(id)!);
       },
     ),

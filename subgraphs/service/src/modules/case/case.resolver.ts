@@ -103,7 +103,8 @@ export class CustomerCasesResolver {
   @Allow('cases:read')
   @FieldResolver(() => CaseConnection, {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
-    description: "The customer's cases, newest first unless ordered otherwise" })
+    description: "The customer's cases, newest first unless ordered otherwise",
+  })
   async cases(
     @Root() customer: Customer,
     @Args() page: PageArgs,

@@ -123,8 +123,7 @@ export async function escalateCase(em: EntityManager, input: EscalateCaseInput, 
 type SqlCondition = { sql: string; params: unknown[] };
 
 /** Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). */
-const DEADLINE_BEFORE =
-  'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
+const DEADLINE_BEFORE = 'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
 
 /** The filter, within the cases the viewer may see, as SQL over `support_case`. */
 export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {

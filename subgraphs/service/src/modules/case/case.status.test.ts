@@ -5,7 +5,16 @@ import { assertTransition } from './case.status.js';
 
 describe('case status machine', () => {
   it('allows the lifecycle and reopening a resolved case', () => {
-    const path: CaseStatus[] = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING, CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CLOSED];
+    const path: CaseStatus[] = [
+      CaseStatus.NEW,
+      CaseStatus.OPEN,
+      CaseStatus.PENDING,
+      CaseStatus.OPEN,
+      CaseStatus.RESOLVED,
+      CaseStatus.OPEN,
+      CaseStatus.RESOLVED,
+      CaseStatus.CLOSED,
+    ];
     for (let i = 1; i < path.length; i++) expect(() => assertTransition(path[i - 1]!, path[i]!)).not.toThrow();
   });
 

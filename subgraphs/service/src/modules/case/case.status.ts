@@ -18,4 +18,3 @@ export function assertTransition(from: CaseStatus, to: CaseStatus): void {
     'status',
   );
 }
-

@@ -9,8 +9,6 @@ export function createKnowledgeArticleLoaders(em: EntityManager) {
     articleById: new DataLoader<string, KnowledgeArticle | null>(async (ids) =>
       byKeys(ids, await em.find(KnowledgeArticle, { id: { $in: [...ids] } }), (a) => a.id),
     ),
-    suggestedArticlesByCase: loaderPerArgs<number, string, KnowledgeArticleHit[]>((first, caseIds) =>
-      suggestArticlesForCases(em, caseIds, first),
-    ),
+    suggestedArticlesByCase: loaderPerArgs<number, string, KnowledgeArticleHit[]>((first, caseIds) => suggestArticlesForCases(em, caseIds, first)),
   };
 }

@@ -14,7 +14,13 @@ interface DeadlineColumns {
 }
 
 const DEADLINES: readonly DeadlineColumns[] = [
-  { deadline: 'FIRST_RESPONSE', due: 'first_response_due_at', met: 'first_responded_at', notified: 'first_response_at_risk_notified_at', dueOf: (c) => c.firstResponseDueAt },
+  {
+    deadline: 'FIRST_RESPONSE',
+    due: 'first_response_due_at',
+    met: 'first_responded_at',
+    notified: 'first_response_at_risk_notified_at',
+    dueOf: (c) => c.firstResponseDueAt,
+  },
   { deadline: 'RESOLUTION', due: 'resolution_due_at', met: 'resolved_at', notified: 'resolution_at_risk_notified_at', dueOf: (c) => c.resolutionDueAt },
 ];
 

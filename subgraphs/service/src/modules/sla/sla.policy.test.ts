@@ -28,7 +28,9 @@ describe('SLA deadlines', () => {
       }
     }
     for (const priority of priorities) {
-      expect(slaPolicyFor(ServiceContractTier.PREMIUM, priority).resolutionMinutes).toBeLessThan(slaPolicyFor(ServiceContractTier.STANDARD, priority).resolutionMinutes);
+      expect(slaPolicyFor(ServiceContractTier.PREMIUM, priority).resolutionMinutes).toBeLessThan(
+        slaPolicyFor(ServiceContractTier.STANDARD, priority).resolutionMinutes,
+      );
     }
   });
 });

@@ -63,17 +63,13 @@ export interface SlaClock extends SlaDeadlines {
 }
 
 /** Late when answered after the deadline, or not answered and the deadline has passed. */
-export const firstResponseBreached = (clock: SlaClock, now: Date): boolean =>
-  (clock.firstRespondedAt ?? now) > clock.firstResponseDueAt;
+export const firstResponseBreached = (clock: SlaClock, now: Date): boolean => (clock.firstRespondedAt ?? now) > clock.firstResponseDueAt;
 
 export const resolutionBreached = (clock: SlaClock, now: Date): boolean => (clock.resolvedAt ?? now) > clock.resolutionDueAt;
 
 /** A deadline still to be met falls within the window from now (one already missed is a breach, not a risk). */
 export function slaAtRisk(clock: SlaClock, now: Date, windowMinutes: number): boolean {
   const limit = addMinutes(now, windowMinutes);
-  const pending = [
-    clock.firstRespondedAt ? null : clock.firstResponseDueAt,
-    clock.resolvedAt ? null : clock.resolutionDueAt,
-  ];
+  const pending = [clock.firstRespondedAt ? null : clock.firstResponseDueAt, clock.resolvedAt ? null : clock.resolutionDueAt];
   return pending.some((due) => due !== null && due > now && due <= limit);
 }
