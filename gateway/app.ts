@@ -34,7 +34,7 @@ import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.j
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
   const agent = subgraphAgent(config.subgraphIdleSocketMs);
-  const searchSchema = await buildSearchSchema(searchDomains(config.subgraphUrls));
+  const searchSchema = await buildSearchSchema(searchDomains(config.subgraphUrls, log));
   const gateway = new ApolloGateway({
     ...(config.supergraph === 'file'
       ? { supergraphSdl: await readFile(config.supergraphPath, 'utf8') }

@@ -13,6 +13,16 @@ import {
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import type { OutgoingEvent } from '../subgraphs/kit/bus/index.js';
+import {
+  catalogEvent,
+  consentChanged as consent,
+  customerProfile,
+  opportunitySnapshot,
+  quoteSent,
+  quoteSnapshot,
+  caseSnapshot,
+  rawEvent,
+} from './helpers/events.js';
 import { marketingOutbound } from '../subgraphs/marketing/src/app.js';
 import { RecordingChannel } from '../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
 import { eventually } from './helpers/eventually.js';
@@ -30,22 +40,11 @@ const recorded = () => {
   return marketingOutbound.sent;
 };
 
-/** Publishes contract-shaped events as if identity, sales or service had emitted them; returns their ids. */
-async function publish(...events: Array<Omit<OutgoingEvent, 'id' | 'occurredAt'> & { id?: string; occurredAt?: string }>): Promise<string[]> {
-  const full = events.map((e) => ({ ...e, id: e.id ?? randomUUID(), occurredAt: e.occurredAt ?? new Date().toISOString() }));
-  await platform.bus.publish(relay, full, randomUUID());
-  return full.map((e) => e.id);
+/** Publishes events as if identity, sales or service had emitted them (see helpers/events.ts); returns their ids. */
+async function publish(...events: OutgoingEvent[]): Promise<string[]> {
+  await platform.bus.publish(relay, events, randomUUID());
+  return events.map((e) => e.id);
 }
-const event = (stream: string, type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>, occurredAt?: string) => ({
-  stream,
-  type,
-  aggregateType,
-  aggregateId,
-  payload,
-  occurredAt,
-});
-const consent = (customerId: string, purpose: string, channel: string, status: 'GRANTED' | 'WITHDRAWN', recordedAt = new Date().toISOString()) =>
-  event('identity', 'ConsentChanged', 'Customer', customerId, { customerId, purpose, channel, status, source: 'web-form', textVersion: 'v3', recordedAt });
 
 const marketingSql = <T>(sql: string, params: unknown[] = []) => platform.subgraphs.marketing.orm.em.fork().execute<T[]>(sql, params);
 
@@ -69,9 +68,11 @@ const enrolmentsOf = (v: View) => v.sequenceEnrolments!.edges.map((e) => e.node)
 
 function resolved(customerId: string, email: string, deviceIds: string[] = []) {
   const leadId = randomUUID();
-  return event('identity', 'CustomerResolved', 'Customer', customerId, {
+  return catalogEvent('CustomerResolved', customerId, {
     customerId,
     created: false,
+    matchedBy: ['EMAIL'],
+    conflictingCustomerIds: [],
     leadId,
     email,
     phone: '+420600000000',
@@ -124,12 +125,12 @@ describe('web form → confirmation e-mail, timeline and welcome sequence (Story
     expect(message.subject).toContain('Family SUV');
     expect(message.text).toContain('2026-12-03 09:30 UTC');
     expect(message.calendar).toContain('METHOD:REQUEST');
-    expect(message.calendar).toContain(`UID:appointment-${(form.payload as { leadId: string }).leadId}@crm`);
+    expect(message.calendar).toContain(`UID:appointment-${form.payload.leadId}@crm`);
     expect(message.calendar).toContain('DTSTART:20261203T093000Z');
     expect(message.calendar).toContain('DTEND:20261203T103000Z');
 
     // The bus delivers at least once: the same event again changes nothing.
-    const [again] = await publish({ ...form, id: resolvedId });
+    const [again] = await publish({ ...form, id: resolvedId! });
     expect(again).toBe(resolvedId);
     const sentinel = await publish(consent(customerId, 'PROFILING', 'EMAIL', 'GRANTED'));
     await processed('marketing.journey', sentinel[0]!);
@@ -166,14 +167,16 @@ describe('web form → confirmation e-mail, timeline and welcome sequence (Story
     expect(recorded().some((m) => m.to === email)).toBe(false);
   });
 
-  it('ignores a CustomerResolved it can never apply and goes on with the next event', async () => {
+  it('sets a CustomerResolved that breaks its contract aside as a dead letter and goes on with the next event', async () => {
     const customerId = await createCustomer('Later');
     const [broken, valid] = await publish(
-      event('identity', 'CustomerResolved', 'Customer', 'x', { customerId: 'not-a-uuid', leadId: randomUUID(), email: 'x@example.com', deviceIds: [] }),
+      rawEvent('identity', 'CustomerResolved', 'x', { customerId: 'not-a-uuid', leadId: randomUUID(), email: 'x@example.com', deviceIds: [] }),
       resolved(customerId, `later.${randomUUID()}@example.com`),
     );
     await processed('marketing.journey', valid!);
-    await processed('marketing.journey', broken!);
+    const letters = await marketingSql<{ reason: string }>('select reason from dead_letter where consumer = ? and event_id = ?', ['marketing.journey', broken]);
+    expect(letters).toEqual([{ reason: expect.stringMatching(/^CustomerResolved customerId: Invalid GUID/) }]);
+    expect(await marketingSql('select 1 from processed_event where event_id = ?', [broken])).toEqual([]);
     expect(sendsOf(await view(customerId))).toHaveLength(1);
   });
 });
@@ -184,38 +187,21 @@ describe('projections from identity and sales events', () => {
     const opportunityId = randomUUID();
     const stageId = randomUUID();
     const t = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 10, minutes)).toISOString();
-    const profile = (firstName: string, jobTitle: string) => ({
-      customerId,
-      kind: 'PERSON',
-      firstName,
-      lastName: 'Novák',
-      organizationName: null,
-      birthDate: '1985-04-12',
-      gender: 'male',
-      industry: null,
-      companySize: null,
-      jobTitle,
-    });
-    const opportunity = (status: string, stageName: string, marker: string | null, amount: string) => ({
-      opportunityId,
-      customerId,
-      pipelineId: randomUUID(),
-      stageId,
-      stageName,
-      marker,
-      ownerId: randomUUID(),
-      status,
-      amount: { amount, currency: 'CZK' },
-    });
+    const profile = (firstName: string, jobTitle: string) =>
+      customerProfile({ customerId, firstName, lastName: 'Novák', birthDate: '1985-04-12', gender: 'male', jobTitle });
+    type Marker = Parameters<typeof opportunitySnapshot>[0]['marker'];
+    const opportunity = (status: 'OPEN' | 'WON' | 'LOST', stageName: string, marker: Marker, amount: string) =>
+      opportunitySnapshot({ opportunityId, customerId, stageId, stageName, marker, status, amount: { amount, currency: 'CZK' } });
+    const moved = { fromStageId: null, toStageId: stageId, changedBy: 'test', followUpAt: null };
     const ids = await publish(
-      event('identity', 'CustomerCreated', 'Customer', customerId, profile('Jan', 'Engineer'), t(1)),
-      event('identity', 'CustomerChanged', 'Customer', customerId, { ...profile('Jan', 'Chief engineer'), changedFields: ['jobTitle'] }, t(5)),
-      event('identity', 'CustomerChanged', 'Customer', customerId, { ...profile('Honza', 'Intern'), changedFields: ['firstName'] }, t(3)), // late
+      catalogEvent('CustomerCreated', customerId, { ...profile('Jan', 'Engineer'), identifiers: [] }, t(1)),
+      catalogEvent('CustomerChanged', customerId, { ...profile('Jan', 'Chief engineer'), changedFields: ['jobTitle'], values: {} }, t(5)),
+      catalogEvent('CustomerChanged', customerId, { ...profile('Honza', 'Intern'), changedFields: ['firstName'], values: {} }, t(3)), // late
       consent(customerId, 'MARKETING', 'EMAIL', 'GRANTED', t(5)),
       consent(customerId, 'MARKETING', 'EMAIL', 'WITHDRAWN', t(2)), // late
-      event('sales', 'OpportunityCreated', 'Opportunity', opportunityId, opportunity('OPEN', 'New inquiry', 'NEW_INQUIRY', '0'), t(1)),
-      event('sales', 'OpportunityStageChanged', 'Opportunity', opportunityId, opportunity('OPEN', 'First offer sent', 'FIRST_OFFER_SENT', '1250000.50'), t(6)),
-      event('sales', 'OpportunityChanged', 'Opportunity', opportunityId, opportunity('OPEN', 'New inquiry', 'NEW_INQUIRY', '9'), t(4)), // late
+      catalogEvent('OpportunityCreated', opportunityId, opportunity('OPEN', 'New inquiry', 'NEW_INQUIRY', '0'), t(1)),
+      catalogEvent('OpportunityStageChanged', opportunityId, { ...opportunity('OPEN', 'First offer sent', 'FIRST_OFFER_SENT', '1250000.50'), ...moved }, t(6)),
+      catalogEvent('OpportunityChanged', opportunityId, { ...opportunity('OPEN', 'New inquiry', 'NEW_INQUIRY', '9'), changedFields: ['amount'] }, t(4)), // late
     );
     await processed('marketing.journey', ids.at(-1)!);
 
@@ -238,7 +224,7 @@ describe('projections from identity and sales events', () => {
       currency: 'CZK',
     });
 
-    const [won] = await publish(event('sales', 'OpportunityWon', 'Opportunity', opportunityId, opportunity('WON', 'Ordered', 'ORDERED', '1250000.50'), t(9)));
+    const [won] = await publish(catalogEvent('OpportunityWon', opportunityId, opportunity('WON', 'Ordered', 'ORDERED', '1250000.50'), t(9)));
     await processed('marketing.journey', won!);
     const [closed] = await marketingSql<Record<string, unknown>>('select is_open, status from opportunity_state where id = ?', [opportunityId]);
     expect(closed).toEqual({ is_open: false, status: 'WON' });
@@ -246,37 +232,27 @@ describe('projections from identity and sales events', () => {
 });
 
 describe('first offer sent → newsletters personalized from the quote (Story 1, step 7)', () => {
-  const quote = (customerId: string, opportunityId: string, products: Array<{ name: string; category: string }>, occurredAt: string) => {
-    const quoteId = randomUUID();
-    return event(
-      'sales',
-      'QuoteSent',
-      'Quote',
-      quoteId,
-      {
-        quoteId,
+  const quote = (customerId: string, opportunityId: string, products: Array<{ name: string; category: string }>, occurredAt: string) =>
+    quoteSent(
+      quoteSnapshot({
+        quoteId: randomUUID(),
         opportunityId,
         customerId,
-        ownerId: randomUUID(),
         total: { amount: '980000.00', currency: 'CZK' },
         products: products.map((p) => ({ productId: randomUUID(), ...p })),
-      },
+      }),
       occurredAt,
     );
-  };
-  const stageChanged = (customerId: string, opportunityId: string, marker: string) =>
-    event('sales', 'OpportunityStageChanged', 'Opportunity', opportunityId, {
-      opportunityId,
-      customerId,
-      pipelineId: randomUUID(),
-      stageId: randomUUID(),
-      stageName: 'First offer sent',
-      marker,
-      ownerId: randomUUID(),
-      status: 'OPEN',
-      amount: { amount: '980000.00', currency: 'CZK' },
+  const stageChanged = (customerId: string, opportunityId: string, marker: 'TEST_DRIVE' | 'FIRST_OFFER_SENT') => {
+    const stageId = randomUUID();
+    return catalogEvent('OpportunityStageChanged', opportunityId, {
+      ...opportunitySnapshot({ opportunityId, customerId, stageId, stageName: 'First offer sent', marker, amount: { amount: '980000.00', currency: 'CZK' } }),
       fromStageId: randomUUID(),
+      toStageId: stageId,
+      changedBy: 'test',
+      followUpAt: null,
     });
+  };
 
   it('enrols with the products of the latest quote sent, with marketing e-mail consent only', async () => {
     const [keen, shy] = [await createCustomer('Keen'), await createCustomer('Shy')];
@@ -315,62 +291,55 @@ describe('first offer sent → newsletters personalized from the quote (Story 1,
 describe('omnichannel timeline from other domains (Story 1, step 5 and 8)', () => {
   it('records calls, meetings, quotes and case messages once each, under the bus event id', async () => {
     const customerId = await createCustomer('Timeline');
-    const activity = (kind: string) => {
+    const activity = (kind: string, of = customerId) => {
       const activityId = randomUUID();
-      return event('sales', 'ActivityCreated', 'Activity', activityId, {
+      return catalogEvent('ActivityCreated', activityId, {
         activityId,
         kind,
-        customerId,
+        type: kind,
+        customerId: of,
         leadId: null,
         opportunityId: null,
         ownerId: randomUUID(),
         subject: `${kind} about the SUV`,
         dueAt: null,
+        reminderAt: null,
         occurredAt: '2026-11-14T09:00:00.000Z',
+        completedAt: null,
       });
     };
     const quoteId = randomUUID();
-    const quotePayload = {
-      quoteId,
-      opportunityId: randomUUID(),
-      customerId,
-      ownerId: randomUUID(),
-      total: { amount: '1.00', currency: 'CZK' },
-      products: [{ productId: null, name: 'Family SUV', category: 'SUV' }],
-    };
+    const quote = quoteSnapshot({ quoteId, customerId, products: [{ productId: randomUUID(), name: 'Family SUV', category: 'SUV' }] });
     const caseId = randomUUID();
+    const message = (body: string) => ({
+      ...caseSnapshot({ caseId, customerId, channel: 'PHONE' }),
+      messageId: randomUUID(),
+      messageChannel: 'CHAT',
+      direction: 'INBOUND',
+      body,
+      sentAt: new Date().toISOString(),
+      changedFields: [],
+    });
+    const [call, ...rest] = [activity('CALL'), activity('MEETING'), activity('TASK'), quoteSent(quote)];
     const ids = await publish(
-      activity('CALL'),
-      activity('MEETING'),
-      activity('TASK'),
-      event('sales', 'QuoteSent', 'Quote', quoteId, quotePayload),
-      event('sales', 'QuoteViewed', 'Quote', quoteId, quotePayload),
-      event('service', 'CaseMessageAdded', 'Case', caseId, {
-        caseId,
-        customerId,
-        messageId: randomUUID(),
-        channel: 'CHAT',
-        direction: 'INBOUND',
-        body: 'The AC blows warm air',
-      }),
-      event('service', 'CaseMessageAdded', 'Case', caseId, {
-        caseId,
-        customerId: null,
-        messageId: randomUUID(),
-        channel: 'CHAT',
-        direction: 'INBOUND',
-        body: 'nobody',
-      }),
+      call!,
+      ...rest,
+      catalogEvent('QuoteViewed', quoteId, { ...quote, viewedAt: new Date().toISOString(), channel: 'EMAIL_LINK' }),
+      // An internal note never reaches the customer's timeline.
+      catalogEvent('CaseMessageAdded', caseId, { ...message('Customer seems upset'), direction: 'INTERNAL_NOTE' }),
+      catalogEvent('CaseMessageAdded', caseId, message('The AC blows warm air')),
     );
     await processed('marketing.timeline', ids.at(-1)!);
-    await publish(...[ids[0], ids[3]].map((id, i) => ({ ...(i === 0 ? activity('CALL') : event('sales', 'QuoteSent', 'Quote', quoteId, quotePayload)), id })));
+    // Delivered again (at least once): nothing new. The call for someone else comes after them on the bus.
+    const [, , later] = await publish({ ...call!, id: ids[0]! }, { ...quoteSent(quote), id: ids[3]! }, activity('CALL', randomUUID()));
+    await processed('marketing.timeline', later!);
 
     const expected = [
       { id: ids[0], channel: 'PHONE', type: 'CALL', sourceSystem: 'sales' },
       { id: ids[1], channel: 'IN_STORE', type: 'MEETING', sourceSystem: 'sales' },
       { id: ids[3], channel: 'EMAIL', type: 'QUOTE_SENT', sourceSystem: 'sales' },
       { id: ids[4], channel: 'WEB', type: 'QUOTE_VIEWED', sourceSystem: 'sales' },
-      { id: ids[5], channel: 'CHAT', type: 'CASE_MESSAGE', sourceSystem: 'service' },
+      { id: ids[6], channel: 'CHAT', type: 'CASE_MESSAGE', sourceSystem: 'service' },
     ];
     const interactions = interactionsOf(await view(customerId));
     expect(interactions).toHaveLength(expected.length);
@@ -396,7 +365,7 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     await gql(EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId: merged } });
     await gql(AnswerSurveyDocument, { input: { customerId: merged, score: 10, channel: 'EMAIL' } });
 
-    const [mergedId] = await publish(event('identity', 'CustomerMerged', 'Customer', survivor, { survivorId: survivor, mergedId: merged }));
+    const [mergedId] = await publish(catalogEvent('CustomerMerged', survivor, { survivorId: survivor, mergedId: merged, movedIdentifiers: 0 }));
     await processed('marketing.customer-merge', mergedId!);
 
     const v = await view(survivor);

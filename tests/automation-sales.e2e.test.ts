@@ -125,6 +125,7 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     expect(submitted?.payload).toEqual({
       leadId: lead.id,
       aggregateVersion: 1,
+      eventVersion: 1,
       submissionId: form.submissionId,
       contact: { firstName: 'Jana', lastName: 'Dvořáková', email: form.email, phone: expect.stringMatching(/^\+420777\d{6}$/) },
       deviceIds: [phoneDevice, laptopDevice],

@@ -23,6 +23,7 @@ import { service } from '../subgraphs/service/src/app.js';
 import { DEMO } from '../subgraphs/kit/demo-ids.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import { eventually } from './helpers/eventually.js';
+import { catalogEvent, rawEvent } from './helpers/events.js';
 
 // The SLA job started by the service definition checks often here, so a test can watch it work.
 process.env.SLA_CHECK_INTERVAL_MS = '200';
@@ -101,11 +102,14 @@ describe('case events carry the case snapshot', () => {
       line: 'SECOND',
       assigneeId: agent,
       messageId: message.id,
-      channel: 'CHAT',
+      // The case's channel, as in every Case* event; the message's own is messageChannel (version 2).
+      channel: 'SOCIAL',
+      messageChannel: 'CHAT',
       direction: 'INBOUND',
-      caseChannel: 'SOCIAL',
       currentChannel: 'CHAT',
+      eventVersion: 2,
     });
+    expect(added).not.toHaveProperty('caseChannel');
     expect(added?.body).toBe(longBody.slice(0, 500));
     expect(message.body).toBe(longBody);
 
@@ -242,15 +246,7 @@ describe('CustomerMerged moves the service records to the survivor', () => {
   }
 
   // As identity would publish it; the test's own checkpoint key keeps it apart from the real relay's.
-  const customerMerged = (_checkpointKey: string, survivorId: unknown, mergedId: unknown) => ({
-    id: randomUUID(),
-    stream: 'identity',
-    type: 'CustomerMerged',
-    aggregateType: 'Customer',
-    aggregateId: String(survivorId),
-    payload: { survivorId, mergedId },
-    occurredAt: new Date().toISOString(),
-  });
+  const customerMerged = (survivorId: string, mergedId: string) => catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId, movedIdentifiers: 0 });
 
   const serviceView = async (customerId: string) => (await executeOk(platform.gatewayUrl, CustomerServiceViewDocument, { id: customerId })).customer;
 
@@ -261,12 +257,14 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     expect(Number(rows[0]!.n)).toBe(1);
   };
 
-  it('moves cases, message authors, assets and the contract from a published CustomerMerged, once, and skips malformed events', async () => {
+  it('moves cases, message authors, assets and the contract from a published CustomerMerged, once, and passes over unusable ones', async () => {
     const survivor = await customerWithServiceHistory('Survivor', null);
     const merged = await customerWithServiceHistory('Merged', 'PREMIUM');
     const stream = `test-${randomUUID().slice(0, 8)}`;
-    const malformed = [customerMerged(stream, 'not-a-uuid', merged.customer.id), customerMerged(stream, survivor.customer.id, survivor.customer.id)];
-    await platform.bus.publish(stream, [...malformed, customerMerged(stream, survivor.customer.id, merged.customer.id)], '1');
+    // One breaks the contract (a dead letter), one keeps it but merges a customer into itself (nothing to do).
+    const broken = rawEvent('identity', 'CustomerMerged', merged.customer.id, { survivorId: 'not-a-uuid', mergedId: merged.customer.id, movedIdentifiers: 0 });
+    const intoItself = customerMerged(survivor.customer.id, survivor.customer.id);
+    await platform.bus.publish(stream, [broken, intoItself, customerMerged(survivor.customer.id, merged.customer.id)], '1');
 
     // The fields of one answer are separate statements: wait until all of them see the merge's commit.
     const view = await eventually(async () => {
@@ -292,10 +290,14 @@ describe('CustomerMerged moves the service records to the survivor', () => {
       previousCustomerId: merged.customer.id,
       status: 'NEW',
     });
-    for (const event of malformed) await processed(event.id);
+    await processed(intoItself.id);
+    const letters = await serviceEm()
+      .getConnection()
+      .execute<Array<{ reason: string }>>("select reason from dead_letter where consumer = 'service.customerMerged' and event_id = ?", [broken.id]);
+    expect(letters).toEqual([{ reason: expect.stringMatching(/^CustomerMerged survivorId: Invalid GUID/) }]);
 
     // Redelivery under a new event id: nothing is left to move, nothing is emitted.
-    const again = customerMerged(stream, survivor.customer.id, merged.customer.id);
+    const again = customerMerged(survivor.customer.id, merged.customer.id);
     await platform.bus.publish(stream, [again], '2');
     await eventually(() => processed(again.id));
     expect(await eventsOf(survivor.customer.id, 'CustomerServiceRecordsMerged')).toHaveLength(1);
@@ -308,7 +310,7 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     const survivor = await customerWithServiceHistory('Enterprise', 'ENTERPRISE');
     const merged = await customerWithServiceHistory('Premium', 'PREMIUM');
     const stream = `test-${randomUUID().slice(0, 8)}`;
-    const event = customerMerged(stream, survivor.customer.id, merged.customer.id);
+    const event = customerMerged(survivor.customer.id, merged.customer.id);
     await platform.bus.publish(stream, [event], '1');
     await eventually(() => processed(event.id));
     const view = await serviceView(survivor.customer.id);

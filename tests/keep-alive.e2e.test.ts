@@ -12,6 +12,7 @@ import {
   RecordInteractionDocument,
 } from './generated/graphql.js';
 import { execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
+import { idleWindow } from './helpers/eventually.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
 // Issue 7.3, no false outages. The subgraphs keep an idle socket open for KEEP_ALIVE_MS (and advertise it); the
@@ -40,9 +41,6 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-/** A deliberate idle period: the experiment is letting the pooled sockets age, nothing is awaited through it. */
-const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const count = async (subgraph: 'sales' | 'service' | 'marketing', sql: string, params: unknown[]): Promise<number> => {
   const [row] = await platform.subgraphs[subgraph].orm.em.fork().getConnection().execute<Array<{ count: string }>>(sql, params);
   return Number(row!.count);
@@ -67,7 +65,7 @@ describe('idle sockets between the gateway and the subgraphs', () => {
     // ECONNRESET / socket hang up in bursts 2 and 3.
     const pauses = [0, IDLE_SOCKET_MS - 100, KEEP_ALIVE_MS - 100, KEEP_ALIVE_MS + 100];
     for (const [burst, pause] of pauses.entries()) {
-      await idle(pause);
+      await idleWindow(pause); // the experiment: the pooled sockets age for this long; nothing is awaited through it
       await Promise.all([
         ...Array.from({ length: QUERIES }, (_, i) =>
           check(`burst ${burst} Full360 ${i}`, () => execute(platform.gatewayUrl, Full360Document, { id: customers[i % customers.length]!, first: 5 })),

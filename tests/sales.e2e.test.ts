@@ -315,7 +315,7 @@ describe('pipelines and opportunities', () => {
     const all = await executeOk(url, OpportunitiesDocument, { filter: { pipelineId: pipeline.id, includeArchived: true } });
     expect(all.opportunities.totalCount).toBe(2);
     const frozen = await execute(url, MoveOpportunityDocument, { id: opportunity.id, version: archiveOpportunity.version, stageId: pipeline.stages[1]!.id });
-    expectError(frozen, 'BAD_USER_INPUT', /archived/);
+    expectError(frozen, 'CONFLICT', /archived/);
   });
 
   it('creates in the default pipeline first stage, or a stage by name; rejects unknown stages and ids', async () => {

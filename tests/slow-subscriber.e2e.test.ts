@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { eventually } from './helpers/eventually.js';
+import { catalogEvent } from './helpers/events.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
 let platform: Platform;
@@ -18,10 +19,16 @@ const QUERY = `subscription($c: ID!, $after: String) { interactionRecorded(custo
 async function rawSubscriber(url: string, customerId: string, after: string | null) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
   const received: Array<{ type: string; payload?: unknown }> = [];
-  socket.on('message', (data) => received.push(JSON.parse(String(data))));
+  let acknowledged!: () => void;
+  const acked = new Promise<void>((resolve) => (acknowledged = resolve));
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
+    received.push(message);
+    if (message.type === 'connection_ack') acknowledged();
+  });
   await once(socket, 'open');
   socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: platform.admin.authorization } }));
-  while (!received.some((m) => m.type === 'connection_ack')) await new Promise((resolve) => setTimeout(resolve, 10));
+  await acked;
   // From a known cursor, so what is published next reaches it however long subscribing takes.
   socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { c: customerId, after } } }));
   return { socket, received, nexts: () => received.filter((m) => m.type === 'next').length };
@@ -53,20 +60,20 @@ describe('a slow subscriber', () => {
     const closed = once(slow.socket, 'close');
 
     const total = 1500;
-    const events = Array.from({ length: total }, (_, i) => ({
-      id: randomUUID(),
-      stream: 'test-slow',
-      type: 'InteractionRecorded',
-      aggregateType: 'Interaction',
-      aggregateId: randomUUID(),
-      payload: { customerId, n: i },
-      occurredAt: new Date().toISOString(),
-    }));
+    const events = Array.from({ length: total }, () => {
+      const interactionId = randomUUID();
+      return catalogEvent('InteractionRecorded', interactionId, {
+        interactionId,
+        customerId,
+        anonymousId: null,
+        channel: 'WEB',
+        type: 'PAGE_VIEW',
+        campaignId: null,
+      });
+    });
     await platform.bus.publish('test-slow', events, 'test');
 
-    const deadline = Date.now() + 60_000;
-    while (fast.nexts() < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(fast.nexts()).toBe(total);
+    await eventually(async () => expect(fast.nexts()).toBe(total), 60_000);
 
     // The gateway gives up on the stuck one after maxStallMs (its /health counts it); then it reads again.
     await eventually(async () => {

@@ -53,10 +53,10 @@ describe('npm start on a machine with no database configured', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 150_000;
-    while (!output.includes('Customer platform ready') && child.exitCode === null && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // Until it is ready, or has exited (then the expectation below fails at once, showing its output).
+    await eventually(async () => {
+      if (child.exitCode === null) expect(output).toContain('Customer platform ready');
+    }, 150_000);
     expect(output).toContain(`Customer platform ready: http://localhost:${ports.gateway}/graphql`);
 
     const gatewayUrl = `http://localhost:${ports.gateway}/graphql`;
@@ -80,12 +80,13 @@ describe('npm start on a machine with no database configured', () => {
     expect(result.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
     expect(result.data?.customer.interactions?.edges.map((e) => e.node.type)).toContain('CALL');
 
-    // The request id travelled from the gateway to every subgraph's log.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const logged = output.split('\n').filter((line) => line.includes('"requestId":"start-e2e-request-42"'));
-    for (const name of ['identity', 'sales', 'marketing', 'service']) {
-      expect(logged.some((line) => line.includes(`"name":"${name}"`))).toBe(true);
-    }
+    // The request id travelled from the gateway to every subgraph's log (once their log lines have arrived).
+    await eventually(async () => {
+      const logged = output.split('\n').filter((line) => line.includes('"requestId":"start-e2e-request-42"'));
+      for (const name of ['identity', 'sales', 'marketing', 'service']) {
+        expect(logged.some((line) => line.includes(`"name":"${name}"`))).toBe(true);
+      }
+    });
 
     // A service that dies is restarted by npm start while the others keep serving.
     const salesHealth = `http://localhost:${ports.sales}/health/live`;

@@ -12,7 +12,8 @@ import {
   type VersionedOpportunityChangedSubscription,
 } from './generated/graphql.js';
 import { executeOk } from './helpers/graphql.js';
-import { eventually } from './helpers/eventually.js';
+import { eventually, idleWindow } from './helpers/eventually.js';
+import { catalogEvent, opportunitySnapshot } from './helpers/events.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe } from './helpers/subscriptions.js';
 
@@ -26,18 +27,20 @@ afterAll(async () => {
   await Promise.all(extraBuses.map((bus) => bus.close()));
 });
 
-/** Test events on the bus, as a subgraph's relay would publish them. */
-async function publishInteractions(customerId: string, count: number, stream = 'test-engine'): Promise<void> {
-  const events = Array.from({ length: count }, (_, n) => ({
-    id: randomUUID(),
-    stream,
-    type: 'InteractionRecorded',
-    aggregateType: 'Interaction',
-    aggregateId: randomUUID(),
-    payload: { customerId, n },
-    occurredAt: new Date().toISOString(),
-  }));
-  for (let i = 0; i < events.length; i += 500) await platform.bus.publish(stream, events.slice(i, i + 500), 'test');
+/** Test events on the bus, as marketing's relay would publish them (under the test's own relay checkpoint). */
+async function publishInteractions(customerId: string, count: number, relay = 'test-engine'): Promise<void> {
+  const events = Array.from({ length: count }, () => {
+    const interactionId = randomUUID();
+    return catalogEvent('InteractionRecorded', interactionId, {
+      interactionId,
+      customerId,
+      anonymousId: null,
+      channel: 'WEB',
+      type: 'PAGE_VIEW',
+      campaignId: null,
+    });
+  });
+  for (let i = 0; i < events.length; i += 500) await platform.bus.publish(relay, events.slice(i, i + 500), 'test');
 }
 
 /** A WebSocket whose instances the test can reach, to stop reading like a frozen browser tab. */
@@ -180,15 +183,12 @@ describe('entities in subscription payloads', () => {
     await platform.resetSqlLog();
     await platform.bus.publish(
       'test-batch',
-      Array.from({ length: 10 }, () => ({
-        id: randomUUID(),
-        stream: 'test-batch',
-        type: 'OpportunityUpdated',
-        aggregateType: 'Opportunity',
-        aggregateId: createOpportunity.id,
-        payload: { pipelineId: pipeline.id },
-        occurredAt: new Date().toISOString(),
-      })),
+      Array.from({ length: 10 }, () =>
+        catalogEvent('OpportunityChanged', createOpportunity.id, {
+          ...opportunitySnapshot({ opportunityId: createOpportunity.id, customerId: createCustomer.id, pipelineId: pipeline.id, ownerId: null }),
+          changedFields: [],
+        }),
+      ),
       'test',
     );
     for (const board of boards) expect((await board.waitFor(10)).every((r) => r.data?.pipelineChanged.opportunity?.title === 'Shared')).toBe(true);
@@ -214,7 +214,7 @@ describe('idle subscribers', () => {
       ((await (await fetch(new URL('/health/ready', gateway.url))).json()) as { checks: { subscriptions: { subscriptions: number } } }).checks.subscriptions;
     const measure = async (ms: number) => {
       const [reads, cpu, started] = [busReads, process.cpuUsage(), Date.now()];
-      await new Promise((resolve) => setTimeout(resolve, ms)); // the experiment: an idle window of fixed length
+      await idleWindow(ms); // the experiment: an idle window of fixed length
       const used = process.cpuUsage(cpu);
       return { reads: busReads - reads, cpuShare: (used.user + used.system) / 1000 / (Date.now() - started) };
     };

@@ -30,6 +30,18 @@ async function newCustomer(name: string) {
   return createCustomer;
 }
 
+/**
+ * The cursor of the newest event on the bus. A subscription with `after:` this gets every event published from
+ * now on, so the test can act at once instead of waiting for the subscription to be registered. (Null only while
+ * the bus is empty, e.g. until the customer just created reaches it, or after a prune: wait for an event.)
+ */
+const busHead = () =>
+  eventually(async () => {
+    const head = await platform.bus.head();
+    expect(head).not.toBeNull();
+    return head!;
+  });
+
 const record = (customerId: string, step: number) =>
   executeOk(platform.gatewayUrl, RecordInteractionDocument, {
     input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { step } },
@@ -51,8 +63,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       input: { customerId: customer.id, subject: 'Where is my car?', channel: 'EMAIL', priority: 'NORMAL' },
     });
     const client = connect(platform.wsUrl);
-    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, casesFirst: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription is registered
+    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, casesFirst: 5, after: await busHead() });
     const { recordInteraction } = await record(customer.id, 1);
     const [result] = await subscriber.waitFor(1);
     expect(result!.errors).toBeUndefined();
@@ -72,8 +83,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
   it('resumes after a disconnect: replays exactly the missed events in order, then continues live', async () => {
     const customer = await newCustomer('Bob');
     const client = connect(platform.wsUrl);
-    const first = subscribe(client, InteractionRecordedDocument, { customerId: customer.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, after: await busHead() });
     await record(customer.id, 1);
     const [seen] = await first.waitFor(1);
     const lastCursor = seen!.data!.interactionRecorded.event.cursor;
@@ -92,8 +102,11 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     expect(all.map((r) => r.data?.interactionRecorded.interaction?.properties)).toEqual([{ step: 2 }, { step: 3 }, { step: 4 }, { step: 5 }]);
     const cursors = all.map((r) => r.data!.interactionRecorded.event.cursor);
     expect(new Set(cursors).size).toBe(4);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(resumed.results).toHaveLength(4); // no duplicate arrived late
+    // No duplicate arrives late: events come in bus order, so one would come before the next live event.
+    await record(customer.id, 6);
+    const later = await resumed.waitFor(5);
+    expect(later.map((r) => r.data?.interactionRecorded.interaction?.properties)).toEqual([{ step: 2 }, { step: 3 }, { step: 4 }, { step: 5 }, { step: 6 }]);
+    expect(resumed.results).toHaveLength(5);
     await resumed.close();
     await again.dispose();
   });
@@ -101,8 +114,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
   it('fails a cursor older than the retention window with CURSOR_EXPIRED', async () => {
     const customer = await newCustomer('Carol');
     const client = connect(platform.wsUrl);
-    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const subscriber = subscribe(client, InteractionRecordedDocument, { customerId: customer.id, after: await busHead() });
     await record(customer.id, 1);
     const [seen] = await subscriber.waitFor(1);
     await subscriber.close();
@@ -130,9 +142,9 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const customer = await newCustomer('Dave');
     const clientA = connect(platform.wsUrl);
     const clientB = connect(second.wsUrl);
-    const a = subscribe(clientA, InteractionRecordedDocument, { customerId: customer.id });
-    const b = subscribe(clientB, InteractionRecordedDocument, { customerId: customer.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await busHead();
+    const a = subscribe(clientA, InteractionRecordedDocument, { customerId: customer.id, after });
+    const b = subscribe(clientB, InteractionRecordedDocument, { customerId: customer.id, after });
     for (const step of [1, 2, 3]) await record(customer.id, step);
     const steps = (results: Awaited<ReturnType<typeof a.waitFor>>) => results.map((r) => r.data?.interactionRecorded.interaction?.properties);
     expect(steps(await a.waitFor(3))).toEqual([{ step: 1 }, { step: 2 }, { step: 3 }]);
@@ -144,8 +156,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
   it('caseChanged delivers only the filtered queue, with the case and its customer', async () => {
     const customer = await newCustomer('Erin');
     const client = connect(platform.wsUrl);
-    const urgent = subscribe(client, CaseChangedDocument, { filter: { priority: 'URGENT' } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const urgent = subscribe(client, CaseChangedDocument, { filter: { priority: 'URGENT' }, after: await busHead() });
     await executeOk(platform.gatewayUrl, OpenCaseDocument, {
       input: { customerId: customer.id, subject: 'Small scratch', channel: 'EMAIL', priority: 'LOW' },
     });
@@ -154,15 +165,16 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     });
     await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: openCase.id, version: openCase.version, status: 'OPEN' } });
     const results = await urgent.waitFor(2);
+    // The LOW case was opened first, so it would have come first (events arrive in bus order): it never arrived.
     expect(results.map((r) => r.data?.caseChanged.event.type)).toEqual(['CaseOpened', 'CaseStatusChanged']);
+    expect(results.map((r) => r.data?.caseChanged.case?.subject)).toEqual(['Brakes failing', 'Brakes failing']);
     expect(results[1]!.data?.caseChanged.case).toMatchObject({
       id: openCase.id,
       subject: 'Brakes failing',
       status: 'OPEN',
       customer: { displayName: 'Erin Live' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(urgent.results).toHaveLength(2); // the LOW case never arrived
+    expect(urgent.results).toHaveLength(2);
     await urgent.close();
     await client.dispose();
   });
@@ -170,8 +182,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
   it('customerChanged reports the changed fields and the customer as it is now', async () => {
     const customer = await newCustomer('Frank');
     const client = connect(platform.wsUrl);
-    const changes = subscribe(client, CustomerChangedDocument, { id: customer.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const changes = subscribe(client, CustomerChangedDocument, { id: customer.id, after: await busHead() });
     await executeOk(platform.gatewayUrl, UpdateCustomerDocument, { id: customer.id, version: customer.version, input: { lastName: 'Renamed' } });
     // CustomerCreated may still be on its way when the subscription starts; the change follows it.
     const results = await changes
@@ -190,8 +201,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const customer = await newCustomer('Grace');
     const { pipeline } = await executeOk(platform.gatewayUrl, DefaultPipelineDocument, {});
     const client = connect(platform.wsUrl);
-    const board = subscribe(client, PipelineChangedDocument, { pipelineId: pipeline.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const board = subscribe(client, PipelineChangedDocument, { pipelineId: pipeline.id, after: await busHead() });
     await executeOk(platform.gatewayUrl, CreateOpportunityDocument, {
       input: { customerId: customer.id, title: 'Estate car for Grace', amount: { amount: '650000.00', currency: 'CZK' } },
     });

@@ -14,6 +14,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../subgraphs/kit/pagination.js';
+import type { ErrorCode } from '../../subgraphs/kit/errors.js';
 
 /** What one operation may ask for; refused with a clear error before any subgraph is called. */
 export interface QueryLimits {
@@ -64,7 +65,7 @@ export function operationCost(
   return getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: [sizeEstimator] });
 }
 
-const refused = (code: string, message: string, details: Record<string, unknown> = {}) =>
+const refused = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...details, http: { status: 400 } } });
 
 /** A NUL byte or half of a surrogate pair: text no person typed, and no database stores cleanly. */

@@ -5,6 +5,7 @@ import { DomainError } from '../../subgraphs/kit/errors.js';
 import type { GatewayContext } from '../app.js';
 import type { SearchHit, SearchHitKind } from './search.schema.js';
 import { DEADLINE_HEADER } from '../../subgraphs/kit/deadline.js';
+import type { Logger } from '../../subgraphs/kit/logger.js';
 
 export interface DomainSearch {
   search(query: string, first: number, context: GatewayContext): Promise<SearchHit[]>;
@@ -49,14 +50,21 @@ const SOURCES: Source[] = [
 
 const SEARCH_TIMEOUT_MS = 3000;
 
+/** ECONNREFUSED, TimeoutError…: what the log needs, never a message with a URL or a body. */
+const whyUnreachable = (error: unknown) => {
+  const failed = error as { name?: unknown; cause?: { code?: unknown } } | null;
+  return String(failed?.cause?.code ?? failed?.name ?? 'unreachable');
+};
+
 const referenceField = { CUSTOMER: 'customer', PRODUCT: 'product', KNOWLEDGE_ARTICLE: 'article' } as const;
 
 /** Each domain's ranked search, asked over HTTP with the caller's request id and identity. */
-export function searchDomains(urls: Partial<Record<SubgraphName, string>>): DomainSearch[] {
+export function searchDomains(urls: Partial<Record<SubgraphName, string>>, log: Logger): DomainSearch[] {
   return SOURCES.map((source) => ({
     async search(query, first, context) {
       const url = urls[source.subgraph];
       if (!url) return [];
+      let failure = '';
       const response = await fetch(url, {
         method: 'POST',
         headers: {
@@ -67,13 +75,17 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>): Doma
         },
         body: JSON.stringify({ query: source.document, variables: { q: query, n: first } }),
         signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS),
-      }).catch(() => undefined);
-      const body = (await response?.json().catch(() => undefined)) as
+      }).catch((error: unknown) => void (failure = whyUnreachable(error)));
+      const body = (await response?.json().catch(() => void (failure = `HTTP ${response.status} without JSON`))) as
         { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
       if (!body?.data) {
         const error = body?.errors?.[0];
         if (error?.extensions?.code === 'BAD_USER_INPUT') throw new DomainError('BAD_USER_INPUT', error.message);
         // A domain that cannot answer leaves its hits out; the search box still works for the others.
+        log.warn(
+          { subgraph: source.subgraph, requestId: context.requestId, failure: failure || String(error?.extensions?.code ?? 'no data') },
+          'search: a domain did not answer; its hits are left out',
+        );
         return [];
       }
       return source.toHits(body.data).map((hit) => ({

@@ -5,7 +5,7 @@ import { Arg, Ctx, Directive, Field, Float, ID, Int, ObjectType, Query, register
 import { badInput } from '../../subgraphs/kit/errors.js';
 import { buildFederatedSchema } from '../../subgraphs/kit/federation.js';
 import type { GatewayContext } from '../app.js';
-import { searchDomains, type DomainSearch } from './search.domains.js';
+import type { DomainSearch } from './search.domains.js';
 import { hitCount, searchTerm } from '../../subgraphs/kit/input-limits.js';
 
 /** Never called over HTTP: the gateway runs the search subgraph in-process. */
@@ -50,7 +50,7 @@ export class SearchHit {
  * The search box across domains: it asks each owning subgraph's own ranked search through the graph
  * (identity: customers, sales: products, service: knowledge articles) and merges the hits by relevance.
  */
-export function buildSearchSchema(domains: DomainSearch[] = searchDomains({})): Promise<GraphQLSchema> {
+export function buildSearchSchema(domains: DomainSearch[] = []): Promise<GraphQLSchema> {
   @Resolver(() => SearchHit)
   class SearchResolver {
     @SignedIn()

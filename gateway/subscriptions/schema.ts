@@ -1,4 +1,6 @@
 import { extendSchema, parse, type GraphQLSchema } from 'graphql';
+import { ERROR_CODES } from '../../subgraphs/kit/errors.js';
+import { topics } from './topics.js';
 
 /**
  * The subscription part of the public API. It extends the supergraph's API schema, so a payload's entity is
@@ -14,19 +16,6 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     "The version of the record this event produced; null for records without versions"
     aggregateVersion: Int
     changedFields: [String!]!
-  }
-
-  input OpportunityChangedFilter {
-    pipelineId: ID
-    ownerId: ID
-    stageId: ID
-  }
-
-  input CaseChangedFilter {
-    "The queue: the line of support"
-    line: CaseLine
-    assigneeId: ID
-    priority: CasePriority
   }
 
   type OpportunityChange {
@@ -69,6 +58,26 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
   }
 `;
 
+/** Each topic's filter input, from the payload keys it declares (so a filter field is always a key of its events). */
+export const FILTER_SDL = Object.values(topics)
+  .flatMap((topic) => (topic.filter ? [topic.filter] : []))
+  .map(
+    ({ input, fields }) =>
+      `input ${input} {\n${Object.entries(fields)
+        .map(([name, field]) => `${field?.description ? `  ${JSON.stringify(field.description)}\n` : ''}  ${name}: ${field?.type}`)
+        .join('\n')}\n}`,
+  )
+  .join('\n\n');
+
+/** Every `extensions.code` an answer may carry, documented in the schema (kit/errors.ts is the one table). */
+export const ERROR_CODE_SDL = `"The code in an error's extensions.code, and what to do about it"
+enum ErrorCode {
+${Object.entries(ERROR_CODES)
+  .map(([code, meaning]) => `  ${JSON.stringify(meaning)}\n  ${code}`)
+  .join('\n')}
+}`;
+
+/** The supergraph's API schema with what the gateway adds: subscriptions and the documented error codes. */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
-  return extendSchema(apiSchema, parse(SUBSCRIPTION_SDL));
+  return extendSchema(apiSchema, parse(`${ERROR_CODE_SDL}\n${FILTER_SDL}\n${SUBSCRIPTION_SDL}`));
 }

@@ -24,7 +24,8 @@ import { EntityLoader, fieldErrors, type LoadedEntity } from './entity-loader.js
 import { entitySelection } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { buildSubscriptionSchema } from './schema.js';
-import { topics } from './topics.js';
+import { filterMatches, topics, type Topic } from './topics.js';
+import { readEvent, type CatalogEvent } from '../../subgraphs/kit/event-catalog.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 
 interface SubscriptionContext {
@@ -73,6 +74,19 @@ export async function startSubscriptions(options: SubscriptionOptions) {
   const { tail, apollo, log } = options;
   const bus = tail.bus;
   const loader = new EntityLoader(apollo, log);
+  // Each event read from the bus is checked against the catalog once, however many subscriptions look at it.
+  const read = new WeakMap<BusEvent, CatalogEvent | null>();
+  const catalogEvent = (event: BusEvent): CatalogEvent | null => {
+    if (read.has(event)) return read.get(event)!;
+    const result = readEvent(event);
+    if ('violation' in result) {
+      log.error({ eventId: event.id, type: event.type, stream: event.stream, reason: result.violation }, 'event breaks its contract; no subscriber gets it');
+    }
+    const checked = 'event' in result ? result.event : null;
+    read.set(event, checked);
+    return checked;
+  };
+  const topicEvent = (topic: Topic, event: BusEvent) => ((topic.events as readonly string[]).includes(event.type) ? catalogEvent(event) : null);
   const schema = buildSubscriptionSchema(options.apiSchema);
   const subscriptionFields = schema.getSubscriptionType()!.getFields();
 
@@ -91,8 +105,16 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         tail,
         after,
         // Only what the subscriber may see: a rep never hears of another team's opportunity.
-        matches: (event) => topic.matches(event, args) && topic.visible(event, context.viewer),
-        prepare: async (event) => (selection ? loader.load(selection, context.viewer, topic.entityId(event), event.id) : null),
+        matches: (busEvent) => {
+          const event = topicEvent(topic, busEvent);
+          return (
+            event !== null &&
+            filterMatches(event, args.filter as Record<string, unknown> | undefined) &&
+            (topic.matches?.(event, args) ?? true) &&
+            topic.visible(event, context.viewer)
+          );
+        },
+        prepare: async (event) => (selection ? loader.load(selection, context.viewer, event.aggregateId, event.id) : null),
         budget: context.budget,
       });
       return (async function* () {

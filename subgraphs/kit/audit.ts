@@ -3,31 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isPersonal, REDACTED } from './access/personal-data.js';
-import type { Viewer } from './access/viewer.js';
+import type { EventPayload, EventStamp } from './event-catalog.js';
 import { recordEvent } from './events.js';
 
-/** What the audit log keeps of one thing a caller did (the `AuditRecorded` event's payload; identity stores it). */
-export interface AuditRecord {
-  at: string;
-  actorId: string;
-  actorKind: Viewer['kind'];
-  /** e.g. Mutation.moveOpportunity, SIGN_IN, API_KEY_USED, PERSONAL_DATA_READ. */
-  operation: string;
-  outcome: 'DONE' | 'DENIED';
-  entityType?: string | null;
-  entityId?: string | null;
-  details?: unknown;
-  reason?: string | null;
-  requestId?: string | null;
-  clientIp?: string | null;
-  service: string;
-}
-
-export const AUDIT_RECORDED = 'AuditRecorded';
+/** What the audit log keeps of one thing a caller did: the `AuditRecorded` event's payload (identity stores it). */
+export type AuditRecord = Omit<EventPayload<'AuditRecorded'>, EventStamp>;
 
 /** Queues an audit record in the outbox of `em`'s transaction: it is kept exactly when the change is. */
 export function recordAudit(em: EntityManager, record: AuditRecord): void {
-  recordEvent(em, { type: AUDIT_RECORDED, aggregateType: 'AuditEntry', aggregateId: randomUUID(), payload: { ...record } });
+  recordEvent(em, { type: 'AuditRecorded', aggregateId: randomUUID(), payload: record });
 }
 
 /** One record a mutation changed, with each changed field before and after. */

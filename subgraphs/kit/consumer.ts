@@ -3,6 +3,7 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { BusEvent, EventBus } from './bus/index.js';
 import { DomainError } from './errors.js';
+import { readEvent, type CatalogEvent, type EventType } from './event-catalog.js';
 import type { GraphClient } from './graph-client.js';
 import type { CheckResult } from './health.js';
 import type { Logger } from './logger.js';
@@ -30,7 +31,49 @@ export class ConsumerCheckpoint {
   cursor!: string;
 }
 
-export const consumerEntities = [ProcessedEvent, ConsumerCheckpoint];
+/**
+ * An event a consumer could not read: it breaks the catalog's contract (an unknown type or version, a payload of the
+ * wrong shape). Kept with the reason for an operator to look into; the consumer read on past it.
+ */
+@Entity({ tableName: 'dead_letter' })
+export class DeadLetter {
+  @PrimaryKey({ type: 'text' })
+  consumer!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  eventId!: string;
+
+  @Property({ type: 'text' })
+  stream!: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'text' })
+  aggregateId!: string;
+
+  @Property({ type: 'json' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: 'text' })
+  reason!: string;
+
+  @Property({ type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Property({ type: 'timestamptz', index: true })
+  deadAt: Opt<Date> = new Date();
+}
+
+export const consumerEntities = [ProcessedEvent, ConsumerCheckpoint, DeadLetter];
+
+/** The table each subgraph's migration creates. */
+export const DEAD_LETTER_SQL = [
+  `create table "dead_letter" ("consumer" text not null, "event_id" uuid not null, "stream" text not null, "type" text not null,
+    "aggregate_id" text not null, "payload" jsonb not null, "reason" text not null, "occurred_at" timestamptz not null,
+    "dead_at" timestamptz not null, primary key ("consumer", "event_id"))`,
+  `create index "dead_letter_dead_at_index" on "dead_letter" ("dead_at")`,
+];
 
 /**
  * What a consumer does when events it never read were pruned (it was down longer than the retention window).
@@ -55,14 +98,20 @@ export interface HandlerTools {
 }
 
 /** A reaction to other domains' events, e.g. "a lead was created → resolve its customer". */
-export interface EventHandler {
+export interface EventHandler<T extends EventType = EventType> {
   /** Stable name: the consumer id under which progress and processed events are remembered. */
   name: string;
-  handles(event: BusEvent): boolean;
+  /** The event types of the catalog it reacts to; each event is checked against its contract before it is handled. */
+  on: readonly T[];
+  /** A narrower choice among those events (e.g. only stage changes into a first-offer stage). */
+  when?(event: CatalogEvent<T>): boolean;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
-  handle(em: EntityManager, event: BusEvent, log: Logger, tools: HandlerTools): Promise<void>;
+  handle(em: EntityManager, event: CatalogEvent<T>, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
 }
+
+/** A handler whose `handle` and `when` read the payloads of its `on` types as the catalog declares them. */
+export const defineHandler = <T extends EventType>(handler: EventHandler<T>): EventHandler<T> => handler;
 
 /** What /health/ready reports of one consumer. */
 export interface ConsumerStatus {
@@ -79,6 +128,8 @@ export interface ConsumerStatus {
   behindRetentionSince: string | null;
   /** The last re-synchronization after falling behind: rebuilt from the owners, or skipped to the oldest event. */
   resynchronized: { how: 'rebuilt' | 'skipped'; at: string; lost?: string } | null;
+  /** Events it could not read (they break their contract), kept in `dead_letter`. */
+  deadLetters: number;
 }
 
 const PAGE = 200;
@@ -130,6 +181,7 @@ export function startConsumers(options: ConsumerOptions) {
       lastError: null,
       behindRetentionSince: null,
       resynchronized: null,
+      deadLetters: 0,
     };
     statuses.set(handler.name, status);
     const em = options.orm.em.fork({ loggerContext: QUIET });
@@ -139,16 +191,20 @@ export function startConsumers(options: ConsumerOptions) {
       const woken = sleep(2000);
       let page: BusEvent[];
       try {
-        if (cursor === undefined) cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
+        if (cursor === undefined) {
+          cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
+          status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
+        }
         page = await options.bus.read(cursor, PAGE);
+        let checkpointed = true;
         for (const event of page) {
           if (stopped) return;
-          if (handler.handles(event)) await apply(handler, event);
+          checkpointed = await deliver(handler, status, event);
           cursor = event.cursor;
           status.lastEventAt = event.occurredAt;
         }
         const last = page.at(-1);
-        if (last && !handler.handles(last)) await saveCheckpoint(em, handler.name, last.cursor);
+        if (last && !checkpointed) await saveCheckpoint(em, handler.name, last.cursor);
         status.cursor = cursor;
         status.caughtUp = page.length < PAGE;
         status.lagSeconds = status.caughtUp || !status.lastEventAt ? 0 : Math.round((Date.now() - Date.parse(status.lastEventAt)) / 1000);
@@ -220,8 +276,45 @@ export function startConsumers(options: ConsumerOptions) {
     }
   }
 
+  /**
+   * Hands the event to the handler if it is one of its types and keeps its contract, or moves it to the dead letters
+   * if it breaks it. True when that saved the checkpoint with it.
+   */
+  async function deliver(handler: EventHandler, status: ConsumerStatus, event: BusEvent): Promise<boolean> {
+    if (!(handler.on as readonly string[]).includes(event.type)) return false;
+    const read = readEvent(event);
+    // What an erased event described was erased everywhere, this subgraph's part included: nothing to apply.
+    if ('erased' in read) return false;
+    if ('violation' in read) {
+      await deadLetter(handler, event, read.violation);
+      status.deadLetters++;
+      return true;
+    }
+    if (handler.when && !handler.when(read.event)) return false;
+    await apply(handler, read.event);
+    return true;
+  }
+
+  /** The event, why it cannot be read and the checkpoint past it commit together: the consumer reads on. */
+  async function deadLetter(handler: EventHandler, event: BusEvent, reason: string): Promise<void> {
+    await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+      await em.execute(
+        `insert into dead_letter (consumer, event_id, stream, type, aggregate_id, payload, reason, occurred_at, dead_at)
+         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, now()) on conflict do nothing`,
+        [handler.name, event.id, event.stream, event.type, event.aggregateId, JSON.stringify(event.payload), reason, event.occurredAt],
+        'run',
+        QUIET,
+      );
+      await saveCheckpoint(em, handler.name, event.cursor);
+    });
+    options.log.error(
+      { consumer: handler.name, eventId: event.id, type: event.type, stream: event.stream, reason, metric: 'consumer_dead_letter' },
+      'event breaks its contract (event-catalog.ts): moved to dead_letter, the consumer reads on',
+    );
+  }
+
   /** The effect, the processed mark and the checkpoint commit together. */
-  async function apply(handler: EventHandler, event: BusEvent): Promise<void> {
+  async function apply(handler: EventHandler, event: CatalogEvent): Promise<void> {
     await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
       const inserted = await em.execute<{ affectedRows: number }>(
         'insert into processed_event (consumer, event_id, processed_at) values (?, ?, now()) on conflict do nothing',

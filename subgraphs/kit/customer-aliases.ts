@@ -1,8 +1,7 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventHandler } from './consumer.js';
-import { isUuid } from './ids.js';
+import { defineHandler, type EventHandler } from './consumer.js';
 import { pgArray } from './pagination.js';
 import type { Logger } from './logger.js';
 
@@ -90,19 +89,13 @@ export function customerMergedHandler(name: string, records: CustomerRecords): E
     await recordCustomerAlias(em, mergedId, survivorId);
     await records.move(em, mergedId, survivorId, log);
   };
-  return {
+  return defineHandler({
     name,
-    handles: (event) => event.stream === 'identity' && event.type === 'CustomerMerged',
+    on: ['CustomerMerged'],
     async handle(em, event, log) {
       const { survivorId, mergedId } = event.payload;
-      // A malformed event can never apply: retrying it would only stall every later event.
-      if (
-        typeof survivorId !== 'string' ||
-        typeof mergedId !== 'string' ||
-        !isUuid(survivorId) ||
-        !isUuid(mergedId) ||
-        survivorId.toLowerCase() === mergedId.toLowerCase()
-      ) {
+      // Well-formed (the catalog checked it) but pointless: retrying it would only stall every later event.
+      if (survivorId.toLowerCase() === mergedId.toLowerCase()) {
         log.warn({ eventId: event.id }, 'CustomerMerged without two distinct customer ids; nothing moved');
         return;
       }
@@ -135,7 +128,7 @@ export function customerMergedHandler(name: string, records: CustomerRecords): E
         log.info({ consumer: name, customers: held.length, merged: moved }, 'customer merges rebuilt from identity');
       },
     },
-  };
+  });
 }
 
 /** The table each subgraph's migration creates. */

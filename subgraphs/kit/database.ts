@@ -93,6 +93,10 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     // separate unlocked select first, which lets two concurrent writers both pass.
     useBatchUpdates: false,
     subscribers: [new AggregateVersionStamp(), new AuditTrail()],
+    // Triggers and functions are written by migrations, not declared on entities: the outbox's commit-order numbering
+    // (ADR 5, outbox-commit-order.ts) in every subgraph and identity's append-only audit log. Without these, the
+    // schema diff (db:migration:create) would drop them as unknown.
+    schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true },
   });
 }
 

@@ -67,15 +67,27 @@ export function mentionsSql(match: ErasureMatch): { sql: string; params: unknown
   };
 }
 
-/** Redacts this subgraph's outbox rows about the person (relayed ones are redacted on the bus by bus.redact). */
-export async function redactOutbox(em: EntityManager, match: ErasureMatch): Promise<number> {
+/** The tables of a subgraph that keep copies of events, with their keys. */
+const EVENT_TABLES = { outbox_event: ['position'], dead_letter: ['consumer', 'event_id'] } as const;
+
+/**
+ * Redacts this subgraph's copies of events about the person: its outbox (relayed events are redacted on the bus by
+ * bus.redact) or the events its consumers set aside as dead letters.
+ */
+export async function redactEvents(em: EntityManager, table: keyof typeof EVENT_TABLES, match: ErasureMatch): Promise<number> {
   const where = mentionsSql(match);
-  const rows = await em.execute<Array<{ position: string; payload: Record<string, unknown> }>>(
-    `select position, payload from outbox_event where ${where.sql}`,
+  const key = EVENT_TABLES[table];
+  const rows = await em.execute<Array<Record<string, string> & { payload: Record<string, unknown> }>>(
+    `select ${key.join(', ')}, payload from ${table} where ${where.sql}`,
     where.params,
     'all',
   );
-  for (const row of rows)
-    await em.execute('update outbox_event set payload = ?::jsonb where position = ?', [JSON.stringify(redactPayload(row.payload)), row.position], 'run');
+  for (const row of rows) {
+    await em.execute(
+      `update ${table} set payload = ?::jsonb where ${key.map((column) => `${column} = ?`).join(' and ')}`,
+      [JSON.stringify(redactPayload(row.payload)), ...key.map((column) => row[column])],
+      'run',
+    );
+  }
   return rows.length;
 }

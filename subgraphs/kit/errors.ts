@@ -4,17 +4,37 @@ import { ArgumentValidationError } from 'type-graphql';
 import { ConnectionException, DeadlockException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from './logger.js';
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'CURSOR_EXPIRED'
-  | 'RATE_LIMITED'
-  | 'TIMEOUT'
-  | 'INTERNAL_SERVER_ERROR';
+/**
+ * Every `extensions.code` the platform answers with, and what a client does about it: one table for every service
+ * (the README's table and the schema's `ErrorCode` enum are made from it). The same condition has the same code
+ * everywhere: malformed input is BAD_USER_INPUT, an id that names nothing is NOT_FOUND, a record whose state does not
+ * allow the change (changed since it was read, archived, a duplicate, a transition its status forbids) is CONFLICT.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: 'The input is malformed, out of range or incomplete (`extensions.field` names it): correct it and send again',
+  NOT_FOUND: 'An id names no record, or none the caller may see',
+  CONFLICT:
+    "The record's state does not allow the change: someone changed it since it was read (reload, send its new `version`), it is archived, the value must be unique, or its status forbids the transition",
+  UNAUTHENTICATED: 'No valid credentials: sign in again or send a valid API key',
+  FORBIDDEN: 'The caller may not do this (a permission, a network or hours the access policy allows)',
+  RATE_LIMITED: 'Too many requests or too costly ones in the window: retry after `Retry-After` seconds',
+  QUERY_TOO_COSTLY: 'The operation could return more records than allowed: ask for smaller pages or fewer nested lists',
+  CURSOR_EXPIRED: 'The events after this cursor are no longer kept: resubscribe without `after` and reload the state',
+  TIMEOUT: 'The operation took too long and was stopped: narrow it down and try again',
+  SERVICE_UNAVAILABLE: 'A service or its database is down right now: retry shortly; the rest of the answer is complete',
+  BAD_REQUEST: 'The HTTP request is not a GraphQL request (the body is not JSON, or the operation is missing)',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than allowed',
+  UNSUPPORTED_MEDIA_TYPE: 'Send the operation as UTF-8 JSON (`Content-Type: application/json`)',
+  GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax, or too large to parse',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not fit the schema, or is too deep or has too many aliases or directives',
+  INTERNAL_SERVER_ERROR: 'An unexpected failure, logged with the request id: report it if it persists',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes as a Markdown table (in the README, kept true by a test). */
+export const errorCodeTable = () =>
+  ['| Code | Meaning, and what to do |', '| --- | --- |', ...Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`)].join('\n');
 
 /** A business failure a client can act on. Every module throws these, never a bare Error. */
 export class DomainError extends GraphQLError {
@@ -28,6 +48,10 @@ export const badInput = (message: string, field?: string) => new DomainError('BA
 export const notFound = (type: string, id: string) => new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id });
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
+
+/** An archived record cannot change or be used for something new (e.g. a campaign on an archived segment). */
+export const archived = (type: string, id: string, field?: string) =>
+  new DomainError('CONFLICT', `${type} ${id} is archived`, { type, id, reason: 'ARCHIVED', ...(field ? { field } : {}) });
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',

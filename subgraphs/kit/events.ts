@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type Opt } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EVENTS, writeViolation, type EventType, type PayloadOf } from './event-catalog.js';
 
 /**
  * A domain event in its subgraph's outbox. It is written by the same flush, so in the same
@@ -12,6 +13,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['aggregateId', 'position'] })
 @Index({ properties: ['occurredAt'] })
+// Rows still being written (not numbered yet): the commit-order trigger finds its transaction's own rows through it.
+@Index({ name: 'outbox_event_unnumbered_index', properties: ['position'], where: '"seq" is null' })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   position!: Opt<string>;
@@ -37,24 +40,51 @@ export class OutboxEvent {
   // Never set by the application: the database numbers committed events (null only inside the writing transaction).
   @Property({ type: 'bigint', nullable: true, unique: true, lazy: true })
   seq?: string | null;
+
+  // Legacy, from before `seq`: the writing transaction's id, filled by the database's default. Never set by the
+  // application; the relay still reads it (raw SQL) to resume from a checkpoint taken before commit ordering.
+  @Property({ type: 'string', columnType: 'xid8', nullable: true, defaultRaw: 'pg_current_xact_id()', lazy: true, hidden: true })
+  txId?: string | null;
 }
 
-export interface DomainEvent {
-  /** Past tense, e.g. `OpportunityStageChanged`. */
-  type: string;
-  aggregateType: string;
+/** A domain event as its producer records it; its type, aggregate and payload shape come from the catalog. */
+export interface DomainEvent<T extends EventType = EventType> {
+  /** Past tense, e.g. `OpportunityStageChanged`: a type of the catalog (event-catalog.ts). */
+  type: T;
   aggregateId: string;
   /** What changed: ids, new values and `changedFields`, enough for a subscriber to act without reading back. */
-  payload: Record<string, unknown>;
+  payload: PayloadOf<T>;
 }
 
 /**
- * The one way to emit a domain event: queue it in the unit of work, so the caller's
- * `em.flush()` (one transaction) writes the change and its event together.
+ * The one way to emit a domain event: queue it in the unit of work, so the caller's `em.flush()` (one transaction)
+ * writes the change and its event together. The payload must be its type's (tsc checks it against the catalog);
+ * it is stamped with the type's current version.
  */
-export function recordEvent(em: EntityManager, event: DomainEvent): OutboxEvent {
-  return em.create(OutboxEvent, event);
+export function recordEvent<T extends EventType>(em: EntityManager, event: DomainEvent<T>): OutboxEvent {
+  const definition = EVENTS[event.type];
+  const violation = writeViolation(event.type, event.payload as Record<string, unknown>);
+  // A programming error, never input: the change and its event roll back together.
+  if (violation) throw new Error(`${event.type} does not keep its contract (event-catalog.ts): ${violation}`);
+  return em.create(OutboxEvent, {
+    type: event.type,
+    aggregateType: definition.aggregate,
+    aggregateId: event.aggregateId,
+    payload: { ...(event.payload as Record<string, unknown>), eventVersion: definition.version },
+  });
 }
+
+/** What an event adds to its aggregate's snapshot: the payload without the snapshot's keys. */
+export type Specifics<T extends EventType, Snapshot> = Omit<PayloadOf<T>, keyof Snapshot>;
+/** The specifics as an argument: optional when the event adds nothing required to the snapshot. */
+export type SpecificsArgs<T extends EventType, Snapshot> =
+  object extends Specifics<T, Snapshot> ? [specifics?: Specifics<T, Snapshot>] : [specifics: Specifics<T, Snapshot>];
+
+/**
+ * The payload of a snapshot-carrying event (every Opportunity*, Quote* and Case* event says what the record is now).
+ * The snapshot is the truth about the record; specifics cannot redefine its keys (Specifics omits them).
+ */
+export const withSnapshot = <T extends EventType>(snapshot: object, specifics: object = {}) => ({ ...specifics, ...snapshot }) as PayloadOf<T>;
 
 /**
  * Stamps each event with the version its aggregate has once this flush commits (`payload.aggregateVersion`),

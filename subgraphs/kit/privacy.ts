@@ -3,8 +3,8 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Internal } from './access/decorators.js';
 import type { RequestContext } from './context.js';
-import type { EventHandler } from './consumer.js';
-import { redactOutbox } from './erasure.js';
+import { defineHandler, type EventHandler } from './consumer.js';
+import { redactEvents } from './erasure.js';
 import { recordEvent } from './events.js';
 import { isUuid } from './ids.js';
 import type { Logger } from './logger.js';
@@ -32,8 +32,6 @@ export interface PersonalTable {
   aggregate?: boolean;
 }
 
-export const ERASURE_REQUESTED = 'CustomerErasureRequested';
-export const DATA_ERASED = 'CustomerDataErased';
 const EXPORT_PAGE = 1000;
 
 /** Every row of the person's data in each table, read in pages by id (a long history never loads in one piece). */
@@ -107,24 +105,24 @@ export function erasureHandler(subgraph: string, erase: (em: EntityManager, cust
   const run = async (em: EntityManager, erasureId: string, customerIds: string[], log: Logger, redactBus: (aggregateIds: string[]) => Promise<number>) => {
     const erased = await erase(em, customerIds, log);
     const match = { aggregateIds: erased.aggregateIds, customerIds };
-    const outboxEvents = await redactOutbox(em, match);
+    const outboxEvents = await redactEvents(em, 'outbox_event', match);
+    const deadLetters = await redactEvents(em, 'dead_letter', match);
     const busEvents = await redactBus(erased.aggregateIds);
     recordEvent(em, {
-      type: DATA_ERASED,
-      aggregateType: 'ErasureRequest',
+      type: 'CustomerDataErased',
       aggregateId: erasureId,
-      payload: { erasureId, subgraph, counts: { ...erased.counts, outboxEvents, busEvents } },
+      payload: { erasureId, subgraph, counts: { ...erased.counts, outboxEvents, deadLetters, busEvents } },
     });
     await em.flush();
-    log.info({ erasureId, subgraph, counts: erased.counts, outboxEvents, busEvents }, 'personal data erased');
+    log.info({ erasureId, subgraph, counts: erased.counts, outboxEvents, deadLetters, busEvents }, 'personal data erased');
   };
-  return {
+  return defineHandler({
     name: `${subgraph}.erasure`,
-    handles: (event) => event.stream === 'identity' && event.type === ERASURE_REQUESTED,
+    on: ['CustomerErasureRequested'],
     async handle(em, event, log, tools) {
       const { erasureId, customerIds } = event.payload;
-      const ids = Array.isArray(customerIds) ? customerIds.filter((id): id is string => typeof id === 'string' && isUuid(id)) : [];
-      if (typeof erasureId !== 'string' || ids.length === 0) {
+      const ids = customerIds.map((id) => id.toLowerCase());
+      if (ids.length === 0) {
         log.warn({ eventId: event.id }, 'erasure request without customer ids; nothing erased');
         return;
       }
@@ -141,7 +139,7 @@ export function erasureHandler(subgraph: string, erase: (em: EntityManager, cust
         for (const erasure of owed) await run(em, erasure.id, erasure.customerIds, log, async () => 0);
       },
     },
-  };
+  });
 }
 
 /**

@@ -20,6 +20,11 @@ export interface RetentionRule {
 
 export const retentionDays = (rule: RetentionRule) => envInt(rule.setting, rule.defaultDays);
 
+/** What every subgraph keeps of the platform's own: events its consumers set aside, for an operator to look into. */
+export const PLATFORM_RETENTION: readonly RetentionRule[] = [
+  { kind: 'dead-letters', setting: 'RETENTION_DEAD_LETTERS_DAYS', defaultDays: 30, apply: 'delete from dead_letter where dead_at < ?' },
+];
+
 /** Applies every rule as of `now`; returns how many rows each one deleted or anonymized. */
 export async function applyRetention(em: EntityManager, service: string, rules: readonly RetentionRule[], now = new Date()): Promise<Record<string, number>> {
   const done: Record<string, number> = {};

@@ -13,6 +13,7 @@ import type { Viewer } from './access/viewer.js';
 import { assertPlatformSecret } from './access/internal-token.js';
 import { pruneIdempotencyKeys } from './mutations.js';
 import { startPeriodicJob } from './periodic-job.js';
+import { PLATFORM_RETENTION, startRetentionJob, type RetentionRule } from './retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
@@ -26,6 +27,8 @@ export interface SubgraphDefinition<Loaders> {
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
   /** Reactions to other domains' events (automations, projections), each an idempotent bus consumer. */
   handlers?: EventHandler[];
+  /** How long each kind of its data is kept (applied daily with the platform's own rules, PLATFORM_RETENTION). */
+  retention?: readonly RetentionRule[];
   /** Periodic work of the domain (e.g. flagging cases at risk of breaching their SLA). */
   startJobs?(orm: MikroORM, log: Logger): { stop(): Promise<void> };
 }
@@ -90,6 +93,7 @@ export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Load
   });
   health.add('consumers', () => consumers.health());
   const jobs = definition.startJobs?.(orm, log);
+  const retention = startRetentionJob(orm, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
   const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
   return {
     ...server,
@@ -98,6 +102,7 @@ export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Load
     stop: async () => {
       await server.stop();
       await jobs?.stop();
+      await retention.stop();
       await forgetKeys.stop();
       await consumers.stop();
       await relay.stop();

@@ -10,6 +10,7 @@ export interface Subscriber<T> {
   waitFor(count: number, ms?: number): Promise<Array<ExecutionResult<T>>>;
   /** Resolves with the error the server ended the subscription with. */
   failure: Promise<unknown>;
+  /** Ends the subscription; resolves once the client has ended it (its Complete sent to the server). */
   close(): Promise<void>;
 }
 
@@ -30,6 +31,9 @@ export function subscribe<T, V extends Record<string, unknown>>(client: Client, 
   const waiters: Array<() => void> = [];
   let fail!: (error: unknown) => void;
   const failure = new Promise<unknown>((resolve) => (fail = resolve));
+  // The client calls complete (or error) once the subscription has ended, after sending the server its Complete.
+  let ended!: () => void;
+  const over = new Promise<void>((resolve) => (ended = resolve));
   const dispose = client.subscribe<T>(
     { query: print(document), variables },
     {
@@ -37,8 +41,11 @@ export function subscribe<T, V extends Record<string, unknown>>(client: Client, 
         results.push(result as ExecutionResult<T>);
         waiters.splice(0).forEach((wake) => wake());
       },
-      error: (error) => fail(error),
-      complete: () => undefined,
+      error: (error) => {
+        fail(error);
+        ended();
+      },
+      complete: () => ended(),
     },
   );
   return {
@@ -57,7 +64,7 @@ export function subscribe<T, V extends Record<string, unknown>>(client: Client, 
       }),
     close: async () => {
       dispose();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await over;
     },
   };
 }

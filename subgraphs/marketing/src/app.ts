@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { marketingErasure } from './modules/privacy/privacy.handlers.js';
-import { startRetentionJob } from '../../kit/retention.js';
 import { marketingRetention } from './modules/privacy/privacy.retention.js';
 import { createMarketingLoaders } from './context.js';
 import { marketingEntities } from './entities.js';
@@ -24,5 +23,5 @@ export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoad
   createLoaders: createMarketingLoaders,
   seedDemoData: seedMarketingDemo,
   handlers: [journeyHandler(marketingOutbound), timelineHandler, customerMergeHandler, marketingErasure],
-  startJobs: (orm, log) => startRetentionJob(orm, log, 'marketing', marketingRetention),
+  retention: marketingRetention,
 };

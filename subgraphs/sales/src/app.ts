@@ -12,7 +12,6 @@ import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
 import { startPeriodicJob } from '../../kit/periodic-job.js';
 import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
-import { startRetentionJob } from '../../kit/retention.js';
 import { salesRetention } from './modules/privacy/privacy.retention.js';
 
 export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = {
@@ -23,11 +22,11 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
   handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged, salesErasure],
+  retention: salesRetention,
   startJobs: (orm, log) => {
     const jobs = [
       startActivityDueJob(orm, log),
       startPeriodicJob({ name: 'web-form-throttle', intervalMs: 3_600_000, log, run: async () => void (await forgetOldSubmissions(orm.em.fork())) }),
-      startRetentionJob(orm, log, 'sales', salesRetention),
     ];
     return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };
   },

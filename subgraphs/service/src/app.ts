@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { SubgraphDefinition } from '../../kit/subgraph.js';
 import { serviceErasure } from './modules/privacy/privacy.handlers.js';
-import { startRetentionJob } from '../../kit/retention.js';
 import { serviceRetention } from './modules/privacy/privacy.retention.js';
 import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
@@ -19,8 +18,6 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
   handlers: [...customerHandlers, serviceErasure],
-  startJobs: (orm, log) => {
-    const jobs = [startSlaRiskJob(orm, log), startRetentionJob(orm, log, 'service', serviceRetention)];
-    return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };
-  },
+  retention: serviceRetention,
+  startJobs: (orm, log) => startSlaRiskJob(orm, log),
 };

@@ -8,6 +8,8 @@ import { Migration20261203090000_outbox_commit_order } from './Migration20261203
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 import { Migration20261204104905_access_control } from './Migration20261204104905_access_control.js';
 import { Migration20261204120448_erasure_requests } from './Migration20261204120448_erasure_requests.js';
+import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
+import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -19,4 +21,6 @@ export const identityMigrations = [
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
   { name: 'Migration20261204104905_access_control', class: Migration20261204104905_access_control },
   { name: 'Migration20261204120448_erasure_requests', class: Migration20261204120448_erasure_requests },
+  { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
+  { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
 ];

@@ -10,6 +10,8 @@ import { Migration20261203091000_customer_aliases } from './Migration20261203091
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 import { Migration20261203093000_lead_submission_hash } from './Migration20261203093000_lead_submission_hash.js';
 import { Migration20261204110804_access_control } from './Migration20261204110804_access_control.js';
+import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
+import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -23,4 +25,6 @@ export const salesMigrations = [
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
   { name: 'Migration20261203093000_lead_submission_hash', class: Migration20261203093000_lead_submission_hash },
   { name: 'Migration20261204110804_access_control', class: Migration20261204110804_access_control },
+  { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
+  { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
 ];

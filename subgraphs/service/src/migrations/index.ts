@@ -7,6 +7,8 @@ import { Migration20261125153419_domain } from './Migration20261125153419_domain
 import { Migration20261203090000_outbox_commit_order } from './Migration20261203090000_outbox_commit_order.js';
 import { Migration20261203091000_customer_aliases } from './Migration20261203091000_customer_aliases.js';
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
+import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
+import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -17,4 +19,6 @@ export const serviceMigrations = [
   { name: 'Migration20261203090000_outbox_commit_order', class: Migration20261203090000_outbox_commit_order },
   { name: 'Migration20261203091000_customer_aliases', class: Migration20261203091000_customer_aliases },
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
+  { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
+  { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
 ];

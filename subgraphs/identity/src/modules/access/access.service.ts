@@ -36,8 +36,8 @@ function checkHours(hours: AccessHoursInput | null | undefined, field: string) {
   return { from: hours.from, to: hours.to, days: [...new Set(hours.days)], timeZone: hours.timeZone };
 }
 
-const keyEvent = (em: EntityManager, key: ApiKey, type: string) =>
-  recordEvent(em, { type, aggregateType: 'ApiKey', aggregateId: key.id, payload: { apiKeyId: key.id, name: key.name, scopes: key.scopes } });
+const keyEvent = (em: EntityManager, key: ApiKey, type: 'ApiKeyCreated' | 'ApiKeyRotated' | 'ApiKeyRevoked') =>
+  recordEvent(em, { type, aggregateId: key.id, payload: { apiKeyId: key.id, name: key.name, scopes: key.scopes } });
 
 export async function createApiKey(em: EntityManager, input: CreateApiKeyInput, viewer: Viewer): Promise<{ apiKey: ApiKey; secret: string }> {
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw badInput('expiresAt must be in the future', 'expiresAt');
@@ -115,7 +115,6 @@ export async function setAccessRule(em: EntityManager, input: SetAccessRuleInput
   rule.hours = checkHours(input.hours, 'hours') as AccessRule['hours'];
   recordEvent(em, {
     type: 'AccessRuleChanged',
-    aggregateType: 'AccessRule',
     aggregateId: rule.id,
     payload: { appliesTo: key, cidrs: rule.cidrs, hours: rule.hours ?? null },
   });
@@ -126,7 +125,7 @@ export async function setAccessRule(em: EntityManager, input: SetAccessRuleInput
 export async function removeAccessRule(em: EntityManager, scope: AccessRuleScope, role: string | null | undefined): Promise<boolean> {
   const rule = await em.findOne(AccessRule, { appliesTo: appliesTo(scope, role) });
   if (!rule) return false;
-  recordEvent(em, { type: 'AccessRuleRemoved', aggregateType: 'AccessRule', aggregateId: rule.id, payload: { appliesTo: rule.appliesTo } });
+  recordEvent(em, { type: 'AccessRuleRemoved', aggregateId: rule.id, payload: { appliesTo: rule.appliesTo } });
   em.remove(rule);
   await em.flush();
   return true;

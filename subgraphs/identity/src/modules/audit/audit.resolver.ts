@@ -32,7 +32,7 @@ export class AuditResolver {
   async recordAuditEntries(@Arg('entries', () => [AuditRecordInput]) entries: AuditRecordInput[], @Ctx() { em }: IdentityContext): Promise<number> {
     await appendAuditEntries(
       em,
-      entries.map((e) => ({ ...e, at: e.at.toISOString(), outcome: e.outcome, actorKind: e.actorKind as never, service: 'gateway' })),
+      entries.map((e) => ({ ...e, at: e.at.toISOString(), outcome: e.outcome, actorKind: e.actorKind, service: 'gateway' })),
     );
     return entries.length;
   }

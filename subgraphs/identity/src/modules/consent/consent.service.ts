@@ -23,7 +23,6 @@ export async function recordConsent(em: EntityManager, input: RecordConsentInput
   });
   recordEvent(em, {
     type: 'ConsentChanged',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: {
       customerId: customer.id,

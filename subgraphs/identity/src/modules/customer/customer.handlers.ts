@@ -1,5 +1,6 @@
-import type { EventHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '../../../../kit/consumer.js';
 import { DomainError } from '../../../../kit/errors.js';
+import type { EventPayload } from '../../../../kit/event-catalog.js';
 import type { Logger } from '../../../../kit/logger.js';
 import { ConsentChannel, ConsentPurpose, ConsentStatus } from '../consent/consent.entity.js';
 import { recordConsent } from '../consent/consent.service.js';
@@ -9,15 +10,7 @@ import { IdentifierKind } from './identifier.entity.js';
 import { normalizeIdentifier } from './identifier.normalize.js';
 import { matchOrCreateCustomer, recordCustomerResolved } from './identifier.service.js';
 
-/** WebFormSubmitted as sales emits it (the shared contract). */
-interface WebFormSubmitted {
-  leadId: string;
-  contact: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null };
-  deviceIds: string[];
-  consents: Array<{ purpose: string; channel: string; granted: boolean; textVersion: string }>;
-  requestedAppointment: string | null;
-  interest: { productId: string | null; model: string | null };
-}
+type WebFormSubmitted = EventPayload<'WebFormSubmitted'>;
 
 const isOneOf = <T extends string>(values: Record<string, T>, value: string): value is T => Object.values<string>(values).includes(value);
 
@@ -26,7 +19,7 @@ function identifiersOf(form: WebFormSubmitted, log: Logger): IdentifierInput[] {
   const given: IdentifierInput[] = [
     ...(form.contact.email ? [{ kind: IdentifierKind.EMAIL, value: form.contact.email }] : []),
     ...(form.contact.phone ? [{ kind: IdentifierKind.PHONE, value: form.contact.phone }] : []),
-    ...(form.deviceIds ?? []).map((value) => ({ kind: IdentifierKind.DEVICE, value })),
+    ...form.deviceIds.map((value) => ({ kind: IdentifierKind.DEVICE, value })),
   ];
   return given.filter((identifier) => {
     try {
@@ -45,11 +38,11 @@ function identifiersOf(form: WebFormSubmitted, log: Logger): IdentifierInput[] {
  * device id, so earlier visits join them) or created, their name filled in, every consent of the form
  * recorded with its text version; then CustomerResolved tells the other domains who it is.
  */
-export const webFormSubmitted: EventHandler = {
+export const webFormSubmitted = defineHandler({
   name: 'identity.web-form-submitted',
-  handles: (event) => event.stream === 'sales' && event.type === 'WebFormSubmitted',
+  on: ['WebFormSubmitted'],
   async handle(em, event, log) {
-    const form = event.payload as unknown as WebFormSubmitted;
+    const form = event.payload;
     const identifiers = identifiersOf(form, log);
     if (identifiers.length === 0) {
       log.warn({ eventId: event.id, leadId: form.leadId }, 'web form without a usable e-mail, phone or device id; nobody to resolve');
@@ -60,8 +53,8 @@ export const webFormSubmitted: EventHandler = {
       profile: { kind: CustomerKind.PERSON, firstName: form.contact.firstName, lastName: form.contact.lastName },
     });
     await em.flush();
-    for (const consent of form.consents ?? []) {
-      if (!isOneOf(ConsentPurpose, consent.purpose) || !isOneOf(ConsentChannel, consent.channel) || !consent.textVersion?.trim()) {
+    for (const consent of form.consents) {
+      if (!isOneOf(ConsentPurpose, consent.purpose) || !isOneOf(ConsentChannel, consent.channel) || !consent.textVersion.trim()) {
         log.warn({ leadId: form.leadId, consent }, 'web form consent skipped: not a known purpose and channel with a text version');
         continue;
       }
@@ -78,8 +71,8 @@ export const webFormSubmitted: EventHandler = {
     recordCustomerResolved(em, resolution, {
       identifiers,
       leadId: form.leadId,
-      requestedAppointment: form.requestedAppointment ?? null,
-      interest: form.interest ?? null,
+      requestedAppointment: form.requestedAppointment,
+      interest: form.interest,
     });
     await em.flush();
   },
@@ -88,4 +81,4 @@ export const webFormSubmitted: EventHandler = {
       lost: 'web forms of the missed events were not resolved to customers and their consents were not recorded: their leads stay NEW without a customer (sales: leads(filter: { statuses: [NEW] }))',
     },
   },
-};
+});

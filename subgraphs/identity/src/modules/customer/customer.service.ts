@@ -76,7 +76,6 @@ export async function archiveCustomer(em: EntityManager, id: string, version: nu
   customer.archivedAt = new Date();
   recordEvent(em, {
     type: 'CustomerArchived',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: { customerId: customer.id, archivedAt: customer.archivedAt.toISOString() },
   });
@@ -169,7 +168,6 @@ export function customerProfile(customer: Customer) {
 export function recordCustomerCreated(em: EntityManager, customer: Customer, identifiers: Array<{ kind: IdentifierKind; value: string }>): void {
   recordEvent(em, {
     type: 'CustomerCreated',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: { ...customerProfile(customer), identifiers },
   });
@@ -179,7 +177,6 @@ export function recordCustomerChanged(em: EntityManager, customer: Customer, cha
   const values = customer as unknown as Record<ProfileField, unknown>;
   recordEvent(em, {
     type: 'CustomerChanged',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: { ...customerProfile(customer), changedFields, values: Object.fromEntries(changedFields.map((f) => [f, values[f] ?? null])) },
   });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import type { PayloadOf } from '../../../../kit/event-catalog.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { Customer, CustomerKind } from './customer.entity.js';
@@ -43,7 +44,6 @@ export async function removeIdentifier(em: EntityManager, customerId: string, id
   em.remove(identifier);
   recordEvent(em, {
     type: 'IdentifierRemoved',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: { customerId: customer.id, kind: identifier.kind, value: identifier.value },
   });
@@ -98,14 +98,13 @@ export function recordCustomerResolved(
     identifiers: IdentifierInput[];
     leadId?: string | null;
     requestedAppointment?: string | null;
-    interest?: unknown;
+    interest?: PayloadOf<'CustomerResolved'>['interest'];
   },
 ): void {
   const { customer } = resolution;
   const valuesOf = (kind: IdentifierKind) => context.identifiers.filter((i) => i.kind === kind).map((i) => normalizeIdentifier(kind, i.value));
   recordEvent(em, {
     type: 'CustomerResolved',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: {
       customerId: customer.id,
@@ -129,7 +128,6 @@ function linkIdentifier(em: EntityManager, customer: Customer, identifier: Norma
   em.create(Identifier, { customer, ...identifier });
   recordEvent(em, {
     type: 'IdentifierLinked',
-    aggregateType: 'Customer',
     aggregateId: customer.id,
     payload: { customerId: customer.id, kind: identifier.kind, value: identifier.value },
   });

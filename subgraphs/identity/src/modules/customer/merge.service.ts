@@ -47,7 +47,6 @@ export async function mergeCustomers(em: EntityManager, survivorId: string, merg
     merged.mergedIntoId = survivor.id;
     recordEvent(tx, {
       type: 'CustomerMerged',
-      aggregateType: 'Customer',
       aggregateId: survivor.id,
       payload: { survivorId: survivor.id, mergedId: merged.id, movedIdentifiers: moved },
     });

@@ -1,8 +1,9 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { Customer } from '../customer/customer.entity.js';
 
 export enum ErasureStatus {
   /** Some subgraphs have not reported yet (one may be down: it finishes when it is back). */
@@ -30,8 +31,11 @@ export class ErasureProgress {
 @Entity({ tableName: 'erasure_request' })
 @Index({ properties: ['status', 'createdAt'] })
 export class ErasureRequest extends BaseEntity {
-  @Field({ description: 'The customer it was asked for' })
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): the request keeps naming its subject, and customers are never deleted (erasure
+  // empties them), so restrict.
+  @Field(() => String, { description: 'The customer it was asked for' })
+  @Index({ name: 'erasure_request_customer_id_index' })
+  @ManyToOne(() => Customer, { fieldName: 'customer_id', mapToPk: true, deleteRule: 'restrict' })
   customerId!: string;
 
   @Field(() => [String], { description: 'Every id of the person: the customer and the records merged into it' })
@@ -51,7 +55,7 @@ export class ErasureRequest extends BaseEntity {
   status: Opt<ErasureStatus> = ErasureStatus.IN_PROGRESS;
 
   /** subgraph → { erasedAt, counts } once it reported. */
-  @Property({ type: 'json' })
+  @Property({ type: 'json', default: '{}' })
   progress: Opt<Record<string, { erasedAt: string; counts: unknown }>> = {};
 
   @Field(() => Date, { nullable: true })

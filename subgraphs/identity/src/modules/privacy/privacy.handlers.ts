@@ -1,5 +1,5 @@
-import type { EventHandler } from '../../../../kit/consumer.js';
-import { DATA_ERASED, erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
+import { defineHandler } from '../../../../kit/consumer.js';
+import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
 import { identityPersonalData } from './privacy.tables.js';
 import { recordErasureProgress } from './privacy.service.js';
 
@@ -7,14 +7,14 @@ import { recordErasureProgress } from './privacy.service.js';
 export const identityErasure = erasureHandler('identity', (em, customerIds) => erasePersonalData(em, identityPersonalData, customerIds));
 
 /** Each subgraph's report (CustomerDataErased) moves its erasure request on. */
-export const erasureProgress: EventHandler = {
+export const erasureProgress = defineHandler({
   name: 'identity.erasure-progress',
-  handles: (event) => event.type === DATA_ERASED,
+  on: ['CustomerDataErased'],
   async handle(em, event) {
     const { erasureId, subgraph, counts } = event.payload;
-    if (typeof erasureId === 'string' && typeof subgraph === 'string') await recordErasureProgress(em, erasureId, subgraph, counts ?? null);
+    await recordErasureProgress(em, erasureId, subgraph, counts);
   },
   afterExpiry: {
     skip: { lost: 'reports of erasures in the missed events: those requests stay IN_PROGRESS; the subgraphs re-report when they run them again' },
   },
-};
+});

@@ -6,7 +6,7 @@ import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import type { GraphClient } from '../../../../kit/graph-client.js';
 import { parseId } from '../../../../kit/ids.js';
-import { ERASURE_REQUESTED, exportPersonalData } from '../../../../kit/privacy.js';
+import { exportPersonalData } from '../../../../kit/privacy.js';
 import { Customer } from '../customer/customer.entity.js';
 import { getCustomer } from '../customer/customer.service.js';
 import { ERASING_SUBGRAPHS, ErasureRequest, ErasureStatus } from './erasure-request.entity.js';
@@ -65,7 +65,7 @@ export async function requestErasure(em: EntityManager, customerId: string, reas
   const open = await em.findOne(ErasureRequest, { customerId: customer.id, status: ErasureStatus.IN_PROGRESS });
   if (open) return open;
   const request = em.create(ErasureRequest, { customerId: customer.id, customerIds: ids, reason: reason.trim(), requestedBy: viewer.id });
-  recordEvent(em, { type: ERASURE_REQUESTED, aggregateType: 'ErasureRequest', aggregateId: request.id, payload: { erasureId: request.id, customerIds: ids } });
+  recordEvent(em, { type: 'CustomerErasureRequested', aggregateId: request.id, payload: { erasureId: request.id, customerIds: ids } });
   await em.flush();
   return request;
 }

@@ -26,7 +26,7 @@ export async function createUser(em: EntityManager, input: CreateUserInput): Pro
   const subject = input.subject?.trim() || null;
   if (subject && (await em.count(User, { subject }))) throw conflict('Another user already signs in with this subject');
   const user = em.create(User, { name: input.name.trim(), email, role: input.role, subject, supportLines: [...new Set(input.supportLines)] });
-  recordEvent(em, { type: 'UserCreated', aggregateType: 'User', aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+  recordEvent(em, { type: 'UserCreated', aggregateId: user.id, payload: { userId: user.id, role: user.role } });
   await em.flush();
   return user;
 }
@@ -51,7 +51,6 @@ export async function updateUser(em: EntityManager, id: string, version: number,
   if (changed.length === 0) return user;
   recordEvent(em, {
     type: 'UserChanged',
-    aggregateType: 'User',
     aggregateId: user.id,
     payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed },
   });
@@ -68,9 +67,8 @@ export async function createTeam(em: EntityManager, input: CreateTeamInput): Pro
   for (const user of members) em.create(TeamMember, { team, user });
   recordEvent(em, {
     type: 'TeamCreated',
-    aggregateType: 'Team',
     aggregateId: team.id,
-    payload: { teamId: team.id, name, managerId: team.managerId, memberIds: members.map((u) => u.id) },
+    payload: { teamId: team.id, name, managerId: team.managerId ?? null, memberIds: members.map((u) => u.id) },
   });
   await em.flush();
   return team;
@@ -81,7 +79,7 @@ export async function addTeamMember(em: EntityManager, teamId: string, userId: s
   const user = await getUser(em, userId, 'userId');
   if (await em.count(TeamMember, { team, user })) return team;
   em.create(TeamMember, { team, user });
-  recordEvent(em, { type: 'TeamMemberAdded', aggregateType: 'Team', aggregateId: team.id, payload: { teamId: team.id, userId: user.id } });
+  recordEvent(em, { type: 'TeamMemberAdded', aggregateId: team.id, payload: { teamId: team.id, userId: user.id } });
   await em.flush();
   return team;
 }

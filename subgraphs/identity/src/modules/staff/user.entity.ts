@@ -49,6 +49,6 @@ export class User extends BaseEntity {
   subject?: string | null;
 
   @Field(() => [String], { description: 'Lines of support whose cases a service agent works, e.g. FIRST' })
-  @Property({ type: 'text[]' })
+  @Property({ type: 'text[]', default: [] })
   supportLines: Opt<string[]> = [];
 }

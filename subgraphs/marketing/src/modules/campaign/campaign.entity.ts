@@ -1,7 +1,8 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
-import { InteractionChannel } from '../interaction/interaction.entity.js';
+import { InteractionChannel } from '../interaction/interaction.enums.js';
+import { Segment } from '../segment/segment.entity.js';
 
 export enum CampaignStatus {
   DRAFT = 'DRAFT',
@@ -22,7 +23,8 @@ export class Campaign extends BaseEntity {
   @Property({ type: 'text' })
   name!: string;
 
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): a campaign's audience cannot vanish under it (restrict; segments are archived).
+  @ManyToOne(() => Segment, { fieldName: 'segment_id', mapToPk: true, deleteRule: 'restrict' })
   segmentId!: string;
 
   @Field(() => InteractionChannel)

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import { archived, conflict, notFound } from '../../../../kit/errors.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
@@ -15,13 +16,12 @@ const NEXT: Record<S, readonly S[]> = {
   [S.COMPLETED]: [],
   [S.CANCELLED]: [],
 };
-const EVENT: Record<S, string> = {
-  [S.DRAFT]: 'CampaignCreated',
+const EVENT = {
   [S.SCHEDULED]: 'CampaignScheduled',
   [S.RUNNING]: 'CampaignStarted',
   [S.COMPLETED]: 'CampaignCompleted',
   [S.CANCELLED]: 'CampaignCancelled',
-};
+} as const satisfies Record<Exclude<S, S.DRAFT>, EventsAbout<'Campaign'>>;
 
 export async function getCampaign(em: EntityManager, id: string): Promise<Campaign> {
   const found = await em.findOne(Campaign, { id: parseId(id, 'Campaign') });
@@ -31,11 +31,10 @@ export async function getCampaign(em: EntityManager, id: string): Promise<Campai
 
 export async function createCampaign(em: EntityManager, input: CreateCampaignInput): Promise<Campaign> {
   const segment = await getSegment(em, input.segmentId, 'segmentId');
-  if (segment.archivedAt) throw badInput(`Segment ${segment.id} is archived`, 'segmentId');
+  if (segment.archivedAt) throw archived('Segment', segment.id, 'segmentId');
   const campaign = em.create(Campaign, { name: input.name.trim(), segmentId: segment.id, channel: input.channel, startsAt: input.startsAt, status: S.DRAFT });
   recordEvent(em, {
-    type: EVENT[S.DRAFT],
-    aggregateType: 'Campaign',
+    type: 'CampaignCreated',
     aggregateId: campaign.id,
     payload: { campaignId: campaign.id, segmentId: segment.id, channel: campaign.channel, startsAt: campaign.startsAt.toISOString() },
   });
@@ -47,16 +46,16 @@ export async function createCampaign(em: EntityManager, input: CreateCampaignInp
 export async function changeCampaignStatus(em: EntityManager, input: ChangeCampaignStatusInput): Promise<Campaign> {
   const campaign = await getCampaign(em, input.id);
   assertVersion(campaign, input.version, 'Campaign');
-  if (!NEXT[campaign.status].includes(input.status)) {
-    throw conflict(`Campaign ${campaign.id} is ${campaign.status} and cannot become ${input.status}`);
+  const to = input.status;
+  if (to === S.DRAFT || !NEXT[campaign.status].includes(to)) {
+    throw conflict(`Campaign ${campaign.id} is ${campaign.status} and cannot become ${to}`);
   }
   const from = campaign.status;
-  campaign.status = input.status;
+  campaign.status = to;
   recordEvent(em, {
-    type: EVENT[input.status],
-    aggregateType: 'Campaign',
+    type: EVENT[to],
     aggregateId: campaign.id,
-    payload: { campaignId: campaign.id, from, to: input.status, changedFields: ['status'] },
+    payload: { campaignId: campaign.id, from, to, changedFields: ['status'] },
   });
   await em.flush();
   return campaign;

@@ -47,6 +47,6 @@ export async function moveCustomerData(em: EntityManager, mergedIdRaw: string, s
     [survivorId, mergedId],
   );
   await em.execute('delete from customer_profile where id = ?', [mergedId]);
-  recordEvent(em, { type: 'CustomerDataMoved', aggregateType: 'Customer', aggregateId: survivorId, payload: { survivorId, mergedId } });
+  recordEvent(em, { type: 'CustomerDataMoved', aggregateId: survivorId, payload: { survivorId, mergedId } });
   await em.flush();
 }

@@ -1,44 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
+import { Campaign } from '../campaign/campaign.entity.js';
+import { InteractionChannel, InteractionType } from './interaction.enums.js';
 
-export enum InteractionChannel {
-  WEB = 'WEB',
-  APP = 'APP',
-  EMAIL = 'EMAIL',
-  SMS = 'SMS',
-  PUSH = 'PUSH',
-  PHONE = 'PHONE',
-  CHAT = 'CHAT',
-  SOCIAL = 'SOCIAL',
-  MESSENGER = 'MESSENGER',
-  IN_STORE = 'IN_STORE',
-  WEBINAR = 'WEBINAR',
-}
-registerEnumType(InteractionChannel, { name: 'InteractionChannel' });
-
-export enum InteractionType {
-  PAGE_VIEW = 'PAGE_VIEW',
-  FORM_SUBMIT = 'FORM_SUBMIT',
-  DOWNLOAD = 'DOWNLOAD',
-  SEARCH = 'SEARCH',
-  CART_ABANDONED = 'CART_ABANDONED',
-  MESSAGE_SENT = 'MESSAGE_SENT',
-  MESSAGE_DELIVERED = 'MESSAGE_DELIVERED',
-  MESSAGE_OPENED = 'MESSAGE_OPENED',
-  MESSAGE_CLICKED = 'MESSAGE_CLICKED',
-  CALL = 'CALL',
-  MEETING = 'MEETING',
-  VISIT = 'VISIT',
-  QUOTE_SENT = 'QUOTE_SENT',
-  QUOTE_VIEWED = 'QUOTE_VIEWED',
-  CASE_MESSAGE = 'CASE_MESSAGE',
-  SURVEY_RESPONSE = 'SURVEY_RESPONSE',
-  CONVERSION = 'CONVERSION',
-}
-registerEnumType(InteractionType, { name: 'InteractionType' });
+// The enums live in their own file so campaign.entity.ts can use them without importing this one (which imports it).
+export { InteractionChannel, InteractionType } from './interaction.enums.js';
 
 /**
  * One touchpoint on one channel: the omnichannel timeline. Append-only, so no version;
@@ -84,8 +53,9 @@ export class Interaction {
   @Property({ type: 'text', nullable: true })
   externalEventId?: string | null;
 
+  // A declared relation (its id only): the interaction stays when its campaign goes, unattributed (set null).
   @Field(() => ID, { nullable: true, description: 'The campaign whose message this interaction answers' })
-  @Property({ type: 'uuid', nullable: true })
+  @ManyToOne(() => Campaign, { fieldName: 'campaign_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   campaignId?: string | null;
 
   @Field(() => JSONObjectResolver)

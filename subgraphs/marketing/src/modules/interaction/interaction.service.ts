@@ -62,7 +62,6 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
 export function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>): void {
   recordEvent(em, {
     type: 'InteractionRecorded',
-    aggregateType: 'Interaction',
     aggregateId: row.id,
     payload: {
       interactionId: row.id,
@@ -111,6 +110,7 @@ export async function recordInteractions(
 
 /** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
 async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
+  await assertCampaignsExist(tx, given);
   const live = await liveCustomerIds(
     tx,
     given.flatMap((row) => (row.customerId ? [row.customerId] : [])),
@@ -133,6 +133,16 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{
     duplicates: rows.length - insertedIds.size,
     ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : (known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id))),
   };
+}
+
+/** A campaign named by an interaction must exist (the foreign key would refuse the whole batch with a database error). */
+async function assertCampaignsExist(tx: EntityManager, rows: InteractionRow[]): Promise<void> {
+  const named = [...new Set(rows.flatMap((row) => (row.campaignId ? [row.campaignId] : [])))];
+  if (named.length === 0) return;
+  const found = await tx.execute<Array<{ id: string }>>('select id::text as id from campaign where id = any(?::uuid[])', [pgArray(named)]);
+  const existing = new Set(found.map((row) => row.id));
+  const missing = named.find((id) => !existing.has(id));
+  if (missing) throw notFound('Campaign', missing);
 }
 
 function asRecord(row: InteractionRow) {
@@ -163,7 +173,6 @@ export async function linkAnonymousInteractions(em: EntityManager, anonymousId: 
     if (linked.length > 0) {
       recordEvent(tx, {
         type: 'AnonymousInteractionsLinked',
-        aggregateType: 'Customer',
         aggregateId: customer,
         payload: { customerId: customer, anonymousId: device, interactionIds: linked.map((r) => r.id) },
       });

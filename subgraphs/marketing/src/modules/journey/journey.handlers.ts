@@ -1,40 +1,36 @@
-import type { EventHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '../../../../kit/consumer.js';
 import type { OutboundChannel } from '../messaging/outbound.channel.js';
-import { feedsProjection, projectEvent } from '../projection/projection.handlers.js';
+import { feedsProjection, projectEvent, PROJECTED_EVENTS } from '../projection/projection.handlers.js';
 import { rebuildProjections } from '../projection/projection.rebuild.js';
 import { exitAllEnrolments } from '../sequence/sequence.service.js';
-import { isUuid } from '../../../../kit/ids.js';
 import { onCustomerResolved, onFirstOfferSent } from './journey.service.js';
-
-const isCustomerResolved = (e: { stream: string; type: string }) => e.stream === 'identity' && e.type === 'CustomerResolved';
-/** The customer withdrew marketing consent (by e-mail or on every channel): no sequence may go on writing. */
-const isMarketingWithdrawn = (e: { stream: string; type: string; payload: Record<string, unknown> }) =>
-  e.stream === 'identity' &&
-  e.type === 'ConsentChanged' &&
-  e.payload.purpose === 'MARKETING' &&
-  e.payload.status === 'WITHDRAWN' &&
-  (e.payload.channel === 'EMAIL' || e.payload.channel === 'ANY') &&
-  typeof e.payload.customerId === 'string' &&
-  isUuid(e.payload.customerId);
-const isFirstOfferSent = (e: { stream: string; type: string; payload: Record<string, unknown> }) =>
-  e.stream === 'sales' && e.type === 'OpportunityStageChanged' && e.payload.marker === 'FIRST_OFFER_SENT';
 
 /**
  * One consumer for the projections and the automations that read them: events arrive in bus order,
  * so a consent or quote projected from an earlier event is in place when a later event's rule reads it.
  * (Separate consumers would race each other.)
  */
-export function journeyHandler(outbound: OutboundChannel): EventHandler {
-  return {
+export function journeyHandler(outbound: OutboundChannel) {
+  return defineHandler({
     name: 'marketing.journey',
-    handles: (event) => feedsProjection(event) || isCustomerResolved(event),
+    on: [...PROJECTED_EVENTS, 'CustomerResolved'],
     async handle(em, event, log) {
-      if (feedsProjection(event) && !(await projectEvent(em, event))) {
-        log.warn({ eventId: event.id, type: event.type }, 'event lacks the ids its projection needs; ignored');
+      if (feedsProjection(event)) await projectEvent(em, event);
+      switch (event.type) {
+        case 'ConsentChanged': {
+          // The customer withdrew marketing consent (by e-mail or on every channel): no sequence may go on writing.
+          const { purpose, status, channel, customerId } = event.payload;
+          if (purpose === 'MARKETING' && status === 'WITHDRAWN' && (channel === 'EMAIL' || channel === 'ANY')) {
+            await exitAllEnrolments(em, customerId.toLowerCase(), 'marketing consent withdrawn');
+          }
+          return;
+        }
+        case 'CustomerResolved':
+          return onCustomerResolved(em, outbound, event, log);
+        case 'OpportunityStageChanged':
+          if (event.payload.marker === 'FIRST_OFFER_SENT') await onFirstOfferSent(em, event);
+          return;
       }
-      if (isMarketingWithdrawn(event)) await exitAllEnrolments(em, String(event.payload.customerId).toLowerCase(), 'marketing consent withdrawn');
-      if (isCustomerResolved(event)) await onCustomerResolved(em, outbound, event, log);
-      if (isFirstOfferSent(event)) await onFirstOfferSent(em, event, log);
     },
     afterExpiry: {
       // The projections are read again from their owners; the automations of the missed events (confirmations,
@@ -47,5 +43,5 @@ export function journeyHandler(outbound: OutboundChannel): EventHandler {
         );
       },
     },
-  };
+  });
 }

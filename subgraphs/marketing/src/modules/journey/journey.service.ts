@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BusEvent } from '../../../../kit/bus/index.js';
-import { isUuid } from '../../../../kit/ids.js';
+import type { CatalogEvent } from '../../../../kit/event-catalog.js';
 import type { Logger } from '../../../../kit/logger.js';
 import { InteractionChannel as C, InteractionType as T } from '../interaction/interaction.entity.js';
 import { linkAnonymousInteractions, recordInteraction } from '../interaction/interaction.service.js';
@@ -41,17 +40,13 @@ const marketingEmailAllowed = (em: EntityManager, customerId: string) => hasCons
  * emits CustomerResolved, and this runs in the same consumer as the consent projection, so the
  * projection read here already holds the form's consents.
  */
-export async function onCustomerResolved(em: EntityManager, outbound: OutboundChannel, event: BusEvent, log: Logger): Promise<void> {
+export async function onCustomerResolved(em: EntityManager, outbound: OutboundChannel, event: CatalogEvent<'CustomerResolved'>, log: Logger): Promise<void> {
   const p = event.payload;
-  const customerId = text(p.customerId);
-  const leadId = text(p.leadId);
+  const customerId = p.customerId.toLowerCase();
+  const leadId = p.leadId;
   if (!leadId) return;
-  if (!customerId || !isUuid(customerId)) {
-    log.warn({ eventId: event.id }, 'CustomerResolved without a valid customerId; ignored');
-    return;
-  }
-  const interest = (p.interest ?? {}) as Record<string, unknown>;
-  const appointment = text(p.requestedAppointment) ? new Date(String(p.requestedAppointment)) : null;
+  const interest = p.interest ?? { productId: null, model: null };
+  const appointment = p.requestedAppointment ? new Date(p.requestedAppointment) : null;
   const requestedAppointment = appointment && !Number.isNaN(appointment.getTime()) ? appointment : null;
   const deviceIds = strings(p.deviceIds);
 
@@ -88,13 +83,8 @@ export async function onCustomerResolved(em: EntityManager, outbound: OutboundCh
 }
 
 /** Story 1, step 7: the first offer went out → newsletters personalized from what was quoted, with marketing e-mail consent only. */
-export async function onFirstOfferSent(em: EntityManager, event: BusEvent, log: Logger): Promise<void> {
-  const customerId = text(event.payload.customerId);
-  const opportunityId = text(event.payload.opportunityId);
-  if (!customerId || !isUuid(customerId) || !opportunityId || !isUuid(opportunityId)) {
-    log.warn({ eventId: event.id }, 'OpportunityStageChanged without valid customer/opportunity ids; ignored');
-    return;
-  }
+export async function onFirstOfferSent(em: EntityManager, event: CatalogEvent<'OpportunityStageChanged'>): Promise<void> {
+  const { customerId, opportunityId } = event.payload;
   if (!(await marketingEmailAllowed(em, customerId))) return;
   const quote = await latestSentQuote(em, opportunityId.toLowerCase());
   const products = quote?.products ?? [];

@@ -46,7 +46,6 @@ export async function sendMessage(em: EntityManager, outbound: OutboundChannel, 
   }
   recordEvent(em, {
     type: send.status === MessageSendStatus.SENT ? 'MessageSent' : send.status === MessageSendStatus.FAILED ? 'MessageFailed' : 'MessageSuppressed',
-    aggregateType: 'MessageSend',
     aggregateId: send.id,
     payload: { messageSendId: send.id, customerId: send.customerId, channel, purpose: send.purpose, template: send.template, status: send.status },
   });

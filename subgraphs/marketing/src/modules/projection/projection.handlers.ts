@@ -1,116 +1,111 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BusEvent } from '../../../../kit/bus/index.js';
-import { isUuid } from '../../../../kit/ids.js';
-import type { QuotedProduct } from './projection.entity.js';
+import type { CatalogEvent } from '../../../../kit/event-catalog.js';
 import { upsertConsentStates, upsertIdentityProfile, upsertOpportunityStates, upsertQuoteSnapshot } from './projection.service.js';
 
-type Payload = Record<string, unknown>;
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
-const uuid = (value: unknown): string | null => (typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null);
+const text = (value: string | null): string | null => (value !== null && value.trim() !== '' ? value : null);
 
-const PROFILE_EVENTS = new Set(['CustomerCreated', 'CustomerChanged']);
-const OPPORTUNITY_EVENTS = new Set([
+const PROFILE_EVENTS = ['CustomerCreated', 'CustomerChanged'] as const;
+const OPPORTUNITY_EVENTS = [
   'OpportunityCreated',
   'OpportunityChanged',
   'OpportunityStageChanged',
   'OpportunityWon',
   'OpportunityLost',
   'OpportunityQuoteViewed',
-]);
-const QUOTE_EVENTS = new Set(['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteAccepted', 'QuoteRejected']);
+] as const;
+const QUOTE_EVENTS = ['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteAccepted', 'QuoteRejected'] as const;
 
-export const feedsProjection = (event: BusEvent) =>
-  (event.stream === 'identity' && (PROFILE_EVENTS.has(event.type) || event.type === 'ConsentChanged')) ||
-  (event.stream === 'sales' && (OPPORTUNITY_EVENTS.has(event.type) || QUOTE_EVENTS.has(event.type)));
+/** The identity and sales events marketing's projections are made of. */
+export const PROJECTED_EVENTS = [...PROFILE_EVENTS, 'ConsentChanged', ...OPPORTUNITY_EVENTS, ...QUOTE_EVENTS] as const;
+export type ProjectedEvent = (typeof PROJECTED_EVENTS)[number];
+
+export const feedsProjection = (event: CatalogEvent): event is CatalogEvent<ProjectedEvent> => (PROJECTED_EVENTS as readonly string[]).includes(event.type);
 
 /**
  * Applies an identity or sales event to the projection it feeds, as of the event's time, so a replayed
- * or late event never overwrites newer data. False when its payload lacks the ids it needs.
+ * or late event never overwrites newer data.
  */
-export async function projectEvent(em: EntityManager, event: BusEvent): Promise<boolean> {
-  const p = event.payload;
+export async function projectEvent(em: EntityManager, event: CatalogEvent<ProjectedEvent>): Promise<void> {
   const at = new Date(event.occurredAt);
-  if (PROFILE_EVENTS.has(event.type)) {
-    const customerId = uuid(p.customerId);
-    if (!customerId) return false;
-    await upsertIdentityProfile(em, {
-      customerId,
-      kind: text(p.kind),
-      firstName: text(p.firstName),
-      lastName: text(p.lastName),
-      organizationName: text(p.organizationName),
-      birthDate: text(p.birthDate)?.slice(0, 10) ?? null,
-      gender: text(p.gender),
-      industry: text(p.industry),
-      companySize: typeof p.companySize === 'number' ? String(p.companySize) : text(p.companySize),
-      jobTitle: text(p.jobTitle),
-      changedAt: at,
-    });
-    return true;
-  }
-  if (event.type === 'ConsentChanged') {
-    const customerId = uuid(p.customerId);
-    const purpose = text(p.purpose);
-    if (!customerId || !purpose || (p.status !== 'GRANTED' && p.status !== 'WITHDRAWN')) return false;
-    const recordedAt = text(p.recordedAt) ? new Date(String(p.recordedAt)) : at;
-    await upsertConsentStates(em, [{ customerId, purpose, channel: text(p.channel) ?? 'ANY', granted: p.status === 'GRANTED', changedAt: recordedAt }]);
-    return true;
-  }
-  if (OPPORTUNITY_EVENTS.has(event.type)) {
-    const opportunityId = uuid(p.opportunityId);
-    const customerId = uuid(p.customerId);
-    if (!opportunityId || !customerId) return false;
-    const amount = (p.amount ?? {}) as Payload;
-    const status = text(p.status) ?? 'OPEN';
-    await upsertOpportunityStates(em, [
-      {
-        opportunityId,
-        customerId,
-        isOpen: status === 'OPEN',
-        status,
+  switch (event.type) {
+    case 'CustomerCreated':
+    case 'CustomerChanged': {
+      const p = event.payload;
+      await upsertIdentityProfile(em, {
+        customerId: p.customerId.toLowerCase(),
+        kind: text(p.kind),
+        firstName: text(p.firstName),
+        lastName: text(p.lastName),
+        organizationName: text(p.organizationName),
+        birthDate: text(p.birthDate)?.slice(0, 10) ?? null,
+        gender: text(p.gender),
+        industry: text(p.industry),
+        companySize: text(p.companySize),
+        jobTitle: text(p.jobTitle),
         changedAt: at,
-        pipelineId: uuid(p.pipelineId),
-        stageId: uuid(p.stageId),
-        stageName: text(p.stageName),
-        marker: text(p.marker),
-        ownerId: uuid(p.ownerId),
-        amount: decimalText(amount.amount),
-        currency: text(amount.currency),
-      },
-    ]);
-    return true;
+      });
+      return;
+    }
+    case 'ConsentChanged': {
+      const p = event.payload;
+      const changedAt = new Date(p.recordedAt);
+      await upsertConsentStates(em, [
+        {
+          customerId: p.customerId.toLowerCase(),
+          purpose: p.purpose,
+          channel: p.channel,
+          granted: p.status === 'GRANTED',
+          changedAt: Number.isNaN(changedAt.getTime()) ? at : changedAt,
+        },
+      ]);
+      return;
+    }
+    case 'QuoteCreated':
+    case 'QuoteChanged':
+    case 'QuoteSent':
+    case 'QuoteViewed':
+    case 'QuoteAccepted':
+    case 'QuoteRejected': {
+      const p = event.payload;
+      // A quote outside any opportunity never reaches a journey.
+      if (!p.opportunityId) return;
+      await upsertQuoteSnapshot(em, {
+        quoteId: p.quoteId.toLowerCase(),
+        opportunityId: p.opportunityId.toLowerCase(),
+        customerId: p.customerId.toLowerCase(),
+        lastEvent: event.type,
+        products: p.products.map((product) => ({ productId: product.productId, name: product.name, category: text(product.category) })),
+        totalAmount: decimalText(p.total.amount),
+        currency: text(p.total.currency),
+        sentAt: event.type === 'QuoteSent' ? at : null,
+        changedAt: at,
+      });
+      return;
+    }
+    default: {
+      const p = event.payload;
+      await upsertOpportunityStates(em, [
+        {
+          opportunityId: p.opportunityId.toLowerCase(),
+          customerId: p.customerId.toLowerCase(),
+          isOpen: p.status === 'OPEN',
+          status: p.status,
+          changedAt: at,
+          pipelineId: p.pipelineId.toLowerCase(),
+          stageId: p.stageId.toLowerCase(),
+          stageName: text(p.stageName),
+          marker: p.marker,
+          ownerId: p.ownerId?.toLowerCase() ?? null,
+          amount: decimalText(p.amount.amount),
+          currency: text(p.amount.currency),
+        },
+      ]);
+    }
   }
-  if (QUOTE_EVENTS.has(event.type)) {
-    const quoteId = uuid(p.quoteId);
-    const opportunityId = uuid(p.opportunityId);
-    const customerId = uuid(p.customerId);
-    if (!quoteId || !opportunityId || !customerId) return false;
-    const total = (p.total ?? {}) as Payload;
-    await upsertQuoteSnapshot(em, {
-      quoteId,
-      opportunityId,
-      customerId,
-      lastEvent: event.type,
-      products: quotedProducts(p.products),
-      totalAmount: decimalText(total.amount),
-      currency: text(total.currency),
-      sentAt: event.type === 'QuoteSent' ? at : null,
-      changedAt: at,
-    });
-    return true;
-  }
-  return false;
-}
-
-function quotedProducts(value: unknown): QuotedProduct[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((item): item is Payload => typeof item === 'object' && item !== null && typeof (item as Payload).name === 'string')
-    .map((item) => ({ productId: text(item.productId), name: String(item.name), category: text(item.category) }));
 }
 
 /** Money travels as a decimal string (or number); it is stored as numeric, never through a float. */
-function decimalText(value: unknown): string | null {
-  const raw = typeof value === 'number' ? String(value) : text(value);
+function decimalText(value: string): string | null {
+  const raw = text(value);
   return raw && /^-?\d+(\.\d+)?$/.test(raw) ? raw : null;
 }

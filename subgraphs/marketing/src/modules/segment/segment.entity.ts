@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
@@ -49,7 +49,8 @@ export class SegmentMember {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): a hand-picked membership is part of its segment (cascade).
+  @ManyToOne(() => Segment, { fieldName: 'segment_id', mapToPk: true, deleteRule: 'cascade' })
   segmentId!: string;
 
   @Property({ type: 'uuid' })

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '../../../../kit/errors.js';
+import { archived, badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { isUuid, parseId } from '../../../../kit/ids.js';
 import { groupByKeys } from '../../../../kit/loaders.js';
@@ -43,7 +43,6 @@ export async function createSegment(em: EntityManager, input: CreateSegmentInput
   });
   recordEvent(em, {
     type: 'SegmentCreated',
-    aggregateType: 'Segment',
     aggregateId: segment.id,
     payload: { segmentId: segment.id, name: segment.name, kind: segment.kind },
   });
@@ -54,7 +53,7 @@ export async function createSegment(em: EntityManager, input: CreateSegmentInput
 export async function updateSegment(em: EntityManager, input: UpdateSegmentInput): Promise<Segment> {
   const segment = await getSegment(em, input.id);
   assertVersion(segment, input.version, 'Segment');
-  if (segment.archivedAt) throw conflict(`Segment ${segment.id} is archived`);
+  if (segment.archivedAt) throw archived('Segment', segment.id);
   if (input.rules && segment.kind === SegmentKind.STATIC) throw badInput('A STATIC segment has members, not rules', 'rules');
   const changedFields: string[] = [];
   if (input.name != null) {
@@ -69,7 +68,7 @@ export async function updateSegment(em: EntityManager, input: UpdateSegmentInput
     segment.rules = checkedRules(input.rules);
     changedFields.push('rules');
   }
-  recordEvent(em, { type: 'SegmentUpdated', aggregateType: 'Segment', aggregateId: segment.id, payload: { segmentId: segment.id, changedFields } });
+  recordEvent(em, { type: 'SegmentUpdated', aggregateId: segment.id, payload: { segmentId: segment.id, changedFields } });
   await em.flush();
   return segment;
 }
@@ -79,7 +78,7 @@ export async function archiveSegment(em: EntityManager, id: string, version: num
   assertVersion(segment, version, 'Segment');
   if (segment.archivedAt) return segment;
   segment.archivedAt = new Date();
-  recordEvent(em, { type: 'SegmentArchived', aggregateType: 'Segment', aggregateId: segment.id, payload: { segmentId: segment.id } });
+  recordEvent(em, { type: 'SegmentArchived', aggregateId: segment.id, payload: { segmentId: segment.id } });
   await em.flush();
   return segment;
 }
@@ -87,7 +86,7 @@ export async function archiveSegment(em: EntityManager, id: string, version: num
 async function staticSegment(em: EntityManager, id: string): Promise<Segment> {
   const segment = await getSegment(em, id, 'segmentId');
   if (segment.kind !== SegmentKind.STATIC) throw badInput(`Segment ${segment.id} is DYNAMIC: its members come from its rules`, 'segmentId');
-  if (segment.archivedAt) throw conflict(`Segment ${segment.id} is archived`);
+  if (segment.archivedAt) throw archived('Segment', segment.id);
   return segment;
 }
 
@@ -103,7 +102,6 @@ export async function addToList(em: EntityManager, input: StaticListInput): Prom
     if (added.length > 0) {
       recordEvent(tx, {
         type: 'SegmentMembersAdded',
-        aggregateType: 'Segment',
         aggregateId: segment.id,
         payload: { segmentId: segment.id, customerIds: added.map((r) => r.customer_id) },
       });
@@ -123,7 +121,6 @@ export async function removeFromList(em: EntityManager, input: StaticListInput):
     if (removed.length > 0) {
       recordEvent(tx, {
         type: 'SegmentMembersRemoved',
-        aggregateType: 'Segment',
         aggregateId: segment.id,
         payload: { segmentId: segment.id, customerIds: removed.map((r) => r.customer_id) },
       });

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
@@ -50,7 +50,8 @@ registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
   expression: 'create unique index "sequence_enrolment_one_active_index" on "sequence_enrolment" ("sequence_id", "customer_id") where "status" = \'ACTIVE\'',
 })
 export class SequenceEnrolment extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): enrolments are the sequence's history, so sequences are archived (restrict).
+  @ManyToOne(() => Sequence, { fieldName: 'sequence_id', mapToPk: true, deleteRule: 'restrict' })
   sequenceId!: string;
 
   @Property({ type: 'uuid' })

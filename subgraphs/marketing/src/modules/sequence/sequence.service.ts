@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../../../../kit/errors.js';
+import { archived, conflict, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
@@ -26,7 +26,6 @@ export async function createSequence(em: EntityManager, input: CreateSequenceInp
   });
   recordEvent(em, {
     type: 'SequenceCreated',
-    aggregateType: 'Sequence',
     aggregateId: sequence.id,
     payload: { sequenceId: sequence.id, name: sequence.name, steps: sequence.steps.length },
   });
@@ -41,7 +40,7 @@ export async function enrolInSequence(
   personalization: Record<string, unknown> | null = null,
 ): Promise<SequenceEnrolment> {
   const sequence = await getSequence(em, input.sequenceId, 'sequenceId');
-  if (sequence.archivedAt) throw conflict(`Sequence ${sequence.id} is archived`);
+  if (sequence.archivedAt) throw archived('Sequence', sequence.id);
   const customerId = parseId(input.customerId, 'Customer', 'customerId');
   if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) {
     throw conflict(`Customer ${customerId} is already enrolled in "${sequence.name}"`);
@@ -49,7 +48,6 @@ export async function enrolInSequence(
   const enrolment = em.create(SequenceEnrolment, { sequenceId: sequence.id, customerId, currentStep: 1, status: E.ACTIVE, personalization });
   recordEvent(em, {
     type: 'SequenceEnrolled',
-    aggregateType: 'SequenceEnrolment',
     aggregateId: enrolment.id,
     payload: { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId, personalization },
   });
@@ -88,12 +86,11 @@ export async function advanceEnrolment(em: EntityManager, input: EnrolmentChange
   if (enrolment.currentStep >= sequence.steps.length) {
     enrolment.status = E.COMPLETED;
     enrolment.endedAt = new Date();
-    recordEvent(em, { type: 'SequenceCompleted', aggregateType: 'SequenceEnrolment', aggregateId: enrolment.id, payload });
+    recordEvent(em, { type: 'SequenceCompleted', aggregateId: enrolment.id, payload });
   } else {
     enrolment.currentStep += 1;
     recordEvent(em, {
       type: 'SequenceStepAdvanced',
-      aggregateType: 'SequenceEnrolment',
       aggregateId: enrolment.id,
       payload: { ...payload, currentStep: enrolment.currentStep },
     });
@@ -109,7 +106,6 @@ export async function exitSequence(em: EntityManager, input: ExitSequenceInput):
   enrolment.exitReason = input.reason?.trim() || null;
   recordEvent(em, {
     type: 'SequenceExited',
-    aggregateType: 'SequenceEnrolment',
     aggregateId: enrolment.id,
     payload: {
       enrolmentId: enrolment.id,
@@ -132,7 +128,6 @@ export async function exitAllEnrolments(em: EntityManager, customerId: string, r
     enrolment.exitReason = reason;
     recordEvent(em, {
       type: 'SequenceExited',
-      aggregateType: 'SequenceEnrolment',
       aggregateId: enrolment.id,
       payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId, atStep: enrolment.currentStep, reason },
     });

@@ -32,7 +32,6 @@ export async function answerSurvey(em: EntityManager, input: AnswerSurveyInput):
   recordedEvent(em, { id: interaction.id, customerId, anonymousId: null, channel: interaction.channel, type: interaction.type, campaignId: null });
   recordEvent(em, {
     type: 'SurveyAnswered',
-    aggregateType: 'SurveyResponse',
     aggregateId: response.id,
     payload: { surveyResponseId: response.id, customerId, score: response.score, category: npsCategory(response.score), interactionId: interaction.id },
   });

@@ -1,7 +1,9 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { Lead } from '../lead/lead.entity.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
 
 export enum SalesActivityType {
   CALL = 'CALL',
@@ -41,10 +43,11 @@ export class Activity extends BaseEntity {
   @Property({ type: 'uuid', nullable: true })
   customerId?: string | null;
 
-  @Property({ type: 'uuid', nullable: true })
+  // Declared relations (their ids only): the rep's work history stays when its lead or opportunity goes (set null).
+  @ManyToOne(() => Lead, { fieldName: 'lead_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   leadId?: string | null;
 
-  @Property({ type: 'uuid', nullable: true })
+  @ManyToOne(() => Opportunity, { fieldName: 'opportunity_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   opportunityId?: string | null;
 
   @Property({ type: 'uuid', nullable: true })

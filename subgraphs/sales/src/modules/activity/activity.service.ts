@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
-import { recordEvent } from '../../../../kit/events.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
+import { recordEvent, type DomainEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
 import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
@@ -48,10 +49,9 @@ export async function createActivity(em: EntityManager, input: CreateActivityInp
 }
 
 /** Every activity event carries the same snapshot, so a timeline can show it without reading back. */
-export function activityEvent(activity: Activity, type: string) {
+export function activityEvent(activity: Activity, type: EventsAbout<'Activity'>): DomainEvent<EventsAbout<'Activity'>> {
   return {
     type,
-    aggregateType: 'Activity',
     aggregateId: activity.id,
     payload: {
       activityId: activity.id,

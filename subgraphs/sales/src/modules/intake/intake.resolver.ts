@@ -31,7 +31,7 @@ export class IntakeResolver {
   @Mutation(() => WebForm, { description: 'Registers a form and gives it a public key for its page' })
   async createWebForm(@Arg('name') name: string, @Ctx() { em }: SalesContext): Promise<WebForm> {
     const form = em.create(WebForm, { name: name.trim(), publicKey: newWebFormKey() });
-    recordEvent(em, { type: 'WebFormCreated', aggregateType: 'WebForm', aggregateId: form.id, payload: { webFormId: form.id, name: form.name } });
+    recordEvent(em, { type: 'WebFormCreated', aggregateId: form.id, payload: { webFormId: form.id, name: form.name } });
     await em.flush();
     return form;
   }

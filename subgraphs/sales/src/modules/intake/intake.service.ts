@@ -52,7 +52,6 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput, clie
   });
   recordEvent(em, {
     type: 'WebFormSubmitted',
-    aggregateType: 'Lead',
     aggregateId: lead.id,
     payload: {
       leadId: lead.id,
@@ -63,8 +62,8 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput, clie
       source: 'web-form',
       requestedAppointment: lead.requestedAppointment?.toISOString() ?? null,
       interest: { productId: product?.id ?? null, model },
-      region: lead.region,
-      pageUrl: lead.pageUrl,
+      region: lead.region ?? null,
+      pageUrl: lead.pageUrl ?? null,
     },
   });
   try {

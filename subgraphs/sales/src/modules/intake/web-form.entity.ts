@@ -1,5 +1,5 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
@@ -36,7 +36,8 @@ export class WebFormSubmission {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): throttling records belong to their form (cascade).
+  @ManyToOne(() => WebForm, { fieldName: 'form_id', mapToPk: true, deleteRule: 'cascade' })
   formId!: string;
 
   @Property({ type: 'text', nullable: true })

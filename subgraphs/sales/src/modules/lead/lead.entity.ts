@@ -1,9 +1,11 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { PersonalData } from '../../../../kit/access/decorators.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Product } from '../product/product.entity.js';
 
 export enum LeadSource {
   WEB_FORM = 'WEB_FORM',
@@ -81,7 +83,9 @@ export class Lead extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   interest?: string | null;
 
-  @Property({ type: 'uuid', nullable: true })
+  // A declared relation (its id only): a hint for routing and scoring, cleared if the product goes (set null).
+  @Index({ name: 'sales_lead_interest_product_id_index' })
+  @ManyToOne(() => Product, { fieldName: 'interest_product_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   interestProductId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Where the person is, e.g. "Praha 5"; routing rules match its prefix' })
@@ -103,7 +107,9 @@ export class Lead extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   assignmentReason?: string | null;
 
-  @Property({ type: 'uuid', nullable: true })
+  // A declared relation (its id only), so converting inserts the opportunity before the lead names it.
+  @Index({ name: 'sales_lead_converted_opportunity_id_index' })
+  @ManyToOne(() => Opportunity, { fieldName: 'converted_opportunity_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   convertedOpportunityId?: string | null;
 }
 

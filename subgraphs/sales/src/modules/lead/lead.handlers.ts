@@ -1,5 +1,4 @@
-import type { EventHandler } from '../../../../kit/consumer.js';
-import { isUuid } from '../../../../kit/ids.js';
+import { defineHandler } from '../../../../kit/consumer.js';
 import { SalesActivityType } from '../activity/activity.entity.js';
 import { createActivity } from '../activity/activity.service.js';
 import { routeLead } from '../routing/routing.service.js';
@@ -15,14 +14,14 @@ export function followUpDue(requestedAppointment: Date | null | undefined, now: 
 }
 
 /** DOMAIN Story 1 steps 2–4: identity knows who sent the form, so the lead is linked, scored, routed and followed up. */
-export const webFormLeadRouting: EventHandler = {
+export const webFormLeadRouting = defineHandler({
   name: 'sales.web-form-lead-routing',
-  handles: (event) => event.stream === 'identity' && event.type === 'CustomerResolved' && typeof event.payload.leadId === 'string',
+  on: ['CustomerResolved'],
+  when: (event) => event.payload.leadId !== null,
   async handle(em, event, log) {
-    const leadId = String(event.payload.leadId);
-    const customerId = String(event.payload.customerId);
-    const lead = isUuid(leadId) ? await em.findOne(Lead, { id: leadId }) : null;
-    if (!lead || !isUuid(customerId)) {
+    const { leadId, customerId } = event.payload;
+    const lead = leadId ? await em.findOne(Lead, { id: leadId }) : null;
+    if (!lead) {
       log.warn({ eventId: event.id, leadId, customerId }, 'customer resolved for an unknown lead; nothing to route');
       return;
     }
@@ -48,4 +47,4 @@ export const webFormLeadRouting: EventHandler = {
       lost: 'leads whose customers identity resolved in the missed events were not linked, routed or given a follow-up task: they stay NEW without an owner (leads(filter: { statuses: [NEW] }))',
     },
   },
-};
+});

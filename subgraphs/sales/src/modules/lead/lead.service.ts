@@ -44,7 +44,7 @@ async function lockLead(em: EntityManager, id: string, version: number, viewer: 
   return lead;
 }
 
-const base = (lead: Lead) => ({ aggregateType: 'Lead', aggregateId: lead.id });
+const base = (lead: Lead) => ({ aggregateId: lead.id });
 
 export interface NewLead {
   source: LeadSource;
@@ -214,7 +214,7 @@ export async function convertLead(
   recordEvent(em, {
     ...base(lead),
     type: 'LeadConverted',
-    payload: { leadId: lead.id, opportunityId: opportunity.id, customerId: lead.customerId, ownerId: lead.ownerId },
+    payload: { leadId: lead.id, opportunityId: opportunity.id, customerId: lead.customerId, ownerId: lead.ownerId ?? null },
   });
   await em.flush(); // one transaction: the opportunity, its first stage, the lead and both events
   return { lead, opportunity };

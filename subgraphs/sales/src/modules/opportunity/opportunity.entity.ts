@@ -1,9 +1,10 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { Money } from '../../../../kit/scalars.js';
+import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
 export enum OpportunityStatus {
@@ -29,11 +30,13 @@ export class Opportunity extends BaseEntity {
   @Property({ type: 'text' })
   title!: string;
 
-  @Property({ type: 'uuid' })
+  // Declared relations (their ids only): the foreign keys of Migration20261204130000_foreign_keys, and a flush inserts
+  // a new pipeline or stage before the opportunities in it. Pipelines and stages in use cannot be deleted (restrict).
+  @ManyToOne(() => Pipeline, { fieldName: 'pipeline_id', mapToPk: true, deleteRule: 'restrict' })
   pipelineId!: string;
 
   @Index()
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => Stage, { fieldName: 'stage_id', mapToPk: true, deleteRule: 'restrict' })
   stageId!: string;
 
   @Field(() => OpportunityStatus)

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
+import { recordEvent, withSnapshot, type SpecificsArgs } from '../../../../kit/events.js';
 import { Stage } from '../pipeline/pipeline.entity.js';
 import type { Opportunity } from './opportunity.entity.js';
 
@@ -19,19 +20,14 @@ export function opportunitySnapshot(opportunity: Opportunity, stage: Stage) {
   };
 }
 
-/** Records an Opportunity* event: what is specific to it, then the current snapshot (which wins on a shared key). */
-export async function recordOpportunityEvent(
+/** Records an Opportunity* event: the current snapshot, and what is specific to the event (never a snapshot key). */
+export async function recordOpportunityEvent<T extends EventsAbout<'Opportunity'>>(
   em: EntityManager,
   opportunity: Opportunity,
-  type: string,
-  specifics: Record<string, unknown> = {},
+  type: T,
+  ...[specifics]: SpecificsArgs<T, ReturnType<typeof opportunitySnapshot>>
 ): Promise<void> {
   // Usually already in the identity map: the service has just read or chosen the stage.
   const stage = await em.findOneOrFail(Stage, { id: opportunity.stageId });
-  recordEvent(em, {
-    type,
-    aggregateType: 'Opportunity',
-    aggregateId: opportunity.id,
-    payload: { ...specifics, ...opportunitySnapshot(opportunity, stage) },
-  });
+  recordEvent(em, { type, aggregateId: opportunity.id, payload: withSnapshot<T>(opportunitySnapshot(opportunity, stage), specifics) });
 }

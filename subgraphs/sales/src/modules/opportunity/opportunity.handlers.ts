@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '../../../../kit/consumer.js';
 import { Activity, SalesActivityType } from '../activity/activity.entity.js';
 import { createActivity } from '../activity/activity.service.js';
 import { Stage, StageMarker } from '../pipeline/pipeline.entity.js';
@@ -27,9 +27,10 @@ async function planFirstOfferCall(em: EntityManager, opportunity: Opportunity, a
 }
 
 /** DOMAIN Story 1 step 7: the first offer went out, so the owner gets a reminder to phone on the agreed date. */
-export const firstOfferFollowUp: EventHandler = {
+export const firstOfferFollowUp = defineHandler({
   name: 'sales.first-offer-follow-up',
-  handles: (event) => event.stream === 'sales' && event.type === 'OpportunityStageChanged' && event.payload.marker === StageMarker.FIRST_OFFER_SENT,
+  on: ['OpportunityStageChanged'],
+  when: (event) => event.payload.marker === StageMarker.FIRST_OFFER_SENT,
   async handle(em, event, log) {
     const opportunity = await em.findOne(Opportunity, { id: event.aggregateId });
     if (!opportunity) {
@@ -37,7 +38,7 @@ export const firstOfferFollowUp: EventHandler = {
       return;
     }
     if (await hasOpenFollowUp(em, opportunity.id)) return;
-    const agreed = typeof event.payload.followUpAt === 'string' ? new Date(event.payload.followUpAt) : null;
+    const agreed = event.payload.followUpAt ? new Date(event.payload.followUpAt) : null;
     await planFirstOfferCall(em, opportunity, agreed, new Date(event.occurredAt));
   },
   afterExpiry: {
@@ -69,4 +70,4 @@ export const firstOfferFollowUp: EventHandler = {
       log.info({ opportunities: standing.length, planned: unplanned.length }, 'first-offer calls rebuilt from the pipeline');
     },
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../../../kit/errors.js';
+import { archived, badInput, notFound } from '../../../../kit/errors.js';
 import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import { parseId } from '../../../../kit/ids.js';
@@ -71,7 +71,7 @@ export async function createOpportunity(em: EntityManager, input: CreateOpportun
 async function editable(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Opportunity> {
   const opportunity = await getOpportunity(em, id, 'id', viewer);
   assertVersion(opportunity, version, 'Opportunity');
-  if (opportunity.archivedAt) throw badInput(`Opportunity ${opportunity.id} is archived and can no longer change`, 'id');
+  if (opportunity.archivedAt) throw archived('Opportunity', opportunity.id, 'id');
   return opportunity;
 }
 

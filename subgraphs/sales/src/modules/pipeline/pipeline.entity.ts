@@ -1,5 +1,5 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 
@@ -32,7 +32,8 @@ export class Pipeline extends BaseEntity {
 @Entity({ tableName: 'pipeline_stage' })
 @Index({ properties: ['pipelineId', 'position'] })
 export class Stage extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only), so a flush inserts the parent before this row and the foreign key holds.
+  @ManyToOne(() => Pipeline, { fieldName: 'pipeline_id', mapToPk: true, deleteRule: 'cascade' })
   pipelineId!: string;
 
   @Field()

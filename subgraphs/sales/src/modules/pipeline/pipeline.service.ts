@@ -75,7 +75,6 @@ export async function createPipeline(em: EntityManager, input: CreatePipelineInp
   const stages = input.stages.map((stage, position) => newStage(em, pipeline.id, stage, position));
   recordEvent(em, {
     type: 'PipelineCreated',
-    aggregateType: 'Pipeline',
     aggregateId: pipeline.id,
     payload: { pipelineId: pipeline.id, name: pipeline.name, stageIds: stages.map((s) => s.id) },
   });
@@ -106,7 +105,6 @@ export async function addStage(em: EntityManager, input: AddStageInput): Promise
   renumber(stages);
   recordEvent(em, {
     type: 'PipelineStagesChanged',
-    aggregateType: 'Pipeline',
     aggregateId: pipeline.id,
     payload: { pipelineId: pipeline.id, addedStageId: stage.id, stageIds: stages.map((s) => s.id) },
   });
@@ -123,7 +121,6 @@ export async function renameStage(em: EntityManager, id: string, version: number
   stage.name = name.trim();
   recordEvent(em, {
     type: 'PipelineStagesChanged',
-    aggregateType: 'Pipeline',
     aggregateId: stage.pipelineId,
     payload: { pipelineId: stage.pipelineId, renamedStageId: stage.id, name: stage.name },
   });
@@ -141,7 +138,6 @@ export async function reorderStages(em: EntityManager, pipelineId: string, versi
   renumber(wanted.map((id) => stages.get(id)!));
   recordEvent(em, {
     type: 'PipelineStagesChanged',
-    aggregateType: 'Pipeline',
     aggregateId: pipeline.id,
     payload: { pipelineId: pipeline.id, stageIds: wanted },
   });

@@ -28,7 +28,6 @@ export async function createProduct(em: EntityManager, input: CreateProductInput
   });
   recordEvent(em, {
     type: 'ProductCreated',
-    aggregateType: 'Product',
     aggregateId: product.id,
     payload: { productId: product.id, sku: product.sku, name: product.name, category: product.category },
   });
@@ -55,7 +54,7 @@ export async function updateProduct(em: EntityManager, id: string, version: numb
     changedFields.push('active');
   }
   if (changedFields.length === 0) return product;
-  recordEvent(em, { type: 'ProductChanged', aggregateType: 'Product', aggregateId: product.id, payload: { productId: product.id, changedFields } });
+  recordEvent(em, { type: 'ProductChanged', aggregateId: product.id, payload: { productId: product.id, changedFields } });
   await em.flush();
   return product;
 }

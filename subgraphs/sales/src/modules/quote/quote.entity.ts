@@ -1,10 +1,12 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
 import { DecimalScalar, Money } from '../../../../kit/scalars.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Product } from '../product/product.entity.js';
 
 export enum QuoteStatus {
   DRAFT = 'DRAFT',
@@ -34,7 +36,8 @@ export class Quote extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;
 
-  @Property({ type: 'uuid', nullable: true })
+  // A declared relation (its id only): a quote outlives its opportunity, as a quote without one (set null).
+  @ManyToOne(() => Opportunity, { fieldName: 'opportunity_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   opportunityId?: string | null;
 
   @Field()
@@ -91,13 +94,16 @@ export class Quote extends BaseEntity {
 @Entity({ tableName: 'quote_line' })
 @Index({ properties: ['quoteId', 'position'] })
 export class QuoteLine extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // Declared relations (their ids only): a line is part of its quote (cascade); a quoted product is deactivated,
+  // never deleted (restrict). A flush inserts the quote before its lines.
+  @ManyToOne(() => Quote, { fieldName: 'quote_id', mapToPk: true, deleteRule: 'cascade' })
   quoteId!: string;
 
   @Property({ type: 'integer' })
   position!: number;
 
-  @Property({ type: 'uuid' })
+  @Index({ name: 'quote_line_product_id_index' })
+  @ManyToOne(() => Product, { fieldName: 'product_id', mapToPk: true, deleteRule: 'restrict' })
   productId!: string;
 
   @Field()
@@ -139,7 +145,8 @@ export class QuoteLine extends BaseEntity {
 @Entity({ tableName: 'quote_financing' })
 @Index({ properties: ['quoteId', 'position'] })
 export class FinancingOption extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only): part of its quote, inserted after it.
+  @ManyToOne(() => Quote, { fieldName: 'quote_id', mapToPk: true, deleteRule: 'cascade' })
   quoteId!: string;
 
   @Property({ type: 'integer' })

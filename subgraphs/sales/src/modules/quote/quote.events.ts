@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
+import { recordEvent, withSnapshot, type Specifics } from '../../../../kit/events.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { type Quote, QuoteLine } from './quote.entity.js';
@@ -9,6 +10,8 @@ import { type Quote, QuoteLine } from './quote.entity.js';
  * (a newsletter personalized from the offer, a timeline entry, need no read-back).
  * `lines` is passed when the caller holds lines not flushed yet.
  */
+export type QuoteSnapshot = Awaited<ReturnType<typeof quoteSnapshot>>;
+
 export async function quoteSnapshot(em: EntityManager, quote: Quote, lines?: QuoteLine[]) {
   const quoteLines = lines ?? (await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } }));
   const productIds = [...new Set(quoteLines.map((line) => line.productId))];
@@ -28,13 +31,13 @@ export async function quoteSnapshot(em: EntityManager, quote: Quote, lines?: Quo
   };
 }
 
-/** Records a Quote* event: what is specific to it, then the snapshot (which wins on a shared key). */
-export async function recordQuoteEvent(
+/** Records a Quote* event: the snapshot, and what is specific to the event (never a snapshot key). */
+export async function recordQuoteEvent<T extends EventsAbout<'Quote'>>(
   em: EntityManager,
   quote: Quote,
-  type: string,
-  specifics: Record<string, unknown> = {},
+  type: T,
+  specifics: Specifics<T, QuoteSnapshot>,
   lines?: QuoteLine[],
 ): Promise<void> {
-  recordEvent(em, { type, aggregateType: 'Quote', aggregateId: quote.id, payload: { ...specifics, ...(await quoteSnapshot(em, quote, lines)) } });
+  recordEvent(em, { type, aggregateId: quote.id, payload: withSnapshot<T>(await quoteSnapshot(em, quote, lines), specifics) });
 }

@@ -12,7 +12,9 @@ import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
 import type { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
-import { recordQuoteEvent } from './quote.events.js';
+import { recordQuoteEvent, type QuoteSnapshot } from './quote.events.js';
+import type { Specifics } from '../../../../kit/events.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
 import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals, type FinancingFigures } from './quote.math.js';
 
 /** The quote state machine: which status may follow which. */
@@ -205,12 +207,12 @@ export async function addQuoteFinancing(em: EntityManager, quoteId: string, vers
   return quote;
 }
 
-async function changeStatus(
+async function changeStatus<T extends EventsAbout<'Quote'>>(
   em: EntityManager,
   quote: Quote,
   to: QuoteStatus,
-  type: string,
-  payload: Record<string, unknown> = {},
+  type: T,
+  payload: Specifics<T, QuoteSnapshot>,
   lines?: QuoteLine[],
 ): Promise<Quote> {
   assertTransition(quote, to);
@@ -233,7 +235,6 @@ export async function sendQuote(em: EntityManager, id: string, version: number, 
     'QuoteSent',
     {
       title: quote.title,
-      total: quote.total(),
       validUntil: quote.validUntil ?? null,
       lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
       financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
@@ -264,7 +265,7 @@ export async function acceptQuote(em: EntityManager, id: string, version: number
   if (quote.validUntil && quote.validUntil < new Date().toISOString().slice(0, 10) && NEXT[quote.status as QuoteStatus].includes(QuoteStatus.ACCEPTED)) {
     throw badInput(`The quote expired on ${quote.validUntil}; send a new one`, 'id');
   }
-  return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', { total: quote.total() });
+  return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', {});
 }
 
 export async function rejectQuote(em: EntityManager, id: string, version: number, viewer: Viewer, reason?: string | null): Promise<Quote> {
@@ -274,7 +275,7 @@ export async function rejectQuote(em: EntityManager, id: string, version: number
 }
 
 export async function expireQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
-  return changeStatus(em, await lockQuote(em, id, version, viewer), QuoteStatus.EXPIRED, 'QuoteExpired');
+  return changeStatus(em, await lockQuote(em, id, version, viewer), QuoteStatus.EXPIRED, 'QuoteExpired', {});
 }
 
 /** The filter, within the quotes the viewer may see (by their opportunity's owner), as SQL over `quote`. */

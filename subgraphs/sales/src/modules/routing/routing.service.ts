@@ -22,13 +22,12 @@ export async function createLeadRoutingRule(em: EntityManager, input: CreateLead
   });
   recordEvent(em, {
     type: 'LeadRoutingRuleCreated',
-    aggregateType: 'LeadRoutingRule',
     aggregateId: rule.id,
     payload: {
       ruleId: rule.id,
       name: rule.name,
-      regionPrefix: rule.regionPrefix,
-      productCategory: rule.productCategory,
+      regionPrefix: rule.regionPrefix ?? null,
+      productCategory: rule.productCategory ?? null,
       candidateUserIds: rule.candidateUserIds,
     },
   });

@@ -56,7 +56,6 @@ export async function registerAsset(em: EntityManager, input: RegisterAssetInput
   });
   recordEvent(em, {
     type: 'AssetRegistered',
-    aggregateType: 'Asset',
     aggregateId: asset.id,
     payload: { assetId: asset.id, customerId: asset.customerId, kind: asset.kind, identifier: asset.identifier, model: asset.model },
   });
@@ -87,7 +86,6 @@ export async function updateAsset(em: EntityManager, input: UpdateAssetInput): P
   if (changedFields.length === 0) return asset;
   recordEvent(em, {
     type: 'AssetChanged',
-    aggregateType: 'Asset',
     aggregateId: asset.id,
     payload: { assetId: asset.id, changedFields, financing: asset.financing(), insurance: asset.insurance() },
   });
@@ -114,7 +112,6 @@ export async function recordServiceVisit(em: EntityManager, input: RecordService
   if (mileageRaised) asset.mileage = input.mileage;
   recordEvent(em, {
     type: 'ServiceVisitRecorded',
-    aggregateType: 'Asset',
     aggregateId: asset.id,
     payload: { assetId: asset.id, visitId: visit.id, customerId: asset.customerId, mileage: input.mileage, mileageRaised, visitedOn: visit.visitedOn },
   });

@@ -1,7 +1,8 @@
-import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { Asset } from './asset.entity.js';
 import { Money } from '../../../../kit/scalars.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
@@ -9,7 +10,8 @@ import { redactInAudit } from '../../../../kit/access/personal-data.js';
 @Entity({ tableName: 'service_visit' })
 @Index({ properties: ['assetId', 'createdAt', 'id'] })
 export class ServiceVisit extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only), so a flush inserts the asset before its visits.
+  @ManyToOne(() => Asset, { fieldName: 'asset_id', mapToPk: true, deleteRule: 'cascade' })
   assetId!: string;
 
   @Field(() => LocalDateResolver)

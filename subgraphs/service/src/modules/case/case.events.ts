@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
+import type { EventsAbout } from '../../../../kit/event-catalog.js';
+import { recordEvent, withSnapshot, type SpecificsArgs } from '../../../../kit/events.js';
 import type { Case } from './case.entity.js';
 
 /**
@@ -20,7 +21,12 @@ export function caseSnapshot(found: Case) {
   };
 }
 
-/** Records a Case* event: the snapshot plus what is specific to the event (which wins on a shared key). */
-export function recordCaseEvent(em: EntityManager, found: Case, type: string, specifics: Record<string, unknown> = {}): void {
-  recordEvent(em, { type, aggregateType: 'Case', aggregateId: found.id, payload: { ...caseSnapshot(found), ...specifics } });
+/** Records a Case* event: the snapshot, and what is specific to the event (never a snapshot key). */
+export function recordCaseEvent<T extends EventsAbout<'Case'>>(
+  em: EntityManager,
+  found: Case,
+  type: T,
+  ...[specifics]: SpecificsArgs<T, ReturnType<typeof caseSnapshot>>
+): void {
+  recordEvent(em, { type, aggregateId: found.id, payload: withSnapshot<T>(caseSnapshot(found), specifics) });
 }

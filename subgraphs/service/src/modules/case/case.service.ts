@@ -79,7 +79,6 @@ export async function updateCase(em: EntityManager, input: UpdateCaseInput, view
   }
   recordCaseEvent(em, found, 'CaseChanged', {
     changedFields,
-    ...changes,
     firstResponseDueAt: found.firstResponseDueAt.toISOString(),
     resolutionDueAt: found.resolutionDueAt.toISOString(),
   });

@@ -21,7 +21,6 @@ export async function setServiceContract(em: EntityManager, input: SetServiceCon
   contract.tier = input.tier;
   recordEvent(em, {
     type: 'ServiceContractSet',
-    aggregateType: 'ServiceContract',
     aggregateId: contract.id,
     payload: { contractId: contract.id, customerId, tier: input.tier, previousTier },
   });

@@ -44,7 +44,6 @@ export async function mergeServiceRecords(em: EntityManager, survivorId: string,
   }
   recordEvent(em, {
     type: 'CustomerServiceRecordsMerged',
-    aggregateType: 'Customer',
     aggregateId: survivorId,
     payload: { survivorId, mergedId, ...moved },
   });

@@ -26,7 +26,6 @@ export async function createKnowledgeArticle(em: EntityManager, input: CreateKno
   });
   recordEvent(em, {
     type: 'KnowledgeArticleCreated',
-    aggregateType: 'KnowledgeArticle',
     aggregateId: article.id,
     payload: { articleId: article.id, title: article.title, status: article.status },
   });
@@ -41,7 +40,6 @@ export async function publishKnowledgeArticle(em: EntityManager, input: PublishK
   article.status = KnowledgeArticleStatus.PUBLISHED;
   recordEvent(em, {
     type: 'KnowledgeArticlePublished',
-    aggregateType: 'KnowledgeArticle',
     aggregateId: article.id,
     payload: { articleId: article.id, title: article.title },
   });

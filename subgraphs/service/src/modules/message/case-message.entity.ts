@@ -1,6 +1,7 @@
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
+import { Case } from '../case/case.entity.js';
 import { CaseChannel } from '../case/case.enums.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
 
@@ -18,7 +19,8 @@ registerEnumType(CaseMessageDirection, {
 @Entity({ tableName: 'case_message' })
 @Index({ properties: ['caseId', 'sentAt', 'id'] })
 export class CaseMessage extends BaseEntity {
-  @Property({ type: 'uuid' })
+  // A declared relation (its id only), so a flush inserts the case before its messages.
+  @ManyToOne(() => Case, { fieldName: 'case_id', mapToPk: true, deleteRule: 'cascade' })
   caseId!: string;
 
   @Field(() => CaseChannel)

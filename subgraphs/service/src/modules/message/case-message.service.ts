@@ -43,11 +43,9 @@ export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInp
     found.firstRespondedAt = message.sentAt;
     changedFields.push('firstRespondedAt');
   }
-  // `channel` is the message's own; the case's intake and current channels stay in caseChannel/currentChannel.
   recordCaseEvent(em, found, 'CaseMessageAdded', {
-    caseChannel: found.channel,
     messageId: message.id,
-    channel: message.channel,
+    messageChannel: message.channel,
     direction: message.direction,
     body: excerpt(body),
     sentAt: message.sentAt.toISOString(),
