@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { envInt, envString, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
+import { isProduction, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
+import { gateway } from './settings.js';
 import type { QueryLimits } from './limits/query-limits.js';
 import type { RateLimitSettings } from './limits/rate-limits.js';
 
@@ -36,15 +37,16 @@ export interface RequestLimits extends QueryLimits {
 
 /** Each limit, its environment variable and its default (the README's table of limits lists the same). */
 export function requestLimits(overrides: Partial<RequestLimits> = {}): RequestLimits {
-  const production = process.env.NODE_ENV === 'production';
+  const production = isProduction();
+  const settings = gateway();
   return {
-    maxAliases: envInt('MAX_QUERY_ALIASES', 15),
-    maxDepth: envInt('MAX_QUERY_DEPTH', 12),
-    maxDirectives: envInt('MAX_QUERY_DIRECTIVES', 20),
-    maxTokens: envInt('MAX_QUERY_TOKENS', 3000),
-    maxCost: envInt('MAX_QUERY_COST', 10_000),
-    maxBodyBytes: envInt('MAX_BODY_BYTES', 1_048_576),
-    requestTimeoutMs: envInt('REQUEST_TIMEOUT_MS', 15_000),
+    maxAliases: settings.MAX_QUERY_ALIASES,
+    maxDepth: settings.MAX_QUERY_DEPTH,
+    maxDirectives: settings.MAX_QUERY_DIRECTIVES,
+    maxTokens: settings.MAX_QUERY_TOKENS,
+    maxCost: settings.MAX_QUERY_COST,
+    maxBodyBytes: settings.MAX_BODY_BYTES,
+    requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
     production,
     ide: !production,
     ...overrides,
@@ -53,26 +55,25 @@ export function requestLimits(overrides: Partial<RequestLimits> = {}): RequestLi
 
 /** Reads the issuer settings; in production an issuer is required (the development issuer refuses to run). */
 export function loadAuthConfig(): GatewayConfig['auth'] {
-  const issuer = process.env.AUTH_ISSUER;
-  const audience = envString('AUTH_AUDIENCE', 'crm-api');
-  if (issuer) return { issuer, audience, jwksUrl: envString('AUTH_JWKS_URL') };
-  if (process.env.NODE_ENV === 'production') {
+  const settings = gateway();
+  const audience = settings.AUTH_AUDIENCE;
+  if (settings.AUTH_ISSUER) return { issuer: settings.AUTH_ISSUER, audience, jwksUrl: settings.AUTH_JWKS_URL! };
+  if (isProduction()) {
     throw new Error('AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required in production (the development issuer does not run there)');
   }
-  return { devIssuerDir: path.resolve(envString('DEV_ISSUER_DIR', '.data/dev-issuer')), audience };
+  return { devIssuerDir: path.resolve(settings.DEV_ISSUER_DIR), audience };
 }
 
 export function loadGatewayConfig(): GatewayConfig {
-  const supergraph = envString('SUPERGRAPH', 'file');
-  if (supergraph !== 'file' && supergraph !== 'introspect') throw new Error('SUPERGRAPH must be "file" or "introspect"');
+  const settings = gateway();
   return {
     port: portFor('gateway'),
-    supergraph,
-    supergraphPath: path.resolve(envString('SUPERGRAPH_PATH', 'schema/supergraph.graphql')),
-    maxStallMs: envInt('SUBSCRIPTION_MAX_STALL_MS', 30_000),
-    subgraphIdleSocketMs: envInt('SUBGRAPH_IDLE_SOCKET_MS', 30_000),
+    supergraph: settings.SUPERGRAPH,
+    supergraphPath: path.resolve(settings.SUPERGRAPH_PATH),
+    maxStallMs: settings.SUBSCRIPTION_MAX_STALL_MS,
+    subgraphIdleSocketMs: settings.SUBGRAPH_IDLE_SOCKET_MS,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrlFor(name)])) as Record<SubgraphName, string>,
     auth: loadAuthConfig(),
-    trustProxy: process.env.TRUST_PROXY || false,
+    trustProxy: settings.TRUST_PROXY ?? false,
   };
 }

@@ -2,7 +2,18 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './app.js';
+import { gatewaySettings } from './settings.js';
+import { platformSecret, platformSettings } from '../subgraphs/kit/config.js';
+import { loggingSettings } from '../subgraphs/kit/logger.js';
+import { checkSettings, exitOnConfigurationError } from '../subgraphs/kit/settings.js';
 
+// The whole configuration before anything starts: one message naming every bad value.
+try {
+  checkSettings([loggingSettings, platformSettings, gatewaySettings]);
+} catch (error) {
+  exitOnConfigurationError(error);
+}
+platformSecret();
 const config = loadGatewayConfig();
 const { httpServer, stop, log } = await createGateway(config);
 await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));

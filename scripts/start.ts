@@ -8,9 +8,12 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { envInt, envString, portFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { platform, portFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/embedded-postgres.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
+import { checkSettings, ConfigurationError } from '../subgraphs/kit/settings.js';
+import { gateway } from '../gateway/settings.js';
+import { allSettings, startSettings } from './settings.js';
 
 const log = createLogger('start');
 const children = new Set<ChildProcess>();
@@ -18,25 +21,26 @@ let embedded: EmbeddedDatabase | undefined;
 let stopping = false;
 
 async function main(): Promise<void> {
-  if (!process.env.DATABASE_URL) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: envString('EMBEDDED_PG_DIR', '.data/postgres'),
-      port: envInt('EMBEDDED_PG_PORT', 54329),
-      log,
-    });
+  // Scripts that start processes are the one place that writes the environment: to pass settings on to them.
+  process.env.PLATFORM_SECRET ||= await generatedSecret();
+  process.env.SEED_DEMO_DATA ||= 'true';
+  // Every service's whole configuration, before anything starts (a service restarted in a loop on a bad value helps nobody).
+  checkSettings(allSettings());
+  if (!platform().DATABASE_URL) {
+    const settings = startSettings.read();
+    embedded = await startEmbeddedPostgres({ dataDir: settings.EMBEDDED_PG_DIR, port: settings.EMBEDDED_PG_PORT, log });
     process.env.DATABASE_URL = embedded.url;
   }
-  const env = { ...process.env, SEED_DEMO_DATA: process.env.SEED_DEMO_DATA ?? 'true', PLATFORM_SECRET: await platformSecret() };
+  const env = { ...process.env };
   await Promise.all(SUBGRAPHS.map((name) => launch(name, `subgraphs/${name}/src/main.ts`, env, `http://localhost:${portFor(name)}/health`)));
   await launch('gateway', 'gateway/main.ts', env, `http://localhost:${portFor('gateway')}/health`);
   if (stopping) return;
   console.log(`\nCustomer platform ready: http://localhost:${portFor('gateway')}/graphql  (Ctrl-C stops it)\n`);
-  if (!process.env.AUTH_ISSUER) await printDemoTokens();
+  if (!gateway().AUTH_ISSUER) await printDemoTokens();
 }
 
-/** The secret the services sign their calls to each other with: PLATFORM_SECRET, or one generated once into .data/. */
-async function platformSecret(): Promise<string> {
-  if (process.env.PLATFORM_SECRET) return process.env.PLATFORM_SECRET;
+/** Without PLATFORM_SECRET, the services sign their calls to each other with one generated once into .data/. */
+async function generatedSecret(): Promise<string> {
   const file = path.resolve('.data/platform-secret');
   const saved = await readFile(file, 'utf8').then(
     (text) => text.trim(),
@@ -63,6 +67,8 @@ async function printDemoTokens(): Promise<void> {
 }
 
 const RESTART_MAX_DELAY_MS = 30_000;
+/** What a service exits with when its configuration is not valid (exitOnConfigurationError). */
+const CONFIGURATION_EXIT_CODE = 78;
 /** A process that served this long before dying starts again from the shortest delay. */
 const STABLE_AFTER_MS = 60_000;
 
@@ -76,6 +82,12 @@ async function launch(name: string, entry: string, env: NodeJS.ProcessEnv, healt
     child.once('exit', (code, signal) => {
       children.delete(child);
       if (stopping) return;
+      if (code === CONFIGURATION_EXIT_CODE) {
+        // It said why on standard error; restarting it would only say it again.
+        log.error({ service: name }, 'service refused its configuration; stopping the platform');
+        void shutdown(1);
+        return;
+      }
       if (Date.now() - startedAt > STABLE_AFTER_MS) restarts = 0;
       const delayMs = Math.min(1000 * 2 ** restarts, RESTART_MAX_DELAY_MS);
       restarts++;
@@ -84,7 +96,7 @@ async function launch(name: string, entry: string, env: NodeJS.ProcessEnv, healt
     });
   };
   run();
-  const deadline = Date.now() + envInt('START_TIMEOUT_MS', 120_000);
+  const deadline = Date.now() + startSettings.read().START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (stopping) return;
     const healthy = await fetch(healthUrl).then(
@@ -116,6 +128,7 @@ async function shutdown(code: number): Promise<void> {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 main().catch((error: unknown) => {
-  log.error({ err: error }, 'start failed');
+  if (error instanceof ConfigurationError) process.stderr.write(`${error.message}\n`);
+  else log.error({ err: error }, 'start failed');
   void shutdown(1);
 });

@@ -22,7 +22,7 @@ const resultsFile = path.join(tmpdir(), `crm-test-results-${process.pid}.json`);
 const jest = spawn(
   process.execPath,
   ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
 );
 const [code] = (await once(jest, 'exit')) as [number | null];
 if (embedded) {

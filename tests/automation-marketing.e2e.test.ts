@@ -23,8 +23,6 @@ import {
   caseSnapshot,
   rawEvent,
 } from './helpers/events.js';
-import { marketingOutbound } from '../subgraphs/marketing/src/app.js';
-import { RecordingChannel } from '../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
 import { eventually } from './helpers/eventually.js';
 
 let platform: Platform;
@@ -35,10 +33,7 @@ afterAll(() => platform.stop());
 
 const gql = <R, V>(document: Parameters<typeof executeOk<R, V>>[1], variables: V) => executeOk(platform.gatewayUrl, document, variables);
 const relay = `test-${randomUUID()}`;
-const recorded = () => {
-  if (!(marketingOutbound instanceof RecordingChannel)) throw new Error('these tests expect OUTBOUND_CHANNEL=recording');
-  return marketingOutbound.sent;
-};
+const recorded = () => platform.outbound.sent;
 
 /** Publishes events as if identity, sales or service had emitted them (see helpers/events.ts); returns their ids. */
 async function publish(...events: OutgoingEvent[]): Promise<string[]> {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
 import type { ConsumerStatus } from '../subgraphs/kit/consumer.js';
-import { subgraphs } from '../scripts/subgraphs.js';
 import { createGraphClient } from '../subgraphs/kit/graph-client.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
 import {
@@ -192,7 +191,7 @@ describe("sales' first-offer automation after missing its events", () => {
     const sales = platform.subgraphs.sales.orm.em.fork();
     await sales.getConnection().execute('delete from sales_activity where opportunity_id = ?', [opportunities[0]]);
 
-    const handler = subgraphs.sales.handlers!.find((h) => h.name === 'sales.first-offer-follow-up')!;
+    const handler = platform.subgraphs.sales.handlers.find((h) => h.name === 'sales.first-offer-follow-up')!;
     const { afterExpiry } = handler;
     if (!('rebuild' in afterExpiry)) throw new Error('the first-offer automation must rebuild');
     const graph = createGraphClient((other) => platform.subgraphs[other].url, 'sales-rebuild');

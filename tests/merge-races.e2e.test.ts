@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { SubgraphName } from '../subgraphs/kit/config.js';
 import { createGraphClient } from '../subgraphs/kit/graph-client.js';
 import { createLogger } from '../subgraphs/kit/logger.js';
-import { subgraphs } from '../scripts/subgraphs.js';
 import {
   CreateCustomerDocument,
   CreateOpportunityDocument,
@@ -176,7 +175,7 @@ describe('a subgraph that missed merges (down past the retention window)', () =>
 
 /** Runs the subgraph's CustomerMerged consumer rebuild, as the consumer does after falling behind. */
 async function rebuildMerges(subgraph: SubgraphName) {
-  const handler = subgraphs[subgraph].handlers!.find((h) => h.on.includes('CustomerMerged'))!;
+  const handler = platform.subgraphs[subgraph].handlers.find((h) => h.on.includes('CustomerMerged'))!;
   const graph = createGraphClient((other) => platform.subgraphs[other].url, `${subgraph}-rebuild`);
   const { afterExpiry } = handler;
   if (!('rebuild' in afterExpiry)) throw new Error(`${handler.name} does not rebuild`);

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { isProduction } from '../../subgraphs/kit/config.js';
 
 /**
  * A development stand-in for the dealer's OpenID Connect issuer (Keycloak, Entra ID, Auth0), so `npm start`
@@ -27,7 +28,7 @@ export interface DemoUser {
 }
 
 export async function createDevIssuer(dir: string): Promise<DevIssuer> {
-  if (process.env.NODE_ENV === 'production') {
+  if (isProduction()) {
     throw new Error('The development issuer does not run in production: set AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL to your OpenID Connect issuer');
   }
   const { privateJwk, publicJwk } = await loadOrCreateKeys(dir);

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { AuditRecorder } from './audit-recorder.js';
 import { AccessDenied } from './authenticator.js';
+import { isProduction } from '../../subgraphs/kit/config.js';
 
 /**
  * The only operations a caller without credentials may run, each for a reason the schema states: a dealer's
@@ -20,8 +21,7 @@ function rootFields(operation: OperationDefinitionNode): string[] {
   return names(operation.selectionSet.selections);
 }
 
-const open = (field: string) =>
-  PUBLIC_ROOT_FIELDS.has(field) || field.endsWith('.__typename') || (process.env.NODE_ENV !== 'production' && /\.__(schema|type)$/.test(field));
+const open = (field: string) => PUBLIC_ROOT_FIELDS.has(field) || field.endsWith('.__typename') || (!isProduction() && /\.__(schema|type)$/.test(field));
 
 /** Anything else without credentials is refused with 401 before any subgraph is called. */
 export function requireCredentials(audit: AuditRecorder): ApolloServerPlugin<GatewayContext> {

@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Viewer } from '../../subgraphs/kit/access/viewer.js';
-import { envInt, envString } from '../../subgraphs/kit/config.js';
+import { platform } from '../../subgraphs/kit/config.js';
+import { gateway } from '../settings.js';
 import type { Logger } from '../../subgraphs/kit/logger.js';
 
 /** Per caller and window (a minute); a caller is a user, an API key, or (without credentials) a client address. */
@@ -20,16 +21,15 @@ export interface RateLimitSettings {
 }
 
 export function rateLimitSettings(): RateLimitSettings {
-  const store = envString('RATE_LIMIT_STORE', 'memory');
-  if (store !== 'memory' && store !== 'redis') throw new Error(`RATE_LIMIT_STORE must be "memory" or "redis", got "${store}"`);
+  const settings = gateway();
   return {
-    windowSeconds: envInt('RATE_LIMIT_WINDOW_SECONDS', 60),
-    requestsPerMinute: envInt('RATE_LIMIT_REQUESTS_PER_MINUTE', 600),
-    costPerMinute: envInt('RATE_LIMIT_COST_PER_MINUTE', 200_000),
-    anonymousRequestsPerMinute: envInt('RATE_LIMIT_ANONYMOUS_PER_MINUTE', 30),
-    socketsPerCaller: envInt('RATE_LIMIT_SOCKETS_PER_CALLER', 20),
-    subscriptionsPerSocket: envInt('RATE_LIMIT_SUBSCRIPTIONS_PER_SOCKET', 50),
-    store,
+    windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS,
+    requestsPerMinute: settings.RATE_LIMIT_REQUESTS_PER_MINUTE,
+    costPerMinute: settings.RATE_LIMIT_COST_PER_MINUTE,
+    anonymousRequestsPerMinute: settings.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    socketsPerCaller: settings.RATE_LIMIT_SOCKETS_PER_CALLER,
+    subscriptionsPerSocket: settings.RATE_LIMIT_SUBSCRIPTIONS_PER_SOCKET,
+    store: settings.RATE_LIMIT_STORE,
   };
 }
 
@@ -75,7 +75,7 @@ export class RateLimits {
     log: Logger,
   ) {
     if (settings.store === 'redis') {
-      this.redis = new Redis(envString('REDIS_URL', 'redis://127.0.0.1:6379'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      this.redis = new Redis(platform().REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limit store unreachable; counting in memory meanwhile'));
     }
     const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {

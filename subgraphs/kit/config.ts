@@ -1,26 +1,4 @@
-/** Reads configuration from the environment; fails fast on values that cannot work. */
-export function envString(name: string, fallback?: string): string {
-  const value = process.env[name];
-  if (value !== undefined && value !== '') return value;
-  if (fallback !== undefined) return fallback;
-  throw new Error(`Missing required environment variable ${name}`);
-}
-
-export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
-
-export function envBool(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
+import { count, defineSettings, flag, oneOf, optionalText, optionalUrl, secret, text, url } from './settings.js';
 
 export type SubgraphName = 'identity' | 'sales' | 'marketing' | 'service';
 export const SUBGRAPHS: readonly SubgraphName[] = ['identity', 'sales', 'marketing', 'service'];
@@ -32,22 +10,68 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   service: 4004,
 };
 
+/** What every deployable of the platform reads (the gateway and each subgraph add their own groups). */
+export const platformSettings = defineSettings('platform', {
+  NODE_ENV: text('development', 'production turns off GraphiQL, suggestions and the development issuer'),
+  HOST: text('127.0.0.1', 'the address servers listen on (0.0.0.0 in containers)'),
+  PLATFORM_SECRET: secret(32, 'signs calls between the gateway and the subgraphs; npm start generates one into .data/'),
+  DATABASE_URL: optionalUrl("the PostgreSQL server; each subgraph's database is crm_<name> on it (npm start runs an embedded one without it)"),
+  DATABASE_NAME_PREFIX: text('crm_', 'prefix of the databases on DATABASE_URL'),
+  IDENTITY_DATABASE_URL: optionalUrl("identity's own database anywhere (instead of DATABASE_URL)"),
+  SALES_DATABASE_URL: optionalUrl("sales' own database anywhere"),
+  MARKETING_DATABASE_URL: optionalUrl("marketing's own database anywhere"),
+  SERVICE_DATABASE_URL: optionalUrl("service's own database anywhere"),
+  DB_STATEMENT_TIMEOUT_MS: count(5000, 'a statement running longer is cancelled (TIMEOUT); 0: no limit'),
+  EVENT_BUS: oneOf(['postgres', 'redis'], 'postgres', 'the event bus: a PostgreSQL database (crm_events) or a Redis stream'),
+  EVENTS_DATABASE_URL: optionalUrl("the bus's database anywhere (instead of crm_events on DATABASE_URL)"),
+  REDIS_URL: url('redis://127.0.0.1:6379', 'Redis for EVENT_BUS=redis and RATE_LIMIT_STORE=redis'),
+  EVENT_RETENTION_HOURS: count(72, 'how long the bus keeps events (subscriptions resume within it)'),
+  HTTP_KEEP_ALIVE_MS: count(65_000, 'how long an idle HTTP connection stays open'),
+  SEED_DEMO_DATA: flag(false, 'fill empty databases with the demo dealer (npm start does)'),
+  RETENTION_CHECK_INTERVAL_MS: count(86_400_000, 'how often retention periods are applied'),
+  GATEWAY_PORT: count(DEFAULT_PORTS.gateway, "the gateway's port"),
+  IDENTITY_PORT: count(DEFAULT_PORTS.identity, "identity's port"),
+  SALES_PORT: count(DEFAULT_PORTS.sales, "sales' port"),
+  MARKETING_PORT: count(DEFAULT_PORTS.marketing, "marketing's port"),
+  SERVICE_PORT: count(DEFAULT_PORTS.service, "service's port"),
+  IDENTITY_URL: optionalText('where identity answers (default http://localhost:IDENTITY_PORT/graphql)'),
+  SALES_URL: optionalText('where sales answers'),
+  MARKETING_URL: optionalText('where marketing answers'),
+  SERVICE_URL: optionalText('where service answers'),
+});
+
+export const platform = () => platformSettings.read();
+export const isProduction = () => platform().NODE_ENV === 'production';
+
+/** PLATFORM_SECRET, which every service needs (checked at start-up). */
+export function platformSecret(): string {
+  const secret = platform().PLATFORM_SECRET;
+  if (!secret) throw new Error('PLATFORM_SECRET is not set: give every service the same secret of at least 32 characters (npm start generates one)');
+  return secret;
+}
+
+const upper = <N extends SubgraphName | 'gateway'>(name: N) => name.toUpperCase() as Uppercase<N>;
+
 /**
  * The database a subgraph owns: `<NAME>_DATABASE_URL` moves it to any server;
  * otherwise it is `crm_<name>` (prefix from DATABASE_NAME_PREFIX) on the server of DATABASE_URL.
  */
 export function databaseUrlFor(name: SubgraphName): string {
-  const own = process.env[`${name.toUpperCase()}_DATABASE_URL`];
+  const settings = platform();
+  const own = settings[`${upper(name)}_DATABASE_URL`];
   if (own) return own;
-  const server = new URL(envString('DATABASE_URL'));
-  server.pathname = `/${envString('DATABASE_NAME_PREFIX', 'crm_')}${name}`;
+  return databaseOnServer(`${settings.DATABASE_NAME_PREFIX}${name}`);
+}
+
+/** A database of the given name on the server of DATABASE_URL. */
+export function databaseOnServer(database: string): string {
+  const { DATABASE_URL } = platform();
+  if (!DATABASE_URL) throw new Error('DATABASE_URL is not set: name the PostgreSQL server (npm start runs an embedded one)');
+  const server = new URL(DATABASE_URL);
+  server.pathname = `/${database}`;
   return server.toString();
 }
 
-export function portFor(name: SubgraphName | 'gateway'): number {
-  return envInt(`${name.toUpperCase()}_PORT`, DEFAULT_PORTS[name]);
-}
+export const portFor = (name: SubgraphName | 'gateway'): number => platform()[`${upper(name)}_PORT`];
 
-export function subgraphUrlFor(name: SubgraphName): string {
-  return envString(`${name.toUpperCase()}_URL`, `http://localhost:${portFor(name)}/graphql`);
-}
+export const subgraphUrlFor = (name: SubgraphName): string => platform()[`${upper(name)}_URL`] ?? `http://localhost:${portFor(name)}/graphql`;

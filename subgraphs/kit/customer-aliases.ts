@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineHandler, type EventHandler } from './consumer.js';
-import { pgArray } from './pagination.js';
+import { pgArray } from './sql.js';
 import type { Logger } from './logger.js';
 
 /**

@@ -7,7 +7,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { AggregateVersionStamp } from './events.js';
 import { AuditTrail } from './audit.js';
 import type { Logger } from './logger.js';
-import { envInt } from './config.js';
+import { platform } from './config.js';
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
@@ -46,7 +46,7 @@ export interface OrmOptions {
 }
 
 /** DB_STATEMENT_TIMEOUT_MS: no request keeps the database busy longer than this. */
-export const statementTimeoutMs = () => envInt('DB_STATEMENT_TIMEOUT_MS', 5000);
+export const statementTimeoutMs = () => platform().DB_STATEMENT_TIMEOUT_MS;
 
 /**
  * Kysely (under MikroORM) does not give a pooled connection back when the ROLLBACK or COMMIT of a transaction

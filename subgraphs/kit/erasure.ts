@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from './ids.js';
-import { pgArray } from './pagination.js';
+import { pgArray } from './sql.js';
 
 /**
  * What an erasure leaves of a retained event about the person: the ids, codes and numbers that say what happened

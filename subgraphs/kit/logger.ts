@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { defineSettings, oneOf } from './settings.js';
 
 export type { Logger };
 
@@ -29,8 +30,13 @@ function safeError(error: unknown): Record<string, unknown> | string {
   };
 }
 
+export const loggingSettings = defineSettings('logging', {
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'how much the JSON logs say (npm test: silent)'),
+});
+
 /** `to` and `level` for a test that reads what is logged; services log to standard output. */
 export function createLogger(service: string, options: { to?: DestinationStream; level?: string } = {}): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+  // A bad LOG_LEVEL must not stop the logger that reports it: the start-up check names it.
+  const level = options.level ?? (loggingSettings.problems().length === 0 ? loggingSettings.read().LOG_LEVEL : 'info');
   return pino({ name: service, level, serializers: { err: safeError } }, options.to);
 }

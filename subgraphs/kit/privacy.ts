@@ -8,7 +8,7 @@ import { redactEvents } from './erasure.js';
 import { recordEvent } from './events.js';
 import { isUuid } from './ids.js';
 import type { Logger } from './logger.js';
-import { pgArray } from './pagination.js';
+import { pgArray } from './sql.js';
 
 /**
  * The right of access and the right to erasure, as each subgraph carries them out for its own data: it declares

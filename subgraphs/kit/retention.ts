@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from './audit.js';
-import { envInt } from './config.js';
+import { platform } from './config.js';
+import { count, defineSettings } from './settings.js';
 import type { Logger } from './logger.js';
 import { startPeriodicJob } from './periodic-job.js';
 
@@ -18,7 +19,11 @@ export interface RetentionRule {
   apply: string;
 }
 
-export const retentionDays = (rule: RetentionRule) => envInt(rule.setting, rule.defaultDays);
+/** Each rule's period as a setting (RETENTION_<KIND>_DAYS), checked with the rest of the configuration. */
+export const retentionSettings = (rules: readonly RetentionRule[]) =>
+  defineSettings('retention', Object.fromEntries(rules.map((rule) => [rule.setting, count(rule.defaultDays, `days ${rule.kind} are kept; 0: for ever`)])));
+
+export const retentionDays = (rule: RetentionRule): number => retentionSettings([rule]).read()[rule.setting] as number;
 
 /** What every subgraph keeps of the platform's own: events its consumers set aside, for an operator to look into. */
 export const PLATFORM_RETENTION: readonly RetentionRule[] = [
@@ -56,7 +61,7 @@ export async function applyRetention(em: EntityManager, service: string, rules: 
 export function startRetentionJob(orm: MikroORM, log: Logger, service: string, rules: readonly RetentionRule[]) {
   return startPeriodicJob({
     name: 'retention',
-    intervalMs: envInt('RETENTION_CHECK_INTERVAL_MS', 86_400_000),
+    intervalMs: platform().RETENTION_CHECK_INTERVAL_MS,
     log,
     run: async () => {
       const done = await applyRetention(orm.em.fork(), service, rules);

@@ -8,7 +8,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { readRequestId, requestScope, type RequestContext, type Viewer } from './context.js';
-import { envInt, envString } from './config.js';
+import { platform } from './config.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from './access/internal-token.js';
 import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
@@ -163,10 +163,10 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   app.use(bodyErrors(options.log, 5 * 1024 * 1024));
 
   // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
-  httpServer.keepAliveTimeout = options.keepAliveMs ?? envInt('HTTP_KEEP_ALIVE_MS', 65_000);
+  httpServer.keepAliveTimeout = options.keepAliveMs ?? platform().HTTP_KEEP_ALIVE_MS;
   httpServer.headersTimeout = httpServer.keepAliveTimeout + 5000;
   // Only this machine by default: the gateway is the door (HOST=0.0.0.0 on a private network, as docker-compose does).
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? envString('HOST', '127.0.0.1'), resolve));
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? platform().HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;
   options.log.info({ port }, `${options.name} subgraph ready`);
   return {

@@ -2,7 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
-import { databaseUrlFor, envBool, portFor, subgraphUrlFor, type SubgraphName } from './config.js';
+import { databaseUrlFor, platform, platformSecret, platformSettings, portFor, subgraphUrlFor, type SubgraphName } from './config.js';
 import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
@@ -10,30 +10,53 @@ import { startConsumers, type EventHandler } from './consumer.js';
 import { createGraphClient } from './graph-client.js';
 import { Health } from './health.js';
 import type { Viewer } from './access/viewer.js';
-import { assertPlatformSecret } from './access/internal-token.js';
 import { pruneIdempotencyKeys } from './mutations.js';
 import { startPeriodicJob } from './periodic-job.js';
-import { PLATFORM_RETENTION, startRetentionJob, type RetentionRule } from './retention.js';
-import { createLogger, type Logger } from './logger.js';
+import { PLATFORM_RETENTION, retentionSettings, startRetentionJob, type RetentionRule } from './retention.js';
+import { checkSettings, exitOnConfigurationError, type SettingsGroup } from './settings.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, loggingSettings, type Logger } from './logger.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
-/** Everything that makes a subgraph: its schema, its tables, its loaders and its demo data. */
-export interface SubgraphDefinition<Loaders> {
+/** What every subgraph's code may be given from outside: the time of its periodic work. */
+export interface PlatformAdapters {
+  clock: Clock;
+}
+
+/**
+ * Everything that makes a subgraph: its schema, its tables, its loaders, its demo data, its settings, and the
+ * adapters its code talks to the outside world through (built from its settings, or passed in by a test).
+ */
+export interface SubgraphDefinition<Loaders, Adapters extends object = object> {
   name: SubgraphName;
   entities: NonNullable<Options['entities']>;
   migrations: Array<{ name: string; class: Constructor<Migration> }>;
   buildSchema(): Promise<GraphQLSchema>;
   createLoaders(em: EntityManager, viewer: Viewer): Loaders;
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
+  /** Its own settings groups, checked with the platform's before anything starts. */
+  settings?: readonly SettingsGroup[];
+  /** Its adapters (e.g. marketing's outbound channel), made from its settings unless the runtime passes them. */
+  adapters?(): Adapters;
   /** Reactions to other domains' events (automations, projections), each an idempotent bus consumer. */
-  handlers?: EventHandler[];
+  handlers?(adapters: Adapters & PlatformAdapters): EventHandler[];
   /** How long each kind of its data is kept (applied daily with the platform's own rules, PLATFORM_RETENTION). */
   retention?: readonly RetentionRule[];
   /** Periodic work of the domain (e.g. flagging cases at risk of breaching their SLA). */
-  startJobs?(orm: MikroORM, log: Logger): { stop(): Promise<void> };
+  startJobs?(orm: MikroORM, log: Logger, adapters: Adapters & PlatformAdapters): { stop(): Promise<void> };
 }
 
-export interface SubgraphRuntimeOptions {
+/** Every settings group a subgraph reads: the platform's, its own, its retention periods. */
+export const settingsOf = (definition: Pick<SubgraphDefinition<unknown>, 'settings' | 'retention'>): SettingsGroup[] => [
+  loggingSettings,
+  platformSettings,
+  ...(definition.settings ?? []),
+  retentionSettings([...(definition.retention ?? []), ...PLATFORM_RETENTION]),
+];
+
+export interface SubgraphRuntimeOptions<Adapters extends object = object> {
+  /** Adapters instead of the ones its settings make (a test's recording channel, a fixed clock). */
+  adapters?: Partial<Adapters & PlatformAdapters>;
   databaseUrl?: string;
   port?: number;
   seed?: boolean;
@@ -50,11 +73,19 @@ export interface SubgraphRuntimeOptions {
 export interface RunningSubgraph extends RunningServer {
   orm: MikroORM;
   health: Health;
+  /** Its event handlers as its consumers run them (with its adapters). */
+  handlers: EventHandler[];
 }
 
-export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>, options: SubgraphRuntimeOptions = {}): Promise<RunningSubgraph> {
+export async function startSubgraph<Loaders, Adapters extends object>(
+  definition: SubgraphDefinition<Loaders, Adapters>,
+  options: SubgraphRuntimeOptions<Adapters> = {},
+): Promise<RunningSubgraph> {
+  // The whole configuration, before anything starts: one message naming every bad value.
+  checkSettings(settingsOf(definition));
+  platformSecret();
   const log = createLogger(definition.name);
-  assertPlatformSecret();
+  const adapters = { clock: systemClock, ...(definition.adapters?.() ?? ({} as Adapters)), ...options.adapters } as Adapters & PlatformAdapters;
   const orm = await openDatabase({
     url: options.databaseUrl ?? databaseUrlFor(definition.name),
     entities: definition.entities,
@@ -62,7 +93,7 @@ export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Load
     log,
     onQuery: options.onQuery,
   });
-  if (options.seed ?? envBool('SEED_DEMO_DATA', false)) {
+  if (options.seed ?? platform().SEED_DEMO_DATA) {
     // All of the demo story or none of it: a failed seed leaves nothing half-written to skip next time.
     await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
   }
@@ -86,19 +117,21 @@ export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Load
     throw error;
   });
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
-  const consumers = startConsumers({ orm, bus, handlers: definition.handlers ?? [], log, graph });
+  const handlers = definition.handlers?.(adapters) ?? [];
+  const consumers = startConsumers({ orm, bus, handlers, log, graph });
   health.add('bus', async () => {
     await bus.ping();
     return { ok: true, transport: bus.name };
   });
   health.add('consumers', () => consumers.health());
-  const jobs = definition.startJobs?.(orm, log);
+  const jobs = definition.startJobs?.(orm, log, adapters);
   const retention = startRetentionJob(orm, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
   const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
   return {
     ...server,
     orm,
     health,
+    handlers,
     stop: async () => {
       await server.stop();
       await jobs?.stop();
@@ -113,7 +146,12 @@ export async function startSubgraph<Loaders>(definition: SubgraphDefinition<Load
 }
 
 /** Entry point of a deployable subgraph: start, then stop cleanly on SIGINT/SIGTERM. */
-export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
+export async function runSubgraph<Loaders, Adapters extends object>(definition: SubgraphDefinition<Loaders, Adapters>): Promise<void> {
+  try {
+    checkSettings(settingsOf(definition));
+  } catch (error) {
+    exitOnConfigurationError(error);
+  }
   const running = await startSubgraph(definition);
   const shutdown = async () => {
     try {

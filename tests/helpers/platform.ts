@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/kit/config.js';
-import { startSubgraph, type RunningSubgraph } from '../../subgraphs/kit/subgraph.js';
+import { startSubgraph, type PlatformAdapters, type RunningSubgraph } from '../../subgraphs/kit/subgraph.js';
 import { requestScope } from '../../subgraphs/kit/context.js';
 import { createLogger } from '../../subgraphs/kit/logger.js';
 import { createGateway } from '../../gateway/app.js';
@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setDefaultAuthorization } from './credentials.js';
 import { createGraphClient } from '../../subgraphs/kit/graph-client.js';
+import { RecordingChannel } from '../../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
 
 // The secret the platform's services sign their internal tokens with; one per test process.
 process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
@@ -51,6 +52,8 @@ export interface RunningGateway {
 }
 
 export interface Platform {
+  /** Where marketing's messages to customers went (its outbound channel in tests). */
+  outbound: RecordingChannel;
   gatewayUrl: string;
   wsUrl: string;
   bus: EventBus;
@@ -99,8 +102,11 @@ export async function startPlatform(
 
   // Filled once all have started; subgraphs ask each other's URLs only later (consumer rebuilds).
   const running = {} as Record<SubgraphName, RunningSubgraph>;
+  const outbound = new RecordingChannel();
   const start = (name: SubgraphName, port: number) =>
     startSubgraph(subgraphs[name], {
+      // Marketing's outbound channel: one the tests read (the subgraphs are typed alike here, hence the cast).
+      adapters: (name === 'marketing' ? { outbound } : {}) as Partial<PlatformAdapters>,
       databaseUrl: urlOf(name),
       port,
       seed: options.seed ?? false,
@@ -176,6 +182,7 @@ export async function startPlatform(
   const stopped = new Set<SubgraphName>();
 
   return {
+    outbound,
     gatewayUrl: first.url,
     wsUrl: first.wsUrl,
     bus,

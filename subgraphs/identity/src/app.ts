@@ -16,5 +16,5 @@ export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoader
   buildSchema: buildIdentitySchema,
   createLoaders: createIdentityLoaders,
   seedDemoData: seedIdentityDemo,
-  handlers: [webFormSubmitted, auditLogHandler, identityErasure, erasureProgress],
+  handlers: () => [webFormSubmitted, auditLogHandler, identityErasure, erasureProgress],
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { envString } from '../config.js';
+import { platformSecret } from '../config.js';
 import { isPermission, isRole, type Permission } from './permissions.js';
 import type { Viewer } from './viewer.js';
 
@@ -18,8 +18,7 @@ let cachedKey: { secret: string; key: Uint8Array } | undefined;
 
 /** PLATFORM_SECRET: at least 32 characters; `npm start` generates one into .data/ for development. */
 function signingKey(): Uint8Array {
-  const secret = envString('PLATFORM_SECRET');
-  if (secret.length < 32) throw new Error('PLATFORM_SECRET must be at least 32 characters');
+  const secret = platformSecret();
   if (cachedKey?.secret !== secret) cachedKey = { secret, key: createHash('sha256').update(secret).digest() };
   return cachedKey.key;
 }

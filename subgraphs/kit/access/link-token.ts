@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { envString } from '../config.js';
+import { platformSecret } from '../config.js';
 import { DomainError } from '../errors.js';
 
 /**
@@ -8,10 +8,7 @@ import { DomainError } from '../errors.js';
  * for and which record, so the public operation behind the link trusts the token, never an id a stranger could guess.
  */
 const ISSUER = 'crm-links';
-const key = () =>
-  createHash('sha256')
-    .update(`links:${envString('PLATFORM_SECRET')}`)
-    .digest();
+const key = () => createHash('sha256').update(`links:${platformSecret()}`).digest();
 
 export function signLinkToken(purpose: string, subject: string, expiresAt: Date): Promise<string> {
   return new SignJWT({ purpose })

@@ -1,12 +1,7 @@
 import { DomainError, notFound } from '../errors.js';
 import { parseId } from '../ids.js';
-import { pgArray } from '../pagination.js';
+import { pgArray, type SqlCondition } from '../sql.js';
 import { ownsRow, worksCase, type Viewer } from './viewer.js';
-
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
 
 /**
  * The sales rows a viewer may see, as SQL over an owner column: their own and their teammates' (and, for a

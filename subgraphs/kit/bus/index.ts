@@ -1,4 +1,4 @@
-import { envInt, envString } from '../config.js';
+import { databaseOnServer, platform } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './event-bus.js';
 import { createPostgresBus } from './postgres-bus.js';
@@ -6,22 +6,16 @@ import { createRedisBus } from './redis-bus.js';
 
 export type { BusEvent, EventBus, OutgoingEvent } from './event-bus.js';
 
-export const retentionHours = () => envInt('EVENT_RETENTION_HOURS', 72);
+export const retentionHours = () => platform().EVENT_RETENTION_HOURS;
 
 /** The event bus named by EVENT_BUS: `postgres` (default, needs nothing else) or `redis` (REDIS_URL). */
 export function connectEventBus(log?: Logger): Promise<EventBus> {
-  const transport = envString('EVENT_BUS', 'postgres');
-  if (transport === 'redis') {
-    return createRedisBus(envString('REDIS_URL', 'redis://127.0.0.1:6379'), { retentionSeconds: retentionHours() * 3600, log });
-  }
-  if (transport !== 'postgres') throw new Error(`EVENT_BUS must be "postgres" or "redis", got "${transport}"`);
+  const settings = platform();
+  if (settings.EVENT_BUS === 'redis') return createRedisBus(settings.REDIS_URL, { retentionSeconds: settings.EVENT_RETENTION_HOURS * 3600, log });
   return createPostgresBus(eventsDatabaseUrl(), { log });
 }
 
 export function eventsDatabaseUrl(): string {
-  const own = process.env.EVENTS_DATABASE_URL;
-  if (own) return own;
-  const server = new URL(envString('DATABASE_URL'));
-  server.pathname = `/${envString('DATABASE_NAME_PREFIX', 'crm_')}events`;
-  return server.toString();
+  const settings = platform();
+  return settings.EVENTS_DATABASE_URL ?? databaseOnServer(`${settings.DATABASE_NAME_PREFIX}events`);
 }

@@ -8,20 +8,26 @@ import { marketingMigrations } from './migrations/index.js';
 import { customerMergeHandler } from './modules/customer/customer.handlers.js';
 import { timelineHandler } from './modules/interaction/interaction.handlers.js';
 import { journeyHandler } from './modules/journey/journey.handlers.js';
-import { outboundChannelFromConfig } from './modules/messaging/outbound.channel.js';
+import { outboundChannelFromSettings, type OutboundChannel } from './modules/messaging/outbound.channel.js';
 import { buildMarketingSchema } from './schema.js';
 import { seedMarketingDemo } from './seeders/demo.seeder.js';
+import { marketingSettings } from './settings.js';
 
-/** Where marketing's messages to customers go (OUTBOUND_CHANNEL); a RecordingChannel by default, which tests read. */
-export const marketingOutbound = outboundChannelFromConfig();
+/** What marketing's code talks to the outside world through. */
+export interface MarketingAdapters {
+  /** Where messages to customers go (OUTBOUND_CHANNEL): SMTP, or a RecordingChannel (the default; tests read it). */
+  outbound: OutboundChannel;
+}
 
-export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoaders>> = {
+export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoaders>, MarketingAdapters> = {
   name: 'marketing',
   entities: marketingEntities,
   migrations: marketingMigrations,
   buildSchema: buildMarketingSchema,
   createLoaders: createMarketingLoaders,
   seedDemoData: seedMarketingDemo,
-  handlers: [journeyHandler(marketingOutbound), timelineHandler, customerMergeHandler, marketingErasure],
+  settings: [marketingSettings],
+  adapters: () => ({ outbound: outboundChannelFromSettings() }),
+  handlers: ({ outbound }) => [journeyHandler(outbound), timelineHandler, customerMergeHandler, marketingErasure],
   retention: marketingRetention,
 };

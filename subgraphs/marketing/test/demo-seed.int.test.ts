@@ -3,12 +3,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { DEMO } from '../../kit/demo-ids.js';
 import { createLogger } from '../../kit/logger.js';
 import { Campaign } from '../src/modules/campaign/campaign.entity.js';
-import { campaignMetrics } from '../src/modules/campaign/campaign.service.js';
+import { campaignMetrics } from '../src/modules/campaign/campaign.queries.js';
 import { Interaction, InteractionChannel } from '../src/modules/interaction/interaction.entity.js';
 import { Segment } from '../src/modules/segment/segment.entity.js';
-import { segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.service.js';
+import { segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.membership.js';
 import { SequenceEnrolment, SequenceEnrolmentStatus } from '../src/modules/sequence/sequence.entity.js';
-import { npsSummary } from '../src/modules/survey/survey.service.js';
+import { npsSummary } from '../src/modules/survey/survey.queries.js';
 import { seedMarketingDemo } from '../src/seeders/demo.seeder.js';
 import { freshMarketingDatabase } from './database.js';
 

@@ -4,7 +4,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Interaction, InteractionChannel, InteractionType } from '../src/modules/interaction/interaction.entity.js';
 import { upsertConsentStates, upsertCustomerProfiles, upsertIdentityProfile, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
 import { type Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
-import { createSegment, segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.service.js';
+import { segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segment.membership.js';
+import { createSegment } from '../src/modules/segment/segment.service.js';
 import { SegmentGroupOperator, SegmentProfileField, SegmentTextOperator, type SegmentRuleGroup } from '../src/modules/segment/segment.rules.js';
 import { freshMarketingDatabase } from './database.js';
 

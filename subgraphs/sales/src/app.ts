@@ -13,6 +13,7 @@ import { seedSalesDemo } from './seeders/demo.seeder.js';
 import { startPeriodicJob } from '../../kit/periodic-job.js';
 import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
 import { salesRetention } from './modules/privacy/privacy.retention.js';
+import { salesSettings } from './settings.js';
 
 export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = {
   name: 'sales',
@@ -21,11 +22,12 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   buildSchema: buildSalesSchema,
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
-  handlers: [webFormLeadRouting, firstOfferFollowUp, customerMerged, salesErasure],
+  settings: [salesSettings],
+  handlers: () => [webFormLeadRouting, firstOfferFollowUp, customerMerged, salesErasure],
   retention: salesRetention,
-  startJobs: (orm, log) => {
+  startJobs: (orm, log, { clock }) => {
     const jobs = [
-      startActivityDueJob(orm, log),
+      startActivityDueJob(orm, log, clock),
       startPeriodicJob({ name: 'web-form-throttle', intervalMs: 3_600_000, log, run: async () => void (await forgetOldSubmissions(orm.em.fork())) }),
     ];
     return { stop: async () => void (await Promise.all(jobs.map((job) => job.stop()))) };

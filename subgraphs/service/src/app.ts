@@ -9,6 +9,7 @@ import { customerHandlers } from './modules/customer/customer.handlers.js';
 import { startSlaRiskJob } from './modules/sla/sla-risk.job.js';
 import { buildServiceSchema } from './schema.js';
 import { seedServiceDemo } from './seeders/demo.seeder.js';
+import { serviceSettings } from './settings.js';
 
 export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>> = {
   name: 'service',
@@ -17,7 +18,8 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   buildSchema: buildServiceSchema,
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
-  handlers: [...customerHandlers, serviceErasure],
+  settings: [serviceSettings],
+  handlers: () => [...customerHandlers, serviceErasure],
   retention: serviceRetention,
-  startJobs: (orm, log) => startSlaRiskJob(orm, log),
+  startJobs: (orm, log, { clock }) => startSlaRiskJob(orm, log, clock),
 };

@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Allow } from '../../../../kit/access/decorators.js';
-import { ConnectionType, connectionOf, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { StaffRole } from '../staff/user.entity.js';
 import { AccessRule, AccessRuleScope } from './access-rule.entity.js';
 import { CreateApiKeyInput, SetAccessRuleInput } from './access.inputs.js';
+import { apiKeysPage } from './access.queries.js';
 import { createApiKey, removeAccessRule, revokeApiKey, rotateApiKey, setAccessRule } from './access.service.js';
 import { ApiKey } from './api-key.entity.js';
 
@@ -22,12 +23,7 @@ export class AccessResolver {
   @Allow('apikeys:manage')
   @Query(() => ApiKeyConnection, { description: 'API keys, newest first' })
   async apiKeys(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<ApiKeyConnection> {
-    const found = await fetchKeysetPage(
-      em,
-      { entity: ApiKey, table: 'api_key', orderBy: { column: 'created_at', property: 'createdAt', descending: true } },
-      page,
-    );
-    return connectionOf(ApiKeyConnection, found, () => countWhere(em, 'api_key'));
+    return connectionOf(ApiKeyConnection, await apiKeysPage(em, page));
   }
 
   @Allow('apikeys:manage')

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import { Internal } from '../../../../kit/access/decorators.js';
 import type { IdentityContext } from '../../context.js';
+import { teamMemberIdsOf } from '../staff/staff.queries.js';
 import { User } from '../staff/user.entity.js';
 import { AccessHours } from './access-hours.js';
 import { AccessRule } from './access-rule.entity.js';
@@ -29,13 +30,7 @@ export class CallerResolver {
   async staffCaller(@Arg('subject') subject: string, @Ctx() { em }: IdentityContext): Promise<Caller | null> {
     const user = await em.findOne(User, { subject, active: true });
     if (!user) return null;
-    const rows = await em.execute<Array<{ id: string }>>(
-      `select distinct m.user_id as id from staff_team_member m join staff_team t on t.id = m.team_id
-       where t.id in (select team_id from staff_team_member where user_id = ?) or t.manager_id = ?`,
-      [user.id, user.id],
-      'all',
-    );
-    const teamMemberIds = [...new Set([user.id, ...rows.map((r) => r.id)])];
+    const teamMemberIds = await teamMemberIdsOf(em, user.id);
     return {
       id: user.id,
       name: user.name,

@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Allow, Internal } from '../../../../kit/access/decorators.js';
-import { ConnectionType, connectionOf, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { AuditLogFilter, AuditRecordInput } from './audit.inputs.js';
-import { appendAuditEntries, auditFilterSql } from './audit.service.js';
+import { auditLogPage } from './audit.queries.js';
+import { appendAuditEntries } from './audit.service.js';
 
 @ObjectType()
 export class AuditEntryConnection extends ConnectionType(AuditEntry) {}
@@ -18,13 +19,7 @@ export class AuditResolver {
     @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | null,
     @Ctx() { em }: IdentityContext,
   ): Promise<AuditEntryConnection> {
-    const where = auditFilterSql(filter);
-    const found = await fetchKeysetPage(
-      em,
-      { entity: AuditEntry, table: 'audit_entry', orderBy: { column: 'at', property: 'at', descending: true }, where },
-      page,
-    );
-    return connectionOf(AuditEntryConnection, found, () => countWhere(em, 'audit_entry', where));
+    return connectionOf(AuditEntryConnection, await auditLogPage(em, filter, page));
   }
 
   @Internal()

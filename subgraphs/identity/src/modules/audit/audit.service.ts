@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditRecord } from '../../../../kit/audit.js';
-import type { SqlCondition } from '../customer/customer.queries.js';
-import type { AuditLogFilter } from './audit.inputs.js';
 
 /** Appends records (idempotent by id: a redelivered event or a retried batch is stored once). */
 export async function appendAuditEntries(em: EntityManager, entries: Array<AuditRecord & { id: string }>): Promise<void> {
@@ -15,22 +13,4 @@ export async function appendAuditEntries(em: EntityManager, entries: Array<Audit
     [JSON.stringify(entries)],
     'run',
   );
-}
-
-/** The filter over the indexed columns of `audit_entry t`. */
-export function auditFilterSql(filter: AuditLogFilter | null | undefined): SqlCondition {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    parts.push(sql);
-    params.push(value);
-  };
-  if (filter?.actorId) add('t.actor_id = ?', filter.actorId);
-  if (filter?.entityId) add('t.entity_id = ?', filter.entityId);
-  if (filter?.entityType) add('t.entity_type = ?', filter.entityType);
-  if (filter?.operation) add('t.operation = ?', filter.operation);
-  if (filter?.outcome) add('t.outcome = ?', filter.outcome);
-  if (filter?.from) add('t.at >= ?', filter.from);
-  if (filter?.to) add('t.at < ?', filter.to);
-  return { sql: parts.join(' and ') || 'true', params };
 }

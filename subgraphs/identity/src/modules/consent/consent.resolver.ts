@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer } from '../customer/customer.entity.js';
 import { Consent } from './consent.entity.js';

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import { getCustomer } from '../customer/customer.service.js';
 import { Consent } from './consent.entity.js';
-import type { ConsentHistoryFilter, RecordConsentInput } from './consent.inputs.js';
+import type { RecordConsentInput } from './consent.inputs.js';
 
 /** Appends a consent decision; earlier ones stay as history (never updated). */
 export async function recordConsent(em: EntityManager, input: RecordConsentInput): Promise<Consent> {
@@ -38,19 +37,4 @@ export async function recordConsent(em: EntityManager, input: RecordConsentInput
   });
   await em.flush();
   return consent;
-}
-
-/** The history filter as SQL over the indexed columns; shared by the page and its count. */
-export function consentFilterSql(filter: ConsentHistoryFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (filter?.purposes?.length) {
-    parts.push('purpose = any(?::consent_purpose[])');
-    params.push(pgArray(filter.purposes));
-  }
-  if (filter?.channels?.length) {
-    parts.push('channel = any(?::consent_channel[])');
-    params.push(pgArray(filter.channels));
-  }
-  return parts.length ? { sql: parts.join(' and '), params } : undefined;
 }

@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKeys, groupByKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import { countByParent, fetchKeysetPages, pgArray, type Page, type PageArgs } from '../../../../kit/pagination.js';
+import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
 import { Customer } from './customer.entity.js';
-import { LISTED } from './customer.queries.js';
+import { memberCounts, membersPages, mergedIdsOf } from './customer.queries.js';
 import { Identifier } from './identifier.entity.js';
-
-const LISTED_MEMBERS = { sql: LISTED, params: [] };
 
 export function createCustomerLoaders(em: EntityManager) {
   return {
@@ -21,31 +19,9 @@ export function createCustomerLoaders(em: EntityManager) {
     identifiersByCustomer: new DataLoader<string, Identifier[]>(async (ids) =>
       groupByKeys(ids, await em.find(Identifier, { customer: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }), (i) => i.customer.id),
     ),
-    mergedIdsBySurvivor: new DataLoader<string, string[]>(async (ids) => {
-      const rows = await em
-        .getConnection()
-        .execute<Array<{ id: string; merged_into_id: string }>>('select id, merged_into_id from customer where merged_into_id = any(?::uuid[]) order by id', [
-          pgArray(ids),
-        ]);
-      return groupByKeys(ids, rows, (r) => r.merged_into_id).map((group) => group.map((r) => r.id));
-    }),
-    membersByOrganization: loaderPerArgs<PageArgs, string, Page<Customer>>(async (page, organizationIds) => {
-      const pages = await fetchKeysetPages(
-        em,
-        {
-          entity: Customer,
-          table: 'customer',
-          orderBy: { column: 'sort_name', property: 'sortName', descending: false },
-          parent: { column: 'organization_id', ids: organizationIds },
-          where: LISTED_MEMBERS,
-        },
-        page,
-      );
-      return organizationIds.map((id) => pages.get(id)!);
-    }),
-    memberCountByOrganization: new DataLoader<string, number>((organizationIds) =>
-      countByParent(em, { table: 'customer t', parentColumn: 'organization_id', ids: organizationIds, where: LISTED_MEMBERS }),
-    ),
+    mergedIdsBySurvivor: new DataLoader<string, string[]>((ids) => mergedIdsOf(em, ids)),
+    membersByOrganization: loaderPerArgs<PageArgs, string, Page<Customer>>((page, organizationIds) => membersPages(em, organizationIds, page)),
+    memberCountByOrganization: new DataLoader<string, number>((organizationIds) => memberCounts(em, organizationIds)),
   };
 }
 

@@ -1,15 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../../../kit/errors.js';
-import { countWhere, escapeLike, pgArray } from '../../../../kit/pagination.js';
-import { foldName } from './customer.entity.js';
-import type { CustomerFilter } from './customer.inputs.js';
+import { groupByKeys } from '../../../../kit/loaders.js';
+import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { countByParent, countWhere, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
+import { escapeLike, pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { Customer, foldName } from './customer.entity.js';
+import { CustomerOrderDirection, CustomerOrderField, type CustomerFilter, type CustomerOrder } from './customer.inputs.js';
 import { countryCallingCode } from '../../../../kit/contact.js';
 import { searchTerm } from '../../../../kit/input-limits.js';
-
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
 
 /** Customers a list shows: never merged-away records, archived ones only when asked for. */
 export const LISTED = 't.merged_into_id is null and t.archived_at is null';
@@ -37,7 +35,59 @@ export function customerFilterSql(filter: CustomerFilter | null | undefined): Sq
   return { sql: parts.join(' and '), params };
 }
 
-export const countCustomers = (em: EntityManager, where: SqlCondition): Promise<number> => countWhere(em, 'customer', where);
+export const countCustomers = (em: EntityManager, where: SqlCondition): Promise<number> => countWhere(em, Customer, where);
+
+const ORDER_PROPERTIES = {
+  [CustomerOrderField.CREATED_AT]: 'createdAt',
+  [CustomerOrderField.NAME]: 'sortName',
+} as const;
+
+/** The order of Query.customers: newest first unless asked otherwise. */
+export function customerOrder(orderBy: CustomerOrder | null | undefined): KeysetOrder<Customer> {
+  const property = ORDER_PROPERTIES[orderBy?.field ?? CustomerOrderField.CREATED_AT];
+  return { property, descending: orderBy ? orderBy.direction === CustomerOrderDirection.DESC : true };
+}
+
+/** One page of Query.customers and its totalCount. */
+export async function customersPage(
+  em: EntityManager,
+  filter: CustomerFilter | null | undefined,
+  orderBy: CustomerOrder | null | undefined,
+  page: PageArgs,
+): Promise<CountedPage<Customer>> {
+  return fetchCountedPage(em, { entity: Customer, orderBy: customerOrder(orderBy), where: customerFilterSql(filter) }, page);
+}
+
+const LISTED_MEMBERS: SqlCondition = { sql: LISTED, params: [] };
+
+/** The listed people of each organization by name, one page each, in one statement. */
+export async function membersPages(em: EntityManager, organizationIds: readonly string[], page: PageArgs): Promise<Array<Page<Customer>>> {
+  const pages = await fetchKeysetPages(
+    em,
+    {
+      entity: Customer,
+      orderBy: { property: 'sortName', descending: false },
+      parent: { property: 'organizationId', ids: organizationIds },
+      where: LISTED_MEMBERS,
+    },
+    page,
+  );
+  return organizationIds.map((id) => pages.get(id)!);
+}
+
+/** How many listed people each organization has, in one statement. */
+export const memberCounts = (em: EntityManager, organizationIds: readonly string[]): Promise<number[]> =>
+  countByParent(em, { entity: Customer, parent: { property: 'organizationId', ids: organizationIds }, where: LISTED_MEMBERS });
+
+/** The ids merged into each survivor (merges keep every old id one hop away), in one statement. */
+export async function mergedIdsOf(em: EntityManager, survivorIds: readonly string[]): Promise<string[][]> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ id: string; merged_into_id: string }>>('select id, merged_into_id from customer where merged_into_id = any(?::uuid[]) order by id', [
+      pgArray(survivorIds),
+    ]);
+  return groupByKeys(survivorIds, rows, (r) => r.merged_into_id).map((group) => group.map((r) => r.id));
+}
 
 export interface SearchHitRow {
   customerId: string;

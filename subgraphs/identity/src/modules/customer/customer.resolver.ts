@@ -1,18 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
-import {
-  CreateCustomerInput,
-  CustomerFilter,
-  CustomerOrder,
-  CustomerOrderDirection,
-  CustomerOrderField,
-  CustomerProfileInput,
-  IdentifierInput,
-  ResolveCustomerInput,
-} from './customer.inputs.js';
-import { countCustomers, customerFilterSql, searchCustomerIds } from './customer.queries.js';
+import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerProfileInput, IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
+import { customersPage, searchCustomerIds } from './customer.queries.js';
 import { CustomerResolution, CustomerSearchHit } from './customer.results.js';
 import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, updateCustomer } from './customer.service.js';
 import { Identifier, IdentifierKind } from './identifier.entity.js';
@@ -25,10 +16,6 @@ import { withinDeadline } from '../../../../kit/deadline.js';
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}
 
-const ORDER_COLUMNS = {
-  [CustomerOrderField.CREATED_AT]: { column: 'created_at', property: 'createdAt' },
-  [CustomerOrderField.NAME]: { column: 'sort_name', property: 'sortName' },
-} as const;
 const MAX_SEARCH_HITS = 50;
 
 @Resolver(() => Customer)
@@ -53,11 +40,7 @@ export class CustomerResolver {
     @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
     @Ctx() { em }: IdentityContext,
   ): Promise<CustomerConnection> {
-    const where = customerFilterSql(filter);
-    const order = ORDER_COLUMNS[orderBy?.field ?? CustomerOrderField.CREATED_AT];
-    const descending = orderBy ? orderBy.direction === CustomerOrderDirection.DESC : true;
-    const found = await fetchKeysetPage(em, { entity: Customer, table: 'customer', orderBy: { ...order, descending }, where }, page);
-    return connectionOf(CustomerConnection, found, () => countCustomers(em, where));
+    return connectionOf(CustomerConnection, await customersPage(em, filter, orderBy, page));
   }
 
   @Allow('customers:read')

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
+import { teamsPage } from './staff.queries.js';
 import { addTeamMember, createTeam, getTeam } from './staff.service.js';
 import { Team } from './team.entity.js';
 import { CreateTeamInput } from './team.inputs.js';
@@ -24,8 +25,7 @@ export class TeamResolver {
   @Allow('staff:read')
   @Query(() => TeamConnection, { description: 'Teams by name' })
   async teams(@Args() page: PageArgs, @Ctx() { em }: IdentityContext): Promise<TeamConnection> {
-    const found = await fetchKeysetPage(em, { entity: Team, table: 'staff_team', orderBy: { column: 'name', property: 'name', descending: false } }, page);
-    return connectionOf(TeamConnection, found, () => em.count(Team));
+    return connectionOf(TeamConnection, await teamsPage(em, page));
   }
 
   @Allow('staff:manage')

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { createUser, getUser, updateUser } from './staff.service.js';
 import { TeamConnection } from './team.resolver.js';

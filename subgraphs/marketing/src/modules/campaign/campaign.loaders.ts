@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CampaignMetrics } from './campaign.entity.js';
-import { campaignMetrics } from './campaign.service.js';
+import { campaignMetrics } from './campaign.queries.js';
 
 export function createCampaignLoaders(em: EntityManager) {
   return {

@@ -1,9 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Segment } from '../segment/segment.entity.js';
 import { Campaign, CampaignMetrics } from './campaign.entity.js';
 import { CampaignFilter, CampaignOrder, ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
+import { campaignsPage } from './campaign.queries.js';
 import * as campaigns from './campaign.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -26,9 +27,7 @@ export class CampaignResolver {
     @Arg('orderBy', () => CampaignOrder, { defaultValue: CampaignOrder.NEWEST_FIRST }) orderBy: CampaignOrder,
     @Ctx() { em }: MarketingContext,
   ): Promise<CampaignConnection> {
-    const query = campaigns.campaignListQuery(filter, orderBy);
-    const found = await fetchKeysetPage(em, query, page);
-    return connectionOf(CampaignConnection, found, () => countWhere(em, 'campaign', query.where));
+    return connectionOf(CampaignConnection, await campaignsPage(em, filter, orderBy, page));
   }
 
   @Allow('marketing:write')

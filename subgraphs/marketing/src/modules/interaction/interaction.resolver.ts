@@ -1,9 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionInput, RecordInteractionsResult } from './interaction.inputs.js';
+import { anonymousInteractionsPage } from './interaction.queries.js';
 import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -25,18 +26,7 @@ export class InteractionResolver {
     @Args() page: PageArgs,
     @Ctx() { em }: MarketingContext,
   ): Promise<InteractionConnection> {
-    const where = { sql: 'anonymous_id = ?', params: [anonymousId] };
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: Interaction,
-        table: 'interaction',
-        orderBy: { column: 'occurred_at', property: 'occurredAt', descending: true },
-        where,
-      },
-      page,
-    );
-    return connectionOf(InteractionConnection, found, () => em.count(Interaction, { anonymousId }));
+    return connectionOf(InteractionConnection, await anonymousInteractionsPage(em, anonymousId, page));
   }
 
   @Allow('interactions:write')

@@ -4,9 +4,9 @@ import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { isUuid, parseId } from '../../../../kit/ids.js';
 import { liveCustomerIds } from '../../../../kit/customer-aliases.js';
-import { pgArray } from '../../../../kit/pagination.js';
+import { pgArray } from '../../../../kit/sql.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
-import type { InteractionFilter, RecordInteractionInput } from './interaction.inputs.js';
+import type { RecordInteractionInput } from './interaction.inputs.js';
 import { checkJson } from '../../../../kit/input-limits.js';
 
 export const MAX_BATCH_SIZE = 1000;
@@ -179,29 +179,4 @@ export async function linkAnonymousInteractions(em: EntityManager, anonymousId: 
     }
     return linked.length;
   });
-}
-
-/** The filter as SQL over the indexed columns; shared by the page and its count. */
-export function interactionFilterSql(filter: InteractionFilter | undefined | null): { sql: string; params: unknown[] } | undefined {
-  if (!filter) return undefined;
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (filter.channels?.length) {
-    parts.push('channel = any(?::interaction_channel[])');
-    params.push(pgArray(filter.channels));
-  }
-  if (filter.types?.length) {
-    parts.push('type = any(?::interaction_type[])');
-    params.push(pgArray(filter.types));
-  }
-  if (filter.since) {
-    parts.push('occurred_at >= ?');
-    params.push(filter.since);
-  }
-  if (filter.until) {
-    parts.push('occurred_at < ?');
-    params.push(filter.until);
-  }
-  if (filter.since && filter.until && filter.since >= filter.until) throw badInput('since must be before until', 'since');
-  return parts.length ? { sql: parts.join(' and '), params } : undefined;
 }

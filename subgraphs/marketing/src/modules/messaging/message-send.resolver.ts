@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { MessageSend } from './message-send.entity.js';

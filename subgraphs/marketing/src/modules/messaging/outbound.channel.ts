@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { envInt, envString } from '../../../../kit/config.js';
+import { marketingSettings } from '../../settings.js';
 
 export interface OutboundAttachment {
   filename: string;
@@ -69,9 +69,8 @@ export class SmtpChannel implements OutboundChannel {
 }
 
 /** OUTBOUND_CHANNEL=smtp (SMTP_HOST, SMTP_PORT, SMTP_FROM) or recording (the default: nothing leaves the process). */
-export function outboundChannelFromConfig(): OutboundChannel {
-  const kind = envString('OUTBOUND_CHANNEL', 'recording');
-  if (kind === 'recording') return new RecordingChannel();
-  if (kind !== 'smtp') throw new Error(`OUTBOUND_CHANNEL must be "smtp" or "recording", got "${kind}"`);
-  return new SmtpChannel({ host: envString('SMTP_HOST'), port: envInt('SMTP_PORT', 587), from: envString('SMTP_FROM') });
+export function outboundChannelFromSettings(): OutboundChannel {
+  const settings = marketingSettings.read();
+  if (settings.OUTBOUND_CHANNEL === 'recording') return new RecordingChannel();
+  return new SmtpChannel({ host: settings.SMTP_HOST!, port: settings.SMTP_PORT, from: settings.SMTP_FROM! });
 }

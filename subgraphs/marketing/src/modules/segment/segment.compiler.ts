@@ -1,4 +1,4 @@
-import { escapeLike } from '../../../../kit/pagination.js';
+import { escapeLike } from '../../../../kit/sql.js';
 import { badInput } from '../../../../kit/errors.js';
 import type { SegmentCondition, SegmentRuleGroup } from './segment.rules.js';
 

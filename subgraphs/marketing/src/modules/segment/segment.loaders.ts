@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination.js';
+import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
 import { Segment } from './segment.entity.js';
-import { segmentMembersPages, segmentsOfCustomers, segmentSizes } from './segment.service.js';
+import { segmentMembersPages, segmentsOfCustomers, segmentSizes } from './segment.membership.js';
 
 export function createSegmentLoaders(em: EntityManager) {
   return {

@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
 import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, UpdateSegmentInput } from './segment.inputs.js';
+import * as membership from './segment.membership.js';
+import { segmentPageInMemory, segmentsPage } from './segment.queries.js';
 import * as segments from './segment.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -34,9 +36,7 @@ export class SegmentResolver {
     @Arg('orderBy', () => SegmentOrder, { defaultValue: SegmentOrder.NEWEST_FIRST }) orderBy: SegmentOrder,
     @Ctx() { em }: MarketingContext,
   ): Promise<SegmentConnection> {
-    const query = segments.segmentListQuery(filter, orderBy);
-    const found = await fetchKeysetPage(em, query, page);
-    return connectionOf(SegmentConnection, found, () => countWhere(em, 'segment', query.where));
+    return connectionOf(SegmentConnection, await segmentsPage(em, filter, orderBy, page));
   }
 
   @Allow('marketing:write')
@@ -60,13 +60,13 @@ export class SegmentResolver {
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
   addToList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
-    return segments.addToList(em, input);
+    return membership.addToList(em, input);
   }
 
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Takes customers off a STATIC segment' })
   removeFromList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
-    return segments.removeFromList(em, input);
+    return membership.removeFromList(em, input);
   }
 
   @FieldResolver(() => Int, { description: 'How many customers are in it right now' })
@@ -92,6 +92,6 @@ export class CustomerSegmentsResolver {
   })
   async segments(@Root() customer: Customer, @Args() page: PageArgs, @Ctx() { loaders }: MarketingContext): Promise<CustomerSegmentConnection> {
     const all = await loaders.segmentsByCustomer.load(customer.id);
-    return connectionOf(CustomerSegmentConnection, segments.segmentPageInMemory(all, page), () => Promise.resolve(all.length));
+    return connectionOf(CustomerSegmentConnection, segmentPageInMemory(all, page), () => Promise.resolve(all.length));
   }
 }

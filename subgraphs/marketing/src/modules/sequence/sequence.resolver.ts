@@ -1,9 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
 import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
+import { sequencesPage } from './sequence.queries.js';
 import * as sequences from './sequence.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -24,16 +25,7 @@ export class SequenceResolver {
   @Allow('marketing:read')
   @Query(() => SequenceConnection, { description: 'All sequences, newest first' })
   async sequences(@Args() page: PageArgs, @Ctx() { em }: MarketingContext): Promise<SequenceConnection> {
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: Sequence,
-        table: 'marketing_sequence',
-        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      },
-      page,
-    );
-    return connectionOf(SequenceConnection, found, () => em.count(Sequence));
+    return connectionOf(SequenceConnection, await sequencesPage(em, page));
   }
 
   @Allow('marketing:write')

@@ -2,10 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { archived, conflict, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
-import type { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
+import type { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, ExitSequenceInput } from './sequence.inputs.js';
 
 export async function getSequence(em: EntityManager, id: string, field = 'id'): Promise<Sequence> {
   const found = await em.findOne(Sequence, { id: parseId(id, 'Sequence', field) });
@@ -134,9 +133,4 @@ export async function exitAllEnrolments(em: EntityManager, customerId: string, r
   }
   await em.flush();
   return active.length;
-}
-
-export function enrolmentFilterSql(filter: EnrolmentFilter | null | undefined): { sql: string; params: unknown[] } | undefined {
-  if (!filter?.statuses?.length) return undefined;
-  return { sql: 'status = any(?::sequence_enrolment_status[])', params: [pgArray(filter.statuses)] };
 }

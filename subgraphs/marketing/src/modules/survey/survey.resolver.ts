@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { NpsSummary, SurveyResponse } from './survey.entity.js';
 import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
-import { answerSurvey, npsSummary, surveyFilterSql } from './survey.service.js';
+import { npsSummary, surveyResponsesPage } from './survey.queries.js';
+import { answerSurvey } from './survey.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
@@ -19,18 +20,7 @@ export class SurveyResolver {
     @Arg('filter', () => SurveyResponseFilter, { nullable: true }) filter: SurveyResponseFilter | null,
     @Ctx() { em }: MarketingContext,
   ): Promise<SurveyResponseConnection> {
-    const where = surveyFilterSql(filter);
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: SurveyResponse,
-        table: 'survey_response',
-        orderBy: { column: 'responded_at', property: 'respondedAt', descending: true },
-        where,
-      },
-      page,
-    );
-    return connectionOf(SurveyResponseConnection, found, () => countWhere(em, 'survey_response', where));
+    return connectionOf(SurveyResponseConnection, await surveyResponsesPage(em, filter, page));
   }
 
   @Allow('marketing:read')

@@ -2,7 +2,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { recordEvent } from '../../../../kit/events.js';
 import type { Logger } from '../../../../kit/logger.js';
 import { startPeriodicJob } from '../../../../kit/periodic-job.js';
-import { activityDueCheckIntervalMs } from '../../config.js';
+import { sales } from '../../settings.js';
+import type { Clock } from '../../../../kit/clock.js';
 import { Activity } from './activity.entity.js';
 import { activityEvent } from './activity.service.js';
 
@@ -28,13 +29,13 @@ export async function flagDueActivities(em: EntityManager, now: Date): Promise<n
   });
 }
 
-export function startActivityDueJob(orm: MikroORM, log: Logger): { stop(): Promise<void> } {
+export function startActivityDueJob(orm: MikroORM, log: Logger, clock: Clock): { stop(): Promise<void> } {
   return startPeriodicJob({
     name: 'activity-due',
-    intervalMs: activityDueCheckIntervalMs(),
+    intervalMs: sales().ACTIVITY_DUE_CHECK_INTERVAL_MS,
     log,
     run: async () => {
-      const due = await flagDueActivities(orm.em.fork(), new Date());
+      const due = await flagDueActivities(orm.em.fork(), clock.now());
       if (due > 0) log.info({ due }, 'activities fell due');
     },
   });

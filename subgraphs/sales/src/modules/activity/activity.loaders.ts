@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import { loaderPerArgs } from '../../../../kit/loaders.js';
-import { countByParent, fetchKeysetPages, type Page, type PageArgs } from '../../../../kit/pagination.js';
-import { Activity } from './activity.entity.js';
+import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import type { Activity } from './activity.entity.js';
 import type { ActivityFilter, ActivityOrder } from './activity.inputs.js';
-import { activityFilterSql, activityOrderBy } from './activity.service.js';
+import { activityCountsByCustomer, activityPagesByCustomer } from './activity.queries.js';
 
 interface ActivityListArgs {
   filter?: ActivityFilter | null;
@@ -13,22 +13,11 @@ interface ActivityListArgs {
 
 export function createActivityLoaders(em: EntityManager, viewer: Viewer) {
   return {
-    activityPagesByCustomer: loaderPerArgs<ActivityListArgs & { page: PageArgs }, string, Page<Activity>>(async ({ page, filter, order }, customerIds) => {
-      const pages = await fetchKeysetPages(
-        em,
-        {
-          entity: Activity,
-          table: 'sales_activity',
-          orderBy: activityOrderBy(order),
-          parent: { column: 'customer_id', ids: customerIds },
-          where: activityFilterSql(filter, order, viewer),
-        },
-        page,
-      );
-      return customerIds.map((id) => pages.get(id)!);
-    }),
+    activityPagesByCustomer: loaderPerArgs<ActivityListArgs & { page: PageArgs }, string, Page<Activity>>(({ page, filter, order }, customerIds) =>
+      activityPagesByCustomer(em, customerIds, filter, order, viewer, page),
+    ),
     activityCountByCustomer: loaderPerArgs<ActivityListArgs, string, number>(({ filter, order }, customerIds) =>
-      countByParent(em, { table: 'sales_activity', parentColumn: 'customer_id', ids: customerIds, where: activityFilterSql(filter, order, viewer) }),
+      activityCountsByCustomer(em, customerIds, filter, order, viewer),
     ),
   };
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Lead } from '../lead/lead.entity.js';
@@ -7,7 +7,8 @@ import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Activity } from './activity.entity.js';
 import { ActivityFilter, ActivityOrder, CreateActivityInput } from './activity.inputs.js';
-import { activityFilterSql, activityOrderBy, completeActivity, createActivity, getActivity } from './activity.service.js';
+import { activitiesPage } from './activity.queries.js';
+import { completeActivity, createActivity, getActivity } from './activity.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
@@ -29,9 +30,7 @@ export class ActivityResolver {
     @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<ActivityConnection> {
-    const where = activityFilterSql(filter, order, viewer);
-    const found = await fetchKeysetPage(em, { entity: Activity, table: 'sales_activity', orderBy: activityOrderBy(order), where }, page);
-    return connectionOf(ActivityConnection, found, () => countWhere(em, 'sales_activity', where));
+    return connectionOf(ActivityConnection, await activitiesPage(em, filter, order, viewer, page));
   }
 
   @Allow('activities:write')

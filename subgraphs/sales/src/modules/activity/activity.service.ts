@@ -1,16 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
-import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import type { EventsAbout } from '../../../../kit/event-catalog.js';
 import { recordEvent, type DomainEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { getLead } from '../lead/lead.service.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { Activity, SalesActivityType } from './activity.entity.js';
-import { ActivityOrder, type ActivityFilter, type CreateActivityInput } from './activity.inputs.js';
+import type { CreateActivityInput } from './activity.inputs.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 /** With a viewer, only an activity they may see (another team's is NOT_FOUND). */
@@ -78,35 +77,4 @@ export async function completeActivity(em: EntityManager, id: string, version: n
   recordEvent(em, activityEvent(activity, 'ActivityCompleted'));
   await em.flush();
   return activity;
-}
-
-export const activityOrderBy = (order: ActivityOrder) =>
-  order === ActivityOrder.DUE_SOONEST
-    ? { column: 'due_at', property: 'dueAt' as const, descending: false }
-    : { column: 'created_at', property: 'createdAt' as const, descending: true };
-
-/** The filter, within the activities the viewer may see, as SQL over `sales_activity`. */
-export function activityFilterSql(
-  filter: ActivityFilter | null | undefined,
-  order: ActivityOrder,
-  viewer: Viewer,
-): { sql: string; params: unknown[] } | undefined {
-  const scope = ownerScopeSql(viewer, 'owner_id');
-  const conditions: string[] = order === ActivityOrder.DUE_SOONEST ? ['due_at is not null'] : [];
-  const params: unknown[] = [];
-  if (scope.params.length) {
-    conditions.push(scope.sql);
-    params.push(...scope.params);
-  }
-  const add = (sql: string, value: unknown) => {
-    conditions.push(sql);
-    params.push(value);
-  };
-  if (filter?.types?.length) add('type = any(?::sales_activity_type[])', pgArray(filter.types));
-  if (filter?.ownerIds?.length) add('owner_id = any(?::uuid[])', pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));
-  if (filter?.leadId) add('lead_id = ?', parseId(filter.leadId, 'Lead', 'filter.leadId'));
-  if (filter?.opportunityId) add('opportunity_id = ?', parseId(filter.opportunityId, 'Opportunity', 'filter.opportunityId'));
-  if (filter?.dueBefore) add('due_at < ?', filter.dueBefore);
-  if (filter?.done != null) conditions.push(filter.done ? 'completed_at is not null' : 'completed_at is null');
-  return conditions.length ? { sql: conditions.join(' and '), params } : undefined;
 }

@@ -1,22 +1,24 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { envInt, envString } from '../../../../kit/config.js';
+import { platformSecret } from '../../../../kit/config.js';
+import { sales } from '../../settings.js';
 import { DomainError } from '../../../../kit/errors.js';
 import { WebForm, WebFormSubmission } from './web-form.entity.js';
 
 /** How many submissions pass, per form, per client address and per e-mail address (configurable). */
 export function webFormLimits() {
+  const settings = sales();
   return {
-    perFormPerMinute: envInt('WEB_FORM_LIMIT_PER_FORM_PER_MINUTE', 60),
-    perAddressPerMinute: envInt('WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE', 5),
-    perEmailPerHour: envInt('WEB_FORM_LIMIT_PER_EMAIL_PER_HOUR', 2),
+    perFormPerMinute: settings.WEB_FORM_LIMIT_PER_FORM_PER_MINUTE,
+    perAddressPerMinute: settings.WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE,
+    perEmailPerHour: settings.WEB_FORM_LIMIT_PER_EMAIL_PER_HOUR,
   };
 }
 
 export const newWebFormKey = () => `wf_${randomBytes(12).toString('base64url')}`;
 
 /** Keyed with the platform's secret: the same address always hashes the same here, and nowhere else. */
-const keyedHash = (value: string) => createHmac('sha256', envString('PLATFORM_SECRET')).update(value).digest('hex');
+const keyedHash = (value: string) => createHmac('sha256', platformSecret()).update(value).digest('hex');
 
 const limited = (message: string, retryAfterSeconds: number) => new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
 

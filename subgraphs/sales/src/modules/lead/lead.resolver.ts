@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import { MoneyInput } from '../../../../kit/scalars.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -8,7 +8,8 @@ import { Product } from '../product/product.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Lead, LeadStatus } from './lead.entity.js';
 import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
-import { assignLead, convertLead, createLead, getLead, leadFilterSql, updateLeadStatus } from './lead.service.js';
+import { leadsPage } from './lead.queries.js';
+import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
@@ -35,18 +36,7 @@ export class LeadResolver {
     @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<LeadConnection> {
-    const where = leadFilterSql(filter, viewer);
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: Lead,
-        table: 'sales_lead',
-        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-        where,
-      },
-      page,
-    );
-    return connectionOf(LeadConnection, found, () => countWhere(em, 'sales_lead', where));
+    return connectionOf(LeadConnection, await leadsPage(em, filter, viewer, page));
   }
 
   @Allow('leads:write')

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import type { MoneyInput } from '../../../../kit/scalars.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import type { Opportunity } from '../opportunity/opportunity.entity.js';
@@ -12,7 +11,7 @@ import { openOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { Lead, LeadStatus, type LeadSource } from './lead.entity.js';
 import { scoreLead, type LeadScore } from './lead.scoring.js';
-import type { CreateLeadInput, LeadFilter } from './lead.inputs.js';
+import type { CreateLeadInput } from './lead.inputs.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
 /** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
@@ -218,20 +217,4 @@ export async function convertLead(
   });
   await em.flush(); // one transaction: the opportunity, its first stage, the lead and both events
   return { lead, opportunity };
-}
-
-/** The filter, within the leads the viewer may see, as SQL over `sales_lead`. */
-export function leadFilterSql(filter: LeadFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
-  const scope = ownerScopeSql(viewer, 'owner_id');
-  const conditions: string[] = scope.params.length ? [scope.sql] : [];
-  const params: unknown[] = [...scope.params];
-  if (filter?.statuses?.length) {
-    conditions.push('status = any(?::lead_status[])');
-    params.push(pgArray(filter.statuses));
-  }
-  if (filter?.ownerIds?.length) {
-    conditions.push('owner_id = any(?::uuid[])');
-    params.push(pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));
-  }
-  return conditions.length ? { sql: conditions.join(' and '), params } : undefined;
 }

@@ -1,12 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Opportunity } from './opportunity.entity.js';
 import { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
-import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, opportunityFilterSql, updateOpportunity } from './opportunity.service.js';
+import { opportunitiesPage } from './opportunity.queries.js';
+import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -31,18 +32,7 @@ export class OpportunityResolver {
     @Arg('filter', () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<OpportunityConnection> {
-    const where = opportunityFilterSql(filter, viewer);
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: Opportunity,
-        table: 'opportunity',
-        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-        where,
-      },
-      page,
-    );
-    return connectionOf(OpportunityConnection, found, () => countWhere(em, 'opportunity', where));
+    return connectionOf(OpportunityConnection, await opportunitiesPage(em, filter, viewer, page));
   }
 
   @Allow('opportunities:write')

@@ -1,15 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { archived, badInput, notFound } from '../../../../kit/errors.js';
-import { assertOwnsRow, ownerFor, ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import { requireNonNegative } from '../../../../kit/scalars.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { Stage } from '../pipeline/pipeline.entity.js';
 import { firstStageOf, getStage, resolvePipeline } from '../pipeline/pipeline.service.js';
 import { Opportunity, OpportunityStatus } from './opportunity.entity.js';
-import type { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
+import type { CreateOpportunityInput, UpdateOpportunityInput } from './opportunity.inputs.js';
 import { cents } from '../../money.js';
 import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
@@ -136,29 +135,6 @@ export async function archiveOpportunity(em: EntityManager, id: string, version:
   await recordOpportunityEvent(em, opportunity, 'OpportunityChanged', { changedFields: ['archivedAt'], archivedAt: opportunity.archivedAt.toISOString() });
   await em.flush();
   return opportunity;
-}
-
-/** The filter, within the rows the viewer may see, as SQL over `opportunity`. */
-export function opportunityFilterSql(filter: OpportunityFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } {
-  const scope = ownerScopeSql(viewer, 'owner_id');
-  const conditions: string[] = [scope.sql];
-  const params: unknown[] = [...scope.params];
-  if (!filter?.includeArchived) conditions.push('archived_at is null');
-  if (filter?.pipelineId) {
-    conditions.push('pipeline_id = ?');
-    params.push(parseId(filter.pipelineId, 'Pipeline', 'filter.pipelineId'));
-  }
-  const lists: Array<[string, string, string[] | null | undefined]> = [
-    ['stage_id', 'uuid', filter?.stageIds?.map((id) => parseId(id, 'Stage', 'filter.stageIds'))],
-    ['owner_id', 'uuid', filter?.ownerIds?.map((id) => parseId(id, 'User', 'filter.ownerIds'))],
-    ['status', 'opportunity_status', filter?.statuses],
-  ];
-  for (const [column, type, values] of lists) {
-    if (!values?.length) continue;
-    conditions.push(`${column} = any(?::${type}[])`);
-    params.push(pgArray(values));
-  }
-  return { sql: conditions.length ? conditions.join(' and ') : 'true', params };
 }
 
 // graphql-scalars' LocalDate arrives as a string already; keep only the date part either way.

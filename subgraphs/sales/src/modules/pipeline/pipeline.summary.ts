@@ -5,7 +5,7 @@ import type { Viewer } from '../../../../kit/access/viewer.js';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { badInput } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
+import { pgArray } from '../../../../kit/sql.js';
 import { Money } from '../../../../kit/scalars.js';
 import { Pipeline, Stage } from './pipeline.entity.js';
 import { getPipeline, stagesOf } from './pipeline.service.js';

@@ -1,9 +1,10 @@
 import { Arg, Args, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Product } from './product.entity.js';
 import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
-import { createProduct, getProduct, productFilterSql, searchProducts, updateProduct } from './product.service.js';
+import { productsPage, searchProducts } from './product.queries.js';
+import { createProduct, getProduct, updateProduct } from './product.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
 import { withinDeadline } from '../../../../kit/deadline.js';
@@ -32,18 +33,7 @@ export class ProductResolver {
     @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | null,
     @Ctx() { em }: SalesContext,
   ): Promise<ProductConnection> {
-    const where = productFilterSql(filter);
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: Product,
-        table: 'product',
-        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-        where,
-      },
-      page,
-    );
-    return connectionOf(ProductConnection, found, () => countWhere(em, 'product', where));
+    return connectionOf(ProductConnection, await productsPage(em, filter, page));
   }
 
   @Allow('products:read')

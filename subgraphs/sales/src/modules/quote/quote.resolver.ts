@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';

@@ -1,17 +1,15 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../../../../kit/errors.js';
-import { allOf, ownerScopeSql } from '../../../../kit/access/row-scope.js';
 import { ownsRow, type Viewer } from '../../../../kit/access/viewer.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { recordOpportunityEvent } from '../opportunity/opportunity.events.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
-import type { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
+import type { CreateQuoteInput, FinancingInput, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { recordQuoteEvent, type QuoteSnapshot } from './quote.events.js';
 import type { Specifics } from '../../../../kit/events.js';
 import type { EventsAbout } from '../../../../kit/event-catalog.js';
@@ -276,17 +274,4 @@ export async function rejectQuote(em: EntityManager, id: string, version: number
 
 export async function expireQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
   return changeStatus(em, await lockQuote(em, id, version, viewer), QuoteStatus.EXPIRED, 'QuoteExpired', {});
-}
-
-/** The filter, within the quotes the viewer may see (by their opportunity's owner), as SQL over `quote`. */
-export function quoteFilterSql(filter: QuoteFilter | null | undefined, viewer: Viewer): { sql: string; params: unknown[] } | undefined {
-  const scope = ownerScopeSql(viewer, 'o.owner_id');
-  const visible = scope.params.length
-    ? {
-        sql: `(exists (select 1 from opportunity o where o.id = opportunity_id and ${scope.sql})${viewer.unowned ? ' or opportunity_id is null' : ''})`,
-        params: scope.params,
-      }
-    : undefined;
-  const statuses = filter?.statuses?.length ? { sql: 'status = any(?::quote_status[])', params: [pgArray(filter.statuses)] } : undefined;
-  return visible || statuses ? allOf(visible, statuses) : undefined;
 }

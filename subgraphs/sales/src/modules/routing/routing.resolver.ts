@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { connectionOf, ConnectionType, countWhere, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { CreateLeadRoutingRuleInput } from './routing.inputs.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
+import { leadRoutingRulesPage } from './routing.queries.js';
 import { createLeadRoutingRule } from './routing.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
@@ -14,16 +15,7 @@ export class LeadRoutingRuleResolver {
   @Allow('pipelines:manage')
   @Query(() => LeadRoutingRuleConnection, { description: 'Lead routing rules, newest first' })
   async leadRoutingRules(@Args() page: PageArgs, @Ctx() { em }: SalesContext): Promise<LeadRoutingRuleConnection> {
-    const found = await fetchKeysetPage(
-      em,
-      {
-        entity: LeadRoutingRule,
-        table: 'lead_routing_rule',
-        orderBy: { column: 'created_at', property: 'createdAt', descending: true },
-      },
-      page,
-    );
-    return connectionOf(LeadRoutingRuleConnection, found, () => countWhere(em, 'lead_routing_rule'));
+    return connectionOf(LeadRoutingRuleConnection, await leadRoutingRulesPage(em, page));
   }
 
   @Allow('pipelines:manage')

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvent } from '../../../../kit/events.js';
 import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/pagination.js';
-import { leadRoutingConfig } from '../../config.js';
+import { pgArray } from '../../../../kit/sql.js';
+import { sales } from '../../settings.js';
 import { type Lead, LeadStatus } from '../lead/lead.entity.js';
 import { Product } from '../product/product.entity.js';
 import type { CreateLeadRoutingRuleInput } from './routing.inputs.js';
@@ -40,10 +40,10 @@ export async function routeLead(em: EntityManager, lead: Lead): Promise<Routing>
   const product = lead.interestProductId ? await em.findOne(Product, { id: lead.interestProductId }) : null;
   const rules = await em.find(LeadRoutingRule, { active: true });
   const candidates = [...new Set(rules.flatMap((rule) => rule.candidateUserIds))];
-  const config = leadRoutingConfig();
+  const settings = sales();
   return chooseOwner(rules, { region: lead.region ?? null, productCategory: product?.category ?? null }, await openLeadsOf(em, candidates), {
-    capacity: config.defaultRepCapacity,
-    queueOwnerId: config.queueOwnerId,
+    capacity: settings.SALES_DEFAULT_REP_CAPACITY,
+    queueOwnerId: settings.SALES_LEAD_QUEUE_OWNER_ID?.toLowerCase() ?? null,
   });
 }
 

@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../../../kit/base.entity.js';
-import { slaAtRiskWindowMinutes } from '../../config.js';
+import { service } from '../../settings.js';
 import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 import { redactInAudit } from '../../../../kit/access/personal-data.js';
@@ -104,7 +104,7 @@ export class Case extends BaseEntity {
 
   @Field(() => Boolean, { description: 'A deadline still to be met falls within the at-risk window (SLA_AT_RISK_MINUTES)' })
   slaAtRisk(): boolean {
-    return slaAtRisk(this, new Date(), slaAtRiskWindowMinutes());
+    return slaAtRisk(this, new Date(), service().SLA_AT_RISK_MINUTES);
   }
 }
 

@@ -1,24 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, fetchKeysetPage, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { User } from '../staff/user.reference.js';
 import { Case } from './case.entity.js';
 import { CaseOrder } from './case.enums.js';
 import { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
-import {
-  assignCase,
-  atRiskSql,
-  CASE_ORDERS,
-  caseFilterSql,
-  changeCaseStatus,
-  countCases,
-  escalateCase,
-  getCase,
-  openCase,
-  updateCase,
-} from './case.service.js';
-import { allOf, caseScopeSql } from '../../../../kit/access/row-scope.js';
+import { casesAtRiskPage, casesPage } from './case.queries.js';
+import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from './case.service.js';
 import { Allow } from '../../../../kit/access/decorators.js';
 
 @ObjectType()
@@ -40,9 +29,7 @@ export class CaseResolver {
     @Arg('orderBy', () => CaseOrder, { defaultValue: CaseOrder.NEWEST_FIRST }) orderBy: CaseOrder,
     @Ctx() { em, viewer }: ServiceContext,
   ): Promise<CaseConnection> {
-    const where = caseFilterSql(filter, viewer);
-    const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS[orderBy], where }, page);
-    return connectionOf(CaseConnection, found, () => countCases(em, where));
+    return connectionOf(CaseConnection, await casesPage(em, filter, orderBy, viewer, page));
   }
 
   @Allow('cases:read')
@@ -52,9 +39,7 @@ export class CaseResolver {
     @Args() page: PageArgs,
     @Ctx() { em, viewer }: ServiceContext,
   ): Promise<CaseConnection> {
-    const where = allOf(atRiskSql(within), caseScopeSql(viewer, 'line', 'assignee_id'));
-    const found = await fetchKeysetPage(em, { entity: Case, table: 'support_case', orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
-    return connectionOf(CaseConnection, found, () => countCases(em, where));
+    return connectionOf(CaseConnection, await casesAtRiskPage(em, within, viewer, page));
   }
 
   @Allow('cases:write')

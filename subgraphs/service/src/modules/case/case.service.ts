@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertWorksCase, caseScopeSql } from '../../../../kit/access/row-scope.js';
+import { assertWorksCase } from '../../../../kit/access/row-scope.js';
 import type { Viewer } from '../../../../kit/access/viewer.js';
 import { badInput, notFound } from '../../../../kit/errors.js';
 import { parseId } from '../../../../kit/ids.js';
-import { countWhere, pgArray, type KeysetQuery } from '../../../../kit/pagination.js';
 import { assertVersion } from '../../../../kit/versioning.js';
 import { contractTierOf } from '../contract/service-contract.service.js';
 import { slaDeadlines } from '../sla/sla.policy.js';
 import { classifyCase } from './case.classification.js';
 import { Case } from './case.entity.js';
-import { CaseLine, CaseOrder, CaseStatus } from './case.enums.js';
+import { CaseLine, CaseStatus } from './case.enums.js';
 import { recordCaseEvent } from './case.events.js';
-import type { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
+import type { AssignCaseInput, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { assertTransition } from './case.status.js';
 import { liveCustomerId } from '../../../../kit/customer-aliases.js';
 
@@ -118,51 +117,3 @@ export async function escalateCase(em: EntityManager, input: EscalateCaseInput, 
   await em.flush();
   return found;
 }
-
-type SqlCondition = { sql: string; params: unknown[] };
-
-/** Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). */
-const DEADLINE_BEFORE = 'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
-
-/** The filter, within the cases the viewer may see, as SQL over `support_case`. */
-export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {
-  const scope = caseScopeSql(viewer, 'line', 'assignee_id');
-  const parts: SqlCondition[] = scope.params.length ? [scope] : [];
-  if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
-  if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
-  if (filter?.categories?.length) parts.push({ sql: 'category = any(?::case_category[])', params: [pgArray(filter.categories)] });
-  if (filter?.line) parts.push({ sql: 'line = ?', params: [filter.line] });
-  if (filter?.assigneeId) parts.push({ sql: 'assignee_id = ?', params: [parseId(filter.assigneeId, 'User', 'assigneeId')] });
-  if (filter?.breachingBefore) {
-    const before = filter.breachingBefore.toISOString();
-    parts.push({ sql: DEADLINE_BEFORE, params: [before, before] });
-  }
-  return joinConditions(parts);
-}
-
-/** Unsettled cases with a deadline still to meet within the next `minutes` (not yet passed). */
-export function atRiskSql(minutes: number, now = new Date()): SqlCondition {
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');
-  const from = now.toISOString();
-  const until = new Date(now.getTime() + minutes * 60_000).toISOString();
-  return {
-    sql: `resolved_at is null and ((first_responded_at is null and first_response_due_at > ? and first_response_due_at <= ?)
-      or (resolution_due_at > ? and resolution_due_at <= ?))`,
-    params: [from, until, from, until],
-  };
-}
-
-export function joinConditions(parts: SqlCondition[]): SqlCondition | undefined {
-  if (parts.length === 0) return undefined;
-  return { sql: parts.map((p) => `(${p.sql})`).join(' and '), params: parts.flatMap((p) => p.params) };
-}
-
-export const CASE_ORDERS: Record<CaseOrder, KeysetQuery<Case>['orderBy']> = {
-  [CaseOrder.NEWEST_FIRST]: { column: 'created_at', property: 'createdAt', descending: true },
-  [CaseOrder.OLDEST_FIRST]: { column: 'created_at', property: 'createdAt', descending: false },
-  [CaseOrder.FIRST_RESPONSE_DUE_SOONEST]: { column: 'first_response_due_at', property: 'firstResponseDueAt', descending: false },
-  [CaseOrder.RESOLUTION_DUE_SOONEST]: { column: 'resolution_due_at', property: 'resolutionDueAt', descending: false },
-};
-
-/** Counts the cases of the service queue matching a condition (totalCount of a top-level list). */
-export const countCases = (em: EntityManager, where: SqlCondition | undefined): Promise<number> => countWhere(em, 'support_case', where);

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
 import { KnowledgeArticle, type KnowledgeArticleHit } from './knowledge-article.entity.js';
-import { suggestArticlesForCases } from './knowledge-article.service.js';
+import { suggestArticlesForCases } from './knowledge-article.queries.js';
 
 export function createKnowledgeArticleLoaders(em: EntityManager) {
   return {

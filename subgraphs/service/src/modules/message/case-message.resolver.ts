@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination.js';
+import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Case } from '../case/case.entity.js';
 import { Customer } from '../customer/customer.reference.js';

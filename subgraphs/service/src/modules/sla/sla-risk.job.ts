@@ -1,17 +1,18 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../../../kit/logger.js';
 import { startPeriodicJob } from '../../../../kit/periodic-job.js';
-import { slaCheckIntervalMs } from '../../config.js';
+import { service } from '../../settings.js';
+import type { Clock } from '../../../../kit/clock.js';
 import { flagCasesAtRisk } from './sla-risk.service.js';
 
 /** Looks for cases at risk of breaching their SLA now and then every interval. */
-export function startSlaRiskJob(orm: MikroORM, log: Logger, intervalMs = slaCheckIntervalMs()): { stop(): Promise<void> } {
+export function startSlaRiskJob(orm: MikroORM, log: Logger, clock: Clock, intervalMs = service().SLA_CHECK_INTERVAL_MS): { stop(): Promise<void> } {
   return startPeriodicJob({
     name: 'sla-risk',
     intervalMs,
     log,
     run: async () => {
-      const flagged = await flagCasesAtRisk(orm.em.fork(), new Date());
+      const flagged = await flagCasesAtRisk(orm.em.fork(), clock.now());
       if (flagged > 0) log.info({ flagged }, 'cases flagged at risk of breaching their SLA');
     },
   });

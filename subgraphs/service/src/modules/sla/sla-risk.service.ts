@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { slaAtRiskWindowMinutes } from '../../config.js';
+import { service } from '../../settings.js';
 import { Case } from '../case/case.entity.js';
 import { recordCaseEvent } from '../case/case.events.js';
 
@@ -31,7 +31,7 @@ const BATCH = 200;
  * resolution deadline, still to be met, falls within the at-risk window after `now`.
  * Returns how many deadlines it flagged.
  */
-export async function flagCasesAtRisk(em: EntityManager, now: Date, windowMinutes = slaAtRiskWindowMinutes()): Promise<number> {
+export async function flagCasesAtRisk(em: EntityManager, now: Date, windowMinutes = service().SLA_AT_RISK_MINUTES): Promise<number> {
   const until = new Date(now.getTime() + windowMinutes * 60_000);
   let flagged = 0;
   for (const columns of DEADLINES) {

@@ -1,0 +1,180 @@
+import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray, type SqlCondition } from '../sql.js';
+import type { CountedPage, Page, PageArgs } from './connection.js';
+import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortValue } from './cursor.js';
+
+// invalid_text_representation, invalid_datetime_format, datetime_field_overflow
+const INVALID_VALUE_CODES = new Set(['22P02', '22007', '22008']);
+
+/** For `.catch`: a forged cursor whose sort value does not fit the column (e.g. not a time) is the client's mistake. */
+export function rejectForgedCursor(plan: KeysetPlan): (error: { code?: string }) => never {
+  return (error) => {
+    if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw foreignCursor();
+    throw error;
+  };
+}
+
+type PropertyOf<T> = keyof T & string;
+
+/** The sort property (a timestamp, number or text), always paired with `id` as the tie-breaker. */
+export interface KeysetOrder<T> {
+  property: PropertyOf<T>;
+  descending: boolean;
+}
+
+/** The parent is a column of the rows themselves (a many-to-one, or another subgraph's id). */
+export interface OwnParent<T> {
+  property: PropertyOf<T>;
+  ids: readonly string[];
+}
+
+/** The rows reach their parent through a link entity (a membership): its `property` is the parent, its `child` the row. */
+export interface LinkedParent<L> {
+  through: EntityClass<L>;
+  property: PropertyOf<L>;
+  child: PropertyOf<L>;
+  ids: readonly string[];
+}
+
+/**
+ * A keyset list of `entity`, named by its properties: the table and columns come from the ORM's metadata.
+ * `where` is SQL over the entity's table aliased `t` (already scoped to the rows the viewer may see).
+ */
+export interface KeysetQuery<T, L = never> {
+  entity: EntityClass<T>;
+  orderBy: KeysetOrder<T>;
+  where?: SqlCondition;
+  /** When set, pages are cut per parent in one statement (a batch for a DataLoader). */
+  parent?: OwnParent<T> | LinkedParent<L>;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function metadataOf<T>(em: EntityManager, entity: EntityClass<T>): EntityMetadata<T> {
+  const meta = em.getMetadata().find(entity);
+  if (!meta) throw new Error(`Keyset query: ${entity.name} is not an entity of this EntityManager`);
+  return meta;
+}
+
+function tableOf(meta: EntityMetadata): string {
+  return meta.schema && meta.schema !== '*' ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
+}
+
+const COLUMN_KINDS: readonly ReferenceKind[] = [ReferenceKind.SCALAR, ReferenceKind.MANY_TO_ONE, ReferenceKind.ONE_TO_ONE];
+
+/** The column a property is stored in; a programming error (not the client's) when there is no such single column. */
+export function columnOf(meta: EntityMetadata, property: string): string {
+  const prop = Object.hasOwn(meta.properties, property) ? meta.properties[property as never] : undefined;
+  const stored = prop && COLUMN_KINDS.includes(prop.kind) && prop.persist !== false && !prop.formula && (prop.kind !== ReferenceKind.ONE_TO_ONE || prop.owner);
+  const [column, ...more] = stored ? (prop.fieldNames ?? []) : [];
+  if (!column || more.length > 0) {
+    throw new Error(`Keyset query: ${meta.className} has no property "${property}" stored in one column of ${meta.tableName}`);
+  }
+  return column;
+}
+
+/** `from` clause (aliased `t`) and the column of `t` holding each row's parent id. */
+function sourceOf<T, L>(em: EntityManager, meta: EntityMetadata<T>, parent: OwnParent<T> | LinkedParent<L> | undefined) {
+  if (!parent) return { from: `${tableOf(meta)} t`, parentColumn: null };
+  if (!('through' in parent)) return { from: `${tableOf(meta)} t`, parentColumn: columnOf(meta, parent.property) };
+  const link = metadataOf(em, parent.through);
+  const from = `(select c.*, l.${quote(columnOf(link, parent.property))} as page_parent
+      from ${tableOf(link)} l join ${tableOf(meta)} c on c.${quote(columnOf(meta, 'id'))} = l.${quote(columnOf(link, parent.child))}) t`;
+  return { from, parentColumn: 'page_parent' };
+}
+
+/**
+ * Keyset pagination (never OFFSET), one SQL statement for any number of parents:
+ * rows are numbered per parent by a window function and cut at limit + 1.
+ */
+export async function fetchKeysetPages<T extends { id: string }, L = never>(
+  em: EntityManager,
+  query: KeysetQuery<T, L>,
+  args: PageArgs,
+): Promise<Map<string, Page<T>>> {
+  const meta = metadataOf(em, query.entity);
+  const sort = `t.${quote(columnOf(meta, query.orderBy.property))}`;
+  const id = `t.${quote(columnOf(meta, 'id'))}`;
+  const { from, parentColumn } = sourceOf(em, meta, query.parent);
+  const plan = planKeyset(args);
+  const walkDescending = query.orderBy.descending === plan.forward;
+  const direction = walkDescending ? 'desc' : 'asc';
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (query.parent && parentColumn) {
+    conditions.push(`t.${quote(parentColumn)} = any(?::uuid[])`);
+    params.push(pgArray(query.parent.ids));
+  }
+  if (query.where) {
+    conditions.push(`(${query.where.sql})`);
+    params.push(...query.where.params);
+  }
+  if (plan.cursor) {
+    conditions.push(`(${sort}, ${id}) ${walkDescending ? '<' : '>'} (?, ?)`);
+    params.push(...keysetCursor(plan.cursor));
+  }
+  const partition = parentColumn ? `partition by t.${quote(parentColumn)}` : '';
+  const sql = `select * from (
+      select t.*, row_number() over (${partition} order by ${sort} ${direction}, ${id} ${direction}) as page_row
+      from ${from} ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+    ) numbered where page_row <= ? order by page_row`;
+  params.push(plan.limit + 1);
+  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, params).catch(rejectForgedCursor(plan));
+
+  const grouped = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = parentColumn ? String(row[parentColumn]) : '';
+    delete row.page_row;
+    delete row.page_parent;
+    const list = grouped.get(key) ?? [];
+    list.push(em.map(query.entity, row as never) as T);
+    grouped.set(key, list);
+  }
+  const property = query.orderBy.property;
+  const keys = query.parent ? query.parent.ids : [''];
+  return new Map(
+    keys.map((key) => [key, pageOf(grouped.get(key) ?? [], plan, (node) => ({ node, cursor: encodeCursor([node[property] as SortValue, node.id]) }))]),
+  );
+}
+
+/** One page of a top-level list (no parent). */
+export async function fetchKeysetPage<T extends { id: string }>(em: EntityManager, query: Omit<KeysetQuery<T>, 'parent'>, args: PageArgs): Promise<Page<T>> {
+  return (await fetchKeysetPages(em, query, args)).get('')!;
+}
+
+/** One page of a top-level list with its totalCount: the same condition, counted only when asked. */
+export async function fetchCountedPage<T extends { id: string }>(
+  em: EntityManager,
+  query: Omit<KeysetQuery<T>, 'parent'>,
+  args: PageArgs,
+): Promise<CountedPage<T>> {
+  const page = await fetchKeysetPage(em, query, args);
+  return { ...page, count: () => countWhere(em, query.entity, query.where) };
+}
+
+/** Counts rows per parent in one statement (the batch behind `totalCount`); `where` is over the table aliased `t`. */
+export async function countByParent<T>(em: EntityManager, query: { entity: EntityClass<T>; parent: OwnParent<T>; where?: SqlCondition }): Promise<number[]> {
+  const meta = metadataOf(em, query.entity);
+  const parent = `t.${quote(columnOf(meta, query.parent.property))}`;
+  const extra = query.where ? ` and (${query.where.sql})` : '';
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ parent: string; total: string }>>(
+      `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(?::uuid[])${extra} group by ${parent}`,
+      [pgArray(query.parent.ids), ...(query.where?.params ?? [])],
+    );
+  const totals = new Map(rows.map((row) => [String(row.parent), Number(row.total)]));
+  return query.parent.ids.map((id) => totals.get(id) ?? 0);
+}
+
+/** totalCount of a top-level list: the same condition as its pages (rows aliased `t`), counted in one statement. */
+export async function countWhere<T>(em: EntityManager, entity: EntityClass<T>, where?: SqlCondition): Promise<number> {
+  const [row] = await em
+    .getConnection()
+    .execute<Array<{ total: string }>>(
+      `select count(*) as total from ${tableOf(metadataOf(em, entity))} t${where ? ` where ${where.sql}` : ''}`,
+      where?.params ?? [],
+    );
+  return Number(row?.total ?? 0);
+}

@@ -1,0 +1,86 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ownerScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
+import { parseId } from '../../../../kit/ids.js';
+import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { countByParent, fetchCountedPage, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { Opportunity } from './opportunity.entity.js';
+import type { OpportunityFilter } from './opportunity.inputs.js';
+import { StageChange } from './stage-change.entity.js';
+
+/** The filter, within the rows the viewer may see, as SQL over `opportunity`. */
+export function opportunityFilterSql(filter: OpportunityFilter | null | undefined, viewer: Viewer): SqlCondition {
+  const scope = ownerScopeSql(viewer, 'owner_id');
+  const conditions: string[] = [scope.sql];
+  const params: unknown[] = [...scope.params];
+  if (!filter?.includeArchived) conditions.push('archived_at is null');
+  if (filter?.pipelineId) {
+    conditions.push('pipeline_id = ?');
+    params.push(parseId(filter.pipelineId, 'Pipeline', 'filter.pipelineId'));
+  }
+  const lists: Array<[string, string, string[] | null | undefined]> = [
+    ['stage_id', 'uuid', filter?.stageIds?.map((id) => parseId(id, 'Stage', 'filter.stageIds'))],
+    ['owner_id', 'uuid', filter?.ownerIds?.map((id) => parseId(id, 'User', 'filter.ownerIds'))],
+    ['status', 'opportunity_status', filter?.statuses],
+  ];
+  for (const [column, type, values] of lists) {
+    if (!values?.length) continue;
+    conditions.push(`${column} = any(?::${type}[])`);
+    params.push(pgArray(values));
+  }
+  return { sql: conditions.length ? conditions.join(' and ') : 'true', params };
+}
+
+/** One page of Query.opportunities, newest first, and its totalCount. */
+export async function opportunitiesPage(
+  em: EntityManager,
+  filter: OpportunityFilter | null | undefined,
+  viewer: Viewer,
+  page: PageArgs,
+): Promise<CountedPage<Opportunity>> {
+  return fetchCountedPage(em, { entity: Opportunity, orderBy: { property: 'createdAt', descending: true }, where: opportunityFilterSql(filter, viewer) }, page);
+}
+
+/** Each customer's opportunities, newest first, one page each, in one statement. */
+export async function opportunityPagesByCustomer(
+  em: EntityManager,
+  customerIds: readonly string[],
+  filter: OpportunityFilter | null | undefined,
+  viewer: Viewer,
+  page: PageArgs,
+): Promise<Array<Page<Opportunity>>> {
+  const pages = await fetchKeysetPages(
+    em,
+    {
+      entity: Opportunity,
+      orderBy: { property: 'createdAt', descending: true },
+      parent: { property: 'customerId', ids: customerIds },
+      where: opportunityFilterSql(filter, viewer),
+    },
+    page,
+  );
+  return customerIds.map((id) => pages.get(id)!);
+}
+
+export async function opportunityCountsByCustomer(
+  em: EntityManager,
+  customerIds: readonly string[],
+  filter: OpportunityFilter | null | undefined,
+  viewer: Viewer,
+): Promise<number[]> {
+  return countByParent(em, { entity: Opportunity, parent: { property: 'customerId', ids: customerIds }, where: opportunityFilterSql(filter, viewer) });
+}
+
+/** Each opportunity's stage moves, oldest first, one page each, in one statement. */
+export async function stageHistoryPages(em: EntityManager, opportunityIds: readonly string[], page: PageArgs): Promise<Array<Page<StageChange>>> {
+  const pages = await fetchKeysetPages(
+    em,
+    { entity: StageChange, orderBy: { property: 'createdAt', descending: false }, parent: { property: 'opportunityId', ids: opportunityIds } },
+    page,
+  );
+  return opportunityIds.map((id) => pages.get(id)!);
+}
+
+export const stageHistoryCounts = (em: EntityManager, opportunityIds: readonly string[]): Promise<number[]> =>
+  countByParent(em, { entity: StageChange, parent: { property: 'opportunityId', ids: opportunityIds } });

@@ -1,0 +1,108 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { allOf, caseScopeSql } from '../../../../kit/access/row-scope.js';
+import type { Viewer } from '../../../../kit/access/viewer.js';
+import { badInput } from '../../../../kit/errors.js';
+import { parseId } from '../../../../kit/ids.js';
+import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { countByParent, countWhere, fetchKeysetPage, fetchKeysetPages, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { Case } from './case.entity.js';
+import { CaseOrder } from './case.enums.js';
+import type { CaseFilter } from './case.inputs.js';
+
+/** Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). */
+const DEADLINE_BEFORE = 'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
+
+/** The filter, within the cases the viewer may see, as SQL over `support_case`. */
+export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {
+  const scope = caseScopeSql(viewer, 'line', 'assignee_id');
+  const parts: SqlCondition[] = scope.params.length ? [scope] : [];
+  if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
+  if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
+  if (filter?.categories?.length) parts.push({ sql: 'category = any(?::case_category[])', params: [pgArray(filter.categories)] });
+  if (filter?.line) parts.push({ sql: 'line = ?', params: [filter.line] });
+  if (filter?.assigneeId) parts.push({ sql: 'assignee_id = ?', params: [parseId(filter.assigneeId, 'User', 'assigneeId')] });
+  if (filter?.breachingBefore) {
+    const before = filter.breachingBefore.toISOString();
+    parts.push({ sql: DEADLINE_BEFORE, params: [before, before] });
+  }
+  return joinConditions(parts);
+}
+
+/** Unsettled cases with a deadline still to meet within the next `minutes` (not yet passed). */
+export function atRiskSql(minutes: number, now = new Date()): SqlCondition {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');
+  const from = now.toISOString();
+  const until = new Date(now.getTime() + minutes * 60_000).toISOString();
+  return {
+    sql: `resolved_at is null and ((first_responded_at is null and first_response_due_at > ? and first_response_due_at <= ?)
+      or (resolution_due_at > ? and resolution_due_at <= ?))`,
+    params: [from, until, from, until],
+  };
+}
+
+export function joinConditions(parts: SqlCondition[]): SqlCondition | undefined {
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => `(${p.sql})`).join(' and '), params: parts.flatMap((p) => p.params) };
+}
+
+export const CASE_ORDERS: Record<CaseOrder, KeysetOrder<Case>> = {
+  [CaseOrder.NEWEST_FIRST]: { property: 'createdAt', descending: true },
+  [CaseOrder.OLDEST_FIRST]: { property: 'createdAt', descending: false },
+  [CaseOrder.FIRST_RESPONSE_DUE_SOONEST]: { property: 'firstResponseDueAt', descending: false },
+  [CaseOrder.RESOLUTION_DUE_SOONEST]: { property: 'resolutionDueAt', descending: false },
+};
+
+/** Counts the cases of the service queue matching a condition (totalCount of a top-level list). */
+export const countCases = (em: EntityManager, where: SqlCondition | undefined): Promise<number> => countWhere(em, Case, where);
+
+/** One page of the service queue in the chosen order, and its totalCount. */
+export async function casesPage(
+  em: EntityManager,
+  filter: CaseFilter | null | undefined,
+  orderBy: CaseOrder,
+  viewer: Viewer,
+  page: PageArgs,
+): Promise<CountedPage<Case>> {
+  const where = caseFilterSql(filter, viewer);
+  const found = await fetchKeysetPage(em, { entity: Case, orderBy: CASE_ORDERS[orderBy], where }, page);
+  return { ...found, count: () => countCases(em, where) };
+}
+
+/** One page of the unsettled cases with a deadline in the next `minutes`, the resolution due soonest first, and its totalCount. */
+export async function casesAtRiskPage(em: EntityManager, minutes: number, viewer: Viewer, page: PageArgs): Promise<CountedPage<Case>> {
+  const where = allOf(atRiskSql(minutes), caseScopeSql(viewer, 'line', 'assignee_id'));
+  const found = await fetchKeysetPage(em, { entity: Case, orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
+  return { ...found, count: () => countCases(em, where) };
+}
+
+/** Each customer's cases, one page each, in one statement. */
+export async function casePagesByCustomer(
+  em: EntityManager,
+  customerIds: readonly string[],
+  filter: CaseFilter | null | undefined,
+  orderBy: CaseOrder | undefined,
+  viewer: Viewer,
+  page: PageArgs,
+): Promise<Array<Page<Case>>> {
+  const pages = await fetchKeysetPages(
+    em,
+    {
+      entity: Case,
+      orderBy: CASE_ORDERS[orderBy ?? CaseOrder.NEWEST_FIRST],
+      parent: { property: 'customerId', ids: customerIds },
+      where: caseFilterSql(filter, viewer),
+    },
+    page,
+  );
+  return customerIds.map((id) => pages.get(id)!);
+}
+
+export async function caseCountsByCustomer(
+  em: EntityManager,
+  customerIds: readonly string[],
+  filter: CaseFilter | null | undefined,
+  viewer: Viewer,
+): Promise<number[]> {
+  return countByParent(em, { entity: Case, parent: { property: 'customerId', ids: customerIds }, where: caseFilterSql(filter, viewer) });
+}
