@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const SUBGRAPHS = ['identity', 'sales', 'marketing', 'service'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'tests/generated/**', '.data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'tests/generated/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,25 +32,26 @@ export default tseslint.config(
           patterns: [
             {
               group: SUBGRAPHS.filter((other) => other !== name)
-                .flatMap((other) => [`**/${other}/src/**`, `**/subgraphs/${other}/**`])
-                .concat(['**/gateway/**']),
-              message: `A subgraph reads and writes only its own data: reach ${name === 'identity' ? 'another' : 'another'} domain through the graph or its events (ADR 1).`,
+                .flatMap((other) => [`**/${other}/src/**`, `**/subgraphs/${other}/**`, `@crm/${other}`, `@crm/${other}/**`])
+                .concat(['**/gateway/**', '@crm/gateway', '@crm/gateway/**']),
+              message: `A subgraph reads and writes only its own data: reach another domain through the graph or its events (ADR 1).`,
             },
+            { group: ['**/kit/**', '!@crm/kit/**'], message: 'Import the kit by its package name: @crm/kit/<file>.js.' },
           ],
         },
       ],
     },
   })),
   {
-    files: ['subgraphs/kit/**/*.ts'],
+    files: ['kit/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['**/gateway/**', ...SUBGRAPHS.map((name) => `**/${name}/src/**`)],
-              message: 'The kit is shared by every service: it imports none of them.',
+              group: ['**/gateway/**', '**/subgraphs/**', '@crm/*', '!@crm/kit'],
+              message: 'The kit is shared by every service and holds no domain data: it imports none of them (nor @crm/demo).',
             },
           ],
         },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isProduction, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
+import { isProduction, portFor, SUBGRAPHS, subgraphUrlFor, type SubgraphName } from '@crm/kit/config.js';
 import { gateway } from './settings.js';
 import type { QueryLimits } from './limits/query-limits.js';
 import type { RateLimitSettings } from './limits/rate-limits.js';

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from '../subgraphs/kit/logger.js';
+import type { Logger } from '@crm/kit/logger.js';
 
 /**
  * Subgraph errors arrive already formatted by their subgraph (code and message a person can read)

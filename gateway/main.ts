@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { loadGatewayConfig } from './config.js';
 import { createGateway } from './app.js';
 import { gatewaySettings } from './settings.js';
-import { platformSecret, platformSettings } from '../subgraphs/kit/config.js';
-import { loggingSettings } from '../subgraphs/kit/logger.js';
-import { checkSettings, exitOnConfigurationError } from '../subgraphs/kit/settings.js';
+import { platformSecret, platformSettings } from '@crm/kit/config.js';
+import { loggingSettings } from '@crm/kit/logger.js';
+import { checkSettings, exitOnConfigurationError } from '@crm/kit/settings.js';
 
 // The whole configuration before anything starts: one message naming every bad value.
 try {

@@ -1,4 +1,4 @@
-import { count, defineSettings, oneOf, optionalText, optionalUrl, text } from '../subgraphs/kit/settings.js';
+import { count, defineSettings, oneOf, optionalText, optionalUrl, text } from '@crm/kit/settings.js';
 
 /** What the gateway reads from the environment besides the platform's settings (checked when it starts). */
 export const gatewaySettings = defineSettings(

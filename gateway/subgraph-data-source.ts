@@ -2,12 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch } from 'undici';
-import { REQUEST_ID_HEADER, type Viewer } from '../subgraphs/kit/context.js';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/kit/access/internal-token.js';
-import { DomainError } from '../subgraphs/kit/errors.js';
-import { systemViewer } from '../subgraphs/kit/access/viewer.js';
-import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from '../subgraphs/kit/mutations.js';
-import { DEADLINE_HEADER } from '../subgraphs/kit/deadline.js';
+import { REQUEST_ID_HEADER, type Viewer } from '@crm/kit/context.js';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@crm/kit/access/internal-token.js';
+import { DomainError } from '@crm/kit/errors.js';
+import { systemViewer } from '@crm/kit/access/viewer.js';
+import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from '@crm/kit/mutations.js';
+import { DEADLINE_HEADER } from '@crm/kit/deadline.js';
 
 export interface GatewayContext {
   requestId: string;

@@ -1,7 +1,7 @@
 /** `npm run db:migrate [-- <subgraph>]`: applies pending migrations (all subgraphs by default) on DATABASE_URL's server. */
-import { databaseUrlFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
-import { openDatabase } from '../subgraphs/kit/database.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { databaseUrlFor, SUBGRAPHS } from '@crm/kit/config.js';
+import { openDatabase } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { subgraphNamed } from './subgraphs.js';
 
 const names = process.argv[2] && !process.argv[2].startsWith('--') ? [subgraphNamed(process.argv[2]).name] : SUBGRAPHS;

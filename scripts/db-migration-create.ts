@@ -4,9 +4,9 @@
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { databaseUrlFor, type SubgraphName } from '../subgraphs/kit/config.js';
-import { openDatabase } from '../subgraphs/kit/database.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { databaseUrlFor, type SubgraphName } from '@crm/kit/config.js';
+import { openDatabase } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { subgraphNamed } from './subgraphs.js';
 
 const [name, label] = process.argv.slice(2);

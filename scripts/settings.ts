@@ -1,7 +1,7 @@
-import { platformSettings } from '../subgraphs/kit/config.js';
-import { loggingSettings } from '../subgraphs/kit/logger.js';
-import { PLATFORM_RETENTION, retentionSettings } from '../subgraphs/kit/retention.js';
-import { count, defineSettings, envExample, text, type SettingsGroup } from '../subgraphs/kit/settings.js';
+import { platformSettings } from '@crm/kit/config.js';
+import { loggingSettings } from '@crm/kit/logger.js';
+import { PLATFORM_RETENTION, retentionSettings } from '@crm/kit/retention.js';
+import { count, defineSettings, envExample, text, type SettingsGroup } from '@crm/kit/settings.js';
 import { gatewaySettings } from '../gateway/settings.js';
 import { subgraphs } from './subgraphs.js';
 

@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { platform, portFor, SUBGRAPHS } from '../subgraphs/kit/config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/embedded-postgres.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
-import { checkSettings, ConfigurationError } from '../subgraphs/kit/settings.js';
+import { platform, portFor, SUBGRAPHS } from '@crm/kit/config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-postgres.js';
+import { createLogger } from '@crm/kit/logger.js';
+import { checkSettings, ConfigurationError } from '@crm/kit/settings.js';
 import { gateway } from '../gateway/settings.js';
 import { allSettings, startSettings } from './settings.js';
 

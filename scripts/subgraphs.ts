@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { SubgraphName } from '../subgraphs/kit/config.js';
-import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.js';
+import type { SubgraphName } from '@crm/kit/config.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { identity } from '../subgraphs/identity/src/app.js';
 import { marketing } from '../subgraphs/marketing/src/app.js';
 import { sales } from '../subgraphs/sales/src/app.js';

@@ -1,7 +1,7 @@
 import { parse, printSchema } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { DEFAULT_PORTS, SUBGRAPHS } from '@crm/kit/config.js';
 import { buildSearchSchema, SEARCH_SUBGRAPH_URL } from '../gateway/search/search.schema.js';
 import { buildSubscriptionSchema } from '../gateway/subscriptions/schema.js';
 import { subgraphs } from './subgraphs.js';

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../subgraphs/kit/embedded-postgres.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-postgres.js';
+import { createLogger } from '@crm/kit/logger.js';
 
 const dataDir = path.join(tmpdir(), `crm-test-pg-${process.pid}`);
 let embedded: EmbeddedDatabase | undefined;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OutboxEvent } from '../subgraphs/kit/events.js';
+import { OutboxEvent } from '@crm/kit/events.js';
 import { flagDueActivities } from '../subgraphs/sales/src/modules/activity/activity.due.js';
 import { CreateActivityDocument, CreateCustomerDocument } from './generated/graphql.js';
 import { executeOk } from './helpers/graphql.js';

@@ -12,7 +12,7 @@ import {
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
-import type { OutgoingEvent } from '../subgraphs/kit/bus/index.js';
+import type { OutgoingEvent } from '@crm/kit/bus/index.js';
 import {
   catalogEvent,
   consentChanged as consent,

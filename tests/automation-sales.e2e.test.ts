@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SubgraphName } from '../subgraphs/kit/config.js';
+import type { SubgraphName } from '@crm/kit/config.js';
 import {
   AddQuoteLineDocument,
   CreateActivityDocument,

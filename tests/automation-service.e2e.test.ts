@@ -20,8 +20,8 @@ import { executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { flagCasesAtRisk } from '../subgraphs/service/src/modules/sla/sla-risk.service.js';
 import { service } from '../subgraphs/service/src/app.js';
-import { DEMO } from '../subgraphs/kit/demo-ids.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { eventually } from './helpers/eventually.js';
 import { catalogEvent, rawEvent } from './helpers/events.js';
 

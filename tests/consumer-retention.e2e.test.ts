@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SubgraphName } from '../subgraphs/kit/config.js';
-import type { ConsumerStatus } from '../subgraphs/kit/consumer.js';
-import { createGraphClient } from '../subgraphs/kit/graph-client.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import type { SubgraphName } from '@crm/kit/config.js';
+import type { ConsumerStatus } from '@crm/kit/consumer.js';
+import { createGraphClient } from '@crm/kit/graph-client.js';
+import { createLogger } from '@crm/kit/logger.js';
 import {
   CreateCustomerDocument,
   CreateOpportunityDocument,

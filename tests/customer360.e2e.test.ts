@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateCustomerDocument, CreateOpportunityDocument, Full360Document, OpenCaseDocument, RecordInteractionsDocument } from './generated/graphql.js';
 import { executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform, type StaffMember } from './helpers/platform.js';
-import type { SubgraphName } from '../subgraphs/kit/config.js';
+import type { SubgraphName } from '@crm/kit/config.js';
 
 let platform: Platform;
 beforeAll(async () => {

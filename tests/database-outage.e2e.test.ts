@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { SUBGRAPHS } from '@crm/kit/config.js';
 import { CreateCustomerDocument, CustomerNameDocument, InteractionRecordedDocument, RecordInteractionDocument } from './generated/graphql.js';
 import { execute, executeOk } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { eventually } from './helpers/eventually.js';
-import { createOrm } from '../subgraphs/kit/database.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { createOrm } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { startPrivatePostgres } from './helpers/private-postgres.js';
 
 let database: Awaited<ReturnType<typeof startPrivatePostgres>>;

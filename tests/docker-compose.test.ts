@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { DEFAULT_PORTS, SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { DEFAULT_PORTS, SUBGRAPHS } from '@crm/kit/config.js';
 
 interface Service {
   build?: string;
@@ -78,5 +78,16 @@ describe('docker-compose.yml matches the code it deploys', () => {
       expect(gateway.depends_on?.[name]?.condition).toBe('service_healthy');
       expect(env[`${name.toUpperCase()}_URL`]).toBe(`http://${name}:${services[name]!.environment![`${name.toUpperCase()}_PORT`]}/graphql`);
     }
+  });
+
+  it('builds an image that links every workspace package and runs their compiled code', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const { workspaces } = JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: string[] };
+    const packages = workspaces.flatMap((pattern) => (pattern.endsWith('/*') ? SUBGRAPHS.map((name) => `${pattern.slice(0, -1)}${name}`) : [pattern]));
+    for (const folder of packages) {
+      expect(existsSync(`${folder}/package.json`)).toBe(true);
+      expect({ folder, linked: dockerfile.includes(`COPY --from=build /app/${folder}/package.json ${folder}/`) }).toEqual({ folder, linked: true });
+    }
+    expect(dockerfile).toContain('NODE_OPTIONS=--conditions=production');
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
-import { permissionTable } from '../subgraphs/kit/access/permissions.js';
+import { permissionTable } from '@crm/kit/access/permissions.js';
 
 const readme = () => readFile('README.md', 'utf8');
 
@@ -44,7 +44,7 @@ describe('the README', () => {
   it('walks through adding an event with the code as it is in the files it names', async () => {
     const blocks = quotedBlocks(section(await readme(), 'Adding an event'));
     expect(blocks.map((block) => block.file)).toEqual([
-      'subgraphs/kit/event-catalog.ts',
+      'kit/event-catalog.ts',
       'subgraphs/sales/src/modules/opportunity/opportunity.service.ts',
       'subgraphs/sales/src/modules/opportunity/opportunity.handlers.ts',
       'subgraphs/sales/src/app.ts',

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ERROR_CODES, errorCodeTable } from '../subgraphs/kit/errors.js';
+import { ERROR_CODES, errorCodeTable } from '@crm/kit/errors.js';
 
 // One error policy: every code the platform answers with is in kit/errors.ts's table, which the README and the
 // schema document; one condition has one code (an archived record is CONFLICT everywhere, through `archived()`).
@@ -19,7 +19,7 @@ const CODE_LITERAL = /(?:\bcode: |DomainError\(|problem\(|refused\(|deny\()'([A-
 describe('error codes', () => {
   it('are all in the one table', async () => {
     const used = new Map<string, string>();
-    for (const file of [...(await sources('subgraphs')), ...(await sources('gateway'))]) {
+    for (const file of [...(await sources('kit')), ...(await sources('subgraphs')), ...(await sources('gateway'))]) {
       for (const [, code] of (await readFile(file, 'utf8')).matchAll(CODE_LITERAL)) used.set(code!, file);
     }
     expect(used.size).toBeGreaterThan(8);
@@ -29,7 +29,7 @@ describe('error codes', () => {
 
   it('say "archived" one way: CONFLICT through archived()', async () => {
     const handWritten = [];
-    for (const file of await sources('subgraphs')) {
+    for (const file of [...(await sources('kit')), ...(await sources('subgraphs'))]) {
       if (file.endsWith(path.join('kit', 'errors.ts'))) continue;
       if (/is archived`/.test(await readFile(file, 'utf8'))) handWritten.push(file);
     }

@@ -9,8 +9,8 @@ const planted = path.resolve('tests/contract-probe.ts');
 afterAll(() => rm(planted, { force: true }));
 
 const PROLOGUE = `import type { EntityManager } from '@mikro-orm/postgresql';
-import { defineHandler } from '../subgraphs/kit/consumer.js';
-import { recordEvent } from '../subgraphs/kit/events.js';
+import { defineHandler } from '@crm/kit/consumer.js';
+import { recordEvent } from '@crm/kit/events.js';
 declare const em: EntityManager;
 export const id = '6f1c1c1e-8d6e-4b5e-9a35-0d8a1f0e2b11';
 export { defineHandler, em, recordEvent };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type OrmOptions } from '../subgraphs/kit/database.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { openDatabase, type OrmOptions } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { identityEntities } from '../subgraphs/identity/src/entities.js';
 import { identityMigrations } from '../subgraphs/identity/src/migrations/index.js';
 import { salesEntities } from '../subgraphs/sales/src/entities.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEMO } from '../subgraphs/kit/demo-ids.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { identity } from '../subgraphs/identity/src/app.js';
 import {
   AddIdentifierDocument,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { SubgraphName } from '../subgraphs/kit/config.js';
-import { createGraphClient } from '../subgraphs/kit/graph-client.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import type { SubgraphName } from '@crm/kit/config.js';
+import { createGraphClient } from '@crm/kit/graph-client.js';
+import { createLogger } from '@crm/kit/logger.js';
 import {
   CreateCustomerDocument,
   CreateOpportunityDocument,

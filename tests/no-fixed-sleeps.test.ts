@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 
 /** The test files under tests/ and subgraphs/, and the test helpers, relative to the repository root. */
 function scannedFiles(): string[] {
-  return ['tests', 'subgraphs']
+  return ['tests', 'kit', 'subgraphs']
     .flatMap((root) => readdirSync(root, { recursive: true, encoding: 'utf8' }).map((file) => path.posix.join(root, ...file.split(path.sep))))
     .filter((file) => !/(^|\/)(node_modules|dist)\//.test(file))
     .filter((file) => file.endsWith('.test.ts') || /^tests\/helpers\/.+\.ts$/.test(file))

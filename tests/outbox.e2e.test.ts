@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createOrm } from '../subgraphs/kit/database.js';
-import { OutboxEvent, recordEvent } from '../subgraphs/kit/events.js';
-import { readAll } from '../subgraphs/kit/bus/event-bus.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { createOrm } from '@crm/kit/database.js';
+import { OutboxEvent, recordEvent } from '@crm/kit/events.js';
+import { readAll } from '@crm/kit/bus/event-bus.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { identity } from '../subgraphs/identity/src/app.js';
 import { Customer } from '../subgraphs/identity/src/modules/customer/customer.entity.js';
 import { recordCustomerCreated } from '../subgraphs/identity/src/modules/customer/customer.service.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { SUBGRAPHS } from '@crm/kit/config.js';
 import {
   AddCaseMessageDocument,
   AnswerSurveyDocument,
@@ -247,7 +247,7 @@ describe('consent', () => {
 
 describe('retention', () => {
   it('removes exactly what is past its period, kind by kind, and records what it did', async () => {
-    const { applyRetention } = await import('../subgraphs/kit/retention.js');
+    const { applyRetention } = await import('@crm/kit/retention.js');
     const { marketingRetention } = await import('../subgraphs/marketing/src/modules/privacy/privacy.retention.js');
     const { salesRetention } = await import('../subgraphs/sales/src/modules/privacy/privacy.retention.js');
     const { serviceRetention } = await import('../subgraphs/service/src/modules/privacy/privacy.retention.js');

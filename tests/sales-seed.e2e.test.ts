@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEMO } from '../subgraphs/kit/demo-ids.js';
+import { DEMO } from '@crm/demo/ids.js';
 import { SalesStoryDocument } from './generated/graphql.js';
 import { executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';

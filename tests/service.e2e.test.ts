@@ -26,8 +26,8 @@ import {
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
-import { DEMO } from '../subgraphs/kit/demo-ids.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { subgraphs } from '../scripts/subgraphs.js';
 
 let platform: Platform;

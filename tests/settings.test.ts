@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { checkSettings, ConfigurationError } from '../subgraphs/kit/settings.js';
+import { checkSettings, ConfigurationError } from '@crm/kit/settings.js';
 import { allSettings, envExampleText } from '../scripts/settings.js';
 
 // Configuration is declared once (settings groups), checked whole at start-up, and .env.example is made from it.
@@ -32,6 +32,7 @@ describe('configuration', () => {
       OUTBOUND_CHANNEL: 'smtp',
       PLATFORM_SECRET: 'short-secret-value',
       SALES_LEAD_QUEUE_OWNER_ID: 'jana',
+      DEFAULT_PHONE_COUNTRY: 'Czechia',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -42,9 +43,10 @@ describe('configuration', () => {
         'SMTP_FROM: is needed with OUTBOUND_CHANNEL=smtp (it is not set)',
         'PLATFORM_SECRET: must be at least 32 characters',
         'SALES_LEAD_QUEUE_OWNER_ID: must be an id (a UUID), got "jana"',
+        'DEFAULT_PHONE_COUNTRY: must be a country code such as CZ, PL or SK, got "Czechia"',
       ]),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
     expect(problems.join('\n')).not.toContain('short-secret-value');
   });
 
@@ -73,7 +75,7 @@ describe('configuration', () => {
 
   it('is read through the settings groups only: no process.env in the services', async () => {
     const readers = [];
-    for (const root of ['subgraphs', 'gateway']) {
+    for (const root of ['kit', 'subgraphs', 'gateway']) {
       for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
         const file = path.join(entry.parentPath, entry.name);
         if (!entry.isFile() || !file.endsWith('.ts') || /\.test\.ts$|\/test\/|kit\/settings\.ts$/.test(file)) continue;

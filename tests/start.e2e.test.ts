@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { DEMO } from '../subgraphs/kit/demo-ids.js';
+import { DEMO } from '@crm/demo/ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createOrm, openDatabase } from '../subgraphs/kit/database.js';
-import { withinDeadline } from '../subgraphs/kit/deadline.js';
-import { DomainError } from '../subgraphs/kit/errors.js';
-import { createLogger } from '../subgraphs/kit/logger.js';
+import { createOrm, openDatabase } from '@crm/kit/database.js';
+import { withinDeadline } from '@crm/kit/deadline.js';
+import { DomainError } from '@crm/kit/errors.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { identityEntities } from '../subgraphs/identity/src/entities.js';
 import { identityMigrations } from '../subgraphs/identity/src/migrations/index.js';
 

@@ -39,7 +39,7 @@ import { execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe, type Subscriber } from './helpers/subscriptions.js';
 import type { Client } from 'graphql-ws';
-import { SUBGRAPHS } from '../subgraphs/kit/config.js';
+import { SUBGRAPHS } from '@crm/kit/config.js';
 import { eventually } from './helpers/eventually.js';
 
 const HOUR = 3600_000;

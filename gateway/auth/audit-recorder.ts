@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphClient } from '../../subgraphs/kit/graph-client.js';
-import type { AuditRecord } from '../../subgraphs/kit/audit.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import type { AuditRecord } from '@crm/kit/audit.js';
+import type { Logger } from '@crm/kit/logger.js';
 
 const FLUSH_MS = 1000;
 const MAX_BUFFERED = 10_000;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { API_KEY_SCOPES, isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Role } from '../../subgraphs/kit/access/permissions.js';
-import { ruleRefusal, type AccessRule } from '../../subgraphs/kit/access/policy.js';
-import { ANONYMOUS, type Viewer } from '../../subgraphs/kit/access/viewer.js';
-import type { BusEvent } from '../../subgraphs/kit/bus/index.js';
-import type { GraphClient } from '../../subgraphs/kit/graph-client.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import { API_KEY_SCOPES, isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Role } from '@crm/kit/access/permissions.js';
+import { ruleRefusal, type AccessRule } from '@crm/kit/access/policy.js';
+import { ANONYMOUS, type Viewer } from '@crm/kit/access/viewer.js';
+import type { BusEvent } from '@crm/kit/bus/index.js';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import type { Logger } from '@crm/kit/logger.js';
 import type { AuditRecorder } from './audit-recorder.js';
 
 /** `Authorization: Bearer crmk_…` is a partner's API key; any other bearer token is a person's JWT. */

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { isProduction } from '../../subgraphs/kit/config.js';
+import { isProduction } from '@crm/kit/config.js';
 
 /**
  * A development stand-in for the dealer's OpenID Connect issuer (Keycloak, Entra ID, Auth0), so `npm start`

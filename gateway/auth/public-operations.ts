@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { AuditRecorder } from './audit-recorder.js';
 import { AccessDenied } from './authenticator.js';
-import { isProduction } from '../../subgraphs/kit/config.js';
+import { isProduction } from '@crm/kit/config.js';
 
 /**
  * The only operations a caller without credentials may run, each for a reason the schema states: a dealer's

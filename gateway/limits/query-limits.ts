@@ -13,8 +13,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayContext } from '../subgraph-data-source.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../subgraphs/kit/pagination/cursor.js';
-import type { ErrorCode } from '../../subgraphs/kit/errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/kit/pagination/cursor.js';
+import type { ErrorCode } from '@crm/kit/errors.js';
 
 /** What one operation may ask for; refused with a clear error before any subgraph is called. */
 export interface QueryLimits {

@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Viewer } from '../../subgraphs/kit/access/viewer.js';
-import { platform } from '../../subgraphs/kit/config.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { platform } from '@crm/kit/config.js';
 import { gateway } from '../settings.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import type { Logger } from '@crm/kit/logger.js';
 
 /** Per caller and window (a minute); a caller is a user, an API key, or (without credentials) a client address. */
 export interface RateLimitSettings {

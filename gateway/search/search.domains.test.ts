@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { systemViewer } from '../../subgraphs/kit/access/viewer.js';
-import { createLogger } from '../../subgraphs/kit/logger.js';
+import { systemViewer } from '@crm/kit/access/viewer.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { searchDomains } from './search.domains.js';
 
 // A domain that cannot answer leaves its hits out of the search, and says so in the log.

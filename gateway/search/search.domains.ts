@@ -1,11 +1,11 @@
-import type { SubgraphName } from '../../subgraphs/kit/config.js';
-import { REQUEST_ID_HEADER } from '../../subgraphs/kit/context.js';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/kit/access/internal-token.js';
-import { DomainError } from '../../subgraphs/kit/errors.js';
+import type { SubgraphName } from '@crm/kit/config.js';
+import { REQUEST_ID_HEADER } from '@crm/kit/context.js';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@crm/kit/access/internal-token.js';
+import { DomainError } from '@crm/kit/errors.js';
 import type { GatewayContext } from '../app.js';
 import type { SearchHit, SearchHitKind } from './search.schema.js';
-import { DEADLINE_HEADER } from '../../subgraphs/kit/deadline.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import { DEADLINE_HEADER } from '@crm/kit/deadline.js';
+import type { Logger } from '@crm/kit/logger.js';
 
 export interface DomainSearch {
   search(query: string, first: number, context: GatewayContext): Promise<SearchHit[]>;

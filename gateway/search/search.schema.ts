@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { SignedIn } from '../../subgraphs/kit/access/decorators.js';
+import { SignedIn } from '@crm/kit/access/decorators.js';
 import { Arg, Ctx, Directive, Field, Float, ID, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { badInput } from '../../subgraphs/kit/errors.js';
-import { buildFederatedSchema } from '../../subgraphs/kit/federation.js';
+import { badInput } from '@crm/kit/errors.js';
+import { buildFederatedSchema } from '@crm/kit/federation.js';
 import type { GatewayContext } from '../app.js';
 import type { DomainSearch } from './search.domains.js';
-import { hitCount, searchTerm } from '../../subgraphs/kit/input-limits.js';
+import { hitCount, searchTerm } from '@crm/kit/input-limits.js';
 
 /** Never called over HTTP: the gateway runs the search subgraph in-process. */
 export const SEARCH_SUBGRAPH_URL = 'http://gateway.local/search';

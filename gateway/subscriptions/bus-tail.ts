@@ -1,6 +1,6 @@
-import type { BusEvent, EventBus } from '../../subgraphs/kit/bus/index.js';
-import { DomainError } from '../../subgraphs/kit/errors.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import type { BusEvent, EventBus } from '@crm/kit/bus/index.js';
+import { DomainError } from '@crm/kit/errors.js';
+import type { Logger } from '@crm/kit/logger.js';
 
 const PAGE = 500;
 /** LISTEN/pub-sub wakes the tail; these polls only cover a lost notification. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kind, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
-import type { Viewer } from '../../subgraphs/kit/context.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import type { Viewer } from '@crm/kit/context.js';
+import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { EntitySelection } from './entity-query.js';
 

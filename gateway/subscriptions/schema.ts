@@ -1,5 +1,5 @@
 import { extendSchema, parse, type GraphQLSchema } from 'graphql';
-import { ERROR_CODES } from '../../subgraphs/kit/errors.js';
+import { ERROR_CODES } from '@crm/kit/errors.js';
 import { topics } from './topics.js';
 
 /**

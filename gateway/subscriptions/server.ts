@@ -13,11 +13,11 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApolloServer } from '@apollo/server';
-import type { BusEvent } from '../../subgraphs/kit/bus/index.js';
-import type { Viewer } from '../../subgraphs/kit/context.js';
-import { requirePermission } from '../../subgraphs/kit/access/viewer.js';
+import type { BusEvent } from '@crm/kit/bus/index.js';
+import type { Viewer } from '@crm/kit/context.js';
+import { requirePermission } from '@crm/kit/access/viewer.js';
 import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
-import type { Logger } from '../../subgraphs/kit/logger.js';
+import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { BusTail } from './bus-tail.js';
 import { EntityLoader, fieldErrors, type LoadedEntity } from './entity-loader.js';
@@ -25,7 +25,7 @@ import { entitySelection } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { buildSubscriptionSchema } from './schema.js';
 import { filterMatches, topics, type Topic } from './topics.js';
-import { readEvent, type CatalogEvent } from '../../subgraphs/kit/event-catalog.js';
+import { readEvent, type CatalogEvent } from '@crm/kit/event-catalog.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 
 interface SubscriptionContext {

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
-import type { BusEvent } from '../../subgraphs/kit/bus/index.js';
-import { DomainError } from '../../subgraphs/kit/errors.js';
+import type { BusEvent } from '@crm/kit/bus/index.js';
+import { DomainError } from '@crm/kit/errors.js';
 import type { BusTail, TailListener } from './bus-tail.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { Permission } from '../../subgraphs/kit/access/permissions.js';
-import { ownsRow, worksCase, type Viewer } from '../../subgraphs/kit/access/viewer.js';
-import { eventTypesOf, type CatalogEvent, type EventPayload, type EventType } from '../../subgraphs/kit/event-catalog.js';
+import type { Permission } from '@crm/kit/access/permissions.js';
+import { ownsRow, worksCase, type Viewer } from '@crm/kit/access/viewer.js';
+import { eventTypesOf, type CatalogEvent, type EventPayload, type EventType } from '@crm/kit/event-catalog.js';
 
 /**
  * What each subscription field listens to, in terms of the event catalog: which events it follows, which of their

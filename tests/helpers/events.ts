@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { OutgoingEvent } from '../../subgraphs/kit/bus/index.js';
-import { EVENTS, type EventType, type PayloadOf } from '../../subgraphs/kit/event-catalog.js';
+import type { OutgoingEvent } from '@crm/kit/bus/index.js';
+import { EVENTS, type EventType, type PayloadOf } from '@crm/kit/event-catalog.js';
 
 /**
  * An event as its owner's relay would publish it, for tests that stand in for another subgraph: its stream,

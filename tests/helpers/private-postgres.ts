@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../subgraphs/kit/embedded-postgres.js';
-import { createLogger } from '../../subgraphs/kit/logger.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-postgres.js';
+import { createLogger } from '@crm/kit/logger.js';
 
 /** A PostgreSQL server of the test's own, which it may stop and start (outages) without touching other tests. */
 export async function startPrivatePostgres(): Promise<EmbeddedDatabase & { dispose(): Promise<void> }> {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { openDatabase } from '../../subgraphs/kit/database.js';
-import { createLogger } from '../../subgraphs/kit/logger.js';
-import type { SubgraphDefinition } from '../../subgraphs/kit/subgraph.js';
+import { openDatabase } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 
 /**
  * The integration tier's database: a fresh, migrated database of one subgraph on DATABASE_URL's server (no other

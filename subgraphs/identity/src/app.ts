@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { createIdentityLoaders } from './context.js';
 import { identityEntities } from './entities.js';
 import { identityMigrations } from './migrations/index.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../kit/context.js';
+import type { RequestContext } from '@crm/kit/context.js';
 import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { createCustomerLoaders } from './modules/customer/customer.loaders.js';
 import { createUserLoaders } from './modules/staff/user.loaders.js';

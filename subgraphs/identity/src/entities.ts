@@ -1,6 +1,6 @@
-import { consumerEntities } from '../../kit/consumer.js';
-import { mutationEntities } from '../../kit/mutations.js';
-import { OutboxEvent } from '../../kit/events.js';
+import { consumerEntities } from '@crm/kit/consumer.js';
+import { mutationEntities } from '@crm/kit/mutations.js';
+import { OutboxEvent } from '@crm/kit/events.js';
 import { Consent } from './modules/consent/consent.entity.js';
 import { Customer } from './modules/customer/customer.entity.js';
 import { Identifier } from './modules/customer/identifier.entity.js';

@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema } from '../../kit/federation.js';
+import { buildFederatedSchema } from '@crm/kit/federation.js';
 import { ConsentResolver, CustomerConsentResolver } from './modules/consent/consent.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';

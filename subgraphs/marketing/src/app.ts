@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { marketingErasure } from './modules/privacy/privacy.handlers.js';
 import { marketingRetention } from './modules/privacy/privacy.retention.js';
 import { createMarketingLoaders } from './context.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../kit/context.js';
+import type { RequestContext } from '@crm/kit/context.js';
 import { createCampaignLoaders } from './modules/campaign/campaign.loaders.js';
 import { createInteractionLoaders } from './modules/interaction/interaction.loaders.js';
 import { createMessageSendLoaders } from './modules/messaging/message-send.loaders.js';

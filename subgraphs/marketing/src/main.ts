@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../kit/subgraph.js';
+import { runSubgraph } from '@crm/kit/subgraph.js';
 import { marketing } from './app.js';
 
 await runSubgraph(marketing);

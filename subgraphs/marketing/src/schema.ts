@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema } from '../../kit/federation.js';
-import { personalDataResolver } from '../../kit/privacy.js';
+import { buildFederatedSchema } from '@crm/kit/federation.js';
+import { personalDataResolver } from '@crm/kit/privacy.js';
 import { marketingPersonalData } from './modules/privacy/privacy.tables.js';
 import { CampaignResolver } from './modules/campaign/campaign.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';

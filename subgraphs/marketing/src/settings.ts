@@ -1,4 +1,4 @@
-import { count, defineSettings, oneOf, optionalText } from '../../kit/settings.js';
+import { count, defineSettings, oneOf, optionalText } from '@crm/kit/settings.js';
 
 /** What marketing reads from the environment (checked when it starts). */
 export const marketingSettings = defineSettings(

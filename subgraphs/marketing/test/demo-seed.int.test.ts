@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { DEMO } from '../../kit/demo-ids.js';
-import { createLogger } from '../../kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import { createLogger } from '@crm/kit/logger.js';
 import { Campaign } from '../src/modules/campaign/campaign.entity.js';
 import { campaignMetrics } from '../src/modules/campaign/campaign.queries.js';
 import { Interaction, InteractionChannel } from '../src/modules/interaction/interaction.entity.js';

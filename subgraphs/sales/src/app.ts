@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { salesErasure } from './modules/privacy/privacy.handlers.js';
 import { createSalesLoaders } from './context.js';
 import { salesEntities } from './entities.js';
@@ -10,7 +10,7 @@ import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
 import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
 import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
-import { startPeriodicJob } from '../../kit/periodic-job.js';
+import { startPeriodicJob } from '@crm/kit/periodic-job.js';
 import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
 import { salesRetention } from './modules/privacy/privacy.retention.js';
 import { salesSettings } from './settings.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext, Viewer } from '../../kit/context.js';
+import type { RequestContext, Viewer } from '@crm/kit/context.js';
 import { createActivityLoaders } from './modules/activity/activity.loaders.js';
 import { createLeadLoaders } from './modules/lead/lead.loaders.js';
 import { createOpportunityLoaders } from './modules/opportunity/opportunity.loaders.js';

@@ -1,4 +1,4 @@
-import { guardedReference } from '../../kit/federation.js';
+import { guardedReference } from '@crm/kit/federation.js';
 import type { SalesContext } from './context.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 

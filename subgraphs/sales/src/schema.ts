@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema } from '../../kit/federation.js';
-import { personalDataResolver } from '../../kit/privacy.js';
+import { buildFederatedSchema } from '@crm/kit/federation.js';
+import { personalDataResolver } from '@crm/kit/privacy.js';
 import { salesPersonalData } from './modules/privacy/privacy.tables.js';
 import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity/activity.resolver.js';
 import { IntakeResolver } from './modules/intake/intake.resolver.js';

@@ -1,4 +1,4 @@
-import { count, defineSettings, optionalId } from '../../kit/settings.js';
+import { count, defineSettings, optionalId } from '@crm/kit/settings.js';
 
 /** What sales reads from the environment (checked when it starts). */
 export const salesSettings = defineSettings('sales', {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../../kit/subgraph.js';
+import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { serviceErasure } from './modules/privacy/privacy.handlers.js';
 import { serviceRetention } from './modules/privacy/privacy.retention.js';
 import { createServiceLoaders } from './context.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext, Viewer } from '../../kit/context.js';
+import type { RequestContext, Viewer } from '@crm/kit/context.js';
 import { createAssetLoaders } from './modules/asset/asset.loaders.js';
 import { createCaseLoaders } from './modules/case/case.loaders.js';
 import { createServiceContractLoaders } from './modules/contract/service-contract.loaders.js';

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema } from '../../kit/federation.js';
-import { personalDataResolver } from '../../kit/privacy.js';
+import { buildFederatedSchema } from '@crm/kit/federation.js';
+import { personalDataResolver } from '@crm/kit/privacy.js';
 import { servicePersonalData } from './modules/privacy/privacy.tables.js';
 import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';

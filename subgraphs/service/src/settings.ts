@@ -1,4 +1,4 @@
-import { count, defineSettings } from '../../kit/settings.js';
+import { count, defineSettings } from '@crm/kit/settings.js';
 
 /** What service reads from the environment (checked when it starts). */
 export const serviceSettings = defineSettings('service', {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEMO } from '../../../kit/demo-ids.js';
-import type { Logger } from '../../../kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { Consent, ConsentChannel, ConsentPurpose, ConsentStatus } from '../modules/consent/consent.entity.js';
 import { Customer, CustomerCompanySize, CustomerGender, CustomerKind } from '../modules/customer/customer.entity.js';
 import { Identifier, IdentifierKind } from '../modules/customer/identifier.entity.js';

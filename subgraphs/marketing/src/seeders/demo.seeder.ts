@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEMO } from '../../../kit/demo-ids.js';
-import type { Logger } from '../../../kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { CampaignStatus } from '../modules/campaign/campaign.entity.js';
 import { changeCampaignStatus, createCampaign } from '../modules/campaign/campaign.service.js';
 import { Interaction, InteractionChannel as C, InteractionType as T } from '../modules/interaction/interaction.entity.js';

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { IDEMPOTENCY_KEY_SQL } from '../../../kit/mutations.js';
+import { IDEMPOTENCY_KEY_SQL } from '@crm/kit/mutations.js';
 
 /** Mutations made with an Idempotency-Key and what they answered. */
 export class Migration20261203092000_idempotency_keys extends Migration {

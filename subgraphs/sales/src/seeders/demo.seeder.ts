@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actingFor } from '../../../kit/access/viewer.js';
+import { actingFor } from '@crm/kit/access/viewer.js';
 import { WebForm } from '../modules/intake/web-form.entity.js';
-import { DEMO } from '../../../kit/demo-ids.js';
-import type { Logger } from '../../../kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { SalesActivityType } from '../modules/activity/activity.entity.js';
 import { createActivity } from '../modules/activity/activity.service.js';
 import { LeadSource, LeadStatus } from '../modules/lead/lead.entity.js';

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { DEAD_LETTER_SQL } from '../../../kit/consumer.js';
+import { DEAD_LETTER_SQL } from '@crm/kit/consumer.js';
 
 /** Events its consumers could not read (they break the event catalog's contract), set aside with the reason. */
 export class Migration20261204140000_dead_letters extends Migration {

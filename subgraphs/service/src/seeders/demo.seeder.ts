@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEMO } from '../../../kit/demo-ids.js';
-import type { Logger } from '../../../kit/logger.js';
+import { DEMO } from '@crm/demo/ids.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { Asset, AssetInsuranceType, AssetKind } from '../modules/asset/asset.entity.js';
 import { ServiceVisit } from '../modules/asset/service-visit.entity.js';
 import { classifyCase } from '../modules/case/case.classification.js';

@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ArrayMinSize, ArrayMaxSize, IsIn, Matches } from 'class-validator';
-import { WEEKDAYS, type Weekday } from '../../../../kit/access/policy.js';
+import { WEEKDAYS, type Weekday } from '@crm/kit/access/policy.js';
 
 export enum AccessWeekday {
   MON = 'MON',

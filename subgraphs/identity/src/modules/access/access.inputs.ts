@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsIn, Length } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { API_KEY_SCOPES } from '../../../../kit/access/permissions.js';
+import { API_KEY_SCOPES } from '@crm/kit/access/permissions.js';
 import { StaffRole } from '../staff/user.entity.js';
 import { AccessHoursInput } from './access-hours.js';
 import { AccessRuleScope } from './access-rule.entity.js';

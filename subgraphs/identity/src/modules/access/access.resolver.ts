@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Allow } from '../../../../kit/access/decorators.js';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { Allow } from '@crm/kit/access/decorators.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { StaffRole } from '../staff/user.entity.js';
 import { AccessRule, AccessRuleScope } from './access-rule.entity.js';

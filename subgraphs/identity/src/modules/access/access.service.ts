@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseCidr, isTimeZone } from '../../../../kit/access/policy.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { parseCidr, isTimeZone } from '@crm/kit/access/policy.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import type { AccessHoursInput } from './access-hours.js';
 import { AccessRule, AccessRuleScope } from './access-rule.entity.js';
 import type { CreateApiKeyInput, SetAccessRuleInput } from './access.inputs.js';

@@ -1,7 +1,7 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { AccessHours } from './access-hours.js';
 
 export enum ApiKeyStatus {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
-import { Internal } from '../../../../kit/access/decorators.js';
+import { Internal } from '@crm/kit/access/decorators.js';
 import type { IdentityContext } from '../../context.js';
 import { teamMemberIdsOf } from '../staff/staff.queries.js';
 import { User } from '../staff/user.entity.js';

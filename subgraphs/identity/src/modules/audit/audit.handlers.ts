@@ -1,4 +1,4 @@
-import { defineHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '@crm/kit/consumer.js';
 import { appendAuditEntries } from './audit.service.js';
 
 /** Every subgraph's audit records (AuditRecorded in its outbox, committed with the change) land in one log here. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CountedPage, PageArgs } from '../../../../kit/pagination/connection.js';
-import { fetchCountedPage } from '../../../../kit/pagination/keyset.js';
-import type { SqlCondition } from '../../../../kit/sql.js';
+import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
+import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
+import type { SqlCondition } from '@crm/kit/sql.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import type { AuditLogFilter } from './audit.inputs.js';
 

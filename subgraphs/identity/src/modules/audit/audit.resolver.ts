@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Allow, Internal } from '../../../../kit/access/decorators.js';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { Allow, Internal } from '@crm/kit/access/decorators.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { AuditLogFilter, AuditRecordInput } from './audit.inputs.js';

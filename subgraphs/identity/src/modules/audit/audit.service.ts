@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuditRecord } from '../../../../kit/audit.js';
+import type { AuditRecord } from '@crm/kit/audit.js';
 
 /** Appends records (idempotent by id: a redelivered event or a retried batch is stored once). */
 export async function appendAuditEntries(em: EntityManager, entries: Array<AuditRecord & { id: string }>): Promise<void> {

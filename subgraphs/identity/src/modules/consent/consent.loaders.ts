@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { Consent } from './consent.entity.js';
 import type { ConsentHistoryFilter } from './consent.inputs.js';
 import { consentHistoryCounts, consentHistoryPages, currentConsentsOf } from './consent.queries.js';

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { groupByKeys } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { groupByKeys } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Consent } from './consent.entity.js';
 import type { ConsentHistoryFilter } from './consent.inputs.js';
 

@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer } from '../customer/customer.entity.js';
 import { Consent } from './consent.entity.js';
 import { ConsentHistoryFilter, RecordConsentInput } from './consent.inputs.js';
 import { recordConsent } from './consent.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class ConsentConnection extends ConnectionType(Consent) {}

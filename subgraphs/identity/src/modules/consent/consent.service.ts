@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
+import { badInput } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
 import { getCustomer } from '../customer/customer.service.js';
 import { Consent } from './consent.entity.js';
 import type { RecordConsentInput } from './consent.inputs.js';

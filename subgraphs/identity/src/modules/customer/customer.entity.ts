@@ -2,9 +2,9 @@ import type { Opt } from '@mikro-orm/core';
 import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { PersonalData } from '../../../../kit/access/decorators.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { PersonalData } from '@crm/kit/access/decorators.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum CustomerKind {
   PERSON = 'PERSON',

@@ -1,7 +1,7 @@
-import { defineHandler } from '../../../../kit/consumer.js';
-import { DomainError } from '../../../../kit/errors.js';
-import type { EventPayload } from '../../../../kit/event-catalog.js';
-import type { Logger } from '../../../../kit/logger.js';
+import { defineHandler } from '@crm/kit/consumer.js';
+import { DomainError } from '@crm/kit/errors.js';
+import type { EventPayload } from '@crm/kit/event-catalog.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { ConsentChannel, ConsentPurpose, ConsentStatus } from '../consent/consent.entity.js';
 import { recordConsent } from '../consent/consent.service.js';
 import { CustomerKind } from './customer.entity.js';

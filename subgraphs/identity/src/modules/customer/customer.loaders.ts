@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys, groupByKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import { byKeys, groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import { Customer } from './customer.entity.js';
 import { memberCounts, membersPages, mergedIdsOf } from './customer.queries.js';
 import { Identifier } from './identifier.entity.js';

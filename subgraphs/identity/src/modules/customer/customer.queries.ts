@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { groupByKeys } from '../../../../kit/loaders.js';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, countWhere, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
-import { escapeLike, pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
+import { groupByKeys } from '@crm/kit/loaders.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, countWhere, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
+import { escapeLike, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Customer, foldName } from './customer.entity.js';
 import { CustomerOrderDirection, CustomerOrderField, type CustomerFilter, type CustomerOrder } from './customer.inputs.js';
-import { countryCallingCode } from '../../../../kit/contact.js';
-import { searchTerm } from '../../../../kit/input-limits.js';
+import { countryCallingCode } from '@crm/kit/contact.js';
+import { searchTerm } from '@crm/kit/input-limits.js';
 
 /** Customers a list shows: never merged-away records, archived ones only when asked for. */
 export const LISTED = 't.merged_into_id is null and t.archived_at is null';

@@ -1,4 +1,4 @@
-import { guardedReference } from '../../../../kit/federation.js';
+import { guardedReference } from '@crm/kit/federation.js';
 import type { IdentityContext } from '../../context.js';
 
 /** How other subgraphs' `Customer { id }` references become full customers, batched per request. */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerProfileInput, IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
@@ -9,9 +9,9 @@ import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, update
 import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
 import { mergeCustomers } from './merge.service.js';
-import { Allow, PersonalData } from '../../../../kit/access/decorators.js';
-import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
-import { withinDeadline } from '../../../../kit/deadline.js';
+import { Allow, PersonalData } from '@crm/kit/access/decorators.js';
+import { hitCount, searchTerm } from '@crm/kit/input-limits.js';
+import { withinDeadline } from '@crm/kit/deadline.js';
 
 @ObjectType()
 export class CustomerConnection extends ConnectionType(Customer) {}

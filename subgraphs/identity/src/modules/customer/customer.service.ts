@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, DomainError, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { badInput, conflict, DomainError, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import type { CreateCustomerInput, CustomerProfileInput } from './customer.inputs.js';
 import { Identifier, IdentifierKind } from './identifier.entity.js';
-import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
+import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 
 const PROFILE_FIELDS = [
   'firstName',

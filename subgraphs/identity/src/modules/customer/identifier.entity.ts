@@ -3,7 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from './customer.entity.js';
-import { PersonalData } from '../../../../kit/access/decorators.js';
+import { PersonalData } from '@crm/kit/access/decorators.js';
 
 export enum IdentifierKind {
   EMAIL = 'EMAIL',

@@ -1,5 +1,5 @@
-import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
-import { badInput } from '../../../../kit/errors.js';
+import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
+import { badInput } from '@crm/kit/errors.js';
 import { IdentifierKind } from './identifier.entity.js';
 
 /** The one form an identifier is stored and matched in. */

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '../../../../kit/errors.js';
-import type { PayloadOf } from '../../../../kit/event-catalog.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
+import { badInput, conflict, notFound } from '@crm/kit/errors.js';
+import type { PayloadOf } from '@crm/kit/event-catalog.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import type { IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
 import { applyProfile, getCustomer, recordCustomerChanged, recordCustomerCreated } from './customer.service.js';

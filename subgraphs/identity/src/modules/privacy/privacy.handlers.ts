@@ -1,5 +1,5 @@
-import { defineHandler } from '../../../../kit/consumer.js';
-import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
+import { defineHandler } from '@crm/kit/consumer.js';
+import { erasePersonalData, erasureHandler } from '@crm/kit/privacy.js';
 import { identityPersonalData } from './privacy.tables.js';
 import { recordErasureProgress } from './privacy.service.js';
 

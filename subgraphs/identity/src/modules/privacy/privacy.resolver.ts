@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Allow, Internal } from '../../../../kit/access/decorators.js';
+import { Allow, Internal } from '@crm/kit/access/decorators.js';
 import type { IdentityContext } from '../../context.js';
 import { ErasureRequest } from './erasure-request.entity.js';
 import { erasuresOwedBy, exportCustomerData, getErasureRequest, requestErasure } from './privacy.service.js';

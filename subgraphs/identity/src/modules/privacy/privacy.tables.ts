@@ -1,4 +1,4 @@
-import type { PersonalTable } from '../../../../kit/privacy.js';
+import type { PersonalTable } from '@crm/kit/privacy.js';
 
 /**
  * Where identity keeps a person's data. The customer record stays as an empty shell (its id is what the other

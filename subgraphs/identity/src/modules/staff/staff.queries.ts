@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPage, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
 import { Team, TeamMember } from './team.entity.js';
 import { User } from './user.entity.js';
 

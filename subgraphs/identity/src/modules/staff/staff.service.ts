@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
+import { conflict, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
 import { Team, TeamMember } from './team.entity.js';
 import type { CreateTeamInput } from './team.inputs.js';
 import { User } from './user.entity.js';
 import type { CreateUserInput, UpdateUserInput } from './user.inputs.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 
 export async function getUser(em: EntityManager, id: string, field = 'id'): Promise<User> {
   const user = await em.findOne(User, { id: parseId(id, 'User', field) });

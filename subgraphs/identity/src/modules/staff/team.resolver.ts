@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { teamsPage } from './staff.queries.js';
 import { addTeamMember, createTeam, getTeam } from './staff.service.js';
 import { Team } from './team.entity.js';
 import { CreateTeamInput } from './team.inputs.js';
 import { User } from './user.entity.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class TeamConnection extends ConnectionType(Team) {}

@@ -1,9 +1,9 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { Allow } from '../../../../kit/access/decorators.js';
-import type { Role } from '../../../../kit/access/permissions.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { Allow } from '@crm/kit/access/decorators.js';
+import type { Role } from '@crm/kit/access/permissions.js';
 
 /** The roles of kit/access/permissions.ts: each is a set of permissions (see the README's table). */
 export enum StaffRole {

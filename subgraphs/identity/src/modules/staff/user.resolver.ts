@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { createUser, getUser, updateUser } from './staff.service.js';
 import { TeamConnection } from './team.resolver.js';
 import { User } from './user.entity.js';
 import { CreateUserInput, UpdateUserInput } from './user.inputs.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @Resolver(() => User)
 export class UserResolver {

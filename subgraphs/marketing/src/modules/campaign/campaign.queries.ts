@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseId } from '../../../../kit/ids.js';
-import type { CountedPage, PageArgs } from '../../../../kit/pagination/connection.js';
-import { fetchCountedPage, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { parseId } from '@crm/kit/ids.js';
+import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
+import { fetchCountedPage, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Campaign, type CampaignMetrics } from './campaign.entity.js';
 import { CampaignOrder, type CampaignFilter } from './campaign.inputs.js';
 

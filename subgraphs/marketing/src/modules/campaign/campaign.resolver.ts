@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Segment } from '../segment/segment.entity.js';
 import { Campaign, CampaignMetrics } from './campaign.entity.js';
 import { CampaignFilter, CampaignOrder, ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
 import { campaignsPage } from './campaign.queries.js';
 import * as campaigns from './campaign.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class CampaignConnection extends ConnectionType(Campaign) {}

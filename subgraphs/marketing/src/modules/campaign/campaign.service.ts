@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, conflict, notFound } from '../../../../kit/errors.js';
-import type { EventsAbout } from '../../../../kit/event-catalog.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { archived, conflict, notFound } from '@crm/kit/errors.js';
+import type { EventsAbout } from '@crm/kit/event-catalog.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { getSegment } from '../segment/segment.service.js';
 import { Campaign, CampaignStatus as S } from './campaign.entity.js';
 import type { ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';

@@ -1,4 +1,4 @@
-import { customerMergedHandler } from '../../../../kit/customer-aliases.js';
+import { customerMergedHandler } from '@crm/kit/customer-aliases.js';
 import { CUSTOMER_COLUMNS, moveCustomerData } from './customer.service.js';
 
 /** identity's CustomerMerged: the survivor's 360° view shows what marketing knew about both. */

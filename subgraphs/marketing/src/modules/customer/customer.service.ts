@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
 
 /** Row-keyed tables move with one UPDATE each. */
 export const CUSTOMER_COLUMNS = [

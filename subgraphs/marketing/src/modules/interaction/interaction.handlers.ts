@@ -1,5 +1,5 @@
-import { defineHandler } from '../../../../kit/consumer.js';
-import type { CatalogEvent } from '../../../../kit/event-catalog.js';
+import { defineHandler } from '@crm/kit/consumer.js';
+import type { CatalogEvent } from '@crm/kit/event-catalog.js';
 import { InteractionChannel as C, InteractionType as T } from './interaction.entity.js';
 import { recordInteraction } from './interaction.service.js';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import type { Interaction } from './interaction.entity.js';
 import type { InteractionFilter } from './interaction.inputs.js';
 import { timelineCounts, timelinePages } from './interaction.queries.js';

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPage, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Interaction } from './interaction.entity.js';
 import type { InteractionFilter } from './interaction.inputs.js';
 

@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionInput, RecordInteractionsResult } from './interaction.inputs.js';
 import { anonymousInteractionsPage } from './interaction.queries.js';
 import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class InteractionConnection extends ConnectionType(Interaction) {}

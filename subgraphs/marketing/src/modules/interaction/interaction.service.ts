@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { isUuid, parseId } from '../../../../kit/ids.js';
-import { liveCustomerIds } from '../../../../kit/customer-aliases.js';
-import { pgArray } from '../../../../kit/sql.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { isUuid, parseId } from '@crm/kit/ids.js';
+import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
+import { pgArray } from '@crm/kit/sql.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { RecordInteractionInput } from './interaction.inputs.js';
-import { checkJson } from '../../../../kit/input-limits.js';
+import { checkJson } from '@crm/kit/input-limits.js';
 
 export const MAX_BATCH_SIZE = 1000;
 

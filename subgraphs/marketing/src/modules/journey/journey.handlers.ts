@@ -1,4 +1,4 @@
-import { defineHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '@crm/kit/consumer.js';
 import type { OutboundChannel } from '../messaging/outbound.channel.js';
 import { feedsProjection, projectEvent, PROJECTED_EVENTS } from '../projection/projection.handlers.js';
 import { rebuildProjections } from '../projection/projection.rebuild.js';

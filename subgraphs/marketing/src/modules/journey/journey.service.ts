@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CatalogEvent } from '../../../../kit/event-catalog.js';
-import type { Logger } from '../../../../kit/logger.js';
+import type { CatalogEvent } from '@crm/kit/event-catalog.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { InteractionChannel as C, InteractionType as T } from '../interaction/interaction.entity.js';
 import { linkAnonymousInteractions, recordInteraction } from '../interaction/interaction.service.js';
 import { sendMessage } from '../messaging/message-send.service.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { PersonalData } from '../../../../kit/access/decorators.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { PersonalData } from '@crm/kit/access/decorators.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum MessageSendStatus {
   SENT = 'SENT',

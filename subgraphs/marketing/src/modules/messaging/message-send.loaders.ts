@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MessageSend } from './message-send.entity.js';
 import type { MessageSendFilter } from './message-send.inputs.js';
 import { messageSendCounts, messageSendPages } from './message-send.queries.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { MessageSend } from './message-send.entity.js';
 import type { MessageSendFilter } from './message-send.inputs.js';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
-import type { Logger } from '../../../../kit/logger.js';
+import { recordEvent } from '@crm/kit/events.js';
+import type { Logger } from '@crm/kit/logger.js';
 import { InteractionChannel, InteractionType } from '../interaction/interaction.entity.js';
 import { recordInteraction } from '../interaction/interaction.service.js';
 import { hasConsent } from '../projection/projection.service.js';

@@ -1,4 +1,4 @@
-import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
+import { erasePersonalData, erasureHandler } from '@crm/kit/privacy.js';
 import { marketingPersonalData } from './privacy.tables.js';
 
 export const marketingErasure = erasureHandler('marketing', (em, customerIds) => erasePersonalData(em, marketingPersonalData, customerIds));

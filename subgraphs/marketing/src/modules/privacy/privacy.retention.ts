@@ -1,4 +1,4 @@
-import type { RetentionRule } from '../../../../kit/retention.js';
+import type { RetentionRule } from '@crm/kit/retention.js';
 
 /** Web visits never tied to a person: useful for segments for a year, then gone. */
 export const marketingRetention: RetentionRule[] = [

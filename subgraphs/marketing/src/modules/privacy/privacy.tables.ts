@@ -1,4 +1,4 @@
-import type { PersonalTable } from '../../../../kit/privacy.js';
+import type { PersonalTable } from '@crm/kit/privacy.js';
 
 const ofCustomer = 'customer_id = any(?::uuid[])';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CatalogEvent } from '../../../../kit/event-catalog.js';
+import type { CatalogEvent } from '@crm/kit/event-catalog.js';
 import { upsertConsentStates, upsertIdentityProfile, upsertOpportunityStates, upsertQuoteSnapshot } from './projection.service.js';
 
 const text = (value: string | null): string | null => (value !== null && value.trim() !== '' ? value : null);

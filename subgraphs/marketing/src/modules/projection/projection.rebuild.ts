@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { GraphClient } from '../../../../kit/graph-client.js';
-import type { Logger } from '../../../../kit/logger.js';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import type { Logger } from '@crm/kit/logger.js';
 import type { QuotedProduct } from './projection.entity.js';
 import { upsertConsentStates, upsertIdentityProfile, upsertOpportunityStates, upsertQuoteSnapshot } from './projection.service.js';
 

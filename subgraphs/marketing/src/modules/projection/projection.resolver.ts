@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { MarketingContext } from '../../context.js';
 import { MarketingProjectionsInput, MarketingProjectionsResult } from './projection.inputs.js';
 import { upsertMarketingProjections } from './projection.service.js';
-import { Internal } from '../../../../kit/access/decorators.js';
+import { Internal } from '@crm/kit/access/decorators.js';
 
 @Resolver()
 export class ProjectionResolver {

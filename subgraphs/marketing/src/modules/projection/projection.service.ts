@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parseId } from '../../../../kit/ids.js';
+import { parseId } from '@crm/kit/ids.js';
 import type { CustomerProfileProjectionInput, MarketingProjectionsInput } from './projection.inputs.js';
 
 /** A consent decision as identity's ConsentChanged (or its rebuild) states it, at identity's time of recording. */

@@ -1,5 +1,5 @@
-import { escapeLike } from '../../../../kit/sql.js';
-import { badInput } from '../../../../kit/errors.js';
+import { escapeLike } from '@crm/kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
 import type { SegmentCondition, SegmentRuleGroup } from './segment.rules.js';
 
 export interface CompiledRules {

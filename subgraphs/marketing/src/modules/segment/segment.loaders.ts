@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { Segment } from './segment.entity.js';
 import { segmentMembersPages, segmentsOfCustomers, segmentSizes } from './segment.membership.js';
 

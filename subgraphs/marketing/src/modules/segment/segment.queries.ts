@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { encodeCursor, keysetCursor, pageOf, planKeyset } from '../../../../kit/pagination/cursor.js';
-import { fetchCountedPage, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
-import { escapeLike, type SqlCondition } from '../../../../kit/sql.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { encodeCursor, keysetCursor, pageOf, planKeyset } from '@crm/kit/pagination/cursor.js';
+import { fetchCountedPage, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
+import { escapeLike, type SqlCondition } from '@crm/kit/sql.js';
 import { Segment } from './segment.entity.js';
 import { SegmentOrder, type SegmentFilter } from './segment.inputs.js';
 

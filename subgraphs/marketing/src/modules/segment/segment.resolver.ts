@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
@@ -7,7 +7,7 @@ import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, Updat
 import * as membership from './segment.membership.js';
 import { segmentPageInMemory, segmentsPage } from './segment.queries.js';
 import * as segments from './segment.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class SegmentConnection extends ConnectionType(Segment) {}

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { archived, badInput, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { compileRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
 import type { CreateSegmentInput, UpdateSegmentInput } from './segment.inputs.js';

@@ -1,9 +1,9 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 @ObjectType({ description: 'One message of a sequence, sent delayHours after the previous step (or the enrolment)' })
 export class SequenceStep {

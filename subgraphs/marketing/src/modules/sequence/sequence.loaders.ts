@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import { Sequence, type SequenceEnrolment } from './sequence.entity.js';
 import type { EnrolmentFilter } from './sequence.inputs.js';
 import { enrolmentCounts, enrolmentPages } from './sequence.queries.js';

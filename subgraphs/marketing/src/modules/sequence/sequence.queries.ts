@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPage, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
 import type { EnrolmentFilter } from './sequence.inputs.js';
 

@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
 import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
 import { sequencesPage } from './sequence.queries.js';
 import * as sequences from './sequence.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class SequenceConnection extends ConnectionType(Sequence) {}

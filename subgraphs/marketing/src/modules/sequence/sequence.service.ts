@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, conflict, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { archived, conflict, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
 import type { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, ExitSequenceInput } from './sequence.inputs.js';
 

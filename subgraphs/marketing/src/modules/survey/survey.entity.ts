@@ -3,7 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 /** One answer to "how likely are you to recommend us?" (0–10). Append-only, so no version. */
 @ObjectType()

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
-import type { CountedPage, PageArgs } from '../../../../kit/pagination/connection.js';
-import { fetchCountedPage } from '../../../../kit/pagination/keyset.js';
-import type { SqlCondition } from '../../../../kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
+import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
+import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
+import type { SqlCondition } from '@crm/kit/sql.js';
 import { netPromoterScore } from './nps.js';
 import { type NpsSummary, SurveyResponse } from './survey.entity.js';
 import type { SurveyResponseFilter, SurveyScoreCategory } from './survey.inputs.js';

@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { NpsSummary, SurveyResponse } from './survey.entity.js';
 import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
 import { npsSummary, surveyResponsesPage } from './survey.queries.js';
 import { answerSurvey } from './survey.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class SurveyResponseConnection extends ConnectionType(SurveyResponse) {}

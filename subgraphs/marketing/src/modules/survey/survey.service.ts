@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
+import { badInput } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
 import { recordedEvent } from '../interaction/interaction.service.js';
-import { parseId } from '../../../../kit/ids.js';
+import { parseId } from '@crm/kit/ids.js';
 import { Interaction, InteractionType } from '../interaction/interaction.entity.js';
 import { npsCategory } from './nps.js';
 import { SurveyResponse } from './survey.entity.js';

@@ -1,9 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
-import type { Logger } from '../../../../kit/logger.js';
-import { startPeriodicJob } from '../../../../kit/periodic-job.js';
+import { recordEvent } from '@crm/kit/events.js';
+import type { Logger } from '@crm/kit/logger.js';
+import { startPeriodicJob } from '@crm/kit/periodic-job.js';
 import { sales } from '../../settings.js';
-import type { Clock } from '../../../../kit/clock.js';
+import type { Clock } from '@crm/kit/clock.js';
 import { Activity } from './activity.entity.js';
 import { activityEvent } from './activity.service.js';
 

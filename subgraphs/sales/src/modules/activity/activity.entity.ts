@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 import { Lead } from '../lead/lead.entity.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 

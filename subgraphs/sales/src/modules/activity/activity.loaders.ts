@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { Activity } from './activity.entity.js';
 import type { ActivityFilter, ActivityOrder } from './activity.inputs.js';
 import { activityCountsByCustomer, activityPagesByCustomer } from './activity.queries.js';

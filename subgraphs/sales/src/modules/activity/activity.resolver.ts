@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Lead } from '../lead/lead.entity.js';
@@ -9,7 +9,7 @@ import { Activity } from './activity.entity.js';
 import { ActivityFilter, ActivityOrder, CreateActivityInput } from './activity.inputs.js';
 import { activitiesPage } from './activity.queries.js';
 import { completeActivity, createActivity, getActivity } from './activity.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class ActivityConnection extends ConnectionType(Activity) {}

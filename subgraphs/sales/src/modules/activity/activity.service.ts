@@ -1,16 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import type { EventsAbout } from '../../../../kit/event-catalog.js';
-import { recordEvent, type DomainEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import type { EventsAbout } from '@crm/kit/event-catalog.js';
+import { recordEvent, type DomainEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { getLead } from '../lead/lead.service.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { Activity, SalesActivityType } from './activity.entity.js';
 import type { CreateActivityInput } from './activity.inputs.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 /** With a viewer, only an activity they may see (another team's is NOT_FOUND). */
 export async function getActivity(em: EntityManager, id: string, viewer?: Viewer): Promise<Activity> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { customerMergedHandler } from '../../../../kit/customer-aliases.js';
+import { customerMergedHandler } from '@crm/kit/customer-aliases.js';
 import { Activity } from '../activity/activity.entity.js';
 import { Lead } from '../lead/lead.entity.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Allow, Public } from '../../../../kit/access/decorators.js';
-import { recordEvent } from '../../../../kit/events.js';
+import { Allow, Public } from '@crm/kit/access/decorators.js';
+import { recordEvent } from '@crm/kit/events.js';
 import type { SalesContext } from '../../context.js';
 import { Lead } from '../lead/lead.entity.js';
 import { WebFormInput } from './intake.inputs.js';

@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { normalizeEmail, normalizePhone } from '../../../../kit/contact.js';
-import { badInput, conflict } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { hashOf } from '../../../../kit/mutations.js';
+import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
+import { badInput, conflict } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { hashOf } from '@crm/kit/mutations.js';
 import { Lead, LeadSource } from '../lead/lead.entity.js';
 import { openLead } from '../lead/lead.service.js';
 import { Product } from '../product/product.entity.js';

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { platformSecret } from '../../../../kit/config.js';
+import { platformSecret } from '@crm/kit/config.js';
 import { sales } from '../../settings.js';
-import { DomainError } from '../../../../kit/errors.js';
+import { DomainError } from '@crm/kit/errors.js';
 import { WebForm, WebFormSubmission } from './web-form.entity.js';
 
 /** How many submissions pass, per form, per client address and per e-mail address (configurable). */

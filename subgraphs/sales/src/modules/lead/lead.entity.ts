@@ -1,9 +1,9 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { PersonalData } from '../../../../kit/access/decorators.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { PersonalData } from '@crm/kit/access/decorators.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 

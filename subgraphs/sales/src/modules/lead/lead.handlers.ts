@@ -1,4 +1,4 @@
-import { defineHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '@crm/kit/consumer.js';
 import { SalesActivityType } from '../activity/activity.entity.js';
 import { createActivity } from '../activity/activity.service.js';
 import { routeLead } from '../routing/routing.service.js';

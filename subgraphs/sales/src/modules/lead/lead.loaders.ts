@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { ownsRow } from '../../../../kit/access/viewer.js';
-import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { ownsRow } from '@crm/kit/access/viewer.js';
+import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import { Lead } from './lead.entity.js';
 import type { LeadFilter } from './lead.inputs.js';
 import { leadCountsByCustomer, leadPagesByCustomer } from './lead.queries.js';

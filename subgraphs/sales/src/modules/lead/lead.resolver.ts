@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
-import { MoneyInput } from '../../../../kit/scalars.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
+import { MoneyInput } from '@crm/kit/scalars.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
@@ -10,7 +10,7 @@ import { Lead, LeadStatus } from './lead.entity.js';
 import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
 import { leadsPage } from './lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class LeadConnection extends ConnectionType(Lead) {}

@@ -1,18 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import type { MoneyInput } from '../../../../kit/scalars.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import type { MoneyInput } from '@crm/kit/scalars.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import type { Opportunity } from '../opportunity/opportunity.entity.js';
 import { openOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { Lead, LeadStatus, type LeadSource } from './lead.entity.js';
 import { scoreLead, type LeadScore } from './lead.scoring.js';
 import type { CreateLeadInput } from './lead.inputs.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 /** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
 const NEXT: Record<LeadStatus, LeadStatus[]> = {

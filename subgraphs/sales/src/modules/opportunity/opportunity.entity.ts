@@ -2,10 +2,10 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { Money } from '../../../../kit/scalars.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { Money } from '@crm/kit/scalars.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum OpportunityStatus {
   OPEN = 'OPEN',

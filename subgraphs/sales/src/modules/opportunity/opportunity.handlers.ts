@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { defineHandler } from '../../../../kit/consumer.js';
+import { defineHandler } from '@crm/kit/consumer.js';
 import { Activity, SalesActivityType } from '../activity/activity.entity.js';
 import { createActivity } from '../activity/activity.service.js';
 import { Stage, StageMarker } from '../pipeline/pipeline.entity.js';

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Length, Max, Min, ValidateNested } from 'class-validator';
-import { MoneyInput } from '../../../../kit/scalars.js';
+import { MoneyInput } from '@crm/kit/scalars.js';
 import { OpportunityStatus } from './opportunity.entity.js';
 
 @InputType()

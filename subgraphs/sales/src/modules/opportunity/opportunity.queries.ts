@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ownerScopeSql } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { parseId } from '../../../../kit/ids.js';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchCountedPage, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { ownerScopeSql } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { parseId } from '@crm/kit/ids.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchCountedPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Opportunity } from './opportunity.entity.js';
 import type { OpportunityFilter } from './opportunity.inputs.js';
 import { StageChange } from './stage-change.entity.js';

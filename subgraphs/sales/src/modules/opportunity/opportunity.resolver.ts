@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
@@ -9,7 +9,7 @@ import { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } fro
 import { opportunitiesPage } from './opportunity.queries.js';
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}

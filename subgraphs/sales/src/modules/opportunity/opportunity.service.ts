@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, badInput, notFound } from '../../../../kit/errors.js';
-import { assertOwnsRow, ownerFor } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { parseId } from '../../../../kit/ids.js';
-import { requireNonNegative } from '../../../../kit/scalars.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { archived, badInput, notFound } from '@crm/kit/errors.js';
+import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { parseId } from '@crm/kit/ids.js';
+import { requireNonNegative } from '@crm/kit/scalars.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { Stage } from '../pipeline/pipeline.entity.js';
 import { firstStageOf, getStage, resolvePipeline } from '../pipeline/pipeline.service.js';
 import { Opportunity, OpportunityStatus } from './opportunity.entity.js';
@@ -12,7 +12,7 @@ import type { CreateOpportunityInput, UpdateOpportunityInput } from './opportuni
 import { cents } from '../../money.js';
 import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 /** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
 export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {

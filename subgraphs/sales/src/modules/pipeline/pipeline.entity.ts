@@ -1,7 +1,7 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 
 /** Named milestones automations can listen for, whatever a dealer calls the stage. */
 export enum StageMarker {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys, groupByKeys } from '../../../../kit/loaders.js';
+import { byKeys, groupByKeys } from '@crm/kit/loaders.js';
 import { Pipeline, Stage } from './pipeline.entity.js';
 
 export function createPipelineLoaders(em: EntityManager) {

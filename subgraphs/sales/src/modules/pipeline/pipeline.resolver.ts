@@ -4,7 +4,7 @@ import { Pipeline, Stage } from './pipeline.entity.js';
 import { AddStageInput, CreatePipelineInput } from './pipeline.inputs.js';
 import { PipelineSummary, pipelineSummary } from './pipeline.summary.js';
 import { addStage, createPipeline, getPipeline, renameStage, reorderStages, resolvePipeline } from './pipeline.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {

@@ -1,12 +1,12 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ownerScopeSql } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
+import { ownerScopeSql } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { badInput } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/sql.js';
-import { Money } from '../../../../kit/scalars.js';
+import { badInput } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
+import { pgArray } from '@crm/kit/sql.js';
+import { Money } from '@crm/kit/scalars.js';
 import { Pipeline, Stage } from './pipeline.entity.js';
 import { getPipeline, stagesOf } from './pipeline.service.js';
 

@@ -1,5 +1,5 @@
-import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
-import { pgArray } from '../../../../kit/sql.js';
+import { erasePersonalData, erasureHandler } from '@crm/kit/privacy.js';
+import { pgArray } from '@crm/kit/sql.js';
 import { forgetSubmissionsOf } from '../intake/web-form.throttle.js';
 import { salesPersonalData } from './privacy.tables.js';
 

@@ -1,4 +1,4 @@
-import type { RetentionRule } from '../../../../kit/retention.js';
+import type { RetentionRule } from '@crm/kit/retention.js';
 
 /** A disqualified lead's contact is kept two years (a returning inquirer is recognised), then only its numbers stay. */
 export const salesRetention: RetentionRule[] = [

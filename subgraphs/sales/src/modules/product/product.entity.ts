@@ -1,8 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { Money } from '../../../../kit/scalars.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { Money } from '@crm/kit/scalars.js';
 
 export enum ProductCategory {
   CAR = 'CAR',

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { MoneyInput } from '../../../../kit/scalars.js';
+import { MoneyInput } from '@crm/kit/scalars.js';
 import { ProductCategory } from './product.entity.js';
 
 @InputType()

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys } from '../../../../kit/loaders.js';
+import { byKeys } from '@crm/kit/loaders.js';
 import { Product } from './product.entity.js';
 
 export function createProductLoaders(em: EntityManager) {

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { searchTerm } from '../../../../kit/input-limits.js';
-import type { CountedPage, PageArgs } from '../../../../kit/pagination/connection.js';
-import { fetchCountedPage } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
+import { searchTerm } from '@crm/kit/input-limits.js';
+import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
+import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Product, PRODUCT_SEARCH_VECTOR } from './product.entity.js';
 import type { ProductFilter } from './product.inputs.js';
 

@@ -1,13 +1,13 @@
 import { Arg, Args, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Product } from './product.entity.js';
 import { CreateProductInput, ProductFilter, UpdateProductInput } from './product.inputs.js';
 import { productsPage, searchProducts } from './product.queries.js';
 import { createProduct, getProduct, updateProduct } from './product.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
-import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
-import { withinDeadline } from '../../../../kit/deadline.js';
+import { Allow } from '@crm/kit/access/decorators.js';
+import { hitCount, searchTerm } from '@crm/kit/input-limits.js';
+import { withinDeadline } from '@crm/kit/deadline.js';
 
 @ObjectType()
 export class ProductConnection extends ConnectionType(Product) {}

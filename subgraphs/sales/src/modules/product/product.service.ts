@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { requireNonNegative } from '../../../../kit/scalars.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { requireNonNegative } from '@crm/kit/scalars.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { cents } from '../../money.js';
 import { Product } from './product.entity.js';
 import type { CreateProductInput, UpdateProductInput } from './product.inputs.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventsAbout } from '../../../../kit/event-catalog.js';
-import { recordEvent, withSnapshot, type Specifics } from '../../../../kit/events.js';
+import type { EventsAbout } from '@crm/kit/event-catalog.js';
+import { recordEvent, withSnapshot, type Specifics } from '@crm/kit/events.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { type Quote, QuoteLine } from './quote.entity.js';

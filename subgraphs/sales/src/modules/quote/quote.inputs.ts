@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { IsISO4217CurrencyCode, Length, Max, Min, ValidateNested } from 'class-validator';
-import { DecimalScalar, MoneyInput } from '../../../../kit/scalars.js';
+import { DecimalScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { FinancingKind, QuoteStatus } from './quote.entity.js';
 
 @InputType()

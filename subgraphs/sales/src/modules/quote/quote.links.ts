@@ -1,4 +1,4 @@
-import { signLinkToken } from '../../../../kit/access/link-token.js';
+import { signLinkToken } from '@crm/kit/access/link-token.js';
 import type { Quote } from './quote.entity.js';
 
 export const QUOTE_VIEW = 'quote-view';

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { groupByKeys, loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { FinancingOption, QuoteLine, type Quote } from './quote.entity.js';
 import type { QuoteFilter } from './quote.inputs.js';
 import { quoteCounts, quotePages, type QuoteParent } from './quote.queries.js';

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { allOf, ownerScopeSql } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { allOf, ownerScopeSql } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Quote } from './quote.entity.js';
 import type { QuoteFilter } from './quote.inputs.js';
 

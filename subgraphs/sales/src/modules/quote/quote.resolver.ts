@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
@@ -7,8 +7,8 @@ import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
 import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
-import { Allow, Public } from '../../../../kit/access/decorators.js';
-import { verifyLinkToken } from '../../../../kit/access/link-token.js';
+import { Allow, Public } from '@crm/kit/access/decorators.js';
+import { verifyLinkToken } from '@crm/kit/access/link-token.js';
 import { QUOTE_VIEW, quoteViewToken } from './quote.links.js';
 
 @ObjectType()

@@ -1,18 +1,18 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { ownsRow, type Viewer } from '../../../../kit/access/viewer.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { recordOpportunityEvent } from '../opportunity/opportunity.events.js';
 import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
 import type { CreateQuoteInput, FinancingInput, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { recordQuoteEvent, type QuoteSnapshot } from './quote.events.js';
-import type { Specifics } from '../../../../kit/events.js';
-import type { EventsAbout } from '../../../../kit/event-catalog.js';
+import type { Specifics } from '@crm/kit/events.js';
+import type { EventsAbout } from '@crm/kit/event-catalog.js';
 import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals, type FinancingFigures } from './quote.math.js';
 
 /** The quote state machine: which status may follow which. */

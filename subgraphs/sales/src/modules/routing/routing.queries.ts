@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CountedPage, PageArgs } from '../../../../kit/pagination/connection.js';
-import { fetchCountedPage } from '../../../../kit/pagination/keyset.js';
+import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
+import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
 
 /** One page of the lead routing rules, newest first, and their totalCount. */

@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { connectionOf, ConnectionType, PageArgs } from '../../../../kit/pagination/connection.js';
+import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { CreateLeadRoutingRuleInput } from './routing.inputs.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
 import { leadRoutingRulesPage } from './routing.queries.js';
 import { createLeadRoutingRule } from './routing.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class LeadRoutingRuleConnection extends ConnectionType(LeadRoutingRule) {}

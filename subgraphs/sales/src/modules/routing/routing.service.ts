@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { pgArray } from '../../../../kit/sql.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { pgArray } from '@crm/kit/sql.js';
 import { sales } from '../../settings.js';
 import { type Lead, LeadStatus } from '../lead/lead.entity.js';
 import { Product } from '../product/product.entity.js';

@@ -2,9 +2,9 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { BaseEntity } from '../../../../kit/base.entity.js';
-import { Money } from '../../../../kit/scalars.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
+import { Money } from '@crm/kit/scalars.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum AssetKind {
   VEHICLE = 'VEHICLE',

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { Asset } from './asset.entity.js';
 import { assetCountsByCustomer, assetPagesByCustomer, visitCountsByAsset, visitPagesByAsset } from './asset.queries.js';
 import type { ServiceVisit } from './service-visit.entity.js';

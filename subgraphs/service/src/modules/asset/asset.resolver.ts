@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Asset } from './asset.entity.js';
 import { RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from './asset.service.js';
 import { ServiceVisit } from './service-visit.entity.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class AssetConnection extends ConnectionType(Asset) {}

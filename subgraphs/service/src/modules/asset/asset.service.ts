@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
-import { requireNonNegative } from '../../../../kit/scalars.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
+import { requireNonNegative } from '@crm/kit/scalars.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { Asset } from './asset.entity.js';
 import type { AssetFinancingInput, AssetInsuranceInput, RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { ServiceVisit } from './service-visit.entity.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 export async function getAsset(em: EntityManager, id: string, field = 'id'): Promise<Asset> {
   const found = await em.findOne(Asset, { id: parseId(id, 'Asset', field) });

@@ -1,10 +1,10 @@
 import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { Asset } from './asset.entity.js';
-import { Money } from '../../../../kit/scalars.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { Money } from '@crm/kit/scalars.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 @ObjectType({ description: 'A visit of an asset to the workshop' })
 @Entity({ tableName: 'service_visit' })

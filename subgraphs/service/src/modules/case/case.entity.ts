@@ -1,11 +1,11 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { service } from '../../settings.js';
 import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 

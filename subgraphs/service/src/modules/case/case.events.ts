@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventsAbout } from '../../../../kit/event-catalog.js';
-import { recordEvent, withSnapshot, type SpecificsArgs } from '../../../../kit/events.js';
+import type { EventsAbout } from '@crm/kit/event-catalog.js';
+import { recordEvent, withSnapshot, type SpecificsArgs } from '@crm/kit/events.js';
 import type { Case } from './case.entity.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { loaderPerArgs } from '../../../../kit/loaders.js';
-import { type Page, type PageArgs } from '../../../../kit/pagination/connection.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { loaderPerArgs } from '@crm/kit/loaders.js';
+import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import type { Case } from './case.entity.js';
 import type { CaseOrder } from './case.enums.js';
 import type { CaseFilter } from './case.inputs.js';

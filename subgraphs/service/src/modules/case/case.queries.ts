@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { allOf, caseScopeSql } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { badInput } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
-import type { CountedPage, Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, countWhere, fetchKeysetPage, fetchKeysetPages, type KeysetOrder } from '../../../../kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '../../../../kit/sql.js';
+import { allOf, caseScopeSql } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { badInput } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
+import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, countWhere, fetchKeysetPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Case } from './case.entity.js';
 import { CaseOrder } from './case.enums.js';
 import type { CaseFilter } from './case.inputs.js';

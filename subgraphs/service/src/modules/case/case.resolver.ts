@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { User } from '../staff/user.reference.js';
@@ -8,7 +8,7 @@ import { CaseOrder } from './case.enums.js';
 import { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { casesAtRiskPage, casesPage } from './case.queries.js';
 import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from './case.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}

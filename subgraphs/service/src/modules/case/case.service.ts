@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertWorksCase } from '../../../../kit/access/row-scope.js';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { badInput, notFound } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
-import { assertVersion } from '../../../../kit/versioning.js';
+import { assertWorksCase } from '@crm/kit/access/row-scope.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { badInput, notFound } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
+import { assertVersion } from '@crm/kit/versioning.js';
 import { contractTierOf } from '../contract/service-contract.service.js';
 import { slaDeadlines } from '../sla/sla.policy.js';
 import { classifyCase } from './case.classification.js';
@@ -12,7 +12,7 @@ import { CaseLine, CaseStatus } from './case.enums.js';
 import { recordCaseEvent } from './case.events.js';
 import type { AssignCaseInput, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { assertTransition } from './case.status.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 /** With a viewer, only a case of their lines of support or assigned to them (others are NOT_FOUND). */
 export async function getCase(em: EntityManager, id: string, viewer?: Viewer): Promise<Case> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../../../kit/errors.js';
+import { DomainError } from '@crm/kit/errors.js';
 import { CaseStatus } from './case.enums.js';
 import { assertTransition } from './case.status.js';
 

@@ -1,4 +1,4 @@
-import { badInput } from '../../../../kit/errors.js';
+import { badInput } from '@crm/kit/errors.js';
 import { CaseStatus } from './case.enums.js';
 
 /** The case lifecycle: NEW → OPEN → PENDING → RESOLVED → CLOSED; PENDING returns to OPEN and a RESOLVED case may be reopened. */

@@ -1,6 +1,6 @@
 import { Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { ServiceContractTier } from '../sla/sla.policy.js';
 
 @ObjectType({ description: "A customer's service contract; its tier sets the SLA of new cases" })

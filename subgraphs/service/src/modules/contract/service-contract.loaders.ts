@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys } from '../../../../kit/loaders.js';
+import { byKeys } from '@crm/kit/loaders.js';
 import { ServiceContract } from './service-contract.entity.js';
 
 export function createServiceContractLoaders(em: EntityManager) {

@@ -4,7 +4,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { ServiceContract } from './service-contract.entity.js';
 import { SetServiceContractInput } from './service-contract.inputs.js';
 import { setServiceContract } from './service-contract.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @Resolver(() => ServiceContract)
 export class ServiceContractResolver {

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
-import { parseId } from '../../../../kit/ids.js';
+import { recordEvent } from '@crm/kit/events.js';
+import { parseId } from '@crm/kit/ids.js';
 import { ServiceContractTier } from '../sla/sla.policy.js';
 import { ServiceContract } from './service-contract.entity.js';
 import type { SetServiceContractInput } from './service-contract.inputs.js';
-import { liveCustomerId } from '../../../../kit/customer-aliases.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 
 /** Without a contract a customer is served on STANDARD terms. */
 export async function contractTierOf(em: EntityManager, customerId: string): Promise<ServiceContractTier> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordEvent } from '../../../../kit/events.js';
+import { recordEvent } from '@crm/kit/events.js';
 import { Case } from '../case/case.entity.js';
 import { recordCaseEvent } from '../case/case.events.js';
 

@@ -1,5 +1,5 @@
-import type { EventHandler } from '../../../../kit/consumer.js';
-import { customerMergedHandler } from '../../../../kit/customer-aliases.js';
+import type { EventHandler } from '@crm/kit/consumer.js';
+import { customerMergedHandler } from '@crm/kit/customer-aliases.js';
 import { mergeServiceRecords } from './customer-merge.service.js';
 
 /** identity merged two customers: the survivor's service history must show everything. */

@@ -1,7 +1,7 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, ObjectType, registerEnumType, Directive } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 
 export enum KnowledgeArticleStatus {
   DRAFT = 'DRAFT',

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKeys, loaderPerArgs } from '../../../../kit/loaders.js';
+import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
 import { KnowledgeArticle, type KnowledgeArticleHit } from './knowledge-article.entity.js';
 import { suggestArticlesForCases } from './knowledge-article.queries.js';
 

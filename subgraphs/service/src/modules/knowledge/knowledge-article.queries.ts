@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../../../kit/errors.js';
-import { pgArray } from '../../../../kit/sql.js';
+import { badInput } from '@crm/kit/errors.js';
+import { pgArray } from '@crm/kit/sql.js';
 import { KnowledgeArticle, SEARCH_CONFIG, type KnowledgeArticleHit } from './knowledge-article.entity.js';
 
 export const MAX_HITS = 50;

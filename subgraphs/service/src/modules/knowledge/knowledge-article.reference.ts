@@ -1,4 +1,4 @@
-import { guardedReference } from '../../../../kit/federation.js';
+import { guardedReference } from '@crm/kit/federation.js';
 import type { ServiceContext } from '../../context.js';
 
 /** Articles are referenced from the global search; resolved in batches per request. */

@@ -5,9 +5,9 @@ import { KnowledgeArticle, KnowledgeArticleHit } from './knowledge-article.entit
 import { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
 import { searchArticles } from './knowledge-article.queries.js';
 import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle } from './knowledge-article.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
-import { hitCount, searchTerm } from '../../../../kit/input-limits.js';
-import { withinDeadline } from '../../../../kit/deadline.js';
+import { Allow } from '@crm/kit/access/decorators.js';
+import { hitCount, searchTerm } from '@crm/kit/input-limits.js';
+import { withinDeadline } from '@crm/kit/deadline.js';
 
 @Resolver(() => KnowledgeArticle)
 export class KnowledgeArticleResolver {

@@ -1,9 +1,9 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { BaseEntity } from '../../../../kit/base.entity.js';
+import { BaseEntity } from '@crm/kit/base.entity.js';
 import { Case } from '../case/case.entity.js';
 import { CaseChannel } from '../case/case.enums.js';
-import { redactInAudit } from '../../../../kit/access/personal-data.js';
+import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum CaseMessageDirection {
   INBOUND = 'INBOUND',

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Page, PageArgs } from '../../../../kit/pagination/connection.js';
-import { countByParent, fetchKeysetPages } from '../../../../kit/pagination/keyset.js';
+import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
+import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
 import { CaseMessage } from './case-message.entity.js';
 
 /** Each case's conversation, oldest first, one page each, in one statement. */

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '../../../../kit/pagination/connection.js';
+import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Case } from '../case/case.entity.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -7,7 +7,7 @@ import { User } from '../staff/user.reference.js';
 import { CaseMessage } from './case-message.entity.js';
 import { AddCaseMessageInput } from './case-message.inputs.js';
 import { addCaseMessage } from './case-message.service.js';
-import { Allow } from '../../../../kit/access/decorators.js';
+import { Allow } from '@crm/kit/access/decorators.js';
 
 @ObjectType()
 export class CaseMessageConnection extends ConnectionType(CaseMessage) {}

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../../../kit/access/viewer.js';
-import { badInput } from '../../../../kit/errors.js';
-import { parseId } from '../../../../kit/ids.js';
+import type { Viewer } from '@crm/kit/access/viewer.js';
+import { badInput } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
 import { getCase } from '../case/case.service.js';
 import { CaseStatus } from '../case/case.enums.js';
 import { recordCaseEvent } from '../case/case.events.js';

@@ -1,4 +1,4 @@
-import { erasePersonalData, erasureHandler } from '../../../../kit/privacy.js';
+import { erasePersonalData, erasureHandler } from '@crm/kit/privacy.js';
 import { servicePersonalData } from './privacy.tables.js';
 
 export const serviceErasure = erasureHandler('service', (em, customerIds) => erasePersonalData(em, servicePersonalData, customerIds));

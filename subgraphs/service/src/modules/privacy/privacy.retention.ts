@@ -1,4 +1,4 @@
-import type { RetentionRule } from '../../../../kit/retention.js';
+import type { RetentionRule } from '@crm/kit/retention.js';
 
 /** What was written in a case is kept three years after it was resolved (warranty claims), then only its timing. */
 export const serviceRetention: RetentionRule[] = [

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../../../../kit/logger.js';
-import { startPeriodicJob } from '../../../../kit/periodic-job.js';
+import type { Logger } from '@crm/kit/logger.js';
+import { startPeriodicJob } from '@crm/kit/periodic-job.js';
 import { service } from '../../settings.js';
-import type { Clock } from '../../../../kit/clock.js';
+import type { Clock } from '@crm/kit/clock.js';
 import { flagCasesAtRisk } from './sla-risk.service.js';
 
 /** Looks for cases at risk of breaching their SLA now and then every interval. */

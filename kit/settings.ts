@@ -1,3 +1,5 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/core';
+import metadata from 'libphonenumber-js/min/metadata';
 import { z } from 'zod';
 
 /**
@@ -52,6 +54,18 @@ export const optionalUrl = (about: string) => setting(z.url({ error: 'must be a 
 
 /** A secret of at least `minLength` characters (never printed), optional at this level. */
 export const secret = (minLength: number, about: string) => setting(z.string().min(minLength, `must be at least ${minLength} characters`).optional(), about);
+
+/** A country as ISO 3166 alpha-2 (CZ, PL, SK…) whose phone numbers the platform knows. */
+export const country = (fallback: CountryCode, about: string) =>
+  setting(
+    z
+      .string()
+      .transform((value) => value.toUpperCase())
+      .refine((value) => isSupportedCountry(value as CountryCode, metadata), 'must be a country code such as CZ, PL or SK')
+      .transform((value) => value as CountryCode)
+      .default(fallback),
+    about,
+  );
 
 /** A record id of the platform. */
 export const optionalId = (about: string) => setting(z.guid({ error: 'must be an id (a UUID)' }).optional(), about);

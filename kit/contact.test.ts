@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { platformSettings } from './config.js';
 import { countryCallingCode, normalizeEmail, normalizePhone } from './contact.js';
 
 describe('contact normalization', () => {
@@ -10,6 +11,11 @@ describe('contact normalization', () => {
     expect(normalizePhone('601 123 456')).toBe('+420601123456');
     expect(normalizePhone('+48 601 234 567')).toBe('+48601234567');
     expect(countryCallingCode()).toBe('420');
+  });
+
+  it("reads local numbers in the dealer's market when told (DEFAULT_PHONE_COUNTRY)", () => {
+    expect(normalizePhone('601 234 567', 'phone', platformSettings.read({ DEFAULT_PHONE_COUNTRY: 'pl' }).DEFAULT_PHONE_COUNTRY)).toBe('+48601234567');
+    expect(countryCallingCode('SK')).toBe('421');
   });
 
   it.each(['jan@', 'no-at-sign', 'a b@c.d'])('rejects the e-mail %p', (value) => {
