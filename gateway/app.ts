@@ -77,7 +77,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   const limits = requestLimits(config.limits);
   const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
   // Refused before any subgraph is called: no credentials, then too many aliases, tokens, levels or records.
-  const guard = queryLimits(limits, (context, cost) => rateLimits.takeCost(context.viewer, cost));
+  const guard = queryLimits(limits, (viewer, cost) => rateLimits.takeCost(viewer, cost));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatGatewayError(log),
@@ -128,6 +128,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     tail,
     auth,
     rateLimits,
+    // The same limits as over HTTP: one operation's size, depth, text and cost, and a message no larger than a body.
+    limits: { prepare: guard.prepare, maxMessageBytes: limits.maxBodyBytes },
     log,
     maxStallMs: config.maxStallMs,
   });

@@ -83,7 +83,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: 10, ...options.pool },
+    pool: { min: 0, max: platform().DB_POOL_MAX, ...options.pool },
     migrations: { migrationsList: options.migrations, snapshot: false, silent: true, transactional: true },
     debug: options.onQuery ? ['query'] : false,
     colors: false,

@@ -82,6 +82,22 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 /** PostgreSQL cancelled the statement (statement_timeout or a deadline). */
 const QUERY_CANCELED = '57014';
 
+/**
+ * PostgreSQL refused text it cannot store: a NUL byte or an invalid byte sequence (22021), or a character or \u0000
+ * in JSON it cannot convert (22P05). The gateway refuses such text up front; should any get past it, it is still the
+ * client's input at fault, not the service.
+ */
+const BAD_TEXT_CODES = new Set(['22021', '22P05']);
+
+/** The SQLSTATE of a database error, wherever the driver or the ORM wrapped it. */
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** The database cannot be reached right now (an outage, a restart): the request may be retried shortly. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
@@ -122,6 +138,14 @@ export function createErrorFormatter(log: Logger) {
     ) {
       log.warn({ path: formatted.path }, 'statement cancelled at its time limit');
       return { message: 'The request took too long and was stopped; narrow it down and try again', path: formatted.path, extensions: { code: 'TIMEOUT' } };
+    }
+    if (BAD_TEXT_CODES.has(sqlStateOf(original) ?? '')) {
+      log.warn({ path: formatted.path, code: sqlStateOf(original) }, 'database refused the text of the input');
+      return {
+        message: 'The input holds text that cannot be stored (a NUL byte or a broken character): send plain UTF-8 text',
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
     }
     if (isDatabaseUnavailable(original)) {
       log.warn({ path: formatted.path }, 'database unavailable');

@@ -36,6 +36,25 @@ export class IdempotencyKey {
 
 export const mutationEntities = [IdempotencyKey];
 
+/** How a mutation's answer holds a secret shown once (see `shownOnce`). */
+interface ShownOnce {
+  /** The answer's fields that hold the secret: never stored. */
+  fields: readonly string[];
+  /** What a client whose answer was lost does instead, e.g. "call rotateApiKey … for a new secret". */
+  lost: string;
+}
+const SHOWN_ONCE = Symbol('shownOnce');
+
+/**
+ * Marks a mutation's answer as holding a secret shown once (a new API key's): with an Idempotency-Key only the
+ * record it names is kept, never the secret, and a retry with the key is refused (CONFLICT, reason
+ * SECRET_SHOWN_ONCE) naming that record and saying what to do (`lost`) instead of showing the secret again.
+ */
+export function shownOnce<T extends object>(answer: T, fields: ReadonlyArray<keyof T & string>, lost: string): T {
+  Object.defineProperty(answer, SHOWN_ONCE, { value: { fields, lost } satisfies ShownOnce, enumerable: false });
+  return answer;
+}
+
 /** Idempotency keys are printable ASCII, like Stripe's (a UUID is the usual choice). */
 export function readIdempotencyKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
@@ -51,7 +70,8 @@ export function readIdempotencyKey(value: unknown): string | undefined {
  * Every mutation runs in one transaction, so a failed one leaves nothing half-written. With an idempotency key
  * (the Idempotency-Key header) its result is stored in that transaction: a retry with the same key and the same
  * arguments returns the original result without doing anything again, even while the first is still running
- * (it waits for it); the same key with other arguments is refused.
+ * (it waits for it); the same key with other arguments is refused. A secret in the answer (`shownOnce`) is never
+ * stored: a retry of such a mutation is refused instead of showing it again.
  */
 export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async ({ context, info, args }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
@@ -117,12 +137,28 @@ async function replay(em: EntityManager, id: { viewerId: string; key: string; op
       { field: 'Idempotency-Key', reason: 'IDEMPOTENCY_KEY_REUSED' },
     );
   }
+  const result = stored.result as Record<string, unknown> | null;
+  if (result && typeof result === 'object' && typeof result.$shownOnce === 'string') throw secretShownOnce(id, result);
   return decode(em, stored.result);
+}
+
+/** A retry of a mutation that answered with a secret: the secret was kept nowhere, so it names the record instead. */
+function secretShownOnce(id: { key: string; operation: string }, result: Record<string, unknown>): DomainError {
+  const made = Object.values(result).find((value): value is { $entity: string; $id: string } => !!value && typeof value === 'object' && '$entity' in value);
+  const mutation = id.operation.split(':')[0];
+  return new DomainError(
+    'CONFLICT',
+    `${mutation} already ran with Idempotency-Key "${id.key}"${made ? ` (${made.$entity} ${made.$id})` : ''}: its secret was shown once, in that answer, and is kept nowhere, so a retry cannot show it again. ${String(result.$shownOnce)}`,
+    { field: 'Idempotency-Key', reason: 'SECRET_SHOWN_ONCE', ...(made ? { type: made.$entity, id: made.$id } : {}) },
+  );
 }
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
-/** A mutation's result as JSON: entities by reference (they are read again on a retry), dates as ISO strings. */
+/**
+ * A mutation's result as JSON: entities by reference (they are read again on a retry), dates as ISO strings; of an
+ * answer with a secret shown once, everything but the secret (and what to do instead, for the retry's refusal).
+ */
 function encode(em: EntityManager, value: unknown): Encoded {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return { $date: value.toISOString() };
@@ -130,7 +166,9 @@ function encode(em: EntityManager, value: unknown): Encoded {
   if (typeof value === 'object') {
     const meta = em.getMetadata().find(value.constructor as never);
     if (meta) return { $entity: meta.className, $id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) };
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encode(em, item)]));
+    const once = (value as { [SHOWN_ONCE]?: ShownOnce })[SHOWN_ONCE];
+    const kept = Object.entries(value).filter(([key]) => !once?.fields.includes(key));
+    return { ...(once ? { $shownOnce: once.lost } : {}), ...Object.fromEntries(kept.map(([key, item]) => [key, encode(em, item)])) };
   }
   if (typeof value === 'bigint') return value.toString();
   return value as boolean | number | string;

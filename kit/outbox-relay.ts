@@ -10,6 +10,17 @@ const QUIET = { enabled: false };
 const CHECKPOINT_PREFIX = 'seq:';
 
 /**
+ * The relay's statements on the outbox. Each is an index range on `seq` (unique), so a pass costs the same with an
+ * empty outbox as with the whole retention window in it (tests/relay-cost.int.test.ts reads their plans).
+ */
+export const RELAY_SQL = {
+  /** The next batch after the bus's checkpoint ($1 the last seq relayed, $2 the batch size). */
+  nextBatch: `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event where seq > ? order by seq limit ?`,
+  /** Relayed rows past the retention horizon ($1 the horizon, $2 the last seq relayed). */
+  prune: `delete from outbox_event where seq <= ? and occurred_at < ?`,
+} as const;
+
+/**
  * Publishes committed outbox events to the bus in commit order (`seq`, stamped at commit: ADR 5). The bus keeps
  * the checkpoint `seq:<n>` with the events it publishes, so a crash in between re-publishes (idempotent by id).
  * One relay per subgraph database works at a time (advisory lock), which keeps each aggregate's events in order.
@@ -32,11 +43,7 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
         const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
         if (!lock?.locked) return 0;
         const after = await relayedThrough(run);
-        const rows = await run<Array<Record<string, unknown>>>(
-          `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event
-         where seq > ? order by seq limit ?`,
-          [after, BATCH],
-        );
+        const rows = await run<Array<Record<string, unknown>>>(RELAY_SQL.nextBatch, [after, BATCH]);
         if (rows.length === 0) return 0;
         await bus.publish(
           stream,
@@ -84,9 +91,7 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
     await bus.prune(horizon);
     const saved = await bus.relayedThrough(stream);
     if (saved?.startsWith(CHECKPOINT_PREFIX)) {
-      await orm.em
-        .getConnection()
-        .execute('delete from outbox_event where occurred_at < ? and seq <= ?', [horizon, saved.slice(CHECKPOINT_PREFIX.length)], 'run', undefined, QUIET);
+      await orm.em.getConnection().execute(RELAY_SQL.prune, [saved.slice(CHECKPOINT_PREFIX.length), horizon], 'run', undefined, QUIET);
     }
   }
 

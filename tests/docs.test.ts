@@ -22,7 +22,7 @@ function quotedBlocks(text: string): Array<{ file: string; lines: string[] }> {
   const parts = text.split(/```ts\n([\s\S]*?)```/);
   parts.forEach((part, index) => {
     if (index % 2 === 0) {
-      file = [...part.matchAll(/`((?:subgraphs|gateway)\/[\w./-]+\.ts)`/g)].at(-1)?.[1] ?? file;
+      file = [...part.matchAll(/`((?:subgraphs|gateway|kit)\/[\w./-]+\.ts)`/g)].at(-1)?.[1] ?? file;
       return;
     }
     blocks.push({

@@ -76,10 +76,10 @@ describe('limits like a hardened GraphQL service', () => {
   it('refuses oversized search terms and list sizes with BAD_USER_INPUT naming the argument', async () => {
     const term = await query('query($q: String!) { searchCustomers(query: $q) { score } }', { q: 'x'.repeat(5000) });
     expect(term.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
-    const limit = await query('{ searchProducts(query: "octavia", limit: 51) { score } }');
-    expect(limit.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
-    const huge = await query('{ searchProducts(query: "octavia", limit: 100000) { score } }');
-    expect(huge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+    const first = await query('{ searchProducts(query: "octavia", first: 51) { score } }');
+    expect(first.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const huge = await query('{ searchProducts(query: "octavia", first: 100000) { score } }');
+    expect(huge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const page = await query('{ customers(first: 100000) { totalCount } }');
     expect(page.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

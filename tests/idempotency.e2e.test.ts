@@ -141,3 +141,78 @@ describe('Idempotency-Key on mutations', () => {
     expect(new Set(answers.map((a) => a.recordInteraction.id)).size).toBe(1);
   });
 });
+
+describe('Idempotency-Key on mutations that answer with a secret', () => {
+  const graph = async (query: string, variables: Record<string, unknown>, key: string) => {
+    const response = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: platform.admin.authorization, 'idempotency-key': key },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    return { text, body: JSON.parse(text) as GraphQLResponse<Record<string, { secret: string; apiKey: { id: string; version: number } }>> };
+  };
+  /** Every row identity keeps of idempotency keys, as text: what a database dump or backup would hold. */
+  const stored = async () =>
+    (
+      await platform.subgraphs.identity.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ row: string }>>('select row_to_json(k)::text as row from idempotency_key k')
+    ).map((r) => r.row);
+  const keyCount = async () =>
+    Number((await platform.subgraphs.identity.orm.em.fork().getConnection().execute<Array<{ count: string }>>('select count(*) from api_key'))[0]!.count);
+
+  it('keeps no secret, and a retry is told the secret was shown once instead of seeing it again', async () => {
+    const create = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id version } } }';
+    const rotate = 'mutation($id: ID!, $version: Int!) { rotateApiKey(id: $id, version: $version) { secret apiKey { id version } } }';
+    const createKey = randomUUID();
+    const input = { name: 'Retrying partner', scopes: ['customers:read'], allowedCidrs: [] };
+    const created = await graph(create, { input }, createKey);
+    const { secret, apiKey } = created.body.data!.createApiKey!;
+    expect(secret).toMatch(/^crmk_/);
+    const rotateKey = randomUUID();
+    const rotated = await graph(rotate, { id: apiKey.id, version: apiKey.version }, rotateKey);
+    const newSecret = rotated.body.data!.rotateApiKey!.secret;
+    expect(newSecret).toMatch(/^crmk_/);
+
+    // Both requests are remembered (a retry must not run them again), but not what they answered with.
+    const rows = await stored();
+    expect(rows.filter((row) => row.includes(createKey) || row.includes(rotateKey))).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).not.toContain(secret);
+      expect(row).not.toContain(newSecret);
+      expect(row).not.toContain(secret.slice(14)); // not even the part after the prefix shown in lists
+      expect(row).not.toContain(newSecret.slice(14));
+    }
+
+    // A retry changes nothing and shows no secret: it names the key, and says how to get a new secret.
+    const keys = await keyCount();
+    for (const [retry, field] of [
+      [await graph(create, { input }, createKey), 'createApiKey'],
+      [await graph(rotate, { id: apiKey.id, version: apiKey.version }, rotateKey), 'rotateApiKey'],
+    ] as const) {
+      expect(retry.body.data ?? null).toBeNull();
+      expect(retry.body.errors).toHaveLength(1);
+      expect(retry.body.errors![0]!.path).toEqual([field]);
+      expect(retry.body.errors![0]!.extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'SECRET_SHOWN_ONCE',
+        field: 'Idempotency-Key',
+        type: 'ApiKey',
+        id: apiKey.id,
+      });
+      expect(retry.body.errors![0]!.message).toMatch(/shown once.*rotateApiKey/);
+      expect(retry.text).not.toContain(secret);
+      expect(retry.text).not.toContain(newSecret);
+    }
+    expect(await keyCount()).toBe(keys);
+    // The secret from the rotation still works: the retry did not rotate again.
+    const check = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${newSecret}` },
+      body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }),
+    });
+    expect(((await check.json()) as GraphQLResponse<unknown>).errors).toBeUndefined();
+  });
+});

@@ -213,10 +213,12 @@ describe('segments', () => {
     }
     // Without the opportunity condition the buyer belongs too.
     const widened = await gql(UpdateSegmentDocument, {
-      input: { id: createSegment.id, version: createSegment.version, rules: { ...suvInterest, conditions: suvInterest.conditions!.slice(0, 2) } },
+      id: createSegment.id,
+      version: createSegment.version,
+      input: { rules: { ...suvInterest, conditions: suvInterest.conditions!.slice(0, 2) } },
     });
     expect(widened.updateSegment.size).toBe(2);
-    const stale = await attempt(UpdateSegmentDocument, { input: { id: createSegment.id, version: createSegment.version, name: 'Old' } });
+    const stale = await attempt(UpdateSegmentDocument, { id: createSegment.id, version: createSegment.version, input: { name: 'Old' } });
     expect(errorCodes(stale)).toEqual(['CONFLICT']);
   });
 
@@ -240,16 +242,16 @@ describe('segments', () => {
 
   it('keeps STATIC lists by hand with addToList / removeFromList', async () => {
     const { createSegment: list } = await gql(CreateSegmentDocument, { input: { name: 'VIP test drive guests', kind: 'STATIC' } });
-    const added = await gql(AddToListDocument, { input: { segmentId: list.id, customerIds: [keen, lapsed, keen] } });
+    const added = await gql(AddToListDocument, { segmentId: list.id, customerIds: [keen, lapsed, keen] });
     expect(added.addToList.size).toBe(2);
-    const removed = await gql(RemoveFromListDocument, { input: { segmentId: list.id, customerIds: [keen] } });
+    const removed = await gql(RemoveFromListDocument, { segmentId: list.id, customerIds: [keen] });
     expect(removed.removeFromList.size).toBe(1);
     const { customer } = await gql(CustomerSegmentsDocument, { id: lapsed });
     expect(customer.segments?.edges.map((e) => e.node.name)).toContain('VIP test drive guests');
     const dynamic = await gql(SegmentsDocument, { first: 1, filter: { kind: 'DYNAMIC' } });
-    const wrongKind = await attempt(AddToListDocument, { input: { segmentId: dynamic.segments.edges[0]!.node.id, customerIds: [keen] } });
+    const wrongKind = await attempt(AddToListDocument, { segmentId: dynamic.segments.edges[0]!.node.id, customerIds: [keen] });
     expect(errorCodes(wrongKind)).toEqual(['BAD_USER_INPUT']);
-    const unknown = await attempt(AddToListDocument, { input: { segmentId: UNKNOWN_ID, customerIds: [keen] } });
+    const unknown = await attempt(AddToListDocument, { segmentId: UNKNOWN_ID, customerIds: [keen] });
     expect(errorCodes(unknown)).toEqual(['NOT_FOUND']);
     expect(await outboxCount('SegmentMembersAdded')).toBeGreaterThanOrEqual(1);
   });
@@ -272,7 +274,7 @@ describe('segments', () => {
     const customer = await createCustomer('Listed'); // no profile: in no DYNAMIC segment, only on the lists below
     for (const name of ['Paging list B', 'Paging list A', 'Paging list C']) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
-      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: [customer] } });
+      await gql(AddToListDocument, { segmentId: createSegment.id, customerIds: [customer] });
     }
     const names = (c: { segments?: { edges: Array<{ node: { name: string } }> } | null }) => c.segments?.edges.map((e) => e.node.name);
     const first = (await gql(CustomerSegmentsDocument, { id: customer, first: 2 })).customer;
@@ -298,7 +300,7 @@ describe('segments', () => {
       ['Members page 2', [b]],
     ] as const) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
-      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: [...customerIds] } });
+      await gql(AddToListDocument, { segmentId: createSegment.id, customerIds: [...customerIds] });
     }
     const page1 = await gql(SegmentsWithMembersDocument, { first: 5, filter: { nameContains: 'Members page' }, membersFirst: 2 });
     const [one, two] = page1.segments.edges.map((e) => e.node);
@@ -355,7 +357,7 @@ describe('no N+1 on Segment.members', () => {
     });
     for (const name of ['Batched 2 list', 'Batched 3 list']) {
       const { createSegment } = await gql(CreateSegmentDocument, { input: { name, kind: 'STATIC' } });
-      await gql(AddToListDocument, { input: { segmentId: createSegment.id, customerIds: ids.slice(0, 3) } });
+      await gql(AddToListDocument, { segmentId: createSegment.id, customerIds: ids.slice(0, 3) });
     }
     const statementsFor = async (first: number) => {
       await platform.resetSqlLog();
@@ -411,16 +413,16 @@ describe('campaigns', () => {
 
     let campaign = createCampaign;
     for (const status of ['SCHEDULED', 'RUNNING', 'COMPLETED'] as const) {
-      campaign = (await gql(ChangeCampaignStatusDocument, { input: { id: campaign.id, version: campaign.version, status } })).changeCampaignStatus;
+      campaign = (await gql(ChangeCampaignStatusDocument, { id: campaign.id, version: campaign.version, input: { status } })).changeCampaignStatus;
       expect(campaign.status).toBe(status);
     }
     expect(campaign.metrics).toEqual({ sent: 2, delivered: 2, opened: 2, clicked: 1, converted: 1 });
     for (const type of ['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted'])
       expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);
 
-    const reopen = await attempt(ChangeCampaignStatusDocument, { input: { id: campaign.id, version: campaign.version, status: 'RUNNING' } });
+    const reopen = await attempt(ChangeCampaignStatusDocument, { id: campaign.id, version: campaign.version, input: { status: 'RUNNING' } });
     expect(errorCodes(reopen)).toEqual(['CONFLICT']);
-    const stale = await attempt(ChangeCampaignStatusDocument, { input: { id: campaign.id, version: createCampaign.version, status: 'CANCELLED' } });
+    const stale = await attempt(ChangeCampaignStatusDocument, { id: campaign.id, version: createCampaign.version, input: { status: 'CANCELLED' } });
     expect(errorCodes(stale)).toEqual(['CONFLICT']);
     const unknownSegment = await attempt(CreateCampaignDocument, { input: { name: 'Nobody', segmentId: UNKNOWN_ID, channel: 'EMAIL', startsAt: daysAgo(-1) } });
     expect(errorCodes(unknownSegment)).toEqual(['NOT_FOUND']);
@@ -434,7 +436,7 @@ describe('campaigns', () => {
         (await gql(CreateCampaignDocument, { input: { name: `Wave ${day}`, segmentId: segment.id, channel: 'SMS', startsAt: daysAgo(-day) } })).createCampaign,
       );
     }
-    await gql(ChangeCampaignStatusDocument, { input: { id: made[0]!.id, version: made[0]!.version, status: 'CANCELLED' } });
+    await gql(ChangeCampaignStatusDocument, { id: made[0]!.id, version: made[0]!.version, input: { status: 'CANCELLED' } });
     const filter = { segmentId: segment.id, statuses: ['DRAFT' as const] };
     const page1 = await gql(CampaignsDocument, { first: 1, filter, orderBy: 'STARTS_AT' });
     expect(page1.campaigns.totalCount).toBe(2);
@@ -475,13 +477,13 @@ describe('sequences', () => {
       [3, 'ACTIVE'],
       [3, 'COMPLETED'],
     ] as const) {
-      enrolment = (await gql(AdvanceSequenceEnrolmentDocument, { input: { id: enrolment.id, version: enrolment.version } })).advanceSequenceEnrolment;
+      enrolment = (await gql(AdvanceSequenceEnrolmentDocument, { id: enrolment.id, version: enrolment.version })).advanceSequenceEnrolment;
       expect([enrolment.currentStep, enrolment.status]).toEqual(expected);
     }
     const quit = (await gql(EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: quitter! } })).enrolInSequence;
-    const exited = await gql(ExitSequenceDocument, { input: { id: quit.id, version: quit.version, reason: 'Consent withdrawn' } });
+    const exited = await gql(ExitSequenceDocument, { id: quit.id, version: quit.version, input: { reason: 'Consent withdrawn' } });
     expect(exited.exitSequence).toMatchObject({ status: 'EXITED', exitReason: 'Consent withdrawn' });
-    const exitAgain = await attempt(ExitSequenceDocument, { input: { id: quit.id, version: exited.exitSequence.version } });
+    const exitAgain = await attempt(ExitSequenceDocument, { id: quit.id, version: exited.exitSequence.version });
     expect(errorCodes(exitAgain)).toEqual(['CONFLICT']);
     for (const type of ['SequenceEnrolled', 'SequenceStepAdvanced', 'SequenceCompleted', 'SequenceExited'])
       expect(await outboxCount(type)).toBeGreaterThanOrEqual(1);

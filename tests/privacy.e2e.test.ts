@@ -166,6 +166,16 @@ describe("a person's data", () => {
     expect(data.service!.support_case!.map((c) => c.subject)).toEqual([person.complaint]);
     expect(data.service!.case_message!.map((m) => m.body)).toEqual([`${person.complaint}, ${person.phone}`]);
     expect(data.service!.asset!.map((a) => a.identifier)).toEqual([person.vin]);
+    // The audit log is fed through the outbox: the entry arrives shortly after the answer.
+    const exported = await eventually(async () => {
+      const { auditLog } = await executeOk(url, AuditLogDocument, { filter: { operation: 'PERSONAL_DATA_EXPORTED', entityType: 'Customer' }, first: 100 });
+      const entries = auditLog.edges.map((e) => e.node).filter((entry) => data.customerIds.includes(entry.entityId ?? ''));
+      expect(entries).toHaveLength(1);
+      return entries;
+    });
+    expect(exported[0]).toEqual(
+      expect.objectContaining({ outcome: 'DONE', service: 'identity', actorKind: 'user', details: { customerIds: expect.arrayContaining(data.customerIds) } }),
+    );
     const rep = await platform.createStaff('SALES_REP');
     expect(errorCodes(await execute(url, ExportCustomerDataDocument, { customerId: subject.customer.id }, { authorization: rep.authorization }))).toEqual([
       'FORBIDDEN',

@@ -38,7 +38,7 @@ describe('configuration', () => {
       expect.arrayContaining([
         'MAX_QUERY_DEPTH: must be a whole number, got "deep"',
         'SALES_DEFAULT_REP_CAPACITY: must not be negative, got "-1"',
-        'EVENT_BUS: must be one of postgres, redis, got "kafka"',
+        'EVENT_BUS: must be one of postgres, redis, nats, got "kafka"',
         'SMTP_HOST: is needed with OUTBOUND_CHANNEL=smtp (it is not set)',
         'SMTP_FROM: is needed with OUTBOUND_CHANNEL=smtp (it is not set)',
         'PLATFORM_SECRET: must be at least 32 characters',

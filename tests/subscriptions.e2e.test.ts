@@ -163,7 +163,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const { openCase } = await executeOk(platform.gatewayUrl, OpenCaseDocument, {
       input: { customerId: customer.id, subject: 'Brakes failing', channel: 'PHONE', priority: 'URGENT' },
     });
-    await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { input: { id: openCase.id, version: openCase.version, status: 'OPEN' } });
+    await executeOk(platform.gatewayUrl, ChangeCaseStatusDocument, { id: openCase.id, version: openCase.version, input: { status: 'OPEN' } });
     const results = await urgent.waitFor(2);
     // The LOW case was opened first, so it would have come first (events arrive in bus order): it never arrived.
     expect(results.map((r) => r.data?.caseChanged.event.type)).toEqual(['CaseOpened', 'CaseStatusChanged']);

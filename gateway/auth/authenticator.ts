@@ -146,7 +146,10 @@ export class Authenticator {
 
   private async apiKey(secret: string, ip: string | null, requestId: string): Promise<Authenticated> {
     const caller = await this.lookup(this.keys, hash(secret), 'apiKeyCaller(secretHash: $key)', 'String!');
-    if (!caller) return this.deny('UNAUTHENTICATED', 'This API key is unknown, revoked or expired', { ip, requestId, actor: `${secret.slice(0, 13)}…` });
+    // A cached answer outlives the key's expiry by up to CACHE_MS: the expiry is checked on every call.
+    const expired = !!caller?.expiresAt && new Date(caller.expiresAt).getTime() <= Date.now();
+    if (!caller || expired)
+      return this.deny('UNAUTHENTICATED', 'This API key is unknown, revoked or expired', { ip, requestId, actor: `${secret.slice(0, 13)}…` });
     const viewer: Viewer = {
       id: caller.id,
       kind: 'api-key',

@@ -1,13 +1,20 @@
 import {
+  BREAK,
   GraphQLError,
   getNamedType,
   getNullableType,
+  getOperationAST,
   isCompositeType,
   isListType,
   Kind,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type ASTNode,
   type DocumentNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
-  type ValueNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -15,6 +22,7 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
 import type { GatewayContext } from '../subgraph-data-source.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/kit/pagination/cursor.js';
 import type { ErrorCode } from '@crm/kit/errors.js';
+import type { Viewer } from '@crm/kit/context.js';
 
 /** What one operation may ask for; refused with a clear error before any subgraph is called. */
 export interface QueryLimits {
@@ -22,13 +30,13 @@ export interface QueryLimits {
   maxDepth: number;
   maxDirectives: number;
   maxTokens: number;
-  /** Nodes an answer may hold, counting each list by the page it asks for (first/last/limit). */
+  /** Nodes an answer may hold, counting each list by the page it asks for (first/last). */
   maxCost: number;
   /** Production hides field suggestions and keeps introspection for admins. */
   production: boolean;
 }
 
-const PAGE_ARGUMENTS = ['first', 'last', 'limit'] as const;
+const PAGE_ARGUMENTS = ['first', 'last'] as const;
 /** A page asked without a size gets the default page, and none is larger than the largest (kit/pagination.ts). */
 const DEFAULT_PAGE = DEFAULT_PAGE_SIZE;
 /** A plain list (e-mails, quote lines) is small. */
@@ -36,7 +44,7 @@ const PLAIN_LIST = 10;
 
 /**
  * An answer's size: every object field costs 1 times how many of it come back; a connection or list field asked
- * with first/last/limit counts that many (its `edges`/`nodes` are the same rows, not more), so nested pages
+ * with first/last counts that many (its `edges`/`nodes` are the same rows, not more), so nested pages
  * multiply: customers(first: 100) { interactions(first: 100) { … } } is 10,000 nodes before it is run.
  */
 const sizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
@@ -90,35 +98,82 @@ function findBadInput(value: unknown, path: string, depth = 0): { path: string; 
   return null;
 }
 
-function badLiteral(operation: OperationDefinitionNode): string | null {
-  let found: string | null = null;
-  const visit = (value: ValueNode, path: string): void => {
-    if (found) return;
-    if (value.kind === Kind.STRING && BAD_TEXT.test(value.value)) found = path;
-    if (value.kind === Kind.LIST) value.values.forEach((item, i) => visit(item, `${path}[${i}]`));
-    if (value.kind === Kind.OBJECT) value.fields.forEach((f) => visit(f.value, `${path}.${f.name.value}`));
-  };
-  const walk = (selections: OperationDefinitionNode['selectionSet']['selections'], prefix: string) => {
-    for (const selection of selections) {
-      if (selection.kind !== Kind.FIELD) {
-        if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, prefix);
-        continue;
+/**
+ * Where a literal stands, the way a client reads its operation: `createCustomer(input).firstName`, `$input.emails[0]`
+ * (a variable's default), `fragment F: customer(id)`, `customer@include(if)`.
+ */
+function describePath(chain: readonly ASTNode[]): string {
+  let text = '';
+  let fresh = true; // nothing yet since the start or a fragment's name: the next field needs no dot
+  chain.forEach((node, i) => {
+    switch (node.kind) {
+      case Kind.FRAGMENT_DEFINITION:
+        text = `fragment ${node.name.value}: `;
+        fresh = true;
+        break;
+      case Kind.VARIABLE_DEFINITION:
+        text += `$${node.variable.name.value}`;
+        fresh = false;
+        break;
+      case Kind.FIELD:
+        text += `${fresh ? '' : '.'}${node.name.value}`;
+        fresh = false;
+        break;
+      case Kind.DIRECTIVE:
+        text += `@${node.name.value}`;
+        fresh = false;
+        break;
+      case Kind.ARGUMENT:
+        text += `(${node.name.value})`;
+        break;
+      case Kind.OBJECT_FIELD:
+        text += `.${node.name.value}`;
+        break;
+      case Kind.LIST: {
+        const item = chain[i + 1];
+        if (item) text += `[${node.values.indexOf(item as (typeof node.values)[number])}]`;
+        break;
       }
-      const at = `${prefix}${selection.name.value}`;
-      for (const arg of selection.arguments ?? []) visit(arg.value, `${at}(${arg.name.value})`);
-      if (selection.selectionSet) walk(selection.selectionSet.selections, `${at}.`);
+      default:
     }
-  };
-  walk(operation.selectionSet.selections, '');
+  });
+  return text.trim();
+}
+
+/**
+ * The first string literal with bad text anywhere in the document: every operation and fragment, arguments,
+ * variables' defaults and directives alike (the whole document reaches the subgraphs, whatever it is made of).
+ */
+export function badLiteral(document: DocumentNode): string | null {
+  let found: string | null = null;
+  visit(document, {
+    StringValue(node, _key, parent, _path, ancestors) {
+      if (!BAD_TEXT.test(node.value)) return undefined;
+      // `ancestors` stops above the parent; arrays among them are the lists of nodes (fields, values) themselves.
+      found = describePath([...ancestors, parent, node].filter((a): a is ASTNode => !!a && !Array.isArray(a)));
+      return BREAK;
+    },
+  });
   return found;
 }
+
+/** What a graphql-ws subscribe message carries. */
+export interface OperationPayload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** graphql-armor's own mask for field suggestions (what its Apollo plugin writes instead). */
+const SUGGESTION_MASK = '[Suggestion hidden]';
 
 /**
  * The gateway's limits, like a hardened GraphQL service: graphql-armor for aliases, depth, directives and tokens
  * (and no field suggestions in production), a cost limit from page sizes, no text with NUL bytes or lone surrogates,
- * and introspection only for admins in production.
+ * and introspection only for admins in production. One implementation for both ways in: the Apollo plugins for
+ * HTTP, and `prepare` for a subscription over WebSocket, with the same codes and messages.
  */
-export function queryLimits(limits: QueryLimits, chargeCost?: (context: GatewayContext, cost: number) => Promise<unknown>) {
+export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, cost: number) => Promise<unknown>) {
   const armor = new ApolloArmor({
     maxAliases: { n: limits.maxAliases },
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
@@ -128,40 +183,98 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (context: GatewayC
     costLimit: { enabled: false }, // the cost here counts pages, see operationCost
     blockFieldSuggestion: { enabled: limits.production },
   }).protect();
+  const parseOptions = { maxTokens: limits.maxTokens };
+
+  /** The checks past parsing and validation: bad text, introspection, cost (then charged to the caller). The cost. */
+  async function checkOperation(request: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operation: OperationDefinitionNode;
+    variables: Record<string, unknown> | null | undefined;
+    operationName: string | null | undefined;
+    viewer: Viewer;
+  }): Promise<number> {
+    const { schema, document, operation, variables, viewer } = request;
+    const badVariable = findBadInput(variables ?? {}, 'variables');
+    if (badVariable) throw refused('BAD_USER_INPUT', `${badVariable.path} ${badVariable.problem}`, { field: badVariable.path });
+    const badText = badLiteral(document);
+    if (badText)
+      throw refused('BAD_USER_INPUT', `${badText} holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text`, { field: badText });
+    const introspects = operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
+    if (introspects && limits.production && viewer.role !== 'ADMIN') {
+      throw new GraphQLError('Introspection is open to admins only; download the schema from the repository', {
+        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+      });
+    }
+    const cost = operationCost(schema, document, variables ?? undefined, request.operationName);
+    if (cost > limits.maxCost) {
+      throw refused(
+        'QUERY_TOO_COSTLY',
+        `This query could return ${cost} records, more than ${limits.maxCost}: ask for smaller pages (first/last) or fewer nested lists`,
+        { cost, maxCost: limits.maxCost },
+      );
+    }
+    await chargeCost?.(viewer, cost);
+    return cost;
+  }
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operation, contextValue }) {
           if (!operation) return;
-          const badVariable = findBadInput(request.variables ?? {}, 'variables');
-          if (badVariable) throw refused('BAD_USER_INPUT', `${badVariable.path} ${badVariable.problem}`, { field: badVariable.path });
-          const badText = badLiteral(operation);
-          if (badText)
-            throw refused('BAD_USER_INPUT', `${badText} holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text`, { field: badText });
-          const introspects = operation.selectionSet.selections.some(
-            (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'),
-          );
-          if (introspects && limits.production && contextValue.viewer.role !== 'ADMIN') {
-            throw new GraphQLError('Introspection is open to admins only; download the schema from the repository', {
-              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-            });
-          }
-          const cost = operationCost(schema, document, request.variables, request.operationName);
-          contextValue.cost = cost;
-          if (cost > limits.maxCost) {
-            throw refused(
-              'QUERY_TOO_COSTLY',
-              `This query could return ${cost} records, more than ${limits.maxCost}: ask for smaller pages (first/last) or fewer nested lists`,
-              { cost, maxCost: limits.maxCost },
-            );
-          }
-          await chargeCost?.(contextValue, cost);
+          contextValue.cost = await checkOperation({
+            schema,
+            document,
+            operation,
+            variables: request.variables,
+            operationName: request.operationName,
+            viewer: contextValue.viewer,
+          });
         },
       };
     },
   };
+
+  /** An error as the client gets it over a socket: the code HTTP answers with, no HTTP status, no suggestions in production. */
+  const asAnswered = (error: GraphQLError, code?: ErrorCode): GraphQLError => {
+    const { http: _status, ...extensions } = error.extensions;
+    const message = limits.production ? error.message.replace(/Did you mean ".+"\?/g, SUGGESTION_MASK).trim() : error.message;
+    return new GraphQLError(message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { ...extensions, ...(code ? { code } : {}) },
+    });
+  };
+
+  /**
+   * The same limits for an operation that arrives over WebSocket (graphql-ws `onSubscribe`): parsed with the token
+   * limit (GRAPHQL_PARSE_FAILED), validated with graphql-js's and armor's rules (GRAPHQL_VALIDATION_FAILED), then
+   * the checks above; the document to run, or the errors to answer with.
+   */
+  async function prepare(schema: GraphQLSchema, payload: OperationPayload, viewer: Viewer): Promise<{ document: DocumentNode } | GraphQLError[]> {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, parseOptions);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [asAnswered(error, 'GRAPHQL_PARSE_FAILED')];
+      throw error;
+    }
+    const invalid = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
+    if (invalid.length > 0) return invalid.map((error) => asAnswered(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return { document }; // graphql-ws answers "Unable to identify operation"
+    try {
+      await checkOperation({ schema, document, operation, variables: payload.variables, operationName: payload.operationName, viewer });
+    } catch (error) {
+      if (error instanceof GraphQLError) return [asAnswered(error)];
+      throw error;
+    }
+    return { document };
+  }
+
   // graphql-armor is typed against @apollo/server's CommonJS build, this gateway loads its ES module: same plugin shape.
   const armorPlugins = armor.plugins as unknown as Array<ApolloServerPlugin<GatewayContext>>;
-  return { plugins: [...armorPlugins, plugin], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+  return { plugins: [...armorPlugins, plugin], validationRules: armor.validationRules, parseOptions, prepare };
 }

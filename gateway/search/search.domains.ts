@@ -35,7 +35,7 @@ const SOURCES: Source[] = [
   {
     subgraph: 'sales',
     kind: 'PRODUCT',
-    document: 'query($q: String!, $n: Int!) { hits: searchProducts(query: $q, limit: $n) { score product { id name } } }',
+    document: 'query($q: String!, $n: Int!) { hits: searchProducts(query: $q, first: $n) { score product { id name } } }',
     toHits: (data) =>
       (data as Hits<'hits', { product: { id: string; name: string } }>).hits.map((h) => ({ id: h.product.id, title: h.product.name, score: h.score })),
   },

@@ -43,8 +43,8 @@ const MAX_CACHED = 5000;
 const VERSION_KEY = '__subscriptionVersion';
 
 /**
- * Reads the entities of subscription payloads through the gateway, once per event for every subscriber with
- * the same selection and viewer, and in batches: all the events fanned out in one tick become one query
+ * Reads the entities of subscription payloads through the gateway, once per event for every subscription with
+ * the same selection and caller (see permissionKey), and in batches: all the events fanned out in one tick become one query
  * (`e0: opportunity(id: $e0) {…} e1: …`), which the gateway plans like any other. A read that fails for a
  * passing reason (a subgraph restarting) is retried with backoff, so no subscriber is sent a null it should not see.
  */
@@ -137,12 +137,16 @@ export class EntityLoader {
 }
 
 /**
- * Subscribers share a read only if it would show them the same thing: what a viewer may see depends on their
- * permissions and row scope (owners, lines), not on who they are, so a whole team with one role shares each read.
+ * Subscribers share a read only if it would show them the same thing. What a viewer may see depends on their
+ * permissions and row scope (owners, lines), and on who they are: an agent also sees the cases assigned to them
+ * (caseScopeSql), and a subgraph may answer anything else by the viewer's id. So a read is shared by the
+ * subscriptions of one caller (one user or API key, however many sockets and subscriptions), never across callers.
  */
 function permissionKey(viewer: Viewer): string {
   return JSON.stringify([
     viewer.kind,
+    viewer.id,
+    viewer.role,
     [...viewer.permissions].sort(),
     viewer.owners && [...viewer.owners].sort(),
     viewer.unowned,

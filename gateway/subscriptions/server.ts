@@ -27,6 +27,7 @@ import { buildSubscriptionSchema } from './schema.js';
 import { filterMatches, topics, type Topic } from './topics.js';
 import { readEvent, type CatalogEvent } from '@crm/kit/event-catalog.js';
 import type { RateLimits } from '../limits/rate-limits.js';
+import type { queryLimits } from '../limits/query-limits.js';
 
 interface SubscriptionContext {
   viewer: Viewer;
@@ -49,6 +50,12 @@ export interface SubscriptionOptions {
   auth: Authenticator;
   /** Caps sockets per caller and subscriptions per socket. */
   rateLimits: RateLimits;
+  /**
+   * What one subscribe message may ask, as over HTTP: `prepare` parses, validates and checks its operation with the
+   * gateway's query limits (one implementation, see query-limits.ts); a larger message than `maxMessageBytes` (the
+   * request-body limit) closes the socket with 1009 before it is read.
+   */
+  limits: { prepare: ReturnType<typeof queryLimits>['prepare']; maxMessageBytes: number };
   log: Logger;
   /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
   maxStallMs: number;
@@ -68,7 +75,7 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, arg
 /**
  * graphql-ws (graphql-transport-ws) on the gateway's own /graphql path. One tail of the bus per gateway feeds
  * every subscription; each payload's entity is read through the gateway's query planning with the client's own
- * selection, once per event for all subscribers that select the same (see EntityLoader).
+ * selection, once per event for all of a caller's subscriptions that select the same (see EntityLoader).
  */
 export async function startSubscriptions(options: SubscriptionOptions) {
   const { tail, apollo, log } = options;
@@ -148,7 +155,22 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     }
     return budgets.get(socket)!;
   };
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.limits.maxMessageBytes });
+  // A message over maxPayload: ws closes the socket with 1009 (Message Too Big), then emits an error that graphql-ws
+  // would print to the console, with a stack, as an internal error. It is the client's: counted in the log instead.
+  wsServer.on('connection', (socket) => {
+    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event === 'error' && (args[0] as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        log.info(
+          { metric: 'subscription_message_too_big', maxBytes: options.limits.maxMessageBytes },
+          'socket sent a message over the size limit; closed with 1009',
+        );
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof socket.emit;
+  });
   const disposable = useServer<Record<string, unknown> | undefined, { viewer?: Viewer }>(
     {
       schema,
@@ -181,13 +203,18 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         }
       },
       context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
-      onSubscribe: (ctx) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const max = options.rateLimits.settings.subscriptionsPerSocket;
         // graphql-ws has registered this one already: it is among the socket's subscriptions.
-        if (Object.keys(ctx.subscriptions).length <= max) return undefined;
-        return [
-          new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } }),
-        ];
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            new GraphQLError(`At most ${max} subscriptions per socket: complete one first, or open another socket`, { extensions: { code: 'RATE_LIMITED' } }),
+          ];
+        }
+        // Parsed, validated and checked against the limits of HTTP; refused with their errors before anything is read.
+        const prepared = await options.limits.prepare(schema, payload, ctx.extra.viewer!);
+        if (Array.isArray(prepared)) return prepared;
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');

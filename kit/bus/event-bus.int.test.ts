@@ -1,19 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readAll, type EventBus, type OutgoingEvent } from './event-bus.js';
 import { createPostgresBus } from './postgres-bus.js';
 import { createRedisBus } from './redis-bus.js';
+import { createNatsBus } from './nats-bus.js';
 
 const suffix = randomBytes(4).toString('hex');
 const pgUrl = Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/crm_bus_${suffix}` }).toString();
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+// A fresh stream (and its checkpoint stream) per run, deleted afterwards.
+const natsStream = `CRM_TEST_${suffix}`;
 
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: Object.assign(new URL(pgUrl), { pathname: '/postgres' }).toString() });
   await admin.connect();
   await admin.query(`drop database if exists "crm_bus_${suffix}" with (force)`);
   await admin.end();
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [natsStream, `${natsStream}_RELAYED`]) await jsm.streams.delete(stream).catch(() => undefined);
+  await nc.close();
 });
 
 const event = (aggregateId: string, n: number): OutgoingEvent => ({
@@ -27,10 +37,14 @@ const event = (aggregateId: string, n: number): OutgoingEvent => ({
 });
 
 // The same contract holds for every transport.
+// `beyond`: a well-formed cursor after the given one (cursors are opaque; each transport spells them its own way).
+const nextNumber = (cursor: string) => String(BigInt(cursor) + 1n);
+const nextRedisId = (cursor: string) => cursor.replace(/-(\d+)$/, (_, seq: string) => `-${BigInt(seq) + 1n}`);
 describe.each([
-  ['postgres', () => createPostgresBus(pgUrl)],
-  ['redis', () => createRedisBus(redisUrl, { key: `crm:test:${suffix}`, retentionSeconds: 3600 })],
-])('%s event bus', (_name, create) => {
+  ['postgres', () => createPostgresBus(pgUrl), nextNumber],
+  ['redis', () => createRedisBus(redisUrl, { key: `crm:test:${suffix}`, retentionSeconds: 3600 }), nextRedisId],
+  ['nats', () => createNatsBus(natsUrl, { stream: natsStream, retentionSeconds: 3600 }), nextNumber],
+])('%s event bus', (_name, create, beyond) => {
   let bus: EventBus;
 
   it('publishes in order, idempotently, and reads from a cursor', async () => {
@@ -55,6 +69,31 @@ describe.each([
     await bus.publish('sales', [event(randomUUID(), 4)], 'checkpoint-2');
     await woken; // (the test's timeout fails it if no listener is ever woken)
     await unsubscribe();
+  });
+
+  it('refuses a malformed cursor and one ahead of the newest event, and orders cursors', async () => {
+    await bus.ping();
+    const all = [];
+    for await (const e of readAll(bus, null)) all.push(e);
+    const [first, second] = all;
+    expect(bus.compare(first!.cursor, second!.cursor)).toBeLessThan(0);
+    expect(bus.compare(second!.cursor, first!.cursor)).toBeGreaterThan(0);
+    expect(bus.compare(first!.cursor, first!.cursor)).toBe(0);
+    const head = (await bus.head())!;
+    expect(await bus.read(head, 10)).toEqual([]);
+    await expect(bus.read('not a cursor', 10)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    await expect(bus.read(beyond(head), 10)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('redacts the events about an erased person and reads on past them', async () => {
+    const customerId = randomUUID();
+    const before = (await bus.head())!;
+    const about = { ...event(randomUUID(), 5), payload: { n: 5, customerId, note: 'Jana Nováková, 777 123 456' } };
+    await bus.publish('sales', [about, event(randomUUID(), 6)], 'checkpoint-3');
+    expect(await bus.redact({ aggregateIds: [], customerIds: [customerId] })).toBe(1);
+    const after = await bus.read(before, 10);
+    expect(JSON.stringify(after)).not.toContain('Nováková');
+    expect(after.at(-1)!.payload.n).toBe(6);
   });
 
   it('fails a cursor older than retention with CURSOR_EXPIRED', async () => {

@@ -41,7 +41,7 @@ export interface EventBus {
   prune(olderThan: Date): Promise<void>;
   /**
    * Erasure: the retained events about a person lose everything but ids and codes (erasure.ts); returns how many.
-   * (Redis stream entries cannot change: that transport deletes them.)
+   * (Redis stream entries and JetStream messages cannot change: those transports delete them.)
    */
   redact(match: ErasureMatch): Promise<number>;
   /** Answers when the transport is reachable (readiness). */

@@ -53,10 +53,10 @@ const toEvent = (row: Row): BusEvent => ({
  * `seq` N, no smaller one can still appear, and a cursor never skips an event committed late.
  * A lost connection is never fatal: pooled queries fail until the server is back, the wake-up listener reconnects.
  */
-export async function createPostgresBus(url: string, options: { log?: Logger } = {}): Promise<EventBus> {
+export async function createPostgresBus(url: string, options: { log?: Logger; poolMax?: number } = {}): Promise<EventBus> {
   const log = options.log ?? createLogger('event-bus');
   await ensureDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 2, connectionTimeoutMillis: 5000 });
   // Without a listener, a connection the server drops (restart, failover) is an uncaught exception.
   pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
   // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.

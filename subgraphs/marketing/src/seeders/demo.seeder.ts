@@ -98,8 +98,8 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
   });
 
   const campaign = await createCampaign(em, { name: 'Family SUV autumn offer', segmentId: segment.id, channel: C.EMAIL, startsAt: daysAgo(2, 8) });
-  const scheduled = await changeCampaignStatus(em, { id: campaign.id, version: campaign.version, status: CampaignStatus.SCHEDULED });
-  await changeCampaignStatus(em, { id: campaign.id, version: scheduled.version, status: CampaignStatus.RUNNING });
+  const scheduled = await changeCampaignStatus(em, campaign.id, campaign.version, { status: CampaignStatus.SCHEDULED });
+  await changeCampaignStatus(em, campaign.id, scheduled.version, { status: CampaignStatus.RUNNING });
   for (const [type, hour] of [
     [T.MESSAGE_SENT, 8],
     [T.MESSAGE_DELIVERED, 8],

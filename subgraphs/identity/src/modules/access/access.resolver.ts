@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
+import { shownOnce } from '@crm/kit/mutations.js';
 import type { IdentityContext } from '../../context.js';
 import { StaffRole } from '../staff/user.entity.js';
 import { AccessRule, AccessRuleScope } from './access-rule.entity.js';
@@ -12,11 +13,18 @@ import { ApiKey } from './api-key.entity.js';
 @ObjectType()
 export class ApiKeyConnection extends ConnectionType(ApiKey) {}
 
-@ObjectType({ description: 'A key with its secret: the only time the secret is shown' })
+@ObjectType({
+  description: 'A key with its secret: the only time the secret is shown (a retry with the same Idempotency-Key does not show it again)',
+})
 export class ApiKeyWithSecret {
   @Field(() => ApiKey) apiKey!: ApiKey;
   @Field({ description: 'Send it as Authorization: Bearer <secret>. Store it now: only its hash is kept' }) secret!: string;
 }
+
+/** The secret is stored nowhere, not even for an Idempotency-Key: a retry is refused, naming the key (kit/mutations.ts). */
+const RETRY =
+  'Sent again with the same Idempotency-Key it changes nothing and fails with CONFLICT (reason SECRET_SHOWN_ONCE, id: the key), as the secret is stored nowhere';
+const LOST_SECRET = 'If that answer was lost, call rotateApiKey for this key (with a new Idempotency-Key) to get a new secret.';
 
 @Resolver()
 export class AccessResolver {
@@ -27,15 +35,19 @@ export class AccessResolver {
   }
 
   @Allow('apikeys:manage')
-  @Mutation(() => ApiKeyWithSecret, { description: 'Creates a key for a partner application and shows its secret once' })
-  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() { em, viewer }: IdentityContext): Promise<ApiKeyWithSecret> {
-    return createApiKey(em, input, viewer);
+  @Mutation(() => ApiKeyWithSecret, {
+    description: `Creates a key for a partner application and shows its secret once. ${RETRY}: rotate the key for a new secret`,
+  })
+  async createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() { em, viewer }: IdentityContext): Promise<ApiKeyWithSecret> {
+    return shownOnce(await createApiKey(em, input, viewer), ['secret'], LOST_SECRET);
   }
 
   @Allow('apikeys:manage')
-  @Mutation(() => ApiKeyWithSecret, { description: 'Gives the key a new secret, shown once; the old secret stops working at once' })
-  rotateApiKey(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<ApiKeyWithSecret> {
-    return rotateApiKey(em, id, version);
+  @Mutation(() => ApiKeyWithSecret, {
+    description: `Gives the key a new secret, shown once; the old secret stops working at once. ${RETRY}: rotate again with a new Idempotency-Key`,
+  })
+  async rotateApiKey(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em }: IdentityContext): Promise<ApiKeyWithSecret> {
+    return shownOnce(await rotateApiKey(em, id, version), ['secret'], LOST_SECRET);
   }
 
   @Allow('apikeys:manage')

@@ -95,7 +95,7 @@ export class CustomerFilter {
   @Field(() => CustomerKind, { nullable: true })
   kind?: CustomerKind | null;
 
-  @Field(() => String, { nullable: true, description: 'Prefix of a name word, an e-mail or a phone number' })
+  @Field(() => String, { nullable: true, description: 'Prefix of a name word, or with pii:read of an e-mail or a phone number' })
   @MaxLength(200)
   search?: string | null;
 

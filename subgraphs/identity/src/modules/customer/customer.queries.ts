@@ -8,12 +8,22 @@ import { Customer, foldName } from './customer.entity.js';
 import { CustomerOrderDirection, CustomerOrderField, type CustomerFilter, type CustomerOrder } from './customer.inputs.js';
 import { countryCallingCode } from '@crm/kit/contact.js';
 import { searchTerm } from '@crm/kit/input-limits.js';
+import { can, type Viewer } from '@crm/kit/access/viewer.js';
+
+/**
+ * Whether a search may match e-mails and phones: only for a viewer who may read them (pii:read), else a hit would
+ * confirm that an address or a number belongs to a customer. Without a viewer (the platform's own work) it may.
+ */
+export const searchesContacts = (viewer: Viewer | undefined): boolean => !viewer || can(viewer, 'pii:read');
 
 /** Customers a list shows: never merged-away records, archived ones only when asked for. */
 export const LISTED = 't.merged_into_id is null and t.archived_at is null';
 
-/** The filter as SQL over the indexed columns of `customer t`; shared by the page and its count. */
-export function customerFilterSql(filter: CustomerFilter | null | undefined): SqlCondition {
+/**
+ * The filter as SQL over the indexed columns of `customer t`; shared by the page and its count. `search` matches
+ * e-mails and phones only for a viewer who may read them (searchesContacts).
+ */
+export function customerFilterSql(filter: CustomerFilter | null | undefined, viewer?: Viewer): SqlCondition {
   const parts = [filter?.includeArchived ? 't.merged_into_id is null' : LISTED];
   const params: unknown[] = [];
   if (filter?.kind) {
@@ -27,10 +37,15 @@ export function customerFilterSql(filter: CustomerFilter | null | undefined): Sq
   const term = filter?.search?.trim() ? searchTerm(filter.search, 'filter.search') : null;
   if (term) {
     const name = escapeLike(foldName(term));
-    parts.push(`(t.sort_name like ? or t.sort_name like ? or exists (
+    if (searchesContacts(viewer)) {
+      parts.push(`(t.sort_name like ? or t.sort_name like ? or exists (
       select 1 from customer_identifier i
       where i.customer_id = t.id and i.kind in ('EMAIL', 'PHONE') and i.value like any(?::text[])))`);
-    params.push(`${name}%`, `% ${name}%`, pgArray(identifierPrefixes(term)));
+      params.push(`${name}%`, `% ${name}%`, pgArray(identifierPrefixes(term)));
+    } else {
+      parts.push('(t.sort_name like ? or t.sort_name like ?)');
+      params.push(`${name}%`, `% ${name}%`);
+    }
   }
   return { sql: parts.join(' and '), params };
 }
@@ -54,8 +69,9 @@ export async function customersPage(
   filter: CustomerFilter | null | undefined,
   orderBy: CustomerOrder | null | undefined,
   page: PageArgs,
+  viewer?: Viewer,
 ): Promise<CountedPage<Customer>> {
-  return fetchCountedPage(em, { entity: Customer, orderBy: customerOrder(orderBy), where: customerFilterSql(filter) }, page);
+  return fetchCountedPage(em, { entity: Customer, orderBy: customerOrder(orderBy), where: customerFilterSql(filter, viewer) }, page);
 }
 
 const LISTED_MEMBERS: SqlCondition = { sql: LISTED, params: [] };
@@ -95,25 +111,31 @@ export interface SearchHitRow {
 }
 
 /**
- * Ranks customers by how well their name (trigram word similarity, diacritics ignored),
- * e-mail or phone (prefix, then trigram similarity) matches the query; best first.
+ * Ranks customers by how well their name (trigram word similarity, diacritics ignored), and for a viewer who may
+ * read them (searchesContacts) their e-mail or phone (prefix, then trigram similarity), matches the query; best first.
  */
-export async function searchCustomerIds(em: EntityManager, query: string, limit: number): Promise<SearchHitRow[]> {
+export async function searchCustomerIds(em: EntityManager, query: string, limit: number, viewer?: Viewer): Promise<SearchHitRow[]> {
   const term = query.trim();
   if (term.length < 2) throw badInput('Search for at least 2 characters', 'query');
   const name = foldName(term);
   const prefixes = pgArray(identifierPrefixes(term));
+  const byName = [name, name, name, `${escapeLike(name)}%`, `% ${escapeLike(name)}%`];
+  const contacts = searchesContacts(viewer);
   const rows = await em.getConnection().execute<Array<{ customer_id: string; score: number }>>(
     `select hits.customer_id, max(hits.score)::float8 as score from (
         select id as customer_id, greatest(word_similarity(?, sort_name), similarity(?, sort_name)) as score
         from customer where ? <% sort_name or sort_name like ? or sort_name like ?
-      union all
+      ${
+        contacts
+          ? `union all
         select customer_id, case when value = ? then 1 when value like any(?::text[]) then 0.9 else similarity(value, ?) end
-        from customer_identifier where kind in ('EMAIL', 'PHONE') and (value like any(?::text[]) or value % ?)
+        from customer_identifier where kind in ('EMAIL', 'PHONE') and (value like any(?::text[]) or value % ?)`
+          : ''
+      }
       ) hits join customer t on t.id = hits.customer_id
       where ${LISTED}
       group by hits.customer_id order by score desc, hits.customer_id limit ?`,
-    [name, name, name, `${escapeLike(name)}%`, `% ${escapeLike(name)}%`, term.toLowerCase(), prefixes, term.toLowerCase(), prefixes, term.toLowerCase(), limit],
+    [...byName, ...(contacts ? [term.toLowerCase(), prefixes, term.toLowerCase(), prefixes, term.toLowerCase()] : []), limit],
   );
   return rows.map((row) => ({ customerId: row.customer_id, score: Number(row.score) }));
 }

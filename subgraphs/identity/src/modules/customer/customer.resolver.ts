@@ -38,19 +38,21 @@ export class CustomerResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
     @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
-    @Ctx() { em }: IdentityContext,
+    @Ctx() { em, viewer }: IdentityContext,
   ): Promise<CustomerConnection> {
-    return connectionOf(CustomerConnection, await customersPage(em, filter, orderBy, page));
+    return connectionOf(CustomerConnection, await customersPage(em, filter, orderBy, page, viewer));
   }
 
   @Allow('customers:read')
-  @Query(() => [CustomerSearchHit], { description: 'Customers ranked by how well name, e-mail or phone match the query, best first' })
+  @Query(() => [CustomerSearchHit], {
+    description: 'Customers ranked by how well name, e-mail or phone match the query, best first; e-mail and phone only with pii:read',
+  })
   async searchCustomers(
     @Arg('query') query: string,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
-    @Ctx() { em, loaders, deadline }: IdentityContext,
+    @Ctx() { em, loaders, deadline, viewer }: IdentityContext,
   ): Promise<CustomerSearchHit[]> {
-    const hits = await withinDeadline(em, deadline, (tx) => searchCustomerIds(tx, searchTerm(query), hitCount(first, MAX_SEARCH_HITS)));
+    const hits = await withinDeadline(em, deadline, (tx) => searchCustomerIds(tx, searchTerm(query), hitCount(first, MAX_SEARCH_HITS), viewer));
     const customers = await loaders.customerById.loadMany(hits.map((h) => h.customerId));
     return hits.flatMap((hit, i) => {
       const customer = customers[i];

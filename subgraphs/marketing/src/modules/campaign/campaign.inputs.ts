@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { ArrayMaxSize, Length } from 'class-validator';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
 import { CampaignStatus } from './campaign.entity.js';
@@ -16,8 +16,6 @@ export class CreateCampaignInput {
 
 @InputType()
 export class ChangeCampaignStatusInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) version!: number;
   @Field(() => CampaignStatus) status!: CampaignStatus;
 }
 

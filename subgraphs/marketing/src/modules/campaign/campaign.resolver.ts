@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Segment } from '../segment/segment.entity.js';
@@ -38,8 +38,13 @@ export class CampaignResolver {
 
   @Allow('marketing:write')
   @Mutation(() => Campaign, { description: 'DRAFT → SCHEDULED → RUNNING → COMPLETED, or CANCELLED; other moves fail with CONFLICT' })
-  changeCampaignStatus(@Arg('input') input: ChangeCampaignStatusInput, @Ctx() { em }: MarketingContext): Promise<Campaign> {
-    return campaigns.changeCampaignStatus(em, input);
+  changeCampaignStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: ChangeCampaignStatusInput,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<Campaign> {
+    return campaigns.changeCampaignStatus(em, id, version, input);
   }
 
   @FieldResolver(() => Segment, { nullable: true })

@@ -42,9 +42,9 @@ export async function createCampaign(em: EntityManager, input: CreateCampaignInp
 }
 
 /** DRAFT → SCHEDULED → RUNNING → COMPLETED, or CANCELLED from any open state. */
-export async function changeCampaignStatus(em: EntityManager, input: ChangeCampaignStatusInput): Promise<Campaign> {
-  const campaign = await getCampaign(em, input.id);
-  assertVersion(campaign, input.version, 'Campaign');
+export async function changeCampaignStatus(em: EntityManager, id: string, version: number, input: ChangeCampaignStatusInput): Promise<Campaign> {
+  const campaign = await getCampaign(em, id);
+  assertVersion(campaign, version, 'Campaign');
   const to = input.status;
   if (to === S.DRAFT || !NEXT[campaign.status].includes(to)) {
     throw conflict(`Campaign ${campaign.id} is ${campaign.status} and cannot become ${to}`);

@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, Length, MaxLength } from 'class-validator';
+import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Length, MaxLength } from 'class-validator';
 import { SegmentKind } from './segment.entity.js';
 import { SegmentRuleGroup } from './segment.rules.js';
 
@@ -22,9 +22,6 @@ export class CreateSegmentInput {
 
 @InputType()
 export class UpdateSegmentInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) version!: number;
-
   @Field(() => String, { nullable: true })
   @Length(1, 200, { message: 'name must be between 1 and 200 characters' })
   name?: string | null;
@@ -35,16 +32,6 @@ export class UpdateSegmentInput {
 
   @Field(() => SegmentRuleGroup, { nullable: true })
   rules?: SegmentRuleGroup | null;
-}
-
-@InputType()
-export class StaticListInput {
-  @Field(() => ID) segmentId!: string;
-
-  @Field(() => [ID])
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  customerIds!: string[];
 }
 
 export enum SegmentOrder {

@@ -9,7 +9,6 @@ import { rejectForgedCursor } from '@crm/kit/pagination/keyset.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
-import type { StaticListInput } from './segment.inputs.js';
 import { sortByName } from './segment.queries.js';
 import { getSegment } from './segment.service.js';
 
@@ -26,9 +25,19 @@ async function staticSegment(em: EntityManager, id: string): Promise<Segment> {
   return segment;
 }
 
-export async function addToList(em: EntityManager, input: StaticListInput): Promise<Segment> {
-  const segment = await staticSegment(em, input.segmentId);
-  const customerIds = input.customerIds.map((id) => parseId(id, 'Customer', 'customerIds'));
+/** How many customers one addToList or removeFromList takes; a longer list is sent in parts. */
+export const MAX_LIST_CHANGE = 1000;
+
+function checkListSize(customerIds: string[]): void {
+  if (customerIds.length < 1) throw badInput('customerIds must contain at least 1 elements', 'customerIds');
+  if (customerIds.length > MAX_LIST_CHANGE) throw badInput(`customerIds must contain no more than ${MAX_LIST_CHANGE} elements`, 'customerIds');
+}
+
+/** No version: additions commute, so two people adding customers at once both get theirs in. */
+export async function addToList(em: EntityManager, segmentId: string, ids: string[]): Promise<Segment> {
+  checkListSize(ids);
+  const segment = await staticSegment(em, segmentId);
+  const customerIds = ids.map((id) => parseId(id, 'Customer', 'customerIds'));
   await em.transactional(async (tx) => {
     const added = await tx.execute<Array<{ customer_id: string }>>(
       `insert into segment_member (id, segment_id, customer_id, added_at)
@@ -46,9 +55,10 @@ export async function addToList(em: EntityManager, input: StaticListInput): Prom
   return segment;
 }
 
-export async function removeFromList(em: EntityManager, input: StaticListInput): Promise<Segment> {
-  const segment = await staticSegment(em, input.segmentId);
-  const customerIds = input.customerIds.map((id) => parseId(id, 'Customer', 'customerIds'));
+export async function removeFromList(em: EntityManager, segmentId: string, ids: string[]): Promise<Segment> {
+  checkListSize(ids);
+  const segment = await staticSegment(em, segmentId);
+  const customerIds = ids.map((id) => parseId(id, 'Customer', 'customerIds'));
   await em.transactional(async (tx) => {
     const removed = await tx.execute<Array<{ customer_id: string }>>(
       'delete from segment_member where segment_id = ? and customer_id = any(?::uuid[]) returning customer_id',

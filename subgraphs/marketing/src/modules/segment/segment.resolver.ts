@@ -3,7 +3,7 @@ import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/conn
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Segment } from './segment.entity.js';
-import { CreateSegmentInput, SegmentFilter, SegmentOrder, StaticListInput, UpdateSegmentInput } from './segment.inputs.js';
+import { CreateSegmentInput, SegmentFilter, SegmentOrder, UpdateSegmentInput } from './segment.inputs.js';
 import * as membership from './segment.membership.js';
 import { segmentPageInMemory, segmentsPage } from './segment.queries.js';
 import * as segments from './segment.service.js';
@@ -47,8 +47,13 @@ export class SegmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => Segment)
-  updateSegment(@Arg('input') input: UpdateSegmentInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
-    return segments.updateSegment(em, input);
+  updateSegment(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: UpdateSegmentInput,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<Segment> {
+    return segments.updateSegment(em, id, version, input);
   }
 
   @Allow('marketing:write')
@@ -59,14 +64,22 @@ export class SegmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
-  addToList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
-    return membership.addToList(em, input);
+  addToList(
+    @Arg('segmentId', () => ID) segmentId: string,
+    @Arg('customerIds', () => [ID], { description: `1 to ${membership.MAX_LIST_CHANGE}` }) customerIds: string[],
+    @Ctx() { em }: MarketingContext,
+  ): Promise<Segment> {
+    return membership.addToList(em, segmentId, customerIds);
   }
 
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Takes customers off a STATIC segment' })
-  removeFromList(@Arg('input') input: StaticListInput, @Ctx() { em }: MarketingContext): Promise<Segment> {
-    return membership.removeFromList(em, input);
+  removeFromList(
+    @Arg('segmentId', () => ID) segmentId: string,
+    @Arg('customerIds', () => [ID], { description: `1 to ${membership.MAX_LIST_CHANGE}` }) customerIds: string[],
+    @Ctx() { em }: MarketingContext,
+  ): Promise<Segment> {
+    return membership.removeFromList(em, segmentId, customerIds);
   }
 
   @FieldResolver(() => Int, { description: 'How many customers are in it right now' })

@@ -38,9 +38,9 @@ export async function createSegment(em: EntityManager, input: CreateSegmentInput
   return segment;
 }
 
-export async function updateSegment(em: EntityManager, input: UpdateSegmentInput): Promise<Segment> {
-  const segment = await getSegment(em, input.id);
-  assertVersion(segment, input.version, 'Segment');
+export async function updateSegment(em: EntityManager, id: string, version: number, input: UpdateSegmentInput): Promise<Segment> {
+  const segment = await getSegment(em, id);
+  assertVersion(segment, version, 'Segment');
   if (segment.archivedAt) throw archived('Segment', segment.id);
   if (input.rules && segment.kind === SegmentKind.STATIC) throw badInput('A STATIC segment has members, not rules', 'rules');
   const changedFields: string[] = [];

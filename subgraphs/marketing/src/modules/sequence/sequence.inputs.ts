@@ -37,13 +37,7 @@ export class EnrolInSequenceInput {
 }
 
 @InputType()
-export class EnrolmentChangeInput {
-  @Field(() => ID) id!: string;
-  @Field(() => Int) version!: number;
-}
-
-@InputType()
-export class ExitSequenceInput extends EnrolmentChangeInput {
+export class ExitSequenceInput {
   @Field(() => String, { nullable: true })
   @MaxLength(500)
   reason?: string | null;

@@ -1,9 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
-import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
+import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentFilter, ExitSequenceInput } from './sequence.inputs.js';
 import { sequencesPage } from './sequence.queries.js';
 import * as sequences from './sequence.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
@@ -56,14 +56,23 @@ export class SequenceEnrolmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'The current step was sent: go to the next, or COMPLETED after the last' })
-  advanceSequenceEnrolment(@Arg('input') input: EnrolmentChangeInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
-    return sequences.advanceEnrolment(em, input);
+  advanceSequenceEnrolment(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<SequenceEnrolment> {
+    return sequences.advanceEnrolment(em, id, version);
   }
 
   @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'Stops the sequence for this customer (EXITED)' })
-  exitSequence(@Arg('input') input: ExitSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
-    return sequences.exitSequence(em, input);
+  exitSequence(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input', () => ExitSequenceInput, { nullable: true }) input: ExitSequenceInput | null,
+    @Ctx() { em }: MarketingContext,
+  ): Promise<SequenceEnrolment> {
+    return sequences.exitSequence(em, id, version, input);
   }
 
   @FieldResolver(() => Sequence, { nullable: true })

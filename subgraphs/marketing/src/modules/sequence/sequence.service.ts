@@ -4,7 +4,7 @@ import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
-import type { CreateSequenceInput, EnrolInSequenceInput, EnrolmentChangeInput, ExitSequenceInput } from './sequence.inputs.js';
+import type { CreateSequenceInput, EnrolInSequenceInput, ExitSequenceInput } from './sequence.inputs.js';
 
 export async function getSequence(em: EntityManager, id: string, field = 'id'): Promise<Sequence> {
   const found = await em.findOne(Sequence, { id: parseId(id, 'Sequence', field) });
@@ -70,16 +70,16 @@ export async function enrolUnlessActive(
   return enrolInSequence(em, { sequenceId: sequence.id, customerId }, personalization);
 }
 
-async function activeEnrolment(em: EntityManager, input: EnrolmentChangeInput): Promise<SequenceEnrolment> {
-  const enrolment = await getEnrolment(em, input.id);
-  assertVersion(enrolment, input.version, 'SequenceEnrolment');
+async function activeEnrolment(em: EntityManager, id: string, version: number): Promise<SequenceEnrolment> {
+  const enrolment = await getEnrolment(em, id);
+  assertVersion(enrolment, version, 'SequenceEnrolment');
   if (enrolment.status !== E.ACTIVE) throw conflict(`Enrolment ${enrolment.id} is ${enrolment.status}, no longer ACTIVE`);
   return enrolment;
 }
 
 /** The current step's message went out: move to the next step, or complete after the last one. */
-export async function advanceEnrolment(em: EntityManager, input: EnrolmentChangeInput): Promise<SequenceEnrolment> {
-  const enrolment = await activeEnrolment(em, input);
+export async function advanceEnrolment(em: EntityManager, id: string, version: number): Promise<SequenceEnrolment> {
+  const enrolment = await activeEnrolment(em, id, version);
   const sequence = await getSequence(em, enrolment.sequenceId);
   const payload = { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId: enrolment.customerId, completedStep: enrolment.currentStep };
   if (enrolment.currentStep >= sequence.steps.length) {
@@ -98,11 +98,11 @@ export async function advanceEnrolment(em: EntityManager, input: EnrolmentChange
   return enrolment;
 }
 
-export async function exitSequence(em: EntityManager, input: ExitSequenceInput): Promise<SequenceEnrolment> {
-  const enrolment = await activeEnrolment(em, input);
+export async function exitSequence(em: EntityManager, id: string, version: number, input: ExitSequenceInput | null): Promise<SequenceEnrolment> {
+  const enrolment = await activeEnrolment(em, id, version);
   enrolment.status = E.EXITED;
   enrolment.endedAt = new Date();
-  enrolment.exitReason = input.reason?.trim() || null;
+  enrolment.exitReason = input?.reason?.trim() || null;
   recordEvent(em, {
     type: 'SequenceExited',
     aggregateId: enrolment.id,

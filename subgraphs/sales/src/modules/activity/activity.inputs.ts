@@ -38,7 +38,7 @@ export class CreateActivityInput {
 }
 
 export enum ActivityOrder {
-  NEWEST = 'NEWEST',
+  NEWEST_FIRST = 'NEWEST_FIRST',
   DUE_SOONEST = 'DUE_SOONEST',
 }
 registerEnumType(ActivityOrder, { name: 'ActivityOrder', description: 'DUE_SOONEST lists only activities with a due date' });

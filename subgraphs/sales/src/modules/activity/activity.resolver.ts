@@ -27,7 +27,7 @@ export class ActivityResolver {
   async activities(
     @Args() page: PageArgs,
     @Arg('filter', () => ActivityFilter, { nullable: true }) filter: ActivityFilter | null,
-    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
+    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST_FIRST }) order: ActivityOrder,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<ActivityConnection> {
     return connectionOf(ActivityConnection, await activitiesPage(em, filter, order, viewer, page));
@@ -74,7 +74,7 @@ export class CustomerActivitiesResolver {
     @Root() customer: Customer,
     @Args() page: PageArgs,
     @Arg('filter', () => ActivityFilter, { nullable: true }) filter: ActivityFilter | null,
-    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST }) order: ActivityOrder,
+    @Arg('orderBy', () => ActivityOrder, { defaultValue: ActivityOrder.NEWEST_FIRST }) order: ActivityOrder,
     @Ctx() { loaders }: SalesContext,
   ): Promise<ActivityConnection> {
     const found = await loaders.activityPagesByCustomer({ page, filter, order }).load(customer.id);

@@ -40,10 +40,10 @@ export class ProductResolver {
   @Query(() => [ProductSearchHit], { description: 'Active products ranked by how well name or sku match' })
   searchProducts(
     @Arg('query') query: string,
-    @Arg('limit', () => Int, { defaultValue: 10 }) limit: number,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
     @Ctx() { em, deadline }: SalesContext,
   ): Promise<ProductSearchHit[]> {
-    return withinDeadline(em, deadline, (tx) => searchProducts(tx, searchTerm(query), hitCount(limit, 50, 'limit')));
+    return withinDeadline(em, deadline, (tx) => searchProducts(tx, searchTerm(query), hitCount(first, 50)));
   }
 
   @Allow('products:write')

@@ -75,12 +75,6 @@ export class RegisterAssetInput {
 
 @InputType({ description: 'Changes the fields given; null financing or insurance removes it' })
 export class UpdateAssetInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
   @Field(() => String, { nullable: true })
   @Length(1, 200, { message: 'model must be between 1 and 200 characters' })
   model?: string | null;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -30,8 +30,13 @@ export class AssetResolver {
 
   @Allow('assets:write')
   @Mutation(() => Asset, { description: 'CONFLICT when the version is stale' })
-  updateAsset(@Arg('input') input: UpdateAssetInput, @Ctx() { em }: ServiceContext): Promise<Asset> {
-    return updateAsset(em, input);
+  updateAsset(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: UpdateAssetInput,
+    @Ctx() { em }: ServiceContext,
+  ): Promise<Asset> {
+    return updateAsset(em, id, version, input);
   }
 
   @Allow('assets:write')

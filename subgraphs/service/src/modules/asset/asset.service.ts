@@ -63,9 +63,9 @@ export async function registerAsset(em: EntityManager, input: RegisterAssetInput
   return asset;
 }
 
-export async function updateAsset(em: EntityManager, input: UpdateAssetInput): Promise<Asset> {
-  const asset = await getAsset(em, input.id);
-  assertVersion(asset, input.version, 'Asset');
+export async function updateAsset(em: EntityManager, id: string, version: number, input: UpdateAssetInput): Promise<Asset> {
+  const asset = await getAsset(em, id);
+  assertVersion(asset, version, 'Asset');
   const changedFields: string[] = [];
   if (input.model != null && input.model.trim() !== asset.model) {
     asset.model = input.model.trim();

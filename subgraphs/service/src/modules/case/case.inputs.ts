@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { Length, MaxLength } from 'class-validator';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 
@@ -33,12 +33,6 @@ export class OpenCaseInput {
 
 @InputType({ description: 'Changes the fields given; omitted fields stay as they are' })
 export class UpdateCaseInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
   @Field(() => String, { nullable: true })
   @Length(1, 300, { message: 'subject must be between 1 and 300 characters' })
   subject?: string | null;
@@ -56,12 +50,6 @@ export class UpdateCaseInput {
 
 @InputType()
 export class ChangeCaseStatusInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
   @Field(() => CaseStatus)
   status!: CaseStatus;
 }
@@ -69,23 +57,11 @@ export class ChangeCaseStatusInput {
 @InputType()
 export class AssignCaseInput {
   @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
-  @Field(() => ID)
   assigneeId!: string;
 }
 
 @InputType()
 export class EscalateCaseInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
   @Field(() => String, { nullable: true })
   @MaxLength(2000)
   reason?: string | null;

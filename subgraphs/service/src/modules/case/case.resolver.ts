@@ -50,26 +50,46 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'CONFLICT when the version is stale' })
-  updateCase(@Arg('input') input: UpdateCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
-    return updateCase(em, input, viewer);
+  updateCase(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: UpdateCaseInput,
+    @Ctx() { em, viewer }: ServiceContext,
+  ): Promise<Case> {
+    return updateCase(em, id, version, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'Moves the case along its lifecycle; an illegal move is BAD_USER_INPUT' })
-  changeCaseStatus(@Arg('input') input: ChangeCaseStatusInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
-    return changeCaseStatus(em, input, viewer);
+  changeCaseStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: ChangeCaseStatusInput,
+    @Ctx() { em, viewer }: ServiceContext,
+  ): Promise<Case> {
+    return changeCaseStatus(em, id, version, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case)
-  assignCase(@Arg('input') input: AssignCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
-    return assignCase(em, input, viewer);
+  assignCase(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input') input: AssignCaseInput,
+    @Ctx() { em, viewer }: ServiceContext,
+  ): Promise<Case> {
+    return assignCase(em, id, version, input, viewer);
   }
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'Hands the case to the second line of support' })
-  escalateCase(@Arg('input') input: EscalateCaseInput, @Ctx() { em, viewer }: ServiceContext): Promise<Case> {
-    return escalateCase(em, input, viewer);
+  escalateCase(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input', () => EscalateCaseInput, { nullable: true }) input: EscalateCaseInput | null,
+    @Ctx() { em, viewer }: ServiceContext,
+  ): Promise<Case> {
+    return escalateCase(em, id, version, input, viewer);
   }
 
   @FieldResolver(() => Customer)

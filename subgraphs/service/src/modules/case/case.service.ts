@@ -59,8 +59,8 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
   return created;
 }
 
-export async function updateCase(em: EntityManager, input: UpdateCaseInput, viewer: Viewer): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version, viewer);
+export async function updateCase(em: EntityManager, id: string, version: number, input: UpdateCaseInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, id, version, viewer);
   const changes: Partial<Pick<Case, 'subject' | 'description' | 'category' | 'priority'>> = {};
   if (input.subject != null && input.subject.trim() !== found.subject) changes.subject = input.subject.trim();
   if (input.description !== undefined && input.description !== found.description) changes.description = input.description;
@@ -85,8 +85,8 @@ export async function updateCase(em: EntityManager, input: UpdateCaseInput, view
   return found;
 }
 
-export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatusInput, viewer: Viewer): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version, viewer);
+export async function changeCaseStatus(em: EntityManager, id: string, version: number, input: ChangeCaseStatusInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, id, version, viewer);
   const from = found.status;
   assertTransition(from, input.status);
   found.status = input.status;
@@ -97,8 +97,8 @@ export async function changeCaseStatus(em: EntityManager, input: ChangeCaseStatu
   return found;
 }
 
-export async function assignCase(em: EntityManager, input: AssignCaseInput, viewer: Viewer): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version, viewer);
+export async function assignCase(em: EntityManager, id: string, version: number, input: AssignCaseInput, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, id, version, viewer);
   const assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
   const previousAssigneeId = found.assigneeId ?? null;
   found.assigneeId = assigneeId;
@@ -107,13 +107,13 @@ export async function assignCase(em: EntityManager, input: AssignCaseInput, view
   return found;
 }
 
-export async function escalateCase(em: EntityManager, input: EscalateCaseInput, viewer: Viewer): Promise<Case> {
-  const found = await getCaseAt(em, input.id, input.version, viewer);
+export async function escalateCase(em: EntityManager, id: string, version: number, input: EscalateCaseInput | null, viewer: Viewer): Promise<Case> {
+  const found = await getCaseAt(em, id, version, viewer);
   if (found.line === CaseLine.SECOND) throw badInput(`Case ${found.id} is already on the second line`, 'id');
   if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
   found.line = CaseLine.SECOND;
-  if (input.assigneeId) found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
-  recordCaseEvent(em, found, 'CaseEscalated', { reason: input.reason ?? null });
+  if (input?.assigneeId) found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
+  recordCaseEvent(em, found, 'CaseEscalated', { reason: input?.reason ?? null });
   await em.flush();
   return found;
 }

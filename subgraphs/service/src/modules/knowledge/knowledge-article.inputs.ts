@@ -1,5 +1,5 @@
 import { ArrayMaxSize, Length } from 'class-validator';
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, InputType } from 'type-graphql';
 import { KnowledgeArticleStatus } from './knowledge-article.entity.js';
 
 @InputType()
@@ -19,13 +19,4 @@ export class CreateKnowledgeArticleInput {
 
   @Field(() => KnowledgeArticleStatus, { defaultValue: KnowledgeArticleStatus.DRAFT })
   status!: KnowledgeArticleStatus;
-}
-
-@InputType()
-export class PublishKnowledgeArticleInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
 }

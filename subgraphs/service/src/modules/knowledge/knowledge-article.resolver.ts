@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { ServiceContext } from '../../context.js';
 import { Case } from '../case/case.entity.js';
 import { KnowledgeArticle, KnowledgeArticleHit } from './knowledge-article.entity.js';
-import { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
+import { CreateKnowledgeArticleInput } from './knowledge-article.inputs.js';
 import { searchArticles } from './knowledge-article.queries.js';
 import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle } from './knowledge-article.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
@@ -35,8 +35,12 @@ export class KnowledgeArticleResolver {
 
   @Allow('knowledge:write')
   @Mutation(() => KnowledgeArticle, { description: 'CONFLICT when the version is stale' })
-  publishKnowledgeArticle(@Arg('input') input: PublishKnowledgeArticleInput, @Ctx() { em }: ServiceContext): Promise<KnowledgeArticle> {
-    return publishKnowledgeArticle(em, input);
+  publishKnowledgeArticle(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Ctx() { em }: ServiceContext,
+  ): Promise<KnowledgeArticle> {
+    return publishKnowledgeArticle(em, id, version);
   }
 }
 

@@ -4,7 +4,7 @@ import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { KnowledgeArticle, KnowledgeArticleStatus } from './knowledge-article.entity.js';
-import type { CreateKnowledgeArticleInput, PublishKnowledgeArticleInput } from './knowledge-article.inputs.js';
+import type { CreateKnowledgeArticleInput } from './knowledge-article.inputs.js';
 
 export async function getKnowledgeArticle(em: EntityManager, id: string): Promise<KnowledgeArticle> {
   const found = await em.findOne(KnowledgeArticle, { id: parseId(id, 'KnowledgeArticle') });
@@ -30,9 +30,9 @@ export async function createKnowledgeArticle(em: EntityManager, input: CreateKno
   return article;
 }
 
-export async function publishKnowledgeArticle(em: EntityManager, input: PublishKnowledgeArticleInput): Promise<KnowledgeArticle> {
-  const article = await getKnowledgeArticle(em, input.id);
-  assertVersion(article, input.version, 'KnowledgeArticle');
+export async function publishKnowledgeArticle(em: EntityManager, id: string, version: number): Promise<KnowledgeArticle> {
+  const article = await getKnowledgeArticle(em, id);
+  assertVersion(article, version, 'KnowledgeArticle');
   if (article.status === KnowledgeArticleStatus.PUBLISHED) throw badInput(`Article ${article.id} is already published`, 'id');
   article.status = KnowledgeArticleStatus.PUBLISHED;
   recordEvent(em, {

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  AddQuoteFinancingDocument,
+  AddQuoteLineDocument,
+  CreateCustomerDocument,
+  CreateOpportunityDocument,
+  CreatePipelineDocument,
+  CreateProductDocument,
+  CreateQuoteDocument,
+  MarkQuoteViewedDocument,
+  OwnerOpportunityChangedDocument,
+  SendQuoteDocument,
+} from './generated/graphql.js';
+import { errorCodes, execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
+import { outboxOf } from './helpers/integration.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+import { connect, subscribe } from './helpers/subscriptions.js';
+
+// Sales' quotes through the gateway: the quote as the API answers it, input the API refuses, and the owner told live
+// when the customer opens it (DOMAIN Story 1 step 8). Pricing, financing and statuses are tested on sales' own
+// database (subgraphs/sales/test/quote.int.test.ts).
+
+let platform: Platform;
+let url: string;
+beforeAll(async () => {
+  platform = await startPlatform();
+  url = platform.gatewayUrl;
+});
+afterAll(() => platform.stop());
+
+const CZK = (amount: string) => ({ amount, currency: 'CZK' });
+const unique = () => randomUUID().slice(0, 8);
+
+async function newCustomer(firstName: string) {
+  const { createCustomer } = await executeOk(url, CreateCustomerDocument, {
+    input: { kind: 'PERSON', firstName, lastName: 'Quote', emails: [`${firstName.toLowerCase()}-${unique()}@example.cz`], phones: [] },
+  });
+  return createCustomer.id;
+}
+
+async function newProduct(price = '100000.00') {
+  const sku = `Q-${unique()}`;
+  return (await executeOk(url, CreateProductDocument, { input: { sku, name: `Car ${sku}`, category: 'CAR', listPrice: CZK(price) } })).createProduct;
+}
+
+async function newOpportunity(customerId: string, ownerId?: string) {
+  const stages = [
+    { name: 'Inquiry', probability: 10 },
+    { name: 'Offer sent', probability: 50, marker: 'FIRST_OFFER_SENT' as const },
+  ];
+  const { createPipeline } = await executeOk(url, CreatePipelineDocument, { input: { name: `Quotes ${unique()}`, stages } });
+  return (
+    await executeOk(url, CreateOpportunityDocument, {
+      input: { customerId, pipelineId: createPipeline.id, title: 'Quote deal', amount: CZK('799900.00'), ownerId },
+    })
+  ).createOpportunity;
+}
+
+function expectError(result: GraphQLResponse<unknown>, code: string, message: string | RegExp) {
+  expect(errorCodes(result)).toEqual([code]);
+  expect(result.errors?.[0]?.message).toMatch(message);
+}
+
+describe('a quote through the gateway', () => {
+  it('answers with its lines, their products, the totals and the financing, as money', async () => {
+    const opportunity = await newOpportunity(await newCustomer('Shape'));
+    const car = await newProduct();
+    const draft = (
+      await executeOk(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })
+    ).createQuote;
+    const lined = (
+      await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: car.id, discountPercent: '5' } })
+    ).addQuoteLine;
+    const { addQuoteFinancing: quote } = await executeOk(url, AddQuoteFinancingDocument, {
+      quoteId: draft.id,
+      version: lined.version,
+      input: { kind: 'LOAN', termMonths: 12, annualRatePercent: '12', downPaymentAmount: '14950.00' },
+    });
+    expect(quote).toMatchObject({
+      status: 'DRAFT',
+      taxRatePercent: '21.00',
+      subtotal: { amount: '100000.00' },
+      discount: { amount: '5000.00' },
+      tax: { amount: '19950.00' },
+      total: { amount: '114950.00', currency: 'CZK' },
+      lines: [
+        {
+          description: car.name,
+          quantity: 1,
+          discountPercent: '5.00',
+          product: { sku: car.sku },
+          unitPrice: { amount: '100000.00' },
+          net: { amount: '95000.00' },
+        },
+      ],
+    });
+    expect(quote.financingOptions).toMatchObject([{ kind: 'LOAN', termMonths: 12, downPayment: { amount: '14950.00' }, financed: { amount: '100000.00' } }]);
+    expect(quote.financingOptions[0]?.monthlyPayment?.amount).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('refuses malformed quantities and money before any rule runs', async () => {
+    const opportunity = await newOpportunity(await newCustomer('Malformed'));
+    const car = await newProduct();
+    const quote = (await executeOk(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'CZK' } })).createQuote;
+    const line = (input: Record<string, unknown>) =>
+      execute(url, AddQuoteLineDocument, { quoteId: quote.id, version: quote.version, input: { productId: car.id, ...input } });
+    expectError(await line({ quantity: -2 }), 'BAD_USER_INPUT', 'quantity must be at least 1');
+    expectError(await line({ unitPrice: { amount: '10,5', currency: 'CZK' } }), 'BAD_USER_INPUT', /not a decimal number/);
+    expectError(
+      await execute(url, CreateProductDocument, { input: { sku: 'X1', name: 'Bad', category: 'CAR', listPrice: CZK('abc') } }),
+      'BAD_USER_INPUT',
+      /not a decimal/,
+    );
+    expectError(
+      await execute(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'euro' } }),
+      'BAD_USER_INPUT',
+      /ISO 4217/,
+    );
+  });
+
+  it('tells the owner live when the customer opens the quote: QuoteViewed and OpportunityQuoteViewed', async () => {
+    const owner = randomUUID();
+    // The owner's dashboard, from now on (the cursor replays whatever happens before it is registered).
+    const client = connect(platform.wsUrl);
+    const dashboard = subscribe(client, OwnerOpportunityChangedDocument, { ownerId: owner, after: (await platform.bus.head()) ?? undefined });
+    const customerId = await newCustomer('Viewer');
+    const product = await newProduct('799900.00');
+    const opportunity = await newOpportunity(customerId, owner);
+    const draft = (
+      await executeOk(url, CreateQuoteDocument, { input: { opportunityId: opportunity.id, title: 'Offer', currency: 'CZK', taxRatePercent: '21' } })
+    ).createQuote;
+    const quote = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: product.id, quantity: 1 } }))
+      .addQuoteLine;
+    const sent = (await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version })).sendQuote;
+    const { markQuoteViewed } = await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'EMAIL' });
+    expect(markQuoteViewed.status).toBe('VIEWED');
+    await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'DOWNLOAD' }); // opening again records nothing
+
+    const sales = platform.subgraphs.sales.orm;
+    const quoteSnapshot = {
+      quoteId: quote.id,
+      opportunityId: opportunity.id,
+      customerId,
+      ownerId: owner,
+      total: { amount: quote.total.amount, currency: 'CZK' },
+      products: [{ productId: product.id, name: product.name, category: 'CAR' }],
+    };
+    const quoteEvents = await outboxOf(sales, quote.id);
+    expect(quoteEvents.map((e) => e.type)).toEqual(['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed']);
+    expect(quoteEvents.find((e) => e.type === 'QuoteSent')?.payload).toMatchObject(quoteSnapshot);
+    expect(quoteEvents.find((e) => e.type === 'QuoteViewed')?.payload).toMatchObject({ ...quoteSnapshot, channel: 'EMAIL', status: 'VIEWED' });
+
+    const viewed = (await outboxOf(sales, opportunity.id)).filter((e) => e.type === 'OpportunityQuoteViewed');
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]?.payload).toMatchObject({
+      opportunityId: opportunity.id,
+      customerId,
+      ownerId: owner,
+      pipelineId: opportunity.pipeline.id,
+      stageName: 'Inquiry',
+      status: 'OPEN',
+      quoteId: quote.id,
+      channel: 'EMAIL',
+    });
+    // Live on the owner's opportunityChanged(filter: {ownerId}) subscription.
+    const live = await dashboard.waitFor(2);
+    expect(live.map((r) => r.data?.opportunityChanged.event.type)).toEqual(['OpportunityCreated', 'OpportunityQuoteViewed']);
+    expect(live[1]?.data?.opportunityChanged).toMatchObject({
+      event: { aggregateId: opportunity.id },
+      opportunity: { id: opportunity.id, title: 'Quote deal' },
+    });
+    await dashboard.close();
+    await client.dispose();
+  });
+});
