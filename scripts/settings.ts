@@ -1,7 +1,7 @@
 import { platformSettings } from '@crm/kit/config.js';
 import { loggingSettings } from '@crm/kit/logger.js';
 import { PLATFORM_RETENTION, retentionSettings } from '@crm/kit/retention.js';
-import { count, defineSettings, envExample, text, type SettingsGroup } from '@crm/kit/settings.js';
+import { count, defineSettings, envExample, oneOf, text, type SettingsGroup } from '@crm/kit/settings.js';
 import { gatewaySettings } from '../gateway/settings.js';
 import { subgraphs } from './subgraphs.js';
 
@@ -10,6 +10,11 @@ export const startSettings = defineSettings('start (npm start)', {
   EMBEDDED_PG_DIR: text('.data/postgres', 'where the embedded PostgreSQL keeps its data (without DATABASE_URL)'),
   EMBEDDED_PG_PORT: count(54329, 'its port'),
   START_TIMEOUT_MS: count(120_000, 'how long a service may take to become healthy'),
+  START_FROM: oneOf(
+    ['build', 'source'],
+    'build',
+    'build: compile (incrementally) and run the JavaScript production runs; source: run the TypeScript through a loader (no build, slower)',
+  ),
 });
 
 /** Every settings group of the platform: what `npm start` checks before starting anything, and .env.example lists. */

@@ -55,7 +55,9 @@ const mergedView = (customerId: string) =>
   });
 
 const processed = async (eventId: string) => {
-  const rows = await serviceSql<{ n: string }>("select count(*) as n from processed_event where consumer = 'service.customerMerged' and event_id = ?", [eventId]);
+  const rows = await serviceSql<{ n: string }>("select count(*) as n from processed_event where consumer = 'service.customerMerged' and event_id = ?", [
+    eventId,
+  ]);
   expect(Number(rows[0]!.n)).toBe(1);
 };
 
@@ -80,7 +82,9 @@ describe("CustomerMerged moves the merged customer's service history to the surv
     expect(movedCase.messages.edges.map((e) => e.node.authorCustomer?.id)).toEqual([survivor.customerId]);
 
     await processed(intoItself.id);
-    const letters = await serviceSql<{ reason: string }>("select reason from dead_letter where consumer = 'service.customerMerged' and event_id = ?", [broken.id]);
+    const letters = await serviceSql<{ reason: string }>("select reason from dead_letter where consumer = 'service.customerMerged' and event_id = ?", [
+      broken.id,
+    ]);
     expect(letters).toEqual([{ reason: expect.stringMatching(/^CustomerMerged survivorId: Invalid GUID/) }]);
   });
 

@@ -130,7 +130,12 @@ describe('case messages through the gateway', () => {
     const opened = await openCase({ customerId: customer.id });
     const message = { caseId: opened.id, channel: 'EMAIL' as const, body: 'Hi' };
     const partner = await platform.createApiKey(['cases:read', 'cases:write']);
-    const anonymousReply = await execute(url, AddCaseMessageDocument, { input: { ...message, direction: 'OUTBOUND' } }, { authorization: partner.authorization });
+    const anonymousReply = await execute(
+      url,
+      AddCaseMessageDocument,
+      { input: { ...message, direction: 'OUTBOUND' } },
+      { authorization: partner.authorization },
+    );
     expectError(anonymousReply, 'BAD_USER_INPUT', 'authorUserId');
     expectError(await execute(url, AddCaseMessageDocument, { input: { ...message, direction: 'INBOUND', authorUserId: randomUUID() } }), 'BAD_USER_INPUT');
     expectError(await execute(url, AddCaseMessageDocument, { input: { ...message, caseId: UNKNOWN_ID, direction: 'INBOUND' } }), 'NOT_FOUND');

@@ -58,6 +58,8 @@ describe('npm start on a machine with no database configured', () => {
       if (child.exitCode === null) expect(output).toContain('Customer platform ready');
     }, 150_000);
     expect(output).toContain(`Customer platform ready: http://localhost:${ports.gateway}/graphql`);
+    // It runs what production runs: the compiled build, not TypeScript through a loader.
+    expect(output).toContain('compiling (npm run build');
 
     const gatewayUrl = `http://localhost:${ports.gateway}/graphql`;
     // A ready token for each demo user, one per role, printed by the development issuer.

@@ -41,7 +41,9 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     await write((em) =>
       sendMessage(em, new RecordingChannel(), { customerId: merged, purpose: 'SERVICE_COMMUNICATION', template: 'hello', message }, createLogger('test')),
     );
-    const sequence = await write((em) => createSequence(em, { name: `Merge test ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'hello', delayHours: 0 }] }));
+    const sequence = await write((em) =>
+      createSequence(em, { name: `Merge test ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'hello', delayHours: 0 }] }),
+    );
     await write((em) => enrolInSequence(em, { sequenceId: sequence.id, customerId: merged }));
     await write((em) => answerSurvey(em, { customerId: merged, score: 10, channel: C.EMAIL }));
 

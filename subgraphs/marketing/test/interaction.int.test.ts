@@ -80,7 +80,12 @@ describe('bulk interactions from partners', () => {
   it('rejects an empty or oversized batch', async () => {
     expect((await refusal(recordInteractions(em(), []))).code).toBe('BAD_USER_INPUT');
     const item = { anonymousId: 'oversize', channel: C.WEB, type: T.PAGE_VIEW };
-    const oversized = await refusal(recordInteractions(em(), Array.from({ length: 1001 }, () => item)));
+    const oversized = await refusal(
+      recordInteractions(
+        em(),
+        Array.from({ length: 1001 }, () => item),
+      ),
+    );
     expect(oversized.code).toBe('BAD_USER_INPUT');
     expect(oversized.message).toContain('at most 1000');
   });

@@ -171,7 +171,9 @@ describe('segments kept through their service', () => {
     expect(members!.edges.map((e) => e.node.id)).toEqual([keen]);
     expect(await isIn(segment, [keen, lapsed, buyer])).toEqual([true, false, false]);
     // Without the opportunity condition the buyer belongs too.
-    const widened = await updateSegment(orm.em.fork(), segment.id, segment.version, { rules: { ...suvInterest, conditions: suvInterest.conditions.slice(0, 2) } });
+    const widened = await updateSegment(orm.em.fork(), segment.id, segment.version, {
+      rules: { ...suvInterest, conditions: suvInterest.conditions.slice(0, 2) },
+    });
     expect(await segmentSizes(orm.em.fork(), [widened])).toEqual([2]);
     expect(await isIn(segment, [keen, lapsed, buyer])).toEqual([true, false, true]);
     expect((await refusal(updateSegment(orm.em.fork(), segment.id, segment.version, { name: 'Old' }))).code).toBe('CONFLICT');
@@ -180,8 +182,14 @@ describe('segments kept through their service', () => {
   it('rejects invalid rule trees with BAD_USER_INPUT', async () => {
     const cases: Array<[SegmentRuleGroup, string]> = [
       [{ operator: AND, conditions: [], groups: [] }, 'empty group'],
-      [{ operator: OR, conditions: [{ opportunity: { hasOpen: true } }], groups: [{ operator: AND, conditions: [], groups: [] }] }, 'rules.groups[0] is an empty group'],
-      [{ operator: AND, conditions: [{ interactions: { type: InteractionType.PAGE_VIEW, atLeast: 1, withinDays: 0 } }], groups: [] }, 'withinDays must be between 1 and 3650'],
+      [
+        { operator: OR, conditions: [{ opportunity: { hasOpen: true } }], groups: [{ operator: AND, conditions: [], groups: [] }] },
+        'rules.groups[0] is an empty group',
+      ],
+      [
+        { operator: AND, conditions: [{ interactions: { type: InteractionType.PAGE_VIEW, atLeast: 1, withinDays: 0 } }], groups: [] },
+        'withinDays must be between 1 and 3650',
+      ],
       [{ operator: AND, conditions: [{}], groups: [] }, 'exactly one of'],
     ];
     for (const [rules, message] of cases) {
@@ -218,7 +226,9 @@ describe('segments kept through their service', () => {
     expect(second.edges.map((e) => e.node.name)).toEqual(['Beta roster']);
     const archived = await segmentsPage(orm.em.fork(), { nameContains: 'Gamma', includeArchived: true }, SegmentOrder.NEWEST_FIRST, { first: 5 });
     expect(await archived.count()).toBe(1);
-    const dynamic = await segmentsPage(orm.em.fork(), { kind: SegmentKind.DYNAMIC, nameContains: 'roster', includeArchived: false }, SegmentOrder.NAME, { first: 5 });
+    const dynamic = await segmentsPage(orm.em.fork(), { kind: SegmentKind.DYNAMIC, nameContains: 'roster', includeArchived: false }, SegmentOrder.NAME, {
+      first: 5,
+    });
     expect(await dynamic.count()).toBe(0);
   });
 

@@ -69,7 +69,9 @@ describe('assets and service visits', () => {
     const identifier = `DUP${randomUUID().slice(0, 8)}`;
     await register({ customerId, identifier });
     expect((await refusal(register({ customerId, identifier }))).code).toBe('CONFLICT');
-    const negative = await refusal(register({ customerId, identifier: 'NEG1', financing: { ...financing, monthlyPayment: { amount: '-1.00', currency: 'CZK' } } }));
+    const negative = await refusal(
+      register({ customerId, identifier: 'NEG1', financing: { ...financing, monthlyPayment: { amount: '-1.00', currency: 'CZK' } } }),
+    );
     expect(negative).toMatchObject({ code: 'BAD_USER_INPUT', message: 'financing.monthlyPayment must not be negative' });
   });
 });

@@ -61,7 +61,12 @@ describe('the knowledge base', () => {
 
   it('suggests articles for a case from its subject and description', async () => {
     const opened = await write((em) =>
-      openCase(em, { customerId: randomUUID(), subject: 'Air conditioning blows warm air', description: 'Not cooling since the service', channel: CaseChannel.EMAIL }),
+      openCase(em, {
+        customerId: randomUUID(),
+        subject: 'Air conditioning blows warm air',
+        description: 'Not cooling since the service',
+        channel: CaseChannel.EMAIL,
+      }),
     );
     const [suggested] = await suggestArticlesForCases(em(), [opened.id], 2);
     expect(suggested![0]?.article.id).toBe(acArticleId);

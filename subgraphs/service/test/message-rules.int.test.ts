@@ -27,8 +27,7 @@ const desk = actingFor(randomUUID());
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const { INBOUND, OUTBOUND, INTERNAL_NOTE } = CaseMessageDirection;
 
-const open = (customerId = randomUUID(), channel = CaseChannel.EMAIL) =>
-  write((em) => openCase(em, { customerId, subject: 'A/C not cooling', channel }));
+const open = (customerId = randomUUID(), channel = CaseChannel.EMAIL) => write((em) => openCase(em, { customerId, subject: 'A/C not cooling', channel }));
 const add = (input: AddCaseMessageInput, viewer: Viewer = desk) => write((em) => addCaseMessage(em, input, viewer));
 
 describe('one history across channels', () => {

@@ -75,7 +75,13 @@ describe('CaseSlaAtRisk', () => {
   it('is not emitted for a deadline already met', async () => {
     const answered = await open();
     await write((em) =>
-      addCaseMessage(em, { caseId: answered.id, channel: CaseChannel.EMAIL, direction: CaseMessageDirection.OUTBOUND, body: 'We are on it.', authorUserId: randomUUID() }),
+      addCaseMessage(em, {
+        caseId: answered.id,
+        channel: CaseChannel.EMAIL,
+        direction: CaseMessageDirection.OUTBOUND,
+        body: 'We are on it.',
+        authorUserId: randomUUID(),
+      }),
     );
     const resolved = await open();
     const reopened = await write((em) => changeCaseStatus(em, resolved.id, resolved.version, { status: CaseStatus.OPEN }, desk));
@@ -114,7 +120,12 @@ describe('the periodic job the service definition starts', () => {
         expect(events).toHaveLength(1);
         return events;
       });
-      expect(flagged!.payload).toMatchObject({ caseId: first.id, deadline: 'FIRST_RESPONSE', dueAt: first.firstResponseDueAt.toISOString(), priority: 'URGENT' });
+      expect(flagged!.payload).toMatchObject({
+        caseId: first.id,
+        deadline: 'FIRST_RESPONSE',
+        dueAt: first.firstResponseDueAt.toISOString(),
+        priority: 'URGENT',
+      });
 
       // Once the job has flagged a later case it has run again since: the first case stays flagged once.
       const second = await open(CasePriority.URGENT);
