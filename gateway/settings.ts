@@ -18,7 +18,7 @@ export const gatewaySettings = defineSettings(
     MAX_QUERY_DIRECTIVES: count(20, 'directives per operation'),
     MAX_QUERY_TOKENS: count(3000, 'tokens the parser reads'),
     MAX_QUERY_COST: count(10_000, 'records an answer may hold (pages multiplied)'),
-    MAX_BODY_BYTES: count(1_048_576, 'request body size'),
+    MAX_BODY_BYTES: count(1_048_576, 'request body size, and the largest message on a subscription socket'),
     REQUEST_TIMEOUT_MS: count(15_000, 'how long the gateway waits for the subgraphs (they stop then too)'),
     RATE_LIMIT_STORE: oneOf(['memory', 'redis'], 'memory', 'where rate-limit counts live: memory (one gateway) or redis (shared by several, at REDIS_URL)'),
     RATE_LIMIT_WINDOW_SECONDS: count(60, 'the rate-limit window'),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kind, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, print, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { Viewer } from '@crm/kit/context.js';
 import type { Logger } from '@crm/kit/logger.js';
@@ -38,19 +38,37 @@ function attachFieldErrors(
 }
 
 // Errors that a retry cannot fix: the entity is shown with them (or as null) rather than retried for ever.
-const FINAL_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED']);
+const FINAL_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'QUERY_TOO_COSTLY',
+]);
+/**
+ * A batch the gateway refuses as a whole for its size: its tokens, aliases, directives or cost count every entity
+ * (the limits are a client's, the batch is the gateway's own). Half as many entities are tried at once instead.
+ */
+const SIZE_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COSTLY']);
+/** Entities read in one query at most; fewer where a selection makes that many too large (see SIZE_CODES). */
+const MAX_BATCH = 64;
 const MAX_CACHED = 5000;
-const VERSION_KEY = '__subscriptionVersion';
+const VERSION_ALIAS = '__subscriptionVersion';
 
 /**
  * Reads the entities of subscription payloads through the gateway, once per event for every subscription with
- * the same selection and caller (see permissionKey), and in batches: all the events fanned out in one tick become one query
- * (`e0: opportunity(id: $e0) {…} e1: …`), which the gateway plans like any other. A read that fails for a
- * passing reason (a subgraph restarting) is retried with backoff, so no subscriber is sent a null it should not see.
+ * the same selection and caller (see permissionKey), and in batches: the events fanned out in one tick become one
+ * query (`e0: opportunity(id: $e0) {…} e1: …`, up to MAX_BATCH, fewer where that many would pass the gateway's
+ * limits), which the gateway plans like any other. A read that fails for a passing reason (a subgraph restarting)
+ * is retried with backoff, so no subscriber is sent a null it should not see.
  */
 export class EntityLoader {
   private readonly cache = new Map<string, Promise<LoadedEntity>>();
   private readonly pending = new Map<string, { selection: EntitySelection; viewer: Viewer; ids: Map<string, Array<(entity: LoadedEntity) => void>> }>();
+  /** Per selection, how many of its entities one query may read, once a larger batch was refused for its size. */
+  private readonly batchSizes = new Map<string, number>();
   private scheduled = false;
   private stopped = false;
 
@@ -94,11 +112,14 @@ export class EntityLoader {
     let remaining = [...waiting.keys()];
     for (let attempt = 0; remaining.length && !this.stopped; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 5000)));
-      const results = await this.fetch(selection, viewer, remaining);
+      const size = this.batchSizes.get(selection.key) ?? MAX_BATCH;
+      const batches = Array.from({ length: Math.ceil(remaining.length / size) }, (_, i) => remaining.slice(i * size, (i + 1) * size));
       const retry: string[] = [];
-      for (const [id, result] of results) {
-        if (result === 'retry') retry.push(id);
-        else for (const resolve of waiting.get(id)!) resolve(result);
+      for (const results of await Promise.all(batches.map((ids) => this.fetchFitting(selection, viewer, ids)))) {
+        for (const [id, result] of results) {
+          if (result === 'retry') retry.push(id);
+          else for (const resolve of waiting.get(id)!) resolve(result);
+        }
       }
       if (retry.length && (attempt === 0 || attempt % 20 === 0)) {
         this.log.warn({ entities: retry.length, root: selection.rootField, attempt }, 'subscription entities could not be read; retrying');
@@ -107,23 +128,34 @@ export class EntityLoader {
     }
   }
 
-  private async fetch(selection: EntitySelection, viewer: Viewer, ids: string[]): Promise<Map<string, LoadedEntity | 'retry'>> {
+  /** Reads `ids` in one query, or in halves (remembered for the selection) while the query is refused for its size. */
+  private async fetchFitting(selection: EntitySelection, viewer: Viewer, ids: string[]): Promise<Map<string, LoadedEntity | 'retry'>> {
+    const results = await this.fetch(selection, viewer, ids);
+    if (results !== 'too large') return results;
+    const half = Math.ceil(ids.length / 2);
+    this.batchSizes.set(selection.key, Math.min(half, this.batchSizes.get(selection.key) ?? MAX_BATCH));
+    if (this.batchSizes.size > MAX_CACHED) this.batchSizes.delete(this.batchSizes.keys().next().value!);
+    const halves = await Promise.all([this.fetchFitting(selection, viewer, ids.slice(0, half)), this.fetchFitting(selection, viewer, ids.slice(half))]);
+    return new Map(halves.flatMap((part) => [...part]));
+  }
+
+  private async fetch(selection: EntitySelection, viewer: Viewer, ids: string[]): Promise<Map<string, LoadedEntity | 'retry'> | 'too large'> {
     const variables: Record<string, unknown> = { ...selection.variables };
     ids.forEach((id, i) => (variables[`__e${i}`] = id));
     const results = new Map<string, LoadedEntity | 'retry'>();
+    const batch = batchDocument(selection, ids.length);
     try {
-      const response = await this.apollo.executeOperation(
-        { query: print(batchDocument(selection, ids.length)), variables },
-        { contextValue: { requestId: randomUUID(), viewer } },
-      );
+      const response = await this.apollo.executeOperation({ query: print(batch.document), variables }, { contextValue: { requestId: randomUUID(), viewer } });
       const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      if (ids.length > 1 && result?.errors?.some((error) => !error.path && SIZE_CODES.has(String(error.extensions?.code)))) return 'too large';
       const data = (result?.data ?? {}) as Record<string, Record<string, unknown> | null>;
       ids.forEach((id, i) => {
-        const errors = (result?.errors ?? []).filter((error) => !error.path || error.path[0] === `e${i}`);
+        const key = batch.keyOf(i);
+        const errors = (result?.errors ?? []).filter((error) => !error.path || error.path[0] === key);
         const passing = errors.find((error) => !FINAL_CODES.has(String(error.extensions?.code)));
         if (passing || !result) return void results.set(id, 'retry');
-        const entity = data[`e${i}`] ?? null;
-        const version = entity && typeof entity[VERSION_KEY] === 'number' ? (entity[VERSION_KEY] as number) : null;
+        const entity = data[key] ?? null;
+        const version = entity && batch.versionKey && typeof entity[batch.versionKey] === 'number' ? (entity[batch.versionKey] as number) : null;
         const error = errors[0] ? { message: errors[0].message, extensions: errors[0].extensions } : undefined;
         attachFieldErrors(entity, errors);
         results.set(id, { data: entity, version, error });
@@ -154,18 +186,27 @@ function permissionKey(viewer: Viewer): string {
   ]);
 }
 
-/** `query($__e0: ID!, $__e1: ID!, …) { e0: root(id: $__e0) { …selection, __subscriptionVersion: version } … }` */
-function batchDocument(selection: EntitySelection, count: number): DocumentNode {
+/**
+ * `query($__e0: ID!, $__e1: ID!, …) { e0: root(id: $__e0) { …selection, version } … }`: one entity alone is read
+ * without an alias (`root(id: $__e0)`), and the version under an alias only where the client's selection answers
+ * something else as `version`, so the query adds as few aliases as it can to the client's (the limits count them all).
+ */
+function batchDocument(selection: EntitySelection, count: number): { document: DocumentNode; keyOf(index: number): string; versionKey: string | null } {
   const base = selection.document;
   const operation = base.definitions[0] as OperationDefinitionNode;
   const root = operation.selectionSet.selections[0] as FieldNode;
-  const selectionSet: SelectionSetNode = selection.versioned
-    ? { ...root.selectionSet!, selections: [...root.selectionSet!.selections, field('version', VERSION_KEY)] }
+  const fragments = new Map(base.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const selected = responseKeys(root.selectionSet!, fragments);
+  const versionKey = !selection.versioned ? null : !selected.has('version') || selected.get('version') === 'version' ? 'version' : VERSION_ALIAS;
+  // Added even where the client selects `version` too (the two merge): theirs may be skipped by a directive.
+  const selectionSet: SelectionSetNode = versionKey
+    ? { ...root.selectionSet!, selections: [...root.selectionSet!.selections, field('version', versionKey === 'version' ? null : versionKey)] }
     : root.selectionSet!;
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
   const variable = (value: string) => ({ kind: Kind.VARIABLE, name: name(value) }) as const;
   const indexes = Array.from({ length: count }, (_, i) => i);
-  return {
+  const keyOf = (i: number) => (count === 1 ? selection.rootField : `e${i}`);
+  const document: DocumentNode = {
     ...base,
     definitions: [
       {
@@ -185,7 +226,7 @@ function batchDocument(selection: EntitySelection, count: number): DocumentNode 
           kind: Kind.SELECTION_SET,
           selections: indexes.map((i) => ({
             kind: Kind.FIELD,
-            alias: name(`e${i}`),
+            ...(count === 1 ? {} : { alias: name(keyOf(i)) }),
             name: name(selection.rootField),
             arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: variable(`__e${i}`) }],
             selectionSet,
@@ -195,8 +236,25 @@ function batchDocument(selection: EntitySelection, count: number): DocumentNode 
       ...base.definitions.slice(1),
     ],
   };
+  return { document, keyOf, versionKey };
 }
 
-function field(fieldName: string, alias: string): FieldNode {
-  return { kind: Kind.FIELD, name: { kind: Kind.NAME, value: fieldName }, alias: { kind: Kind.NAME, value: alias } };
+/** The response keys a selection set answers with, and the field each names (through inline fragments and spreads). */
+function responseKeys(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen = new Set<string>()): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) keys.set(selection.alias?.value ?? selection.name.value, selection.name.value);
+    const inner =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection.selectionSet
+        : selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)
+          ? (seen.add(selection.name.value), fragments.get(selection.name.value)?.selectionSet)
+          : undefined;
+    if (inner) for (const [key, fieldName] of responseKeys(inner, fragments, seen)) keys.set(key, fieldName);
+  }
+  return keys;
+}
+
+function field(fieldName: string, alias: string | null): FieldNode {
+  return { kind: Kind.FIELD, name: { kind: Kind.NAME, value: fieldName }, ...(alias ? { alias: { kind: Kind.NAME, value: alias } } : {}) };
 }

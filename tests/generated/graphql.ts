@@ -400,7 +400,7 @@ export type CustomerFilter = {
   includeArchived?: boolean;
   industry?: string | null | undefined;
   kind?: CustomerKind | null | undefined;
-  /** Prefix of a name word, an e-mail or a phone number */
+  /** Prefix of a name word, or with pii:read of an e-mail or a phone number */
   search?: string | null | undefined;
 };
 

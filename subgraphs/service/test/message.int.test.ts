@@ -1,81 +1,104 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { systemViewer } from '@crm/kit/access/viewer.js';
-import { mutation, outboxOf, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { type Viewer } from '@crm/kit/access/viewer.js';
+import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
 import { CaseCategory, CaseChannel, CasePriority, CaseStatus } from '../src/modules/case/case.enums.js';
 import { changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
 import { CaseMessageDirection } from '../src/modules/message/case-message.entity.js';
 import type { AddCaseMessageInput } from '../src/modules/message/case-message.inputs.js';
 import { messageCountsByCase, messagePagesByCase } from '../src/modules/message/case-message.queries.js';
-import { addCaseMessage, MESSAGE_EXCERPT_LENGTH } from '../src/modules/message/case-message.service.js';
-import { freshServiceDatabase, serviceAgent } from './database.js';
+import { addCaseMessage } from '../src/modules/message/case-message.service.js';
+import { desk, em, orm, serviceAgent, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshServiceDatabase());
-});
-afterAll(() => drop());
+// A case's one conversation across channels, on service's own database: who wrote a message, what it does to the
+// case and what its event carries. Through the gateway: tests/service-case.e2e.test.ts.
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const desk = systemViewer('test');
+useFreshServiceDatabase();
 
-const openCaseByEmail = () =>
-  write((em) =>
-    openCase(em, {
-      customerId: randomUUID(),
-      subject: 'Seat heating',
-      channel: CaseChannel.EMAIL,
-      category: CaseCategory.TECHNICAL,
-      priority: CasePriority.NORMAL,
-    }),
-  );
+const { INBOUND, OUTBOUND, INTERNAL_NOTE } = CaseMessageDirection;
+
+const open = (channel = CaseChannel.EMAIL) =>
+  write((em) => openCase(em, { customerId: randomUUID(), subject: 'Seat heating', channel, category: CaseCategory.TECHNICAL, priority: CasePriority.NORMAL }));
+const add = (input: AddCaseMessageInput, viewer: Viewer = desk) => write((em) => addCaseMessage(em, input, viewer));
+const messagesAdded = async (caseId: string) => (await outboxOf(orm(), caseId)).filter((e) => e.type === 'CaseMessageAdded');
 
 describe('the messages of a case', () => {
   it("keeps one history across channels; the first answer to the customer is the SLA's first response", async () => {
-    const found = await openCaseByEmail();
+    const found = await open();
     const agent = serviceAgent(randomUUID(), ['FIRST']);
-    const add = (input: Omit<AddCaseMessageInput, 'caseId'>, viewer = agent) => write((em) => addCaseMessage(em, { caseId: found.id, ...input }, viewer));
+    const say = (input: Omit<AddCaseMessageInput, 'caseId'>) => add({ caseId: found.id, ...input }, agent);
 
-    const question = await add({ channel: CaseChannel.EMAIL, direction: CaseMessageDirection.INBOUND, body: ' It does not warm up. ' });
+    const question = await say({ channel: CaseChannel.EMAIL, direction: INBOUND, body: ' It does not warm up. ' });
     expect(question).toMatchObject({ authorCustomerId: found.customerId, authorUserId: null, body: 'It does not warm up.' });
     expect((await getCase(em(), found.id)).firstRespondedAt).toBeNull();
-    await add({ channel: CaseChannel.CHAT, direction: CaseMessageDirection.INTERNAL_NOTE, body: 'Check the fuse first.' });
+    await say({ channel: CaseChannel.CHAT, direction: INTERNAL_NOTE, body: 'Check the fuse first.' });
     expect((await getCase(em(), found.id)).currentChannel).toBe('EMAIL');
-    const answer = await add({ channel: CaseChannel.PHONE, direction: CaseMessageDirection.OUTBOUND, body: 'We called you back.' });
+    // A member of staff replying is the author.
+    const answer = await say({ channel: CaseChannel.PHONE, direction: OUTBOUND, body: 'We called you back.' });
     expect(answer.authorUserId).toBe(agent.id);
     const answered = await getCase(em(), found.id);
     expect(answered).toMatchObject({ currentChannel: 'PHONE', firstRespondedAt: answer.sentAt });
-    await add({ channel: CaseChannel.PHONE, direction: CaseMessageDirection.OUTBOUND, body: 'And again.' });
+    await say({ channel: CaseChannel.PHONE, direction: OUTBOUND, body: 'And again.' });
     expect((await getCase(em(), found.id)).firstRespondedAt).toEqual(answer.sentAt);
 
-    const added = (await outboxOf(orm, found.id)).filter((e) => e.type === 'CaseMessageAdded');
-    expect(added.map((e) => e.payload.changedFields)).toEqual([[], [], ['currentChannel', 'firstRespondedAt'], []]);
+    expect((await messagesAdded(found.id)).map((e) => e.payload.changedFields)).toEqual([[], [], ['currentChannel', 'firstRespondedAt'], []]);
     const [page] = await messagePagesByCase(em(), [found.id], { first: 10 });
     expect(page!.edges).toHaveLength(4);
     expect(await messageCountsByCase(em(), [found.id])).toEqual([4]);
-
-    const long = await add({ channel: CaseChannel.EMAIL, direction: CaseMessageDirection.INBOUND, body: '😀'.repeat(MESSAGE_EXCERPT_LENGTH + 10) });
-    expect(Array.from(long.body)).toHaveLength(MESSAGE_EXCERPT_LENGTH + 10);
-    expect(Array.from(String((await outboxOf(orm, found.id)).at(-1)?.payload.body))).toHaveLength(MESSAGE_EXCERPT_LENGTH);
   });
 
-  it('refuses a blank body, a customer message with a staff author, a staff message without one, and a closed case', async () => {
-    let found = await openCaseByEmail();
-    const add = (input: Partial<AddCaseMessageInput>) =>
-      refusal(
-        write((em) => addCaseMessage(em, { caseId: found.id, channel: CaseChannel.EMAIL, direction: CaseMessageDirection.INBOUND, body: 'x', ...input }, desk)),
-      );
-    expect(await add({ body: '   ' })).toMatchObject({ code: 'BAD_USER_INPUT', message: 'body must not be blank' });
-    expect((await add({ authorUserId: randomUUID() })).message).toMatch(/leave authorUserId empty/);
-    expect((await add({ direction: CaseMessageDirection.OUTBOUND })).message).toMatch(/needs the authorUserId/);
+  it('pages the conversation from social to chat to phone in the order it was written', async () => {
+    const opened = await open(CaseChannel.SOCIAL);
+    const agent = randomUUID();
+    const say = (channel: CaseChannel, direction: CaseMessageDirection, body: string) =>
+      add({ caseId: opened.id, channel, direction, body, authorUserId: direction === INBOUND ? null : agent });
+    const first = await say(CaseChannel.SOCIAL, INBOUND, 'Still not cooling!');
+    expect([first.authorCustomerId, first.authorUserId]).toEqual([opened.customerId, null]);
+    const reply = await say(CaseChannel.SOCIAL, OUTBOUND, 'Sorry, moving to a private chat');
+    expect(reply.authorUserId).toBe(agent);
+    await say(CaseChannel.CHAT, INBOUND, 'Plate 2AB 1234');
+    await say(CaseChannel.CHAT, OUTBOUND, 'Booked a re-check');
+    await say(CaseChannel.PHONE, INBOUND, 'Called to confirm');
+    await say(CaseChannel.PHONE, INTERNAL_NOTE, 'Loan car reserved');
+
+    const found = await getCase(em(), opened.id);
+    expect(found.firstRespondedAt).toEqual(reply.sentAt);
+    expect(found.currentChannel).toBe('PHONE');
+    expect(await messageCountsByCase(em(), [opened.id])).toEqual([6]);
+    const [page] = await messagePagesByCase(em(), [opened.id], { first: 4 });
+    expect(page!.edges.map((e) => `${e.node.channel}:${e.node.direction}`)).toEqual(['SOCIAL:INBOUND', 'SOCIAL:OUTBOUND', 'CHAT:INBOUND', 'CHAT:OUTBOUND']);
+    const [rest] = await messagePagesByCase(em(), [opened.id], { first: 4, after: page!.pageInfo.endCursor });
+    expect(rest!.edges.map((e) => e.node.body)).toEqual(['Called to confirm', 'Loan car reserved']);
+    expect(await messagesAdded(opened.id)).toHaveLength(6);
+  });
+
+  it('refuses a blank body, a customer message with a staff author, a staff message without one, an unknown case and a closed case', async () => {
+    let found = await open();
+    const refused = (input: Partial<AddCaseMessageInput>, viewer: Viewer = desk) =>
+      refusal(add({ caseId: found.id, channel: CaseChannel.EMAIL, direction: INBOUND, body: 'x', ...input }, viewer));
+    expect(await refused({ body: '   ' })).toMatchObject({ code: 'BAD_USER_INPUT', message: 'body must not be blank' });
+    expect(await refused({ authorUserId: randomUUID() })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/leave authorUserId empty/) });
+    expect((await refused({ direction: OUTBOUND })).message).toMatch(/needs the authorUserId/);
+    // A partner's key names who wrote a reply or is refused.
+    const partner: Viewer = { ...desk, id: randomUUID(), kind: 'api-key', permissions: ['cases:read', 'cases:write'] };
+    expect(await refused({ direction: OUTBOUND }, partner)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('authorUserId') });
+    expect((await refused({ caseId: UNKNOWN_ID })).code).toBe('NOT_FOUND');
     for (const status of [CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CLOSED]) {
       found = await write((em) => changeCaseStatus(em, found.id, found.version, { status }, desk));
     }
-    expect((await add({})).message).toMatch(/is closed; open a new case instead/);
+    expect((await refused({})).message).toMatch(/is closed; open a new case instead/);
     expect(await messageCountsByCase(em(), [found.id])).toEqual([0]);
+  });
+});
+
+describe('the CaseMessageAdded event', () => {
+  it("keeps the whole body on the message and cuts the event's to 500 characters without splitting a character", async () => {
+    const opened = await open();
+    const body = '🚗'.repeat(600);
+    const message = await add({ caseId: opened.id, channel: CaseChannel.EMAIL, direction: INBOUND, body });
+    expect(message.body).toBe(body);
+    const [added] = await messagesAdded(opened.id);
+    expect(Array.from(added!.payload.body as string)).toHaveLength(500);
+    expect(added!.payload.body).toBe('🚗'.repeat(500));
   });
 });

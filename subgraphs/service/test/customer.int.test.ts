@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { catalogEvent } from '../../../tests/helpers/events.js';
-import { deliver, mutation, outboxOf } from '../../../tests/helpers/integration.js';
+import { deliver, outboxOf } from '../../../tests/helpers/integration.js';
 import { AssetKind } from '../src/modules/asset/asset.entity.js';
 import { assetCountsByCustomer } from '../src/modules/asset/asset.queries.js';
 import { registerAsset } from '../src/modules/asset/asset.service.js';
@@ -16,25 +15,16 @@ import { CaseMessageDirection } from '../src/modules/message/case-message.entity
 import { messagePagesByCase } from '../src/modules/message/case-message.queries.js';
 import { addCaseMessage } from '../src/modules/message/case-message.service.js';
 import { ServiceContractTier } from '../src/modules/sla/sla.policy.js';
-import { actingFor } from '@crm/kit/access/viewer.js';
-import { freshServiceDatabase } from './database.js';
+import { desk, em, orm, useFreshServiceDatabase, write } from './database.js';
 
 // identity's CustomerMerged handled on service's own database. From the bus and identity's mergeCustomers through the
 // gateway (dead letters, the survivor's Customer fields): tests/automation-service-merge.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshServiceDatabase());
-});
-afterAll(() => drop());
+useFreshServiceDatabase();
 
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const desk = actingFor(randomUUID());
 const [handler] = customerHandlers;
 const merge = (survivorId: string, mergedId: string) =>
-  deliver(orm, handler!, catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId, movedIdentifiers: 0 }));
+  deliver(orm(), handler!, catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId, movedIdentifiers: 0 }));
 
 async function customerWithServiceHistory(tier: ServiceContractTier | null) {
   const customerId = randomUUID();
@@ -69,7 +59,7 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     expect(moved.version).toBe(merged.caseVersion + 1);
     const [messages] = await messagePagesByCase(em(), [merged.caseId], { first: 5 });
     expect(messages!.edges.map((e) => e.node.authorCustomerId)).toEqual([survivor.customerId]);
-    const caseChanged = (await outboxOf(orm, merged.caseId)).filter((e) => e.type === 'CaseChanged');
+    const caseChanged = (await outboxOf(orm(), merged.caseId)).filter((e) => e.type === 'CaseChanged');
     expect(caseChanged.map((e) => e.payload)).toEqual([
       expect.objectContaining({
         caseId: merged.caseId,
@@ -79,7 +69,7 @@ describe('CustomerMerged moves the service records to the survivor', () => {
         status: 'NEW',
       }),
     ]);
-    const recordsMerged = () => outboxOf(orm, survivor.customerId).then((events) => events.filter((e) => e.type === 'CustomerServiceRecordsMerged'));
+    const recordsMerged = () => outboxOf(orm(), survivor.customerId).then((events) => events.filter((e) => e.type === 'CustomerServiceRecordsMerged'));
     expect((await recordsMerged()).map((e) => e.payload)).toEqual([
       expect.objectContaining({ survivorId: survivor.customerId, mergedId: merged.customerId, caseIds: [merged.caseId], assetIds: [merged.assetId] }),
     ]);
@@ -87,7 +77,7 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     // Redelivery under a new event id: nothing is left to move, nothing is emitted.
     expect(await merge(survivor.customerId, merged.customerId)).toBe(true);
     expect(await recordsMerged()).toHaveLength(1);
-    expect((await outboxOf(orm, merged.caseId)).filter((e) => e.type === 'CaseChanged')).toHaveLength(1);
+    expect((await outboxOf(orm(), merged.caseId)).filter((e) => e.type === 'CaseChanged')).toHaveLength(1);
     expect((await getCase(em(), merged.caseId)).version).toBe(moved.version);
   });
 
@@ -103,6 +93,6 @@ describe('CustomerMerged moves the service records to the survivor', () => {
     expect(await merge(alone.customerId, alone.customerId)).toBe(true);
     expect(await holdings(alone.customerId)).toEqual([1, 1, 'PREMIUM']);
     expect((await getCase(em(), alone.caseId)).version).toBe(alone.caseVersion);
-    expect((await outboxOf(orm, alone.customerId)).filter((e) => e.type === 'CustomerServiceRecordsMerged')).toEqual([]);
+    expect((await outboxOf(orm(), alone.customerId)).filter((e) => e.type === 'CustomerServiceRecordsMerged')).toEqual([]);
   });
 });

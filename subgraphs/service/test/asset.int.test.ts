@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
 import { AssetInsuranceType, AssetKind } from '../src/modules/asset/asset.entity.js';
 import type { RecordServiceVisitInput, RegisterAssetInput } from '../src/modules/asset/asset.inputs.js';
 import { assetCountsByCustomer, assetPagesByCustomer, visitCountsByAsset, visitPagesByAsset } from '../src/modules/asset/asset.queries.js';
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from '../src/modules/asset/asset.service.js';
-import { freshServiceDatabase } from './database.js';
+import { em, orm, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
 
 // Assets and their service visits on service's own database. Through the gateway: tests/service-customer.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshServiceDatabase());
-});
-afterAll(() => drop());
-
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+useFreshServiceDatabase();
 
 const financing = {
   provider: 'Škoda Financial Services',
@@ -59,7 +49,7 @@ describe('assets and service visits', () => {
     expect(await assetCountsByCustomer(em(), [customerId])).toEqual([1]);
     const [owned] = await assetPagesByCustomer(em(), [customerId], { first: 10 });
     expect(owned!.edges.map((e) => [e.node.identifier, e.node.financing()?.monthlyPayment.amount])).toEqual([[vin.toUpperCase(), '8990.00']]);
-    expect(await outboxTypes(orm, car.id)).toEqual(['AssetRegistered', 'ServiceVisitRecorded', 'AssetChanged']);
+    expect(await outboxTypes(orm(), car.id)).toEqual(['AssetRegistered', 'ServiceVisitRecorded', 'AssetChanged']);
   });
 
   it('rejects unknown assets, duplicate identifiers and negative payments', async () => {
