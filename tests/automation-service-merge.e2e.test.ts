@@ -17,7 +17,7 @@ import { catalogEvent, rawEvent } from './helpers/events.js';
 
 // identity's CustomerMerged reaching service over the bus: the consumer's dead letters and checkpoints, and the
 // survivor's service history on the Customer through the gateway, also after identity's own mergeCustomers. What the
-// merge moves and keeps is tested on service's own database (subgraphs/service/test/customer-rules.int.test.ts).
+// merge moves and keeps is tested on service's own database (subgraphs/service/test/customer.int.test.ts).
 
 let platform: Platform;
 let url: string;

@@ -24,7 +24,7 @@ import { startPlatform, type Platform } from './helpers/platform.js';
 // Service's cases and knowledge base through the gateway: the answers as clients read them (the customer's name from
 // identity, a message's author from the caller's sign-in), the errors the API gives, and the SQL a queue page costs.
 // Classification, SLA, the status machine, the queue's filters, messages and search are tested on service's own
-// database (subgraphs/service/test/{case,message,knowledge}-rules.int.test.ts).
+// database (subgraphs/service/test/{case,case-queue,message,knowledge}.int.test.ts).
 
 let platform: Platform;
 let url: string;

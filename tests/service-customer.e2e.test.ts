@@ -17,7 +17,7 @@ import { startPlatform, type Platform } from './helpers/platform.js';
 // Service's fields on identity's Customer (assets with their visits, cases, the service contract) and the asset API
 // through the gateway: money and dates as clients read them, the errors the API gives, and the SQL a page of
 // customers costs. Mileage, versions and the asset rules are tested on service's own database
-// (subgraphs/service/test/asset-rules.int.test.ts).
+// (subgraphs/service/test/asset.int.test.ts).
 
 let platform: Platform;
 let url: string;

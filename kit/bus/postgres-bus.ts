@@ -56,7 +56,7 @@ const toEvent = (row: Row): BusEvent => ({
 export async function createPostgresBus(url: string, options: { log?: Logger; poolMax?: number } = {}): Promise<EventBus> {
   const log = options.log ?? createLogger('event-bus');
   await ensureDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 2, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 5, connectionTimeoutMillis: 5000 });
   // Without a listener, a connection the server drops (restart, failover) is an uncaught exception.
   pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
   // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
