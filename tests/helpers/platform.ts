@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { SUBGRAPHS, type SubgraphName } from '@crm/kit/config.js';
 import { startSubgraph, type PlatformAdapters, type RunningSubgraph } from '@crm/kit/subgraph.js';
 import { requestScope } from '@crm/kit/context.js';
@@ -19,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setDefaultAuthorization } from './credentials.js';
+import { dropDatabases } from './subgraph-database.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { RecordingChannel } from '../../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
 
@@ -230,14 +230,4 @@ export async function startPlatform(
       await rm(devIssuerDir, { recursive: true, force: true });
     },
   };
-}
-
-async function dropDatabases(server: URL, names: string[]): Promise<void> {
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    for (const name of names) await admin.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
 }

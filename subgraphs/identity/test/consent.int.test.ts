@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxOf, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { ConsentChannel, ConsentPurpose, ConsentStatus } from '../src/modules/consent/consent.entity.js';
 import { consentHistoryCounts, consentHistoryPages, currentConsentsOf } from '../src/modules/consent/consent.queries.js';
 import { recordConsent } from '../src/modules/consent/consent.service.js';
 import { CustomerKind } from '../src/modules/customer/customer.entity.js';
 import { createCustomer } from '../src/modules/customer/customer.service.js';
-import { freshIdentityDatabase } from './database.js';
+import { useFreshIdentityDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshIdentityDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshIdentityDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const person = (firstName: string, lastName: string) =>
   write((em) => createCustomer(em, { kind: CustomerKind.PERSON, firstName, lastName, emails: [], phones: [] }));
 
@@ -52,7 +43,7 @@ describe('consent', () => {
     expect(filtered!.edges.map((e) => e.node.status)).toEqual(['WITHDRAWN', 'GRANTED']);
     expect(await consentHistoryCounts(em(), [cyril.id], marketingEmail)).toEqual([2]);
 
-    const events = (await outboxOf(orm, cyril.id)).filter((e) => e.type === 'ConsentChanged');
+    const events = (await outboxOf(orm(), cyril.id)).filter((e) => e.type === 'ConsentChanged');
     expect(events).toHaveLength(4);
     expect(events[0]?.payload).toMatchObject({ purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'v3' });
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { Consent, ConsentChannel, ConsentPurpose, ConsentStatus } from '../src/modules/consent/consent.entity.js';
 import { consentHistoryCounts } from '../src/modules/consent/consent.queries.js';
 import { recordConsent } from '../src/modules/consent/consent.service.js';
@@ -11,19 +11,9 @@ import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, update
 import { Identifier, IdentifierKind } from '../src/modules/customer/identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from '../src/modules/customer/identifier.service.js';
 import { mergeCustomers } from '../src/modules/customer/merge.service.js';
-import { freshIdentityDatabase } from './database.js';
+import { useFreshIdentityDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshIdentityDatabase());
-});
-afterAll(() => drop());
-
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const { orm, em, write } = useFreshIdentityDatabase();
 
 const person = (firstName: string, lastName: string, extra: Partial<CreateCustomerInput> = {}) =>
   write((em) => createCustomer(em, { kind: CustomerKind.PERSON, firstName, lastName, emails: [], phones: [], ...extra }));
@@ -60,7 +50,7 @@ describe('customer profile', () => {
     const [members] = await membersPages(em(), [org.id], { first: 10 });
     expect(members?.edges.map((e) => e.node.id)).toEqual([created.id]);
     expect(await memberCounts(em(), [org.id, created.id])).toEqual([1, 0]);
-    expect(await outboxTypes(orm, created.id)).toEqual(['CustomerCreated']);
+    expect(await outboxTypes(orm(), created.id)).toEqual(['CustomerCreated']);
   });
 
   it('updates with the current version, reports changedFields, and refuses a stale version with CONFLICT', async () => {
@@ -69,7 +59,7 @@ describe('customer profile', () => {
     const updated = await write((em) => updateCustomer(em, uma.id, uma.version, { jobTitle: 'Buyer', lastName: 'Updated', organizationId: org.id }));
     expect(updated.displayName()).toBe('Uma Updated');
     expect(updated).toMatchObject({ jobTitle: 'Buyer', version: uma.version + 1, organizationId: org.id });
-    const changed = (await outboxOf(orm, uma.id)).find((e) => e.type === 'CustomerChanged');
+    const changed = (await outboxOf(orm(), uma.id)).find((e) => e.type === 'CustomerChanged');
     expect(changed?.payload.changedFields).toEqual(['lastName', 'jobTitle', 'organizationId']);
 
     const stale = await refusal(write((em) => updateCustomer(em, uma.id, uma.version, { jobTitle: 'Late' })));
@@ -103,7 +93,7 @@ describe('customer profile', () => {
     expect(await hidden.count()).toBe(0);
     const shown = await customersPage(em(), { search: 'zarchivovan', includeArchived: true }, null, {});
     expect(shown.edges.map((e) => e.node.id)).toEqual([archie.id]);
-    expect(await outboxTypes(orm, archie.id)).toContain('CustomerArchived');
+    expect(await outboxTypes(orm(), archie.id)).toContain('CustomerArchived');
     expect((await refusal(write((em) => archiveCustomer(em, archie.id, archie.version)))).code).toBe('CONFLICT');
   });
 });
@@ -123,18 +113,18 @@ describe('identifiers', () => {
     expect(await identifiersOf(ida.id)).toEqual(
       ['EMAIL:ida.i@example.cz', 'PHONE:+420602100007', 'DEVICE:cookie-ida-1', 'SOCIAL:facebook:ida.i', 'EXTERNAL:dms:12345'].sort(),
     );
-    const linked = (await outboxOf(orm, ida.id)).filter((e) => e.type === 'IdentifierLinked');
+    const linked = (await outboxOf(orm(), ida.id)).filter((e) => e.type === 'IdentifierLinked');
     expect(linked.map((e) => e.payload.kind)).toEqual(['EMAIL', 'PHONE', 'DEVICE', 'SOCIAL', 'EXTERNAL']);
 
     // Adding one the customer already has changes nothing.
     await write((em) => addIdentifier(em, ida.id, { kind: IdentifierKind.EMAIL, value: 'IDA.I@example.cz' }));
     expect(await identifiersOf(ida.id)).toHaveLength(5);
-    expect((await outboxTypes(orm, ida.id)).filter((type) => type === 'IdentifierLinked')).toHaveLength(5);
+    expect((await outboxTypes(orm(), ida.id)).filter((type) => type === 'IdentifierLinked')).toHaveLength(5);
 
     const device = await em().findOneOrFail(Identifier, { customer: ida.id, kind: IdentifierKind.DEVICE });
     await write((em) => removeIdentifier(em, ida.id, device.id));
     expect((await identifiersOf(ida.id)).some((i) => i.startsWith('DEVICE:'))).toBe(false);
-    expect((await outboxOf(orm, ida.id)).at(-1)).toMatchObject({ type: 'IdentifierRemoved', payload: { kind: 'DEVICE', value: 'cookie-ida-1' } });
+    expect((await outboxOf(orm(), ida.id)).at(-1)).toMatchObject({ type: 'IdentifierRemoved', payload: { kind: 'DEVICE', value: 'cookie-ida-1' } });
   });
 
   it('rejects invalid values, a duplicate of another customer, and unknown ids', async () => {
@@ -177,7 +167,7 @@ describe('identity resolution (Story 1 steps 1–2)', () => {
     expect(form.customer.displayName()).toBe('Karel Resolve');
     const id = form.customer.id;
     expect(await identifiersOf(id)).toHaveLength(4);
-    const events = await outboxOf(orm, id);
+    const events = await outboxOf(orm(), id);
     expect(events.map((e) => e.type)).toEqual([
       'CustomerCreated',
       'IdentifierLinked',
@@ -208,7 +198,7 @@ describe('identity resolution (Story 1 steps 1–2)', () => {
       }),
     );
     expect(byDevice).toMatchObject({ created: false, matchedBy: ['EMAIL', 'DEVICE'], customer: { id } });
-    expect((await outboxTypes(orm, id)).filter((type) => type === 'CustomerResolved')).toHaveLength(3);
+    expect((await outboxTypes(orm(), id)).filter((type) => type === 'CustomerResolved')).toHaveLength(3);
   });
 
   it('fills blanks of an anonymous customer from the profile', async () => {
@@ -282,7 +272,7 @@ describe('merge', () => {
     const listed = await customersPage(em(), { search: 'marie', includeArchived: false }, null, {});
     expect(listed.edges.map((e) => e.node.id)).toEqual([survivor.id]);
 
-    const events = await outboxOf(orm, survivor.id);
+    const events = await outboxOf(orm(), survivor.id);
     expect(events.find((e) => e.type === 'CustomerMerged')?.payload).toMatchObject({ survivorId: survivor.id, mergedId: merged.id, movedIdentifiers: 2 });
   });
 

@@ -1,8 +1,8 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { freshSubgraphDatabase } from '../../../tests/helpers/subgraph-database.js';
+import { useFreshSubgraphDatabase, type SubgraphSchema } from '../../../tests/helpers/subgraph-database.js';
 import { identityEntities } from '../src/entities.js';
 import { identityMigrations } from '../src/migrations/index.js';
 
-/** A fresh, migrated identity database on DATABASE_URL's server, dropped by `drop()`. */
-export const freshIdentityDatabase = (): Promise<{ orm: MikroORM; drop(): Promise<void> }> =>
-  freshSubgraphDatabase({ name: 'identity', entities: identityEntities, migrations: identityMigrations });
+const identity: SubgraphSchema = { name: 'identity', entities: identityEntities, migrations: identityMigrations };
+
+/** The block's tests get a fresh, migrated identity database of their own (tests/helpers/subgraph-database.ts). */
+export const useFreshIdentityDatabase = () => useFreshSubgraphDatabase(identity);

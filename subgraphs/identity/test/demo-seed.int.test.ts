@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO } from '@crm/demo/ids.js';
 import { createLogger } from '@crm/kit/logger.js';
-import { mutation } from '../../../tests/helpers/integration.js';
 import { currentConsentsOf } from '../src/modules/consent/consent.queries.js';
 import { memberCounts, membersPages } from '../src/modules/customer/customer.queries.js';
 import { getCustomer } from '../src/modules/customer/customer.service.js';
@@ -11,18 +9,13 @@ import { memberCountsByTeam, membersPagesByTeam } from '../src/modules/staff/sta
 import { getUser } from '../src/modules/staff/staff.service.js';
 import { Team } from '../src/modules/staff/team.entity.js';
 import { seedIdentityDemo } from '../src/seeders/demo.seeder.js';
-import { freshIdentityDatabase } from './database.js';
+import { useFreshIdentityDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
+const { em, write } = useFreshIdentityDatabase();
 beforeAll(async () => {
-  ({ orm, drop } = await freshIdentityDatabase());
   // In one transaction, as a subgraph starting with demo data runs it (kit/subgraph.ts).
-  await mutation(orm, (em) => seedIdentityDemo(em, createLogger('seed')));
+  await write((em) => seedIdentityDemo(em, createLogger('seed')));
 });
-afterAll(() => drop());
-
-const em = () => orm.em.fork();
 
 describe('the demo seed (Story 1 and 3)', () => {
   it('holds Jan Novák with both devices and his consents, AutoPark Fleet with a member, Eva with her social id, the showroom team', async () => {
@@ -51,7 +44,7 @@ describe('the demo seed (Story 1 and 3)', () => {
   });
 
   it('is idempotent', async () => {
-    await mutation(orm, (em) => seedIdentityDemo(em, createLogger('seed')));
+    await write((em) => seedIdentityDemo(em, createLogger('seed')));
     expect(await em().count(Team, { name: 'Prague showroom' })).toBe(1);
     expect(await em().count(Identifier, { customer: DEMO.customers.janNovak })).toBe(4);
   });

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { StaffRole } from '../src/modules/staff/user.entity.js';
 import { memberCountsByTeam, membersPagesByTeam, teamCountsByUser, teamsPagesByUser } from '../src/modules/staff/staff.queries.js';
 import { addTeamMember, createTeam, createUser, getTeam } from '../src/modules/staff/staff.service.js';
-import { freshIdentityDatabase } from './database.js';
+import { useFreshIdentityDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshIdentityDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshIdentityDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const user = (name: string, role = StaffRole.SALES_REP) =>
   write((em) => createUser(em, { name, email: `${name.toLowerCase().replace(/\W/g, '.')}@dealer.example`, role, supportLines: [] }));
 const names = (page: { edges: Array<{ node: { name: string } }> } | undefined) => page!.edges.map((e) => e.node.name);
@@ -38,7 +29,7 @@ describe('staff teams', () => {
     expect(names((await membersPagesByTeam(em(), [team.id], {}))[0])).toEqual(['Team Latecomer', 'Team Manager', 'Team Rep']);
     expect(names((await teamsPagesByUser(em(), [late.id], {}))[0])).toEqual(['Brno showroom']);
     expect(await teamCountsByUser(em(), [late.id])).toEqual([1]);
-    expect(await outboxTypes(orm, team.id)).toEqual(['TeamCreated', 'TeamMemberAdded']);
+    expect(await outboxTypes(orm(), team.id)).toEqual(['TeamCreated', 'TeamMemberAdded']);
   });
 
   it('pages members and teams by name in both directions with keyset cursors', async () => {

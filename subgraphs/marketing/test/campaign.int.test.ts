@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { CampaignStatus as S, type Campaign } from '../src/modules/campaign/campaign.entity.js';
 import { CampaignOrder } from '../src/modules/campaign/campaign.inputs.js';
 import { campaignMetrics, campaignsPage } from '../src/modules/campaign/campaign.queries.js';
@@ -11,21 +11,13 @@ import type { RecordInteractionInput } from '../src/modules/interaction/interact
 import { recordInteractions } from '../src/modules/interaction/interaction.service.js';
 import { SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { createSegment } from '../src/modules/segment/segment.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // Campaigns on marketing's own database: their lifecycle, engagement counted from the timeline, and the list. Through
 // the gateway: tests/marketing-campaign.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshMarketingDatabase();
 
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
 const audience = (name: string) => write((em) => createSegment(em, { name, kind: SegmentKind.STATIC }));
 const move = (campaign: Campaign, status: S, version = campaign.version) => write((em) => changeCampaignStatus(em, campaign.id, version, { status }));
@@ -65,7 +57,7 @@ describe('campaigns', () => {
       expect(campaign.status).toBe(status);
     }
     expect(await campaignMetrics(em(), [campaign.id])).toEqual([{ campaignId, sent: 2, delivered: 2, opened: 2, clicked: 1, converted: 1 }]);
-    expect(await outboxTypes(orm, campaign.id)).toEqual(['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted']);
+    expect(await outboxTypes(orm(), campaign.id)).toEqual(['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted']);
 
     expect((await refusal(move(campaign, S.RUNNING))).code).toBe('CONFLICT');
     expect((await refusal(move(campaign, S.CANCELLED, created.version))).code).toBe('CONFLICT');

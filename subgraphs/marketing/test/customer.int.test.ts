@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '@crm/kit/logger.js';
 import { catalogEvent } from '../../../tests/helpers/events.js';
-import { deliver, mutation, outboxTypes } from '../../../tests/helpers/integration.js';
+import { deliver, outboxTypes } from '../../../tests/helpers/integration.js';
 import { customerMergeHandler } from '../src/modules/customer/customer.handlers.js';
 import { InteractionChannel as C, InteractionType as T } from '../src/modules/interaction/interaction.entity.js';
 import { timelinePages } from '../src/modules/interaction/interaction.queries.js';
@@ -15,20 +14,13 @@ import { upsertConsentStates } from '../src/modules/projection/projection.servic
 import { enrolmentCounts } from '../src/modules/sequence/sequence.queries.js';
 import { createSequence, enrolInSequence } from '../src/modules/sequence/sequence.service.js';
 import { answerSurvey } from '../src/modules/survey/survey.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // identity's CustomerMerged handled on marketing's own database: the survivor gets what marketing knew about both.
 // Over the bus, on the survivor's Customer through the gateway: tests/automation-marketing-journey.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshMarketingDatabase();
 
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
 const count = async (table: string, customerId: string) =>
   Number((await em().execute<Array<{ n: string }>>(`select count(*) as n from ${table} where customer_id = ?`, [customerId]))[0]!.n);
 
@@ -48,7 +40,7 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     await write((em) => answerSurvey(em, { customerId: merged, score: 10, channel: C.EMAIL }));
 
     const event = catalogEvent('CustomerMerged', survivor, { survivorId: survivor, mergedId: merged, movedIdentifiers: 0 });
-    expect(await deliver(orm, customerMergeHandler, event)).toBe(true);
+    expect(await deliver(orm(), customerMergeHandler, event)).toBe(true);
 
     const [timeline] = await timelinePages(em(), [survivor], null, { first: 10 });
     expect(timeline!.edges.map((e) => e.node.type).sort()).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'SURVEY_RESPONSE']);
@@ -59,6 +51,6 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     }
     const consents = await em().execute<Array<{ purpose: string }>>('select purpose from consent_state where customer_id = ?', [survivor]);
     expect(consents.map((c) => c.purpose)).toEqual(['SERVICE_COMMUNICATION']);
-    expect(await outboxTypes(orm, survivor)).toContain('CustomerDataMoved');
+    expect(await outboxTypes(orm(), survivor)).toContain('CustomerDataMoved');
   });
 });

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { DEMO } from '@crm/demo/ids.js';
 import { createLogger } from '@crm/kit/logger.js';
 import { Campaign } from '../src/modules/campaign/campaign.entity.js';
@@ -10,21 +9,16 @@ import { segmentsOfCustomers, segmentSizes } from '../src/modules/segment/segmen
 import { SequenceEnrolment, SequenceEnrolmentStatus } from '../src/modules/sequence/sequence.entity.js';
 import { npsSummary } from '../src/modules/survey/survey.queries.js';
 import { seedMarketingDemo } from '../src/seeders/demo.seeder.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm } = useFreshMarketingDatabase();
 
 describe('the demo seed', () => {
   it('tells stories 1, 3 and 4 and is idempotent', async () => {
     const log = createLogger('test');
-    await seedMarketingDemo(orm.em.fork(), log);
-    await seedMarketingDemo(orm.em.fork(), log);
-    const em = orm.em.fork();
+    await seedMarketingDemo(orm().em.fork(), log);
+    await seedMarketingDemo(orm().em.fork(), log);
+    const em = orm().em.fork();
     const segment = await em.findOneOrFail(Segment, { name: 'SUV interest' });
     const [members] = await segmentsOfCustomers(em, [DEMO.customers.janNovak]);
     expect(members?.map((s) => s.name)).toContain('SUV interest');

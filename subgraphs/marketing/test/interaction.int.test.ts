@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it, jest } from '@jest/globals';
 import { caseSnapshot, catalogEvent, quoteSent, quoteSnapshot } from '../../../tests/helpers/events.js';
 import { deliver, outboxOf, refusal } from '../../../tests/helpers/integration.js';
 import { InteractionChannel as C, InteractionType as T } from '../src/modules/interaction/interaction.entity.js';
@@ -8,20 +7,14 @@ import { timelineHandler } from '../src/modules/interaction/interaction.handlers
 import type { InteractionFilter, RecordInteractionInput } from '../src/modules/interaction/interaction.inputs.js';
 import { anonymousInteractionsPage, timelineCounts, timelinePages } from '../src/modules/interaction/interaction.queries.js';
 import { linkAnonymousInteractions, recordInteraction, recordInteractions } from '../src/modules/interaction/interaction.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // Interactions on marketing's own database: partners' batches, anonymous devices joining a customer, the timeline's
 // filters, and the other domains' events that become timeline entries. Through the gateway (Customer.interactions):
 // tests/marketing-customer.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em } = useFreshMarketingDatabase();
 
-const em = () => orm.em.fork();
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
 async function outboxCount(type: string): Promise<number> {
@@ -31,7 +24,7 @@ async function outboxCount(type: string): Promise<number> {
 
 /** The statements `run` sends to the database, and its result. */
 async function statementsOf<R>(run: () => Promise<R>): Promise<{ result: R; statements: string[] }> {
-  const spy = jest.spyOn(orm.em.getConnection(), 'execute');
+  const spy = jest.spyOn(orm().em.getConnection(), 'execute');
   try {
     const result = await run();
     return { result, statements: spy.mock.calls.map(([query]) => String(query)) };
@@ -117,7 +110,7 @@ describe('the customer timeline', () => {
 
     expect(await linkAnonymousInteractions(em(), device, customerId)).toBe(2);
     expect(await linkAnonymousInteractions(em(), device, customerId)).toBe(0);
-    const linked = (await outboxOf(orm, customerId)).filter((e) => e.type === 'AnonymousInteractionsLinked');
+    const linked = (await outboxOf(orm(), customerId)).filter((e) => e.type === 'AnonymousInteractionsLinked');
     expect(linked.map((e) => e.payload)).toEqual([expect.objectContaining({ customerId, anonymousId: device })]);
 
     expect((await timeline(customerId)).map((i) => i.type)).toEqual(['CALL', 'SEARCH', 'PAGE_VIEW']);
@@ -172,10 +165,10 @@ describe("other domains' events on the timeline (Story 1, steps 5 and 8)", () =>
       catalogEvent('CaseMessageAdded', caseId, message('The AC blows warm air')),
     ];
     const handled = [];
-    for (const event of events) handled.push(await deliver(orm, timelineHandler, event));
+    for (const event of events) handled.push(await deliver(orm(), timelineHandler, event));
     expect(handled).toEqual([true, true, false, true, true, false, true]);
     // Delivered again (at least once): nothing new. The call for someone else lands on their timeline only.
-    for (const event of [call, sent, activity('CALL', randomUUID())]) await deliver(orm, timelineHandler, event);
+    for (const event of [call, sent, activity('CALL', randomUUID())]) await deliver(orm(), timelineHandler, event);
 
     const expected = [
       { id: events[0]!.id, channel: 'PHONE', type: 'CALL', sourceSystem: 'sales' },

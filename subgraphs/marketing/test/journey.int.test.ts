@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import type { OutgoingEvent } from '@crm/kit/bus/index.js';
 import { catalogEvent, consentChanged as consent, opportunitySnapshot, quoteSent, quoteSnapshot } from '../../../tests/helpers/events.js';
 import { deliver } from '../../../tests/helpers/integration.js';
@@ -12,26 +11,20 @@ import { messageSendPages } from '../src/modules/messaging/message-send.queries.
 import { RecordingChannel } from '../src/modules/messaging/outbound.channel.js';
 import { enrolmentPages } from '../src/modules/sequence/sequence.queries.js';
 import { getSequence } from '../src/modules/sequence/sequence.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // The journeys marketing runs on identity's and sales' events, on its own database: the web form's confirmation,
 // timeline and welcome sequence (Story 1, steps 1–3) and the newsletters after the first offer (step 7). Over the bus,
 // with redelivery and dead letters, and from the real producers: tests/automation-marketing-journey.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em } = useFreshMarketingDatabase();
 
-const em = () => orm.em.fork();
 const outbound = new RecordingChannel();
 const handler = journeyHandler(outbound);
 
 /** Hands the events to the journey consumer in order, as the bus would; each must be one it takes. */
 async function handle(...events: OutgoingEvent[]): Promise<void> {
-  for (const event of events) expect([event.type, await deliver(orm, handler, event)]).toEqual([event.type, true]);
+  for (const event of events) expect([event.type, await deliver(orm(), handler, event)]).toEqual([event.type, true]);
 }
 
 const timeline = async (customerId: string) => (await timelinePages(em(), [customerId], null, { first: 50 }))[0]!.edges.map((e) => e.node);

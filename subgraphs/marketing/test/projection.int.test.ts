@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import type { OutgoingEvent } from '@crm/kit/bus/index.js';
 import { catalogEvent, consentChanged as consent, customerProfile, opportunitySnapshot } from '../../../tests/helpers/events.js';
 import { deliver } from '../../../tests/helpers/integration.js';
 import { journeyHandler } from '../src/modules/journey/journey.handlers.js';
 import { RecordingChannel } from '../src/modules/messaging/outbound.channel.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // Marketing's projections of identity's and sales' events, as the journey consumer applies them on marketing's own
 // database: profile, consent and opportunity state as of each event's time.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em } = useFreshMarketingDatabase();
 
 const handler = journeyHandler(new RecordingChannel());
-const sql = <T>(query: string, params: unknown[]) => orm.em.fork().execute<T[]>(query, params);
+const sql = <T>(query: string, params: unknown[]) => em().execute<T[]>(query, params);
 
 async function handle(...events: OutgoingEvent[]): Promise<void> {
-  for (const event of events) expect([event.type, await deliver(orm, handler, event)]).toEqual([event.type, true]);
+  for (const event of events) expect([event.type, await deliver(orm(), handler, event)]).toEqual([event.type, true]);
 }
 
 describe('projections from identity and sales events', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { Interaction, InteractionChannel, InteractionType } from '../src/modules/interaction/interaction.entity.js';
 import { upsertConsentStates, upsertCustomerProfiles, upsertIdentityProfile, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
 import { type Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
@@ -10,19 +10,14 @@ import { addToList, removeFromList, segmentMembersPages, segmentsOfCustomers, se
 import { segmentPageInMemory, segmentsPage } from '../src/modules/segment/segment.queries.js';
 import { archiveSegment, createSegment, getSegment, updateSegment } from '../src/modules/segment/segment.service.js';
 import { SegmentGroupOperator, SegmentProfileField, SegmentTextOperator, type SegmentRuleGroup } from '../src/modules/segment/segment.rules.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { orm, em } = useFreshMarketingDatabase();
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
 async function pageViews(customerId: string, urls: Array<[string, number]>) {
-  const em = orm.em.fork();
+  const em = orm().em.fork();
   for (const [url, age] of urls) {
     em.create(Interaction, { customerId, channel: InteractionChannel.WEB, type: InteractionType.PAGE_VIEW, occurredAt: daysAgo(age), properties: { url } });
   }
@@ -30,14 +25,14 @@ async function pageViews(customerId: string, urls: Array<[string, number]>) {
 }
 
 async function dynamicSegment(rules: SegmentRuleGroup): Promise<Segment> {
-  return createSegment(orm.em.fork(), { name: `S ${randomUUID()}`, kind: SegmentKind.DYNAMIC, rules });
+  return createSegment(em(), { name: `S ${randomUUID()}`, kind: SegmentKind.DYNAMIC, rules });
 }
 
 describe('projections fed by service functions drive segment evaluation in PostgreSQL', () => {
   const [keen, lapsed, buyer, refused] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 
   beforeAll(async () => {
-    const em = orm.em.fork();
+    const em = orm().em.fork();
     await upsertCustomerProfiles(
       em,
       [keen, lapsed, buyer, refused].map((customerId, i) => ({ customerId, city: i % 2 ? 'Praha' : 'Brno' })),
@@ -73,8 +68,8 @@ describe('projections fed by service functions drive segment evaluation in Postg
       ],
       groups: [],
     });
-    expect(await segmentSizes(orm.em.fork(), [segment])).toEqual([1]);
-    const memberships = await segmentsOfCustomers(orm.em.fork(), [keen, lapsed, buyer, refused]);
+    expect(await segmentSizes(em(), [segment])).toEqual([1]);
+    const memberships = await segmentsOfCustomers(em(), [keen, lapsed, buyer, refused]);
     expect(memberships.map((list) => list.some((s) => s.id === segment.id))).toEqual([true, false, false, false]);
   });
 
@@ -93,12 +88,12 @@ describe('projections fed by service functions drive segment evaluation in Postg
         },
       ],
     });
-    const memberships = await segmentsOfCustomers(orm.em.fork(), [keen, lapsed, buyer, refused]);
+    const memberships = await segmentsOfCustomers(em(), [keen, lapsed, buyer, refused]);
     expect(memberships.map((list) => list.some((s) => s.id === segment.id))).toEqual([false, false, true, true]);
   });
 
   it('never lets an older projected change overwrite a newer one', async () => {
-    const em = orm.em.fork();
+    const em = orm().em.fork();
     const customerId = randomUUID();
     await upsertConsentStates(em, [{ customerId, purpose: 'marketing-sms', granted: true, changedAt: daysAgo(1) }]);
     await upsertConsentStates(em, [{ customerId, purpose: 'marketing-sms', granted: false, changedAt: daysAgo(5) }]);
@@ -110,7 +105,7 @@ describe('projections fed by service functions drive segment evaluation in Postg
 describe('the profile projection', () => {
   it("takes identity's changes in their own order, whatever was fed by hand since", async () => {
     const customerId = randomUUID();
-    const em = orm.em.fork();
+    const em = orm().em.fork();
     const base = { customerId, kind: 'PERSON', organizationName: null, birthDate: null, gender: null, industry: null, companySize: null, jobTitle: null };
     // A hand-fed city arrives now; identity's rename from a minute ago is processed after it (consumer lag).
     await upsertCustomerProfiles(em, [{ customerId, city: 'Praha' }]);
@@ -124,7 +119,6 @@ describe('the profile projection', () => {
 
 describe('segments kept through their service', () => {
   const [keen, lapsed, buyer] = [randomUUID(), randomUUID(), randomUUID()];
-  const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
   const { AND, OR } = SegmentGroupOperator;
   const suvInterest: SegmentRuleGroup = {
     operator: AND,
@@ -136,11 +130,11 @@ describe('segments kept through their service', () => {
     groups: [],
   };
   const isIn = async (segment: Segment, customerIds: string[]) =>
-    (await segmentsOfCustomers(orm.em.fork(), customerIds)).map((list) => list.some((s) => s.id === segment.id));
-  const list = (name: string) => createSegment(orm.em.fork(), { name, kind: SegmentKind.STATIC });
+    (await segmentsOfCustomers(em(), customerIds)).map((list) => list.some((s) => s.id === segment.id));
+  const list = (name: string) => createSegment(em(), { name, kind: SegmentKind.STATIC });
 
   beforeAll(async () => {
-    const em = orm.em.fork();
+    const em = orm().em.fork();
     await upsertCustomerProfiles(
       em,
       [keen, lapsed, buyer].map((customerId) => ({ customerId, city: 'Brno' })),
@@ -165,18 +159,18 @@ describe('segments kept through their service', () => {
   });
 
   it('evaluates a typed rule tree: size, members and memberships; an update widens it; a stale version is CONFLICT', async () => {
-    const segment = await createSegment(orm.em.fork(), { name: 'Crossover interest', kind: SegmentKind.DYNAMIC, rules: suvInterest });
-    expect(await segmentSizes(orm.em.fork(), [segment])).toEqual([1]);
-    const [members] = await segmentMembersPages(orm.em.fork(), [segment], { first: 10 });
+    const segment = await createSegment(em(), { name: 'Crossover interest', kind: SegmentKind.DYNAMIC, rules: suvInterest });
+    expect(await segmentSizes(em(), [segment])).toEqual([1]);
+    const [members] = await segmentMembersPages(em(), [segment], { first: 10 });
     expect(members!.edges.map((e) => e.node.id)).toEqual([keen]);
     expect(await isIn(segment, [keen, lapsed, buyer])).toEqual([true, false, false]);
     // Without the opportunity condition the buyer belongs too.
-    const widened = await updateSegment(orm.em.fork(), segment.id, segment.version, {
+    const widened = await updateSegment(em(), segment.id, segment.version, {
       rules: { ...suvInterest, conditions: suvInterest.conditions.slice(0, 2) },
     });
-    expect(await segmentSizes(orm.em.fork(), [widened])).toEqual([2]);
+    expect(await segmentSizes(em(), [widened])).toEqual([2]);
     expect(await isIn(segment, [keen, lapsed, buyer])).toEqual([true, false, true]);
-    expect((await refusal(updateSegment(orm.em.fork(), segment.id, segment.version, { name: 'Old' }))).code).toBe('CONFLICT');
+    expect((await refusal(updateSegment(em(), segment.id, segment.version, { name: 'Old' }))).code).toBe('CONFLICT');
   });
 
   it('rejects invalid rule trees with BAD_USER_INPUT', async () => {
@@ -193,40 +187,40 @@ describe('segments kept through their service', () => {
       [{ operator: AND, conditions: [{}], groups: [] }, 'exactly one of'],
     ];
     for (const [rules, message] of cases) {
-      const refused = await refusal(createSegment(orm.em.fork(), { name: 'Broken', kind: SegmentKind.DYNAMIC, rules }));
+      const refused = await refusal(createSegment(em(), { name: 'Broken', kind: SegmentKind.DYNAMIC, rules }));
       expect(refused.code).toBe('BAD_USER_INPUT');
       expect(refused.message).toContain(message);
     }
-    expect((await refusal(createSegment(orm.em.fork(), { name: 'No rules', kind: SegmentKind.DYNAMIC }))).code).toBe('BAD_USER_INPUT');
-    expect((await refusal(getSegment(orm.em.fork(), UNKNOWN_ID))).code).toBe('NOT_FOUND');
+    expect((await refusal(createSegment(em(), { name: 'No rules', kind: SegmentKind.DYNAMIC }))).code).toBe('BAD_USER_INPUT');
+    expect((await refusal(getSegment(em(), UNKNOWN_ID))).code).toBe('NOT_FOUND');
   });
 
   it('keeps STATIC lists by hand with addToList / removeFromList', async () => {
     const guests = await list('VIP test drive guests');
-    expect(await segmentSizes(orm.em.fork(), [await addToList(orm.em.fork(), guests.id, [keen, lapsed, keen])])).toEqual([2]);
-    expect(await segmentSizes(orm.em.fork(), [await removeFromList(orm.em.fork(), guests.id, [keen])])).toEqual([1]);
-    const [ofLapsed] = await segmentsOfCustomers(orm.em.fork(), [lapsed]);
+    expect(await segmentSizes(em(), [await addToList(em(), guests.id, [keen, lapsed, keen])])).toEqual([2]);
+    expect(await segmentSizes(em(), [await removeFromList(em(), guests.id, [keen])])).toEqual([1]);
+    const [ofLapsed] = await segmentsOfCustomers(em(), [lapsed]);
     expect(ofLapsed!.map((s) => s.name)).toContain('VIP test drive guests');
-    expect(await outboxTypes(orm, guests.id)).toEqual(['SegmentCreated', 'SegmentMembersAdded', 'SegmentMembersRemoved']);
+    expect(await outboxTypes(orm(), guests.id)).toEqual(['SegmentCreated', 'SegmentMembersAdded', 'SegmentMembersRemoved']);
 
-    const dynamic = await createSegment(orm.em.fork(), { name: 'Dynamic', kind: SegmentKind.DYNAMIC, rules: suvInterest });
-    expect((await refusal(addToList(orm.em.fork(), dynamic.id, [keen]))).code).toBe('BAD_USER_INPUT');
-    expect((await refusal(addToList(orm.em.fork(), UNKNOWN_ID, [keen]))).code).toBe('NOT_FOUND');
+    const dynamic = await createSegment(em(), { name: 'Dynamic', kind: SegmentKind.DYNAMIC, rules: suvInterest });
+    expect((await refusal(addToList(em(), dynamic.id, [keen]))).code).toBe('BAD_USER_INPUT');
+    expect((await refusal(addToList(em(), UNKNOWN_ID, [keen]))).code).toBe('NOT_FOUND');
   });
 
   it('lists segments as a keyset connection filtered by kind and name, archived ones hidden', async () => {
     const created = [];
     for (const name of ['Alpha roster', 'Beta roster', 'Gamma roster']) created.push(await list(name));
-    await archiveSegment(orm.em.fork(), created[2]!.id, created[2]!.version);
+    await archiveSegment(em(), created[2]!.id, created[2]!.version);
     const filter = { nameContains: ' roster', includeArchived: false };
-    const first = await segmentsPage(orm.em.fork(), filter, SegmentOrder.NAME, { first: 1 });
+    const first = await segmentsPage(em(), filter, SegmentOrder.NAME, { first: 1 });
     expect(await first.count()).toBe(2);
     expect(first.edges.map((e) => e.node.name)).toEqual(['Alpha roster']);
-    const second = await segmentsPage(orm.em.fork(), filter, SegmentOrder.NAME, { first: 5, after: first.pageInfo.endCursor });
+    const second = await segmentsPage(em(), filter, SegmentOrder.NAME, { first: 5, after: first.pageInfo.endCursor });
     expect(second.edges.map((e) => e.node.name)).toEqual(['Beta roster']);
-    const archived = await segmentsPage(orm.em.fork(), { nameContains: 'Gamma', includeArchived: true }, SegmentOrder.NEWEST_FIRST, { first: 5 });
+    const archived = await segmentsPage(em(), { nameContains: 'Gamma', includeArchived: true }, SegmentOrder.NEWEST_FIRST, { first: 5 });
     expect(await archived.count()).toBe(1);
-    const dynamic = await segmentsPage(orm.em.fork(), { kind: SegmentKind.DYNAMIC, nameContains: 'roster', includeArchived: false }, SegmentOrder.NAME, {
+    const dynamic = await segmentsPage(em(), { kind: SegmentKind.DYNAMIC, nameContains: 'roster', includeArchived: false }, SegmentOrder.NAME, {
       first: 5,
     });
     expect(await dynamic.count()).toBe(0);
@@ -234,8 +228,8 @@ describe('segments kept through their service', () => {
 
   it("pages a customer's segments by name with cursors both ways", async () => {
     const customer = randomUUID(); // no profile: in no DYNAMIC segment, only on the lists below
-    for (const name of ['Paging list B', 'Paging list A', 'Paging list C']) await addToList(orm.em.fork(), (await list(name)).id, [customer]);
-    const [all] = await segmentsOfCustomers(orm.em.fork(), [customer]);
+    for (const name of ['Paging list B', 'Paging list A', 'Paging list C']) await addToList(em(), (await list(name)).id, [customer]);
+    const [all] = await segmentsOfCustomers(em(), [customer]);
     expect(all).toHaveLength(3);
     const names = (page: ReturnType<typeof segmentPageInMemory>) => page.edges.map((e) => e.node.name);
     const first = segmentPageInMemory(all!, { first: 2 });
@@ -255,18 +249,18 @@ describe('segments kept through their service', () => {
 
   it('pages the members of several segments at once, also past customers added in the same call', async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-    const one = await addToList(orm.em.fork(), (await list('Members page 1')).id, [a, b, c]);
-    const two = await addToList(orm.em.fork(), (await list('Members page 2')).id, [b]);
-    const [page1, page2] = await segmentMembersPages(orm.em.fork(), [one, two], { first: 2 });
-    expect(await segmentSizes(orm.em.fork(), [one, two])).toEqual([3, 1]);
+    const one = await addToList(em(), (await list('Members page 1')).id, [a, b, c]);
+    const two = await addToList(em(), (await list('Members page 2')).id, [b]);
+    const [page1, page2] = await segmentMembersPages(em(), [one, two], { first: 2 });
+    expect(await segmentSizes(em(), [one, two])).toEqual([3, 1]);
     expect(page1!.pageInfo.hasNextPage).toBe(true);
     expect(page2!.pageInfo.hasNextPage).toBe(false);
     expect(page2!.edges.map((e) => e.node.id)).toEqual([b]);
     // One addToList stamps its rows with one time: the cursor still seeks exactly past the last row shown.
-    const [rest] = await segmentMembersPages(orm.em.fork(), [one], { first: 2, after: page1!.pageInfo.endCursor });
+    const [rest] = await segmentMembersPages(em(), [one], { first: 2, after: page1!.pageInfo.endCursor });
     expect(rest!.pageInfo.hasNextPage).toBe(false);
     expect([...page1!.edges, ...rest!.edges].map((e) => e.node.id).sort()).toEqual([a, b, c].sort());
-    const [single] = await segmentMembersPages(orm.em.fork(), [one], { first: 2 });
+    const [single] = await segmentMembersPages(em(), [one], { first: 2 });
     expect(single!.edges).toEqual(page1!.edges);
   });
 });

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { InteractionChannel as C } from '../src/modules/interaction/interaction.entity.js';
 import { SequenceEnrolmentStatus as E } from '../src/modules/sequence/sequence.entity.js';
 import { enrolmentCounts, enrolmentPages } from '../src/modules/sequence/sequence.queries.js';
 import { advanceEnrolment, createSequence, enrolInSequence, exitSequence } from '../src/modules/sequence/sequence.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // Sequences on marketing's own database: enrolling, walking the steps, leaving, and the enrolment lists. Through the
 // gateway: tests/marketing-sequence.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
-
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const { orm, em, write } = useFreshMarketingDatabase();
 
 describe('sequences', () => {
   it('enrols customers, walks them through the steps and lets them exit', async () => {
@@ -58,8 +49,8 @@ describe('sequences', () => {
     const exited = await write((em) => exitSequence(em, quit.id, quit.version, { reason: 'Consent withdrawn' }));
     expect(exited).toMatchObject({ status: 'EXITED', exitReason: 'Consent withdrawn' });
     expect((await refusal(write((em) => exitSequence(em, quit.id, exited.version, null)))).code).toBe('CONFLICT');
-    expect(await outboxTypes(orm, enrolment.id)).toEqual(['SequenceEnrolled', 'SequenceStepAdvanced', 'SequenceStepAdvanced', 'SequenceCompleted']);
-    expect(await outboxTypes(orm, quit.id)).toEqual(['SequenceEnrolled', 'SequenceExited']);
+    expect(await outboxTypes(orm(), enrolment.id)).toEqual(['SequenceEnrolled', 'SequenceStepAdvanced', 'SequenceStepAdvanced', 'SequenceCompleted']);
+    expect(await outboxTypes(orm(), quit.id)).toEqual(['SequenceEnrolled', 'SequenceExited']);
 
     const [completed] = await enrolmentPages(em(), 'sequenceId', [sequence.id], { statuses: [E.COMPLETED] }, { first: 10 });
     expect(completed!.edges.map((e) => e.node.customerId)).toEqual([walker]);

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { refusal } from '../../../tests/helpers/integration.js';
 import { InteractionChannel as C, InteractionType as T } from '../src/modules/interaction/interaction.entity.js';
 import { timelineCounts } from '../src/modules/interaction/interaction.queries.js';
 import { SurveyScoreCategory } from '../src/modules/survey/survey.inputs.js';
 import { npsSummary, surveyResponsesPage } from '../src/modules/survey/survey.queries.js';
 import { answerSurvey } from '../src/modules/survey/survey.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
 // NPS surveys on marketing's own database. Through the gateway: tests/marketing-survey.e2e.test.ts.
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
-
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
+const { em, write } = useFreshMarketingDatabase();
 
 async function surveyEvents(): Promise<number> {
   const [row] = await em().execute<Array<{ n: string }>>("select count(*) as n from outbox_event where type = 'SurveyAnswered'");

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { OptimisticLockError } from '@mikro-orm/core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '@crm/kit/errors.js';
 import { eventually } from '../../../tests/helpers/eventually.js';
 import { InteractionChannel } from '../src/modules/interaction/interaction.entity.js';
 import { SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { createSegment, updateSegment } from '../src/modules/segment/segment.service.js';
 import { advanceEnrolment, createSequence, enrolInSequence } from '../src/modules/sequence/sequence.service.js';
-import { freshMarketingDatabase } from './database.js';
+import { useFreshMarketingDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshMarketingDatabase());
-});
-afterAll(() => drop());
+const { em } = useFreshMarketingDatabase();
 
 /** A record at its first version, how to change it as one writer, and what a reader finds stored. */
 interface Versioned {
@@ -29,18 +24,13 @@ interface Versioned {
 }
 
 const row = async (table: string, column: string, id: string) =>
-  (
-    await orm.em
-      .fork()
-      .getConnection()
-      .execute<Array<{ state: unknown; version: number }>>(`select ${column} as state, version from ${table} where id = ?`, [id])
-  )[0]!;
+  (await em().getConnection().execute<Array<{ state: unknown; version: number }>>(`select ${column} as state, version from ${table} where id = ?`, [id]))[0]!;
 
 const cases: Array<[string, () => Promise<Versioned>]> = [
   [
     'updateSegment',
     async () => {
-      const segment = await createSegment(orm.em.fork(), { name: `List ${randomUUID()}`, kind: SegmentKind.STATIC });
+      const segment = await createSegment(em(), { name: `List ${randomUUID()}`, kind: SegmentKind.STATIC });
       return {
         table: 'segment',
         id: segment.id,
@@ -54,11 +44,11 @@ const cases: Array<[string, () => Promise<Versioned>]> = [
   [
     'advanceSequenceEnrolment',
     async () => {
-      const sequence = await createSequence(orm.em.fork(), {
+      const sequence = await createSequence(em(), {
         name: `Sequence ${randomUUID()}`,
         steps: [1, 2, 3].map((n) => ({ channel: InteractionChannel.EMAIL, template: `step-${n}`, delayHours: 0 })),
       });
-      const enrolment = await enrolInSequence(orm.em.fork(), { sequenceId: sequence.id, customerId: randomUUID() });
+      const enrolment = await enrolInSequence(em(), { sequenceId: sequence.id, customerId: randomUUID() });
       return {
         table: 'sequence_enrolment',
         id: enrolment.id,
@@ -73,8 +63,7 @@ const cases: Array<[string, () => Promise<Versioned>]> = [
 
 const waitingToUpdate = async (table: string) =>
   (
-    await orm.em
-      .fork()
+    await em()
       .getConnection()
       .execute<Array<{ n: number }>>(
         `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ?`,
@@ -85,8 +74,8 @@ const waitingToUpdate = async (table: string) =>
 describe('a change carries the version its writer read', () => {
   it.each(cases)('%s: a stale version is CONFLICT before anything is written', async (_, setup) => {
     const record = await setup();
-    await record.change(orm.em.fork(), record.id, record.version, 'first');
-    const stale = await record.change(orm.em.fork(), record.id, record.version, 'second').catch((error: unknown) => error);
+    await record.change(em(), record.id, record.version, 'first');
+    const stale = await record.change(em(), record.id, record.version, 'second').catch((error: unknown) => error);
     expect(stale).toBeInstanceOf(DomainError);
     expect((stale as DomainError).extensions.code).toBe('CONFLICT');
     expect(await record.stored()).toEqual({ state: record.afterFirst, version: record.version + 1 });
@@ -95,8 +84,8 @@ describe('a change carries the version its writer read', () => {
   it.each(cases)('%s: of two writers that read the same version at once, the second fails while the first holds the row', async (_, setup) => {
     const record = await setup();
     const initial = await record.stored();
-    const first = orm.em.fork();
-    const second = orm.em.fork();
+    const first = em();
+    const second = em();
     await first.begin();
     await second.begin();
     try {

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { SalesActivityType } from '../src/modules/activity/activity.entity.js';
 import { ActivityOrder } from '../src/modules/activity/activity.inputs.js';
 import { activitiesPage, activityCountsByCustomer, activityPagesByCustomer } from '../src/modules/activity/activity.queries.js';
 import { completeActivity, createActivity } from '../src/modules/activity/activity.service.js';
 import { createOpportunity } from '../src/modules/opportunity/opportunity.service.js';
-import { CZK, freshSalesDatabase, newPipeline, salesRep } from './database.js';
+import { CZK, newPipeline, salesRep, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshSalesDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const rep = salesRep(randomUUID());
 
 describe('activities', () => {
@@ -68,7 +59,7 @@ describe('activities', () => {
     expect(again.code).toBe('BAD_USER_INPUT');
     expect(again.message).toMatch(/already done/);
     expect((await refusal(write((em) => completeActivity(em, showroom.id, showroom.version + 1, rep)))).code).toBe('CONFLICT');
-    expect(await outboxTypes(orm, callBack.id)).toEqual(['ActivityCreated', 'ActivityCompleted']);
+    expect(await outboxTypes(orm(), callBack.id)).toEqual(['ActivityCreated', 'ActivityCompleted']);
 
     // Due soonest first: only what has a due date.
     const [byDue] = await activityPagesByCustomer(em(), [customerId], null, ActivityOrder.DUE_SOONEST, rep, { first: 10 });

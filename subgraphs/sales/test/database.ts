@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ROLE_PERMISSIONS } from '@crm/kit/access/permissions.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { freshSubgraphDatabase } from '../../../tests/helpers/subgraph-database.js';
+import { useFreshSubgraphDatabase, type SubgraphSchema } from '../../../tests/helpers/subgraph-database.js';
 import { salesEntities } from '../src/entities.js';
 import { salesMigrations } from '../src/migrations/index.js';
 import { StageMarker } from '../src/modules/pipeline/pipeline.entity.js';
@@ -14,9 +14,10 @@ import { createProduct } from '../src/modules/product/product.service.js';
 // Web-form throttling keys its hashes with the platform's secret, as every service gets it (tests/helpers/platform.ts).
 process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
 
-/** A fresh, migrated sales database on DATABASE_URL's server, dropped by `drop()`. */
-export const freshSalesDatabase = (): Promise<{ orm: MikroORM; drop(): Promise<void> }> =>
-  freshSubgraphDatabase({ name: 'sales', entities: salesEntities, migrations: salesMigrations });
+const sales: SubgraphSchema = { name: 'sales', entities: salesEntities, migrations: salesMigrations };
+
+/** The block's tests get a fresh, migrated sales database of their own (tests/helpers/subgraph-database.ts). */
+export const useFreshSalesDatabase = () => useFreshSubgraphDatabase(sales);
 
 export const CZK = (amount: string) => ({ amount, currency: 'CZK' });
 

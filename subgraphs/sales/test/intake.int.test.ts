@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxOf, refusal } from '../../../tests/helpers/integration.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
 import { WebFormConsentChannel, WebFormConsentPurpose, type WebFormInput } from '../src/modules/intake/intake.inputs.js';
 import { submitWebForm } from '../src/modules/intake/intake.service.js';
 import { WebForm } from '../src/modules/intake/web-form.entity.js';
 import { Lead } from '../src/modules/lead/lead.entity.js';
-import { freshSalesDatabase, newProduct } from './database.js';
+import { newProduct, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
 let formKey: string;
+const { orm, em, write } = useFreshSalesDatabase();
 beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-  formKey = (await mutation(orm, async (em) => em.create(WebForm, { name: 'Test form', publicKey: `wf_test_${randomUUID()}` }))).publicKey;
+  formKey = (await write(async (em) => em.create(WebForm, { name: 'Test form', publicKey: `wf_test_${randomUUID()}` }))).publicKey;
 });
-afterAll(() => drop());
 
-const em = () => orm.em.fork();
 const DAY = 24 * 3600_000;
 const unique = () => randomUUID().slice(0, 8);
 let phones = 0;
@@ -41,7 +37,7 @@ function webForm(overrides: Partial<WebFormInput> = {}): WebFormInput {
 }
 
 /** The web form posts from a client address; the API passes the caller's (127.0.0.1 in the e2e tests). */
-const submit = (input: WebFormInput) => mutation(orm, (em: EntityManager) => submitWebForm(em, input, '127.0.0.1'));
+const submit = (input: WebFormInput) => write((em: EntityManager) => submitWebForm(em, input, '127.0.0.1'));
 const submissions = async () =>
   (await em().getConnection().execute<Array<{ n: number }>>(`select count(*)::int as n from outbox_event where type = 'WebFormSubmitted'`))[0]!.n;
 
@@ -64,7 +60,7 @@ describe('web-form intake (DOMAIN Story 1 step 2)', () => {
       score: 0,
     });
     expect(lead.ownerId ?? null).toBeNull();
-    const events = await outboxOf(orm, lead.id);
+    const events = await outboxOf(orm(), lead.id);
     expect(events.map((e) => e.type)).toEqual(['LeadCreated', 'WebFormSubmitted']);
     expect(events[1]?.payload).toEqual({
       leadId: lead.id,
@@ -86,7 +82,7 @@ describe('web-form intake (DOMAIN Story 1 step 2)', () => {
   });
 
   it('takes the interest from a product of the catalogue', async () => {
-    const product = await mutation(orm, (em) => newProduct(em, `WF-${unique()}`, 'Kodiaq RS', '1249900.00'));
+    const product = await write((em) => newProduct(em, `WF-${unique()}`, 'Kodiaq RS', '1249900.00'));
     const lead = await submit(webForm({ interest: { productId: product.id } }));
     expect(lead).toMatchObject({ interest: 'Kodiaq RS', interestProductId: product.id });
   });

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { actingFor } from '@crm/kit/access/viewer.js';
-import { mutation, outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { LeadSource, LeadStatus } from '../src/modules/lead/lead.entity.js';
 import { leadsPage } from '../src/modules/lead/lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from '../src/modules/lead/lead.service.js';
 import { resolvePipeline, stagesOf } from '../src/modules/pipeline/pipeline.service.js';
-import { freshSalesDatabase, newProduct } from './database.js';
+import { newProduct, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshSalesDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const manager = actingFor(randomUUID());
 
 describe('leads', () => {
@@ -72,10 +63,10 @@ describe('leads', () => {
     const after = await refusal(write((em) => updateLeadStatus(em, lead.id, converted.lead.version, LeadStatus.DISQUALIFIED, manager, 'late')));
     expect(after).toMatchObject({ code: 'BAD_USER_INPUT', message: 'A CONVERTED lead cannot become DISQUALIFIED; allowed next: none (it is final)' });
 
-    const events = await outboxOf(orm, lead.id);
+    const events = await outboxOf(orm(), lead.id);
     expect(events.map((e) => e.type)).toEqual(['LeadCreated', 'LeadAssigned', 'LeadStatusChanged', 'LeadStatusChanged', 'LeadConverted']);
     expect(events[4]?.payload).toMatchObject({ opportunityId: converted.opportunity.id, customerId, ownerId: rep });
-    expect(await outboxTypes(orm, converted.opportunity.id)).toEqual(['OpportunityCreated']);
+    expect(await outboxTypes(orm(), converted.opportunity.id)).toEqual(['OpportunityCreated']);
   });
 
   it('rejects a lead nobody can be reached on, a disqualification without reason, and lists leads by status and owner', async () => {

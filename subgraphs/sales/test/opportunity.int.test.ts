@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { actingFor } from '@crm/kit/access/viewer.js';
-import { deliver, mutation, outboxOf, published, refusal } from '../../../tests/helpers/integration.js';
+import { deliver, outboxOf, published, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { Activity } from '../src/modules/activity/activity.entity.js';
 import { OpportunityStatus } from '../src/modules/opportunity/opportunity.entity.js';
 import type { CreateOpportunityInput } from '../src/modules/opportunity/opportunity.inputs.js';
@@ -11,19 +11,10 @@ import { opportunitiesPage, stageHistoryCounts, stageHistoryPages } from '../src
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from '../src/modules/opportunity/opportunity.service.js';
 import { Stage } from '../src/modules/pipeline/pipeline.entity.js';
 import { getPipeline, getStage, resolvePipeline, stagesOf } from '../src/modules/pipeline/pipeline.service.js';
-import { CZK, freshSalesDatabase, newPipeline } from './database.js';
+import { CZK, newPipeline, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshSalesDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const DAY = 24 * 3600_000;
 const admin = actingFor(randomUUID());
 
@@ -56,7 +47,7 @@ describe('moving an opportunity', () => {
       ['Inquiry', 'Offer', manager.id],
       ['Offer', 'Won', admin.id],
     ]);
-    const events = await outboxOf(orm, opportunity.id);
+    const events = await outboxOf(orm(), opportunity.id);
     expect(events.map((e) => e.type)).toEqual(['OpportunityCreated', 'OpportunityStageChanged', 'OpportunityStageChanged', 'OpportunityWon']);
     expect(events[1]?.payload).toMatchObject({ fromStageId: inquiry!.id, toStageId: offer!.id, marker: 'FIRST_OFFER_SENT', changedBy: manager.id });
 
@@ -109,7 +100,7 @@ describe('changing and listing opportunities', () => {
       ),
     );
     expect(opportunity).toMatchObject({ amount: '250.50', probabilityOverride: 35, expectedCloseDate: '2027-02-01', ownerId: owner });
-    const changed = (await outboxOf(orm, opportunity.id)).find((e) => e.type === 'OpportunityChanged');
+    const changed = (await outboxOf(orm(), opportunity.id)).find((e) => e.type === 'OpportunityChanged');
     expect(changed?.payload.changedFields).toEqual(['amount', 'ownerId', 'expectedCloseDate', 'probabilityOverride']);
     opportunity = await write((em) => updateOpportunity(em, opportunity.id, opportunity.version, { probability: null }, admin));
     // Without an override the stage's probability applies again.
@@ -174,12 +165,12 @@ describe('the first-offer follow-up (DOMAIN Story 1 step 7)', () => {
     const moved = await write((em) => moveOpportunity(em, opportunity.id, opportunity.version, offer!.id, admin, followUpAt));
     expect(moved.nextContactAt).toEqual(followUpAt);
 
-    const events = await outboxOf(orm, opportunity.id);
+    const events = await outboxOf(orm(), opportunity.id);
     expect(events.map((e) => e.type)).toEqual(['OpportunityCreated', 'OpportunityStageChanged']);
-    expect(await deliver(orm, firstOfferFollowUp, published('sales', events[0]!))).toBe(false);
-    expect(await deliver(orm, firstOfferFollowUp, published('sales', events[1]!))).toBe(true);
+    expect(await deliver(orm(), firstOfferFollowUp, published('sales', events[0]!))).toBe(false);
+    expect(await deliver(orm(), firstOfferFollowUp, published('sales', events[1]!))).toBe(true);
     // Delivered again (at least once), it plans nothing more: a call is planned already.
-    await deliver(orm, firstOfferFollowUp, published('sales', events[1]!));
+    await deliver(orm(), firstOfferFollowUp, published('sales', events[1]!));
     const calls = await callsOf(opportunity.id);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({
@@ -207,8 +198,8 @@ describe('the first-offer follow-up (DOMAIN Story 1 step 7)', () => {
     const { pipeline, stages } = await pipelineWithStages('Default call');
     const opportunity = await open({ pipelineId: pipeline.id, title: 'Estate car', amount: CZK('749900.00') });
     await write((em) => moveOpportunity(em, opportunity.id, opportunity.version, stages[1]!.id, admin));
-    const [, moved] = await outboxOf(orm, opportunity.id);
-    expect(await deliver(orm, firstOfferFollowUp, published('sales', moved!))).toBe(true);
+    const [, moved] = await outboxOf(orm(), opportunity.id);
+    expect(await deliver(orm(), firstOfferFollowUp, published('sales', moved!))).toBe(true);
     const expected = new Date(moved!.occurredAt.getTime() + 3 * DAY);
     expected.setUTCHours(10, 0, 0, 0);
     const calls = await callsOf(opportunity.id);

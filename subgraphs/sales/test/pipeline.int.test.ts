@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { actingFor } from '@crm/kit/access/viewer.js';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { archiveOpportunity, createOpportunity } from '../src/modules/opportunity/opportunity.service.js';
 import { StageMarker } from '../src/modules/pipeline/pipeline.entity.js';
 import { addStage, createPipeline, renameStage, reorderStages, stagesOf } from '../src/modules/pipeline/pipeline.service.js';
 import { pipelineSummary, type PipelineSummary } from '../src/modules/pipeline/pipeline.summary.js';
-import { CZK, freshSalesDatabase, newPipeline } from './database.js';
+import { CZK, newPipeline, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshSalesDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const admin = actingFor(randomUUID());
 
 describe('pipeline stages', () => {
@@ -53,7 +44,7 @@ describe('pipeline stages', () => {
     expect((await stagesOf(em(), pipeline.id)).map((s) => s.id)).toEqual(reversed);
     const partial = await refusal(write((em) => reorderStages(em, pipeline.id, reordered.version, reversed.slice(1))));
     expect(partial).toMatchObject({ code: 'BAD_USER_INPUT', message: 'stageIds must list every stage of the pipeline exactly once' });
-    expect(await outboxTypes(orm, pipeline.id)).toEqual(['PipelineCreated', 'PipelineStagesChanged', 'PipelineStagesChanged', 'PipelineStagesChanged']);
+    expect(await outboxTypes(orm(), pipeline.id)).toEqual(['PipelineCreated', 'PipelineStagesChanged', 'PipelineStagesChanged', 'PipelineStagesChanged']);
 
     const both = await refusal(
       write((em) => createPipeline(em, { name: 'Odd', isDefault: false, stages: [{ name: 'Both', probability: 50, isWon: true, isLost: true }] })),

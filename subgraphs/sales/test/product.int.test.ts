@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutation, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { describe, expect, it } from '@jest/globals';
+import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
 import { ProductCategory } from '../src/modules/product/product.entity.js';
 import { productsPage, searchProducts } from '../src/modules/product/product.queries.js';
 import { createProduct, updateProduct } from '../src/modules/product/product.service.js';
-import { CZK, freshSalesDatabase, newProduct } from './database.js';
+import { CZK, newProduct, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
-
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
+const { orm, em, write } = useFreshSalesDatabase();
 
 describe('the product catalogue', () => {
   it('lists the catalogue by category and activity, searches by name with a score, and rejects bad input', async () => {
@@ -25,7 +15,7 @@ describe('the product catalogue', () => {
     const insurance = await write((em) => newProduct(em, 'PRD-INS', 'Comprehensive insurance', '24900.00', ProductCategory.INSURANCE));
     const retired = await write((em) => updateProduct(em, insurance.id, insurance.version, { active: false }));
     expect(retired).toMatchObject({ active: false, version: insurance.version + 1 });
-    expect(await outboxTypes(orm, insurance.id)).toEqual(['ProductCreated', 'ProductChanged']);
+    expect(await outboxTypes(orm(), insurance.id)).toEqual(['ProductCreated', 'ProductChanged']);
 
     const skus = (page: Awaited<ReturnType<typeof productsPage>>) => page.edges.map((e) => e.node.sku);
     const cars = await productsPage(em(), { categories: [ProductCategory.CAR], search: 'škoda' }, { first: 1 });

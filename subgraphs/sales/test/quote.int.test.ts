@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { actingFor } from '@crm/kit/access/viewer.js';
-import { mutation, outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { createOpportunity } from '../src/modules/opportunity/opportunity.service.js';
 import { ProductCategory } from '../src/modules/product/product.entity.js';
 import { FinancingKind, FinancingOption, QuoteLine, QuoteStatus } from '../src/modules/quote/quote.entity.js';
 import type { FinancingInput, QuoteLineInput } from '../src/modules/quote/quote.inputs.js';
 import { addQuoteFinancing, addQuoteLine, acceptQuote, createQuote, markQuoteViewed, rejectQuote, sendQuote } from '../src/modules/quote/quote.service.js';
-import { CZK, freshSalesDatabase, newPipeline, newProduct } from './database.js';
+import { CZK, newPipeline, newProduct, useFreshSalesDatabase } from './database.js';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  ({ orm, drop } = await freshSalesDatabase());
-});
-afterAll(() => drop());
+const { orm, em, write } = useFreshSalesDatabase();
 
-/** A unit of work of its own for reads, as each request gets; `write` runs a change as the API runs a mutation. */
-const em = () => orm.em.fork();
-const write = <T>(change: (em: EntityManager) => Promise<T>) => mutation(orm, change);
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const admin = actingFor(randomUUID());
 
 const line = (quoteId: string, version: number, input: Partial<QuoteLineInput> & Pick<QuoteLineInput, 'productId'>) =>
@@ -112,7 +103,7 @@ describe('quotes', () => {
     expect((await refusal(write((em) => acceptQuote(em, quote.id, sent.version, admin)))).code).toBe('CONFLICT');
     expect((await write((em) => acceptQuote(em, quote.id, viewed.version, admin))).status).toBe(QuoteStatus.ACCEPTED);
 
-    const events = await outboxOf(orm, quote.id);
+    const events = await outboxOf(orm(), quote.id);
     expect(events.map((e) => e.type)).toEqual([
       'QuoteCreated',
       'QuoteChanged',
@@ -129,7 +120,7 @@ describe('quotes', () => {
       lines: [{ description: 'Quote car' }, { description: 'Floor mats' }],
     });
     // The opportunity's owner hears of the first opening only.
-    expect((await outboxTypes(orm, opportunity.id)).filter((type) => type === 'OpportunityQuoteViewed')).toHaveLength(1);
+    expect((await outboxTypes(orm(), opportunity.id)).filter((type) => type === 'OpportunityQuoteViewed')).toHaveLength(1);
   });
 
   it('keeps percent-based financing in step with the total, and rejects a quote after sending', async () => {
@@ -149,7 +140,7 @@ describe('quotes', () => {
     const opened = await refusal(write((em) => markQuoteViewed(em, quote.id)));
     expect(opened.code).toBe('BAD_USER_INPUT');
     expect(opened.message).toMatch(/REJECTED quote cannot become VIEWED/);
-    expect((await outboxTypes(orm, quote.id)).slice(-2)).toEqual(['QuoteSent', 'QuoteRejected']);
+    expect((await outboxTypes(orm(), quote.id)).slice(-2)).toEqual(['QuoteSent', 'QuoteRejected']);
     const nobody = await refusal(write((em) => createQuote(em, { title: 'Nobody', currency: 'CZK', taxRatePercent: '0' }, admin)));
     expect(nobody.code).toBe('BAD_USER_INPUT');
     expect(nobody.message).toMatch(/customerId or an opportunityId/);

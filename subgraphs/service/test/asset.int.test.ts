@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { AssetInsuranceType, AssetKind } from '../src/modules/asset/asset.entity.js';
 import type { RecordServiceVisitInput, RegisterAssetInput } from '../src/modules/asset/asset.inputs.js';
 import { assetCountsByCustomer, assetPagesByCustomer, visitCountsByAsset, visitPagesByAsset } from '../src/modules/asset/asset.queries.js';
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from '../src/modules/asset/asset.service.js';
-import { em, orm, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
+import { em, orm, useFreshServiceDatabase, write } from './database.js';
 
 // Assets and their service visits on service's own database. Through the gateway: tests/service-customer.e2e.test.ts.
 

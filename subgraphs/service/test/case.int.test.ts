@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../src/modules/case/case.enums.js';
 import type { OpenCaseInput } from '../src/modules/case/case.inputs.js';
 import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from '../src/modules/case/case.service.js';
@@ -8,7 +9,7 @@ import { setServiceContract } from '../src/modules/contract/service-contract.ser
 import { CaseMessageDirection } from '../src/modules/message/case-message.entity.js';
 import { addCaseMessage } from '../src/modules/message/case-message.service.js';
 import { ServiceContractTier } from '../src/modules/sla/sla.policy.js';
-import { desk, em, orm, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
+import { desk, em, orm, useFreshServiceDatabase, write } from './database.js';
 
 // Cases on service's own database: classification, SLA deadlines, the status machine, updates, assignment,
 // escalation and the events each change writes. What an agent sees and the queue: case-queue.int.test.ts. Through

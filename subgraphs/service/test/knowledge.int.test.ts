@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { CaseChannel } from '../src/modules/case/case.enums.js';
 import { openCase } from '../src/modules/case/case.service.js';
 import { KnowledgeArticleStatus } from '../src/modules/knowledge/knowledge-article.entity.js';
 import { searchArticles, suggestArticlesForCases } from '../src/modules/knowledge/knowledge-article.queries.js';
 import { createKnowledgeArticle, getKnowledgeArticle, publishKnowledgeArticle } from '../src/modules/knowledge/knowledge-article.service.js';
-import { em, orm, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
+import { em, orm, useFreshServiceDatabase, write } from './database.js';
 
 // The knowledge base's articles, full-text search and suggestions on service's own database. A search answers from
 // every article of the database, so each describe has a database of its own, holding only the articles it writes.

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { type Viewer } from '@crm/kit/access/viewer.js';
 import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
+import { UNKNOWN_ID } from '../../../tests/helpers/subgraph-database.js';
 import { CaseCategory, CaseChannel, CasePriority, CaseStatus } from '../src/modules/case/case.enums.js';
 import { changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
 import { CaseMessageDirection } from '../src/modules/message/case-message.entity.js';
 import type { AddCaseMessageInput } from '../src/modules/message/case-message.inputs.js';
 import { messageCountsByCase, messagePagesByCase } from '../src/modules/message/case-message.queries.js';
 import { addCaseMessage } from '../src/modules/message/case-message.service.js';
-import { desk, em, orm, serviceAgent, UNKNOWN_ID, useFreshServiceDatabase, write } from './database.js';
+import { desk, em, orm, serviceAgent, useFreshServiceDatabase, write } from './database.js';
 
 // A case's one conversation across channels, on service's own database: who wrote a message, what it does to the
 // case and what its event carries. Through the gateway: tests/service-case.e2e.test.ts.
