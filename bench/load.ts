@@ -1,0 +1,80 @@
+/**
+ * HTTP load with autocannon: a GraphQL operation whose variables change per request (a random customer, a random
+ * search term), at a fixed number of connections for a fixed time. Latency percentiles come from every response's
+ * own time; CPU per request from /proc before and after the run; an answer with GraphQL errors counts as an error.
+ */
+import autocannon from 'autocannon';
+import { cpuBetween, sampleCpu, type ProcessGroups } from './proc.js';
+
+export interface LoadRun {
+  label: string;
+  connections: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** CPU milliseconds per request of each process group (gateway, subgraphs, postgres). */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+export interface LoadOptions {
+  label: string;
+  url: string;
+  authorization: string;
+  connections: number;
+  seconds: number;
+  query: string;
+  variables: () => Record<string, unknown>;
+  processes: ProcessGroups;
+}
+
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const before = await sampleCpu(options.processes);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        method: 'POST',
+        connections: options.connections,
+        duration: options.seconds,
+        headers: { 'content-type': 'application/json', authorization: options.authorization },
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: options.query, variables: options.variables() }) }),
+            onResponse: (status, body) => {
+              if (status !== 200 || body.includes('"errors"')) errors++;
+            },
+          },
+        ],
+      },
+      (error: unknown, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  const after = await sampleCpu(options.processes);
+  const requests = latencies.length;
+  const used = cpuBetween(before, after);
+  latencies.sort((a, b) => a - b);
+  return {
+    label: options.label,
+    connections: options.connections,
+    seconds: options.seconds,
+    requests,
+    errors: errors + result.errors + result.non2xx,
+    rps: requests / (result.duration || options.seconds),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, requests > 0 ? ms / requests : Number.NaN])),
+  };
+}
+
+export const totalCpu = (run: LoadRun): number => Object.values(run.cpuMsPerRequest).reduce((a, b) => a + b, 0);

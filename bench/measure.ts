@@ -1,0 +1,100 @@
+/** Every measurement of a run, in order, on the data set already generated. */
+import { graphql, type Caller } from './graphql.js';
+import { measureIngestion, type Ingestion } from './ingest.js';
+import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
+import { runLoad, type LoadRun } from './load.js';
+import { pick, searchTerms } from './names.js';
+import { measurePeer, type PeerResult } from './peer.js';
+import type { BenchPlatform } from './platform.js';
+import { waitUntilQuiet } from './proc.js';
+import { CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH } from './queries.js';
+import type { Scale } from './options.js';
+
+export const CONNECTIONS = [1, 10, 50] as const;
+
+export interface Measurements {
+  full360: LoadRun[];
+  lookup: LoadRun[];
+  search: LoadRun;
+  list: LoadRun;
+  singleCreates: LoadRun;
+  ingestion: Ingestion;
+  events: EventLatency;
+  sockets: SocketMemory;
+  peer: PeerResult;
+}
+
+/** Up to `pages` cursors of the customer list, to ask for random pages of it. */
+async function listCursors(caller: Caller, pages: number): Promise<Array<string | null>> {
+  const cursors: Array<string | null> = [null];
+  for (let after: string | null = null; cursors.length < pages;) {
+    const page: { customers: { pageInfo: { endCursor: string | null; hasNextPage: boolean } } } = await graphql(caller, LIST_PAGE, { after });
+    const { endCursor, hasNextPage } = page.customers.pageInfo;
+    if (!hasNextPage || !endCursor) break;
+    after = endCursor;
+    cursors.push(after);
+  }
+  return cursors;
+}
+
+export async function measureAll(
+  platform: BenchPlatform,
+  caller: Caller,
+  customerIds: string[],
+  scale: Scale,
+  say: (line: string) => void,
+): Promise<Measurements> {
+  const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
+  const load = async (label: string, query: string, variables: () => Record<string, unknown>, connections = 10, seconds = scale.seconds) => {
+    // Requests abandoned by the last run may still be worked on: each run starts on an idle platform.
+    await waitUntilQuiet(platform.processes, 20_000);
+    const run = await runLoad({
+      label,
+      url: caller.url,
+      authorization: caller.authorization,
+      connections,
+      seconds,
+      query,
+      variables,
+      processes: platform.processes,
+    });
+    const cpu = Object.entries(run.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+    say(
+      `  ${label}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, CPU ms/request: ${cpu.join(', ')}${run.errors ? `, ${run.errors} errors` : ''}`,
+    );
+    if (run.errors > run.requests / 100) throw new Error(`${label}: ${run.errors} of ${run.requests} answers were errors (see ${platform.logDir})`);
+    return run;
+  };
+
+  const waited = await waitUntilQuiet(platform.processes, Math.max(60_000, scale.customers * 20));
+  say(waited === null ? 'the platform did not become idle after the data set; measuring anyway' : `platform idle after ${waited.toFixed(0)} s`);
+  say('HTTP load (autocannon)');
+  await load('warm-up', CUSTOMER_360, randomCustomer, 10, Math.min(5, scale.seconds));
+  const full360: LoadRun[] = [];
+  const lookup: LoadRun[] = [];
+  for (const connections of CONNECTIONS) {
+    full360.push(await load(`360° query, ${connections} connection(s)`, CUSTOMER_360, randomCustomer, connections));
+    lookup.push(await load(`customer(id) { displayName }, ${connections} connection(s)`, LOOKUP, randomCustomer, connections));
+  }
+  const terms = searchTerms();
+  const search = await load('search, 10 connections', SEARCH, () => ({ query: pick(Math.random, terms) }));
+  const cursors = await listCursors(caller, 50);
+  const list = await load('customers page of 100, 10 connections', LIST_PAGE, () => ({ after: pick(Math.random, cursors) }));
+  const singleCreates = await load('single recordInteraction, 10 connections', RECORD_INTERACTION, () => ({
+    input: { customerId: pick(Math.random, customerIds), channel: 'WEB', type: 'PAGE_VIEW', properties: { page: '/bench/single' } },
+  }));
+
+  await waitUntilQuiet(platform.processes, 20_000);
+  say(`ingestion: ${scale.ingestRows} rows through recordInteractions, then COPY of the same rows`);
+  const ingestion = await measureIngestion(caller, platform.databaseUrl('marketing'), customerIds, scale.ingestRows);
+  await waitUntilQuiet(platform.processes, 20_000);
+  say(`event latency over ${scale.events} mutations (graphql-ws)`);
+  const events = await measureEventLatency(caller, platform.wsUrl, pick(Math.random, customerIds), scale.events);
+  say(`memory of ${scale.sockets} idle subscribed sockets`);
+  const sockets = await measureSocketMemory(caller, platform.wsUrl, platform.processes.services.gateway!, customerIds, scale.sockets);
+  await waitUntilQuiet(platform.processes, 20_000);
+  say('peer: Hive Gateway on the same subgraphs');
+  const peer = await measurePeer(platform, caller, customerIds, scale.seconds);
+  if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
+  return { full360, lookup, search, list, singleCreates, ingestion, events, sockets, peer };
+}

@@ -1,0 +1,49 @@
+/** `npm run bench -- [--scale tiny|10k|100k|1m] [--out dir] [--auth admin|api-key] [--no-build] [--profile dir]`. */
+import { parseArgs } from 'node:util';
+
+export interface Scale {
+  name: string;
+  customers: number;
+  /** Seconds of each HTTP load run. */
+  seconds: number;
+  /** Rows of the ingestion comparison. */
+  ingestRows: number;
+  /** Mutations whose event latency is measured. */
+  events: number;
+  /** Idle subscribed sockets for the memory figure. */
+  sockets: number;
+}
+
+export const SCALES: Record<string, Scale> = {
+  tiny: { name: 'tiny', customers: 200, seconds: 3, ingestRows: 10_000, events: 30, sockets: 500 },
+  '10k': { name: '10k', customers: 10_000, seconds: 15, ingestRows: 50_000, events: 200, sockets: 1000 },
+  '100k': { name: '100k', customers: 100_000, seconds: 20, ingestRows: 100_000, events: 300, sockets: 2000 },
+  '1m': { name: '1m', customers: 1_000_000, seconds: 30, ingestRows: 200_000, events: 500, sockets: 5000 },
+};
+
+export interface Options {
+  scale: Scale;
+  out: string;
+  /** admin: the demo ADMIN's token from the development issuer; api-key: a key with every scope, made by that admin. */
+  auth: 'admin' | 'api-key';
+  build: boolean;
+  /** Where each service writes a CPU profile (node --cpu-prof) when the bench stops it. */
+  profile?: string;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scale: { type: 'string', default: 'tiny' },
+      out: { type: 'string', default: 'bench/results' },
+      auth: { type: 'string', default: 'admin' },
+      'no-build': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+  });
+  const scale = SCALES[values.scale.toLowerCase()];
+  if (!scale) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got "${values.scale}"`);
+  if (values.auth !== 'admin' && values.auth !== 'api-key') throw new Error(`--auth must be admin or api-key, got "${values.auth}"`);
+  return { scale, out: values.out, auth: values.auth, build: !values['no-build'], profile: values.profile };
+}

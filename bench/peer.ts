@@ -1,0 +1,64 @@
+/** The 360° query through the Hive Gateway (bench/hive-gateway.js) on the same subgraphs, when it is installed. */
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { freePort, type BenchPlatform } from './platform.js';
+import { graphql, type Caller } from './graphql.js';
+import { runLoad, type LoadRun } from './load.js';
+import { CUSTOMER_360, LOOKUP } from './queries.js';
+import { pick } from './names.js';
+
+const ENTRY = 'bench/hive-gateway.js';
+
+export type PeerResult = { run: LoadRun } | { reason: string };
+
+export async function measurePeer(platform: BenchPlatform, caller: Caller, customerIds: string[], seconds: number): Promise<PeerResult> {
+  try {
+    import.meta.resolve('@graphql-hive/gateway-runtime');
+  } catch {
+    return { reason: '@graphql-hive/gateway-runtime is not installed (npm ci without dev dependencies?)' };
+  }
+  if (!existsSync('kit/dist/config.js')) return { reason: 'the kit is not built (npm run build)' };
+  const { users } = await graphql<{ users: Array<{ id: string; name: string; role: string }> }>(caller, '{ users { id name role } }');
+  const admin = users.find((user) => user.role === 'ADMIN' && user.name === platform.adminName);
+  if (!admin) return { reason: 'the demo admin was not found' };
+  const port = await freePort();
+  const child = platform.spawnChild('hive-gateway', ['--enable-source-maps', '--conditions=production', ENTRY], {
+    BENCH_PEER_PORT: String(port),
+    BENCH_PEER_VIEWER_ID: admin.id,
+  });
+  const peer: Caller = { url: `http://127.0.0.1:${port}/graphql`, authorization: caller.authorization };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ready = await graphql(peer, LOOKUP, { id: customerIds[0] }, AbortSignal.timeout(5000)).then(
+        () => true,
+        () => false,
+      );
+      if (ready) break;
+      if (child.exitCode !== null || Date.now() > deadline) return { reason: `Hive Gateway did not answer (see ${platform.logDir}/hive-gateway.log)` };
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const { gateway: _ours, ...subgraphs } = platform.processes.services;
+    const load = (label: string, secs: number) =>
+      runLoad({
+        label,
+        url: peer.url,
+        authorization: peer.authorization,
+        connections: 10,
+        seconds: secs,
+        query: CUSTOMER_360,
+        variables: () => ({ id: pick(Math.random, customerIds) }),
+        processes: { services: { gateway: child.pid!, ...subgraphs }, postgres: platform.processes.postgres },
+      });
+    await load('warm-up', 2);
+    return { run: await load('360° via Hive Gateway, 10 connections', seconds) };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,248 @@
+/** The report's sections: each measurement held against its target, its peer, or issue 11's baseline. */
+import type { DataSet } from './dataset.js';
+import { totalCpu, type LoadRun } from './load.js';
+import { CONNECTIONS, type Measurements } from './measure.js';
+import type { Figure, Section } from './report.js';
+
+/** Measured by issue 11 on this machine kind before any of its work (10k customers, `npm start` then). */
+const BASELINE = 'issue 11 baseline';
+const TARGET = 'issue 11 target';
+const BASELINE_CPU: Record<string, number> = { gateway: 2.9, identity: 2.9, sales: 2.7, marketing: 2.6, service: 2.3, postgres: 3.2 };
+const PROCESS_NAMES: Record<string, string> = { postgres: 'PostgreSQL' };
+const processName = (name: string) => PROCESS_NAMES[name] ?? name;
+
+const fig = (name: string, value: number | null, unit: string, ref?: Figure['ref'], note?: string): Figure => ({ name, value, unit, ref, note });
+const latencies = (label: string, run: LoadRun, peer: LoadRun, peerLabel: string): Figure[] =>
+  (['p50', 'p95', 'p99'] as const).map((p) => fig(`${label} ${p}`, run[p], 'ms', { label: peerLabel, value: peer[p] }));
+
+function dataSetSection(data: DataSet): Section {
+  const { counts } = data;
+  const records = Object.values(counts).reduce((a, b) => a + b, 0);
+  const issue = (value: number) => ({ label: 'issue 11 data set', value });
+  return {
+    title: 'Data set',
+    text: "Written through the platform's own API before anything is measured: createCustomer, createOpportunity, createQuote + addQuoteLine and openCase ten to a request (aliases), interactions through the bulk recordInteractions; Czech, Polish and Slovak customers.",
+    figures: [
+      fig('customers', counts.customers, '', issue(10_000)),
+      fig('opportunities', counts.opportunities, '', issue(20_000)),
+      fig('quotes (one line each)', counts.quotes, '', { label: 'opportunities', value: counts.opportunities }),
+      fig('cases', counts.cases, '', issue(5_000)),
+      fig('interactions', counts.interactions, '', issue(205_000)),
+      fig('records written per second', records / data.seconds, 'records/s', { label: 'records', value: records }),
+    ],
+    charts: [{ title: 'Records written', unit: 'records', labels: Object.keys(counts), datasets: [{ label: 'records', data: Object.values(counts) }] }],
+  };
+}
+
+function full360Section(m: Measurements): Section {
+  const figures = CONNECTIONS.flatMap((c, i) => {
+    const [run, lower] = [m.full360[i]!, m.lookup[i]!];
+    const peer = `single-subgraph lookup, ${c} connection(s)`;
+    return [
+      fig(`req/s at ${c} connection(s)`, run.rps, 'req/s', { label: peer, value: lower.rps }),
+      ...latencies(`latency at ${c} connection(s)`, run, lower, peer),
+    ];
+  });
+  const [, ten, fifty] = m.full360 as [LoadRun, LoadRun, LoadRun];
+  figures.push(
+    fig('req/s at 10 connections', ten.rps, 'req/s', { label: `${TARGET}: 3× the ${BASELINE} of 110 req/s`, value: 330, goal: 'min' }),
+    fig('p99 at 10 connections', ten.p99, 'ms', { label: TARGET, value: 100, goal: 'max' }),
+    fig('p95 at 10 connections', ten.p95, 'ms', { label: BASELINE, value: 155 }),
+    fig('req/s at 50 ÷ at 10 connections', fifty.rps / ten.rps, '×', { label: `${TARGET}: no fall from 10 to 50 connections`, value: 1, goal: 'min' }),
+  );
+  return {
+    title: '360° query',
+    text: "The README's 360° query (identity, sales, marketing, service) for a random customer, with autocannon at 1, 10 and 50 connections; each figure next to the single-subgraph lookup at the same connections (its lower bound) or a target.",
+    figures,
+    charts: [
+      {
+        title: 'Throughput',
+        unit: 'req/s',
+        labels: CONNECTIONS.map((c) => `${c} conn.`),
+        datasets: [
+          { label: '360° query', data: m.full360.map((r) => r.rps) },
+          { label: 'lookup', data: m.lookup.map((r) => r.rps) },
+        ],
+      },
+      {
+        title: '360° latency',
+        unit: 'ms',
+        labels: CONNECTIONS.map((c) => `${c} conn.`),
+        datasets: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, data: m.full360.map((r) => r[p]) })),
+      },
+    ],
+  };
+}
+
+function readsSection(m: Measurements): Section {
+  const [one, ten] = [m.lookup[0]!, m.lookup[1]!];
+  const lower = 'lookup, 10 connections';
+  return {
+    title: 'Other reads',
+    text: 'The lower bound `customer(id) { displayName }` (identity alone), global search for a surname or model, and a random page of 100 customers (keyset), at 10 connections.',
+    figures: [
+      fig('lookup p50 at 1 connection', one.p50, 'ms', { label: BASELINE, value: 1.15 }),
+      fig('lookup req/s at 10 connections', ten.rps, 'req/s', { label: '360° query, 10 connections', value: m.full360[1]!.rps }),
+      fig('search req/s', m.search.rps, 'req/s', { label: lower, value: ten.rps }),
+      fig('search p50', m.search.p50, 'ms', { label: BASELINE, value: 15 }),
+      ...latencies('search', m.search, ten, lower).slice(1),
+      fig('list page req/s', m.list.rps, 'req/s', { label: lower, value: ten.rps }),
+      fig('list page p50', m.list.p50, 'ms', { label: BASELINE, value: 11 }),
+      ...latencies('list page', m.list, ten, lower).slice(1),
+    ],
+    charts: [
+      {
+        title: 'Latency at 10 connections',
+        unit: 'ms',
+        labels: ['lookup', 'search', 'list page'],
+        datasets: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, data: [ten[p], m.search[p], m.list[p]] })),
+      },
+    ],
+  };
+}
+
+function cpuSection(m: Measurements): Section {
+  const [full, lookup] = [m.full360[1]!, m.lookup[1]!];
+  const names = Object.keys(full.cpuMsPerRequest);
+  const runs: Array<[string, LoadRun]> = [
+    ['360° query', full],
+    ['lookup', lookup],
+    ['search', m.search],
+    ['list page', m.list],
+  ];
+  return {
+    title: 'CPU per request',
+    text: "CPU milliseconds (user + system, from /proc) each process used during a 10-connection run, divided by the requests it served; PostgreSQL is the bench's embedded server (or the backends of the bench's databases). Background work during the run (outbox relay, bus reads) is included.",
+    figures: [
+      ...names.map((name) =>
+        fig(`360° query: ${processName(name)}`, full.cpuMsPerRequest[name]!, 'ms', { label: BASELINE, value: BASELINE_CPU[name] ?? Number.NaN }),
+      ),
+      fig('360° query: total', totalCpu(full), 'ms', { label: TARGET, value: 5, goal: 'max' }),
+      fig('360° query: total', totalCpu(full), 'ms', { label: BASELINE, value: 17 }),
+      ...names.map((name) =>
+        fig(`lookup: ${processName(name)}`, lookup.cpuMsPerRequest[name]!, 'ms', { label: '360° query, same process', value: full.cpuMsPerRequest[name]! }),
+      ),
+      fig('lookup: total', totalCpu(lookup), 'ms', { label: '360° query total', value: totalCpu(full) }),
+      fig('search: total', totalCpu(m.search), 'ms', { label: 'lookup total', value: totalCpu(lookup) }),
+      fig('list page: total', totalCpu(m.list), 'ms', { label: 'lookup total', value: totalCpu(lookup) }),
+    ],
+    charts: [
+      {
+        title: 'CPU per request by process',
+        unit: 'ms',
+        labels: runs.map(([label]) => label),
+        datasets: names.map((name) => ({ label: processName(name), data: runs.map(([, run]) => run.cpuMsPerRequest[name] ?? 0) })),
+        stacked: true,
+      },
+    ],
+  };
+}
+
+function ingestionSection(m: Measurements): Section {
+  const { ingestion: i, singleCreates } = m;
+  return {
+    title: 'Ingestion',
+    text: `${i.rows} interactions through the gateway's bulk recordInteractions (1,000 a call, 2 calls in flight), then PostgreSQL COPY of the same rows into an empty table of the same shape (LIKE interaction INCLUDING ALL: columns, defaults, indexes); and single recordInteraction calls at 10 connections.`,
+    figures: [
+      fig('bulk recordInteractions', i.bulkRowsPerSecond, 'rows/s', { label: 'COPY of the same rows', value: i.copyRowsPerSecond }),
+      fig('bulk ÷ COPY', i.bulkRowsPerSecond / i.copyRowsPerSecond, '×', { label: TARGET, value: 0.5, goal: 'min' }),
+      fig('bulk recordInteractions', i.bulkRowsPerSecond, 'rows/s', { label: BASELINE, value: 5_200 }),
+      fig('COPY into the same shape', i.copyRowsPerSecond, 'rows/s', { label: BASELINE, value: 30_000 }),
+      fig('single creates', singleCreates.rps, 'creates/s', { label: TARGET, value: 1_000, goal: 'min' }),
+    ],
+    charts: [
+      {
+        title: 'Rows per second',
+        unit: 'rows/s',
+        labels: ['bulk API', 'COPY', 'single creates'],
+        datasets: [{ label: 'rows/s', data: [i.bulkRowsPerSecond, i.copyRowsPerSecond, singleCreates.rps] }],
+      },
+    ],
+  };
+}
+
+function eventsSection(m: Measurements): Section {
+  const e = m.events;
+  return {
+    title: 'Events',
+    text: `${e.events} recordInteraction mutations one after another, each followed on interactionRecorded by the stock graphql-ws client: from the mutation's answer (its commit) to the event at the subscriber, at light load.`,
+    figures: [
+      fig('commit → subscriber p50', e.p50, 'ms', { label: BASELINE, value: 23 }),
+      fig('commit → subscriber p95', e.p95, 'ms', { label: `${TARGET} (at 500 events/s)`, value: 250, goal: 'max' }),
+      fig('commit → subscriber p99', e.p99, 'ms', { label: BASELINE, value: 66 }),
+    ],
+    charts: [{ title: 'Commit → subscriber', unit: 'ms', labels: ['p50', 'p95', 'p99'], datasets: [{ label: 'latency', data: [e.p50, e.p95, e.p99] }] }],
+  };
+}
+
+function socketsSection(m: Measurements): Section {
+  const s = m.sockets;
+  const before = { label: 'before they opened', value: s.rssBeforeMb };
+  return {
+    title: 'Memory per subscribed socket',
+    text: `The gateway's resident memory (RSS) before ${s.sockets} sockets each opened one idle customerChanged subscription, with them open, and 5 s after they left (issue 11: returned when they leave). RSS includes what V8 keeps for reuse, so small growths are noise.`,
+    figures: [
+      fig('gateway memory per socket', s.kbPerSocket, 'KB', { label: TARGET, value: 30, goal: 'max' }),
+      fig('gateway RSS with the sockets open', s.rssOpenMb, 'MB', before),
+      fig('gateway RSS after they left', s.rssAfterMb, 'MB', before),
+      fig('gateway memory kept per socket after they left', s.keptKbPerSocket, 'KB', { label: 'while they were open', value: s.kbPerSocket }),
+    ],
+    charts: [
+      {
+        title: 'Gateway RSS',
+        unit: 'MB',
+        labels: ['before', `${s.sockets} open`, 'after'],
+        datasets: [{ label: 'RSS', data: [s.rssBeforeMb, s.rssOpenMb, s.rssAfterMb] }],
+      },
+    ],
+  };
+}
+
+function peerSection(m: Measurements): Section {
+  const title = 'Peer: Hive Gateway';
+  const ours = m.full360[1]!;
+  if ('reason' in m.peer) {
+    return {
+      title,
+      text: `peer: not measured (${m.peer.reason})`,
+      figures: [fig('360° req/s via Hive Gateway', null, 'req/s', undefined, m.peer.reason)],
+      charts: [],
+    };
+  }
+  const hive = m.peer.run;
+  const peer = { label: 'Hive Gateway', value: hive.rps };
+  return {
+    title,
+    text: "The same 360° query at 10 connections through Hive Gateway's runtime on the same supergraph and subgraph processes. It signs the subgraphs' caller tokens as our gateway does but skips the client's token, access policy, limits and audit, so it does less per request.",
+    figures: [
+      fig('our gateway req/s', ours.rps, 'req/s', peer),
+      fig('our gateway req/s', ours.rps, 'req/s', { label: `${TARGET}: 1.5× Hive Gateway`, value: 1.5 * hive.rps, goal: 'min' }),
+      ...latencies('our gateway', ours, hive, 'Hive Gateway'),
+      fig('gateway process CPU per request', ours.cpuMsPerRequest.gateway!, 'ms', { label: 'Hive Gateway process', value: hive.cpuMsPerRequest.gateway! }),
+      fig('all processes CPU per request', totalCpu(ours), 'ms', { label: 'with Hive Gateway', value: totalCpu(hive) }),
+    ],
+    charts: [
+      { title: '360° at 10 connections', unit: 'req/s', labels: ['our gateway', 'Hive Gateway'], datasets: [{ label: 'req/s', data: [ours.rps, hive.rps] }] },
+      {
+        title: '360° latency at 10 connections',
+        unit: 'ms',
+        labels: ['p50', 'p95', 'p99'],
+        datasets: [
+          { label: 'our gateway', data: [ours.p50, ours.p95, ours.p99] },
+          { label: 'Hive Gateway', data: [hive.p50, hive.p95, hive.p99] },
+        ],
+      },
+    ],
+  };
+}
+
+export const sections = (data: DataSet, m: Measurements): Section[] => [
+  dataSetSection(data),
+  full360Section(m),
+  readsSection(m),
+  cpuSection(m),
+  ingestionSection(m),
+  eventsSection(m),
+  socketsSection(m),
+  peerSection(m),
+];
