@@ -7,7 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql, inParallel, type Caller } from './graphql.js';
 import { percentile } from './load.js';
-import { rssBytes } from './proc.js';
+import { openInspector } from './inspector.js';
 
 export interface EventLatency {
   events: number;
@@ -18,11 +18,14 @@ export interface EventLatency {
 
 export interface SocketMemory {
   sockets: number;
+  /** Resident memory after a full collection: before the sockets, with them open, after they left (MB). */
   rssBeforeMb: number;
   rssOpenMb: number;
   rssAfterMb: number;
+  /** Growth per socket while open, of the resident memory and of the JavaScript heap (KB). */
   kbPerSocket: number;
-  /** What stays per socket a few seconds after they left. */
+  heapKbPerSocket: number;
+  /** What stays per socket after they left (KB of resident memory). */
   keptKbPerSocket: number;
 }
 
@@ -95,11 +98,17 @@ export async function measureEventLatency(caller: Caller, wsUrl: string, custome
   }
 }
 
-export async function measureSocketMemory(caller: Caller, wsUrl: string, gatewayPid: number, customerIds: string[], sockets: number): Promise<SocketMemory> {
-  await sleep(2000);
-  const before = await rssBytes(gatewayPid);
+export async function measureSocketMemory(
+  caller: Caller,
+  wsUrl: string,
+  gateway: { pid: number; port: number },
+  customerIds: string[],
+  sockets: number,
+): Promise<SocketMemory> {
+  const inspector = await openInspector(gateway.pid, gateway.port);
   const clients: Client[] = [];
   try {
+    const before = await inspector.memoryAfterGc();
     await inParallel(
       Array.from({ length: sockets }, (_, i) => i),
       50,
@@ -117,21 +126,24 @@ export async function measureSocketMemory(caller: Caller, wsUrl: string, gateway
           );
         }),
     );
-    await sleep(3000);
-    const open = await rssBytes(gatewayPid);
+    await sleep(2000);
+    const open = await inspector.memoryAfterGc();
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
-    await sleep(5000);
-    const after = await rssBytes(gatewayPid);
+    await sleep(3000);
+    const after = await inspector.memoryAfterGc();
     const mb = (bytes: number) => bytes / 1024 / 1024;
+    const kb = (bytes: number) => bytes / 1024 / sockets;
     return {
       sockets,
-      rssBeforeMb: mb(before),
-      rssOpenMb: mb(open),
-      rssAfterMb: mb(after),
-      kbPerSocket: (open - before) / 1024 / sockets,
-      keptKbPerSocket: Math.max(0, after - before) / 1024 / sockets,
+      rssBeforeMb: mb(before.rssBytes),
+      rssOpenMb: mb(open.rssBytes),
+      rssAfterMb: mb(after.rssBytes),
+      kbPerSocket: kb(open.rssBytes - before.rssBytes),
+      heapKbPerSocket: kb(open.heapUsedBytes - before.heapUsedBytes),
+      keptKbPerSocket: kb(Math.max(0, after.rssBytes - before.rssBytes)),
     };
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));
+    inspector.close();
   }
 }

@@ -1,10 +1,11 @@
 /**
  * HTTP load with autocannon: a GraphQL operation whose variables change per request (a random customer, a random
  * search term), at a fixed number of connections for a fixed time. Latency percentiles come from every response's
- * own time; CPU per request from /proc before and after the run; an answer with GraphQL errors counts as an error.
+ * own time; CPU per request from /proc, from before the run until the platform is idle again, divided by the requests
+ * sent; an answer with GraphQL errors counts as an error.
  */
 import autocannon from 'autocannon';
-import { cpuBetween, sampleCpu, type ProcessGroups } from './proc.js';
+import { cpuBetween, sampleCpu, waitUntilQuiet, type ProcessGroups } from './proc.js';
 
 export interface LoadRun {
   label: string;
@@ -59,8 +60,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
+  // Requests still in flight when the run ended are worked on after it: their CPU counts too, shared by every request sent.
+  await waitUntilQuiet(options.processes, 20_000, 1);
   const after = await sampleCpu(options.processes);
   const requests = latencies.length;
+  const sent = Math.max(result.requests.sent, requests);
+  if (requests === 0) throw new Error(`${options.label}: no answer within ${options.seconds} s`);
   const used = cpuBetween(before, after);
   latencies.sort((a, b) => a - b);
   return {
@@ -73,7 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, requests > 0 ? ms / requests : Number.NaN])),
+    cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, ms / sent])),
   };
 }
 

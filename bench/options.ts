@@ -15,7 +15,7 @@ export interface Scale {
 }
 
 export const SCALES: Record<string, Scale> = {
-  tiny: { name: 'tiny', customers: 200, seconds: 3, ingestRows: 10_000, events: 30, sockets: 500 },
+  tiny: { name: 'tiny', customers: 200, seconds: 3, ingestRows: 5_000, events: 30, sockets: 300 },
   '10k': { name: '10k', customers: 10_000, seconds: 15, ingestRows: 50_000, events: 200, sockets: 1000 },
   '100k': { name: '100k', customers: 100_000, seconds: 20, ingestRows: 100_000, events: 300, sockets: 2000 },
   '1m': { name: '1m', customers: 1_000_000, seconds: 30, ingestRows: 200_000, events: 500, sockets: 5000 },

@@ -29,6 +29,8 @@ export interface BenchPlatform {
   /** The database of a subgraph (or `events`) on the bench's server. */
   databaseUrl(name: string): string;
   ports: Record<ServiceName, number>;
+  /** The gateway's process and the port its inspector opens on SIGUSR1 (to collect garbage before reading memory). */
+  gatewayInspector: { pid: number; port: number };
   /** The service processes and PostgreSQL's, for CPU accounting. */
   processes: ProcessGroups;
   /** Child processes' environment (a peer gateway gets the same secret and ports). */
@@ -137,10 +139,13 @@ export async function startBenchPlatform(
       children.set(name, child);
       return child;
     };
+    const inspectorPort = await freePort();
     const launch = async (name: ServiceName, entry: string) => {
       // --profile: each service writes a CPU profile (open it in Chrome DevTools) when it stops.
       const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-      const child = spawnChild(name, [...profile, '--enable-source-maps', '--conditions=production', `dist/${entry}.js`]);
+      // Only where the inspector would listen if it were opened (SIGUSR1): nothing runs until the memory figure asks.
+      const inspect = name === 'gateway' ? [`--inspect-port=127.0.0.1:${inspectorPort}`] : [];
+      const child = spawnChild(name, [...profile, ...inspect, '--enable-source-maps', '--conditions=production', `dist/${entry}.js`]);
       await waitHealthy(name, child, `http://127.0.0.1:${ports[name]}/health`, logDir);
     };
     say(`starting ${SUBGRAPHS.join(', ')} and the gateway from the build (logs: ${logDir})`);
@@ -163,6 +168,7 @@ export async function startBenchPlatform(
       adminName: admin.name,
       databaseUrl,
       ports,
+      gatewayInspector: { pid: children.get('gateway')!.pid!, port: inspectorPort },
       env,
       logDir,
       spawnChild,

@@ -77,11 +77,11 @@ export function cpuBetween(before: CpuSample, after: CpuSample): Record<string, 
 }
 
 /**
- * Waits until the platform is idle (all its processes together below `busyShare` of one core over a second, twice in
- * a row): after the data set, consumers and the outbox relays still work through its events, which would be
+ * Waits until the platform is idle (all its processes together below `busyShare` of one core over a second,
+ * `quietSeconds` in a row): after the data set, consumers and the outbox relays still work through its events, which would be
  * measured with the requests. Returns the seconds waited, or null when it never became quiet within `timeoutMs`.
  */
-export async function waitUntilQuiet(groups: ProcessGroups, timeoutMs: number, busyShare = 0.1): Promise<number | null> {
+export async function waitUntilQuiet(groups: ProcessGroups, timeoutMs: number, quietSeconds = 2, busyShare = 0.1): Promise<number | null> {
   const started = Date.now();
   let quiet = 0;
   let before = await sampleCpu(groups);
@@ -91,7 +91,7 @@ export async function waitUntilQuiet(groups: ProcessGroups, timeoutMs: number, b
     const used = Object.values(cpuBetween(before, after)).reduce((a, b) => a + b, 0);
     before = after;
     quiet = used < 1000 * busyShare ? quiet + 1 : 0;
-    if (quiet >= 2) return (Date.now() - started) / 1000;
+    if (quiet >= quietSeconds) return (Date.now() - started) / 1000;
   }
   return null;
 }

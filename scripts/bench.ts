@@ -38,7 +38,7 @@ async function apiKeyCaller(admin: Caller): Promise<Caller> {
 async function environment(options: ReturnType<typeof parseOptions>, seconds: number): Promise<Array<[string, string]>> {
   const client = new pg.Client({ connectionString: platform!.databaseUrl('identity') });
   await client.connect();
-  const { rows } = await client.query<{ version: string }>('show server_version').finally(() => client.end());
+  const { rows } = await client.query<{ version: string }>("select current_setting('server_version') as version").finally(() => client.end());
   const commit = (() => {
     try {
       return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -84,16 +84,21 @@ async function main(): Promise<void> {
   say(`\nReport: ${files.join(', ')}\nBenchmark finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-const interrupted = (signal: NodeJS.Signals) => {
+let interrupted = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  interrupted = true;
   say(`\n${signal}: stopping what the bench started`);
-  void stop().finally(() => process.exit(130));
+  void stop()
+    .then(() => platform && rm(platform.logDir, { recursive: true, force: true }))
+    .finally(() => process.exit(130));
 };
-process.once('SIGINT', interrupted);
-process.once('SIGTERM', interrupted);
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
 
 main().then(
   () => process.exit(0),
   async (error: unknown) => {
+    if (interrupted) return; // what broke is what the signal stopped: the handler exits
     console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
     if (platform) console.error(`The services' logs: ${platform.logDir}`);
     await stop().catch(() => undefined);
