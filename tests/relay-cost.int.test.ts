@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { RELAY_SQL } from '@crm/kit/outbox-relay.js';
 import { freshSubgraphDatabase } from './helpers/subgraph-database.js';
+import { planOf as planRun, rowsReadFrom, type PlanNode } from './helpers/query-plan.js';
 import { salesEntities } from '../subgraphs/sales/src/entities.js';
 import { salesMigrations } from '../subgraphs/sales/src/migrations/index.js';
 
@@ -12,35 +13,8 @@ import { salesMigrations } from '../subgraphs/sales/src/migrations/index.js';
 const RETAINED = 100_000;
 let database: { orm: MikroORM; drop(): Promise<void> };
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-
-/** Runs the statement under EXPLAIN ANALYZE (rolled back) and returns its plan's nodes. */
-async function planOf(sql: string, params: unknown[]): Promise<PlanNode[]> {
-  const connection = database.orm.em.getConnection();
-  let plan: PlanNode | undefined;
-  await connection
-    .transactional(async (trx) => {
-      const [row] = await connection.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(`explain (analyze, format json) ${sql}`, params, 'all', trx);
-      plan = row!['QUERY PLAN'][0]!.Plan;
-      throw new Error('rollback');
-    })
-    .catch((error: Error) => {
-      if (error.message !== 'rollback') throw error;
-    });
-  return nodes(plan!);
-}
-
-const rowsRead = (plan: PlanNode[]) =>
-  plan.filter((node) => node['Relation Name'] === 'outbox_event').reduce((sum, node) => sum + (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1), 0);
+const planOf = (sql: string, params: unknown[]) => planRun(database.orm, sql, params);
+const rowsRead = (plan: PlanNode[]) => rowsReadFrom(plan, 'outbox_event');
 
 beforeAll(async () => {
   database = await freshSubgraphDatabase({ name: 'sales', entities: salesEntities, migrations: salesMigrations });

@@ -115,14 +115,23 @@ export interface SearchHitRow {
  * read them (searchesContacts) their e-mail or phone (prefix, then trigram similarity), matches the query; best first.
  */
 export async function searchCustomerIds(em: EntityManager, query: string, limit: number, viewer?: Viewer): Promise<SearchHitRow[]> {
+  const { sql, params } = customerSearchSql(query, limit, searchesContacts(viewer));
+  const rows = await em.getConnection().execute<Array<{ customer_id: string; score: number }>>(sql, params);
+  return rows.map((row) => ({ customerId: row.customer_id, score: Number(row.score) }));
+}
+
+/**
+ * The ranked search as one statement. The hits are a materialized CTE, found once: joined directly, a planner
+ * without statistics yet (a fresh or just-loaded table) ran the whole union once per listed customer (330 ms on
+ * 200 customers instead of 2 ms).
+ */
+export function customerSearchSql(query: string, limit: number, contacts: boolean): { sql: string; params: unknown[] } {
   const term = query.trim();
   if (term.length < 2) throw badInput('Search for at least 2 characters', 'query');
   const name = foldName(term);
   const prefixes = pgArray(identifierPrefixes(term));
   const byName = [name, name, name, `${escapeLike(name)}%`, `% ${escapeLike(name)}%`];
-  const contacts = searchesContacts(viewer);
-  const rows = await em.getConnection().execute<Array<{ customer_id: string; score: number }>>(
-    `select hits.customer_id, max(hits.score)::float8 as score from (
+  const sql = `with hits as materialized (
         select id as customer_id, greatest(word_similarity(?, sort_name), similarity(?, sort_name)) as score
         from customer where ? <% sort_name or sort_name like ? or sort_name like ?
       ${
@@ -132,12 +141,12 @@ export async function searchCustomerIds(em: EntityManager, query: string, limit:
         from customer_identifier where kind in ('EMAIL', 'PHONE') and (value like any(?::text[]) or value % ?)`
           : ''
       }
-      ) hits join customer t on t.id = hits.customer_id
+      )
+      select hits.customer_id, max(hits.score)::float8 as score from hits join customer t on t.id = hits.customer_id
       where ${LISTED}
-      group by hits.customer_id order by score desc, hits.customer_id limit ?`,
-    [...byName, ...(contacts ? [term.toLowerCase(), prefixes, term.toLowerCase(), prefixes, term.toLowerCase()] : []), limit],
-  );
-  return rows.map((row) => ({ customerId: row.customer_id, score: Number(row.score) }));
+      group by hits.customer_id order by score desc, hits.customer_id limit ?`;
+  const lower = term.toLowerCase();
+  return { sql, params: [...byName, ...(contacts ? [lower, prefixes, lower, prefixes, lower] : []), limit] };
 }
 
 /** LIKE patterns an e-mail or a phone number starting with the term would match. */
