@@ -115,7 +115,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    */
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const viewer = context.viewer ?? systemViewer('gateway');
-    request.http?.headers.set(INTERNAL_TOKEN_HEADER, `Bearer ${await signInternalToken(viewer, this.serviceName, context.requestId)}`);
+    request.http?.headers.set(INTERNAL_TOKEN_HEADER, `Bearer ${await signInternalToken(viewer, this.serviceName)}`);
     if (!context.requestId) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.deadline) request.http?.headers.set(DEADLINE_HEADER, String(context.deadline));

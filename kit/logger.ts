@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { destination, pino, type DestinationStream, type Logger } from 'pino';
 import { defineSettings, oneOf } from './settings.js';
 
 export type { Logger };
@@ -38,5 +38,8 @@ export const loggingSettings = defineSettings('logging', {
 export function createLogger(service: string, options: { to?: DestinationStream; level?: string } = {}): Logger {
   // A bad LOG_LEVEL must not stop the logger that reports it: the start-up check names it.
   const level = options.level ?? (loggingSettings.problems().length === 0 ? loggingSettings.read().LOG_LEVEL : 'info');
-  return pino({ name: service, level, serializers: { err: safeError } }, options.to);
+  // Written asynchronously, lines of one tick in one write: a request does not wait on the terminal or the log
+  // file. pino flushes what is pending when the process exits.
+  const to = options.to ?? destination({ dest: 1, sync: false });
+  return pino({ name: service, level, serializers: { err: safeError } }, to);
 }

@@ -93,7 +93,9 @@ export class ConfigurationError extends Error {
 /** `together`: rules across settings (e.g. SMTP_HOST is needed when OUTBOUND_CHANNEL=smtp), one problem line each. */
 export function defineSettings<S extends Shape>(name: string, settings: S, together: (values: Values<S>) => string[] = () => []): SettingsGroup<S> {
   const schema = z.object(Object.fromEntries(Object.entries(settings).map(([key, s]) => [key, s.schema])));
-  const parse = (env: Env) => schema.safeParse(Object.fromEntries(Object.keys(settings).map((key) => [key, env[key]])));
+  const keys = Object.keys(settings);
+  const parse = (env: Env) => schema.safeParse(Object.fromEntries(keys.map((key) => [key, env[key]])));
+  let lastRead: { snapshot: string; values: Values<S> } | undefined;
   const describe = (error: z.ZodError, env: Env) =>
     error.issues.map((issue) => {
       const key = String(issue.path[0]);
@@ -109,10 +111,14 @@ export function defineSettings<S extends Shape>(name: string, settings: S, toget
       return parsed.success ? together(parsed.data as Values<S>) : describe(parsed.error, env);
     },
     read(env = process.env) {
+      // Read on hot paths (the platform secret, per request): parsed again only when one of its variables changed.
+      const snapshot = keys.map((key) => env[key] ?? '\u0000').join('\u0001');
+      if (lastRead?.snapshot === snapshot) return lastRead.values;
       const parsed = parse(env);
       const problems = parsed.success ? together(parsed.data as Values<S>) : describe(parsed.error, env);
       if (problems.length > 0) throw new ConfigurationError(problems);
-      return parsed.data as Values<S>;
+      lastRead = { snapshot, values: Object.freeze(parsed.data) as Values<S> };
+      return lastRead.values;
     },
   };
 }

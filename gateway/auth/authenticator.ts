@@ -52,6 +52,9 @@ export interface AuthOptions {
   log: Logger;
 }
 
+/** Seconds a token's expiry (and not-before) may be off between its issuer's clock and ours. */
+const CLOCK_TOLERANCE_S = 5;
+
 class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   get(key: string): V | undefined {
@@ -80,6 +83,7 @@ export class Authenticator {
   private readonly keys = new TtlCache<Caller | null>();
   private rules?: { value: Promise<Map<string, AccessRule>>; until: number };
   private readonly seenTokens = new TtlCache<true>();
+  private readonly verifiedTokens = new TtlCache<{ subject: string; exp: number | null }>();
   private readonly keyUses = new Map<string, { count: number; since: number; viewer: Viewer }>();
 
   constructor(private readonly options: AuthOptions) {}
@@ -100,16 +104,27 @@ export class Authenticator {
   }
 
   private async person(token: string, ip: string | null, requestId: string): Promise<Authenticated> {
-    let subject: string;
-    let expiresAt: Date | null;
-    try {
-      const { payload } = await jwtVerify(token, this.options.keys, { issuer: this.options.issuer, audience: this.options.audience, clockTolerance: 5 });
-      if (!payload.sub) return this.deny('UNAUTHENTICATED', 'The token names no subject (sub)', { ip, requestId });
-      subject = payload.sub;
-      expiresAt = payload.exp ? new Date(payload.exp * 1000) : null;
-    } catch (error) {
-      return this.deny('UNAUTHENTICATED', tokenProblem(error), { ip, requestId });
+    const tokenId = hash(token);
+    // A verified signature is remembered for up to 30 s (never past the token's expiry): an ES256/RS256 check
+    // costs more than the rest of a small request.
+    let claims = this.verifiedTokens.get(tokenId);
+    if (claims?.exp && (claims.exp + CLOCK_TOLERANCE_S) * 1000 <= Date.now()) claims = undefined;
+    if (!claims) {
+      try {
+        const { payload } = await jwtVerify(token, this.options.keys, {
+          issuer: this.options.issuer,
+          audience: this.options.audience,
+          clockTolerance: CLOCK_TOLERANCE_S,
+        });
+        if (!payload.sub) return this.deny('UNAUTHENTICATED', 'The token names no subject (sub)', { ip, requestId });
+        claims = { subject: payload.sub, exp: payload.exp ?? null };
+        this.verifiedTokens.set(tokenId, claims);
+      } catch (error) {
+        return this.deny('UNAUTHENTICATED', tokenProblem(error), { ip, requestId });
+      }
     }
+    const { subject } = claims;
+    const expiresAt = claims.exp ? new Date(claims.exp * 1000) : null;
     const caller = await this.lookup(this.staff, subject, 'staffCaller(subject: $key)', 'String!');
     if (!caller || !caller.role || !isRole(caller.role)) {
       return this.deny('UNAUTHENTICATED', 'No active member of staff signs in with this token: an admin links them with createUser or updateUser (subject)', {
@@ -128,7 +143,6 @@ export class Authenticator {
       const refusal = rule && ruleRefusal(rule, ip, new Date(), name);
       if (refusal) return this.deny('FORBIDDEN', refusal, { ip, requestId, actor: caller.id, viewer });
     }
-    const tokenId = hash(token);
     if (!this.seenTokens.get(tokenId)) {
       this.seenTokens.set(tokenId, true);
       this.options.audit.record({

@@ -71,7 +71,7 @@ export function searchDomains(urls: Partial<Record<SubgraphName, string>>, log: 
           'content-type': 'application/json',
           [REQUEST_ID_HEADER]: context.requestId,
           [DEADLINE_HEADER]: String(Math.min(context.deadline ?? Infinity, Date.now() + SEARCH_TIMEOUT_MS)),
-          [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(context.viewer, source.subgraph, context.requestId)}`,
+          [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(context.viewer, source.subgraph)}`,
         },
         body: JSON.stringify({ query: source.document, variables: { q: query, n: first } }),
         signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS),

@@ -19,7 +19,11 @@ let cachedKey: { secret: string; key: Uint8Array } | undefined;
 /** PLATFORM_SECRET: at least 32 characters; `npm start` generates one into .data/ for development. */
 function signingKey(): Uint8Array {
   const secret = platformSecret();
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: createHash('sha256').update(secret).digest() };
+  if (cachedKey?.secret !== secret) {
+    cachedKey = { secret, key: createHash('sha256').update(secret).digest() };
+    signed.clear();
+    verified.clear();
+  }
   return cachedKey.key;
 }
 
@@ -28,8 +32,23 @@ export function assertPlatformSecret(): void {
   signingKey();
 }
 
-export async function signInternalToken(viewer: Viewer, audience: string, requestId?: string): Promise<string> {
-  return new SignJWT({
+/**
+ * Signing and verifying cost more than the rest of a small request (WebCrypto runs each as a job): a token is
+ * signed once per caller and subgraph and reused while it has at least half its life left, and a subgraph
+ * remembers the tokens it verified until they expire. Both caches are bounded; the oldest entry goes first.
+ */
+const MAX_CACHED_TOKENS = 5000;
+const signed = new Map<string, { token: string; reuseUntil: number }>();
+const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
+export async function signInternalToken(viewer: Viewer, audience: string): Promise<string> {
+  const key = signingKey();
+  const claims = {
     kind: viewer.kind,
     role: viewer.role,
     perms: viewer.permissions,
@@ -37,15 +56,21 @@ export async function signInternalToken(viewer: Viewer, audience: string, reques
     unowned: viewer.unowned,
     lines: viewer.lines,
     ip: viewer.ip,
-    rid: requestId,
-  })
+  };
+  const cacheKey = `${audience}\n${viewer.id}\n${JSON.stringify(claims)}`;
+  const cached = signed.get(cacheKey);
+  if (cached && cached.reuseUntil > Date.now()) return cached.token;
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(viewer.id)
     .setIssuer(ISSUER)
     .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(signingKey());
+    .setIssuedAt(now)
+    .setExpirationTime(now + LIFETIME_SECONDS)
+    .sign(key);
+  remember(signed, cacheKey, { token, reuseUntil: (now + LIFETIME_SECONDS / 2) * 1000 });
+  return token;
 }
 
 export class InternalTokenError extends Error {}
@@ -56,10 +81,16 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 export async function verifyInternalToken(authorization: string | undefined, audience: string): Promise<Viewer> {
   const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
   if (!token) throw new InternalTokenError('no platform token');
+  const key = signingKey();
+  // By audience too: a token signed for another subgraph is refused here even when that subgraph (same process, in
+  // tests) verified it.
+  const cacheKey = `${audience}\n${token}`;
+  const known = verified.get(cacheKey);
+  if (known && known.expiresAt > Date.now()) return { ...known.viewer };
   try {
-    const { payload: p } = await jwtVerify(token, signingKey(), { issuer: ISSUER, audience, algorithms: ['HS256'] });
+    const { payload: p } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'] });
     const kind = p.kind === 'user' || p.kind === 'api-key' || p.kind === 'system' ? p.kind : 'anonymous';
-    return {
+    const viewer: Viewer = {
       id: String(p.sub),
       kind,
       role: typeof p.role === 'string' && isRole(p.role) ? p.role : null,
@@ -69,6 +100,8 @@ export async function verifyInternalToken(authorization: string | undefined, aud
       lines: p.lines === null ? null : strings(p.lines),
       ip: typeof p.ip === 'string' ? p.ip : null,
     };
+    remember(verified, cacheKey, { viewer, expiresAt: (p.exp ?? 0) * 1000 });
+    return { ...viewer };
   } catch (error) {
     if (error instanceof errors.JOSEError) throw new InternalTokenError(error.code);
     throw error;
