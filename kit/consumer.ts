@@ -252,10 +252,27 @@ export function startConsumers(options: ConsumerOptions) {
       let from: string | null;
       if ('rebuild' in policy) {
         from = await options.bus.head();
-        await quiet.transactional(async (em) => {
+        const movedOn = await quiet.transactional(async (em) => {
+          // Replicas of the subgraph fall behind together: they rebuild one at a time, and one that then finds the
+          // checkpoint past where its cursor expired (another replica rebuilt) reads on from there. A second rebuild
+          // would act twice (e.g. plan every missed first-offer call again).
+          await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`consumer-rebuild:${handler.name}`], 'all', QUIET);
+          const [saved] = await em.execute<Array<{ cursor: string }>>(
+            'select cursor from consumer_checkpoint where consumer = ?',
+            [handler.name],
+            'all',
+            QUIET,
+          );
+          if (saved && (expired === null || options.bus.compare(saved.cursor, expired) > 0)) return saved.cursor;
           await policy.rebuild(em, options.graph, options.log);
           await moveCheckpoint(em, handler.name, from);
+          return null;
         });
+        if (movedOn !== null) {
+          status.behindRetentionSince = null;
+          options.log.info({ consumer: handler.name, from: movedOn }, 'another instance rebuilt this consumer after falling behind; reading on');
+          return movedOn;
+        }
       } else {
         from = null;
         await moveCheckpoint(quiet, handler.name, null);
