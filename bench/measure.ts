@@ -1,5 +1,6 @@
 /** Every measurement of a run, in order, on the data set already generated. */
 import { graphql, type Caller } from './graphql.js';
+import { measureFanOut, type FanOut } from './fan-out.js';
 import { measureIngestion, type Ingestion } from './ingest.js';
 import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
 import { runLoad, type LoadRun } from './load.js';
@@ -22,6 +23,7 @@ export interface Measurements {
   ingestion: Ingestion;
   events: EventLatency;
   sockets: SocketMemory;
+  fanOut: FanOut[];
   peer: PeerResult;
 }
 
@@ -92,8 +94,14 @@ export async function measureAll(
   say(`memory of ${scale.sockets} idle subscribed sockets`);
   const sockets = await measureSocketMemory(caller, platform.wsUrl, platform.gatewayInspector, customerIds, scale.sockets);
   await waitUntilQuiet(platform.processes, 20_000, 1);
+  const fanOut: FanOut[] = [];
+  for (const subscribers of scale.fanOut) {
+    say(`fan-out: one event to ${subscribers.toLocaleString('en-US')} subscribers of one topic`);
+    fanOut.push(await measureFanOut(caller, platform.wsUrl, platform.processes, pick(Math.random, customerIds), subscribers));
+    await waitUntilQuiet(platform.processes, 30_000, 1);
+  }
   say('peer: Hive Gateway on the same subgraphs');
   const peer = await measurePeer(platform, caller, customerIds, scale.seconds);
   if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
-  return { full360, lookup, search, list, singleCreates, ingestion, events, sockets, peer };
+  return { full360, lookup, search, list, singleCreates, ingestion, events, sockets, fanOut, peer };
 }

@@ -47,6 +47,7 @@ export const SECTIONS = [
   'Ingestion',
   'Events',
   'Memory per subscribed socket',
+  'Fan-out',
   'Peer: Hive Gateway',
 ] as const;
 

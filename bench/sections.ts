@@ -202,6 +202,33 @@ function socketsSection(m: Measurements): Section {
   };
 }
 
+function fanOutSection(m: Measurements): Section {
+  const runs = m.fanOut;
+  const label = (n: number) => `${n.toLocaleString('en-US')} subscribers`;
+  return {
+    title: 'Fan-out',
+    text: `One recordInteraction event to many subscribers of the same interactionRecorded topic with the same selection, each on its own socket (the stock graphql-ws client, in the bench process), ${runs[0]?.events ?? 0} events per run: commit → every subscriber, CPU of all processes from the commit until the last one had it, and CPU while the subscribers sat idle.`,
+    figures: runs.flatMap((run) => [
+      fig(`${label(run.subscribers)}: p50`, run.p50, 'ms', { label: `${TARGET} for p99`, value: 500 }),
+      fig(`${label(run.subscribers)}: p99`, run.p99, 'ms', { label: TARGET, value: 500, goal: 'max' }),
+      fig(`${label(run.subscribers)}: slowest`, run.max, 'ms', { label: 'p99', value: run.p99 }),
+      fig(`${label(run.subscribers)}: CPU per event`, run.cpuSecondsPerEvent, 's', { label: TARGET, value: 0.2, goal: 'max' }),
+      fig(`${label(run.subscribers)}: CPU while idle`, run.idleCpuMsPerSecond, 'ms/s', { label: 'one core', value: 1000 }),
+    ]),
+    charts: [
+      {
+        title: 'Commit → subscriber',
+        unit: 'ms',
+        labels: runs.map((run) => label(run.subscribers)),
+        datasets: [
+          { label: 'p50', data: runs.map((run) => run.p50) },
+          { label: 'p99', data: runs.map((run) => run.p99) },
+        ],
+      },
+    ],
+  };
+}
+
 function peerSection(m: Measurements): Section {
   const title = 'Peer: Hive Gateway';
   const ours = m.full360[1]!;
@@ -248,5 +275,6 @@ export const sections = (data: DataSet, m: Measurements): Section[] => [
   ingestionSection(m),
   eventsSection(m),
   socketsSection(m),
+  fanOutSection(m),
   peerSection(m),
 ];
