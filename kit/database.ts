@@ -26,7 +26,8 @@ export async function ensureDatabase(url: string): Promise<void> {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (rowCount === 0) await client.query(`create database "${name}"`);
   } catch (error) {
-    // Two services starting at once may race to create it.
+    // Two services or replicas starting at once may race to create it: the one that loses gets 42P04, or a duplicate
+    // key in pg_database when both passed the check above. Either way it exists now (tests/migrations-replicas).
     const code = (error as { code?: string }).code;
     if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw error;
   } finally {
@@ -100,16 +101,50 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   });
 }
 
-/** Ensures the database exists, connects and applies pending migrations. */
+/**
+ * Runs `work` while this process holds the database's migration lock. Every replica of a subgraph migrates its
+ * database when it starts; without the lock, replicas starting at once (a first install, an upgrade rolled out to
+ * all pods) all found the same migrations pending, all ran them, and all but one failed on the others' tables
+ * ("relation already exists", a duplicate key in pg_type) and exited. With it, one migrates while the others wait,
+ * then find nothing pending.
+ *
+ * The lock is an advisory lock, which PostgreSQL keeps per database: this one only orders the starts of one
+ * subgraph's replicas. It is transaction-scoped, held by a transaction kept open on a connection of its own while
+ * the migrator works on its own connection: the migrator creates its `mikro_orm_migrations` table before it opens
+ * its transaction, so a lock taken inside that transaction would come too late. A transaction keeps its server
+ * connection behind PgBouncer in transaction mode too, and the lock goes when the transaction or the connection
+ * ends, so a replica that dies while migrating does not block the next one.
+ */
+async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined); // a dropped connection fails the query or ends the lock; it must not crash the process
+  await client.connect();
+  try {
+    await client.query('begin');
+    // Waiting for the lock lasts as long as another replica's migrations, and the transaction then stays idle
+    // through this one's: limits set on the role for requests (statement_timeout behind PgBouncer) must not end it.
+    await client.query('set local statement_timeout = 0');
+    await client.query('set local idle_in_transaction_session_timeout = 0');
+    await client.query(`select pg_advisory_xact_lock(hashtext('crm-migrations'))`);
+    return await work();
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Ensures the database exists, connects and applies pending migrations (one replica at a time). */
 export async function openDatabase(options: OrmOptions): Promise<MikroORM> {
   await ensureDatabase(options.url);
-  // Migrations may rebuild an index on a large table: they run on their own connections, without the timeout.
-  const migrating = await createOrm({ ...options, statementTimeoutMs: 0, onQuery: undefined, pool: { min: 0, max: 1 } });
-  try {
-    const applied = await migrating.migrator.up();
-    if (applied.length > 0) options.log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-  } finally {
-    await migrating.close();
-  }
+  await withMigrationLock(options.url, async () => {
+    // Migrations may rebuild an index on a large table: they run on their own connections, without the timeout.
+    const migrating = await createOrm({ ...options, statementTimeoutMs: 0, onQuery: undefined, pool: { min: 0, max: 1 } });
+    try {
+      const applied = await migrating.migrator.up();
+      if (applied.length > 0) options.log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    } finally {
+      await migrating.close();
+    }
+  });
   return createOrm(options);
 }

@@ -18,10 +18,7 @@ export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
  * subgraph, no gateway), for a module's rules called directly. `drop()` removes it.
  */
 export async function freshSubgraphDatabase(definition: SubgraphSchema): Promise<{ orm: MikroORM; drop(): Promise<void> }> {
-  const name = `crm_int${randomBytes(4).toString('hex')}_${definition.name}`;
-  const server = process.env.DATABASE_URL;
-  if (!server) throw new Error('The integration tier needs DATABASE_URL (npm test sets it)');
-  const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+  const { name, url } = unusedDatabase(definition.name);
   const orm = await openDatabase({ url, entities: definition.entities, migrations: definition.migrations, log: createLogger('test') });
   return {
     orm,
@@ -30,6 +27,14 @@ export async function freshSubgraphDatabase(definition: SubgraphSchema): Promise
       await dropDatabases(url, [name]);
     },
   };
+}
+
+/** A database name of the subgraph no test uses yet, and its URL on DATABASE_URL's server; nothing creates it. */
+export function unusedDatabase(subgraph: string): { name: string; url: string } {
+  const name = `crm_int${randomBytes(4).toString('hex')}_${subgraph}`;
+  const server = process.env.DATABASE_URL;
+  if (!server) throw new Error('The integration tier needs DATABASE_URL (npm test sets it)');
+  return { name, url: Object.assign(new URL(server), { pathname: `/${name}` }).toString() };
 }
 
 /** Drops the named databases, closing their connections, on the server of `server` (the URL of any database on it). */
