@@ -15,7 +15,9 @@ import { SECTIONS } from '../bench/report.js';
 const run = promisify(execFile);
 let out: string | undefined;
 
-afterAll(() => out && rm(out, { recursive: true, force: true }));
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
 
 /** The rows of a Markdown report's tables under `## title`: [figure, value, compared with, ratio, target]. */
 function rowsOf(markdown: string, title: string): string[][] {
