@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { BENCH_APPLICATION } from './connections.js';
 import copyStreams from 'pg-copy-streams';
 import { chunks, graphql, inParallel, type Caller } from './graphql.js';
 import { pick, randomSource } from './names.js';
@@ -43,7 +44,7 @@ export async function measureIngestion(caller: Caller, marketingDatabaseUrl: str
   });
   const bulkSeconds = (performance.now() - bulkStarted) / 1000;
 
-  const client = new pg.Client({ connectionString: marketingDatabaseUrl });
+  const client = new pg.Client({ connectionString: marketingDatabaseUrl, application_name: BENCH_APPLICATION });
   await client.connect();
   try {
     await client.query('create table bench_copy_interaction (like interaction including all)');

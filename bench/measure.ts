@@ -1,5 +1,6 @@
 /** Every measurement of a run, in order, on the data set already generated. */
 import { graphql, type Caller } from './graphql.js';
+import { sampleConnections } from './connections.js';
 import { measureFanOut, type FanOut } from './fan-out.js';
 import { measureIngestion, type Ingestion } from './ingest.js';
 import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
@@ -24,6 +25,8 @@ export interface Measurements {
   events: EventLatency;
   sockets: SocketMemory;
   fanOut: FanOut[];
+  /** PostgreSQL connections of the platform: idle after the data set, and the most at once under the loads. */
+  connections: { idle: number; peak: number };
   peer: PeerResult;
 }
 
@@ -69,6 +72,8 @@ export async function measureAll(
 
   const waited = await waitUntilQuiet(platform.processes, Math.max(60_000, scale.customers * 20));
   say(waited === null ? 'the platform did not become idle after the data set; measuring anyway' : `platform idle after ${waited.toFixed(0)} s`);
+  const connections = await sampleConnections(platform.databaseUrl);
+  const idleConnections = await connections.now();
   say('HTTP load (autocannon)');
   await load('warm-up', CUSTOMER_360, randomCustomer, 10, Math.min(5, scale.seconds));
   const full360: LoadRun[] = [];
@@ -100,8 +105,22 @@ export async function measureAll(
     fanOut.push(await measureFanOut(caller, platform.wsUrl, platform.processes, pick(Math.random, customerIds), subscribers));
     await waitUntilQuiet(platform.processes, 30_000, 1);
   }
+  await connections.stop();
+  say(`connections: ${idleConnections} idle, at most ${connections.peak()} at once`);
   say('peer: Hive Gateway on the same subgraphs');
   const peer = await measurePeer(platform, caller, customerIds, scale.seconds);
   if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
-  return { full360, lookup, search, list, singleCreates, ingestion, events, sockets, fanOut, peer };
+  return {
+    full360,
+    lookup,
+    search,
+    list,
+    singleCreates,
+    ingestion,
+    events,
+    sockets,
+    fanOut,
+    connections: { idle: idleConnections, peak: connections.peak() },
+    peer,
+  };
 }

@@ -48,6 +48,7 @@ export const SECTIONS = [
   'Events',
   'Memory per subscribed socket',
   'Fan-out',
+  'Connections',
   'Peer: Hive Gateway',
 ] as const;
 

@@ -229,6 +229,19 @@ function fanOutSection(m: Measurements): Section {
   };
 }
 
+function connectionsSection(m: Measurements): Section {
+  const { idle, peak } = m.connections;
+  return {
+    title: 'Connections',
+    text: "The platform's PostgreSQL connections (pg_stat_activity on its five databases; the bench's own excluded), sampled every 100 ms from the first load run to the end of the fan-out, at the default pool settings (DB_POOL_MAX, BUS_POOL_MAX).",
+    figures: [
+      fig('connections at most at once', peak, 'connections', { label: TARGET, value: 30, goal: 'max' }),
+      fig('connections when idle', idle, 'connections', { label: 'at most at once', value: peak }),
+    ],
+    charts: [{ title: 'PostgreSQL connections', unit: 'connections', labels: ['idle', 'at most'], datasets: [{ label: 'connections', data: [idle, peak] }] }],
+  };
+}
+
 function peerSection(m: Measurements): Section {
   const title = 'Peer: Hive Gateway';
   const ours = m.full360[1]!;
@@ -276,5 +289,6 @@ export const sections = (data: DataSet, m: Measurements): Section[] => [
   eventsSection(m),
   socketsSection(m),
   fanOutSection(m),
+  connectionsSection(m),
   peerSection(m),
 ];
