@@ -2,6 +2,7 @@
 import { graphql, type Caller } from './graphql.js';
 import { sampleConnections } from './connections.js';
 import { measureFanOut, type FanOut } from './fan-out.js';
+import { measureSustainedEvents, type SustainedEvents } from './sustained.js';
 import { measureIngestion, type Ingestion } from './ingest.js';
 import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
 import { runLoad, type LoadRun } from './load.js';
@@ -13,6 +14,8 @@ import { CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH } from './q
 import type { Scale } from './options.js';
 
 export const CONNECTIONS = [1, 10, 50] as const;
+/** Issue 11: sustained ≥ 500 events/s with p95 < 250 ms end to end. */
+export const SUSTAINED_RATE = 500;
 export const connectionsText = (n: number) => `${n} connection${n === 1 ? '' : 's'}`;
 
 export interface Measurements {
@@ -23,6 +26,7 @@ export interface Measurements {
   singleCreates: LoadRun;
   ingestion: Ingestion;
   events: EventLatency;
+  sustained: SustainedEvents;
   sockets: SocketMemory;
   fanOut: FanOut[];
   /** PostgreSQL connections of the platform: idle after the data set, and the most at once under the loads. */
@@ -96,6 +100,9 @@ export async function measureAll(
   await waitUntilQuiet(platform.processes, 20_000, 1);
   say(`event latency over ${scale.events} mutations (graphql-ws)`);
   const events = await measureEventLatency(caller, platform.wsUrl, pick(Math.random, customerIds), scale.events);
+  say(`sustained events: ${SUSTAINED_RATE} events/s for ${scale.sustainedSeconds} s`);
+  const sustained = await measureSustainedEvents(caller, platform.wsUrl, pick(Math.random, customerIds), SUSTAINED_RATE, scale.sustainedSeconds);
+  await waitUntilQuiet(platform.processes, 20_000, 1);
   say(`memory of ${scale.sockets} idle subscribed sockets`);
   const sockets = await measureSocketMemory(caller, platform.wsUrl, platform.gatewayInspector, customerIds, scale.sockets);
   await waitUntilQuiet(platform.processes, 20_000, 1);
@@ -118,6 +125,7 @@ export async function measureAll(
     singleCreates,
     ingestion,
     events,
+    sustained,
     sockets,
     fanOut,
     connections: { idle: idleConnections, peak: connections.peak() },

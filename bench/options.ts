@@ -12,15 +12,17 @@ export interface Scale {
   events: number;
   /** Idle subscribed sockets for the memory figure. */
   sockets: number;
+  /** Seconds of the sustained-events run (at 500 events/s, issue 11's target rate). */
+  sustainedSeconds: number;
   /** Subscribers of one topic that one event fans out to, a run each. */
   fanOut: number[];
 }
 
 export const SCALES: Record<string, Scale> = {
-  tiny: { name: 'tiny', customers: 200, seconds: 3, ingestRows: 5_000, events: 30, sockets: 300, fanOut: [1000] },
-  '10k': { name: '10k', customers: 10_000, seconds: 15, ingestRows: 50_000, events: 200, sockets: 1000, fanOut: [1000, 10_000] },
-  '100k': { name: '100k', customers: 100_000, seconds: 20, ingestRows: 100_000, events: 300, sockets: 2000, fanOut: [1000, 10_000] },
-  '1m': { name: '1m', customers: 1_000_000, seconds: 30, ingestRows: 200_000, events: 500, sockets: 5000, fanOut: [1000, 10_000] },
+  tiny: { name: 'tiny', customers: 200, seconds: 3, ingestRows: 5_000, events: 30, sockets: 300, sustainedSeconds: 5, fanOut: [1000] },
+  '10k': { name: '10k', customers: 10_000, seconds: 15, ingestRows: 50_000, events: 200, sockets: 1000, sustainedSeconds: 15, fanOut: [1000, 10_000] },
+  '100k': { name: '100k', customers: 100_000, seconds: 20, ingestRows: 100_000, events: 300, sockets: 2000, sustainedSeconds: 20, fanOut: [1000, 10_000] },
+  '1m': { name: '1m', customers: 1_000_000, seconds: 30, ingestRows: 200_000, events: 500, sockets: 5000, sustainedSeconds: 30, fanOut: [1000, 10_000] },
 };
 
 export interface Options {

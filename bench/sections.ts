@@ -166,15 +166,30 @@ function ingestionSection(m: Measurements): Section {
 
 function eventsSection(m: Measurements): Section {
   const e = m.events;
+  const s = m.sustained;
   return {
     title: 'Events',
-    text: `${e.events} recordInteraction mutations one after another, each followed on interactionRecorded by the stock graphql-ws client: from the mutation's answer (its commit) to the event at the subscriber, at light load.`,
+    text: `At light load: ${e.events} recordInteraction mutations one after another, each followed on interactionRecorded by the stock graphql-ws client, from the mutation's answer (its commit) to the event at the subscriber. Sustained: ${s.events} interactions for one customer at ${s.offeredPerSecond} a second (a recordInteractions batch every 100 ms), each from its batch's answer to the subscriber.`,
     figures: [
-      fig('commit → subscriber p50', e.p50, 'ms', { label: BASELINE, value: 23 }),
-      fig('commit → subscriber p95', e.p95, 'ms', { label: `${TARGET} (at 500 events/s)`, value: 250, goal: 'max' }),
-      fig('commit → subscriber p99', e.p99, 'ms', { label: BASELINE, value: 66 }),
+      fig('light load: commit → subscriber p50', e.p50, 'ms', { label: BASELINE, value: 23 }),
+      fig('light load: commit → subscriber p95', e.p95, 'ms', { label: 'sustained p95', value: s.p95 }),
+      fig('light load: commit → subscriber p99', e.p99, 'ms', { label: BASELINE, value: 66 }),
+      fig('sustained: events received per second', s.deliveredPerSecond, 'events/s', { label: TARGET, value: 500, goal: 'min' }),
+      fig('sustained: commit → subscriber p50', s.p50, 'ms', { label: 'light load p50', value: e.p50 }),
+      fig('sustained: commit → subscriber p95', s.p95, 'ms', { label: `${TARGET} (at 500 events/s)`, value: 250, goal: 'max' }),
+      fig('sustained: commit → subscriber p99', s.p99, 'ms', { label: 'light load p99', value: e.p99 }),
     ],
-    charts: [{ title: 'Commit → subscriber', unit: 'ms', labels: ['p50', 'p95', 'p99'], datasets: [{ label: 'latency', data: [e.p50, e.p95, e.p99] }] }],
+    charts: [
+      {
+        title: 'Commit → subscriber',
+        unit: 'ms',
+        labels: ['p50', 'p95', 'p99'],
+        datasets: [
+          { label: 'light load', data: [e.p50, e.p95, e.p99] },
+          { label: `${s.offeredPerSecond} events/s`, data: [s.p50, s.p95, s.p99] },
+        ],
+      },
+    ],
   };
 }
 
