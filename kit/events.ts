@@ -62,16 +62,41 @@ export interface DomainEvent<T extends EventType = EventType> {
  * it is stamped with the type's current version.
  */
 export function recordEvent<T extends EventType>(em: EntityManager, event: DomainEvent<T>): OutboxEvent {
+  return em.create(OutboxEvent, outboxFields(event));
+}
+
+/** The event as its outbox row holds it, checked against the catalog and stamped with its type's version. */
+function outboxFields<T extends EventType>(event: DomainEvent<T>) {
   const definition = EVENTS[event.type];
   const violation = writeViolation(event.type, event.payload as Record<string, unknown>);
   // A programming error, never input: the change and its event roll back together.
   if (violation) throw new Error(`${event.type} does not keep its contract (event-catalog.ts): ${violation}`);
-  return em.create(OutboxEvent, {
+  return {
     type: event.type,
     aggregateType: definition.aggregate,
     aggregateId: event.aggregateId,
     payload: { ...(event.payload as Record<string, unknown>), eventVersion: definition.version },
+  };
+}
+
+const INSERT_EVENTS = `insert into outbox_event (id, type, aggregate_type, aggregate_id, payload, occurred_at)
+  select id, type, aggregate_type, aggregate_id, payload, now()
+  from jsonb_to_recordset(?::jsonb) as e(n int, id uuid, type text, aggregate_type text, aggregate_id text, payload jsonb)
+  order by n`;
+
+/**
+ * recordEvent for a bulk write that inserts its own rows in one statement (a partner's batch): the events are
+ * written in one statement too, in the caller's transaction and in the given order, instead of one entity each
+ * through the unit of work (which cost most of a 1,000-row batch's time). Same contract checks, same outbox, same
+ * commit-order numbering; for aggregates this flush does not change (no version to stamp).
+ */
+export async function recordEvents<T extends EventType>(tx: EntityManager, events: ReadonlyArray<DomainEvent<T>>): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((event, n) => {
+    const fields = outboxFields(event);
+    return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload: fields.payload };
   });
+  await tx.execute(INSERT_EVENTS, [JSON.stringify(rows)]);
 }
 
 /** What an event adds to its aggregate's snapshot: the payload without the snapshot's keys. */

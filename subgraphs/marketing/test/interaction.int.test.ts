@@ -58,7 +58,16 @@ describe('bulk interactions from partners', () => {
     expect(first).toMatchObject({ accepted: 400, duplicates: 0 });
     expect(new Set(first.ids).size).toBe(400);
     expect(statements.filter((s) => /insert into "?interaction"?\s/i.test(s))).toHaveLength(1);
+    // Their events too: one outbox statement for the batch, in input order, not one entity each.
+    expect(statements.filter((s) => /insert into "?outbox_event"?\s/i.test(s))).toHaveLength(1);
     expect(await outboxCount('InteractionRecorded')).toBe(eventsBefore + 400);
+    const written = await em()
+      .getConnection()
+      .execute<Array<{ aggregate_id: string }>>(
+        `select aggregate_id from outbox_event where type = 'InteractionRecorded' and payload->>'customerId' = ? order by position`,
+        [customerId],
+      );
+    expect(written.map((row) => row.aggregate_id)).toEqual(first.ids);
 
     const fresh = { ...pageView(customerId, '/new', 1), sourceSystem: 'web-form-vendor', externalEventId: `evt-${customerId}-new` };
     const retry = await recordInteractions(em(), [...batch.slice(0, 300), fresh]);

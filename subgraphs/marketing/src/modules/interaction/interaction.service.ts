@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '@crm/kit/errors.js';
-import { recordEvent } from '@crm/kit/events.js';
+import { recordEvent, recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { isUuid, parseId } from '@crm/kit/ids.js';
 import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { pgArray } from '@crm/kit/sql.js';
@@ -59,19 +59,23 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
   };
 }
 
-export function recordedEvent(em: EntityManager, row: Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>): void {
-  recordEvent(em, {
-    type: 'InteractionRecorded',
-    aggregateId: row.id,
-    payload: {
-      interactionId: row.id,
-      customerId: row.customerId,
-      anonymousId: row.anonymousId,
-      channel: row.channel,
-      type: row.type,
-      campaignId: row.campaignId,
-    },
-  });
+type RecordedFields = Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>;
+
+const interactionRecorded = (row: RecordedFields): DomainEvent<'InteractionRecorded'> => ({
+  type: 'InteractionRecorded',
+  aggregateId: row.id,
+  payload: {
+    interactionId: row.id,
+    customerId: row.customerId,
+    anonymousId: row.anonymousId,
+    channel: row.channel,
+    type: row.type,
+    campaignId: row.campaignId,
+  },
+});
+
+export function recordedEvent(em: EntityManager, row: RecordedFields): void {
+  recordEvent(em, interactionRecorded(row));
 }
 
 /**
@@ -127,7 +131,7 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{
     ]);
     for (const r of found) known.set(`${r.source_system}\u0000${r.external_event_id}`, r.id);
   }
-  for (const row of rows) if (insertedIds.has(row.id)) recordedEvent(tx, row);
+  await recordEvents(tx, rows.filter((row) => insertedIds.has(row.id)).map(interactionRecorded));
   return {
     accepted: insertedIds.size,
     duplicates: rows.length - insertedIds.size,
