@@ -6,7 +6,8 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { graphql, inParallel, type Caller } from './graphql.js';
+import { inParallel, type Caller } from './graphql.js';
+import { recordPageView } from './live.js';
 import { percentile } from './load.js';
 import { cpuBetween, sampleCpu, type ProcessGroups } from './proc.js';
 
@@ -24,7 +25,6 @@ export interface FanOut {
 }
 
 const SUBSCRIPTION = 'subscription($id: ID!) { interactionRecorded(customerId: $id) { interaction { id channel type } } }';
-const RECORD = 'mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }';
 const IDLE_SECONDS = 5;
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
@@ -46,12 +46,8 @@ export async function measureFanOut(
     if (times.length === subscribers) waiters.get(id)?.();
   };
   const clients: Client[] = [];
-  const record = async () => {
-    const { recordInteraction } = await graphql<{ recordInteraction: { id: string } }>(caller, RECORD, {
-      input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { page: '/bench/fan-out' } },
-    });
-    return { id: recordInteraction.id, committed: performance.now() };
-  };
+  const record = () => recordPageView(caller, customerId, '/bench/fan-out');
+
   const everyoneHas = (id: string, ms: number) =>
     new Promise<void>((resolve, reject) => {
       if ((arrivals.get(id)?.length ?? 0) >= subscribers) return resolve();

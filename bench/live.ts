@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql, inParallel, type Caller } from './graphql.js';
 import { percentile } from './load.js';
+import { RECORD_INTERACTION } from './queries.js';
 import { openInspector } from './inspector.js';
 
 export interface EventLatency {
@@ -41,7 +42,13 @@ const connect = (wsUrl: string, authorization: string, onConnected?: () => void)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const RECORD = 'mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }';
+/** One page view of the customer through recordInteraction; `committed` is when its answer (after the commit) came. */
+export async function recordPageView(caller: Caller, customerId: string, page: string): Promise<{ id: string; committed: number }> {
+  const { recordInteraction } = await graphql<{ recordInteraction: { id: string } }>(caller, RECORD_INTERACTION, {
+    input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { page } },
+  });
+  return { id: recordInteraction.id, committed: performance.now() };
+}
 
 export async function measureEventLatency(caller: Caller, wsUrl: string, customerId: string, events: number): Promise<EventLatency> {
   const arrived = new Map<string, number>();
@@ -60,12 +67,8 @@ export async function measureEventLatency(caller: Caller, wsUrl: string, custome
       complete: () => undefined,
     },
   );
-  const record = async () => {
-    const { recordInteraction } = await graphql<{ recordInteraction: { id: string } }>(caller, RECORD, {
-      input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: { page: '/bench/live' } },
-    });
-    return { id: recordInteraction.id, committed: performance.now() };
-  };
+  const record = () => recordPageView(caller, customerId, '/bench/live');
+
   const delivered = (id: string, ms: number) =>
     new Promise<void>((resolve, reject) => {
       if (arrived.has(id)) return resolve();
