@@ -20,8 +20,9 @@ export interface FanOut {
   max: number;
   /** CPU seconds of all processes (gateway, subgraphs, PostgreSQL) from the commit until the last subscriber had it. */
   cpuSecondsPerEvent: number;
-  /** CPU milliseconds per second of all processes while the subscribers sat idle. */
+  /** CPU milliseconds per second of all processes while the subscribers sat idle, and before they came. */
   idleCpuMsPerSecond: number;
+  baselineCpuMsPerSecond: number;
 }
 
 const SUBSCRIPTION = 'subscription($id: ID!) { interactionRecorded(customerId: $id) { interaction { id channel type } } }';
@@ -57,7 +58,14 @@ export async function measureFanOut(
       );
       waiters.set(id, () => (clearTimeout(timer), resolve()));
     });
+  const idleCpuOver = async (seconds: number) => {
+    const before = await sampleCpu(processes);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return sum(cpuBetween(before, await sampleCpu(processes))) / seconds;
+  };
   try {
+    // What the platform spends idle without them (jobs, the relays' and consumers' safety polls), to tell theirs apart.
+    const baseline = await idleCpuOver(IDLE_SECONDS);
     await inParallel(
       Array.from({ length: subscribers }, (_, i) => i),
       100,
@@ -96,9 +104,7 @@ export async function measureFanOut(
         if (attempt >= 3) throw error;
       }
     }
-    const idleBefore = await sampleCpu(processes);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-    const idleCpu = sum(cpuBetween(idleBefore, await sampleCpu(processes)));
+    const idleCpu = await idleCpuOver(IDLE_SECONDS);
 
     const latencies: number[] = [];
     let cpuMs = 0;
@@ -117,7 +123,8 @@ export async function measureFanOut(
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? 0,
       cpuSecondsPerEvent: cpuMs / events / 1000,
-      idleCpuMsPerSecond: idleCpu / IDLE_SECONDS,
+      idleCpuMsPerSecond: idleCpu,
+      baselineCpuMsPerSecond: baseline,
     };
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));

@@ -14,8 +14,11 @@ import { CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH } from './q
 import type { Scale } from './options.js';
 
 export const CONNECTIONS = [1, 10, 50] as const;
-/** Issue 11: sustained ≥ 500 events/s with p95 < 250 ms end to end. */
-export const SUSTAINED_RATE = 500;
+/**
+ * Issue 11: sustained ≥ 500 events/s with p95 < 250 ms end to end. Offered with 10 % to spare: what arrives is counted
+ * until the last event is in, so a platform that just keeps up with exactly 500 a second shows a little less.
+ */
+export const SUSTAINED_RATE = 550;
 export const connectionsText = (n: number) => `${n} connection${n === 1 ? '' : 's'}`;
 
 export interface Measurements {

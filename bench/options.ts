@@ -12,7 +12,7 @@ export interface Scale {
   events: number;
   /** Idle subscribed sockets for the memory figure. */
   sockets: number;
-  /** Seconds of the sustained-events run (at 500 events/s, issue 11's target rate). */
+  /** Seconds of the sustained-events run (SUSTAINED_RATE in measure.ts). */
   sustainedSeconds: number;
   /** Subscribers of one topic that one event fans out to, a run each. */
   fanOut: number[];

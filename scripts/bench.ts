@@ -18,6 +18,16 @@ import { printSection, writeReport, type Report } from '../bench/report.js';
 import { sections } from '../bench/sections.js';
 
 const started = Date.now();
+/** The commit the run measures, read as it starts (a commit made while it runs is not what it built). */
+const commit = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
+    return changed ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+})();
 /** Progress lines carry the seconds since the start: where a run spends its time. */
 const say = (line: string) =>
   console.log(line.startsWith('\n') || line.startsWith('  ') ? line : `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);
@@ -39,13 +49,6 @@ async function environment(options: ReturnType<typeof parseOptions>, seconds: nu
   const client = new pg.Client({ connectionString: platform!.databaseUrl('identity') });
   await client.connect();
   const { rows } = await client.query<{ version: string }>("select current_setting('server_version') as version").finally(() => client.end());
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
   return [
     ['scale', `${options.scale.name} (${options.scale.customers.toLocaleString('en-US')} customers; ${options.scale.seconds} s per load run)`],
     ['machine', `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`],
