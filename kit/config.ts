@@ -1,4 +1,4 @@
-import { count, country, defineSettings, flag, oneOf, optionalText, optionalUrl, secret, text, url } from './settings.js';
+import { count, country, defineSettings, flag, oneOf, optionalText, optionalUrl, secret, text, timeZone, url } from './settings.js';
 
 export type SubgraphName = 'identity' | 'sales' | 'marketing' | 'service';
 export const SUBGRAPHS: readonly SubgraphName[] = ['identity', 'sales', 'marketing', 'service'];
@@ -32,6 +32,7 @@ export const platformSettings = defineSettings('platform', {
   EVENT_RETENTION_HOURS: count(72, 'how long the bus keeps events (subscriptions resume within it)'),
   HTTP_KEEP_ALIVE_MS: count(65_000, 'how long an idle HTTP connection stays open'),
   DEFAULT_PHONE_COUNTRY: country('CZ', "phone numbers written without a +prefix are read as this country's (the dealer's market)"),
+  DEALER_TIME_ZONE: timeZone('Europe/Prague', "the dealer's time zone (IANA name): local times such as the follow-up call's default morning are in it"),
   SEED_DEMO_DATA: flag(false, 'fill empty databases with the demo dealer (npm start does)'),
   RETENTION_CHECK_INTERVAL_MS: count(86_400_000, 'how often retention periods are applied'),
   GATEWAY_PORT: count(DEFAULT_PORTS.gateway, "the gateway's port"),

@@ -1,6 +1,7 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 import { z } from 'zod';
+import { isTimeZone } from './local-time.js';
 
 /**
  * Configuration from the environment, declared once. Each deployable has settings groups (`defineSettings`): every
@@ -63,6 +64,21 @@ export const country = (fallback: CountryCode, about: string) =>
       .transform((value) => value.toUpperCase())
       .refine((value) => isSupportedCountry(value as CountryCode, metadata), 'must be a country code such as CZ, PL or SK')
       .transform((value) => value as CountryCode)
+      .default(fallback),
+    about,
+  );
+
+/** An IANA time zone (Europe/Prague, Europe/Warsaw…) the runtime knows. */
+export const timeZone = (fallback: string, about: string) =>
+  setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Prague').default(fallback), about);
+
+/** A fraction: more than 0, at most 1 (0.25). */
+export const fraction = (fallback: number, about: string) =>
+  setting(
+    z.coerce
+      .number({ error: 'must be a number such as 0.25' })
+      .gt(0, 'must be more than 0 and at most 1')
+      .max(1, 'must be more than 0 and at most 1')
       .default(fallback),
     about,
   );

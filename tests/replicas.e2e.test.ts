@@ -36,9 +36,9 @@ process.env.SLA_CHECK_INTERVAL_MS = '50';
 // Eight instances on one database server: a smaller pool each (default 10) keeps the test within the connections
 // a test server allows, beside another test file running at the same time.
 process.env.DB_POOL_MAX = '4';
-// Ten days: once service's clock reads the real time, both deadlines of every open case (STANDARD, NORMAL: 8 hours
-// and 3 days) are at risk.
-process.env.SLA_AT_RISK_MINUTES = String(10 * 24 * 60);
+// The whole of each deadline: once service's clock reads the real time, both deadlines of every open case (STANDARD,
+// NORMAL: 8 hours and 3 days) are at risk.
+process.env.SLA_AT_RISK_FRACTION = '1';
 
 const FORMS = 24;
 const OPPORTUNITIES = 10;

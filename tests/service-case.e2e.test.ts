@@ -69,8 +69,14 @@ describe('cases through the gateway', () => {
       firstRespondedAt: null,
       firstResponseBreached: false,
       resolutionBreached: false,
+      // 60 minutes to respond: at risk in the last quarter of them, not as it opens (SLA_AT_RISK_FRACTION).
+      slaAtRisk: false,
       customer: { displayName: customer.displayName },
     });
+    const { casesAtRisk: atRiskNow } = await executeOk(url, CasesAtRiskDocument, { first: 100 });
+    expect(atRiskNow.edges.map((e) => e.node.id)).not.toContain(opened.id);
+    const { casesAtRisk: dueWithinTheHour } = await executeOk(url, CasesAtRiskDocument, { within: 60, first: 100 });
+    expect(dueWithinTheHour.edges.map((e) => e.node.id)).toContain(opened.id);
     const low = await openCase({ customerId: customer.id, priority: 'LOW', category: 'GENERAL' });
     const { customer: view } = await executeOk(url, CustomerServiceViewDocument, { id: customer.id, caseFilter: { priorities: ['HIGH'] } });
     expect(view).toMatchObject({ serviceContract: { tier: 'PREMIUM' }, cases: { totalCount: 1, edges: [{ node: { id: opened.id } }] } });

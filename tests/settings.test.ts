@@ -33,6 +33,8 @@ describe('configuration', () => {
       PLATFORM_SECRET: 'short-secret-value',
       SALES_LEAD_QUEUE_OWNER_ID: 'jana',
       DEFAULT_PHONE_COUNTRY: 'Czechia',
+      DEALER_TIME_ZONE: 'Europe/Praha',
+      SLA_AT_RISK_FRACTION: '1.5',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -44,9 +46,11 @@ describe('configuration', () => {
         'PLATFORM_SECRET: must be at least 32 characters',
         'SALES_LEAD_QUEUE_OWNER_ID: must be an id (a UUID), got "jana"',
         'DEFAULT_PHONE_COUNTRY: must be a country code such as CZ, PL or SK, got "Czechia"',
+        'DEALER_TIME_ZONE: must be an IANA time zone such as Europe/Prague, got "Europe/Praha"',
+        'SLA_AT_RISK_FRACTION: must be more than 0 and at most 1, got "1.5"',
       ]),
     );
-    expect(problems).toHaveLength(8);
+    expect(problems).toHaveLength(10);
     expect(problems.join('\n')).not.toContain('short-secret-value');
   });
 
@@ -87,7 +91,13 @@ describe('configuration', () => {
 
   it('stops a service that cannot start on it, saying why, with exit code 78 (no restart loop)', async () => {
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'subgraphs/sales/src/main.ts'], {
-      env: { PATH: process.env.PATH, SALES_DEFAULT_REP_CAPACITY: 'lots', DB_STATEMENT_TIMEOUT_MS: '5s', PLATFORM_SECRET: 'x'.repeat(32) },
+      env: {
+        PATH: process.env.PATH,
+        SALES_DEFAULT_REP_CAPACITY: 'lots',
+        DB_STATEMENT_TIMEOUT_MS: '5s',
+        DEALER_TIME_ZONE: 'Mars/Olympus',
+        PLATFORM_SECRET: 'x'.repeat(32),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -97,5 +107,6 @@ describe('configuration', () => {
     expect(stderr).toContain('The configuration is not valid');
     expect(stderr).toContain('SALES_DEFAULT_REP_CAPACITY: must be a whole number, got "lots"');
     expect(stderr).toContain('DB_STATEMENT_TIMEOUT_MS: must be a whole number, got "5s"');
+    expect(stderr).toContain('DEALER_TIME_ZONE: must be an IANA time zone such as Europe/Prague, got "Mars/Olympus"');
   }, 60_000);
 });

@@ -86,11 +86,15 @@ describe('the service queue', () => {
     expect(await caseCountsByCustomer(em(), [customerId], urgentOnly, desk)).toEqual([1]);
   });
 
-  it('lists cases at risk within a number of minutes and flags them', async () => {
+  it('lists cases at risk within a number of minutes, or within their own window, and flags them', async () => {
     const customerId = randomUUID();
     await write((em) => setServiceContract(em, { customerId, tier: ServiceContractTier.PREMIUM }));
     const opened = await open({ customerId, priority: CasePriority.URGENT, category: CaseCategory.TECHNICAL }); // first response in 15 min
-    expect(opened.slaAtRisk()).toBe(true); // default window: 60 minutes
+    // Its own window is the last quarter of each deadline: not at risk as it opens (a fixed 60-minute window flagged it at once).
+    expect(opened.slaAtRisk()).toBe(false);
+    expect((await casesAtRiskPage(em(), null, desk, { first: 100 })).edges.map((e) => e.node.id)).not.toContain(opened.id);
+    const late = new Date(opened.createdAt.getTime() + 12 * 60_000);
+    expect((await casesAtRiskPage(em(), null, desk, { first: 100 }, late)).edges.map((e) => e.node.id)).toContain(opened.id);
     const soon = await casesAtRiskPage(em(), 20, desk, { first: 100 });
     expect(soon.edges.map((e) => e.node.id)).toContain(opened.id);
     const now = await casesAtRiskPage(em(), 5, desk, { first: 100 });

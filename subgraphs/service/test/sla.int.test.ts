@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { systemClock } from '@crm/kit/clock.js';
+import type { Clock } from '@crm/kit/clock.js';
 import { createLogger } from '@crm/kit/logger.js';
 import { eventually } from '../../../tests/helpers/eventually.js';
 import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
@@ -93,13 +93,13 @@ describe('SLA deadlines', () => {
 describe('CaseSlaAtRisk', () => {
   useFreshServiceDatabase();
 
-  it('is emitted once per case and deadline when the deadline enters the at-risk window', async () => {
-    const opened = await open();
-    await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -120));
+  it('is emitted once per case and deadline when the deadline enters its at-risk window (its last quarter by default)', async () => {
+    const opened = await open(); // STANDARD/LOW: 24 hours to respond (at risk in the last 6), 5 days to resolve (the last 30 hours)
+    await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -6 * 60 - 1));
     await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, +1)); // already breached: a breach, not a risk
     expect(await atRiskEvents(opened.id)).toHaveLength(0);
 
-    expect(await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -30))).toBeGreaterThanOrEqual(1);
+    expect(await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -6 * 60))).toBeGreaterThanOrEqual(1);
     await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -30));
     await flagCasesAtRisk(em(), at(opened.firstResponseDueAt, -10));
     const [first, ...others] = await atRiskEvents(opened.id);
@@ -115,13 +115,16 @@ describe('CaseSlaAtRisk', () => {
       assigneeId: null,
       deadline: 'FIRST_RESPONSE',
       dueAt: opened.firstResponseDueAt.toISOString(),
+      windowMinutes: 6 * 60,
     });
 
-    await flagCasesAtRisk(em(), at(opened.resolutionDueAt, -10));
+    await flagCasesAtRisk(em(), at(opened.resolutionDueAt, -30 * 60 - 1));
+    expect(await atRiskEvents(opened.id)).toHaveLength(1);
+    await flagCasesAtRisk(em(), at(opened.resolutionDueAt, -30 * 60));
     await flagCasesAtRisk(em(), at(opened.resolutionDueAt, -5));
-    expect((await atRiskEvents(opened.id)).map((e) => [e.payload.deadline, e.payload.dueAt])).toEqual([
-      ['FIRST_RESPONSE', opened.firstResponseDueAt.toISOString()],
-      ['RESOLUTION', opened.resolutionDueAt.toISOString()],
+    expect((await atRiskEvents(opened.id)).map((e) => [e.payload.deadline, e.payload.dueAt, e.payload.windowMinutes])).toEqual([
+      ['FIRST_RESPONSE', opened.firstResponseDueAt.toISOString(), 6 * 60],
+      ['RESOLUTION', opened.resolutionDueAt.toISOString(), 30 * 60],
     ]);
     // Internal bookkeeping: the flag is no edit, so a client's version stays valid.
     expect((await getCase(em(), opened.id)).version).toBe(opened.version);
@@ -167,23 +170,29 @@ describe('the cases at risk of a database', () => {
   // Counts every deadline flagged: a database of its own holds only the two cases below.
   useFreshServiceDatabase();
 
-  it('flags each deadline coming due within the window once, lists the cases at risk, and filters those breaching by a time', async () => {
+  it('flags each deadline once as it enters its own window, lists the cases at risk, and filters those breaching by a time', async () => {
     const customerId = randomUUID();
     await write((em) => setServiceContract(em, { customerId, tier: ServiceContractTier.ENTERPRISE }));
     const urgent = await open(CasePriority.URGENT, customerId); // responds in 10 minutes, resolves in 2 hours
     const low = await open(CasePriority.LOW, customerId); // 4 hours, 2 days
-    const now = at(urgent.createdAt, 1);
 
-    expect(await flagCasesAtRisk(em(), now, 30)).toBe(1);
-    expect(await flagCasesAtRisk(em(), now, 30)).toBe(0);
+    // A quarter of 10 minutes: the first response is at risk from minute 7½, not at minute 1.
+    expect(await flagCasesAtRisk(em(), at(urgent.createdAt, 1))).toBe(0);
+    expect(await flagCasesAtRisk(em(), at(urgent.createdAt, 8))).toBe(1);
+    expect(await flagCasesAtRisk(em(), at(urgent.createdAt, 8))).toBe(0);
     expect((await atRiskEvents(urgent.id)).map((e) => e.payload)).toEqual([
-      expect.objectContaining({ deadline: 'FIRST_RESPONSE', dueAt: urgent.firstResponseDueAt.toISOString(), windowMinutes: 30 }),
+      expect.objectContaining({ deadline: 'FIRST_RESPONSE', dueAt: urgent.firstResponseDueAt.toISOString(), windowMinutes: 2.5 }),
     ]);
-    expect(await flagCasesAtRisk(em(), now, 3 * 60)).toBe(1); // the resolution now falls within the window too
+    // A larger fraction: the last 95 % of the 2-hour resolution (from minute 6) but not yet of the low case's 4 hours (minute 12).
+    expect(await flagCasesAtRisk(em(), at(urgent.createdAt, 8), 0.95)).toBe(1);
     expect(await atRiskEvents(low.id)).toEqual([]);
 
-    const atRisk = await casesAtRiskPage(em(), 30, desk, {});
-    expect(atRisk.edges.map((e) => e.node.id)).toEqual([urgent.id]);
+    const atRiskIds = async (within: number | null, now: Date) => (await casesAtRiskPage(em(), within, desk, {}, now)).edges.map((e) => e.node.id);
+    expect(await atRiskIds(null, at(urgent.createdAt, 1))).toEqual([]);
+    expect(await atRiskIds(null, at(urgent.createdAt, 8))).toEqual([urgent.id]);
+    expect(await atRiskIds(null, at(urgent.createdAt, 100))).toEqual([urgent.id]); // its resolution, from minute 90 of 120
+    expect(await atRiskIds(null, at(low.createdAt, 3 * 60 + 1))).toEqual([low.id]); // the urgent deadlines passed: breaches, not risks
+    expect(await atRiskIds(30, at(urgent.createdAt, 1))).toEqual([urgent.id]);
     expect((await refusal(casesAtRiskPage(em(), 0, desk, {}))).code).toBe('BAD_USER_INPUT');
 
     const breachingBy = async (moment: Date) =>
@@ -197,31 +206,68 @@ describe('the periodic job the service definition starts', () => {
   // The job flags every case of its database at risk now: a database of its own holds only the cases below.
   useFreshServiceDatabase();
 
-  it('flags the cases at risk now and on every run after', async () => {
-    process.env.SLA_CHECK_INTERVAL_MS = '200'; // read when the job starts, so a test can watch it work
-    const job = service.startJobs!(orm(), createLogger('service'), { clock: systemClock });
+  it('flags a case only once its deadline enters the window, on the clock it is given', async () => {
+    process.env.SLA_CHECK_INTERVAL_MS = '100'; // read when the job starts, so a test can watch it work
+    const clock = new MovableClock();
+    const job = service.startJobs!(orm(), createLogger('service'), { clock });
     try {
-      // STANDARD/URGENT: the first response is due in 60 minutes, inside the 60-minute window at once.
-      const first = await open(CasePriority.URGENT);
+      // PREMIUM HIGH: the first response is due in 60 minutes, the resolution in 8 hours. A fixed 60-minute window
+      // flagged it the moment it opened; a quarter of each deadline flags the response at minute 45, the resolution at hour 6.
+      const customerId = randomUUID();
+      await write((em) => setServiceContract(em, { customerId, tier: ServiceContractTier.PREMIUM }));
+      const opened = await open(CasePriority.HIGH, customerId);
+      expect(opened.slaAtRisk()).toBe(false);
+      clock.from(opened.createdAt, 1);
+      await clock.runs(3);
+      clock.from(opened.createdAt, 44);
+      await clock.runs(3);
+      expect(await atRiskEvents(opened.id)).toEqual([]);
+
+      clock.from(opened.createdAt, 46); // beyond 75 % of the 60 minutes
       const [flagged] = await eventually(async () => {
-        const events = await atRiskEvents(first.id);
+        const events = await atRiskEvents(opened.id);
         expect(events).toHaveLength(1);
         return events;
       });
       expect(flagged!.payload).toMatchObject({
-        caseId: first.id,
+        caseId: opened.id,
         deadline: 'FIRST_RESPONSE',
-        dueAt: first.firstResponseDueAt.toISOString(),
-        priority: 'URGENT',
+        dueAt: opened.firstResponseDueAt.toISOString(),
+        priority: 'HIGH',
+        windowMinutes: 15,
       });
 
-      // Once the job has flagged a later case it has run again since: the first case stays flagged once.
-      const second = await open(CasePriority.URGENT);
-      await eventually(async () => expect(await atRiskEvents(second.id)).toHaveLength(1));
-      expect(await atRiskEvents(first.id)).toHaveLength(1);
+      clock.from(opened.createdAt, 5 * 60);
+      await clock.runs(3);
+      expect(await atRiskEvents(opened.id)).toHaveLength(1); // the response breached, the resolution not at risk yet
+      clock.from(opened.createdAt, 6 * 60 + 1);
+      await eventually(async () =>
+        expect((await atRiskEvents(opened.id)).map((e) => [e.payload.deadline, e.payload.windowMinutes])).toEqual([
+          ['FIRST_RESPONSE', 15],
+          ['RESOLUTION', 2 * 60],
+        ]),
+      );
     } finally {
       await job.stop();
       delete process.env.SLA_CHECK_INTERVAL_MS;
     }
   });
 });
+
+/** The time the job reads: set by the test, counting the job's runs (one reading each). */
+class MovableClock implements Clock {
+  private at = new Date();
+  private readings = 0;
+  now(): Date {
+    this.readings++;
+    return this.at;
+  }
+  from(moment: Date, minutes: number): void {
+    this.at = at(moment, minutes);
+  }
+  /** Until the job has read the time `count` more times (so it has run at least `count - 1` times whole on it). */
+  async runs(count: number): Promise<void> {
+    const until = this.readings + count;
+    await eventually(async () => expect(this.readings).toBeGreaterThanOrEqual(until));
+  }
+}

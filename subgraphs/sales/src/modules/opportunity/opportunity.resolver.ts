@@ -50,7 +50,7 @@ export class OpportunityResolver {
     @Arg('followUpAt', () => Date, {
       nullable: true,
       description:
-        'When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (3 days later at 10:00 UTC when omitted)',
+        "When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (when omitted: 3 days later at 10:00 in the dealer's time zone, DEALER_TIME_ZONE)",
     })
     followUpAt: Date | null,
     @Ctx() { em, viewer }: SalesContext,

@@ -102,9 +102,12 @@ export class Case extends BaseEntity {
     return resolutionBreached(this, new Date());
   }
 
-  @Field(() => Boolean, { description: 'A deadline still to be met falls within the at-risk window (SLA_AT_RISK_MINUTES)' })
+  @Field(() => Boolean, {
+    description:
+      "A deadline still to be met has entered its at-risk window: the last part of the deadline's length (SLA_AT_RISK_FRACTION, a quarter by default)",
+  })
   slaAtRisk(): boolean {
-    return slaAtRisk(this, new Date(), service().SLA_AT_RISK_MINUTES);
+    return slaAtRisk(this, new Date(), service().SLA_AT_RISK_FRACTION);
   }
 }
 

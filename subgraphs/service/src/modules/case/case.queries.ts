@@ -6,6 +6,8 @@ import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, countWhere, fetchKeysetPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
 import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { service } from '../../settings.js';
+import { LONGEST_DEADLINE_MINUTES } from '../sla/sla.policy.js';
 import { Case } from './case.entity.js';
 import { CaseOrder } from './case.enums.js';
 import type { CaseFilter } from './case.inputs.js';
@@ -29,10 +31,21 @@ export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Vie
   return joinConditions(parts);
 }
 
-/** Unsettled cases with a deadline still to meet within the next `minutes` (not yet passed). */
-export function atRiskSql(minutes: number, now = new Date()): SqlCondition {
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');
+/**
+ * Unsettled cases with a deadline still to meet (not yet passed) that is at risk now: due within the next `minutes`
+ * when asked so, else within its own at-risk window, the last `fraction` of its length from the opening (SLA_AT_RISK_FRACTION).
+ */
+export function atRiskSql(minutes: number | null | undefined, now = new Date(), fraction = service().SLA_AT_RISK_FRACTION): SqlCondition {
   const from = now.toISOString();
+  if (minutes == null) {
+    const until = new Date(now.getTime() + LONGEST_DEADLINE_MINUTES * fraction * 60_000).toISOString();
+    const within = (due: string) => `${due} > ? and ${due} <= ? and ${due} - (${due} - created_at) * ?::float8 <= ?`;
+    return {
+      sql: `resolved_at is null and ((first_responded_at is null and ${within('first_response_due_at')}) or (${within('resolution_due_at')}))`,
+      params: [from, until, fraction, from, from, until, fraction, from],
+    };
+  }
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');
   const until = new Date(now.getTime() + minutes * 60_000).toISOString();
   return {
     sql: `resolved_at is null and ((first_responded_at is null and first_response_due_at > ? and first_response_due_at <= ?)
@@ -69,9 +82,18 @@ export async function casesPage(
   return { ...found, count: () => countCases(em, where) };
 }
 
-/** One page of the unsettled cases with a deadline in the next `minutes`, the resolution due soonest first, and its totalCount. */
-export async function casesAtRiskPage(em: EntityManager, minutes: number, viewer: Viewer, page: PageArgs): Promise<CountedPage<Case>> {
-  const where = allOf(atRiskSql(minutes), caseScopeSql(viewer, 'line', 'assignee_id'));
+/**
+ * One page of the unsettled cases at risk (a deadline in the next `minutes`, or without them in its at-risk window),
+ * the resolution due soonest first, and its totalCount.
+ */
+export async function casesAtRiskPage(
+  em: EntityManager,
+  minutes: number | null | undefined,
+  viewer: Viewer,
+  page: PageArgs,
+  now = new Date(),
+): Promise<CountedPage<Case>> {
+  const where = allOf(atRiskSql(minutes, now), caseScopeSql(viewer, 'line', 'assignee_id'));
   const found = await fetchKeysetPage(em, { entity: Case, orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
   return { ...found, count: () => countCases(em, where) };
 }

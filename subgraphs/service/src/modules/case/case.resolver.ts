@@ -33,9 +33,12 @@ export class CaseResolver {
   }
 
   @Allow('cases:read')
-  @Query(() => CaseConnection, { description: 'Unsettled cases with an SLA deadline in the next `within` minutes, the resolution due soonest first' })
+  @Query(() => CaseConnection, {
+    description:
+      "Unsettled cases with an SLA deadline still to meet that is at risk: within its own at-risk window (the last part of the deadline's length, as `slaAtRisk`), or in the next `within` minutes when given; the resolution due soonest first",
+  })
   async casesAtRisk(
-    @Arg('within', () => Int, { description: 'minutes from now' }) within: number,
+    @Arg('within', () => Int, { nullable: true, description: 'minutes from now; omitted: each deadline by its own at-risk window' }) within: number | null,
     @Args() page: PageArgs,
     @Ctx() { em, viewer }: ServiceContext,
   ): Promise<CaseConnection> {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { service } from '../../settings.js';
 import { Case } from '../case/case.entity.js';
 import { recordCaseEvent } from '../case/case.events.js';
+import { atRiskWindowMinutes, LONGEST_DEADLINE_MINUTES } from './sla.policy.js';
 
 export type SlaDeadline = 'FIRST_RESPONSE' | 'RESOLUTION';
 
@@ -27,16 +28,16 @@ const DEADLINES: readonly DeadlineColumns[] = [
 const BATCH = 200;
 
 /**
- * Emits CaseSlaAtRisk once per case and deadline: for every unresolved case whose first-response or
- * resolution deadline, still to be met, falls within the at-risk window after `now`.
+ * Emits CaseSlaAtRisk once per case and deadline: for every unresolved case whose first-response or resolution
+ * deadline, still to be met, has entered its at-risk window by `now`: the last `fraction` (SLA_AT_RISK_FRACTION) of
+ * the deadline's length from the opening, so a 60-minute deadline is at risk from minute 45, a day from hour 18.
  * Returns how many deadlines it flagged.
  */
-export async function flagCasesAtRisk(em: EntityManager, now: Date, windowMinutes = service().SLA_AT_RISK_MINUTES): Promise<number> {
-  const until = new Date(now.getTime() + windowMinutes * 60_000);
+export async function flagCasesAtRisk(em: EntityManager, now: Date, fraction = service().SLA_AT_RISK_FRACTION): Promise<number> {
   let flagged = 0;
   for (const columns of DEADLINES) {
     for (;;) {
-      const count = await flagBatch(em, columns, now, until, windowMinutes);
+      const count = await flagBatch(em, columns, now, fraction);
       flagged += count;
       if (count < BATCH) break;
     }
@@ -45,21 +46,29 @@ export async function flagCasesAtRisk(em: EntityManager, now: Date, windowMinute
 }
 
 /** The mark and the events commit together; a concurrent run (another instance) skips the rows this one claims. */
-async function flagBatch(em: EntityManager, columns: DeadlineColumns, now: Date, until: Date, windowMinutes: number): Promise<number> {
+async function flagBatch(em: EntityManager, columns: DeadlineColumns, now: Date, fraction: number): Promise<number> {
+  // No window is longer than the longest deadline's: a bound on the indexed due column, the rest is per row.
+  const horizon = new Date(now.getTime() + LONGEST_DEADLINE_MINUTES * fraction * 60_000);
   return em.transactional(async (tx) => {
     const claimed = await tx.execute<Array<{ id: string }>>(
       `update support_case set ${columns.notified} = ? where id in (
          select id from support_case
          where resolved_at is null and ${columns.met} is null and ${columns.notified} is null and ${columns.due} > ? and ${columns.due} <= ?
+           and ${columns.due} - (${columns.due} - created_at) * ?::float8 <= ?
          order by ${columns.due}, id limit ? for update skip locked)
        returning id`,
-      [now.toISOString(), now.toISOString(), until.toISOString(), BATCH],
+      [now.toISOString(), now.toISOString(), horizon.toISOString(), fraction, now.toISOString(), BATCH],
       'all',
     );
     if (claimed.length === 0) return 0;
     const cases = await tx.find(Case, { id: { $in: claimed.map((row) => row.id) } });
     for (const found of cases) {
-      recordCaseEvent(tx, found, 'CaseSlaAtRisk', { deadline: columns.deadline, dueAt: columns.dueOf(found).toISOString(), windowMinutes });
+      const dueAt = columns.dueOf(found);
+      recordCaseEvent(tx, found, 'CaseSlaAtRisk', {
+        deadline: columns.deadline,
+        dueAt: dueAt.toISOString(),
+        windowMinutes: atRiskWindowMinutes(found.createdAt, dueAt, fraction),
+      });
     }
     await tx.flush();
     return claimed.length;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { CasePriority } from '../case/case.enums.js';
-import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk, slaDeadlines, slaPolicyFor } from './sla.policy.js';
+import {
+  atRiskFrom,
+  atRiskWindowMinutes,
+  firstResponseBreached,
+  resolutionBreached,
+  ServiceContractTier,
+  slaAtRisk,
+  slaDeadlines,
+  slaPolicyFor,
+} from './sla.policy.js';
 
 const openedAt = new Date('2026-11-02T08:00:00Z');
 const at = (iso: string) => new Date(iso);
@@ -53,12 +62,27 @@ describe('SLA breach flags relative to now', () => {
     expect(firstResponseBreached(late, at('2026-11-02T09:45:00Z'))).toBe(true);
   });
 
-  it('flags a case at risk only within the window before a deadline still to be met', () => {
-    expect(slaAtRisk(clock, at('2026-11-02T08:00:00Z'), 30)).toBe(false);
-    expect(slaAtRisk(clock, at('2026-11-02T08:31:00Z'), 30)).toBe(true);
-    // The first response is already missed: a breach, not a risk, until the resolution deadline comes close.
-    expect(slaAtRisk(clock, at('2026-11-02T10:00:00Z'), 30)).toBe(false);
-    expect(slaAtRisk(clock, at('2026-11-02T15:40:00Z'), 30)).toBe(true);
-    expect(slaAtRisk({ ...clock, resolvedAt: at('2026-11-02T15:00:00Z'), firstRespondedAt: openedAt }, at('2026-11-02T15:40:00Z'), 30)).toBe(false);
+  it('flags a case at risk only in the last part of a deadline still to be met, measured on its own length', () => {
+    const opened = { ...clock, createdAt: openedAt };
+    // PREMIUM HIGH answers within 60 minutes: not at risk when it opens (it was, with a fixed 60-minute window), at
+    // risk from minute 45 with a quarter, from minute 30 with a half.
+    expect(slaAtRisk(opened, openedAt, 0.25)).toBe(false);
+    expect(slaAtRisk(opened, at('2026-11-02T08:44:59Z'), 0.25)).toBe(false);
+    expect(slaAtRisk(opened, at('2026-11-02T08:45:00Z'), 0.25)).toBe(true);
+    expect(slaAtRisk(opened, at('2026-11-02T08:30:00Z'), 0.5)).toBe(true);
+    // The first response is already missed: a breach, not a risk, until the last quarter of the 8-hour resolution.
+    expect(slaAtRisk(opened, at('2026-11-02T10:00:00Z'), 0.25)).toBe(false);
+    expect(slaAtRisk(opened, at('2026-11-02T13:59:00Z'), 0.25)).toBe(false);
+    expect(slaAtRisk(opened, at('2026-11-02T14:00:00Z'), 0.25)).toBe(true);
+    expect(slaAtRisk({ ...opened, resolvedAt: at('2026-11-02T15:00:00Z'), firstRespondedAt: openedAt }, at('2026-11-02T15:40:00Z'), 0.25)).toBe(false);
+    expect(slaAtRisk(opened, at('2026-11-02T16:00:01Z'), 1)).toBe(false);
+  });
+
+  it('opens the at-risk window a fraction of each deadline before it (a quarter: minute 45 of 60, hour 18 of 24)', () => {
+    const due = (minutes: number) => new Date(openedAt.getTime() + minutes * 60_000);
+    expect(atRiskFrom(openedAt, due(60), 0.25)).toEqual(at('2026-11-02T08:45:00Z'));
+    expect(atRiskFrom(openedAt, due(24 * 60), 0.25)).toEqual(at('2026-11-03T02:00:00Z'));
+    expect(atRiskWindowMinutes(openedAt, due(24 * 60), 0.25)).toBe(6 * 60);
+    expect(atRiskWindowMinutes(openedAt, due(10), 0.25)).toBe(2.5);
   });
 });

@@ -67,9 +67,25 @@ export const firstResponseBreached = (clock: SlaClock, now: Date): boolean => (c
 
 export const resolutionBreached = (clock: SlaClock, now: Date): boolean => (clock.resolvedAt ?? now) > clock.resolutionDueAt;
 
-/** A deadline still to be met falls within the window from now (one already missed is a breach, not a risk). */
-export function slaAtRisk(clock: SlaClock, now: Date, windowMinutes: number): boolean {
-  const limit = addMinutes(now, windowMinutes);
+/** The longest deadline of the table, in minutes: no at-risk window is longer than this times the fraction. */
+export const LONGEST_DEADLINE_MINUTES = Math.max(...SLA_POLICIES.flatMap((p) => [p.firstResponseMinutes, p.resolutionMinutes]));
+
+/**
+ * When a deadline comes at risk: its last `fraction` (SLA_AT_RISK_FRACTION), measured on its own length from the
+ * opening. With 0.25 a 60-minute first response is at risk from minute 45, a 24-hour resolution from hour 18.
+ */
+export const atRiskFrom = (openedAt: Date, due: Date, fraction: number): Date => new Date(due.getTime() - (due.getTime() - openedAt.getTime()) * fraction);
+
+/** The at-risk window of a deadline, in minutes (what CaseSlaAtRisk reports). */
+export const atRiskWindowMinutes = (openedAt: Date, due: Date, fraction: number): number => ((due.getTime() - openedAt.getTime()) * fraction) / 60_000;
+
+export interface OpenedSlaClock extends SlaClock {
+  /** When the case was opened: its deadlines run from then. */
+  createdAt: Date;
+}
+
+/** A deadline still to be met has entered its at-risk window (one already missed is a breach, not a risk). */
+export function slaAtRisk(clock: OpenedSlaClock, now: Date, fraction: number): boolean {
   const pending = [clock.firstRespondedAt ? null : clock.firstResponseDueAt, clock.resolvedAt ? null : clock.resolutionDueAt];
-  return pending.some((due) => due !== null && due > now && due <= limit);
+  return pending.some((due) => due !== null && due > now && atRiskFrom(clock.createdAt, due, fraction) <= now);
 }
