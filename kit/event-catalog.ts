@@ -250,12 +250,18 @@ export const EVENTS = {
   ProductCreated: event(sales, 'Product', 1, payload({ productId: id, sku: text, name: text, category: text })),
   ProductChanged: event(sales, 'Product', 1, payload({ productId: id, changedFields: z.array(text) })),
   OpportunityCreated: event(sales, 'Opportunity', 1, payload(opportunitySnapshot)),
-  /** `values`: the changed fields' new values; `archivedAt` when it was archived. */
+  /** `values`: the changed fields' new values; `archivedAt` when it was archived; `quoteId`: the accepted quote that priced it. */
   OpportunityChanged: event(
     sales,
     'Opportunity',
     1,
-    payload({ ...opportunitySnapshot, changedFields: z.array(text), values: z.record(z.string(), z.unknown()).optional(), archivedAt: time.optional() }),
+    payload({
+      ...opportunitySnapshot,
+      changedFields: z.array(text),
+      values: z.record(z.string(), z.unknown()).optional(),
+      archivedAt: time.optional(),
+      quoteId: id.optional(),
+    }),
   ),
   OpportunityStageChanged: event(
     sales,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  AcceptQuoteDocument,
   AddQuoteFinancingDocument,
   AddQuoteLineDocument,
   CreateCustomerDocument,
@@ -8,14 +9,20 @@ import {
   CreatePipelineDocument,
   CreateProductDocument,
   CreateQuoteDocument,
+  FollowUpsDocument,
   MarkQuoteViewedDocument,
+  MarketingAutomationViewDocument,
+  MoveOpportunityDocument,
+  OpportunityDocument,
   OwnerOpportunityChangedDocument,
+  RecordConsentDocument,
   SendQuoteDocument,
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
 import { outboxOf } from './helpers/integration.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe } from './helpers/subscriptions.js';
+import { eventually } from './helpers/eventually.js';
 
 // Sales' quotes through the gateway: the quote as the API answers it, input the API refuses, and the owner told live
 // when the customer opens it (DOMAIN Story 1 step 8). Pricing, financing and statuses are tested on sales' own
@@ -172,5 +179,106 @@ describe('a quote through the gateway', () => {
     });
     await dashboard.close();
     await client.dispose();
+  });
+});
+
+describe('accepting a quote closes the loop on its deal (issue 12)', () => {
+  async function sentQuote(opportunityId: string, price: string) {
+    const car = await newProduct(price);
+    const draft = (await executeOk(url, CreateQuoteDocument, { input: { opportunityId, title: 'Final offer', currency: 'CZK', taxRatePercent: '0' } }))
+      .createQuote;
+    const lined = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: car.id } })).addQuoteLine;
+    return (await executeOk(url, SendQuoteDocument, { id: lined.id, version: lined.version })).sendQuote;
+  }
+
+  it("sets the opportunity's amount to the accepted quote's total, in the same transaction, with the snapshot in its event", async () => {
+    const opportunity = await newOpportunity(await newCustomer('Accepter'));
+    const sent = await sentQuote(opportunity.id, '1061657.03');
+    const { acceptQuote } = await executeOk(url, AcceptQuoteDocument, { id: sent.id, version: sent.version });
+    expect(acceptQuote.status).toBe('ACCEPTED');
+
+    const after = (await executeOk(url, OpportunityDocument, { id: opportunity.id })).opportunity;
+    expect(after.amount).toEqual({ amount: '1061657.03', currency: 'CZK' });
+    expect(after.version).toBeGreaterThan(opportunity.version);
+    expect(after.status).toBe('OPEN'); // not won unless asked
+
+    const changed = (await outboxOf(platform.subgraphs.sales.orm, opportunity.id)).filter((e) => e.type === 'OpportunityChanged');
+    expect(changed.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        opportunityId: opportunity.id,
+        amount: { amount: '1061657.03', currency: 'CZK' },
+        changedFields: ['amount'],
+        quoteId: sent.id,
+      }),
+    ]);
+  });
+
+  it('with winOpportunity also wins the deal: WON stage and events, the follow-up call closed, the first-offer sequence exited', async () => {
+    const owner = randomUUID();
+    const customerId = await newCustomer('Winner');
+    await executeOk(url, RecordConsentDocument, {
+      input: { customerId, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'test', textVersion: 'v1' },
+    });
+    const enrolments = async () =>
+      (await executeOk(url, MarketingAutomationViewDocument, { id: customerId })).customer!.sequenceEnrolments!.edges.map((e) => ({
+        sequence: e.node.sequence?.name,
+        status: e.node.status,
+      }));
+    // marketing knows the consent before the first offer goes out (identity's and sales' events are separate streams)
+    await eventually(async () => {
+      const [row] = await platform.subgraphs.marketing.orm.em
+        .fork()
+        .execute<Array<{ granted: boolean }>>("select granted from consent_state where customer_id = ? and purpose = 'MARKETING'", [customerId]);
+      expect(row?.granted).toBe(true);
+    });
+    const { createPipeline: pipeline } = await executeOk(url, CreatePipelineDocument, {
+      input: {
+        name: `Won ${unique()}`,
+        stages: [
+          { name: 'Inquiry', probability: 10 },
+          { name: 'Offer sent', probability: 50, marker: 'FIRST_OFFER_SENT' },
+          { name: 'Won', probability: 100, isWon: true },
+          { name: 'Lost', probability: 0, isLost: true, marker: 'LOST' },
+        ],
+      },
+    });
+    const created = (
+      await executeOk(url, CreateOpportunityDocument, {
+        input: { customerId, pipelineId: pipeline.id, title: 'Won deal', amount: CZK('789900.00'), ownerId: owner },
+      })
+    ).createOpportunity;
+    const offerStage = pipeline.stages.find((stage) => stage.name === 'Offer sent')!;
+    const offered = (await executeOk(url, MoveOpportunityDocument, { id: created.id, version: created.version, stageId: offerStage.id })).moveOpportunity;
+    // sales' own consumer plans the call after the first offer (Story 1, step 7)
+    const followUps = async () => (await executeOk(url, FollowUpsDocument, { filter: { opportunityId: offered.id } })).activities.edges.map((e) => e.node);
+    const [call] = await eventually(async () => {
+      const planned = await followUps();
+      expect(planned).toEqual([expect.objectContaining({ type: 'CALL', done: false })]);
+      return planned;
+    });
+
+    await eventually(async () => expect(await enrolments()).toEqual([{ sequence: 'After the first offer', status: 'ACTIVE' }]));
+
+    const sent = await sentQuote(offered.id, '1061657.03');
+    const { acceptQuote } = await executeOk(url, AcceptQuoteDocument, { id: sent.id, version: sent.version, input: { winOpportunity: true } });
+    expect(acceptQuote.status).toBe('ACCEPTED');
+
+    const won = (await executeOk(url, OpportunityDocument, { id: offered.id })).opportunity;
+    expect(won).toMatchObject({ status: 'WON', stage: 'Won', amount: { amount: '1061657.03', currency: 'CZK' } });
+    expect(await followUps()).toEqual([expect.objectContaining({ id: call!.id, done: true })]);
+    const types = (await outboxOf(platform.subgraphs.sales.orm, offered.id)).map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['OpportunityChanged', 'OpportunityStageChanged', 'OpportunityWon']);
+    const completed = (await outboxOf(platform.subgraphs.sales.orm, call!.id)).map((e) => e.type);
+    expect(completed).toEqual(['ActivityCreated', 'ActivityCompleted']);
+    // marketing's journey consumer ends the newsletters of the won deal
+    await eventually(async () => expect(await enrolments()).toEqual([{ sequence: 'After the first offer', status: 'EXITED' }]));
+  });
+
+  it('refuses to win a deal whose pipeline has no WON stage, and changes nothing', async () => {
+    const opportunity = await newOpportunity(await newCustomer('Nowin'));
+    const sent = await sentQuote(opportunity.id, '500000.00');
+    const refused = await execute(url, AcceptQuoteDocument, { id: sent.id, version: sent.version, input: { winOpportunity: true } });
+    expectError(refused, 'BAD_USER_INPUT', /no WON stage/);
+    expect((await executeOk(url, OpportunityDocument, { id: opportunity.id })).opportunity.amount.amount).toBe('799900.00');
   });
 });

@@ -170,3 +170,49 @@ describe('first offer sent → newsletters personalized from the quote (Story 1,
     expect(await enrolments(shy)).toEqual([]);
   });
 });
+
+describe('a deal WON or LOST ends the sales journey (issue 12, point 3)', () => {
+  const closed = (type: 'OpportunityWon' | 'OpportunityLost', customerId: string, opportunityId: string) =>
+    catalogEvent(type, opportunityId, opportunitySnapshot({ opportunityId, customerId, status: type === 'OpportunityWon' ? 'WON' : 'LOST' }));
+  const firstOffer = (customerId: string, opportunityId: string) => {
+    const stageId = randomUUID();
+    return catalogEvent('OpportunityStageChanged', opportunityId, {
+      ...opportunitySnapshot({ opportunityId, customerId, stageId, stageName: 'First offer sent', marker: 'FIRST_OFFER_SENT' }),
+      fromStageId: randomUUID(),
+      toStageId: stageId,
+      changedBy: 'test',
+      followUpAt: null,
+    });
+  };
+  const journey = async (customerId: string) =>
+    (await enrolments(customerId)).map((e) => ({ sequence: e.sequenceName, status: e.status, exitReason: e.exitReason ?? null }));
+
+  it('exits the welcome and the first-offer sequences of the won deal, each with SequenceExited', async () => {
+    const [customerId, opportunityId] = [randomUUID(), randomUUID()];
+    await handle(
+      consent(customerId, 'SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED'),
+      consent(customerId, 'MARKETING', 'EMAIL', 'GRANTED'),
+      resolved(customerId, `won.${randomUUID()}@example.com`),
+      firstOffer(customerId, opportunityId),
+    );
+    expect((await journey(customerId)).map((e) => e.status)).toEqual(['ACTIVE', 'ACTIVE']);
+
+    await handle(closed('OpportunityWon', customerId, opportunityId));
+    expect(await journey(customerId)).toEqual(
+      expect.arrayContaining([
+        { sequence: 'Introduce the dealer', status: 'EXITED', exitReason: 'opportunity won' },
+        { sequence: 'After the first offer', status: 'EXITED', exitReason: 'opportunity won' },
+      ]),
+    );
+    const exited = await em().execute("select type from outbox_event where type = 'SequenceExited' and payload->>'customerId' = ?", [customerId]);
+    expect(exited).toHaveLength(2);
+  });
+
+  it("keeps the first-offer newsletters of the customer's other, still open deal when one deal is lost", async () => {
+    const [customerId, stillOpen, lostDeal] = [randomUUID(), randomUUID(), randomUUID()];
+    await handle(consent(customerId, 'MARKETING', 'EMAIL', 'GRANTED'), firstOffer(customerId, stillOpen), closed('OpportunityLost', customerId, lostDeal));
+    expect(await journey(customerId)).toEqual([{ sequence: 'After the first offer', status: 'ACTIVE', exitReason: null }]);
+    await handle(closed('OpportunityLost', customerId, stillOpen));
+    expect(await journey(customerId)).toEqual([{ sequence: 'After the first offer', status: 'EXITED', exitReason: 'opportunity lost' }]);
+  });
+});

@@ -3,7 +3,7 @@ import type { OutboundChannel } from '../messaging/outbound.channel.js';
 import { feedsProjection, projectEvent, PROJECTED_EVENTS } from '../projection/projection.handlers.js';
 import { rebuildProjections } from '../projection/projection.rebuild.js';
 import { exitAllEnrolments } from '../sequence/sequence.service.js';
-import { onCustomerResolved, onFirstOfferSent } from './journey.service.js';
+import { onCustomerResolved, onDealClosed, onFirstOfferSent } from './journey.service.js';
 
 /**
  * One consumer for the projections and the automations that read them: events arrive in bus order,
@@ -30,6 +30,9 @@ export function journeyHandler(outbound: OutboundChannel) {
         case 'OpportunityStageChanged':
           if (event.payload.marker === 'FIRST_OFFER_SENT') await onFirstOfferSent(em, event);
           return;
+        case 'OpportunityWon':
+        case 'OpportunityLost':
+          return onDealClosed(em, event);
       }
     },
     afterExpiry: {

@@ -6,7 +6,8 @@ import { linkAnonymousInteractions, recordInteraction } from '../interaction/int
 import { sendMessage } from '../messaging/message-send.service.js';
 import type { OutboundChannel } from '../messaging/outbound.channel.js';
 import { hasConsent, latestSentQuote } from '../projection/projection.service.js';
-import { enrolUnlessActive, ensureSequence } from '../sequence/sequence.service.js';
+import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus } from '../sequence/sequence.entity.js';
+import { endEnrolments, enrolUnlessActive, ensureSequence } from '../sequence/sequence.service.js';
 import { appointmentConfirmation } from './appointment-confirmation.js';
 
 export const WELCOME_SEQUENCE = {
@@ -94,4 +95,26 @@ export async function onFirstOfferSent(em: EntityManager, event: CatalogEvent<'O
     productNames: products.map((product) => product.name),
     categories: [...new Set(products.map((product) => product.category).filter((c): c is string => c !== null))],
   });
+}
+
+/**
+ * Issue 12 / point 3: a deal WON or LOST ends the sales journey's newsletters that lead to it. The customer leaves
+ * the welcome sequence and the "first offer sent" sequence of this deal; an enrolment personalized for another
+ * opportunity of theirs (still open) stays, as does any sequence outside the sales journey.
+ */
+export async function onDealClosed(em: EntityManager, event: CatalogEvent<'OpportunityWon' | 'OpportunityLost'>): Promise<void> {
+  const customerId = event.payload.customerId.toLowerCase();
+  const opportunityId = event.payload.opportunityId.toLowerCase();
+  const journeys = await em.find(Sequence, { name: { $in: [WELCOME_SEQUENCE.name, FIRST_OFFER_SEQUENCE.name] } });
+  if (journeys.length === 0) return;
+  const active = await em.find(SequenceEnrolment, {
+    customerId,
+    sequenceId: { $in: journeys.map((sequence) => sequence.id) },
+    status: SequenceEnrolmentStatus.ACTIVE,
+  });
+  const forThisDeal = active.filter((enrolment) => {
+    const tiedTo = enrolment.personalization?.opportunityId;
+    return typeof tiedTo !== 'string' || tiedTo.toLowerCase() === opportunityId;
+  });
+  await endEnrolments(em, forThisDeal, event.type === 'OpportunityWon' ? 'opportunity won' : 'opportunity lost');
 }

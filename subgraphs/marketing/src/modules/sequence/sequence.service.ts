@@ -120,7 +120,11 @@ export async function exitSequence(em: EntityManager, id: string, version: numbe
 
 /** Ends every active enrolment of the customer (e.g. they withdrew marketing consent), each with its event. */
 export async function exitAllEnrolments(em: EntityManager, customerId: string, reason: string): Promise<number> {
-  const active = await em.find(SequenceEnrolment, { customerId, status: E.ACTIVE });
+  return endEnrolments(em, await em.find(SequenceEnrolment, { customerId, status: E.ACTIVE }), reason);
+}
+
+/** Ends these active enrolments (an automation's exit, e.g. the deal was won), each with its SequenceExited. */
+export async function endEnrolments(em: EntityManager, active: SequenceEnrolment[], reason: string): Promise<number> {
   for (const enrolment of active) {
     enrolment.status = E.EXITED;
     enrolment.endedAt = new Date();
@@ -128,7 +132,7 @@ export async function exitAllEnrolments(em: EntityManager, customerId: string, r
     recordEvent(em, {
       type: 'SequenceExited',
       aggregateId: enrolment.id,
-      payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId, atStep: enrolment.currentStep, reason },
+      payload: { enrolmentId: enrolment.id, sequenceId: enrolment.sequenceId, customerId: enrolment.customerId, atStep: enrolment.currentStep, reason },
     });
   }
   await em.flush();

@@ -37,6 +37,8 @@ export const firstOfferFollowUp = defineHandler({
       log.warn({ eventId: event.id, opportunityId: event.aggregateId }, 'first offer sent for an unknown opportunity; no call planned');
       return;
     }
+    // Won or lost before this event was handled: closing the deal closed its follow-ups, so none is planned now.
+    if (opportunity.status !== OpportunityStatus.OPEN) return;
     if (await hasOpenFollowUp(em, opportunity.id)) return;
     const agreed = event.payload.followUpAt ? new Date(event.payload.followUpAt) : null;
     await planFirstOfferCall(em, opportunity, agreed, new Date(event.occurredAt));

@@ -13,6 +13,7 @@ import { cents } from '../../money.js';
 import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
+import { closeFollowUps } from './opportunity.closing.js';
 
 /** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
 export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {
@@ -84,7 +85,17 @@ export async function moveOpportunity(
   followUpAt?: Date | null,
 ): Promise<Opportunity> {
   const opportunity = await editable(em, id, version, viewer);
-  const to = await getStage(em, stageId, 'stageId');
+  await changeStage(em, opportunity, await getStage(em, stageId, 'stageId'), viewer, followUpAt);
+  await em.flush();
+  return opportunity;
+}
+
+/**
+ * Moves an opportunity the caller has read (and checked) to another stage of its pipeline, with its history row and
+ * events; reaching a WON or LOST stage also closes its open follow-ups. The caller flushes (an accepted quote that
+ * wins the deal shares the transaction).
+ */
+export async function changeStage(em: EntityManager, opportunity: Opportunity, to: Stage, viewer: Viewer, followUpAt?: Date | null): Promise<void> {
   if (to.pipelineId !== opportunity.pipelineId) throw badInput(`Stage ${to.id} belongs to another pipeline`, 'stageId');
   if (to.id === opportunity.stageId) throw badInput(`Opportunity ${opportunity.id} is already in stage "${to.name}"`, 'stageId');
   if (followUpAt && followUpAt.getTime() <= Date.now()) throw badInput('followUpAt must be in the future', 'followUpAt');
@@ -101,9 +112,15 @@ export async function moveOpportunity(
   });
   if (opportunity.status !== OpportunityStatus.OPEN) {
     await recordOpportunityEvent(em, opportunity, opportunity.status === OpportunityStatus.WON ? 'OpportunityWon' : 'OpportunityLost');
+    await closeFollowUps(em, opportunity);
   }
-  await em.flush();
-  return opportunity;
+}
+
+/** The first WON stage of the opportunity's pipeline (in pipeline order): where an accepted quote wins the deal. */
+export async function wonStageOf(em: EntityManager, opportunity: Opportunity): Promise<Stage> {
+  const stage = await em.findOne(Stage, { pipelineId: opportunity.pipelineId, isWon: true }, { orderBy: { position: 'asc' } });
+  if (!stage) throw badInput(`The opportunity's pipeline has no WON stage to move it to`, 'input.winOpportunity');
+  return stage;
 }
 
 export async function updateOpportunity(em: EntityManager, id: string, version: number, input: UpdateOpportunityInput, viewer: Viewer): Promise<Opportunity> {

@@ -79,6 +79,12 @@ export class FinancingInput {
   residualValuePercent?: string | null;
 }
 
+@InputType({ description: "What else accepting a quote does; the opportunity always takes the quote's total" })
+export class AcceptQuoteInput {
+  @Field(() => Boolean, { defaultValue: false, description: "Also moves the quote's opportunity to its pipeline's WON stage (closing its follow-ups)" })
+  winOpportunity!: boolean;
+}
+
 @InputType()
 export class QuoteFilter {
   @Field(() => [QuoteStatus], { nullable: true })

@@ -5,7 +5,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
-import { CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
+import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
 import { Allow, Public } from '@crm/kit/access/decorators.js';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
@@ -67,9 +67,16 @@ export class QuoteResolver {
   }
 
   @Allow('quotes:write')
-  @Mutation(() => Quote)
-  acceptQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
-    return acceptQuote(em, id, version, viewer);
+  @Mutation(() => Quote, {
+    description: "The customer took the offer: its opportunity takes the quote's total (amount and currency); with winOpportunity the deal is WON too",
+  })
+  acceptQuote(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input', () => AcceptQuoteInput, { nullable: true }) input: AcceptQuoteInput | null,
+    @Ctx() { em, viewer }: SalesContext,
+  ): Promise<Quote> {
+    return acceptQuote(em, id, version, viewer, input);
   }
 
   @Allow('quotes:write')

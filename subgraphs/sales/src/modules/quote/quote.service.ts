@@ -1,15 +1,15 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '@crm/kit/errors.js';
+import { archived, badInput, notFound } from '@crm/kit/errors.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
-import { Opportunity } from '../opportunity/opportunity.entity.js';
+import { Opportunity, OpportunityStatus } from '../opportunity/opportunity.entity.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { recordOpportunityEvent } from '../opportunity/opportunity.events.js';
-import { getOpportunity } from '../opportunity/opportunity.service.js';
+import { changeStage, getOpportunity, wonStageOf } from '../opportunity/opportunity.service.js';
 import { getProduct } from '../product/product.service.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
-import type { CreateQuoteInput, FinancingInput, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
+import type { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { recordQuoteEvent, type QuoteSnapshot } from './quote.events.js';
 import type { Specifics } from '@crm/kit/events.js';
 import type { EventsAbout } from '@crm/kit/event-catalog.js';
@@ -258,12 +258,42 @@ export async function markQuoteViewed(em: EntityManager, id: string, channel?: Q
   return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt, channel: channel ?? null });
 }
 
-export async function acceptQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+/**
+ * The customer took the offer: the quote is ACCEPTED and, in the same transaction, its opportunity is worth the
+ * quote's total (amount and currency, OpportunityChanged with the quote's id); with `winOpportunity` the deal also
+ * moves to its pipeline's WON stage (OpportunityStageChanged, OpportunityWon; its follow-ups close).
+ */
+export async function acceptQuote(em: EntityManager, id: string, version: number, viewer: Viewer, input?: AcceptQuoteInput | null): Promise<Quote> {
   const quote = await lockQuote(em, id, version, viewer);
   if (quote.validUntil && quote.validUntil < new Date().toISOString().slice(0, 10) && NEXT[quote.status as QuoteStatus].includes(QuoteStatus.ACCEPTED)) {
     throw badInput(`The quote expired on ${quote.validUntil}; send a new one`, 'id');
   }
+  assertTransition(quote, QuoteStatus.ACCEPTED);
+  const opportunity = quote.opportunityId ? await getOpportunity(em, quote.opportunityId, 'opportunityId') : null;
+  if (input?.winOpportunity && !opportunity) throw badInput('The quote has no opportunity to win', 'input.winOpportunity');
+  if (opportunity) {
+    if (opportunity.archivedAt) throw archived('Opportunity', opportunity.id, 'id');
+    const won = input?.winOpportunity && opportunity.status !== OpportunityStatus.WON ? await wonStageOf(em, opportunity) : null;
+    await priceOpportunity(em, opportunity, quote);
+    if (won) await changeStage(em, opportunity, won, viewer);
+  }
   return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', {});
+}
+
+/** The deal is worth what the customer accepted: the opportunity takes the quote's total (its version moves). */
+async function priceOpportunity(em: EntityManager, opportunity: Opportunity, quote: Quote): Promise<void> {
+  const changedFields = [
+    ...(new Decimal(opportunity.amount).equals(quote.totalAmount) ? [] : ['amount']),
+    ...(opportunity.currency !== quote.currency ? ['currency'] : []),
+  ];
+  if (changedFields.length === 0) return;
+  opportunity.amount = quote.totalAmount;
+  opportunity.currency = quote.currency;
+  await recordOpportunityEvent(em, opportunity, 'OpportunityChanged', {
+    changedFields,
+    values: { amount: opportunity.amount, currency: opportunity.currency },
+    quoteId: quote.id,
+  });
 }
 
 export async function rejectQuote(em: EntityManager, id: string, version: number, viewer: Viewer, reason?: string | null): Promise<Quote> {
