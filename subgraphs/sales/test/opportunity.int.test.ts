@@ -194,15 +194,17 @@ describe('the first-offer follow-up (DOMAIN Story 1 step 7)', () => {
     });
   });
 
-  it('plans the call 3 days later at 10:00 UTC when no date was agreed, for nobody when the deal has no owner', async () => {
+  it("plans the call 3 days later at 10:00 on the dealer's clock when no date was agreed, for nobody when the deal has no owner", async () => {
     const { pipeline, stages } = await pipelineWithStages('Default call');
     const opportunity = await open({ pipelineId: pipeline.id, title: 'Estate car', amount: CZK('749900.00') });
     await write((em) => moveOpportunity(em, opportunity.id, opportunity.version, stages[1]!.id, admin));
     const [, moved] = await outboxOf(orm(), opportunity.id);
     expect(await deliver(orm(), firstOfferFollowUp, published('sales', moved!))).toBe(true);
-    const expected = new Date(moved!.occurredAt.getTime() + 3 * DAY);
-    expected.setUTCHours(10, 0, 0, 0);
+    // Read on Prague's wall clock (DEALER_TIME_ZONE's default): the date three days on, at 10:00.
+    const prague = (at: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Prague', dateStyle: 'short', timeStyle: 'short' }).format(at);
+    const [year, month, day] = prague(moved!.occurredAt).slice(0, 10).split('-').map(Number);
+    const expectedDay = new Date(Date.UTC(year!, month! - 1, day! + 3)).toISOString().slice(0, 10);
     const calls = await callsOf(opportunity.id);
-    expect(calls.map((c) => [c.type, c.dueAt, c.ownerId])).toEqual([['CALL', expected, null]]);
+    expect(calls.map((c) => [c.type, prague(c.dueAt), c.ownerId])).toEqual([['CALL', `${expectedDay} 10:00`, null]]);
   });
 });
