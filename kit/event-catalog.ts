@@ -93,6 +93,17 @@ export const caseSnapshot = {
   currentChannel: text,
 };
 
+/** What every CaseAssignmentRule* event says about the rule. */
+const caseAssignmentRule = {
+  ruleId: id,
+  name: text,
+  line: text,
+  priority: optionalText,
+  category: optionalText,
+  agentIds: ids,
+  active: z.boolean(),
+};
+
 const activity = {
   activityId: id,
   kind: text,
@@ -269,7 +280,13 @@ export const EVENTS = {
     1,
     payload({ ...opportunitySnapshot, fromStageId: optionalId, toStageId: id, changedBy: text, followUpAt: optionalTime }),
   ),
-  OpportunityWon: event(sales, 'Opportunity', 1, payload(opportunitySnapshot)),
+  /** `acceptedQuote`: the deal's latest accepted quote and what it sold, when it had one as it was won (service registers the cars). */
+  OpportunityWon: event(
+    sales,
+    'Opportunity',
+    1,
+    payload({ ...opportunitySnapshot, acceptedQuote: z.object({ quoteId: id, products: quoteSnapshot.products }).nullable().optional() }),
+  ),
   OpportunityLost: event(sales, 'Opportunity', 1, payload(opportunitySnapshot)),
   OpportunityQuoteViewed: event(sales, 'Opportunity', 1, payload({ ...opportunitySnapshot, quoteId: id, channel: optionalText, viewedAt: time })),
   QuoteCreated: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, title: text, currency: text })),
@@ -302,7 +319,8 @@ export const EVENTS = {
     }),
   ),
   QuoteViewed: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, viewedAt: time, channel: optionalText })),
-  QuoteAccepted: event(sales, 'Quote', 1, payload(quoteSnapshot)),
+  /** `opportunityStatus`: the quote's deal as the quote was accepted (WON when accepting won it). */
+  QuoteAccepted: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, opportunityStatus: opportunitySnapshot.status.nullable().optional() })),
   QuoteRejected: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, reason: optionalText })),
   QuoteExpired: event(sales, 'Quote', 1, payload(quoteSnapshot)),
   ActivityCreated: event(sales, 'Activity', 1, payload(activity)),
@@ -379,7 +397,12 @@ export const EVENTS = {
     }),
   ),
   CaseStatusChanged: event(service, 'Case', 1, payload({ ...caseSnapshot, from: text, to: text, resolvedAt: optionalTime })),
-  CaseAssigned: event(service, 'Case', 1, payload({ ...caseSnapshot, previousAssigneeId: optionalId })),
+  /** `reason`: by hand, or the assignment rule and the agent's open cases when a new case was assigned automatically. */
+  CaseAssigned: event(service, 'Case', 1, payload({ ...caseSnapshot, previousAssigneeId: optionalId, reason: optionalText.optional() })),
+  /** A new case no assignment rule places: it waits unassigned in the queue, with the reason. */
+  CaseLeftUnassigned: event(service, 'Case', 1, payload({ ...caseSnapshot, reason: text })),
+  CaseAssignmentRuleCreated: event(service, 'CaseAssignmentRule', 1, payload(caseAssignmentRule)),
+  CaseAssignmentRuleChanged: event(service, 'CaseAssignmentRule', 1, payload({ ...caseAssignmentRule, changedFields: z.array(text) })),
   CaseEscalated: event(service, 'Case', 1, payload({ ...caseSnapshot, reason: optionalText })),
   /**
    * Version 2: `channel` is the case's, like in every Case* event, and the message's own is `messageChannel`.
@@ -403,7 +426,13 @@ export const EVENTS = {
     1,
     payload({ survivorId: id, mergedId: id, caseIds: ids, assetIds: ids, messages: z.number(), contractMoved: z.boolean() }),
   ),
-  AssetRegistered: event(service, 'Asset', 1, payload({ assetId: id, customerId: id, kind: text, identifier: text, model: text })),
+  /** `opportunityId` and `quoteId`: the deal and the accepted quote that sold it, when it came from one. */
+  AssetRegistered: event(
+    service,
+    'Asset',
+    1,
+    payload({ assetId: id, customerId: id, kind: text, identifier: text, model: text, opportunityId: optionalId.optional(), quoteId: optionalId.optional() }),
+  ),
   AssetChanged: event(
     service,
     'Asset',

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'marketing:write': 'Change segments, campaigns, sequences and surveys',
   'cases:read': 'Read cases and their messages (row level: line of support and assigned)',
   'cases:write': 'Open, change and answer cases (row level)',
+  'cases:manage': 'Configure case assignment rules',
   'assets:read': 'Read assets, service visits and service contracts',
   'assets:write': 'Register assets, visits and service contracts',
   'knowledge:read': 'Read the knowledge base',

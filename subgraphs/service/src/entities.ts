@@ -3,6 +3,7 @@ import { mutationEntities } from '@crm/kit/mutations.js';
 import { customerAliasEntities } from '@crm/kit/customer-aliases.js';
 import { OutboxEvent } from '@crm/kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
+import { CaseAssignmentRule } from './modules/assignment/case-assignment-rule.entity.js';
 import { ServiceVisit } from './modules/asset/service-visit.entity.js';
 import { Case } from './modules/case/case.entity.js';
 import { ServiceContract } from './modules/contract/service-contract.entity.js';
@@ -11,6 +12,7 @@ import { CaseMessage } from './modules/message/case-message.entity.js';
 
 export const serviceEntities = [
   Case,
+  CaseAssignmentRule,
   CaseMessage,
   ServiceContract,
   Asset,

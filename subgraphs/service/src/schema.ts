@@ -3,6 +3,7 @@ import { buildFederatedSchema } from '@crm/kit/federation.js';
 import { personalDataResolver } from '@crm/kit/privacy.js';
 import { servicePersonalData } from './modules/privacy/privacy.tables.js';
 import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
+import { CaseAssignmentRuleResolver } from './modules/assignment/assignment.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';
 import { CustomerServiceContractResolver, ServiceContractResolver } from './modules/contract/service-contract.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
@@ -16,6 +17,7 @@ export function buildServiceSchema(): Promise<GraphQLSchema> {
       resolvers: [
         personalDataResolver('service', servicePersonalData),
         CaseResolver,
+        CaseAssignmentRuleResolver,
         CustomerCasesResolver,
         CaseMessageResolver,
         CaseMessagesResolver,

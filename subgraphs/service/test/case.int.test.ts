@@ -132,8 +132,8 @@ describe('changing a case', () => {
     expect(same.version).toBe(found.version);
     const changed = await write((em) => updateCase(em, found.id, found.version, { subject: 'Wipers squeak', category: CaseCategory.WARRANTY }, desk));
     expect(changed).toMatchObject({ subject: 'Wipers squeak', category: 'WARRANTY', version: found.version + 1 });
-    expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened', 'CaseChanged']);
-    expect((await outboxOf(orm(), found.id))[1]?.payload.changedFields).toEqual(['subject', 'category']);
+    expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened', 'CaseLeftUnassigned', 'CaseChanged']);
+    expect((await outboxOf(orm(), found.id))[2]?.payload.changedFields).toEqual(['subject', 'category']);
   });
 
   it('updates a case with its version, recomputing deadlines on a new priority, and rejects a stale version with CONFLICT', async () => {
@@ -158,7 +158,8 @@ describe('changing a case', () => {
     expect(found).toMatchObject({ line: 'SECOND', assigneeId: expert });
     const again = await refusal(write((em) => escalateCase(em, found.id, found.version, null, desk)));
     expect(again).toMatchObject({ code: 'BAD_USER_INPUT', message: `Case ${found.id} is already on the second line` });
-    const [, assigned, escalated, ...more] = await outboxOf(orm(), found.id);
+    const [, unassigned, assigned, escalated, ...more] = await outboxOf(orm(), found.id);
+    expect(unassigned?.type).toBe('CaseLeftUnassigned'); // no assignment rule in this database
     expect(assigned).toMatchObject({ type: 'CaseAssigned', payload: { assigneeId: agent, previousAssigneeId: null } });
     expect(escalated).toMatchObject({ type: 'CaseEscalated', payload: { reason: 'Needs a technician', line: 'SECOND' } });
     expect(more).toEqual([]);

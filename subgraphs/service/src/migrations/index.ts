@@ -9,6 +9,7 @@ import { Migration20261203091000_customer_aliases } from './Migration20261203091
 import { Migration20261203092000_idempotency_keys } from './Migration20261203092000_idempotency_keys.js';
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
+import { Migration20261204190335_case_assignment } from './Migration20261204190335_case_assignment.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -21,4 +22,5 @@ export const serviceMigrations = [
   { name: 'Migration20261203092000_idempotency_keys', class: Migration20261203092000_idempotency_keys },
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
+  { name: 'Migration20261204190335_case_assignment', class: Migration20261204190335_case_assignment },
 ];

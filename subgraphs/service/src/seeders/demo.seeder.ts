@@ -3,6 +3,7 @@ import { DEMO } from '@crm/demo/ids.js';
 import type { Logger } from '@crm/kit/logger.js';
 import { Asset, AssetInsuranceType, AssetKind } from '../modules/asset/asset.entity.js';
 import { ServiceVisit } from '../modules/asset/service-visit.entity.js';
+import { CaseAssignmentRule } from '../modules/assignment/case-assignment-rule.entity.js';
 import { classifyCase } from '../modules/case/case.classification.js';
 import { Case, CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../modules/case/case.entity.js';
 import { ServiceContract } from '../modules/contract/service-contract.entity.js';
@@ -16,16 +17,24 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
  * The service side of the stories, each part seeded once (idempotent):
  * Story 3 — Eva Horáková's complaint moving from social media to chat to phone, on one case, and the
  * fleet's urgent case about to breach its resolution deadline (the SLA job flags it at start);
- * Story 1/2 — Jan Novák's delivered car with its loan, insurance and first service visit.
+ * Story 1/2 — Jan Novák's delivered car with its loan, insurance and first service visit; the assignment rules
+ * that give new cases of both lines to the demo agent.
  */
 export async function seedServiceDemo(em: EntityManager, log: Logger): Promise<void> {
   await seedContracts(em);
   await seedArticles(em);
+  if ((await em.count(CaseAssignmentRule, {})) === 0) seedAssignmentRules(em);
   if ((await em.count(Asset, { customerId: DEMO.customers.janNovak })) === 0) seedJansCar(em);
   await seedEvasComplaint(em);
   if ((await em.count(Case, { customerId: DEMO.customers.autoparkFleet })) === 0) seedFleetCaseAtRisk(em);
   await em.flush();
   log.info('service demo data seeded');
+}
+
+/** DOMAIN Story 3: new cases are assigned to a suitable agent (the demo has one agent on both lines). */
+function seedAssignmentRules(em: EntityManager): void {
+  em.create(CaseAssignmentRule, { name: 'First line', line: CaseLine.FIRST, agentIds: [DEMO.users.serviceAgent] });
+  em.create(CaseAssignmentRule, { name: 'Second line', line: CaseLine.SECOND, agentIds: [DEMO.users.serviceAgent] });
 }
 
 async function seedContracts(em: EntityManager): Promise<void> {

@@ -17,6 +17,7 @@ export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '.
 @Index({ properties: ['createdAt', 'id'] })
 @Index({ properties: ['firstResponseDueAt', 'id'] })
 @Index({ properties: ['resolutionDueAt', 'id'] })
+@Index({ properties: ['assigneeId', 'status'] })
 export class Case extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;
@@ -63,6 +64,10 @@ export class Case extends BaseEntity {
   @Index()
   @Property({ type: 'uuid', nullable: true })
   assigneeId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the case has its assignee, or why it waits unassigned (the assignment rules)' })
+  @Property({ type: 'text', nullable: true })
+  assignmentReason?: string | null;
 
   @Field(() => ServiceContractTier, { description: "The customer's contract tier when the case was opened; it sets the SLA" })
   @Enum({ items: () => ServiceContractTier, nativeEnumName: 'service_contract_tier', default: ServiceContractTier.STANDARD })

@@ -4,6 +4,7 @@ import type { Viewer } from '@crm/kit/access/viewer.js';
 import { badInput, notFound } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
+import { assignNewCase } from '../assignment/assignment.service.js';
 import { contractTierOf } from '../contract/service-contract.service.js';
 import { slaDeadlines } from '../sla/sla.policy.js';
 import { classifyCase } from './case.classification.js';
@@ -55,6 +56,8 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
     firstResponseDueAt: created.firstResponseDueAt.toISOString(),
     resolutionDueAt: created.resolutionDueAt.toISOString(),
   });
+  if (created.assigneeId) created.assignmentReason = 'assigned as it was opened';
+  else await assignNewCase(em, created);
   await em.flush();
   return created;
 }
@@ -102,7 +105,8 @@ export async function assignCase(em: EntityManager, id: string, version: number,
   const assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
   const previousAssigneeId = found.assigneeId ?? null;
   found.assigneeId = assigneeId;
-  recordCaseEvent(em, found, 'CaseAssigned', { previousAssigneeId });
+  found.assignmentReason = 'assigned by hand';
+  recordCaseEvent(em, found, 'CaseAssigned', { previousAssigneeId, reason: found.assignmentReason });
   await em.flush();
   return found;
 }
@@ -112,7 +116,10 @@ export async function escalateCase(em: EntityManager, id: string, version: numbe
   if (found.line === CaseLine.SECOND) throw badInput(`Case ${found.id} is already on the second line`, 'id');
   if (found.status === CaseStatus.CLOSED) throw badInput(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
   found.line = CaseLine.SECOND;
-  if (input?.assigneeId) found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
+  if (input?.assigneeId) {
+    found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');
+    found.assignmentReason = 'assigned on escalation';
+  }
   recordCaseEvent(em, found, 'CaseEscalated', { reason: input?.reason ?? null });
   await em.flush();
   return found;

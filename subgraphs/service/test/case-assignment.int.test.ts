@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { outboxOf, outboxTypes, refusal } from '../../../tests/helpers/integration.js';
+import { createCaseAssignmentRule, updateCaseAssignmentRule } from '../src/modules/assignment/assignment.service.js';
+import type { CreateCaseAssignmentRuleInput } from '../src/modules/assignment/assignment.inputs.js';
+import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../src/modules/case/case.enums.js';
+import type { OpenCaseInput } from '../src/modules/case/case.inputs.js';
+import { changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
+import { desk, orm, useFreshServiceDatabase, write } from './database.js';
+
+// New cases are assigned by the case assignment rules (data, like sales' lead routing rules): the most specific
+// active rule of the case's line, and of its agents the one with the fewest open cases. Through the gateway:
+// tests/service-case-assignment.e2e.test.ts.
+
+const open = (input: Partial<OpenCaseInput> = {}) =>
+  write((em) =>
+    openCase(em, {
+      customerId: randomUUID(),
+      subject: 'A question',
+      channel: CaseChannel.EMAIL,
+      category: CaseCategory.GENERAL,
+      priority: CasePriority.NORMAL,
+      line: CaseLine.FIRST,
+      ...input,
+    }),
+  );
+const rule = (input: Partial<CreateCaseAssignmentRuleInput> & Pick<CreateCaseAssignmentRuleInput, 'agentIds'>) =>
+  write((em) => createCaseAssignmentRule(em, { name: 'First line', line: CaseLine.FIRST, ...input }));
+
+describe('a new case without an assignee', () => {
+  useFreshServiceDatabase();
+
+  it('waits unassigned, and says why, while no rule matches', async () => {
+    const found = await open();
+    expect(found).toMatchObject({
+      assigneeId: null,
+      assignmentReason: expect.stringMatching(/^no assignment rule matches a NORMAL GENERAL case of the FIRST line/),
+    });
+    const [opened, left] = await outboxOf(orm(), found.id);
+    expect(opened?.type).toBe('CaseOpened');
+    expect(left).toMatchObject({ type: 'CaseLeftUnassigned', payload: { caseId: found.id, assigneeId: null, reason: found.assignmentReason } });
+  });
+
+  it("goes to the agent of its line's rule with the fewest open cases, and the agent is told", async () => {
+    const [anna, bob] = [randomUUID(), randomUUID()];
+    await rule({ agentIds: [anna, bob] });
+    const first = await open();
+    expect(first).toMatchObject({ assigneeId: anna, assignmentReason: 'rule "First line": the agent had 0 open cases, the fewest' });
+    expect(await outboxTypes(orm(), first.id)).toEqual(['CaseOpened', 'CaseAssigned']);
+    const [, assigned] = await outboxOf(orm(), first.id);
+    expect(assigned?.payload).toMatchObject({ assigneeId: anna, previousAssigneeId: null, reason: first.assignmentReason, line: 'FIRST' });
+
+    expect((await open()).assigneeId).toBe(bob); // anna has one open now
+    expect((await open()).assigneeId).toBe(anna); // one each: the first listed
+    // A settled case is no load: anna resolves both of hers and gets the next two.
+    for (const status of [CaseStatus.OPEN, CaseStatus.RESOLVED]) {
+      await write(async (em) => changeCaseStatus(em, first.id, (await getCase(em, first.id)).version, { status }, desk));
+    }
+    expect((await open()).assigneeId).toBe(anna);
+  });
+
+  it('keeps an assignee given as it is opened', async () => {
+    const given = randomUUID();
+    const found = await open({ assigneeId: given });
+    expect(found).toMatchObject({ assigneeId: given, assignmentReason: 'assigned as it was opened' });
+    expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened']);
+  });
+});
+
+describe('which rule assigns', () => {
+  useFreshServiceDatabase();
+
+  it('the most specific active rule of the case line: a priority and category named beat a line alone; a switched-off rule takes no part', async () => {
+    const [generalist, urgentTech, secondLine, retired] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await rule({ agentIds: [generalist] });
+    await rule({ name: 'Urgent technical', priority: CasePriority.URGENT, category: CaseCategory.TECHNICAL, agentIds: [urgentTech] });
+    await rule({ name: 'Second line', line: CaseLine.SECOND, agentIds: [secondLine] });
+    const off = await rule({ name: 'Billing', category: CaseCategory.BILLING, agentIds: [retired] });
+
+    expect((await open({ priority: CasePriority.URGENT, category: CaseCategory.TECHNICAL })).assigneeId).toBe(urgentTech);
+    expect((await open({ priority: CasePriority.HIGH, category: CaseCategory.TECHNICAL })).assigneeId).toBe(generalist);
+    expect((await open({ line: CaseLine.SECOND, priority: CasePriority.URGENT, category: CaseCategory.TECHNICAL })).assigneeId).toBe(secondLine);
+    expect((await open({ category: CaseCategory.BILLING })).assigneeId).toBe(retired);
+
+    const switchedOff = await write((em) => updateCaseAssignmentRule(em, off.id, off.version, { active: false }));
+    expect(switchedOff).toMatchObject({ active: false, version: off.version + 1 });
+    expect(await outboxTypes(orm(), off.id)).toEqual(['CaseAssignmentRuleCreated', 'CaseAssignmentRuleChanged']);
+    expect((await open({ category: CaseCategory.BILLING })).assigneeId).toBe(generalist);
+
+    const stale = await refusal(write((em) => updateCaseAssignmentRule(em, off.id, off.version, { agentIds: [generalist] })));
+    expect(stale.code).toBe('CONFLICT');
+  });
+
+  it('refuses a rule without agents or with a malformed agent id', async () => {
+    expect((await refusal(rule({ agentIds: ['someone'] }))).code).toBe('BAD_USER_INPUT');
+  });
+});
