@@ -30,8 +30,22 @@ export const webFormLeadRouting = defineHandler({
     if (lead.ownerId) return; // someone took it by hand already
     const routing = await routeLead(em, lead);
     if (routing.ownerId) await assignLeadTo(em, lead, routing.ownerId, routing.reason);
-    else await leaveLeadUnassigned(em, lead, routing.reason);
+    else {
+      log.warn({ leadId: lead.id, reason: routing.reason }, 'web-form lead left unassigned: set SALES_LEAD_QUEUE_OWNER_ID to have a manager told');
+      await leaveLeadUnassigned(em, lead, routing.reason);
+    }
     const dueAt = followUpDue(lead.requestedAppointment, new Date(event.occurredAt));
+    if (routing.ownerId && 'queued' in routing) {
+      await createActivity(em, {
+        type: SalesActivityType.TASK,
+        subject: 'Lead needs an owner',
+        notes: `No routing rule places this lead (${routing.reason}). Assign it to a rep; the follow-up task is due ${dueAt.toISOString()}.`,
+        leadId: lead.id,
+        customerId,
+        ownerId: routing.ownerId,
+        dueAt: new Date(Math.min(dueAt.getTime(), new Date(event.occurredAt).getTime() + HOUR)),
+      });
+    }
     await createActivity(em, {
       type: SalesActivityType.TASK,
       subject: 'Follow up web-form request',

@@ -7,3 +7,23 @@ import { LeadRoutingRule } from './routing-rule.entity.js';
 export function leadRoutingRulesPage(em: EntityManager, page: PageArgs): Promise<CountedPage<LeadRoutingRule>> {
   return fetchCountedPage(em, { entity: LeadRoutingRule, orderBy: { property: 'createdAt', descending: true } }, page);
 }
+
+export interface CustomerRep {
+  ownerId: string;
+  opportunityId: string;
+  open: boolean;
+}
+
+/**
+ * The rep a known customer already has in sales: the owner of their most recent open opportunity, else of their
+ * most recent one (archived ones aside). Null for a customer sales has never sold to.
+ */
+export async function customerRepOf(em: EntityManager, customerId: string): Promise<CustomerRep | null> {
+  const [row] = await em.execute<Array<{ owner_id: string; id: string; open: boolean }>>(
+    `select owner_id, id, status = 'OPEN' as open from opportunity
+     where customer_id = ? and owner_id is not null and archived_at is null
+     order by status = 'OPEN' desc, created_at desc, id desc limit 1`,
+    [customerId],
+  );
+  return row ? { ownerId: row.owner_id, opportunityId: row.id, open: row.open } : null;
+}

@@ -46,6 +46,7 @@ describe('lead routing rules', () => {
     expect(chooseOwner([praha], lead, full, { capacity: 5, queueOwnerId: 'q' })).toMatchObject({
       ownerId: 'q',
       reason: expect.stringMatching(/at capacity; sent to the default queue/),
+      queued: true,
     });
   });
 

@@ -14,7 +14,8 @@ export interface RuleView {
   priority: number;
 }
 
-export type Routing = { ownerId: string; reason: string } | { ownerId: null; reason: string };
+/** `queued`: no rule placed the lead and it went to the default queue, whose manager must find it an owner. */
+export type Routing = { ownerId: string; reason: string; queued?: true } | { ownerId: null; reason: string };
 
 const fold = (value: string) =>
   value
@@ -51,6 +52,6 @@ export function chooseOwner(
     if (best) return { ownerId: best.userId, reason: `rule "${rule.name}": ${best.free} of ${capacity} open-lead slots were free` };
   }
   const why = matching.length ? 'every rep of the matching rules is at capacity' : 'no routing rule matches the region and product';
-  if (defaults.queueOwnerId) return { ownerId: defaults.queueOwnerId, reason: `${why}; sent to the default queue` };
+  if (defaults.queueOwnerId) return { ownerId: defaults.queueOwnerId, reason: `${why}; sent to the default queue`, queued: true };
   return { ownerId: null, reason: `${why}; no default queue is configured` };
 }

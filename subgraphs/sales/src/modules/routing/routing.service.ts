@@ -7,6 +7,7 @@ import { type Lead, LeadStatus } from '../lead/lead.entity.js';
 import { Product } from '../product/product.entity.js';
 import type { CreateLeadRoutingRuleInput } from './routing.inputs.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
+import { customerRepOf } from './routing.queries.js';
 import { chooseOwner, type Routing } from './routing.rules.js';
 
 const OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED];
@@ -35,8 +36,16 @@ export async function createLeadRoutingRule(em: EntityManager, input: CreateLead
   return rule;
 }
 
-/** Who should get the lead under the active rules, by region, product category and each rep's open leads. */
+/**
+ * Who should get the lead: a known customer's existing rep (customerRepOf) before any rule; else the active rules,
+ * by region, product category and each rep's open leads; else the default queue.
+ */
 export async function routeLead(em: EntityManager, lead: Lead): Promise<Routing> {
+  const rep = lead.customerId ? await customerRepOf(em, lead.customerId) : null;
+  if (rep) {
+    const which = rep.open ? 'open opportunity' : 'most recent opportunity';
+    return { ownerId: rep.ownerId, reason: `the customer's rep: the owner of their ${which} (${rep.opportunityId})` };
+  }
   const product = lead.interestProductId ? await em.findOne(Product, { id: lead.interestProductId }) : null;
   const rules = await em.find(LeadRoutingRule, { active: true });
   const candidates = [...new Set(rules.flatMap((rule) => rule.candidateUserIds))];
