@@ -33,6 +33,11 @@ export const platformSettings = defineSettings('platform', {
   HTTP_KEEP_ALIVE_MS: count(65_000, 'how long an idle HTTP connection stays open'),
   DEFAULT_PHONE_COUNTRY: country('CZ', "phone numbers written without a +prefix are read as this country's (the dealer's market)"),
   DEALER_TIME_ZONE: timeZone('Europe/Prague', "the dealer's time zone (IANA name): local times such as the follow-up call's default morning are in it"),
+  NPS_DETRACTOR_FOLLOW_UP: oneOf(
+    ['task', 'case'],
+    'task',
+    "what an NPS answer of 6 or less starts: a follow-up task for the customer's rep (sales) or a service case (service)",
+  ),
   SEED_DEMO_DATA: flag(false, 'fill empty databases with the demo dealer (npm start does)'),
   RETENTION_CHECK_INTERVAL_MS: count(86_400_000, 'how often retention periods are applied'),
   GATEWAY_PORT: count(DEFAULT_PORTS.gateway, "the gateway's port"),

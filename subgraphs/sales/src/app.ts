@@ -6,6 +6,7 @@ import { salesEntities } from './entities.js';
 import { salesMigrations } from './migrations/index.js';
 import { startActivityDueJob } from './modules/activity/activity.due.js';
 import { customerMerged } from './modules/customer/customer.handlers.js';
+import { npsDetractorTask } from './modules/detractor/detractor.handlers.js';
 import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
 import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
 import { buildSalesSchema } from './schema.js';
@@ -23,7 +24,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
   settings: [salesSettings],
-  handlers: () => [webFormLeadRouting, firstOfferFollowUp, customerMerged, salesErasure],
+  handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, customerMerged, salesErasure],
   retention: salesRetention,
   startJobs: (orm, log, { clock }) => {
     const jobs = [

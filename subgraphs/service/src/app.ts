@@ -6,6 +6,7 @@ import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
 import { customerHandlers } from './modules/customer/customer.handlers.js';
+import { npsDetractorCase } from './modules/detractor/detractor.handlers.js';
 import { startSlaRiskJob } from './modules/sla/sla-risk.job.js';
 import { buildServiceSchema } from './schema.js';
 import { seedServiceDemo } from './seeders/demo.seeder.js';
@@ -19,7 +20,7 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
   settings: [serviceSettings],
-  handlers: () => [...customerHandlers, serviceErasure],
+  handlers: () => [...customerHandlers, npsDetractorCase, serviceErasure],
   retention: serviceRetention,
   startJobs: (orm, log, { clock }) => startSlaRiskJob(orm, log, clock),
 };
