@@ -31,6 +31,7 @@ import { graphiqlPage, graphiqlRouter, wantsIde } from './ide.js';
 import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
 import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
+import { publicRoutes } from './public-routes.js';
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
   const agent = subgraphAgent(config.subgraphIdleSocketMs);
@@ -101,6 +102,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     });
   }
   if (devIssuer) app.use(devIssuer.router(() => demoUsers(identity), config.auth.audience));
+  // Links customers open (a quote, later an unsubscribe): each subgraph's /public routes, checked by their own tokens.
+  app.use(publicRoutes({ subgraphUrls: config.subgraphUrls, agent, timeoutMs: limits.requestTimeoutMs, rateLimits, log }));
   app.use(
     '/graphql',
     requireJson,

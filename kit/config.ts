@@ -41,6 +41,7 @@ export const platformSettings = defineSettings('platform', {
   SEED_DEMO_DATA: flag(false, 'fill empty databases with the demo dealer (npm start does)'),
   RETENTION_CHECK_INTERVAL_MS: count(86_400_000, 'how often retention periods are applied'),
   GATEWAY_PORT: count(DEFAULT_PORTS.gateway, "the gateway's port"),
+  PUBLIC_URL: optionalUrl("the platform's address as customers reach it, for links in messages (default http://localhost:GATEWAY_PORT)"),
   IDENTITY_PORT: count(DEFAULT_PORTS.identity, "identity's port"),
   SALES_PORT: count(DEFAULT_PORTS.sales, "sales' port"),
   MARKETING_PORT: count(DEFAULT_PORTS.marketing, "marketing's port"),
@@ -84,5 +85,8 @@ export function databaseOnServer(database: string): string {
 }
 
 export const portFor = (name: SubgraphName | 'gateway'): number => platform()[`${upper(name)}_PORT`];
+
+/** Where customers reach the platform (the gateway), without a trailing slash: links to `/public/<subgraph>/…` start here. */
+export const publicUrl = (): string => (platform().PUBLIC_URL ?? `http://localhost:${portFor('gateway')}`).replace(/\/+$/, '');
 
 export const subgraphUrlFor = (name: SubgraphName): string => platform()[`${upper(name)}_URL`] ?? `http://localhost:${portFor(name)}/graphql`;

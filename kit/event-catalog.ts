@@ -54,6 +54,8 @@ const event = <Aggregate extends string, Schema extends z.ZodObject>(
 export const STAGE_MARKERS = ['NEW_INQUIRY', 'TEST_DRIVE', 'FIRST_OFFER_SENT', 'NEGOTIATION', 'ORDERED', 'LOST'] as const;
 export const CONSENT_PURPOSES = ['MARKETING', 'PROFILING', 'SERVICE_COMMUNICATION', 'THIRD_PARTY_SHARING'] as const;
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH', 'POST', 'ANY'] as const;
+/** How a customer looked at a quote: OPENED (its page, or as staff recorded it) or DOWNLOADED (its PDF). */
+export const QUOTE_VIEW_KINDS = ['OPENED', 'DOWNLOADED'] as const;
 
 /** What every Opportunity* event says about the opportunity as it is now. */
 export const opportunitySnapshot = {
@@ -288,7 +290,13 @@ export const EVENTS = {
     payload({ ...opportunitySnapshot, acceptedQuote: z.object({ quoteId: id, products: quoteSnapshot.products }).nullable().optional() }),
   ),
   OpportunityLost: event(sales, 'Opportunity', 1, payload(opportunitySnapshot)),
-  OpportunityQuoteViewed: event(sales, 'Opportunity', 1, payload({ ...opportunitySnapshot, quoteId: id, channel: optionalText, viewedAt: time })),
+  /** Each open and download of one of its quotes (`kind`, added later, so optional: OPENED when absent). */
+  OpportunityQuoteViewed: event(
+    sales,
+    'Opportunity',
+    1,
+    payload({ ...opportunitySnapshot, quoteId: id, channel: optionalText, viewedAt: time, kind: z.enum(QUOTE_VIEW_KINDS).optional() }),
+  ),
   QuoteCreated: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, title: text, currency: text })),
   /** A line added (lineId, productId) or a way to pay offered (financingOptionId, kind, monthlyPayment). */
   QuoteChanged: event(
@@ -316,9 +324,12 @@ export const EVENTS = {
       validUntil: optionalText,
       lines: z.array(z.object({ productId: id, description: optionalText, quantity: z.number(), net: money })),
       financing: z.array(z.object({ kind: text, termMonths: z.number().nullable(), monthlyPayment: money.nullable() })),
+      /** The tracked link to send the customer (its page and PDF; signed, expiring); added later, so optional. */
+      documentUrl: text.optional(),
     }),
   ),
-  QuoteViewed: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, viewedAt: time, channel: optionalText })),
+  /** Each open and download (`kind`, added later, so optional: OPENED when absent). */
+  QuoteViewed: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, viewedAt: time, channel: optionalText, kind: z.enum(QUOTE_VIEW_KINDS).optional() })),
   /** `opportunityStatus`: the quote's deal as the quote was accepted (WON when accepting won it). */
   QuoteAccepted: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, opportunityStatus: opportunitySnapshot.status.nullable().optional() })),
   QuoteRejected: event(sales, 'Quote', 1, payload({ ...quoteSnapshot, reason: optionalText })),

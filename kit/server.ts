@@ -30,6 +30,8 @@ export interface SubgraphOptions<Loaders> {
   health: Health;
   keepAliveMs?: number;
   graph: GraphClient;
+  /** Its plain HTTP routes for customers, mounted at `/public/` (the gateway forwards `/public/<name>/…` here). */
+  publicRoutes?: (router: express.Router) => void;
 }
 
 export interface RunningServer {
@@ -161,6 +163,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
     }),
   );
   app.use(bodyErrors(options.log, 5 * 1024 * 1024));
+  if (options.publicRoutes) app.use('/public', publicRouter(options.publicRoutes, options.log));
 
   // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
   httpServer.keepAliveTimeout = options.keepAliveMs ?? platform().HTTP_KEEP_ALIVE_MS;
@@ -176,6 +179,19 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
       await apollo.stop();
     },
   };
+}
+
+/** The subgraph's public routes, each request with its id in the logs; a failure is logged and answered without details. */
+function publicRouter(mount: (router: express.Router) => void, log: Logger): express.Router {
+  const router = express.Router();
+  router.use((req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next));
+  mount(router);
+  router.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    log.error({ err: error, requestId: requestScope.getStore()?.requestId, path: req.path }, 'public route failed');
+    if (res.headersSent) return next(error);
+    res.status(500).type('text/plain').send('Something went wrong on our side; please try again later.');
+  });
+  return router;
 }
 
 function optionalIdempotencyKey(value: unknown): string | undefined {

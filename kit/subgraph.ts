@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { Router } from 'express';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
@@ -44,6 +45,11 @@ export interface SubgraphDefinition<Loaders, Adapters extends object = object> {
   retention?: readonly RetentionRule[];
   /** Periodic work of the domain (e.g. flagging cases at risk of breaching their SLA). */
   startJobs?(orm: MikroORM, log: Logger, adapters: Adapters & PlatformAdapters): { stop(): Promise<void> };
+  /**
+   * A few plain HTTP routes for customers (e.g. a tracked quote link), on the router mounted at `/public/`; the
+   * gateway forwards `/public/<name>/…` to it without credentials, so each route checks its own signed token.
+   */
+  publicRoutes?(router: Router, context: { orm: MikroORM; log: Logger; adapters: Adapters & PlatformAdapters }): void;
 }
 
 /** Every settings group a subgraph reads: the platform's, its own, its retention periods. */
@@ -111,6 +117,7 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     port: options.port ?? portFor(definition.name),
     keepAliveMs: options.keepAliveMs,
     graph,
+    publicRoutes: definition.publicRoutes && ((router) => definition.publicRoutes!(router, { orm, log, adapters })),
   }).catch(async (error: unknown) => {
     if (!options.bus) await bus.close();
     await orm.close();

@@ -15,6 +15,7 @@ import { startPeriodicJob } from '@crm/kit/periodic-job.js';
 import { forgetOldSubmissions } from './modules/intake/web-form.throttle.js';
 import { salesRetention } from './modules/privacy/privacy.retention.js';
 import { salesSettings } from './settings.js';
+import { quotePublicRoutes } from './modules/quote/quote.routes.js';
 
 export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = {
   name: 'sales',
@@ -26,6 +27,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   settings: [salesSettings],
   handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, customerMerged, salesErasure],
   retention: salesRetention,
+  publicRoutes: quotePublicRoutes,
   startJobs: (orm, log, { clock }) => {
     const jobs = [
       startActivityDueJob(orm, log, clock),

@@ -9,6 +9,7 @@ import { StageChange } from './modules/opportunity/stage-change.entity.js';
 import { Pipeline, Stage } from './modules/pipeline/pipeline.entity.js';
 import { Product } from './modules/product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.js';
+import { QuoteDocument, QuoteView } from './modules/quote/quote-document.entity.js';
 import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
 import { WebForm, WebFormSubmission } from './modules/intake/web-form.entity.js';
 
@@ -23,6 +24,8 @@ export const salesEntities = [
   Quote,
   QuoteLine,
   FinancingOption,
+  QuoteDocument,
+  QuoteView,
   Activity,
   WebForm,
   WebFormSubmission,

@@ -8,7 +8,7 @@ import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolve
 import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver } from './modules/opportunity/opportunity.resolver.js';
 import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
-import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteLineResolver, QuoteResolver } from './modules/quote/quote.resolver.js';
+import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteDocumentResolver, QuoteLineResolver, QuoteResolver } from './modules/quote/quote.resolver.js';
 import { LeadRoutingRuleResolver } from './modules/routing/routing.resolver.js';
 import { salesReferences } from './references.js';
 
@@ -28,6 +28,7 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
         ProductResolver,
         QuoteResolver,
         QuoteLineResolver,
+        QuoteDocumentResolver,
         OpportunityQuotesResolver,
         CustomerQuotesResolver,
         ActivityResolver,

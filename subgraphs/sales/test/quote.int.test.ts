@@ -98,7 +98,7 @@ describe('quotes', () => {
     expect(edited.message).toMatch(/can no longer be edited/);
     const viewed = await write((em) => markQuoteViewed(em, quote.id));
     expect(viewed).toMatchObject({ status: 'VIEWED', version: sent.version + 1 });
-    // Opened again: nothing changes.
+    // Opened again: recorded too (its own QuoteViewed), the quote itself unchanged.
     expect(await write((em) => markQuoteViewed(em, quote.id))).toMatchObject({ status: 'VIEWED', version: viewed.version });
     expect((await refusal(write((em) => acceptQuote(em, quote.id, sent.version, admin)))).code).toBe('CONFLICT');
     expect((await write((em) => acceptQuote(em, quote.id, viewed.version, admin))).status).toBe(QuoteStatus.ACCEPTED);
@@ -113,14 +113,15 @@ describe('quotes', () => {
       'QuoteChanged',
       'QuoteSent',
       'QuoteViewed',
+      'QuoteViewed',
       'QuoteAccepted',
     ]);
     expect(events[6]?.payload).toMatchObject({
       total: { amount: '114950.30', currency: 'CZK' },
       lines: [{ description: 'Quote car' }, { description: 'Floor mats' }],
     });
-    // The opportunity's owner hears of the first opening only.
-    expect((await outboxTypes(orm(), opportunity.id)).filter((type) => type === 'OpportunityQuoteViewed')).toHaveLength(1);
+    // The opportunity's owner hears of each opening.
+    expect((await outboxTypes(orm(), opportunity.id)).filter((type) => type === 'OpportunityQuoteViewed')).toHaveLength(2);
   });
 
   it('keeps percent-based financing in step with the total, and rejects a quote after sending', async () => {

@@ -12,6 +12,7 @@ import { Migration20261203093000_lead_submission_hash } from './Migration2026120
 import { Migration20261204110804_access_control } from './Migration20261204110804_access_control.js';
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
+import { Migration20261211090000_quote_documents } from './Migration20261211090000_quote_documents.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -27,4 +28,5 @@ export const salesMigrations = [
   { name: 'Migration20261204110804_access_control', class: Migration20261204110804_access_control },
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
+  { name: 'Migration20261211090000_quote_documents', class: Migration20261211090000_quote_documents },
 ];

@@ -32,7 +32,10 @@ export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number
     case 'QuoteViewed': {
       const p = event.payload;
       return {
-        ...(event.type === 'QuoteSent' ? { channel: C.EMAIL, type: T.QUOTE_SENT } : { channel: C.WEB, type: T.QUOTE_VIEWED }),
+        ...(event.type === 'QuoteSent'
+          ? { channel: C.EMAIL, type: T.QUOTE_SENT }
+          : // Each open and download of the quote's link is its own entry; a download is not a view of the page.
+            { channel: C.WEB, type: event.payload.kind === 'DOWNLOADED' ? T.DOWNLOAD : T.QUOTE_VIEWED }),
         customerId: p.customerId,
         occurredAt: null,
         properties: {
@@ -41,6 +44,7 @@ export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number
           ownerId: p.ownerId,
           total: p.total,
           products: p.products.map((product) => product.name),
+          ...(event.type === 'QuoteViewed' ? { kind: event.payload.kind ?? 'OPENED' } : {}),
         },
       };
     }

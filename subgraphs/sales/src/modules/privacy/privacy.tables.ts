@@ -20,6 +20,17 @@ export const salesPersonalData: PersonalTable[] = [
     erase: { keep: 'a line names a product and its price, not the person' },
   },
   {
+    // The PDF sent names the person; the quote's figures stay in the quote.
+    table: 'quote_document',
+    rowsOf: `quote_id in (select id from quote where ${ofCustomer})`,
+    erase: 'delete',
+  },
+  {
+    table: 'quote_view',
+    rowsOf: `quote_id in (select id from quote where ${ofCustomer})`,
+    erase: { keep: 'when a quote was opened, without who or from where' },
+  },
+  {
     table: 'quote',
     rowsOf: ofCustomer,
     aggregate: true,

@@ -76,6 +76,10 @@ export class Quote extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   rejectionReason?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The language of its document and page: cs, pl, sk or en (unset: QUOTE_DEFAULT_LANGUAGE)' })
+  @Property({ type: 'text', nullable: true })
+  language?: string | null;
+
   @Field(() => Money, { description: 'Sum of quantity × unit price' }) subtotal(): Money {
     return money(this.subtotalAmount, this.currency);
   }

@@ -1,8 +1,9 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { IsISO4217CurrencyCode, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsISO4217CurrencyCode, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DecimalScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { FinancingKind, QuoteStatus } from './quote.entity.js';
+import { QUOTE_LANGUAGES } from './quote.pdf.labels.js';
 
 @InputType()
 export class CreateQuoteInput {
@@ -25,6 +26,11 @@ export class CreateQuoteInput {
 
   @Field(() => LocalDateResolver, { nullable: true })
   validUntil?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The customer's language for the document: cs, pl, sk or en (unset: QUOTE_DEFAULT_LANGUAGE)" })
+  @IsOptional()
+  @IsIn(QUOTE_LANGUAGES, { message: `language must be one of ${QUOTE_LANGUAGES.join(', ')}` })
+  language?: string | null;
 }
 
 @InputType()

@@ -5,6 +5,7 @@ import { groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { FinancingOption, QuoteLine, type Quote } from './quote.entity.js';
 import type { QuoteFilter } from './quote.inputs.js';
+import { QuoteDocument, QuoteView } from './quote-document.entity.js';
 import { quoteCounts, quotePages, type QuoteParent } from './quote.queries.js';
 
 function quotePagesBy(em: EntityManager, viewer: Viewer, parent: QuoteParent) {
@@ -28,6 +29,18 @@ export function createQuoteLoaders(em: EntityManager, viewer: Viewer) {
     ),
     financingByQuote: new DataLoader<string, FinancingOption[]>(async (ids) =>
       groupByKeys(ids, await em.find(FinancingOption, { quoteId: { $in: [...ids] } }, { orderBy: { position: 'asc' } }), (f) => f.quoteId),
+    ),
+    /** The latest document of each quote (its bytes are not read). */
+    documentByQuote: new DataLoader<string, QuoteDocument | null>(async (ids) => {
+      const byQuote = groupByKeys(
+        ids,
+        await em.find(QuoteDocument, { quoteId: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
+        (d) => d.quoteId,
+      );
+      return byQuote.map((documents) => documents.at(-1) ?? null);
+    }),
+    viewsByQuote: new DataLoader<string, QuoteView[]>(async (ids) =>
+      groupByKeys(ids, await em.find(QuoteView, { quoteId: { $in: [...ids] } }, { orderBy: { viewedAt: 'asc', id: 'asc' } }), (v) => v.quoteId),
     ),
   };
 }

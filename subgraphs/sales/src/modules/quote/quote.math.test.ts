@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { annuityPayment, cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals } from './quote.math.js';
+import { annuityPayment, cashFigures, cents, instalmentSchedule, leaseFigures, lineAmounts, loanFigures, quoteTotals } from './quote.math.js';
 
 describe('financing', () => {
   it('pays a loan as an annuity (PMT(1%, 12, -100000) = 8884.88)', () => {
@@ -54,5 +54,24 @@ describe('quote totals', () => {
       tax: '179530.10',
       total: '1034435.35',
     });
+  });
+});
+
+describe('instalment schedule', () => {
+  it('pays the monthly payment each month, interest on what is left, and ends at 0 for a loan', () => {
+    const rows = instalmentSchedule('100000', '12', 12);
+    expect(rows).toHaveLength(12);
+    expect(rows[0]).toEqual({ month: 1, instalment: '8884.88', interest: '1000.00', principal: '7884.88', balance: '92115.12' });
+    expect(rows.slice(0, 11).every((row) => row.instalment === loanFigures('100000', '0', '12', 12).monthlyPayment)).toBe(true);
+    expect(rows[11]?.balance).toBe('0.00');
+    const principal = rows.reduce((sum, row) => sum + Math.round(Number(row.principal) * 100), 0);
+    expect(principal).toBe(10_000_000);
+  });
+
+  it('leaves exactly the residual value of a lease, and has no interest at 0 %', () => {
+    const lease = instalmentSchedule('30000', '5', 30, '9000');
+    expect(lease[0]?.instalment).toBe(leaseFigures('30000', '0', '9000', '5', 30).monthlyPayment);
+    expect(lease.at(-1)?.balance).toBe('9000.00');
+    expect(instalmentSchedule('30000', '0', 30, '9000').map((row) => row.interest)).toEqual(Array(30).fill('0.00'));
   });
 });

@@ -91,3 +91,30 @@ export function leaseFigures(total: Value, downPayment: Value, residualValue: Va
     totalInterest: cents(paid.minus(financed)),
   };
 }
+
+export interface Instalment {
+  month: number;
+  instalment: string;
+  interest: string;
+  principal: string;
+  balance: string;
+}
+
+/**
+ * Month by month, the instalments of a loan or lease (what its document shows): each pays the month's interest on
+ * what is left and repays the rest; every instalment is the monthly payment (`annuityPayment` in cents) but the last,
+ * which leaves exactly the residual value (a lease's; 0 for a loan) whatever the rounding of the months before.
+ */
+export function instalmentSchedule(financed: Value, annualRatePercent: Value, termMonths: number, residualValue: Value = 0): Instalment[] {
+  const rate = new Exact(annualRatePercent).div(100).div(12);
+  const payment = new Exact(cents(annuityPayment(financed, annualRatePercent, termMonths, residualValue)));
+  let balance = new Exact(cents(financed));
+  const rows: Instalment[] = [];
+  for (let month = 1; month <= termMonths; month++) {
+    const interest = new Exact(cents(balance.times(rate)));
+    const principal = month === termMonths ? balance.minus(residualValue) : payment.minus(interest);
+    balance = balance.minus(principal);
+    rows.push({ month, instalment: cents(principal.plus(interest)), interest: cents(interest), principal: cents(principal), balance: cents(balance) });
+  }
+  return rows;
+}

@@ -9,7 +9,9 @@ import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteL
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
 import { Allow, Public } from '@crm/kit/access/decorators.js';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
-import { QUOTE_VIEW, quoteViewToken } from './quote.links.js';
+import { QUOTE_VIEW, quoteLinkUrl, quoteViewToken } from './quote.links.js';
+import { QuoteDocument, QuoteView } from './quote-document.entity.js';
+import { customerNameFrom } from './quote-document.service.js';
 
 @ObjectType()
 export class QuoteConnection extends ConnectionType(Quote) {}
@@ -51,9 +53,9 @@ export class QuoteResolver {
   }
 
   @Allow('quotes:write')
-  @Mutation(() => Quote)
-  sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
-    return sendQuote(em, id, version, viewer);
+  @Mutation(() => Quote, { description: 'Sends a DRAFT quote: its PDF is made and kept (document), and QuoteSent carries its tracked link' })
+  sendQuote(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() { em, viewer, graph, log }: SalesContext): Promise<Quote> {
+    return sendQuote(em, id, version, viewer, { customerName: (customerId) => customerNameFrom(graph, customerId, log) });
   }
 
   @Allow('quotes:write')
@@ -116,6 +118,16 @@ export class QuoteResolver {
     return loaders.financingByQuote.load(quote.id);
   }
 
+  @FieldResolver(() => QuoteDocument, { nullable: true, description: 'The PDF the customer was sent (the latest); null for a quote never sent' })
+  document(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<QuoteDocument | null> {
+    return loaders.documentByQuote.load(quote.id);
+  }
+
+  @FieldResolver(() => [QuoteView], { description: 'Each time the customer opened the quote or downloaded its PDF, oldest first' })
+  views(@Root() quote: Quote, @Ctx() { loaders }: SalesContext): Promise<QuoteView[]> {
+    return loaders.viewsByQuote.load(quote.id);
+  }
+
   @Allow('quotes:write')
   @FieldResolver(() => String, {
     nullable: true,
@@ -138,6 +150,18 @@ export class QuoteResolver {
   ): Promise<boolean> {
     await markQuoteViewed(em, await verifyLinkToken(QUOTE_VIEW, token), channel);
     return true;
+  }
+}
+
+@Resolver(() => QuoteDocument)
+export class QuoteDocumentResolver {
+  @Allow('quotes:write')
+  @FieldResolver(() => String, {
+    description:
+      "The tracked link to send the customer: its page shows the quote and offers the PDF; each open and download is recorded as the customer's. Signed, expires QUOTE_LINK_DAYS after sending",
+  })
+  url(@Root() document: QuoteDocument): Promise<string> {
+    return quoteLinkUrl(document.quoteId, document.createdAt);
   }
 }
 

@@ -14,6 +14,9 @@ import { recordQuoteEvent, type QuoteSnapshot } from './quote.events.js';
 import type { Specifics } from '@crm/kit/events.js';
 import type { EventsAbout } from '@crm/kit/event-catalog.js';
 import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals, type FinancingFigures } from './quote.math.js';
+import { QuoteView, QuoteViewKind } from './quote-document.entity.js';
+import { createQuoteDocument } from './quote-document.service.js';
+import { quoteLinkUrl } from './quote.links.js';
 
 /** The quote state machine: which status may follow which. */
 const NEXT: Record<QuoteStatus, QuoteStatus[]> = {
@@ -88,6 +91,7 @@ export async function createQuote(em: EntityManager, input: CreateQuoteInput, vi
     currency: input.currency,
     taxRatePercent: input.taxRatePercent,
     validUntil: input.validUntil ? String(input.validUntil).slice(0, 10) : null,
+    language: input.language ?? null,
   });
   await recordQuoteEvent(em, quote, 'QuoteCreated', { title: quote.title, currency: quote.currency }, []);
   await em.flush();
@@ -220,11 +224,25 @@ async function changeStatus<T extends EventsAbout<'Quote'>>(
   return quote;
 }
 
-export async function sendQuote(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
+/**
+ * Sends the quote: its PDF is rendered and kept, and QuoteSent carries the tracked link to it (documentUrl) for the
+ * message to the customer. `customerName` asks identity for the name the document shows.
+ */
+export async function sendQuote(
+  em: EntityManager,
+  id: string,
+  version: number,
+  viewer: Viewer,
+  options: { customerName?: (customerId: string) => Promise<string | null> } = {},
+): Promise<Quote> {
   const quote = await lockQuote(em, id, version, viewer);
   const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
   if (lines.length === 0) throw badInput('A quote without lines cannot be sent', 'id');
+  assertTransition(quote, QuoteStatus.SENT);
   const financing = await em.find(FinancingOption, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
+  const sentAt = new Date();
+  const customerName = (await options.customerName?.(quote.customerId)) ?? null;
+  await createQuoteDocument(em, quote, { customerName, sentAt, lines, financing });
   // Enough content for automations (e.g. a newsletter personalized from the offer) without reading back.
   return changeStatus(
     em,
@@ -236,26 +254,36 @@ export async function sendQuote(em: EntityManager, id: string, version: number, 
       validUntil: quote.validUntil ?? null,
       lines: lines.map((l) => ({ productId: l.productId, description: l.description, quantity: l.quantity, net: l.net() })),
       financing: financing.map((f) => ({ kind: f.kind, termMonths: f.termMonths ?? null, monthlyPayment: f.monthlyPayment() })),
+      documentUrl: await quoteLinkUrl(quote.id, sentAt),
     },
     lines,
   );
 }
 
+/** Staff record that the customer opened the quote (a DOWNLOAD channel: downloaded it); see recordQuoteView. */
+export function markQuoteViewed(em: EntityManager, id: string, channel?: QuoteViewChannel | null, viewer?: Viewer): Promise<Quote> {
+  return recordQuoteView(em, id, channel === 'DOWNLOAD' ? QuoteViewKind.DOWNLOADED : QuoteViewKind.OPENED, channel ?? null, viewer);
+}
+
+/** Statuses whose quote the customer may still open: sent, already seen, or accepted (to read again what they took). */
+const VIEWABLE: readonly string[] = [QuoteStatus.SENT, QuoteStatus.VIEWED, QuoteStatus.ACCEPTED];
+
 /**
- * The customer opened or downloaded it: recorded once; opening it again changes nothing. The opportunity's
- * owner sees it live too (OpportunityQuoteViewed on the opportunity's stream).
+ * The customer opened (OPENED) or downloaded (DOWNLOADED) the quote: every time is recorded with its kind and time
+ * (QuoteView, QuoteViewed); the first moves a SENT quote to VIEWED. The opportunity's owner sees each live
+ * (OpportunityQuoteViewed on the opportunity's stream). Without a viewer: the customer, through the signed link.
  */
-/** Without a viewer: the customer opened it through the signed link (recordQuoteView), not a member of staff. */
-export async function markQuoteViewed(em: EntityManager, id: string, channel?: QuoteViewChannel | null, viewer?: Viewer): Promise<Quote> {
+export async function recordQuoteView(em: EntityManager, id: string, kind: QuoteViewKind, channel: string | null, viewer?: Viewer): Promise<Quote> {
   const quote = await getQuote(em, id, 'id', viewer);
-  if (quote.status === QuoteStatus.VIEWED) return quote;
-  const viewedAt = new Date().toISOString();
+  if (!VIEWABLE.includes(quote.status)) assertTransition(quote, QuoteStatus.VIEWED);
+  const view = em.create(QuoteView, { quoteId: quote.id, kind, channel });
+  const viewedAt = view.viewedAt.toISOString();
   const opportunity = quote.opportunityId ? await getOpportunity(em, quote.opportunityId, 'opportunityId') : null;
-  if (opportunity) {
-    assertTransition(quote, QuoteStatus.VIEWED);
-    await recordOpportunityEvent(em, opportunity, 'OpportunityQuoteViewed', { quoteId: quote.id, channel: channel ?? null, viewedAt });
-  }
-  return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt, channel: channel ?? null });
+  if (opportunity) await recordOpportunityEvent(em, opportunity, 'OpportunityQuoteViewed', { quoteId: quote.id, channel, viewedAt, kind });
+  if (quote.status === QuoteStatus.SENT) return changeStatus(em, quote, QuoteStatus.VIEWED, 'QuoteViewed', { viewedAt, channel, kind });
+  await recordQuoteEvent(em, quote, 'QuoteViewed', { viewedAt, channel, kind });
+  await em.flush();
+  return quote;
 }
 
 /**
@@ -277,7 +305,7 @@ export async function acceptQuote(em: EntityManager, id: string, version: number
     await priceOpportunity(em, opportunity, quote);
     if (won) await changeStage(em, opportunity, won, viewer);
   }
-  return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', {});
+  return changeStatus(em, quote, QuoteStatus.ACCEPTED, 'QuoteAccepted', { opportunityStatus: opportunity?.status ?? null });
 }
 
 /** The deal is worth what the customer accepted: the opportunity takes the quote's total (its version moves). */
