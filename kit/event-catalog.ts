@@ -234,16 +234,23 @@ export const EVENTS = {
       score: z.number(),
     }),
   ),
-  LeadChanged: event(sales, 'Lead', 1, payload({ leadId: id, customerId: optionalId, changedFields: z.array(text) })),
-  LeadStatusChanged: event(sales, 'Lead', 1, payload({ leadId: id, from: text, to: text, reason: optionalText })),
+  /** `ownerId` (added later, so optional): the lead's owner as the change left it, for row-level subscribers. */
+  LeadChanged: event(sales, 'Lead', 1, payload({ leadId: id, customerId: optionalId, changedFields: z.array(text), ownerId: optionalId.optional() })),
+  LeadStatusChanged: event(sales, 'Lead', 1, payload({ leadId: id, from: text, to: text, reason: optionalText, ownerId: optionalId.optional() })),
   LeadAssigned: event(sales, 'Lead', 1, payload({ leadId: id, customerId: optionalId, ownerId: id, previousOwnerId: optionalId, reason: text })),
-  LeadLeftUnassigned: event(sales, 'Lead', 1, payload({ leadId: id, customerId: optionalId, reason: text })),
+  LeadLeftUnassigned: event(sales, 'Lead', 1, payload({ leadId: id, customerId: optionalId, reason: text, ownerId: optionalId.optional() })),
   /** `signals`: what counted, with its points, so a rep sees why. */
   LeadScored: event(
     sales,
     'Lead',
     1,
-    payload({ leadId: id, customerId: optionalId, score: z.number(), signals: z.array(z.object({ signal: text, points: z.number() })) }),
+    payload({
+      leadId: id,
+      customerId: optionalId,
+      score: z.number(),
+      signals: z.array(z.object({ signal: text, points: z.number() })),
+      ownerId: optionalId.optional(),
+    }),
   ),
   LeadConverted: event(sales, 'Lead', 1, payload({ leadId: id, opportunityId: id, customerId: id, ownerId: optionalId })),
   LeadRoutingRuleCreated: event(

@@ -1,6 +1,7 @@
 import {
   Kind,
   OperationTypeNode,
+  parse,
   print,
   visit,
   type DocumentNode,
@@ -56,6 +57,17 @@ export function entitySelection(info: GraphQLResolveInfo, payloadField: string, 
   };
   const variables = Object.fromEntries([...used].filter((name) => name in info.variableValues).map((name) => [name, info.variableValues[name]]));
   return { key: `${print(document)}\u0000${JSON.stringify(variables)}`, document, variables, rootField, versioned };
+}
+
+/** Whether the subscriber selected `payloadField` of the payload at all. */
+export function selectsField(info: GraphQLResolveInfo, payloadField: string): boolean {
+  return payloadSelections(info.fieldNodes[0]!.selectionSet, payloadField, info.fragments).length > 0;
+}
+
+/** The gateway's own selection of an entity (e.g. `status owner { name }`), the same for every subscriber. */
+export function fixedSelection(rootField: string, selection: string): EntitySelection {
+  const document = parse(`query SubscriptionEntity { entity: ${rootField} { ${selection} } }`);
+  return { key: `fixed\u0000${print(document)}`, document, variables: {}, rootField, versioned: false };
 }
 
 /** The selection sets of `payloadField` in a payload's selection, through inline fragments and fragment spreads. */

@@ -39,6 +39,55 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     newerThanEvent: Boolean
   }
 
+  "What happened to an activity of an agenda"
+  enum ActivityChangeKind {
+    "Planned or logged (ActivityCreated), e.g. a follow-up task given to its owner"
+    CREATED
+    "Done (ActivityCompleted)"
+    DONE
+    "Its reminder, or without one its due time, has come (ActivityDue)"
+    DUE
+  }
+  type ActivityChange {
+    event: ChangeEvent!
+    change: ActivityChangeKind!
+    activity: Activity
+    newerThanEvent: Boolean
+  }
+
+  "Where a web form's request stands, as the person who sent it may be told"
+  enum LeadResult {
+    "Received; not yet given to an advisor"
+    RECEIVED
+    "An advisor has it (advisorName)"
+    ASSIGNED
+    "No routing rule placed it: it waits for a manager to give it to an advisor"
+    QUEUED
+    "It became an opportunity: the advisor is preparing an offer"
+    CONVERTED
+    "Closed without an opportunity"
+    CLOSED
+  }
+  "A lead's progress without personal data or internal reasons: what a web form's client (followToken) may see"
+  type LeadProgress {
+    status: LeadStatus!
+    result: LeadResult!
+    "The name of the advisor who has it, once assigned"
+    advisorName: String
+  }
+  type LeadChange {
+    event: ChangeEvent!
+    "Needs sign-in (leads:read); a followToken socket selects progress instead"
+    lead: Lead
+    progress: LeadProgress
+    newerThanEvent: Boolean
+  }
+  type QuoteChange {
+    event: ChangeEvent!
+    quote: Quote
+    newerThanEvent: Boolean
+  }
+
   """
   Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live.
   The record in a change is read as the event is delivered; newerThanEvent is true when it has changed again since
@@ -51,6 +100,12 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     interactionRecorded(customerId: ID!, after: String): InteractionChange!
     caseChanged(filter: CaseChangedFilter, after: String): CaseChange!
     customerChanged(id: ID!, after: String): CustomerChange!
+    "A rep's agenda: their activities created, done and falling due. allOwners: every owner whose activities you see"
+    activityChanged(filter: ActivityChangedFilter, allOwners: Boolean = false, after: String): ActivityChange!
+    "Leads created, scored, routed (assigned or queued), changed and converted; id: one lead. A web form's client connects with connectionParams: { followToken } (from submitWebForm) and follows its own lead's progress"
+    leadChanged(id: ID, filter: LeadChangedFilter, after: String): LeadChange!
+    "Quotes created, changed, sent, viewed, accepted, rejected and expired; id: one quote"
+    quoteChanged(id: ID, filter: QuoteChangedFilter, after: String): QuoteChange!
   }
 
   extend schema {

@@ -8,6 +8,7 @@ import {
   subscribe,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -15,30 +16,46 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApolloServer } from '@apollo/server';
 import type { BusEvent } from '@crm/kit/bus/index.js';
 import type { Viewer } from '@crm/kit/context.js';
-import { requirePermission } from '@crm/kit/access/viewer.js';
+import { ANONYMOUS, requirePermission, systemViewer } from '@crm/kit/access/viewer.js';
+import { readLinkToken } from '@crm/kit/access/link-token.js';
+import { DomainError } from '@crm/kit/errors.js';
 import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { BusTail } from './bus-tail.js';
 import { EntityLoader, fieldErrors, type LoadedEntity } from './entity-loader.js';
-import { entitySelection } from './entity-query.js';
+import { entitySelection, fixedSelection, selectsField } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
+import { FollowStarts } from './follow-starts.js';
 import { buildSubscriptionSchema } from './schema.js';
 import { filterMatches, topics, type Topic } from './topics.js';
 import { readEvent, type CatalogEvent } from '@crm/kit/event-catalog.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { queryLimits } from '../limits/query-limits.js';
 
+/** A socket opened with a follow token instead of credentials: it follows the one record the token names. */
+interface Follow {
+  purpose: string;
+  subject: string;
+}
+
 interface SubscriptionContext {
   viewer: Viewer;
+  follow: Follow | null;
   budget: SocketBudget;
 }
 
 interface Payload {
   busEvent: BusEvent;
+  /** The payload's fields the event tells (Topic.describe). */
+  described: Record<string, unknown>;
   event: { type: string; cursor: string; occurredAt: string; aggregateId: string; aggregateVersion: number | null; changedFields: string[] };
   entity: LoadedEntity | null;
+  progress: LoadedEntity | null;
 }
+
+/** Who reads a topic's progress field: the platform, with the gateway's fixed selection of non-personal facts. */
+const PROGRESS_READER = systemViewer('gateway-progress');
 
 export interface SubscriptionOptions {
   httpServer: Server;
@@ -96,6 +113,10 @@ export async function startSubscriptions(options: SubscriptionOptions) {
   const topicEvent = (topic: Topic, event: BusEvent) => ((topic.events as readonly string[]).includes(event.type) ? catalogEvent(event) : null);
   const schema = buildSubscriptionSchema(options.apiSchema);
   const subscriptionFields = schema.getSubscriptionType()!.getFields();
+  const followPurposes = new Map(
+    Object.entries(topics).flatMap(([name, topic]) => (topic.progress?.followPurpose ? [[topic.progress.followPurpose, name]] : [])),
+  );
+  const followStarts = new FollowStarts(tail, new Set(Object.values(topics).flatMap((topic) => (topic.progress?.followPurpose ? topic.events : []))));
 
   for (const [name, topic] of Object.entries(topics)) {
     const field = subscriptionFields[name]!;
@@ -103,30 +124,54 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     const entityType = getNamedType(payloadType.getFields()[topic.payloadField]!.type) as GraphQLObjectType;
     const versioned = 'version' in entityType.getFields();
 
-    field.subscribe = async (_source, args: Record<string, unknown>, context: SubscriptionContext, info) => {
-      requirePermission(context.viewer, topic.permission, `Subscription.${name}`);
-      const after = (args.after as string | null | undefined) ?? null;
-      if (after !== null) await bus.read(after, 1); // a malformed, future or expired cursor fails here, before any event
-      const selection = entitySelection(info, topic.payloadField, topic.entityQueryField, versioned);
+    const progress = topic.progress ? fixedSelection(topic.entityQueryField, topic.progress.selection) : null;
+
+    field.subscribe = async (_source, given: Record<string, unknown>, context: SubscriptionContext, info) => {
+      const follow = context.follow;
+      if (follow) checkFollow(name, topic, follow, given, info, followPurposes);
+      else requirePermission(context.viewer, topic.permission, `Subscription.${name}`);
+      const args = follow ? given : (topic.arguments?.(given, context.viewer) ?? given);
+      const givenAfter = (args.after as string | null | undefined) ?? null;
+      if (givenAfter !== null) await bus.read(givenAfter, 1); // a malformed, future or expired cursor fails here, before any event
+      // A follower replays its record from its first event (it may have been routed before the client subscribed).
+      const after = givenAfter ?? (follow ? followStarts.startOf(follow.subject) : null);
+      const selection = follow ? null : entitySelection(info, topic.payloadField, topic.entityQueryField, versioned);
+      const progressSelection = progress && selectsField(info, topic.progress!.field) ? progress : null;
       const stream = subscriptionStream({
         tail,
         after,
-        // Only what the subscriber may see: a rep never hears of another team's opportunity.
+        // Only what the subscriber may see: a rep never hears of another team's opportunity, a follow token of
+        // anything but its own record.
         matches: (busEvent) => {
           const event = topicEvent(topic, busEvent);
+          if (event === null) return false;
+          if (follow) return event.aggregateId === follow.subject;
           return (
-            event !== null &&
             filterMatches(event, args.filter as Record<string, unknown> | undefined) &&
             (topic.matches?.(event, args) ?? true) &&
             topic.visible(event, context.viewer)
           );
         },
-        prepare: async (event) => (selection ? loader.load(selection, context.viewer, event.aggregateId, event.id) : null),
+        prepare: async (event) => {
+          const [entity, progressEntity] = await Promise.all([
+            selection ? loader.load(selection, context.viewer, event.aggregateId, event.id) : null,
+            progressSelection ? loader.load(progressSelection, PROGRESS_READER, event.aggregateId, event.id) : null,
+          ]);
+          return { entity, progress: progressEntity };
+        },
         budget: context.budget,
       });
       return (async function* () {
         try {
-          for await (const { event, prepared } of stream) yield { busEvent: event, event: toChangeEvent(event), entity: prepared } satisfies Payload;
+          for await (const { event, prepared } of stream) {
+            yield {
+              busEvent: event,
+              described: topic.describe?.(catalogEvent(event)!) ?? {},
+              event: toChangeEvent(event),
+              entity: prepared.entity,
+              progress: prepared.progress,
+            } satisfies Payload;
+          }
         } finally {
           await stream.return?.();
         }
@@ -141,6 +186,12 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     };
     payloadType.getFields().newerThanEvent!.resolve = (payload: Payload) =>
       payload.entity?.version != null && payload.event.aggregateVersion !== null ? payload.entity.version > payload.event.aggregateVersion : null;
+    const told = Object.keys(payloadType.getFields()).filter((f) => !['event', topic.payloadField, 'newerThanEvent', topic.progress?.field].includes(f));
+    for (const fieldName of told) payloadType.getFields()[fieldName]!.resolve = (payload: Payload) => payload.described[fieldName];
+    if (topic.progress) {
+      const { shape } = topic.progress;
+      payloadType.getFields()[topic.progress.field]!.resolve = (payload: Payload) => (payload.progress?.data ? shape(payload.progress.data) : null);
+    }
   }
 
   const stats = { closedAsSlow: 0 };
@@ -171,7 +222,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       return emit(event, ...args);
     }) as typeof socket.emit;
   });
-  const disposable = useServer<Record<string, unknown> | undefined, { viewer?: Viewer }>(
+  const disposable = useServer<Record<string, unknown> | undefined, { viewer?: Viewer; follow?: Follow }>(
     {
       schema,
       execute: (args) => execute({ ...args, fieldResolver: responseKeyResolver }),
@@ -179,13 +230,33 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       // connection_init carries the credentials, verified like an HTTP request's: unknown or bad ones close with
       // 4401, a caller outside the access policy or without events:subscribe with 4403. The socket closes with
       // 4101 when the credential expires: the client reconnects with a fresh one and resumes with after.
+      // Without credentials, a follow token (connectionParams: { followToken }, e.g. submitWebForm's) opens a socket
+      // that follows the one record it names (see checkFollow); a bad or expired one closes with 4401 too.
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const authorization =
           typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
         const socket = ctx.extra.socket;
         try {
-          if (!authorization) throw new AccessDenied('UNAUTHENTICATED', 'Send connectionParams: { authorization: "Bearer <token or API key>" }');
+          if (!authorization && typeof params.followToken === 'string') {
+            const follower: Viewer = { ...ANONYMOUS, ip: ctx.extra.request.socket.remoteAddress ?? null };
+            const { follow, expiresAt } = await readFollowToken(params.followToken, [...followPurposes.keys()]);
+            if (!options.rateLimits.openSocket(follower)) {
+              socket.close(TOO_MANY_SOCKETS_CODE, `At most ${options.rateLimits.settings.socketsPerCaller} open sockets per caller: close one first`);
+              return false;
+            }
+            socket.once('close', () => options.rateLimits.closeSocket(follower));
+            ctx.extra.viewer = follower;
+            ctx.extra.follow = follow;
+            closeWhenExpired(socket, expiresAt);
+            return true;
+          }
+          if (!authorization) {
+            throw new AccessDenied(
+              'UNAUTHENTICATED',
+              'Send connectionParams: { authorization: "Bearer <token or API key>" } (or a web form\'s { followToken })',
+            );
+          }
           const { viewer, expiresAt } = await options.auth.authenticate(authorization, ctx.extra.request.socket.remoteAddress ?? null, randomUUID());
           requirePermission(viewer, 'events:subscribe', 'Subscriptions');
           if (!options.rateLimits.openSocket(viewer)) {
@@ -202,7 +273,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
           return false;
         }
       },
-      context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, budget: budgetOf(ctx.extra.socket) }),
+      context: (ctx): SubscriptionContext => ({ viewer: ctx.extra.viewer!, follow: ctx.extra.follow ?? null, budget: budgetOf(ctx.extra.socket) }),
       onSubscribe: async (ctx, _id, payload) => {
         const max = options.rateLimits.settings.subscriptionsPerSocket;
         // graphql-ws has registered this one already: it is among the socket's subscriptions.
@@ -230,6 +301,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       await disposable.dispose();
       wsServer.close();
       loader.stop();
+      followStarts.stop();
     },
   };
 }
@@ -250,6 +322,41 @@ function closeWhenExpired(socket: WebSocket, expiresAt: Date): void {
   }, ms);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+}
+
+/** The record a follow token names, for which purpose, and when it expires; UNAUTHENTICATED (close 4401) otherwise. */
+async function readFollowToken(token: string, purposes: string[]): Promise<{ follow: Follow; expiresAt: Date }> {
+  for (const purpose of purposes) {
+    try {
+      const { subject, expiresAt } = await readLinkToken(purpose, token);
+      return { follow: { purpose, subject }, expiresAt };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  throw new AccessDenied('UNAUTHENTICATED', 'This followToken is not valid or has expired');
+}
+
+/**
+ * A follow-token socket subscribes only to the topic of its token's purpose, for the record it names (naming another
+ * is FORBIDDEN), and selects only the topic's progress field: the entity needs sign-in.
+ */
+function checkFollow(
+  name: string,
+  topic: Topic,
+  follow: Follow,
+  args: Record<string, unknown>,
+  info: GraphQLResolveInfo,
+  followPurposes: Map<string, string>,
+): void {
+  if (topic.progress?.followPurpose !== follow.purpose) {
+    throw new DomainError('FORBIDDEN', `A followToken follows only its own record with ${followPurposes.get(follow.purpose)}; ${name} needs sign-in`);
+  }
+  if (args.id != null && args.id !== follow.subject)
+    throw new DomainError('FORBIDDEN', 'A followToken follows only the record it was given for', { field: 'id' });
+  if (selectsField(info, topic.payloadField)) {
+    throw new DomainError('FORBIDDEN', `With a followToken select ${topic.progress.field}; ${topic.payloadField} needs sign-in`, { field: topic.payloadField });
+  }
 }
 
 function toChangeEvent(event: BusEvent): Payload['event'] {

@@ -20,12 +20,23 @@ export function signLinkToken(purpose: string, subject: string, expiresAt: Date)
     .sign(key());
 }
 
+/**
+ * The purpose of the token `submitWebForm` answers with: the form's own client follows its lead live with it
+ * (`connectionParams: { followToken }`), and nothing else.
+ */
+export const LEAD_FOLLOW = 'lead-follow';
+
 /** The record the token names; BAD_USER_INPUT when it is forged, for something else, or expired. */
 export async function verifyLinkToken(purpose: string, token: string): Promise<string> {
+  return (await readLinkToken(purpose, token)).subject;
+}
+
+/** The record the token names and when the token expires; BAD_USER_INPUT when it is forged, for something else, or expired. */
+export async function readLinkToken(purpose: string, token: string): Promise<{ subject: string; expiresAt: Date }> {
   try {
     const { payload } = await jwtVerify(token, key(), { issuer: ISSUER, algorithms: ['HS256'] });
-    if (payload.purpose !== purpose || !payload.sub) throw new DomainError('BAD_USER_INPUT', 'This link is not valid', { field: 'token' });
-    return payload.sub;
+    if (payload.purpose !== purpose || !payload.sub || !payload.exp) throw new DomainError('BAD_USER_INPUT', 'This link is not valid', { field: 'token' });
+    return { subject: payload.sub, expiresAt: new Date(payload.exp * 1000) };
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new DomainError('BAD_USER_INPUT', 'This link has expired', { field: 'token', reason: 'LINK_EXPIRED' });
     if (error instanceof errors.JOSEError) throw new DomainError('BAD_USER_INPUT', 'This link is not valid', { field: 'token' });

@@ -14,6 +14,7 @@ export const salesSettings = defineSettings('sales', {
   QUOTE_DEFAULT_LANGUAGE: oneOf(['cs', 'pl', 'sk', 'en'], 'cs', "the language of a quote's document and page when the quote names none"),
   QUOTE_DEALER_NAME: text('Car dealer', "the dealer's name at the top of a quote's PDF"),
   QUOTE_DEALER_DETAILS: optionalText("a line under it: the dealer's address, phone, company number"),
+  LEAD_FOLLOW_TOKEN_MINUTES: count(60, "how long the followToken of a web-form submission lets the form's client follow its lead live"),
 });
 
 export const sales = () => salesSettings.read();

@@ -7,6 +7,7 @@ import { WebFormInput } from './intake.inputs.js';
 import { submitWebForm } from './intake.service.js';
 import { WebForm } from './web-form.entity.js';
 import { newWebFormKey } from './web-form.throttle.js';
+import { leadFollowToken } from './intake.links.js';
 
 @Resolver()
 export class IntakeResolver {
@@ -15,10 +16,12 @@ export class IntakeResolver {
     description:
       'Public (no sign-in): a web-form submission creates a lead; identity resolves the person and the lead is scored and routed. ' +
       "Needs the form's public key; throttled per form, client address and e-mail (RATE_LIMITED with retryAfterSeconds). " +
-      'Retrying with the same submissionId returns the same lead',
+      'Retrying with the same submissionId returns the same lead. Its followToken lets the form follow the lead live (leadChanged)',
   })
-  submitWebForm(@Arg('input') input: WebFormInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
-    return submitWebForm(em, input, viewer.ip);
+  async submitWebForm(@Arg('input') input: WebFormInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
+    const lead = await submitWebForm(em, input, viewer.ip);
+    lead.followToken = await leadFollowToken(lead.id);
+    return lead;
   }
 
   @Allow('pipelines:manage')

@@ -111,6 +111,15 @@ export class Lead extends BaseEntity {
   @Index({ name: 'sales_lead_converted_opportunity_id_index' })
   @ManyToOne(() => Opportunity, { fieldName: 'converted_opportunity_id', mapToPk: true, nullable: true, deleteRule: 'set null' })
   convertedOpportunityId?: string | null;
+
+  /** Not stored: signed for the answer of submitWebForm only (intake.resolver.ts). */
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Only in submitWebForm's answer (null elsewhere): a short-lived token the form's client sends as connectionParams: { followToken } " +
+      'to follow this lead with leadChanged, seeing its progress (status, result, advisor) and nothing personal',
+  })
+  followToken?: string | null;
 }
 
 redactInAudit(Lead, ['contactName', 'interest', 'pageUrl', 'statusReason', 'region']);

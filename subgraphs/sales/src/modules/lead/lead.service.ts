@@ -118,7 +118,11 @@ export async function updateLeadStatus(
   const from = lead.status;
   lead.status = status;
   lead.statusReason = reason?.trim() || null;
-  recordEvent(em, { ...base(lead), type: 'LeadStatusChanged', payload: { leadId: lead.id, from, to: status, reason: lead.statusReason } });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadStatusChanged',
+    payload: { leadId: lead.id, from, to: status, reason: lead.statusReason, ownerId: lead.ownerId ?? null },
+  });
   await em.flush();
   return lead;
 }
@@ -149,7 +153,11 @@ export async function assignLeadTo(em: EntityManager, lead: Lead, ownerId: strin
 /** Routing found nobody: the lead waits in the unassigned queue, with the reason for a manager. */
 export async function leaveLeadUnassigned(em: EntityManager, lead: Lead, reason: string): Promise<Lead> {
   lead.assignmentReason = reason;
-  recordEvent(em, { ...base(lead), type: 'LeadLeftUnassigned', payload: { leadId: lead.id, customerId: lead.customerId ?? null, reason } });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadLeftUnassigned',
+    payload: { leadId: lead.id, customerId: lead.customerId ?? null, reason, ownerId: lead.ownerId ?? null },
+  });
   await em.flush();
   return lead;
 }
@@ -158,7 +166,11 @@ export async function leaveLeadUnassigned(em: EntityManager, lead: Lead, reason:
 export async function linkLeadToCustomer(em: EntityManager, lead: Lead, customerId: string): Promise<Lead> {
   if (lead.customerId === customerId) return lead;
   lead.customerId = customerId;
-  recordEvent(em, { ...base(lead), type: 'LeadChanged', payload: { leadId: lead.id, customerId, changedFields: ['customerId'] } });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadChanged',
+    payload: { leadId: lead.id, customerId, changedFields: ['customerId'], ownerId: lead.ownerId ?? null },
+  });
   await em.flush();
   return lead;
 }
@@ -173,7 +185,11 @@ export async function rescoreLead(em: EntityManager, lead: Lead): Promise<LeadSc
     regionKnown: Boolean(lead.region),
   });
   lead.score = result.score;
-  recordEvent(em, { ...base(lead), type: 'LeadScored', payload: { leadId: lead.id, customerId: lead.customerId ?? null, ...result } });
+  recordEvent(em, {
+    ...base(lead),
+    type: 'LeadScored',
+    payload: { leadId: lead.id, customerId: lead.customerId ?? null, ...result, ownerId: lead.ownerId ?? null },
+  });
   await em.flush();
   return result;
 }
