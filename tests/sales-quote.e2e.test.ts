@@ -126,7 +126,7 @@ describe('a quote through the gateway', () => {
     );
   });
 
-  it('tells the owner live when the customer opens the quote: QuoteViewed and OpportunityQuoteViewed', async () => {
+  it('tells the owner live each time the customer opens or downloads the quote: QuoteViewed and OpportunityQuoteViewed', async () => {
     const owner = randomUUID();
     // The owner's dashboard, from now on (the cursor replays whatever happens before it is registered).
     const client = connect(platform.wsUrl);
@@ -142,7 +142,8 @@ describe('a quote through the gateway', () => {
     const sent = (await executeOk(url, SendQuoteDocument, { id: quote.id, version: quote.version })).sendQuote;
     const { markQuoteViewed } = await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'EMAIL' });
     expect(markQuoteViewed.status).toBe('VIEWED');
-    await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'DOWNLOAD' }); // opening again records nothing
+    const again = (await executeOk(url, MarkQuoteViewedDocument, { id: sent.id, channel: 'DOWNLOAD' })).markQuoteViewed; // a download, recorded too
+    expect(again).toMatchObject({ status: 'VIEWED', version: markQuoteViewed.version });
 
     const sales = platform.subgraphs.sales.orm;
     const quoteSnapshot = {
@@ -154,12 +155,15 @@ describe('a quote through the gateway', () => {
       products: [{ productId: product.id, name: product.name, category: 'CAR' }],
     };
     const quoteEvents = await outboxOf(sales, quote.id);
-    expect(quoteEvents.map((e) => e.type)).toEqual(['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed']);
+    expect(quoteEvents.map((e) => e.type)).toEqual(['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteViewed']);
     expect(quoteEvents.find((e) => e.type === 'QuoteSent')?.payload).toMatchObject(quoteSnapshot);
-    expect(quoteEvents.find((e) => e.type === 'QuoteViewed')?.payload).toMatchObject({ ...quoteSnapshot, channel: 'EMAIL', status: 'VIEWED' });
+    expect(quoteEvents.filter((e) => e.type === 'QuoteViewed').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ ...quoteSnapshot, channel: 'EMAIL', kind: 'OPENED', status: 'VIEWED' }),
+      expect.objectContaining({ ...quoteSnapshot, channel: 'DOWNLOAD', kind: 'DOWNLOADED', status: 'VIEWED' }),
+    ]);
 
     const viewed = (await outboxOf(sales, opportunity.id)).filter((e) => e.type === 'OpportunityQuoteViewed');
-    expect(viewed).toHaveLength(1);
+    expect(viewed.map((e) => (e.payload as { kind: string }).kind)).toEqual(['OPENED', 'DOWNLOADED']);
     expect(viewed[0]?.payload).toMatchObject({
       opportunityId: opportunity.id,
       customerId,
@@ -171,8 +175,8 @@ describe('a quote through the gateway', () => {
       channel: 'EMAIL',
     });
     // Live on the owner's opportunityChanged(filter: {ownerId}) subscription.
-    const live = await dashboard.waitFor(2);
-    expect(live.map((r) => r.data?.opportunityChanged.event.type)).toEqual(['OpportunityCreated', 'OpportunityQuoteViewed']);
+    const live = await dashboard.waitFor(3);
+    expect(live.map((r) => r.data?.opportunityChanged.event.type)).toEqual(['OpportunityCreated', 'OpportunityQuoteViewed', 'OpportunityQuoteViewed']);
     expect(live[1]?.data?.opportunityChanged).toMatchObject({
       event: { aggregateId: opportunity.id },
       opportunity: { id: opportunity.id, title: 'Quote deal' },

@@ -14,6 +14,7 @@ import { recordOpportunityEvent } from './opportunity.events.js';
 import { StageChange } from './stage-change.entity.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 import { closeFollowUps } from './opportunity.closing.js';
+import { acceptedQuoteOf } from '../quote/quote.accepted.js';
 
 /** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
 export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {
@@ -110,10 +111,11 @@ export async function changeStage(em: EntityManager, opportunity: Opportunity, t
     changedBy: viewer.id,
     followUpAt: followUpAt?.toISOString() ?? null,
   });
-  if (opportunity.status !== OpportunityStatus.OPEN) {
-    await recordOpportunityEvent(em, opportunity, opportunity.status === OpportunityStatus.WON ? 'OpportunityWon' : 'OpportunityLost');
-    await closeFollowUps(em, opportunity);
+  if (opportunity.status === OpportunityStatus.WON) {
+    await recordOpportunityEvent(em, opportunity, 'OpportunityWon', { acceptedQuote: await acceptedQuoteOf(em, opportunity.id) });
   }
+  if (opportunity.status === OpportunityStatus.LOST) await recordOpportunityEvent(em, opportunity, 'OpportunityLost');
+  if (opportunity.status !== OpportunityStatus.OPEN) await closeFollowUps(em, opportunity);
 }
 
 /** The first WON stage of the opportunity's pipeline (in pipeline order): where an accepted quote wins the deal. */
