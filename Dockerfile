@@ -26,6 +26,8 @@ COPY --from=build /app/demo/dist demo/dist
 COPY --from=build /app/gateway/package.json gateway/
 COPY --from=build /app/subgraphs/identity/package.json subgraphs/identity/
 COPY --from=build /app/subgraphs/sales/package.json subgraphs/sales/
+# The fonts of quote PDFs (Czech and Polish letters), read from the sales package's folder.
+COPY --from=build /app/subgraphs/sales/assets subgraphs/sales/assets
 COPY --from=build /app/subgraphs/marketing/package.json subgraphs/marketing/
 COPY --from=build /app/subgraphs/service/package.json subgraphs/service/
 RUN npm ci --omit=dev --omit=optional --ignore-scripts
