@@ -5,6 +5,7 @@ import { serviceRetention } from './modules/privacy/privacy.retention.js';
 import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
+import { dealAssets } from './modules/asset/deal-assets.handlers.js';
 import { customerHandlers } from './modules/customer/customer.handlers.js';
 import { npsDetractorCase } from './modules/detractor/detractor.handlers.js';
 import { startSlaRiskJob } from './modules/sla/sla-risk.job.js';
@@ -20,7 +21,7 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
   settings: [serviceSettings],
-  handlers: () => [...customerHandlers, npsDetractorCase, serviceErasure],
+  handlers: () => [...customerHandlers, npsDetractorCase, dealAssets, serviceErasure],
   retention: serviceRetention,
   startJobs: (orm, log, { clock }) => startSlaRiskJob(orm, log, clock),
 };

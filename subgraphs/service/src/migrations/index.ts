@@ -10,6 +10,7 @@ import { Migration20261203092000_idempotency_keys } from './Migration20261203092
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204190335_case_assignment } from './Migration20261204190335_case_assignment.js';
+import { Migration20261204191415_asset_deal } from './Migration20261204191415_asset_deal.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -23,4 +24,5 @@ export const serviceMigrations = [
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204190335_case_assignment', class: Migration20261204190335_case_assignment },
+  { name: 'Migration20261204191415_asset_deal', class: Migration20261204191415_asset_deal },
 ];

@@ -1,6 +1,6 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import { Money } from '@crm/kit/scalars.js';
@@ -57,6 +57,15 @@ export class Asset extends BaseEntity {
   @Field(() => Int, { nullable: true })
   @Property({ type: 'integer', nullable: true })
   year?: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The deal (sales' opportunity) that sold it, when it came from one" })
+  @Index()
+  @Property({ type: 'uuid', nullable: true })
+  opportunityId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The accepted quote (in sales) it was sold on, when it came from a deal' })
+  @Property({ type: 'uuid', nullable: true })
+  quoteId?: string | null;
 
   @Field(() => Int, { description: 'Highest mileage seen (km); service visits raise it' })
   @Property({ type: 'integer', default: 0 })

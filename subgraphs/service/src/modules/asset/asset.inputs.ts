@@ -71,10 +71,20 @@ export class RegisterAssetInput {
   @Field(() => AssetInsuranceInput, { nullable: true })
   @ValidateNested()
   insurance?: AssetInsuranceInput | null;
+
+  @Field(() => ID, { nullable: true, description: 'The deal that sold it' })
+  opportunityId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The accepted quote it was sold on' })
+  quoteId?: string | null;
 }
 
 @InputType({ description: 'Changes the fields given; null financing or insurance removes it' })
 export class UpdateAssetInput {
+  @Field(() => String, { nullable: true, description: 'e.g. the VIN once the car a deal ordered is delivered' })
+  @Length(1, 100, { message: 'identifier must be between 1 and 100 characters' })
+  identifier?: string | null;
+
   @Field(() => String, { nullable: true })
   @Length(1, 200, { message: 'model must be between 1 and 200 characters' })
   model?: string | null;

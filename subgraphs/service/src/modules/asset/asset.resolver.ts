@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Re
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
+import { Opportunity } from './opportunity.reference.js';
 import { Asset } from './asset.entity.js';
 import { RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from './asset.service.js';
@@ -48,6 +49,11 @@ export class AssetResolver {
   @FieldResolver(() => Customer)
   customer(@Root() asset: Asset): Customer {
     return { id: asset.customerId };
+  }
+
+  @FieldResolver(() => Opportunity, { nullable: true, description: 'The deal that sold it (sales), when it came from one' })
+  opportunity(@Root() asset: Asset): Opportunity | null {
+    return asset.opportunityId ? { id: asset.opportunityId } : null;
   }
 
   @FieldResolver(() => ServiceVisitConnection, { description: 'Service history, latest recorded first' })

@@ -51,22 +51,49 @@ export async function registerAsset(em: EntityManager, input: RegisterAssetInput
     model: input.model.trim(),
     year: input.year ?? null,
     mileage: input.mileage,
+    opportunityId: input.opportunityId ? parseId(input.opportunityId, 'Opportunity', 'opportunityId') : null,
+    quoteId: input.quoteId ? parseId(input.quoteId, 'Quote', 'quoteId') : null,
     ...financingColumns(input.financing ?? null),
     ...insuranceColumns(input.insurance ?? null),
   });
+  recordAssetRegistered(em, asset);
+  await em.flush();
+  return asset;
+}
+
+export function recordAssetRegistered(em: EntityManager, asset: Asset): void {
   recordEvent(em, {
     type: 'AssetRegistered',
     aggregateId: asset.id,
-    payload: { assetId: asset.id, customerId: asset.customerId, kind: asset.kind, identifier: asset.identifier, model: asset.model },
+    payload: {
+      assetId: asset.id,
+      customerId: asset.customerId,
+      kind: asset.kind,
+      identifier: asset.identifier,
+      model: asset.model,
+      opportunityId: asset.opportunityId ?? null,
+      quoteId: asset.quoteId ?? null,
+    },
   });
-  await em.flush();
-  return asset;
+}
+
+/** AssetChanged: what changed, and the asset's financing and insurance as they are now. */
+export function recordAssetChanged(em: EntityManager, asset: Asset, changedFields: string[]): void {
+  recordEvent(em, {
+    type: 'AssetChanged',
+    aggregateId: asset.id,
+    payload: { assetId: asset.id, changedFields, financing: asset.financing(), insurance: asset.insurance() },
+  });
 }
 
 export async function updateAsset(em: EntityManager, id: string, version: number, input: UpdateAssetInput): Promise<Asset> {
   const asset = await getAsset(em, id);
   assertVersion(asset, version, 'Asset');
   const changedFields: string[] = [];
+  if (input.identifier != null && input.identifier.trim().toUpperCase() !== asset.identifier) {
+    asset.identifier = input.identifier.trim().toUpperCase();
+    changedFields.push('identifier');
+  }
   if (input.model != null && input.model.trim() !== asset.model) {
     asset.model = input.model.trim();
     changedFields.push('model');
@@ -84,11 +111,7 @@ export async function updateAsset(em: EntityManager, id: string, version: number
     changedFields.push('insurance');
   }
   if (changedFields.length === 0) return asset;
-  recordEvent(em, {
-    type: 'AssetChanged',
-    aggregateId: asset.id,
-    payload: { assetId: asset.id, changedFields, financing: asset.financing(), insurance: asset.insurance() },
-  });
+  recordAssetChanged(em, asset, changedFields);
   await em.flush();
   return asset;
 }
