@@ -47,6 +47,9 @@ const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: D
     'quote_line.quote_id': ['quote', 'CASCADE'],
     'quote_line.product_id': ['product', 'RESTRICT'],
     'quote_financing.quote_id': ['quote', 'CASCADE'],
+    // The PDF sent and each open or download are parts of their quote.
+    'quote_document.quote_id': ['quote', 'CASCADE'],
+    'quote_view.quote_id': ['quote', 'CASCADE'],
     'sales_activity.lead_id': ['sales_lead', 'SET NULL'],
     'sales_activity.opportunity_id': ['opportunity', 'SET NULL'],
     'sales_lead.converted_opportunity_id': ['opportunity', 'SET NULL'],
