@@ -279,9 +279,9 @@ describe('quoteChanged', () => {
         .createQuote;
       return (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: car.id } })).addQuoteLine;
     };
-    const query = doc<{ quoteChanged: { event: { type: string; aggregateId: string }; quote: { id: string; status: string } | null } }>(
-      'subscription($after: String) { quoteChanged(after: $after) { event { type aggregateId } quote { id status } } }',
-    );
+    const query = doc<{
+      quoteChanged: { event: { type: string; aggregateId: string }; view: string | null; quote: { id: string; status: string } | null };
+    }>('subscription($after: String) { quoteChanged(after: $after) { event { type aggregateId } view quote { id status } } }');
     const after = await head();
     const ownerFeed = subscribe(client(owner.authorization), query, { after });
     const otherFeed = subscribe(client(other.authorization), query, { after });
@@ -299,6 +299,7 @@ describe('quoteChanged', () => {
       'QuoteViewed',
       'QuoteAccepted',
     ]);
+    expect(ownerFeed.results.find((r) => r.data?.quoteChanged.event.type === 'QuoteViewed')?.data?.quoteChanged.view).toBe('OPENED');
     expect(ownerFeed.results.at(-1)?.data?.quoteChanged.quote).toEqual({ id: quote.id, status: 'ACCEPTED' });
     expect(new Set(ownerFeed.results.map((r) => r.data?.quoteChanged.event.aggregateId))).toEqual(new Set([quote.id]));
 

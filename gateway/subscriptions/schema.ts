@@ -84,6 +84,8 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
   }
   type QuoteChange {
     event: ChangeEvent!
+    "For QuoteViewed: whether the customer opened the quote or downloaded its PDF"
+    view: QuoteViewKind
     quote: Quote
     newerThanEvent: Boolean
   }

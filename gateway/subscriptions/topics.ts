@@ -171,6 +171,8 @@ export const topics: Record<string, Topic> = {
     payloadField: 'quote',
     entityQueryField: 'quote',
     matches: (event, args) => args.id == null || event.aggregateId === args.id,
+    // Views recorded before they had a kind were opens.
+    describe: (event) => ({ view: event.type === 'QuoteViewed' ? (event.payload.kind ?? 'OPENED') : null }),
   }),
 };
 
