@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addDays, atLocalTime, isTimeZone, localDateOf, zoneOffsetMs } from './local-time.js';
+import { addDays, atLocalTime, isTimeZone, localDateOf, quietHoursEnd, zoneOffsetMs } from './local-time.js';
 
 const HOUR = 3_600_000;
 const iso = (at: Date) => at.toISOString();
@@ -43,5 +43,23 @@ describe("the dealer's wall clock", () => {
     // 02:30 does not exist on 29 March in Prague (02:00 → 03:00) and happens twice on 25 October (03:00 → 02:00).
     expect(iso(atLocalTime({ year: 2026, month: 3, day: 29 }, 2, 30, 'Europe/Prague'))).toBe('2026-03-29T01:30:00.000Z'); // 03:30 CEST
     expect(iso(atLocalTime({ year: 2026, month: 10, day: 25 }, 2, 30, 'Europe/Prague'))).toBe('2026-10-25T00:30:00.000Z'); // 02:30 CEST
+  });
+});
+
+describe('quietHoursEnd', () => {
+  const prague = 'Europe/Prague';
+  it('holds an evening message until the next morning, across midnight', () => {
+    // 22:30 in Prague on a winter evening (UTC+1) → 08:00 the next day.
+    expect(quietHoursEnd(new Date('2026-12-04T21:30:00Z'), '21:00-08:00', prague)?.toISOString()).toBe('2026-12-05T07:00:00.000Z');
+  });
+  it('holds an early-morning message until the same morning', () => {
+    expect(quietHoursEnd(new Date('2026-12-05T05:00:00Z'), '21:00-08:00', prague)?.toISOString()).toBe('2026-12-05T07:00:00.000Z');
+  });
+  it('lets a message go outside the quiet hours, and always with none configured', () => {
+    expect(quietHoursEnd(new Date('2026-12-04T12:00:00Z'), '21:00-08:00', prague)).toBeNull();
+    expect(quietHoursEnd(new Date('2026-12-04T21:30:00Z'), '', prague)).toBeNull();
+  });
+  it('reads a window within one day', () => {
+    expect(quietHoursEnd(new Date('2026-07-01T11:30:00Z'), '12:00-14:00', prague)?.toISOString()).toBe('2026-07-01T12:00:00.000Z');
   });
 });

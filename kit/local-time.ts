@@ -88,3 +88,21 @@ export function atLocalTime(date: LocalDate, hour: number, minute: number, timeZ
   };
   return candidates.find(shows) ?? new Date(wallAsUtc - before);
 }
+
+/**
+ * When the quiet hours ("21:00-08:00", local to `timeZone`, may span midnight) around `at` end, or null when
+ * `at` is outside them (or there are none: an empty window).
+ */
+export function quietHoursEnd(at: Date, window: string, timeZone: string): Date | null {
+  const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(window);
+  if (!match) return null;
+  const [start, end] = [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])];
+  const wall = wallClock(at, timeZone);
+  const now = wall.hour * 60 + wall.minute;
+  const inside = start <= end ? now >= start && now < end : now >= start || now < end;
+  if (!inside || start === end) return null;
+  const today = { year: wall.year, month: wall.month, day: wall.day };
+  // Before midnight in a window that spans it, the quiet ends tomorrow morning.
+  const endsOn = start > end && now >= start ? addDays(today, 1) : today;
+  return atLocalTime(endsOn, Math.floor(end / 60), end % 60, timeZone);
+}

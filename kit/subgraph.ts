@@ -8,11 +8,12 @@ import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
 import { openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { startConsumers, type EventHandler } from './consumer.js';
-import { createGraphClient } from './graph-client.js';
+import { createGraphClient, type GraphClient } from './graph-client.js';
 import { Health } from './health.js';
 import type { Viewer } from './access/viewer.js';
 import { pruneIdempotencyKeys } from './mutations.js';
 import { startPeriodicJob } from './periodic-job.js';
+import { installJobQueue, startJobRunner, type JobDefinitions } from './jobs.js';
 import { PLATFORM_RETENTION, retentionSettings, startRetentionJob, type RetentionRule } from './retention.js';
 import { checkSettings, exitOnConfigurationError, type SettingsGroup } from './settings.js';
 import { systemClock, type Clock } from './clock.js';
@@ -49,7 +50,9 @@ export interface SubgraphDefinition<Loaders, Adapters extends object = object> {
    * A few plain HTTP routes for customers (e.g. a tracked quote link), on the router mounted at `/public/`; the
    * gateway forwards `/public/<name>/…` to it without credentials, so each route checks its own signed token.
    */
-  publicRoutes?(router: Router, context: { orm: MikroORM; log: Logger; adapters: Adapters & PlatformAdapters }): void;
+  publicRoutes?(router: Router, context: { orm: MikroORM; log: Logger; graph: GraphClient; adapters: Adapters & PlatformAdapters }): void;
+  /** Durable jobs (kit/jobs.ts): tasks that changes enqueue in their transaction, and their schedules. */
+  jobs?(context: { orm: MikroORM; log: Logger; graph: GraphClient; adapters: Adapters & PlatformAdapters }): JobDefinitions;
 }
 
 /** Every settings group a subgraph reads: the platform's, its own, its retention periods. */
@@ -99,6 +102,9 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     log,
     onQuery: options.onQuery,
   });
+  const databaseUrl = options.databaseUrl ?? databaseUrlFor(definition.name);
+  // The job tables before anything can enqueue into them (a seed, a request, a consumer).
+  if (definition.jobs) await installJobQueue(databaseUrl, log);
   if (options.seed ?? platform().SEED_DEMO_DATA) {
     // All of the demo story or none of it: a failed seed leaves nothing half-written to skip next time.
     await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
@@ -117,7 +123,7 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     port: options.port ?? portFor(definition.name),
     keepAliveMs: options.keepAliveMs,
     graph,
-    publicRoutes: definition.publicRoutes && ((router) => definition.publicRoutes!(router, { orm, log, adapters })),
+    publicRoutes: definition.publicRoutes && ((router) => definition.publicRoutes!(router, { orm, log, graph, adapters })),
   }).catch(async (error: unknown) => {
     if (!options.bus) await bus.close();
     await orm.close();
@@ -132,6 +138,9 @@ export async function startSubgraph<Loaders, Adapters extends object>(
   });
   health.add('consumers', () => consumers.health());
   const jobs = definition.startJobs?.(orm, log, adapters);
+  const jobRunner = definition.jobs
+    ? await startJobRunner({ url: databaseUrl, jobs: definition.jobs({ orm, log, graph, adapters }), log, concurrency: platform().JOB_CONCURRENCY })
+    : undefined;
   const retention = startRetentionJob(orm, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
   const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
   return {
@@ -142,6 +151,7 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     stop: async () => {
       await server.stop();
       await jobs?.stop();
+      await jobRunner?.stop();
       await retention.stop();
       await forgetKeys.stop();
       await consumers.stop();

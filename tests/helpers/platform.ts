@@ -21,6 +21,7 @@ import { setDefaultAuthorization } from './credentials.js';
 import { dropDatabases } from './subgraph-database.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { RecordingChannel } from '../../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
+import type { MarketingAdapters } from '../../subgraphs/marketing/src/app.js';
 
 // The secret the platform's services sign their internal tokens with; one per test process.
 process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
@@ -92,7 +93,15 @@ export interface Platform {
  * (on DATABASE_URL's server) and the gateway over HTTP on free ports.
  */
 export async function startPlatform(
-  options: { seed?: boolean; maxStallMs?: number; databaseServer?: string; subgraphIdleSocketMs?: number; keepAliveMs?: number } = {},
+  options: {
+    seed?: boolean;
+    maxStallMs?: number;
+    databaseServer?: string;
+    subgraphIdleSocketMs?: number;
+    keepAliveMs?: number;
+    /** Marketing's adapters instead of the recording e-mail channel (e.g. SMTP to a test server, a clock). */
+    marketing?: Partial<MarketingAdapters & PlatformAdapters>;
+  } = {},
 ): Promise<Platform> {
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
@@ -106,7 +115,7 @@ export async function startPlatform(
   const start = (name: SubgraphName, port: number) =>
     startSubgraph(subgraphs[name], {
       // Marketing's outbound channel: one the tests read (the subgraphs are typed alike here, hence the cast).
-      adapters: (name === 'marketing' ? { outbound } : {}) as Partial<PlatformAdapters>,
+      adapters: (name === 'marketing' ? { outbound, ...options.marketing } : {}) as Partial<PlatformAdapters>,
       databaseUrl: urlOf(name),
       port,
       seed: options.seed ?? false,

@@ -4,11 +4,12 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { openDatabase } from '@crm/kit/database.js';
 import { createLogger } from '@crm/kit/logger.js';
+import { installJobQueue } from '@crm/kit/jobs.js';
 import type { SubgraphDefinition } from '@crm/kit/subgraph.js';
 import { mutation } from './integration.js';
 
 /** What the integration tier needs of a subgraph to give it a database. */
-export type SubgraphSchema = Pick<SubgraphDefinition<unknown>, 'name' | 'entities' | 'migrations'>;
+export type SubgraphSchema = Pick<SubgraphDefinition<unknown>, 'name' | 'entities' | 'migrations'> & { withJobQueue?: boolean };
 
 /** An id no row has. */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -20,6 +21,8 @@ export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 export async function freshSubgraphDatabase(definition: SubgraphSchema): Promise<{ orm: MikroORM; drop(): Promise<void> }> {
   const { name, url } = unusedDatabase(definition.name);
   const orm = await openDatabase({ url, entities: definition.entities, migrations: definition.migrations, log: createLogger('test') });
+  // The job tables, for a subgraph whose changes enqueue jobs (kit/jobs.ts); the tests run the tasks themselves.
+  if (definition.withJobQueue) await installJobQueue(url, createLogger('test'));
   return {
     orm,
     drop: async () => {

@@ -8,15 +8,21 @@ import { marketingMigrations } from './migrations/index.js';
 import { customerMergeHandler } from './modules/customer/customer.handlers.js';
 import { timelineHandler } from './modules/interaction/interaction.handlers.js';
 import { journeyHandler } from './modules/journey/journey.handlers.js';
-import { outboundChannelFromSettings, type OutboundChannel } from './modules/messaging/outbound.channel.js';
+import { outboundChannelFromSettings, RecordingChannel, type OutboundChannel } from './modules/messaging/outbound.channel.js';
+import { marketingJobs } from './jobs.js';
+import { unsubscribeRoutes } from './modules/messaging/unsubscribe.routes.js';
 import { buildMarketingSchema } from './schema.js';
 import { seedMarketingDemo } from './seeders/demo.seeder.js';
 import { marketingSettings } from './settings.js';
 
 /** What marketing's code talks to the outside world through. */
 export interface MarketingAdapters {
-  /** Where messages to customers go (OUTBOUND_CHANNEL): SMTP, or a RecordingChannel (the default; tests read it). */
+  /** Where e-mails to customers go (OUTBOUND_CHANNEL): SMTP, or a RecordingChannel (the default; tests read it). */
   outbound: OutboundChannel;
+  /** Text messages' provider (a recording channel until one is configured). */
+  sms: OutboundChannel;
+  /** Push notifications' provider (a recording channel until one is configured). */
+  push: OutboundChannel;
 }
 
 export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoaders>, MarketingAdapters> = {
@@ -27,7 +33,9 @@ export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoad
   createLoaders: createMarketingLoaders,
   seedDemoData: seedMarketingDemo,
   settings: [marketingSettings],
-  adapters: () => ({ outbound: outboundChannelFromSettings() }),
-  handlers: ({ outbound }) => [journeyHandler(outbound), timelineHandler, customerMergeHandler, marketingErasure],
+  adapters: () => ({ outbound: outboundChannelFromSettings(), sms: new RecordingChannel('recording-sms'), push: new RecordingChannel('recording-push') }),
+  handlers: () => [journeyHandler(), timelineHandler, customerMergeHandler, marketingErasure],
+  jobs: marketingJobs,
+  publicRoutes: unsubscribeRoutes,
   retention: marketingRetention,
 };

@@ -5,7 +5,7 @@ import { OutboxEvent } from '@crm/kit/events.js';
 import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
 import { MessageSend } from './modules/messaging/message-send.entity.js';
-import { ConsentState, CustomerProfile, OpportunityState, QuoteSnapshot } from './modules/projection/projection.entity.js';
+import { ConsentState, CustomerContact, CustomerProfile, OpportunityState, QuoteSnapshot } from './modules/projection/projection.entity.js';
 import { Segment, SegmentMember } from './modules/segment/segment.entity.js';
 import { Sequence, SequenceEnrolment } from './modules/sequence/sequence.entity.js';
 import { SurveyResponse } from './modules/survey/survey.entity.js';
@@ -13,6 +13,7 @@ import { SurveyResponse } from './modules/survey/survey.entity.js';
 export const marketingEntities = [
   Interaction,
   CustomerProfile,
+  CustomerContact,
   ConsentState,
   OpportunityState,
   QuoteSnapshot,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { createLogger } from '@crm/kit/logger.js';
 import { catalogEvent } from '../../../tests/helpers/events.js';
 import { deliver, outboxTypes } from '../../../tests/helpers/integration.js';
 import { customerMergeHandler } from '../src/modules/customer/customer.handlers.js';
@@ -8,13 +7,13 @@ import { InteractionChannel as C, InteractionType as T } from '../src/modules/in
 import { timelinePages } from '../src/modules/interaction/interaction.queries.js';
 import { recordInteraction } from '../src/modules/interaction/interaction.service.js';
 import { messageSendCounts } from '../src/modules/messaging/message-send.queries.js';
-import { sendMessage } from '../src/modules/messaging/message-send.service.js';
+import { queueMessage } from '../src/modules/messaging/message-send.service.js';
 import { RecordingChannel } from '../src/modules/messaging/outbound.channel.js';
 import { upsertConsentStates } from '../src/modules/projection/projection.service.js';
 import { enrolmentCounts } from '../src/modules/sequence/sequence.queries.js';
 import { createSequence, enrolInSequence } from '../src/modules/sequence/sequence.service.js';
 import { answerSurvey } from '../src/modules/survey/survey.service.js';
-import { useFreshMarketingDatabase } from './database.js';
+import { deliverQueued, useFreshMarketingDatabase } from './database.js';
 
 // identity's CustomerMerged handled on marketing's own database: the survivor gets what marketing knew about both.
 // Over the bus, on the survivor's Customer through the gateway: tests/automation-marketing-journey.e2e.test.ts.
@@ -29,10 +28,15 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     const [survivor, merged] = [randomUUID(), randomUUID()];
     await upsertConsentStates(em(), [{ customerId: merged, purpose: 'SERVICE_COMMUNICATION', channel: 'EMAIL', granted: true, changedAt: new Date() }]);
     await recordInteraction(em(), { customerId: merged, channel: C.WEB, type: T.FORM_SUBMIT, sourceSystem: 'identity', externalEventId: randomUUID() });
-    const message = { to: `merged.${randomUUID()}@example.com`, subject: 'Your appointment', text: 'See you' };
     await write((em) =>
-      sendMessage(em, new RecordingChannel(), { customerId: merged, purpose: 'SERVICE_COMMUNICATION', template: 'hello', message }, createLogger('test')),
+      queueMessage(em, {
+        customerId: merged,
+        purpose: 'SERVICE_COMMUNICATION',
+        template: 'appointment-confirmation',
+        recipient: `merged.${randomUUID()}@example.com`,
+      }),
     );
+    await deliverQueued(orm(), new RecordingChannel());
     const sequence = await write((em) =>
       createSequence(em, { name: `Merge test ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'hello', delayHours: 0 }] }),
     );

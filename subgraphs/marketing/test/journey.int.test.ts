@@ -11,7 +11,7 @@ import { messageSendPages } from '../src/modules/messaging/message-send.queries.
 import { RecordingChannel } from '../src/modules/messaging/outbound.channel.js';
 import { enrolmentPages } from '../src/modules/sequence/sequence.queries.js';
 import { getSequence } from '../src/modules/sequence/sequence.service.js';
-import { useFreshMarketingDatabase } from './database.js';
+import { deliverQueued, useFreshMarketingDatabase } from './database.js';
 
 // The journeys marketing runs on identity's and sales' events, on its own database: the web form's confirmation,
 // timeline and welcome sequence (Story 1, steps 1–3) and the newsletters after the first offer (step 7). Over the bus,
@@ -20,11 +20,12 @@ import { useFreshMarketingDatabase } from './database.js';
 const { orm, em } = useFreshMarketingDatabase();
 
 const outbound = new RecordingChannel();
-const handler = journeyHandler(outbound);
+const handler = journeyHandler();
 
-/** Hands the events to the journey consumer in order, as the bus would; each must be one it takes. */
+/** Hands the events to the journey consumer in order, as the bus would (each must be one it takes), then sends what they queued. */
 async function handle(...events: OutgoingEvent[]): Promise<void> {
   for (const event of events) expect([event.type, await deliver(orm(), handler, event)]).toEqual([event.type, true]);
+  await deliverQueued(orm(), outbound);
 }
 
 const timeline = async (customerId: string) => (await timelinePages(em(), [customerId], null, { first: 50 }))[0]!.edges.map((e) => e.node);
@@ -80,7 +81,7 @@ describe('web form → confirmation e-mail, timeline and welcome sequence (Story
     expect(others).toEqual([]);
     expect(message!.providerMessageId).toBe(send!.providerMessageId);
     expect(message!.subject).toContain('Family SUV');
-    expect(message!.text).toContain('2026-12-03 09:30 UTC');
+    expect(message!.text).toContain('2026-12-03 10:30 (Europe/Prague)');
     expect(message!.calendar).toContain('METHOD:REQUEST');
     expect(message!.calendar).toContain(`UID:appointment-${form.payload.leadId}@crm`);
     expect(message!.calendar).toContain('DTSTART:20261203T093000Z');
@@ -103,7 +104,9 @@ describe('web form → confirmation e-mail, timeline and welcome sequence (Story
     const customerId = randomUUID();
     const email = `petr.${randomUUID()}@example.com`;
     await handle(resolved(customerId, email));
-    expect(await sends(customerId)).toEqual([expect.objectContaining({ status: 'SUPPRESSED_NO_CONSENT', purpose: 'SERVICE_COMMUNICATION' })]);
+    expect(await sends(customerId)).toEqual([
+      expect.objectContaining({ status: 'SUPPRESSED', suppressionReason: 'NO_CONSENT', purpose: 'SERVICE_COMMUNICATION' }),
+    ]);
     expect((await sends(customerId))[0]!.providerMessageId ?? null).toBeNull();
     expect((await timeline(customerId)).map((i) => i.type)).toEqual(['FORM_SUBMIT']);
     expect(await enrolments(customerId)).toEqual([]);
@@ -134,7 +137,7 @@ describe('first offer sent → newsletters personalized from the quote (Story 1,
     });
   };
 
-  it('enrols with the products of the latest quote sent, with marketing e-mail consent only', async () => {
+  it('enrols with the cars of every quote sent in the deal, with marketing e-mail consent only', async () => {
     const [keen, shy] = [randomUUID(), randomUUID()];
     const [keenOpportunity, shyOpportunity] = [randomUUID(), randomUUID()];
     await handle(
@@ -162,8 +165,8 @@ describe('first offer sent → newsletters personalized from the quote (Story 1,
         sequenceName: 'After the first offer',
         personalization: expect.objectContaining({
           opportunityId: keenOpportunity,
-          productNames: ['Family SUV 7 seats', 'Family SUV hybrid', 'Estate'],
-          categories: ['SUV', 'ESTATE'],
+          productNames: ['Compact hatchback', 'Family SUV 7 seats', 'Family SUV hybrid', 'Estate'],
+          categories: ['HATCHBACK', 'SUV', 'ESTATE'],
         }),
       }),
     ]);

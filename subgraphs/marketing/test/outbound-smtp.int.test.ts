@@ -56,10 +56,17 @@ describe('SmtpChannel', () => {
       end: new Date('2026-11-21T15:00:00Z'),
       summary: 'Test drive',
     });
-    const { providerMessageId } = await channel.send({ to: 'jan.novak@example.com', subject: 'Your appointment request', text: 'See you soon', calendar });
+    const { providerMessageId } = await channel.send({
+      idempotencyKey: 'message-1',
+      to: 'jan.novak@example.com',
+      subject: 'Your appointment request',
+      text: 'See you soon',
+      calendar,
+    });
     channel.close();
 
-    expect(providerMessageId).toMatch(/@/);
+    // The message's own id is its Message-ID: a retry of the same message carries the same one.
+    expect(providerMessageId).toBe('<message-1@example.com>');
     expect(received).toHaveLength(1);
     const [mail] = received;
     expect(mail!.from).toBe('dealer@example.com');
@@ -75,7 +82,7 @@ describe('SmtpChannel', () => {
     expect(ics).toContain('DTSTART:20261121T140000Z');
   });
 
-  it('fails when the server refuses the recipient', async () => {
+  it('fails for good when the server refuses the recipient', async () => {
     const refusing = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -86,7 +93,10 @@ describe('SmtpChannel', () => {
     });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', () => resolve()));
     const channel = new SmtpChannel({ host: '127.0.0.1', port: (refusing.server.address() as AddressInfo).port, from: 'dealer@example.com' });
-    await expect(channel.send({ to: 'nobody@example.com', subject: 'x', text: 'x' })).rejects.toThrow(/mailbox unavailable/);
+    const refused = channel.send({ idempotencyKey: 'message-2', to: 'nobody@example.com', subject: 'x', text: 'x' });
+    await expect(refused).rejects.toThrow(/mailbox unavailable/);
+    // A 5xx refusal is permanent: the message is BOUNCED, not retried.
+    await expect(refused).rejects.toMatchObject({ permanent: true, outcome: 'BOUNCED' });
     channel.close();
     await new Promise<void>((resolve) => refusing.close(() => resolve()));
   });

@@ -4,7 +4,6 @@ import type { OutgoingEvent } from '@crm/kit/bus/index.js';
 import { catalogEvent, consentChanged as consent, customerProfile, opportunitySnapshot } from '../../../tests/helpers/events.js';
 import { deliver } from '../../../tests/helpers/integration.js';
 import { journeyHandler } from '../src/modules/journey/journey.handlers.js';
-import { RecordingChannel } from '../src/modules/messaging/outbound.channel.js';
 import { useFreshMarketingDatabase } from './database.js';
 
 // Marketing's projections of identity's and sales' events, as the journey consumer applies them on marketing's own
@@ -12,7 +11,7 @@ import { useFreshMarketingDatabase } from './database.js';
 
 const { orm, em } = useFreshMarketingDatabase();
 
-const handler = journeyHandler(new RecordingChannel());
+const handler = journeyHandler();
 const sql = <T>(query: string, params: unknown[]) => em().execute<T[]>(query, params);
 
 async function handle(...events: OutgoingEvent[]): Promise<void> {

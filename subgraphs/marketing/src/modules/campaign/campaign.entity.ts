@@ -1,3 +1,4 @@
+import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
@@ -38,6 +39,42 @@ export class Campaign extends BaseEntity {
   @Field(() => CampaignStatus)
   @Enum({ items: () => CampaignStatus, nativeEnumName: 'campaign_status' })
   status!: CampaignStatus;
+
+  @Field(() => [CampaignContent], { description: "What it says, per language; a member gets their language's, else the first" })
+  @Property({ type: 'json', default: '[]' })
+  content: Opt<CampaignContent[]> = [];
+
+  @Field(() => Date, { nullable: true, description: 'When it started sending: the audience is the segment at that moment' })
+  @Property({ type: 'timestamptz', nullable: true })
+  startedAt?: Date | null;
+
+  /** The last member queued so far (members are queued in batches, in id order). */
+  @Property({ type: 'uuid', nullable: true })
+  audienceCursor?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When every member of the audience had been queued' })
+  @Property({ type: 'timestamptz', nullable: true })
+  audienceQueuedAt?: Date | null;
+}
+
+@ObjectType({ description: 'A Handlebars text (fields: firstName, displayName, rep.name, cars, financing, dealer.name, unsubscribeUrl)' })
+export class CampaignContent {
+  @Field({ description: 'cs, pl, sk or en' }) language!: string;
+  @Field() subject!: string;
+  @Field() text!: string;
+}
+
+@ObjectType({ description: "Where each of the campaign's messages is (MessageSend statuses)" })
+export class CampaignProgress {
+  @Field(() => ID) campaignId!: string;
+  @Field(() => Int, { description: 'Members the audience had when it was queued' }) audience!: number;
+  @Field(() => Int) queued!: number;
+  @Field(() => Int) sending!: number;
+  @Field(() => Int) sent!: number;
+  @Field(() => Int) delivered!: number;
+  @Field(() => Int) bounced!: number;
+  @Field(() => Int) suppressed!: number;
+  @Field(() => Int) failed!: number;
 }
 
 @ObjectType({ description: "Counted from the interactions that carry the campaign's id; opens, clicks and conversions count people, not repeats" })

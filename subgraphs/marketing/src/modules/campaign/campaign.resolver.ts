@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Re
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { MarketingContext } from '../../context.js';
 import { Segment } from '../segment/segment.entity.js';
-import { Campaign, CampaignMetrics } from './campaign.entity.js';
+import { Campaign, CampaignMetrics, CampaignProgress } from './campaign.entity.js';
 import { CampaignFilter, CampaignOrder, ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
 import { campaignsPage } from './campaign.queries.js';
 import * as campaigns from './campaign.service.js';
@@ -50,6 +50,11 @@ export class CampaignResolver {
   @FieldResolver(() => Segment, { nullable: true })
   segment(@Root() campaign: Campaign, @Ctx() { loaders }: MarketingContext): Promise<Segment | null> {
     return loaders.segmentById.load(campaign.segmentId);
+  }
+
+  @FieldResolver(() => CampaignProgress, { description: 'Where its messages are: queued, sent, suppressed, failed…' })
+  progress(@Root() campaign: Campaign, @Ctx() { loaders }: MarketingContext): Promise<CampaignProgress> {
+    return loaders.campaignProgress.load(campaign.id);
   }
 
   @FieldResolver(() => CampaignMetrics)

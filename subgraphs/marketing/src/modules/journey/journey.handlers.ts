@@ -1,20 +1,19 @@
 import { defineHandler } from '@crm/kit/consumer.js';
-import type { OutboundChannel } from '../messaging/outbound.channel.js';
 import { feedsProjection, projectEvent, PROJECTED_EVENTS } from '../projection/projection.handlers.js';
 import { rebuildProjections } from '../projection/projection.rebuild.js';
 import { exitAllEnrolments } from '../sequence/sequence.service.js';
-import { onCustomerResolved, onDealClosed, onFirstOfferSent } from './journey.service.js';
+import { onCustomerResolved, onDealClosed, onFirstOfferSent, onQuoteSent } from './journey.service.js';
 
 /**
  * One consumer for the projections and the automations that read them: events arrive in bus order,
  * so a consent or quote projected from an earlier event is in place when a later event's rule reads it.
  * (Separate consumers would race each other.)
  */
-export function journeyHandler(outbound: OutboundChannel) {
+export function journeyHandler() {
   return defineHandler({
     name: 'marketing.journey',
     on: [...PROJECTED_EVENTS, 'CustomerResolved'],
-    async handle(em, event, log) {
+    async handle(em, event) {
       if (feedsProjection(event)) await projectEvent(em, event);
       switch (event.type) {
         case 'ConsentChanged': {
@@ -26,7 +25,9 @@ export function journeyHandler(outbound: OutboundChannel) {
           return;
         }
         case 'CustomerResolved':
-          return onCustomerResolved(em, outbound, event, log);
+          return onCustomerResolved(em, event);
+        case 'QuoteSent':
+          return onQuoteSent(em, event);
         case 'OpportunityStageChanged':
           if (event.payload.marker === 'FIRST_OFFER_SENT') await onFirstOfferSent(em, event);
           return;

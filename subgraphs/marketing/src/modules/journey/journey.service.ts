@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
-import type { Logger } from '@crm/kit/logger.js';
 import { InteractionChannel as C, InteractionType as T } from '../interaction/interaction.entity.js';
 import { linkAnonymousInteractions, recordInteraction } from '../interaction/interaction.service.js';
-import { sendMessage } from '../messaging/message-send.service.js';
-import type { OutboundChannel } from '../messaging/outbound.channel.js';
-import { hasConsent, latestSentQuote } from '../projection/projection.service.js';
+import { platform } from '@crm/kit/config.js';
+import { queueMessage } from '../messaging/message-send.service.js';
+import { hasConsent, sentQuotesOf } from '../projection/projection.service.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus } from '../sequence/sequence.entity.js';
 import { endEnrolments, enrolUnlessActive, ensureSequence } from '../sequence/sequence.service.js';
-import { appointmentConfirmation } from './appointment-confirmation.js';
+import { appointmentInvite, localAppointment } from './appointment-confirmation.js';
 
 export const WELCOME_SEQUENCE = {
   name: 'Introduce the dealer',
@@ -41,7 +40,7 @@ const marketingEmailAllowed = (em: EntityManager, customerId: string) => hasCons
  * emits CustomerResolved, and this runs in the same consumer as the consent projection, so the
  * projection read here already holds the form's consents.
  */
-export async function onCustomerResolved(em: EntityManager, outbound: OutboundChannel, event: CatalogEvent<'CustomerResolved'>, log: Logger): Promise<void> {
+export async function onCustomerResolved(em: EntityManager, event: CatalogEvent<'CustomerResolved'>): Promise<void> {
   const p = event.payload;
   const customerId = p.customerId.toLowerCase();
   const leadId = p.leadId;
@@ -66,34 +65,52 @@ export async function onCustomerResolved(em: EntityManager, outbound: OutboundCh
     await enrolUnlessActive(em, await ensureSequence(em, WELCOME_SEQUENCE), customerId, { leadId, model: text(interest.model) });
   }
 
-  // Sent last: a step failing after the send would roll back and retry the event, and e-mail the person twice.
+  // Queued with the rest of this event's work: it leaves once this commits, and only then (a retried event queues it once).
   const email = text(p.email);
   if (email) {
-    await sendMessage(
-      em,
-      outbound,
-      {
-        customerId,
-        purpose: 'SERVICE_COMMUNICATION',
-        template: 'appointment-confirmation',
-        message: appointmentConfirmation({ leadId, email, firstName: text(p.firstName), requestedAppointment, model: text(interest.model) }),
+    const model = text(interest.model);
+    await queueMessage(em, {
+      customerId,
+      purpose: 'SERVICE_COMMUNICATION',
+      template: 'appointment-confirmation',
+      recipient: email,
+      data: {
+        firstName: text(p.firstName),
+        model,
+        appointment: requestedAppointment ? localAppointment(requestedAppointment, platform().DEALER_TIME_ZONE) : null,
       },
-      log,
-    );
+      calendar: requestedAppointment ? appointmentInvite({ leadId, requestedAppointment, model }) : null,
+    });
   }
+}
+
+/** The offer goes to the customer by e-mail with its link (the PDF and the tracking are sales'). */
+export async function onQuoteSent(em: EntityManager, event: CatalogEvent<'QuoteSent'>): Promise<void> {
+  const p = event.payload;
+  const documentUrl = text((p as { documentUrl?: string | null }).documentUrl ?? null);
+  if (!documentUrl) return;
+  await queueMessage(em, {
+    customerId: p.customerId.toLowerCase(),
+    purpose: 'SERVICE_COMMUNICATION',
+    template: 'quote-sent',
+    data: { quoteTitle: p.title, total: `${p.total.amount} ${p.total.currency}`, documentUrl, cars: p.products.map((product) => product.name) },
+  });
 }
 
 /** Story 1, step 7: the first offer went out → newsletters personalized from what was quoted, with marketing e-mail consent only. */
 export async function onFirstOfferSent(em: EntityManager, event: CatalogEvent<'OpportunityStageChanged'>): Promise<void> {
   const { customerId, opportunityId } = event.payload;
   if (!(await marketingEmailAllowed(em, customerId))) return;
-  const quote = await latestSentQuote(em, opportunityId.toLowerCase());
-  const products = quote?.products ?? [];
+  // Every quote sent in this deal: the newsletters name all the cars offered and every way to pay.
+  const quotes = await sentQuotesOf(em, opportunityId.toLowerCase());
+  const products = quotes.flatMap((quote) => quote.products);
   await enrolUnlessActive(em, await ensureSequence(em, FIRST_OFFER_SEQUENCE), customerId.toLowerCase(), {
     opportunityId: opportunityId.toLowerCase(),
-    quoteId: quote?.quoteId ?? null,
-    productNames: products.map((product) => product.name),
+    quoteId: quotes.at(-1)?.quoteId ?? null,
+    quoteIds: quotes.map((quote) => quote.quoteId),
+    productNames: [...new Set(products.map((product) => product.name))],
     categories: [...new Set(products.map((product) => product.category).filter((c): c is string => c !== null))],
+    financing: quotes.flatMap((quote) => quote.financing),
   });
 }
 

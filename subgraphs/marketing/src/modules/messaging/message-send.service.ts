@@ -1,65 +1,74 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
 import { recordEvent } from '@crm/kit/events.js';
-import type { Logger } from '@crm/kit/logger.js';
-import { InteractionChannel, InteractionType } from '../interaction/interaction.entity.js';
-import { recordInteraction } from '../interaction/interaction.service.js';
-import { hasConsent } from '../projection/projection.service.js';
-import { MessageSend, MessageSendStatus } from './message-send.entity.js';
-import type { OutboundChannel, OutboundMessage } from './outbound.channel.js';
+import { enqueueJob, type JobOptions } from '@crm/kit/jobs.js';
+import { marketingSettings } from '../../settings.js';
+import { MessageSend, MessageSendStatus as S, type SuppressionReason, PENDING } from './message-send.entity.js';
 
-export interface SendRequest {
+/** The task that hands one queued message to its channel (message-delivery.ts). */
+export const DELIVER_MESSAGE = 'deliver-message';
+
+export interface QueueRequest {
   customerId: string;
-  /** identity's consent purpose the message serves: SERVICE_COMMUNICATION, MARKETING… */
-  purpose: string;
+  /** A TEMPLATES name, or `campaign` for a campaign's own text. */
   template: string;
-  message: OutboundMessage;
+  /** identity's consent purpose: SERVICE_COMMUNICATION, MARKETING… (the template's own by default) */
+  purpose: string;
+  /** identity's consent channel: EMAIL (default), SMS or PUSH. */
+  channel?: string;
+  /** Fields for the template besides the customer's own, e.g. the requested appointment. */
+  data?: Record<string, unknown>;
+  /** The address, when the event that asks for the message gave it; otherwise the customer's latest, at send time. */
+  recipient?: string | null;
+  campaignId?: string | null;
+  enrolmentId?: string | null;
+  step?: number | null;
+  calendar?: string | null;
 }
 
 /**
- * The one way a message reaches a customer: no consent for the purpose on e-mail (or on ANY channel)
- * in marketing's consent projection, no send. Every attempt is a MessageSend row; a sent message is
- * also a MESSAGE_SENT interaction. A provider failure is recorded as FAILED, not retried.
- * The caller's transaction commits after the provider accepted the message, so a crash in between
- * may send it twice (at least once), never lose the record of a send that committed.
+ * The one way a message to a customer starts: its intent (QUEUED) and the job that delivers it, written in the
+ * caller's transaction. Consent, address, quiet hours and the frequency cap are decided when it leaves.
  */
-export async function sendMessage(em: EntityManager, outbound: OutboundChannel, request: SendRequest, log: Logger): Promise<MessageSend> {
-  const channel = 'EMAIL';
-  const base = {
+export async function queueMessage(em: EntityManager, request: QueueRequest, options: Pick<JobOptions, 'runAt'> = {}): Promise<MessageSend> {
+  const send = em.create(MessageSend, {
     customerId: request.customerId,
-    channel,
+    channel: request.channel ?? 'EMAIL',
     purpose: request.purpose,
     template: request.template,
-    subject: request.message.subject,
-    recipient: request.message.to,
-  };
-  let send: MessageSend;
-  if (!(await hasConsent(em, request.customerId, request.purpose, channel))) {
-    send = em.create(MessageSend, { ...base, status: MessageSendStatus.SUPPRESSED_NO_CONSENT });
-  } else {
-    try {
-      const { providerMessageId } = await outbound.send(request.message);
-      send = em.create(MessageSend, { ...base, status: MessageSendStatus.SENT, providerMessageId });
-    } catch (error) {
-      log.warn({ err: error, customerId: request.customerId, template: request.template }, 'outbound message failed');
-      send = em.create(MessageSend, { ...base, status: MessageSendStatus.FAILED, error: error instanceof Error ? error.message.slice(0, 500) : String(error) });
-    }
-  }
-  recordEvent(em, {
-    type: send.status === MessageSendStatus.SENT ? 'MessageSent' : send.status === MessageSendStatus.FAILED ? 'MessageFailed' : 'MessageSuppressed',
-    aggregateId: send.id,
-    payload: { messageSendId: send.id, customerId: send.customerId, channel, purpose: send.purpose, template: send.template, status: send.status },
+    subject: '',
+    recipient: request.recipient ?? null,
+    data: request.data ?? null,
+    calendar: request.calendar ?? null,
+    campaignId: request.campaignId ?? null,
+    enrolmentId: request.enrolmentId ?? null,
+    step: request.step ?? null,
+    status: S.QUEUED,
   });
   await em.flush();
-  if (send.status === MessageSendStatus.SENT) {
-    await recordInteraction(em, {
-      customerId: send.customerId,
-      channel: InteractionChannel.EMAIL,
-      type: InteractionType.MESSAGE_SENT,
-      occurredAt: send.createdAt,
-      sourceSystem: 'marketing',
-      externalEventId: send.id,
-      properties: { template: send.template, subject: send.subject, purpose: send.purpose, messageSendId: send.id },
-    });
-  }
+  await enqueueJob(em, DELIVER_MESSAGE, { messageSendId: send.id }, { runAt: options.runAt, maxAttempts: marketingSettings.read().MESSAGE_MAX_ATTEMPTS });
   return send;
+}
+
+/** The message, locked for this transaction, while it can still leave; null once it has an outcome. */
+export async function lockPending(em: EntityManager, id: string): Promise<MessageSend | null> {
+  const send = await em.findOne(MessageSend, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  return send && (PENDING as readonly S[]).includes(send.status) ? send : null;
+}
+
+/** A pending message's outcome other than SENT, with its event. */
+export function settle(
+  em: EntityManager,
+  send: MessageSend,
+  status: S.SUPPRESSED | S.FAILED | S.BOUNCED,
+  detail: { reason?: SuppressionReason; error?: string },
+): void {
+  send.status = status;
+  send.suppressionReason = detail.reason ?? null;
+  send.error = detail.error?.slice(0, 500) ?? null;
+  recordEvent(em, {
+    type: status === S.SUPPRESSED ? 'MessageSuppressed' : 'MessageFailed',
+    aggregateId: send.id,
+    payload: { messageSendId: send.id, customerId: send.customerId, channel: send.channel, purpose: send.purpose, template: send.template, status },
+  });
 }

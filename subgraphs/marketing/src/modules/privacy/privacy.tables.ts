@@ -20,10 +20,14 @@ export const marketingPersonalData: PersonalTable[] = [
     table: 'message_send',
     rowsOf: ofCustomer,
     aggregate: true,
-    erase: { set: { recipient: "'[erased]'", subject: "'[erased]'", error: 'null' }, why: "a campaign's sent and bounced counts stay" },
+    erase: {
+      set: { recipient: "'[erased]'", subject: "'[erased]'", body: "''", data: 'null', attachments: 'null', calendar: 'null', error: 'null' },
+      why: "a campaign's sent and bounced counts stay",
+    },
   },
   { table: 'quote_snapshot', rowsOf: ofCustomer, erase: 'delete' },
   { table: 'opportunity_state', rowsOf: ofCustomer, erase: 'delete' },
+  { table: 'customer_contact', rowsOf: ofCustomer, pageBy: null, erase: 'delete' },
   { table: 'consent_state', rowsOf: ofCustomer, pageBy: null, erase: 'delete' },
   { table: 'customer_profile', rowsOf: 'id = any(?::uuid[])', erase: 'delete' },
 ];

@@ -148,11 +148,43 @@ export class QuoteSnapshot {
   @Property({ type: 'text', nullable: true })
   currency?: string | null;
 
+  /** The ways to pay offered with it (QuoteSent), for the "first offer sent" newsletters. */
+  @Property({ type: 'json', nullable: true })
+  financing?: QuotedFinancing[] | null;
+
   @Property({ type: 'timestamptz', nullable: true })
   sentAt?: Date | null;
 
   @Property({ type: 'timestamptz' })
   changedAt!: Date;
+}
+
+export interface QuotedFinancing {
+  kind: string;
+  termMonths: number | null;
+  /** e.g. "12 450.00 CZK" */
+  monthlyPayment: string | null;
+}
+
+/**
+ * Where a customer can be written to: identity's e-mail addresses and phones (CustomerCreated, IdentifierLinked,
+ * IdentifierRemoved). Read when a message is sent, and by nothing else; erased with the customer.
+ */
+@Entity({ tableName: 'customer_contact' })
+@Index({ properties: ['kind', 'value'] })
+export class CustomerContact {
+  @PrimaryKey({ type: 'uuid' })
+  customerId!: string;
+
+  /** EMAIL or PHONE */
+  @PrimaryKey({ type: 'text' })
+  kind!: string;
+
+  @PrimaryKey({ type: 'text' })
+  value!: string;
+
+  @Property({ type: 'timestamptz' })
+  linkedAt!: Date;
 }
 
 export interface QuotedProduct {

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
-import { upsertConsentStates, upsertIdentityProfile, upsertOpportunityStates, upsertQuoteSnapshot } from './projection.service.js';
+import {
+  forgetContact,
+  rememberContacts,
+  upsertConsentStates,
+  upsertIdentityProfile,
+  upsertOpportunityStates,
+  upsertQuoteSnapshot,
+} from './projection.service.js';
 
 const text = (value: string | null): string | null => (value !== null && value.trim() !== '' ? value : null);
 
@@ -15,8 +22,10 @@ const OPPORTUNITY_EVENTS = [
 ] as const;
 const QUOTE_EVENTS = ['QuoteCreated', 'QuoteChanged', 'QuoteSent', 'QuoteViewed', 'QuoteAccepted', 'QuoteRejected'] as const;
 
+const CONTACT_EVENTS = ['IdentifierLinked', 'IdentifierRemoved'] as const;
+
 /** The identity and sales events marketing's projections are made of. */
-export const PROJECTED_EVENTS = [...PROFILE_EVENTS, 'ConsentChanged', ...OPPORTUNITY_EVENTS, ...QUOTE_EVENTS] as const;
+export const PROJECTED_EVENTS = [...PROFILE_EVENTS, ...CONTACT_EVENTS, 'ConsentChanged', ...OPPORTUNITY_EVENTS, ...QUOTE_EVENTS] as const;
 export type ProjectedEvent = (typeof PROJECTED_EVENTS)[number];
 
 export const feedsProjection = (event: CatalogEvent): event is CatalogEvent<ProjectedEvent> => (PROJECTED_EVENTS as readonly string[]).includes(event.type);
@@ -44,8 +53,15 @@ export async function projectEvent(em: EntityManager, event: CatalogEvent<Projec
         jobTitle: text(p.jobTitle),
         changedAt: at,
       });
+      if (event.type === 'CustomerCreated') await rememberContacts(em, p.customerId.toLowerCase(), event.payload.identifiers, at);
       return;
     }
+    case 'IdentifierLinked':
+      await rememberContacts(em, event.payload.customerId.toLowerCase(), [event.payload], at);
+      return;
+    case 'IdentifierRemoved':
+      await forgetContact(em, event.payload.customerId.toLowerCase(), event.payload);
+      return;
     case 'ConsentChanged': {
       const p = event.payload;
       const changedAt = new Date(p.recordedAt);
@@ -78,6 +94,14 @@ export async function projectEvent(em: EntityManager, event: CatalogEvent<Projec
         totalAmount: decimalText(p.total.amount),
         currency: text(p.total.currency),
         sentAt: event.type === 'QuoteSent' ? at : null,
+        financing:
+          event.type === 'QuoteSent'
+            ? event.payload.financing.map((f) => ({
+                kind: f.kind,
+                termMonths: f.termMonths,
+                monthlyPayment: f.monthlyPayment ? `${f.monthlyPayment.amount} ${f.monthlyPayment.currency}` : null,
+              }))
+            : null,
         changedAt: at,
       });
       return;

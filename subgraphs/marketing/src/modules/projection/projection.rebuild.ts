@@ -143,6 +143,7 @@ export async function rebuildProjections(em: EntityManager, graph: GraphClient, 
           customerId: o.customer.id,
           lastEvent: LAST_EVENT[q.status] ?? q.status,
           products,
+          financing: null,
           totalAmount: q.total.amount,
           currency: q.total.currency,
           // The send time itself is not part of sales' API: a quote first seen sent is taken as sent when it last changed.

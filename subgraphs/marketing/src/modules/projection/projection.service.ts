@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { QuotedFinancing } from './projection.entity.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CustomerProfileProjectionInput, MarketingProjectionsInput } from './projection.inputs.js';
 
@@ -152,18 +153,32 @@ export interface QuoteSnapshotInput {
   currency: string | null;
   /** Set by QuoteSent (a quote is sent once: the first time known is kept). */
   sentAt: Date | null;
+  /** Set by QuoteSent; other events keep what it said. */
+  financing: QuotedFinancing[] | null;
   changedAt: Date;
 }
 
 export async function upsertQuoteSnapshot(em: EntityManager, q: QuoteSnapshotInput): Promise<void> {
   await em.execute(
-    `insert into quote_snapshot (id, opportunity_id, customer_id, last_event, products, total_amount, currency, sent_at, changed_at)
-     values (?, ?, ?, ?, ?::jsonb, ?::numeric, ?, ?, ?)
+    `insert into quote_snapshot (id, opportunity_id, customer_id, last_event, products, total_amount, currency, sent_at, financing, changed_at)
+     values (?, ?, ?, ?, ?::jsonb, ?::numeric, ?, ?, ?::jsonb, ?)
      on conflict (id) do update set opportunity_id = excluded.opportunity_id, customer_id = excluded.customer_id, last_event = excluded.last_event,
        products = excluded.products, total_amount = excluded.total_amount, currency = excluded.currency,
-       sent_at = coalesce(quote_snapshot.sent_at, excluded.sent_at), changed_at = excluded.changed_at
+       sent_at = coalesce(quote_snapshot.sent_at, excluded.sent_at), financing = coalesce(excluded.financing, quote_snapshot.financing),
+       changed_at = excluded.changed_at
      where quote_snapshot.changed_at <= excluded.changed_at`,
-    [q.quoteId, q.opportunityId, q.customerId, q.lastEvent, JSON.stringify(q.products), q.totalAmount, q.currency, q.sentAt, q.changedAt],
+    [
+      q.quoteId,
+      q.opportunityId,
+      q.customerId,
+      q.lastEvent,
+      JSON.stringify(q.products),
+      q.totalAmount,
+      q.currency,
+      q.sentAt,
+      q.financing ? JSON.stringify(q.financing) : null,
+      q.changedAt,
+    ],
   );
 }
 
@@ -180,13 +195,49 @@ export async function hasConsent(em: EntityManager, customerId: string, purpose:
   return decision?.granted ?? false;
 }
 
-/** The latest quote sent for an opportunity, null when none was sent. */
-export async function latestSentQuote(em: EntityManager, opportunityId: string): Promise<{ quoteId: string; products: QuotedProduct[] } | null> {
-  const [row] = await em.execute<Array<{ id: string; products: QuotedProduct[] }>>(
-    'select id, products from quote_snapshot where opportunity_id = ? and sent_at is not null order by sent_at desc limit 1',
+const CONTACT_KINDS = ['EMAIL', 'PHONE'];
+
+/** identity's e-mail addresses and phones of a customer (other identifier kinds, e.g. device ids, are not contacts). */
+export async function rememberContacts(
+  em: EntityManager,
+  customerId: string,
+  identifiers: ReadonlyArray<{ kind: string; value: string }>,
+  at: Date,
+): Promise<void> {
+  const contacts = identifiers.filter((i) => CONTACT_KINDS.includes(i.kind.toUpperCase()));
+  if (contacts.length === 0) return;
+  await em.execute(
+    `insert into customer_contact (customer_id, kind, value, linked_at)
+     select ?, upper(c.kind), c.value, ? from jsonb_to_recordset(?::jsonb) as c(kind text, value text)
+     on conflict do nothing`,
+    [customerId, at, JSON.stringify(contacts.map((c) => ({ kind: c.kind, value: c.value })))],
+  );
+}
+
+export async function forgetContact(em: EntityManager, customerId: string, identifier: { kind: string; value: string }): Promise<void> {
+  await em.execute('delete from customer_contact where customer_id = ? and kind = upper(?) and value = ?', [customerId, identifier.kind, identifier.value]);
+}
+
+/** The address a message on `channel` goes to: the customer's most recently linked e-mail (or phone for SMS). */
+export async function contactFor(em: EntityManager, customerId: string, channel: string): Promise<string | null> {
+  const kind = channel === 'SMS' ? 'PHONE' : 'EMAIL';
+  const [row] = await em.execute<Array<{ value: string }>>(
+    'select value from customer_contact where customer_id = ? and kind = ? order by linked_at desc, value limit 1',
+    [customerId, kind],
+  );
+  return row?.value ?? null;
+}
+
+/** Every quote sent for an opportunity, the first sent first. */
+export async function sentQuotesOf(
+  em: EntityManager,
+  opportunityId: string,
+): Promise<Array<{ quoteId: string; products: QuotedProduct[]; financing: QuotedFinancing[] }>> {
+  const rows = await em.execute<Array<{ id: string; products: QuotedProduct[]; financing: QuotedFinancing[] | null }>>(
+    'select id, products, financing from quote_snapshot where opportunity_id = ? and sent_at is not null order by sent_at, id',
     [opportunityId],
   );
-  return row ? { quoteId: row.id, products: row.products } : null;
+  return rows.map((row) => ({ quoteId: row.id, products: row.products, financing: row.financing ?? [] }));
 }
 
 export async function upsertMarketingProjections(em: EntityManager, input: MarketingProjectionsInput) {

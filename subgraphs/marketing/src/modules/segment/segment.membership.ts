@@ -78,7 +78,7 @@ export async function removeFromList(em: EntityManager, segmentId: string, ids: 
 const rulesOf = (segment: Segment, now: Date): CompiledRules => compileRules(segment.rules!, now);
 
 /** A segment's members as rows (customer_id, sort_at, row_id): its list rows, or its rules over `customer_profile t`. */
-function memberRows(segment: Segment, now: Date): { sql: string; params: unknown[] } {
+export function memberRows(segment: Segment, now: Date): { sql: string; params: unknown[] } {
   if (segment.kind === SegmentKind.STATIC) {
     return { sql: 'select m.customer_id, m.added_at as sort_at, m.id as row_id from segment_member m where m.segment_id = ?', params: [segment.id] };
   }

@@ -44,6 +44,7 @@ registerEnumType(SequenceEnrolmentStatus, { name: 'SequenceEnrolmentStatus' });
 @Index({ properties: ['sequenceId', 'createdAt', 'id'] })
 @Index({ properties: ['customerId', 'sequenceId', 'status'] })
 @Index({ properties: ['customerId', 'createdAt', 'id'] })
+@Index({ properties: ['status', 'nextStepAt'] })
 // At most one ACTIVE enrolment per customer and sequence, even when two enrolments race.
 @Index({
   name: 'sequence_enrolment_one_active_index',
@@ -72,6 +73,10 @@ export class SequenceEnrolment extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   endedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "When the current step's message is due (null once it ended)" })
+  @Property({ type: 'timestamptz', nullable: true })
+  nextStepAt?: Date | null;
 
   @Field(() => JSONObjectResolver, { nullable: true, description: 'What the messages are personalized with, e.g. the products of the latest quote' })
   @Property({ type: 'json', nullable: true })

@@ -3,6 +3,7 @@ import { archived, conflict, notFound } from '@crm/kit/errors.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
+import { runStepsNow } from './sequence.steps.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
 import type { CreateSequenceInput, EnrolInSequenceInput, ExitSequenceInput } from './sequence.inputs.js';
 
@@ -44,13 +45,22 @@ export async function enrolInSequence(
   if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) {
     throw conflict(`Customer ${customerId} is already enrolled in "${sequence.name}"`);
   }
-  const enrolment = em.create(SequenceEnrolment, { sequenceId: sequence.id, customerId, currentStep: 1, status: E.ACTIVE, personalization });
+  const enrolment = em.create(SequenceEnrolment, {
+    sequenceId: sequence.id,
+    customerId,
+    currentStep: 1,
+    status: E.ACTIVE,
+    personalization,
+    nextStepAt: afterHours(new Date(), sequence.steps[0]?.delayHours ?? 0),
+  });
   recordEvent(em, {
     type: 'SequenceEnrolled',
     aggregateId: enrolment.id,
     payload: { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId, personalization },
   });
   await em.flush();
+  // A first step due now goes now, not at the next tick of the steps' clock.
+  if (sequence.steps[0]?.delayHours === 0) await runStepsNow(em);
   return enrolment;
 }
 
@@ -81,27 +91,37 @@ async function activeEnrolment(em: EntityManager, id: string, version: number): 
 export async function advanceEnrolment(em: EntityManager, id: string, version: number): Promise<SequenceEnrolment> {
   const enrolment = await activeEnrolment(em, id, version);
   const sequence = await getSequence(em, enrolment.sequenceId);
+  moveToNextStep(em, enrolment, sequence, new Date());
+  await em.flush();
+  return enrolment;
+}
+
+/** The current step is done (its message queued, or skipped by hand): the next one is due after its delay. */
+export function moveToNextStep(em: EntityManager, enrolment: SequenceEnrolment, sequence: Sequence, now: Date): void {
   const payload = { enrolmentId: enrolment.id, sequenceId: sequence.id, customerId: enrolment.customerId, completedStep: enrolment.currentStep };
   if (enrolment.currentStep >= sequence.steps.length) {
     enrolment.status = E.COMPLETED;
-    enrolment.endedAt = new Date();
+    enrolment.endedAt = now;
+    enrolment.nextStepAt = null;
     recordEvent(em, { type: 'SequenceCompleted', aggregateId: enrolment.id, payload });
   } else {
     enrolment.currentStep += 1;
+    enrolment.nextStepAt = afterHours(now, sequence.steps[enrolment.currentStep - 1]!.delayHours);
     recordEvent(em, {
       type: 'SequenceStepAdvanced',
       aggregateId: enrolment.id,
       payload: { ...payload, currentStep: enrolment.currentStep },
     });
   }
-  await em.flush();
-  return enrolment;
 }
+
+const afterHours = (from: Date, hours: number) => new Date(from.getTime() + hours * 3_600_000);
 
 export async function exitSequence(em: EntityManager, id: string, version: number, input: ExitSequenceInput | null): Promise<SequenceEnrolment> {
   const enrolment = await activeEnrolment(em, id, version);
   enrolment.status = E.EXITED;
   enrolment.endedAt = new Date();
+  enrolment.nextStepAt = null;
   enrolment.exitReason = input?.reason?.trim() || null;
   recordEvent(em, {
     type: 'SequenceExited',
@@ -128,6 +148,7 @@ export async function endEnrolments(em: EntityManager, active: SequenceEnrolment
   for (const enrolment of active) {
     enrolment.status = E.EXITED;
     enrolment.endedAt = new Date();
+    enrolment.nextStepAt = null;
     enrolment.exitReason = reason;
     recordEvent(em, {
       type: 'SequenceExited',

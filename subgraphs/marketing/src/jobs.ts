@@ -1,0 +1,44 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import type { JobDefinitions } from '@crm/kit/jobs.js';
+import type { PlatformAdapters } from '@crm/kit/subgraph.js';
+import type { Logger } from '@crm/kit/logger.js';
+import type { MarketingAdapters } from './app.js';
+import { CAMPAIGN_AUDIENCE, campaignsTick, queueAudienceBatch } from './modules/campaign/campaign.sending.js';
+import { deliverMessage } from './modules/messaging/message-delivery.js';
+import { DELIVER_MESSAGE } from './modules/messaging/message-send.service.js';
+import { runDueSteps, SEQUENCE_STEPS } from './modules/sequence/sequence.steps.js';
+
+const CAMPAIGNS = 'campaigns';
+
+/**
+ * Marketing's durable work (graphile-worker, ADR 13): each message's delivery, each campaign's audience in batches,
+ * the sequences' due steps and the campaigns' schedule, the last two also every minute by cron.
+ */
+export function marketingJobs({
+  orm,
+  log,
+  graph,
+  adapters,
+}: {
+  orm: MikroORM;
+  log: Logger;
+  graph: GraphClient;
+  adapters: MarketingAdapters & PlatformAdapters;
+}): JobDefinitions {
+  const delivery = { orm, graph, log, clock: adapters.clock, channels: { EMAIL: adapters.outbound, SMS: adapters.sms, PUSH: adapters.push } };
+  return {
+    tasks: {
+      [DELIVER_MESSAGE]: async (payload, helpers) => {
+        const { messageSendId } = payload as { messageSendId: string };
+        await deliverMessage(delivery, messageSendId, { number: helpers.job.attempts, max: helpers.job.max_attempts });
+      },
+      [CAMPAIGN_AUDIENCE]: async (payload) => queueAudienceBatch(orm, (payload as { campaignId: string }).campaignId),
+      [SEQUENCE_STEPS]: async () => {
+        await runDueSteps(orm, adapters.clock);
+      },
+      [CAMPAIGNS]: async () => campaignsTick(orm, adapters.clock),
+    },
+    crontab: [`* * * * * ${SEQUENCE_STEPS}`, `* * * * * ${CAMPAIGNS}`].join('\n'),
+  };
+}

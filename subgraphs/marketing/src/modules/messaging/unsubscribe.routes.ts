@@ -1,0 +1,53 @@
+import type { Response, Router } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { readLinkToken } from '@crm/kit/access/link-token.js';
+import { DomainError } from '@crm/kit/errors.js';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import type { Logger } from '@crm/kit/logger.js';
+import { MessageSend } from './message-send.entity.js';
+import { UNSUBSCRIBE } from './unsubscribe.js';
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
+  `<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>${title}</h1>${body}</body></html>`;
+
+/**
+ * The unsubscribe link of a marketing message. GET only asks (mail scanners open links); POST, from the page's button or
+ * a mail client's one-click List-Unsubscribe-Post, withdraws the customer's marketing consent on that channel in identity,
+ * the consents' owner; its ConsentChanged then ends their sequences here.
+ */
+export function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: MikroORM; graph: GraphClient; log: Logger }): void {
+  router.get('/unsubscribe/:token', async (req, res) => {
+    if (!(await messageOf(orm, req.params.token!, res))) return;
+    res.type('html').send(page('Unsubscribe', `<p>Stop marketing messages from us?</p><form method="post"><button type="submit">Unsubscribe</button></form>`));
+  });
+  router.post('/unsubscribe/:token', async (req, res) => {
+    const send = await messageOf(orm, req.params.token!, res);
+    if (!send) return;
+    await graph.query('identity', 'mutation Unsubscribe($input: RecordConsentInput!) { recordConsent(input: $input) { status } }', {
+      input: {
+        customerId: send.customerId,
+        purpose: 'MARKETING',
+        channel: send.channel,
+        status: 'WITHDRAWN',
+        source: 'unsubscribe-link',
+        textVersion: 'unsubscribe-link',
+      },
+    });
+    await orm.em.fork().nativeUpdate(MessageSend, { id: send.id, unsubscribedAt: null }, { unsubscribedAt: new Date() });
+    log.info({ messageSendId: send.id }, 'unsubscribed through a message link');
+    res.type('html').send(page('You are unsubscribed', '<p>You will receive no more marketing messages from us on this channel.</p>'));
+  });
+}
+
+async function messageOf(orm: MikroORM, token: string, res: Response): Promise<MessageSend | null> {
+  try {
+    const { subject } = await readLinkToken(UNSUBSCRIBE, token);
+    const send = await orm.em.fork().findOne(MessageSend, { id: subject });
+    if (send) return send;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+  }
+  res.status(404).type('html').send(page('This link is not valid', '<p>It may have been copied incompletely.</p>'));
+  return null;
+}
