@@ -62,7 +62,8 @@ export interface JobRunner {
 
 /** Runs the subgraph's tasks until stopped; stopping waits for the jobs in hand (graceful). */
 export async function startJobRunner(options: { url: string; jobs: JobDefinitions; log: Logger; concurrency: number }): Promise<JobRunner> {
-  const pool = jobPool(options.url, options.concurrency + 2, options.log);
+  // One connection LISTENs for new jobs; the others run them.
+  const pool = jobPool(options.url, options.concurrency + 1, options.log);
   let runner: Runner;
   try {
     runner = await run({

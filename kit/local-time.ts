@@ -91,7 +91,7 @@ export function atLocalTime(date: LocalDate, hour: number, minute: number, timeZ
 
 /**
  * When the quiet hours ("21:00-08:00", local to `timeZone`, may span midnight) around `at` end, or null when
- * `at` is outside them (or there are none: an empty window).
+ * `at` is outside them (or there are none: "off").
  */
 export function quietHoursEnd(at: Date, window: string, timeZone: string): Date | null {
   const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(window);

@@ -1,30 +1,20 @@
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SMTPServer } from 'smtp-server';
-import { SmtpChannel } from '../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
 import { defaultAuthorization } from './helpers/credentials.js';
 import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
+import { mailHeader, startTestSmtp, type ReceivedMail, type TestSmtp } from './helpers/smtp.js';
 
 // Issue 12, point 2 (proof): a campaign started on a 200-member segment sends exactly once to each consenting member,
 // through a real SMTP server, and to nobody else; marketing restarted in the middle of sending sends no duplicate;
 // the campaign shows its counts and completes.
 
-interface Mail {
-  to: string[];
-  messageId: string;
-  subject: string;
-  raw: string;
-}
-
 const MEMBERS = 200;
 const CONSENTING = 150;
 
 let platform: Platform;
-let smtp: SMTPServer;
-let channel: SmtpChannel;
-const mails: Mail[] = [];
+let smtp: TestSmtp;
+let mails: ReceivedMail[];
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(platform.gatewayUrl, {
@@ -37,35 +27,18 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
   return body.data;
 }
 
-const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
-
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId: header(raw, 'Message-ID'), subject: header(raw, 'Subject'), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  channel = new SmtpChannel({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, from: 'dealer@autonovak.example' });
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
   // Any hour of the day, and fast: no quiet hours, a generous provider rate.
-  process.env.QUIET_HOURS = '';
+  process.env.QUIET_HOURS = 'off';
   process.env.EMAIL_PER_SECOND = '40';
-  platform = await startPlatform({ marketing: { outbound: channel } });
+  platform = await startPlatform({ marketing: { outbound: smtp.channel } });
 }, 120_000);
 
 afterAll(async () => {
   await platform?.stop();
-  channel?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.stop();
   delete process.env.QUIET_HOURS;
   delete process.env.EMAIL_PER_SECOND;
 });
@@ -184,7 +157,7 @@ describe('a campaign sends to its segment (issue 12, point 2)', () => {
     expect(received.sort()).toEqual(consenting);
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(mails.length);
     const first = mails.find((mail) => mail.to[0] === people[0]!.email)!;
-    const unsubscribe = /List-Unsubscribe:\s+<([^>]+)>/.exec(first.raw)?.[1];
+    const unsubscribe = /^<(.+)>$/.exec(mailHeader(first.raw, 'List-Unsubscribe'))?.[1];
     expect(unsubscribe).toContain('/public/marketing/unsubscribe/');
 
     // The link, through the gateway: opening it only asks; the button (or one-click POST) withdraws the consent in identity.

@@ -41,21 +41,39 @@ import { connect, subscribe, type Subscriber } from './helpers/subscriptions.js'
 import type { Client } from 'graphql-ws';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { eventually } from './helpers/eventually.js';
+import { startTestSmtp, type TestSmtp } from './helpers/smtp.js';
+import { defaultAuthorization } from './helpers/credentials.js';
 
 const HOUR = 3600_000;
+
+async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: defaultAuthorization(url)! },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
 const DAY = 24 * HOUR;
 const run = randomUUID().slice(0, 8);
 
 let platform: Platform;
 let url: string;
+let smtp: TestSmtp;
+
 beforeAll(async () => {
-  platform = await startPlatform();
+  // Every message of the story goes through a real SMTP server.
+  smtp = await startTestSmtp();
+  platform = await startPlatform({ marketing: { outbound: smtp.channel } });
   url = platform.gatewayUrl;
 });
 afterAll(async () => {
   await dashboard?.close();
   await dashboardClient?.dispose();
   await platform?.stop();
+  await smtp?.stop();
 });
 
 type Customer = NonNullable<Story1CustomerQuery['customer']>;
@@ -66,7 +84,7 @@ const customerView = async (id: string): Promise<Customer> => {
 };
 const timelineOf = (c: Customer) => c.interactions!.edges.map((e) => e.node);
 const leadOf = async (id: string) => (await executeOk(url, WebFormLeadDocument, { id })).lead;
-const emailsSent = () => platform.outbound.sent;
+const emailsTo = (address: string | null | undefined) => smtp.to(address ?? '');
 
 // What the story builds up, step by step.
 let rep: CreateUserMutation['createUser'];
@@ -211,7 +229,24 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
       const types = timelineOf(c).map((i) => i.type);
       expect(types).toEqual(expect.arrayContaining(['PAGE_VIEW', 'FORM_SUBMIT', 'MESSAGE_SENT']));
       expect(timelineOf(c).filter((i) => i.type === 'PAGE_VIEW')).toHaveLength(2);
-      expect(c.messageSends!.totalCount).toBeGreaterThanOrEqual(1);
+      expect(c.messageSends!.totalCount).toBe(3);
+      // Every message of the story reached the SMTP server, once, under the id its send recorded.
+      const { customer: sent } = await gql<{
+        customer: { messageSends: { edges: Array<{ node: { template: string; status: string; providerMessageId: string } }> } };
+      }>('query($id: ID!) { customer(id: $id) { messageSends(first: 10) { edges { node { template status providerMessageId } } } } }', { id: customerId });
+      const sends = sent.messageSends.edges.map((e) => e.node);
+      expect(sends.map((m) => [m.template, m.status]).sort()).toEqual([
+        ['appointment-confirmation', 'SENT'],
+        ['quote-sent', 'SENT'],
+        ['welcome-from-your-dealer', 'SENT'],
+      ]);
+      expect(
+        emailsTo(form.email)
+          .map((m) => m.messageId)
+          .sort(),
+      ).toEqual(sends.map((m) => m.providerMessageId).sort());
+      const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
+      expect(offer.raw).toContain('/public/sales/quotes/');
       expect(c.sequenceEnrolments!.totalCount).toBeGreaterThanOrEqual(1);
       return c;
     });
@@ -264,9 +299,12 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
       recipient: form.email,
       providerMessageId: expect.any(String),
     });
-    const message = emailsSent().find((m) => m.to === form.email);
-    expect(message?.providerMessageId).toBe(confirmation!.providerMessageId);
-    expect(message?.calendar).toContain(`DTSTART:${appointment.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
+    const message = await eventually(() => {
+      const found = emailsTo(form.email).find((m) => m.messageId === confirmation!.providerMessageId);
+      expect(found).toBeDefined();
+      return Promise.resolve(found!);
+    });
+    expect(message.raw).toContain(`DTSTART:${appointment.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
 
     // Marketing consent was granted: enrolled in the welcome ("introduce the dealer") sequence.
     expect(customer.sequenceEnrolments!.edges.map((e) => e.node)).toEqual([
@@ -473,15 +511,35 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
       ['TASK', rep.name],
     ]);
     // marketing
+    // The confirmation, the welcome sequence's first e-mail and the offer with its link.
     expect(c.interactions!.edges.map((e) => e.node.type).sort()).toEqual([
       'FORM_SUBMIT',
+      'MESSAGE_SENT',
+      'MESSAGE_SENT',
       'MESSAGE_SENT',
       'PAGE_VIEW',
       'PAGE_VIEW',
       'QUOTE_SENT',
       'QUOTE_VIEWED',
     ]);
-    expect(c.messageSends!.totalCount).toBeGreaterThanOrEqual(1);
+    expect(c.messageSends!.totalCount).toBe(3);
+    // Every message of the story reached the SMTP server, once, under the id its send recorded.
+    const { customer: sent } = await gql<{
+      customer: { messageSends: { edges: Array<{ node: { template: string; status: string; providerMessageId: string } }> } };
+    }>('query($id: ID!) { customer(id: $id) { messageSends(first: 10) { edges { node { template status providerMessageId } } } } }', { id: customerId });
+    const sends = sent.messageSends.edges.map((e) => e.node);
+    expect(sends.map((m) => [m.template, m.status]).sort()).toEqual([
+      ['appointment-confirmation', 'SENT'],
+      ['quote-sent', 'SENT'],
+      ['welcome-from-your-dealer', 'SENT'],
+    ]);
+    expect(
+      emailsTo(form.email)
+        .map((m) => m.messageId)
+        .sort(),
+    ).toEqual(sends.map((m) => m.providerMessageId).sort());
+    const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
+    expect(offer.raw).toContain('/public/sales/quotes/');
     expect(c.sequenceEnrolments!.edges.map((e) => e.node.sequence?.name).sort()).toEqual(['After the first offer', 'Introduce the dealer']);
     expect(c.segments!.edges.map((e) => e.node.name)).toHaveLength(c.segments!.totalCount);
     // service: nothing bought or reported yet

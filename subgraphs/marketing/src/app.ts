@@ -10,7 +10,7 @@ import { timelineHandler } from './modules/interaction/interaction.handlers.js';
 import { journeyHandler } from './modules/journey/journey.handlers.js';
 import { outboundChannelFromSettings, RecordingChannel, type OutboundChannel } from './modules/messaging/outbound.channel.js';
 import { marketingJobs } from './jobs.js';
-import { unsubscribeRoutes } from './modules/messaging/unsubscribe.routes.js';
+import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { buildMarketingSchema } from './schema.js';
 import { seedMarketingDemo } from './seeders/demo.seeder.js';
 import { marketingSettings } from './settings.js';
@@ -36,6 +36,6 @@ export const marketing: SubgraphDefinition<ReturnType<typeof createMarketingLoad
   adapters: () => ({ outbound: outboundChannelFromSettings(), sms: new RecordingChannel('recording-sms'), push: new RecordingChannel('recording-push') }),
   handlers: () => [journeyHandler(), timelineHandler, customerMergeHandler, marketingErasure],
   jobs: marketingJobs,
-  publicRoutes: unsubscribeRoutes,
+  publicRoutes: messagingRoutes,
   retention: marketingRetention,
 };

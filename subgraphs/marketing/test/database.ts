@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemClock, type Clock } from '@crm/kit/clock.js';
 import type { GraphClient } from '@crm/kit/graph-client.js';
@@ -8,6 +9,11 @@ import type { OutboundChannel } from '../src/modules/messaging/outbound.channel.
 import { useFreshSubgraphDatabase, type SubgraphSchema } from '../../../tests/helpers/subgraph-database.js';
 import { marketingEntities } from '../src/entities.js';
 import { marketingMigrations } from '../src/migrations/index.js';
+
+// Marketing messages go whatever the hour of the test run: quiet hours are tested where a test sets them.
+process.env.QUIET_HOURS ??= 'off';
+// Marketing messages carry signed unsubscribe links.
+process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
 
 const marketing: SubgraphSchema = { name: 'marketing', entities: marketingEntities, migrations: marketingMigrations, withJobQueue: true };
 
@@ -26,6 +32,6 @@ export async function deliverQueued(orm: MikroORM, outbound: OutboundChannel, cl
 }
 
 /** No other subgraph in the integration tier: a rep's name is not known (messages are signed by the dealer). */
-const offlineGraph: GraphClient = {
+export const offlineGraph: GraphClient = {
   query: () => Promise.reject(new Error('no other subgraph in the integration tier')),
 };

@@ -6,6 +6,8 @@ import type { GraphClient } from '@crm/kit/graph-client.js';
 import type { Logger } from '@crm/kit/logger.js';
 import { MessageSend } from './message-send.entity.js';
 import { UNSUBSCRIBE } from './unsubscribe.js';
+import { withdrawMarketing } from './engagement.js';
+import { providerWebhookRoutes } from './provider-webhook.js';
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
@@ -16,7 +18,12 @@ const page = (title: string, body: string) =>
  * a mail client's one-click List-Unsubscribe-Post, withdraws the customer's marketing consent on that channel in identity,
  * the consents' owner; its ConsentChanged then ends their sequences here.
  */
-export function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: MikroORM; graph: GraphClient; log: Logger }): void {
+export function messagingRoutes(router: Router, context: { orm: MikroORM; graph: GraphClient; log: Logger }): void {
+  unsubscribeRoutes(router, context);
+  providerWebhookRoutes(router, context);
+}
+
+function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: MikroORM; graph: GraphClient; log: Logger }): void {
   router.get('/unsubscribe/:token', async (req, res) => {
     if (!(await messageOf(orm, req.params.token!, res))) return;
     res.type('html').send(page('Unsubscribe', `<p>Stop marketing messages from us?</p><form method="post"><button type="submit">Unsubscribe</button></form>`));
@@ -24,16 +31,7 @@ export function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: Mi
   router.post('/unsubscribe/:token', async (req, res) => {
     const send = await messageOf(orm, req.params.token!, res);
     if (!send) return;
-    await graph.query('identity', 'mutation Unsubscribe($input: RecordConsentInput!) { recordConsent(input: $input) { status } }', {
-      input: {
-        customerId: send.customerId,
-        purpose: 'MARKETING',
-        channel: send.channel,
-        status: 'WITHDRAWN',
-        source: 'unsubscribe-link',
-        textVersion: 'unsubscribe-link',
-      },
-    });
+    await withdrawMarketing(graph, send, 'unsubscribe-link');
     await orm.em.fork().nativeUpdate(MessageSend, { id: send.id, unsubscribedAt: null }, { unsubscribedAt: new Date() });
     log.info({ messageSendId: send.id }, 'unsubscribed through a message link');
     res.type('html').send(page('You are unsubscribed', '<p>You will receive no more marketing messages from us on this channel.</p>'));

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { SmtpChannel } from '../../subgraphs/marketing/src/modules/messaging/outbound.channel.js';
+
+/** One message as the SMTP server received it. */
+export interface ReceivedMail {
+  to: string[];
+  messageId: string;
+  subject: string;
+  /** The whole message as sent: headers (folded as on the wire) and MIME body. */
+  raw: string;
+}
+
+export interface TestSmtp {
+  /** Marketing's e-mail channel, pointed at this server. */
+  channel: SmtpChannel;
+  mails: ReceivedMail[];
+  /** The mails to one address. */
+  to(address: string): ReceivedMail[];
+  stop(): Promise<void>;
+}
+
+/** A header's value, unfolded. */
+export const mailHeader = (raw: string, name: string): string =>
+  new RegExp(`^${name}:((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'mi')
+    .exec(raw)?.[1]
+    ?.replace(/\r?\n[ \t]+/g, ' ')
+    .trim() ?? '';
+
+/** A real SMTP server on a free port (smtp-server), keeping every message it accepts. */
+export async function startTestSmtp(): Promise<TestSmtp> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId: mailHeader(raw, 'Message-ID'), subject: mailHeader(raw, 'Subject'), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const channel = new SmtpChannel({ host: '127.0.0.1', port: (server.server.address() as AddressInfo).port, from: 'dealer@autonovak.example' });
+  return {
+    channel,
+    mails,
+    to: (address) => mails.filter((mail) => mail.to.includes(address)),
+    stop: async () => {
+      channel.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
