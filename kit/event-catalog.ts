@@ -106,6 +106,14 @@ const caseAssignmentRule = {
   active: z.boolean(),
 };
 
+/** What every WorkingCalendar* event says about the calendar: its hours (local, DEALER_TIME_ZONE) and holidays. */
+const workingCalendar = {
+  calendarId: id,
+  name: text,
+  workingHours: z.array(z.object({ days: z.array(text), opens: text, closes: text })),
+  holidays: z.array(z.object({ date: text, name: optionalText })),
+};
+
 const activity = {
   activityId: id,
   kind: text,
@@ -468,7 +476,22 @@ export const EVENTS = {
     1,
     payload({ assetId: id, visitId: id, customerId: id, mileage: z.number(), mileageRaised: z.boolean(), visitedOn: text }),
   ),
-  ServiceContractSet: event(service, 'ServiceContract', 1, payload({ contractId: id, customerId: id, tier: text, previousTier: optionalText })),
+  /** `calendarId`: the working calendar its SLA deadlines run in (null: calendar time, 24/7); absent before calendars. */
+  ServiceContractSet: event(
+    service,
+    'ServiceContract',
+    1,
+    payload({
+      contractId: id,
+      customerId: id,
+      tier: text,
+      previousTier: optionalText,
+      calendarId: optionalId.optional(),
+      previousCalendarId: optionalId.optional(),
+    }),
+  ),
+  WorkingCalendarCreated: event(service, 'WorkingCalendar', 1, payload(workingCalendar)),
+  WorkingCalendarChanged: event(service, 'WorkingCalendar', 1, payload({ ...workingCalendar, changedFields: z.array(text) })),
   KnowledgeArticleCreated: event(service, 'KnowledgeArticle', 1, payload({ articleId: id, title: text, status: text })),
   KnowledgeArticlePublished: event(service, 'KnowledgeArticle', 1, payload({ articleId: id, title: text })),
 

@@ -65,6 +65,8 @@ const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: D
   service: {
     'case_message.case_id': ['support_case', 'CASCADE'],
     'service_visit.asset_id': ['asset', 'CASCADE'],
+    'service_contract.calendar_id': ['working_calendar', 'RESTRICT'],
+    'support_case.calendar_id': ['working_calendar', 'RESTRICT'],
   },
 };
 

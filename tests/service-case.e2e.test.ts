@@ -9,6 +9,7 @@ import {
   ChangeCaseStatusDocument,
   CreateCustomerDocument,
   CreateKnowledgeArticleDocument,
+  CreateWorkingCalendarDocument,
   CustomerServiceViewDocument,
   EscalateCaseDocument,
   OpenCaseDocument,
@@ -16,10 +17,12 @@ import {
   SearchArticlesDocument,
   SetServiceContractDocument,
   UpdateCaseDocument,
+  UpdateServiceContractDocument,
   type OpenCaseInput,
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
+import { addBusinessMinutes, businessMinutesBetween } from '@crm/kit/business-time.js';
 
 // Service's cases and knowledge base through the gateway: the answers as clients read them (the customer's name from
 // identity, a message's author from the caller's sign-in), the errors the API gives, and the SQL a queue page costs.
@@ -85,6 +88,38 @@ describe('cases through the gateway', () => {
     const standard = await createCustomer();
     const { customer: none } = await executeOk(url, CustomerServiceViewDocument, { id: standard.id });
     expect(none.serviceContract).toBeNull();
+  });
+
+  it("runs a contract's deadlines in its working calendar, and in calendar time again without it", async () => {
+    const customer = await createCustomer('Office hours');
+    const { createWorkingCalendar: calendar } = await executeOk(url, CreateWorkingCalendarDocument, {
+      input: { name: 'Office hours', workingHours: [{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], opens: '08:00', closes: '17:00' }], holidays: [] },
+    });
+    expect(calendar).toMatchObject({ timeZone: 'Europe/Prague', version: 1 });
+    const { setServiceContract: contract } = await executeOk(url, SetServiceContractDocument, {
+      input: { customerId: customer.id, tier: 'PREMIUM', calendarId: calendar.id },
+    });
+    expect(contract.calendar).toEqual({ id: calendar.id, name: 'Office hours' });
+    // PREMIUM HIGH: 1 business hour to respond (at risk in its last 15 minutes), 8 to resolve, whenever it opens.
+    const opened = await openCase({ customerId: customer.id, subject: 'Air conditioning still broken after service', channel: 'SOCIAL' });
+    const business = { timeZone: calendar.timeZone, hours: calendar.workingHours, holidays: [] };
+    const createdAt = new Date(opened.createdAt);
+    expect(opened.slaCalendar?.id).toBe(calendar.id);
+    expect(businessMinutesBetween(createdAt, new Date(opened.firstResponseDueAt), business)).toBe(60);
+    expect(businessMinutesBetween(createdAt, new Date(opened.resolutionDueAt), business)).toBe(8 * 60);
+    expect(opened.firstResponseAtRiskFrom).toBe(addBusinessMinutes(createdAt, 45, business).toISOString());
+
+    const { updateServiceContract: roundTheClock } = await executeOk(url, UpdateServiceContractDocument, {
+      id: contract.id,
+      version: contract.version,
+      input: { calendarId: null },
+    });
+    expect(roundTheClock).toMatchObject({ tier: 'PREMIUM', calendar: null, version: contract.version + 1 });
+    const later = await openCase({ customerId: customer.id, subject: 'Air conditioning still broken after service', channel: 'SOCIAL' });
+    expect(later.slaCalendar).toBeNull();
+    expect(new Date(later.firstResponseDueAt).getTime() - new Date(later.createdAt).getTime()).toBe(60 * 60_000);
+    const stale = await execute(url, UpdateServiceContractDocument, { id: contract.id, version: contract.version, input: { tier: 'STANDARD' } });
+    expect(errorCodes(stale)).toEqual(['CONFLICT']);
   });
 
   it('answers refused changes with the codes and messages clients read', async () => {

@@ -5,6 +5,7 @@ import { OutboxEvent } from '@crm/kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
 import { CaseAssignmentRule } from './modules/assignment/case-assignment-rule.entity.js';
 import { ServiceVisit } from './modules/asset/service-visit.entity.js';
+import { WorkingCalendar } from './modules/calendar/working-calendar.entity.js';
 import { Case } from './modules/case/case.entity.js';
 import { ServiceContract } from './modules/contract/service-contract.entity.js';
 import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
@@ -15,6 +16,7 @@ export const serviceEntities = [
   CaseAssignmentRule,
   CaseMessage,
   ServiceContract,
+  WorkingCalendar,
   Asset,
   ServiceVisit,
   KnowledgeArticle,

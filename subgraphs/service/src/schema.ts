@@ -4,6 +4,7 @@ import { personalDataResolver } from '@crm/kit/privacy.js';
 import { servicePersonalData } from './modules/privacy/privacy.tables.js';
 import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
 import { CaseAssignmentRuleResolver } from './modules/assignment/assignment.resolver.js';
+import { WorkingCalendarResolver } from './modules/calendar/working-calendar.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';
 import { CustomerServiceContractResolver, ServiceContractResolver } from './modules/contract/service-contract.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
@@ -22,6 +23,7 @@ export function buildServiceSchema(): Promise<GraphQLSchema> {
         CaseMessageResolver,
         CaseMessagesResolver,
         ServiceContractResolver,
+        WorkingCalendarResolver,
         CustomerServiceContractResolver,
         AssetResolver,
         CustomerAssetsResolver,

@@ -11,6 +11,7 @@ import { Migration20261204130000_foreign_keys } from './Migration20261204130000_
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204190335_case_assignment } from './Migration20261204190335_case_assignment.js';
 import { Migration20261204191415_asset_deal } from './Migration20261204191415_asset_deal.js';
+import { Migration20261205100000_working_calendars } from './Migration20261205100000_working_calendars.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -25,4 +26,5 @@ export const serviceMigrations = [
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204190335_case_assignment', class: Migration20261204190335_case_assignment },
   { name: 'Migration20261204191415_asset_deal', class: Migration20261204191415_asset_deal },
+  { name: 'Migration20261205100000_working_calendars', class: Migration20261205100000_working_calendars },
 ];

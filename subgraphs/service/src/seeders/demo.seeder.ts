@@ -6,26 +6,31 @@ import { ServiceVisit } from '../modules/asset/service-visit.entity.js';
 import { CaseAssignmentRule } from '../modules/assignment/case-assignment-rule.entity.js';
 import { classifyCase } from '../modules/case/case.classification.js';
 import { Case, CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../modules/case/case.entity.js';
+import { WorkingCalendar, WorkingDay } from '../modules/calendar/working-calendar.entity.js';
+import { businessCalendarOf } from '../modules/calendar/working-calendar.service.js';
 import { ServiceContract } from '../modules/contract/service-contract.entity.js';
 import { KnowledgeArticle, KnowledgeArticleStatus } from '../modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage, CaseMessageDirection } from '../modules/message/case-message.entity.js';
-import { ServiceContractTier, slaDeadlines } from '../modules/sla/sla.policy.js';
+import { ServiceContractTier, slaDeadlines, slaSchedule } from '../modules/sla/sla.policy.js';
+import { service } from '../settings.js';
+import { CZECH_PUBLIC_HOLIDAYS } from './czech-public-holidays.js';
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 /**
  * The service side of the stories, each part seeded once (idempotent):
- * Story 3 — Eva Horáková's complaint moving from social media to chat to phone, on one case, and the
+ * Story 3 — Eva Horáková's complaint moving from social media to chat to phone, on one case, under her PREMIUM
+ * contract in the workshop's hours (a working calendar with the Czech public holidays), and the
  * fleet's urgent case about to breach its resolution deadline (the SLA job flags it at start);
  * Story 1/2 — Jan Novák's delivered car with its loan, insurance and first service visit; the assignment rules
  * that give new cases of both lines to the demo agent.
  */
 export async function seedServiceDemo(em: EntityManager, log: Logger): Promise<void> {
-  await seedContracts(em);
+  const workshop = await seedContracts(em);
   await seedArticles(em);
   if ((await em.count(CaseAssignmentRule, {})) === 0) seedAssignmentRules(em);
   if ((await em.count(Asset, { customerId: DEMO.customers.janNovak })) === 0) seedJansCar(em);
-  await seedEvasComplaint(em);
+  await seedEvasComplaint(em, workshop);
   if ((await em.count(Case, { customerId: DEMO.customers.autoparkFleet })) === 0) seedFleetCaseAtRisk(em);
   await em.flush();
   log.info('service demo data seeded');
@@ -37,12 +42,32 @@ function seedAssignmentRules(em: EntityManager): void {
   em.create(CaseAssignmentRule, { name: 'Second line', line: CaseLine.SECOND, agentIds: [DEMO.users.serviceAgent] });
 }
 
-async function seedContracts(em: EntityManager): Promise<void> {
-  const tiers = { [DEMO.customers.evaHorakova]: ServiceContractTier.PREMIUM, [DEMO.customers.autoparkFleet]: ServiceContractTier.ENTERPRISE };
-  const existing = await em.find(ServiceContract, { customerId: { $in: Object.keys(tiers) } });
-  for (const [customerId, tier] of Object.entries(tiers)) {
-    if (!existing.some((c) => c.customerId === customerId)) em.create(ServiceContract, { customerId, tier });
+/** The workshop's hours, in which PREMIUM service runs: MON–FRI 08:00–17:00 in the dealer's time zone, Czech public holidays off. */
+export const WORKSHOP_CALENDAR_NAME = 'Workshop hours (Mon–Fri 08:00–17:00, Czech public holidays off)';
+
+/**
+ * Eva's PREMIUM contract runs its deadlines in the workshop's hours; the fleet's ENTERPRISE contract round the clock
+ * (calendar time: a stranded van does not wait for Monday). Returns the workshop calendar.
+ */
+async function seedContracts(em: EntityManager): Promise<WorkingCalendar> {
+  let workshop = await em.findOne(WorkingCalendar, { name: WORKSHOP_CALENDAR_NAME });
+  const calendarIsNew = !workshop;
+  workshop ??= em.create(WorkingCalendar, {
+    name: WORKSHOP_CALENDAR_NAME,
+    workingHours: [{ days: [WorkingDay.MON, WorkingDay.TUE, WorkingDay.WED, WorkingDay.THU, WorkingDay.FRI], opens: '08:00', closes: '17:00' }],
+    holidays: [...CZECH_PUBLIC_HOLIDAYS],
+  });
+  const terms = {
+    [DEMO.customers.evaHorakova]: { tier: ServiceContractTier.PREMIUM, calendarId: workshop.id },
+    [DEMO.customers.autoparkFleet]: { tier: ServiceContractTier.ENTERPRISE, calendarId: null },
+  };
+  const existing = await em.find(ServiceContract, { customerId: { $in: Object.keys(terms) } });
+  for (const [customerId, { tier, calendarId }] of Object.entries(terms)) {
+    const contract = existing.find((c) => c.customerId === customerId);
+    if (!contract) em.create(ServiceContract, { customerId, tier, calendarId });
+    else if (calendarIsNew && calendarId) contract.calendarId = calendarId; // seeded before calendars
   }
+  return workshop;
 }
 
 const ARTICLES: Array<Pick<KnowledgeArticle, 'title' | 'body' | 'tags' | 'status'>> = [
@@ -108,13 +133,15 @@ function seedJansCar(em: EntityManager): void {
 }
 
 /** One case, one history: the conversation follows Eva from social media to chat to the phone. */
-async function seedEvasComplaint(em: EntityManager): Promise<void> {
+async function seedEvasComplaint(em: EntityManager, workshop: WorkingCalendar): Promise<void> {
   const existing = await em.findOne(Case, { customerId: DEMO.customers.evaHorakova });
   if (existing && (await em.count(CaseMessage, { caseId: existing.id })) > 0) return;
   const subject = 'Air conditioning still broken after service visit';
   const description = 'The air conditioning is not cooling although it was repaired at the last service. Posted publicly on social media.';
   const openedAt = minutesAgo(150);
   const classified = classifyCase(`${subject}\n${description}`);
+  // Her PREMIUM terms in the workshop's hours: 1 business hour to respond, 8 to resolve.
+  const schedule = slaSchedule(ServiceContractTier.PREMIUM, classified.priority, openedAt, businessCalendarOf(workshop), service().SLA_AT_RISK_FRACTION);
   const evasCase =
     existing ??
     em.create(Case, {
@@ -122,7 +149,7 @@ async function seedEvasComplaint(em: EntityManager): Promise<void> {
       subject,
       channel: CaseChannel.SOCIAL,
       currentChannel: CaseChannel.SOCIAL,
-      ...slaDeadlines(ServiceContractTier.PREMIUM, classified.priority, openedAt),
+      ...schedule,
     });
   Object.assign(evasCase, {
     subject,
@@ -134,8 +161,9 @@ async function seedEvasComplaint(em: EntityManager): Promise<void> {
     line: classified.line,
     autoClassified: true,
     contractTier: ServiceContractTier.PREMIUM,
+    calendarId: workshop.id,
     createdAt: openedAt,
-    ...slaDeadlines(ServiceContractTier.PREMIUM, classified.priority, openedAt),
+    ...schedule,
   });
   const conversation: Array<[number, CaseChannel, CaseMessageDirection, string]> = [
     [150, CaseChannel.SOCIAL, CaseMessageDirection.INBOUND, 'Picked up my car from your service yesterday and the A/C is STILL not cooling. Unacceptable.'],

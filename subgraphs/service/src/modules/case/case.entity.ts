@@ -1,9 +1,10 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import { service } from '../../settings.js';
-import { firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
+import { WorkingCalendar } from '../calendar/working-calendar.entity.js';
+import { atRiskMoments, firstResponseBreached, resolutionBreached, ServiceContractTier, slaAtRisk } from '../sla/sla.policy.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from './case.enums.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
@@ -17,6 +18,8 @@ export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '.
 @Index({ properties: ['createdAt', 'id'] })
 @Index({ properties: ['firstResponseDueAt', 'id'] })
 @Index({ properties: ['resolutionDueAt', 'id'] })
+@Index({ properties: ['firstResponseAtRiskAt'] })
+@Index({ properties: ['resolutionAtRiskAt'] })
 @Index({ properties: ['assigneeId', 'status'] })
 export class Case extends BaseEntity {
   @Property({ type: 'uuid' })
@@ -73,6 +76,10 @@ export class Case extends BaseEntity {
   @Enum({ items: () => ServiceContractTier, nativeEnumName: 'service_contract_tier', default: ServiceContractTier.STANDARD })
   contractTier: Opt<ServiceContractTier> = ServiceContractTier.STANDARD;
 
+  /** The working calendar its deadlines run in, the contract's when it was opened; null: calendar time, 24/7. */
+  @ManyToOne(() => WorkingCalendar, { fieldName: 'calendar_id', mapToPk: true, nullable: true, deleteRule: 'restrict', index: true })
+  calendarId?: string | null;
+
   @Field(() => Date)
   @Property({ type: 'timestamptz' })
   firstResponseDueAt!: Date;
@@ -88,6 +95,14 @@ export class Case extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   resolvedAt?: Date | null;
+
+  /** When the first-response deadline comes at risk, fixed for one in business time; null: in calendar time (SLA_AT_RISK_FRACTION as it is). */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseAtRiskAt?: Date | null;
+
+  /** When the resolution deadline comes at risk, fixed for one in business time; null: in calendar time. */
+  @Property({ type: 'timestamptz', nullable: true })
+  resolutionAtRiskAt?: Date | null;
 
   /** When CaseSlaAtRisk was emitted for the current first-response deadline (once per deadline). */
   @Property({ type: 'timestamptz', nullable: true })
@@ -109,10 +124,23 @@ export class Case extends BaseEntity {
 
   @Field(() => Boolean, {
     description:
-      "A deadline still to be met has entered its at-risk window: the last part of the deadline's length (SLA_AT_RISK_FRACTION, a quarter by default)",
+      "A deadline still to be met has entered its at-risk window: the last part of the deadline's length (SLA_AT_RISK_FRACTION, a quarter by default), in business time when the contract's calendar sets the deadlines",
   })
   slaAtRisk(): boolean {
     return slaAtRisk(this, new Date(), service().SLA_AT_RISK_FRACTION);
+  }
+
+  @Field(() => Date, {
+    description:
+      "When the first-response deadline comes at risk: the start of its last part (SLA_AT_RISK_FRACTION), of business time when the contract's calendar sets the deadlines",
+  })
+  firstResponseAtRiskFrom(): Date {
+    return atRiskMoments(this, service().SLA_AT_RISK_FRACTION).firstResponse;
+  }
+
+  @Field(() => Date, { description: 'When the resolution deadline comes at risk, like firstResponseAtRiskFrom' })
+  resolutionAtRiskFrom(): Date {
+    return atRiskMoments(this, service().SLA_AT_RISK_FRACTION).resolution;
   }
 }
 

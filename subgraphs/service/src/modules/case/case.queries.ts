@@ -33,16 +33,20 @@ export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Vie
 
 /**
  * Unsettled cases with a deadline still to meet (not yet passed) that is at risk now: due within the next `minutes`
- * when asked so, else within its own at-risk window, the last `fraction` of its length from the opening (SLA_AT_RISK_FRACTION).
+ * when asked so, else within its own at-risk window, the last `fraction` of its length from the opening (SLA_AT_RISK_FRACTION),
+ * of its business time when it runs in a working calendar's (fixed as the deadline was set).
  */
 export function atRiskSql(minutes: number | null | undefined, now = new Date(), fraction = service().SLA_AT_RISK_FRACTION): SqlCondition {
   const from = now.toISOString();
   if (minutes == null) {
     const until = new Date(now.getTime() + LONGEST_DEADLINE_MINUTES * fraction * 60_000).toISOString();
-    const within = (due: string) => `${due} > ? and ${due} <= ? and ${due} - (${due} - created_at) * ?::float8 <= ?`;
+    // In business time each deadline has its at-risk moment; in calendar time it is the last fraction of its length.
+    const within = (due: string, atRisk: string) =>
+      `${due} > ? and (${atRisk} <= ? or (${atRisk} is null and ${due} <= ? and ${due} - (${due} - created_at) * ?::float8 <= ?))`;
     return {
-      sql: `resolved_at is null and ((first_responded_at is null and ${within('first_response_due_at')}) or (${within('resolution_due_at')}))`,
-      params: [from, until, fraction, from, from, until, fraction, from],
+      sql: `resolved_at is null and ((first_responded_at is null and ${within('first_response_due_at', 'first_response_at_risk_at')})
+        or (${within('resolution_due_at', 'resolution_at_risk_at')}))`,
+      params: [from, from, until, fraction, from, from, from, until, fraction, from],
     };
   }
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw badInput('within must be between 1 minute and 7 days', 'within');

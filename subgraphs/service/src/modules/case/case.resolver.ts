@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
+import { WorkingCalendar } from '../calendar/working-calendar.entity.js';
 import { Customer } from '../customer/customer.reference.js';
 import { User } from '../staff/user.reference.js';
 import { Case } from './case.entity.js';
@@ -103,6 +104,14 @@ export class CaseResolver {
   @FieldResolver(() => User, { nullable: true })
   assignee(@Root() found: Case): User | null {
     return found.assigneeId ? { id: found.assigneeId } : null;
+  }
+
+  @FieldResolver(() => WorkingCalendar, {
+    nullable: true,
+    description: "The working calendar its deadlines run in (business time), the contract's when it was opened; none: calendar time, 24/7",
+  })
+  async slaCalendar(@Root() found: Case, @Ctx() { loaders }: ServiceContext): Promise<WorkingCalendar | null> {
+    return found.calendarId ? loaders.calendarById.load(found.calendarId) : null;
   }
 }
 

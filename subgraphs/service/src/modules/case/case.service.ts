@@ -5,8 +5,11 @@ import { badInput, notFound } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { assignNewCase } from '../assignment/assignment.service.js';
-import { contractTierOf } from '../contract/service-contract.service.js';
-import { slaDeadlines } from '../sla/sla.policy.js';
+import { WorkingCalendar } from '../calendar/working-calendar.entity.js';
+import { businessCalendarOf } from '../calendar/working-calendar.service.js';
+import { contractTermsOf } from '../contract/service-contract.service.js';
+import { service } from '../../settings.js';
+import { slaSchedule } from '../sla/sla.policy.js';
 import { classifyCase } from './case.classification.js';
 import { Case } from './case.entity.js';
 import { CaseLine, CaseStatus } from './case.enums.js';
@@ -28,14 +31,15 @@ async function getCaseAt(em: EntityManager, id: string, version: number, viewer:
   return found;
 }
 
-export async function openCase(em: EntityManager, input: OpenCaseInput): Promise<Case> {
+/** Opens a case at `now`; its deadlines run by the customer's contract: its tier, in its calendar's business time or in calendar time. */
+export async function openCase(em: EntityManager, input: OpenCaseInput, now = new Date()): Promise<Case> {
   const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
   const subject = input.subject.trim();
   const autoClassified = input.category == null || input.priority == null;
   const classified = classifyCase(`${subject}\n${input.description ?? ''}`);
   const priority = input.priority ?? classified.priority;
-  const contractTier = await contractTierOf(em, customerId);
-  const openedAt = new Date();
+  const { tier: contractTier, calendar } = await contractTermsOf(em, customerId);
+  const openedAt = now;
   const created = em.create(Case, {
     customerId,
     assigneeId: input.assigneeId ? parseId(input.assigneeId, 'User', 'assigneeId') : null,
@@ -48,8 +52,9 @@ export async function openCase(em: EntityManager, input: OpenCaseInput): Promise
     line: input.line ?? (autoClassified ? classified.line : CaseLine.FIRST),
     autoClassified,
     contractTier,
+    calendarId: calendar?.id ?? null,
     createdAt: openedAt,
-    ...slaDeadlines(contractTier, priority, openedAt),
+    ...slaSchedule(contractTier, priority, openedAt, calendar && businessCalendarOf(calendar), service().SLA_AT_RISK_FRACTION),
   });
   recordCaseEvent(em, created, 'CaseOpened', {
     classificationRule: autoClassified ? classified.rule : null,
@@ -74,7 +79,9 @@ export async function updateCase(em: EntityManager, id: string, version: number,
   Object.assign(found, changes);
   if (changes.priority) {
     // New deadlines are new promises: each may be flagged at risk again.
-    Object.assign(found, slaDeadlines(found.contractTier, found.priority, found.createdAt), {
+    const calendar = found.calendarId ? await em.findOne(WorkingCalendar, { id: found.calendarId }) : null;
+    const business = calendar && businessCalendarOf(calendar);
+    Object.assign(found, slaSchedule(found.contractTier, found.priority, found.createdAt, business, service().SLA_AT_RISK_FRACTION), {
       firstResponseAtRiskNotifiedAt: null,
       resolutionAtRiskNotifiedAt: null,
     });

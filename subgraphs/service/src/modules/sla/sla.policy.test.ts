@@ -9,7 +9,9 @@ import {
   slaAtRisk,
   slaDeadlines,
   slaPolicyFor,
+  slaSchedule,
 } from './sla.policy.js';
+import type { BusinessCalendar } from '@crm/kit/business-time.js';
 
 const openedAt = new Date('2026-11-02T08:00:00Z');
 const at = (iso: string) => new Date(iso);
@@ -41,6 +43,36 @@ describe('SLA deadlines', () => {
         slaPolicyFor(ServiceContractTier.STANDARD, priority).resolutionMinutes,
       );
     }
+  });
+});
+
+describe('SLA deadlines in business time', () => {
+  const office: BusinessCalendar = {
+    timeZone: 'Europe/Prague',
+    hours: [{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], opens: '08:00', closes: '17:00' }],
+    holidays: [],
+  };
+  const fridayAt16 = at('2026-12-04T15:00:00Z'); // 16:00 in Prague
+
+  it("runs in the calendar's hours, each at risk in the last fraction of its business time", () => {
+    // PREMIUM NORMAL: 4 hours to respond (Monday 11:00, at risk from 10:00), 24 to resolve (Wednesday 13:00, at risk from Tuesday 16:00).
+    expect(slaSchedule(ServiceContractTier.PREMIUM, CasePriority.NORMAL, fridayAt16, office, 0.25)).toEqual({
+      firstResponseDueAt: at('2026-12-07T10:00:00Z'),
+      firstResponseAtRiskAt: at('2026-12-07T09:00:00Z'),
+      resolutionDueAt: at('2026-12-09T12:00:00Z'),
+      resolutionAtRiskAt: at('2026-12-08T15:00:00Z'),
+    });
+    const clock = { ...slaSchedule(ServiceContractTier.PREMIUM, CasePriority.NORMAL, fridayAt16, office, 0.25), createdAt: fridayAt16 };
+    expect(slaAtRisk(clock, at('2026-12-05T12:00:00Z'), 0.25)).toBe(false); // the weekend counts for nothing
+    expect(slaAtRisk(clock, at('2026-12-07T09:00:00Z'), 0.25)).toBe(true);
+  });
+
+  it('keeps calendar time without a calendar, with no fixed at-risk moments', () => {
+    expect(slaSchedule(ServiceContractTier.PREMIUM, CasePriority.NORMAL, fridayAt16, null, 0.25)).toEqual({
+      ...slaDeadlines(ServiceContractTier.PREMIUM, CasePriority.NORMAL, fridayAt16),
+      firstResponseAtRiskAt: null,
+      resolutionAtRiskAt: null,
+    });
   });
 });
 

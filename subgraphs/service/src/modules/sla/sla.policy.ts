@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { addBusinessMinutes, type BusinessCalendar } from '@crm/kit/business-time.js';
 import { CasePriority } from '../case/case.enums.js';
 
 export enum ServiceContractTier {
@@ -8,7 +9,10 @@ export enum ServiceContractTier {
 }
 registerEnumType(ServiceContractTier, { name: 'ServiceContractTier' });
 
-/** Agreed response and resolution times for one contract tier and case priority, in calendar minutes. */
+/**
+ * Agreed response and resolution times for one contract tier and case priority, in minutes: of calendar time, or of
+ * business time when the contract has a working calendar.
+ */
 export interface SlaPolicy {
   tier: ServiceContractTier;
   priority: CasePriority;
@@ -48,13 +52,39 @@ export interface SlaDeadlines {
 
 const addMinutes = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);
 
-/** Deadlines run from the moment the case was opened (calendar time, no business hours yet). */
-export function slaDeadlines(tier: ServiceContractTier, priority: CasePriority, openedAt: Date): SlaDeadlines {
+/**
+ * Deadlines run from the moment the case was opened: in calendar time, or with a working calendar in its business
+ * time (4 hours from Friday 16:00 are Monday 11:00 with MON–FRI 08:00–17:00).
+ */
+export function slaDeadlines(tier: ServiceContractTier, priority: CasePriority, openedAt: Date, calendar: BusinessCalendar | null = null): SlaDeadlines {
   const policy = slaPolicyFor(tier, priority);
-  return {
-    firstResponseDueAt: addMinutes(openedAt, policy.firstResponseMinutes),
-    resolutionDueAt: addMinutes(openedAt, policy.resolutionMinutes),
-  };
+  const after = (minutes: number) => (calendar ? addBusinessMinutes(openedAt, minutes, calendar) : addMinutes(openedAt, minutes));
+  return { firstResponseDueAt: after(policy.firstResponseMinutes), resolutionDueAt: after(policy.resolutionMinutes) };
+}
+
+export interface SlaSchedule extends SlaDeadlines {
+  /** When the first response comes at risk, fixed for a deadline in business time; null: in calendar time (see atRiskFrom). */
+  firstResponseAtRiskAt: Date | null;
+  resolutionAtRiskAt: Date | null;
+}
+
+/**
+ * The deadlines and, in business time, their at-risk moments: the last `fraction` of each deadline's business time
+ * (a 4-hour first response from Friday 16:00 is at risk from Monday 10:00 with a quarter). In calendar time the
+ * moments are not fixed: they are the last fraction of the calendar time, with SLA_AT_RISK_FRACTION as it is then.
+ */
+export function slaSchedule(
+  tier: ServiceContractTier,
+  priority: CasePriority,
+  openedAt: Date,
+  calendar: BusinessCalendar | null,
+  fraction: number,
+): SlaSchedule {
+  const deadlines = slaDeadlines(tier, priority, openedAt, calendar);
+  if (!calendar) return { ...deadlines, firstResponseAtRiskAt: null, resolutionAtRiskAt: null };
+  const policy = slaPolicyFor(tier, priority);
+  const atRisk = (minutes: number) => addBusinessMinutes(openedAt, minutes * (1 - fraction), calendar);
+  return { ...deadlines, firstResponseAtRiskAt: atRisk(policy.firstResponseMinutes), resolutionAtRiskAt: atRisk(policy.resolutionMinutes) };
 }
 
 export interface SlaClock extends SlaDeadlines {
@@ -82,10 +112,25 @@ export const atRiskWindowMinutes = (openedAt: Date, due: Date, fraction: number)
 export interface OpenedSlaClock extends SlaClock {
   /** When the case was opened: its deadlines run from then. */
   createdAt: Date;
+  /** Fixed at-risk moments of deadlines in business time (slaSchedule); none: the last fraction of the calendar time. */
+  firstResponseAtRiskAt?: Date | null;
+  resolutionAtRiskAt?: Date | null;
+}
+
+/** When each deadline of a case comes at risk: its fixed moment in business time, else the last `fraction` of its calendar time. */
+export function atRiskMoments(clock: OpenedSlaClock, fraction: number): { firstResponse: Date; resolution: Date } {
+  return {
+    firstResponse: clock.firstResponseAtRiskAt ?? atRiskFrom(clock.createdAt, clock.firstResponseDueAt, fraction),
+    resolution: clock.resolutionAtRiskAt ?? atRiskFrom(clock.createdAt, clock.resolutionDueAt, fraction),
+  };
 }
 
 /** A deadline still to be met has entered its at-risk window (one already missed is a breach, not a risk). */
 export function slaAtRisk(clock: OpenedSlaClock, now: Date, fraction: number): boolean {
-  const pending = [clock.firstRespondedAt ? null : clock.firstResponseDueAt, clock.resolvedAt ? null : clock.resolutionDueAt];
-  return pending.some((due) => due !== null && due > now && atRiskFrom(clock.createdAt, due, fraction) <= now);
+  const from = atRiskMoments(clock, fraction);
+  const pending: Array<[Date, Date] | null> = [
+    clock.firstRespondedAt ? null : [clock.firstResponseDueAt, from.firstResponse],
+    clock.resolvedAt ? null : [clock.resolutionDueAt, from.resolution],
+  ];
+  return pending.some((deadline) => deadline !== null && deadline[0] > now && deadline[1] <= now);
 }

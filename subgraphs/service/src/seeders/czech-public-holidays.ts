@@ -1,0 +1,47 @@
+import type { Holiday } from '../modules/calendar/working-calendar.entity.js';
+
+/**
+ * The public holidays of the Czech Republic (Act No. 245/2000 Coll.), 2026–2028: the days off of the demo's working
+ * calendar. Data: later years are added to the calendar with `updateWorkingCalendar`, not in code.
+ */
+export const CZECH_PUBLIC_HOLIDAYS: readonly Holiday[] = [
+  { date: '2026-01-01', name: 'Restoration Day of the Independent Czech State; New Year’s Day' },
+  { date: '2026-04-03', name: 'Good Friday' },
+  { date: '2026-04-06', name: 'Easter Monday' },
+  { date: '2026-05-01', name: 'Labour Day' },
+  { date: '2026-05-08', name: 'Liberation Day' },
+  { date: '2026-07-05', name: 'Saints Cyril and Methodius Day' },
+  { date: '2026-07-06', name: 'Jan Hus Day' },
+  { date: '2026-09-28', name: 'St. Wenceslas Day (Czech Statehood Day)' },
+  { date: '2026-10-28', name: 'Independent Czechoslovak State Day' },
+  { date: '2026-11-17', name: 'Struggle for Freedom and Democracy Day' },
+  { date: '2026-12-24', name: 'Christmas Eve' },
+  { date: '2026-12-25', name: 'Christmas Day' },
+  { date: '2026-12-26', name: 'St. Stephen’s Day' },
+  { date: '2027-01-01', name: 'Restoration Day of the Independent Czech State; New Year’s Day' },
+  { date: '2027-03-26', name: 'Good Friday' },
+  { date: '2027-03-29', name: 'Easter Monday' },
+  { date: '2027-05-01', name: 'Labour Day' },
+  { date: '2027-05-08', name: 'Liberation Day' },
+  { date: '2027-07-05', name: 'Saints Cyril and Methodius Day' },
+  { date: '2027-07-06', name: 'Jan Hus Day' },
+  { date: '2027-09-28', name: 'St. Wenceslas Day (Czech Statehood Day)' },
+  { date: '2027-10-28', name: 'Independent Czechoslovak State Day' },
+  { date: '2027-11-17', name: 'Struggle for Freedom and Democracy Day' },
+  { date: '2027-12-24', name: 'Christmas Eve' },
+  { date: '2027-12-25', name: 'Christmas Day' },
+  { date: '2027-12-26', name: 'St. Stephen’s Day' },
+  { date: '2028-01-01', name: 'Restoration Day of the Independent Czech State; New Year’s Day' },
+  { date: '2028-04-14', name: 'Good Friday' },
+  { date: '2028-04-17', name: 'Easter Monday' },
+  { date: '2028-05-01', name: 'Labour Day' },
+  { date: '2028-05-08', name: 'Liberation Day' },
+  { date: '2028-07-05', name: 'Saints Cyril and Methodius Day' },
+  { date: '2028-07-06', name: 'Jan Hus Day' },
+  { date: '2028-09-28', name: 'St. Wenceslas Day (Czech Statehood Day)' },
+  { date: '2028-10-28', name: 'Independent Czechoslovak State Day' },
+  { date: '2028-11-17', name: 'Struggle for Freedom and Democracy Day' },
+  { date: '2028-12-24', name: 'Christmas Eve' },
+  { date: '2028-12-25', name: 'Christmas Day' },
+  { date: '2028-12-26', name: 'St. Stephen’s Day' },
+];
