@@ -361,6 +361,8 @@ export const EVENTS = {
     payload({ interactionId: id, customerId: optionalId, anonymousId: optionalText, channel: text, type: text, campaignId: optionalId }),
   ),
   AnonymousInteractionsLinked: event(marketing, 'Customer', 1, payload({ customerId: id, anonymousId: text, interactionIds: ids })),
+  /** Interactions recorded under only a phone or e-mail joined the customer that identifier now belongs to (never the value itself). */
+  ContactInteractionsLinked: event(marketing, 'Customer', 1, payload({ customerId: id, interactionIds: ids })),
   CustomerDataMoved: event(marketing, 'Customer', 1, payload({ survivorId: id, mergedId: id })),
   SegmentCreated: event(marketing, 'Segment', 1, payload({ segmentId: id, name: text, kind: text })),
   SegmentUpdated: event(marketing, 'Segment', 1, payload({ segmentId: id, changedFields: z.array(text) })),

@@ -11,6 +11,7 @@ import { Migration20261203092000_idempotency_keys } from './Migration20261203092
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204190936_message_pipeline } from './Migration20261204190936_message_pipeline.js';
+import { Migration20261204194000_contact_interactions } from './Migration20261204194000_contact_interactions.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -25,4 +26,5 @@ export const marketingMigrations = [
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204190936_message_pipeline', class: Migration20261204190936_message_pipeline },
+  { name: 'Migration20261204194000_contact_interactions', class: Migration20261204194000_contact_interactions },
 ];

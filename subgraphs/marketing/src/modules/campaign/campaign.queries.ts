@@ -36,7 +36,7 @@ export async function campaignsPage(
 
 /** Engagement of many campaigns in one statement over the interactions carrying their ids. */
 export async function campaignMetrics(em: EntityManager, campaignIds: readonly string[]): Promise<CampaignMetrics[]> {
-  const person = 'coalesce(customer_id::text, anonymous_id)';
+  const person = `coalesce(customer_id::text, anonymous_id, 'phone:' || phone, 'email:' || email)`;
   const rows = await em.execute<Array<Record<string, string>>>(
     `select campaign_id,
        count(*) filter (where type = 'MESSAGE_SENT') as sent,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
+import { joinSurvivorContacts } from '../interaction/interaction.service.js';
 
 /** Row-keyed tables move with one UPDATE each. */
 export const CUSTOMER_COLUMNS = [
@@ -15,7 +16,8 @@ export const CUSTOMER_COLUMNS = [
 /**
  * identity merged two customers: everything marketing holds about the merged one now belongs to the survivor.
  * Where both have a row for the same key (profile, consent, static segment membership) the survivor's wins,
- * except a consent decision that is newer on the merged side.
+ * except a consent decision that is newer on the merged side. The merged customer's phones and e-mails become the
+ * survivor's (identity moved them), and interactions still waiting under one of them join the survivor.
  */
 export async function moveCustomerData(em: EntityManager, mergedIdRaw: string, survivorIdRaw: string): Promise<void> {
   const mergedId = parseId(mergedIdRaw, 'Customer', 'mergedId');
@@ -47,6 +49,13 @@ export async function moveCustomerData(em: EntityManager, mergedIdRaw: string, s
     [survivorId, mergedId],
   );
   await em.execute('delete from customer_profile where id = ?', [mergedId]);
+  await em.execute(
+    `insert into customer_contact (customer_id, kind, value, linked_at)
+     select ?, kind, value, linked_at from customer_contact where customer_id = ? on conflict do nothing`,
+    [survivorId, mergedId],
+  );
+  await em.execute('delete from customer_contact where customer_id = ?', [mergedId]);
+  await joinSurvivorContacts(em, survivorId);
   recordEvent(em, { type: 'CustomerDataMoved', aggregateId: survivorId, payload: { survivorId, mergedId } });
   await em.flush();
 }

@@ -3,6 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
+import { PersonalData } from '@crm/kit/access/decorators.js';
 import { Campaign } from '../campaign/campaign.entity.js';
 import { InteractionChannel, InteractionType } from './interaction.enums.js';
 
@@ -11,12 +12,14 @@ export { InteractionChannel, InteractionType } from './interaction.enums.js';
 
 /**
  * One touchpoint on one channel: the omnichannel timeline. Append-only, so no version;
- * recorded either for a known customer or for an anonymous device until identity links it.
+ * recorded either for a known customer, or for an anonymous device, phone or e-mail until identity links it to one.
  */
 @ObjectType()
 @Entity({ tableName: 'interaction' })
 @Index({ properties: ['customerId', 'occurredAt', 'id'] })
 @Index({ properties: ['anonymousId', 'occurredAt', 'id'] })
+@Index({ properties: ['phone'] })
+@Index({ properties: ['email'] })
 @Index({ properties: ['customerId', 'channel', 'occurredAt'] })
 @Index({ properties: ['customerId', 'type', 'occurredAt'] })
 @Index({ properties: ['campaignId', 'type'] })
@@ -32,6 +35,23 @@ export class Interaction {
   @Field(() => String, { nullable: true, description: 'Device or cookie id when the person was not known yet' })
   @Property({ type: 'text', nullable: true })
   anonymousId?: string | null;
+
+  // Personal data, unlike a device id: erased with the person it joined, or with the person it belongs to before it has.
+  @PersonalData()
+  @Field(() => String, {
+    nullable: true,
+    description: 'The phone (E.164) it was recorded under, e.g. a hotline caller; it joins whoever identity links it to (personal data: pii:read)',
+  })
+  @Property({ type: 'text', nullable: true })
+  phone?: string | null;
+
+  @PersonalData()
+  @Field(() => String, {
+    nullable: true,
+    description: 'The e-mail (lower-case) it was recorded under, e.g. an unknown sender; it joins whoever identity links it to (personal data: pii:read)',
+  })
+  @Property({ type: 'text', nullable: true })
+  email?: string | null;
 
   @Field(() => InteractionChannel)
   @Enum({ items: () => InteractionChannel, nativeEnumName: 'interaction_channel' })

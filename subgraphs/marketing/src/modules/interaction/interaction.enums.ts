@@ -33,5 +33,7 @@ export enum InteractionType {
   CASE_MESSAGE = 'CASE_MESSAGE',
   SURVEY_RESPONSE = 'SURVEY_RESPONSE',
   CONVERSION = 'CONVERSION',
+  /** A message the person wrote to the dealer (e.g. an e-mail, perhaps from a sender not known yet). */
+  MESSAGE_RECEIVED = 'MESSAGE_RECEIVED',
 }
 registerEnumType(InteractionType, { name: 'InteractionType' });

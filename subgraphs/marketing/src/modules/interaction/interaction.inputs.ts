@@ -13,6 +13,18 @@ export class RecordInteractionInput {
   @MaxLength(200)
   anonymousId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The person's phone when they are not known by a customerId (e.g. a hotline caller), in any usual notation; local numbers are read in the dealer's market",
+  })
+  @MaxLength(50)
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The person's e-mail when they are not known by a customerId (e.g. an unknown sender)" })
+  @MaxLength(254)
+  email?: string | null;
+
   @Field(() => InteractionChannel)
   channel!: InteractionChannel;
 

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '@crm/kit/errors.js';
 import { recordEvent, recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { isUuid, parseId } from '@crm/kit/ids.js';
-import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
+import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
+import { liveCustomerId, liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { RecordInteractionInput } from './interaction.inputs.js';
@@ -21,6 +22,8 @@ interface InteractionRow {
   id: string;
   customerId: string | null;
   anonymousId: string | null;
+  phone: string | null;
+  email: string | null;
   channel: InteractionChannel;
   type: InteractionType;
   occurredAt: Date;
@@ -34,7 +37,20 @@ interface InteractionRow {
 function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
   const fail = (message: string, field: string) => badInput(`${where}${message}`, field);
   const anonymousId = input.anonymousId?.trim() || null;
-  if (!input.customerId && !anonymousId) throw fail('An interaction needs a customerId or an anonymousId', 'customerId');
+  // The value is personal data: the message names the field, never what was sent.
+  const phone = contactOf(
+    input.phone,
+    (raw) => normalizePhone(raw),
+    () => fail('phone is not a phone number: write it with its country prefix, e.g. +420 601 234 567', 'phone'),
+  );
+  const email = contactOf(
+    input.email,
+    (raw) => normalizeEmail(raw),
+    () => fail('email is not an e-mail address', 'email'),
+  );
+  if (!input.customerId && !anonymousId && !phone && !email) {
+    throw fail('An interaction needs a customerId, or an anonymousId, a phone or an email of a person not known yet', 'customerId');
+  }
   if (input.customerId && !isUuid(input.customerId)) throw fail(`"${input.customerId}" is not a valid Customer id`, 'customerId');
   const occurredAt = input.occurredAt ?? new Date();
   if (Number.isNaN(occurredAt.getTime())) throw fail('occurredAt is not a valid time', 'occurredAt');
@@ -49,6 +65,8 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
     id: randomUUID(),
     customerId: input.customerId?.toLowerCase() ?? null,
     anonymousId,
+    phone,
+    email,
     channel: input.channel,
     type: input.type,
     occurredAt,
@@ -57,6 +75,16 @@ function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
     campaignId: campaignId?.toLowerCase() ?? null,
     properties,
   };
+}
+
+/** A phone or e-mail in the one form identity stores it in (E.164, lower-case), or null when none was given. */
+function contactOf(raw: string | null | undefined, normalize: (raw: string) => string, refused: () => Error): string | null {
+  if (!raw?.trim()) return null;
+  try {
+    return normalize(raw);
+  } catch {
+    throw refused();
+  }
 }
 
 type RecordedFields = Pick<InteractionRow, 'id' | 'customerId' | 'anonymousId' | 'channel' | 'type' | 'campaignId'>;
@@ -88,9 +116,9 @@ export async function recordInteraction(em: EntityManager, input: RecordInteract
 }
 
 const INSERT_BATCH = `insert into interaction
-    (id, customer_id, anonymous_id, channel, type, occurred_at, source_system, external_event_id, campaign_id, properties, recorded_at)
-  select id, customer_id, anonymous_id, channel, type, occurred_at, source_system, external_event_id, campaign_id, coalesce(properties, '{}'), now()
-  from jsonb_to_recordset(?::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, channel interaction_channel, type interaction_type,
+    (id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, properties, recorded_at)
+  select id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, coalesce(properties, '{}'), now()
+  from jsonb_to_recordset(?::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, phone text, email text, channel interaction_channel, type interaction_type,
     occurred_at timestamptz, source_system text, external_event_id text, campaign_id uuid, properties jsonb)
   on conflict do nothing
   returning id`;
@@ -115,11 +143,12 @@ export async function recordInteractions(
 /** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
 async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
   await assertCampaignsExist(tx, given);
+  const owned = await joinKnownContacts(tx, given);
   const live = await liveCustomerIds(
     tx,
-    given.flatMap((row) => (row.customerId ? [row.customerId] : [])),
+    owned.flatMap((row) => (row.customerId ? [row.customerId] : [])),
   );
-  const rows = given.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
+  const rows = owned.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
   const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
   const insertedIds = new Set(inserted.map((r) => r.id));
   const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
@@ -154,6 +183,8 @@ function asRecord(row: InteractionRow) {
     id: row.id,
     customer_id: row.customerId,
     anonymous_id: row.anonymousId,
+    phone: row.phone,
+    email: row.email,
     channel: row.channel,
     type: row.type,
     occurred_at: row.occurredAt.toISOString(),
@@ -183,4 +214,108 @@ export async function linkAnonymousInteractions(em: EntityManager, anonymousId: 
     }
     return linked.length;
   });
+}
+
+/** The phones and e-mails identity stores: the kinds an interaction can be recorded under before its person is known. */
+export type ContactKind = 'PHONE' | 'EMAIL';
+const CONTACT_KINDS: readonly string[] = ['PHONE', 'EMAIL'];
+
+const contactKey = (kind: ContactKind, value: string) => `${kind}:${value}`;
+
+/**
+ * Serializes, per phone or e-mail, recording under it and joining it to a customer: whichever comes second sees what
+ * the first committed, so an interaction recorded while identity links its phone is never left behind. Taken before
+ * any customer lock (liveCustomerIds) in both, sorted, so they never wait for each other in a circle.
+ */
+async function lockContacts(tx: EntityManager, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.execute(
+    `select pg_advisory_xact_lock(hashtextextended('contact:' || key, 0)) from unnest(?::text[]) as key`,
+    [pgArray([...new Set(keys)].sort())],
+    'all',
+  );
+}
+
+/**
+ * Rows without a customer whose phone or e-mail already belongs to a known customer (marketing's copy of identity's
+ * identifiers, customer_contact) are recorded for that customer at once; the e-mail decides before the phone, as
+ * in identity's resolution.
+ */
+async function joinKnownContacts(tx: EntityManager, rows: InteractionRow[]): Promise<InteractionRow[]> {
+  const contactsOf = (row: InteractionRow) => [
+    ...(row.email ? [{ kind: 'EMAIL' as const, value: row.email }] : []),
+    ...(row.phone ? [{ kind: 'PHONE' as const, value: row.phone }] : []),
+  ];
+  const wanted = rows.flatMap((row) => (row.customerId ? [] : contactsOf(row)));
+  if (wanted.length === 0) return rows;
+  await lockContacts(
+    tx,
+    wanted.map((c) => contactKey(c.kind, c.value)),
+  );
+  const known = await tx.execute<Array<{ kind: ContactKind; value: string; customer_id: string }>>(
+    `select kind, value, customer_id from customer_contact
+     where (kind, value) in (select * from unnest(?::text[], ?::text[])) order by linked_at desc`,
+    [pgArray(wanted.map((c) => c.kind)), pgArray(wanted.map((c) => c.value))],
+  );
+  const owner = new Map<string, string>();
+  for (const row of known) if (!owner.has(contactKey(row.kind, row.value))) owner.set(contactKey(row.kind, row.value), row.customer_id);
+  return rows.map((row) => {
+    if (row.customerId) return row;
+    const customerId = contactsOf(row)
+      .map((c) => owner.get(contactKey(c.kind, c.value)))
+      .find((id) => id !== undefined);
+    return customerId ? { ...row, customerId } : row;
+  });
+}
+
+/**
+ * Issue 12, point 6: identity linked phones or e-mails to a customer (IdentifierLinked, CustomerCreated,
+ * CustomerResolved): the interactions recorded under them before, without a customer, join that customer's
+ * timeline (a merged customer's survivor, if it was merged meanwhile). Nothing moves twice: run again, it finds none.
+ */
+export async function linkContactInteractions(
+  em: EntityManager,
+  customerId: string,
+  identifiers: ReadonlyArray<{ kind: string; value: string }>,
+): Promise<number> {
+  const contacts = identifiers.flatMap((i) => {
+    const kind = i.kind.toUpperCase();
+    const value = kind === 'EMAIL' ? i.value.trim().toLowerCase() : i.value.trim();
+    return CONTACT_KINDS.includes(kind) && value ? [{ kind: kind as ContactKind, value }] : [];
+  });
+  if (contacts.length === 0) return 0;
+  const customer = parseId(customerId, 'Customer', 'customerId');
+  return em.transactional(async (tx) => {
+    await lockContacts(
+      tx,
+      contacts.map((c) => contactKey(c.kind, c.value)),
+    );
+    return joinContacts(tx, await liveCustomerId(tx, customer), contacts);
+  });
+}
+
+/** The statement that joins them (one for all the identifiers: the phone and e-mail indexes, or-ed) and its event. */
+async function joinContacts(tx: EntityManager, customerId: string, contacts: ReadonlyArray<{ kind: ContactKind; value: string }>): Promise<number> {
+  const valuesOf = (kind: ContactKind) => pgArray(contacts.filter((c) => c.kind === kind).map((c) => c.value));
+  const linked = await tx.execute<Array<{ id: string }>>(
+    'update interaction set customer_id = ? where customer_id is null and (phone = any(?::text[]) or email = any(?::text[])) returning id',
+    [customerId, valuesOf('PHONE'), valuesOf('EMAIL')],
+  );
+  if (linked.length > 0) {
+    recordEvent(tx, { type: 'ContactInteractionsLinked', aggregateId: customerId, payload: { customerId, interactionIds: linked.map((r) => r.id) } });
+  }
+  return linked.length;
+}
+
+/**
+ * After a merge: whatever still waits under one of the survivor's phones or e-mails (now including the merged
+ * customer's) joins the survivor. The merge holds the customers' locks, so it takes no contact lock (a recording
+ * that holds one waits for the merge instead, then lands on the survivor through its alias).
+ */
+export async function joinSurvivorContacts(tx: EntityManager, survivorId: string): Promise<number> {
+  const contacts = await tx.execute<Array<{ kind: ContactKind; value: string }>>(
+    `select kind, value from customer_contact where customer_id = ? and kind in ('PHONE', 'EMAIL')`,
+    [survivorId],
+  );
+  return contacts.length === 0 ? 0 : joinContacts(tx, survivorId, contacts);
 }

@@ -1,4 +1,5 @@
 import { defineHandler } from '@crm/kit/consumer.js';
+import { linkContactInteractions } from '../interaction/interaction.service.js';
 import { feedsProjection, projectEvent, PROJECTED_EVENTS } from '../projection/projection.handlers.js';
 import { rebuildProjections } from '../projection/projection.rebuild.js';
 import { exitAllEnrolments } from '../sequence/sequence.service.js';
@@ -14,6 +15,10 @@ export function journeyHandler() {
     name: 'marketing.journey',
     on: [...PROJECTED_EVENTS, 'CustomerResolved'],
     async handle(em, event) {
+      // Issue 12, point 6: calls and e-mails recorded under a phone or e-mail join whoever identity now links it to.
+      // Before the projection takes the customer's lock: recording and joining lock a phone or e-mail, then a customer.
+      if (event.type === 'CustomerCreated') await linkContactInteractions(em, event.payload.customerId, event.payload.identifiers);
+      if (event.type === 'IdentifierLinked') await linkContactInteractions(em, event.payload.customerId, [event.payload]);
       if (feedsProjection(event)) await projectEvent(em, event);
       switch (event.type) {
         case 'ConsentChanged': {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
 import { InteractionChannel as C, InteractionType as T } from '../interaction/interaction.entity.js';
-import { linkAnonymousInteractions, recordInteraction } from '../interaction/interaction.service.js';
+import { linkAnonymousInteractions, linkContactInteractions, recordInteraction } from '../interaction/interaction.service.js';
 import { platform } from '@crm/kit/config.js';
 import { queueMessage } from '../messaging/message-send.service.js';
 import { hasConsent, sentQuotesOf } from '../projection/projection.service.js';
@@ -34,15 +34,21 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
 const marketingEmailAllowed = (em: EntityManager, customerId: string) => hasConsent(em, customerId, 'MARKETING', 'EMAIL');
 
 /**
- * Story 1, steps 2–3, once identity resolved who filled in the web form: the form on the timeline,
- * the devices' anonymous history joined to it, the confirmation e-mail, and the welcome sequence
- * only with marketing e-mail consent. identity records the form's consents (ConsentChanged) before it
+ * Story 1, steps 2–3, once identity resolved who filled in the web form: what was recorded under the form's phone and
+ * e-mail before (a hotline call) and the devices' anonymous history joined to it, the form on the timeline, the
+ * confirmation e-mail, and the welcome sequence only with marketing e-mail consent. identity records the form's consents (ConsentChanged) before it
  * emits CustomerResolved, and this runs in the same consumer as the consent projection, so the
  * projection read here already holds the form's consents.
  */
 export async function onCustomerResolved(em: EntityManager, event: CatalogEvent<'CustomerResolved'>): Promise<void> {
   const p = event.payload;
   const customerId = p.customerId.toLowerCase();
+  // First, before the form's own entry takes the customer's lock: recording and joining lock a phone, then a customer.
+  const contacts = [
+    { kind: 'EMAIL', value: text(p.email) },
+    { kind: 'PHONE', value: text(p.phone) },
+  ].flatMap((c) => (c.value ? [{ kind: c.kind, value: c.value }] : []));
+  await linkContactInteractions(em, customerId, contacts);
   const leadId = p.leadId;
   if (!leadId) return;
   const interest = p.interest ?? { productId: null, model: null };

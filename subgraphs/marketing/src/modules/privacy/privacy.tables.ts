@@ -3,11 +3,20 @@ import type { PersonalTable } from '@crm/kit/privacy.js';
 const ofCustomer = 'customer_id = any(?::uuid[])';
 
 /**
+ * Their timeline, and what is still recorded under one of their phones or e-mails without having joined them (kept
+ * in customer_contact, erased after this): a phone or e-mail is personal data even before it is known whose it is.
+ * `= any(array(…))` keeps each part on its index.
+ */
+const interactionsOfCustomer = `${ofCustomer} or (customer_id is null and (
+  phone = any(array(select value from customer_contact where kind = 'PHONE' and ${ofCustomer}))
+  or email = any(array(select value from customer_contact where kind = 'EMAIL' and ${ofCustomer}))))`;
+
+/**
  * Where marketing keeps a person's data. Copies of other domains' facts (profile, consents, opportunities, quotes)
  * and the timeline go; a sent message stays as a count for its campaign, without address or subject.
  */
 export const marketingPersonalData: PersonalTable[] = [
-  { table: 'interaction', rowsOf: ofCustomer, aggregate: true, erase: 'delete' },
+  { table: 'interaction', rowsOf: interactionsOfCustomer, aggregate: true, erase: 'delete' },
   { table: 'survey_response', rowsOf: ofCustomer, aggregate: true, erase: 'delete' },
   { table: 'segment_member', rowsOf: ofCustomer, erase: 'delete' },
   {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 import {
   forgetContact,
   rememberContacts,
@@ -53,11 +54,12 @@ export async function projectEvent(em: EntityManager, event: CatalogEvent<Projec
         jobTitle: text(p.jobTitle),
         changedAt: at,
       });
-      if (event.type === 'CustomerCreated') await rememberContacts(em, p.customerId.toLowerCase(), event.payload.identifiers, at);
+      if (event.type === 'CustomerCreated') await rememberContacts(em, await liveCustomerId(em, p.customerId), event.payload.identifiers, at);
       return;
     }
     case 'IdentifierLinked':
-      await rememberContacts(em, event.payload.customerId.toLowerCase(), [event.payload], at);
+      // A customer merged meanwhile (its CustomerMerged handled first, by another consumer): the survivor's now.
+      await rememberContacts(em, await liveCustomerId(em, event.payload.customerId), [event.payload], at);
       return;
     case 'IdentifierRemoved':
       await forgetContact(em, event.payload.customerId.toLowerCase(), event.payload);
