@@ -129,6 +129,17 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     await orm.close();
     throw error;
   });
+  // The job runner next, cleaned up like the server if it cannot start.
+  const jobRunner = definition.jobs
+    ? await startJobRunner({ url: databaseUrl, jobs: definition.jobs({ orm, log, graph, adapters }), log, concurrency: platform().JOB_CONCURRENCY }).catch(
+        async (error: unknown) => {
+          await server.stop();
+          if (!options.bus) await bus.close();
+          await orm.close();
+          throw error;
+        },
+      )
+    : undefined;
   const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
   const handlers = definition.handlers?.(adapters) ?? [];
   const consumers = startConsumers({ orm, bus, handlers, log, graph });
@@ -138,9 +149,6 @@ export async function startSubgraph<Loaders, Adapters extends object>(
   });
   health.add('consumers', () => consumers.health());
   const jobs = definition.startJobs?.(orm, log, adapters);
-  const jobRunner = definition.jobs
-    ? await startJobRunner({ url: databaseUrl, jobs: definition.jobs({ orm, log, graph, adapters }), log, concurrency: platform().JOB_CONCURRENCY })
-    : undefined;
   const retention = startRetentionJob(orm, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
   const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
   return {

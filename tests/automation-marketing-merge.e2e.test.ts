@@ -69,7 +69,7 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     await publish(consent(merged, 'SERVICE_COMMUNICATION', 'EMAIL', 'GRANTED'), resolved);
     await processed('marketing.journey', resolved.id);
     const { createSequence } = await gql(CreateSequenceDocument, {
-      input: { name: `Merge test ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'hello', delayHours: 0 }] },
+      input: { name: `Merge test ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 0 }] },
     });
     await gql(EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId: merged } });
     await gql(AnswerSurveyDocument, { input: { customerId: merged, score: 10, channel: 'EMAIL' } });
@@ -79,7 +79,8 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
 
     const v = await view(survivor);
     expect(v.interactions!.edges.map((e) => e.node.type).sort()).toEqual(['FORM_SUBMIT', 'MESSAGE_SENT', 'SURVEY_RESPONSE']);
-    expect(v.messageSends!.totalCount).toBe(1);
+    // The confirmation, and the sequence's first step (queued at once; suppressed: no marketing consent).
+    expect(v.messageSends!.totalCount).toBe(2);
     expect(v.sequenceEnrolments!.totalCount).toBe(1);
   });
 });

@@ -13,7 +13,7 @@ afterAll(() => platform.stop());
 describe('sequence enrolment under concurrency', () => {
   it('lets only one of many simultaneous enrolments of a customer become ACTIVE', async () => {
     const { createSequence } = await executeOk(platform.gatewayUrl, CreateSequenceDocument, {
-      input: { name: `Race ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'hello', delayHours: 0 }] },
+      input: { name: `Race ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 0 }] },
     });
     const customerId = randomUUID();
     const attempts = await Promise.all(

@@ -71,7 +71,10 @@ const creates: Array<[string, () => [TypedDocumentNode<unknown, never>, unknown]
   ['createSegment', () => [CreateSegmentDocument, { input: { name: `Segment ${randomUUID()}`, kind: 'STATIC' } }]],
   [
     'createSequence',
-    () => [CreateSequenceDocument, { input: { name: `Sequence ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome', delayHours: 0 }] } }],
+    () => [
+      CreateSequenceDocument,
+      { input: { name: `Sequence ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 0 }] } },
+    ],
   ],
   ['openCase', () => [OpenCaseDocument, { input: { customerId, subject: 'Retry case', channel: 'EMAIL', priority: 'NORMAL' } }]],
   ['registerAsset', () => [RegisterAssetDocument, { input: { customerId, identifier: randomUUID().slice(0, 17).toUpperCase(), model: 'Octavia' } }]],

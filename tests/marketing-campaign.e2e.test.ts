@@ -29,7 +29,13 @@ describe('campaigns through the gateway', () => {
   it('answers a campaign with its segment and the engagement recorded for it, through its lifecycle', async () => {
     const { createSegment: segment } = await gql(CreateSegmentDocument, { input: { name: 'Campaign audience', kind: 'STATIC' } });
     const { createCampaign } = await gql(CreateCampaignDocument, {
-      input: { name: 'Autumn SUV offer', segmentId: segment.id, channel: 'EMAIL', startsAt: inDays(1) },
+      input: {
+        name: 'Autumn SUV offer',
+        segmentId: segment.id,
+        channel: 'EMAIL',
+        startsAt: inDays(1),
+        content: [{ language: 'cs', subject: 'SUV', text: 'Dobrý den' }],
+      },
     });
     expect(createCampaign).toMatchObject({ status: 'DRAFT', segment: { id: segment.id, name: 'Campaign audience' }, metrics: { sent: 0 } });
 

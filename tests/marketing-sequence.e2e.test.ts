@@ -31,13 +31,14 @@ describe('sequences through the gateway', () => {
       input: {
         name: `Introduce the dealer ${randomUUID()}`,
         steps: [
-          { channel: 'EMAIL', template: 'welcome', delayHours: 0 },
+          // Not due yet: the steps are advanced by hand here, with no scheduled send moving the enrolment meanwhile.
+          { channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 24 },
           { channel: 'SMS', template: 'book-a-test-drive', delayHours: 120 },
         ],
       },
     });
     expect(sequence.steps.map((s) => [s.position, s.channel, s.template])).toEqual([
-      [1, 'EMAIL', 'welcome'],
+      [1, 'EMAIL', 'welcome-from-your-dealer'],
       [2, 'SMS', 'book-a-test-drive'],
     ]);
     const customer = async (firstName: string) =>

@@ -73,7 +73,7 @@ describe('the welcome sequence runs on its schedule (issue 12, point 3)', () => 
 
     // Step 1 (delay 0) goes right after the enrolment, in Czech (the dealer's language), with the model she asked about.
     const welcome = await eventually(() => {
-      const found = smtp.to(email).find((mail) => mail.subject.includes('V=C3=ADtejte') || mail.subject.includes('Vítejte'));
+      const found = smtp.to(email).find((mail) => mail.subject.startsWith('Vítejte'));
       expect(found).toBeDefined();
       return Promise.resolve(found!);
     }, 30_000);

@@ -232,7 +232,7 @@ describe('consent', () => {
     const members = async () => (await executeOk(url, SegmentMembersDocument, { id: segment.id, first: 100 })).segment.members.edges.map((e) => e.node.id);
     await eventually(async () => expect(await members()).toContain(customer.id));
     const { createSequence: sequence } = await executeOk(url, CreateSequenceDocument, {
-      input: { name: `Newsletter ${tag}`, steps: [{ channel: 'EMAIL', template: 'news', delayHours: 24 }] },
+      input: { name: `Newsletter ${tag}`, steps: [{ channel: 'EMAIL', template: 'owners-stories', delayHours: 24 }] },
     });
     const { enrolInSequence: enrolment } = await executeOk(url, EnrolInSequenceDocument, { input: { sequenceId: sequence.id, customerId: customer.id } });
     expect(enrolment.status).toBe('ACTIVE');

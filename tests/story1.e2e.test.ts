@@ -41,7 +41,7 @@ import { connect, subscribe, type Subscriber } from './helpers/subscriptions.js'
 import type { Client } from 'graphql-ws';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { eventually } from './helpers/eventually.js';
-import { startTestSmtp, type TestSmtp } from './helpers/smtp.js';
+import { mailText, startTestSmtp, type TestSmtp } from './helpers/smtp.js';
 import { defaultAuthorization } from './helpers/credentials.js';
 
 const HOUR = 3600_000;
@@ -229,24 +229,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
       const types = timelineOf(c).map((i) => i.type);
       expect(types).toEqual(expect.arrayContaining(['PAGE_VIEW', 'FORM_SUBMIT', 'MESSAGE_SENT']));
       expect(timelineOf(c).filter((i) => i.type === 'PAGE_VIEW')).toHaveLength(2);
-      expect(c.messageSends!.totalCount).toBe(3);
-      // Every message of the story reached the SMTP server, once, under the id its send recorded.
-      const { customer: sent } = await gql<{
-        customer: { messageSends: { edges: Array<{ node: { template: string; status: string; providerMessageId: string } }> } };
-      }>('query($id: ID!) { customer(id: $id) { messageSends(first: 10) { edges { node { template status providerMessageId } } } } }', { id: customerId });
-      const sends = sent.messageSends.edges.map((e) => e.node);
-      expect(sends.map((m) => [m.template, m.status]).sort()).toEqual([
-        ['appointment-confirmation', 'SENT'],
-        ['quote-sent', 'SENT'],
-        ['welcome-from-your-dealer', 'SENT'],
-      ]);
-      expect(
-        emailsTo(form.email)
-          .map((m) => m.messageId)
-          .sort(),
-      ).toEqual(sends.map((m) => m.providerMessageId).sort());
-      const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
-      expect(offer.raw).toContain('/public/sales/quotes/');
+      expect(c.messageSends!.totalCount).toBe(2); // the confirmation and the welcome sequence's first e-mail
       expect(c.sequenceEnrolments!.totalCount).toBeGreaterThanOrEqual(1);
       return c;
     });
@@ -539,7 +522,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
         .sort(),
     ).toEqual(sends.map((m) => m.providerMessageId).sort());
     const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
-    expect(offer.raw).toContain('/public/sales/quotes/');
+    expect(mailText(offer.raw)).toContain('/public/sales/quotes/');
     expect(c.sequenceEnrolments!.edges.map((e) => e.node.sequence?.name).sort()).toEqual(['After the first offer', 'Introduce the dealer']);
     expect(c.segments!.edges.map((e) => e.node.name)).toHaveLength(c.segments!.totalCount);
     // service: nothing bought or reported yet

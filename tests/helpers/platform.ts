@@ -105,6 +105,8 @@ export async function startPlatform(
 ): Promise<Platform> {
   // Marketing messages go whatever the hour of the test run: quiet hours are tested where a test sets them.
   process.env.QUIET_HOURS ??= 'off';
+  // One job at a time is plenty for a test's platform; two platforms (jest's workers) share one PostgreSQL server.
+  process.env.JOB_CONCURRENCY ??= '1';
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
   const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
@@ -131,7 +133,16 @@ export async function startPlatform(
       subgraphUrl: (other) => running[other].url,
       keepAliveMs: options.keepAliveMs,
     });
-  Object.assign(running, Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await start(name, 0)]))));
+  // All four or none: a subgraph that cannot start (e.g. the server is out of connections) must not leave the
+  // others running, with their jobs and consumers, into the next test file.
+  const started = await Promise.allSettled(SUBGRAPHS.map(async (name) => [name, await start(name, 0)] as const));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value[1].stop() : undefined)));
+    await bus.close();
+    throw failed.reason;
+  }
+  Object.assign(running, Object.fromEntries(started.map((outcome) => (outcome as PromiseFulfilledResult<readonly [SubgraphName, RunningSubgraph]>).value)));
 
   const devIssuerDir = await mkdtemp(path.join(tmpdir(), 'crm-dev-issuer-'));
   const gateways: RunningGateway[] = [];

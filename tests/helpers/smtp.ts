@@ -6,6 +6,7 @@ import { SmtpChannel } from '../../subgraphs/marketing/src/modules/messaging/out
 export interface ReceivedMail {
   to: string[];
   messageId: string;
+  /** Decoded. */
   subject: string;
   /** The whole message as sent: headers (folded as on the wire) and MIME body. */
   raw: string;
@@ -27,6 +28,27 @@ export const mailHeader = (raw: string, name: string): string =>
     ?.replace(/\r?\n[ \t]+/g, ' ')
     .trim() ?? '';
 
+/** A header's encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=) as text. */
+export function decodeMimeWords(value: string): string {
+  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+    encoding.toLowerCase() === 'b'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_hex, code: string) => String.fromCharCode(parseInt(code, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
+}
+
+/** The text of a plain-text mail, its quoted-printable soft breaks and escapes undone. */
+export function mailText(raw: string): string {
+  const body = raw.slice(raw.search(/\r?\n\r?\n/)).trim();
+  return Buffer.from(
+    body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_hex, code: string) => String.fromCharCode(parseInt(code, 16))),
+    'latin1',
+  ).toString('utf8');
+}
+
 /** A real SMTP server on a free port (smtp-server), keeping every message it accepts. */
 export async function startTestSmtp(): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
@@ -39,7 +61,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId: mailHeader(raw, 'Message-ID'), subject: mailHeader(raw, 'Subject'), raw });
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          messageId: mailHeader(raw, 'Message-ID'),
+          subject: decodeMimeWords(mailHeader(raw, 'Subject')),
+          raw,
+        });
         callback();
       });
     },

@@ -25,7 +25,15 @@ const move = (campaign: Campaign, status: S, version = campaign.version) => writ
 describe('campaigns', () => {
   it('moves DRAFT → SCHEDULED → RUNNING → COMPLETED with events and counts engagement from the timeline', async () => {
     const segment = await audience('Campaign audience');
-    const created = await write((em) => createCampaign(em, { name: 'Autumn SUV offer', segmentId: segment.id, channel: C.EMAIL, startsAt: inDays(1) }));
+    const created = await write((em) =>
+      createCampaign(em, {
+        name: 'Autumn SUV offer',
+        segmentId: segment.id,
+        channel: C.EMAIL,
+        startsAt: inDays(1),
+        content: [{ language: 'cs', subject: 'SUV', text: 'Dobrý den' }],
+      }),
+    );
     expect(created).toMatchObject({ status: 'DRAFT', segmentId: segment.id });
     expect(await campaignMetrics(em(), [created.id])).toEqual([{ campaignId: created.id, sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0 }]);
 
@@ -60,6 +68,22 @@ describe('campaigns', () => {
     expect(await outboxTypes(orm(), campaign.id)).toEqual(['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted']);
 
     expect((await refusal(move(campaign, S.RUNNING))).code).toBe('CONFLICT');
+
+    // Nothing to say, or a text Handlebars cannot read: it cannot start, or is refused at once.
+    const silent = await write((em) => createCampaign(em, { name: 'Silent', segmentId: segment.id, channel: C.EMAIL, startsAt: inDays(1) }));
+    expect(await refusal(move(silent, S.SCHEDULED))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('has no content') });
+    const broken = await refusal(
+      write((em) =>
+        createCampaign(em, {
+          name: 'Broken',
+          segmentId: segment.id,
+          channel: C.EMAIL,
+          startsAt: inDays(1),
+          content: [{ language: 'cs', subject: 'Hi', text: 'Dobrý den {{#if firstName}' }],
+        }),
+      ),
+    );
+    expect(broken).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'content.0.text' } });
     expect((await refusal(move(campaign, S.CANCELLED, created.version))).code).toBe('CONFLICT');
     const unknownSegment = await refusal(write((em) => createCampaign(em, { name: 'Nobody', segmentId: UNKNOWN_ID, channel: C.EMAIL, startsAt: inDays(1) })));
     expect(unknownSegment.code).toBe('NOT_FOUND');

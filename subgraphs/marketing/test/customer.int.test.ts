@@ -38,7 +38,7 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     );
     await deliverQueued(orm(), new RecordingChannel());
     const sequence = await write((em) =>
-      createSequence(em, { name: `Merge test ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'hello', delayHours: 0 }] }),
+      createSequence(em, { name: `Merge test ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'welcome-from-your-dealer', delayHours: 0 }] }),
     );
     await write((em) => enrolInSequence(em, { sequenceId: sequence.id, customerId: merged }));
     await write((em) => answerSurvey(em, { customerId: merged, score: 10, channel: C.EMAIL }));

@@ -16,8 +16,12 @@ const { orm } = useFreshMarketingDatabase();
 describe('the demo seed', () => {
   it('tells stories 1, 3 and 4 and is idempotent', async () => {
     const log = createLogger('test');
-    await seedMarketingDemo(orm().em.fork(), log);
-    await seedMarketingDemo(orm().em.fork(), log);
+    await orm()
+      .em.fork()
+      .transactional((em) => seedMarketingDemo(em, log));
+    await orm()
+      .em.fork()
+      .transactional((em) => seedMarketingDemo(em, log));
     const em = orm().em.fork();
     const segment = await em.findOneOrFail(Segment, { name: 'SUV interest' });
     const [members] = await segmentsOfCustomers(em, [DEMO.customers.janNovak]);

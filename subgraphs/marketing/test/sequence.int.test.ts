@@ -19,17 +19,21 @@ describe('sequences', () => {
       createSequence(em, {
         name: `Introduce the dealer ${randomUUID()}`,
         steps: [
-          { channel: C.EMAIL, template: 'welcome', delayHours: 0 },
-          { channel: C.EMAIL, template: 'meet-your-rep', delayHours: 48 },
+          { channel: C.EMAIL, template: 'welcome-from-your-dealer', delayHours: 0 },
+          { channel: C.EMAIL, template: 'meet-your-sales-rep', delayHours: 48 },
           { channel: C.SMS, template: 'book-a-test-drive', delayHours: 120 },
         ],
       }),
     );
     expect(sequence.steps.map((s) => [s.position, s.template])).toEqual([
-      [1, 'welcome'],
-      [2, 'meet-your-rep'],
+      [1, 'welcome-from-your-dealer'],
+      [2, 'meet-your-sales-rep'],
       [3, 'book-a-test-drive'],
     ]);
+    const unknown = await refusal(
+      write((em) => createSequence(em, { name: `Typo ${randomUUID()}`, steps: [{ channel: C.EMAIL, template: 'welcome-from-your-deler', delayHours: 0 }] })),
+    );
+    expect(unknown).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'steps.0.template' } });
     const [walker, quitter] = [randomUUID(), randomUUID()];
     const enrol = (customerId: string) => write((em) => enrolInSequence(em, { sequenceId: sequence.id, customerId }));
     let enrolment = await enrol(walker);

@@ -46,9 +46,13 @@ const cases: Array<[string, () => Promise<Versioned>]> = [
     async () => {
       const sequence = await createSequence(em(), {
         name: `Sequence ${randomUUID()}`,
-        steps: [1, 2, 3].map((n) => ({ channel: InteractionChannel.EMAIL, template: `step-${n}`, delayHours: 0 })),
+        steps: ['welcome-from-your-dealer', 'meet-your-sales-rep', 'book-a-test-drive'].map((template) => ({
+          channel: InteractionChannel.EMAIL,
+          template,
+          delayHours: 0,
+        })),
       });
-      const enrolment = await enrolInSequence(em(), { sequenceId: sequence.id, customerId: randomUUID() });
+      const enrolment = await em().transactional((tx) => enrolInSequence(tx, { sequenceId: sequence.id, customerId: randomUUID() }));
       return {
         table: 'sequence_enrolment',
         id: enrolment.id,

@@ -97,9 +97,29 @@ async function seedMarketingStudio(em: EntityManager): Promise<void> {
     createdAt: daysAgo(4, 22),
   });
 
-  const campaign = await createCampaign(em, { name: 'Family SUV autumn offer', segmentId: segment.id, channel: C.EMAIL, startsAt: daysAgo(2, 8) });
+  const campaign = await createCampaign(em, {
+    name: 'Family SUV autumn offer',
+    segmentId: segment.id,
+    channel: C.EMAIL,
+    startsAt: daysAgo(2, 8),
+    content: [
+      {
+        language: 'cs',
+        subject: 'Podzimní nabídka rodinných SUV',
+        text: 'Dobrý den {{firstName}},\npodzimní nabídka rodinných SUV platí do konce měsíce.\n{{unsubscribeUrl}}',
+      },
+      {
+        language: 'en',
+        subject: 'Our family SUV autumn offer',
+        text: 'Hello {{firstName}},\nour family SUV autumn offer runs to the end of the month.\n{{unsubscribeUrl}}',
+      },
+    ],
+  });
   const scheduled = await changeCampaignStatus(em, campaign.id, campaign.version, { status: CampaignStatus.SCHEDULED });
-  await changeCampaignStatus(em, campaign.id, scheduled.version, { status: CampaignStatus.RUNNING });
+  const running = await changeCampaignStatus(em, campaign.id, scheduled.version, { status: CampaignStatus.RUNNING });
+  // It went out two days ago (the history below): its audience was queued then, so starting it sends nothing now.
+  running.startedAt = daysAgo(2, 8);
+  running.audienceQueuedAt = daysAgo(2, 8);
   for (const [type, hour] of [
     [T.MESSAGE_SENT, 8],
     [T.MESSAGE_DELIVERED, 8],

@@ -56,13 +56,15 @@ export async function queueAudienceBatch(orm: MikroORM, campaignId: string): Pro
       ids.map((messageSendId) => ({ messageSendId })),
       { maxAttempts: marketingSettings.read().MESSAGE_MAX_ATTEMPTS },
     );
-    if (batch!.last) campaign.audienceCursor = batch!.last;
-    if (Number(batch!.seen) < AUDIENCE_BATCH) {
-      campaign.audienceQueuedAt = new Date();
-    } else {
-      await enqueueJob(em, CAMPAIGN_AUDIENCE, { campaignId: campaign.id, after: batch!.last });
-    }
-    await em.flush();
+    const done = Number(batch!.seen) < AUDIENCE_BATCH;
+    // Progress, not a change anyone made: written beside the unit of work, so the campaign's version stays and a
+    // client holding it is not refused.
+    await em.execute('update campaign set audience_cursor = coalesce(?::uuid, audience_cursor), audience_queued_at = ? where id = ?', [
+      batch!.last,
+      done ? new Date() : null,
+      campaign.id,
+    ]);
+    if (!done) await enqueueJob(em, CAMPAIGN_AUDIENCE, { campaignId: campaign.id, after: batch!.last });
   });
 }
 

@@ -59,7 +59,14 @@ async function changeMessage(em: EntityManager, send: MessageSend, report: Engag
         recordEvent(em, {
           type: 'MessageFailed',
           aggregateId: send.id,
-          payload: { messageSendId: send.id, customerId: send.customerId, channel: send.channel, purpose: send.purpose, template: send.template, status: send.status },
+          payload: {
+            messageSendId: send.id,
+            customerId: send.customerId,
+            channel: send.channel,
+            purpose: send.purpose,
+            template: send.template,
+            status: send.status,
+          },
         });
       }
       break;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, conflict, notFound } from '@crm/kit/errors.js';
+import { archived, badInput, conflict, notFound } from '@crm/kit/errors.js';
+import { TEMPLATES } from '../messaging/templates/catalog.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
@@ -20,6 +21,11 @@ async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnro
 }
 
 export async function createSequence(em: EntityManager, input: CreateSequenceInput): Promise<Sequence> {
+  input.steps.forEach((step, index) => {
+    if (!TEMPLATES[step.template.trim()]) {
+      throw badInput(`There is no message template "${step.template}"; use one of ${Object.keys(TEMPLATES).join(', ')}`, `steps.${index}.template`);
+    }
+  });
   const sequence = em.create(Sequence, {
     name: input.name.trim(),
     steps: input.steps.map((step, index) => ({ position: index + 1, channel: step.channel, template: step.template.trim(), delayHours: step.delayHours })),
