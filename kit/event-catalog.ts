@@ -394,6 +394,13 @@ export const EVENTS = {
     1,
     payload({ enrolmentId: id, sequenceId: id, customerId: id, atStep: z.number(), reason: optionalText }),
   ),
+  /** A sequence's CREATE_TASK step: sales gives the customer's rep (else the queue's manager) a task, once per step. */
+  SequenceTaskRequested: event(
+    marketing,
+    'SequenceEnrolment',
+    1,
+    payload({ enrolmentId: id, sequenceId: id, customerId: id, step: z.number(), subject: text, opportunityId: optionalId }),
+  ),
   SurveyAnswered: event(
     marketing,
     'SurveyResponse',

@@ -287,11 +287,23 @@ describe('two replicas of every service on one database', () => {
     // marketing: one confirmation e-mail per form (sent, and recorded as sent), the form once on each timeline,
     // one enrolment in each sequence.
     const emails = leads.map((lead) => lead.email);
-    expectOnceEach(
-      'confirmations sent per form',
-      platform.outbound.sent.map((message) => message.to).filter((to) => emails.includes(to)),
-      emails,
-    );
+    // Each message handed to the provider once per form: the confirmation and the welcome sequence's first e-mail.
+    // Sent by either replica's job runner, so waited for.
+    await eventually(async () => {
+      for (const template of ['appointment-confirmation', 'welcome-from-your-dealer']) {
+        const ids = new Set(
+          (await sql<{ id: string }>('marketing', `select id from message_send where template = '${template}' and status = 'SENT'`)).map((row) => row.id),
+        );
+        expectOnceEach(
+          `${template} e-mails sent per form`,
+          platform.outbound.sent
+            .filter((message) => ids.has(message.idempotencyKey))
+            .map((message) => message.to)
+            .filter((to) => emails.includes(to)),
+          emails,
+        );
+      }
+    }, 60_000);
     const sends = await sql<{ customer: string }>('marketing', `select customer_id as customer from message_send where template = 'appointment-confirmation'`);
     expectOnceEach(
       'confirmations recorded per customer',

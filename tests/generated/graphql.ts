@@ -874,9 +874,28 @@ export type SequenceEnrolmentStatus =
   | 'COMPLETED'
   | 'EXITED';
 
+export type SequenceStepAction =
+  /** A task for the customer's rep (sales), e.g. a call; its subject is the step's taskSubject */
+  | 'CREATE_TASK'
+  | 'SEND_MESSAGE';
+
+export type SequenceStepCondition =
+  | 'ALWAYS'
+  /** The enrolment's opportunity is open at the stage with stageMarker */
+  | 'DEAL_AT_STAGE'
+  /** The previous step's message was not opened */
+  | 'PREVIOUS_NOT_OPENED'
+  /** The previous step's message was opened (or clicked) */
+  | 'PREVIOUS_OPENED';
+
 export type SequenceStepInput = {
+  /** CREATE_TASK: template is the task */
+  action?: SequenceStepAction;
   channel: InteractionChannel;
+  condition?: SequenceStepCondition;
   delayHours: number;
+  /** With DEAL_AT_STAGE: the stage's marker */
+  stageMarker?: string | null | undefined;
   template: string;
 };
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { Clock } from '@crm/kit/clock.js';
 import { catalogEvent, consentChanged as consent, opportunitySnapshot, quoteSnapshot } from '../../../tests/helpers/events.js';
-import { deliver } from '../../../tests/helpers/integration.js';
+import { deliver, refusal } from '../../../tests/helpers/integration.js';
 import { journeyHandler } from '../src/modules/journey/journey.handlers.js';
 import { FIRST_OFFER_SEQUENCE } from '../src/modules/journey/journey.service.js';
 import { campaignMetrics } from '../src/modules/campaign/campaign.queries.js';
@@ -18,7 +18,7 @@ import { queueMessage } from '../src/modules/messaging/message-send.service.js';
 import { OutboundError, RecordingChannel, type OutboundChannel } from '../src/modules/messaging/outbound.channel.js';
 import { rememberContacts } from '../src/modules/projection/projection.service.js';
 import { runDueSteps } from '../src/modules/sequence/sequence.steps.js';
-import { SequenceEnrolment } from '../src/modules/sequence/sequence.entity.js';
+import { SequenceEnrolment, SequenceStepAction, SequenceStepCondition } from '../src/modules/sequence/sequence.entity.js';
 import { createLogger } from '@crm/kit/logger.js';
 import { deliverQueued, offlineGraph, useFreshMarketingDatabase } from './database.js';
 
@@ -201,6 +201,78 @@ describe('sequences on the clock', () => {
     const [id] = await deliverQueued(orm(), outbound);
     expect(await sendOf(id!)).toMatchObject({ status: 'SUPPRESSED' });
     expect(outbound.sent.some((m) => m.to === email)).toBe(false);
+  });
+});
+
+describe('steps that branch and steps that ask for a task', () => {
+  it('skips a step whose condition does not hold, and asks sales for the task of a CREATE_TASK step', async () => {
+    const { customerId, email } = await reachableCustomer();
+    const sequence = await write((tx) =>
+      createSequence(tx, {
+        name: `Branches ${randomUUID()}`,
+        steps: [
+          { channel: InteractionChannel.EMAIL, template: 'your-offer-explained', delayHours: 0 },
+          { channel: InteractionChannel.EMAIL, template: 'financing-your-choice', delayHours: 1, condition: SequenceStepCondition.PREVIOUS_OPENED },
+          {
+            channel: InteractionChannel.EMAIL,
+            template: 'Call: did the offer arrive?',
+            delayHours: 0,
+            action: SequenceStepAction.CREATE_TASK,
+            condition: SequenceStepCondition.PREVIOUS_NOT_OPENED,
+          },
+        ],
+      }),
+    );
+    const enrolment = await write((tx) => enrolInSequence(tx, { sequenceId: sequence.id, customerId }, { opportunityId: randomUUID() }));
+    const outbound = new RecordingChannel();
+    const later = (hours: number) => at(new Date(Date.now() + hours * HOUR).toISOString());
+    await runDueSteps(orm(), later(0.01));
+    await deliverQueued(orm(), outbound);
+    // Step 2 only if step 1 was opened: it was not, so it is skipped; step 3 (not opened → a call) asks for the task.
+    await runDueSteps(orm(), later(2));
+    await runDueSteps(orm(), later(3));
+    await deliverQueued(orm(), outbound);
+    expect(outbound.sent.filter((m) => m.to === email).map((m) => m.subject)).toEqual(['Vaše nabídka krok za krokem']);
+    const asked = await em().execute<Array<{ payload: Record<string, unknown> }>>(
+      "select payload from outbox_event where type = 'SequenceTaskRequested' and aggregate_id = ?",
+      [enrolment.id],
+    );
+    expect(asked.map((e) => e.payload)).toEqual([expect.objectContaining({ customerId, step: 3, subject: 'Call: did the offer arrive?' })]);
+    expect((await em().findOneOrFail(SequenceEnrolment, { id: enrolment.id })).status).toBe('COMPLETED');
+  });
+
+  it('sends the branch for an opened message instead, also as the last step (its enrolment completed as it was queued)', async () => {
+    const { customerId, email } = await reachableCustomer();
+    const sequence = await write((tx) =>
+      createSequence(tx, {
+        name: `Opened ${randomUUID()}`,
+        steps: [
+          { channel: InteractionChannel.EMAIL, template: 'your-offer-explained', delayHours: 0 },
+          { channel: InteractionChannel.EMAIL, template: 'financing-your-choice', delayHours: 1, condition: SequenceStepCondition.PREVIOUS_OPENED },
+        ],
+      }),
+    );
+    const enrolment = await write((tx) => enrolInSequence(tx, { sequenceId: sequence.id, customerId }));
+    const outbound = new RecordingChannel();
+    await runDueSteps(orm(), at(new Date(Date.now() + 60_000).toISOString()));
+    await deliverQueued(orm(), outbound);
+    const { providerMessageId } = await em().findOneOrFail(MessageSend, { enrolmentId: enrolment.id, step: 1 });
+    await applyEngagement(orm(), offlineGraph, { providerMessageId: providerMessageId!, type: 'OPENED', at: new Date() });
+    await runDueSteps(orm(), at(new Date(Date.now() + 2 * HOUR).toISOString()));
+    await deliverQueued(orm(), outbound);
+    expect(outbound.sent.filter((m) => m.to === email)).toHaveLength(2);
+  });
+
+  it('refuses a branch on a stage without its marker and a first step that branches on a previous one', async () => {
+    const step = { channel: InteractionChannel.EMAIL, template: 'owners-stories', delayHours: 0 };
+    const noMarker = await refusal(
+      write((tx) => createSequence(tx, { name: `Bad ${randomUUID()}`, steps: [step, { ...step, condition: SequenceStepCondition.DEAL_AT_STAGE }] })),
+    );
+    expect(noMarker).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'steps.1.stageMarker' } });
+    const firstBranches = await refusal(
+      write((tx) => createSequence(tx, { name: `Bad ${randomUUID()}`, steps: [{ ...step, condition: SequenceStepCondition.PREVIOUS_OPENED }] })),
+    );
+    expect(firstBranches).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'steps.0.condition' } });
   });
 });
 

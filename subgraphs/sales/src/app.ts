@@ -7,6 +7,7 @@ import { salesMigrations } from './migrations/index.js';
 import { startActivityDueJob } from './modules/activity/activity.due.js';
 import { customerMerged } from './modules/customer/customer.handlers.js';
 import { npsDetractorTask } from './modules/detractor/detractor.handlers.js';
+import { sequenceTaskHandler } from './modules/activity/sequence-task.handlers.js';
 import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
 import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
 import { buildSalesSchema } from './schema.js';
@@ -25,7 +26,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
   settings: [salesSettings],
-  handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, customerMerged, salesErasure],
+  handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, sequenceTaskHandler, customerMerged, salesErasure],
   retention: salesRetention,
   publicRoutes: quotePublicRoutes,
   startJobs: (orm, log, { clock }) => {

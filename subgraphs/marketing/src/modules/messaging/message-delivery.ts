@@ -112,11 +112,14 @@ async function prepare(em: EntityManager, context: DeliveryContext, id: string):
   return send;
 }
 
-/** A sequence's step after its enrolment ended, or a cancelled campaign's message, no longer goes. */
+/**
+ * A step of an enrolment that was exited (the deal was won, consent withdrawn, a reply) no longer goes, nor does a
+ * cancelled campaign's message. (A COMPLETED enrolment's last step still goes: completing is queueing the last one.)
+ */
 async function stillWanted(em: EntityManager, send: MessageSend): Promise<boolean> {
   if (send.enrolmentId) {
     const enrolment = await em.findOne(SequenceEnrolment, { id: send.enrolmentId });
-    if (enrolment?.status !== SequenceEnrolmentStatus.ACTIVE) return false;
+    if (!enrolment || enrolment.status === SequenceEnrolmentStatus.EXITED) return false;
   }
   if (send.campaignId) {
     const campaign = await em.findOne(Campaign, { id: send.campaignId });

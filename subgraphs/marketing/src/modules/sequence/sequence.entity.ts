@@ -5,13 +5,45 @@ import { BaseEntity } from '@crm/kit/base.entity.js';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
-@ObjectType({ description: 'One message of a sequence, sent delayHours after the previous step (or the enrolment)' })
+export enum SequenceStepAction {
+  SEND_MESSAGE = 'SEND_MESSAGE',
+  CREATE_TASK = 'CREATE_TASK',
+}
+registerEnumType(SequenceStepAction, {
+  name: 'SequenceStepAction',
+  valuesConfig: { CREATE_TASK: { description: "A task for the customer's rep (sales), e.g. a call; its subject is the step's taskSubject" } },
+});
+
+/** When a step runs; when its condition does not hold, the step is skipped and the next one follows. */
+export enum SequenceStepCondition {
+  ALWAYS = 'ALWAYS',
+  PREVIOUS_OPENED = 'PREVIOUS_OPENED',
+  PREVIOUS_NOT_OPENED = 'PREVIOUS_NOT_OPENED',
+  DEAL_AT_STAGE = 'DEAL_AT_STAGE',
+}
+registerEnumType(SequenceStepCondition, {
+  name: 'SequenceStepCondition',
+  valuesConfig: {
+    PREVIOUS_OPENED: { description: "The previous step's message was opened (or clicked)" },
+    PREVIOUS_NOT_OPENED: { description: "The previous step's message was not opened" },
+    DEAL_AT_STAGE: { description: "The enrolment's opportunity is open at the stage with stageMarker" },
+  },
+});
+
+@ObjectType({ description: 'One step of a sequence, run delayHours after the previous step (or the enrolment)' })
 export class SequenceStep {
   @Field(() => Int, { description: '1-based' }) position!: number;
   @Field(() => InteractionChannel) channel!: InteractionChannel;
-  @Field() template!: string;
+  @Field({ description: 'The message template (SEND_MESSAGE); for a CREATE_TASK step, the task' }) template!: string;
   @Field(() => Int) delayHours!: number;
+  @Field(() => SequenceStepAction, { description: 'SEND_MESSAGE when not given' }) action?: SequenceStepAction;
+  @Field(() => SequenceStepCondition, { description: 'ALWAYS when not given' }) condition?: SequenceStepCondition;
+  @Field(() => String, { nullable: true, description: "DEAL_AT_STAGE: the stage's marker, e.g. NEGOTIATION" }) stageMarker?: string | null;
 }
+
+/** What a step does and when, with the defaults of steps written before actions and conditions existed. */
+export const actionOf = (step: SequenceStep) => step.action ?? SequenceStepAction.SEND_MESSAGE;
+export const conditionOf = (step: SequenceStep) => step.condition ?? SequenceStepCondition.ALWAYS;
 
 /** A journey of messages, e.g. "Introduce the dealer". Its steps are one ordered value, replaced as a whole. */
 @ObjectType()

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { InteractionChannel } from '../interaction/interaction.entity.js';
-import { SequenceEnrolmentStatus } from './sequence.entity.js';
+import { SequenceEnrolmentStatus, SequenceStepAction, SequenceStepCondition } from './sequence.entity.js';
 
 @InputType()
 export class SequenceStepInput {
@@ -15,6 +15,16 @@ export class SequenceStepInput {
   @Min(0, { message: 'delayHours must not be negative' })
   @Max(24 * 365)
   delayHours!: number;
+
+  @Field(() => SequenceStepAction, { defaultValue: SequenceStepAction.SEND_MESSAGE, description: 'CREATE_TASK: template is the task' })
+  action?: SequenceStepAction;
+
+  @Field(() => SequenceStepCondition, { defaultValue: SequenceStepCondition.ALWAYS })
+  condition?: SequenceStepCondition;
+
+  @Field(() => String, { nullable: true, description: "With DEAL_AT_STAGE: the stage's marker" })
+  @MaxLength(50)
+  stageMarker?: string | null;
 }
 
 @InputType()

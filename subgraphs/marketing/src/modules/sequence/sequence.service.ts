@@ -5,7 +5,8 @@ import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { runStepsNow } from './sequence.steps.js';
-import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E } from './sequence.entity.js';
+import { STAGE_MARKERS } from '@crm/kit/event-catalog.js';
+import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E, SequenceStepAction as A, SequenceStepCondition as Cond } from './sequence.entity.js';
 import type { CreateSequenceInput, EnrolInSequenceInput, ExitSequenceInput } from './sequence.inputs.js';
 
 export async function getSequence(em: EntityManager, id: string, field = 'id'): Promise<Sequence> {
@@ -22,13 +23,28 @@ async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnro
 
 export async function createSequence(em: EntityManager, input: CreateSequenceInput): Promise<Sequence> {
   input.steps.forEach((step, index) => {
-    if (!TEMPLATES[step.template.trim()]) {
+    const action = step.action ?? A.SEND_MESSAGE;
+    if (action === A.SEND_MESSAGE && !TEMPLATES[step.template.trim()]) {
       throw badInput(`There is no message template "${step.template}"; use one of ${Object.keys(TEMPLATES).join(', ')}`, `steps.${index}.template`);
+    }
+    if (step.condition === Cond.DEAL_AT_STAGE && !STAGE_MARKERS.includes(step.stageMarker as never)) {
+      throw badInput(`DEAL_AT_STAGE needs a stageMarker, one of ${STAGE_MARKERS.join(', ')}`, `steps.${index}.stageMarker`);
+    }
+    if ((step.condition === Cond.PREVIOUS_OPENED || step.condition === Cond.PREVIOUS_NOT_OPENED) && index === 0) {
+      throw badInput('The first step has no previous message to branch on', `steps.${index}.condition`);
     }
   });
   const sequence = em.create(Sequence, {
     name: input.name.trim(),
-    steps: input.steps.map((step, index) => ({ position: index + 1, channel: step.channel, template: step.template.trim(), delayHours: step.delayHours })),
+    steps: input.steps.map((step, index) => ({
+      position: index + 1,
+      channel: step.channel,
+      template: step.template.trim(),
+      delayHours: step.delayHours,
+      action: step.action ?? A.SEND_MESSAGE,
+      condition: step.condition ?? Cond.ALWAYS,
+      stageMarker: step.condition === Cond.DEAL_AT_STAGE ? step.stageMarker! : null,
+    })),
   });
   recordEvent(em, {
     type: 'SequenceCreated',

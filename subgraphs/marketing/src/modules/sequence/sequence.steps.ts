@@ -4,7 +4,17 @@ import type { Clock } from '@crm/kit/clock.js';
 import { enqueueJob } from '@crm/kit/jobs.js';
 import { queueMessage } from '../messaging/message-send.service.js';
 import { TEMPLATES } from '../messaging/templates/catalog.js';
-import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus } from './sequence.entity.js';
+import { recordEvent } from '@crm/kit/events.js';
+import {
+  actionOf,
+  conditionOf,
+  Sequence,
+  SequenceEnrolment,
+  SequenceEnrolmentStatus,
+  SequenceStepAction,
+  SequenceStepCondition,
+  type SequenceStep,
+} from './sequence.entity.js';
 import { moveToNextStep } from './sequence.service.js';
 
 /** The task that runs every enrolment's due step (a cron job every minute, and right after an enrolment due now). */
@@ -35,17 +45,7 @@ export async function runDueSteps(orm: MikroORM, clock: Clock): Promise<number> 
       for (const enrolment of due) {
         const sequence = sequences.get(enrolment.sequenceId)!;
         const step = sequence.steps[enrolment.currentStep - 1];
-        if (step) {
-          await queueMessage(em, {
-            customerId: enrolment.customerId,
-            template: step.template,
-            purpose: TEMPLATES[step.template]?.purpose ?? 'MARKETING',
-            channel: step.channel,
-            enrolmentId: enrolment.id,
-            step: step.position,
-            data: personalizationData(enrolment.personalization),
-          });
-        }
+        if (step && (await conditionHolds(em, enrolment, step))) await runStep(em, enrolment, step);
         moveToNextStep(em, enrolment, sequence, now);
       }
       await em.flush();
@@ -55,6 +55,63 @@ export async function runDueSteps(orm: MikroORM, clock: Clock): Promise<number> 
     if (count < BATCH) return done;
   }
 }
+
+/** The step's action: its message queued, or sales asked for a task for the customer's rep. */
+async function runStep(em: EntityManager, enrolment: SequenceEnrolment, step: SequenceStep): Promise<void> {
+  if (actionOf(step) === SequenceStepAction.CREATE_TASK) {
+    recordEvent(em, {
+      type: 'SequenceTaskRequested',
+      aggregateId: enrolment.id,
+      payload: {
+        enrolmentId: enrolment.id,
+        sequenceId: enrolment.sequenceId,
+        customerId: enrolment.customerId,
+        step: step.position,
+        subject: step.template,
+        opportunityId: dealOf(enrolment),
+      },
+    });
+    return;
+  }
+  await queueMessage(em, {
+    customerId: enrolment.customerId,
+    template: step.template,
+    purpose: TEMPLATES[step.template]?.purpose ?? 'MARKETING',
+    channel: step.channel,
+    enrolmentId: enrolment.id,
+    step: step.position,
+    data: personalizationData(enrolment.personalization),
+  });
+}
+
+/** The branch: whether the previous step's message was opened, or where the enrolment's deal stands, now. */
+async function conditionHolds(em: EntityManager, enrolment: SequenceEnrolment, step: SequenceStep): Promise<boolean> {
+  switch (conditionOf(step)) {
+    case SequenceStepCondition.ALWAYS:
+      return true;
+    case SequenceStepCondition.PREVIOUS_OPENED:
+    case SequenceStepCondition.PREVIOUS_NOT_OPENED: {
+      const [previous] = await em.execute<Array<{ opened: boolean }>>(
+        'select opened_at is not null as opened from message_send where enrolment_id = ? and step = ?',
+        [enrolment.id, step.position - 1],
+      );
+      const opened = previous?.opened ?? false;
+      return conditionOf(step) === SequenceStepCondition.PREVIOUS_OPENED ? opened : !opened;
+    }
+    case SequenceStepCondition.DEAL_AT_STAGE: {
+      const opportunityId = dealOf(enrolment);
+      if (!opportunityId) return false;
+      const [deal] = await em.execute<Array<{ marker: string | null; is_open: boolean }>>('select marker, is_open from opportunity_state where id = ?', [
+        opportunityId,
+      ]);
+      return deal?.is_open === true && deal.marker === step.stageMarker;
+    }
+  }
+}
+
+/** The opportunity an enrolment is about (the "first offer sent" sequence's), if any. */
+const dealOf = (enrolment: SequenceEnrolment): string | null =>
+  typeof enrolment.personalization?.opportunityId === 'string' ? enrolment.personalization.opportunityId : null;
 
 /** What an enrolment was personalized with, as template fields (productNames are the cars quoted in that deal). */
 function personalizationData(personalization: Record<string, unknown> | null | undefined): Record<string, unknown> {
