@@ -33,6 +33,8 @@ export const platformSettings = defineSettings('platform', {
   EVENT_RETENTION_HOURS: count(72, 'how long the bus keeps events (subscriptions resume within it)'),
   HTTP_KEEP_ALIVE_MS: count(65_000, 'how long an idle HTTP connection stays open'),
   DEFAULT_PHONE_COUNTRY: country('CZ', "phone numbers written without a +prefix are read as this country's (the dealer's market)"),
+  DEALER_NAME: text('Car dealer', 'the dealer as customers know it: messages are signed with it, quotes headed with it'),
+  DEALER_LANGUAGE: oneOf(['cs', 'pl', 'sk', 'en'], 'cs', 'the language of messages and quotes for customers whose own is not known or not one of these'),
   DEALER_TIME_ZONE: timeZone('Europe/Prague', "the dealer's time zone (IANA name): local times such as the follow-up call's default morning are in it"),
   NPS_DETRACTOR_FOLLOW_UP: oneOf(
     ['task', 'case'],

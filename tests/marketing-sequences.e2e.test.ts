@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAuthorization } from './helpers/credentials.js';
 import { eventually } from './helpers/eventually.js';
+import { queryOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { startTestSmtp, type TestSmtp } from './helpers/smtp.js';
 
@@ -10,21 +10,11 @@ import { startTestSmtp, type TestSmtp } from './helpers/smtp.js';
 
 const HOUR = 3_600_000;
 let platform: Platform;
+const gql = <T>(query: string, variables?: Record<string, unknown>) => queryOk<T>(platform.gatewayUrl, query, variables);
 let smtp: TestSmtp;
 let offsetMs = 0;
 /** Marketing's clock: real time plus what the test has moved it on by. */
 const clock = { now: () => new Date(Date.now() + offsetMs) };
-
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(platform.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: defaultAuthorization(platform.gatewayUrl)! },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 beforeAll(async () => {
   smtp = await startTestSmtp();

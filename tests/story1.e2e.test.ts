@@ -35,27 +35,17 @@ import {
   type WebFormInput,
   type WebFormLeadQuery,
 } from './generated/graphql.js';
-import { execute, executeOk } from './helpers/graphql.js';
+import { execute, executeOk, queryOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe, type Subscriber } from './helpers/subscriptions.js';
 import type { Client } from 'graphql-ws';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { eventually } from './helpers/eventually.js';
 import { mailText, startTestSmtp, type TestSmtp } from './helpers/smtp.js';
-import { defaultAuthorization } from './helpers/credentials.js';
 
 const HOUR = 3600_000;
+const gql = <T>(query: string, variables?: Record<string, unknown>) => queryOk<T>(url, query, variables);
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: defaultAuthorization(url)! },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 const DAY = 24 * HOUR;
 const run = randomUUID().slice(0, 8);
 

@@ -379,7 +379,7 @@ export type CreateQuoteInput = {
   currency: string;
   /** Defaults to the opportunity's customer */
   customerId?: string | number | null | undefined;
-  /** The customer's language for the document: cs, pl, sk or en (unset: QUOTE_DEFAULT_LANGUAGE) */
+  /** The customer's language for the document: cs, pl, sk or en (unset: DEALER_LANGUAGE) */
   language?: string | null | undefined;
   opportunityId?: string | number | null | undefined;
   /** VAT in percent */

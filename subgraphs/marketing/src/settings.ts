@@ -8,8 +8,6 @@ export const marketingSettings = defineSettings(
     SMTP_HOST: optionalText('the SMTP server (OUTBOUND_CHANNEL=smtp)'),
     SMTP_PORT: count(587, 'its port (465: TLS from the start)'),
     SMTP_FROM: optionalText('the sender address of messages to customers'),
-    DEALER_NAME: text('Your car dealer', 'the name messages to customers are signed with'),
-    DEALER_LANGUAGE: oneOf(['cs', 'pl', 'sk', 'en'], 'cs', 'the language of messages to customers whose own language is not known or not one of these'),
     QUIET_HOURS: text('21:00-08:00', 'local hours (DEALER_TIME_ZONE) when no marketing message leaves; they wait until the end (HH:MM-HH:MM, or off)'),
     MARKETING_FREQUENCY_CAP: count(3, 'marketing messages one customer receives at most per MARKETING_FREQUENCY_DAYS (more are SUPPRESSED)'),
     MARKETING_FREQUENCY_DAYS: count(7, 'the window of the frequency cap, in days'),

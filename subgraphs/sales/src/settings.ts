@@ -1,4 +1,4 @@
-import { count, defineSettings, oneOf, optionalId, optionalText, text } from '@crm/kit/settings.js';
+import { count, defineSettings, optionalId, optionalText } from '@crm/kit/settings.js';
 
 /** What sales reads from the environment (checked when it starts). */
 export const salesSettings = defineSettings('sales', {
@@ -11,8 +11,6 @@ export const salesSettings = defineSettings('sales', {
   WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE: count(5, 'submissions one client address may send per minute'),
   WEB_FORM_LIMIT_PER_EMAIL_PER_HOUR: count(2, 'submissions naming one e-mail address per hour'),
   QUOTE_LINK_DAYS: count(30, "days a sent quote's link (its page and PDF) opens for the customer"),
-  QUOTE_DEFAULT_LANGUAGE: oneOf(['cs', 'pl', 'sk', 'en'], 'cs', "the language of a quote's document and page when the quote names none"),
-  QUOTE_DEALER_NAME: text('Car dealer', "the dealer's name at the top of a quote's PDF"),
   QUOTE_DEALER_DETAILS: optionalText("a line under it: the dealer's address, phone, company number"),
   LEAD_FOLLOW_TOKEN_MINUTES: count(60, "how long the followToken of a web-form submission lets the form's client follow its lead live"),
 });

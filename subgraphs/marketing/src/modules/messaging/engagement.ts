@@ -1,11 +1,11 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { recordEvent } from '@crm/kit/events.js';
 import type { GraphClient } from '@crm/kit/graph-client.js';
 import { InteractionChannel, InteractionType } from '../interaction/interaction.entity.js';
 import { recordInteraction } from '../interaction/interaction.service.js';
 import { SequenceEnrolment, SequenceEnrolmentStatus } from '../sequence/sequence.entity.js';
 import { endEnrolments } from '../sequence/sequence.service.js';
 import { MessageSend, MessageSendStatus as S } from './message-send.entity.js';
+import { recordMessageEvent } from './message-send.service.js';
 
 /** What a provider reports about a message it accepted (its webhook), or what a tracked link saw. */
 export const ENGAGEMENTS = ['DELIVERED', 'BOUNCED', 'OPENED', 'CLICKED', 'COMPLAINED', 'REPLIED'] as const;
@@ -56,18 +56,7 @@ async function changeMessage(em: EntityManager, send: MessageSend, report: Engag
       if (send.status === S.SENT || send.status === S.DELIVERED) {
         send.status = S.BOUNCED;
         send.error = report.detail?.slice(0, 500) ?? 'bounced';
-        recordEvent(em, {
-          type: 'MessageFailed',
-          aggregateId: send.id,
-          payload: {
-            messageSendId: send.id,
-            customerId: send.customerId,
-            channel: send.channel,
-            purpose: send.purpose,
-            template: send.template,
-            status: send.status,
-          },
-        });
+        recordMessageEvent(em, 'MessageFailed', send);
       }
       break;
     case 'OPENED':

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphClient } from '@crm/kit/graph-client.js';
 import type { Logger } from '@crm/kit/logger.js';
-import { marketingSettings } from '../../settings.js';
+import { platform } from '@crm/kit/config.js';
 import type { QuotedFinancing, QuotedProduct } from '../projection/projection.entity.js';
 import { languageFor } from './templates/render.js';
 import type { Language } from './templates/catalog.js';
@@ -45,7 +45,7 @@ export async function templateData(
   extra: Record<string, unknown>,
   log: Logger,
 ): Promise<{ language: Language; data: TemplateData }> {
-  const settings = marketingSettings.read();
+  const dealer = platform();
   const [profile] = await em.execute<
     Array<{ first_name: string | null; last_name: string | null; organization_name: string | null; preferred_language: string | null }>
   >('select first_name, last_name, organization_name, preferred_language from customer_profile where id = ?', [customerId]);
@@ -60,12 +60,12 @@ export async function templateData(
   const name = owner ? await repName(graph, owner.owner_id, log) : null;
   const displayName = profile?.organization_name ?? ([profile?.first_name, profile?.last_name].filter(Boolean).join(' ') || null);
   return {
-    language: languageFor(profile?.preferred_language, settings.DEALER_LANGUAGE),
+    language: languageFor(profile?.preferred_language, dealer.DEALER_LANGUAGE),
     data: {
       firstName: profile?.first_name ?? null,
       lastName: profile?.last_name ?? null,
       displayName,
-      dealer: { name: settings.DEALER_NAME },
+      dealer: { name: dealer.DEALER_NAME },
       rep: name ? { name } : null,
       cars: [...new Set(quotes.flatMap((quote) => quote.products.map((product) => product.name)))],
       financing: quotes.flatMap((quote) => quote.financing ?? []),

@@ -1,7 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '@crm/kit/clock.js';
 import { platform } from '@crm/kit/config.js';
-import { recordEvent } from '@crm/kit/events.js';
 import type { GraphClient } from '@crm/kit/graph-client.js';
 import { enqueueJob } from '@crm/kit/jobs.js';
 import { quietHoursEnd } from '@crm/kit/local-time.js';
@@ -13,7 +12,7 @@ import { recordInteraction } from '../interaction/interaction.service.js';
 import { contactFor, hasConsent } from '../projection/projection.service.js';
 import { SequenceEnrolment, SequenceEnrolmentStatus } from '../sequence/sequence.entity.js';
 import { type MessageSend, MessageSendStatus as S, SuppressionReason } from './message-send.entity.js';
-import { DELIVER_MESSAGE, lockPending, settle } from './message-send.service.js';
+import { DELIVER_MESSAGE, lockPending, recordMessageEvent, settle } from './message-send.service.js';
 import { templateData } from './message-data.js';
 import { OutboundError, type OutboundChannel } from './outbound.channel.js';
 import { awaitChannelSlot } from './throttle.js';
@@ -159,18 +158,7 @@ async function markSent(em: EntityManager, id: string, providerMessageId: string
   if (!send) return;
   send.status = S.SENT;
   send.providerMessageId = providerMessageId;
-  recordEvent(em, {
-    type: 'MessageSent',
-    aggregateId: send.id,
-    payload: {
-      messageSendId: send.id,
-      customerId: send.customerId,
-      channel: send.channel,
-      purpose: send.purpose,
-      template: send.template,
-      status: send.status,
-    },
-  });
+  recordMessageEvent(em, 'MessageSent', send);
   await em.flush();
   await recordInteraction(em, {
     customerId: send.customerId,

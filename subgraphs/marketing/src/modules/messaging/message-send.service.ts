@@ -66,9 +66,21 @@ export function settle(
   send.status = status;
   send.suppressionReason = detail.reason ?? null;
   send.error = detail.error?.slice(0, 500) ?? null;
+  recordMessageEvent(em, status === S.SUPPRESSED ? 'MessageSuppressed' : 'MessageFailed', send);
+}
+
+/** A message's event: what it is and where it stands (MessageSent, MessageFailed, MessageSuppressed). */
+export function recordMessageEvent(em: EntityManager, type: 'MessageSent' | 'MessageFailed' | 'MessageSuppressed', send: MessageSend): void {
   recordEvent(em, {
-    type: status === S.SUPPRESSED ? 'MessageSuppressed' : 'MessageFailed',
+    type,
     aggregateId: send.id,
-    payload: { messageSendId: send.id, customerId: send.customerId, channel: send.channel, purpose: send.purpose, template: send.template, status },
+    payload: {
+      messageSendId: send.id,
+      customerId: send.customerId,
+      channel: send.channel,
+      purpose: send.purpose,
+      template: send.template,
+      status: send.status,
+    },
   });
 }

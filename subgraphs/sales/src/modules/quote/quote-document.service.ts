@@ -8,8 +8,8 @@ import { QuoteDocument } from './quote-document.entity.js';
 import { renderQuotePdf } from './quote.pdf.js';
 import { isQuoteLanguage, type QuoteLanguage } from './quote.pdf.labels.js';
 
-/** The language of a quote's document and page: its own, else QUOTE_DEFAULT_LANGUAGE. */
-export const languageOf = (quote: Quote): QuoteLanguage => (isQuoteLanguage(quote.language) ? quote.language : sales().QUOTE_DEFAULT_LANGUAGE);
+/** The language of a quote's document and page: its own, else DEALER_LANGUAGE. */
+export const languageOf = (quote: Quote): QuoteLanguage => (isQuoteLanguage(quote.language) ? quote.language : platform().DEALER_LANGUAGE);
 
 /**
  * Renders the quote as it is now into its PDF and keeps it (one per version sent), written by the caller's flush.
@@ -27,7 +27,7 @@ export async function createQuoteDocument(
     lines: options.lines ?? (await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } })),
     financing: options.financing ?? (await em.find(FinancingOption, { quoteId: quote.id }, { orderBy: { position: 'asc' } })),
     language,
-    dealer: { name: settings.QUOTE_DEALER_NAME, details: settings.QUOTE_DEALER_DETAILS ?? null },
+    dealer: { name: platform().DEALER_NAME, details: settings.QUOTE_DEALER_DETAILS ?? null },
     customerName: options.customerName,
     sentAt: options.sentAt,
     timeZone: platform().DEALER_TIME_ZONE,

@@ -76,7 +76,7 @@ export class Quote extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   rejectionReason?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The language of its document and page: cs, pl, sk or en (unset: QUOTE_DEFAULT_LANGUAGE)' })
+  @Field(() => String, { nullable: true, description: 'The language of its document and page: cs, pl, sk or en (unset: DEALER_LANGUAGE)' })
   @Property({ type: 'text', nullable: true })
   language?: string | null;
 

@@ -27,7 +27,7 @@ export class CreateQuoteInput {
   @Field(() => LocalDateResolver, { nullable: true })
   validUntil?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The customer's language for the document: cs, pl, sk or en (unset: QUOTE_DEFAULT_LANGUAGE)" })
+  @Field(() => String, { nullable: true, description: "The customer's language for the document: cs, pl, sk or en (unset: DEALER_LANGUAGE)" })
   @IsOptional()
   @IsIn(QUOTE_LANGUAGES, { message: `language must be one of ${QUOTE_LANGUAGES.join(', ')}` })
   language?: string | null;

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
 import { DomainError } from '@crm/kit/errors.js';
 import type { Logger } from '@crm/kit/logger.js';
-import { sales } from '../../settings.js';
+import { platform } from '@crm/kit/config.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine } from './quote.entity.js';
 import { QuoteViewKind } from './quote-document.entity.js';
 import { createQuoteDocument, languageOf, latestQuoteDocument } from './quote-document.service.js';
@@ -80,13 +80,13 @@ export function quotePublicRoutes(router: Router, { orm, log }: { orm: MikroORM;
 /** Never kept by a browser or proxy: each open reaches the platform (and is recorded), and the quote stays private. */
 const noStore = (res: Response) => res.set('Cache-Control', 'no-store').set('X-Robots-Tag', 'noindex');
 
-/** The first of the customer's preferred languages that a quote is written in, else QUOTE_DEFAULT_LANGUAGE. */
+/** The first of the customer's preferred languages that a quote is written in, else DEALER_LANGUAGE. */
 function languageFrom(req: Request): QuoteLanguage {
   const preferred = (req.headers['accept-language'] ?? '')
     .split(',')
     .map((part) => part.trim().slice(0, 2).toLowerCase())
     .find(isQuoteLanguage);
-  return preferred ?? sales().QUOTE_DEFAULT_LANGUAGE;
+  return preferred ?? platform().DEALER_LANGUAGE;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -119,7 +119,7 @@ function quotePage(quote: Quote, lines: QuoteLine[], financing: FinancingOption[
   return page(
     language,
     `${t.quote}: ${quote.title}`,
-    `<p>${escape(sales().QUOTE_DEALER_NAME)}</p><h1>${escape(`${t.quote}: ${quote.title}`)}</h1>
+    `<p>${escape(platform().DEALER_NAME)}</p><h1>${escape(`${t.quote}: ${quote.title}`)}</h1>
 <table><thead><tr><th>${t.item}</th><th class="n">${t.quantity}</th><th class="n">${t.net}</th></tr></thead><tbody>${rows}</tbody></table>
 <p>${t.subtotal}: ${money(quote.subtotalAmount)} · ${t.discount}: ${money(quote.discountAmount)} · ${t.vat}: ${money(quote.taxAmount)}</p>
 <p><strong>${t.total}: ${money(quote.totalAmount)}</strong></p>

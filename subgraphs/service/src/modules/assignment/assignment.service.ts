@@ -62,11 +62,14 @@ export async function updateCaseAssignmentRule(
 /**
  * A new case opened without an assignee goes to the agent the assignment rules choose (the agent is told by
  * CaseAssigned); without a matching rule it waits unassigned, and CaseLeftUnassigned and `assignmentReason` say why.
- * Cases of one line are assigned one at a time (a transaction lock), so two opened at once see each other's load.
+ * Cases of one rule are assigned one at a time (a transaction lock), so two opened at once see each other's load.
  */
 export async function assignNewCase(em: EntityManager, found: Case): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`case-assignment:${found.line}`]);
-  const chosen = await chooseAgent(em, found);
+  // The lock only where a rule applies, and per rule: cases no rule places, and other rules' cases, do not queue
+  // behind each other (a burst of openCase on one line would otherwise run one transaction at a time).
+  const candidate = await chooseAgent(em, found);
+  if (candidate) await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`case-assignment:${candidate.ruleId}`]);
+  const chosen = candidate && (await chooseAgent(em, found));
   if (!chosen) {
     found.assignmentReason = `no assignment rule matches a ${found.priority} ${found.category} case of the ${found.line} line; it waits unassigned`;
     recordCaseEvent(em, found, 'CaseLeftUnassigned', { reason: found.assignmentReason });

@@ -12,12 +12,8 @@ export interface TemplateText {
 }
 export type LocalizedTemplate = Record<Language, TemplateText>;
 
-const CARS = {
-  cs: '{{#each cars}}\n- {{this}}{{/each}}',
-  pl: '{{#each cars}}\n- {{this}}{{/each}}',
-  sk: '{{#each cars}}\n- {{this}}{{/each}}',
-  en: '{{#each cars}}\n- {{this}}{{/each}}',
-};
+/** The cars, one a line (the same in every language). */
+const CARS = '{{#each cars}}\n- {{this}}{{/each}}';
 const FINANCING = {
   cs: '{{#each financing}}\n- {{kind}}{{#if termMonths}}, {{termMonths}} měsíců{{/if}}{{#if monthlyPayment}}, {{monthlyPayment}} měsíčně{{/if}}{{/each}}',
   pl: '{{#each financing}}\n- {{kind}}{{#if termMonths}}, {{termMonths}} miesięcy{{/if}}{{#if monthlyPayment}}, {{monthlyPayment}} miesięcznie{{/if}}{{/each}}',
@@ -36,16 +32,16 @@ const HELLO = {
   sk: 'Dobrý deň{{#if firstName}} {{firstName}}{{/if}},',
   en: 'Hello{{#if firstName}} {{firstName}}{{/if}},',
 };
-const SIGNED = { cs: '\n\n{{dealer.name}}', pl: '\n\n{{dealer.name}}', sk: '\n\n{{dealer.name}}', en: '\n\n{{dealer.name}}' };
+const SIGNED = '\n\n{{dealer.name}}';
 
 /** Builds each language's text from its parts, so greetings, lists and footers are written once. */
 function localized(parts: Record<Language, { subject: string; body: string }>, footer: 'marketing' | 'service'): LocalizedTemplate {
   const result = {} as LocalizedTemplate;
   for (const language of LANGUAGES) {
-    const body = parts[language].body.replaceAll('{{> cars}}', CARS[language]).replaceAll('{{> financing}}', FINANCING[language]);
+    const body = parts[language].body.replaceAll('{{> cars}}', CARS).replaceAll('{{> financing}}', FINANCING[language]);
     result[language] = {
       subject: parts[language].subject,
-      text: `${HELLO[language]}\n\n${body}${SIGNED[language]}${footer === 'marketing' ? UNSUBSCRIBE[language] : ''}`,
+      text: `${HELLO[language]}\n\n${body}${SIGNED}${footer === 'marketing' ? UNSUBSCRIBE[language] : ''}`,
     };
   }
   return result;
