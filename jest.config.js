@@ -30,4 +30,7 @@ export default {
   ],
   testTimeout: 60_000,
   maxWorkers: 2,
+  // A worker that has grown past this after a test file is replaced: ESM test modules are not freed between files,
+  // and a long run (the whole suite) otherwise ran a worker out of memory.
+  workerIdleMemoryLimit: '1500MB',
 };

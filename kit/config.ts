@@ -23,7 +23,7 @@ export const platformSettings = defineSettings('platform', {
   SERVICE_DATABASE_URL: optionalUrl("service's own database anywhere"),
   DB_POOL_MAX: count(10, 'connections each subgraph keeps to its own database at most (requests and jobs share them)'),
   BUS_POOL_MAX: count(5, 'connections each service keeps to the PostgreSQL event bus at most (besides one for LISTEN)'),
-  JOB_CONCURRENCY: count(2, 'durable jobs (e.g. sending messages) each subgraph replica runs at once; it holds this many + 1 connections for them'),
+  JOB_CONCURRENCY: count(1, 'durable jobs (e.g. sending messages) each subgraph replica runs at once; it holds this many + 1 connections for them'),
   DB_STATEMENT_TIMEOUT_MS: count(5000, 'a statement running longer is cancelled (TIMEOUT); 0: no limit'),
   EVENT_BUS: oneOf(['postgres', 'redis', 'nats'], 'postgres', 'the event bus: a PostgreSQL database (crm_events), a Redis stream or a NATS JetStream stream'),
   EVENTS_DATABASE_URL: optionalUrl("the bus's database anywhere (instead of crm_events on DATABASE_URL)"),

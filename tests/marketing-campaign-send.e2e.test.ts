@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from './helpers/eventually.js';
 import { queryOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
-import { mailHeader, startTestSmtp, type ReceivedMail, type TestSmtp } from './helpers/smtp.js';
+import { mailHeader, mailText, startTestSmtp, type ReceivedMail, type TestSmtp } from './helpers/smtp.js';
 
 // Issue 12, point 2 (proof): a campaign started on a 200-member segment sends exactly once to each consenting member,
 // through a real SMTP server, and to nobody else; marketing restarted in the middle of sending sends no duplicate;
@@ -93,7 +93,7 @@ describe('a campaign sends to its segment (issue 12, point 2)', () => {
             {
               language: 'cs',
               subject: 'Zimní pneumatiky pro {{firstName}}',
-              text: 'Dobrý den {{firstName}},\nje čas na zimní pneumatiky.\n{{unsubscribeUrl}}',
+              text: 'Dobrý den {{firstName}},\nje čas na zimní pneumatiky: https://dealer.example.cz/zimni-pneu\n{{unsubscribeUrl}}',
             },
             { language: 'en', subject: 'Winter tyres for {{firstName}}', text: 'Hello {{firstName}}, time for winter tyres. {{unsubscribeUrl}}' },
           ],
@@ -166,6 +166,20 @@ describe('a campaign sends to its segment (issue 12, point 2)', () => {
     expect(confirmed.status).toBe(200);
     expect(await consentOf()).toBe('WITHDRAWN');
     expect((await fetch(link.replace(/\/unsubscribe\/.+$/, '/unsubscribe/forged.token.here'))).status).toBe(404);
+
+    // The campaign's link is tracked: the click is counted, and the browser goes where the text said.
+    const tracked = /http\S+\/public\/marketing\/click\/\S+/.exec(mailText(first.raw))?.[0];
+    expect(tracked).toBeDefined();
+    const click = await fetch(tracked!.replace('http://localhost:4000', new URL(platform.gatewayUrl).origin), { redirect: 'manual' });
+    expect([click.status, click.headers.get('location')]).toEqual([302, 'https://dealer.example.cz/zimni-pneu']);
+    const metrics = async () =>
+      (
+        await gql<{ campaign: { metrics: { clicked: number; unsubscribed: number } } }>(
+          'query($id: ID!) { campaign(id: $id) { metrics { clicked unsubscribed } } }',
+          { id: createCampaign.id },
+        )
+      ).campaign.metrics;
+    expect(await metrics()).toEqual({ clicked: 1, unsubscribed: 1 });
 
     // The campaigns' clock (a cron job each minute) completes it once every message has its outcome; run it now.
     await marketingDb().execute("select graphile_worker.add_job('campaigns', '{}'::json)");

@@ -140,7 +140,9 @@ const settingIn = (env: Record<string, string>, name: string) => env[name] ?? EN
 /** PostgreSQL connections one pod holds at most (see configmap.yaml): pools, plus one LISTEN connection each. */
 function connectionsPerPod(name: Deployable, env: Record<string, string>): number {
   const bus = settingIn(env, 'EVENT_BUS') === 'postgres' ? Number(settingIn(env, 'BUS_POOL_MAX')) + 1 : 0;
-  return name === 'gateway' ? bus : Number(settingIn(env, 'DB_POOL_MAX')) + 1 + bus;
+  // Marketing's durable jobs (kit/jobs.ts): JOB_CONCURRENCY working connections and one LISTEN.
+  const jobs = name === 'marketing' ? Number(settingIn(env, 'JOB_CONCURRENCY')) + 1 : 0;
+  return name === 'gateway' ? bus : Number(settingIn(env, 'DB_POOL_MAX')) + 1 + bus + jobs;
 }
 
 /** Pods of a Deployment at its autoscaler's maximum, plus the surge of a rolling update. */

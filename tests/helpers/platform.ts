@@ -105,8 +105,6 @@ export async function startPlatform(
 ): Promise<Platform> {
   // Marketing messages go whatever the hour of the test run: quiet hours are tested where a test sets them.
   process.env.QUIET_HOURS ??= 'off';
-  // One job at a time is plenty for a test's platform; two platforms (jest's workers) share one PostgreSQL server.
-  process.env.JOB_CONCURRENCY ??= '1';
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
   const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();

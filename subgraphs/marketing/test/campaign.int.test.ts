@@ -35,7 +35,9 @@ describe('campaigns', () => {
       }),
     );
     expect(created).toMatchObject({ status: 'DRAFT', segmentId: segment.id });
-    expect(await campaignMetrics(em(), [created.id])).toEqual([{ campaignId: created.id, sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0 }]);
+    expect(await campaignMetrics(em(), [created.id])).toEqual([
+      { campaignId: created.id, sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0, unsubscribed: 0 },
+    ]);
 
     const [a, b] = [randomUUID(), randomUUID()];
     const email = (customerId: string, type: T, extra: Partial<RecordInteractionInput> = {}): RecordInteractionInput => ({
@@ -64,7 +66,7 @@ describe('campaigns', () => {
       campaign = await move(campaign, status);
       expect(campaign.status).toBe(status);
     }
-    expect(await campaignMetrics(em(), [campaign.id])).toEqual([{ campaignId, sent: 2, delivered: 2, opened: 2, clicked: 1, converted: 1 }]);
+    expect(await campaignMetrics(em(), [campaign.id])).toEqual([{ campaignId, sent: 2, delivered: 2, opened: 2, clicked: 1, converted: 1, unsubscribed: 0 }]);
     expect(await outboxTypes(orm(), campaign.id)).toEqual(['CampaignCreated', 'CampaignScheduled', 'CampaignStarted', 'CampaignCompleted']);
 
     expect((await refusal(move(campaign, S.RUNNING))).code).toBe('CONFLICT');

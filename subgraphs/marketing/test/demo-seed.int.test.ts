@@ -29,7 +29,9 @@ describe('the demo seed', () => {
     expect(await segmentSizes(em, [segment])).toEqual([1]);
     const campaign = await em.findOneOrFail(Campaign, { segmentId: segment.id });
     expect(campaign.status).toBe('RUNNING');
-    expect(await campaignMetrics(em, [campaign.id])).toEqual([{ campaignId: campaign.id, sent: 1, delivered: 1, opened: 1, clicked: 1, converted: 0 }]);
+    expect(await campaignMetrics(em, [campaign.id])).toEqual([
+      { campaignId: campaign.id, sent: 1, delivered: 1, opened: 1, clicked: 1, converted: 0, unsubscribed: 0 },
+    ]);
     expect(await em.count(SequenceEnrolment, { customerId: DEMO.customers.janNovak, status: SequenceEnrolmentStatus.ACTIVE })).toBe(1);
     expect(await npsSummary(em, null)).toMatchObject({ responses: 2, promoters: 1, detractors: 1, nps: 0 });
     expect(await em.count(Interaction, { customerId: DEMO.customers.evaHorakova, channel: InteractionChannel.SOCIAL })).toBe(2);

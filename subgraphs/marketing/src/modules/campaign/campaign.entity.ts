@@ -85,4 +85,5 @@ export class CampaignMetrics {
   @Field(() => Int) opened!: number;
   @Field(() => Int) clicked!: number;
   @Field(() => Int) converted!: number;
+  @Field(() => Int, { description: "People who used a campaign message's unsubscribe link" }) unsubscribed!: number;
 }

@@ -48,9 +48,23 @@ export async function campaignMetrics(em: EntityManager, campaignIds: readonly s
     [pgArray(campaignIds)],
   );
   const byId = new Map(rows.map((r) => [r.campaign_id, r]));
+  // Unsubscribes are marked on the campaign's messages (their link), not on the timeline.
+  const unsubscribes = await em.execute<Array<{ campaign_id: string; n: string }>>(
+    `select campaign_id, count(*) as n from message_send where campaign_id = any(?::uuid[]) and unsubscribed_at is not null group by campaign_id`,
+    [pgArray(campaignIds)],
+  );
+  const unsubscribedBy = new Map(unsubscribes.map((r) => [r.campaign_id, Number(r.n)]));
   return campaignIds.map((campaignId) => {
     const r = byId.get(campaignId);
     const n = (key: string) => Number(r?.[key] ?? 0);
-    return { campaignId, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), converted: n('converted') };
+    return {
+      campaignId,
+      sent: n('sent'),
+      delivered: n('delivered'),
+      opened: n('opened'),
+      clicked: n('clicked'),
+      converted: n('converted'),
+      unsubscribed: unsubscribedBy.get(campaignId) ?? 0,
+    };
   });
 }

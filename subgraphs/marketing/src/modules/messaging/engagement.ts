@@ -12,8 +12,10 @@ export const ENGAGEMENTS = ['DELIVERED', 'BOUNCED', 'OPENED', 'CLICKED', 'COMPLA
 export type Engagement = (typeof ENGAGEMENTS)[number];
 
 export interface EngagementReport {
-  /** The provider's id of the message (MessageSend.providerMessageId). */
-  providerMessageId: string;
+  /** The provider's id of the message (MessageSend.providerMessageId), as its webhook names it… */
+  providerMessageId?: string;
+  /** …or the message's own id, as a tracked link names it. */
+  messageSendId?: string;
   type: Engagement;
   at: Date;
   /** CLICKED: the link. BOUNCED: the reason. */
@@ -34,7 +36,9 @@ const TIMELINE: Partial<Record<Engagement, InteractionType>> = {
  */
 export async function applyEngagement(orm: MikroORM, graph: GraphClient, report: EngagementReport): Promise<boolean> {
   const send = await orm.em.fork().transactional(async (em) => {
-    const found = await em.findOne(MessageSend, { providerMessageId: report.providerMessageId });
+    const found = report.messageSendId
+      ? await em.findOne(MessageSend, { id: report.messageSendId })
+      : await em.findOne(MessageSend, { providerMessageId: report.providerMessageId ?? '' });
     if (!found) return null;
     await changeMessage(em, found, report);
     return found;

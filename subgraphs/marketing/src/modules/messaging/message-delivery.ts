@@ -18,7 +18,7 @@ import { OutboundError, type OutboundChannel } from './outbound.channel.js';
 import { awaitChannelSlot } from './throttle.js';
 import { renderBuiltIn, renderText, type RenderedText } from './templates/render.js';
 import { TEMPLATES } from './templates/catalog.js';
-import { unsubscribeUrl } from './unsubscribe.js';
+import { trackLinks, unsubscribeUrl } from './unsubscribe.js';
 
 export interface DeliveryContext {
   orm: MikroORM;
@@ -104,7 +104,8 @@ async function prepare(em: EntityManager, context: DeliveryContext, id: string):
   const rendered = await render(em, context, send);
   if (!rendered) return suppress(SuppressionReason.CANCELLED);
   send.subject = rendered.subject;
-  send.body = rendered.text;
+  // Marketing's clicks are counted for its campaigns; a service message's links stay as they are.
+  send.body = send.purpose === 'MARKETING' ? await trackLinks(rendered.text, send.id) : rendered.text;
   send.status = S.SENDING;
   send.attempts += 1;
   send.sentAt = now;

@@ -5,8 +5,8 @@ import { DomainError } from '@crm/kit/errors.js';
 import type { GraphClient } from '@crm/kit/graph-client.js';
 import type { Logger } from '@crm/kit/logger.js';
 import { MessageSend } from './message-send.entity.js';
-import { UNSUBSCRIBE } from './unsubscribe.js';
-import { withdrawMarketing } from './engagement.js';
+import { CLICK, UNSUBSCRIBE } from './unsubscribe.js';
+import { applyEngagement, withdrawMarketing } from './engagement.js';
 import { providerWebhookRoutes } from './provider-webhook.js';
 
 const page = (title: string, body: string) =>
@@ -20,6 +20,7 @@ const page = (title: string, body: string) =>
  */
 export function messagingRoutes(router: Router, context: { orm: MikroORM; graph: GraphClient; log: Logger }): void {
   unsubscribeRoutes(router, context);
+  clickRoutes(router, context);
   providerWebhookRoutes(router, context);
 }
 
@@ -35,6 +36,22 @@ function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: MikroORM;
     await orm.em.fork().nativeUpdate(MessageSend, { id: send.id, unsubscribedAt: null }, { unsubscribedAt: new Date() });
     log.info({ messageSendId: send.id }, 'unsubscribed through a message link');
     res.type('html').send(page('You are unsubscribed', '<p>You will receive no more marketing messages from us on this channel.</p>'));
+  });
+}
+
+/** A tracked link: the click is recorded on its message (and its campaign's metrics), then the browser goes on. */
+function clickRoutes(router: Router, { orm, graph }: { orm: MikroORM; graph: GraphClient }): void {
+  router.get('/click/:token', async (req, res) => {
+    let subject: string;
+    try {
+      subject = (await readLinkToken(CLICK, req.params.token!)).subject;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return void res.status(404).type('html').send(page('This link is not valid', '<p>It may have been copied incompletely.</p>'));
+    }
+    const [messageSendId, url] = [subject.slice(0, subject.indexOf(' ')), subject.slice(subject.indexOf(' ') + 1)];
+    await applyEngagement(orm, graph, { messageSendId, type: 'CLICKED', at: new Date(), detail: url });
+    res.redirect(302, url);
   });
 }
 

@@ -3,10 +3,27 @@ import { publicUrl } from '@crm/kit/config.js';
 
 /** The purpose of the token in a marketing message's unsubscribe link (it names the message). */
 export const UNSUBSCRIBE = 'unsubscribe';
+/** The purpose of the token in a tracked link (it names the message and where the link goes). */
+export const CLICK = 'click';
 const LINK_VALID_MS = 365 * 86_400_000;
 
 /** The link at the foot of every marketing message (and its List-Unsubscribe header). */
 export async function unsubscribeUrl(messageSendId: string): Promise<string> {
   const token = await signLinkToken(UNSUBSCRIBE, messageSendId, new Date(Date.now() + LINK_VALID_MS));
   return `${publicUrl()}/public/marketing/unsubscribe/${token}`;
+}
+
+/**
+ * A marketing message's links, each through a tracked link that records the click and redirects to it; the address
+ * is inside the signed token, so the redirect goes only where the message said (no open redirect).
+ */
+export async function trackLinks(text: string, messageSendId: string): Promise<string> {
+  const own = `${publicUrl()}/public/marketing/`;
+  const urls = [...new Set(text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? [])].filter((url) => !url.startsWith(own));
+  let tracked = text;
+  for (const url of urls) {
+    const token = await signLinkToken(CLICK, `${messageSendId} ${url}`, new Date(Date.now() + LINK_VALID_MS));
+    tracked = tracked.split(url).join(`${own}click/${token}`);
+  }
+  return tracked;
 }
