@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  AcceptQuoteDocument,
   AddQuoteFinancingDocument,
   AddQuoteLineDocument,
   AnonymousInteractionsDocument,
@@ -52,11 +53,15 @@ const run = randomUUID().slice(0, 8);
 let platform: Platform;
 let url: string;
 let smtp: TestSmtp;
+/** Marketing's clock: real time plus what the story has moved it on by (its sequences' steps fall due by it). */
+let clockOffsetMs = 0;
+const marketingClock = { now: () => new Date(Date.now() + clockOffsetMs) };
 
 beforeAll(async () => {
-  // Every message of the story goes through a real SMTP server.
+  // Every message of the story goes through a real SMTP server; the story's few newsletters in a week are not capped.
   smtp = await startTestSmtp();
-  platform = await startPlatform({ marketing: { outbound: smtp.channel } });
+  process.env.MARKETING_FREQUENCY_CAP = '10';
+  platform = await startPlatform({ marketing: { outbound: smtp.channel, clock: marketingClock } });
   url = platform.gatewayUrl;
 });
 afterAll(async () => {
@@ -64,6 +69,7 @@ afterAll(async () => {
   await dashboardClient?.dispose();
   await platform?.stop();
   await smtp?.stop();
+  delete process.env.MARKETING_FREQUENCY_CAP;
 });
 
 type Customer = NonNullable<Story1CustomerQuery['customer']>;
@@ -519,5 +525,47 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     expect(c.cases).toEqual({ totalCount: 0 });
     expect(c.assets).toEqual({ totalCount: 0 });
     expect(c.serviceContract).toBeNull();
+  });
+  it("afterwards, on marketing's clock: the first-offer newsletter a day later names the car and both ways to pay; the won deal stops the rest", async () => {
+    const marketingSql = <T>(query: string) => platform.subgraphs.marketing.orm.em.fork().execute<T[]>(query);
+    /** Moves marketing's clock on and runs the due steps now (cron would at the next minute), until every message left. */
+    const runStepsAt = async (hours: number) => {
+      clockOffsetMs = hours * HOUR;
+      await marketingSql("select graphile_worker.add_job('sequence-steps', '{}'::json, job_key => 'story1-steps')");
+      await eventually(async () => {
+        const [row] = await marketingSql<{ n: string }>(
+          "select (select count(*) from graphile_worker.jobs where task_identifier = 'sequence-steps') + (select count(*) from message_send where status in ('QUEUED', 'SENDING')) as n",
+        );
+        expect(Number(row!.n)).toBe(0);
+      });
+    };
+    await runStepsAt(25);
+    const newsletter = await eventually(() => {
+      const found = emailsTo(form.email).find((m) => m.subject === 'Vaše nabídka krok za krokem');
+      expect(found).toBeDefined();
+      return Promise.resolve(found!);
+    });
+    expect(mailText(newsletter.raw)).toContain(product.name);
+
+    await runStepsAt(25 + 96);
+    const financing = await eventually(() => {
+      const found = emailsTo(form.email).find((m) => m.subject === 'Jak zaplatit za svůj nový vůz');
+      expect(found).toBeDefined();
+      return Promise.resolve(found!);
+    });
+    expect(mailText(financing.raw)).toMatch(/LOAN, 60 měsíců/);
+    expect(mailText(financing.raw)).toMatch(/LEASE, 36 měsíců/);
+
+    // Jana accepts the offer and the deal is won: her newsletters end, and nothing more is sent however late it gets.
+    const { quote } = await gql<{ quote: { version: number } }>('query($id: ID!) { quote(id: $id) { version } }', { id: quoteId });
+    const { acceptQuote } = await executeOk(url, AcceptQuoteDocument, { id: quoteId, version: quote.version, input: { winOpportunity: true } });
+    expect(acceptQuote.status).toBe('ACCEPTED');
+    await eventually(async () => {
+      const c = await customerView(customerId);
+      expect(c.sequenceEnrolments!.edges.map((e) => e.node.status)).toEqual(['EXITED', 'EXITED']);
+    });
+    const sentBefore = emailsTo(form.email).length;
+    await runStepsAt(1000);
+    expect(emailsTo(form.email)).toHaveLength(sentBefore);
   });
 });
