@@ -42,7 +42,9 @@ import { connect, subscribe, type Subscriber } from './helpers/subscriptions.js'
 import type { Client } from 'graphql-ws';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { eventually } from './helpers/eventually.js';
-import { mailText, startTestSmtp, type TestSmtp } from './helpers/smtp.js';
+import { mailAttachment, mailText, startTestSmtp, type TestSmtp } from './helpers/smtp.js';
+import { pdfText } from './helpers/pdf.js';
+import { formatMoney } from '../subgraphs/sales/src/modules/quote/quote.pdf.labels.js';
 
 const HOUR = 3600_000;
 const gql = <T>(query: string, variables?: Record<string, unknown>) => queryOk<T>(url, query, variables);
@@ -519,6 +521,10 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     ).toEqual(sends.map((m) => m.providerMessageId).sort());
     const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
     expect(mailText(offer.raw)).toContain('/public/sales/quotes/');
+    // …and arrives with its PDF: the total and the loan's instalments, as the customer's reader shows them.
+    const pdf = await pdfText(mailAttachment(offer.raw, 'application/pdf'));
+    expect(pdf).toContain(`Celkem ${formatMoney('1088879.00', 'CZK', 'cs')}`);
+    expect(pdf).toMatch(/Měsíční splátka/);
     expect(c.sequenceEnrolments!.edges.map((e) => e.node.sequence?.name).sort()).toEqual(['After the first offer', 'Introduce the dealer']);
     expect(c.segments!.edges.map((e) => e.node.name)).toHaveLength(c.segments!.totalCount);
     // service: nothing bought or reported yet

@@ -49,6 +49,14 @@ export function mailText(raw: string): string {
   ).toString('utf8');
 }
 
+/** The bytes of a mail's attachment of this content type (a base64 MIME part). */
+export function mailAttachment(raw: string, contentType: string): Uint8Array {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(raw)?.[1];
+  const part = boundary ? raw.split(`--${boundary}`).find((p) => new RegExp(`^Content-Type: ${contentType}`, 'mi').test(p)) : undefined;
+  if (!part) throw new Error(`the mail has no ${contentType} part`);
+  return new Uint8Array(Buffer.from(part.slice(part.search(/\r?\n\r?\n/)).replace(/\s+/g, ''), 'base64'));
+}
+
 /** A real SMTP server on a free port (smtp-server), keeping every message it accepts. */
 export async function startTestSmtp(): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];

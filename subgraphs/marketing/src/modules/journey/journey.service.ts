@@ -99,7 +99,14 @@ export async function onQuoteSent(em: EntityManager, event: CatalogEvent<'QuoteS
     customerId: p.customerId.toLowerCase(),
     purpose: 'SERVICE_COMMUNICATION',
     template: 'quote-sent',
-    data: { quoteTitle: p.title, total: `${p.total.amount} ${p.total.currency}`, documentUrl, cars: p.products.map((product) => product.name) },
+    // quoteId: the PDF is attached when the e-mail leaves (message-delivery.ts).
+    data: {
+      quoteId: p.quoteId,
+      quoteTitle: p.title,
+      total: `${p.total.amount} ${p.total.currency}`,
+      documentUrl,
+      cars: p.products.map((product) => product.name),
+    },
   });
 }
 

@@ -58,7 +58,8 @@ export async function deliverMessage(context: DeliveryContext, messageSendId: st
       subject: ready.subject,
       text: ready.body,
       calendar: ready.calendar ?? undefined,
-      attachments: ready.attachments ?? undefined,
+      // The offer's PDF is read from sales as it leaves, not kept a second time in marketing.
+      attachments: (typeof ready.data?.quoteId === 'string' ? await quotePdf(context.graph, ready.data.quoteId) : ready.attachments) ?? undefined,
       headers: unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined,
     });
     await context.orm.em.fork().transactional((em) => markSent(em, messageSendId, providerMessageId));
@@ -152,6 +153,16 @@ async function render(em: EntityManager, context: DeliveryContext, send: Message
   if (!content) return null;
   send.language = content.language;
   return renderText({ subject: content.subject, text: content.text }, data);
+}
+
+/** The offer's PDF from sales (whose document it is), attached to its e-mail; a failure to read it is retried. */
+async function quotePdf(graph: GraphClient, quoteId: string): Promise<MessageSend['attachments']> {
+  const { quoteDocumentFile: file } = await graph.query<{ quoteDocumentFile: { filename: string; contentBase64: string } | null }>(
+    'sales',
+    'query QuotePdf($quoteId: ID!) { quoteDocumentFile(quoteId: $quoteId) { filename contentBase64 } }',
+    { quoteId },
+  );
+  return file ? [{ filename: file.filename, contentType: 'application/pdf', content: file.contentBase64, encoding: 'base64' }] : null;
 }
 
 async function markSent(em: EntityManager, id: string, providerMessageId: string): Promise<void> {

@@ -97,7 +97,7 @@ export class MessageSend {
 
   /** Attachments and the calendar invitation, as the channel sends them. */
   @Property({ type: 'json', nullable: true })
-  attachments?: Array<{ filename: string; contentType: string; content: string }> | null;
+  attachments?: Array<{ filename: string; contentType: string; content: string; encoding?: 'base64' }> | null;
 
   @Property({ type: 'text', nullable: true })
   calendar?: string | null;

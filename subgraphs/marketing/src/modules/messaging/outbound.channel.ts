@@ -6,6 +6,8 @@ export interface OutboundAttachment {
   filename: string;
   contentType: string;
   content: string;
+  /** How `content` is written: base64 for a binary file (a PDF), text otherwise. */
+  encoding?: 'base64';
 }
 
 export interface OutboundMessage {

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { parseId } from '@crm/kit/ids.js';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -7,11 +8,11 @@ import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
 import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
-import { Allow, Public } from '@crm/kit/access/decorators.js';
+import { Allow, Internal, Public } from '@crm/kit/access/decorators.js';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
 import { QUOTE_VIEW, quoteLinkUrl, quoteViewToken } from './quote.links.js';
 import { QuoteDocument, QuoteView } from './quote-document.entity.js';
-import { customerNameFrom } from './quote-document.service.js';
+import { customerNameFrom, latestQuoteDocument } from './quote-document.service.js';
 
 @ObjectType()
 export class QuoteConnection extends ConnectionType(Quote) {}
@@ -153,8 +154,21 @@ export class QuoteResolver {
   }
 }
 
+@ObjectType({ description: "A quote's latest document as a file, for the platform's own sender (marketing attaches it)" })
+export class QuoteDocumentFile {
+  @Field() filename!: string;
+  @Field({ description: 'The PDF, base64' }) contentBase64!: string;
+}
+
 @Resolver(() => QuoteDocument)
 export class QuoteDocumentResolver {
+  @Internal()
+  @Query(() => QuoteDocumentFile, { nullable: true, description: "The quote's latest PDF; null when none was made" })
+  async quoteDocumentFile(@Arg('quoteId', () => ID) quoteId: string, @Ctx() { em }: SalesContext): Promise<QuoteDocumentFile | null> {
+    const document = await latestQuoteDocument(em, parseId(quoteId, 'Quote', 'quoteId'), true);
+    return document ? { filename: `quote-${document.quoteId.slice(0, 8)}.pdf`, contentBase64: document.content.toString('base64') } : null;
+  }
+
   @Allow('quotes:write')
   @FieldResolver(() => String, {
     description:
