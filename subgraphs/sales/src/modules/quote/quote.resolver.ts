@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '@crm/kit/ids.js';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
@@ -154,6 +154,7 @@ export class QuoteResolver {
   }
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: "A quote's latest document as a file, for the platform's own sender (marketing attaches it)" })
 export class QuoteDocumentFile {
   @Field() filename!: string;
