@@ -59,7 +59,9 @@ export async function deliverMessage(context: DeliveryContext, messageSendId: st
       text: ready.body,
       calendar: ready.calendar ?? undefined,
       // The offer's PDF is read from sales as it leaves, not kept a second time in marketing.
-      attachments: (typeof ready.data?.quoteId === 'string' ? await quotePdf(context.graph, ready.data.quoteId) : ready.attachments) ?? undefined,
+      attachments:
+        (ready.template === QUOTE_SENT && typeof ready.data?.quoteId === 'string' ? await quotePdf(context.graph, ready.data.quoteId) : ready.attachments) ??
+        undefined,
       headers: unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined,
     });
     await context.orm.em.fork().transactional((em) => markSent(em, messageSendId, providerMessageId));
@@ -154,6 +156,9 @@ async function render(em: EntityManager, context: DeliveryContext, send: Message
   send.language = content.language;
   return renderText({ subject: content.subject, text: content.text }, data);
 }
+
+/** The offer's e-mail (journey.service.ts), the one message that carries a document. */
+const QUOTE_SENT = 'quote-sent';
 
 /** The offer's PDF from sales (whose document it is), attached to its e-mail; a failure to read it is retried. */
 async function quotePdf(graph: GraphClient, quoteId: string): Promise<MessageSend['attachments']> {
