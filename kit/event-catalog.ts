@@ -468,12 +468,14 @@ export const EVENTS = {
     1,
     payload({ assetId: id, customerId: id, kind: text, identifier: text, model: text, opportunityId: optionalId.optional(), quoteId: optionalId.optional() }),
   ),
+  /** `customerId` (added later, so optional): whose asset it is now, for subscribers following one customer's assets. */
   AssetChanged: event(
     service,
     'Asset',
     1,
     payload({
       assetId: id,
+      customerId: id.optional(),
       changedFields: z.array(text),
       financing: z.object({ provider: text, contractNumber: text, monthlyPayment: money, endsOn: optionalText }).nullable(),
       insurance: z.object({ provider: text, policyNumber: text, type: text, validUntil: optionalText }).nullable(),

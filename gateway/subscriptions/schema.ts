@@ -89,6 +89,35 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     quote: Quote
     newerThanEvent: Boolean
   }
+  type AssetChange {
+    event: ChangeEvent!
+    asset: Asset
+    newerThanEvent: Boolean
+  }
+  type CampaignChange {
+    event: ChangeEvent!
+    campaign: Campaign
+    newerThanEvent: Boolean
+  }
+  "What happened to a sequence enrolment"
+  enum EnrolmentChangeKind {
+    "The customer was enrolled (SequenceEnrolled)"
+    ENROLLED
+    "A step was sent and the next one is due (SequenceStepAdvanced)"
+    STEP_SENT
+    "A CREATE_TASK step asked sales for a task for the customer's rep (SequenceTaskRequested)"
+    TASK_REQUESTED
+    "The last step was sent (SequenceCompleted)"
+    COMPLETED
+    "It ended early: a deal won or lost, consent withdrawn, a reply, or by hand (SequenceExited, exitReason)"
+    EXITED
+  }
+  type EnrolmentChange {
+    event: ChangeEvent!
+    change: EnrolmentChangeKind!
+    enrolment: SequenceEnrolment
+    newerThanEvent: Boolean
+  }
 
   """
   Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live.
@@ -108,6 +137,12 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     leadChanged(id: ID, filter: LeadChangedFilter, after: String): LeadChange!
     "Quotes created, changed, sent, viewed, accepted, rejected and expired; id: one quote"
     quoteChanged(id: ID, filter: QuoteChangedFilter, after: String): QuoteChange!
+    "Assets registered (also as a won deal's cars), changed (financing, insurance) and visited for service; id: one asset"
+    assetChanged(id: ID, filter: AssetChangedFilter, after: String): AssetChange!
+    "Campaigns created, scheduled, started, completed and cancelled; id: one campaign (its sending progress moves without events)"
+    campaignChanged(id: ID, after: String): CampaignChange!
+    "Sequence enrolments: enrolled, each step sent, a task asked for, completed, exited; id: one enrolment"
+    enrolmentChanged(id: ID, filter: EnrolmentChangedFilter, after: String): EnrolmentChange!
   }
 
   extend schema {

@@ -80,6 +80,15 @@ function agendaArguments(args: Record<string, unknown>, viewer: Viewer): Record<
   return { ...args, filter };
 }
 
+/** What happened to a sequence enrolment, as EnrolmentChange.change says it. */
+const ENROLMENT_CHANGES: Record<EventsAbout<'SequenceEnrolment'>, string> = {
+  SequenceEnrolled: 'ENROLLED',
+  SequenceStepAdvanced: 'STEP_SENT',
+  SequenceTaskRequested: 'TASK_REQUESTED',
+  SequenceCompleted: 'COMPLETED',
+  SequenceExited: 'EXITED',
+};
+
 const leadEvents = eventTypesOf('Lead').filter((type): type is Exclude<EventsAbout<'Lead'>, 'WebFormSubmitted'> => type !== 'WebFormSubmitted');
 
 export const topics: Record<string, Topic> = {
@@ -173,6 +182,34 @@ export const topics: Record<string, Topic> = {
     matches: (event, args) => args.id == null || event.aggregateId === args.id,
     // Views recorded before they had a kind were opens.
     describe: (event) => ({ view: event.type === 'QuoteViewed' ? (event.payload.kind ?? 'OPENED') : null }),
+  }),
+  assetChanged: topic({
+    permission: 'assets:read',
+    events: eventTypesOf('Asset'),
+    // AssetChanged events written before they named the customer match no customerId filter.
+    filter: { input: 'AssetChangedFilter', fields: { customerId: { type: 'ID', description: 'Whose assets' } } },
+    visible: anyRow,
+    payloadField: 'asset',
+    entityQueryField: 'asset',
+    matches: (event, args) => args.id == null || event.aggregateId === args.id,
+  }),
+  campaignChanged: topic({
+    permission: 'marketing:read',
+    events: eventTypesOf('Campaign'),
+    visible: anyRow,
+    payloadField: 'campaign',
+    entityQueryField: 'campaign',
+    matches: (event, args) => args.id == null || event.aggregateId === args.id,
+  }),
+  enrolmentChanged: topic({
+    permission: 'marketing:read',
+    events: eventTypesOf('SequenceEnrolment'),
+    filter: { input: 'EnrolmentChangedFilter', fields: { sequenceId: { type: 'ID' }, customerId: { type: 'ID' } } },
+    visible: anyRow,
+    payloadField: 'enrolment',
+    entityQueryField: 'sequenceEnrolment',
+    matches: (event, args) => args.id == null || event.aggregateId === args.id,
+    describe: (event) => ({ change: ENROLMENT_CHANGES[event.type] }),
   }),
 };
 

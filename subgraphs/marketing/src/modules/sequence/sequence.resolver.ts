@@ -48,6 +48,12 @@ export class SequenceResolver {
 
 @Resolver(() => SequenceEnrolment)
 export class SequenceEnrolmentResolver {
+  @Allow('marketing:read')
+  @Query(() => SequenceEnrolment, { description: 'A sequence enrolment by id; NOT_FOUND when there is none' })
+  sequenceEnrolment(@Arg('id', () => ID) id: string, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
+    return sequences.getEnrolment(em, id);
+  }
+
   @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'Starts the sequence for a customer at step 1; CONFLICT when already enrolled' })
   enrolInSequence(@Arg('input') input: EnrolInSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {

@@ -15,7 +15,7 @@ export async function getSequence(em: EntityManager, id: string, field = 'id'): 
   return found;
 }
 
-async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnrolment> {
+export async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnrolment> {
   const found = await em.findOne(SequenceEnrolment, { id: parseId(id, 'SequenceEnrolment') });
   if (!found) throw notFound('SequenceEnrolment', id);
   return found;

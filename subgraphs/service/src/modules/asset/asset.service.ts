@@ -82,7 +82,7 @@ export function recordAssetChanged(em: EntityManager, asset: Asset, changedField
   recordEvent(em, {
     type: 'AssetChanged',
     aggregateId: asset.id,
-    payload: { assetId: asset.id, changedFields, financing: asset.financing(), insurance: asset.insurance() },
+    payload: { assetId: asset.id, customerId: asset.customerId, changedFields, financing: asset.financing(), insurance: asset.insurance() },
   });
 }
 
