@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The dashboard's sources and where `vite build` leaves them (the gateway serves that folder under /dashboard). */
+const SOURCES = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts'];
+const BUILT = 'dashboard/dist/index.html';
+
+async function newestChange(file: string): Promise<number> {
+  const info = await stat(file).catch(() => null);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(file);
+  return Math.max(info.mtimeMs, ...(await Promise.all(entries.map((entry) => newestChange(path.join(file, entry))))));
+}
+
+/** Why the dashboard must be built before it is served: never built, or a source changed since; null when current. */
+export async function dashboardStaleness(): Promise<string | null> {
+  const built = await stat(BUILT).catch(() => null);
+  if (!built) return 'dashboard/dist is missing';
+  const changed = Math.max(...(await Promise.all(SOURCES.map(newestChange))));
+  return changed > built.mtimeMs ? 'its sources changed since dashboard/dist was built' : null;
+}
+
+/** `vite build` of the dashboard into dashboard/dist. */
+export async function buildDashboard(): Promise<void> {
+  const build = spawn(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', 'dashboard'], { stdio: 'inherit' });
+  const [code] = (await once(build, 'exit')) as [number | null];
+  if (code !== 0) throw new Error('vite build of the dashboard failed: see the errors above');
+}

@@ -1,0 +1,61 @@
+import type { Browser, Page } from 'playwright-core';
+import { buildDashboard, dashboardStaleness } from '../../scripts/dashboard-build.js';
+import { launchBrowser } from './browser.js';
+import { startPlatform, type Platform } from './platform.js';
+import { startSeverableProxy, type SeverableProxy } from './severable-proxy.js';
+
+/** The seeded platform, its dashboard opened in Chromium through a proxy the test can sever, signed in. */
+export interface DashboardRun {
+  platform: Platform;
+  /** The gateway's /graphql, for the test's own calls (as the platform's test admin). */
+  url: string;
+  proxy: SeverableProxy;
+  browser: Browser;
+  page: Page;
+  /** Opens a screen by its hash route, e.g. `sales` or `customer/<id>`. */
+  open(route: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Signs in on the sign-in screen by picking the demo admin (the development issuer's demo users). */
+const DEMO_ADMIN = /Ivana Horká/;
+
+export async function startDashboard(viewport = { width: 1280, height: 900 }): Promise<DashboardRun> {
+  // npm test builds it first (npm run build); alone, a test builds what is missing or older than its sources.
+  if (await dashboardStaleness()) await buildDashboard();
+  const platform = await startPlatform({ seed: true });
+  const proxy = await startSeverableProxy(platform.gatewayUrl);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(15_000);
+  // What went wrong in the page shows in the test's output (a failing wait alone says only what never appeared).
+  page.on('pageerror', (error) => console.error(`dashboard page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && console.error(`dashboard console: ${message.text()}`));
+  await page.goto(`${proxy.origin}/dashboard/`);
+  await page.getByRole('button', { name: DEMO_ADMIN }).click();
+  await page.locator('[data-screen]').first().waitFor();
+  return {
+    platform,
+    url: platform.gatewayUrl,
+    proxy,
+    browser,
+    page,
+    open: async (route) => {
+      await page.evaluate((hash) => (location.hash = hash), `#/${route}`);
+      await page.locator(`[data-screen="${route.split('/')[0]}"]`).waitFor();
+    },
+    stop: async () => {
+      await browser.close();
+      await proxy.stop();
+      await platform.stop();
+    },
+  };
+}
+
+/** The text of a headline figure (`data-figure`) on the page. */
+export const figure = (page: Page, name: string) => page.locator(`[data-figure="${name}"] .figure-value`);
+
+/** The series a chart draws (`data-values` on its figure), one array per series. */
+export async function chartValues(page: Page, title: string): Promise<number[][]> {
+  return JSON.parse((await page.locator(`[data-chart="${title}"]`).getAttribute('data-values')) ?? '[]') as number[][];
+}
