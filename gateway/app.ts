@@ -32,6 +32,7 @@ import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
 import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { publicRoutes } from './public-routes.js';
+import { ClientSchemaGateway, schemaFile, subscriptionsOverWebSocket } from './client-schema.js';
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
   const agent = subgraphAgent(config.subgraphIdleSocketMs);
@@ -79,14 +80,22 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
   // Refused before any subgraph is called: no credentials, then too many aliases, tokens, levels or records.
   const guard = queryLimits(limits, (viewer, cost) => rateLimits.takeCost(viewer, cost));
+  // Clients validate and introspect against the client schema (with Subscription); the gateway plans the rest.
+  const clientGateway = new ClientSchemaGateway(gateway);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: clientGateway,
     formatError: formatGatewayError(log),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     parseOptions: guard.parseOptions,
     validationRules: guard.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requireCredentials(audit), ...guard.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requireCredentials(audit),
+      subscriptionsOverWebSocket(),
+      ...guard.plugins,
+    ],
   });
   await apollo.start();
 
@@ -101,6 +110,14 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
       else next();
     });
   }
+  // The client SDL, subscriptions included: what introspection answers, for codegen and IDEs that read a file.
+  app.get(
+    '/schema.graphql',
+    schemaFile(clientGateway, {
+      production: limits.production,
+      viewerOf: async (req) => (await auth.authenticate(req.headers.authorization, req.ip ?? null, readRequestId(req.headers))).viewer,
+    }),
+  );
   if (devIssuer) app.use(devIssuer.router(() => demoUsers(identity), config.auth.audience));
   // Links customers open (a quote, later an unsubscribe): each subgraph's /public routes, checked by their own tokens.
   app.use(publicRoutes({ subgraphUrls: config.subgraphUrls, agent, timeoutMs: limits.requestTimeoutMs, rateLimits, log }));

@@ -9,6 +9,7 @@ import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver
 import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
 import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteDocumentResolver, QuoteLineResolver, QuoteResolver } from './modules/quote/quote.resolver.js';
+import { SalesReportingResolver } from './modules/reporting/reporting.resolver.js';
 import { LeadRoutingRuleResolver } from './modules/routing/routing.resolver.js';
 import { salesReferences } from './references.js';
 
@@ -33,6 +34,7 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
         CustomerQuotesResolver,
         ActivityResolver,
         CustomerActivitiesResolver,
+        SalesReportingResolver,
       ],
     },
     salesReferences,

@@ -13,6 +13,7 @@ import { Migration20261204110804_access_control } from './Migration2026120411080
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261211090000_quote_documents } from './Migration20261211090000_quote_documents.js';
+import { Migration20261204220200_dashboard_aggregates } from './Migration20261204220200_dashboard_aggregates.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -29,4 +30,5 @@ export const salesMigrations = [
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261211090000_quote_documents', class: Migration20261211090000_quote_documents },
+  { name: 'Migration20261204220200_dashboard_aggregates', class: Migration20261204220200_dashboard_aggregates },
 ];

@@ -22,6 +22,8 @@ registerEnumType(OpportunityStatus, { name: 'OpportunityStatus', description: 'F
 @Index({ properties: ['pipelineId', 'stageId', 'createdAt', 'id'] })
 @Index({ properties: ['ownerId', 'createdAt', 'id'] })
 @Index({ properties: ['status', 'createdAt', 'id'] })
+// The forecast: a pipeline's open opportunities by expected close date.
+@Index({ properties: ['pipelineId', 'status', 'expectedCloseDate'] })
 export class Opportunity extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;

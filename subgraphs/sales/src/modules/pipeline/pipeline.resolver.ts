@@ -15,10 +15,15 @@ export class PipelineResolver {
   }
 
   @Allow('opportunities:read')
-  @Query(() => PipelineSummary, { description: 'Count, value and weighted value per stage; narrow it to an owner or a team' })
+  @Query(() => PipelineSummary, {
+    description: 'Count, value and weighted value per stage and per owner, in one reporting currency; narrow it to an owner or a team',
+  })
   pipelineSummary(
     @Arg('pipelineId', () => ID) pipelineId: string,
-    @Arg('currency', { description: 'Only opportunities in this currency are summed' }) currency: string,
+    @Arg('currency', {
+      description: 'The reporting currency: amounts in others are converted with the configured rates (EXCHANGE_RATES); see conversion',
+    })
+    currency: string,
     @Arg('ownerId', () => ID, { nullable: true }) ownerId: string | null,
     @Arg('teamMemberIds', () => [ID], { nullable: true, description: 'Owner ids of a team (teams live in identity)' }) teamMemberIds: string[] | null,
     @Ctx() { em, viewer }: SalesContext,

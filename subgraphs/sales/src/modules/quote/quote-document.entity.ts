@@ -41,6 +41,8 @@ registerEnumType(QuoteViewKind, { name: 'QuoteViewKind', description: 'OPENED: t
 @ObjectType({ description: 'One opening or download of a quote by the customer' })
 @Entity({ tableName: 'quote_view' })
 @Index({ properties: ['quoteId', 'viewedAt'] })
+// quotesOpened: the opens since a moment.
+@Index({ properties: ['kind', 'viewedAt'] })
 export class QuoteView extends BaseEntity {
   @ManyToOne(() => Quote, { fieldName: 'quote_id', mapToPk: true, deleteRule: 'cascade' })
   quoteId!: string;
