@@ -6,11 +6,11 @@ import tseslint from 'typescript-eslint';
 const SUBGRAPHS = ['identity', 'sales', 'marketing', 'service'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'tests/generated/**', '.data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'tests/generated/**', 'dashboard/src/generated/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
