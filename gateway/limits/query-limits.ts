@@ -48,6 +48,8 @@ const PLAIN_LIST = 10;
  * multiply: customers(first: 100) { interactions(first: 100) { … } } is 10,000 nodes before it is run.
  */
 const sizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  // Introspection reads the schema, no records: GraphiQL's and codegen's full introspection query must pass.
+  if (field.name === '__schema' || field.name === '__type') return 0;
   const type = getNullableType(field.type);
   if (!isCompositeType(getNamedType(type))) return 0;
   const asked = PAGE_ARGUMENTS.map((name) => args[name]).find((value) => typeof value === 'number');

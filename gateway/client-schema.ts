@@ -1,0 +1,138 @@
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  lexicographicSortSchema,
+  printSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { RequestHandler } from 'express';
+import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
+import type { Viewer } from '@crm/kit/context.js';
+import type { ApolloGateway } from '@apollo/gateway';
+import { buildSubscriptionSchema } from './subscriptions/schema.js';
+
+/** What Apollo Server takes as a gateway (@apollo/server-gateway-interface, reached through @apollo/server's types). */
+type GatewayInterface = ApolloServerOptionsWithGateway<Record<string, unknown>>['gateway'];
+
+/**
+ * The schema clients see: the supergraph's API plus what the gateway serves beside it (subscriptions over graphql-ws,
+ * the ErrorCode enum). Apollo Server validates every HTTP operation against it and answers introspection from it,
+ * so GraphiQL, codegen from the live endpoint and IDE plugins see `Subscription`; queries and mutations are still
+ * planned and run by the Apollo gateway on its own schema, as before.
+ */
+export class ClientSchemaGateway implements GatewayInterface {
+  private clientSchema: GraphQLSchema | null = null;
+  private sortedSdl: string | null = null;
+
+  constructor(private readonly gateway: ApolloGateway) {}
+
+  /** The client schema of the supergraph loaded last. */
+  get schema(): GraphQLSchema {
+    if (!this.clientSchema) throw new Error('The gateway has not loaded its supergraph yet');
+    return this.clientSchema;
+  }
+
+  /**
+   * The client SDL as `GET /schema.graphql` serves it: schema/api.graphql's types, fields and descriptions, sorted by
+   * name (the gateway's own order depends on how it loaded the supergraph).
+   */
+  get sdl(): string {
+    this.sortedSdl ??= `${printSchema(lexicographicSortSchema(this.schema)).trim()}\n`;
+    return this.sortedSdl;
+  }
+
+  onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]) {
+    return this.gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+      this.clientSchema = buildSubscriptionSchema(apiSchema);
+      this.sortedSdl = null;
+      callback({ apiSchema: this.clientSchema, coreSupergraphSdl });
+    });
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]) {
+    const { executor } = await this.gateway.load(options);
+    return {
+      executor: async (requestContext: Parameters<NonNullable<typeof executor>>[0]) =>
+        // Introspection alone is answered here: the gateway's own introspection knows no Subscription type.
+        isIntrospectionOnly(requestContext.operation, requestContext.document)
+          ? execute({
+              schema: this.schema,
+              document: requestContext.document,
+              operationName: requestContext.operationName,
+              variableValues: requestContext.request.variables,
+            })
+          : executor!(requestContext),
+    };
+  }
+
+  stop() {
+    return this.gateway.stop();
+  }
+}
+
+/** True when every root field asked is `__schema`, `__type` or `__typename` (through fragments too). */
+export function isIntrospectionOnly(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const only = (set: SelectionSetNode, seen: Set<string>): boolean =>
+    set.selections.every((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__');
+      if (selection.kind === Kind.INLINE_FRAGMENT) return only(selection.selectionSet, seen);
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || seen.has(fragment.name.value)) return false;
+      return only(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+    });
+  return operation.operation === 'query' && only(operation.selectionSet, new Set());
+}
+
+/**
+ * A subscription posted over HTTP is refused with a pointer to graphql-ws (the schema has the type, so it validates):
+ * subscriptions are served over WebSocket on the same path.
+ */
+export function subscriptionsOverWebSocket(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation?.operation !== 'subscription') return;
+          const host = request.http?.headers.get('host') ?? '<gateway>';
+          throw new GraphQLError(
+            `Subscriptions run over WebSocket, not HTTP: connect a graphql-ws client (protocol graphql-transport-ws) to ws://${host}/graphql (wss:// behind TLS) with connectionParams { authorization: "Bearer <token>" }`,
+            { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * `GET /schema.graphql`: the client SDL, subscriptions included (what introspection answers), for codegen and IDEs
+ * that read a file. Like introspection it is open outside production and for admins only in production.
+ */
+export function schemaFile(
+  gateway: ClientSchemaGateway,
+  options: { production: boolean; viewerOf: (req: Parameters<RequestHandler>[0]) => Promise<Viewer> },
+): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      if (options.production && (await options.viewerOf(req)).role !== 'ADMIN') {
+        res
+          .status(403)
+          .json({ errors: [{ message: 'The schema is open to admins only; download it from the repository', extensions: { code: 'FORBIDDEN' } }] });
+        return;
+      }
+      res.type('text/plain; charset=utf-8').send(gateway.sdl);
+    } catch (error) {
+      // Bad credentials: the authenticator's refusal (401/403) with its code, as over /graphql.
+      if (error instanceof GraphQLError && error.extensions.http) {
+        res
+          .status((error.extensions.http as { status: number }).status)
+          .json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
+      } else next(error);
+    }
+  };
+}
