@@ -32,6 +32,7 @@ import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
 import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { publicRoutes } from './public-routes.js';
+import { dashboardRouter } from './dashboard.js';
 import { ClientSchemaGateway, schemaFile, subscriptionsOverWebSocket } from './client-schema.js';
 
 export async function createGateway(config: GatewayConfig, log: Logger = createLogger('gateway'), injected: { bus?: EventBus } = {}) {
@@ -119,6 +120,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     }),
   );
   if (devIssuer) app.use(devIssuer.router(() => demoUsers(identity), config.auth.audience));
+  // The live dashboard (dashboard/), when built: a page of the same origin that signs in with a token like GraphiQL.
+  app.use(dashboardRouter());
   // Links customers open (a quote, later an unsubscribe): each subgraph's /public routes, checked by their own tokens.
   app.use(publicRoutes({ subgraphUrls: config.subgraphUrls, agent, timeoutMs: limits.requestTimeoutMs, rateLimits, log }));
   app.use(
