@@ -5,6 +5,7 @@ import { servicePersonalData } from './modules/privacy/privacy.tables.js';
 import { AssetResolver, CustomerAssetsResolver } from './modules/asset/asset.resolver.js';
 import { CaseAssignmentRuleResolver } from './modules/assignment/assignment.resolver.js';
 import { WorkingCalendarResolver } from './modules/calendar/working-calendar.resolver.js';
+import { CaseQueueResolver } from './modules/case/case-queue.resolver.js';
 import { CaseResolver, CustomerCasesResolver } from './modules/case/case.resolver.js';
 import { CustomerServiceContractResolver, ServiceContractResolver } from './modules/contract/service-contract.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
@@ -18,6 +19,7 @@ export function buildServiceSchema(): Promise<GraphQLSchema> {
       resolvers: [
         personalDataResolver('service', servicePersonalData),
         CaseResolver,
+        CaseQueueResolver,
         CaseAssignmentRuleResolver,
         CustomerCasesResolver,
         CaseMessageResolver,

@@ -21,6 +21,8 @@ export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '.
 @Index({ properties: ['firstResponseAtRiskAt'] })
 @Index({ properties: ['resolutionAtRiskAt'] })
 @Index({ properties: ['assigneeId', 'status'] })
+// caseQueue: the open cases by line and priority.
+@Index({ properties: ['status', 'line', 'priority'] })
 export class Case extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;
