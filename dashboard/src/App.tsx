@@ -17,7 +17,7 @@ const SCREENS = [
 
 /** The screen is in the URL's hash (#/sales, #/customer/<id>): links and reloads keep it, the server serves one page. */
 function useRoute(): string[] {
-  const read = () => location.hash.replace(/^#\/?/, '').split('/');
+  const read = () => location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const changed = () => setRoute(read());

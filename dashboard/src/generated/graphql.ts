@@ -50,6 +50,11 @@ export type CustomerKind =
   | 'ORGANIZATION'
   | 'PERSON';
 
+/** How conversionFunnel's groups are cut: by the lead's source or its owner (rep) */
+export type FunnelGrouping =
+  | 'OWNER'
+  | 'SOURCE';
+
 export type InteractionChannel =
   | 'APP'
   | 'CHAT'
@@ -88,6 +93,15 @@ export type OpportunityStatus =
   | 'LOST'
   | 'OPEN'
   | 'WON';
+
+/** DRAFT → SENT → VIEWED → ACCEPTED / REJECTED / EXPIRED */
+export type QuoteStatus =
+  | 'ACCEPTED'
+  | 'DRAFT'
+  | 'EXPIRED'
+  | 'REJECTED'
+  | 'SENT'
+  | 'VIEWED';
 
 export type SearchHitKind =
   | 'CUSTOMER'
@@ -146,18 +160,36 @@ export type MarketingOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MarketingOverviewQuery = { campaigns: { edges: Array<{ node: { id: string, name: string, status: CampaignStatus, channel: InteractionChannel, startsAt: string, metrics: { sent: number, delivered: number, opened: number, clicked: number, converted: number } } }> }, segments: { edges: Array<{ node: { id: string, name: string, kind: SegmentKind, size: number } }> } };
 
+export type AmountFragment = { amount: string, currency: string };
+
+export type PipelineTotalsFragment = { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } };
+
+export type DefaultPipelineQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DefaultPipelineQuery = { pipeline: { id: string, name: string } };
+
 export type SalesPipelineQueryVariables = Exact<{
   pipelineId: string | number;
   currency: string;
 }>;
 
 
-export type SalesPipelineQuery = { pipelineSummary: { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }> } };
+export type SalesPipelineQuery = { pipelineSummary: { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } }, salesForecast: { months: Array<{ month: string, count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }> } };
 
-export type DefaultPipelineQueryVariables = Exact<{ [key: string]: never; }>;
+export type SalesFunnelQueryVariables = Exact<{
+  from: string;
+  to: string;
+  groupBy: FunnelGrouping;
+}>;
 
 
-export type DefaultPipelineQuery = { pipeline: { id: string, name: string } };
+export type SalesFunnelQuery = { conversionFunnel: { leads: number, opportunities: number, won: number, leadToOpportunityRate: number | null, opportunityToWonRate: number | null, groups: Array<{ key: string, label: string, leads: number, opportunities: number, won: number, owner: { name: string } | null }> } };
+
+export type QuotesOpenedTodayQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type QuotesOpenedTodayQuery = { quotesOpened: { count: number, quotes: Array<{ id: string, title: string, status: QuoteStatus, total: { amount: string, currency: string }, customer: { id: string, displayName: string } }> } };
 
 export type PipelineMovesSubscriptionVariables = Exact<{
   pipelineId: string | number;
@@ -167,6 +199,27 @@ export type PipelineMovesSubscriptionVariables = Exact<{
 
 export type PipelineMovesSubscription = { pipelineChanged: { event: { cursor: string } } };
 
+export type LeadMovesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type LeadMovesSubscription = { leadChanged: { event: { cursor: string } } };
+
+export type QuoteMovesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type QuoteMovesSubscription = { quoteChanged: { event: { cursor: string } } };
+
+export type DealMovesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type DealMovesSubscription = { opportunityChanged: { event: { cursor: string } } };
+
 export type GlobalSearchQueryVariables = Exact<{
   query: string;
 }>;
@@ -174,10 +227,12 @@ export type GlobalSearchQueryVariables = Exact<{
 
 export type GlobalSearchQuery = { search: Array<{ kind: SearchHitKind, title: string, score: number, customer: { id: string } | null }> };
 
-export type ServiceCasesQueryVariables = Exact<{ [key: string]: never; }>;
+export type QueueCountsFragment = { open: number, atRisk: number, breached: number, rows: Array<{ line: CaseLine, priority: CasePriority, open: number, atRisk: number, breached: number }>, agents: Array<{ open: number, atRisk: number, breached: number, agent: { id: string, name: string } | null }> };
+
+export type ServiceQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ServiceCasesQuery = { cases: { totalCount: number, edges: Array<{ node: { id: string, line: CaseLine, priority: CasePriority, slaAtRisk: boolean, firstResponseBreached: boolean, resolutionBreached: boolean, assignee: { id: string, name: string } | null } }> } };
+export type ServiceQueueQuery = { caseQueue: { open: number, atRisk: number, breached: number, rows: Array<{ line: CaseLine, priority: CasePriority, open: number, atRisk: number, breached: number }>, agents: Array<{ open: number, atRisk: number, breached: number, agent: { id: string, name: string } | null }> } };
 
 export type ServiceCaseMovesSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -241,6 +296,85 @@ export const CustomerCaseFragmentDoc = new TypedDocumentString(`
   firstResponseBreached
 }
     `, {"fragmentName":"CustomerCase"}) as unknown as TypedDocumentString<CustomerCaseFragment, unknown>;
+export const AmountFragmentDoc = new TypedDocumentString(`
+    fragment Amount on Money {
+  amount
+  currency
+}
+    `, {"fragmentName":"Amount"}) as unknown as TypedDocumentString<AmountFragment, unknown>;
+export const PipelineTotalsFragmentDoc = new TypedDocumentString(`
+    fragment PipelineTotals on PipelineSummary {
+  count
+  value {
+    ...Amount
+  }
+  weightedValue {
+    ...Amount
+  }
+  stages {
+    stage {
+      id
+      name
+      position
+    }
+    count
+    value {
+      ...Amount
+    }
+    weightedValue {
+      ...Amount
+    }
+  }
+  owners {
+    owner {
+      id
+      name
+    }
+    count
+    value {
+      ...Amount
+    }
+    weightedValue {
+      ...Amount
+    }
+  }
+  conversion {
+    currency
+    converted
+    rates {
+      from
+      rate
+    }
+    unconvertible
+  }
+}
+    fragment Amount on Money {
+  amount
+  currency
+}`, {"fragmentName":"PipelineTotals"}) as unknown as TypedDocumentString<PipelineTotalsFragment, unknown>;
+export const QueueCountsFragmentDoc = new TypedDocumentString(`
+    fragment QueueCounts on CaseQueue {
+  open
+  atRisk
+  breached
+  rows {
+    line
+    priority
+    open
+    atRisk
+    breached
+  }
+  agents {
+    agent {
+      id
+      name
+    }
+    open
+    atRisk
+    breached
+  }
+}
+    `, {"fragmentName":"QueueCounts"}) as unknown as TypedDocumentString<QueueCountsFragment, unknown>;
 export const Customer360Document = new TypedDocumentString(`
     query Customer360($id: ID!) {
   customer(id: $id) {
@@ -426,37 +560,6 @@ export const MarketingOverviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MarketingOverviewQuery, MarketingOverviewQueryVariables>;
-export const SalesPipelineDocument = new TypedDocumentString(`
-    query SalesPipeline($pipelineId: ID!, $currency: String!) {
-  pipelineSummary(pipelineId: $pipelineId, currency: $currency) {
-    count
-    value {
-      amount
-      currency
-    }
-    weightedValue {
-      amount
-      currency
-    }
-    stages {
-      stage {
-        id
-        name
-        position
-      }
-      count
-      value {
-        amount
-        currency
-      }
-      weightedValue {
-        amount
-        currency
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<SalesPipelineQuery, SalesPipelineQueryVariables>;
 export const DefaultPipelineDocument = new TypedDocumentString(`
     query DefaultPipeline {
   pipeline {
@@ -465,6 +568,116 @@ export const DefaultPipelineDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DefaultPipelineQuery, DefaultPipelineQueryVariables>;
+export const SalesPipelineDocument = new TypedDocumentString(`
+    query SalesPipeline($pipelineId: ID!, $currency: String!) {
+  pipelineSummary(pipelineId: $pipelineId, currency: $currency) {
+    ...PipelineTotals
+  }
+  salesForecast(pipelineId: $pipelineId, currency: $currency, months: 6) {
+    months {
+      month
+      count
+      value {
+        ...Amount
+      }
+      weightedValue {
+        ...Amount
+      }
+    }
+  }
+}
+    fragment Amount on Money {
+  amount
+  currency
+}
+fragment PipelineTotals on PipelineSummary {
+  count
+  value {
+    ...Amount
+  }
+  weightedValue {
+    ...Amount
+  }
+  stages {
+    stage {
+      id
+      name
+      position
+    }
+    count
+    value {
+      ...Amount
+    }
+    weightedValue {
+      ...Amount
+    }
+  }
+  owners {
+    owner {
+      id
+      name
+    }
+    count
+    value {
+      ...Amount
+    }
+    weightedValue {
+      ...Amount
+    }
+  }
+  conversion {
+    currency
+    converted
+    rates {
+      from
+      rate
+    }
+    unconvertible
+  }
+}`) as unknown as TypedDocumentString<SalesPipelineQuery, SalesPipelineQueryVariables>;
+export const SalesFunnelDocument = new TypedDocumentString(`
+    query SalesFunnel($from: DateTimeISO!, $to: DateTimeISO!, $groupBy: FunnelGrouping!) {
+  conversionFunnel(from: $from, to: $to, groupBy: $groupBy) {
+    leads
+    opportunities
+    won
+    leadToOpportunityRate
+    opportunityToWonRate
+    groups {
+      key
+      label
+      owner {
+        name
+      }
+      leads
+      opportunities
+      won
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SalesFunnelQuery, SalesFunnelQueryVariables>;
+export const QuotesOpenedTodayDocument = new TypedDocumentString(`
+    query QuotesOpenedToday {
+  quotesOpened {
+    count
+    quotes {
+      id
+      title
+      status
+      total {
+        ...Amount
+      }
+      customer {
+        id
+        displayName
+      }
+    }
+  }
+}
+    fragment Amount on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<QuotesOpenedTodayQuery, QuotesOpenedTodayQueryVariables>;
 export const PipelineMovesDocument = new TypedDocumentString(`
     subscription PipelineMoves($pipelineId: ID!, $after: String) {
   pipelineChanged(pipelineId: $pipelineId, after: $after) {
@@ -474,6 +687,33 @@ export const PipelineMovesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PipelineMovesSubscription, PipelineMovesSubscriptionVariables>;
+export const LeadMovesDocument = new TypedDocumentString(`
+    subscription LeadMoves($after: String) {
+  leadChanged(after: $after) {
+    event {
+      cursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LeadMovesSubscription, LeadMovesSubscriptionVariables>;
+export const QuoteMovesDocument = new TypedDocumentString(`
+    subscription QuoteMoves($after: String) {
+  quoteChanged(after: $after) {
+    event {
+      cursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<QuoteMovesSubscription, QuoteMovesSubscriptionVariables>;
+export const DealMovesDocument = new TypedDocumentString(`
+    subscription DealMoves($after: String) {
+  opportunityChanged(after: $after) {
+    event {
+      cursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DealMovesSubscription, DealMovesSubscriptionVariables>;
 export const GlobalSearchDocument = new TypedDocumentString(`
     query GlobalSearch($query: String!) {
   search(query: $query, first: 8) {
@@ -486,27 +726,33 @@ export const GlobalSearchDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GlobalSearchQuery, GlobalSearchQueryVariables>;
-export const ServiceCasesDocument = new TypedDocumentString(`
-    query ServiceCases {
-  cases(first: 100, filter: {statuses: [NEW, OPEN, PENDING]}) {
-    totalCount
-    edges {
-      node {
-        id
-        line
-        priority
-        slaAtRisk
-        firstResponseBreached
-        resolutionBreached
-        assignee {
-          id
-          name
-        }
-      }
-    }
+export const ServiceQueueDocument = new TypedDocumentString(`
+    query ServiceQueue {
+  caseQueue {
+    ...QueueCounts
   }
 }
-    `) as unknown as TypedDocumentString<ServiceCasesQuery, ServiceCasesQueryVariables>;
+    fragment QueueCounts on CaseQueue {
+  open
+  atRisk
+  breached
+  rows {
+    line
+    priority
+    open
+    atRisk
+    breached
+  }
+  agents {
+    agent {
+      id
+      name
+    }
+    open
+    atRisk
+    breached
+  }
+}`) as unknown as TypedDocumentString<ServiceQueueQuery, ServiceQueueQueryVariables>;
 export const ServiceCaseMovesDocument = new TypedDocumentString(`
     subscription ServiceCaseMoves($after: String) {
   caseChanged(after: $after) {

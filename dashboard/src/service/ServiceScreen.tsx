@@ -1,17 +1,19 @@
-import { ServiceCaseMovesDocument, ServiceCasesDocument } from '../generated/graphql';
+import { ServiceCaseMovesDocument, ServiceQueueDocument, type QueueCountsFragment } from '../generated/graphql';
 import { feed, useLiveQuery } from '../client/hooks';
 import { Chart, COLORS } from '../ui/Chart';
 import { Figure, Problem } from '../ui/Figure';
 import { SortableTable } from '../ui/SortableTable';
 import { count, words } from '../ui/format';
-import { queueOf, type QueueRow, type AgentRow } from './queue';
+
+type QueueRow = QueueCountsFragment['rows'][number];
+type AgentRow = QueueCountsFragment['agents'][number];
 
 const PRIORITIES = ['URGENT', 'HIGH', 'NORMAL', 'LOW'];
 
 /** Service: the open queue by line and priority, SLAs at risk and breached, cases per agent. */
 export function ServiceScreen() {
-  const cases = useLiveQuery(ServiceCasesDocument, {}, [feed(ServiceCaseMovesDocument, {}, (d) => d.caseChanged.event.cursor)]);
-  const queue = cases.data ? queueOf(cases.data.cases.edges.map((e) => e.node)) : null;
+  const live = useLiveQuery(ServiceQueueDocument, {}, [feed(ServiceCaseMovesDocument, {}, (d) => d.caseChanged.event.cursor)]);
+  const queue = live.data?.caseQueue;
   const lines = [...new Set(queue?.rows.map((r) => r.line))].sort();
   const openOf = (line: string, priority: string) => queue?.rows.find((r) => r.line === line && r.priority === priority)?.open ?? 0;
   return (
@@ -19,7 +21,7 @@ export function ServiceScreen() {
       <header className="screen-header">
         <h1>Service queue</h1>
       </header>
-      <Problem error={cases.error} />
+      <Problem error={live.error} />
       {queue && (
         <>
           <div className="figures">

@@ -31,40 +31,42 @@ export function SortableTable<Row>({ caption, columns, rows, rowKey, onRowClick 
     : rows;
   const toggle = (key: string) => setSort((old) => ({ key, descending: old?.key === key ? !old.descending : false }));
   return (
-    <table data-table={caption}>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th
-              key={c.key}
-              className={c.numeric ? 'numeric' : undefined}
-              aria-sort={sort?.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
-              onClick={() => toggle(c.key)}
-            >
-              {c.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map((row) => (
-          <tr key={rowKey(row)} onClick={onRowClick ? () => onRowClick(row) : undefined} className={onRowClick ? 'link' : undefined}>
+    <div className="panel">
+      <table data-table={caption}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
             {columns.map((c) => (
-              <td key={c.key} className={c.numeric ? 'numeric' : undefined} data-column={c.key}>
-                {c.render ? c.render(row) : c.value(row)}
-              </td>
+              <th
+                key={c.key}
+                className={c.numeric ? 'numeric' : undefined}
+                aria-sort={sort?.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                onClick={() => toggle(c.key)}
+              >
+                {c.label}
+              </th>
             ))}
           </tr>
-        ))}
-        {sorted.length === 0 && (
-          <tr>
-            <td colSpan={columns.length} className="empty">
-              Nothing yet
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {sorted.map((row) => (
+            <tr key={rowKey(row)} onClick={onRowClick ? () => onRowClick(row) : undefined} className={onRowClick ? 'link' : undefined}>
+              {columns.map((c) => (
+                <td key={c.key} className={c.numeric ? 'numeric' : undefined} data-column={c.key}>
+                  {c.render ? c.render(row) : c.value(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {sorted.length === 0 && (
+            <tr>
+              <td colSpan={columns.length} className="empty">
+                Nothing yet
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEMO } from '@crm/demo/ids.js';
+import { OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
+import { executeOk, queryOk } from './helpers/graphql.js';
+import { screenshot } from './helpers/browser.js';
+import { figure, startDashboard, type DashboardRun } from './helpers/dashboard.js';
+
+// The customer 360° page in Chromium, reached from the global search: the profile, timeline, deals, cases and consents
+// the graph answers; a touchpoint recorded through the API appears within a second; after a cut connection the
+// timeline's feed resumes by cursor and shows what was recorded while it was down.
+
+let run: DashboardRun;
+beforeAll(async () => {
+  run = await startDashboard();
+}, 180_000);
+afterAll(() => run?.stop());
+
+const customerId = DEMO.customers.janNovak;
+const counts = () =>
+  queryOk<{ customer: { displayName: string; interactions: { totalCount: number }; opportunities: { totalCount: number }; cases: { totalCount: number } } }>(
+    run.url,
+    'query($id: ID!) { customer(id: $id) { displayName interactions { totalCount } opportunities { totalCount } cases { totalCount } } }',
+    { id: customerId },
+  );
+const touchpoints = (value: number) => run.page.locator(`[data-figure="customer-touchpoints"][data-value="${value}"]`);
+
+describe('the customer 360° page', () => {
+  it('is reached from the global search and shows what the graph knows of the customer', async () => {
+    const { customer } = await counts();
+    await run.page.getByRole('searchbox', { name: 'Search customers' }).fill('Novák');
+    await run.page.getByRole('button', { name: customer.displayName }).click();
+    await run.page.locator('[data-screen="customer"]').waitFor();
+    await expect(run.page.locator('h1').textContent()).resolves.toBe(customer.displayName);
+    await touchpoints(customer.interactions.totalCount).waitFor();
+    await expect(figure(run.page, 'customer-deals').textContent()).resolves.toBe(String(customer.opportunities.totalCount));
+    await expect(figure(run.page, 'customer-cases').textContent()).resolves.toBe(String(customer.cases.totalCount));
+    await expect(run.page.locator('.consents li').count()).resolves.toBeGreaterThan(0);
+    await screenshot(run.page, 'dashboard-customer');
+  });
+
+  it('adds a touchpoint recorded through the API to the timeline within a second', async () => {
+    await run.open(`customer/${customerId}`);
+    const { customer } = await counts();
+    await touchpoints(customer.interactions.totalCount).waitFor();
+    const changedAt = Date.now();
+    const { recordInteraction } = await executeOk(run.url, RecordInteractionDocument, {
+      input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: {} },
+    });
+    await run.page.locator(`[data-interaction="${recordInteraction.id}"]`).waitFor({ timeout: 1000 + (Date.now() - changedAt) });
+    await touchpoints(customer.interactions.totalCount + 1).waitFor({ timeout: 1000 });
+  });
+
+  it('shows a banner while the connection is cut, then the touchpoint and case made meanwhile', async () => {
+    await run.open(`customer/${customerId}`);
+    const { customer } = await counts();
+    await touchpoints(customer.interactions.totalCount).waitFor();
+    run.proxy.sever();
+    const banner = run.page.locator('[data-banner="connection"]');
+    await banner.waitFor();
+    const { recordInteraction } = await executeOk(run.url, RecordInteractionDocument, {
+      input: { customerId, channel: 'PHONE', type: 'CALL', properties: {} },
+    });
+    await executeOk(run.url, OpenCaseDocument, { input: { customerId, subject: 'Rattle in the dashboard', channel: 'PHONE' } });
+    run.proxy.restore();
+    await banner.waitFor({ state: 'detached' });
+    await run.page.locator(`[data-interaction="${recordInteraction.id}"]`).waitFor();
+    await run.page.locator(`[data-figure="customer-cases"][data-value="${customer.cases.totalCount + 1}"]`).waitFor();
+    await screenshot(run.page, 'dashboard-customer-resumed');
+  });
+});
