@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateCustomerDocument, CreateOpportunityDocument, DefaultPipelineDocument, PipelineSummaryDocument } from './generated/graphql.js';
-import { executeOk } from './helpers/graphql.js';
+import {
+  CreateCustomerDocument,
+  CreateOpportunityDocument,
+  DefaultPipelineDocument,
+  PipelineSummaryDocument,
+  RecordQuoteViewDocument,
+} from './generated/graphql.js';
+import { executeOk, queryOk } from './helpers/graphql.js';
 import { screenshot } from './helpers/browser.js';
-import { chartValues, figure, startDashboard, type DashboardRun } from './helpers/dashboard.js';
+import { chartShows, chartValues, figure, sidewaysOverflow, startDashboard, type DashboardRun } from './helpers/dashboard.js';
 
 // The dashboard's sales screen in Chromium on the seeded platform: the numbers the graph answers, moving live within a
 // second of a change made through the API, and after a cut connection the change made while it was down.
@@ -16,12 +22,12 @@ afterAll(() => run?.stop());
 
 const summaryOf = async (pipelineId: string) => (await executeOk(run.url, PipelineSummaryDocument, { pipelineId, currency: 'CZK' })).pipelineSummary;
 
-async function newDeal(pipelineId: string, amount: string) {
+async function newDeal(pipelineId: string, amount: string, expectedCloseDate?: string) {
   const { createCustomer } = await executeOk(run.url, CreateCustomerDocument, {
     input: { kind: 'PERSON', firstName: 'Live', lastName: 'Buyer', emails: [`live-${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
   });
   await executeOk(run.url, CreateOpportunityDocument, {
-    input: { customerId: createCustomer.id, pipelineId, title: 'Dashboard deal', amount: { amount, currency: 'CZK' } },
+    input: { customerId: createCustomer.id, pipelineId, title: 'Dashboard deal', amount: { amount, currency: 'CZK' }, expectedCloseDate },
   });
 }
 
@@ -73,11 +79,52 @@ describe('the sales screen', () => {
     await run.page.locator(`[data-figure="pipeline-count"][data-value="${before.count + 1}"]`).waitFor();
   });
 
+  it('shows the forecast by close month, the conversion funnel and the quotes opened today as the graph counts them', async () => {
+    const { pipeline } = await executeOk(run.url, DefaultPipelineDocument);
+    const thisMonth = new Date().toISOString().slice(0, 10);
+    await newDeal(pipeline.id, '300000.00', thisMonth);
+    const { salesForecast, quotesOpened } = await queryOk<{
+      salesForecast: { months: Array<{ value: { amount: string }; weightedValue: { amount: string } }> };
+      quotesOpened: { count: number };
+    }>(
+      run.url,
+      'query($p: ID!) { salesForecast(pipelineId: $p, currency: "CZK", months: 6) { months { value { amount } weightedValue { amount } } } quotesOpened { count } }',
+      {
+        p: pipeline.id,
+      },
+    );
+    await run.open('sales');
+    await run.page.locator(`[data-figure="quotes-opened"][data-value="${quotesOpened.count}"]`).waitFor();
+    await chartShows(run.page, 'Forecast by close month', [
+      salesForecast.months.map((m) => Number(m.value.amount)),
+      salesForecast.months.map((m) => Number(m.weightedValue.amount)),
+    ]);
+    const funnel = await chartValues(run.page, 'Conversion funnel');
+    expect(funnel[0]).toHaveLength(3);
+    expect(funnel[0]![0]).toBeGreaterThanOrEqual(funnel[0]![1]!);
+  });
+
+  it('counts a quote opened by its customer within a second', async () => {
+    const { customer } = await queryOk<{ customer: { quotes: { edges: Array<{ node: { id: string; viewToken: string | null } }> } } }>(
+      run.url,
+      '{ customer(id: "7b1e0f7c-2a55-4d8e-8c1f-000000000101") { quotes { edges { node { id viewToken } } } } }',
+    );
+    const opened = async () =>
+      (await queryOk<{ quotesOpened: { count: number; quotes: Array<{ id: string }> } }>(run.url, '{ quotesOpened { count quotes { id } } }')).quotesOpened;
+    const before = await opened();
+    const unopened = customer.quotes.edges.map((e) => e.node).find((q) => q.viewToken && !before.quotes.some((o) => o.id === q.id));
+    if (!unopened) throw new Error('the demo has no sent quote left unopened today');
+    await run.open('sales');
+    await run.page.locator(`[data-figure="quotes-opened"][data-value="${before.count}"]`).waitFor();
+    const changedAt = Date.now();
+    await executeOk(run.url, RecordQuoteViewDocument, { token: unopened.viewToken! }, { authorization: '' });
+    await run.page.locator(`[data-figure="quotes-opened"][data-value="${before.count + 1}"]`).waitFor({ timeout: 1000 + (Date.now() - changedAt) });
+  });
+
   it('fits a tablet (768 px wide)', async () => {
     await run.page.setViewportSize({ width: 768, height: 1024 });
     await run.open('sales');
-    const overflow = await run.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
+    await expect(sidewaysOverflow(run.page)).resolves.toBe(0);
     await screenshot(run.page, 'dashboard-sales-768');
     await run.page.setViewportSize({ width: 1280, height: 900 });
   });

@@ -30,7 +30,10 @@ export async function startDashboard(viewport = { width: 1280, height: 900 }): P
   page.setDefaultTimeout(15_000);
   // What went wrong in the page shows in the test's output (a failing wait alone says only what never appeared).
   page.on('pageerror', (error) => console.error(`dashboard page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && console.error(`dashboard console: ${message.text()}`));
+  // (Sockets refused while a test has the connection severed are expected, not reported.)
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('WebSocket connection to')) console.error(`dashboard console: ${message.text()}`);
+  });
   await page.goto(`${proxy.origin}/dashboard/`);
   await page.getByRole('button', { name: DEMO_ADMIN }).click();
   await page.locator('[data-screen]').first().waitFor();
@@ -58,4 +61,16 @@ export const figure = (page: Page, name: string) => page.locator(`[data-figure="
 /** The series a chart draws (`data-values` on its figure), one array per series. */
 export async function chartValues(page: Page, title: string): Promise<number[][]> {
   return JSON.parse((await page.locator(`[data-chart="${title}"]`).getAttribute('data-values')) ?? '[]') as number[][];
+}
+
+/** How far the page is wider than the window (0: nothing to scroll sideways). */
+export const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/** Waits until a chart draws these series (it is redrawn live: a change may still be on its way). */
+export async function chartShows(page: Page, title: string, series: number[][], timeout?: number): Promise<void> {
+  await page.waitForFunction(
+    ([name, expected]) => document.querySelector(`[data-chart="${name}"]`)?.getAttribute('data-values') === expected,
+    [title, JSON.stringify(series)] as const,
+    { timeout },
+  );
 }

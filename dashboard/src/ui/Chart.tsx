@@ -32,7 +32,8 @@ export function Chart({ title, labels, series, kind = 'bar', horizontal = false,
     maintainAspectRatio: false,
     animation: { duration: 250 },
     indexAxis: horizontal ? ('y' as const) : ('x' as const),
-    scales: { x: { stacked }, y: { stacked, beginAtZero: true } },
+    // Counts and sums of money: whole numbers on the value axis.
+    scales: { x: { stacked, ticks: { precision: 0 } }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
     plugins: { legend: { display: series.length > 1 } },
   };
   return (

@@ -11,4 +11,4 @@ export const percent = (value: number | null | undefined) => (value == null ? 'â
 export const dateTime = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An enum value as words: SLA_AT_RISK â†’ Sla at risk. */
-export const words = (value: string) => value.charAt(0) + value.slice(1).toLowerCase().replaceAll('_', ' ');
+export const words = (value: string) => value.charAt(0).toUpperCase() + value.slice(1).toLowerCase().replaceAll('_', ' ');
