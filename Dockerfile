@@ -32,5 +32,7 @@ COPY --from=build /app/subgraphs/marketing/package.json subgraphs/marketing/
 COPY --from=build /app/subgraphs/service/package.json subgraphs/service/
 RUN npm ci --omit=dev --omit=optional --ignore-scripts
 COPY --from=build /app/dist ./dist
+# The live dashboard's static files (vite build), served by the gateway under /dashboard.
+COPY --from=build /app/dashboard/dist ./dashboard/dist
 COPY schema ./schema
 USER node
