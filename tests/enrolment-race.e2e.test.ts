@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateSequenceDocument, EnrolInSequenceDocument } from './generated/graphql.js';
+import { CreateCustomerDocument, CreateSequenceDocument, EnrolInSequenceDocument } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
@@ -16,7 +16,10 @@ describe('sequence enrolment under concurrency', () => {
       // Due tomorrow: no step completes the enrolment while the test counts the ACTIVE ones.
       input: { name: `Race ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 24 }] },
     });
-    const customerId = randomUUID();
+    const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Racer', emails: [], phones: [] },
+    });
+    const customerId = createCustomer.id;
     const attempts = await Promise.all(
       Array.from({ length: 8 }, () => execute(platform.gatewayUrl, EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId } })),
     );

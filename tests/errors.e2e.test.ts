@@ -61,7 +61,10 @@ describe('bad input gets a clear error and loses nothing', () => {
   });
 
   it('rejects negative and malformed money and bad currencies', async () => {
-    const base = { customerId: UNKNOWN_ID, title: 'Car' };
+    const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Money', emails: [], phones: [] },
+    });
+    const base = { customerId: createCustomer.id, title: 'Car' };
     const negative = await execute(platform.gatewayUrl, CreateOpportunityDocument, {
       input: { ...base, amount: { amount: '-5.00', currency: 'EUR' } },
     });

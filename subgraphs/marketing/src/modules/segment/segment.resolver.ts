@@ -8,6 +8,7 @@ import * as membership from './segment.membership.js';
 import { segmentPageInMemory, segmentsPage } from './segment.queries.js';
 import * as segments from './segment.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { checkCustomerReferences } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class SegmentConnection extends ConnectionType(Segment) {}
@@ -64,12 +65,20 @@ export class SegmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
-  addToList(
+  async addToList(
     @Arg('segmentId', () => ID) segmentId: string,
     @Arg('customerIds', () => [ID], { description: `1 to ${membership.MAX_LIST_CHANGE}` }) customerIds: string[],
-    @Ctx() { em }: MarketingContext,
+    @Ctx() { em, graph }: MarketingContext,
   ): Promise<Segment> {
-    return membership.addToList(em, segmentId, customerIds);
+    const live = await checkCustomerReferences(
+      graph,
+      customerIds.map((id, index) => ({ index, field: 'customerIds', id })),
+    );
+    return membership.addToList(
+      em,
+      segmentId,
+      customerIds.map((id) => live.get(id.toLowerCase()) ?? id),
+    );
   }
 
   @Allow('marketing:write')

@@ -11,6 +11,7 @@ import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
 import { leadsPage } from './lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { checkCustomerId } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class LeadConnection extends ConnectionType(Lead) {}
@@ -41,7 +42,8 @@ export class LeadResolver {
 
   @Allow('leads:write')
   @Mutation(() => Lead)
-  createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
+  async createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Lead> {
+    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
     return createLead(em, input, viewer);
   }
 

@@ -10,6 +10,7 @@ import { opportunitiesPage } from './opportunity.queries.js';
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { checkCustomerId } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}
@@ -37,7 +38,8 @@ export class OpportunityResolver {
 
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
-  createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
+  async createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Opportunity> {
+    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
     return createOpportunity(em, input, viewer);
   }
 

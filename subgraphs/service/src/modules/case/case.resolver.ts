@@ -10,6 +10,7 @@ import { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, 
 import { casesAtRiskPage, casesPage } from './case.queries.js';
 import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from './case.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { checkCustomerId } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
@@ -48,7 +49,8 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case)
-  openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
+  async openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em, graph }: ServiceContext): Promise<Case> {
+    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
     return openCase(em, input);
   }
 

@@ -1,0 +1,82 @@
+import { DomainError } from './errors.js';
+import type { GraphClient } from './graph-client.js';
+import { isUuid } from './ids.js';
+
+/**
+ * A customer id a caller gave, and the input field that named it (`customerId`); in a bulk call also the item's
+ * index, as kit/bulk.ts names items.
+ */
+export interface CustomerReference {
+  field: string;
+  id: string;
+  index?: number;
+}
+
+/** Lists of customer ids are asked of identity in pages of this size (a bulk call of 1,000 is one request). */
+const LOOKUP_PAGE = 1000;
+/** How many unknown ids a refusal's message names (extensions.items names them all). */
+const NAMED_IN_MESSAGE = 5;
+
+/**
+ * Checks customer ids a caller gave against identity, the owner of customers, before anything is written for them
+ * (docs/adr/0016-customer-references.md): an id identity does not know (never created, or erased) is refused with
+ * NOT_FOUND naming its field (`extensions.field`; in a bulk call also every unknown item in `extensions.items`, as
+ * kit/bulk.ts names items), so a bulk call fails whole; a merged id answers its survivor. The answer maps each id
+ * given (lower-case) to the customer to store it as.
+ *
+ * One request to identity for up to 1,000 ids, as the platform (identity's Customer reference, the one that
+ * also serves the gateway); a malformed id is left to the caller's own parsing (BAD_USER_INPUT), and identity
+ * being unreachable is SERVICE_UNAVAILABLE: nothing is written, the client retries.
+ */
+export async function checkCustomerReferences(graph: GraphClient, references: readonly CustomerReference[]): Promise<Map<string, string>> {
+  const ids = [...new Set(references.filter((reference) => isUuid(reference.id)).map((reference) => reference.id.toLowerCase()))];
+  const live = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += LOOKUP_PAGE) {
+    const page = ids.slice(start, start + LOOKUP_PAGE);
+    const found = await lookUp(graph, page);
+    page.forEach((id, index) => {
+      const survivor = found[index]?.id?.toLowerCase();
+      if (survivor) live.set(id, survivor);
+    });
+  }
+  const unknown = references.filter((reference) => isUuid(reference.id) && !live.has(reference.id.toLowerCase()));
+  if (unknown.length > 0) throw unknownCustomers(unknown, references.length);
+  return live;
+}
+
+function unknownCustomers(unknown: CustomerReference[], total: number): DomainError {
+  const problem = (reference: CustomerReference) => `Customer ${reference.id} does not exist`;
+  const [first] = unknown;
+  if (first!.index === undefined)
+    return new DomainError('NOT_FOUND', `${first!.field}: ${problem(first!)}`, { type: 'Customer', id: first!.id, field: first!.field });
+  const items = unknown.map((reference) => ({ index: reference.index!, field: reference.field, message: problem(reference) }));
+  const named = items.slice(0, NAMED_IN_MESSAGE).map((item) => `item ${item.index} (${item.field}): ${item.message}`);
+  const more = items.length > NAMED_IN_MESSAGE ? `; and ${items.length - NAMED_IN_MESSAGE} more in extensions.items` : '';
+  return new DomainError('NOT_FOUND', `${items.length} of ${total} customer ids are unknown, so none was written: ${named.join('; ')}${more}`, {
+    type: 'Customer',
+    field: 'input',
+    items,
+  });
+}
+
+/** One customer id of an input: the survivor's id when it was merged; NOT_FOUND naming `field` when identity knows none. */
+export async function checkCustomerId<T extends string | null | undefined>(graph: GraphClient, id: T, field: string): Promise<T | string> {
+  if (id == null || !isUuid(id)) return id;
+  return (await checkCustomerReferences(graph, [{ field, id }])).get(id.toLowerCase())!;
+}
+
+async function lookUp(graph: GraphClient, ids: string[]): Promise<Array<{ id: string } | null>> {
+  try {
+    const { _entities } = await graph.query<{ _entities: Array<{ id: string } | null> }>(
+      'identity',
+      'query CustomerReferences($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id } } }',
+      { representations: ids.map((id) => ({ __typename: 'Customer', id })) },
+    );
+    return _entities;
+  } catch {
+    // What identity answered (its errors, its address) is not the client's to read.
+    throw new DomainError('SERVICE_UNAVAILABLE', 'identity could not be asked whether the customer exists: nothing was written, retry shortly', {
+      service: 'identity',
+    });
+  }
+}
