@@ -174,7 +174,7 @@ export class EntityLoader {
  * (caseScopeSql), and a subgraph may answer anything else by the viewer's id. So a read is shared by the
  * subscriptions of one caller (one user or API key, however many sockets and subscriptions), never across callers.
  */
-function permissionKey(viewer: Viewer): string {
+export function permissionKey(viewer: Viewer): string {
   return JSON.stringify([
     viewer.kind,
     viewer.id,

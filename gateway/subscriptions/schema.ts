@@ -1,6 +1,7 @@
 import { extendSchema, parse, type GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '@crm/kit/errors.js';
 import { topics } from './topics.js';
+import { AGGREGATE_SUBSCRIPTION_SDL } from './aggregate-topics.js';
 
 /**
  * The subscription part of the public API. It extends the supergraph's API schema, so a payload's entity is
@@ -171,5 +172,5 @@ ${Object.entries(ERROR_CODES)
 
 /** The supergraph's API schema with what the gateway adds: subscriptions and the documented error codes. */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
-  return extendSchema(apiSchema, parse(`${ERROR_CODE_SDL}\n${FILTER_SDL}\n${SUBSCRIPTION_SDL}`));
+  return extendSchema(apiSchema, parse(`${ERROR_CODE_SDL}\n${FILTER_SDL}\n${SUBSCRIPTION_SDL}\n${AGGREGATE_SUBSCRIPTION_SDL}`));
 }

@@ -29,6 +29,7 @@ import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { FollowStarts } from './follow-starts.js';
 import { buildSubscriptionSchema } from './schema.js';
 import { filterMatches, topics, type Topic } from './topics.js';
+import { LiveAggregates } from './live-aggregates.js';
 import { readEvent, type CatalogEvent } from '@crm/kit/event-catalog.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { queryLimits } from '../limits/query-limits.js';
@@ -194,6 +195,10 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     }
   }
 
+  // Live totals (pipelineSummaryChanged…): coalesced re-reads of a root query, not events (live-aggregates.ts).
+  const aggregates = new LiveAggregates({ tail, apollo, log, catalogEvent });
+  aggregates.wire(schema, (context) => context as SubscriptionContext);
+
   const stats = { closedAsSlow: 0 };
   const budgets = new WeakMap<WebSocket, SocketBudget>();
   const budgetOf = (socket: WebSocket) => {
@@ -302,6 +307,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       wsServer.close();
       loader.stop();
       followStarts.stop();
+      aggregates.stop();
     },
   };
 }
