@@ -67,4 +67,13 @@ describe('the customer 360° page', () => {
     await run.page.locator(`[data-figure="customer-cases"][data-value="${customer.cases.totalCount + 1}"]`).waitFor();
     await screenshot(run.page, 'dashboard-customer-resumed');
   });
+
+  it('sends a refused token back to sign-in, saying so', async () => {
+    const page = await run.browser.newPage();
+    await page.goto(`${run.proxy.origin}/dashboard/`);
+    await page.getByLabel('Token or API key').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Your sign-in was refused or has expired').waitFor();
+    await page.close();
+  });
 });

@@ -29,6 +29,7 @@ function useRoute(): string[] {
 
 export function App() {
   const [signedIn, setSignedIn] = useState(Boolean(savedToken()));
+  const [refusal, setRefusal] = useState<string | null>(null);
   const connection = useConnection();
   const [screen = 'sales', id] = useRoute();
   const signOut = () => {
@@ -37,10 +38,20 @@ export function App() {
     setSignedIn(false);
   };
   useEffect(() => {
-    if (connection === 'signed-out') signOut();
+    if (connection !== 'signed-out') return;
+    setRefusal('Your sign-in was refused or has expired: sign in again.');
+    signOut();
   }, [connection]);
   if (!signedIn)
-    return <SignIn onSignedIn={() => setSignedIn(true)} reason={connection === 'signed-out' ? 'Your sign-in was refused or has expired.' : null} />;
+    return (
+      <SignIn
+        onSignedIn={() => {
+          setRefusal(null);
+          setSignedIn(true);
+        }}
+        reason={refusal}
+      />
+    );
   return (
     <>
       <header className="top">

@@ -1,5 +1,6 @@
 import type { TypedDocumentString } from '../generated/graphql';
 import { authorization } from './auth';
+import { credentialRefused } from './live';
 
 export class GraphError extends Error {
   constructor(
@@ -20,6 +21,7 @@ export async function request<TResult, TVariables>(document: TypedDocumentString
   });
   const body = (await response.json()) as { data?: TResult; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   const error = body.errors?.[0];
+  if (error?.extensions?.code === 'UNAUTHENTICATED') credentialRefused();
   if (error || !body.data) throw new GraphError(error?.message ?? `HTTP ${response.status}`, error?.extensions?.code);
   return body.data;
 }

@@ -18,6 +18,9 @@ function setConnection(next: Connection): void {
 
 export const connectionState = (): Connection => connection;
 
+/** The credential was refused (a 401 over HTTP, 4401/4403 on the socket): the app goes back to sign-in. */
+export const credentialRefused = () => setConnection('signed-out');
+
 export function watchConnection(notify: () => void): () => void {
   watchers.add(notify);
   return () => watchers.delete(notify);
@@ -64,7 +67,7 @@ function liveClient(): Client {
 export async function closeLive(): Promise<void> {
   const current = client;
   client = null;
-  connection = 'connecting';
+  setConnection('connecting');
   await current?.dispose();
 }
 
