@@ -55,20 +55,21 @@ export async function readAnnouncements(file: string): Promise<Announcement[]> {
 export function describeReport(report: SchemaReport): string {
   const line = (change: Change) => `  ${change.path ?? '(schema)'}: ${change.message}`;
   const section = (title: string, lines: string[]) => (lines.length ? [`${title} (${lines.length}):`, ...lines, ''] : []);
+  // The long lists first, so what fails the check stands right above the verdict at the end of CI's log.
   return [
-    ...section(
-      'BREAKING, not announced: keep the old form deprecated for a release, or announce it in schema/announced-breaking-changes.json',
-      report.unannounced.map(line),
-    ),
+    ...section('Safe', report.safe.map(line)),
+    ...section('Dangerous (clients may need to handle it, e.g. a new enum value or argument)', report.dangerous.map(line)),
     ...section(
       'Breaking, announced',
       report.announced.map(({ change, announcement }) => `${line(change)} (release ${announcement.release}: ${announcement.reason})`),
     ),
-    ...section('Dangerous (clients may need to handle it, e.g. a new enum value)', report.dangerous.map(line)),
-    ...section('Safe', report.safe.map(line)),
     ...section(
       'Announcements that match no breaking change (remove them once released)',
       report.stale.map((a) => `  ${a.path}`),
+    ),
+    ...section(
+      'BREAKING, not announced: keep the old form deprecated for a release, or announce it in schema/announced-breaking-changes.json',
+      report.unannounced.map(line),
     ),
     report.unannounced.length
       ? `schema:check failed: ${report.unannounced.length} unannounced breaking change(s).`

@@ -32,6 +32,25 @@ const mutations = Object.values(schema.getMutationType()!.getFields());
 const isIdArgument = (arg: GraphQLArgument) =>
   (arg.name === 'id' || arg.name.endsWith('Id')) && isNonNullType(arg.type) && getNullableType(arg.type).toString() === 'ID';
 const isVersionArgument = (arg: GraphQLArgument) => arg.name === 'version' && arg.type.toString() === 'Int!';
+/** The arguments of a mutation's current form: a deprecated one still works for a release (kit/argument-forms.ts). */
+const currentArgs = (m: GraphQLField<unknown, unknown>) => m.args.filter((arg) => !arg.deprecationReason);
+const isInputArgument = (arg: GraphQLArgument) => arg.name === 'input' && isInputObjectType(getNamedType(arg.type));
+/** Verbs of mutations that make a record: they take one input and nothing else. */
+const CREATING = /^(create|register|open)[A-Z]/;
+/** Every deprecated field, argument, input field and enum value, as `Type.field(argument)` with its reason. */
+const deprecations = (): Array<[string, string]> =>
+  Object.values(schema.getTypeMap())
+    .filter((type) => !type.name.startsWith('__'))
+    .flatMap((type): Array<[string, string | null | undefined]> => {
+      if (isEnumType(type)) return type.getValues().map((value) => [`${type.name}.${value.name}`, value.deprecationReason]);
+      if (isInputObjectType(type)) return Object.values(type.getFields()).map((field) => [`${type.name}.${field.name}`, field.deprecationReason]);
+      if (!isObjectType(type)) return [];
+      return Object.values(type.getFields()).flatMap((field) => [
+        [`${type.name}.${field.name}`, field.deprecationReason] as [string, string | null | undefined],
+        ...field.args.map((arg) => [`${type.name}.${field.name}(${arg.name})`, arg.deprecationReason] as [string, string | null | undefined]),
+      ]);
+    })
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string');
 
 /** Every field of every object type, Query's and Mutation's included, as `Type.field`. */
 const allFields = (): Array<[string, GraphQLField<unknown, unknown>]> =>
@@ -57,6 +76,51 @@ describe('the API follows one convention', () => {
       .flatMap((m) => m.args.map((arg) => [m.name, getNamedType(arg.type)] as const))
       .filter(([, type]) => isInputObjectType(type) && ('id' in type.getFields() || 'version' in type.getFields()))
       .map(([name, type]) => `${name}: ${type.name}`);
+    expect(offending).toEqual([]);
+  });
+
+  it('says what a change carries in one input: besides the record (id, or the parent as <thing>Id) and version, only input', () => {
+    const offending = mutations
+      .filter((m) => m.args.some(isVersionArgument))
+      .filter((m) => currentArgs(m).some((arg) => !isIdArgument(arg) && !isVersionArgument(arg) && !isInputArgument(arg)))
+      .map(
+        (m) =>
+          `${m.name}(${currentArgs(m)
+            .map((a) => a.name)
+            .join(', ')})`,
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('creates a record from one input and nothing else', () => {
+    const offending = mutations
+      .filter((m) => CREATING.test(m.name))
+      .filter((m) => currentArgs(m).length !== 1 || !isInputArgument(currentArgs(m)[0]!))
+      .map(
+        (m) =>
+          `${m.name}(${currentArgs(m)
+            .map((a) => a.name)
+            .join(', ')})`,
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('makes an input with required fields optional only while the deprecated arguments it replaces still work', () => {
+    const hasRequiredField = (arg: GraphQLArgument) => {
+      const type = getNamedType(arg.type);
+      return isInputObjectType(type) && Object.values(type.getFields()).some((f) => isNonNullType(f.type) && f.defaultValue === undefined);
+    };
+    const offending = mutations
+      .filter((m) => m.args.some((arg) => isInputArgument(arg) && !isNonNullType(arg.type) && hasRequiredField(arg)))
+      .filter((m) => !m.args.some((arg) => arg.deprecationReason))
+      .map((m) => m.name);
+    expect(offending).toEqual([]);
+  });
+
+  it('deprecates with @deprecated(reason:) that names what to use instead and the release that removes it', () => {
+    const offending = deprecations()
+      .filter(([, reason]) => !/^Use .+; removed in \d+\.\d+$/.test(reason))
+      .map(([name, reason]) => `${name}: ${reason}`);
     expect(offending).toEqual([]);
   });
 

@@ -98,3 +98,9 @@ export class WebFormInput {
   @MaxLength(2000)
   pageUrl?: string | null;
 }
+
+@InputType()
+export class CreateWebFormInput {
+  @Field({ description: 'How staff know the form, e.g. the page it is on' })
+  name!: string;
+}

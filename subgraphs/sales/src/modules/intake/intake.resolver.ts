@@ -3,11 +3,13 @@ import { Allow, Public } from '@crm/kit/access/decorators.js';
 import { recordEvent } from '@crm/kit/events.js';
 import type { SalesContext } from '../../context.js';
 import { Lead } from '../lead/lead.entity.js';
-import { WebFormInput } from './intake.inputs.js';
+import { CreateWebFormInput, WebFormInput } from './intake.inputs.js';
 import { submitWebForm } from './intake.service.js';
 import { WebForm } from './web-form.entity.js';
 import { newWebFormKey } from './web-form.throttle.js';
 import { leadFollowToken } from './intake.links.js';
+import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
+import { badInput } from '@crm/kit/errors.js';
 
 @Resolver()
 export class IntakeResolver {
@@ -32,8 +34,14 @@ export class IntakeResolver {
 
   @Allow('pipelines:manage')
   @Mutation(() => WebForm, { description: 'Registers a form and gives it a public key for its page' })
-  async createWebForm(@Arg('name') name: string, @Ctx() { em }: SalesContext): Promise<WebForm> {
-    const form = em.create(WebForm, { name: name.trim(), publicKey: newWebFormKey() });
+  async createWebForm(
+    @Arg('input', () => CreateWebFormInput, { nullable: true, description: inputRequiredFrom('The form') }) input: CreateWebFormInput | null,
+    @Arg('name', () => String, { nullable: true, deprecationReason: useInstead('input: { name }') }) name: string | null,
+    @Ctx() { em }: SalesContext,
+  ): Promise<WebForm> {
+    const given = inputOrDeprecated(input, { name }, ['name']);
+    if (!given.name.trim()) throw badInput('name must not be empty', 'input.name');
+    const form = em.create(WebForm, { name: given.name.trim(), publicKey: newWebFormKey() });
     recordEvent(em, { type: 'WebFormCreated', aggregateId: form.id, payload: { webFormId: form.id, name: form.name } });
     await em.flush();
     return form;

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { IsEmail, Length, Max, MaxLength, Min } from 'class-validator';
 import { LeadSource, LeadStatus } from './lead.entity.js';
+import { MoneyInput } from '@crm/kit/scalars.js';
 
 @InputType()
 export class CreateLeadInput {
@@ -48,4 +49,28 @@ export class LeadFilter {
 
   @Field(() => [ID], { nullable: true })
   ownerIds?: string[] | null;
+}
+
+@InputType()
+export class UpdateLeadStatusInput {
+  @Field(() => LeadStatus)
+  status!: LeadStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why; required to disqualify' })
+  reason?: string | null;
+}
+
+@InputType()
+export class AssignLeadInput {
+  @Field(() => ID, { description: 'The member of staff who takes the lead' })
+  ownerId!: string;
+}
+
+@InputType()
+export class ConvertLeadInput {
+  @Field(() => ID, { nullable: true, description: 'The default pipeline when omitted' })
+  pipelineId?: string | null;
+
+  @Field(() => MoneyInput, { nullable: true, description: "The product of interest's list price when omitted" })
+  amount?: MoneyInput | null;
 }

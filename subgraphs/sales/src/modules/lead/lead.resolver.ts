@@ -7,11 +7,12 @@ import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Lead, LeadStatus } from './lead.entity.js';
-import { CreateLeadInput, LeadFilter } from './lead.inputs.js';
+import { AssignLeadInput, ConvertLeadInput, CreateLeadInput, LeadFilter, UpdateLeadStatusInput } from './lead.inputs.js';
 import { leadsPage } from './lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
 export class LeadConnection extends ConnectionType(Lead) {}
@@ -52,11 +53,13 @@ export class LeadResolver {
   updateLeadStatus(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('status', () => LeadStatus) status: LeadStatus,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Arg('input', () => UpdateLeadStatusInput, { nullable: true, description: inputRequiredFrom('The new status') }) input: UpdateLeadStatusInput | null,
+    @Arg('status', () => LeadStatus, { nullable: true, deprecationReason: useInstead('input: { status }') }) status: LeadStatus | null,
+    @Arg('reason', () => String, { nullable: true, deprecationReason: useInstead('input: { reason }') }) reason: string | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Lead> {
-    return updateLeadStatus(em, id, version, status, viewer, reason);
+    const given = inputOrDeprecated(input, { status, reason }, ['status']);
+    return updateLeadStatus(em, id, version, given.status, viewer, given.reason ?? null);
   }
 
   @Allow('leads:write')
@@ -64,10 +67,11 @@ export class LeadResolver {
   assignLead(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('ownerId', () => ID) ownerId: string,
+    @Arg('input', () => AssignLeadInput, { nullable: true, description: inputRequiredFrom('Who takes it') }) input: AssignLeadInput | null,
+    @Arg('ownerId', () => ID, { nullable: true, deprecationReason: useInstead('input: { ownerId }') }) ownerId: string | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Lead> {
-    return assignLead(em, id, version, ownerId, viewer);
+    return assignLead(em, id, version, inputOrDeprecated(input, { ownerId }, ['ownerId']).ownerId, viewer);
   }
 
   @Allow('leads:write', 'opportunities:write')
@@ -75,11 +79,13 @@ export class LeadResolver {
   convertLead(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('pipelineId', () => ID, { nullable: true }) pipelineId: string | null,
-    @Arg('amount', () => MoneyInput, { nullable: true, description: "The product of interest's list price when omitted" }) amount: MoneyInput | null,
+    @Arg('input', () => ConvertLeadInput, { nullable: true }) input: ConvertLeadInput | null,
+    @Arg('pipelineId', () => ID, { nullable: true, deprecationReason: useInstead('input: { pipelineId }') }) pipelineId: string | null,
+    @Arg('amount', () => MoneyInput, { nullable: true, deprecationReason: useInstead('input: { amount }') }) amount: MoneyInput | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<LeadConversion> {
-    return convertLead(em, id, version, { pipelineId, amount }, viewer);
+    const given = inputOrDeprecated(input, { pipelineId, amount });
+    return convertLead(em, id, version, { pipelineId: given.pipelineId ?? null, amount: given.amount ?? null }, viewer);
   }
 
   @FieldResolver(() => Customer, { nullable: true })

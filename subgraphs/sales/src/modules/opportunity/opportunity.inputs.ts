@@ -79,3 +79,16 @@ export class OpportunityFilter {
   @Field({ defaultValue: false })
   includeArchived!: boolean;
 }
+
+@InputType()
+export class MoveOpportunityInput {
+  @Field(() => ID, { description: 'A stage of its pipeline' })
+  stageId!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (when omitted: 3 days later at 10:00 in the dealer's time zone, DEALER_TIME_ZONE)",
+  })
+  followUpAt?: Date | null;
+}

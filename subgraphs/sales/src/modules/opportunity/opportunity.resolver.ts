@@ -5,12 +5,13 @@ import { Customer } from '../customer/customer.reference.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { User } from '../staff/user.reference.js';
 import { Opportunity } from './opportunity.entity.js';
-import { CreateOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
+import { CreateOpportunityInput, MoveOpportunityInput, OpportunityFilter, UpdateOpportunityInput } from './opportunity.inputs.js';
 import { opportunitiesPage } from './opportunity.queries.js';
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}
@@ -48,16 +49,14 @@ export class OpportunityResolver {
   moveOpportunity(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('stageId', () => ID) stageId: string,
-    @Arg('followUpAt', () => Date, {
-      nullable: true,
-      description:
-        "When the owner agreed to contact the customer next; a stage marked FIRST_OFFER_SENT plans the call then (when omitted: 3 days later at 10:00 in the dealer's time zone, DEALER_TIME_ZONE)",
-    })
-    followUpAt: Date | null,
+    @Arg('input', () => MoveOpportunityInput, { nullable: true, description: inputRequiredFrom('Where to and the next contact') })
+    input: MoveOpportunityInput | null,
+    @Arg('stageId', () => ID, { nullable: true, deprecationReason: useInstead('input: { stageId }') }) stageId: string | null,
+    @Arg('followUpAt', () => Date, { nullable: true, deprecationReason: useInstead('input: { followUpAt }') }) followUpAt: Date | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Opportunity> {
-    return moveOpportunity(em, id, version, stageId, viewer, followUpAt);
+    const given = inputOrDeprecated(input, { stageId, followUpAt }, ['stageId']);
+    return moveOpportunity(em, id, version, given.stageId, viewer, given.followUpAt ?? null);
   }
 
   @Allow('opportunities:write')

@@ -50,3 +50,15 @@ export class AddStageInput extends StageInput {
   @Min(0)
   position?: number | null;
 }
+
+@InputType()
+export class RenamePipelineStageInput {
+  @Field({ description: '1 to 100 characters, unique in its pipeline' })
+  name!: string;
+}
+
+@InputType()
+export class ReorderPipelineStagesInput {
+  @Field(() => [ID], { description: 'Every stage of the pipeline, in the new order' })
+  stageIds!: string[];
+}

@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SalesContext } from '../../context.js';
 import { Pipeline, Stage } from './pipeline.entity.js';
-import { AddStageInput, CreatePipelineInput } from './pipeline.inputs.js';
+import { AddStageInput, CreatePipelineInput, RenamePipelineStageInput, ReorderPipelineStagesInput } from './pipeline.inputs.js';
 import { PipelineSummary, pipelineSummary } from './pipeline.summary.js';
 import { addStage, createPipeline, getPipeline, renameStage, reorderStages, resolvePipeline } from './pipeline.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
@@ -48,10 +49,11 @@ export class PipelineResolver {
   renamePipelineStage(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('name') name: string,
+    @Arg('input', () => RenamePipelineStageInput, { nullable: true, description: inputRequiredFrom('The new name') }) input: RenamePipelineStageInput | null,
+    @Arg('name', () => String, { nullable: true, deprecationReason: useInstead('input: { name }') }) name: string | null,
     @Ctx() { em }: SalesContext,
   ): Promise<Stage> {
-    return renameStage(em, id, version, name);
+    return renameStage(em, id, version, inputOrDeprecated(input, { name }, ['name']).name);
   }
 
   @Allow('pipelines:manage')
@@ -59,10 +61,12 @@ export class PipelineResolver {
   reorderPipelineStages(
     @Arg('pipelineId', () => ID) pipelineId: string,
     @Arg('version', () => Int) version: number,
-    @Arg('stageIds', () => [ID]) stageIds: string[],
+    @Arg('input', () => ReorderPipelineStagesInput, { nullable: true, description: inputRequiredFrom('The new order') })
+    input: ReorderPipelineStagesInput | null,
+    @Arg('stageIds', () => [ID], { nullable: true, deprecationReason: useInstead('input: { stageIds }') }) stageIds: string[] | null,
     @Ctx() { em }: SalesContext,
   ): Promise<Pipeline> {
-    return reorderStages(em, pipelineId, version, stageIds);
+    return reorderStages(em, pipelineId, version, inputOrDeprecated(input, { stageIds }, ['stageIds']).stageIds);
   }
 
   @FieldResolver(() => [Stage], { description: 'In pipeline order (a pipeline has a handful of stages, so no paging)' })

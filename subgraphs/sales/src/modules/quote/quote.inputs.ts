@@ -104,3 +104,9 @@ export enum QuoteViewChannel {
   DOWNLOAD = 'DOWNLOAD',
 }
 registerEnumType(QuoteViewChannel, { name: 'QuoteViewChannel', description: 'How the customer opened the quote (DOWNLOAD: the PDF)' });
+
+@InputType()
+export class RejectQuoteInput {
+  @Field(() => String, { nullable: true, description: 'Why the customer turned it down' })
+  reason?: string | null;
+}

@@ -6,7 +6,7 @@ import { Customer } from '../customer/customer.reference.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
 import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.js';
-import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel } from './quote.inputs.js';
+import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel, RejectQuoteInput } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
 import { Allow, Internal, Public } from '@crm/kit/access/decorators.js';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
@@ -14,6 +14,7 @@ import { QUOTE_VIEW, quoteLinkUrl, quoteViewToken } from './quote.links.js';
 import { QuoteDocument, QuoteView } from './quote-document.entity.js';
 import { customerNameFrom, latestQuoteDocument } from './quote-document.service.js';
 import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { inputOrDeprecated, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
 export class QuoteConnection extends ConnectionType(Quote) {}
@@ -89,10 +90,11 @@ export class QuoteResolver {
   rejectQuote(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Arg('input', () => RejectQuoteInput, { nullable: true }) input: RejectQuoteInput | null,
+    @Arg('reason', () => String, { nullable: true, deprecationReason: useInstead('input: { reason }') }) reason: string | null,
     @Ctx() { em, viewer }: SalesContext,
   ): Promise<Quote> {
-    return rejectQuote(em, id, version, viewer, reason);
+    return rejectQuote(em, id, version, viewer, inputOrDeprecated(input, { reason }).reason ?? null);
   }
 
   @Allow('quotes:write')
