@@ -143,6 +143,16 @@ const customerProfile = {
   organizationId: optionalId,
 };
 
+/** What every WebhookEndpoint* event says about the endpoint (never its secret). */
+const webhookEndpoint = {
+  endpointId: id,
+  ownerKind: z.enum(['USER', 'API_KEY']),
+  ownerId: text,
+  url: text,
+  eventTypes: z.array(text),
+  status: z.enum(['ACTIVE', 'PAUSED']),
+};
+
 /** What a web form asked about: a product of the catalogue, or a model typed in. */
 const interest = z.object({ productId: optionalId, model: optionalText });
 
@@ -207,6 +217,12 @@ export const EVENTS = {
   AccessRuleChanged: event(identity, 'AccessRule', 1, payload({ appliesTo: text, cidrs: z.array(text), hours: z.unknown() })),
   AccessRuleRemoved: event(identity, 'AccessRule', 1, payload({ appliesTo: text })),
   CustomerErasureRequested: event(identity, 'ErasureRequest', 1, payload({ erasureId: id, customerIds: ids })),
+  /** A partner's webhook endpoint (ADR 17); `reason` says why it was paused (its owner, or the failures). */
+  WebhookEndpointRegistered: event(identity, 'WebhookEndpoint', 1, payload(webhookEndpoint)),
+  WebhookEndpointChanged: event(identity, 'WebhookEndpoint', 1, payload({ ...webhookEndpoint, changedFields: z.array(text) })),
+  WebhookEndpointPaused: event(identity, 'WebhookEndpoint', 1, payload({ ...webhookEndpoint, reason: text, consecutiveFailures: z.number() })),
+  WebhookEndpointResumed: event(identity, 'WebhookEndpoint', 1, payload(webhookEndpoint)),
+  WebhookEndpointDeleted: event(identity, 'WebhookEndpoint', 1, payload(webhookEndpoint)),
 
   // sales
   WebFormCreated: event(sales, 'WebForm', 1, payload({ webFormId: id, name: text })),

@@ -35,6 +35,7 @@ const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: D
     'staff_team.manager_id': ['staff_user', 'SET NULL'],
     'staff_team_member.team_id': ['staff_team', 'CASCADE'],
     'staff_team_member.user_id': ['staff_user', 'CASCADE'],
+    'webhook_delivery.endpoint_id': ['webhook_endpoint', 'CASCADE'],
   },
   sales: {
     'pipeline_stage.pipeline_id': ['pipeline', 'CASCADE'],

@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   'knowledge:write': 'Write the knowledge base',
   'events:subscribe': 'Follow changes live (subscriptions)',
   'apikeys:manage': 'Create, rotate and revoke API keys',
+  'webhooks:manage': 'Register, change, pause, resume and replay webhook endpoints (a key: its own)',
   'access:manage': 'Change the access policy (addresses and hours)',
   'audit:read': 'Read the audit log',
   'privacy:manage': 'Export and erase a person’s data',

@@ -6,6 +6,10 @@ import { identityMigrations } from './migrations/index.js';
 import { webFormSubmitted } from './modules/customer/customer.handlers.js';
 import { auditLogHandler } from './modules/audit/audit.handlers.js';
 import { erasureProgress, identityErasure } from './modules/privacy/privacy.handlers.js';
+import { webhookFanOut } from './modules/webhooks/webhook.handlers.js';
+import { webhookJobs } from './modules/webhooks/webhook.jobs.js';
+import { webhookRetention } from './modules/webhooks/webhook.retention.js';
+import { webhookSettings } from './modules/webhooks/webhook.settings.js';
 import { buildIdentitySchema } from './schema.js';
 import { seedIdentityDemo } from './seeders/demo.seeder.js';
 
@@ -16,5 +20,8 @@ export const identity: SubgraphDefinition<ReturnType<typeof createIdentityLoader
   buildSchema: buildIdentitySchema,
   createLoaders: createIdentityLoaders,
   seedDemoData: seedIdentityDemo,
-  handlers: () => [webFormSubmitted, auditLogHandler, identityErasure, erasureProgress],
+  handlers: () => [webFormSubmitted, auditLogHandler, identityErasure, erasureProgress, webhookFanOut],
+  settings: [webhookSettings],
+  jobs: webhookJobs,
+  retention: webhookRetention,
 };

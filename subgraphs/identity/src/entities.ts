@@ -10,6 +10,8 @@ import { ApiKey } from './modules/access/api-key.entity.js';
 import { AccessRule } from './modules/access/access-rule.entity.js';
 import { AuditEntry } from './modules/audit/audit-entry.entity.js';
 import { ErasureRequest } from './modules/privacy/erasure-request.entity.js';
+import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from './modules/webhooks/webhook-endpoint.entity.js';
 
 export const identityEntities = [
   Customer,
@@ -22,6 +24,8 @@ export const identityEntities = [
   AccessRule,
   AuditEntry,
   ErasureRequest,
+  WebhookEndpoint,
+  WebhookDelivery,
   OutboxEvent,
   ...consumerEntities,
   ...mutationEntities,

@@ -10,6 +10,7 @@ import { AccessResolver } from './modules/access/access.resolver.js';
 import { CallerResolver } from './modules/access/caller.resolver.js';
 import { AuditResolver } from './modules/audit/audit.resolver.js';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver.js';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver.js';
 
 export function buildIdentitySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
@@ -24,6 +25,7 @@ export function buildIdentitySchema(): Promise<GraphQLSchema> {
         CallerResolver,
         AuditResolver,
         PrivacyResolver,
+        WebhookResolver,
       ],
     },
     { ...customerReference, ...userReference },

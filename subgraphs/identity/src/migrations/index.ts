@@ -10,6 +10,7 @@ import { Migration20261204104905_access_control } from './Migration2026120410490
 import { Migration20261204120448_erasure_requests } from './Migration20261204120448_erasure_requests.js';
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
+import { Migration20261204220500_webhooks } from './Migration20261204220500_webhooks.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -23,4 +24,5 @@ export const identityMigrations = [
   { name: 'Migration20261204120448_erasure_requests', class: Migration20261204120448_erasure_requests },
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
+  { name: 'Migration20261204220500_webhooks', class: Migration20261204220500_webhooks },
 ];

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readAll } from '@crm/kit/bus/event-bus.js';
+import {
+  CreateCustomerDocument,
+  DeleteWebhookEndpointDocument,
+  PauseWebhookEndpointDocument,
+  RegisterWebhookEndpointDocument,
+  ReplayWebhookDeliveriesDocument,
+  ResumeWebhookEndpointDocument,
+  RotateWebhookSecretDocument,
+  UpdateCustomerDocument,
+  WebhookDeliveryLogDocument,
+  WebhookEndpointsDocument,
+} from './generated/graphql.js';
+import { eventually } from './helpers/eventually.js';
+import { errorCodes, execute, executeOk } from './helpers/graphql.js';
+import { PartnerWebhookServer } from './helpers/partner-webhook-server.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+
+// Webhooks end to end (ADR 17): a partner's real HTTP server receives signed deliveries through the whole platform
+// (identity's mutation → outbox → bus → identity's fan-out → a durable job → HTTP). The partner is on 127.0.0.1, so
+// private networks are allowed here; retries come after about a second instead of minutes, and an endpoint failing
+// 6 times over 3 s is paused.
+process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'true';
+process.env.WEBHOOK_RETRY_SCHEDULE = '0.5,1,1,1,1,1,1,1,1,1,1,1';
+process.env.WEBHOOK_PAUSE_AFTER_FAILURES = '6';
+process.env.WEBHOOK_PAUSE_AFTER_SECONDS = '3';
+
+let platform: Platform;
+let url: string;
+beforeAll(async () => {
+  platform = await startPlatform();
+  url = platform.gatewayUrl;
+});
+afterAll(() => platform.stop());
+
+const CUSTOMER_EVENTS = ['CustomerCreated', 'CustomerChanged'];
+
+async function register(partner: PartnerWebhookServer, eventTypes = CUSTOMER_EVENTS) {
+  return (await executeOk(url, RegisterWebhookEndpointDocument, { input: { url: partner.url(), eventTypes, description: 'test partner' } }))
+    .registerWebhookEndpoint;
+}
+
+/** A customer changed in steps: created, then its job title set to each of `titles` in turn. */
+async function customerInSteps(name: string, titles: string[]): Promise<string> {
+  const created = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: name, lastName: 'Webhook', emails: [], phones: [] } }))
+    .createCustomer;
+  let version = created.version;
+  for (const jobTitle of titles) {
+    version = (await executeOk(url, UpdateCustomerDocument, { id: created.id, version, input: { jobTitle } })).updateCustomer.version;
+  }
+  return created.id;
+}
+
+const log = async (id: string) => (await executeOk(url, WebhookDeliveryLogDocument, { id, first: 100 })).webhookEndpoint!;
+/** Removes a test's endpoint, so that later tests' events are not queued for a partner that is gone. */
+async function retire(id: string) {
+  await executeOk(url, DeleteWebhookEndpointDocument, { id, version: (await log(id)).version });
+}
+const jobTitlesOf = (partner: PartnerWebhookServer, customerId: string) => partner.about(customerId).map((d) => d.body.data.jobTitle ?? null);
+
+describe('webhooks', () => {
+  it('delivers each entity’s events in order, signed so that the partner can verify them, and logs each delivery', async () => {
+    const partner = new PartnerWebhookServer();
+    await partner.open();
+    const { endpoint, secret } = await register(partner);
+    expect(secret).toMatch(/^whsec_/);
+    expect(endpoint).toMatchObject({ status: 'ACTIVE', ownerKind: 'USER', ownerId: platform.admin.id, eventTypes: CUSTOMER_EVENTS });
+
+    const [first, second] = await Promise.all([customerInSteps('Ada', ['one', 'two', 'three']), customerInSteps('Bob', ['uno'])]);
+    await eventually(async () => {
+      expect(jobTitlesOf(partner, first)).toEqual([null, 'one', 'two', 'three']);
+      expect(jobTitlesOf(partner, second)).toEqual([null, 'uno']);
+    });
+    for (const delivery of partner.received) {
+      expect(PartnerWebhookServer.verify(secret, delivery)).toMatchObject({ type: delivery.body.type, aggregateId: delivery.body.aggregateId });
+      expect(delivery.headers['webhook-id']).toBe(delivery.body.id);
+    }
+    // A forged body does not verify.
+    const forged = { ...partner.received[0]!, raw: partner.received[0]!.raw.replace('Ada', 'Eve') };
+    expect(() => PartnerWebhookServer.verify(secret, forged)).toThrow();
+
+    const { deliveries } = await log(endpoint.id);
+    expect(deliveries.totalCount).toBe(6);
+    for (const { node } of deliveries.edges) {
+      expect(node).toMatchObject({ status: 'DELIVERED', attempt: 1, responseStatus: 200, responseBody: '{"ok":true}', error: null, replay: false });
+      expect(node.attempts).toHaveLength(1);
+    }
+    // Newest first, each with its bus event.
+    expect(deliveries.edges.map(({ node }) => node.event.aggregateId)).toContain(first);
+    await retire(endpoint.id);
+    await partner.close();
+  });
+
+  it('keeps an entity’s events in order while the partner is down, and delivers every one when it is back', async () => {
+    const partner = new PartnerWebhookServer();
+    await partner.open();
+    const { endpoint } = await register(partner);
+    await partner.close();
+
+    const customerId = await customerInSteps('Cyd', ['one', 'two', 'three']);
+    // The oldest event fails again and again; the later ones wait behind it.
+    await eventually(async () => {
+      const failing = (await log(endpoint.id)).deliveries.edges.find(({ node }) => node.event.type === 'CustomerCreated')!.node;
+      expect(failing.status).toBe('FAILING');
+      expect(failing.attempt).toBeGreaterThanOrEqual(2);
+      expect(failing.error).toMatch(/ECONNREFUSED|connect/i);
+    });
+    expect((await log(endpoint.id)).deliveries.edges.filter(({ node }) => node.status === 'PENDING')).toHaveLength(3);
+
+    await partner.open();
+    await eventually(() => {
+      expect(jobTitlesOf(partner, customerId)).toEqual([null, 'one', 'two', 'three']);
+      return Promise.resolve();
+    });
+    const after = await log(endpoint.id);
+    expect(after.status).toBe('ACTIVE');
+    const created = after.deliveries.edges.find(({ node }) => node.event.type === 'CustomerCreated')!.node;
+    expect(created.status).toBe('DELIVERED');
+    expect(created.attempts.length).toBeGreaterThanOrEqual(3);
+    expect(created.attempts.at(-1)).toMatchObject({ responseStatus: 200, error: null });
+    expect(created.attempts.slice(0, -1).every((a) => a.responseStatus === null && a.error)).toBe(true);
+    expect(after.deliveries.edges.every(({ node }) => node.status === 'DELIVERED')).toBe(true);
+    await retire(endpoint.id);
+    await partner.close();
+  });
+
+  it('never follows a redirect (to the cloud metadata address here): the attempt is a failure in the log', async () => {
+    const partner = new PartnerWebhookServer();
+    partner.answer = 'redirect-to-metadata';
+    await partner.open();
+    const { endpoint } = await register(partner, ['CustomerCreated']);
+    await customerInSteps('Dee', []);
+    await eventually(async () => {
+      const [delivery] = (await log(endpoint.id)).deliveries.edges.map((e) => e.node);
+      expect(delivery).toMatchObject({ status: 'FAILING', responseStatus: 307, error: 'redirect not followed (to http://169.254.169.254/latest/meta-data/)' });
+    });
+    const paused = (await executeOk(url, PauseWebhookEndpointDocument, { id: endpoint.id, version: (await log(endpoint.id)).version })).pauseWebhookEndpoint;
+    expect(paused).toMatchObject({ status: 'PAUSED', pausedReason: `paused by ${platform.admin.id}` });
+    await retire(endpoint.id);
+    await partner.close();
+  });
+
+  it('pauses an endpoint that keeps failing and tells its owner; resuming delivers the backlog in order', async () => {
+    const partner = new PartnerWebhookServer();
+    partner.answer = 'error';
+    await partner.open();
+    const head = await platform.bus.head();
+    const { endpoint } = await register(partner);
+    const customerId = await customerInSteps('Eli', ['one']);
+
+    const paused = await eventually(async () => {
+      const current = await log(endpoint.id);
+      expect(current).toMatchObject({ status: 'PAUSED', pausedReason: expect.stringMatching(/failed in a row.*answered 500/) });
+      return current;
+    }, 30_000);
+    expect(paused.consecutiveFailures).toBeGreaterThanOrEqual(6);
+    const failing = paused.deliveries.edges.find(({ node }) => node.event.type === 'CustomerCreated')!.node;
+    expect(failing).toMatchObject({ status: 'FAILING', responseStatus: 500, responseBody: 'partner database is down', nextAttemptAt: null });
+    // The owner is told: an event on the bus naming them (and the endpoint's status and reason above).
+    await eventually(async () => {
+      const told = [];
+      for await (const event of readAll(platform.bus, head)) if (event.type === 'WebhookEndpointPaused' && event.aggregateId === endpoint.id) told.push(event);
+      expect(told).toEqual([expect.objectContaining({ payload: expect.objectContaining({ ownerId: platform.admin.id, status: 'PAUSED' }) })]);
+    });
+
+    // While paused, changes queue up.
+    partner.answer = 'ok';
+    const two = (await executeOk(url, UpdateCustomerDocument, { id: customerId, version: 2, input: { jobTitle: 'two' } })).updateCustomer;
+    await executeOk(url, UpdateCustomerDocument, { id: customerId, version: two.version, input: { jobTitle: 'three' } });
+    await eventually(async () => expect((await log(endpoint.id)).deliveries.totalCount).toBe(4));
+    expect(partner.received).toHaveLength(0);
+
+    await executeOk(url, ResumeWebhookEndpointDocument, { id: endpoint.id, version: paused.version });
+    await eventually(() => {
+      expect(jobTitlesOf(partner, customerId)).toEqual([null, 'one', 'two', 'three']);
+      return Promise.resolve();
+    });
+    expect((await log(endpoint.id)).consecutiveFailures).toBe(0);
+    await retire(endpoint.id);
+    await partner.close();
+  });
+
+  it('replays from a cursor of the delivery log, and signs with a rotated secret', async () => {
+    const partner = new PartnerWebhookServer();
+    await partner.open();
+    const { endpoint } = await register(partner);
+    const customerId = await customerInSteps('Fay', ['one', 'two']);
+    await eventually(() => {
+      expect(jobTitlesOf(partner, customerId)).toEqual([null, 'one', 'two']);
+      return Promise.resolve();
+    });
+    const rotated = (await executeOk(url, RotateWebhookSecretDocument, { id: endpoint.id, version: endpoint.version })).rotateWebhookSecret;
+    const firstCursor = partner.about(customerId)[0]!.body.cursor;
+    const { replayWebhookDeliveries } = await executeOk(url, ReplayWebhookDeliveriesDocument, {
+      id: endpoint.id,
+      version: rotated.endpoint.version,
+      input: { after: firstCursor },
+    });
+    expect(replayWebhookDeliveries.queued).toBe(2);
+    await eventually(() => {
+      expect(jobTitlesOf(partner, customerId)).toEqual([null, 'one', 'two', 'one', 'two']);
+      return Promise.resolve();
+    });
+    const replayed = partner.about(customerId).slice(3);
+    // The same webhook-id as the first time (a partner that dedupes by it sees a duplicate), the new secret's signature.
+    expect(replayed.map((d) => d.headers['webhook-id'])).toEqual(
+      partner
+        .about(customerId)
+        .slice(1, 3)
+        .map((d) => d.headers['webhook-id']),
+    );
+    for (const delivery of replayed) expect(() => PartnerWebhookServer.verify(rotated.secret, delivery)).not.toThrow();
+
+    const unknown = await execute(url, ReplayWebhookDeliveriesDocument, {
+      id: endpoint.id,
+      version: rotated.endpoint.version,
+      input: { after: 'not-a-cursor' },
+    });
+    expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
+    await executeOk(url, DeleteWebhookEndpointDocument, { id: endpoint.id, version: rotated.endpoint.version });
+    await partner.close();
+  });
+
+  it('lets a partner’s key manage its own endpoints, for the event types it may read', async () => {
+    const key = await platform.createApiKey(['webhooks:manage', 'customers:read', 'opportunities:read']);
+    const asKey = { authorization: key.authorization };
+    const input = { url: 'http://127.0.0.1:9/hooks', eventTypes: ['OpportunityStageChanged'] };
+    const registered = await executeOk(url, RegisterWebhookEndpointDocument, { input }, asKey);
+    expect(registered.registerWebhookEndpoint.endpoint).toMatchObject({ ownerKind: 'API_KEY', ownerId: key.id });
+    // Personal data takes pii:read; staff and keys' own configuration is never sent.
+    const personal = await execute(url, RegisterWebhookEndpointDocument, { input: { ...input, eventTypes: ['CustomerChanged'] } }, asKey);
+    expect(errorCodes(personal)).toEqual(['FORBIDDEN']);
+    const internal = await execute(url, RegisterWebhookEndpointDocument, { input: { ...input, eventTypes: ['ApiKeyCreated'] } }, asKey);
+    expect(errorCodes(internal)).toEqual(['BAD_USER_INPUT']);
+    const notUrl = await execute(url, RegisterWebhookEndpointDocument, { input: { ...input, url: 'ftp://partner.example/x' } }, asKey);
+    expect(errorCodes(notUrl)).toEqual(['BAD_USER_INPUT']);
+    // A key sees its own endpoints only; the admin sees all.
+    const own = (await executeOk(url, WebhookEndpointsDocument, {}, asKey)).webhookEndpoints;
+    expect(own.edges.map((e) => e.node.id)).toEqual([registered.registerWebhookEndpoint.endpoint.id]);
+    const admins = (await executeOk(url, RegisterWebhookEndpointDocument, { input })).registerWebhookEndpoint.endpoint;
+    const all = (await executeOk(url, WebhookEndpointsDocument)).webhookEndpoints;
+    expect(all.edges.map((e) => e.node.id)).toEqual([admins.id, registered.registerWebhookEndpoint.endpoint.id]);
+    expect((await executeOk(url, WebhookEndpointsDocument, {}, asKey)).webhookEndpoints.totalCount).toBe(1);
+    const othersEndpoint = await execute(url, PauseWebhookEndpointDocument, { id: admins.id, version: admins.version }, asKey);
+    expect(errorCodes(othersEndpoint)).toEqual(['NOT_FOUND']);
+    const staffOnly = await execute(url, WebhookEndpointsDocument, {}, { authorization: (await platform.createStaff('SALES_REP')).authorization });
+    expect(errorCodes(staffOnly)).toEqual(['FORBIDDEN']);
+    await retire(admins.id);
+    await retire(registered.registerWebhookEndpoint.endpoint.id);
+  });
+});
