@@ -38,9 +38,10 @@ export const aggregateTopics: Record<string, AggregateTopic> = {
   }),
   campaignMetricsChanged: aggregate({
     permission: 'marketing:read',
-    // The campaign's messages sent, delivered, opened, clicked and converted are interactions carrying its id.
-    events: ['InteractionRecorded', ...eventTypesOf('Campaign')],
-    moves: (event, args) => event.payload.campaignId === args.id,
+    // The campaign's messages sent, delivered, opened, clicked and converted are interactions carrying its id. An
+    // unsubscribe through a message's link withdraws the consent (identity's event names no campaign): read again.
+    events: ['InteractionRecorded', 'ConsentChanged', ...eventTypesOf('Campaign')],
+    moves: (event, args) => event.type === 'ConsentChanged' || event.payload.campaignId === args.id,
     query: { field: 'campaign', arguments: { id: 'ID!' }, under: 'metrics' },
   }),
 };
@@ -54,7 +55,7 @@ export const AGGREGATE_SUBSCRIPTION_SDL = /* GraphQL */ `
     pipelineSummaryChanged(pipelineId: ID!, currency: String!, ownerId: ID): PipelineSummary!
     "The service queue's counts (as caseQueue), now and after each change of a case, coalesced like pipelineSummaryChanged; also re-read every 30 s, as deadlines pass"
     caseQueueChanged(filter: CaseQueueFilter): CaseQueue!
-    "A campaign's metrics (as Campaign.metrics), now and after each of its messages' interactions, coalesced like pipelineSummaryChanged"
+    "A campaign's metrics (as Campaign.metrics), now and after each of its messages' interactions (and consent withdrawals, for unsubscribes), coalesced like pipelineSummaryChanged"
     campaignMetricsChanged(id: ID!): CampaignMetrics!
   }
 `;
