@@ -11,6 +11,7 @@ import { Migration20261204120448_erasure_requests } from './Migration20261204120
 import { Migration20261204130000_foreign_keys } from './Migration20261204130000_foreign_keys.js';
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204220500_webhooks } from './Migration20261204220500_webhooks.js';
+import { Migration20261204230500_webhook_personal_data } from './Migration20261204230500_webhook_personal_data.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -25,4 +26,5 @@ export const identityMigrations = [
   { name: 'Migration20261204130000_foreign_keys', class: Migration20261204130000_foreign_keys },
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204220500_webhooks', class: Migration20261204220500_webhooks },
+  { name: 'Migration20261204230500_webhook_personal_data', class: Migration20261204230500_webhook_personal_data },
 ];

@@ -7,6 +7,9 @@ import type { PersonalTable } from '@crm/kit/privacy.js';
 export const identityPersonalData: PersonalTable[] = [
   { table: 'customer_identifier', rowsOf: 'customer_id = any(?::uuid[])', erase: 'delete' },
   { table: 'customer_consent', rowsOf: 'customer_id = any(?::uuid[])', erase: 'delete' },
+  // Webhook deliveries about the person (their own events, and those naming them as the customer): an erased person's
+  // data is not sent to partners afterwards, and the log of what was sent goes too.
+  { table: 'webhook_delivery', rowsOf: "(aggregate_id = any(?::text[]) or payload->>'customerId' = any(?::text[]))", erase: 'delete' },
   {
     table: 'customer',
     rowsOf: 'id = any(?::uuid[])',

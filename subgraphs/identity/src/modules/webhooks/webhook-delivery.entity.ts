@@ -49,6 +49,12 @@ export class WebhookAttempt {
 })
 // Where a replay starts.
 @Index({ properties: ['endpointId', 'eventCursor'] })
+// A person's deliveries, for their export and erasure (privacy.tables.ts).
+@Index({ properties: ['aggregateId'] })
+@Index({
+  name: 'webhook_delivery_customer_index',
+  expression: `create index "webhook_delivery_customer_index" on "webhook_delivery" (("payload"->>'customerId'))`,
+})
 // What retention deletes.
 @Index({ properties: ['createdAt'] })
 export class WebhookDelivery {
