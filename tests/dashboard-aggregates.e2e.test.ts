@@ -105,6 +105,10 @@ describe('live pipeline totals', () => {
     const client = connect(platform.wsUrl);
     const unknown = subscribe(client, AggregatesLivePipelineDocument, { pipelineId: '00000000-0000-4000-8000-000000000000', currency: 'CZK' });
     expect(await unknown.failure).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    const badCurrency = subscribe(client, AggregatesLivePipelineDocument, { pipelineId: '00000000-0000-4000-8000-000000000000', currency: 'euro' });
+    expect(await badCurrency.failure).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'currency' }) }),
+    ]);
     await client.dispose();
   });
 });
@@ -160,18 +164,27 @@ describe('live service queue and campaign metrics', () => {
       );
     }
     const campaignId = campaigns[0]!.id;
+    await platform.resetSqlLog();
     const client = connect(platform.wsUrl);
     const live = subscribe(client, AggregatesLiveCampaignMetricsDocument, { id: campaignId });
     const [first] = await live.waitFor(1);
     expect(first!.data!.campaignMetricsChanged).toEqual({ campaignId, sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0, unsubscribed: 0 });
+    // The same subscription with the same access on another socket shares the feed: its first frame costs no read.
+    const otherClient = connect(platform.wsUrl);
+    const other = subscribe(otherClient, AggregatesLiveCampaignMetricsDocument, { id: campaignId });
+    await other.waitFor(1);
 
     await gql(RecordInteractionsDocument, {
       input: (['MESSAGE_SENT', 'MESSAGE_DELIVERED', 'MESSAGE_OPENED'] as const).map((type) => ({ customerId, channel: 'EMAIL' as const, type, campaignId })),
     });
     await eventually(async () => expect(live.results.at(-1)!.data!.campaignMetricsChanged).toMatchObject({ sent: 1, delivered: 1, opened: 1 }));
+    await eventually(async () => expect(other.results.at(-1)!.data).toEqual(live.results.at(-1)!.data));
     expect(live.results.length).toBeLessThanOrEqual(3);
-    await live.close();
-    await client.dispose();
+    // One read per frame for both subscribers together (each read here found new numbers).
+    const metricReads = platform.sql.marketing.filter((sql) => /from interaction where campaign_id = any/.test(sql));
+    expect(metricReads).toHaveLength(live.results.length);
+    await Promise.all([live.close(), other.close()]);
+    await Promise.all([client.dispose(), otherClient.dispose()]);
 
     await platform.resetSqlLog();
     const { campaigns: listed } = await gql(AggregatesCampaignsWithMetricsDocument, { first: 20 });
