@@ -92,6 +92,15 @@ describe('the API follows one convention', () => {
     expect(offending).toEqual([]);
   });
 
+  it("carries no record's version inside an input: it is the version argument", () => {
+    const offending = mutations
+      .flatMap((m) => m.args.map((arg) => [m.name, getNamedType(arg.type)] as const))
+      .flatMap(([name, type]) => (isInputObjectType(type) ? Object.values(type.getFields()).map((field) => [name, type.name, field] as const) : []))
+      .filter(([, , field]) => !field.deprecationReason && /^(version|[a-z]+Version)$/.test(field.name) && getNamedType(field.type).name === 'Int')
+      .map(([name, type, field]) => `${name}: ${type}.${field.name}`);
+    expect(offending).toEqual([]);
+  });
+
   it('creates a record from one input and nothing else', () => {
     const offending = mutations
       .filter((m) => CREATING.test(m.name))

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  AddPipelineStageDocument,
   AddQuoteLineDocument,
   AssignLeadBothFormsDocument,
   AssignLeadNeitherFormDocument,
@@ -9,6 +10,7 @@ import {
   CreateQuoteDocument,
   CreateWebFormDocument,
   DefaultPipelineDocument,
+  OldAddPipelineStageDocument,
   OldAssignLeadDocument,
   OldConvertLeadDocument,
   OldCreateWebFormDocument,
@@ -83,6 +85,16 @@ describe('the deprecated argument forms, for one more release', () => {
       stageIds: reversed,
     });
     expect(reorderPipelineStages.stages.map((s) => s.id)).toEqual(reversed);
+    const stage = { probability: 40, isWon: false, isLost: false };
+    const { addPipelineStage: withOld } = await executeOk(url, OldAddPipelineStageDocument, {
+      input: { ...stage, name: 'Old way', pipelineId: current.id, pipelineVersion: reorderPipelineStages.version },
+    });
+    const { addPipelineStage: withNew } = await executeOk(url, AddPipelineStageDocument, {
+      pipelineId: current.id,
+      version: withOld.version,
+      input: { ...stage, name: 'New way' },
+    });
+    expect(withNew.stages.map((s) => s.name)).toEqual(expect.arrayContaining(['Old way', 'New way']));
 
     const { createWebForm: old } = await executeOk(url, OldCreateWebFormDocument, { name: 'Old form page' });
     const { createWebForm: current_ } = await executeOk(url, CreateWebFormDocument, { input: { name: 'New form page' } });

@@ -23,13 +23,11 @@ describe('pipeline stages', () => {
       ['Lost', 3, 0],
     ]);
     const stage = { name: 'Test drive', probability: 30, isWon: false, isLost: false, marker: StageMarker.TEST_DRIVE };
-    const added = await write((em) => addStage(em, { ...stage, pipelineId: pipeline.id, pipelineVersion: pipeline.version, position: 1 }));
+    const added = await write((em) => addStage(em, pipeline.id, pipeline.version, { ...stage, position: 1 }));
     expect(added.version).toBe(pipeline.version + 1);
     const stages = await stagesOf(em(), pipeline.id);
     expect(stages.map((s) => s.name)).toEqual(['Inquiry', 'Test drive', 'Offer', 'Won', 'Lost']);
-    const stale = await refusal(
-      write((em) => addStage(em, { name: 'Other', probability: 5, isWon: false, isLost: false, pipelineId: pipeline.id, pipelineVersion: pipeline.version })),
-    );
+    const stale = await refusal(write((em) => addStage(em, pipeline.id, pipeline.version, { name: 'Other', probability: 5, isWon: false, isLost: false })));
     expect(stale.code).toBe('CONFLICT');
 
     const offer = stages[2]!;

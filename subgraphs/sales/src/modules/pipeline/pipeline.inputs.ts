@@ -1,6 +1,7 @@
 import { ArrayMinSize, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { StageMarker } from './pipeline.entity.js';
+import { useInstead } from '@crm/kit/argument-forms.js';
 
 @InputType()
 export class StageInput {
@@ -40,11 +41,11 @@ export class CreatePipelineInput {
 
 @InputType()
 export class AddStageInput extends StageInput {
-  @Field(() => ID)
-  pipelineId!: string;
+  @Field(() => ID, { nullable: true, deprecationReason: useInstead('addPipelineStage(pipelineId)') })
+  pipelineId?: string | null;
 
-  @Field(() => Int)
-  pipelineVersion!: number;
+  @Field(() => Int, { nullable: true, deprecationReason: useInstead('addPipelineStage(version)') })
+  pipelineVersion?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Where to insert it; at the end when omitted' })
   @Min(0)

@@ -6,6 +6,7 @@ import { PipelineSummary, pipelineSummary } from './pipeline.summary.js';
 import { addStage, createPipeline, getPipeline, renameStage, reorderStages, resolvePipeline } from './pipeline.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
+import { badInput } from '@crm/kit/errors.js';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
@@ -40,8 +41,22 @@ export class PipelineResolver {
 
   @Allow('pipelines:manage')
   @Mutation(() => Pipeline, { description: 'Inserts a stage; the positions of the others shift' })
-  addPipelineStage(@Arg('input') input: AddStageInput, @Ctx() { em }: SalesContext): Promise<Pipeline> {
-    return addStage(em, input);
+  addPipelineStage(
+    @Arg('pipelineId', () => ID, { nullable: true, description: 'The pipeline; required from 0.3, when input.pipelineId goes' }) pipelineId: string | null,
+    @Arg('version', () => Int, { nullable: true, description: "The pipeline's version; required from 0.3, when input.pipelineVersion goes" })
+    version: number | null,
+    @Arg('input') input: AddStageInput,
+    @Ctx() { em }: SalesContext,
+  ): Promise<Pipeline> {
+    // The pipeline as arguments (the convention), or for one more release inside the input (deprecated).
+    const old = input.pipelineId != null || input.pipelineVersion != null;
+    if (old && (pipelineId != null || version != null)) {
+      throw badInput('Send pipelineId and version as arguments or, deprecated, as input.pipelineId and input.pipelineVersion, not both', 'pipelineId');
+    }
+    const pipeline = old ? { pipelineId: input.pipelineId, version: input.pipelineVersion } : { pipelineId, version };
+    if (pipeline.pipelineId == null) throw badInput('pipelineId is required', 'pipelineId');
+    if (pipeline.version == null) throw badInput("version is required: the pipeline's version you read", 'version');
+    return addStage(em, pipeline.pipelineId, pipeline.version, input);
   }
 
   @Allow('pipelines:manage')

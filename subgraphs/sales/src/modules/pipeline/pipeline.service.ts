@@ -94,9 +94,9 @@ function renumber(stages: Stage[]): void {
   stages.forEach((stage, index) => (stage.position = index));
 }
 
-export async function addStage(em: EntityManager, input: AddStageInput): Promise<Pipeline> {
+export async function addStage(em: EntityManager, pipelineId: string, version: number, input: AddStageInput): Promise<Pipeline> {
   validateStage(input);
-  const pipeline = await lockPipeline(em, input.pipelineId, input.pipelineVersion);
+  const pipeline = await lockPipeline(em, pipelineId, version);
   const stages = await stagesOf(em, pipeline.id);
   assertUniqueNames([...stages.map((s) => s.name), input.name]);
   const at = Math.min(input.position ?? stages.length, stages.length);
