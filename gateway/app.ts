@@ -32,6 +32,7 @@ import { searchDomains } from './search/search.domains.js';
 import { buildSearchSchema } from './search/search.schema.js';
 import { headersOf, RateLimits, rateLimitSettings } from './limits/rate-limits.js';
 import { publicRoutes } from './public-routes.js';
+import { exportRoute } from './export/export-route.js';
 import { dashboardRouter } from './dashboard.js';
 import { ClientSchemaGateway, schemaFile, subscriptionsOverWebSocket } from './client-schema.js';
 
@@ -124,6 +125,18 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   app.use(dashboardRouter());
   // Links customers open (a quote, later an unsubscribe): each subgraph's /public routes, checked by their own tokens.
   app.use(publicRoutes({ subgraphUrls: config.subgraphUrls, agent, timeoutMs: limits.requestTimeoutMs, rateLimits, log }));
+  // Any list as NDJSON or CSV, page by page through this gateway as the caller (issue 13, point 5).
+  app.use(
+    exportRoute({
+      apollo,
+      schema: () => gateway.schema!,
+      auth,
+      rateLimits,
+      maxBodyBytes: limits.maxBodyBytes,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      log,
+    }),
+  );
   app.use(
     '/graphql',
     requireJson,

@@ -88,13 +88,20 @@ const INSERT_EVENTS = `insert into outbox_event (id, type, aggregate_type, aggre
  * recordEvent for a bulk write that inserts its own rows in one statement (a partner's batch): the events are
  * written in one statement too, in the caller's transaction and in the given order, instead of one entity each
  * through the unit of work (which cost most of a 1,000-row batch's time). Same contract checks, same outbox, same
- * commit-order numbering; for aggregates this flush does not change (no version to stamp).
+ * commit-order numbering; an aggregate the write changed gets its new version from `versions`.
  */
-export async function recordEvents<T extends EventType>(tx: EntityManager, events: ReadonlyArray<DomainEvent<T>>): Promise<void> {
+export async function recordEvents<T extends EventType>(
+  tx: EntityManager,
+  events: ReadonlyArray<DomainEvent<T>>,
+  /** The version each aggregate this write changed has once it commits (as AggregateVersionStamp stamps it on a flush). */
+  versions: ReadonlyMap<string, number> = new Map(),
+): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((event, n) => {
     const fields = outboxFields(event);
-    return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload: fields.payload };
+    const version = versions.get(fields.aggregateId);
+    const payload = version === undefined ? fields.payload : { ...fields.payload, aggregateVersion: version };
+    return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload };
   });
   await tx.execute(INSERT_EVENTS, [JSON.stringify(rows)]);
 }

@@ -3,6 +3,7 @@ import { buildFederatedSchema } from '@crm/kit/federation.js';
 import { ConsentResolver, CustomerConsentResolver } from './modules/consent/consent.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
+import { CustomerUpsertResolver } from './modules/customer/customer-upsert.resolver.js';
 import { TeamResolver } from './modules/staff/team.resolver.js';
 import { userReference } from './modules/staff/user.reference.js';
 import { UserResolver } from './modules/staff/user.resolver.js';
@@ -17,6 +18,7 @@ export function buildIdentitySchema(): Promise<GraphQLSchema> {
     {
       resolvers: [
         CustomerResolver,
+        CustomerUpsertResolver,
         CustomerConsentResolver,
         ConsentResolver,
         UserResolver,

@@ -102,7 +102,8 @@ describe('bulk interactions from partners', () => {
       ]),
     );
     expect(result.code).toBe('BAD_USER_INPUT');
-    expect(result.message).toMatch(/^Item 2: /);
+    expect(result.message).toContain('item 2 (customerId): ');
+    expect(result.extensions).toMatchObject({ field: 'input', items: [{ index: 2, field: 'customerId' }] });
     expect(await (await anonymousInteractionsPage(em(), device, { first: 10 })).count()).toBe(0);
   });
 });

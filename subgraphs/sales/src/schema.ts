@@ -5,6 +5,7 @@ import { salesPersonalData } from './modules/privacy/privacy.tables.js';
 import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity/activity.resolver.js';
 import { IntakeResolver } from './modules/intake/intake.resolver.js';
 import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolver.js';
+import { LeadUpsertResolver } from './modules/lead/lead-upsert.resolver.js';
 import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver } from './modules/opportunity/opportunity.resolver.js';
 import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
@@ -23,6 +24,7 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
         CustomerOpportunitiesResolver,
         PipelineResolver,
         LeadResolver,
+        LeadUpsertResolver,
         CustomerLeadsResolver,
         IntakeResolver,
         LeadRoutingRuleResolver,

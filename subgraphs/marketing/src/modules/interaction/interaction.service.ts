@@ -9,8 +9,9 @@ import { pgArray } from '@crm/kit/sql.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import type { RecordInteractionInput } from './interaction.inputs.js';
 import { checkJson } from '@crm/kit/input-limits.js';
+import { checkBulkSize, ItemProblems, MAX_BULK_ITEMS, UpsertOutcome } from '@crm/kit/bulk.js';
 
-export const MAX_BATCH_SIZE = 1000;
+export const MAX_BATCH_SIZE = MAX_BULK_ITEMS;
 
 export async function getInteraction(em: EntityManager, id: string): Promise<Interaction> {
   const found = await em.findOne(Interaction, { id: parseId(id, 'Interaction') });
@@ -33,9 +34,9 @@ interface InteractionRow {
   properties: Record<string, unknown>;
 }
 
-/** Checks one input and turns it into a row; `where` names the item in a batch ("item 3: …"). */
-function toRow(input: RecordInteractionInput, where = ''): InteractionRow {
-  const fail = (message: string, field: string) => badInput(`${where}${message}`, field);
+/** Checks one input and turns it into a row (a batch names the item: ItemProblems). */
+function toRow(input: RecordInteractionInput): InteractionRow {
+  const fail = (message: string, field: string) => badInput(message, field);
   const anonymousId = input.anonymousId?.trim() || null;
   // The value is personal data: the message names the field, never what was sent.
   const phone = contactOf(
@@ -127,21 +128,28 @@ const FIND_KNOWN = `select id, source_system, external_event_id from interaction
   where (source_system, external_event_id) in (select * from unnest(?::text[], ?::text[]))`;
 
 /**
- * A partner's batch: every item is checked before anything is written (all or nothing), then one
- * INSERT … ON CONFLICT DO NOTHING skips events already recorded, so a retried batch is harmless.
+ * A partner's batch: every item is checked before anything is written (all or nothing; every bad item is named at
+ * once), then one INSERT … ON CONFLICT DO NOTHING skips events already recorded (by sourceSystem + externalEventId),
+ * so a retried batch is harmless: its items come back UNCHANGED with the ids they were recorded under. An
+ * interaction is a fact that happened, so a known one is never updated.
  */
-export async function recordInteractions(
-  em: EntityManager,
-  inputs: RecordInteractionInput[],
-): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
-  if (inputs.length === 0) throw badInput('Send at least one interaction', 'input');
-  if (inputs.length > MAX_BATCH_SIZE) throw badInput(`Send at most ${MAX_BATCH_SIZE} interactions per call, got ${inputs.length}`, 'input');
-  const rows = inputs.map((input, index) => toRow(input, `Item ${index}: `));
-  return em.transactional((tx) => insertRows(tx, rows));
+export async function recordInteractions(em: EntityManager, inputs: RecordInteractionInput[]): Promise<RecordedInteractions> {
+  checkBulkSize(inputs, 'interactions');
+  const problems = new ItemProblems();
+  const rows = inputs.map((input, index) => problems.check(index, () => toRow(input)));
+  problems.throwIfAny(inputs.length, 'interactions');
+  return em.transactional((tx) => insertRows(tx, rows as InteractionRow[]));
+}
+
+export interface RecordedInteractions {
+  accepted: number;
+  duplicates: number;
+  ids: string[];
+  items: Array<{ index: number; id: string; outcome: UpsertOutcome }>;
 }
 
 /** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
-async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
+async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<RecordedInteractions> {
   await assertCampaignsExist(tx, given);
   const owned = await joinKnownContacts(tx, given);
   const live = await liveCustomerIds(
@@ -161,10 +169,12 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<{
     for (const r of found) known.set(`${r.source_system}\u0000${r.external_event_id}`, r.id);
   }
   await recordEvents(tx, rows.filter((row) => insertedIds.has(row.id)).map(interactionRecorded));
+  const ids = rows.map((row) => (insertedIds.has(row.id) ? row.id : (known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id)));
   return {
     accepted: insertedIds.size,
     duplicates: rows.length - insertedIds.size,
-    ids: rows.map((row) => (insertedIds.has(row.id) ? row.id : (known.get(`${row.sourceSystem}\u0000${row.externalEventId}`) ?? row.id))),
+    ids,
+    items: rows.map((row, index) => ({ index, id: ids[index]!, outcome: insertedIds.has(row.id) ? UpsertOutcome.CREATED : UpsertOutcome.UNCHANGED })),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import { PersonalData } from '@crm/kit/access/decorators.js';
@@ -36,7 +36,17 @@ registerEnumType(LeadStatus, { name: 'LeadStatus', description: 'NEW → CONTACT
 @Index({ properties: ['createdAt', 'id'] })
 // Capacity of a rep during routing: their open leads.
 @Index({ properties: ['ownerId', 'status'] })
+// A partner's key of a lead it upserts (upsertLeads): one lead per key.
+@Unique({ properties: ['sourceSystem', 'externalId'] })
 export class Lead extends BaseEntity {
+  @Field(() => String, { nullable: true, description: 'The system a bulk upsert (upsertLeads) brought it from' })
+  @Property({ type: 'text', nullable: true })
+  sourceSystem?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The lead's id in sourceSystem: the key upsertLeads finds it by" })
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
   /** The id a web-form vendor gave the submission: a retry with it returns this lead. */
   @Field(() => String, { nullable: true, description: "The caller's id of the web-form submission that created it" })
   @Property({ type: 'text', nullable: true, unique: true })

@@ -1,0 +1,84 @@
+import { registerEnumType } from 'type-graphql';
+import { DomainError } from './errors.js';
+
+/** Items one bulk call may carry (upsertCustomers, upsertLeads, recordInteractions). */
+export const MAX_BULK_ITEMS = 1000;
+
+/** What a bulk upsert did with one item. */
+export enum UpsertOutcome {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  UNCHANGED = 'UNCHANGED',
+}
+registerEnumType(UpsertOutcome, {
+  name: 'UpsertOutcome',
+  description: 'CREATED: a new record; UPDATED: something it said changed the record; UNCHANGED: the record already said all of it',
+});
+
+/** One bad item of a bulk call: where it is (its index in the input), which field, and what is wrong. */
+export interface ItemProblem {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/** How many problems the message spells out (all of them are in `extensions.items`). */
+const PROBLEMS_IN_MESSAGE = 5;
+
+/**
+ * Collects every bad item of a bulk call before anything is written, so the caller corrects all of them at once
+ * rather than one per retry; `throwIfAny` refuses the whole call (all or nothing) with every problem in
+ * `extensions.items`.
+ */
+export class ItemProblems {
+  readonly list: ItemProblem[] = [];
+
+  add(index: number, field: string, message: string): void {
+    this.list.push({ index, field, message });
+  }
+
+  /** Runs one item's checks; a domain error it throws becomes that item's problem (its field, its message), the result undefined. */
+  check<T>(index: number, run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const field = typeof error.extensions.field === 'string' ? error.extensions.field : 'input';
+      this.add(index, field, error.message);
+      return undefined;
+    }
+  }
+
+  throwIfAny(total: number, noun: string): void {
+    if (this.list.length === 0) return;
+    const items = [...this.list].sort((a, b) => a.index - b.index);
+    const bad = new Set(items.map((p) => p.index)).size;
+    const shown = items.slice(0, PROBLEMS_IN_MESSAGE).map((p) => `item ${p.index} (${p.field}): ${p.message}`);
+    const more = items.length > PROBLEMS_IN_MESSAGE ? `; and ${items.length - PROBLEMS_IN_MESSAGE} more in extensions.items` : '';
+    throw new DomainError('BAD_USER_INPUT', `${bad} of ${total} ${noun} are not valid, so none was written: ${shown.join('; ')}${more}`, {
+      field: 'input',
+      items,
+    });
+  }
+}
+
+/** A bulk call carries 1 to MAX_BULK_ITEMS items. */
+export function checkBulkSize(items: readonly unknown[], noun: string): void {
+  if (items.length === 0) throw new DomainError('BAD_USER_INPUT', `Send at least one of the ${noun}`, { field: 'input' });
+  if (items.length > MAX_BULK_ITEMS) {
+    throw new DomainError('BAD_USER_INPUT', `Send at most ${MAX_BULK_ITEMS} ${noun} per call, got ${items.length}: split them into several calls`, {
+      field: 'input',
+    });
+  }
+}
+
+/** Items whose key repeats within one call: each but the first is a problem (which one wins would be a guess). */
+export function repeatedKeys(keys: ReadonlyArray<string | null>, problems: ItemProblems, field: string, what: string): void {
+  const first = new Map<string, number>();
+  keys.forEach((key, index) => {
+    if (key === null) return;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, index);
+    else problems.add(index, field, `the same ${what} as item ${earlier}: send each record once per call`);
+  });
+}

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RecordInteractionItemsDocument, UpsertCustomersDocument, UpsertLeadsDocument } from './generated/graphql.js';
+import type { CustomerUpsertInput, LeadUpsertInput, RecordInteractionInput } from './generated/graphql.js';
+import { execute, executeOk } from './helpers/graphql.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+
+let platform: Platform;
+let exportUrl: string;
+beforeAll(async () => {
+  platform = await startPlatform();
+  exportUrl = platform.gatewayUrl.replace(/\/graphql$/, '/export');
+});
+afterAll(() => platform.stop());
+
+const BATCH = 1000;
+/** 20 calls of 1,000 or an export of 10,000 rows: well within on an idle machine, but not on a loaded one. */
+const LARGE = 240_000;
+const batches = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
+
+/** POST /export as the admin (or `authorization`), the answer's status, headers and body. */
+async function exportList(body: Record<string, unknown>, authorization: string | null = platform.admin.authorization) {
+  const response = await fetch(exportUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** RFC 4180 as csv-stringify writes it: quoted fields may hold commas, quotes (doubled) and newlines. */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted || (c !== ',' && c !== '\n')) field += c;
+    else {
+      row.push(field);
+      field = '';
+      if (c === '\n') {
+        rows.push(row);
+        row = [];
+      }
+    }
+  }
+  const [header, ...data] = rows;
+  return data.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+describe('bulk upserts of customers, round-tripped through the export', () => {
+  const run = randomUUID().slice(0, 8);
+  const industry = `bulk test ${run}`;
+  // Czech mobile numbers, one per customer: +420 601 followed by six digits.
+  const phoneOf = (i: number) => `+420601${String(i).padStart(6, '0')}`;
+  const customer = (i: number, jobTitle = 'driver'): CustomerUpsertInput => ({
+    sourceSystem: 'dms',
+    externalId: `${run}-${i}`,
+    firstName: `Anna${i}`,
+    lastName: 'Bulková',
+    industry,
+    jobTitle,
+    emails: [`Anna.${i}.${run}@Bulk.example`],
+    phones: [phoneOf(i)],
+    consents: [
+      {
+        purpose: 'MARKETING',
+        channel: 'EMAIL',
+        status: i % 2 ? 'GRANTED' : 'WITHDRAWN',
+        source: 'dms-import',
+        textVersion: 'v1',
+        givenAt: '2026-01-02T03:04:05.000Z',
+      },
+    ],
+  });
+  const items = Array.from({ length: 10_000 }, (_, i) => customer(i));
+  const ids: string[] = [];
+  const query = `{ customers(filter: { industry: "${industry}" }) { edges { node {
+    id displayName firstName jobTitle emails phones consents { purpose channel status } identifiers { kind value } } } } }`;
+
+  it(
+    'creates 10,000 customers in ten calls of 1,000, then finds them again: unchanged, or updated where something changed',
+    async () => {
+      for (const batch of batches(items)) {
+        const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, { input: batch });
+        expect(upsertCustomers).toMatchObject({ created: BATCH, updated: 0, unchanged: 0 });
+        expect(upsertCustomers.items.map((item) => item.index)).toEqual(batch.map((_, i) => i));
+        ids.push(...upsertCustomers.items.map((item) => item.id));
+      }
+      expect(new Set(ids).size).toBe(10_000);
+
+      // Again, every tenth with a new job title: the same ids, nothing duplicated.
+      for (const [n, batch] of batches(items).entries()) {
+        const changed = batch.map((item, i) => ((n * BATCH + i) % 10 === 0 ? { ...item, jobTitle: 'fleet manager' } : item));
+        const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, { input: changed });
+        expect(upsertCustomers).toMatchObject({ created: 0, updated: BATCH / 10, unchanged: BATCH - BATCH / 10 });
+        expect(upsertCustomers.items.map((item) => item.id)).toEqual(ids.slice(n * BATCH, (n + 1) * BATCH));
+      }
+    },
+    LARGE,
+  );
+
+  it(
+    'exports them as NDJSON, one customer a line, with the total up front: what went in comes out',
+    async () => {
+      const answer = await exportList({ query, format: 'ndjson' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toContain('application/x-ndjson');
+      expect(answer.headers.get('content-disposition')).toBe('attachment; filename="customers.ndjson"');
+      expect(answer.headers.get('x-total-count')).toBe('10000');
+      const lines = ndjson(answer.text);
+      expect(lines).toHaveLength(10_000);
+      const byId = new Map(lines.map((line) => [line.id as string, line]));
+      ids.forEach((id, i) => {
+        expect(byId.get(id)).toEqual({
+          id,
+          displayName: `Anna${i} Bulková`,
+          firstName: `Anna${i}`,
+          jobTitle: i % 10 === 0 ? 'fleet manager' : 'driver',
+          emails: [`anna.${i}.${run}@bulk.example`],
+          phones: [phoneOf(i)],
+          consents: [{ purpose: 'MARKETING', channel: 'EMAIL', status: i % 2 ? 'GRANTED' : 'WITHDRAWN' }],
+          identifiers: expect.arrayContaining([
+            { kind: 'EXTERNAL', value: `dms:${run}-${i}` },
+            { kind: 'EMAIL', value: `anna.${i}.${run}@bulk.example` },
+            { kind: 'PHONE', value: phoneOf(i) },
+          ]),
+        });
+      });
+    },
+    LARGE,
+  );
+
+  it(
+    'exports them as CSV with a header row, nested fields as dotted columns and lists joined',
+    async () => {
+      const answer = await exportList({ query, format: 'csv' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toContain('text/csv');
+      expect(answer.text.split('\n')[0]).toBe(
+        'id,displayName,firstName,jobTitle,emails,phones,consents.purpose,consents.channel,consents.status,identifiers.kind,identifiers.value',
+      );
+      const rows = parseCsv(answer.text);
+      expect(rows).toHaveLength(10_000);
+      const byId = new Map(rows.map((row) => [row.id!, row]));
+      ids.forEach((id, i) => {
+        expect(byId.get(id)).toMatchObject({
+          displayName: `Anna${i} Bulková`,
+          jobTitle: i % 10 === 0 ? 'fleet manager' : 'driver',
+          emails: `anna.${i}.${run}@bulk.example`,
+          phones: phoneOf(i),
+          'consents.status': i % 2 ? 'GRANTED' : 'WITHDRAWN',
+        });
+      });
+    },
+    LARGE,
+  );
+
+  it('writes nothing when one item of 1,000 is bad, and names every bad item by index and field', async () => {
+    const other = randomUUID().slice(0, 8);
+    const batch = Array.from({ length: BATCH }, (_, i) => ({
+      ...customer(i),
+      externalId: `${other}-${i}`,
+      emails: [`${other}.${i}@bulk.example`],
+      phones: [],
+      industry: other,
+    }));
+    batch[537] = { ...batch[537]!, emails: ['not an address'] };
+    batch[900] = { ...batch[900]!, firstName: null, lastName: null };
+    batch[901] = { ...batch[901]!, emails: [`anna.0.${run}@bulk.example`] }; // the first customer's
+    const answer = await execute(platform.gatewayUrl, UpsertCustomersDocument, { input: batch });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      items: [
+        { index: 537, field: 'emails.0' },
+        { index: 900, field: 'lastName' },
+        { index: 901, field: 'emails.0', message: expect.stringContaining(ids[0]!) },
+      ],
+    });
+    expect(answer.errors?.[0]?.message).toMatch(/^3 of 1000 customers are not valid, so none was written: item 537 \(emails\.0\)/);
+    const written = await exportList({ query: `{ customers(filter: { industry: "${other}" }) { totalCount edges { node { id } } } }` });
+    expect(written).toMatchObject({ status: 200, text: '' });
+    expect(written.headers.get('x-total-count')).toBe('0');
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first answer, and more than 1,000 items with BAD_USER_INPUT', async () => {
+    const other = randomUUID().slice(0, 8);
+    const batch = Array.from({ length: 10 }, (_, i) => ({ ...customer(i), externalId: `${other}-${i}`, emails: [], phones: [], consents: [] }));
+    const key = randomUUID();
+    const first = await execute(platform.gatewayUrl, UpsertCustomersDocument, { input: batch }, { 'idempotency-key': key });
+    const retry = await execute(platform.gatewayUrl, UpsertCustomersDocument, { input: batch }, { 'idempotency-key': key });
+    expect(first.data?.upsertCustomers.created).toBe(10);
+    expect(retry).toEqual(first);
+    const tooMany = await execute(platform.gatewayUrl, UpsertCustomersDocument, { input: Array.from({ length: 1001 }, () => batch[0]!) });
+    expect(tooMany.errors?.[0]).toMatchObject({ message: expect.stringContaining('at most 1000'), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('bulk upserts of leads and interactions, round-tripped through the export', () => {
+  it('upserts 2,000 leads, again unchanged but for the one changed (a customer id identity does not know is refused), and exports them', async () => {
+    const run = randomUUID().slice(0, 8);
+    const lead = (i: number): LeadUpsertInput => ({
+      sourceSystem: 'partner-portal',
+      externalId: `${run}-${i}`,
+      source: 'PARTNER',
+      contactName: `Lead ${i}`,
+      contactEmail: `lead.${i}.${run}@bulk.example`,
+      interest: i % 2 ? 'Octavia' : 'Kodiaq',
+      score: i % 101,
+    });
+    const items = Array.from({ length: 2000 }, (_, i) => lead(i));
+    const ids: string[] = [];
+    for (const batch of batches(items)) {
+      const { upsertLeads } = await executeOk(platform.gatewayUrl, UpsertLeadsDocument, { input: batch });
+      expect(upsertLeads).toMatchObject({ created: BATCH, updated: 0, unchanged: 0 });
+      ids.push(...upsertLeads.items.map((item) => item.id));
+    }
+    const again = await executeOk(platform.gatewayUrl, UpsertLeadsDocument, { input: [...items.slice(0, 999), { ...items[999]!, interest: 'Enyaq' }] });
+    expect(again.upsertLeads).toMatchObject({ created: 0, updated: 1, unchanged: 999 });
+    expect(again.upsertLeads.items.map((item) => item.id)).toEqual(ids.slice(0, 1000));
+
+    const unknownCustomer = await execute(platform.gatewayUrl, UpsertLeadsDocument, {
+      input: [{ ...lead(5000), customerId: randomUUID() }, lead(5001)],
+    });
+    expect(unknownCustomer.errors?.[0]?.extensions).toMatchObject({ items: [{ index: 0, field: 'customerId' }] });
+
+    for (const format of ['ndjson', 'csv'] as const) {
+      const answer = await exportList({ query: '{ leads { edges { node { id externalId contactName contactEmail interest score } } } }', format });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-total-count')).toBe('2000');
+      const rows = format === 'csv' ? parseCsv(answer.text) : ndjson(answer.text);
+      expect(rows).toHaveLength(2000);
+      const byId = new Map(rows.map((row) => [row.id as string, row]));
+      ids.forEach((id, i) => {
+        const expected = {
+          externalId: `${run}-${i}`,
+          contactEmail: `lead.${i}.${run}@bulk.example`,
+          interest: i === 999 ? 'Enyaq' : lead(i).interest,
+          score: i % 101,
+        };
+        expect(byId.get(id)).toMatchObject(format === 'csv' ? { ...expected, score: String(expected.score) } : expected);
+      });
+    }
+  });
+
+  it('records 2,000 interactions of one customer idempotently by their external ids and exports the timeline', async () => {
+    const run = randomUUID().slice(0, 8);
+    const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, {
+      input: [{ sourceSystem: 'dms', externalId: run, lastName: 'Timeline', emails: [], phones: [], consents: [] }],
+    });
+    const customerId = upsertCustomers.items[0]!.id;
+    const interaction = (i: number): RecordInteractionInput => ({
+      customerId,
+      channel: 'WEB',
+      type: 'PAGE_VIEW',
+      occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      sourceSystem: 'web-analytics',
+      externalEventId: `${run}-${i}`,
+      properties: { url: `/cars/${i}`, note: 'a, "quoted" value' },
+    });
+    const items = Array.from({ length: 2000 }, (_, i) => interaction(i));
+    const ids: string[] = [];
+    for (const batch of batches(items)) {
+      const { recordInteractions } = await executeOk(platform.gatewayUrl, RecordInteractionItemsDocument, { input: batch });
+      expect(recordInteractions).toMatchObject({ accepted: BATCH, duplicates: 0 });
+      ids.push(...recordInteractions.items.map((item) => item.id));
+    }
+    const retry = await executeOk(platform.gatewayUrl, RecordInteractionItemsDocument, { input: items.slice(1000) });
+    expect(retry.recordInteractions).toMatchObject({ accepted: 0, duplicates: BATCH });
+    expect(retry.recordInteractions.items.map((item) => [item.id, item.outcome])).toEqual(ids.slice(1000).map((id) => [id, 'UNCHANGED']));
+
+    const bad = await execute(platform.gatewayUrl, RecordInteractionItemsDocument, {
+      input: [interaction(3000), { ...interaction(3001), customerId: null }, { ...interaction(3002), customerId: 'nobody' }],
+    });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      items: [
+        { index: 1, field: 'customerId' },
+        { index: 2, field: 'customerId' },
+      ],
+    });
+
+    const query = `{ customer(id: "${customerId}") { interactions(filter: { channels: [WEB] }) { edges { node { id type occurredAt properties } } } } }`;
+    const lines = ndjson((await exportList({ query })).text);
+    // All 2,000, and nothing of the refused call.
+    expect(lines.map((line) => line.id).sort()).toEqual([...ids].sort());
+    const csv = await exportList({ query, format: 'csv' });
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="interactions.csv"');
+    const rows = parseCsv(csv.text);
+    expect(rows).toHaveLength(2000);
+    expect(JSON.parse(rows.find((row) => row.id === ids[7])!.properties!)).toEqual({ url: '/cars/7', note: 'a, "quoted" value' });
+  });
+});
+
+describe('the export endpoint refuses what it cannot stream', () => {
+  it('answers 400 with a GraphQL error code for a query that is not one list, 401 without credentials', async () => {
+    const twoLists = await exportList({ query: '{ customers { edges { node { id } } } leads { edges { node { id } } } }' });
+    expect(twoLists.status).toBe(400);
+    expect(JSON.parse(twoLists.text)).toMatchObject({
+      errors: [{ message: expect.stringContaining('one list'), extensions: { code: 'BAD_USER_INPUT', field: 'query' } }],
+    });
+    const notAList = await exportList({
+      query: '{ customers { edges { node { id } } } }'.replace(
+        'customers { edges { node { id } } }',
+        'customer(id: "7b1e0f7c-2a55-4d8e-8c1f-000000000101") { displayName }',
+      ),
+    });
+    expect(notAList.status).toBe(400);
+    const mutation = await exportList({ query: 'mutation { archiveCustomer(id: "x", version: 1) { id } }' });
+    expect(JSON.parse(mutation.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const syntax = await exportList({ query: '{ customers { edges { node { id } }' });
+    expect(JSON.parse(syntax.text).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const format = await exportList({ query: '{ customers { edges { node { id } } } }', format: 'xml' });
+    expect(JSON.parse(format.text).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'format' });
+    const anonymous = await exportList({ query: '{ customers { edges { node { id } } } }' }, null);
+    expect(anonymous.status).toBe(401);
+    const unknownField = await exportList({ query: '{ customers { edges { node { id noSuchField } } } }' });
+    expect(JSON.parse(unknownField.text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
