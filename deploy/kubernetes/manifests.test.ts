@@ -140,8 +140,8 @@ const settingIn = (env: Record<string, string>, name: string) => env[name] ?? EN
 /** PostgreSQL connections one pod holds at most (see configmap.yaml): pools, plus one LISTEN connection each. */
 function connectionsPerPod(name: Deployable, env: Record<string, string>): number {
   const bus = settingIn(env, 'EVENT_BUS') === 'postgres' ? Number(settingIn(env, 'BUS_POOL_MAX')) + 1 : 0;
-  // Marketing's durable jobs (kit/jobs.ts): JOB_CONCURRENCY working connections and one LISTEN.
-  const jobs = name === 'marketing' ? Number(settingIn(env, 'JOB_CONCURRENCY')) + 1 : 0;
+  // Durable jobs (kit/jobs.ts) of marketing (messages) and identity (webhooks): JOB_CONCURRENCY working connections and one LISTEN.
+  const jobs = name === 'marketing' || name === 'identity' ? Number(settingIn(env, 'JOB_CONCURRENCY')) + 1 : 0;
   return name === 'gateway' ? bus : Number(settingIn(env, 'DB_POOL_MAX')) + 1 + bus + jobs;
 }
 
