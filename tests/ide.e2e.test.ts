@@ -73,6 +73,22 @@ describe('the client schema over HTTP', () => {
     expect(body.data).toEqual({ __typename: 'Query', customers: { totalCount: expect.any(Number) } });
   });
 
+  it('in production, /schema.graphql is for admins only, like introspection', async () => {
+    // Another gateway of the platform, in production mode (the platform stops it with the others).
+    const production = await platform.startGateway({ limits: { production: true, ide: false } });
+    const schemaFile = (authorization?: string) => fetch(new URL('/schema.graphql', production.url), { headers: authorization ? { authorization } : {} });
+    const rep = await platform.createStaff('SALES_REP');
+    for (const refused of [await schemaFile(), await schemaFile(rep.authorization)]) {
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'FORBIDDEN' } })] });
+    }
+    const forged = await schemaFile('Bearer not-a-token');
+    expect(forged.status).toBe(401);
+    const admin = await schemaFile(platform.admin.authorization);
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain('type Subscription {');
+  });
+
   it('a subscription posted over HTTP is told to use graphql-ws on the WebSocket URL', async () => {
     const { status, body } = await post({ query: 'subscription { caseChanged { event { type } } }' });
     expect(status).toBe(400);
