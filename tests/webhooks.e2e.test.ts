@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readAll } from '@crm/kit/bus/event-bus.js';
 import {
+  ArchiveCustomerDocument,
   CreateCustomerDocument,
   DeleteWebhookEndpointDocument,
   PauseWebhookEndpointDocument,
   RegisterWebhookEndpointDocument,
   ReplayWebhookDeliveriesDocument,
   ResumeWebhookEndpointDocument,
+  RevokeApiKeyDocument,
   RotateWebhookSecretDocument,
   UpdateCustomerDocument,
   WebhookDeliveryLogDocument,
@@ -248,5 +250,37 @@ describe('webhooks', () => {
     expect(errorCodes(staffOnly)).toEqual(['FORBIDDEN']);
     await retire(admins.id);
     await retire(registered.registerWebhookEndpoint.endpoint.id);
+  });
+
+  it('stops sending to a key’s endpoint once the key is revoked', async () => {
+    const [keysPartner, adminsPartner] = [new PartnerWebhookServer(), new PartnerWebhookServer()];
+    await Promise.all([keysPartner.open(), adminsPartner.open()]);
+    const key = await platform.createApiKey(['webhooks:manage', 'customers:read']);
+    const input = { url: keysPartner.url(), eventTypes: ['CustomerArchived'] };
+    const keys = (await executeOk(url, RegisterWebhookEndpointDocument, { input }, { authorization: key.authorization })).registerWebhookEndpoint.endpoint;
+    const admins = (await register(adminsPartner, ['CustomerArchived'])).endpoint;
+    const archive = async (name: string) => {
+      const created = (await executeOk(url, CreateCustomerDocument, { input: { kind: 'PERSON', firstName: name, lastName: 'Gone', emails: [], phones: [] } }))
+        .createCustomer;
+      await executeOk(url, ArchiveCustomerDocument, { id: created.id, version: created.version });
+      return created.id;
+    };
+    const before = await archive('Gil');
+    await eventually(() => {
+      expect(keysPartner.about(before)).toHaveLength(1);
+      return Promise.resolve();
+    });
+
+    await executeOk(url, RevokeApiKeyDocument, { id: key.id, version: key.version });
+    const after = await archive('Hal');
+    await eventually(() => {
+      expect(adminsPartner.about(after)).toHaveLength(1);
+      return Promise.resolve();
+    });
+    expect(keysPartner.about(after)).toEqual([]);
+    expect((await log(keys.id)).deliveries.totalCount).toBe(1);
+    await retire(keys.id);
+    await retire(admins.id);
+    await Promise.all([keysPartner.close(), adminsPartner.close()]);
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from '@crm/kit/logger.js';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import { WebhookEndpoint, WebhookEndpointStatus } from './webhook-endpoint.entity.js';
 import { postDelivery, type AttemptOutcome } from './webhook.http.js';
-import { enqueueEntityDelivery, queueKey, type EntityQueue } from './webhook.queue.js';
+import { enqueueEntityDelivery, ownerMayReceive, queueKey, type EntityQueue } from './webhook.queue.js';
 import { openSecret } from './webhook.secret.js';
 import type { WebhookConfig } from './webhook.settings.js';
 import { endpointSnapshot } from './webhook.service.js';
@@ -63,6 +63,12 @@ async function deliverOldest(em: EntityManager, log: Logger, config: WebhookConf
     await enqueueEntityDelivery(em, queue, delivery.nextAttemptAt);
     return false;
   }
+  if (!(await ownerMayReceive(em, endpoint.id, delivery.eventType))) {
+    // The key was revoked or expired, the user deactivated or given a role without the permission since it queued.
+    await pauseEndpoint(em, endpoint, `its owner ${endpoint.ownerId} may no longer receive ${delivery.eventType}`, 0);
+    await em.flush();
+    return false;
+  }
   const body = deliveryBody(delivery);
   const outcome = await postDelivery(endpoint.url, signedHeaders(endpoint, delivery, body), body, {
     allowPrivate: config.allowPrivateNetworks,
@@ -100,7 +106,7 @@ async function deliverOldest(em: EntityManager, log: Logger, config: WebhookConf
         : null;
   if (pause) {
     delivery.nextAttemptAt = null;
-    await pauseForFailures(em, endpoint, `${pause} (last: ${outcome.error ?? 'failed'})`, run!.consecutive_failures);
+    await pauseEndpoint(em, endpoint, `${pause} (last: ${outcome.error ?? 'failed'})`, run!.consecutive_failures);
     log.warn({ endpointId: endpoint.id, url: endpoint.url, metric: 'webhook_endpoint_paused' }, 'webhook endpoint paused after failing');
   } else {
     delivery.nextAttemptAt = new Date(Date.now() + delay!);
@@ -123,10 +129,10 @@ function recordAttempt(delivery: WebhookDelivery, outcome: AttemptOutcome): void
 }
 
 /**
- * PAUSED, and its owner told: the endpoint's status and pausedReason (webhookEndpoints shows them) and the
+ * PAUSED by the platform (failures, or an owner who may no longer receive what it queued), and its owner told: the endpoint's status and pausedReason (webhookEndpoints shows them) and the
  * WebhookEndpointPaused event on the bus, naming the owner. A new version, so an owner's stale edit is refused.
  */
-async function pauseForFailures(em: EntityManager, endpoint: WebhookEndpoint, reason: string, failures: number): Promise<void> {
+async function pauseEndpoint(em: EntityManager, endpoint: WebhookEndpoint, reason: string, failures: number): Promise<void> {
   const [paused] = await em.execute<Array<{ id: string }>>(
     `update webhook_endpoint set status = 'PAUSED', paused_at = now(), paused_reason = ?, version = version + 1, updated_at = now()
       where id = ? and status = 'ACTIVE' returning id`,

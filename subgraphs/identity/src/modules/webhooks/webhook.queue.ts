@@ -42,23 +42,32 @@ interface Subscriber {
   user_role: string | null;
 }
 
+/** An endpoint's owner as it is now: an API key not revoked or expired, or an active user (null columns otherwise). */
+const ENDPOINTS_WITH_OWNERS = `select e.id, e.status, k.scopes as key_scopes, u.role as user_role
+       from webhook_endpoint e
+       left join api_key k on e.owner_kind = 'API_KEY' and k.id::text = e.owner_id and k.revoked_at is null
+                          and (k.expires_at is null or k.expires_at > now())
+       left join staff_user u on e.owner_kind = 'USER' and u.id::text = e.owner_id and u.active`;
+
+const ownerPermissions = (s: Subscriber): readonly string[] | null =>
+  s.key_scopes ?? (s.user_role && isRole(s.user_role) ? ROLE_PERMISSIONS[s.user_role] : null);
+
+/** Whether the endpoint's owner may still receive this event type (checked again before each delivery). */
+export async function ownerMayReceive(em: EntityManager, endpointId: string, type: string): Promise<boolean> {
+  const [endpoint] = await em.execute<Subscriber[]>(`${ENDPOINTS_WITH_OWNERS} where e.id = ?`, [endpointId]);
+  const permissions = endpoint && ownerPermissions(endpoint);
+  return !!permissions && mayReceive(permissions, type);
+}
+
 /**
  * An event from the bus becomes a delivery for every endpoint that asked for its type and whose owner may still
  * read it (an API key not revoked or expired, an active user whose role allows it). Once per event and endpoint,
  * however often the bus hands it over. Paused endpoints collect deliveries for their resume.
  */
 export async function fanOut(em: EntityManager, event: CatalogEvent): Promise<number> {
-  const subscribers = await em.execute<Subscriber[]>(
-    `select e.id, e.status, k.scopes as key_scopes, u.role as user_role
-       from webhook_endpoint e
-       left join api_key k on e.owner_kind = 'API_KEY' and k.id::text = e.owner_id and k.revoked_at is null
-                          and (k.expires_at is null or k.expires_at > now())
-       left join staff_user u on e.owner_kind = 'USER' and u.id::text = e.owner_id and u.active
-      where e.event_types @> array[?]::text[]`,
-    [event.type],
-  );
+  const subscribers = await em.execute<Subscriber[]>(`${ENDPOINTS_WITH_OWNERS} where e.event_types @> array[?]::text[]`, [event.type]);
   const receiving = subscribers.filter((s) => {
-    const permissions = s.key_scopes ?? (s.user_role && isRole(s.user_role) ? ROLE_PERMISSIONS[s.user_role] : null);
+    const permissions = ownerPermissions(s);
     return permissions !== null && mayReceive(permissions, event.type);
   });
   if (receiving.length === 0) return 0;

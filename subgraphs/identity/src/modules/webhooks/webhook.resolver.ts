@@ -49,7 +49,11 @@ export class WebhookResolver {
   @Allow('webhooks:manage')
   @Query(() => WebhookEndpoint, { nullable: true })
   webhookEndpoint(@Arg('id', () => ID) id: string, @Ctx() { em, viewer }: IdentityContext): Promise<WebhookEndpoint | null> {
-    return findEndpoint(em, viewer, id).catch(() => null);
+    // Another key's endpoint is answered like a missing one: null, as for any unknown id.
+    return findEndpoint(em, viewer, id).catch((error: { extensions?: { code?: string } }) => {
+      if (error.extensions?.code === 'NOT_FOUND') return null;
+      throw error;
+    });
   }
 
   @FieldResolver(() => WebhookDeliveryConnection, { description: 'The delivery log, newest first: status, attempts, the answers' })
