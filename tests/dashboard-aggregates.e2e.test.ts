@@ -13,6 +13,7 @@ import {
   CreateOpportunityDocument,
   CreatePipelineDocument,
   CreateSegmentDocument,
+  MoveOpportunityDocument,
   OpenCaseDocument,
   RecordInteractionsDocument,
 } from './generated/graphql.js';
@@ -53,6 +54,8 @@ describe('live pipeline totals', () => {
         isDefault: false,
         stages: [
           { name: 'Inquiry', probability: 10, isWon: false, isLost: false },
+          { name: 'Offer', probability: 50, isWon: false, isLost: false },
+          { name: 'Test drive', probability: 30, isWon: false, isLost: false },
           { name: 'Won', probability: 100, isWon: true, isLost: false },
         ],
       },
@@ -63,13 +66,16 @@ describe('live pipeline totals', () => {
     await open('1000.00', 'CZK');
     await open('100.00', 'EUR');
     await open('10.00', 'GBP');
+    // Ten deals of 1 CZK that the burst moves round Inquiry → Offer → Test drive, a hundred moves each.
+    const runners = [];
+    for (let i = 0; i < 10; i++) runners.push((await open('1.00', 'CZK')).createOpportunity);
 
     const { pipelineSummary: before } = await gql(AggregatesPipelineDocument, { pipelineId: pipeline.id, currency: 'CZK' });
     expect(before).toMatchObject({
-      count: 2,
-      value: { amount: '3510.00', currency: 'CZK' },
+      count: 12,
+      value: { amount: '3520.00', currency: 'CZK' },
       conversion: { currency: 'CZK', converted: true, unconvertible: ['GBP'], rates: [{ from: 'EUR', rate: 25.1 }] },
-      owners: [{ owner: { id: ownerId }, count: 2, value: { amount: '3510.00' } }],
+      owners: [{ owner: { id: ownerId }, count: 12, value: { amount: '3520.00' } }],
     });
     expect(before.owners[0]!.owner!.name).toEqual(expect.any(String));
 
@@ -78,15 +84,24 @@ describe('live pipeline totals', () => {
     const [first] = await live.waitFor(1);
     expect(first!.data!.pipelineSummaryChanged).toEqual(before);
 
+    const cycle = pipeline.stages.slice(0, 3).map((stage) => stage.id);
     const started = Date.now();
-    const workers = 10;
     await Promise.all(
-      Array.from({ length: workers }, async () => {
-        for (let i = 0; i < CHANGES / workers; i++) await open('1.00', 'CZK');
+      runners.map(async (runner) => {
+        let version = runner.version;
+        for (let i = 1; i <= CHANGES / runners.length; i++) {
+          version = (await gql(MoveOpportunityDocument, { id: runner.id, version, stageId: cycle[i % 3]! })).moveOpportunity.version;
+        }
       }),
     );
     const { pipelineSummary: after } = await gql(AggregatesPipelineDocument, { pipelineId: pipeline.id, currency: 'CZK' });
-    expect([after.count, after.value.amount]).toEqual([2 + CHANGES, '4510.00']);
+    // 100 moves round three stages end one stage on: every runner is at Offer.
+    expect(after.stages.map((stage) => [stage.stage.name, stage.count, stage.value.amount])).toEqual([
+      ['Inquiry', 2, '3510.00'],
+      ['Offer', 10, '10.00'],
+      ['Test drive', 0, '0.00'],
+      ['Won', 0, '0.00'],
+    ]);
     await eventually(async () => expect(live.results.at(-1)!.data!.pipelineSummaryChanged).toEqual(after));
     const elapsed = Date.now() - started;
 
