@@ -14,7 +14,7 @@ import { createLogger } from '@crm/kit/logger.js';
 import { checkSettings, ConfigurationError } from '@crm/kit/settings.js';
 import { gateway } from '../gateway/settings.js';
 import { allSettings, startSettings } from './settings.js';
-import { buildDashboard, dashboardStaleness } from './dashboard-build.js';
+import { ensureDashboardBuilt } from './dashboard-build.js';
 
 const log = createLogger('start');
 const children = new Set<ChildProcess>();
@@ -34,11 +34,7 @@ async function main(): Promise<void> {
   }
   const env = { ...process.env };
   const runtime = await prepareRuntime();
-  const staleDashboard = await dashboardStaleness();
-  if (staleDashboard) {
-    log.info({ reason: staleDashboard }, 'building the dashboard (vite build)');
-    await buildDashboard();
-  }
+  await ensureDashboardBuilt((reason) => log.info({ reason }, 'building the dashboard (vite build)'));
   await Promise.all(SUBGRAPHS.map((name) => launch(name, runtime(`subgraphs/${name}/src/main`), env, `http://localhost:${portFor(name)}/health`)));
   await launch('gateway', runtime('gateway/main'), env, `http://localhost:${portFor('gateway')}/health`);
   if (stopping) return;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO } from '@crm/demo/ids.js';
-import { OpenCaseDocument } from './generated/graphql.js';
+import { CreateCustomerDocument, OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
 import { executeOk, queryOk } from './helpers/graphql.js';
 import { screenshot } from './helpers/browser.js';
-import { chartValues, figure, sidewaysOverflow, startDashboard, type DashboardRun } from './helpers/dashboard.js';
+import { chartShows, chartValues, figure, sidewaysOverflow, startDashboard, type DashboardRun } from './helpers/dashboard.js';
 
 // The service and marketing screens in Chromium on the seeded platform: the queue and the campaign funnel as the graph
 // counts them, the queue moving within a second of a new case, sortable tables, and both at tablet width.
@@ -13,6 +13,8 @@ beforeAll(async () => {
   run = await startDashboard();
 }, 180_000);
 afterAll(() => run?.stop());
+
+type Step = 'sent' | 'delivered' | 'opened' | 'clicked' | 'converted';
 
 interface Queue {
   open: number;
@@ -89,5 +91,29 @@ describe('the marketing screen', () => {
       await expect(sidewaysOverflow(run.page)).resolves.toBe(0);
       await screenshot(run.page, `dashboard-${screen}-768`);
     }
+  });
+
+  it('counts an opened campaign message within a second, in the figure and the funnel', async () => {
+    const campaigns = async () =>
+      (
+        await queryOk<{ campaigns: { edges: Array<{ node: { id: string; metrics: Record<Step, number> } }> } }>(
+          run.url,
+          '{ campaigns(first: 20) { edges { node { id metrics { sent delivered opened clicked converted } } } } }',
+        )
+      ).campaigns.edges[0]!.node;
+    await run.page.setViewportSize({ width: 1280, height: 900 });
+    await run.open('marketing');
+    const before = await campaigns();
+    await run.page.locator(`[data-figure="campaign-opened"][data-value="${before.metrics.opened}"]`).waitFor();
+    const { createCustomer } = await executeOk(run.url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Opening', lastName: 'Reader', emails: [`reader-${Date.now()}@example.cz`], phones: [] },
+    });
+    const changedAt = Date.now();
+    await executeOk(run.url, RecordInteractionDocument, {
+      input: { customerId: createCustomer.id, channel: 'EMAIL', type: 'MESSAGE_OPENED', campaignId: before.id, properties: {} },
+    });
+    await run.page.locator(`[data-figure="campaign-opened"][data-value="${before.metrics.opened + 1}"]`).waitFor({ timeout: 1000 + (Date.now() - changedAt) });
+    const after = await campaigns();
+    await chartShows(run.page, 'Campaign funnel', [['sent', 'delivered', 'opened', 'clicked', 'converted'].map((step) => after.metrics[step as Step])], 1000);
   });
 });

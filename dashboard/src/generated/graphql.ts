@@ -160,6 +160,20 @@ export type MarketingOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MarketingOverviewQuery = { campaigns: { edges: Array<{ node: { id: string, name: string, status: CampaignStatus, channel: InteractionChannel, startsAt: string, metrics: { sent: number, delivered: number, opened: number, clicked: number, converted: number } } }> }, segments: { edges: Array<{ node: { id: string, name: string, kind: SegmentKind, size: number } }> } };
 
+export type LiveCampaignMetricsSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LiveCampaignMetricsSubscription = { campaignMetricsChanged: { sent: number, delivered: number, opened: number, clicked: number, converted: number } };
+
+export type CampaignMovesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type CampaignMovesSubscription = { campaignChanged: { event: { cursor: string } } };
+
 export type AmountFragment = { amount: string, currency: string };
 
 export type PipelineTotalsFragment = { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } };
@@ -169,13 +183,21 @@ export type DefaultPipelineQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type DefaultPipelineQuery = { pipeline: { id: string, name: string } };
 
-export type SalesPipelineQueryVariables = Exact<{
+export type LivePipelineSubscriptionVariables = Exact<{
   pipelineId: string | number;
   currency: string;
 }>;
 
 
-export type SalesPipelineQuery = { pipelineSummary: { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } }, salesForecast: { months: Array<{ month: string, count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }> } };
+export type LivePipelineSubscription = { pipelineSummaryChanged: { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } } };
+
+export type SalesForecastQueryVariables = Exact<{
+  pipelineId: string | number;
+  currency: string;
+}>;
+
+
+export type SalesForecastQuery = { salesForecast: { months: Array<{ month: string, count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }> } };
 
 export type SalesFunnelQueryVariables = Exact<{
   from: string;
@@ -229,17 +251,10 @@ export type GlobalSearchQuery = { search: Array<{ kind: SearchHitKind, title: st
 
 export type QueueCountsFragment = { open: number, atRisk: number, breached: number, rows: Array<{ line: CaseLine, priority: CasePriority, open: number, atRisk: number, breached: number }>, agents: Array<{ open: number, atRisk: number, breached: number, agent: { id: string, name: string } | null }> };
 
-export type ServiceQueueQueryVariables = Exact<{ [key: string]: never; }>;
+export type LiveQueueSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ServiceQueueQuery = { caseQueue: { open: number, atRisk: number, breached: number, rows: Array<{ line: CaseLine, priority: CasePriority, open: number, atRisk: number, breached: number }>, agents: Array<{ open: number, atRisk: number, breached: number, agent: { id: string, name: string } | null }> } };
-
-export type ServiceCaseMovesSubscriptionVariables = Exact<{
-  after?: string | null | undefined;
-}>;
-
-
-export type ServiceCaseMovesSubscription = { caseChanged: { event: { cursor: string } } };
+export type LiveQueueSubscription = { caseQueueChanged: { open: number, atRisk: number, breached: number, rows: Array<{ line: CaseLine, priority: CasePriority, open: number, atRisk: number, breached: number }>, agents: Array<{ open: number, atRisk: number, breached: number, agent: { id: string, name: string } | null }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -560,6 +575,26 @@ export const MarketingOverviewDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MarketingOverviewQuery, MarketingOverviewQueryVariables>;
+export const LiveCampaignMetricsDocument = new TypedDocumentString(`
+    subscription LiveCampaignMetrics($id: ID!) {
+  campaignMetricsChanged(id: $id) {
+    sent
+    delivered
+    opened
+    clicked
+    converted
+  }
+}
+    `) as unknown as TypedDocumentString<LiveCampaignMetricsSubscription, LiveCampaignMetricsSubscriptionVariables>;
+export const CampaignMovesDocument = new TypedDocumentString(`
+    subscription CampaignMoves($after: String) {
+  campaignChanged(after: $after) {
+    event {
+      cursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignMovesSubscription, CampaignMovesSubscriptionVariables>;
 export const DefaultPipelineDocument = new TypedDocumentString(`
     query DefaultPipeline {
   pipeline {
@@ -568,22 +603,10 @@ export const DefaultPipelineDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DefaultPipelineQuery, DefaultPipelineQueryVariables>;
-export const SalesPipelineDocument = new TypedDocumentString(`
-    query SalesPipeline($pipelineId: ID!, $currency: String!) {
-  pipelineSummary(pipelineId: $pipelineId, currency: $currency) {
+export const LivePipelineDocument = new TypedDocumentString(`
+    subscription LivePipeline($pipelineId: ID!, $currency: String!) {
+  pipelineSummaryChanged(pipelineId: $pipelineId, currency: $currency) {
     ...PipelineTotals
-  }
-  salesForecast(pipelineId: $pipelineId, currency: $currency, months: 6) {
-    months {
-      month
-      count
-      value {
-        ...Amount
-      }
-      weightedValue {
-        ...Amount
-      }
-    }
   }
 }
     fragment Amount on Money {
@@ -634,7 +657,26 @@ fragment PipelineTotals on PipelineSummary {
     }
     unconvertible
   }
-}`) as unknown as TypedDocumentString<SalesPipelineQuery, SalesPipelineQueryVariables>;
+}`) as unknown as TypedDocumentString<LivePipelineSubscription, LivePipelineSubscriptionVariables>;
+export const SalesForecastDocument = new TypedDocumentString(`
+    query SalesForecast($pipelineId: ID!, $currency: String!) {
+  salesForecast(pipelineId: $pipelineId, currency: $currency, months: 6) {
+    months {
+      month
+      count
+      value {
+        ...Amount
+      }
+      weightedValue {
+        ...Amount
+      }
+    }
+  }
+}
+    fragment Amount on Money {
+  amount
+  currency
+}`) as unknown as TypedDocumentString<SalesForecastQuery, SalesForecastQueryVariables>;
 export const SalesFunnelDocument = new TypedDocumentString(`
     query SalesFunnel($from: DateTimeISO!, $to: DateTimeISO!, $groupBy: FunnelGrouping!) {
   conversionFunnel(from: $from, to: $to, groupBy: $groupBy) {
@@ -726,9 +768,9 @@ export const GlobalSearchDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GlobalSearchQuery, GlobalSearchQueryVariables>;
-export const ServiceQueueDocument = new TypedDocumentString(`
-    query ServiceQueue {
-  caseQueue {
+export const LiveQueueDocument = new TypedDocumentString(`
+    subscription LiveQueue {
+  caseQueueChanged {
     ...QueueCounts
   }
 }
@@ -752,13 +794,4 @@ export const ServiceQueueDocument = new TypedDocumentString(`
     atRisk
     breached
   }
-}`) as unknown as TypedDocumentString<ServiceQueueQuery, ServiceQueueQueryVariables>;
-export const ServiceCaseMovesDocument = new TypedDocumentString(`
-    subscription ServiceCaseMoves($after: String) {
-  caseChanged(after: $after) {
-    event {
-      cursor
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ServiceCaseMovesSubscription, ServiceCaseMovesSubscriptionVariables>;
+}`) as unknown as TypedDocumentString<LiveQueueSubscription, LiveQueueSubscriptionVariables>;

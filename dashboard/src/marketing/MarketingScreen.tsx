@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { MarketingOverviewDocument, type MarketingOverviewQuery } from '../generated/graphql';
-import { useLiveQuery } from '../client/hooks';
+import { CampaignMovesDocument, LiveCampaignMetricsDocument, MarketingOverviewDocument, type MarketingOverviewQuery } from '../generated/graphql';
+import { feed, useAggregate, useLiveQuery } from '../client/hooks';
 import { Chart, COLORS } from '../ui/Chart';
 import { Figure, Problem } from '../ui/Figure';
 import { SortableTable } from '../ui/SortableTable';
@@ -13,12 +13,15 @@ const STEPS = ['sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
 
 /** Marketing: a campaign's funnel (sent → converted) and the segments' sizes. */
 export function MarketingScreen() {
-  const overview = useLiveQuery(MarketingOverviewDocument, {});
+  const overview = useLiveQuery(MarketingOverviewDocument, {}, [feed(CampaignMovesDocument, {}, (d) => d.campaignChanged.event.cursor)]);
   const campaigns = overview.data?.campaigns.edges.map((e) => e.node) ?? [];
   const segments = overview.data?.segments.edges.map((e) => e.node) ?? [];
   const [chosenId, choose] = useState<string | null>(null);
   const campaign = campaigns.find((c) => c.id === chosenId) ?? campaigns[0];
-  const metrics = campaign?.metrics;
+  // The chosen campaign's funnel is pushed live; the list shows it too, the others as last read.
+  const live = useAggregate(LiveCampaignMetricsDocument, campaign ? { id: campaign.id } : null).data?.campaignMetricsChanged;
+  const metrics = live ?? campaign?.metrics;
+  const metricsOf = (c: Campaign) => (c.id === campaign?.id && metrics ? metrics : c.metrics);
   return (
     <section data-screen="marketing">
       <header className="screen-header">
@@ -47,7 +50,7 @@ export function MarketingScreen() {
         </div>
       )}
       <div className="panels">
-        {metrics && (
+        {campaign && metrics && (
           <Chart
             title="Campaign funnel"
             horizontal
@@ -70,7 +73,7 @@ export function MarketingScreen() {
             { key: 'name', label: 'Campaign', value: (c) => c.name },
             { key: 'status', label: 'Status', value: (c) => c.status, render: (c) => words(c.status) },
             { key: 'startsAt', label: 'Starts', value: (c) => c.startsAt, render: (c) => dateTime(c.startsAt) },
-            ...STEPS.map((step) => ({ key: step, label: words(step), value: (c: Campaign) => c.metrics[step], numeric: true })),
+            ...STEPS.map((step) => ({ key: step, label: words(step), value: (c: Campaign) => metricsOf(c)[step], numeric: true })),
           ]}
         />
         <SortableTable<Segment>

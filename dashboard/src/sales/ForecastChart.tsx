@@ -1,7 +1,7 @@
-import type { SalesPipelineQuery } from '../generated/graphql';
+import type { SalesForecastQuery } from '../generated/graphql';
 import { Chart, COLORS } from '../ui/Chart';
 
-type Month = SalesPipelineQuery['salesForecast']['months'][number];
+type Month = SalesForecastQuery['salesForecast']['months'][number];
 
 const monthName = (month: string) => new Date(`${month}-01T12:00:00Z`).toLocaleDateString('en-GB', { month: 'short', year: 'numeric' });
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { DefaultPipelineDocument, PipelineMovesDocument, SalesPipelineDocument } from '../generated/graphql';
-import { feed, useLiveQuery } from '../client/hooks';
+import { DefaultPipelineDocument, LivePipelineDocument, PipelineMovesDocument, SalesForecastDocument } from '../generated/graphql';
+import { feed, useAggregate, useLiveQuery } from '../client/hooks';
 import { Problem } from '../ui/Figure';
 import { PipelinePanels } from './PipelinePanels';
 import { ForecastChart } from './ForecastChart';
@@ -14,7 +14,9 @@ export function SalesScreen() {
   const [currency, setCurrency] = useState(() => localStorage.getItem(CURRENCY_KEY) ?? 'CZK');
   const pipeline = useLiveQuery(DefaultPipelineDocument, {});
   const pipelineId = pipeline.data?.pipeline.id ?? null;
-  const sales = useLiveQuery(SalesPipelineDocument, pipelineId && /^[A-Z]{3}$/.test(currency) ? { pipelineId, currency } : null, [
+  const chosen = pipelineId && /^[A-Z]{3}$/.test(currency) ? { pipelineId, currency } : null;
+  const summary = useAggregate(LivePipelineDocument, chosen);
+  const forecast = useLiveQuery(SalesForecastDocument, chosen, [
     feed(PipelineMovesDocument, { pipelineId: pipelineId ?? '' }, (d) => d.pipelineChanged.event.cursor),
   ]);
   const chooseCurrency = (value: string) => {
@@ -30,10 +32,10 @@ export function SalesScreen() {
           Currency <input className="currency" value={currency} maxLength={3} onChange={(e) => chooseCurrency(e.target.value)} aria-label="Currency" />
         </label>
       </header>
-      <Problem error={pipeline.error ?? sales.error} />
-      {sales.data && <PipelinePanels summary={sales.data.pipelineSummary} />}
+      <Problem error={pipeline.error ?? summary.error ?? forecast.error} />
+      {summary.data && <PipelinePanels summary={summary.data.pipelineSummaryChanged} />}
       <div className="panels">
-        {sales.data && <ForecastChart months={sales.data.salesForecast.months} />}
+        {forecast.data && <ForecastChart months={forecast.data.salesForecast.months} />}
         <FunnelPanel />
         <QuotesOpenedPanel />
       </div>

@@ -1,5 +1,5 @@
-import { ServiceCaseMovesDocument, ServiceQueueDocument, type QueueCountsFragment } from '../generated/graphql';
-import { feed, useLiveQuery } from '../client/hooks';
+import { LiveQueueDocument, type QueueCountsFragment } from '../generated/graphql';
+import { useAggregate } from '../client/hooks';
 import { Chart, COLORS } from '../ui/Chart';
 import { Figure, Problem } from '../ui/Figure';
 import { SortableTable } from '../ui/SortableTable';
@@ -12,8 +12,8 @@ const PRIORITIES = ['URGENT', 'HIGH', 'NORMAL', 'LOW'];
 
 /** Service: the open queue by line and priority, SLAs at risk and breached, cases per agent. */
 export function ServiceScreen() {
-  const live = useLiveQuery(ServiceQueueDocument, {}, [feed(ServiceCaseMovesDocument, {}, (d) => d.caseChanged.event.cursor)]);
-  const queue = live.data?.caseQueue;
+  const live = useAggregate(LiveQueueDocument, {});
+  const queue = live.data?.caseQueueChanged;
   const lines = [...new Set(queue?.rows.map((r) => r.line))].sort();
   const openOf = (line: string, priority: string) => queue?.rows.find((r) => r.line === line && r.priority === priority)?.open ?? 0;
   return (
