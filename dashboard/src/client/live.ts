@@ -88,6 +88,8 @@ export function watch<TResult, TVariables>(document: TypedDocumentString<TResult
  * Follows an entity feed (`…Changed(after:)`) and resumes it by cursor: graphql-ws sends the same subscribe payload
  * again when it reconnects, so the cursor of the last event shown is written into that payload's variables as each
  * event arrives; the server then replays whatever happened while the socket was down, and nothing is missed.
+ * A feed that has shown no event yet has no cursor and starts again from now: what it would have brought is in the
+ * answers the screens read again on reconnect (onReconnected).
  */
 export function follow<TResult, TVariables extends { after?: string | null }>(
   document: TypedDocumentString<TResult, TVariables>,
