@@ -55,17 +55,24 @@ export class ClientSchemaGateway implements GatewayInterface {
 
   async load(options: Parameters<GatewayInterface['load']>[0]) {
     const { executor } = await this.gateway.load(options);
+    // Introspection is answered here from the client schema: the gateway's own knows no Subscription type.
+    const introspect = (requestContext: Parameters<NonNullable<typeof executor>>[0], document: DocumentNode) =>
+      execute({ schema: this.schema, document, operationName: requestContext.operationName, variableValues: requestContext.request.variables });
     return {
-      executor: async (requestContext: Parameters<NonNullable<typeof executor>>[0]) =>
-        // Introspection alone is answered here: the gateway's own introspection knows no Subscription type.
-        isIntrospectionOnly(requestContext.operation, requestContext.document)
-          ? execute({
-              schema: this.schema,
-              document: requestContext.document,
-              operationName: requestContext.operationName,
-              variableValues: requestContext.request.variables,
-            })
-          : executor!(requestContext),
+      executor: async (requestContext: Parameters<NonNullable<typeof executor>>[0]) => {
+        const { operation, document } = requestContext;
+        if (isIntrospectionOnly(operation, document)) return introspect(requestContext, document);
+        const asked = operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
+        if (asked.length === 0) return executor!(requestContext);
+        // Data and introspection in one operation: the gateway answers the data, this schema the introspection fields.
+        const onlyIntrospection = { ...operation, selectionSet: { ...operation.selectionSet, selections: asked } };
+        const [answered, introspected] = await Promise.all([
+          executor!(requestContext),
+          introspect(requestContext, { ...document, definitions: document.definitions.map((d) => (d === operation ? onlyIntrospection : d)) }),
+        ]);
+        const errors = [...(answered.errors ?? []), ...(introspected.errors ?? [])];
+        return { ...answered, data: answered.data && { ...answered.data, ...introspected.data }, ...(errors.length ? { errors } : {}) };
+      },
     };
   }
 

@@ -67,10 +67,13 @@ describe('the client schema over HTTP', () => {
     expect(sorted(introspected)).toBe(served);
   });
 
-  it('queries and mutations still run through the gateway', async () => {
+  it('queries and mutations still run through the gateway, also beside introspection', async () => {
     const { body } = await post({ query: '{ __typename customers(first: 1) { totalCount } }' });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ __typename: 'Query', customers: { totalCount: expect.any(Number) } });
+    // Introspection beside data: the gateway answers the data, the client schema the introspection.
+    const mixed = await post({ query: '{ customers(first: 1) { totalCount } schema: __schema { subscriptionType { name } } }' });
+    expect(mixed.body).toEqual({ data: { customers: { totalCount: expect.any(Number) }, schema: { subscriptionType: { name: 'Subscription' } } } });
   });
 
   it('in production, /schema.graphql is for admins only, like introspection', async () => {
