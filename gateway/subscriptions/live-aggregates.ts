@@ -113,7 +113,8 @@ export class LiveAggregates {
         return event !== null && topic.moves(event, args);
       },
       push: () => feed.changed(),
-      end: () => feed.changed(),
+      // The tail fell behind the bus's retention and dropped its listeners: the subscribers complete and subscribe again.
+      end: () => entry.dispose(),
     });
     const refresh = topic.refreshEveryMs ? setInterval(() => feed.changed(), topic.refreshEveryMs) : undefined;
     refresh?.unref();
