@@ -12,6 +12,8 @@ import { endpointSnapshot } from './webhook.service.js';
 
 // Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
+/** How soon a queue whose lock another job holds is looked at again. */
+const LOCKED_RETRY_MS = 2000;
 
 /** What the partner receives: the bus event's envelope and its payload as the catalog declares it (`data`). */
 export function deliveryBody(delivery: WebhookDelivery): string {
@@ -39,7 +41,7 @@ function signedHeaders(endpoint: WebhookEndpoint, delivery: WebhookDelivery, bod
 /**
  * The job of one (endpoint, entity) queue: delivers its oldest undelivered event, then the next, until one fails
  * (it is retried on the schedule, the rest wait behind it) or none is left. A transaction-scoped lock per queue keeps
- * a second job of the same queue from overtaking (it waits, then finds what is left).
+ * a second job of the same queue (on another replica) from overtaking: it comes back shortly and finds what is left.
  */
 export async function deliverQueue(orm: MikroORM, log: Logger, config: WebhookConfig, queue: EntityQueue): Promise<void> {
   for (;;) {
@@ -49,7 +51,13 @@ export async function deliverQueue(orm: MikroORM, log: Logger, config: WebhookCo
 }
 
 async function deliverOldest(em: EntityManager, log: Logger, config: WebhookConfig, queue: EntityQueue): Promise<boolean> {
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [queueKey(queue)]);
+  const [{ locked }] = (await em.execute('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [queueKey(queue)])) as [{ locked: boolean }];
+  if (!locked) {
+    // Another replica is sending this entity's oldest event (for up to WEBHOOK_TIMEOUT_MS): look again shortly
+    // rather than wait on the lock past the statement timeout.
+    await enqueueEntityDelivery(em, queue, new Date(Date.now() + LOCKED_RETRY_MS));
+    return false;
+  }
   const endpoint = await em.findOne(WebhookEndpoint, { id: queue.endpointId });
   if (!endpoint || endpoint.status !== WebhookEndpointStatus.ACTIVE) return false;
   const delivery = await em.findOne(
