@@ -56,6 +56,10 @@ function entryPoints(customerId: string, context: { sequenceId: string; segmentI
       { input: { customerId, title: 'Kodiaq', amount: { amount: '100', currency: 'CZK' } } },
     ],
     createLead: [op('mutation($input: CreateLeadInput!) { createLead(input: $input) { customer { id } } }'), { input: { customerId, source: 'PHONE' } }],
+    upsertLeads: [
+      op('mutation($input: [LeadUpsertInput!]!) { upsertLeads(input: $input) { created } }'),
+      { input: [{ sourceSystem: 'references-test', externalId: unique(), customerId, source: 'PHONE' }] },
+    ],
     createQuote: [
       op('mutation($input: CreateQuoteInput!) { createQuote(input: $input) { customer { id } } }'),
       { input: { customerId, title: 'Offer', currency: 'CZK' } },
@@ -138,6 +142,12 @@ describe('customer references', () => {
         message: `1 of 1 customer ids are unknown, so none was written: item 0 (customerId): Customer ${unknown} does not exist`,
         data: undefined,
       },
+      upsertLeads: {
+        code: 'NOT_FOUND',
+        field: 'input',
+        message: `1 of 1 customer ids are unknown, so none was written: item 0 (customerId): Customer ${unknown} does not exist`,
+        data: undefined,
+      },
       addToList: {
         code: 'NOT_FOUND',
         field: 'input',
@@ -160,6 +170,7 @@ describe('customer references', () => {
     expect(stored).toEqual({
       ...Object.fromEntries(Object.keys(points).map((name) => [name, survivor])),
       recordInteractions: 'no customer field',
+      upsertLeads: 'no customer field',
       addToList: 'no customer field',
     });
     // In each subgraph's own tables: nothing under the merged id, everything under the survivor's.
@@ -168,6 +179,7 @@ describe('customer references', () => {
     }
     expect(await rowsOf('marketing', ['interaction'], survivor)).toBeGreaterThanOrEqual(2); // recordInteraction(s), answerSurvey's
     expect(await rowsOf('marketing', ['segment_member'], survivor)).toBe(1);
+    expect(await rowsOf('sales', ['sales_lead'], survivor)).toBe(2); // createLead's and upsertLeads'
   });
 
   it('fails a bulk call of 1,000 whole when one of its customers is unknown, naming the item', async () => {
