@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEMO } from '@crm/demo/ids.js';
 import {
   CreateCustomerDocument,
   CreateOpportunityDocument,
@@ -119,6 +120,17 @@ describe('the sales screen', () => {
     const changedAt = Date.now();
     await executeOk(run.url, RecordQuoteViewDocument, { token: unopened.viewToken! }, { authorization: '' });
     await run.page.locator(`[data-figure="quotes-opened"][data-value="${before.count + 1}"]`).waitFor({ timeout: 1000 + (Date.now() - changedAt) });
+  });
+
+  it("narrows the screen to one owner's deals when their row is clicked", async () => {
+    const { pipeline } = await executeOk(run.url, DefaultPipelineDocument);
+    const own = (await executeOk(run.url, PipelineSummaryDocument, { pipelineId: pipeline.id, currency: 'CZK', ownerId: DEMO.users.salesRep })).pipelineSummary;
+    await run.open('sales');
+    await run.page.locator('[data-table="By owner"] tr', { hasText: 'Tomáš Dvořák' }).click();
+    await run.page.locator(`[data-figure="pipeline-count"][data-value="${own.count}"]`).waitFor();
+    expect(await run.page.locator('[data-figure="pipeline-value"]').getAttribute('data-value')).toBe(own.value.amount);
+    await run.page.getByRole('button', { name: 'Show every owner' }).click();
+    await run.page.getByRole('button', { name: 'Show every owner' }).waitFor({ state: 'detached' });
   });
 
   it('fits a tablet (768 px wide)', async () => {

@@ -121,6 +121,15 @@ describe('npm start on a machine with no database configured', () => {
       const response = await fetch(`http://localhost:${ports.gateway}${asset[1]}`);
       expect({ asset: asset[1], status: response.status }).toEqual({ asset: asset[1], status: 200 });
     }
+    // The live dashboard, built by npm start, at /dashboard: its page and the scripts and styles it names.
+    const dashboard = await fetch(`http://localhost:${ports.gateway}/dashboard`).then((r) => r.text());
+    expect(dashboard).toContain('<div id="root"></div>');
+    const dashboardAssets = [...dashboard.matchAll(/(?:src|href)="(\/dashboard\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(dashboardAssets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of dashboardAssets) {
+      const response = await fetch(`http://localhost:${ports.gateway}${asset}`);
+      expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+    }
 
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];

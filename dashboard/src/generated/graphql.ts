@@ -186,6 +186,7 @@ export type DefaultPipelineQuery = { pipeline: { id: string, name: string } };
 export type LivePipelineSubscriptionVariables = Exact<{
   pipelineId: string | number;
   currency: string;
+  ownerId?: string | number | null | undefined;
 }>;
 
 
@@ -194,6 +195,7 @@ export type LivePipelineSubscription = { pipelineSummaryChanged: { count: number
 export type SalesForecastQueryVariables = Exact<{
   pipelineId: string | number;
   currency: string;
+  ownerId?: string | number | null | undefined;
 }>;
 
 
@@ -604,8 +606,12 @@ export const DefaultPipelineDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DefaultPipelineQuery, DefaultPipelineQueryVariables>;
 export const LivePipelineDocument = new TypedDocumentString(`
-    subscription LivePipeline($pipelineId: ID!, $currency: String!) {
-  pipelineSummaryChanged(pipelineId: $pipelineId, currency: $currency) {
+    subscription LivePipeline($pipelineId: ID!, $currency: String!, $ownerId: ID) {
+  pipelineSummaryChanged(
+    pipelineId: $pipelineId
+    currency: $currency
+    ownerId: $ownerId
+  ) {
     ...PipelineTotals
   }
 }
@@ -659,8 +665,13 @@ fragment PipelineTotals on PipelineSummary {
   }
 }`) as unknown as TypedDocumentString<LivePipelineSubscription, LivePipelineSubscriptionVariables>;
 export const SalesForecastDocument = new TypedDocumentString(`
-    query SalesForecast($pipelineId: ID!, $currency: String!) {
-  salesForecast(pipelineId: $pipelineId, currency: $currency, months: 6) {
+    query SalesForecast($pipelineId: ID!, $currency: String!, $ownerId: ID) {
+  salesForecast(
+    pipelineId: $pipelineId
+    currency: $currency
+    ownerId: $ownerId
+    months: 6
+  ) {
     months {
       month
       count

@@ -7,8 +7,8 @@ import { count, money } from '../ui/format';
 type StageRow = PipelineTotalsFragment['stages'][number];
 type OwnerRow = PipelineTotalsFragment['owners'][number];
 
-/** The pipeline's totals, by stage (chart and table) and by owner, and what currency conversion went into them. */
-export function PipelinePanels({ summary }: { summary: PipelineTotalsFragment }) {
+/** The pipeline's totals, by stage (chart and table) and by owner (a row narrows the screen to them), and what currency conversion went into them. */
+export function PipelinePanels({ summary, chooseOwner }: { summary: PipelineTotalsFragment; chooseOwner: (owner: { id: string; name: string }) => void }) {
   const stages = [...summary.stages].sort((a, b) => a.stage.position - b.stage.position);
   const { conversion } = summary;
   return (
@@ -54,6 +54,7 @@ export function PipelinePanels({ summary }: { summary: PipelineTotalsFragment })
           caption="By owner"
           rows={summary.owners}
           rowKey={(o) => o.owner?.id ?? 'nobody'}
+          onRowClick={(o) => o.owner && chooseOwner(o.owner)}
           columns={[
             { key: 'owner', label: 'Owner', value: (o) => o.owner?.name ?? 'Nobody' },
             { key: 'count', label: 'Deals', value: (o) => o.count, numeric: true },

@@ -14,7 +14,9 @@ export function SalesScreen() {
   const [currency, setCurrency] = useState(() => localStorage.getItem(CURRENCY_KEY) ?? 'CZK');
   const pipeline = useLiveQuery(DefaultPipelineDocument, {});
   const pipelineId = pipeline.data?.pipeline.id ?? null;
-  const chosen = pipelineId && /^[A-Z]{3}$/.test(currency) ? { pipelineId, currency } : null;
+  // One owner's business (a row of By owner clicked), or everyone's.
+  const [owner, setOwner] = useState<{ id: string; name: string } | null>(null);
+  const chosen = pipelineId && /^[A-Z]{3}$/.test(currency) ? { pipelineId, currency, ownerId: owner?.id ?? null } : null;
   const summary = useAggregate(LivePipelineDocument, chosen);
   const forecast = useLiveQuery(SalesForecastDocument, chosen, [
     feed(PipelineMovesDocument, { pipelineId: pipelineId ?? '' }, (d) => d.pipelineChanged.event.cursor),
@@ -33,7 +35,15 @@ export function SalesScreen() {
         </label>
       </header>
       <Problem error={pipeline.error ?? summary.error ?? forecast.error} />
-      {summary.data && <PipelinePanels summary={summary.data.pipelineSummaryChanged} />}
+      {owner && (
+        <p className="note">
+          Only {owner.name}'s deals.{' '}
+          <button type="button" onClick={() => setOwner(null)}>
+            Show every owner
+          </button>
+        </p>
+      )}
+      {summary.data && <PipelinePanels summary={summary.data.pipelineSummaryChanged} chooseOwner={setOwner} />}
       <div className="panels">
         {forecast.data && <ForecastChart months={forecast.data.salesForecast.months} />}
         <FunnelPanel />
