@@ -140,7 +140,7 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     quoteChanged(id: ID, filter: QuoteChangedFilter, after: String): QuoteChange!
     "Assets registered (also as a won deal's cars), changed (financing, insurance) and visited for service; id: one asset"
     assetChanged(id: ID, filter: AssetChangedFilter, after: String): AssetChange!
-    "Campaigns created, scheduled, started, completed and cancelled; id: one campaign (its sending progress moves without events)"
+    "Campaigns created, scheduled, started, completed and cancelled; id: one campaign. Its engagement live: campaignMetricsChanged; its sending progress moves without events (read campaign { progress })"
     campaignChanged(id: ID, after: String): CampaignChange!
     "Sequence enrolments: enrolled, each step sent, a task asked for, completed, exited; id: one enrolment"
     enrolmentChanged(id: ID, filter: EnrolmentChangedFilter, after: String): EnrolmentChange!
