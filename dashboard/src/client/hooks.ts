@@ -15,7 +15,7 @@ const COALESCE_MS = 100;
 
 /**
  * A query read over HTTP and read again whenever something that moves it happens: each `refresh` feed's event
- * (followed by cursor), and the socket coming back after a loss. Reads overlap never: one waits for the other.
+ * (followed by cursor), and the socket coming back after a loss.
  */
 export function useLiveQuery<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
@@ -29,12 +29,26 @@ export function useLiveQuery<TResult, TVariables>(
     if (variables === null) return undefined;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // While a read is under way, a change asks for one more after it (never two at once: an older answer arriving
+    // last would show stale numbers).
+    let reading = false;
+    let again = false;
     const read = () => {
       timer = undefined;
-      request(document, variables).then(
-        (data) => !stopped && setState({ data, error: null }),
-        (error: Error) => !stopped && setState((old) => ({ data: old.data, error: error.message })),
-      );
+      if (reading) return void (again = true);
+      reading = true;
+      request(document, variables)
+        .then(
+          (data) => !stopped && setState({ data, error: null }),
+          (error: Error) => !stopped && setState((old) => ({ data: old.data, error: error.message })),
+        )
+        .finally(() => {
+          reading = false;
+          if (again && !stopped) {
+            again = false;
+            read();
+          }
+        });
     };
     const soon = () => (timer ??= setTimeout(read, COALESCE_MS));
     reloadRef.current = soon;
