@@ -94,7 +94,10 @@ describe('bulk upserts of customers, round-tripped through the export', () => {
     'creates 10,000 customers in ten calls of 1,000, then finds them again: unchanged, or updated where something changed',
     async () => {
       for (const batch of batches(items)) {
+        await platform.resetSqlLog();
         const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, { input: batch });
+        // Set-based: a handful of statements for 1,000 customers with their identifiers, consents and events.
+        expect(platform.sql.identity.length).toBeLessThan(25);
         expect(upsertCustomers).toMatchObject({ created: BATCH, updated: 0, unchanged: 0 });
         expect(upsertCustomers.items.map((item) => item.index)).toEqual(batch.map((_, i) => i));
         ids.push(...upsertCustomers.items.map((item) => item.id));
@@ -223,7 +226,9 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
     const items = Array.from({ length: 2000 }, (_, i) => lead(i));
     const ids: string[] = [];
     for (const batch of batches(items)) {
+      await platform.resetSqlLog();
       const { upsertLeads } = await executeOk(platform.gatewayUrl, UpsertLeadsDocument, { input: batch });
+      expect(platform.sql.sales.length).toBeLessThan(25);
       expect(upsertLeads).toMatchObject({ created: BATCH, updated: 0, unchanged: 0 });
       ids.push(...upsertLeads.items.map((item) => item.id));
     }
@@ -301,6 +306,53 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
     const rows = parseCsv(csv.text);
     expect(rows).toHaveLength(2000);
     expect(JSON.parse(rows.find((row) => row.id === ids[7])!.properties!)).toEqual({ url: '/cars/7', note: 'a, "quoted" value' });
+  });
+});
+
+describe('the export runs as its caller', () => {
+  it("gives a partner's API key what the key may read, and refuses personal data it may not (403, not an empty column)", async () => {
+    const run = randomUUID().slice(0, 8);
+    const input = [{ sourceSystem: 'dms', externalId: run, lastName: 'Partner', industry: run, emails: [`${run}@bulk.example`], phones: [], consents: [] }];
+    await executeOk(platform.gatewayUrl, UpsertCustomersDocument, { input });
+    const partner = await platform.createApiKey(['customers:read']);
+    const names = await exportList({ query: `{ customers(filter: { industry: "${run}" }) { edges { node { displayName } } } }` }, partner.authorization);
+    expect(names.status).toBe(200);
+    expect(ndjson(names.text)).toEqual([{ displayName: 'Partner' }]);
+    const emails = await exportList({ query: `{ customers(filter: { industry: "${run}" }) { edges { node { id emails } } } }` }, partner.authorization);
+    expect(emails.status).toBe(403);
+    expect(JSON.parse(emails.text)).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+  });
+
+  it('waits out the rate limit between pages instead of failing the export', async () => {
+    const limited = await platform.startGateway({
+      rateLimits: {
+        requestsPerMinute: 2,
+        windowSeconds: 1,
+        costPerMinute: 1e9,
+        anonymousRequestsPerMinute: 100,
+        socketsPerCaller: 10,
+        subscriptionsPerSocket: 10,
+      },
+    });
+    const run = randomUUID().slice(0, 8);
+    const input = Array.from({ length: 9 }, (_, i) => ({
+      sourceSystem: 'dms',
+      externalId: `${run}-${i}`,
+      lastName: `Paced ${i}`,
+      industry: run,
+      emails: [],
+      phones: [],
+      consents: [],
+    }));
+    await executeOk(platform.gatewayUrl, UpsertCustomersDocument, { input });
+    // Five pages of two at two requests a second: the export must wait for the next window at least once.
+    const answer = await fetch(limited.url.replace(/\/graphql$/, '/export'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
+      body: JSON.stringify({ query: `{ customers(first: 2, filter: { industry: "${run}" }) { edges { node { lastName } } } }` }),
+    });
+    expect(answer.status).toBe(200);
+    expect(ndjson(await answer.text()).map((line) => line.lastName)).toHaveLength(9);
   });
 });
 
