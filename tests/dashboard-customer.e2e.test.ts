@@ -50,10 +50,20 @@ describe('the customer 360° page', () => {
     await touchpoints(customer.interactions.totalCount + 1).waitFor({ timeout: 1000 });
   });
 
-  it('shows a banner while the connection is cut, then the touchpoint and case made meanwhile', async () => {
+  it('shows a banner while the connection is cut, then resumes the timeline after its last cursor and shows what came meanwhile', async () => {
     await run.open(`customer/${customerId}`);
+    // A touchpoint while connected: the timeline's feed has a cursor to resume after.
+    const { recordInteraction: seen } = await executeOk(run.url, RecordInteractionDocument, {
+      input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: {} },
+    });
+    await run.page.locator(`[data-interaction="${seen.id}"]`).waitFor();
+    const timelineFeed = run.messages.findLast((m) => m.sent && m.type === 'subscribe' && m.payload?.query?.includes('interactionRecorded'))!.id;
+    const lastCursor = run.messages.findLast((m) => !m.sent && m.type === 'next' && m.id === timelineFeed)!.payload!.data!.interactionRecorded as {
+      event: { cursor: string };
+    };
     const { customer } = await counts();
     await touchpoints(customer.interactions.totalCount).waitFor();
+    const sentBeforeCut = run.messages.length;
     run.proxy.sever();
     const banner = run.page.locator('[data-banner="connection"]');
     await banner.waitFor();
@@ -65,6 +75,11 @@ describe('the customer 360° page', () => {
     await banner.waitFor({ state: 'detached' });
     await run.page.locator(`[data-interaction="${recordInteraction.id}"]`).waitFor();
     await run.page.locator(`[data-figure="customer-cases"][data-value="${customer.cases.totalCount + 1}"]`).waitFor();
+    // The feed was subscribed again on the new socket after the last event it had shown, and the missed one came.
+    const resubscribed = run.messages.slice(sentBeforeCut).find((m) => m.sent && m.type === 'subscribe' && m.payload?.query?.includes('interactionRecorded'));
+    expect(resubscribed?.payload?.variables).toEqual({ customerId, after: lastCursor.event.cursor });
+    const replayed = run.messages.slice(sentBeforeCut).filter((m) => !m.sent && m.type === 'next' && m.id === resubscribed!.id);
+    expect(replayed.map((m) => (m.payload!.data!.interactionRecorded as { interaction: { id: string } }).interaction.id)).toContain(recordInteraction.id);
     await screenshot(run.page, 'dashboard-customer-resumed');
   });
 

@@ -16,7 +16,16 @@ export interface DashboardRun {
   page: Page;
   /** Opens a screen by its hash route, e.g. `sales` or `customer/<id>`. */
   open(route: string): Promise<void>;
+  /** Every graphql-ws message the page sent and received, in order (parsed), across its sockets. */
+  messages: WsMessage[];
   stop(): Promise<void>;
+}
+
+export interface WsMessage {
+  sent: boolean;
+  id?: string;
+  type: string;
+  payload?: { query?: string; variables?: Record<string, unknown>; data?: Record<string, unknown> };
 }
 
 /** Signs in on the sign-in screen by picking the demo admin (the development issuer's demo users). */
@@ -36,6 +45,13 @@ export async function startDashboard(viewport = { width: 1280, height: 900 }): P
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('WebSocket connection to')) console.error(`dashboard console: ${message.text()}`);
   });
+  const messages: WsMessage[] = [];
+  page.on('websocket', (socket) => {
+    const record = (sent: boolean) => (frame: { payload: string | Buffer }) =>
+      messages.push({ ...(JSON.parse(frame.payload.toString()) as Omit<WsMessage, 'sent'>), sent });
+    socket.on('framesent', record(true));
+    socket.on('framereceived', record(false));
+  });
   await page.goto(`${proxy.origin}/dashboard/`);
   await page.getByRole('button', { name: DEMO_ADMIN }).click();
   await page.locator('[data-screen]').first().waitFor();
@@ -45,6 +61,7 @@ export async function startDashboard(viewport = { width: 1280, height: 900 }): P
     proxy,
     browser,
     page,
+    messages,
     open: async (route) => {
       // Code for the page is given as text: it runs in the browser, and the test project compiles without DOM types.
       await page.evaluate(`location.hash = ${JSON.stringify(`#/${route}`)}`);
