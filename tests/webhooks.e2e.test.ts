@@ -13,6 +13,7 @@ import {
   UpdateCustomerDocument,
   WebhookDeliveryLogDocument,
   WebhookEndpointsDocument,
+  WebhookEventTypesDocument,
 } from './generated/graphql.js';
 import { eventually } from './helpers/eventually.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
@@ -230,6 +231,15 @@ describe('webhooks', () => {
   it('lets a partner’s key manage its own endpoints, for the event types it may read', async () => {
     const key = await platform.createApiKey(['webhooks:manage', 'customers:read', 'opportunities:read']);
     const asKey = { authorization: key.authorization };
+    // What may be asked for, with the permissions each type takes.
+    const { webhookEventTypes } = await executeOk(url, WebhookEventTypesDocument, {}, asKey);
+    expect(webhookEventTypes).toEqual(
+      expect.arrayContaining([
+        { type: 'OpportunityStageChanged', aggregateType: 'Opportunity', permissions: ['opportunities:read'] },
+        { type: 'CustomerChanged', aggregateType: 'Customer', permissions: ['customers:read', 'pii:read'] },
+      ]),
+    );
+    expect(webhookEventTypes.map((t) => t.type)).not.toContain('ApiKeyCreated');
     const input = { url: 'http://127.0.0.1:9/hooks', eventTypes: ['OpportunityStageChanged'] };
     const registered = await executeOk(url, RegisterWebhookEndpointDocument, { input }, asKey);
     expect(registered.registerWebhookEndpoint.endpoint).toMatchObject({ ownerKind: 'API_KEY', ownerId: key.id });

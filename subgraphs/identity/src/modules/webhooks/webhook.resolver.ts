@@ -1,11 +1,13 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { EVENTS } from '@crm/kit/event-catalog.js';
 import { shownOnce } from '@crm/kit/mutations.js';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { RegisterWebhookEndpointInput, ReplayWebhookDeliveriesInput, UpdateWebhookEndpointInput } from './webhook.inputs.js';
+import { FORWARDABLE_EVENT_TYPES, permissionsToReceive } from './webhook.events.js';
 import { webhookEndpointsPage } from './webhook.queries.js';
 import {
   deleteWebhookEndpoint,
@@ -36,6 +38,13 @@ export class WebhookReplay {
   @Field(() => Int, { description: 'Deliveries queued again' }) queued!: number;
 }
 
+@ObjectType({ description: 'An event type a webhook can carry, and what its owner must be allowed to receive it' })
+export class WebhookEventType {
+  @Field() type!: string;
+  @Field() aggregateType!: string;
+  @Field(() => [String], { description: 'Every one of these, e.g. ["customers:read", "pii:read"]' }) permissions!: string[];
+}
+
 const LOST_SECRET = 'If that answer was lost, call rotateWebhookSecret for this endpoint (with a new Idempotency-Key) to get a new secret.';
 
 @Resolver(() => WebhookEndpoint)
@@ -44,6 +53,12 @@ export class WebhookResolver {
   @Query(() => WebhookEndpointConnection, { description: 'Webhook endpoints, newest first (a partner’s key sees its own)' })
   async webhookEndpoints(@Args() page: PageArgs, @Ctx() { em, viewer }: IdentityContext): Promise<WebhookEndpointConnection> {
     return connectionOf(WebhookEndpointConnection, await webhookEndpointsPage(em, viewer, page));
+  }
+
+  @Allow('webhooks:manage')
+  @Query(() => [WebhookEventType], { description: 'The event types webhooks carry (the payload of each: kit/event-catalog.ts)' })
+  webhookEventTypes(): WebhookEventType[] {
+    return FORWARDABLE_EVENT_TYPES.map((type) => ({ type, aggregateType: EVENTS[type].aggregate, permissions: permissionsToReceive(type)! }));
   }
 
   @Allow('webhooks:manage')
