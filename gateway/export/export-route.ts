@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -106,7 +105,7 @@ export function exportRoute(options: ExportOptions): express.Router {
             : current.nodes.map((node) => `${JSON.stringify(node)}\n`).join('');
         header = false;
         // Backpressure: the next page is read once the client has taken this one.
-        if (text && !res.write(text)) await once(res, 'drain');
+        if (text && !res.write(text) && !aborted) await drainedOrClosed(res);
         if (aborted || !current.endCursor) break;
         current = await page(current.endCursor, false, true);
       }
@@ -124,6 +123,18 @@ export function exportRoute(options: ExportOptions): express.Router {
   });
   return router;
 }
+
+/** The client took what was written, or went away (then no 'drain' ever comes). */
+const drainedOrClosed = (res: express.Response) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 
 const badRequest = (message: string, field: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
 
