@@ -3,7 +3,7 @@ import { DEMO } from '@crm/demo/ids.js';
 import { OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
 import { executeOk, queryOk } from './helpers/graphql.js';
 import { screenshot } from './helpers/browser.js';
-import { figure, startDashboard, type DashboardRun } from './helpers/dashboard.js';
+import { figure, sidewaysOverflow, startDashboard, type DashboardRun } from './helpers/dashboard.js';
 
 // The customer 360° page in Chromium, reached from the global search: the profile, timeline, deals, cases and consents
 // the graph answers; a touchpoint recorded through the API appears within a second; after a cut connection the
@@ -36,6 +36,11 @@ describe('the customer 360° page', () => {
     await expect(figure(run.page, 'customer-cases').textContent()).resolves.toBe(String(customer.cases.totalCount));
     await expect(run.page.locator('.consents li').count()).resolves.toBeGreaterThan(0);
     await screenshot(run.page, 'dashboard-customer');
+    // A field rep's tablet: one column, nothing to scroll sideways.
+    await run.page.setViewportSize({ width: 768, height: 1024 });
+    await expect(sidewaysOverflow(run.page)).resolves.toBe(0);
+    await screenshot(run.page, 'dashboard-customer-768');
+    await run.page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('adds a touchpoint recorded through the API to the timeline within a second', async () => {
