@@ -7,6 +7,7 @@ import type { CustomerUpsertInput } from '../src/modules/customer/customer-upser
 import { upsertCustomers } from '../src/modules/customer/customer-upsert.service.js';
 import { CustomerKind } from '../src/modules/customer/customer.entity.js';
 import { archiveCustomer, createCustomer, getCustomer } from '../src/modules/customer/customer.service.js';
+import { mergeCustomers } from '../src/modules/customer/merge.service.js';
 import { useFreshIdentityDatabase } from './database.js';
 
 const { orm, em, write } = useFreshIdentityDatabase();
@@ -81,5 +82,18 @@ describe('upsertCustomers', () => {
     ]);
     // Nothing of the good item was written.
     expect((await upsert(item(fresh))).items[0]!.outcome).toBe('CREATED');
+  });
+
+  it("puts a person into a merged organization's survivor, and refuses an organizationId that is no organization", async () => {
+    const organization = (name: string) =>
+      write((em) => createCustomer(em, { kind: CustomerKind.ORGANIZATION, organizationName: name, emails: [], phones: [] }));
+    const survivor = await organization('Autopark');
+    const merged = await organization('Autopark s.r.o.');
+    await write((em) => mergeCustomers(em, survivor.id, merged.id));
+    const { items } = await upsert(item(randomUUID(), { organizationId: merged.id }));
+    expect((await getCustomer(em(), items[0]!.id)).organizationId).toBe(survivor.id);
+    const person = items[0]!.id;
+    const bad = await refusal(upsert(item(randomUUID(), { organizationId: person })));
+    expect(bad.extensions.items).toEqual([{ index: 0, field: 'organizationId', message: `Customer ${person} is not an organization` }]);
   });
 });

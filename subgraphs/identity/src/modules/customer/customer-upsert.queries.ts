@@ -107,14 +107,16 @@ export async function readCustomers(tx: EntityManager, ids: readonly string[]): 
   );
 }
 
-/** The kind of each customer named as an organization (merged ones left out: an organization must be live). */
-export async function readOrganizations(tx: EntityManager, ids: readonly string[]): Promise<Map<string, CustomerKind>> {
+/** Each customer named as an organization, as it is now: a merged one is its survivor (kind of the survivor). */
+export async function readOrganizations(tx: EntityManager, ids: readonly string[]): Promise<Map<string, { id: string; kind: CustomerKind }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.execute<Array<{ id: string; kind: CustomerKind }>>(
-    'select id, kind from customer where id = any(?::uuid[]) and merged_into_id is null and archived_at is null',
+  const rows = await tx.execute<Array<{ named: string; id: string; kind: CustomerKind }>>(
+    `select c.id as named, coalesce(s.id, c.id) as id, coalesce(s.kind, c.kind) as kind
+     from customer c left join customer s on s.id = c.merged_into_id
+     where c.id = any(?::uuid[]) and coalesce(s.archived_at, c.archived_at) is null`,
     [pgArray([...new Set(ids)])],
   );
-  return new Map(rows.map((row) => [row.id, row.kind]));
+  return new Map(rows.map((row) => [row.named, { id: row.id, kind: row.kind }]));
 }
 
 /** The current decision per customer × purpose × channel (`customerId:PURPOSE:CHANNEL`), as `consents` shows it. */

@@ -217,22 +217,25 @@ function planOne(
   item: Prepared,
   before: CustomerRow | null,
   newContacts: Plan['newContacts'],
-  organizations: Map<string, CustomerKind>,
+  organizations: Map<string, { id: string; kind: CustomerKind }>,
   currentConsents: Map<string, { status: string; givenAt: Date }>,
 ): Plan {
   if (before?.archivedAt) throw badInput(`Customer ${before.id} is archived: restore it before changing it`, 'externalId');
   if (before && item.kind && item.kind !== before.kind) throw badInput(`Customer ${before.id} is a ${before.kind}; kind cannot change`, 'kind');
   const after: CustomerRow = before ? { ...before } : newCustomer(item.kind ?? CustomerKind.PERSON);
   const changedFields: ProfileField[] = [];
+  // A merged organization's id names its survivor, where its people now belong.
+  const named = item.profile.organizationId;
+  const profile = named ? { ...item.profile, organizationId: organizations.get(named)?.id ?? named } : item.profile;
   for (const field of PROFILE_FIELDS) {
-    const value = item.profile[field];
+    const value = profile[field];
     if (value === undefined || after[field] === value) continue;
     after[field] = value;
     changedFields.push(field);
   }
   if (after.organizationId && changedFields.includes('organizationId')) {
     if (after.kind !== CustomerKind.PERSON) throw badInput('Only a person can belong to an organization', 'organizationId');
-    if (organizations.get(after.organizationId) !== CustomerKind.ORGANIZATION) {
+    if (organizations.get(named!)?.kind !== CustomerKind.ORGANIZATION) {
       throw badInput(`Customer ${after.organizationId} is not an organization`, 'organizationId');
     }
   }
