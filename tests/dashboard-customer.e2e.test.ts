@@ -3,7 +3,7 @@ import { DEMO } from '@crm/demo/ids.js';
 import { OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
 import { executeOk, queryOk } from './helpers/graphql.js';
 import { screenshot } from './helpers/browser.js';
-import { figure, sidewaysOverflow, startDashboard, type DashboardRun } from './helpers/dashboard.js';
+import { figure, sidewaysOverflow, startDashboard, type DashboardRun, LIVE_WITHIN_MS } from './helpers/dashboard.js';
 
 // The customer 360° page in Chromium, reached from the global search: the profile, timeline, deals, cases and consents
 // the graph answers; a touchpoint recorded through the API appears within a second; after a cut connection the
@@ -51,8 +51,8 @@ describe('the customer 360° page', () => {
     const { recordInteraction } = await executeOk(run.url, RecordInteractionDocument, {
       input: { customerId, channel: 'WEB', type: 'PAGE_VIEW', properties: {} },
     });
-    await run.page.locator(`[data-interaction="${recordInteraction.id}"]`).waitFor({ timeout: 1000 + (Date.now() - changedAt) });
-    await touchpoints(customer.interactions.totalCount + 1).waitFor({ timeout: 1000 });
+    await run.page.locator(`[data-interaction="${recordInteraction.id}"]`).waitFor({ timeout: LIVE_WITHIN_MS + (Date.now() - changedAt) });
+    await touchpoints(customer.interactions.totalCount + 1).waitFor({ timeout: LIVE_WITHIN_MS });
   });
 
   it('shows a banner while the connection is cut, then resumes the timeline after its last cursor and shows what came meanwhile', async () => {
