@@ -11,6 +11,7 @@ import {
   RevokeApiKeyDocument,
   RotateWebhookSecretDocument,
   UpdateCustomerDocument,
+  UpdateWebhookEndpointDocument,
   WebhookDeliveryLogDocument,
   WebhookEndpointsDocument,
   WebhookEventTypesDocument,
@@ -259,6 +260,20 @@ describe('webhooks', () => {
     expect((await executeOk(url, WebhookEndpointsDocument, {}, asKey)).webhookEndpoints.totalCount).toBe(1);
     const othersEndpoint = await execute(url, PauseWebhookEndpointDocument, { id: admins.id, version: admins.version }, asKey);
     expect(errorCodes(othersEndpoint)).toEqual(['NOT_FOUND']);
+    // Staff changing a key's endpoint give it only what the key itself may read.
+    const keysEndpoint = registered.registerWebhookEndpoint.endpoint;
+    const beyondKey = await execute(url, UpdateWebhookEndpointDocument, {
+      id: keysEndpoint.id,
+      version: keysEndpoint.version,
+      input: { eventTypes: ['CustomerChanged'] },
+    });
+    expect(errorCodes(beyondKey)).toEqual(['FORBIDDEN']);
+    const withinKey = await executeOk(url, UpdateWebhookEndpointDocument, {
+      id: keysEndpoint.id,
+      version: keysEndpoint.version,
+      input: { eventTypes: ['OpportunityStageChanged', 'CustomerArchived'] },
+    });
+    expect(withinKey.updateWebhookEndpoint).toMatchObject({ eventTypes: ['OpportunityStageChanged', 'CustomerArchived'], version: keysEndpoint.version + 1 });
     const staffOnly = await execute(url, WebhookEndpointsDocument, {}, { authorization: (await platform.createStaff('SALES_REP')).authorization });
     expect(errorCodes(staffOnly)).toEqual(['FORBIDDEN']);
     await retire(admins.id);

@@ -52,12 +52,15 @@ const ENDPOINTS_WITH_OWNERS = `select e.id, e.status, k.scopes as key_scopes, u.
 const ownerPermissions = (s: Subscriber): readonly string[] | null =>
   s.key_scopes ?? (s.user_role && isRole(s.user_role) ? ROLE_PERMISSIONS[s.user_role] : null);
 
-/** Whether the endpoint's owner may still receive this event type (checked again before each delivery). */
-export async function ownerMayReceive(em: EntityManager, endpointId: string, type: string): Promise<boolean> {
+/** What the endpoint's owner may do now: [] for a revoked or expired key, a deactivated user. */
+export async function endpointOwnerPermissions(em: EntityManager, endpointId: string): Promise<readonly string[]> {
   const [endpoint] = await em.execute<Subscriber[]>(`${ENDPOINTS_WITH_OWNERS} where e.id = ?`, [endpointId]);
-  const permissions = endpoint && ownerPermissions(endpoint);
-  return !!permissions && mayReceive(permissions, type);
+  return (endpoint && ownerPermissions(endpoint)) ?? [];
 }
+
+/** Whether the endpoint's owner may still receive this event type (checked again before each delivery). */
+export const ownerMayReceive = async (em: EntityManager, endpointId: string, type: string): Promise<boolean> =>
+  mayReceive(await endpointOwnerPermissions(em, endpointId), type);
 
 /**
  * An event from the bus becomes a delivery for every endpoint that asked for its type and whose owner may still

@@ -7,7 +7,7 @@ import { assertVersion } from '@crm/kit/versioning.js';
 import { WebhookEndpoint, WebhookEndpointStatus, WebhookOwnerKind } from './webhook-endpoint.entity.js';
 import { mayReceive, permissionsToReceive } from './webhook.events.js';
 import type { RegisterWebhookEndpointInput, UpdateWebhookEndpointInput } from './webhook.inputs.js';
-import { enqueueEntityDeliveries, queueReplay } from './webhook.queue.js';
+import { endpointOwnerPermissions, enqueueEntityDeliveries, queueReplay } from './webhook.queue.js';
 import { newWebhookSecret, sealSecret } from './webhook.secret.js';
 import { webhookConfig } from './webhook.settings.js';
 import { checkWebhookUrl } from './webhook.url.js';
@@ -26,16 +26,18 @@ export const endpointSnapshot = (endpoint: WebhookEndpoint) => ({
 const endpointEvent = (em: EntityManager, endpoint: WebhookEndpoint, type: EndpointEvent) =>
   recordEvent(em, { type, aggregateId: endpoint.id, payload: endpointSnapshot(endpoint) });
 
-/** The types asked for, each one webhooks carry and the owner may read (FORBIDDEN names the missing permission). */
-function checkEventTypes(types: readonly string[], viewer: Viewer): string[] {
+/**
+ * The types asked for, each one webhooks carry and the owner may read (FORBIDDEN names the missing permission).
+ * `owner`: whose permissions count (the caller's at registration; the endpoint owner's when staff change it).
+ */
+function checkEventTypes(types: readonly string[], owner: readonly string[], who = 'Receiving'): string[] {
   const unique = [...new Set(types.map((t) => t.trim()))];
   const unknown = unique.filter((type) => !permissionsToReceive(type));
   if (unknown.length) throw badInput(`${unknown.join(', ')}: not event types webhooks carry (see the README, Webhooks)`, 'eventTypes');
-  if (viewer.kind === 'system') return unique;
-  const refused = unique.filter((type) => !mayReceive(viewer.permissions, type));
+  const refused = unique.filter((type) => !mayReceive(owner, type));
   if (refused.length) {
-    const missing = [...new Set(refused.flatMap((type) => permissionsToReceive(type)!.filter((p) => !viewer.permissions.includes(p))))];
-    throw new DomainError('FORBIDDEN', `Receiving ${refused.join(', ')} needs the permission ${missing.join(', ')}`, { permission: missing[0] });
+    const missing = [...new Set(refused.flatMap((type) => permissionsToReceive(type)!.filter((p) => !owner.includes(p))))];
+    throw new DomainError('FORBIDDEN', `${who} ${refused.join(', ')} needs the permission ${missing.join(', ')}`, { permission: missing[0] });
   }
   return unique;
 }
@@ -56,7 +58,7 @@ export async function registerWebhookEndpoint(em: EntityManager, viewer: Viewer,
   const endpoint = em.create(WebhookEndpoint, {
     url: checkWebhookUrl(input.url, webhookConfig().allowPrivateNetworks),
     description: input.description?.trim() || null,
-    eventTypes: checkEventTypes(input.eventTypes, viewer),
+    eventTypes: checkEventTypes(input.eventTypes, viewer.permissions),
     ownerKind: viewer.kind === 'api-key' ? WebhookOwnerKind.API_KEY : WebhookOwnerKind.USER,
     ownerId: viewer.id,
     sealedSecret: sealSecret(secret),
@@ -75,7 +77,8 @@ export async function updateWebhookEndpoint(em: EntityManager, viewer: Viewer, i
     endpoint.url = url;
   }
   if (input.eventTypes != null) {
-    const types = checkEventTypes(input.eventTypes, viewer);
+    const owner = endpoint.ownerId === viewer.id ? viewer.permissions : await endpointOwnerPermissions(em, endpoint.id);
+    const types = checkEventTypes(input.eventTypes, owner, endpoint.ownerId === viewer.id ? 'Receiving' : 'For its owner, receiving');
     if (types.join() !== endpoint.eventTypes.join()) changed.push('eventTypes');
     endpoint.eventTypes = types;
   }
