@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
 import { ConsentChannel, ConsentPurpose, ConsentStatus } from '../src/modules/consent/consent.entity.js';
 import { currentConsentsOf } from '../src/modules/consent/consent.queries.js';
-import type { CustomerUpsertInput } from '../src/modules/customer/customer-upsert.inputs.js';
+import type { UpsertCustomerInput } from '../src/modules/customer/customer-upsert.inputs.js';
 import { upsertCustomers } from '../src/modules/customer/customer-upsert.service.js';
 import { CustomerKind } from '../src/modules/customer/customer.entity.js';
 import { archiveCustomer, createCustomer, getCustomer } from '../src/modules/customer/customer.service.js';
@@ -12,9 +12,9 @@ import { useFreshIdentityDatabase } from './database.js';
 
 const { orm, em, write } = useFreshIdentityDatabase();
 
-const item = (externalId: string, extra: Partial<CustomerUpsertInput> = {}) =>
-  ({ sourceSystem: 'dms', externalId, lastName: 'Upsert', emails: [], phones: [], consents: [], ...extra }) as CustomerUpsertInput;
-const upsert = (...items: CustomerUpsertInput[]) => write((em) => upsertCustomers(em, items));
+const item = (externalId: string, extra: Partial<UpsertCustomerInput> = {}) =>
+  ({ sourceSystem: 'dms', externalId, lastName: 'Upsert', emails: [], phones: [], consents: [], ...extra }) as UpsertCustomerInput;
+const upsert = (...items: UpsertCustomerInput[]) => write((em) => upsertCustomers(em, items));
 const marketing = (status: ConsentStatus, givenAt: string) => ({
   purpose: ConsentPurpose.MARKETING,
   channel: ConsentChannel.EMAIL,

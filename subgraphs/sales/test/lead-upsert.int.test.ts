@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { outboxOf, refusal } from '../../../tests/helpers/integration.js';
 import { LeadSource } from '../src/modules/lead/lead.entity.js';
-import type { LeadUpsertInput } from '../src/modules/lead/lead-upsert.inputs.js';
+import type { UpsertLeadInput } from '../src/modules/lead/lead-upsert.inputs.js';
 import { upsertLeads } from '../src/modules/lead/lead-upsert.service.js';
 import { getLead } from '../src/modules/lead/lead.service.js';
 import { salesRep, useFreshSalesDatabase } from './database.js';
 
 const { orm, em, write } = useFreshSalesDatabase();
 
-const lead = (externalId: string, extra: Partial<LeadUpsertInput> = {}) =>
-  ({ sourceSystem: 'portal', externalId, source: LeadSource.PARTNER, contactName: 'Petr Lead', ...extra }) as LeadUpsertInput;
+const lead = (externalId: string, extra: Partial<UpsertLeadInput> = {}) =>
+  ({ sourceSystem: 'portal', externalId, source: LeadSource.PARTNER, contactName: 'Petr Lead', ...extra }) as UpsertLeadInput;
 
 describe('upsertLeads', () => {
   it("creates a rep's lead as theirs, changes only what an item says, and tells it with LeadChanged", async () => {

@@ -33,7 +33,7 @@ export class CustomerConsentInput {
     'One customer of a bulk upsert, known by the caller as sourceSystem + externalId (kept as an EXTERNAL identifier "<sourceSystem>:<externalId>"). ' +
     'Profile fields left out stay as they are, null clears them; e-mails, phones and consents are added, never removed',
 })
-export class CustomerUpsertInput extends CustomerProfileInput {
+export class UpsertCustomerInput extends CustomerProfileInput {
   @Field({ description: 'The system the record comes from, e.g. "dms"' })
   @Length(1, 50)
   sourceSystem!: string;
@@ -72,7 +72,7 @@ export class UpsertedCustomer {
 }
 
 @ObjectType({ description: 'The outcome of upsertCustomers: one entry per item, in input order, and the counts' })
-export class CustomerUpsertResult {
+export class UpsertCustomersResult {
   @Field(() => [UpsertedCustomer])
   items!: UpsertedCustomer[];
 

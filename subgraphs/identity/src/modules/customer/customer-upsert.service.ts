@@ -8,7 +8,7 @@ import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { IdentifierKind } from './identifier.entity.js';
 import { CustomerKind, foldName } from './customer.entity.js';
-import type { CustomerConsentInput, CustomerUpsertInput, CustomerUpsertResult } from './customer-upsert.inputs.js';
+import type { CustomerConsentInput, UpsertCustomerInput, UpsertCustomersResult } from './customer-upsert.inputs.js';
 import { customerProfile, type ProfileField } from './customer.service.js';
 import {
   consentRows,
@@ -74,7 +74,7 @@ interface Plan {
  * the writes are a few set-based statements whatever the batch size, with the same events the single mutations
  * write (CustomerCreated, CustomerChanged, IdentifierLinked, ConsentChanged), item by item in input order.
  */
-export async function upsertCustomers(em: EntityManager, inputs: CustomerUpsertInput[]): Promise<CustomerUpsertResult> {
+export async function upsertCustomers(em: EntityManager, inputs: UpsertCustomerInput[]): Promise<UpsertCustomersResult> {
   checkBulkSize(inputs, 'customers');
   const problems = new ItemProblems();
   const prepared = inputs.map((input, index) => problems.check(index, () => prepare(input, index)));
@@ -97,7 +97,7 @@ export async function upsertCustomers(em: EntityManager, inputs: CustomerUpsertI
   });
 }
 
-function prepare(input: CustomerUpsertInput, index: number): Prepared {
+function prepare(input: UpsertCustomerInput, index: number): Prepared {
   const sourceSystem = input.sourceSystem.trim();
   const externalId = input.externalId.trim();
   if (!sourceSystem || sourceSystem.includes(':')) throw badInput('sourceSystem must be a name without ":", e.g. "dms"', 'sourceSystem');
@@ -270,7 +270,7 @@ const newCustomer = (kind: CustomerKind): CustomerRow => ({
 });
 
 /** The writes: a statement per table for the whole batch, then the events, item by item. */
-async function write(tx: EntityManager, plans: Plan[]): Promise<CustomerUpsertResult> {
+async function write(tx: EntityManager, plans: Plan[]): Promise<UpsertCustomersResult> {
   const created = plans.filter((p) => !p.before);
   const changed = plans.filter((p) => p.before && p.changedFields.length > 0);
   const now = new Date();

@@ -8,7 +8,7 @@ import { LeadSource } from './lead.entity.js';
     'One lead of a bulk upsert, known by the caller as sourceSystem + externalId. A field left out stays as it is, null clears it; ' +
     'source is needed to create a lead',
 })
-export class LeadUpsertInput {
+export class UpsertLeadInput {
   @Field({ description: 'The system the record comes from, e.g. "dms"' })
   @Length(1, 50)
   sourceSystem!: string;
@@ -68,7 +68,7 @@ export class UpsertedLead {
 }
 
 @ObjectType({ description: 'The outcome of upsertLeads: one entry per item, in input order, and the counts' })
-export class LeadUpsertResult {
+export class UpsertLeadsResult {
   @Field(() => [UpsertedLead])
   items!: UpsertedLead[];
 

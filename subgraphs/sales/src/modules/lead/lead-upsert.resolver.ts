@@ -3,18 +3,18 @@ import { Allow } from '@crm/kit/access/decorators.js';
 import { MAX_BULK_ITEMS } from '@crm/kit/bulk.js';
 import { checkCustomerReferences } from '@crm/kit/customer-references.js';
 import type { SalesContext } from '../../context.js';
-import { LeadUpsertInput, LeadUpsertResult } from './lead-upsert.inputs.js';
+import { UpsertLeadInput, UpsertLeadsResult } from './lead-upsert.inputs.js';
 import { upsertLeads } from './lead-upsert.service.js';
 
 @Resolver()
 export class LeadUpsertResolver {
   @Allow('leads:write')
-  @Mutation(() => LeadUpsertResult, {
+  @Mutation(() => UpsertLeadsResult, {
     description:
       `Creates or updates up to ${MAX_BULK_ITEMS} leads, each found by sourceSystem + externalId. All or nothing: any bad item and nothing ` +
       'is written, the error lists every bad item (extensions.items: index, field, message). Sending the same items again changes nothing (UNCHANGED).',
   })
-  async upsertLeads(@Arg('input', () => [LeadUpsertInput]) input: LeadUpsertInput[], @Ctx() { em, viewer, graph }: SalesContext): Promise<LeadUpsertResult> {
+  async upsertLeads(@Arg('input', () => [UpsertLeadInput]) input: UpsertLeadInput[], @Ctx() { em, viewer, graph }: SalesContext): Promise<UpsertLeadsResult> {
     // Every item's customer in one request to identity: one unknown and none is written; a merged id becomes its survivor.
     const live = await checkCustomerReferences(
       graph,

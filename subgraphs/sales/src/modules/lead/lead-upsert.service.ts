@@ -9,7 +9,7 @@ import { recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { LeadSource } from './lead.entity.js';
-import type { LeadUpsertInput, LeadUpsertResult } from './lead-upsert.inputs.js';
+import type { UpsertLeadInput, UpsertLeadsResult } from './lead-upsert.inputs.js';
 
 /** The fields an upsert sets: field, column, SQL type. */
 const FIELDS = [
@@ -59,7 +59,7 @@ const UPDATE = `update sales_lead l set updated_at = ?::timestamptz, version = l
  * one UPDATE for the batch, with LeadCreated or LeadChanged for each lead they create or change, in input order.
  * A rep may upsert only leads within their reach, as with the single mutations.
  */
-export async function upsertLeads(em: EntityManager, inputs: LeadUpsertInput[], viewer: Viewer): Promise<LeadUpsertResult> {
+export async function upsertLeads(em: EntityManager, inputs: UpsertLeadInput[], viewer: Viewer): Promise<UpsertLeadsResult> {
   checkBulkSize(inputs, 'leads');
   const problems = new ItemProblems();
   const prepared = inputs.map((input, index) => problems.check(index, () => prepare(input, index, viewer)));
@@ -90,7 +90,7 @@ export async function upsertLeads(em: EntityManager, inputs: LeadUpsertInput[], 
   });
 }
 
-function prepare(input: LeadUpsertInput, index: number, viewer: Viewer): Prepared {
+function prepare(input: UpsertLeadInput, index: number, viewer: Viewer): Prepared {
   const sourceSystem = input.sourceSystem.trim();
   const externalId = input.externalId.trim();
   if (!sourceSystem) throw badInput('sourceSystem must not be empty', 'sourceSystem');
@@ -176,7 +176,7 @@ const asRecord = (plan: Plan) => ({
   ...Object.fromEntries(FIELDS.map(([field, column]) => [column, plan.after.values[field]])),
 });
 
-async function write(tx: EntityManager, plans: Plan[]): Promise<LeadUpsertResult> {
+async function write(tx: EntityManager, plans: Plan[]): Promise<UpsertLeadsResult> {
   const created = plans.filter((p) => !p.before);
   const changed = plans.filter((p) => p.before && p.changedFields.length > 0);
   const at = new Date().toISOString();
