@@ -57,7 +57,7 @@ function entryPoints(customerId: string, context: { sequenceId: string; segmentI
     ],
     createLead: [op('mutation($input: CreateLeadInput!) { createLead(input: $input) { customer { id } } }'), { input: { customerId, source: 'PHONE' } }],
     upsertLeads: [
-      op('mutation($input: [LeadUpsertInput!]!) { upsertLeads(input: $input) { created } }'),
+      op('mutation($input: [UpsertLeadInput!]!) { upsertLeads(input: $input) { created } }'),
       { input: [{ sourceSystem: 'references-test', externalId: unique(), customerId, source: 'PHONE' }] },
     ],
     createQuote: [
