@@ -317,6 +317,26 @@ describe('the export runs as its caller', () => {
     expect(JSON.parse(emails.text)).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
   });
 
+  it('lets a key that may write customers but not consents upsert customers, only without consents', async () => {
+    const partner = await platform.createApiKey(['customers:write']);
+    const item = { sourceSystem: 'dms', externalId: randomUUID(), lastName: 'Keyed', emails: [], phones: [] };
+    const consent = { purpose: 'MARKETING' as const, channel: 'EMAIL' as const, status: 'GRANTED' as const, source: 'dms', textVersion: 'v1' };
+    const refused = await execute(
+      platform.gatewayUrl,
+      UpsertCustomersDocument,
+      { input: [{ ...item, consents: [consent] }] },
+      { authorization: partner.authorization },
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', permission: 'consents:write' });
+    const done = await executeOk(
+      platform.gatewayUrl,
+      UpsertCustomersDocument,
+      { input: [{ ...item, consents: [] }] },
+      { authorization: partner.authorization },
+    );
+    expect(done.upsertCustomers.created).toBe(1);
+  });
+
   it('waits out the rate limit between pages instead of failing the export', async () => {
     const limited = await platform.startGateway({
       rateLimits: {
