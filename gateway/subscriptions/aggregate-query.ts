@@ -1,5 +1,6 @@
-import { parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { parse, print, visit, type DocumentNode, type GraphQLResolveInfo } from 'graphql';
 import type { AggregateTopic } from './aggregate-topics.js';
+import { usedFragments } from './entity-query.js';
 
 /** A live aggregate's read: the subscriber's selection as a query of the supergraph, with their arguments. */
 export interface AggregateQuery {
@@ -38,21 +39,4 @@ export function aggregateQuery(info: GraphQLResolveInfo, topic: AggregateTopic, 
   for (const name of names) variables[`${PREFIX}${name}`] = args[name] ?? null;
   for (const name of used) if (name in info.variableValues) variables[name] = info.variableValues[name];
   return { key: `${query}\u0000${JSON.stringify(variables)}`, query, variables, under: topic.query.under };
-}
-
-function usedFragments(selectionSet: SelectionSetNode, all: Record<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
-  const found = new Map<string, FragmentDefinitionNode>();
-  const pending: SelectionSetNode[] = [selectionSet];
-  while (pending.length) {
-    visit(pending.pop()!, {
-      FragmentSpread: (spread) => {
-        const fragment = all[spread.name.value];
-        if (fragment && !found.has(fragment.name.value)) {
-          found.set(fragment.name.value, fragment);
-          pending.push(fragment.selectionSet);
-        }
-      },
-    });
-  }
-  return [...found.values()];
 }

@@ -83,7 +83,8 @@ function payloadSelections(set: SelectionSetNode | undefined, payloadField: stri
   return found;
 }
 
-function usedFragments(selectionSet: SelectionSetNode, all: Record<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
+/** The fragments a selection uses, transitively: what a query re-read from a subscription must carry along. */
+export function usedFragments(selectionSet: SelectionSetNode, all: Record<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
   const found = new Map<string, FragmentDefinitionNode>();
   const pending: Array<SelectionSetNode> = [selectionSet];
   while (pending.length) {

@@ -9,7 +9,7 @@ import { pgArray } from '@crm/kit/sql.js';
 import { IdentifierKind } from './identifier.entity.js';
 import { CustomerKind, foldName } from './customer.entity.js';
 import type { CustomerConsentInput, UpsertCustomerInput, UpsertCustomersResult } from './customer-upsert.inputs.js';
-import { customerProfile, type ProfileField } from './customer.service.js';
+import { customerProfile, PROFILE_FIELDS, type ProfileField } from './customer.service.js';
 import {
   consentRows,
   CUSTOMER_COLUMNS,
@@ -26,20 +26,6 @@ import {
   UPDATE_CUSTOMERS,
   type CustomerRow,
 } from './customer-upsert.queries.js';
-
-const PROFILE_FIELDS: readonly ProfileField[] = [
-  'firstName',
-  'lastName',
-  'organizationName',
-  'birthDate',
-  'gender',
-  'education',
-  'occupation',
-  'jobTitle',
-  'industry',
-  'companySize',
-  'organizationId',
-];
 
 interface Contact {
   kind: IdentifierKind;

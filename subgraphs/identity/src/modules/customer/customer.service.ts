@@ -8,7 +8,7 @@ import type { CreateCustomerInput, CustomerProfileInput } from './customer.input
 import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 
-const PROFILE_FIELDS = [
+export const PROFILE_FIELDS = [
   'firstName',
   'lastName',
   'organizationName',
