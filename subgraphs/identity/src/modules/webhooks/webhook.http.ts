@@ -37,11 +37,15 @@ function guardedLookup(allowPrivate: boolean) {
 }
 
 const agents = new Map<boolean, Agent>();
-/** One connection pool per mode, kept for the process (partners' endpoints are few, keep-alive helps). */
+/**
+ * One connection pool per mode, kept for the process (partners' endpoints are few, keep-alive helps). Idle sockets
+ * go after 4 s, under the 5 s many servers (Node's among them) keep them: reusing one the partner has just closed
+ * would fail a delivery with ECONNRESET.
+ */
 function agentFor(allowPrivate: boolean): Agent {
   let agent = agents.get(allowPrivate);
   if (!agent) {
-    agent = new Agent({ connect: { lookup: guardedLookup(allowPrivate) as never }, keepAliveTimeout: 10_000 });
+    agent = new Agent({ connect: { lookup: guardedLookup(allowPrivate) as never }, keepAliveTimeout: 4_000 });
     agents.set(allowPrivate, agent);
   }
   return agent;
