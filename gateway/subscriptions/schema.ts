@@ -120,6 +120,28 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     newerThanEvent: Boolean
   }
 
+  "What happened to a webhook endpoint"
+  enum WebhookEndpointChangeKind {
+    "Registered (WebhookEndpointRegistered)"
+    REGISTERED
+    "Its URL or event types changed (WebhookEndpointChanged)"
+    CHANGED
+    "Paused by its owner, or by the platform after failing too long (WebhookEndpointPaused): reason says why"
+    PAUSED
+    "Resumed: what queued up while paused is delivered (WebhookEndpointResumed)"
+    RESUMED
+    "Deleted (WebhookEndpointDeleted): the endpoint reads null"
+    DELETED
+  }
+  type WebhookEndpointChange {
+    event: ChangeEvent!
+    change: WebhookEndpointChangeKind!
+    "For PAUSED: why, as the pause told it (e.g. the failures that paused it)"
+    reason: String
+    endpoint: WebhookEndpoint
+    newerThanEvent: Boolean
+  }
+
   """
   Live changes. Pass after: <cursor> to first replay what was missed (within the retention window), then continue live.
   The record in a change is read as the event is delivered; newerThanEvent is true when it has changed again since
@@ -144,6 +166,8 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     campaignChanged(id: ID, after: String): CampaignChange!
     "Sequence enrolments: enrolled, each step sent, a task asked for, completed, exited; id: one enrolment"
     enrolmentChanged(id: ID, filter: EnrolmentChangedFilter, after: String): EnrolmentChange!
+    "Webhook endpoints registered, changed, paused (by their owner, or by the platform when failing: how an owner is told), resumed and deleted; id: one endpoint. Needs webhooks:manage; a partner's key hears of its own endpoints only"
+    webhookEndpointChanged(id: ID, after: String): WebhookEndpointChange!
   }
 
   extend schema {

@@ -89,6 +89,18 @@ const ENROLMENT_CHANGES: Record<EventsAbout<'SequenceEnrolment'>, string> = {
   SequenceExited: 'EXITED',
 };
 
+/** What happened to a webhook endpoint, as WebhookEndpointChange.change says it. */
+const WEBHOOK_ENDPOINT_CHANGES: Record<EventsAbout<'WebhookEndpoint'>, string> = {
+  WebhookEndpointRegistered: 'REGISTERED',
+  WebhookEndpointChanged: 'CHANGED',
+  WebhookEndpointPaused: 'PAUSED',
+  WebhookEndpointResumed: 'RESUMED',
+  WebhookEndpointDeleted: 'DELETED',
+};
+
+/** Like the webhookEndpoint(s) queries: a partner's key hears of its own endpoints only; staff who manage webhooks, of all. */
+const seesEndpoint = (viewer: Viewer, ownerId: string) => viewer.kind !== 'api-key' || ownerId === viewer.id;
+
 const leadEvents = eventTypesOf('Lead').filter((type): type is Exclude<EventsAbout<'Lead'>, 'WebFormSubmitted'> => type !== 'WebFormSubmitted');
 
 export const topics: Record<string, Topic> = {
@@ -210,6 +222,19 @@ export const topics: Record<string, Topic> = {
     entityQueryField: 'sequenceEnrolment',
     matches: (event, args) => args.id == null || event.aggregateId === args.id,
     describe: (event) => ({ change: ENROLMENT_CHANGES[event.type] }),
+  }),
+  webhookEndpointChanged: topic({
+    permission: 'webhooks:manage',
+    events: eventTypesOf('WebhookEndpoint'),
+    visible: (event, viewer) => seesEndpoint(viewer, event.payload.ownerId),
+    payloadField: 'endpoint',
+    entityQueryField: 'webhookEndpoint',
+    matches: (event, args) => args.id == null || event.aggregateId === args.id,
+    // The reason as the pause event tells it: the endpoint read later may have been resumed since.
+    describe: (event) => ({
+      change: WEBHOOK_ENDPOINT_CHANGES[event.type],
+      reason: event.type === 'WebhookEndpointPaused' ? event.payload.reason : null,
+    }),
   }),
 };
 

@@ -45,9 +45,4 @@ export const UNFOLLOWED_EVENTS: Partial<Record<EventType, string>> = {
   CustomerErasureRequested: 'privacy: an erasure is followed through its own query (privacy:manage), never pushed',
   CustomerDataErased: 'privacy: an erasure is followed through its own query (privacy:manage), never pushed',
   AuditRecorded: 'the audit log (audit:read): read by its query, never pushed',
-  WebhookEndpointRegistered: 'webhook configuration (webhooks:manage): the webhookEndpoints query shows its status and why it was paused',
-  WebhookEndpointChanged: 'webhook configuration (webhooks:manage): the webhookEndpoints query shows its status and why it was paused',
-  WebhookEndpointPaused: 'webhook configuration (webhooks:manage): the webhookEndpoints query shows its status and why it was paused',
-  WebhookEndpointResumed: 'webhook configuration (webhooks:manage): the webhookEndpoints query shows its status and why it was paused',
-  WebhookEndpointDeleted: 'webhook configuration (webhooks:manage): the webhookEndpoints query shows its status and why it was paused',
 };

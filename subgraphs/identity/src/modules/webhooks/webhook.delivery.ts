@@ -138,7 +138,8 @@ function recordAttempt(delivery: WebhookDelivery, outcome: AttemptOutcome): void
 
 /**
  * PAUSED by the platform (failures, or an owner who may no longer receive what it queued), and its owner told: the endpoint's status and pausedReason (webhookEndpoints shows them) and the
- * WebhookEndpointPaused event on the bus, naming the owner. A new version, so an owner's stale edit is refused.
+ * WebhookEndpointPaused event on the bus, naming the owner, which the gateway's webhookEndpointChanged subscription pushes to
+ * the owner (and staff who manage webhooks) with the reason. A new version, so an owner's stale edit is refused.
  */
 async function pauseEndpoint(em: EntityManager, endpoint: WebhookEndpoint, reason: string, failures: number): Promise<void> {
   const [paused] = await em.execute<Array<{ id: string }>>(
