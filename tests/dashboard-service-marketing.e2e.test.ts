@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO } from '@crm/demo/ids.js';
-import { CreateCustomerDocument, OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
+import { AddToListDocument, CreateCustomerDocument, CreateSegmentDocument, OpenCaseDocument, RecordInteractionDocument } from './generated/graphql.js';
 import { executeOk, queryOk } from './helpers/graphql.js';
 import { screenshot } from './helpers/browser.js';
 import { chartShows, chartValues, figure, sidewaysOverflow, startDashboard, type DashboardRun, LIVE_WITHIN_MS } from './helpers/dashboard.js';
@@ -91,6 +91,26 @@ describe('the marketing screen', () => {
       await expect(sidewaysOverflow(run.page)).resolves.toBe(0);
       await screenshot(run.page, `dashboard-${screen}-768`);
     }
+  });
+
+  it("moves a segment's size within a second of a change to its members, without reloading", async () => {
+    const sizes = async () =>
+      (
+        await queryOk<{ segments: { edges: Array<{ node: { size: number } }> } }>(run.url, '{ segments(first: 50) { edges { node { size } } } }')
+      ).segments.edges.map((e) => e.node.size);
+    await run.page.setViewportSize({ width: 1280, height: 900 });
+    await run.open('marketing');
+    await chartShows(run.page, 'Segment sizes', [await sizes()]);
+    const { createSegment } = await executeOk(run.url, CreateSegmentDocument, { input: { name: `Showroom visitors ${Date.now()}`, kind: 'STATIC' } });
+    const { createCustomer } = await executeOk(run.url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Listed', lastName: 'Visitor', emails: [`listed-${Date.now()}@example.cz`], phones: [] },
+    });
+    await chartShows(run.page, 'Segment sizes', [await sizes()], LIVE_WITHIN_MS);
+    const changedAt = Date.now();
+    await executeOk(run.url, AddToListDocument, { segmentId: createSegment.id, customerIds: [createCustomer.id] });
+    const after = await sizes();
+    expect(after).toContain(1);
+    await chartShows(run.page, 'Segment sizes', [after], LIVE_WITHIN_MS + (Date.now() - changedAt));
   });
 
   it('counts an opened campaign message within a second, in the figure and the funnel', async () => {

@@ -44,6 +44,17 @@ export const aggregateTopics: Record<string, AggregateTopic> = {
     moves: (event, args) => event.type === 'ConsentChanged' || event.payload.campaignId === args.id,
     query: { field: 'campaign', arguments: { id: 'ID!' }, under: 'metrics' },
   }),
+  segmentSizesChanged: aggregate({
+    permission: 'marketing:read',
+    // A segment's members are customers as marketing's projections know them (profile, consents, open deals,
+    // interactions) or its static list: any of these changing may move a size. Marketing applies identity's and
+    // sales' events to its projections milliseconds after they reach the bus, within the quarter-second window; the
+    // periodic read catches a projection slower than that, and time passing ("an interaction in the last 30 days").
+    events: [...new Set<EventType>([...eventTypesOf('Customer'), ...eventTypesOf('Opportunity'), 'InteractionRecorded', ...eventTypesOf('Segment')])],
+    moves: () => true,
+    query: { field: 'segments', arguments: { first: 'Int' } },
+    refreshEveryMs: 30_000,
+  }),
 };
 
 export const AGGREGATE_SUBSCRIPTION_SDL = /* GraphQL */ `
@@ -57,5 +68,7 @@ export const AGGREGATE_SUBSCRIPTION_SDL = /* GraphQL */ `
     caseQueueChanged(filter: CaseQueueFilter): CaseQueue!
     "A campaign's metrics (as Campaign.metrics), now and after each of its messages' interactions (and consent withdrawals, for unsubscribes), coalesced like pipelineSummaryChanged"
     campaignMetricsChanged(id: ID!): CampaignMetrics!
+    "The segments and their sizes (as segments(first:), newest first), now and after each change that may move a size (customers, consents, deals, interactions, list members), coalesced like pipelineSummaryChanged; also re-read every 30 s"
+    segmentSizesChanged(first: Int): SegmentConnection!
   }
 `;

@@ -174,6 +174,11 @@ export type CampaignMovesSubscriptionVariables = Exact<{
 
 export type CampaignMovesSubscription = { campaignChanged: { event: { cursor: string } } };
 
+export type LiveSegmentSizesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LiveSegmentSizesSubscription = { segmentSizesChanged: { edges: Array<{ node: { id: string, name: string, kind: SegmentKind, size: number } }> } };
+
 export type AmountFragment = { amount: string, currency: string };
 
 export type PipelineTotalsFragment = { count: number, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string }, stages: Array<{ count: number, stage: { id: string, name: string, position: number }, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, owners: Array<{ count: number, owner: { id: string, name: string } | null, value: { amount: string, currency: string }, weightedValue: { amount: string, currency: string } }>, conversion: { currency: string, converted: boolean, unconvertible: Array<string>, rates: Array<{ from: string, rate: number }> } };
@@ -597,6 +602,20 @@ export const CampaignMovesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CampaignMovesSubscription, CampaignMovesSubscriptionVariables>;
+export const LiveSegmentSizesDocument = new TypedDocumentString(`
+    subscription LiveSegmentSizes {
+  segmentSizesChanged(first: 50) {
+    edges {
+      node {
+        id
+        name
+        kind
+        size
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LiveSegmentSizesSubscription, LiveSegmentSizesSubscriptionVariables>;
 export const DefaultPipelineDocument = new TypedDocumentString(`
     query DefaultPipeline {
   pipeline {

@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { CampaignMovesDocument, LiveCampaignMetricsDocument, MarketingOverviewDocument, type MarketingOverviewQuery } from '../generated/graphql';
+import {
+  CampaignMovesDocument,
+  LiveCampaignMetricsDocument,
+  LiveSegmentSizesDocument,
+  MarketingOverviewDocument,
+  type MarketingOverviewQuery,
+} from '../generated/graphql';
 import { feed, useAggregate, useLiveQuery } from '../client/hooks';
 import { Chart, COLORS } from '../ui/Chart';
 import { Figure, Problem } from '../ui/Figure';
@@ -15,7 +21,9 @@ const STEPS = ['sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
 export function MarketingScreen() {
   const overview = useLiveQuery(MarketingOverviewDocument, {}, [feed(CampaignMovesDocument, {}, (d) => d.campaignChanged.event.cursor)]);
   const campaigns = overview.data?.campaigns.edges.map((e) => e.node) ?? [];
-  const segments = overview.data?.segments.edges.map((e) => e.node) ?? [];
+  // The sizes are pushed live (every frame is the whole list); until the first frame, the overview's.
+  const liveSegments = useAggregate(LiveSegmentSizesDocument, {}).data?.segmentSizesChanged.edges.map((e) => e.node);
+  const segments = liveSegments ?? overview.data?.segments.edges.map((e) => e.node) ?? [];
   const [chosenId, choose] = useState<string | null>(null);
   const campaign = campaigns.find((c) => c.id === chosenId) ?? campaigns[0];
   // The chosen campaign's funnel is pushed live; the list shows it too, the others as last read.
