@@ -3,6 +3,7 @@ import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type Opt } fr
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EVENTS, writeViolation, type EventType, type PayloadOf } from './event-catalog.js';
+import { executeBound } from './sql.js';
 
 /**
  * A domain event in its subgraph's outbox. It is written by the same flush, so in the same
@@ -81,14 +82,15 @@ function outboxFields<T extends EventType>(event: DomainEvent<T>) {
 
 const INSERT_EVENTS = `insert into outbox_event (id, type, aggregate_type, aggregate_id, payload, occurred_at)
   select id, type, aggregate_type, aggregate_id, payload, now()
-  from jsonb_to_recordset(?::jsonb) as e(n int, id uuid, type text, aggregate_type text, aggregate_id text, payload jsonb)
+  from jsonb_to_recordset($1::jsonb) as e(n int, id uuid, type text, aggregate_type text, aggregate_id text, payload jsonb)
   order by n`;
 
 /**
  * recordEvent for a bulk write that inserts its own rows in one statement (a partner's batch): the events are
  * written in one statement too, in the caller's transaction and in the given order, instead of one entity each
- * through the unit of work (which cost most of a 1,000-row batch's time). Same contract checks, same outbox, same
- * commit-order numbering; an aggregate the write changed gets its new version from `versions`.
+ * through the unit of work (which cost most of a 1,000-row batch's time), their JSON bound as one parameter. Same
+ * contract checks, same outbox, same commit-order numbering; an aggregate the write changed gets its new version
+ * from `versions`.
  */
 export async function recordEvents<T extends EventType>(
   tx: EntityManager,
@@ -103,7 +105,7 @@ export async function recordEvents<T extends EventType>(
     const payload = version === undefined ? fields.payload : { ...fields.payload, aggregateVersion: version };
     return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload };
   });
-  await tx.execute(INSERT_EVENTS, [JSON.stringify(rows)]);
+  await executeBound(tx, INSERT_EVENTS, [JSON.stringify(rows)]);
 }
 
 /** What an event adds to its aggregate's snapshot: the payload without the snapshot's keys. */

@@ -22,9 +22,9 @@ async function outboxCount(type: string): Promise<number> {
   return Number(row?.total);
 }
 
-/** The statements `run` sends to the database, and its result. */
+/** The statements `run` sends to the database (as the connection logs them, also those with bound values), and its result. */
 async function statementsOf<R>(run: () => Promise<R>): Promise<{ result: R; statements: string[] }> {
-  const spy = jest.spyOn(orm().em.getConnection(), 'execute');
+  const spy = jest.spyOn(orm().em.getConnection() as unknown as { logQuery(query: string): void }, 'logQuery');
   try {
     const result = await run();
     return { result, statements: spy.mock.calls.map(([query]) => String(query)) };
@@ -104,6 +104,26 @@ describe('bulk interactions from partners', () => {
     expect(result.code).toBe('BAD_USER_INPUT');
     expect(result.message).toContain('item 2 (customerId): ');
     expect(result.extensions).toMatchObject({ field: 'input', items: [{ index: 2, field: 'customerId' }] });
+    expect(await (await anonymousInteractionsPage(em(), device, { first: 10 })).count()).toBe(0);
+  });
+
+  it('names every item whose text is too long (a batch is not checked by the input decorators)', async () => {
+    const device = `device-${randomUUID()}`;
+    const result = await refusal(
+      recordInteractions(em(), [
+        { anonymousId: device, channel: C.WEB, type: T.PAGE_VIEW },
+        { anonymousId: 'd'.repeat(201), channel: C.WEB, type: T.PAGE_VIEW },
+        { anonymousId: device, channel: C.WEB, type: T.PAGE_VIEW, sourceSystem: 'web', externalEventId: 'e'.repeat(201) },
+      ]),
+    );
+    expect(result.code).toBe('BAD_USER_INPUT');
+    expect(result.extensions).toMatchObject({
+      field: 'input',
+      items: [
+        { index: 1, field: 'anonymousId', message: 'anonymousId must be at most 200 characters long' },
+        { index: 2, field: 'externalEventId', message: 'externalEventId must be at most 200 characters long' },
+      ],
+    });
     expect(await (await anonymousInteractionsPage(em(), device, { first: 10 })).count()).toBe(0);
   });
 });

@@ -5,13 +5,20 @@ import { ArrayMaxSize, MaxLength } from 'class-validator';
 import { Customer } from '../customer/customer.reference.js';
 import { InteractionChannel, InteractionType } from './interaction.entity.js';
 
+/**
+ * The longest text each field takes. A single recordInteraction checks them by its decorators; a batch skips the
+ * decorators (class-validator costs about as much as the rest of a 1,000-item call in Node) and checks them per item
+ * in the service, which names the item like any other bad item (kit/bulk.ts).
+ */
+export const INTERACTION_TEXT_LIMITS = { anonymousId: 200, phone: 50, email: 254, sourceSystem: 100, externalEventId: 200 } as const;
+
 @InputType()
 export class RecordInteractionInput {
   @Field(() => ID, { nullable: true })
   customerId?: string | null;
 
   @Field(() => String, { nullable: true })
-  @MaxLength(200)
+  @MaxLength(INTERACTION_TEXT_LIMITS.anonymousId)
   anonymousId?: string | null;
 
   @Field(() => String, {
@@ -19,11 +26,11 @@ export class RecordInteractionInput {
     description:
       "The person's phone when they are not known by a customerId (e.g. a hotline caller), in any usual notation; local numbers are read in the dealer's market",
   })
-  @MaxLength(50)
+  @MaxLength(INTERACTION_TEXT_LIMITS.phone)
   phone?: string | null;
 
   @Field(() => String, { nullable: true, description: "The person's e-mail when they are not known by a customerId (e.g. an unknown sender)" })
-  @MaxLength(254)
+  @MaxLength(INTERACTION_TEXT_LIMITS.email)
   email?: string | null;
 
   @Field(() => InteractionChannel)
@@ -36,11 +43,11 @@ export class RecordInteractionInput {
   occurredAt?: Date;
 
   @Field(() => String, { nullable: true })
-  @MaxLength(100)
+  @MaxLength(INTERACTION_TEXT_LIMITS.sourceSystem)
   sourceSystem?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Your own id of this event, unique per sourceSystem: sending it again records nothing twice' })
-  @MaxLength(200)
+  @MaxLength(INTERACTION_TEXT_LIMITS.externalEventId)
   externalEventId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The campaign this interaction answers; defaults to properties.campaignId' })

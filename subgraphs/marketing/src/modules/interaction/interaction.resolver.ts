@@ -42,7 +42,8 @@ export class InteractionResolver {
     description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates`,
   })
   async recordInteractions(
-    @Arg('input', () => [RecordInteractionInput]) input: RecordInteractionInput[],
+    // Not class-validator: the service checks each item's text lengths and names the bad items (INTERACTION_TEXT_LIMITS).
+    @Arg('input', () => [RecordInteractionInput], { validate: false }) input: RecordInteractionInput[],
     @Ctx() { em, graph }: MarketingContext,
   ): Promise<RecordInteractionsResult> {
     // Every item's customer in one request to identity; one unknown and none is written.

@@ -5,9 +5,9 @@ import { recordEvent, recordEvents, type DomainEvent } from '@crm/kit/events.js'
 import { isUuid, parseId } from '@crm/kit/ids.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { liveCustomerId, liveCustomerIds } from '@crm/kit/customer-aliases.js';
-import { pgArray } from '@crm/kit/sql.js';
+import { executeBound, pgArray } from '@crm/kit/sql.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
-import type { RecordInteractionInput } from './interaction.inputs.js';
+import { INTERACTION_TEXT_LIMITS, type RecordInteractionInput } from './interaction.inputs.js';
 import { checkJson } from '@crm/kit/input-limits.js';
 import { checkBulkSize, ItemProblems, MAX_BULK_ITEMS, UpsertOutcome } from '@crm/kit/bulk.js';
 
@@ -37,6 +37,7 @@ interface InteractionRow {
 /** Checks one input and turns it into a row (a batch names the item: ItemProblems). */
 function toRow(input: RecordInteractionInput): InteractionRow {
   const fail = (message: string, field: string) => badInput(message, field);
+  checkTextLengths(input);
   const anonymousId = input.anonymousId?.trim() || null;
   // The value is personal data: the message names the field, never what was sent.
   const phone = contactOf(
@@ -76,6 +77,14 @@ function toRow(input: RecordInteractionInput): InteractionRow {
     campaignId: campaignId?.toLowerCase() ?? null,
     properties,
   };
+}
+
+/** The text fields' longest lengths (INTERACTION_TEXT_LIMITS), as the single mutation's decorators check them. */
+function checkTextLengths(input: RecordInteractionInput): void {
+  for (const [field, max] of Object.entries(INTERACTION_TEXT_LIMITS) as Array<[keyof typeof INTERACTION_TEXT_LIMITS, number]>) {
+    const value = input[field];
+    if (typeof value === 'string' && value.length > max) throw badInput(`${field} must be at most ${max} characters long`, field);
+  }
 }
 
 /** A phone or e-mail in the one form identity stores it in (E.164, lower-case), or null when none was given. */
@@ -119,7 +128,7 @@ export async function recordInteraction(em: EntityManager, input: RecordInteract
 const INSERT_BATCH = `insert into interaction
     (id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, properties, recorded_at)
   select id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, coalesce(properties, '{}'), now()
-  from jsonb_to_recordset(?::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, phone text, email text, channel interaction_channel, type interaction_type,
+  from jsonb_to_recordset($1::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, phone text, email text, channel interaction_channel, type interaction_type,
     occurred_at timestamptz, source_system text, external_event_id text, campaign_id uuid, properties jsonb)
   on conflict do nothing
   returning id`;
@@ -157,7 +166,8 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<R
     owned.flatMap((row) => (row.customerId ? [row.customerId] : [])),
   );
   const rows = owned.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
-  const inserted = await tx.execute<Array<{ id: string }>>(INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
+  // Bound, not inlined: the batch's JSON is one parameter of a few hundred KB (kit/sql.ts).
+  const inserted = await executeBound<{ id: string }>(tx, INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
   const insertedIds = new Set(inserted.map((r) => r.id));
   const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
   const known = new Map<string, string>();
