@@ -121,7 +121,8 @@ export function recordedEvent(em: EntityManager, row: RecordedFields): void {
  * when the same event is sent twice at once (the second waits for the first and gets its interaction).
  */
 export async function recordInteraction(em: EntityManager, input: RecordInteractionInput): Promise<Interaction> {
-  const { ids } = await em.transactional((tx) => insertRows(tx, [toRow(input)]));
+  const row = toRow(input);
+  const { ids } = await inTransaction(em, (tx) => insertRows(tx, [row]));
   return em.findOneOrFail(Interaction, { id: ids[0]! });
 }
 
@@ -147,8 +148,14 @@ export async function recordInteractions(em: EntityManager, inputs: RecordIntera
   const problems = new ItemProblems();
   const rows = inputs.map((input, index) => problems.check(index, () => toRow(input)));
   problems.throwIfAny(inputs.length, 'interactions');
-  return em.transactional((tx) => insertRows(tx, rows as InteractionRow[]));
+  return inTransaction(em, (tx) => insertRows(tx, rows as InteractionRow[]));
 }
+
+/**
+ * The caller's transaction when there is one (a mutation's, an event handler's): its own would be a savepoint, two
+ * more round trips per write that buy nothing, since nothing catches a failed write to carry on; else a new one.
+ */
+const inTransaction = <T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
 
 export interface RecordedInteractions {
   accepted: number;
