@@ -251,7 +251,7 @@ function connectionsSection(m: Measurements): Section {
   const { idle, peak } = m.connections;
   return {
     title: 'Connections',
-    text: "The platform's PostgreSQL connections (pg_stat_activity on its five databases; the bench's own excluded), sampled every 100 ms from the first load run to the end of the fan-out, at the default pool settings (DB_POOL_MAX, BUS_POOL_MAX).",
+    text: "The platform's PostgreSQL connections (pg_stat_activity on its five databases; the bench's own excluded), sampled every 100 ms from the first load run to the end of the fan-out, at the default pool settings (DB_POOL_MAX, DB_BACKGROUND_POOL_MAX, BUS_POOL_MAX, JOB_CONCURRENCY).",
     figures: [
       fig('connections at most at once', peak, 'connections', { label: TARGET, value: 30, goal: 'max' }),
       fig('connections when idle', idle, 'connections', { label: 'at most at once', value: peak }),

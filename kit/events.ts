@@ -106,7 +106,14 @@ export async function recordEvents<T extends EventType>(
     return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload };
   });
   await executeBound(tx, INSERT_EVENTS, [JSON.stringify(rows)]);
+  eventWriters.add(tx);
 }
+
+/**
+ * The entity managers whose open transaction wrote outbox rows with recordEvents (a flush's OutboxEvent entities
+ * are seen by outbox-commit-signal.ts itself), so the relay is woken when that transaction commits.
+ */
+export const eventWriters = new WeakSet<object>();
 
 /** What an event adds to its aggregate's snapshot: the payload without the snapshot's keys. */
 export type Specifics<T extends EventType, Snapshot> = Omit<PayloadOf<T>, keyof Snapshot>;

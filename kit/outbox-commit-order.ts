@@ -31,5 +31,5 @@ export const OUTBOX_COMMIT_ORDER_SQL = [
    deferrable initially deferred for each row execute function outbox_event_number_at_commit()`,
 ];
 
-/** The channel the trigger notifies on: relays wake as soon as any process commits an event. */
-export const OUTBOX_CHANNEL = 'outbox_event';
+// The trigger's pg_notify('outbox_event') stays for tools that listen; the relays no longer do: each process wakes
+// its own relay when it commits events (outbox-commit-signal.ts), which keeps no connection open for LISTEN.

@@ -1,13 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from './bus/index.js';
 import type { Logger } from './logger.js';
-import { OUTBOX_CHANNEL } from './outbox-commit-order.js';
-import { listenForNotifications } from './pg-listen.js';
+import { wakeOnEventCommits } from './outbox-commit-signal.js';
 
 const BATCH = 500;
 // Background polling stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
 const CHECKPOINT_PREFIX = 'seq:';
+/** Another replica is relaying: look again this soon, since its pass may have begun before our events committed. */
+const BUSY_RETRY_MS = 25;
+const BUSY = -1;
 
 /**
  * The relay's statements on the outbox. Each is an index range on `seq` (unique), so a pass costs the same with an
@@ -24,9 +26,21 @@ export const RELAY_SQL = {
  * Publishes committed outbox events to the bus in commit order (`seq`, stamped at commit: ADR 5). The bus keeps
  * the checkpoint `seq:<n>` with the events it publishes, so a crash in between re-publishes (idempotent by id).
  * One relay per subgraph database works at a time (advisory lock), which keeps each aggregate's events in order.
- * It wakes on the database's notification when any process commits an event, and polls as a safety net.
+ *
+ * It wakes when a transaction of this process that wrote events commits (through any of `writers`, the ORMs the
+ * process writes with), and polls every second as a safety net. A replica wakes its own relay for its own writes;
+ * if another replica's relay holds the lock, it looks again a moment later. No connection is kept for LISTEN, so
+ * this costs no connection and works the same behind PgBouncer in transaction mode (ADR 12).
  */
-export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream: string; log: Logger; retentionHours: number; intervalMs?: number }) {
+export function startOutboxRelay(options: {
+  orm: MikroORM;
+  writers: readonly MikroORM[];
+  bus: EventBus;
+  stream: string;
+  log: Logger;
+  retentionHours: number;
+  intervalMs?: number;
+}) {
   const { orm, bus, stream, log } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -41,7 +55,7 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
       async (trx) => {
         const run = <T extends object[]>(sql: string, params: unknown[] = []) => connection.execute<T>(sql, params, 'all', trx, QUIET);
         const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
-        if (!lock?.locked) return 0;
+        if (!lock?.locked) return BUSY;
         const after = await relayedThrough(run);
         const rows = await run<Array<Record<string, unknown>>>(RELAY_SQL.nextBatch, [after, BATCH]);
         if (rows.length === 0) return 0;
@@ -99,8 +113,10 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
     do {
       again = false;
       try {
-        while ((await relayOnce()) === BATCH);
-        await prune();
+        let relayed: number;
+        while ((relayed = await relayOnce()) === BATCH);
+        if (relayed === BUSY) setTimeout(nudge, BUSY_RETRY_MS).unref();
+        else await prune();
         if (failures > 0) log.info({ failures }, 'outbox relay recovered');
         failures = 0;
       } catch (error) {
@@ -121,8 +137,7 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
     running = drain().finally(() => (running = undefined));
   }
 
-  const notifications = listenForNotifications(String(orm.config.get('clientUrl')), OUTBOX_CHANNEL, log);
-  const listening = notifications.add(nudge);
+  const unwatch = options.writers.map((writer) => wakeOnEventCommits(writer, nudge));
   const tick = () => {
     nudge();
     if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 1000);
@@ -134,8 +149,7 @@ export function startOutboxRelay(options: { orm: MikroORM; bus: EventBus; stream
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await listening;
-      await notifications.close();
+      unwatch.forEach((stopWatching) => stopWatching());
       await running;
     },
   };

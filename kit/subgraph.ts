@@ -5,7 +5,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/postgresql';
 import { databaseUrlFor, platform, platformSecret, platformSettings, portFor, subgraphUrlFor, type SubgraphName } from './config.js';
 import { connectEventBus, retentionHours, type EventBus } from './bus/index.js';
-import { openDatabase } from './database.js';
+import { createOrm, openDatabase } from './database.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { startConsumers, type EventHandler } from './consumer.js';
 import { createGraphClient, type GraphClient } from './graph-client.js';
@@ -95,20 +95,18 @@ export async function startSubgraph<Loaders, Adapters extends object>(
   platformSecret();
   const log = createLogger(definition.name);
   const adapters = { clock: systemClock, ...(definition.adapters?.() ?? ({} as Adapters)), ...options.adapters } as Adapters & PlatformAdapters;
-  const orm = await openDatabase({
-    url: options.databaseUrl ?? databaseUrlFor(definition.name),
-    entities: definition.entities,
-    migrations: definition.migrations,
-    log,
-    onQuery: options.onQuery,
-  });
   const databaseUrl = options.databaseUrl ?? databaseUrlFor(definition.name);
+  const database = { url: databaseUrl, entities: definition.entities, migrations: definition.migrations, log, onQuery: options.onQuery };
+  const orm = await openDatabase(database);
   // The job tables before anything can enqueue into them (a seed, a request, a consumer).
   if (definition.jobs) await installJobQueue(databaseUrl, log);
   if (options.seed ?? platform().SEED_DEMO_DATA) {
     // All of the demo story or none of it: a failed seed leaves nothing half-written to skip next time.
     await orm.em.fork().transactional((em) => definition.seedDemoData(em, log));
   }
+  // Background work (relay, consumers, jobs' tasks, periodic jobs) has its own small pool: however busy it is, it
+  // never holds the connections requests wait for, and requests never starve it (ADR 12).
+  const background = await createOrm({ ...database, pool: { max: platform().DB_BACKGROUND_POOL_MAX } });
   const bus = options.bus ?? (await connectEventBus(log));
   const health = new Health(definition.name);
   const graph = createGraphClient(options.subgraphUrl ?? subgraphUrlFor, definition.name);
@@ -126,31 +124,34 @@ export async function startSubgraph<Loaders, Adapters extends object>(
     publicRoutes: definition.publicRoutes && ((router) => definition.publicRoutes!(router, { orm, log, graph, adapters })),
   }).catch(async (error: unknown) => {
     if (!options.bus) await bus.close();
-    await orm.close();
+    await Promise.all([orm.close(), background.close()]);
     throw error;
   });
   // The job runner next, cleaned up like the server if it cannot start.
   const jobRunner = definition.jobs
-    ? await startJobRunner({ url: databaseUrl, jobs: definition.jobs({ orm, log, graph, adapters }), log, concurrency: platform().JOB_CONCURRENCY }).catch(
-        async (error: unknown) => {
-          await server.stop();
-          if (!options.bus) await bus.close();
-          await orm.close();
-          throw error;
-        },
-      )
+    ? await startJobRunner({
+        url: databaseUrl,
+        jobs: definition.jobs({ orm: background, log, graph, adapters }),
+        log,
+        concurrency: platform().JOB_CONCURRENCY,
+      }).catch(async (error: unknown) => {
+        await server.stop();
+        if (!options.bus) await bus.close();
+        await Promise.all([orm.close(), background.close()]);
+        throw error;
+      })
     : undefined;
-  const relay = startOutboxRelay({ orm, bus, stream: definition.name, log, retentionHours: retentionHours() });
+  const relay = startOutboxRelay({ orm: background, writers: [orm, background], bus, stream: definition.name, log, retentionHours: retentionHours() });
   const handlers = definition.handlers?.(adapters) ?? [];
-  const consumers = startConsumers({ orm, bus, handlers, log, graph });
+  const consumers = startConsumers({ orm: background, bus, handlers, log, graph });
   health.add('bus', async () => {
     await bus.ping();
     return { ok: true, transport: bus.name };
   });
   health.add('consumers', () => consumers.health());
-  const jobs = definition.startJobs?.(orm, log, adapters);
-  const retention = startRetentionJob(orm, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
-  const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(orm.em.fork()) });
+  const jobs = definition.startJobs?.(background, log, adapters);
+  const retention = startRetentionJob(background, log, definition.name, [...(definition.retention ?? []), ...PLATFORM_RETENTION]);
+  const forgetKeys = startPeriodicJob({ name: 'idempotency-keys', intervalMs: 3_600_000, log, run: () => pruneIdempotencyKeys(background.em.fork()) });
   return {
     ...server,
     orm,
@@ -165,7 +166,7 @@ export async function startSubgraph<Loaders, Adapters extends object>(
       await consumers.stop();
       await relay.stop();
       if (!options.bus) await bus.close();
-      await orm.close();
+      await Promise.all([orm.close(), background.close()]);
     },
   };
 }

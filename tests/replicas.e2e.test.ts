@@ -33,9 +33,6 @@ const DAY = 24 * 3600_000;
 // Both instances of each job tick every 50 ms, so they keep racing for the same rows.
 process.env.ACTIVITY_DUE_CHECK_INTERVAL_MS = '50';
 process.env.SLA_CHECK_INTERVAL_MS = '50';
-// Eight instances on one database server: a smaller pool each (default 10) keeps the test within the connections
-// a test server allows, beside another test file running at the same time.
-process.env.DB_POOL_MAX = '4';
 // The whole of each deadline: once service's clock reads the real time, both deadlines of every open case (STANDARD,
 // NORMAL: 8 hours and 3 days) are at risk.
 process.env.SLA_AT_RISK_FRACTION = '1';

@@ -142,7 +142,9 @@ function connectionsPerPod(name: Deployable, env: Record<string, string>): numbe
   const bus = settingIn(env, 'EVENT_BUS') === 'postgres' ? Number(settingIn(env, 'BUS_POOL_MAX')) + 1 : 0;
   // Durable jobs (kit/jobs.ts) of marketing (messages) and identity (webhooks): JOB_CONCURRENCY working connections and one LISTEN.
   const jobs = name === 'marketing' || name === 'identity' ? Number(settingIn(env, 'JOB_CONCURRENCY')) + 1 : 0;
-  return name === 'gateway' ? bus : Number(settingIn(env, 'DB_POOL_MAX')) + 1 + bus + jobs;
+  // Requests and background work (relay, consumers, jobs' tasks) each have their own pool on the subgraph's database.
+  const database = Number(settingIn(env, 'DB_POOL_MAX')) + Number(settingIn(env, 'DB_BACKGROUND_POOL_MAX'));
+  return name === 'gateway' ? bus : database + bus + jobs;
 }
 
 /** Pods of a Deployment at its autoscaler's maximum, plus the surge of a rolling update. */

@@ -28,12 +28,8 @@ process.env.PLATFORM_SECRET ??= randomBytes(32).toString('hex');
 // Every test posts its web forms from 127.0.0.1; the throttling test sets its own limits.
 process.env.WEB_FORM_LIMIT_PER_ADDRESS_PER_MINUTE ??= '10000';
 process.env.WEB_FORM_LIMIT_PER_FORM_PER_MINUTE ??= '10000';
-// Jest's two workers run two platforms at once against one PostgreSQL, whose default max_connections is 100. At
-// production's pool sizes one platform can hold about 75 connections at its peak (four subgraphs × (10 + 5 + 1), the
-// gateway's bus, the job runners), so two peaks together were refused ("too many clients"); at these sizes both fit.
-// A test that is about pool sizes sets its own.
-process.env.DB_POOL_MAX ??= '5';
-process.env.BUS_POOL_MAX ??= '3';
+// Test platforms run at the default pool sizes (kit/config.ts: at most 30 connections a platform, ADR 12), so the
+// suite's load proves them; jest's two workers run two platforms at once within PostgreSQL's default 100.
 
 /** Another gateway on the platform's subgraphs: its bus, where it reaches the subgraphs, whom it trusts, its limits. */
 export interface GatewayOptions {
