@@ -59,6 +59,59 @@ function unknownCustomers(unknown: CustomerReference[], total: number): DomainEr
   });
 }
 
+/**
+ * Where each mutation's arguments name customers (by mutation name; root fields are unique across the graph), as
+ * @ChecksCustomers declares them.
+ */
+const declaredReferences = new Map<string, readonly string[]>();
+
+/**
+ * Declares where a mutation's arguments name customers, e.g. `'input.customerId'`, `'customerIds[]'`,
+ * `'input[].customerId'` (`[]`: every item of a list, named by its index). kit/mutations.ts checks them with identity
+ * once the caller is authorized and before the mutation's transaction opens, and replaces a merged id by its survivor
+ * in the arguments the resolver then receives. No database connection is held while identity answers: a slow
+ * identity must not leave a subgraph's pool to mutations waiting for it while its reads queue behind them.
+ */
+export function ChecksCustomers(...paths: [string, ...string[]]): (target: object, key: string | symbol) => void {
+  return (_target, key) => void declaredReferences.set(String(key), paths);
+}
+
+interface Slot {
+  holder: Record<string, unknown>;
+  key: string;
+  reference: CustomerReference;
+}
+
+/** The customer ids at `path` in `value`, each with where it sits (to put its survivor back). */
+function slotsAt(value: unknown, path: string[], index?: number): Slot[] {
+  const [segment, ...rest] = path;
+  if (!segment || value == null || typeof value !== 'object') return [];
+  const list = segment.endsWith('[]');
+  const key = list ? segment.slice(0, -2) : segment;
+  const holder = value as Record<string, unknown>;
+  const child = holder[key];
+  if (list) {
+    if (!Array.isArray(child)) return [];
+    if (rest.length > 0) return child.flatMap((item, i) => slotsAt(item, rest, i));
+    return child.flatMap((id, i) => (typeof id === 'string' ? [{ holder: child as unknown as Record<string, unknown>, key: String(i), reference: { field: key, id, index: i } }] : []));
+  }
+  if (rest.length > 0) return slotsAt(child, rest, index);
+  return typeof child === 'string' ? [{ holder, key, reference: { field: key, id: child, ...(index === undefined ? {} : { index }) } }] : [];
+}
+
+/** Checks the customers a mutation's arguments name, as @ChecksCustomers declared; a merged id becomes its survivor. */
+export async function checkDeclaredCustomers(mutation: string, args: Record<string, unknown>, graph: GraphClient): Promise<void> {
+  const paths = declaredReferences.get(mutation);
+  if (!paths) return;
+  const slots = paths.flatMap((path) => slotsAt(args, path.split('.')));
+  if (slots.length === 0) return;
+  const live = await checkCustomerReferences(
+    graph,
+    slots.map((slot) => slot.reference),
+  );
+  for (const slot of slots) slot.holder[slot.key] = live.get(slot.reference.id.toLowerCase()) ?? slot.reference.id;
+}
+
 /** One customer id of an input: the survivor's id when it was merged; NOT_FOUND naming `field` when identity knows none. */
 export async function checkCustomerId<T extends string | null | undefined>(graph: GraphClient, id: T, field: string): Promise<T | string> {
   if (id == null || !isUuid(id)) return id;

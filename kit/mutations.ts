@@ -6,6 +6,7 @@ import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from './context.js';
 import { DomainError } from './errors.js';
 import { collectingChanges, recordAudit } from './audit.js';
+import { checkDeclaredCustomers } from './customer-references.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key is remembered; a client retrying later than this makes a new request. */
@@ -75,13 +76,17 @@ export function readIdempotencyKey(value: unknown): string | undefined {
  */
 export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async ({ context, info, args }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
+  // The arguments as the client sent them: a retry is the same request even if a customer it names merged meanwhile.
+  const requestHash = context.idempotencyKey ? hashOf(args) : '';
+  // Asked of identity before the transaction holds a connection (the caller is authorized by now: type-graphql's
+  // auth check runs before every middleware).
+  await checkDeclaredCustomers(info.fieldName, args, context.graph);
   const outer = context.em;
   try {
     return await outer.transactional(async (em) => {
       context.em = em;
       if (!context.idempotencyKey) return audited(em, context, info.fieldName, next);
       const id = { viewerId: context.viewer.id, key: context.idempotencyKey, operation: `${info.fieldName}:${String(info.path.key)}` };
-      const requestHash = hashOf(args);
       const inserted = await em.execute<{ affectedRows: number }>(
         `insert into idempotency_key (viewer_id, key, operation, request_hash, created_at) values (?, ?, ?, ?, now())
          on conflict do nothing`,

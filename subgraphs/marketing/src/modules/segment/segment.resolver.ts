@@ -8,7 +8,7 @@ import * as membership from './segment.membership.js';
 import { segmentPageInMemory, segmentsPage } from './segment.queries.js';
 import * as segments from './segment.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerReferences } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class SegmentConnection extends ConnectionType(Segment) {}
@@ -65,20 +65,13 @@ export class SegmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => Segment, { description: 'Puts customers on a STATIC segment; ones already on it are skipped' })
+  @ChecksCustomers('customerIds[]')
   async addToList(
     @Arg('segmentId', () => ID) segmentId: string,
     @Arg('customerIds', () => [ID], { description: `1 to ${membership.MAX_LIST_CHANGE}` }) customerIds: string[],
-    @Ctx() { em, graph }: MarketingContext,
+    @Ctx() { em }: MarketingContext,
   ): Promise<Segment> {
-    const live = await checkCustomerReferences(
-      graph,
-      customerIds.map((id, index) => ({ index, field: 'customerIds', id })),
-    );
-    return membership.addToList(
-      em,
-      segmentId,
-      customerIds.map((id) => live.get(id.toLowerCase()) ?? id),
-    );
+    return membership.addToList(em, segmentId, customerIds);
   }
 
   @Allow('marketing:write')

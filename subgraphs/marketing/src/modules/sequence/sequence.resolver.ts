@@ -7,7 +7,7 @@ import { CreateSequenceInput, EnrolInSequenceInput, EnrolmentFilter, ExitSequenc
 import { sequencesPage } from './sequence.queries.js';
 import * as sequences from './sequence.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class SequenceConnection extends ConnectionType(Sequence) {}
@@ -57,8 +57,8 @@ export class SequenceEnrolmentResolver {
 
   @Allow('marketing:write')
   @Mutation(() => SequenceEnrolment, { description: 'Starts the sequence for a customer at step 1; CONFLICT when already enrolled' })
-  async enrolInSequence(@Arg('input') input: EnrolInSequenceInput, @Ctx() { em, graph }: MarketingContext): Promise<SequenceEnrolment> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async enrolInSequence(@Arg('input') input: EnrolInSequenceInput, @Ctx() { em }: MarketingContext): Promise<SequenceEnrolment> {
     return sequences.enrolInSequence(em, input);
   }
 

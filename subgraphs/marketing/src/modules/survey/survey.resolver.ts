@@ -7,7 +7,7 @@ import { AnswerSurveyInput, SurveyResponseFilter } from './survey.inputs.js';
 import { npsSummary, surveyResponsesPage } from './survey.queries.js';
 import { answerSurvey } from './survey.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class SurveyResponseConnection extends ConnectionType(SurveyResponse) {}
@@ -35,8 +35,8 @@ export class SurveyResolver {
 
   @Allow('interactions:write')
   @Mutation(() => SurveyResponse, { description: 'Records an NPS answer (score 0–10) and puts it on the timeline' })
-  async answerSurvey(@Arg('input') input: AnswerSurveyInput, @Ctx() { em, graph }: MarketingContext): Promise<SurveyResponse> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async answerSurvey(@Arg('input') input: AnswerSurveyInput, @Ctx() { em }: MarketingContext): Promise<SurveyResponse> {
     return answerSurvey(em, input);
   }
 

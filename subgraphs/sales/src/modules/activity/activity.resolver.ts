@@ -10,7 +10,7 @@ import { ActivityFilter, ActivityOrder, CreateActivityInput } from './activity.i
 import { activitiesPage } from './activity.queries.js';
 import { completeActivity, createActivity, getActivity } from './activity.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class ActivityConnection extends ConnectionType(Activity) {}
@@ -36,8 +36,8 @@ export class ActivityResolver {
 
   @Allow('activities:write')
   @Mutation(() => Activity)
-  async createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Activity> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em, viewer }: SalesContext): Promise<Activity> {
     return createActivity(em, input, viewer);
   }
 

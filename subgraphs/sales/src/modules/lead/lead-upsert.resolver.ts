@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { MAX_BULK_ITEMS } from '@crm/kit/bulk.js';
-import { checkCustomerReferences } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import type { SalesContext } from '../../context.js';
 import { UpsertLeadInput, UpsertLeadsResult } from './lead-upsert.inputs.js';
 import { upsertLeads } from './lead-upsert.service.js';
@@ -14,13 +14,9 @@ export class LeadUpsertResolver {
       `Creates or updates up to ${MAX_BULK_ITEMS} leads, each found by sourceSystem + externalId. All or nothing: any bad item and nothing ` +
       'is written, the error lists every bad item (extensions.items: index, field, message). Sending the same items again changes nothing (UNCHANGED).',
   })
-  async upsertLeads(@Arg('input', () => [UpsertLeadInput]) input: UpsertLeadInput[], @Ctx() { em, viewer, graph }: SalesContext): Promise<UpsertLeadsResult> {
-    // Every item's customer in one request to identity: one unknown and none is written; a merged id becomes its survivor.
-    const live = await checkCustomerReferences(
-      graph,
-      input.flatMap((item, index) => (item.customerId ? [{ index, field: 'customerId', id: item.customerId }] : [])),
-    );
-    for (const item of input) if (item.customerId) item.customerId = live.get(item.customerId.toLowerCase()) ?? item.customerId;
+  // Every item's customer in one request to identity: one unknown and none is written; a merged id becomes its survivor.
+  @ChecksCustomers('input[].customerId')
+  async upsertLeads(@Arg('input', () => [UpsertLeadInput]) input: UpsertLeadInput[], @Ctx() { em, viewer }: SalesContext): Promise<UpsertLeadsResult> {
     return upsertLeads(em, input, viewer);
   }
 }

@@ -11,7 +11,7 @@ import { AssignLeadInput, ConvertLeadInput, CreateLeadInput, LeadFilter, UpdateL
 import { leadsPage } from './lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
@@ -43,8 +43,8 @@ export class LeadResolver {
 
   @Allow('leads:write')
   @Mutation(() => Lead)
-  async createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Lead> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
     return createLead(em, input, viewer);
   }
 

@@ -10,7 +10,7 @@ import { opportunitiesPage } from './opportunity.queries.js';
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from './opportunity.service.js';
 import { StageChange } from './stage-change.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
@@ -39,8 +39,8 @@ export class OpportunityResolver {
 
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
-  async createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Opportunity> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
     return createOpportunity(em, input, viewer);
   }
 

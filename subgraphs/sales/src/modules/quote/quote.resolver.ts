@@ -13,7 +13,7 @@ import { verifyLinkToken } from '@crm/kit/access/link-token.js';
 import { QUOTE_VIEW, quoteLinkUrl, quoteViewToken } from './quote.links.js';
 import { QuoteDocument, QuoteView } from './quote-document.entity.js';
 import { customerNameFrom, latestQuoteDocument } from './quote-document.service.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, useInstead } from '@crm/kit/argument-forms.js';
 
 @ObjectType()
@@ -29,8 +29,8 @@ export class QuoteResolver {
 
   @Allow('quotes:write')
   @Mutation(() => Quote, { description: 'Starts a DRAFT quote for a customer or an opportunity' })
-  async createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em, viewer, graph }: SalesContext): Promise<Quote> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
     return createQuote(em, input, viewer);
   }
 

@@ -8,7 +8,7 @@ import { RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from '.
 import { getAsset, recordServiceVisit, registerAsset, updateAsset } from './asset.service.js';
 import { ServiceVisit } from './service-visit.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class AssetConnection extends ConnectionType(Asset) {}
@@ -26,8 +26,8 @@ export class AssetResolver {
 
   @Allow('assets:write')
   @Mutation(() => Asset)
-  async registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() { em, graph }: ServiceContext): Promise<Asset> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() { em }: ServiceContext): Promise<Asset> {
     return registerAsset(em, input);
   }
 

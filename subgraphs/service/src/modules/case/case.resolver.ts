@@ -10,7 +10,7 @@ import { AssignCaseInput, CaseFilter, ChangeCaseStatusInput, EscalateCaseInput, 
 import { casesAtRiskPage, casesPage } from './case.queries.js';
 import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from './case.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
@@ -49,8 +49,8 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case)
-  async openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em, graph }: ServiceContext): Promise<Case> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return openCase(em, input);
   }
 

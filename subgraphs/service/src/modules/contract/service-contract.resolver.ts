@@ -6,14 +6,14 @@ import { ServiceContract } from './service-contract.entity.js';
 import { SetServiceContractInput, UpdateServiceContractInput } from './service-contract.inputs.js';
 import { setServiceContract, updateServiceContract } from './service-contract.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @Resolver(() => ServiceContract)
 export class ServiceContractResolver {
   @Allow('assets:write')
   @Mutation(() => ServiceContract, { description: 'Creates or changes the service contract of a customer' })
-  async setServiceContract(@Arg('input') input: SetServiceContractInput, @Ctx() { em, graph }: ServiceContext): Promise<ServiceContract> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  async setServiceContract(@Arg('input') input: SetServiceContractInput, @Ctx() { em }: ServiceContext): Promise<ServiceContract> {
     return setServiceContract(em, input);
   }
 
