@@ -4,7 +4,12 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { readRequestId, requestScope, type RequestContext, type Viewer } from './context.js';
@@ -108,6 +113,10 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // Only the gateway reads a subgraph's answers, and it caches none of them: no cache hints worked out per
+      // field (the plugin wraps every resolver), and no usage reports to Apollo's cloud.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
       requestLogging<Loaders>(),
       readAudit<Loaders>(options.orm, options.log),
     ],
@@ -120,6 +129,8 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   });
   options.health.mount(app);
   app.disable('x-powered-by');
+  // No ETag computed (a hash of every answer): the gateway's POSTs never revalidate.
+  app.set('etag', false);
   app.use(
     '/graphql',
     (req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next),
