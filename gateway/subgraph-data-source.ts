@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, fetch } from 'undici';
+import { Agent } from 'undici';
 import { REQUEST_ID_HEADER, type Viewer } from '@crm/kit/context.js';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@crm/kit/access/internal-token.js';
 import { DomainError } from '@crm/kit/errors.js';
@@ -31,6 +31,51 @@ type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>
 export function subgraphAgent(idleSocketMs: number): Agent {
   return new Agent({ keepAliveTimeout: idleSocketMs, keepAliveMaxTimeout: idleSocketMs, connections: 128 });
 }
+
+/**
+ * Subgraph calls on the pooled agent with undici's plain request API instead of its fetch: no WHATWG Request,
+ * Response, Headers and body streams per call, and a request's head and body leave in one socket write (fetch
+ * streams the body after the head). Under the 360° query fetch was about a third of the gateway's CPU. What the
+ * data source reads of the answer (status, content type, body) is all the returned response has. The call is
+ * abandoned at the request's deadline, which the subgraph also knows and cancels its work at.
+ */
+function requestFetcher(agent: Agent): Fetcher {
+  const fetcher = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => {
+    const deadline = Number(init.headers?.[DEADLINE_HEADER]);
+    const response = await agent.request({
+      origin: originOf(url),
+      path: pathOf(url),
+      method: (init.method ?? 'POST') as 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: Number.isFinite(deadline) && deadline > 0 ? AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) : undefined,
+    });
+    const text = await response.body.text();
+    const status = response.statusCode;
+    return {
+      url,
+      status,
+      statusText: '',
+      ok: status >= 200 && status < 300,
+      headers: { get: (name: string) => headerValue(response.headers[name.toLowerCase()]) },
+      text: async () => text,
+      json: async (): Promise<unknown> => JSON.parse(text),
+    };
+  };
+  return fetcher as unknown as Fetcher;
+}
+
+const headerValue = (value: string | string[] | undefined): string | null => (value === undefined ? null : Array.isArray(value) ? value.join(', ') : value);
+
+/** Parsed once per subgraph URL (the gateway calls a handful). */
+const targets = new Map<string, URL>();
+const targetOf = (url: string): URL => {
+  let target = targets.get(url);
+  if (!target) targets.set(url, (target = new URL(url)));
+  return target;
+};
+const originOf = (url: string) => targetOf(url).origin;
+const pathOf = (url: string) => targetOf(url).pathname + targetOf(url).search;
 
 /** The request's Idempotency-Key header; a malformed one is refused before anything runs. */
 export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
@@ -64,13 +109,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     agent: Agent,
   ) {
-    // The call is abandoned at the request's deadline, which the subgraph also knows and cancels its work at.
-    const fetcher = ((input: string, init?: { headers?: Record<string, string> } & Record<string, unknown>) => {
-      const deadline = Number(init?.headers?.[DEADLINE_HEADER]);
-      const signal = Number.isFinite(deadline) && deadline > 0 ? AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) : undefined;
-      return fetch(input, { ...init, dispatcher: agent, signal });
-    }) as unknown as Fetcher;
-    super({ url, fetcher });
+    // The gateway's answers are never cached (Cache-Control: no-store whatever the subgraphs say): no subgraph
+    // header needs reading.
+    super({ url, fetcher: requestFetcher(agent), honorSubgraphCacheControlHeader: false });
   }
 
   override async process(options: ProcessOptions) {

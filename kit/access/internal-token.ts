@@ -14,16 +14,17 @@ export const INTERNAL_TOKEN_HEADER = 'authorization';
 const ISSUER = 'crm-platform';
 const LIFETIME_SECONDS = 60;
 
-let cachedKey: { secret: string; key: Uint8Array } | undefined;
+let cachedKey: { raw: string | undefined; key: Uint8Array } | undefined;
 
 /** PLATFORM_SECRET: at least 32 characters; `npm start` generates one into .data/ for development. */
 function signingKey(): Uint8Array {
-  const secret = platformSecret();
-  if (cachedKey?.secret !== secret) {
-    cachedKey = { secret, key: createHash('sha256').update(secret).digest() };
-    signed.clear();
-    verified.clear();
-  }
+  // Called for every subgraph call and every token checked: the one variable compared as it is set, not all the
+  // platform's settings read again (which showed in the gateway's profile); checked again only when it changed.
+  const raw = process.env.PLATFORM_SECRET;
+  if (cachedKey && cachedKey.raw === raw) return cachedKey.key;
+  cachedKey = { raw, key: createHash('sha256').update(platformSecret()).digest() };
+  signed.clear();
+  verified.clear();
   return cachedKey.key;
 }
 
