@@ -23,8 +23,8 @@ type CompiledQuery = Parameters<Kysely<unknown>['executeQuery']>[0];
 /**
  * One statement with its values bound as parameters (`$1`, `$2`, …), in the transaction `em` is in (or on the pool).
  * `em.execute` writes every value into the SQL text, escaping it character by character: for a bulk write's one
- * JSON parameter of a few hundred KB (1,000 rows) that cost about as much as the rest of the call in Node. Logged
- * like `em.execute` (the query, without its values) and failing with the same MikroORM exceptions.
+ * JSON parameter of a few hundred KB (1,000 rows) that was about a tenth of marketing's CPU in the bench's ingestion.
+ * Logged like `em.execute` (the query, without its values) and failing with the same MikroORM exceptions.
  */
 export async function executeBound<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const driver = em.getDriver();

@@ -7,7 +7,7 @@ import { InteractionChannel, InteractionType } from './interaction.entity.js';
 
 /**
  * The longest text each field takes. A single recordInteraction checks them by its decorators; a batch skips the
- * decorators (class-validator costs about as much as the rest of a 1,000-item call in Node) and checks them per item
+ * decorators (class-validator on 1,000 items cost as much as GraphQL's own coercion of them) and checks them per item
  * in the service, which names the item like any other bad item (kit/bulk.ts).
  */
 export const INTERACTION_TEXT_LIMITS = { anonymousId: 200, phone: 50, email: 254, sourceSystem: 100, externalEventId: 200 } as const;
