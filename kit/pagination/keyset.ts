@@ -49,15 +49,15 @@ export interface KeysetQuery<T, L = never> {
   parent?: OwnParent<T> | LinkedParent<L>;
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-function metadataOf<T>(em: EntityManager, entity: EntityClass<T>): EntityMetadata<T> {
+export function metadataOf<T>(em: EntityManager, entity: EntityClass<T>): EntityMetadata<T> {
   const meta = em.getMetadata().find(entity);
   if (!meta) throw new Error(`Keyset query: ${entity.name} is not an entity of this EntityManager`);
   return meta;
 }
 
-function tableOf(meta: EntityMetadata): string {
+export function tableOf(meta: EntityMetadata): string {
   return meta.schema && meta.schema !== '*' ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
 }
 

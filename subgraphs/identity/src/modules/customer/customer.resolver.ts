@@ -5,7 +5,9 @@ import { Customer, CustomerKind } from './customer.entity.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerProfileInput, IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
 import { customersPage, searchCustomerIds } from './customer.queries.js';
 import { CustomerResolution, CustomerSearchHit } from './customer.results.js';
-import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, updateCustomer } from './customer.service.js';
+import { archiveCustomer, createCustomer, getCustomerRecord, updateCustomer } from './customer.service.js';
+import { parseId } from '@crm/kit/ids.js';
+import { notFound } from '@crm/kit/errors.js';
 import { Identifier, IdentifierKind } from './identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from './identifier.service.js';
 import { mergeCustomers } from './merge.service.js';
@@ -22,8 +24,11 @@ const MAX_SEARCH_HITS = 50;
 export class CustomerResolver {
   @Allow('customers:read')
   @Query(() => Customer, { description: 'A customer by id (a merged id gives its survivor); NOT_FOUND when there is none' })
-  customer(@Arg('id', () => ID) id: string, @Ctx() { em }: IdentityContext): Promise<Customer> {
-    return getCustomer(em, id);
+  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: IdentityContext): Promise<Customer> {
+    // Read through the request's loader (plain rows, merged ids to their survivor), as getCustomer finds it.
+    const customer = await loaders.customerById.load(parseId(id, 'Customer'));
+    if (!customer) throw notFound('Customer', id);
+    return customer;
   }
 
   @Allow('customers:read')

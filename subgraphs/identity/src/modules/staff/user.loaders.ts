@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import { findByIds } from '@crm/kit/rows.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { memberCountsByTeam, membersPagesByTeam, teamCountsByUser, teamsPagesByUser } from './staff.queries.js';
 import type { Team } from './team.entity.js';
@@ -8,7 +9,7 @@ import { User } from './user.entity.js';
 
 export function createUserLoaders(em: EntityManager) {
   return {
-    userById: new DataLoader<string, User | null>(async (ids) => byKeys(ids, await em.find(User, { id: { $in: [...ids] } }), (u) => u.id)),
+    userById: new DataLoader<string, User | null>(async (ids) => byKeys(ids, await findByIds(em, User, ids), (u) => u.id)),
     /** Members of each team by name (index staff_user (name, id)), one statement per page shape. */
     membersByTeam: loaderPerArgs<PageArgs, string, Page<User>>((page, teamIds) => membersPagesByTeam(em, teamIds, page)),
     memberCountByTeam: new DataLoader<string, number>((teamIds) => memberCountsByTeam(em, teamIds)),
