@@ -7,7 +7,7 @@ import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionIn
 import { anonymousInteractionsPage } from './interaction.queries.js';
 import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
-import { checkCustomerId, checkCustomerReferences } from '@crm/kit/customer-references.js';
+import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
 export class InteractionConnection extends ConnectionType(Interaction) {}
@@ -32,8 +32,8 @@ export class InteractionResolver {
 
   @Allow('interactions:write')
   @Mutation(() => Interaction, { description: 'Records one touchpoint on any channel' })
-  async recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em, graph }: MarketingContext): Promise<Interaction> {
-    input.customerId = await checkCustomerId(graph, input.customerId, 'customerId');
+  @ChecksCustomers('input.customerId')
+  recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em }: MarketingContext): Promise<Interaction> {
     return recordInteraction(em, input);
   }
 
@@ -41,28 +41,24 @@ export class InteractionResolver {
   @Mutation(() => RecordInteractionsResult, {
     description: `Records up to ${MAX_BATCH_SIZE} touchpoints at once, all or nothing; items with a known externalEventId count as duplicates`,
   })
-  async recordInteractions(
+  // Every item's customer in one request to identity; one unknown and none is written.
+  @ChecksCustomers('input[].customerId')
+  recordInteractions(
     // Not class-validator: the service checks each item's text lengths and names the bad items (INTERACTION_TEXT_LIMITS).
     @Arg('input', () => [RecordInteractionInput], { validate: false }) input: RecordInteractionInput[],
-    @Ctx() { em, graph }: MarketingContext,
+    @Ctx() { em }: MarketingContext,
   ): Promise<RecordInteractionsResult> {
-    // Every item's customer in one request to identity; one unknown and none is written.
-    const live = await checkCustomerReferences(
-      graph,
-      input.flatMap((item, index) => (item.customerId ? [{ index, field: 'customerId', id: item.customerId }] : [])),
-    );
-    for (const item of input) if (item.customerId) item.customerId = live.get(item.customerId.toLowerCase()) ?? item.customerId;
     return recordInteractions(em, input);
   }
 
   @Allow('interactions:write')
   @Mutation(() => LinkAnonymousInteractionsResult, { description: "Moves a device's earlier anonymous interactions to the customer's timeline" })
+  @ChecksCustomers('customerId')
   async linkAnonymousInteractions(
     @Arg('anonymousId') anonymousId: string,
     @Arg('customerId', () => ID) customerId: string,
-    @Ctx() { em, graph }: MarketingContext,
+    @Ctx() { em }: MarketingContext,
   ): Promise<LinkAnonymousInteractionsResult> {
-    customerId = await checkCustomerId(graph, customerId, 'customerId');
     const linked = await linkAnonymousInteractions(em, anonymousId, customerId);
     return { linked, customer: { id: customerId.toLowerCase() } };
   }
