@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateCustomerDocument, CreateOpportunityDocument, Full360Document, OpenCaseDocument, RecordInteractionsDocument } from './generated/graphql.js';
-import { executeOk } from './helpers/graphql.js';
+import { executeOk, queryOk } from './helpers/graphql.js';
+import { CUSTOMER_360 } from '../bench/queries.js';
 import { startPlatform, type Platform, type StaffMember } from './helpers/platform.js';
 import type { SubgraphName } from '@crm/kit/config.js';
 
@@ -70,6 +71,21 @@ describe('the 360° customer query', () => {
       expect(count).toBeGreaterThan(0); // every subgraph answered part of it
       expect(count).toBeLessThanOrEqual(12);
     }
+  });
+
+  it("runs the README's 360° query (the bench's) in one statement per list: totalCount comes with a first page, or alone", async () => {
+    await platform.resetSqlLog();
+    const { customer } = await queryOk<{ customer: { interactions: { totalCount: number; edges: unknown[] }; cases: { totalCount: number } } }>(
+      platform.gatewayUrl,
+      CUSTOMER_360,
+      { id: fifty },
+    );
+    expect(customer.cases.totalCount).toBe(50);
+    expect(customer.interactions.totalCount).toBe(0); // its filter asks for e-mails and calls; these are page views
+    const statements = Object.fromEntries(Object.entries(platform.sql).map(([name, run]) => [name, run.length]));
+    // identity: the customer, its e-mails, the opportunities' owners; sales: the opportunities, their stages;
+    // marketing: the interactions' first page with their totalCount; service: the cases' totalCount without a page.
+    expect(statements).toEqual({ identity: 3, sales: 2, marketing: 1, service: 1 });
   });
 
   it('costs a rep, whose rows are filtered to their own, the same statements as an admin', async () => {

@@ -79,3 +79,17 @@ export function connectionOf<T, C extends ConnectionOf<T>>(Connection: new () =>
   if (!count) throw new Error('connectionOf needs a count: pass one or a CountedPage');
   return Object.assign(new Connection(), { edges: page.edges, pageInfo: page.pageInfo, count });
 }
+
+/**
+ * A connection whose page is read only when a client selects its edges or pageInfo (once for both): a view that
+ * asks only `totalCount` (the 360° query's `cases { totalCount }`) runs the count alone. A failing read is reported
+ * on the field that needed it.
+ */
+export function lazyConnectionOf<T, C extends ConnectionOf<T>>(Connection: new () => C, page: () => Promise<Page<T>>, count: () => Promise<number>): C {
+  let read: Promise<Page<T>> | undefined;
+  const once = () => (read ??= page());
+  return Object.defineProperties(Object.assign(new Connection(), { count }), {
+    edges: { get: () => once().then((found) => found.edges), enumerable: true },
+    pageInfo: { get: () => once().then((found) => found.pageInfo), enumerable: true },
+  });
+}

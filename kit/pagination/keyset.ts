@@ -92,7 +92,8 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   em: EntityManager,
   query: KeysetQuery<T, L>,
   args: PageArgs,
-): Promise<Map<string, Page<T>>> {
+  options: { counted?: boolean } = {},
+): Promise<Map<string, Page<T> & { total?: number }>> {
   const meta = metadataOf(em, query.entity);
   const sort = `t.${quote(columnOf(meta, query.orderBy.property))}`;
   const id = `t.${quote(columnOf(meta, 'id'))}`;
@@ -115,18 +116,24 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     params.push(...keysetCursor(plan.cursor));
   }
   const partition = parentColumn ? `partition by t.${quote(parentColumn)}` : '';
+  // A first or last page (no cursor) sees every matching row of its parent: their number, the totalCount, comes
+  // with it instead of from a second statement.
+  const counted = options.counted === true && !plan.cursor;
   const sql = `select * from (
-      select t.*, row_number() over (${partition} order by ${sort} ${direction}, ${id} ${direction}) as page_row
+      select t.*, row_number() over (${partition} order by ${sort} ${direction}, ${id} ${direction}) as page_row${counted ? `, count(*) over (${partition}) as page_total` : ''}
       from ${from} ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
     ) numbered where page_row <= ? order by page_row`;
   params.push(plan.limit + 1);
   const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, params).catch(rejectForgedCursor(plan));
 
   const grouped = new Map<string, T[]>();
+  const totals = new Map<string, number>();
   for (const row of rows) {
     const key = parentColumn ? String(row[parentColumn]) : '';
+    if (counted) totals.set(key, Number(row.page_total));
     delete row.page_row;
     delete row.page_parent;
+    delete row.page_total;
     const list = grouped.get(key) ?? [];
     list.push(em.map(query.entity, row as never) as T);
     grouped.set(key, list);
@@ -134,7 +141,10 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const property = query.orderBy.property;
   const keys = query.parent ? query.parent.ids : [''];
   return new Map(
-    keys.map((key) => [key, pageOf(grouped.get(key) ?? [], plan, (node) => ({ node, cursor: encodeCursor([node[property] as SortValue, node.id]) }))]),
+    keys.map((key) => {
+      const page = pageOf(grouped.get(key) ?? [], plan, (node) => ({ node, cursor: encodeCursor([node[property] as SortValue, node.id]) }));
+      return [key, counted ? { ...page, total: totals.get(key) ?? 0 } : page];
+    }),
   );
 }
 

@@ -11,10 +11,16 @@ export interface TimelineArgs {
 }
 
 export function createInteractionLoaders(em: EntityManager) {
+  const timelineCountByCustomer = loaderPerArgs<InteractionFilter | null | undefined, string, number>((filter, customerIds) =>
+    timelineCounts(em, customerIds, filter),
+  );
   return {
-    timelineByCustomer: loaderPerArgs<TimelineArgs, string, Page<Interaction>>(({ page, filter }, customerIds) => timelinePages(em, customerIds, filter, page)),
-    timelineCountByCustomer: loaderPerArgs<InteractionFilter | null | undefined, string, number>((filter, customerIds) =>
-      timelineCounts(em, customerIds, filter),
-    ),
+    // A first page counts its customer's interactions too: totalCount selected with it needs no statement of its own.
+    timelineByCustomer: loaderPerArgs<TimelineArgs, string, Page<Interaction>>(async ({ page, filter }, customerIds) => {
+      const pages = await timelinePages(em, customerIds, filter, page);
+      pages.forEach(({ total }, n) => total !== undefined && timelineCountByCustomer(filter).prime(customerIds[n]!, total));
+      return pages;
+    }),
+    timelineCountByCustomer,
   };
 }

@@ -39,12 +39,13 @@ export async function anonymousInteractionsPage(em: EntityManager, anonymousId: 
 }
 
 /** Each customer's timeline, newest first, one page each, in one statement. */
+/** Each customer's page; a first or last page also with the customer's totalCount (`total`), from the same statement. */
 export async function timelinePages(
   em: EntityManager,
   customerIds: readonly string[],
   filter: InteractionFilter | null | undefined,
   page: PageArgs,
-): Promise<Array<Page<Interaction>>> {
+): Promise<Array<Page<Interaction> & { total?: number }>> {
   const pages = await fetchKeysetPages(
     em,
     {
@@ -54,6 +55,7 @@ export async function timelinePages(
       where: interactionFilterSql(filter),
     },
     page,
+    { counted: true },
   );
   return customerIds.map((id) => pages.get(id)!);
 }

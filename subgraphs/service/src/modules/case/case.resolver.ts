@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
+import { ConnectionType, connectionOf, lazyConnectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { ServiceContext } from '../../context.js';
 import { WorkingCalendar } from '../calendar/working-calendar.entity.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -124,14 +124,17 @@ export class CustomerCasesResolver {
     nullable: true, // an outage of this subgraph nulls only this field, not the customer
     description: "The customer's cases, newest first unless ordered otherwise",
   })
-  async cases(
+  cases(
     @Root() customer: Customer,
     @Args() page: PageArgs,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter: CaseFilter | null,
     @Arg('orderBy', () => CaseOrder, { defaultValue: CaseOrder.NEWEST_FIRST }) orderBy: CaseOrder,
     @Ctx() { loaders }: ServiceContext,
-  ): Promise<CaseConnection> {
-    const found = await loaders.casePagesByCustomer({ page, filter, orderBy }).load(customer.id);
-    return connectionOf(CaseConnection, found, () => loaders.caseCountByCustomer(filter).load(customer.id));
+  ): CaseConnection {
+    return lazyConnectionOf(
+      CaseConnection,
+      () => loaders.casePagesByCustomer({ page, filter, orderBy }).load(customer.id),
+      () => loaders.caseCountByCustomer(filter).load(customer.id),
+    );
   }
 }
