@@ -34,12 +34,16 @@ export const loggingSettings = defineSettings('logging', {
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'how much the JSON logs say (npm test: silent)'),
 });
 
+const BATCH_BYTES = 4096;
+const FLUSH_MS = 250;
+
 /** `to` and `level` for a test that reads what is logged; services log to standard output. */
 export function createLogger(service: string, options: { to?: DestinationStream; level?: string } = {}): Logger {
   // A bad LOG_LEVEL must not stop the logger that reports it: the start-up check names it.
   const level = options.level ?? (loggingSettings.problems().length === 0 ? loggingSettings.read().LOG_LEVEL : 'info');
-  // Written asynchronously, lines of one tick in one write: a request does not wait on the terminal or the log
-  // file. pino flushes what is pending when the process exits.
-  const to = options.to ?? destination({ dest: 1, sync: false });
+  // Written asynchronously and in batches: a request does not wait on the terminal or the log file, and under load
+  // one write carries many lines (a write per request line was 5-8 % of a subgraph's CPU under the 360° query).
+  // Lines wait at most FLUSH_MS for a batch to fill; pino flushes what is pending when the process exits.
+  const to = options.to ?? destination({ dest: 1, sync: false, minLength: BATCH_BYTES, periodicFlush: FLUSH_MS });
   return pino({ name: service, level, serializers: { err: safeError } }, to);
 }
