@@ -14,18 +14,15 @@ export const INTERNAL_TOKEN_HEADER = 'authorization';
 const ISSUER = 'crm-platform';
 const LIFETIME_SECONDS = 60;
 
-let cachedKey: { raw: string | undefined; key: Uint8Array } | undefined;
+let cachedKey: Uint8Array | undefined;
 
 /** PLATFORM_SECRET: at least 32 characters; `npm start` generates one into .data/ for development. */
 function signingKey(): Uint8Array {
-  // Called for every subgraph call and every token checked: the one variable compared as it is set, not all the
-  // platform's settings read again (which showed in the gateway's profile); checked again only when it changed.
-  const raw = process.env.PLATFORM_SECRET;
-  if (cachedKey && cachedKey.raw === raw) return cachedKey.key;
-  cachedKey = { raw, key: createHash('sha256').update(platformSecret()).digest() };
-  signed.clear();
-  verified.clear();
-  return cachedKey.key;
+  // Called for every subgraph call and every token checked: derived once per process (the secret is set before a
+  // service starts and never changes while it runs), not all the platform's settings read again per call (which
+  // showed in the gateway's profile).
+  cachedKey ??= createHash('sha256').update(platformSecret()).digest();
+  return cachedKey;
 }
 
 /** Fails at start-up, not at the first request, when the secret is missing or weak. */
