@@ -137,9 +137,10 @@ function environmentOf(manifests: Manifest[], deployment: IDeployment): { env: R
 /** A setting's value in that environment, or its default. */
 const settingIn = (env: Record<string, string>, name: string) => env[name] ?? ENV_EXAMPLE.get(name) ?? '';
 
-/** PostgreSQL connections one pod holds at most (see configmap.yaml): pools, plus one LISTEN connection each. */
+/** PostgreSQL connections one pod holds at most (see configmap.yaml): its pools, and the job queue's LISTEN. */
 function connectionsPerPod(name: Deployable, env: Record<string, string>): number {
-  const bus = settingIn(env, 'EVENT_BUS') === 'postgres' ? Number(settingIn(env, 'BUS_POOL_MAX')) + 1 : 0;
+  // The bus's pooled connections also LISTEN (kit/bus/postgres-bus.ts): none is held for that alone.
+  const bus = settingIn(env, 'EVENT_BUS') === 'postgres' ? Number(settingIn(env, 'BUS_POOL_MAX')) : 0;
   // Durable jobs (kit/jobs.ts) of marketing (messages) and identity (webhooks): JOB_CONCURRENCY working connections and one LISTEN.
   const jobs = name === 'marketing' || name === 'identity' ? Number(settingIn(env, 'JOB_CONCURRENCY')) + 1 : 0;
   // Requests and background work (relay, consumers, jobs' tasks) each have their own pool on the subgraph's database.

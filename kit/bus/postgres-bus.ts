@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { ensureDatabase } from '../database.js';
-import { listenForNotifications } from '../pg-listen.js';
 import { createLogger, type Logger } from '../logger.js';
 import { cursorAhead, cursorExpired, cursorMalformed, type BusEvent, type EventBus } from './event-bus.js';
 import { mentionsSql, redactPayload } from '../erasure.js';
@@ -56,14 +55,24 @@ const toEvent = (row: Row): BusEvent => ({
 export async function createPostgresBus(url: string, options: { log?: Logger; poolMax?: number } = {}): Promise<EventBus> {
   const log = options.log ?? createLogger('event-bus');
   await ensureDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 5, connectionTimeoutMillis: 5000 });
+  // Its connections are kept (no idle timeout), and each LISTENs: NOTIFY wakes the readers of this process through
+  // whichever connection is idle, so no connection is held for LISTEN alone (ADR 12's budget). One that the server
+  // dropped is replaced at the next query, which the readers' polls make within seconds; it listens again and wakes
+  // every reader, since notifications sent meanwhile were lost.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 1, connectionTimeoutMillis: 5000, idleTimeoutMillis: 0 });
+  const waiters = new Set<() => void>();
+  const wakeAll = () => [...waiters].forEach((wake) => wake());
   // Without a listener, a connection the server drops (restart, failover) is an uncaught exception.
   pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
-  // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
+    client.on('error', () => undefined);
+    client.on('notification', wakeAll);
+    // Queued before the statement the connection was opened for.
+    client.query(`listen ${CHANNEL}`).then(wakeAll, () => undefined);
+  });
   // Every service creates the schema at start; the lock keeps simultaneous starts from colliding.
   await pool.query(`begin; select pg_advisory_xact_lock(hashtext('crm-event-log-schema')); ${SCHEMA} commit;`);
-  const wakeUps = listenForNotifications(url, CHANNEL, log);
   return {
     name: 'postgres',
     async publish(stream, events, checkpoint) {
@@ -122,7 +131,8 @@ export async function createPostgresBus(url: string, options: { log?: Logger; po
       return x === y ? 0 : x < y ? -1 : 1;
     },
     async onPublish(onWake) {
-      return wakeUps.add(onWake);
+      waiters.add(onWake);
+      return async () => void waiters.delete(onWake);
     },
     async prune(olderThan) {
       await pool.query(
@@ -145,7 +155,7 @@ export async function createPostgresBus(url: string, options: { log?: Logger; po
       await pool.query('select 1');
     },
     async close() {
-      await wakeUps.close();
+      waiters.clear();
       await pool.end();
     },
   };
