@@ -10,6 +10,7 @@ import { startOutboxRelay } from '@crm/kit/outbox-relay.js';
 import { identityEntities } from '../subgraphs/identity/src/entities.js';
 import { identityMigrations } from '../subgraphs/identity/src/migrations/index.js';
 import { eventually } from './helpers/eventually.js';
+import { customerProfile } from './helpers/events.js';
 import { dropDatabases, useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
 
 // The relay keeps no LISTEN connection (ADR 12's connection budget): a process wakes its own relay when one of its
@@ -30,20 +31,7 @@ let relay: ReturnType<typeof startOutboxRelay>;
 const customerCreated = (customerId = randomUUID()): DomainEvent<'CustomerCreated'> => ({
   type: 'CustomerCreated',
   aggregateId: customerId,
-  payload: {
-    customerId,
-    kind: 'PERSON',
-    firstName: 'Jana',
-    lastName: 'Dvořáková',
-    organizationName: null,
-    birthDate: null,
-    gender: null,
-    industry: null,
-    companySize: null,
-    jobTitle: null,
-    organizationId: null,
-    identifiers: [],
-  },
+  payload: { ...customerProfile({ customerId, firstName: 'Jana', lastName: 'Dvořáková' }), identifiers: [] },
 });
 
 const published = async (id: string) => (await bus.read(null, 10_000)).some((event) => event.aggregateId === id);
