@@ -22,9 +22,15 @@ export const platformSettings = defineSettings('platform', {
   MARKETING_DATABASE_URL: optionalUrl("marketing's own database anywhere"),
   SERVICE_DATABASE_URL: optionalUrl("service's own database anywhere"),
   DB_POOL_MAX: count(3, 'connections each subgraph replica keeps to its own database for requests at most'),
-  DB_BACKGROUND_POOL_MAX: count(2, "connections each subgraph replica keeps to its own database for background work at most (outbox relay, event consumers, jobs' tasks), apart from requests"),
+  DB_BACKGROUND_POOL_MAX: count(
+    2,
+    "connections each subgraph replica keeps to its own database for background work at most (outbox relay, event consumers, jobs' tasks), apart from requests",
+  ),
   BUS_POOL_MAX: count(1, 'connections each service keeps to the PostgreSQL event bus at most (each also LISTENs for new events)'),
-  JOB_CONCURRENCY: count(1, 'durable jobs (e.g. sending messages) each subgraph replica runs at once; the job queue holds this many + 1 connections (one LISTENs)'),
+  JOB_CONCURRENCY: count(
+    1,
+    'durable jobs (e.g. sending messages) each subgraph replica runs at once; the job queue holds this many + 1 connections (one LISTENs)',
+  ),
   DB_STATEMENT_TIMEOUT_MS: count(5000, 'a statement running longer is cancelled (TIMEOUT); 0: no limit'),
   EVENT_BUS: oneOf(['postgres', 'redis', 'nats'], 'postgres', 'the event bus: a PostgreSQL database (crm_events), a Redis stream or a NATS JetStream stream'),
   EVENTS_DATABASE_URL: optionalUrl("the bus's database anywhere (instead of crm_events on DATABASE_URL)"),

@@ -93,7 +93,9 @@ function slotsAt(value: unknown, path: string[], index?: number): Slot[] {
   if (list) {
     if (!Array.isArray(child)) return [];
     if (rest.length > 0) return child.flatMap((item, i) => slotsAt(item, rest, i));
-    return child.flatMap((id, i) => (typeof id === 'string' ? [{ holder: child as unknown as Record<string, unknown>, key: String(i), reference: { field: key, id, index: i } }] : []));
+    return child.flatMap((id, i) =>
+      typeof id === 'string' ? [{ holder: child as unknown as Record<string, unknown>, key: String(i), reference: { field: key, id, index: i } }] : [],
+    );
   }
   if (rest.length > 0) return slotsAt(child, rest, index);
   return typeof child === 'string' ? [{ holder, key, reference: { field: key, id: child, ...(index === undefined ? {} : { index }) } }] : [];

@@ -71,9 +71,7 @@ const inTransaction = async () => {
   const [row] = await platform.subgraphs.sales.orm.em
     .fork()
     .getConnection()
-    .execute<Array<{ n: number }>>(
-      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
-    );
+    .execute<Array<{ n: number }>>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
   return row!.n;
 };
 

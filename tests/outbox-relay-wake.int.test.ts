@@ -39,7 +39,13 @@ const published = async (id: string) => (await bus.read(null, 10_000)).some((eve
 beforeAll(async () => {
   bus = await createPostgresBus(eventsUrl, { log, poolMax: 1 });
   // The process's two pools, as startSubgraph makes them: requests write on one, background work on the other.
-  background = await createOrm({ url: String(database.orm().config.get('clientUrl')), entities: identityEntities, migrations: identityMigrations, log, pool: { max: 1 } });
+  background = await createOrm({
+    url: String(database.orm().config.get('clientUrl')),
+    entities: identityEntities,
+    migrations: identityMigrations,
+    log,
+    pool: { max: 1 },
+  });
   relay = startOutboxRelay({ orm: background, writers: [database.orm(), background], bus, stream: 'identity', log, retentionHours: 72, intervalMs: POLL_MS });
 });
 
@@ -53,13 +59,19 @@ afterAll(async () => {
 describe('the outbox relay without LISTEN', () => {
   it("publishes a flush's events as soon as the request's transaction commits", async () => {
     const event = customerCreated();
-    await database.orm().em.fork().transactional(async (em) => void recordEvent(em, event));
+    await database
+      .orm()
+      .em.fork()
+      .transactional(async (em) => void recordEvent(em, event));
     await eventually(async () => expect(await published(event.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
   });
 
   it("publishes a bulk write's events (recordEvents) as soon as its transaction commits", async () => {
     const events = [customerCreated(), customerCreated()];
-    await database.orm().em.fork().transactional((em) => recordEvents(em, events));
+    await database
+      .orm()
+      .em.fork()
+      .transactional((em) => recordEvents(em, events));
     await eventually(async () => expect(await published(events[1]!.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
   });
 
@@ -83,7 +95,10 @@ describe('the outbox relay without LISTEN', () => {
     ).rejects.toThrow('changed its mind');
     // A later event's publication proves the relay ran after the rollback; the rolled-back one never appears.
     const later = customerCreated();
-    await database.orm().em.fork().transactional(async (em) => void recordEvent(em, later));
+    await database
+      .orm()
+      .em.fork()
+      .transactional(async (em) => void recordEvent(em, later));
     await eventually(async () => expect(await published(later.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
     expect(await published(event.aggregateId)).toBe(false);
   });
