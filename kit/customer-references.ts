@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DomainError } from './errors.js';
 import type { GraphClient } from './graph-client.js';
 import { isUuid } from './ids.js';
@@ -72,9 +73,24 @@ const declaredReferences = new Map<string, readonly string[]>();
  * in the arguments the resolver then receives. No database connection is held while identity answers: a slow
  * identity must not leave a subgraph's pool to mutations waiting for it while its reads queue behind them.
  */
-export function ChecksCustomers(...paths: [string, ...string[]]): (target: object, key: string | symbol) => void {
-  return (_target, key) => void declaredReferences.set(String(key), paths);
+export function ChecksCustomers(...paths: [string, ...string[]]): (target: object, key: string | symbol, descriptor: PropertyDescriptor) => void {
+  return (_target, key, descriptor) => {
+    declaredReferences.set(String(key), paths);
+    // A refusal found before the transaction is raised here, once type-graphql has validated the arguments: malformed
+    // input is BAD_USER_INPUT before any rule, an unknown customer included.
+    const resolve = descriptor.value as (...params: unknown[]) => unknown;
+    descriptor.value = function (this: unknown, ...params: unknown[]) {
+      const refusal = pendingRefusal.getStore();
+      if (refusal) throw refusal;
+      return resolve.apply(this, params);
+    };
+  };
 }
+
+const pendingRefusal = new AsyncLocalStorage<unknown>();
+
+/** Runs the mutation's resolution with `refusal` to raise once its arguments are validated (see ChecksCustomers). */
+export const refuseAfterValidation = <T>(refusal: unknown, resolve: () => T): T => pendingRefusal.run(refusal, resolve);
 
 interface Slot {
   holder: Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from './context.js';
 import { DomainError } from './errors.js';
 import { collectingChanges, recordAudit } from './audit.js';
-import { checkDeclaredCustomers } from './customer-references.js';
+import { checkDeclaredCustomers, refuseAfterValidation } from './customer-references.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key is remembered; a client retrying later than this makes a new request. */
@@ -80,7 +80,11 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
   const requestHash = context.idempotencyKey ? hashOf(args) : '';
   // Asked of identity before the transaction holds a connection (the caller is authorized by now: type-graphql's
   // auth check runs before every middleware).
-  await checkDeclaredCustomers(info.fieldName, args, context.graph);
+  const refusal = await checkDeclaredCustomers(info.fieldName, args, context.graph).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('customer check failed'),
+  );
+  if (refusal) return refuseAfterValidation(refusal, next);
   const outer = context.em;
   try {
     return await outer.transactional(async (em) => {

@@ -84,7 +84,7 @@ describe('a write waiting for identity', () => {
     // Every write has reached its identity check, and is waiting there.
     await eventually(async () => expect(held.length).toBe(writers));
     expect(await inTransaction()).toBe(0);
-    // A read of sales answers while they wait (before, it queued behind the transactions holding the whole pool).
+    // A read of sales answers meanwhile (before, it queued behind the transactions holding the whole pool).
     const read = await execute(gatewayUrl, OpportunitiesDocument, { first: 1 });
     expect(read.errors).toBeUndefined();
 
