@@ -65,7 +65,9 @@ const VERSION_ALIAS = '__subscriptionVersion';
  * is retried with backoff, so no subscriber is sent a null it should not see.
  */
 export class EntityLoader {
-  private readonly cache = new Map<string, Promise<LoadedEntity>>();
+  /** By event id, then by group (selection and permissionKey): the last MAX_CACHED reads, by whole events. */
+  private readonly cache = new Map<string, Map<string, Promise<LoadedEntity>>>();
+  private cachedReads = 0;
   private readonly pending = new Map<string, { selection: EntitySelection; viewer: Viewer; ids: Map<string, Array<(entity: LoadedEntity) => void>> }>();
   /** Per selection, how many of its entities one query may read, once a larger batch was refused for its size. */
   private readonly batchSizes = new Map<string, number>();
@@ -79,17 +81,25 @@ export class EntityLoader {
 
   /** The entity `id` as `selection` shows it to `viewer`, read once per `eventId`. */
   load(selection: EntitySelection, viewer: Viewer, id: string, eventId: string): Promise<LoadedEntity> {
-    const groupKey = `${selection.key}\u0000${permissionKey(viewer)}`;
-    const cacheKey = `${groupKey}\u0000${eventId}`;
-    const cached = this.cache.get(cacheKey);
+    // Asked once per subscriber per event: the strings are kept per selection and viewer, and the cache is by event
+    // first, so a fan-out to thousands builds no key.
+    const groupKey = groupKeyOf(selection, viewer);
+    let forEvent = this.cache.get(eventId);
+    const cached = forEvent?.get(groupKey);
     if (cached) return cached;
     const loaded = new Promise<LoadedEntity>((resolve) => {
       const group = this.pending.get(groupKey) ?? { selection, viewer, ids: new Map() };
       this.pending.set(groupKey, group);
       group.ids.set(id, [...(group.ids.get(id) ?? []), resolve]);
     });
-    this.cache.set(cacheKey, loaded);
-    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    if (!forEvent) this.cache.set(eventId, (forEvent = new Map()));
+    forEvent.set(groupKey, loaded);
+    // The oldest events' reads go first; the current event's stay, however many groups it has.
+    for (this.cachedReads++; this.cachedReads > MAX_CACHED && this.cache.size > 1;) {
+      const [oldest, reads] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cachedReads -= reads.size;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -175,6 +185,24 @@ export class EntityLoader {
  * subscriptions of one caller (one user or API key, however many sockets and subscriptions), never across callers.
  */
 export function permissionKey(viewer: Viewer): string {
+  // Asked once per subscriber per event: computed once per viewer (a socket's viewer lives as long as the socket).
+  let key = permissionKeys.get(viewer);
+  if (key === undefined) permissionKeys.set(viewer, (key = computePermissionKey(viewer)));
+  return key;
+}
+const permissionKeys = new WeakMap<Viewer, string>();
+
+/** Subscriptions that share a read: the same selection for the same access. */
+function groupKeyOf(selection: EntitySelection, viewer: Viewer): string {
+  let byViewer = groupKeys.get(selection);
+  if (!byViewer) groupKeys.set(selection, (byViewer = new WeakMap()));
+  let key = byViewer.get(viewer);
+  if (key === undefined) byViewer.set(viewer, (key = `${selection.key}\u0000${permissionKey(viewer)}`));
+  return key;
+}
+const groupKeys = new WeakMap<EntitySelection, WeakMap<Viewer, string>>();
+
+function computePermissionKey(viewer: Viewer): string {
   return JSON.stringify([
     viewer.kind,
     viewer.id,

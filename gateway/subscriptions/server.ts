@@ -5,7 +5,8 @@ import {
   execute,
   getNamedType,
   GraphQLError,
-  subscribe,
+  print,
+  type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
@@ -23,7 +24,8 @@ import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { BusTail } from './bus-tail.js';
-import { EntityLoader, fieldErrors, type LoadedEntity } from './entity-loader.js';
+import { EntityLoader, fieldErrors, permissionKey, type LoadedEntity } from './entity-loader.js';
+import { subscribeSharingAnswers } from './shared-answers.js';
 import { entitySelection, fixedSelection, selectsField } from './entity-query.js';
 import { SocketBudget, subscriptionStream } from './subscription-events.js';
 import { FollowStarts } from './follow-starts.js';
@@ -211,6 +213,8 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     }
     return budgets.get(socket)!;
   };
+  /** Each subscription's document as the client sent it: the cheap half of the key its answers are shared by. */
+  const documentTexts = new WeakMap<DocumentNode, string>();
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.limits.maxMessageBytes });
   // A message over maxPayload: ws closes the socket with 1009 (Message Too Big), then emits an error that graphql-ws
   // would print to the console, with a stack, as an internal error. It is the client's: counted in the log instead.
@@ -231,7 +235,20 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     {
       schema,
       execute: (args) => execute({ ...args, fieldResolver: responseKeyResolver }),
-      subscribe: (args) => subscribe({ ...args, fieldResolver: responseKeyResolver }),
+      // A topic's event is executed once for all subscriptions answered alike: the same document and variables, the
+      // same access (the entity is read per permissionKey) and, for a follow token, the same record.
+      subscribe: (args) => {
+        const context = args.contextValue as SubscriptionContext;
+        const shareKey = [
+          documentTexts.get(args.document) ?? print(args.document),
+          args.operationName ?? '',
+          JSON.stringify(args.variableValues ?? {}),
+          permissionKey(context.viewer),
+          context.follow?.subject ?? '',
+        ].join('\u0000');
+        const eventOf = (payload: unknown) => (payload as Partial<Payload> | null)?.busEvent ?? null;
+        return subscribeSharingAnswers({ ...args, fieldResolver: responseKeyResolver }, shareKey, eventOf);
+      },
       // connection_init carries the credentials, verified like an HTTP request's: unknown or bad ones close with
       // 4401, a caller outside the access policy or without events:subscribe with 4403. The socket closes with
       // 4101 when the credential expires: the client reconnects with a fresh one and resumes with after.
@@ -290,6 +307,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         // Parsed, validated and checked against the limits of HTTP; refused with their errors before anything is read.
         const prepared = await options.limits.prepare(schema, payload, ctx.extra.viewer!);
         if (Array.isArray(prepared)) return prepared;
+        documentTexts.set(prepared.document, payload.query);
         return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       onError: (_ctx, _id, _payload, errors) => {
