@@ -168,6 +168,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
     limits: { prepare: guard.prepare, maxMessageBytes: limits.maxBodyBytes },
     log,
     maxStallMs: config.maxStallMs,
+    keepAliveMs: config.keepAliveMs ?? 30_000,
   });
   health.add('subscriptions', () => ({ ok: true, ...subscriptions.stats() }));
 

@@ -7,6 +7,7 @@ export const gatewaySettings = defineSettings(
     SUPERGRAPH: oneOf(['file', 'introspect'], 'file', 'file: the committed schema/supergraph.graphql; introspect: compose from the running subgraphs'),
     SUPERGRAPH_PATH: text('schema/supergraph.graphql', 'the supergraph file'),
     SUBSCRIPTION_MAX_STALL_MS: count(30_000, 'a subscriber that takes no event for this long is closed (4100) to resume by cursor'),
+    SUBSCRIPTION_KEEPALIVE_MS: count(30_000, 'each subscription socket is pinged this often; one that has not answered a ping by then is dropped'),
     SUBGRAPH_IDLE_SOCKET_MS: count(30_000, 'idle sockets to the subgraphs close after this (keep it below HTTP_KEEP_ALIVE_MS)'),
     AUTH_ISSUER: optionalText("the dealer's OpenID Connect issuer (unset: the development issuer, never in production)"),
     AUTH_AUDIENCE: text('crm-api', 'the audience its tokens are for'),

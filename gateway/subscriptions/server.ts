@@ -79,6 +79,8 @@ export interface SubscriptionOptions {
   log: Logger;
   /** A client that has not taken its next event for this long is told to resume by cursor and disconnected. */
   maxStallMs: number;
+  /** Each socket is pinged this often; one that has not answered the previous ping by then is dropped. */
+  keepAliveMs: number;
   /** Events a socket may have matched but not yet taken before it is told to resume by cursor. */
   maxQueuedPerSocket?: number;
 }
@@ -315,6 +317,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       },
     },
     wsServer,
+    options.keepAliveMs,
   );
 
   return {

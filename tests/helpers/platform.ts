@@ -101,6 +101,8 @@ export async function startPlatform(
   options: {
     seed?: boolean;
     maxStallMs?: number;
+    /** How often the gateway pings subscription sockets (the gateway's default otherwise). */
+    subscriptionKeepAliveMs?: number;
     databaseServer?: string;
     subgraphIdleSocketMs?: number;
     keepAliveMs?: number;
@@ -158,6 +160,7 @@ export async function startPlatform(
         supergraphPath: 'schema/supergraph.graphql',
         subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, gatewayOptions.subgraphUrls?.[n] ?? running[n].url])) as Record<SubgraphName, string>,
         maxStallMs: options.maxStallMs ?? 30_000,
+        keepAliveMs: options.subscriptionKeepAliveMs,
         subgraphIdleSocketMs: options.subgraphIdleSocketMs ?? 30_000,
         auth: gatewayOptions.auth ?? { devIssuerDir, audience: 'crm-api' },
         limits: gatewayOptions.limits,
