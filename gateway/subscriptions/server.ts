@@ -130,6 +130,13 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     const versioned = 'version' in entityType.getFields();
 
     const progress = topic.progress ? fixedSelection(topic.entityQueryField, topic.progress.selection) : null;
+    // What the event itself tells, worked out once per event however many subscribers it reaches.
+    const toldByEvent = new WeakMap<BusEvent, Pick<Payload, 'described' | 'event'>>();
+    const toldOf = (event: BusEvent) => {
+      let known = toldByEvent.get(event);
+      if (!known) toldByEvent.set(event, (known = { described: topic.describe?.(catalogEvent(event)!) ?? {}, event: toChangeEvent(event) }));
+      return known;
+    };
 
     field.subscribe = async (_source, given: Record<string, unknown>, context: SubscriptionContext, info) => {
       const follow = context.follow;
@@ -169,13 +176,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       return (async function* () {
         try {
           for await (const { event, prepared } of stream) {
-            yield {
-              busEvent: event,
-              described: topic.describe?.(catalogEvent(event)!) ?? {},
-              event: toChangeEvent(event),
-              entity: prepared.entity,
-              progress: prepared.progress,
-            } satisfies Payload;
+            yield { busEvent: event, ...toldOf(event), entity: prepared.entity, progress: prepared.progress } satisfies Payload;
           }
         } finally {
           await stream.return?.();

@@ -43,17 +43,24 @@ export class SocketBudget {
 
 const ENDED = Symbol('ended');
 
-/** Waits for `promise` unless `signal` aborts first (then ENDED): nothing a subscription waits on outlives it. */
-function unlessEnded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ENDED> {
-  if (signal.aborted) return Promise.resolve(ENDED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ENDED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
-    );
-  });
+/**
+ * Waits for a promise unless `signal` aborts first (then ENDED): nothing a subscription waits on outlives it. A
+ * subscription waits for one thing at a time, so one abort listener for its whole life serves every wait (adding
+ * and removing one per event cost a fan-out to thousands more than the rest of the hand-over).
+ */
+function waitsUnlessEnded(signal: AbortSignal): <T>(promise: Promise<T>) => Promise<T | typeof ENDED> {
+  let interrupt: (() => void) | undefined;
+  signal.addEventListener('abort', () => interrupt?.(), { once: true });
+  return <T>(promise: Promise<T>) => {
+    if (signal.aborted) return Promise.resolve(ENDED);
+    return new Promise<T | typeof ENDED>((resolve, reject) => {
+      interrupt = () => resolve(ENDED);
+      promise.then(
+        (value) => ((interrupt = undefined), resolve(value)),
+        (error: unknown) => ((interrupt = undefined), reject(error)),
+      );
+    });
+  };
 }
 
 /**
@@ -99,6 +106,7 @@ async function* subscriptionEvents<T>(options: {
 }): AsyncGenerator<{ event: BusEvent; prepared: T }> {
   const { tail, budget, signal } = options;
   const bus = tail.bus;
+  const unlessEnded = waitsUnlessEnded(signal);
   const queue: Array<{ event: BusEvent; prepared: Promise<T> }> = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
@@ -122,7 +130,7 @@ async function* subscriptionEvents<T>(options: {
     },
   };
   const handOver = async function* (event: BusEvent, prepared: Promise<T>) {
-    const value = await unlessEnded(prepared, signal);
+    const value = await unlessEnded(prepared);
     if (value === ENDED) return;
     const stalled = setTimeout(() => budget.tooSlow(), budget.maxStallMs);
     try {
@@ -144,7 +152,7 @@ async function* subscriptionEvents<T>(options: {
           leave = tail.join(listener);
           break;
         }
-        const page = await unlessEnded(readPage(tail, position, signal), signal);
+        const page = await unlessEnded(readPage(tail, position, signal));
         if (page === ENDED) return;
         if (page.length === 0) {
           leave = tail.join(listener);
@@ -163,7 +171,7 @@ async function* subscriptionEvents<T>(options: {
         const next = queue.shift();
         if (!next) {
           if (overflowed) break;
-          await unlessEnded(new Promise<void>((resolve) => (wake = resolve)), signal);
+          await unlessEnded(new Promise<void>((resolve) => (wake = resolve)));
           wake = undefined;
           continue;
         }
