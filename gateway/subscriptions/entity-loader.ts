@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Kind, print, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { Viewer } from '@crm/kit/context.js';
@@ -202,8 +202,9 @@ function groupKeyOf(selection: EntitySelection, viewer: Viewer): string {
 }
 const groupKeys = new WeakMap<EntitySelection, WeakMap<Viewer, string>>();
 
+/** A digest of what decides the viewer's access: it is kept per socket and in every key built from it, so it stays short. */
 function computePermissionKey(viewer: Viewer): string {
-  return JSON.stringify([
+  const access = JSON.stringify([
     viewer.kind,
     viewer.id,
     viewer.role,
@@ -212,6 +213,7 @@ function computePermissionKey(viewer: Viewer): string {
     viewer.unowned,
     viewer.lines && [...viewer.lines].sort(),
   ]);
+  return createHash('sha256').update(access).digest('base64url');
 }
 
 /**
