@@ -105,6 +105,12 @@ export interface EventHandler<T extends EventType = EventType> {
   on: readonly T[];
   /** A narrower choice among those events (e.g. only stage changes into a first-offer stage). */
   when?(event: CatalogEvent<T>): boolean;
+  /**
+   * The types among `on` it has work for now, asked once per page of the bus that holds any of them: events of the
+   * other types are passed over with no transaction (e.g. webhooks, when no endpoint asked for the type). Asked after
+   * the page was read, so an event passed over was committed before whatever would have wanted it.
+   */
+  wanted?(em: EntityManager): Promise<ReadonlySet<string>>;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
   handle(em: EntityManager, event: CatalogEvent<T>, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
@@ -196,10 +202,11 @@ export function startConsumers(options: ConsumerOptions) {
           status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
         }
         page = await options.bus.read(cursor, PAGE);
+        const wanted = handler.wanted && page.some((event) => handles(handler, event)) ? await handler.wanted(em.fork()) : null;
         let checkpointed = true;
         for (const event of page) {
           if (stopped) return;
-          checkpointed = await deliver(handler, status, event);
+          checkpointed = await deliver(handler, status, event, wanted);
           cursor = event.cursor;
           status.lastEventAt = event.occurredAt;
         }
@@ -297,8 +304,8 @@ export function startConsumers(options: ConsumerOptions) {
    * Hands the event to the handler if it is one of its types and keeps its contract, or moves it to the dead letters
    * if it breaks it. True when that saved the checkpoint with it.
    */
-  async function deliver(handler: EventHandler, status: ConsumerStatus, event: BusEvent): Promise<boolean> {
-    if (!(handler.on as readonly string[]).includes(event.type)) return false;
+  async function deliver(handler: EventHandler, status: ConsumerStatus, event: BusEvent, wanted: ReadonlySet<string> | null): Promise<boolean> {
+    if (!handles(handler, event) || (wanted && !wanted.has(event.type))) return false;
     const read = readEvent(event);
     // What an erased event described was erased everywhere, this subgraph's part included: nothing to apply.
     if ('erased' in read) return false;
@@ -375,5 +382,7 @@ export function startConsumers(options: ConsumerOptions) {
     },
   };
 }
+
+const handles = (handler: EventHandler, event: BusEvent) => (handler.on as readonly string[]).includes(event.type);
 
 const isCursorExpired = (error: unknown) => error instanceof DomainError && error.extensions.code === 'CURSOR_EXPIRED';

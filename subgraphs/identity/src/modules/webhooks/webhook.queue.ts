@@ -62,6 +62,14 @@ export async function endpointOwnerPermissions(em: EntityManager, endpointId: st
 export const ownerMayReceive = async (em: EntityManager, endpointId: string, type: string): Promise<boolean> =>
   mayReceive(await endpointOwnerPermissions(em, endpointId), type);
 
+/** The event types some endpoint asked for (paused ones included: they collect deliveries for their resume). */
+export async function subscribedEventTypes(em: EntityManager): Promise<ReadonlySet<string>> {
+  const rows = await em.execute<Array<{ type: string }>>(`select distinct unnest(event_types) as type from webhook_endpoint`, [], 'all', {
+    enabled: false,
+  });
+  return new Set(rows.map((row) => row.type));
+}
+
 /**
  * An event from the bus becomes a delivery for every endpoint that asked for its type and whose owner may still
  * read it (an API key not revoked or expired, an active user whose role allows it). Once per event and endpoint,
