@@ -44,6 +44,8 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
   /** Any statement running longer is cancelled by PostgreSQL (0: no limit, for migrations). */
   statementTimeoutMs?: number;
+  /** What its connections are called in pg_stat_activity (e.g. `crm-sales` for requests, `crm-sales-background`). */
+  applicationName?: string;
 }
 
 /** DB_STATEMENT_TIMEOUT_MS: no request keeps the database busy longer than this. */
@@ -78,7 +80,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     if (timeout > 0) pool.on('connect', (client) => void client.query(`set statement_timeout = ${Math.floor(timeout)}`).catch(() => undefined));
   };
   return MikroORM.init({
-    driverOptions: { onPoolCreated },
+    driverOptions: { onPoolCreated, ...(options.applicationName ? { application_name: options.applicationName } : {}) },
     clientUrl: options.url,
     entities: options.entities,
     metadataProvider: ReflectMetadataProvider,

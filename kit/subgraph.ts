@@ -97,7 +97,8 @@ export async function startSubgraph<Loaders, Adapters extends object>(
   const adapters = { clock: systemClock, ...(definition.adapters?.() ?? ({} as Adapters)), ...options.adapters } as Adapters & PlatformAdapters;
   const databaseUrl = options.databaseUrl ?? databaseUrlFor(definition.name);
   const database = { url: databaseUrl, entities: definition.entities, migrations: definition.migrations, log, onQuery: options.onQuery };
-  const orm = await openDatabase(database);
+  // Named in pg_stat_activity, so an operator (or a test) tells the request pool from the background one.
+  const orm = await openDatabase({ ...database, applicationName: `crm-${definition.name}` });
   // The job tables before anything can enqueue into them (a seed, a request, a consumer).
   if (definition.jobs) await installJobQueue(databaseUrl, log);
   if (options.seed ?? platform().SEED_DEMO_DATA) {
@@ -106,7 +107,7 @@ export async function startSubgraph<Loaders, Adapters extends object>(
   }
   // Background work (relay, consumers, jobs' tasks, periodic jobs) has its own small pool: however busy it is, it
   // never holds the connections requests wait for, and requests never starve it (ADR 12).
-  const background = await createOrm({ ...database, pool: { max: platform().DB_BACKGROUND_POOL_MAX } });
+  const background = await createOrm({ ...database, applicationName: `crm-${definition.name}-background`, pool: { max: platform().DB_BACKGROUND_POOL_MAX } });
   const bus = options.bus ?? (await connectEventBus(log));
   const health = new Health(definition.name);
   const graph = createGraphClient(options.subgraphUrl ?? subgraphUrlFor, definition.name);
