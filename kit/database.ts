@@ -74,13 +74,15 @@ function releaseDeadConnections(pool: pg.Pool): void {
 
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   const timeout = options.statementTimeoutMs ?? statementTimeoutMs();
-  const onPoolCreated = (pool: pg.Pool) => {
-    releaseDeadConnections(pool);
-    // Every session of the pool: an abusive or forgotten query is cancelled by the server itself.
-    if (timeout > 0) pool.on('connect', (client) => void client.query(`set statement_timeout = ${Math.floor(timeout)}`).catch(() => undefined));
-  };
+  // Every session of the pool: an abusive or forgotten query is cancelled by the server itself. pg-pool awaits this
+  // before handing the connection out, so the setting is not queued behind (or beside) the first statement.
+  const onConnect = timeout > 0 ? (client: pg.ClientBase) => client.query(`set statement_timeout = ${Math.floor(timeout)}`) : undefined;
   return MikroORM.init({
-    driverOptions: { onPoolCreated, ...(options.applicationName ? { application_name: options.applicationName } : {}) },
+    driverOptions: {
+      onPoolCreated: releaseDeadConnections,
+      ...(onConnect ? { onConnect } : {}),
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    },
     clientUrl: options.url,
     entities: options.entities,
     metadataProvider: ReflectMetadataProvider,

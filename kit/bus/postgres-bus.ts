@@ -59,18 +59,24 @@ export async function createPostgresBus(url: string, options: { log?: Logger; po
   // whichever connection is idle, so no connection is held for LISTEN alone (ADR 12's budget). One that the server
   // dropped is replaced at the next query, which the readers' polls make within seconds; it listens again and wakes
   // every reader, since notifications sent meanwhile were lost.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 1, connectionTimeoutMillis: 5000, idleTimeoutMillis: 0 });
   const waiters = new Set<() => void>();
   const wakeAll = () => [...waiters].forEach((wake) => wake());
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 1,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 0,
+    // Awaited by pg-pool before the connection serves the statement it was opened for.
+    onConnect: async (client: pg.ClientBase) => {
+      // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
+      client.on('error', () => undefined);
+      client.on('notification', wakeAll);
+      await client.query(`listen ${CHANNEL}`);
+      wakeAll();
+    },
+  });
   // Without a listener, a connection the server drops (restart, failover) is an uncaught exception.
   pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
-  pool.on('connect', (client) => {
-    // pg-pool listens for errors only on idle clients; one in use (between two statements) needs its own listener.
-    client.on('error', () => undefined);
-    client.on('notification', wakeAll);
-    // Queued before the statement the connection was opened for.
-    client.query(`listen ${CHANNEL}`).then(wakeAll, () => undefined);
-  });
   // Every service creates the schema at start; the lock keeps simultaneous starts from colliding.
   await pool.query(`begin; select pg_advisory_xact_lock(hashtext('crm-event-log-schema')); ${SCHEMA} commit;`);
   return {
