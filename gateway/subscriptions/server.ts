@@ -149,39 +149,31 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       const after = givenAfter ?? (follow ? followStarts.startOf(follow.subject) : null);
       const selection = follow ? null : entitySelection(info, topic.payloadField, topic.entityQueryField, versioned);
       const progressSelection = progress && selectsField(info, topic.progress!.field) ? progress : null;
-      const stream = subscriptionStream({
-        tail,
-        after,
-        // Only what the subscriber may see: a rep never hears of another team's opportunity, a follow token of
-        // anything but its own record.
-        matches: (busEvent) => {
-          const event = topicEvent(topic, busEvent);
-          if (event === null) return false;
-          if (follow) return event.aggregateId === follow.subject;
-          return (
-            filterMatches(event, args.filter as Record<string, unknown> | undefined) &&
-            (topic.matches?.(event, args) ?? true) &&
-            topic.visible(event, context.viewer)
-          );
+      return subscriptionStream(
+        {
+          tail,
+          after,
+          // Only what the subscriber may see: a rep never hears of another team's opportunity, a follow token of
+          // anything but its own record.
+          matches: (busEvent) => {
+            const event = topicEvent(topic, busEvent);
+            if (event === null) return false;
+            if (follow) return event.aggregateId === follow.subject;
+            return (
+              filterMatches(event, args.filter as Record<string, unknown> | undefined) &&
+              (topic.matches?.(event, args) ?? true) &&
+              topic.visible(event, context.viewer)
+            );
+          },
+          prepare: (event) =>
+            prepared(
+              selection ? loader.load(selection, context.viewer, event.aggregateId, event.id) : null,
+              progressSelection ? loader.load(progressSelection, PROGRESS_READER, event.aggregateId, event.id) : null,
+            ),
+          budget: context.budget,
         },
-        prepare: async (event) => {
-          const [entity, progressEntity] = await Promise.all([
-            selection ? loader.load(selection, context.viewer, event.aggregateId, event.id) : null,
-            progressSelection ? loader.load(progressSelection, PROGRESS_READER, event.aggregateId, event.id) : null,
-          ]);
-          return { entity, progress: progressEntity };
-        },
-        budget: context.budget,
-      });
-      return (async function* () {
-        try {
-          for await (const { event, prepared } of stream) {
-            yield { busEvent: event, ...toldOf(event), entity: prepared.entity, progress: prepared.progress } satisfies Payload;
-          }
-        } finally {
-          await stream.return?.();
-        }
-      })();
+        ({ event, prepared }): Payload => ({ busEvent: event, ...toldOf(event), entity: prepared.entity, progress: prepared.progress }),
+      );
     };
     field.resolve = (payload: Payload) => payload;
 
@@ -386,6 +378,25 @@ function checkFollow(
     throw new DomainError('FORBIDDEN', `With a followToken select ${topic.progress.field}; ${topic.payloadField} needs sign-in`, { field: topic.payloadField });
   }
 }
+
+/**
+ * An event's entity and progress reads as one promise. The loader's promises are shared by every subscriber with the
+ * same selection and access, and so is what is made of them here (usually one of the two is asked).
+ */
+function prepared(entity: Promise<LoadedEntity> | null, progress: Promise<LoadedEntity> | null): Promise<Prepared> {
+  if (entity && progress) return Promise.all([entity, progress]).then(([e, p]) => ({ entity: e, progress: p }));
+  if (!entity && !progress) return Promise.resolve({ entity: null, progress: null });
+  const [read, made] = entity ? [entity, asEntity] : [progress!, asProgress];
+  let known = made.get(read);
+  if (!known) made.set(read, (known = read.then((loaded) => (entity ? { entity: loaded, progress: null } : { entity: null, progress: loaded }))));
+  return known;
+}
+interface Prepared {
+  entity: LoadedEntity | null;
+  progress: LoadedEntity | null;
+}
+const asEntity = new WeakMap<Promise<LoadedEntity>, Promise<Prepared>>();
+const asProgress = new WeakMap<Promise<LoadedEntity>, Promise<Prepared>>();
 
 function toChangeEvent(event: BusEvent): Payload['event'] {
   const changed = event.payload.changedFields;

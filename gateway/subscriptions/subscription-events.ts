@@ -64,24 +64,27 @@ function waitsUnlessEnded(signal: AbortSignal): <T>(promise: Promise<T>) => Prom
 }
 
 /**
- * The events as an iterator whose return() ends at once: graphql-ws calls it when the client unsubscribes,
- * which must not wait for the next matching event to unblock a generator.
+ * The events, each shaped by `shape`, as an iterator whose return() ends at once: graphql-ws calls it when the
+ * client unsubscribes, which must not wait for the next matching event to unblock a generator.
  */
-export function subscriptionStream<T>(
+export function subscriptionStream<T, P>(
   options: Omit<Parameters<typeof subscriptionEvents<T>>[0], 'signal'>,
-): AsyncIterableIterator<{ event: BusEvent; prepared: T }> {
+  shape: (item: { event: BusEvent; prepared: T }) => P,
+): AsyncIterableIterator<P> {
   const stop = new AbortController();
   const events = subscriptionEvents({ ...options, signal: AbortSignal.any([stop.signal, options.budget.closed]) });
+  const end = () => {
+    stop.abort();
+    void events.return(undefined);
+  };
   return {
-    next: () => events.next(),
+    next: () => events.next().then((step): IteratorResult<P> => (step.done ? { done: true, value: undefined } : { done: false, value: shape(step.value) })),
     async return() {
-      stop.abort();
-      void events.return(undefined);
+      end();
       return { done: true, value: undefined };
     },
     async throw(error: unknown) {
-      stop.abort();
-      void events.return(undefined);
+      end();
       throw error;
     },
     [Symbol.asyncIterator]() {
@@ -129,62 +132,68 @@ async function* subscriptionEvents<T>(options: {
       wake?.();
     },
   };
-  const handOver = async function* (event: BusEvent, prepared: Promise<T>) {
-    const value = await unlessEnded(prepared);
-    if (value === ENDED) return;
-    const stalled = setTimeout(() => budget.tooSlow(), budget.maxStallMs);
-    try {
-      yield { event, prepared: value };
-    } finally {
-      clearTimeout(stalled);
-    }
-  };
-
   let position = options.after;
   let leave: (() => void) | undefined;
-  try {
+  let caughtUp: Array<{ event: BusEvent; prepared: Promise<T> }> = [];
+  /** The next matched event, null once the subscription ended: caught up from the bus, then live from the tail. */
+  const nextMatched = async (): Promise<{ event: BusEvent; prepared: Promise<T> } | null> => {
     while (!signal.aborted) {
-      // Catch up from the bus until level with the tail, then join it in the same tick, so nothing falls between.
-      while (!signal.aborted && !leave) {
+      if (caughtUp.length) return caughtUp.shift()!;
+      if (!leave) {
+        // Catch up from the bus until level with the tail, then join it in the same tick, so nothing falls between.
         const tailAt = tail.cursor;
         if (position === null || tailAt === null || bus.compare(position, tailAt) >= 0) {
           position ??= tailAt;
           leave = tail.join(listener);
-          break;
-        }
-        const page = await unlessEnded(readPage(tail, position, signal));
-        if (page === ENDED) return;
-        if (page.length === 0) {
-          leave = tail.join(listener);
-          break;
-        }
-        const matched = page.filter(options.matches).map((event) => ({ event, prepared: options.prepare(event) }));
-        position = page.at(-1)!.cursor;
-        for (const { event, prepared } of matched) {
-          if (signal.aborted) return;
-          yield* handOver(event, prepared);
-        }
-      }
-      // Live: what the tail matched for us, in order.
-      while (!signal.aborted) {
-        if (failure) throw failure;
-        const next = queue.shift();
-        if (!next) {
-          if (overflowed) break;
-          await unlessEnded(new Promise<void>((resolve) => (wake = resolve)));
-          wake = undefined;
           continue;
         }
-        budget.queued--;
-        // The tail may hand over what catching up already read.
-        if (position !== null && bus.compare(next.event.cursor, position) <= 0) continue;
-        position = next.event.cursor;
-        yield* handOver(next.event, next.prepared);
+        const page = await unlessEnded(readPage(tail, position, signal));
+        if (page === ENDED) return null;
+        if (page.length === 0) leave = tail.join(listener);
+        else {
+          caughtUp = page.filter(options.matches).map((event) => ({ event, prepared: options.prepare(event) }));
+          position = page.at(-1)!.cursor;
+        }
+        continue;
       }
-      // Overflowed and drained: leave the tail and read the rest from the bus, from the last event handed over.
-      leave?.();
-      leave = undefined;
-      overflowed = false;
+      // Live: what the tail matched for us, in order.
+      if (failure) throw failure;
+      const next = queue.shift();
+      if (!next) {
+        if (overflowed) {
+          // Overflowed and drained: leave the tail and read the rest from the bus, from the last event handed over.
+          leave();
+          leave = undefined;
+          overflowed = false;
+        } else {
+          const woken = await unlessEnded(new Promise<void>((resolve) => (wake = resolve)));
+          wake = undefined;
+          if (woken === ENDED) return null;
+        }
+        continue;
+      }
+      budget.queued--;
+      // The tail may hand over what catching up already read.
+      if (position !== null && bus.compare(next.event.cursor, position) <= 0) continue;
+      position = next.event.cursor;
+      return next;
+    }
+    return null;
+  };
+
+  try {
+    // One place hands events over (no generator per event: a fan-out to thousands pays for each).
+    for (;;) {
+      const next = await nextMatched();
+      if (!next) return;
+      const prepared = await unlessEnded(next.prepared);
+      if (prepared === ENDED) return;
+      const stalled = setTimeout(() => budget.tooSlow(), budget.maxStallMs);
+      try {
+        yield { event: next.event, prepared };
+      } finally {
+        clearTimeout(stalled);
+      }
     }
   } finally {
     leave?.();
