@@ -174,7 +174,24 @@ export function startConsumers(options: ConsumerOptions) {
       sleepers.add(done);
       if (wakeable) wakers.add(done);
     });
-  const unsubscribe = options.bus.onPublish(() => [...wakers].forEach((wake) => wake()));
+  // Woken by the same publish, this process's handlers ask for the same page: one read of the bus serves them all
+  // (a subgraph runs four to six handlers, and each read its own copy of every page). A read is shared only if no
+  // publish was heard since it started, so a handler woken by a publish never gets a page read before it.
+  let publishes = 0;
+  const reading = new Map<string | null, { publishes: number; page: Promise<BusEvent[]> }>();
+  const readPage = (cursor: string | null): Promise<BusEvent[]> => {
+    const shared = reading.get(cursor);
+    if (shared?.publishes === publishes) return shared.page;
+    const entry = { publishes, page: options.bus.read(cursor, PAGE) };
+    reading.set(cursor, entry);
+    const done = () => void (reading.get(cursor) === entry && reading.delete(cursor));
+    entry.page.then(done, done);
+    return entry.page;
+  };
+  const unsubscribe = options.bus.onPublish(() => {
+    publishes++;
+    [...wakers].forEach((wake) => wake());
+  });
 
   async function run(handler: EventHandler): Promise<void> {
     const status: ConsumerStatus = {
@@ -201,7 +218,7 @@ export function startConsumers(options: ConsumerOptions) {
           cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
           status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
         }
-        page = await options.bus.read(cursor, PAGE);
+        page = await readPage(cursor);
         const wanted = handler.wanted && page.some((event) => handles(handler, event)) ? await handler.wanted(em.fork()) : null;
         let checkpointed = true;
         for (const event of page) {
