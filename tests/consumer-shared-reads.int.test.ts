@@ -1,15 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventBus, OutgoingEvent } from '@crm/kit/bus/index.js';
-import { createPostgresBus } from '@crm/kit/bus/postgres-bus.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventBus } from '@crm/kit/bus/index.js';
 import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { createLogger } from '@crm/kit/logger.js';
 import { serviceEntities } from '../subgraphs/service/src/entities.js';
 import { serviceMigrations } from '../subgraphs/service/src/migrations/index.js';
 import { eventually } from './helpers/eventually.js';
-import { catalogEvent } from './helpers/events.js';
-import { dropDatabases, useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
+import { useFreshEventBus } from './helpers/event-bus.js';
+import { customerMerged } from './helpers/events.js';
+import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
 
 // A subgraph's handlers are woken by the same publish and ask for the same page: one read of the bus serves them
 // all. Each used to read its own copy of every page (sales runs six handlers, so six reads per publish), which
@@ -17,15 +16,13 @@ import { dropDatabases, useFreshSubgraphDatabase } from './helpers/subgraph-data
 
 const database = useFreshSubgraphDatabase({ name: 'service', entities: serviceEntities, migrations: serviceMigrations });
 const log = createLogger('consumer-shared-reads-test');
-const eventsDatabase = `crm_int${randomBytes(4).toString('hex')}_events`;
-const eventsUrl = Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${eventsDatabase}` }).toString();
-
-let bus: EventBus;
+const testBus = useFreshEventBus();
+const publish = testBus.publish;
 let reads = 0;
 /** The real bus, its reads counted. */
 let counted: EventBus;
-beforeAll(async () => {
-  bus = await createPostgresBus(eventsUrl, { log });
+beforeAll(() => {
+  const bus = testBus.bus();
   counted = Object.assign(Object.create(bus) as EventBus, {
     read: (cursor: string | null, limit: number) => {
       reads++;
@@ -33,19 +30,6 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(async () => {
-  await bus?.close();
-  await dropDatabases(eventsUrl, [eventsDatabase]);
-});
-
-const merged = () => {
-  const survivorId = randomUUID();
-  return catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId: randomUUID(), movedIdentifiers: 0 });
-};
-const publish = async (events: OutgoingEvent[]) => {
-  await bus.publish('test', events, randomUUID());
-  return bus.head();
-};
 
 describe('the consumers of one process', () => {
   it('share a read of the bus between handlers at the same position, and each still handles every event once', async () => {
@@ -76,12 +60,12 @@ describe('the consumers of one process', () => {
         ).toEqual(which.map(() => cursor)),
       );
     try {
-      await allThrough(consumers, await publish([merged()]), names);
+      await allThrough(consumers, await publish([customerMerged()]), names);
       // Three publishes, one after the other: one read each (a safety poll may add one), where there were five.
       const published: string[] = [];
       reads = 0;
       for (let i = 0; i < 3; i++) {
-        const events = Array.from({ length: 10 }, merged);
+        const events = Array.from({ length: 10 }, customerMerged);
         published.push(...events.map((event) => event.id));
         await allThrough(consumers, await publish(events), names);
       }
@@ -103,11 +87,11 @@ describe('the consumers of one process', () => {
       retryMs: 50,
     });
     try {
-      const first = Array.from({ length: 5 }, merged);
+      const first = Array.from({ length: 5 }, customerMerged);
       const head = await publish(first);
       await allThrough(withSlow, head, ['test.f']);
       await eventually(async () => expect(release).toBeDefined());
-      const later = Array.from({ length: 5 }, merged);
+      const later = Array.from({ length: 5 }, customerMerged);
       const newHead = await publish(later);
       await allThrough(withSlow, newHead, ['test.f']);
       release!();

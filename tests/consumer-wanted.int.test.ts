@@ -1,15 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventBus, OutgoingEvent } from '@crm/kit/bus/index.js';
-import { createPostgresBus } from '@crm/kit/bus/postgres-bus.js';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
 import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { createLogger } from '@crm/kit/logger.js';
 import { serviceEntities } from '../subgraphs/service/src/entities.js';
 import { serviceMigrations } from '../subgraphs/service/src/migrations/index.js';
 import { eventually } from './helpers/eventually.js';
-import { catalogEvent, rawEvent } from './helpers/events.js';
-import { dropDatabases, useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
+import { useFreshEventBus } from './helpers/event-bus.js';
+import { customerMerged, rawEvent } from './helpers/events.js';
+import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
 
 // A handler that has work for few of the events it listens to (identity's webhook fan-out, when no endpoint asked for
 // page views) says which types it wants, once per page of the bus: the rest pass with no transaction. Before, each
@@ -17,26 +16,8 @@ import { dropDatabases, useFreshSubgraphDatabase } from './helpers/subgraph-data
 
 const database = useFreshSubgraphDatabase({ name: 'service', entities: serviceEntities, migrations: serviceMigrations });
 const log = createLogger('consumer-wanted-test');
-const eventsDatabase = `crm_int${randomBytes(4).toString('hex')}_events`;
-const eventsUrl = Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${eventsDatabase}` }).toString();
-
-let bus: EventBus;
-beforeAll(async () => {
-  bus = await createPostgresBus(eventsUrl, { log });
-});
-afterAll(async () => {
-  await bus?.close();
-  await dropDatabases(eventsUrl, [eventsDatabase]);
-});
-
-const merged = () => {
-  const survivorId = randomUUID();
-  return catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId: randomUUID(), movedIdentifiers: 0 });
-};
-const publish = async (events: OutgoingEvent[]) => {
-  await bus.publish('test', events, randomUUID());
-  return bus.head();
-};
+const testBus = useFreshEventBus();
+const publish = testBus.publish;
 const processedRows = async (consumer: string) =>
   (await database.em().execute<Array<{ n: number }>>('select count(*)::int as n from processed_event where consumer = ?', [consumer]))[0]!.n;
 
@@ -59,11 +40,11 @@ describe('a consumer that says which event types it wants', () => {
       afterExpiry: { skip: { lost: 'nothing: a test' } },
     });
     const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-wanted-test');
-    const consumers = startConsumers({ orm: database.orm(), bus, handlers: [handler], log, graph, retryMs: 50 });
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
     const readThrough = (cursor: string | null) => eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(cursor));
     try {
       // Nobody wants CustomerMerged: 150 of them are read past, none handled, no processed mark written.
-      await readThrough(await publish(Array.from({ length: 150 }, merged)));
+      await readThrough(await publish(Array.from({ length: 150 }, customerMerged)));
       expect({ handled: handled.length, processed: await processedRows(name) }).toEqual({ handled: 0, processed: 0 });
       const askedForThem = asked;
       expect(askedForThem).toBeGreaterThanOrEqual(1);
@@ -74,7 +55,7 @@ describe('a consumer that says which event types it wants', () => {
 
       // Once wanted, each is handled once, as before.
       wanted = new Set(['CustomerMerged']);
-      const now = Array.from({ length: 5 }, merged);
+      const now = Array.from({ length: 5 }, customerMerged);
       await readThrough(await publish(now));
       expect({ handled: handled.sort(), processed: await processedRows(name) }).toEqual({ handled: now.map((event) => event.id).sort(), processed: 5 });
     } finally {

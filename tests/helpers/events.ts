@@ -24,6 +24,12 @@ export function catalogEvent<T extends EventType>(
   };
 }
 
+/** Two customers merged: a CustomerMerged of fresh ids. */
+export const customerMerged = () => {
+  const survivorId = randomUUID();
+  return catalogEvent('CustomerMerged', survivorId, { survivorId, mergedId: randomUUID(), movedIdentifiers: 0 });
+};
+
 /** An event that breaks the catalog's contract, as a faulty or newer producer might publish it. */
 export const rawEvent = (stream: string, type: string, aggregateId: string, payload: Record<string, unknown>): OutgoingEvent => ({
   id: randomUUID(),
