@@ -119,8 +119,11 @@ async function* subscriptionEvents<T>(options: {
     push(event) {
       if (overflowed) return;
       if (budget.queued >= budget.limit) {
-        // Behind by a whole buffer: stop holding events and read them from the bus once the queue is drained.
+        // Behind by a whole buffer: stop holding events and read them from the bus once the queue is drained. The
+        // socket's budget may have been spent by another of its subscriptions while this one waits with nothing
+        // queued: woken, it reads on from the bus at once (asleep, it would never be pushed to again).
         overflowed = true;
+        wake?.();
         return;
       }
       queue.push({ event, prepared: options.prepare(event) });
@@ -133,6 +136,9 @@ async function* subscriptionEvents<T>(options: {
     },
   };
   let position = options.after;
+  // Null before joining the tail means "from now on"; after, that the bus was empty when it joined, so everything
+  // on the bus since is owed (a subscription that overflows before its first event reads it all from the bus).
+  let joined = false;
   let leave: (() => void) | undefined;
   let caughtUp: Array<{ event: BusEvent; prepared: Promise<T> }> = [];
   /** The next matched event, null once the subscription ended: caught up from the bus, then live from the tail. */
@@ -142,9 +148,10 @@ async function* subscriptionEvents<T>(options: {
       if (!leave) {
         // Catch up from the bus until level with the tail, then join it in the same tick, so nothing falls between.
         const tailAt = tail.cursor;
-        if (position === null || tailAt === null || bus.compare(position, tailAt) >= 0) {
+        if (tailAt === null || (position === null ? !joined : bus.compare(position, tailAt) >= 0)) {
           position ??= tailAt;
           leave = tail.join(listener);
+          joined = true;
           continue;
         }
         const page = await unlessEnded(readPage(tail, position, signal));
@@ -202,7 +209,7 @@ async function* subscriptionEvents<T>(options: {
 }
 
 /** A page of the bus; a bus outage delays it, a bad cursor (a DomainError) ends the subscription. */
-async function readPage(tail: BusTail, cursor: string, signal: AbortSignal): Promise<BusEvent[]> {
+async function readPage(tail: BusTail, cursor: string | null, signal: AbortSignal): Promise<BusEvent[]> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       return await tail.bus.read(cursor, CATCH_UP_PAGE);
