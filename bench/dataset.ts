@@ -1,8 +1,9 @@
 /**
- * A dealer's data set, written through the platform's own API as its clients would: customers, their
- * opportunities (owned by the demo sales staff), quotes with a line, service cases, and the interaction timeline
- * through the bulk `recordInteractions`. Per customer on average: 2 opportunities, 0.5 quotes, 0.5 cases,
- * 20 interactions.
+ * A dealer's data set, written through the platform's own API as its clients would: customers through the bulk
+ * `upsertCustomers`, their opportunities (owned by the demo sales staff), quotes with a line, service cases, and the
+ * interaction timeline through the bulk `recordInteractions`. Per customer on average: 2 opportunities, 0.5 quotes,
+ * 0.5 cases, 20 interactions. It can be written in steps (customers `from` … `to`), so a run measures reads at a
+ * tenth of its size and again at the whole.
  */
 import cliProgress from 'cli-progress';
 import { batchMutation, chunks, graphql, inParallel, type Caller } from './graphql.js';
@@ -17,7 +18,9 @@ export interface DataSet {
 /** Aliased mutations per request, and requests in flight. */
 const BATCH = 10;
 const CONCURRENCY = 6;
-const INTERACTION_BATCH = 1000;
+/** Items per bulk call (the API's most), and calls in flight. */
+const BULK_BATCH = 1000;
+const CUSTOMER_CONCURRENCY = 2;
 const INTERACTION_CONCURRENCY = 3;
 
 const TOUCHPOINTS = [
@@ -66,11 +69,14 @@ async function referenceData(caller: Caller): Promise<Reference> {
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
-export async function generateDataSet(caller: Caller, customers: number, say: (line: string) => void): Promise<DataSet> {
+/** Writes customers number `from` to `to` (exclusive) with their opportunities, quotes, cases and interactions. */
+export async function generateDataSet(caller: Caller, { from = 0, to }: { from?: number; to: number }, say: (line: string) => void): Promise<DataSet> {
   const started = Date.now();
-  const random = randomSource(customers);
+  // Each step its own sequence: a run in two steps writes other rows than one in one step, but the same every time.
+  const random = randomSource(to + from * 7919);
   const ref = await referenceData(caller);
-  const people = Array.from({ length: customers }, (_, n) => customerInput(n, random));
+  const customers = to - from;
+  const people = Array.from({ length: customers }, (_, i) => customerInput(from + i, random));
   const opportunitiesOf = people.map(() => Math.floor(random() * 5));
   const interactionsOf = people.map(() => 5 + Math.floor(random() * 31));
   const planned = {
@@ -102,17 +108,17 @@ export async function generateDataSet(caller: Caller, customers: number, say: (l
     await step(
       'customers',
       people.map((person, n) => ({ person, n })),
-      BATCH,
-      CONCURRENCY,
+      BULK_BATCH,
+      CUSTOMER_CONCURRENCY,
       async (group) => {
-        const created = await batchMutation<{ id: string }>(
+        const { upsertCustomers } = await graphql<{ upsertCustomers: { items: Array<{ id: string; outcome: string }> } }>(
           caller,
-          'createCustomer',
-          { input: 'CreateCustomerInput!' },
-          '{ id }',
-          group.map(({ person }) => ({ input: person.input })),
+          'mutation($input: [UpsertCustomerInput!]!) { upsertCustomers(input: $input) { items { id outcome } } }',
+          { input: group.map(({ person }) => person.input) },
         );
-        group.forEach(({ n }, i) => (customerIds[n] = created[i]!.id));
+        const notNew = upsertCustomers.items.filter((item) => item.outcome !== 'CREATED').length;
+        if (notNew > 0) throw new Error(`${notNew} of ${group.length} customers were already there: the bench writes into fresh databases`);
+        group.forEach(({ n }, i) => (customerIds[n] = upsertCustomers.items[i]!.id));
       },
     );
 
@@ -195,11 +201,11 @@ export async function generateDataSet(caller: Caller, customers: number, say: (l
         ...touchpoint(random),
         occurredAt: new Date(started - random() * year).toISOString(),
         sourceSystem: 'bench-dataset',
-        externalEventId: `${n}-${k}`,
+        externalEventId: `${from + n}-${k}`,
         properties: { page: pick(random, ['/modely/octavia', '/servis', '/akce', '/financovani', '/vozy-skladem']) },
       })),
     );
-    await step('interactions', interactions, INTERACTION_BATCH, INTERACTION_CONCURRENCY, async (group) => {
+    await step('interactions', interactions, BULK_BATCH, INTERACTION_CONCURRENCY, async (group) => {
       await graphql(caller, 'mutation($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { accepted } }', { input: group });
     });
     bar.update({ stage: 'done' });
@@ -207,4 +213,11 @@ export async function generateDataSet(caller: Caller, customers: number, say: (l
   } finally {
     bar.stop();
   }
+}
+
+/** Two steps of one data set as one. */
+export function joinDataSets(first: DataSet, rest: DataSet): DataSet {
+  const counts = { ...first.counts };
+  for (const key of Object.keys(counts) as Array<keyof DataSet['counts']>) counts[key] += rest.counts[key];
+  return { customerIds: [...first.customerIds, ...rest.customerIds], counts, seconds: first.seconds + rest.seconds };
 }

@@ -21,7 +21,17 @@ export const CONNECTIONS = [1, 10, 50] as const;
 export const SUSTAINED_RATE = 550;
 export const connectionsText = (n: number) => `${n} connection${n === 1 ? '' : 's'}`;
 
+/** The reads a person waits for, one at a time, measured on a smaller step of the data set (`Scale.firstStep`). */
+export interface ReadsAtSize {
+  customers: number;
+  full360: LoadRun;
+  search: LoadRun;
+  list: LoadRun;
+}
+
 export interface Measurements {
+  /** The same reads as at the whole data set (full360 at 1 connection, search, list), on its first step. */
+  smaller: ReadsAtSize;
   full360: LoadRun[];
   lookup: LoadRun[];
   search: LoadRun;
@@ -50,15 +60,11 @@ async function listCursors(caller: Caller, pages: number): Promise<Array<string 
   return cursors;
 }
 
-export async function measureAll(
-  platform: BenchPlatform,
-  caller: Caller,
-  customerIds: string[],
-  scale: Scale,
-  say: (line: string) => void,
-): Promise<Measurements> {
-  const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
-  const load = async (label: string, query: string, variables: () => Record<string, unknown>, connections = 10, seconds = scale.seconds) => {
+type Load = (label: string, query: string, variables: () => Record<string, unknown>, connections?: number, seconds?: number) => Promise<LoadRun>;
+
+/** An autocannon run against the gateway, printed as it ends; more than 1 % errors fails the bench. */
+function loader(platform: BenchPlatform, caller: Caller, scale: Scale, say: (line: string) => void): Load {
+  return async (label, query, variables, connections = 10, seconds = scale.seconds) => {
     const run = await runLoad({
       label,
       url: caller.url,
@@ -76,9 +82,52 @@ export async function measureAll(
     if (run.errors > run.requests / 100) throw new Error(`${label}: ${run.errors} of ${run.requests} answers were errors (see ${platform.logDir})`);
     return run;
   };
+}
 
-  const waited = await waitUntilQuiet(platform.processes, Math.max(60_000, scale.customers * 20));
+/** Waits until the data set's events are worked through, so what runs in the background is not measured with the reads. */
+async function settle(platform: BenchPlatform, customers: number, say: (line: string) => void): Promise<void> {
+  const waited = await waitUntilQuiet(platform.processes, Math.max(60_000, customers * 20));
   say(waited === null ? 'the platform did not become idle after the data set; measuring anyway' : `platform idle after ${waited.toFixed(0)} s`);
+}
+
+/**
+ * The 360° query, search and a list page, one at a time, on the data set written so far (its first step): measured
+ * again on the whole data set, they show what its size costs (issue 11: within 2× at 1M customers of 10k).
+ */
+export async function measureReadsAtSize(
+  platform: BenchPlatform,
+  caller: Caller,
+  customerIds: string[],
+  scale: Scale,
+  say: (line: string) => void,
+): Promise<ReadsAtSize> {
+  const load = loader(platform, caller, scale, say);
+  await settle(platform, customerIds.length, say);
+  const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
+  const terms = searchTerms();
+  const cursors = await listCursors(caller, 50);
+  const at = `${customerIds.length.toLocaleString('en-US')} customers`;
+  say(`reads at ${at}, before the rest of the data set`);
+  await load('warm-up', CUSTOMER_360, randomCustomer, 10, Math.min(5, scale.seconds));
+  return {
+    customers: customerIds.length,
+    full360: await load(`360° query at ${at}, 1 connection`, CUSTOMER_360, randomCustomer, 1),
+    search: await load(`search at ${at}, 1 connection`, SEARCH, () => ({ query: pick(Math.random, terms) }), 1),
+    list: await load(`customers page of 100 at ${at}, 1 connection`, LIST_PAGE, () => ({ after: pick(Math.random, cursors) }), 1),
+  };
+}
+
+export async function measureAll(
+  platform: BenchPlatform,
+  caller: Caller,
+  customerIds: string[],
+  scale: Scale,
+  smaller: ReadsAtSize,
+  say: (line: string) => void,
+): Promise<Measurements> {
+  const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
+  const load = loader(platform, caller, scale, say);
+  await settle(platform, scale.customers, say);
   const connections = await sampleConnections(platform.databaseUrl);
   const idleConnections = await connections.now();
   say('HTTP load (autocannon)');
@@ -121,6 +170,7 @@ export async function measureAll(
   const peer = await measurePeer(platform, caller, customerIds, scale.seconds);
   if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
   return {
+    smaller,
     full360,
     lookup,
     search,

@@ -9,7 +9,7 @@ interface Locale {
   female: string[];
   surnames: Array<[male: string, female: string]>;
   domains: string[];
-  /** Mobile prefixes that libphonenumber accepts for the country (the rest of the number is random digits). */
+  /** Mobile prefixes that libphonenumber accepts for the country (the rest of the number is the customer's number). */
   mobile: string[];
   dial: string;
   digits: number;
@@ -151,12 +151,17 @@ export interface PersonOrCompany {
   input: Record<string, unknown>;
 }
 
-/** The createCustomer input of the n-th customer: nine people in ten, the rest companies. */
+/**
+ * The upsertCustomers input of the n-th customer (the bench's own key, `bench-dataset` + `customer-<n>`): nine people
+ * in ten, the rest companies. Its e-mail and phone number hold n, so no two customers share one: identity would
+ * otherwise resolve the second to the first (up to a million customers; the numbers have six digits after the prefix).
+ */
 export function customerInput(n: number, random: () => number): PersonOrCompany {
   const country = pick(random, ['CZ', 'CZ', 'CZ', 'PL', 'PL', 'SK'] as const);
   const locale = LOCALES[country];
   const city = pick(random, locale.cities);
-  const phone = `${locale.dial}${pick(random, locale.mobile)}${String(Math.floor(random() * 10 ** locale.digits)).padStart(locale.digits, '0')}`;
+  const phone = `${locale.dial}${pick(random, locale.mobile)}${String(n % 10 ** locale.digits).padStart(locale.digits, '0')}`;
+  const key = { sourceSystem: 'bench-dataset', externalId: `customer-${n}` };
   if (random() < 0.1) {
     const name = `${pick(random, TRADES)} ${pick(random, locale.surnames)[0]} ${locale.companySuffix}`;
     const email = `info.${n}@${ascii(name.split(' ')[1]!)}.${country.toLowerCase()}`;
@@ -164,7 +169,7 @@ export function customerInput(n: number, random: () => number): PersonOrCompany 
       country,
       currency: locale.currency,
       city,
-      input: { kind: 'ORGANIZATION', organizationName: name, emails: [email], phones: [phone], industry: 'Transport' },
+      input: { ...key, kind: 'ORGANIZATION', organizationName: name, emails: [email], phones: [phone], industry: 'Transport' },
     };
   }
   const female = random() < 0.5;
@@ -175,7 +180,7 @@ export function customerInput(n: number, random: () => number): PersonOrCompany 
     country,
     currency: locale.currency,
     city,
-    input: { kind: 'PERSON', firstName, lastName, gender: female ? 'FEMALE' : 'MALE', emails: [email], phones: [phone] },
+    input: { ...key, kind: 'PERSON', firstName, lastName, gender: female ? 'FEMALE' : 'MALE', emails: [email], phones: [phone] },
   };
 }
 

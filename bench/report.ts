@@ -43,6 +43,7 @@ export const SECTIONS = [
   'Data set',
   '360° query',
   'Other reads',
+  'Data size',
   'CPU per request',
   'Ingestion',
   'Events',

@@ -21,7 +21,7 @@ function dataSetSection(data: DataSet): Section {
   const issue = (value: number) => ({ label: 'issue 11 data set', value });
   return {
     title: 'Data set',
-    text: "Written through the platform's own API before anything is measured: createCustomer, createOpportunity, createQuote + addQuoteLine and openCase ten to a request (aliases), interactions through the bulk recordInteractions; Czech, Polish and Slovak customers.",
+    text: "Written through the platform's own API before anything is measured, in two steps (see Data size): customers through the bulk upsertCustomers, createOpportunity, createQuote + addQuoteLine and openCase ten to a request (aliases), interactions through the bulk recordInteractions; Czech, Polish and Slovak customers.",
     figures: [
       fig('customers', counts.customers, '', issue(10_000)),
       fig('opportunities', counts.opportunities, '', issue(20_000)),
@@ -96,6 +96,41 @@ function readsSection(m: Measurements): Section {
         unit: 'ms',
         labels: ['lookup', 'search', 'list page'],
         datasets: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, data: [one[p], m.search[p], m.list[p]] })),
+      },
+    ],
+  };
+}
+
+function dataSizeSection(data: DataSet, m: Measurements): Section {
+  const { smaller } = m;
+  const customers = (n: number) => n.toLocaleString('en-US');
+  const fewer = `at ${customers(smaller.customers)} customers, the first step`;
+  const reads: Array<[string, LoadRun, LoadRun]> = [
+    ['360° query', m.full360[0]!, smaller.full360],
+    ['search', m.search, smaller.search],
+    ['list page', m.list, smaller.list],
+  ];
+  // Issue 11's target compares a million customers with 10,000: only a 1m run, whose first step is 10,000, holds it.
+  const issueSizes = smaller.customers === 10_000 && data.counts.customers >= 1_000_000;
+  return {
+    title: 'Data size',
+    text: `The 360° query, search and a page of the customer list, one at a time (1 connection), first on the data set's first ${customers(smaller.customers)} customers before the rest was written, then on all ${customers(data.counts.customers)} (the figures above). Issue 11 asks for them within 2× at a million customers of their latency at 10,000; only a 1m run measures that pair, the smaller scales show the trend over a tenth of their size.`,
+    figures: reads.flatMap(([name, whole, part]) => [
+      fig(`${name} p50`, whole.p50, 'ms', { label: fewer, value: part.p50 }),
+      fig(`${name} p99`, whole.p99, 'ms', { label: fewer, value: part.p99 }),
+      ...(issueSizes
+        ? [fig(`${name} p50 at 1M ÷ at 10k customers`, whole.p50 / part.p50, '×', { label: `${TARGET}: within 2×`, value: 2, goal: 'max' as const })]
+        : []),
+    ]),
+    charts: [
+      {
+        title: 'Latency p50 by data size',
+        unit: 'ms',
+        labels: reads.map(([name]) => name),
+        datasets: [
+          { label: `${customers(smaller.customers)} customers`, data: reads.map(([, , part]) => part.p50) },
+          { label: `${customers(data.counts.customers)} customers`, data: reads.map(([, whole]) => whole.p50) },
+        ],
       },
     ],
   };
@@ -302,6 +337,7 @@ export const sections = (data: DataSet, m: Measurements): Section[] => [
   dataSetSection(data),
   full360Section(m),
   readsSection(m),
+  dataSizeSection(data, m),
   cpuSection(m),
   ingestionSection(m),
   eventsSection(m),

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { API_KEY_SCOPES } from '@crm/kit/access/permissions.js';
-import { generateDataSet } from '../bench/dataset.js';
+import { generateDataSet, joinDataSets } from '../bench/dataset.js';
 import { graphql, type Caller } from '../bench/graphql.js';
-import { measureAll } from '../bench/measure.js';
+import { measureAll, measureReadsAtSize } from '../bench/measure.js';
 import { parseOptions } from '../bench/options.js';
 import { build, startBenchPlatform, type BenchPlatform } from '../bench/platform.js';
 import { printSection, writeReport, type Report } from '../bench/report.js';
@@ -70,10 +70,13 @@ async function main(): Promise<void> {
   platform = await startBenchPlatform(say, (stopIt) => (stopPlatform = stopIt), { profileDir: options.profile });
   const admin: Caller = { url: platform.gatewayUrl, authorization: platform.adminAuthorization };
   const caller = options.auth === 'api-key' ? await apiKeyCaller(admin) : admin;
-  say(`data set: ${options.scale.customers.toLocaleString('en-US')} customers through the API`);
-  const data = await generateDataSet(caller, options.scale.customers, say);
+  const { customers, firstStep } = options.scale;
+  say(`data set: ${customers.toLocaleString('en-US')} customers through the API, the first ${firstStep.toLocaleString('en-US')} before the rest`);
+  const first = await generateDataSet(caller, { to: firstStep }, say);
+  const smaller = await measureReadsAtSize(platform, caller, first.customerIds, options.scale, say);
+  const data = joinDataSets(first, await generateDataSet(caller, { from: firstStep, to: customers }, say));
   say(`data set written in ${data.seconds.toFixed(1)} s: ${JSON.stringify(data.counts)}`);
-  const measurements = await measureAll(platform, caller, data.customerIds, options.scale, say);
+  const measurements = await measureAll(platform, caller, data.customerIds, options.scale, smaller, say);
   const report: Report = {
     scale: options.scale.name,
     date: new Date().toISOString().slice(0, 10),
