@@ -12,6 +12,7 @@ import { Migration20261204130000_foreign_keys } from './Migration20261204130000_
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204220500_webhooks } from './Migration20261204220500_webhooks.js';
 import { Migration20261204230500_webhook_personal_data } from './Migration20261204230500_webhook_personal_data.js';
+import { Migration20261205100000_search_at_scale } from './Migration20261205100000_search_at_scale.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -27,4 +28,5 @@ export const identityMigrations = [
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204220500_webhooks', class: Migration20261204220500_webhooks },
   { name: 'Migration20261204230500_webhook_personal_data', class: Migration20261204230500_webhook_personal_data },
+  { name: 'Migration20261205100000_search_at_scale', class: Migration20261205100000_search_at_scale },
 ];
