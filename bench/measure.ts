@@ -108,13 +108,18 @@ export async function measureReadsAtSize(
   const cursors = await listCursors(caller, 50);
   const at = `${customerIds.length.toLocaleString('en-US')} customers`;
   say(`reads at ${at}, before the rest of the data set`);
-  await load('warm-up', CUSTOMER_360, randomCustomer, 10, Math.min(5, scale.seconds));
-  return {
-    customers: customerIds.length,
-    full360: await load(`360° query at ${at}, 1 connection`, CUSTOMER_360, randomCustomer, 1),
-    search: await load(`search at ${at}, 1 connection`, SEARCH, () => ({ query: pick(Math.random, terms) }), 1),
-    list: await load(`customers page of 100 at ${at}, 1 connection`, LIST_PAGE, () => ({ after: pick(Math.random, cursors) }), 1),
-  };
+  const reads: Array<[string, string, () => Record<string, unknown>]> = [
+    ['360° query', CUSTOMER_360, randomCustomer],
+    ['search', SEARCH, () => ({ query: pick(Math.random, terms) })],
+    ['customers page of 100', LIST_PAGE, () => ({ after: pick(Math.random, cursors) })],
+  ];
+  // Each read warmed up first: on the whole data set they run in processes that have served everything before them
+  // (after a warm-up of the 360° query alone, it measured 21 ms p50 here and 14 ms on ten times the data).
+  for (const [label, query, variables] of reads) await load(`warm-up: ${label}`, query, variables, 10, Math.min(5, scale.seconds));
+  const runs: LoadRun[] = [];
+  for (const [label, query, variables] of reads) runs.push(await load(`${label} at ${at}, 1 connection`, query, variables, 1));
+  const [full360, search, list] = runs;
+  return { customers: customerIds.length, full360: full360!, search: search!, list: list! };
 }
 
 export async function measureAll(
