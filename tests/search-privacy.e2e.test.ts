@@ -88,3 +88,20 @@ describe('customer search by e-mail and phone', () => {
     }
   });
 });
+
+describe('many searches at once', () => {
+  it('answers each with every domain, more at once than a subgraph has connections', async () => {
+    // Each domain searches in a transaction with the request's deadline. Its statement once ran on a second pooled
+    // connection: with as many searches at once as a subgraph's pool, each held one connection and waited for another,
+    // until the gateway gave up on the domain after 3 s and left its hits out.
+    const search = () =>
+      graph<{ search: Array<{ kind: string; customer: { id: string } | null }> }>(
+        staff.rep,
+        '{ search(query: "Hedvika Soukromá", first: 5) { kind customer { id } } }',
+      );
+    const alone = await search();
+    expect(alone.search.some((hit) => hit.customer?.id === customerId)).toBe(true);
+    const together = await Promise.all(Array.from({ length: 20 }, search));
+    expect(together).toEqual(Array.from({ length: 20 }, () => alone));
+  });
+});

@@ -73,3 +73,23 @@ describe('customer search with statistics (any size)', () => {
     expect(await rowsRead('Plánovaný', contacts, large)).toBeLessThanOrEqual(5 * LIMIT);
   });
 });
+
+describe('customer search in a transaction', () => {
+  it("runs on the caller's transaction, as a request's deadline needs it to", async () => {
+    // The resolver searches inside withinDeadline's transaction (its statement_timeout). Run on another pooled
+    // connection, the search missed that timeout and, with as many searches at once as the pool has connections, each
+    // waited for a second connection the others held: ten at once on three connections took 3 s, and timed out.
+    await em()
+      .transactional(async (tx) => {
+        await createCustomer(tx, { kind: CustomerKind.PERSON, firstName: 'Nezapsaná', lastName: 'Transakční', emails: [], phones: [] });
+        const hits = await searchCustomerIds(tx, 'Transakční', LIMIT);
+        expect(hits).toHaveLength(1);
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
+  });
+});
+
+class Rollback extends Error {}

@@ -116,7 +116,8 @@ export interface SearchHitRow {
  */
 export async function searchCustomerIds(em: EntityManager, query: string, limit: number, viewer?: Viewer): Promise<SearchHitRow[]> {
   const { sql, params } = customerSearchSql(query, limit, searchesContacts(viewer));
-  const rows = await em.getConnection().execute<Array<{ customer_id: string; score: number }>>(sql, params);
+  // em.execute, not em.getConnection().execute: on the caller's transaction (withinDeadline's), not another connection.
+  const rows = await em.execute<Array<{ customer_id: string; score: number }>>(sql, params);
   return rows.map((row) => ({ customerId: row.customer_id, score: Number(row.score) }));
 }
 

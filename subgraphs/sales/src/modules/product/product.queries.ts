@@ -42,7 +42,8 @@ export interface ProductHit {
 export async function searchProducts(em: EntityManager, text: string, limit: number): Promise<ProductHit[]> {
   const query = searchQuery(text);
   if (!query) throw badInput('query needs at least one letter or digit', 'query');
-  const rows = await em.getConnection().execute<Array<Record<string, unknown> & { score: number }>>(
+  // em.execute: on the caller's transaction (withinDeadline's), not another pooled connection.
+  const rows = await em.execute<Array<Record<string, unknown> & { score: number }>>(
     `select p.*, ts_rank(${PRODUCT_SEARCH_VECTOR}, q) as score
        from product p, to_tsquery('simple', ?) q
       where active and ${PRODUCT_SEARCH_VECTOR} @@ q

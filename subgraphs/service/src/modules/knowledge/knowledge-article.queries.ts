@@ -20,7 +20,8 @@ function toHit(em: EntityManager, row: Record<string, unknown>): KnowledgeArticl
 export async function searchArticles(em: EntityManager, query: string, first: number): Promise<KnowledgeArticleHit[]> {
   if (!query.trim()) throw badInput('query must not be empty', 'query');
   checkFirst(first);
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
+  // em.execute: on the caller's transaction (withinDeadline's), not another pooled connection.
+  const rows = await em.execute<Array<Record<string, unknown>>>(
     `select ${ARTICLE_COLUMNS}, ts_rank(a.search_vector, q) as score
      from knowledge_article a, websearch_to_tsquery('${SEARCH_CONFIG}', ?) q
      where a.status = 'PUBLISHED' and a.search_vector @@ q
