@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { buildSchema, createResolversMap, getMetadataStorage, UseMiddleware, type BuildSchemaOptions } from 'type-graphql';
 import { mutationTransaction } from './mutations.js';
 import { assertAccessDeclared, authChecker } from './access/decorators.js';
 import type { Permission } from './access/permissions.js';
@@ -44,10 +44,10 @@ export function guardedReference<C extends RequestContext<unknown>>(
  */
 export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'validate'>, referenceResolvers: ReferenceResolvers = {}): Promise<GraphQLSchema> {
   assertAccessDeclared(options.resolvers as readonly Function[]);
+  runMutationsInTransactions();
   const schema = await buildSchema({
     ...options,
     authChecker,
-    globalMiddlewares: [mutationTransaction, ...(options.globalMiddlewares ?? [])],
     validate: { forbidUnknownValues: false },
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
@@ -58,4 +58,22 @@ export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'va
     typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`),
     resolvers,
   });
+}
+
+/** The mutations given mutationTransaction so far, by resolver class (a process may build several schemas). */
+const transactional = new WeakMap<Function, Set<string>>();
+
+/**
+ * Every mutation runs in mutationTransaction, declared on each mutation (as `@UseMiddleware` would) rather than as a
+ * global middleware: type-graphql wraps every field of a schema in a global middleware, a chain of promises per field
+ * and per row (each plain property of a list of a hundred customers), where only mutations need it. Its auth check
+ * still runs first, as for any middleware.
+ */
+function runMutationsInTransactions(): void {
+  for (const { target, methodName } of getMetadataStorage().mutations) {
+    const declared = transactional.get(target) ?? new Set<string>();
+    if (declared.has(methodName)) continue;
+    transactional.set(target, declared.add(methodName));
+    UseMiddleware(mutationTransaction)(target.prototype as object, methodName, {});
+  }
 }
