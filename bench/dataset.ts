@@ -1,9 +1,9 @@
 /**
- * A dealer's data set, written through the platform's own API as its clients would: customers through the bulk
- * `upsertCustomers`, their opportunities (owned by the demo sales staff), quotes with a line, service cases, and the
- * interaction timeline through the bulk `recordInteractions`. Per customer on average: 2 opportunities, 0.5 quotes,
- * 0.5 cases, 20 interactions. It can be written in steps (customers `from` … `to`), so a run measures reads at a
- * tenth of its size and again at the whole.
+ * A dealer's data set, written through the platform's own API as its clients would: customers and their
+ * opportunities (owned by the demo sales staff) through the bulk `upsertCustomers` and `upsertOpportunities`, quotes
+ * with a line, service cases, and the interaction timeline through the bulk `recordInteractions`. Per customer on
+ * average: 2 opportunities, 0.5 quotes, 0.5 cases, 20 interactions. It can be written in steps (customers `from` …
+ * `to`), so a run measures reads at a tenth of its size and again at the whole.
  */
 import cliProgress from 'cli-progress';
 import { batchMutation, chunks, graphql, inParallel, type Caller } from './graphql.js';
@@ -21,6 +21,7 @@ const CONCURRENCY = 6;
 /** Items per bulk call (the API's most), and calls in flight. */
 const BULK_BATCH = 1000;
 const CUSTOMER_CONCURRENCY = 2;
+const OPPORTUNITY_CONCURRENCY = 2;
 const INTERACTION_CONCURRENCY = 3;
 
 const TOUCHPOINTS = [
@@ -123,7 +124,7 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
     );
 
     const opportunityPlan = people.flatMap((person, n) =>
-      Array.from({ length: opportunitiesOf[n]! }, () => {
+      Array.from({ length: opportunitiesOf[n]! }, (_, k) => {
         const [model, price] = pick(random, MODELS);
         const amount = person.currency === 'CZK' ? price : person.currency === 'PLN' ? Math.round(price / 5.6) : Math.round(price / 25);
         return {
@@ -131,6 +132,8 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
           amount,
           customerId: customerIds[n]!,
           input: {
+            sourceSystem: 'bench-dataset',
+            externalId: `opportunity-${from + n}-${k}`,
             customerId: customerIds[n]!,
             title: `${model} for ${String(person.input.lastName ?? person.input.organizationName)}`,
             amount: { amount: `${amount}.00`, currency: person.currency },
@@ -142,15 +145,13 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
       }),
     );
     const opportunities: Array<{ id: string; currency: string; amount: number; customerId: string }> = [];
-    await step('opportunities', opportunityPlan, BATCH, CONCURRENCY, async (group) => {
-      const created = await batchMutation<{ id: string }>(
+    await step('opportunities', opportunityPlan, BULK_BATCH, OPPORTUNITY_CONCURRENCY, async (group) => {
+      const { upsertOpportunities } = await graphql<{ upsertOpportunities: { items: Array<{ id: string; outcome: string }> } }>(
         caller,
-        'createOpportunity',
-        { input: 'CreateOpportunityInput!' },
-        '{ id }',
-        group.map((o) => ({ input: o.input })),
+        'mutation($input: [UpsertOpportunityInput!]!) { upsertOpportunities(input: $input) { items { id outcome } } }',
+        { input: group.map((o) => o.input) },
       );
-      group.forEach((o, i) => opportunities.push({ id: created[i]!.id, currency: o.currency, amount: o.amount, customerId: o.customerId }));
+      group.forEach((o, i) => opportunities.push({ id: upsertOpportunities.items[i]!.id, currency: o.currency, amount: o.amount, customerId: o.customerId }));
     });
 
     const quoted = opportunities.filter((_, i) => i % 4 === 0).slice(0, planned.quotes);

@@ -1,7 +1,7 @@
-import { registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DomainError } from './errors.js';
 
-/** Items one bulk call may carry (upsertCustomers, upsertLeads, recordInteractions). */
+/** Items one bulk call may carry (upsertCustomers, upsertLeads, upsertOpportunities, recordInteractions). */
 export const MAX_BULK_ITEMS = 1000;
 
 /** What a bulk upsert did with one item. */
@@ -14,6 +14,54 @@ registerEnumType(UpsertOutcome, {
   name: 'UpsertOutcome',
   description: 'CREATED: a new record; UPDATED: something it said changed the record; UNCHANGED: the record already said all of it',
 });
+
+/**
+ * The answer of a bulk upsert of `entity` (e.g. `Lead`): `Upserted<entity>` per item, in input order, and the
+ * counts. The caller declares the result's type: `@ObjectType({ description }) class UpsertLeadsResult extends UpsertResultType('Lead') {}`.
+ */
+export function UpsertResultType(entity: string) {
+  @ObjectType(`Upserted${entity}`, { description: `What a bulk upsert did with one ${entity.toLowerCase()}` })
+  class Upserted {
+    @Field(() => Int, { description: "The item's position in the input, from 0" })
+    index!: number;
+
+    @Field(() => ID)
+    id!: string;
+
+    @Field(() => UpsertOutcome)
+    outcome!: UpsertOutcome;
+  }
+
+  @ObjectType()
+  abstract class UpsertResult {
+    @Field(() => [Upserted])
+    items!: Upserted[];
+
+    @Field(() => Int)
+    created!: number;
+
+    @Field(() => Int)
+    updated!: number;
+
+    @Field(() => Int)
+    unchanged!: number;
+  }
+  return UpsertResult;
+}
+
+/** What a bulk upsert did with one item, at its index in the input. */
+export interface UpsertedItem {
+  index: number;
+  id: string;
+  outcome: UpsertOutcome;
+}
+
+/** The answer of a bulk upsert: its items in input order, and how many had each outcome. */
+export function upsertAnswer(items: UpsertedItem[]): { items: UpsertedItem[]; created: number; updated: number; unchanged: number } {
+  const sorted = [...items].sort((a, b) => a.index - b.index);
+  const count = (outcome: UpsertOutcome) => sorted.filter((i) => i.outcome === outcome).length;
+  return { items: sorted, created: count(UpsertOutcome.CREATED), updated: count(UpsertOutcome.UPDATED), unchanged: count(UpsertOutcome.UNCHANGED) };
+}
 
 /** One bad item of a bulk call: where it is (its index in the input), which field, and what is wrong. */
 export interface ItemProblem {

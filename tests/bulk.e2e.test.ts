@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RecordInteractionItemsDocument, UpsertCustomersDocument, UpsertLeadsDocument } from './generated/graphql.js';
-import type { UpsertCustomerInput, UpsertLeadInput, RecordInteractionInput } from './generated/graphql.js';
+import {
+  Customer360Document,
+  OpportunityDocument,
+  RecordInteractionItemsDocument,
+  UpsertCustomersDocument,
+  UpsertLeadsDocument,
+  UpsertOpportunitiesDocument,
+} from './generated/graphql.js';
+import type { UpsertCustomerInput, UpsertLeadInput, UpsertOpportunityInput, RecordInteractionInput } from './generated/graphql.js';
 import { execute, executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
@@ -252,6 +259,41 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
         expect(byId.get(id)).toMatchObject(format === 'csv' ? { ...expected, score: String(expected.score) } : expected);
       });
     }
+  });
+
+  it("upserts 1,000 of a customer's opportunities in a constant number of statements, again unchanged but for the one moved, and refuses an unknown customer", async () => {
+    const run = randomUUID().slice(0, 8);
+    const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, {
+      input: [{ sourceSystem: 'dms', externalId: `deals-${run}`, lastName: 'Dealová', emails: [], phones: [], consents: [] }],
+    });
+    const customerId = upsertCustomers.items[0]!.id;
+    const deal = (i: number): UpsertOpportunityInput => ({
+      sourceSystem: 'dms',
+      externalId: `${run}-${i}`,
+      customerId,
+      title: `Octavia ${i}`,
+      amount: { amount: `${600000 + i}.00`, currency: 'CZK' },
+      expectedCloseDate: '2027-06-30',
+    });
+    const items = Array.from({ length: BATCH }, (_, i) => deal(i));
+    await platform.resetSqlLog();
+    const { upsertOpportunities } = await executeOk(platform.gatewayUrl, UpsertOpportunitiesDocument, { input: items });
+    expect(platform.sql.sales.length).toBeLessThan(25);
+    expect(upsertOpportunities).toMatchObject({ created: BATCH, updated: 0, unchanged: 0 });
+
+    const again = await executeOk(platform.gatewayUrl, UpsertOpportunitiesDocument, { input: [...items.slice(0, 999), { ...items[999]!, stage: 'Ordered' }] });
+    expect(again.upsertOpportunities).toMatchObject({ created: 0, updated: 1, unchanged: 999 });
+    expect(again.upsertOpportunities.items.map((item) => item.id)).toEqual(upsertOpportunities.items.map((item) => item.id));
+
+    const { customer } = await executeOk(platform.gatewayUrl, Customer360Document, { id: customerId });
+    expect(customer?.opportunities?.totalCount).toBe(BATCH);
+    const { opportunity } = await executeOk(platform.gatewayUrl, OpportunityDocument, { id: again.upsertOpportunities.items[999]!.id });
+    expect(opportunity).toMatchObject({ title: 'Octavia 999', stage: 'Ordered', status: 'WON', version: 2, stageHistory: { totalCount: 2 } });
+
+    const unknownCustomer = await execute(platform.gatewayUrl, UpsertOpportunitiesDocument, {
+      input: [deal(5000), { ...deal(5001), customerId: randomUUID() }],
+    });
+    expect(unknownCustomer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', items: [{ index: 1, field: 'customerId' }] });
   });
 
   it('records 2,000 interactions of one customer idempotently by their external ids and exports the timeline', async () => {

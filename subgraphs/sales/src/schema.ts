@@ -6,6 +6,7 @@ import { ActivityResolver, CustomerActivitiesResolver } from './modules/activity
 import { IntakeResolver } from './modules/intake/intake.resolver.js';
 import { CustomerLeadsResolver, LeadResolver } from './modules/lead/lead.resolver.js';
 import { LeadUpsertResolver } from './modules/lead/lead-upsert.resolver.js';
+import { OpportunityUpsertResolver } from './modules/opportunity/opportunity-upsert.resolver.js';
 import { CustomerOpportunitiesResolver, OpportunityResolver, StageChangeResolver } from './modules/opportunity/opportunity.resolver.js';
 import { PipelineResolver } from './modules/pipeline/pipeline.resolver.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
@@ -20,6 +21,7 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
       resolvers: [
         personalDataResolver('sales', salesPersonalData),
         OpportunityResolver,
+        OpportunityUpsertResolver,
         StageChangeResolver,
         CustomerOpportunitiesResolver,
         PipelineResolver,

@@ -15,6 +15,7 @@ import { Migration20261204140000_dead_letters } from './Migration20261204140000_
 import { Migration20261211090000_quote_documents } from './Migration20261211090000_quote_documents.js';
 import { Migration20261204220200_dashboard_aggregates } from './Migration20261204220200_dashboard_aggregates.js';
 import { Migration20261204220600_lead_external_keys } from './Migration20261204220600_lead_external_keys.js';
+import { Migration20261205130000_opportunity_external_keys } from './Migration20261205130000_opportunity_external_keys.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -33,4 +34,5 @@ export const salesMigrations = [
   { name: 'Migration20261211090000_quote_documents', class: Migration20261211090000_quote_documents },
   { name: 'Migration20261204220200_dashboard_aggregates', class: Migration20261204220200_dashboard_aggregates },
   { name: 'Migration20261204220600_lead_external_keys', class: Migration20261204220600_lead_external_keys },
+  { name: 'Migration20261205130000_opportunity_external_keys', class: Migration20261205130000_opportunity_external_keys },
 ];

@@ -1,6 +1,6 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, Length, ValidateNested } from 'class-validator';
-import { UpsertOutcome } from '@crm/kit/bulk.js';
+import { UpsertResultType } from '@crm/kit/bulk.js';
 import { ConsentChannel, ConsentPurpose, ConsentStatus } from '../consent/consent.entity.js';
 import { CustomerKind } from './customer.entity.js';
 import { CustomerProfileInput } from './customer.inputs.js';
@@ -59,29 +59,5 @@ export class UpsertCustomerInput extends CustomerProfileInput {
   consents!: CustomerConsentInput[];
 }
 
-@ObjectType({ description: 'What a bulk upsert did with one item' })
-export class UpsertedCustomer {
-  @Field(() => Int, { description: "The item's position in the input, from 0" })
-  index!: number;
-
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => UpsertOutcome)
-  outcome!: UpsertOutcome;
-}
-
 @ObjectType({ description: 'The outcome of upsertCustomers: one entry per item, in input order, and the counts' })
-export class UpsertCustomersResult {
-  @Field(() => [UpsertedCustomer])
-  items!: UpsertedCustomer[];
-
-  @Field(() => Int)
-  created!: number;
-
-  @Field(() => Int)
-  updated!: number;
-
-  @Field(() => Int)
-  unchanged!: number;
-}
+export class UpsertCustomersResult extends UpsertResultType('Customer') {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkBulkSize, ItemProblems, repeatedKeys, UpsertOutcome } from '@crm/kit/bulk.js';
+import { checkBulkSize, ItemProblems, repeatedKeys, upsertAnswer, UpsertOutcome } from '@crm/kit/bulk.js';
 import { badInput } from '@crm/kit/errors.js';
 import { recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -307,17 +307,14 @@ async function write(tx: EntityManager, plans: Plan[]): Promise<UpsertCustomersR
   }
   await recordEvents(tx, events, versions);
 
-  const items = plans
-    .map((plan) => ({
-      index: plan.item.index,
-      id: plan.after.id,
-      outcome: !plan.before
-        ? UpsertOutcome.CREATED
-        : plan.changedFields.length > 0 || plan.newContacts.length > 0 || plan.consents.length > 0
-          ? UpsertOutcome.UPDATED
-          : UpsertOutcome.UNCHANGED,
-    }))
-    .sort((a, b) => a.index - b.index);
-  const count = (outcome: UpsertOutcome) => items.filter((i) => i.outcome === outcome).length;
-  return { items, created: count(UpsertOutcome.CREATED), updated: count(UpsertOutcome.UPDATED), unchanged: count(UpsertOutcome.UNCHANGED) };
+  const items = plans.map((plan) => ({
+    index: plan.item.index,
+    id: plan.after.id,
+    outcome: !plan.before
+      ? UpsertOutcome.CREATED
+      : plan.changedFields.length > 0 || plan.newContacts.length > 0 || plan.consents.length > 0
+        ? UpsertOutcome.UPDATED
+        : UpsertOutcome.UNCHANGED,
+  }));
+  return upsertAnswer(items);
 }

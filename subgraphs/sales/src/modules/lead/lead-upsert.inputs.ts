@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { IsEmail, Length, Max, MaxLength, Min } from 'class-validator';
-import { UpsertOutcome } from '@crm/kit/bulk.js';
+import { UpsertResultType } from '@crm/kit/bulk.js';
 import { LeadSource } from './lead.entity.js';
 
 @InputType({
@@ -55,29 +55,5 @@ export class UpsertLeadInput {
   ownerId?: string | null;
 }
 
-@ObjectType({ description: 'What a bulk upsert did with one lead' })
-export class UpsertedLead {
-  @Field(() => Int, { description: "The item's position in the input, from 0" })
-  index!: number;
-
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => UpsertOutcome)
-  outcome!: UpsertOutcome;
-}
-
 @ObjectType({ description: 'The outcome of upsertLeads: one entry per item, in input order, and the counts' })
-export class UpsertLeadsResult {
-  @Field(() => [UpsertedLead])
-  items!: UpsertedLead[];
-
-  @Field(() => Int)
-  created!: number;
-
-  @Field(() => Int)
-  updated!: number;
-
-  @Field(() => Int)
-  unchanged!: number;
-}
+export class UpsertLeadsResult extends UpsertResultType('Lead') {}

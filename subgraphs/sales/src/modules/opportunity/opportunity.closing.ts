@@ -16,7 +16,7 @@ export const openFollowUpsOf = (opportunityId: string) => ({
  * A WON or LOST deal needs no more following up: its open calls and tasks are closed (done, with a note saying why),
  * each with its ActivityCompleted, in the transaction that closed the deal. Meetings stay (e.g. the car's delivery).
  */
-export async function closeFollowUps(em: EntityManager, opportunity: Opportunity): Promise<Activity[]> {
+export async function closeFollowUps(em: EntityManager, opportunity: Pick<Opportunity, 'id' | 'status'>): Promise<Activity[]> {
   const open = await em.find(Activity, openFollowUpsOf(opportunity.id), { orderBy: { createdAt: 'asc', id: 'asc' } });
   const now = new Date();
   const why = `Closed automatically: the opportunity was ${opportunity.status} on ${now.toISOString().slice(0, 10)}.`;

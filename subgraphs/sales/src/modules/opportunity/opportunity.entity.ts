@@ -1,5 +1,5 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
@@ -24,7 +24,17 @@ registerEnumType(OpportunityStatus, { name: 'OpportunityStatus', description: 'F
 @Index({ properties: ['status', 'createdAt', 'id'] })
 // The forecast: a pipeline's open opportunities by expected close date.
 @Index({ properties: ['pipelineId', 'status', 'expectedCloseDate'] })
+// A partner's key of an opportunity it upserts (upsertOpportunities): one opportunity per key.
+@Unique({ properties: ['sourceSystem', 'externalId'] })
 export class Opportunity extends BaseEntity {
+  @Field(() => String, { nullable: true, description: 'The system a bulk upsert (upsertOpportunities) brought it from' })
+  @Property({ type: 'text', nullable: true })
+  sourceSystem?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The opportunity's id in sourceSystem: the key upsertOpportunities finds it by" })
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
   @Property({ type: 'uuid' })
   customerId!: string;
 

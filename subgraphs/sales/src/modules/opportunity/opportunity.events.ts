@@ -4,8 +4,14 @@ import { recordEvent, withSnapshot, type SpecificsArgs } from '@crm/kit/events.j
 import { Stage } from '../pipeline/pipeline.entity.js';
 import type { Opportunity } from './opportunity.entity.js';
 
+/** What an event needs of an opportunity: the entity, or a row a bulk upsert wrote with SQL. */
+export type OpportunityState = Pick<
+  Opportunity,
+  'id' | 'customerId' | 'pipelineId' | 'stageId' | 'ownerId' | 'status' | 'amount' | 'currency' | 'nextContactAt'
+>;
+
 /** What every Opportunity* event says about the opportunity as it is now (dashboards and projections need no read-back). */
-export function opportunitySnapshot(opportunity: Opportunity, stage: Stage) {
+export function opportunitySnapshot(opportunity: OpportunityState, stage: Pick<Stage, 'name' | 'marker'>) {
   return {
     opportunityId: opportunity.id,
     customerId: opportunity.customerId,
@@ -15,7 +21,7 @@ export function opportunitySnapshot(opportunity: Opportunity, stage: Stage) {
     marker: stage.marker ?? null,
     ownerId: opportunity.ownerId ?? null,
     status: opportunity.status,
-    amount: opportunity.money(),
+    amount: { amount: opportunity.amount, currency: opportunity.currency },
     nextContactAt: opportunity.nextContactAt?.toISOString() ?? null,
   };
 }

@@ -157,5 +157,5 @@ export async function archiveOpportunity(em: EntityManager, id: string, version:
 }
 
 // graphql-scalars' LocalDate arrives as a string already; keep only the date part either way.
-const toIsoDate = (value: unknown): string | null =>
+export const toIsoDate = (value: unknown): string | null =>
   value == null ? null : value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
