@@ -1,12 +1,12 @@
 /**
- * A dealer's data set, written through the platform's own API as its clients would: customers and their
- * opportunities (owned by the demo sales staff) through the bulk `upsertCustomers` and `upsertOpportunities`, quotes
- * with a line, service cases, and the interaction timeline through the bulk `recordInteractions`. Per customer on
+ * A dealer's data set, written through the platform's own bulk API as a partner's would: customers, their
+ * opportunities (owned by the demo sales staff), quotes with a line, service cases and the interaction timeline,
+ * through `upsertCustomers`, `upsertOpportunities`, `createQuotes`, `openCases` and `recordInteractions`. Per customer on
  * average: 2 opportunities, 0.5 quotes, 0.5 cases, 20 interactions. It can be written in steps (customers `from` …
  * `to`), so a run measures reads at a tenth of its size and again at the whole.
  */
 import cliProgress from 'cli-progress';
-import { batchMutation, chunks, graphql, inParallel, type Caller } from './graphql.js';
+import { chunks, graphql, inParallel, type Caller } from './graphql.js';
 import { CASE_SUBJECTS, customerInput, MODELS, pick, randomSource } from './names.js';
 
 export interface DataSet {
@@ -15,14 +15,15 @@ export interface DataSet {
   seconds: number;
 }
 
-/** Aliased mutations per request, and requests in flight. */
-const BATCH = 10;
-const CONCURRENCY = 6;
 /** Items per bulk call (the API's most), and calls in flight. */
 const BULK_BATCH = 1000;
-const CUSTOMER_CONCURRENCY = 2;
-const OPPORTUNITY_CONCURRENCY = 2;
+const BULK_CONCURRENCY = 2;
 const INTERACTION_CONCURRENCY = 3;
+/**
+ * Items per call of the bulk mutations that write item by item in one transaction (createQuotes, openCases): fewer,
+ * so that a call's transaction stays short.
+ */
+const BULK_ITEMS_ONE_BY_ONE = 200;
 
 const TOUCHPOINTS = [
   ['WEB', 'PAGE_VIEW', 40],
@@ -110,7 +111,7 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
       'customers',
       people.map((person, n) => ({ person, n })),
       BULK_BATCH,
-      CUSTOMER_CONCURRENCY,
+      BULK_CONCURRENCY,
       async (group) => {
         const { upsertCustomers } = await graphql<{ upsertCustomers: { items: Array<{ id: string; outcome: string }> } }>(
           caller,
@@ -145,7 +146,7 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
       }),
     );
     const opportunities: Array<{ id: string; currency: string; amount: number; customerId: string }> = [];
-    await step('opportunities', opportunityPlan, BULK_BATCH, OPPORTUNITY_CONCURRENCY, async (group) => {
+    await step('opportunities', opportunityPlan, BULK_BATCH, BULK_CONCURRENCY, async (group) => {
       const { upsertOpportunities } = await graphql<{ upsertOpportunities: { items: Array<{ id: string; outcome: string }> } }>(
         caller,
         'mutation($input: [UpsertOpportunityInput!]!) { upsertOpportunities(input: $input) { items { id outcome } } }',
@@ -155,44 +156,30 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
     });
 
     const quoted = opportunities.filter((_, i) => i % 4 === 0).slice(0, planned.quotes);
-    await step('quotes', quoted, BATCH, CONCURRENCY, async (group) => {
-      const quotes = await batchMutation<{ id: string; version: number }>(
-        caller,
-        'createQuote',
-        { input: 'CreateQuoteInput!' },
-        '{ id version }',
-        group.map((o) => ({ input: { opportunityId: o.id, customerId: o.customerId, title: 'Offer', currency: o.currency, taxRatePercent: '21' } })),
-      );
-      await batchMutation(
-        caller,
-        'addQuoteLine',
-        { quoteId: 'ID!', version: 'Int!', input: 'QuoteLineInput!' },
-        '{ id }',
-        group.map((o, i) => ({
-          quoteId: quotes[i]!.id,
-          version: quotes[i]!.version,
-          input: { productId: pick(random, ref.productIds), quantity: 1, unitPrice: { amount: `${o.amount}.00`, currency: o.currency } },
+    await step('quotes', quoted, BULK_ITEMS_ONE_BY_ONE, BULK_CONCURRENCY, async (group) => {
+      await graphql(caller, 'mutation($input: [CreateQuoteInput!]!) { createQuotes(input: $input) { id } }', {
+        input: group.map((o) => ({
+          opportunityId: o.id,
+          customerId: o.customerId,
+          title: 'Offer',
+          currency: o.currency,
+          taxRatePercent: '21',
+          lines: [{ productId: pick(random, ref.productIds), quantity: 1, unitPrice: { amount: `${o.amount}.00`, currency: o.currency } }],
         })),
-      );
+      });
     });
 
     const withCase = customerIds.filter((_, n) => n % 2 === 0).slice(0, planned.cases);
-    await step('cases', withCase, BATCH, CONCURRENCY, async (group) => {
-      await batchMutation(
-        caller,
-        'openCase',
-        { input: 'OpenCaseInput!' },
-        '{ id }',
-        group.map((customerId) => ({
-          input: {
-            customerId,
-            subject: pick(random, CASE_SUBJECTS),
-            channel: pick(random, ['EMAIL', 'PHONE', 'CHAT', 'WEB', 'IN_STORE']),
-            priority: pick(random, ['LOW', 'NORMAL', 'NORMAL', 'HIGH']),
-            category: pick(random, ['TECHNICAL', 'WARRANTY', 'BILLING', 'GENERAL', 'COMPLAINT']),
-          },
+    await step('cases', withCase, BULK_ITEMS_ONE_BY_ONE, BULK_CONCURRENCY, async (group) => {
+      await graphql(caller, 'mutation($input: [OpenCaseInput!]!) { openCases(input: $input) { id } }', {
+        input: group.map((customerId) => ({
+          customerId,
+          subject: pick(random, CASE_SUBJECTS),
+          channel: pick(random, ['EMAIL', 'PHONE', 'CHAT', 'WEB', 'IN_STORE']),
+          priority: pick(random, ['LOW', 'NORMAL', 'NORMAL', 'HIGH']),
+          category: pick(random, ['TECHNICAL', 'WARRANTY', 'BILLING', 'GENERAL', 'COMPLAINT']),
         })),
-      );
+      });
     });
 
     const year = 365 * 86_400_000;

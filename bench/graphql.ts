@@ -22,26 +22,6 @@ export async function graphql<T>(caller: Caller, query: string, variables: Recor
   return body.data;
 }
 
-/**
- * One request running `calls.length` mutations of one field under aliases (`m0`, `m1`, …), each with its own
- * variables: ten creates cost one round trip instead of ten (the gateway allows 15 aliases).
- * `args` names the field's arguments and their types, e.g. `{ input: 'CreateCustomerInput!' }`.
- */
-export async function batchMutation<T>(
-  caller: Caller,
-  field: string,
-  args: Record<string, string>,
-  selection: string,
-  calls: Array<Record<string, unknown>>,
-): Promise<T[]> {
-  const names = Object.keys(args);
-  const declarations = calls.flatMap((_, i) => names.map((name) => `$${name}${i}: ${args[name]}`)).join(', ');
-  const fields = calls.map((_, i) => `m${i}: ${field}(${names.map((name) => `${name}: $${name}${i}`).join(', ')}) ${selection}`).join('\n');
-  const variables = Object.fromEntries(calls.flatMap((call, i) => names.map((name) => [`${name}${i}`, call[name]])));
-  const data = await graphql<Record<string, T>>(caller, `mutation(${declarations}) {\n${fields}\n}`, variables);
-  return calls.map((_, i) => data[`m${i}`]!);
-}
-
 /** Runs `work` on every item with at most `concurrency` at a time; the first failure stops the rest. */
 export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;

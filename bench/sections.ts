@@ -21,7 +21,7 @@ function dataSetSection(data: DataSet): Section {
   const issue = (value: number) => ({ label: 'issue 11 data set', value });
   return {
     title: 'Data set',
-    text: "Written through the platform's own API before anything is measured, in two steps (see Data size): customers and opportunities through the bulk upsertCustomers and upsertOpportunities, createQuote + addQuoteLine and openCase ten to a request (aliases), interactions through the bulk recordInteractions; Czech, Polish and Slovak customers.",
+    text: "Written through the platform's own bulk mutations before anything is measured, in two steps (see Data size): upsertCustomers, upsertOpportunities, createQuotes (each with a line), openCases and recordInteractions; Czech, Polish and Slovak customers.",
     figures: [
       fig('customers', counts.customers, '', issue(10_000)),
       fig('opportunities', counts.opportunities, '', issue(20_000)),

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DomainError } from './errors.js';
 
-/** Items one bulk call may carry (upsertCustomers, upsertLeads, upsertOpportunities, recordInteractions). */
+/** Items one bulk call may carry (upsertCustomers, upsertLeads, upsertOpportunities, createQuotes, openCases, recordInteractions). */
 export const MAX_BULK_ITEMS = 1000;
 
 /** What a bulk upsert did with one item. */
@@ -90,11 +90,16 @@ export class ItemProblems {
     try {
       return run();
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const field = typeof error.extensions.field === 'string' ? error.extensions.field : 'input';
-      this.add(index, field, error.message);
+      this.addError(index, error);
       return undefined;
     }
+  }
+
+  /** A domain error becomes the item's problem; any other error is thrown on (the database's, a defect). */
+  addError(index: number, error: unknown): void {
+    if (!(error instanceof DomainError)) throw error;
+    const field = typeof error.extensions.field === 'string' ? error.extensions.field : 'input';
+    this.add(index, field, error.message);
   }
 
   throwIfAny(total: number, noun: string): void {
@@ -108,6 +113,27 @@ export class ItemProblems {
       items,
     });
   }
+}
+
+/**
+ * A bulk call whose items go one after another through the single mutation's service, in the caller's transaction:
+ * for writes whose rules read what the items before them wrote (a case goes to the agent with the fewest open
+ * cases, counting those just opened). Every item is tried and every problem named; any problem refuses the whole
+ * call, and the transaction's rollback takes back what the items before it wrote.
+ */
+export async function eachItem<I, T>(items: readonly I[], noun: string, write: (item: I) => Promise<T>): Promise<T[]> {
+  checkBulkSize(items, noun);
+  const problems = new ItemProblems();
+  const written: T[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      written.push(await write(item));
+    } catch (error) {
+      problems.addError(index, error);
+    }
+  }
+  problems.throwIfAny(items.length, noun);
+  return written;
 }
 
 /** A bulk call carries 1 to MAX_BULK_ITEMS items. */

@@ -45,7 +45,9 @@ export class DomainError extends GraphQLError {
 
 export const badInput = (message: string, field?: string) => new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
 
-export const notFound = (type: string, id: string) => new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id });
+/** `field`: the argument that named it, when a caller must tell which (e.g. an item of a bulk call). */
+export const notFound = (type: string, id: string, field?: string) =>
+  new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id, ...(field ? { field } : {}) });
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CreateProductDocument,
+  CreateQuotesDocument,
   Customer360Document,
+  CustomerCaseAndQuoteCountsDocument,
+  OpenCasesDocument,
   OpportunityDocument,
   RecordInteractionItemsDocument,
   UpsertCustomersDocument,
@@ -33,6 +37,12 @@ async function exportList(body: Record<string, unknown>, authorization: string |
     body: JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** How many cases and quotes a customer has, through the graph. */
+async function counts(customerId: string) {
+  const { customer } = await executeOk(platform.gatewayUrl, CustomerCaseAndQuoteCountsDocument, { id: customerId });
+  return { caseCount: customer?.cases?.totalCount ?? 0, quoteCount: customer?.quotes?.totalCount ?? 0 };
 }
 
 const ndjson = (text: string) =>
@@ -294,6 +304,56 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
       input: [deal(5000), { ...deal(5001), customerId: randomUUID() }],
     });
     expect(unknownCustomer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', items: [{ index: 1, field: 'customerId' }] });
+  });
+
+  it('creates quotes with their lines and opens cases in bulk, one after another in one transaction: a bad item refuses all of them', async () => {
+    const run = randomUUID().slice(0, 8);
+    const { upsertCustomers } = await executeOk(platform.gatewayUrl, UpsertCustomersDocument, {
+      input: [{ sourceSystem: 'dms', externalId: `service-${run}`, lastName: 'Servisní', emails: [], phones: [], consents: [] }],
+    });
+    const customerId = upsertCustomers.items[0]!.id;
+    const { createProduct: car } = await executeOk(platform.gatewayUrl, CreateProductDocument, {
+      input: { sku: `bulk-${run}`, name: 'Kodiaq', category: 'CAR', listPrice: { amount: '900000.00', currency: 'CZK' } },
+    });
+    const quote = (title: string, productId = car.id) => ({
+      customerId,
+      title,
+      currency: 'CZK',
+      taxRatePercent: '21',
+      lines: [{ productId, discountPercent: '10' }, { productId }],
+    });
+    const { caseCount, quoteCount } = await counts(customerId);
+
+    const refused = await execute(platform.gatewayUrl, CreateQuotesDocument, { input: [quote('Kept back'), quote('Unknown car', randomUUID())] });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      items: [{ index: 1, field: 'productId', message: expect.stringContaining('does not exist') }],
+    });
+    const { createQuotes } = await executeOk(platform.gatewayUrl, CreateQuotesDocument, { input: [quote('First'), quote('Second')] });
+    expect(createQuotes).toMatchObject([
+      { status: 'DRAFT', total: { amount: '2069100.00', currency: 'CZK' }, lines: [{ net: { amount: '810000.00' } }, { net: { amount: '900000.00' } }] },
+      { status: 'DRAFT', total: { amount: '2069100.00', currency: 'CZK' } },
+    ]);
+
+    const openCase = (subject: string, assigneeId?: string) => ({ customerId, subject, channel: 'EMAIL' as const, assigneeId });
+    const badCases = await execute(platform.gatewayUrl, OpenCasesDocument, {
+      input: [openCase('Brakes squeal'), openCase('Wrong assignee', 'not-an-id'), openCase('Another wrong', 'nope')],
+    });
+    expect(badCases.errors?.[0]?.extensions).toMatchObject({
+      items: [
+        { index: 1, field: 'assigneeId' },
+        { index: 2, field: 'assigneeId' },
+      ],
+    });
+    const { openCases } = await executeOk(platform.gatewayUrl, OpenCasesDocument, { input: [openCase('Brakes squeal'), openCase('Invoice is wrong')] });
+    expect(openCases.map((c) => [c.subject, c.customer.id])).toEqual([
+      ['Brakes squeal', customerId],
+      ['Invoice is wrong', customerId],
+    ]);
+    expect(openCases.every((c) => c.assignmentReason)).toBe(true);
+
+    // The refused calls wrote nothing: only the second call of each is there.
+    expect(await counts(customerId)).toEqual({ caseCount: caseCount + 2, quoteCount: quoteCount + 2 });
   });
 
   it('records 2,000 interactions of one customer idempotently by their external ids and exports the timeline', async () => {

@@ -21,6 +21,34 @@ const linesOf = (quoteId: string) => em().find(QuoteLine, { quoteId }, { orderBy
 const financingOf = (quoteId: string) => em().find(FinancingOption, { quoteId }, { orderBy: { position: 'asc' } });
 
 describe('quotes', () => {
+  it('starts a quote with its lines as addQuoteLine adds them: QuoteCreated, then a QuoteChanged per line, in one write', async () => {
+    const car = await write((em) => newProduct(em, 'Q-WITH-LINES', 'Superb', '800000.00'));
+    const quote = await write((em) =>
+      createQuote(
+        em,
+        {
+          customerId: randomUUID(),
+          title: 'With lines',
+          currency: 'CZK',
+          taxRatePercent: '21',
+          lines: [
+            { productId: car.id, quantity: 2, discountPercent: '5' },
+            { productId: car.id, quantity: 1 },
+          ],
+        },
+        admin,
+      ),
+    );
+    expect((await linesOf(quote.id)).map((l) => [l.position, l.netAmount])).toEqual([
+      [0, '1520000.00'],
+      [1, '800000.00'],
+    ]);
+    expect(quote).toMatchObject({ status: 'DRAFT', version: 1 });
+    expect(await outboxTypes(orm(), quote.id)).toEqual(['QuoteCreated', 'QuoteChanged', 'QuoteChanged']);
+    const [, , last] = await outboxOf(orm(), quote.id);
+    expect(last!.payload).toMatchObject({ total: { amount: '2807200.00', currency: 'CZK' } });
+  });
+
   it('prices lines exactly, calculates loan and lease, and walks DRAFT → SENT → VIEWED → ACCEPTED', async () => {
     const customerId = randomUUID();
     const car = await write((em) => newProduct(em, 'Q-CAR', 'Quote car', '100000.00'));

@@ -10,7 +10,7 @@ import type { CreateProductInput, UpdateProductInput } from './product.inputs.js
 
 export async function getProduct(em: EntityManager, id: string, field = 'id'): Promise<Product> {
   const product = await em.findOne(Product, { id: parseId(id, 'Product', field) });
-  if (!product) throw notFound('Product', id);
+  if (!product) throw notFound('Product', id, field);
   return product;
 }
 

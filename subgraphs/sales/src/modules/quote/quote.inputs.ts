@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { IsIn, IsISO4217CurrencyCode, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsISO4217CurrencyCode, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DecimalScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { FinancingKind, QuoteStatus } from './quote.entity.js';
 import { QUOTE_LANGUAGES } from './quote.pdf.labels.js';
@@ -31,6 +31,11 @@ export class CreateQuoteInput {
   @IsOptional()
   @IsIn(QUOTE_LANGUAGES, { message: `language must be one of ${QUOTE_LANGUAGES.join(', ')}` })
   language?: string | null;
+
+  @Field(() => [QuoteLineInput], { nullable: true, description: 'Lines to start it with, as addQuoteLine adds them (each a QuoteChanged)' })
+  @ArrayMaxSize(50)
+  @ValidateNested()
+  lines?: QuoteLineInput[] | null;
 }
 
 @InputType()

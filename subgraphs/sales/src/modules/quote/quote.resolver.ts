@@ -9,6 +9,7 @@ import { FinancingOption, Quote, QuoteLine, QuoteStatus } from './quote.entity.j
 import { AcceptQuoteInput, CreateQuoteInput, FinancingInput, QuoteFilter, QuoteLineInput, QuoteViewChannel, RejectQuoteInput } from './quote.inputs.js';
 import { acceptQuote, addQuoteFinancing, addQuoteLine, createQuote, expireQuote, getQuote, markQuoteViewed, rejectQuote, sendQuote } from './quote.service.js';
 import { Allow, Internal, Public } from '@crm/kit/access/decorators.js';
+import { eachItem, MAX_BULK_ITEMS } from '@crm/kit/bulk.js';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
 import { QUOTE_VIEW, quoteLinkUrl, quoteViewToken } from './quote.links.js';
 import { QuoteDocument, QuoteView } from './quote-document.entity.js';
@@ -32,6 +33,17 @@ export class QuoteResolver {
   @ChecksCustomers('input.customerId')
   async createQuote(@Arg('input') input: CreateQuoteInput, @Ctx() { em, viewer }: SalesContext): Promise<Quote> {
     return createQuote(em, input, viewer);
+  }
+
+  @Allow('quotes:write')
+  @Mutation(() => [Quote], {
+    description:
+      `Starts up to ${MAX_BULK_ITEMS} DRAFT quotes, with their lines, as createQuote does, in input order. All or nothing: any bad item and ` +
+      'nothing is written, the error lists every bad item (extensions.items: index, field, message). Retry with the same Idempotency-Key.',
+  })
+  @ChecksCustomers('input[].customerId')
+  async createQuotes(@Arg('input', () => [CreateQuoteInput]) input: CreateQuoteInput[], @Ctx() { em, viewer }: SalesContext): Promise<Quote[]> {
+    return eachItem(input, 'quotes', (item) => createQuote(em, item, viewer));
   }
 
   @Allow('quotes:write')

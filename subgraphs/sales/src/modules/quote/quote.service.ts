@@ -94,6 +94,9 @@ export async function createQuote(em: EntityManager, input: CreateQuoteInput, vi
     language: input.language ?? null,
   });
   await recordQuoteEvent(em, quote, 'QuoteCreated', { title: quote.title, currency: quote.currency }, []);
+  // Lines given with it are added as addQuoteLine adds them, each with its QuoteChanged.
+  const lines: QuoteLine[] = [];
+  for (const line of input.lines ?? []) lines.push(await addLine(em, quote, lines, line));
   await em.flush();
   return quote;
 }
@@ -135,6 +138,14 @@ async function recalculate(em: EntityManager, quote: Quote, lines: QuoteLine[]):
 
 export async function addQuoteLine(em: EntityManager, quoteId: string, version: number, input: QuoteLineInput, viewer: Viewer): Promise<Quote> {
   const quote = await draft(em, quoteId, version, viewer);
+  const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
+  await addLine(em, quote, lines, input);
+  await em.flush();
+  return quote;
+}
+
+/** Adds a line after `lines` (the quote's, in order), recalculates the totals and records QuoteChanged; the caller flushes. */
+async function addLine(em: EntityManager, quote: Quote, lines: QuoteLine[], input: QuoteLineInput): Promise<QuoteLine> {
   const product = await getProduct(em, input.productId, 'productId');
   if (!product.active) throw badInput(`Product ${product.sku} is no longer sold`, 'productId');
   const unitPrice = input.unitPrice ?? product.listPrice();
@@ -145,7 +156,6 @@ export async function addQuoteLine(em: EntityManager, quoteId: string, version: 
   const discount = { percent: percent(input.discountPercent, 'discountPercent'), amount: nonNegative(input.discountAmount, 'discountAmount') };
   const amounts = lineAmounts(input.quantity, unitPrice.amount, discount);
   if (new Decimal(amounts.net).isNegative()) throw badInput('The discount is more than the line is worth', 'discountAmount');
-  const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
   const line = em.create(QuoteLine, {
     quoteId: quote.id,
     position: lines.length,
@@ -160,8 +170,7 @@ export async function addQuoteLine(em: EntityManager, quoteId: string, version: 
   });
   await recalculate(em, quote, [...lines, line]);
   await recordQuoteEvent(em, quote, 'QuoteChanged', { changedFields: ['lines', 'total'], lineId: line.id, productId: product.id }, [...lines, line]);
-  await em.flush();
-  return quote;
+  return line;
 }
 
 function financingTerms(input: FinancingInput): { termMonths: number | null; annualRatePercent: string | null } {

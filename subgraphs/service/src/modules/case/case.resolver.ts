@@ -11,6 +11,7 @@ import { casesAtRiskPage, casesPage } from './case.queries.js';
 import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCase } from './case.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
+import { eachItem, MAX_BULK_ITEMS } from '@crm/kit/bulk.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
@@ -52,6 +53,18 @@ export class CaseResolver {
   @ChecksCustomers('input.customerId')
   async openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return openCase(em, input);
+  }
+
+  @Allow('cases:write')
+  @Mutation(() => [Case], {
+    description:
+      `Opens up to ${MAX_BULK_ITEMS} cases as openCase does (classified, given their deadlines and assigned), in input order. All or ` +
+      'nothing: any bad item and nothing is written, the error lists every bad item (extensions.items: index, field, message). Retry with ' +
+      'the same Idempotency-Key.',
+  })
+  @ChecksCustomers('input[].customerId')
+  async openCases(@Arg('input', () => [OpenCaseInput]) input: OpenCaseInput[], @Ctx() { em }: ServiceContext): Promise<Case[]> {
+    return eachItem(input, 'cases', (item) => openCase(em, item));
   }
 
   @Allow('cases:write')
