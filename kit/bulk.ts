@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from './errors.js';
+import { pgArray } from './sql.js';
 
 /** Items one bulk call may carry (upsertCustomers, upsertLeads, upsertOpportunities, createQuotes, openCases, recordInteractions). */
 export const MAX_BULK_ITEMS = 1000;
@@ -15,13 +17,10 @@ registerEnumType(UpsertOutcome, {
   description: 'CREATED: a new record; UPDATED: something it said changed the record; UNCHANGED: the record already said all of it',
 });
 
-/**
- * The answer of a bulk upsert of `entity` (e.g. `Lead`): `Upserted<entity>` per item, in input order, and the
- * counts. The caller declares the result's type: `@ObjectType({ description }) class UpsertLeadsResult extends UpsertResultType('Lead') {}`.
- */
-export function UpsertResultType(entity: string) {
-  @ObjectType(`Upserted${entity}`, { description: `What a bulk upsert did with one ${entity.toLowerCase()}` })
-  class Upserted {
+/** The GraphQL type of what a bulk write did with one item: its index in the input, its id and its outcome. */
+export function UpsertedItemType(name: string, description: string) {
+  @ObjectType(name, { description })
+  class Upserted implements UpsertedItem {
     @Field(() => Int, { description: "The item's position in the input, from 0" })
     index!: number;
 
@@ -31,11 +30,20 @@ export function UpsertResultType(entity: string) {
     @Field(() => UpsertOutcome)
     outcome!: UpsertOutcome;
   }
+  return Upserted;
+}
+
+/**
+ * The answer of a bulk upsert of `entity` (e.g. `Lead`): `Upserted<entity>` per item, in input order, and the
+ * counts. The caller declares the result's type: `@ObjectType({ description }) class UpsertLeadsResult extends UpsertResultType('Lead') {}`.
+ */
+export function UpsertResultType(entity: string) {
+  const Upserted = UpsertedItemType(`Upserted${entity}`, `What a bulk upsert did with one ${entity.toLowerCase()}`);
 
   @ObjectType()
   abstract class UpsertResult {
     @Field(() => [Upserted])
-    items!: Upserted[];
+    items!: UpsertedItem[];
 
     @Field(() => Int)
     created!: number;
@@ -155,4 +163,37 @@ export function repeatedKeys(keys: ReadonlyArray<string | null>, problems: ItemP
     if (earlier === undefined) first.set(key, index);
     else problems.add(index, field, `the same ${what} as item ${earlier}: send each record once per call`);
   });
+}
+
+/** An item of a bulk upsert by the partner's key, once its own checks passed: its place in the input and the key. */
+export interface KeyedItem {
+  index: number;
+  sourceSystem: string;
+  externalId: string;
+}
+
+/** A partner's key as one text (for maps and the advisory lock, which takes no NUL byte). */
+export const partnerKey = (sourceSystem: string, externalId: string): string => JSON.stringify([sourceSystem, externalId]);
+
+/**
+ * The items of a bulk upsert by the partner's key that pass their own checks (`prepare` throws a domain error for a
+ * bad one), and the problems found so far (those items, and each repeat of a key), to be thrown with those found later.
+ */
+export function keyedItems<I, P extends KeyedItem>(
+  inputs: readonly I[],
+  noun: string,
+  prepare: (input: I, index: number) => P,
+): { problems: ItemProblems; valid: P[] } {
+  checkBulkSize(inputs, noun);
+  const problems = new ItemProblems();
+  const prepared = inputs.map((input, index) => problems.check(index, () => prepare(input, index)));
+  const keys = prepared.map((item) => (item ? partnerKey(item.sourceSystem, item.externalId) : null));
+  repeatedKeys(keys, problems, 'externalId', 'sourceSystem and externalId');
+  return { problems, valid: prepared.filter((item): item is P => item !== undefined) };
+}
+
+/** Two calls writing the same keys take turns: a transaction advisory lock per key (`<scope>:<key>`), in one order. */
+export async function lockPartnerKeys(tx: EntityManager, scope: string, items: readonly KeyedItem[]): Promise<void> {
+  const keys = [...new Set(items.map((item) => partnerKey(item.sourceSystem, item.externalId)))].sort();
+  await tx.execute(`select pg_advisory_xact_lock(hashtextextended(? || key, 0)) from unnest(?::text[]) as key`, [`${scope}:`, pgArray(keys)]);
 }

@@ -1,4 +1,4 @@
-import { UpsertOutcome } from '@crm/kit/bulk.js';
+import { UpsertedItemType, type UpsertedItem } from '@crm/kit/bulk.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
@@ -74,17 +74,7 @@ export class InteractionFilter {
   until?: Date;
 }
 
-@ObjectType({ description: 'What a bulk write did with one interaction' })
-export class RecordedInteraction {
-  @Field(() => Int, { description: "The item's position in the input, from 0" })
-  index!: number;
-
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => UpsertOutcome)
-  outcome!: UpsertOutcome;
-}
+export const RecordedInteraction = UpsertedItemType('RecordedInteraction', 'What a bulk write did with one interaction');
 
 @ObjectType({ description: 'What a bulk recording did: new interactions, retried ones already known, and the id of every item in input order' })
 export class RecordInteractionsResult {
@@ -98,7 +88,7 @@ export class RecordInteractionsResult {
   ids!: string[];
 
   @Field(() => [RecordedInteraction], { description: 'Per item, in input order: CREATED, or UNCHANGED when its externalEventId was recorded before' })
-  items!: RecordedInteraction[];
+  items!: UpsertedItem[];
 }
 
 @ObjectType()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ownerFor } from '@crm/kit/access/row-scope.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
-import { checkBulkSize, ItemProblems, repeatedKeys, upsertAnswer, UpsertOutcome } from '@crm/kit/bulk.js';
+import { keyedItems, lockPartnerKeys, partnerKey, upsertAnswer, UpsertOutcome, type KeyedItem } from '@crm/kit/bulk.js';
 import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { badInput } from '@crm/kit/errors.js';
 import { recordEvents, type DomainEvent } from '@crm/kit/events.js';
@@ -33,13 +33,7 @@ interface LeadRow {
   values: Record<Field, string | number | null>;
 }
 
-/** A lead's key as one text (for maps and the advisory lock, which takes no NUL byte). */
-const keyOf = (sourceSystem: string, externalId: string) => JSON.stringify([sourceSystem, externalId]);
-
-interface Prepared {
-  index: number;
-  sourceSystem: string;
-  externalId: string;
+interface Prepared extends KeyedItem {
   values: Values;
 }
 
@@ -60,28 +54,16 @@ const UPDATE = `update sales_lead l set updated_at = ?::timestamptz, version = l
  * A rep may upsert only leads within their reach, as with the single mutations.
  */
 export async function upsertLeads(em: EntityManager, inputs: UpsertLeadInput[], viewer: Viewer): Promise<UpsertLeadsResult> {
-  checkBulkSize(inputs, 'leads');
-  const problems = new ItemProblems();
-  const prepared = inputs.map((input, index) => problems.check(index, () => prepare(input, index, viewer)));
-  repeatedKeys(
-    prepared.map((item) => (item ? keyOf(item.sourceSystem, item.externalId) : null)),
-    problems,
-    'externalId',
-    'sourceSystem and externalId',
-  );
-  const valid = prepared.filter((item): item is Prepared => item !== undefined);
+  const { problems, valid } = keyedItems(inputs, 'leads', (input, index) => prepare(input, index, viewer));
   return em.transactional(async (tx) => {
-    const keys = valid.map((item) => keyOf(item.sourceSystem, item.externalId));
-    await tx.execute(`select pg_advisory_xact_lock(hashtextextended('lead-upsert:' || key, 0)) from unnest(?::text[]) as key`, [
-      pgArray([...new Set(keys)].sort()),
-    ]);
+    await lockPartnerKeys(tx, 'lead-upsert', valid);
     const existing = await readLeads(tx, valid);
     const customers = await liveCustomerIds(
       tx,
       valid.flatMap((item) => (typeof item.values.customerId === 'string' ? [item.values.customerId] : [])),
     );
     const plans = valid.flatMap((item) => {
-      const before = existing.get(keyOf(item.sourceSystem, item.externalId)) ?? null;
+      const before = existing.get(partnerKey(item.sourceSystem, item.externalId)) ?? null;
       const plan = problems.check(item.index, () => planOne(item, before, customers, viewer));
       return plan ? [plan] : [];
     });
@@ -154,7 +136,7 @@ async function readLeads(tx: EntityManager, items: Prepared[]): Promise<Map<stri
   );
   return new Map(
     rows.map((row) => [
-      keyOf(row.source_system as string, row.external_id as string),
+      partnerKey(row.source_system as string, row.external_id as string),
       {
         id: row.id as string,
         version: Number(row.version),

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ownerFor } from '@crm/kit/access/row-scope.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
-import { checkBulkSize, ItemProblems, repeatedKeys, upsertAnswer, UpsertOutcome } from '@crm/kit/bulk.js';
+import { keyedItems, lockPartnerKeys, partnerKey, upsertAnswer, UpsertOutcome, type KeyedItem } from '@crm/kit/bulk.js';
 import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { archived, badInput } from '@crm/kit/errors.js';
 import { recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { requireNonNegative } from '@crm/kit/scalars.js';
-import { executeBound, pgArray } from '@crm/kit/sql.js';
+import { executeBound } from '@crm/kit/sql.js';
 import { cents } from '../../money.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { resolvePipeline } from '../pipeline/pipeline.service.js';
@@ -31,10 +31,7 @@ interface OpportunityRow extends OpportunityState {
   archivedAt: Date | null;
 }
 
-interface Prepared {
-  index: number;
-  sourceSystem: string;
-  externalId: string;
+interface Prepared extends KeyedItem {
   input: UpsertOpportunityInput;
   /** The fields the item sets, already in their stored form. */
   values: Partial<Pick<OpportunityRow, Field>>;
@@ -48,9 +45,6 @@ interface Plan {
   /** The stage it leaves, when the item moves it. */
   movedFrom: string | null;
 }
-
-/** An opportunity's key as one text (for maps and the advisory lock, which takes no NUL byte). */
-const keyOf = (sourceSystem: string, externalId: string) => JSON.stringify([sourceSystem, externalId]);
 
 const RECORD = `r(id uuid, customer_id uuid, title text, pipeline_id uuid, stage_id uuid, status text, probability_override int,
   amount numeric, currency text, owner_id uuid, expected_close_date date, source_system text, external_id text)`;
@@ -77,21 +71,9 @@ const INSERT_STAGE_CHANGES = `insert into opportunity_stage_change (id, created_
  * open follow-ups are closed as moveOpportunity closes them), in input order. A rep reaches only their teams' deals.
  */
 export async function upsertOpportunities(em: EntityManager, inputs: UpsertOpportunityInput[], viewer: Viewer): Promise<UpsertOpportunitiesResult> {
-  checkBulkSize(inputs, 'opportunities');
-  const problems = new ItemProblems();
-  const prepared = inputs.map((input, index) => problems.check(index, () => prepare(input, index, viewer)));
-  repeatedKeys(
-    prepared.map((item) => (item ? keyOf(item.sourceSystem, item.externalId) : null)),
-    problems,
-    'externalId',
-    'sourceSystem and externalId',
-  );
-  const valid = prepared.filter((item): item is Prepared => item !== undefined);
+  const { problems, valid } = keyedItems(inputs, 'opportunities', (input, index) => prepare(input, index, viewer));
   return em.transactional(async (tx) => {
-    const keys = valid.map((item) => keyOf(item.sourceSystem, item.externalId));
-    await tx.execute(`select pg_advisory_xact_lock(hashtextextended('opportunity-upsert:' || key, 0)) from unnest(?::text[]) as key`, [
-      pgArray([...new Set(keys)].sort()),
-    ]);
+    await lockPartnerKeys(tx, 'opportunity-upsert', valid);
     const existing = await readOpportunities(tx, valid);
     const customers = await liveCustomerIds(
       tx,
@@ -99,7 +81,7 @@ export async function upsertOpportunities(em: EntityManager, inputs: UpsertOppor
     );
     const pipelines = await Pipelines.read(tx, valid);
     const plans = valid.flatMap((item) => {
-      const before = existing.get(keyOf(item.sourceSystem, item.externalId)) ?? null;
+      const before = existing.get(partnerKey(item.sourceSystem, item.externalId)) ?? null;
       const plan = problems.check(item.index, () => planOne(item, before, customers, pipelines, viewer));
       return plan ? [plan] : [];
     });
@@ -244,7 +226,7 @@ async function readOpportunities(tx: EntityManager, items: Prepared[]): Promise<
   );
   return new Map(
     rows.map((row) => [
-      keyOf(row.source_system as string, row.external_id as string),
+      partnerKey(row.source_system as string, row.external_id as string),
       {
         id: row.id as string,
         version: Number(row.version),
