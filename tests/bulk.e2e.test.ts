@@ -324,10 +324,15 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
     });
     const { caseCount, quoteCount } = await counts(customerId);
 
-    const refused = await execute(platform.gatewayUrl, CreateQuotesDocument, { input: [quote('Kept back'), quote('Unknown car', randomUUID())] });
+    const refused = await execute(platform.gatewayUrl, CreateQuotesDocument, {
+      input: [quote('Kept back'), quote('Unknown car', randomUUID()), { ...quote('Unknown deal'), opportunityId: randomUUID() }],
+    });
     expect(refused.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      items: [{ index: 1, field: 'productId', message: expect.stringContaining('does not exist') }],
+      items: [
+        { index: 1, field: 'productId', message: expect.stringContaining('does not exist') },
+        { index: 2, field: 'opportunityId', message: expect.stringContaining('does not exist') },
+      ],
     });
     const { createQuotes } = await executeOk(platform.gatewayUrl, CreateQuotesDocument, { input: [quote('First'), quote('Second')] });
     expect(createQuotes).toMatchObject([

@@ -19,7 +19,7 @@ import { acceptedQuoteOf } from '../quote/quote.accepted.js';
 /** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
 export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {
   const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity', field) });
-  if (!opportunity) throw notFound('Opportunity', id);
+  if (!opportunity) throw notFound('Opportunity', id, field);
   return assertOwnsRow(opportunity, viewer, 'Opportunity', id);
 }
 
