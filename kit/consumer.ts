@@ -143,6 +143,13 @@ const PAGE = 200;
 const QUIET = { enabled: false };
 /** A consumer failing this long is reported unhealthy (a poison event or a dependency that stays down). */
 const FAILING_UNHEALTHY_MS = 60_000;
+/**
+ * How often a consumer saves how far it has read when it only passed over events (of types it does not handle): a
+ * handled event saves it in its own transaction. Saving after every page was one more commit per event and consumer
+ * (five or six per event under a steady trickle of single writes); a restart now re-reads at most this long's worth
+ * of events it passes over again. It is also saved when the bus has nothing new and when the consumer stops.
+ */
+const PASSED_OVER_CHECKPOINT_MS = 1000;
 
 export interface ConsumerOptions {
   orm: MikroORM;
@@ -210,47 +217,69 @@ export function startConsumers(options: ConsumerOptions) {
     const em = options.orm.em.fork({ loggerContext: QUIET });
     let cursor: string | null | undefined;
     let failures = 0;
-    while (!stopped) {
-      const woken = sleep(2000);
-      let page: BusEvent[];
-      try {
-        if (cursor === undefined) {
-          cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
-          status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
-        }
-        page = await readPage(cursor);
-        const wanted = handler.wanted && page.some((event) => handles(handler, event)) ? await handler.wanted(em.fork()) : null;
-        let checkpointed = true;
-        for (const event of page) {
-          if (stopped) return;
-          checkpointed = await deliver(handler, status, event, wanted);
-          cursor = event.cursor;
-          status.lastEventAt = event.occurredAt;
-        }
-        const last = page.at(-1);
-        if (last && !checkpointed) await saveCheckpoint(em, handler.name, last.cursor);
-        status.cursor = cursor;
-        status.caughtUp = page.length < PAGE;
-        status.lagSeconds = status.caughtUp || !status.lastEventAt ? 0 : Math.round((Date.now() - Date.parse(status.lastEventAt)) / 1000);
-        if (failures > 0) options.log.info({ consumer: handler.name, failures }, 'event handler recovered');
-        failures = 0;
-        status.failingSince = status.lastError = null;
-      } catch (error) {
-        if (isCursorExpired(error)) {
-          cursor = await catchUpAfterExpiry(handler, status, cursor ?? null);
+    // Read past events it passed over, not saved yet (PASSED_OVER_CHECKPOINT_MS).
+    let unsaved: string | null = null;
+    let savedAt = 0;
+    const saveUnsaved = async () => {
+      if (unsaved === null) return;
+      await saveCheckpoint(em, handler.name, unsaved);
+      unsaved = null;
+      savedAt = Date.now();
+    };
+    try {
+      await consume();
+    } finally {
+      await saveUnsaved().catch((error: unknown) => options.log.warn({ err: error, consumer: handler.name }, 'checkpoint not saved at stop'));
+    }
+
+    async function consume(): Promise<void> {
+      while (!stopped) {
+        const woken = sleep(2000);
+        let page: BusEvent[];
+        try {
+          if (cursor === undefined) {
+            cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
+            status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
+          }
+          page = await readPage(cursor);
+          const wanted = handler.wanted && page.some((event) => handles(handler, event)) ? await handler.wanted(em.fork()) : null;
+          for (const event of page) {
+            if (stopped) return;
+            if (await deliver(handler, status, event, wanted)) {
+              unsaved = null;
+              savedAt = Date.now();
+            } else {
+              unsaved = event.cursor;
+            }
+            cursor = event.cursor;
+            status.lastEventAt = event.occurredAt;
+          }
+          if (page.length === 0 || Date.now() - savedAt >= PASSED_OVER_CHECKPOINT_MS) await saveUnsaved();
+          status.cursor = cursor;
+          status.caughtUp = page.length < PAGE;
+          status.lagSeconds = status.caughtUp || !status.lastEventAt ? 0 : Math.round((Date.now() - Date.parse(status.lastEventAt)) / 1000);
+          if (failures > 0) options.log.info({ consumer: handler.name, failures }, 'event handler recovered');
+          failures = 0;
+          status.failingSince = status.lastError = null;
+        } catch (error) {
+          if (isCursorExpired(error)) {
+            // What it passed over is gone; the catch-up saves where it reads on from.
+            unsaved = null;
+            cursor = await catchUpAfterExpiry(handler, status, cursor ?? null);
+            continue;
+          }
+          failures++;
+          status.failingSince ??= new Date().toISOString();
+          status.lastError = error instanceof Error ? error.message.slice(0, 200) : 'failed';
+          // The first failure and then every tenth: an outage must not flood the log.
+          if (failures === 1 || failures % 10 === 0) {
+            options.log.error({ err: error, consumer: handler.name, failures }, 'event handler failed; retrying');
+          }
+          await sleep(Math.min((options.retryMs ?? 1000) * 2 ** Math.min(failures - 1, 5), 30_000), false);
           continue;
         }
-        failures++;
-        status.failingSince ??= new Date().toISOString();
-        status.lastError = error instanceof Error ? error.message.slice(0, 200) : 'failed';
-        // The first failure and then every tenth: an outage must not flood the log.
-        if (failures === 1 || failures % 10 === 0) {
-          options.log.error({ err: error, consumer: handler.name, failures }, 'event handler failed; retrying');
-        }
-        await sleep(Math.min((options.retryMs ?? 1000) * 2 ** Math.min(failures - 1, 5), 30_000), false);
-        continue;
+        if (page.length < PAGE) await woken;
       }
-      if (page.length < PAGE) await woken;
     }
   }
 

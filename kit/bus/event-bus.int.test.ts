@@ -101,6 +101,11 @@ describe.each([
     // A second from now: every event published so far is older, with no need to wait.
     await bus.prune(new Date(Date.now() + 1000));
     await expect(bus.read(first!.cursor, 10)).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED' } });
+    // Also when newer events follow the pruned ones: the events between the cursor and them are gone.
+    await bus.publish('sales', [event(randomUUID(), 7)], 'checkpoint-4');
+    await expect(bus.read(first!.cursor, 10)).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED' } });
+    const [newest] = await bus.read(null, 10);
+    expect(newest!.payload.n).toBe(7);
     await bus.close();
   });
 });

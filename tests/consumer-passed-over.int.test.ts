@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
+import { createGraphClient } from '@crm/kit/graph-client.js';
+import { createLogger } from '@crm/kit/logger.js';
+import { serviceEntities } from '../subgraphs/service/src/entities.js';
+import { serviceMigrations } from '../subgraphs/service/src/migrations/index.js';
+import { eventually } from './helpers/eventually.js';
+import { useFreshEventBus } from './helpers/event-bus.js';
+import { customerMerged } from './helpers/events.js';
+import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
+
+// A consumer passes over the events of types it does not handle. It saved how far it had read after every page, so
+// under a trickle of single writes every consumer of every subgraph committed a checkpoint per event: five or six
+// commits per event platform-wide, for events nobody handled. It now saves that at most once a second, when the
+// bus has nothing new, and when it stops.
+
+const database = useFreshSubgraphDatabase({ name: 'service', entities: serviceEntities, migrations: serviceMigrations });
+const testBus = useFreshEventBus();
+const log = createLogger('consumer-passed-over-test');
+const name = 'test.passes-over';
+
+beforeAll(async () => {
+  // Every write of a checkpoint, counted by the database itself.
+  await database.em().execute(`create table checkpoint_write (consumer text not null, cursor text not null)`);
+  await database.em().execute(`create function count_checkpoint_write() returns trigger language plpgsql as $$
+    begin insert into checkpoint_write values (new.consumer, new.cursor); return new; end $$`);
+  await database.em().execute(`create trigger counted after insert or update on consumer_checkpoint
+    for each row execute function count_checkpoint_write()`);
+});
+
+const writes = async () => (await database.em().execute<Array<{ n: string }>>('select count(*) as n from checkpoint_write where consumer = ?', [name]))[0]!.n;
+const saved = async () =>
+  (await database.em().execute<Array<{ cursor: string }>>('select cursor from consumer_checkpoint where consumer = ?', [name]))[0]?.cursor ?? null;
+
+describe('a consumer passing over events it does not handle', () => {
+  it('saves how far it read at most once a second, once the bus is quiet, and when it stops', async () => {
+    const handler = defineHandler({
+      name,
+      on: ['CustomerResolved'],
+      async handle() {
+        throw new Error('no CustomerResolved is published in this test');
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-passed-over-test');
+    const start = () => startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    const readThrough = (consumers: ReturnType<typeof start>, cursor: string | null) =>
+      eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(cursor));
+
+    let consumers = start();
+    let head: string | null = null;
+    try {
+      await readThrough(consumers, await testBus.publish([customerMerged()]));
+      await database.em().execute('delete from checkpoint_write');
+
+      // Twenty events, one publish each, each read before the next: a trickle of single writes.
+      const started = Date.now();
+      for (let i = 0; i < 20; i++) {
+        head = await testBus.publish([customerMerged()]);
+        await readThrough(consumers, head);
+      }
+      const seconds = (Date.now() - started) / 1000;
+      // Once a second while events come, and once more for each time the bus was found quiet (every 2 s): 20 before.
+      expect(Number(await writes())).toBeLessThanOrEqual(Math.ceil(seconds) + Math.ceil(seconds / 2) + 1);
+      expect(Number(await writes())).toBeLessThan(10);
+
+      // Quiet now: the next look at the bus finds nothing new and saves where it is.
+      await eventually(async () => expect(await saved()).toBe(head));
+
+      // Read past one more, then stopped at once: saved on the way out.
+      head = await testBus.publish([customerMerged()]);
+      await readThrough(consumers, head);
+      await consumers.stop();
+      expect(await saved()).toBe(head);
+
+      // A restart reads on from there.
+      consumers = start();
+      await readThrough(consumers, head);
+      head = await testBus.publish([customerMerged()]);
+      await readThrough(consumers, head);
+    } finally {
+      await consumers.stop();
+    }
+    expect(await saved()).toBe(head);
+  });
+});
