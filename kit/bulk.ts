@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from './errors.js';
 import { pgArray } from './sql.js';
+import { eventsCommitWith } from './events.js';
 
 /** Items one bulk call may carry (upsertCustomers, upsertLeads, upsertOpportunities, createQuotes, openCases, recordInteractions). */
 export const MAX_BULK_ITEMS = 1000;
@@ -128,16 +129,27 @@ export class ItemProblems {
  * for writes whose rules read what the items before them wrote (a case goes to the agent with the fewest open
  * cases, counting those just opened). Every item is tried and every problem named; any problem refuses the whole
  * call, and the transaction's rollback takes back what the items before it wrote.
+ *
+ * Each item gets a unit of work of its own in that transaction, flushed when it is done: a flush compares every
+ * entity its unit of work holds, so in the call's one unit of work each item cost more than the one before it (the
+ * 400th case of a call took twice as long as the 20th).
  */
-export async function eachItem<I, T>(items: readonly I[], noun: string, write: (item: I) => Promise<T>): Promise<T[]> {
+export async function eachItem<I, T>(em: EntityManager, items: readonly I[], noun: string, write: (em: EntityManager, item: I) => Promise<T>): Promise<T[]> {
   checkBulkSize(items, noun);
   const problems = new ItemProblems();
   const written: T[] = [];
   for (const [index, item] of items.entries()) {
+    const itemEm = em.fork({ keepTransactionContext: true });
     try {
-      written.push(await write(item));
+      const value = await write(itemEm, item);
+      await itemEm.flush();
+      written.push(value);
     } catch (error) {
       problems.addError(index, error);
+    } finally {
+      eventsCommitWith(itemEm, em);
+      // What the item answers is read after the transaction has ended: through the pool, not through it.
+      itemEm.resetTransactionContext();
     }
   }
   problems.throwIfAny(items.length, noun);

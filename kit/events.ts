@@ -115,6 +115,14 @@ export async function recordEvents<T extends EventType>(
  */
 export const eventWriters = new WeakSet<object>();
 
+/**
+ * `unit` ran inside the transaction of `transaction` (a fork keeping its transaction context, as kit/bulk.ts gives
+ * each item): the events it wrote commit with that transaction, and so does waking the relay for them.
+ */
+export function eventsCommitWith(unit: EntityManager, transaction: EntityManager): void {
+  if (eventWriters.has(unit)) eventWriters.add(transaction);
+}
+
 /** What an event adds to its aggregate's snapshot: the payload without the snapshot's keys. */
 export type Specifics<T extends EventType, Snapshot> = Omit<PayloadOf<T>, keyof Snapshot>;
 /** The specifics as an argument: optional when the event adds nothing required to the snapshot. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '@crm/kit/bus/index.js';
 import { createPostgresBus } from '@crm/kit/bus/postgres-bus.js';
+import { eachItem } from '@crm/kit/bulk.js';
 import { createOrm } from '@crm/kit/database.js';
 import { recordEvent, recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { createLogger } from '@crm/kit/logger.js';
@@ -72,6 +73,15 @@ describe('the outbox relay without LISTEN', () => {
       .orm()
       .em.fork()
       .transactional((em) => recordEvents(em, events));
+    await eventually(async () => expect(await published(events[1]!.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
+  });
+
+  it("publishes the events of a bulk call's items (each in a unit of work of its own) as soon as the call's transaction commits", async () => {
+    const events = [customerCreated(), customerCreated()];
+    await database
+      .orm()
+      .em.fork()
+      .transactional((em) => eachItem(em, events, 'customers', async (itemEm, event) => void recordEvent(itemEm, event)));
     await eventually(async () => expect(await published(events[1]!.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
   });
 

@@ -7,6 +7,8 @@ import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '.
 import type { OpenCaseInput } from '../src/modules/case/case.inputs.js';
 import { changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
 import { desk, orm, useFreshServiceDatabase, write } from './database.js';
+import { eachItem } from '@crm/kit/bulk.js';
+import { wrap } from '@mikro-orm/core';
 
 // New cases are assigned by the case assignment rules (data, like sales' lead routing rules): the most specific
 // active rule of the case's line, and of its agents the one with the fewest open cases. Through the gateway:
@@ -64,6 +66,33 @@ describe('a new case without an assignee', () => {
     const found = await open({ assigneeId: given });
     expect(found).toMatchObject({ assigneeId: given, assignmentReason: 'assigned as it was opened' });
     expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened']);
+  });
+});
+
+describe('cases opened in bulk (openCases)', () => {
+  useFreshServiceDatabase();
+
+  it('count the cases the items before them opened, each item in a unit of work of its own within the one transaction', async () => {
+    const [anna, bob] = [randomUUID(), randomUUID()];
+    await rule({ agentIds: [anna, bob] });
+    const input = (subject: string): OpenCaseInput => ({
+      customerId: randomUUID(),
+      subject,
+      channel: CaseChannel.EMAIL,
+      category: CaseCategory.GENERAL,
+      priority: CasePriority.NORMAL,
+      line: CaseLine.FIRST,
+    });
+    const { cases, held } = await write(async (em) => {
+      const cases = await eachItem(em, ['One', 'Two', 'Three', 'Four'].map(input), 'cases', (itemEm, item) => openCase(itemEm, item));
+      // The call's own unit of work holds none of them: a flush there compared every item's entities again.
+      return { cases, held: em.getUnitOfWork().getIdentityMap().values().length };
+    });
+    expect(cases.map((found) => found.assigneeId)).toEqual([anna, bob, anna, bob]);
+    expect(held).toBe(0);
+    for (const found of cases) expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened', 'CaseAssigned']);
+    // What a bulk call answers may still read through its entities after the transaction: through the pool.
+    await expect(wrap(cases[0]!).init({ refresh: true })).resolves.toMatchObject({ subject: 'One', assigneeId: anna });
   });
 });
 

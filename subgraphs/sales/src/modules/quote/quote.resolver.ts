@@ -43,7 +43,7 @@ export class QuoteResolver {
   })
   @ChecksCustomers('input[].customerId')
   async createQuotes(@Arg('input', () => [CreateQuoteInput]) input: CreateQuoteInput[], @Ctx() { em, viewer }: SalesContext): Promise<Quote[]> {
-    return eachItem(input, 'quotes', (item) => createQuote(em, item, viewer));
+    return eachItem(em, input, 'quotes', (itemEm, item) => createQuote(itemEm, item, viewer));
   }
 
   @Allow('quotes:write')

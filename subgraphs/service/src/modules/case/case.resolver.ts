@@ -64,7 +64,7 @@ export class CaseResolver {
   })
   @ChecksCustomers('input[].customerId')
   async openCases(@Arg('input', () => [OpenCaseInput]) input: OpenCaseInput[], @Ctx() { em }: ServiceContext): Promise<Case[]> {
-    return eachItem(input, 'cases', (item) => openCase(em, item));
+    return eachItem(em, input, 'cases', (itemEm, item) => openCase(itemEm, item));
   }
 
   @Allow('cases:write')
