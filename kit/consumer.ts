@@ -227,12 +227,6 @@ export function startConsumers(options: ConsumerOptions) {
       savedAt = Date.now();
     };
     try {
-      await consume();
-    } finally {
-      await saveUnsaved().catch((error: unknown) => options.log.warn({ err: error, consumer: handler.name }, 'checkpoint not saved at stop'));
-    }
-
-    async function consume(): Promise<void> {
       while (!stopped) {
         const woken = sleep(2000);
         let page: BusEvent[];
@@ -280,6 +274,8 @@ export function startConsumers(options: ConsumerOptions) {
         }
         if (page.length < PAGE) await woken;
       }
+    } finally {
+      await saveUnsaved().catch((error: unknown) => options.log.warn({ err: error, consumer: handler.name }, 'checkpoint not saved at stop'));
     }
   }
 
