@@ -3,6 +3,7 @@ import { mutationEntities } from '@crm/kit/mutations.js';
 import { customerAliasEntities } from '@crm/kit/customer-aliases.js';
 import { OutboxEvent } from '@crm/kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
+import { AgentWorkload } from './modules/assignment/agent-workload.entity.js';
 import { CaseAssignmentRule } from './modules/assignment/case-assignment-rule.entity.js';
 import { ServiceVisit } from './modules/asset/service-visit.entity.js';
 import { WorkingCalendar } from './modules/calendar/working-calendar.entity.js';
@@ -14,6 +15,7 @@ import { CaseMessage } from './modules/message/case-message.entity.js';
 export const serviceEntities = [
   Case,
   CaseAssignmentRule,
+  AgentWorkload,
   CaseMessage,
   ServiceContract,
   WorkingCalendar,

@@ -5,7 +5,8 @@ import { createCaseAssignmentRule, updateCaseAssignmentRule } from '../src/modul
 import type { CreateCaseAssignmentRuleInput } from '../src/modules/assignment/assignment.inputs.js';
 import { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '../src/modules/case/case.enums.js';
 import type { OpenCaseInput } from '../src/modules/case/case.inputs.js';
-import { changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
+import { assignCase, changeCaseStatus, getCase, openCase } from '../src/modules/case/case.service.js';
+import { OPEN_CASE_STATUSES } from '../src/modules/assignment/assignment.queries.js';
 import { desk, orm, useFreshServiceDatabase, write } from './database.js';
 import { eachItem } from '@crm/kit/bulk.js';
 import { wrap } from '@mikro-orm/core';
@@ -93,6 +94,65 @@ describe('cases opened in bulk (openCases)', () => {
     for (const found of cases) expect(await outboxTypes(orm(), found.id)).toEqual(['CaseOpened', 'CaseAssigned']);
     // What a bulk call answers may still read through its entities after the transaction: through the pool.
     await expect(wrap(cases[0]!).init({ refresh: true })).resolves.toMatchObject({ subject: 'One', assigneeId: anna });
+  });
+});
+
+describe("each agent's workload (agent_workload, kept by a trigger on support_case)", () => {
+  useFreshServiceDatabase();
+
+  /** Open cases per agent as agent_workload keeps them, and as counting the cases gives them. */
+  const workloads = async () => {
+    const kept = await orm()
+      .em.getConnection()
+      .execute<Array<{ agent_id: string; open_cases: number }>>('select agent_id, open_cases from agent_workload where open_cases > 0 order by agent_id');
+    const counted = await orm()
+      .em.getConnection()
+      .execute<Array<{ agent_id: string; open_cases: number }>>(
+        `select assignee_id as agent_id, count(*)::int as open_cases from support_case
+       where assignee_id is not null and status = any(?::case_status[]) group by assignee_id order by assignee_id`,
+        [`{${OPEN_CASE_STATUSES.join(',')}}`],
+      );
+    return { kept, counted };
+  };
+  const step = (id: string, run: (em: Parameters<Parameters<typeof write>[0]>[0], version: number) => Promise<unknown>) =>
+    write(async (em) => run(em, (await getCase(em, id)).version));
+
+  it('follows every way a case is opened, moves between agents, settles, reopens and is deleted', async () => {
+    const [anna, bob, carla] = [randomUUID(), randomUUID(), randomUUID()];
+    await rule({ agentIds: [anna, bob] });
+    const [first, second, third] = [await open(), await open(), await open({ assigneeId: carla })];
+    await open({ line: CaseLine.SECOND }); // no rule: unassigned, no one's load
+    expect((await workloads()).kept).toEqual(
+      [
+        { agent_id: anna, open_cases: 1 },
+        { agent_id: bob, open_cases: 1 },
+        { agent_id: carla, open_cases: 1 },
+      ].sort((a, b) => a.agent_id.localeCompare(b.agent_id)),
+    );
+
+    await step(second.id, (em, version) => assignCase(em, second.id, version, { assigneeId: carla }, desk));
+    await step(first.id, (em, version) => changeCaseStatus(em, first.id, version, { status: CaseStatus.OPEN }, desk));
+    await step(first.id, (em, version) => changeCaseStatus(em, first.id, version, { status: CaseStatus.PENDING }, desk));
+    await step(third.id, (em, version) => changeCaseStatus(em, third.id, version, { status: CaseStatus.OPEN }, desk));
+    await step(third.id, (em, version) => changeCaseStatus(em, third.id, version, { status: CaseStatus.RESOLVED }, desk));
+    let { kept, counted } = await workloads();
+    expect(kept).toEqual(counted);
+    expect(kept).toContainEqual({ agent_id: carla, open_cases: 1 }); // the second case came, the third was resolved
+    expect(kept.find((row) => row.agent_id === bob)).toBeUndefined();
+
+    await step(third.id, (em, version) => changeCaseStatus(em, third.id, version, { status: CaseStatus.OPEN }, desk)); // reopened
+    await orm().em.getConnection().execute('delete from support_case where id = ?', [first.id]);
+    ({ kept, counted } = await workloads());
+    expect(kept).toEqual(counted);
+    expect(kept).toEqual([{ agent_id: carla, open_cases: 2 }]);
+  });
+
+  it('is what the rules compare: the agent it says is busier does not get the case', async () => {
+    const [dana, emil] = [randomUUID(), randomUUID()];
+    await rule({ name: 'Second line', line: CaseLine.SECOND, agentIds: [dana, emil] });
+    await orm().em.getConnection().execute('insert into agent_workload (agent_id, open_cases) values (?, 5)', [dana]);
+    const found = await open({ line: CaseLine.SECOND });
+    expect(found).toMatchObject({ assigneeId: emil, assignmentReason: 'rule "Second line": the agent had 0 open cases, the fewest' });
   });
 });
 

@@ -13,6 +13,7 @@ import { Migration20261204190335_case_assignment } from './Migration202612041903
 import { Migration20261204191415_asset_deal } from './Migration20261204191415_asset_deal.js';
 import { Migration20261205100000_working_calendars } from './Migration20261205100000_working_calendars.js';
 import { Migration20261204220200_case_queue_index } from './Migration20261204220200_case_queue_index.js';
+import { Migration20261205180000_agent_workload } from './Migration20261205180000_agent_workload.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -29,4 +30,5 @@ export const serviceMigrations = [
   { name: 'Migration20261204191415_asset_deal', class: Migration20261204191415_asset_deal },
   { name: 'Migration20261205100000_working_calendars', class: Migration20261205100000_working_calendars },
   { name: 'Migration20261204220200_case_queue_index', class: Migration20261204220200_case_queue_index },
+  { name: 'Migration20261205180000_agent_workload', class: Migration20261205180000_agent_workload },
 ];

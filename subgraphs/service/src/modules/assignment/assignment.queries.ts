@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
 import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
-import { pgArray } from '@crm/kit/sql.js';
 import { CaseStatus, type CaseCategory, type CaseLine, type CasePriority } from '../case/case.enums.js';
 import { CaseAssignmentRule } from './case-assignment-rule.entity.js';
 
-/** A case still being worked on: it counts towards its assignee's load. */
+/** A case still being worked on: it counts towards its assignee's load (the agent_workload trigger lists the same). */
 export const OPEN_CASE_STATUSES = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING];
 
 /** One page of the case assignment rules, newest first, and their totalCount. */
@@ -29,7 +28,7 @@ export interface ChosenAgent {
 /**
  * In one statement: the active rule of the case's line that matches it most specifically (a priority and a
  * category named beat one or none; the oldest rule on a tie), and of its agents the one with the fewest open cases
- * (support_case by assignee and status, indexed), the first listed on a tie. Null when no rule matches.
+ * (agent_workload, one row per agent, kept by a trigger), the first listed on a tie. Null when no rule matches.
  */
 export async function chooseAgent(em: EntityManager, found: RoutableCase): Promise<ChosenAgent | null> {
   const rows = await em.execute<Array<{ rule_id: string; rule_name: string; agent_id: string; open_cases: string }>>(
@@ -42,11 +41,11 @@ export async function chooseAgent(em: EntityManager, found: RoutableCase): Promi
        limit 1
      )
      select rule.id as rule_id, rule.name as rule_name, agent.id as agent_id,
-       (select count(*) from support_case c where c.assignee_id = agent.id and c.status = any(?::case_status[])) as open_cases
+       coalesce((select w.open_cases from agent_workload w where w.agent_id = agent.id), 0) as open_cases
      from rule cross join lateral unnest(rule.agent_ids) with ordinality as agent(id, position)
      order by open_cases, agent.position
      limit 1`,
-    [found.line, found.priority, found.category, pgArray(OPEN_CASE_STATUSES)],
+    [found.line, found.priority, found.category],
   );
   const row = rows[0];
   return row ? { ruleId: row.rule_id, ruleName: row.rule_name, agentId: row.agent_id, openCases: Number(row.open_cases) } : null;
