@@ -4,7 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
  * Each agent's open cases, counted once and kept by a trigger (agent-workload.entity.ts): the assignment rules read
  * one row per candidate agent instead of counting the agent's cases. The trigger runs for every insert, delete and
  * change of status or assignee, so no code path can forget it. An update that keeps a case open with the same
- * agent touches no counter.
+ * agent touches no counter. An agent's row is locked until the transaction ends: the rule's cases already go one at
+ * a time (assignment.service.ts); two calls giving cases to the same two agents in opposite orders at once may
+ * deadlock, and the one PostgreSQL stops answers CONFLICT, having written nothing.
  */
 export class Migration20261205180000_agent_workload extends Migration {
   override name = 'Migration20261205180000_agent_workload';
