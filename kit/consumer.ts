@@ -185,11 +185,13 @@ export function startConsumers(options: ConsumerOptions) {
   // (a subgraph runs four to six handlers, and each read its own copy of every page). A read is shared only if no
   // publish was heard since it started, so a handler woken by a publish never gets a page read before it.
   let publishes = 0;
+  // The payloads this process's handlers read; the others' events are only passed over (most of the bus, page views).
+  const payloadsOf: ReadonlySet<string> = new Set(options.handlers.flatMap((handler) => handler.on));
   const reading = new Map<string | null, { publishes: number; page: Promise<BusEvent[]> }>();
   const readPage = (cursor: string | null): Promise<BusEvent[]> => {
     const shared = reading.get(cursor);
     if (shared?.publishes === publishes) return shared.page;
-    const entry = { publishes, page: options.bus.read(cursor, PAGE) };
+    const entry = { publishes, page: options.bus.read(cursor, PAGE, { payloadsOf }) };
     reading.set(cursor, entry);
     const done = () => void (reading.get(cursor) === entry && reading.delete(cursor));
     entry.page.then(done, done);

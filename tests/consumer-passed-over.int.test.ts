@@ -6,7 +6,9 @@ import { serviceEntities } from '../subgraphs/service/src/entities.js';
 import { serviceMigrations } from '../subgraphs/service/src/migrations/index.js';
 import { eventually } from './helpers/eventually.js';
 import { useFreshEventBus } from './helpers/event-bus.js';
-import { customerMerged } from './helpers/events.js';
+import { customerMerged, rawEvent } from './helpers/events.js';
+import type { BusEvent, EventBus } from '@crm/kit/bus/event-bus.js';
+import { randomUUID } from 'node:crypto';
 import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
 
 // A consumer passes over the events of types it does not handle. It saved how far it had read after every page, so
@@ -82,5 +84,34 @@ describe('a consumer passing over events it does not handle', () => {
       await consumers.stop();
     }
     expect(await saved()).toBe(head);
+  });
+
+  it("does not fetch the payloads of the events it passes over (a subgraph's consumers ask for their types' only)", async () => {
+    // The real bus, with every page it answers kept.
+    const pages: BusEvent[][] = [];
+    const bus = testBus.bus();
+    const keeping: EventBus = { ...bus, read: async (cursor, limit, options) => (pages.push(await bus.read(cursor, limit, options)), pages.at(-1)!) };
+    const handled: BusEvent[] = [];
+    const handler = defineHandler({
+      name: 'test.reads-merges',
+      on: ['CustomerMerged'],
+      async handle(_em, event) {
+        handled.push(event);
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-passed-over-test');
+    const consumers = startConsumers({ orm: database.orm(), bus: keeping, handlers: [handler], log, graph, retryMs: 50 });
+    try {
+      const viewed = rawEvent('marketing', 'InteractionRecorded', randomUUID(), { customerId: randomUUID(), page: '/modely/kodiaq' });
+      const merged = customerMerged();
+      await testBus.publish([viewed, merged]);
+      await eventually(async () => expect(handled.map((event) => event.id)).toContain(merged.id));
+      expect(handled.find((event) => event.id === merged.id)!.payload).toEqual(merged.payload);
+      const passedOver = pages.flat().find((event) => event.id === viewed.id);
+      expect(passedOver).toMatchObject({ type: 'InteractionRecorded', payload: {} });
+    } finally {
+      await consumers.stop();
+    }
   });
 });

@@ -16,6 +16,15 @@ export interface BusEvent {
 
 export type OutgoingEvent = Omit<BusEvent, 'cursor'>;
 
+export interface ReadOptions {
+  /**
+   * The types whose payloads the reader will look at. Events of other types still come, in their place and with
+   * their cursors (a reader passes over them), but a transport may leave their payload out (`{}`): the PostgreSQL
+   * bus does, so a subgraph's consumers do not fetch and parse every page view's payload only to pass it over.
+   */
+  payloadsOf?: ReadonlySet<string>;
+}
+
 /**
  * The transport between the outbox relays and the consumers (subscriptions, automations).
  * Delivery is at-least-once; `publish` is idempotent by event id, so a relay may retry freely.
@@ -30,7 +39,7 @@ export interface EventBus {
    * Events after `cursor` (null: from the oldest retained), oldest first. A malformed cursor or one beyond the
    * newest event fails with BAD_USER_INPUT; only a cursor whose events were pruned fails with CURSOR_EXPIRED.
    */
-  read(cursor: string | null, limit: number): Promise<BusEvent[]>;
+  read(cursor: string | null, limit: number, options?: ReadOptions): Promise<BusEvent[]>;
   /** The cursor of the newest event, for a reader that wants only what comes next. */
   head(): Promise<string | null>;
   /** Orders two valid cursors of this bus: negative when `a` comes first, 0 when equal, positive after. */

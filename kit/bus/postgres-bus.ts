@@ -110,12 +110,14 @@ export async function createPostgresBus(url: string, options: { log?: Logger; po
       const { rows } = await pool.query<{ checkpoint: string }>('select checkpoint from relay_checkpoint where stream = $1', [stream]);
       return rows[0]?.checkpoint ?? null;
     },
-    async read(cursor, limit) {
+    async read(cursor, limit, options) {
       const after = cursor === null ? 0n : parseCursor(cursor);
+      const payloadsOf = options?.payloadsOf ? [...options.payloadsOf] : null;
       const { rows } = await pool.query<Row>(
-        `select seq, id, stream, type, aggregate_type, aggregate_id, payload, occurred_at from event_log
-         where seq > $1 order by seq limit $2`,
-        [after.toString(), limit],
+        `select seq, id, stream, type, aggregate_type, aggregate_id,
+           case when $3::text[] is null or type = any($3::text[]) then payload else '{}'::jsonb end as payload, occurred_at
+         from event_log where seq > $1 order by seq limit $2`,
+        [after.toString(), limit, payloadsOf],
       );
       // Pruning can have taken events after the cursor only where the page is not gap-free from it on: a page of the
       // very next numbers needs no second statement (most reads, one per wake-up of every subgraph's consumers).
