@@ -19,6 +19,7 @@ import {
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/kit/pagination/cursor.js';
 import type { ErrorCode } from '@crm/kit/errors.js';
@@ -251,20 +252,40 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
   };
 
   /**
-   * The same limits for an operation that arrives over WebSocket (graphql-ws `onSubscribe`): parsed with the token
-   * limit (GRAPHQL_PARSE_FAILED), validated with graphql-js's and armor's rules (GRAPHQL_VALIDATION_FAILED), then
-   * the checks above; the document to run, or the errors to answer with.
+   * Documents that parsed and validated, by their text, for each schema (a new supergraph starts afresh): a
+   * dashboard's subscription is the same text on every socket, and ten thousand sockets coming back after a
+   * gateway restart were ten thousand parses and validations of it. Over HTTP, Apollo Server keeps the same cache.
    */
-  async function prepare(schema: GraphQLSchema, payload: OperationPayload, viewer: Viewer): Promise<{ document: DocumentNode } | GraphQLError[]> {
+  const validDocuments = new WeakMap<GraphQLSchema, LRUCache<string, DocumentNode>>();
+  const VALID_DOCUMENTS_KEPT = 1000;
+
+  /** The operation's document, parsed with the token limit and validated with graphql-js's and armor's rules. */
+  function validDocument(schema: GraphQLSchema, query: string): DocumentNode | GraphQLError[] {
+    let known = validDocuments.get(schema);
+    if (!known) validDocuments.set(schema, (known = new LRUCache<string, DocumentNode>({ max: VALID_DOCUMENTS_KEPT })));
+    const cached = known.get(query);
+    if (cached) return cached;
     let document: DocumentNode;
     try {
-      document = parse(payload.query, parseOptions);
+      document = parse(query, parseOptions);
     } catch (error) {
       if (error instanceof GraphQLError) return [asAnswered(error, 'GRAPHQL_PARSE_FAILED')];
       throw error;
     }
     const invalid = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
     if (invalid.length > 0) return invalid.map((error) => asAnswered(error, 'GRAPHQL_VALIDATION_FAILED'));
+    known.set(query, document);
+    return document;
+  }
+
+  /**
+   * The same limits for an operation that arrives over WebSocket (graphql-ws `onSubscribe`): parsed with the token
+   * limit (GRAPHQL_PARSE_FAILED), validated with graphql-js's and armor's rules (GRAPHQL_VALIDATION_FAILED), then
+   * the checks above; the document to run, or the errors to answer with.
+   */
+  async function prepare(schema: GraphQLSchema, payload: OperationPayload, viewer: Viewer): Promise<{ document: DocumentNode } | GraphQLError[]> {
+    const document = validDocument(schema, payload.query);
+    if (Array.isArray(document)) return document;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return { document }; // graphql-ws answers "Unable to identify operation"
     try {
