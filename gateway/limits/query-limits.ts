@@ -143,11 +143,23 @@ function describePath(chain: readonly ASTNode[]): string {
   return text.trim();
 }
 
+/** What badLiteral found in each document it was given. */
+const badLiterals = new WeakMap<DocumentNode, string | null>();
+
 /**
  * The first string literal with bad text anywhere in the document: every operation and fragment, arguments,
  * variables' defaults and directives alike (the whole document reaches the subgraphs, whatever it is made of).
  */
 export function badLiteral(document: DocumentNode): string | null {
+  // Apollo Server hands every request of the same text the same parsed document: one walk per document.
+  const known = badLiterals.get(document);
+  if (known !== undefined) return known;
+  const found = findBadLiteral(document);
+  badLiterals.set(document, found);
+  return found;
+}
+
+function findBadLiteral(document: DocumentNode): string | null {
   let found: string | null = null;
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
