@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type Opt } from '@mikro-orm/core';
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EVENTS, writeViolation, type EventType, type PayloadOf } from './event-catalog.js';
 import { executeBound } from './sql.js';
@@ -8,14 +8,14 @@ import { executeBound } from './sql.js';
 /**
  * A domain event in its subgraph's outbox. It is written by the same flush, so in the same
  * transaction, as the change it describes: committed together or not at all.
- * `position` is the order of writing; `seq` is the order of commit, stamped by the database as the writing
- * transaction commits (see outbox-commit-order.ts), and the order the relay publishes in.
+ * `position` is the order of writing; its OutboxCommitOrder's `seq` is the order of commit, stamped by the database
+ * as the writing transaction commits (see outbox-commit-order.ts), and the order the relay publishes in.
  */
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['aggregateId', 'position'] })
 @Index({ properties: ['occurredAt'] })
-// Rows still being written (not numbered yet): the commit-order trigger finds its transaction's own rows through it.
-@Index({ name: 'outbox_event_unnumbered_index', properties: ['position'], where: '"seq" is null' })
+// The commit-order trigger finds its transaction's own rows through it.
+@Index({ properties: ['txId'] })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   position!: Opt<string>;
@@ -38,14 +38,24 @@ export class OutboxEvent {
   @Property({ type: 'timestamptz' })
   occurredAt: Opt<Date> = new Date();
 
-  // Never set by the application: the database numbers committed events (null only inside the writing transaction).
-  @Property({ type: 'bigint', nullable: true, unique: true, lazy: true })
-  seq?: string | null;
-
-  // Legacy, from before `seq`: the writing transaction's id, filled by the database's default. Never set by the
-  // application; the relay still reads it (raw SQL) to resume from a checkpoint taken before commit ordering.
+  // The writing transaction's id, filled by the database's default, never by the application: the commit-order
+  // trigger numbers the transaction's rows by it, and the relay resumes a checkpoint from before commit ordering.
   @Property({ type: 'string', columnType: 'xid8', nullable: true, defaultRaw: 'pg_current_xact_id()', lazy: true, hidden: true })
   txId?: string | null;
+}
+
+/**
+ * The commit order of an outbox event: `seq`, stamped by the database as the writing transaction commits (never by
+ * the application), in a narrow table of its own so that numbering does not rewrite the event (ADR 5).
+ */
+@Entity({ tableName: 'outbox_commit_order' })
+@Index({ properties: ['event'] })
+export class OutboxCommitOrder {
+  @PrimaryKey({ type: 'bigint', autoincrement: false })
+  seq!: string;
+
+  @ManyToOne(() => OutboxEvent, { fieldName: 'position', deleteRule: 'cascade', updateRule: 'cascade' })
+  event!: OutboxEvent;
 }
 
 /** A domain event as its producer records it; its type, aggregate and payload shape come from the catalog. */

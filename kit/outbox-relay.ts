@@ -12,14 +12,21 @@ const BUSY_RETRY_MS = 25;
 const BUSY = -1;
 
 /**
- * The relay's statements on the outbox. Each is an index range on `seq` (unique), so a pass costs the same with an
- * empty outbox as with the whole retention window in it (tests/relay-cost.int.test.ts reads their plans).
+ * The relay's statements on the outbox. Each is an index range on `seq` (outbox_commit_order's primary key) and
+ * lookups of those events by position, so a pass costs the same with an empty outbox as with the whole retention
+ * window in it (tests/relay-cost.int.test.ts reads their plans).
  */
 export const RELAY_SQL = {
   /** The next batch after the bus's checkpoint ($1 the last seq relayed, $2 the batch size). */
-  nextBatch: `select seq, id, type, aggregate_type, aggregate_id, payload, occurred_at from outbox_event where seq > ? order by seq limit ?`,
-  /** Relayed rows past the retention horizon ($1 the horizon, $2 the last seq relayed). */
-  prune: `delete from outbox_event where seq <= ? and occurred_at < ?`,
+  nextBatch: `select o.seq, e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload, e.occurred_at
+    from outbox_commit_order o join outbox_event e on e.position = o.position
+    where o.seq > ? order by o.seq limit ?`,
+  /**
+   * Relayed rows past the retention horizon ($1 the horizon, $2 the last seq relayed), found by their time: the rows
+   * it reads are the rows it deletes. Their order rows go with them (on delete cascade).
+   */
+  prune: `delete from outbox_event e where e.occurred_at < ?
+    and (select o.seq from outbox_commit_order o where o.position = e.position) <= ?`,
 } as const;
 
 /**
@@ -89,8 +96,9 @@ export function startOutboxRelay(options: {
     // Legacy checkpoints: `<to>` (every transaction below `to` relayed) or `<from>:<to>:<position>` (part way through).
     const [from, to, position] = saved.includes(':') ? saved.split(':') : [saved, saved, '0'];
     const [oldest] = await run<Array<{ seq: string | null }>>(
-      `select coalesce((select min(seq) - 1 from outbox_event where tx_id >= ?::xid8 or (tx_id >= ?::xid8 and position > ?)),
-                       (select max(seq) from outbox_event), 0)::text as seq`,
+      `select coalesce((select min(o.seq) - 1 from outbox_commit_order o join outbox_event e on e.position = o.position
+                         where e.tx_id >= ?::xid8 or (e.tx_id >= ?::xid8 and e.position > ?)),
+                       (select max(seq) from outbox_commit_order), 0)::text as seq`,
       [to, from, position],
     );
     log.info({ legacyCheckpoint: saved, from: oldest?.seq }, 'outbox relay moved to commit-ordered checkpoints');
@@ -105,7 +113,7 @@ export function startOutboxRelay(options: {
     await bus.prune(horizon);
     const saved = await bus.relayedThrough(stream);
     if (saved?.startsWith(CHECKPOINT_PREFIX)) {
-      await orm.em.getConnection().execute(RELAY_SQL.prune, [saved.slice(CHECKPOINT_PREFIX.length), horizon], 'run', undefined, QUIET);
+      await orm.em.getConnection().execute(RELAY_SQL.prune, [horizon, saved.slice(CHECKPOINT_PREFIX.length)], 'run', undefined, QUIET);
     }
   }
 

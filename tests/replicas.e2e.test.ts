@@ -367,7 +367,7 @@ describe('two replicas of every service on one database', () => {
     const events = await settled();
     expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
     for (const name of SUBGRAPHS) {
-      const outbox = await sql<{ id: string }>(name, 'select id from outbox_event order by seq');
+      const outbox = await sql<{ id: string }>(name, 'select e.id from outbox_commit_order o join outbox_event e on e.position = o.position order by o.seq');
       // The stream's events on the bus are its outbox in commit order: so each aggregate's events are in order.
       expect(events.filter((event) => event.stream === name).map((event) => event.id)).toEqual(outbox.map((row) => row.id));
       // Handed to the bus once: by the platform's first instances before the replicas started, or by one relay after.

@@ -1,6 +1,6 @@
 import { consumerEntities } from '@crm/kit/consumer.js';
 import { mutationEntities } from '@crm/kit/mutations.js';
-import { OutboxEvent } from '@crm/kit/events.js';
+import { OutboxCommitOrder, OutboxEvent } from '@crm/kit/events.js';
 import { Consent } from './modules/consent/consent.entity.js';
 import { Customer } from './modules/customer/customer.entity.js';
 import { Identifier } from './modules/customer/identifier.entity.js';
@@ -27,6 +27,7 @@ export const identityEntities = [
   WebhookEndpoint,
   WebhookDelivery,
   OutboxEvent,
+  OutboxCommitOrder,
   ...consumerEntities,
   ...mutationEntities,
 ];

@@ -1,7 +1,7 @@
 import { consumerEntities } from '@crm/kit/consumer.js';
 import { mutationEntities } from '@crm/kit/mutations.js';
 import { customerAliasEntities } from '@crm/kit/customer-aliases.js';
-import { OutboxEvent } from '@crm/kit/events.js';
+import { OutboxCommitOrder, OutboxEvent } from '@crm/kit/events.js';
 import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
 import { MessageSend } from './modules/messaging/message-send.entity.js';
@@ -25,6 +25,7 @@ export const marketingEntities = [
   SequenceEnrolment,
   SurveyResponse,
   OutboxEvent,
+  OutboxCommitOrder,
   ...consumerEntities,
   ...mutationEntities,
   ...customerAliasEntities,

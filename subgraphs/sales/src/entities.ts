@@ -1,7 +1,7 @@
 import { consumerEntities } from '@crm/kit/consumer.js';
 import { mutationEntities } from '@crm/kit/mutations.js';
 import { customerAliasEntities } from '@crm/kit/customer-aliases.js';
-import { OutboxEvent } from '@crm/kit/events.js';
+import { OutboxCommitOrder, OutboxEvent } from '@crm/kit/events.js';
 import { Activity } from './modules/activity/activity.entity.js';
 import { Lead } from './modules/lead/lead.entity.js';
 import { Opportunity } from './modules/opportunity/opportunity.entity.js';
@@ -30,6 +30,7 @@ export const salesEntities = [
   WebForm,
   WebFormSubmission,
   OutboxEvent,
+  OutboxCommitOrder,
   ...consumerEntities,
   ...mutationEntities,
   ...customerAliasEntities,

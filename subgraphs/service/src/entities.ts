@@ -1,7 +1,7 @@
 import { consumerEntities } from '@crm/kit/consumer.js';
 import { mutationEntities } from '@crm/kit/mutations.js';
 import { customerAliasEntities } from '@crm/kit/customer-aliases.js';
-import { OutboxEvent } from '@crm/kit/events.js';
+import { OutboxCommitOrder, OutboxEvent } from '@crm/kit/events.js';
 import { Asset } from './modules/asset/asset.entity.js';
 import { AgentWorkload } from './modules/assignment/agent-workload.entity.js';
 import { CaseAssignmentRule } from './modules/assignment/case-assignment-rule.entity.js';
@@ -23,6 +23,7 @@ export const serviceEntities = [
   ServiceVisit,
   KnowledgeArticle,
   OutboxEvent,
+  OutboxCommitOrder,
   ...consumerEntities,
   ...mutationEntities,
   ...customerAliasEntities,

@@ -13,6 +13,7 @@ import { Migration20261204140000_dead_letters } from './Migration20261204140000_
 import { Migration20261204220500_webhooks } from './Migration20261204220500_webhooks.js';
 import { Migration20261204230500_webhook_personal_data } from './Migration20261204230500_webhook_personal_data.js';
 import { Migration20261205100000_search_at_scale } from './Migration20261205100000_search_at_scale.js';
+import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -29,4 +30,5 @@ export const identityMigrations = [
   { name: 'Migration20261204220500_webhooks', class: Migration20261204220500_webhooks },
   { name: 'Migration20261204230500_webhook_personal_data', class: Migration20261204230500_webhook_personal_data },
   { name: 'Migration20261205100000_search_at_scale', class: Migration20261205100000_search_at_scale },
+  { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
 ];

@@ -12,6 +12,7 @@ import { Migration20261204130000_foreign_keys } from './Migration20261204130000_
 import { Migration20261204140000_dead_letters } from './Migration20261204140000_dead_letters.js';
 import { Migration20261204190936_message_pipeline } from './Migration20261204190936_message_pipeline.js';
 import { Migration20261204194000_contact_interactions } from './Migration20261204194000_contact_interactions.js';
+import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -27,4 +28,5 @@ export const marketingMigrations = [
   { name: 'Migration20261204140000_dead_letters', class: Migration20261204140000_dead_letters },
   { name: 'Migration20261204190936_message_pipeline', class: Migration20261204190936_message_pipeline },
   { name: 'Migration20261204194000_contact_interactions', class: Migration20261204194000_contact_interactions },
+  { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
 ];

@@ -16,6 +16,7 @@ import { Migration20261211090000_quote_documents } from './Migration202612110900
 import { Migration20261204220200_dashboard_aggregates } from './Migration20261204220200_dashboard_aggregates.js';
 import { Migration20261204220600_lead_external_keys } from './Migration20261204220600_lead_external_keys.js';
 import { Migration20261205130000_opportunity_external_keys } from './Migration20261205130000_opportunity_external_keys.js';
+import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -35,4 +36,5 @@ export const salesMigrations = [
   { name: 'Migration20261204220200_dashboard_aggregates', class: Migration20261204220200_dashboard_aggregates },
   { name: 'Migration20261204220600_lead_external_keys', class: Migration20261204220600_lead_external_keys },
   { name: 'Migration20261205130000_opportunity_external_keys', class: Migration20261205130000_opportunity_external_keys },
+  { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
 ];

@@ -14,6 +14,7 @@ import { Migration20261204191415_asset_deal } from './Migration20261204191415_as
 import { Migration20261205100000_working_calendars } from './Migration20261205100000_working_calendars.js';
 import { Migration20261204220200_case_queue_index } from './Migration20261204220200_case_queue_index.js';
 import { Migration20261205180000_agent_workload } from './Migration20261205180000_agent_workload.js';
+import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -31,4 +32,5 @@ export const serviceMigrations = [
   { name: 'Migration20261205100000_working_calendars', class: Migration20261205100000_working_calendars },
   { name: 'Migration20261204220200_case_queue_index', class: Migration20261204220200_case_queue_index },
   { name: 'Migration20261205180000_agent_workload', class: Migration20261205180000_agent_workload },
+  { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
 ];
