@@ -24,9 +24,13 @@ const DEFINITIONS: Record<Subgraph, Pick<OrmOptions, 'entities' | 'migrations'>>
   service: { entities: serviceEntities, migrations: serviceMigrations },
 };
 
+/** Every subgraph's outbox: an event's commit order goes with the event (ADR 5). */
+const OUTBOX: Record<string, [references: string, onDelete: DeleteRule]> = { 'outbox_commit_order.position': ['outbox_event', 'CASCADE'] };
+
 /** table.column → referenced table (its id), with the delete rule. Ids of other subgraphs' records have none. */
 const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: DeleteRule]>> = {
   identity: {
+    ...OUTBOX,
     'customer.organization_id': ['customer', 'SET NULL'],
     'customer.merged_into_id': ['customer', 'SET NULL'],
     'customer_identifier.customer_id': ['customer', 'CASCADE'],
@@ -38,6 +42,7 @@ const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: D
     'webhook_delivery.endpoint_id': ['webhook_endpoint', 'CASCADE'],
   },
   sales: {
+    ...OUTBOX,
     'pipeline_stage.pipeline_id': ['pipeline', 'CASCADE'],
     'opportunity.pipeline_id': ['pipeline', 'RESTRICT'],
     'opportunity.stage_id': ['pipeline_stage', 'RESTRICT'],
@@ -58,12 +63,14 @@ const EXPECTED: Record<Subgraph, Record<string, [references: string, onDelete: D
     'web_form_submission.form_id': ['web_form', 'CASCADE'],
   },
   marketing: {
+    ...OUTBOX,
     'campaign.segment_id': ['segment', 'RESTRICT'],
     'segment_member.segment_id': ['segment', 'CASCADE'],
     'sequence_enrolment.sequence_id': ['marketing_sequence', 'RESTRICT'],
     'interaction.campaign_id': ['campaign', 'SET NULL'],
   },
   service: {
+    ...OUTBOX,
     'case_message.case_id': ['support_case', 'CASCADE'],
     'service_visit.asset_id': ['asset', 'CASCADE'],
     'service_contract.calendar_id': ['working_calendar', 'RESTRICT'],
@@ -125,7 +132,9 @@ const foreignKeys = async (subgraph: Subgraph): Promise<ForeignKeyRow[]> =>
 describe.each(SUBGRAPHS)('the %s database', (subgraph) => {
   it('has exactly the expected foreign keys, each on one column referencing an id, with its delete rule', async () => {
     const found = await foreignKeys(subgraph);
-    expect(found.every((fk) => fk.columns === 1 && fk.referenced_column === 'id')).toBe(true);
+    // The referenced column is the parent's key: its id, or an outbox event's position (its key, the order of writing).
+    const keyOf = (table: string) => (table === 'outbox_event' ? 'position' : 'id');
+    expect(found.filter((fk) => fk.columns !== 1 || fk.referenced_column !== keyOf(fk.references))).toEqual([]);
     expect(Object.fromEntries(found.map((fk) => [fk.reference, [fk.references, fk.on_delete]]))).toEqual(EXPECTED[subgraph]);
   });
 
