@@ -105,7 +105,9 @@ main().then(
   () => process.exit(0),
   async (error: unknown) => {
     if (interrupted) return; // what broke is what the signal stopped: the handler exits
-    console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    // fetch says only "fetch failed"; what failed underneath (a reset connection, a timeout) is in its cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}${cause}`);
     if (platform) console.error(`The services' logs: ${platform.logDir}`);
     await stop().catch(() => undefined);
     process.exit(1);
