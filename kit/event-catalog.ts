@@ -207,8 +207,9 @@ export const EVENTS = {
       recordedAt: time,
     }),
   ),
-  UserCreated: event(identity, 'User', 1, payload({ userId: id, role: text })),
-  UserChanged: event(identity, 'User', 1, payload({ userId: id, role: text, active: z.boolean(), changedFields: z.array(text) })),
+  // `name` (optional: events written before it lack it) lets sales answer an owner's name itself (ADR 12, staff names).
+  UserCreated: event(identity, 'User', 1, payload({ userId: id, role: text, name: text.optional() })),
+  UserChanged: event(identity, 'User', 1, payload({ userId: id, role: text, active: z.boolean(), changedFields: z.array(text), name: text.optional() })),
   TeamCreated: event(identity, 'Team', 1, payload({ teamId: id, name: text, managerId: optionalId, memberIds: ids })),
   TeamMemberAdded: event(identity, 'Team', 1, payload({ teamId: id, userId: id })),
   ApiKeyCreated: event(identity, 'ApiKey', 1, payload({ apiKeyId: id, name: text, scopes: z.array(text) })),

@@ -29,7 +29,7 @@ export interface SubgraphOptions<Loaders> {
   schema: GraphQLSchema;
   orm: MikroORM;
   log: Logger;
-  createLoaders: (em: RequestContext<unknown>['em'], viewer: Viewer) => Loaders;
+  createLoaders: (em: RequestContext<unknown>['em'], viewer: Viewer, graph: GraphClient) => Loaders;
   port: number;
   host?: string;
   health: Health;
@@ -163,7 +163,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
           viewer,
           requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),
           log: options.log,
-          loaders: options.createLoaders(em, viewer),
+          loaders: options.createLoaders(em, viewer, options.graph),
           // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
           idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
           deadline: readDeadline(req.headers),

@@ -34,7 +34,8 @@ export interface SubgraphDefinition<Loaders, Adapters extends object = object> {
   entities: NonNullable<Options['entities']>;
   migrations: Array<{ name: string; class: Constructor<Migration> }>;
   buildSchema(): Promise<GraphQLSchema>;
-  createLoaders(em: EntityManager, viewer: Viewer): Loaders;
+  /** A request's loaders; `graph` reads another domain's data (e.g. a projection filled on demand). */
+  createLoaders(em: EntityManager, viewer: Viewer, graph: GraphClient): Loaders;
   seedDemoData(em: EntityManager, log: Logger): Promise<void>;
   /** Its own settings groups, checked with the platform's before anything starts. */
   settings?: readonly SettingsGroup[];

@@ -10,6 +10,7 @@ import { npsDetractorTask } from './modules/detractor/detractor.handlers.js';
 import { sequenceTaskHandler } from './modules/activity/sequence-task.handlers.js';
 import { webFormLeadRouting } from './modules/lead/lead.handlers.js';
 import { firstOfferFollowUp } from './modules/opportunity/opportunity.handlers.js';
+import { staffNames } from './modules/staff/staff-name.handlers.js';
 import { buildSalesSchema } from './schema.js';
 import { seedSalesDemo } from './seeders/demo.seeder.js';
 import { startPeriodicJob } from '@crm/kit/periodic-job.js';
@@ -26,7 +27,7 @@ export const sales: SubgraphDefinition<ReturnType<typeof createSalesLoaders>> = 
   createLoaders: createSalesLoaders,
   seedDemoData: seedSalesDemo,
   settings: [salesSettings],
-  handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, sequenceTaskHandler, customerMerged, salesErasure],
+  handlers: () => [webFormLeadRouting, firstOfferFollowUp, npsDetractorTask, sequenceTaskHandler, customerMerged, salesErasure, staffNames],
   retention: salesRetention,
   publicRoutes: quotePublicRoutes,
   startJobs: (orm, log, { clock }) => {

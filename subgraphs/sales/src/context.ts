@@ -1,13 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext, Viewer } from '@crm/kit/context.js';
+import type { GraphClient } from '@crm/kit/graph-client.js';
 import { createActivityLoaders } from './modules/activity/activity.loaders.js';
 import { createLeadLoaders } from './modules/lead/lead.loaders.js';
 import { createOpportunityLoaders } from './modules/opportunity/opportunity.loaders.js';
 import { createPipelineLoaders } from './modules/pipeline/pipeline.loaders.js';
 import { createProductLoaders } from './modules/product/product.loaders.js';
 import { createQuoteLoaders } from './modules/quote/quote.loaders.js';
+import { staffNameLoader } from './modules/staff/staff-names.js';
 
-export function createSalesLoaders(em: EntityManager, viewer: Viewer) {
+export function createSalesLoaders(em: EntityManager, viewer: Viewer, graph: GraphClient) {
   return {
     ...createOpportunityLoaders(em, viewer),
     ...createPipelineLoaders(em),
@@ -15,6 +17,7 @@ export function createSalesLoaders(em: EntityManager, viewer: Viewer) {
     ...createProductLoaders(em),
     ...createQuoteLoaders(em, viewer),
     ...createActivityLoaders(em, viewer),
+    staffNameById: staffNameLoader(em, graph),
   };
 }
 

@@ -12,6 +12,7 @@ import { FinancingOption, Quote, QuoteLine } from './modules/quote/quote.entity.
 import { QuoteDocument, QuoteView } from './modules/quote/quote-document.entity.js';
 import { LeadRoutingRule } from './modules/routing/routing-rule.entity.js';
 import { WebForm, WebFormSubmission } from './modules/intake/web-form.entity.js';
+import { StaffName } from './modules/staff/staff-name.entity.js';
 
 export const salesEntities = [
   Pipeline,
@@ -29,6 +30,7 @@ export const salesEntities = [
   Activity,
   WebForm,
   WebFormSubmission,
+  StaffName,
   OutboxEvent,
   OutboxCommitOrder,
   ...consumerEntities,

@@ -14,6 +14,7 @@ import { CustomerQuotesResolver, OpportunityQuotesResolver, QuoteDocumentResolve
 import { SalesReportingResolver } from './modules/reporting/reporting.resolver.js';
 import { LeadRoutingRuleResolver } from './modules/routing/routing.resolver.js';
 import { salesReferences } from './references.js';
+import { SalesUserResolver } from './modules/staff/user.resolver.js';
 
 export function buildSalesSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
@@ -39,6 +40,7 @@ export function buildSalesSchema(): Promise<GraphQLSchema> {
         ActivityResolver,
         CustomerActivitiesResolver,
         SalesReportingResolver,
+        SalesUserResolver,
       ],
     },
     salesReferences,

@@ -17,6 +17,7 @@ import { Migration20261204220200_dashboard_aggregates } from './Migration2026120
 import { Migration20261204220600_lead_external_keys } from './Migration20261204220600_lead_external_keys.js';
 import { Migration20261205130000_opportunity_external_keys } from './Migration20261205130000_opportunity_external_keys.js';
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
+import { Migration20261205210000_staff_names } from './Migration20261205210000_staff_names.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -37,4 +38,5 @@ export const salesMigrations = [
   { name: 'Migration20261204220600_lead_external_keys', class: Migration20261204220600_lead_external_keys },
   { name: 'Migration20261205130000_opportunity_external_keys', class: Migration20261205130000_opportunity_external_keys },
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
+  { name: 'Migration20261205210000_staff_names', class: Migration20261205210000_staff_names },
 ];

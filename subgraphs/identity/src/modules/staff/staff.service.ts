@@ -26,7 +26,7 @@ export async function createUser(em: EntityManager, input: CreateUserInput): Pro
   const subject = input.subject?.trim() || null;
   if (subject && (await em.count(User, { subject }))) throw conflict('Another user already signs in with this subject');
   const user = em.create(User, { name: input.name.trim(), email, role: input.role, subject, supportLines: [...new Set(input.supportLines)] });
-  recordEvent(em, { type: 'UserCreated', aggregateId: user.id, payload: { userId: user.id, role: user.role } });
+  recordEvent(em, { type: 'UserCreated', aggregateId: user.id, payload: { userId: user.id, role: user.role, name: user.name } });
   await em.flush();
   return user;
 }
@@ -52,7 +52,7 @@ export async function updateUser(em: EntityManager, id: string, version: number,
   recordEvent(em, {
     type: 'UserChanged',
     aggregateId: user.id,
-    payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed },
+    payload: { userId: user.id, role: user.role, active: user.active, changedFields: changed, name: user.name },
   });
   await em.flush();
   return user;

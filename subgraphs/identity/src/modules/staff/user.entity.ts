@@ -24,6 +24,8 @@ export const staffRolesMatchAccessRoles: SameRoles = true;
 @Entity({ tableName: 'staff_user' })
 @Index({ properties: ['name', 'id'] })
 export class User extends BaseEntity {
+  // Sales answers it too, from its copy, where an owner is provided (ADR 12): resolved by two subgraphs.
+  @Directive('@shareable')
   @Field()
   @Property({ type: 'text' })
   name!: string;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -52,6 +52,7 @@ export class ActivityResolver {
     return activity.customerId ? { id: activity.customerId } : null;
   }
 
+  @Directive('@provides(fields: "name")') // from sales' copy of staff names (staff-names.ts)
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() activity: Activity): User | null {
     return activity.ownerId ? { id: activity.ownerId } : null;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import { MoneyInput } from '@crm/kit/scalars.js';
 import type { SalesContext } from '../../context.js';
@@ -93,6 +93,7 @@ export class LeadResolver {
     return lead.customerId ? { id: lead.customerId } : null;
   }
 
+  @Directive('@provides(fields: "name")') // from sales' copy of staff names (staff-names.ts)
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() lead: Lead): User | null {
     return lead.ownerId ? { id: lead.ownerId } : null;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { connectionOf, ConnectionType, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { SalesContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
@@ -81,6 +81,8 @@ export class OpportunityResolver {
     return { id: opportunity.customerId };
   }
 
+  // Its name from sales' own copy: a 360° view asks identity for the customer only (ADR 12).
+  @Directive('@provides(fields: "name")')
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() opportunity: Opportunity): User | null {
     return opportunity.ownerId ? { id: opportunity.ownerId } : null;

@@ -1,0 +1,22 @@
+import { defineHandler } from '@crm/kit/consumer.js';
+import { keepNames } from './staff-names.js';
+
+/**
+ * identity's staff names, kept in sales (staff-name.entity.ts). A rebuild after falling behind the retention window
+ * forgets them all: the next request that needs one reads them again from identity (staff-names.ts).
+ */
+export const staffNames = defineHandler({
+  name: 'sales.staff-names',
+  on: ['UserCreated', 'UserChanged'],
+  // Events written before they carried the name tell nothing to keep.
+  when: (event) => event.payload.name !== undefined && event.payload.aggregateVersion !== undefined,
+  async handle(em, event) {
+    const { userId, name, aggregateVersion } = event.payload;
+    await keepNames(em, [{ userId, name: name!, userVersion: aggregateVersion! }]);
+  },
+  afterExpiry: {
+    async rebuild(em) {
+      await em.execute('delete from staff_name', [], 'run');
+    },
+  },
+});

@@ -1,0 +1,62 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphClient } from '@crm/kit/graph-client.js';
+import { pgArray } from '@crm/kit/sql.js';
+
+export interface KnownName {
+  userId: string;
+  name: string;
+  userVersion: number;
+}
+
+/** Keeps each name unless it is older than the one kept (a late read of identity never undoes a rename). */
+export async function keepNames(em: EntityManager, names: readonly KnownName[]): Promise<void> {
+  if (names.length === 0) return;
+  await em.execute(
+    `insert into staff_name (user_id, name, user_version)
+       select * from unnest(?::uuid[], ?::text[], ?::int[])
+     on conflict (user_id) do update set name = excluded.name, user_version = excluded.user_version
+       where staff_name.user_version < excluded.user_version`,
+    [pgArray(names.map((n) => n.userId)), pgArray(names.map((n) => n.name)), pgArray(names.map((n) => String(n.userVersion)))],
+    'run',
+  );
+}
+
+// Every process asking identity at once for names it lacks (its first requests after a deploy) shares one call.
+let asking: Promise<Map<string, string>> | null = null;
+
+/** Every member of staff from identity's API, kept: staff is a few hundred people, one page. */
+function askIdentity(em: EntityManager, graph: GraphClient): Promise<Map<string, string>> {
+  asking ??= (async () => {
+    try {
+      const { users } = await graph.query<{ users: Array<{ id: string; name: string; version: number }> }>(
+        'identity',
+        'query StaffNames { users { id name version } }',
+      );
+      const names = users.map((user) => ({ userId: user.id, name: user.name, userVersion: user.version }));
+      await keepNames(em.fork(), names);
+      return new Map(names.map((n) => [n.userId, n.name]));
+    } finally {
+      asking = null;
+    }
+  })();
+  return asking;
+}
+
+/**
+ * Names of members of staff by id, for one request: sales' copy (one statement), and identity's API for anyone
+ * the copy lacks (staff created before sales kept names, or whose event has not arrived yet). Null for an id
+ * identity does not know either.
+ */
+export function staffNameLoader(em: EntityManager, graph: GraphClient): DataLoader<string, string | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.execute<Array<{ user_id: string; name: string }>>(
+      'select user_id, name from staff_name where user_id = any(?::uuid[])',
+      [pgArray(ids)],
+      'all',
+    );
+    const known = new Map(rows.map((row) => [row.user_id, row.name]));
+    if (ids.some((id) => !known.has(id))) for (const [id, name] of await askIdentity(em, graph)) if (!known.has(id)) known.set(id, name);
+    return ids.map((id) => known.get(id) ?? null);
+  });
+}
