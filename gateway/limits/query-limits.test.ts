@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildSchema, type GraphQLError } from 'graphql';
+import { buildSchema, getOperationAST, parse, type GraphQLError } from 'graphql';
 import { systemViewer } from '@crm/kit/access/viewer.js';
-import { queryLimits } from './query-limits.js';
+import { costsWorkedOut, knownCost, operationCost, queryLimits } from './query-limits.js';
 
 // An operation over WebSocket goes through `prepare`: parsed, validated, then checked against the limits with its
 // variables. The parsed and validated document is kept by its text for each schema: a dashboard's subscription is
@@ -35,5 +35,57 @@ describe('prepare (an operation over WebSocket)', () => {
       expect(codes(await limits.prepare(schema, { query: 'subscription { itemAdded(first: 1) { id }' }, viewer))).toEqual(['GRAPHQL_PARSE_FAILED']);
       expect(codes(await limits.prepare(schema, { query: 'subscription { itemAdded(first: 1) { name } }' }, viewer))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     }
+  });
+});
+
+describe('the cost of an operation', () => {
+  const schema = buildSchema(
+    'type Query { customer(id: ID!): Customer } type Customer { id: ID deals(first: Int): [Deal] notes(first: Int): [Deal] } type Deal { id: ID }',
+  );
+  const text =
+    'query C($id: ID!, $n: Int, $withNotes: Boolean!) { customer(id: $id) { deals(first: $n) { id } notes(first: 5) @include(if: $withNotes) { id } } }';
+  const document = parse(text);
+  const operation = getOperationAST(document)!;
+  const cost = (variables: Record<string, unknown>) => knownCost(schema, document, operation, variables, 'C');
+
+  it('is worked out once for every value of the variables it does not depend on', () => {
+    const before = costsWorkedOut.count;
+    const first = cost({ id: 'a', n: 10, withNotes: false });
+    expect(cost({ id: 'b', n: 10, withNotes: false })).toBe(first);
+    expect(cost({ id: 'c', n: 10, withNotes: false })).toBe(first);
+    expect(costsWorkedOut.count - before).toBe(1);
+  });
+
+  it('is worked out again for another page size or another @include condition, and is the same as worked out afresh', () => {
+    const before = costsWorkedOut.count;
+    const small = cost({ id: 'a', n: 2, withNotes: false });
+    const large = cost({ id: 'a', n: 40, withNotes: false });
+    const withNotes = cost({ id: 'a', n: 2, withNotes: true });
+    expect(costsWorkedOut.count - before).toBe(3);
+    expect(large).toBeGreaterThan(small);
+    expect(withNotes).toBeGreaterThan(small);
+    expect([small, large, withNotes]).toEqual([
+      operationCost(schema, document, { id: 'x', n: 2, withNotes: false }, 'C'),
+      operationCost(schema, document, { id: 'x', n: 40, withNotes: false }, 'C'),
+      operationCost(schema, document, { id: 'x', n: 2, withNotes: true }, 'C'),
+    ]);
+    // A page size not given at all is not the same as one given: the default page counts.
+    expect(cost({ id: 'a', withNotes: false })).toBe(operationCost(schema, document, { id: 'a', withNotes: false }, 'C'));
+  });
+
+  it('refuses variables that do not coerce with the same error as before, and keeps nothing for them', () => {
+    const refusal = (run: () => number) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as GraphQLError).message;
+      }
+      return 'no error';
+    };
+    const bad = { id: 'a', n: 'ten', withNotes: false };
+    const before = costsWorkedOut.count;
+    expect(refusal(() => cost(bad))).toMatch(/\$n/);
+    expect(refusal(() => cost(bad))).toBe(refusal(() => operationCost(schema, document, bad, 'C')));
+    expect(costsWorkedOut.count - before).toBe(3); // each call checked afresh
   });
 });
