@@ -5,6 +5,7 @@
  * average: 2 opportunities, 0.5 quotes, 0.5 cases, 20 interactions. It can be written in steps (customers `from` …
  * `to`), so a run measures reads at a tenth of its size and again at the whole.
  */
+import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { chunks, graphql, inParallel, type Caller } from './graphql.js';
 import { CASE_SUBJECTS, customerInput, MODELS, pick, randomSource } from './names.js';
@@ -18,6 +19,8 @@ export interface DataSet {
 /** Items per bulk call (the API's most), and calls in flight. */
 const BULK_BATCH = 1000;
 const BULK_CONCURRENCY = 2;
+/** Each write of the data set goes once, even if it is sent again (bench/graphql.ts). */
+const once = () => ({ idempotencyKey: `bench-dataset-${randomUUID()}` });
 const INTERACTION_CONCURRENCY = 3;
 /**
  * Items per call of the bulk mutations that write item by item in one transaction (createQuotes, openCases): fewer,
@@ -117,6 +120,8 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
           caller,
           'mutation($input: [UpsertCustomerInput!]!) { upsertCustomers(input: $input) { items { id outcome } } }',
           { input: group.map(({ person }) => person.input) },
+          undefined,
+          once(),
         );
         const notNew = upsertCustomers.items.filter((item) => item.outcome !== 'CREATED').length;
         if (notNew > 0) throw new Error(`${notNew} of ${group.length} customers were already there: the bench writes into fresh databases`);
@@ -151,35 +156,49 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
         caller,
         'mutation($input: [UpsertOpportunityInput!]!) { upsertOpportunities(input: $input) { items { id outcome } } }',
         { input: group.map((o) => o.input) },
+        undefined,
+        once(),
       );
       group.forEach((o, i) => opportunities.push({ id: upsertOpportunities.items[i]!.id, currency: o.currency, amount: o.amount, customerId: o.customerId }));
     });
 
     const quoted = opportunities.filter((_, i) => i % 4 === 0).slice(0, planned.quotes);
     await step('quotes', quoted, BULK_ITEMS_ONE_BY_ONE, BULK_CONCURRENCY, async (group) => {
-      await graphql(caller, 'mutation($input: [CreateQuoteInput!]!) { createQuotes(input: $input) { id } }', {
-        input: group.map((o) => ({
-          opportunityId: o.id,
-          customerId: o.customerId,
-          title: 'Offer',
-          currency: o.currency,
-          taxRatePercent: '21',
-          lines: [{ productId: pick(random, ref.productIds), quantity: 1, unitPrice: { amount: `${o.amount}.00`, currency: o.currency } }],
-        })),
-      });
+      await graphql(
+        caller,
+        'mutation($input: [CreateQuoteInput!]!) { createQuotes(input: $input) { id } }',
+        {
+          input: group.map((o) => ({
+            opportunityId: o.id,
+            customerId: o.customerId,
+            title: 'Offer',
+            currency: o.currency,
+            taxRatePercent: '21',
+            lines: [{ productId: pick(random, ref.productIds), quantity: 1, unitPrice: { amount: `${o.amount}.00`, currency: o.currency } }],
+          })),
+        },
+        undefined,
+        once(),
+      );
     });
 
     const withCase = customerIds.filter((_, n) => n % 2 === 0).slice(0, planned.cases);
     await step('cases', withCase, BULK_ITEMS_ONE_BY_ONE, BULK_CONCURRENCY, async (group) => {
-      await graphql(caller, 'mutation($input: [OpenCaseInput!]!) { openCases(input: $input) { id } }', {
-        input: group.map((customerId) => ({
-          customerId,
-          subject: pick(random, CASE_SUBJECTS),
-          channel: pick(random, ['EMAIL', 'PHONE', 'CHAT', 'WEB', 'IN_STORE']),
-          priority: pick(random, ['LOW', 'NORMAL', 'NORMAL', 'HIGH']),
-          category: pick(random, ['TECHNICAL', 'WARRANTY', 'BILLING', 'GENERAL', 'COMPLAINT']),
-        })),
-      });
+      await graphql(
+        caller,
+        'mutation($input: [OpenCaseInput!]!) { openCases(input: $input) { id } }',
+        {
+          input: group.map((customerId) => ({
+            customerId,
+            subject: pick(random, CASE_SUBJECTS),
+            channel: pick(random, ['EMAIL', 'PHONE', 'CHAT', 'WEB', 'IN_STORE']),
+            priority: pick(random, ['LOW', 'NORMAL', 'NORMAL', 'HIGH']),
+            category: pick(random, ['TECHNICAL', 'WARRANTY', 'BILLING', 'GENERAL', 'COMPLAINT']),
+          })),
+        },
+        undefined,
+        once(),
+      );
     });
 
     const year = 365 * 86_400_000;
@@ -194,7 +213,13 @@ export async function generateDataSet(caller: Caller, { from = 0, to }: { from?:
       })),
     );
     await step('interactions', interactions, BULK_BATCH, INTERACTION_CONCURRENCY, async (group) => {
-      await graphql(caller, 'mutation($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { accepted } }', { input: group });
+      await graphql(
+        caller,
+        'mutation($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { accepted } }',
+        { input: group },
+        undefined,
+        once(),
+      );
     });
     bar.update({ stage: 'done' });
     return { customerIds, counts: { ...planned, quotes: quoted.length, cases: withCase.length }, seconds: (Date.now() - started) / 1000 };

@@ -4,12 +4,33 @@ export interface Caller {
   authorization: string;
 }
 
-export async function graphql<T>(caller: Caller, query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(caller.url, {
-    signal,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: caller.authorization },
-    body: JSON.stringify({ query, variables }),
+/**
+ * `idempotencyKey` (the Idempotency-Key header) makes a mutation safe to send again: it is sent once more if the
+ * connection failed before any answer. The bench, busy generating a data set's next step, can take a pooled socket
+ * the gateway closed meanwhile (idle past its keep-alive) before it has seen the close: "other side closed". Only the
+ * data set's writes use it; the measured calls go without, as a client's would.
+ */
+export async function graphql<T>(
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
+  options: { idempotencyKey?: string } = {},
+): Promise<T> {
+  const send = () =>
+    fetch(caller.url, {
+      signal,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: caller.authorization,
+        ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  const response = await send().catch((error: unknown) => {
+    if (!options.idempotencyKey || signal?.aborted) throw error;
+    return send();
   });
   const body = (await response.json().catch(() => ({ errors: [{ message: `HTTP ${response.status}, not JSON` }] }))) as {
     data?: T;
