@@ -20,6 +20,20 @@ async function keptName(userId: string): Promise<{ name: string; user_version: n
   return rows[0];
 }
 
+/** An answer with its errors, as `authorization`. */
+async function post(authorization: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<unknown>> {
+  const response = await fetch(platform.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<unknown>;
+}
+
+const customerOf = async (id: string) =>
+  (await queryOk<{ opportunity: { customer: { id: string } } }>(platform.gatewayUrl, 'query($id: ID!) { opportunity(id: $id) { customer { id } } }', { id }))
+    .opportunity.customer;
+
 describe("owners' names, answered by sales from its copy (@provides)", () => {
   let rep: StaffMember;
   let opportunityId: string;
@@ -76,14 +90,33 @@ describe("owners' names, answered by sales from its copy (@provides)", () => {
     expect(await keptName(userId)).toEqual({ name: 'Jana Dvořáková', user_version: 4 });
   });
 
+  it('answers the names it keeps while identity is down, and SERVICE_UNAVAILABLE for one it would have to ask', async () => {
+    const other = await platform.createStaff('SALES_REP', { name: 'Petr Nový' });
+    const { createOpportunity } = await queryOk<{ createOpportunity: { id: string } }>(
+      platform.gatewayUrl,
+      'mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }',
+      { input: { customerId: (await customerOf(opportunityId)).id, title: 'Škoda Kodiaq', amount: { amount: '41000', currency: 'EUR' }, ownerId: other.id } },
+    );
+    // Known to sales before identity goes: nothing to ask it. Petr Nový is forgotten, to be asked for again.
+    await queryOk(platform.gatewayUrl, OWNER, { id: createOpportunity.id });
+    await platform.subgraphs.sales.orm.em.fork().execute('delete from staff_name where user_id = ?', [other.id]);
+    await platform.stopSubgraph('identity');
+    try {
+      const { opportunity } = await queryOk<{ opportunity: { owner: { name: string } } }>(platform.gatewayUrl, OWNER, { id: opportunityId });
+      expect(opportunity.owner.name).toBe('Eva Nová');
+      const result = await post(platform.admin.authorization, OWNER, { id: createOpportunity.id });
+      expect(errorCodes(result)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(result.errors?.[0]?.path).toEqual(['opportunity', 'owner', 'name']);
+    } finally {
+      await platform.restartSubgraph('identity');
+    }
+    const { opportunity } = await queryOk<{ opportunity: { owner: { name: string } } }>(platform.gatewayUrl, OWNER, { id: createOpportunity.id });
+    expect(opportunity.owner.name).toBe('Petr Nový');
+  });
+
   it('gives a caller without staff:read no name, as identity would not', async () => {
     const key = await platform.createApiKey(['opportunities:read']);
-    const response = await fetch(platform.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: key.authorization },
-      body: JSON.stringify({ query: OWNER, variables: { id: opportunityId } }),
-    });
-    const result = (await response.json()) as GraphQLResponse<unknown>;
+    const result = await post(key.authorization, OWNER, { id: opportunityId });
     expect(errorCodes(result)).toEqual(['FORBIDDEN']);
     expect(result.errors?.[0]?.path).toEqual(['opportunity', 'owner', 'name']);
     expect(JSON.stringify(result.data)).not.toContain('Eva');

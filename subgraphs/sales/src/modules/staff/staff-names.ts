@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphClient } from '@crm/kit/graph-client.js';
 import { pgArray } from '@crm/kit/sql.js';
+import { DomainError } from '@crm/kit/errors.js';
 
 export interface KnownName {
   userId: string;
@@ -22,25 +23,32 @@ export async function keepNames(em: EntityManager, names: readonly KnownName[]):
   );
 }
 
-// Every process asking identity at once for names it lacks (its first requests after a deploy) shares one call.
-let asking: Promise<Map<string, string>> | null = null;
+// The requests of a subgraph asking identity at once for names it lacks (its first ones after a deploy) share one call.
+const asking = new WeakMap<GraphClient, Promise<Map<string, string>>>();
 
 /** Every member of staff from identity's API, kept: staff is a few hundred people, one page. */
 function askIdentity(em: EntityManager, graph: GraphClient): Promise<Map<string, string>> {
-  asking ??= (async () => {
+  let call = asking.get(graph);
+  if (call) return call;
+  call = (async () => {
     try {
-      const { users } = await graph.query<{ users: Array<{ id: string; name: string; version: number }> }>(
-        'identity',
-        'query StaffNames { users { id name version } }',
-      );
+      const { users } = await graph
+        .query<{ users: Array<{ id: string; name: string; version: number }> }>('identity', 'query StaffNames { users { id name version } }')
+        .catch(() => {
+          // What identity answered (its errors, its address) is not the client's to read; names sales knows still go.
+          throw new DomainError('SERVICE_UNAVAILABLE', 'identity could not be asked for the name of a member of staff: retry shortly', {
+            service: 'identity',
+          });
+        });
       const names = users.map((user) => ({ userId: user.id, name: user.name, userVersion: user.version }));
       await keepNames(em.fork(), names);
       return new Map(names.map((n) => [n.userId, n.name]));
     } finally {
-      asking = null;
+      asking.delete(graph);
     }
   })();
-  return asking;
+  asking.set(graph, call);
+  return call;
 }
 
 /**
