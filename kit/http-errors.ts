@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import type { ErrorCode } from './errors.js';
 
 /** A GraphQL-shaped error body: what a client reads whatever went wrong, never an HTML page, a stack or its own input. */
-const problem = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
+export const problem = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** POST /graphql takes JSON only; anything else is refused before it is parsed. */
 export const requireJson: RequestHandler = (req, res, next) => {

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -19,7 +18,8 @@ import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
 import { recordAudit } from './audit.js';
 import type { GraphClient } from './graph-client.js';
-import { bodyErrors, requireJson } from './http-errors.js';
+import { bodyErrors } from './http-errors.js';
+import { graphqlHttpHandler, isGraphqlRequest, Refusal } from './graphql-http.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
 import { readDeadline } from './deadline.js';
@@ -38,6 +38,9 @@ export interface SubgraphOptions<Loaders> {
   /** Its plain HTTP routes for customers, mounted at `/public/` (the gateway forwards `/public/<name>/…` here). */
   publicRoutes?: (router: express.Router) => void;
 }
+
+/** The largest request body a subgraph reads: a bulk call of 1,000 items with room to spare. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface RunningServer {
   url: string;
@@ -104,7 +107,8 @@ function readAudit<Loaders>(orm: MikroORM, log: Logger): ApolloServerPlugin<Requ
 
 export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Loaders>): Promise<RunningServer> {
   const app = express();
-  const httpServer = http.createServer(app);
+  // /graphql is served without Express (graphql-http.ts); everything else goes to `app`.
+  const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext<Loaders>>({
     schema: options.schema,
     formatError: createErrorFormatter(options.log),
@@ -131,49 +135,36 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   app.disable('x-powered-by');
   // No ETag computed (a hash of every answer): the gateway's POSTs never revalidate.
   app.set('etag', false);
-  app.use(
-    '/graphql',
-    (req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next),
-    // Only the platform's own services may call a subgraph: every request carries a token the gateway (or a
-    // fellow service) signed for this subgraph, or it is refused before anything is parsed or run.
-    async (req, res, next) => {
-      try {
-        const viewer = await verifyInternalToken(req.headers[INTERNAL_TOKEN_HEADER], options.name);
-        res.locals.viewer = viewer;
-        const scope = requestScope.getStore();
-        if (scope) scope.byPlatform = viewer.kind === 'system';
-        next();
-      } catch (error) {
-        if (!(error instanceof InternalTokenError)) return next(error);
-        res
-          .status(401)
-          .json({ errors: [{ message: "Subgraphs answer only the platform's gateway: call the gateway", extensions: { code: 'UNAUTHENTICATED' } }] });
-      }
+  const graphql = graphqlHttpHandler<RequestContext<Loaders>>({
+    apollo,
+    maxBodyBytes: MAX_BODY_BYTES,
+    log: options.log,
+    context: async (req) => {
+      const viewer = await callerOf(req, options.name);
+      const scope = requestScope.getStore();
+      if (scope) scope.byPlatform = viewer.kind === 'system';
+      const em = options.orm.em.fork();
+      return {
+        service: options.name,
+        graph: options.graph,
+        em,
+        viewer,
+        requestId: scope?.requestId ?? readRequestId(req.headers),
+        log: options.log,
+        loaders: options.createLoaders(em, viewer, options.graph),
+        // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
+        idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
+        deadline: readDeadline(req.headers),
+        personalDataRead: new Map<string, number>(),
+        refused: new Map<string, string>(),
+      };
     },
-    requireJson,
-    express.json({ limit: '5mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const em = options.orm.em.fork();
-        const viewer = res.locals.viewer as Viewer;
-        return {
-          service: options.name,
-          graph: options.graph,
-          em,
-          viewer,
-          requestId: requestScope.getStore()?.requestId ?? readRequestId(req.headers),
-          log: options.log,
-          loaders: options.createLoaders(em, viewer, options.graph),
-          // The gateway refuses a malformed key before forwarding it; here one is only ever well-formed or absent.
-          idempotencyKey: optionalIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]),
-          deadline: readDeadline(req.headers),
-          personalDataRead: new Map<string, number>(),
-          refused: new Map<string, string>(),
-        };
-      },
-    }),
-  );
-  app.use(bodyErrors(options.log, 5 * 1024 * 1024));
+  });
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!isGraphqlRequest(req)) return void app(req, res);
+    requestScope.run({ requestId: readRequestId(req.headers) }, () => void graphql(req, res));
+  });
+  app.use(bodyErrors(options.log, MAX_BODY_BYTES));
   if (options.publicRoutes) app.use('/public', publicRouter(options.publicRoutes, options.log));
 
   // Longer than the gateway keeps an idle socket (SUBGRAPH_IDLE_SOCKET_MS): the gateway always closes first.
@@ -203,6 +194,19 @@ function publicRouter(mount: (router: express.Router) => void, log: Logger): exp
     res.status(500).type('text/plain').send('Something went wrong on our side; please try again later.');
   });
   return router;
+}
+
+/**
+ * Only the platform's own services may call a subgraph: every request carries a token the gateway (or a fellow
+ * service) signed for this subgraph, or it is refused before anything is parsed or run.
+ */
+async function callerOf(req: http.IncomingMessage, subgraph: string): Promise<Viewer> {
+  try {
+    return await verifyInternalToken(req.headers[INTERNAL_TOKEN_HEADER], subgraph);
+  } catch (error) {
+    if (!(error instanceof InternalTokenError)) throw error;
+    throw new Refusal(401, 'UNAUTHENTICATED', "Subgraphs answer only the platform's gateway: call the gateway");
+  }
 }
 
 function optionalIdempotencyKey(value: unknown): string | undefined {

@@ -1,0 +1,130 @@
+/**
+ * A subgraph's `/graphql` on Node's own HTTP server, without Express. Every request of every query the gateway plans
+ * comes through here, and Express with its body parser (routing, `type-is`, `raw-body`, content negotiation) was
+ * about a tenth of a subgraph's CPU per request in the profiles of a 360° load (ADR 12). What it did for this one
+ * route is done here directly; the subgraph's other routes (health, `/public/`) stay on Express.
+ *
+ * Refusals are the platform's (kit/http-errors.ts): a GraphQL-shaped body with a code, never the input or a stack.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { problem } from './http-errors.js';
+import type { Logger } from './logger.js';
+import type { ErrorCode } from './errors.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphqlHttpOptions<Context extends BaseContext> {
+  apollo: ApolloServer<Context>;
+  /** The request's context; a `Refusal` thrown here is answered as it says (e.g. no valid caller token). */
+  context: (req: IncomingMessage) => Promise<Context>;
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+/** Answered as it says, with its status and code, before anything is run. */
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for `/graphql` and `/graphql?…`: the requests `graphqlHttpHandler` serves. */
+export const isGraphqlRequest = (req: IncomingMessage) => req.url === GRAPHQL_PATH || req.url?.startsWith(`${GRAPHQL_PATH}?`) === true;
+
+export function graphqlHttpHandler<Context extends BaseContext>(options: GraphqlHttpOptions<Context>) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      // The caller's token first: nothing of an unknown caller's request is read or parsed.
+      const context = await options.context(req);
+      const body = req.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : undefined;
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const query = req.url!.indexOf('?');
+      const answer = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: query < 0 ? '' : req.url!.slice(query), body },
+        context: () => Promise.resolve(context),
+      });
+      for (const [key, value] of answer.headers) res.setHeader(key, value);
+      res.statusCode = answer.status ?? 200;
+      if (answer.body.kind === 'complete') return void res.end(answer.body.string);
+      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (error) {
+      if (error instanceof Refusal) return refuse(req, res, error);
+      // Logged by kind only: the message of a body or driver error may quote the input.
+      options.log.error({ kind: (error as Error).name, path: GRAPHQL_PATH }, 'request failed');
+      if (res.headersSent) return void res.destroy();
+      refuse(req, res, new Refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+    }
+  };
+}
+
+/** The body as JSON: `application/json` in UTF-8, uncompressed, at most `maxBytes`. */
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const [type, ...parameters] = (req.headers['content-type'] ?? '').toLowerCase().split(';');
+  if (type!.trim() !== 'application/json') throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the operation as JSON (Content-Type: application/json)');
+  const charset = parameters.map((p) => p.trim()).find((p) => p.startsWith('charset='));
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if ((charset && !/^charset="?utf-8"?$/.test(charset)) || encoding !== 'identity') {
+    throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON');
+  }
+  const tooLarge = () => new Refusal(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+  const text = (await readBody(req, maxBytes, tooLarge)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Refusal(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+  }
+}
+
+/**
+ * Events rather than an async iterator: leaving one early destroys the request, and with it the socket the refusal
+ * is to be written on. What comes after a refusal is read and dropped.
+ */
+function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // A socket error after a refusal has no one to tell; without a listener it would end the process.
+    const stop = () =>
+      req
+        .off('data', onData)
+        .off('end', onEnd)
+        .off('error', onError)
+        .on('error', () => undefined)
+        .resume();
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      stop();
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  const unread = !req.complete;
+  res.writeHead(refusal.status, {
+    'content-type': 'application/json; charset=utf-8',
+    // A body left unread (refused before or while reading it) would be taken for the next request on this socket.
+    ...(unread ? { connection: 'close' } : {}),
+  });
+  res.end(JSON.stringify(problem(refusal.code, refusal.message)));
+}
