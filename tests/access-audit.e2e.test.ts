@@ -41,19 +41,16 @@ async function entries(filter: Record<string, unknown>): Promise<Entry[]> {
   return auditLog.edges.map((e) => e.node as Entry);
 }
 
-const newCustomer = async () =>
-  (
-    await executeOk(url, CreateCustomerDocument, {
-      input: {
-        kind: 'PERSON',
-        firstName: 'Audit',
-        lastName: 'Trail',
-        birthDate: '1980-01-01',
-        emails: [`audit.${randomUUID().slice(0, 8)}@example.cz`],
-        phones: [],
-      },
-    })
-  ).createCustomer;
+const customerInput = () => ({
+  kind: 'PERSON' as const,
+  firstName: 'Audit',
+  lastName: 'Trail',
+  birthDate: '1980-01-01',
+  emails: [`audit.${randomUUID().slice(0, 8)}@example.cz`],
+  phones: [],
+});
+
+const newCustomer = async () => (await executeOk(url, CreateCustomerDocument, { input: customerInput() })).createCustomer;
 
 describe('the audit log', () => {
   it('records a mutation with the verified actor, the entity, the changed fields, the request id and the address', async () => {
@@ -81,6 +78,23 @@ describe('the audit log', () => {
       action: 'created',
       fields: { title: { before: null, after: '[personal data]' }, ownerId: { after: rep.id }, currency: { after: 'CZK' } },
     });
+  });
+
+  it('takes the address from X-Forwarded-For only behind a proxy the gateway trusts', async () => {
+    const behindProxy = await platform.startGateway({ trustProxy: 'loopback' });
+    const forwarded = { 'x-forwarded-for': '203.0.113.7' };
+    const { createCustomer: trusted } = await executeOk(behindProxy.url, CreateCustomerDocument, { input: customerInput() }, forwarded);
+    const { createCustomer: ignored } = await executeOk(url, CreateCustomerDocument, { input: customerInput() }, forwarded);
+    const addressOf = async (entityId: string) =>
+      (
+        await eventually(async () => {
+          const found = await entries({ entityId, operation: 'Mutation.createCustomer' });
+          expect(found).toHaveLength(1);
+          return found;
+        })
+      )[0]!.clientIp;
+    expect(await addressOf(trusted.id)).toBe('203.0.113.7');
+    expect(await addressOf(ignored.id)).toMatch(/127\.0\.0\.1|::1/);
   });
 
   it('redacts personal values in before and after', async () => {

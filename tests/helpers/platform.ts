@@ -41,6 +41,8 @@ export interface GatewayOptions {
   auth?: GatewayConfig['auth'];
   limits?: GatewayConfig['limits'];
   rateLimits?: GatewayConfig['rateLimits'];
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
+  trustProxy?: GatewayConfig['trustProxy'];
 }
 
 /** A member of staff the test made, signed in through the development issuer. */
@@ -172,7 +174,7 @@ export async function startPlatform(
           socketsPerCaller: 10_000,
           subscriptionsPerSocket: 1000,
         },
-        trustProxy: false,
+        trustProxy: gatewayOptions.trustProxy ?? false,
       },
       createLogger('gateway'),
       { bus: gatewayOptions.bus ?? bus },
