@@ -108,7 +108,8 @@ export interface EventHandler<T extends EventType = EventType> {
   /**
    * The types among `on` it has work for now, asked once per page of the bus that holds any of them: events of the
    * other types are passed over with no transaction (e.g. webhooks, when no endpoint asked for the type). Asked after
-   * the page was read, so an event passed over was committed before whatever would have wanted it.
+   * the page was read, so an event passed over was committed before whatever would have wanted it. The process
+   * fetches the payloads of the types it wanted when last asked; one wanted since is read again with its payloads.
    */
   wanted?(em: EntityManager): Promise<ReadonlySet<string>>;
   /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
@@ -186,16 +187,40 @@ export function startConsumers(options: ConsumerOptions) {
   // publish was heard since it started, so a handler woken by a publish never gets a page read before it.
   let publishes = 0;
   // The payloads this process's handlers read; the others' events are only passed over (most of the bus, page views).
-  const payloadsOf: ReadonlySet<string> = new Set(options.handlers.flatMap((handler) => handler.on));
-  const reading = new Map<string | null, { publishes: number; page: Promise<BusEvent[]> }>();
-  const readPage = (cursor: string | null): Promise<BusEvent[]> => {
+  // A handler that says which types it wants (wanted) counts with those it wanted when it last asked, all of its
+  // types until it first asks: identity's webhook fan-out listens to every type webhooks carry, but with no endpoint
+  // for page views it would fetch and parse each one's payload only to pass it over.
+  const allPayloads: ReadonlySet<string> = new Set(options.handlers.flatMap((handler) => handler.on));
+  const lastWanted = new Map<EventHandler, ReadonlySet<string>>();
+  let payloadsOf = allPayloads;
+  const rememberWanted = (handler: EventHandler, wanted: ReadonlySet<string>) => {
+    const before = lastWanted.get(handler);
+    if (before && before.size === wanted.size && [...wanted].every((type) => before.has(type))) return;
+    lastWanted.set(handler, wanted);
+    payloadsOf = new Set(options.handlers.flatMap((h) => h.on.filter((type) => lastWanted.get(h)?.has(type) ?? true)));
+  };
+  const reading = new Map<string | null, { publishes: number; page: Promise<ReadPage> }>();
+  const readPage = (cursor: string | null): Promise<ReadPage> => {
     const shared = reading.get(cursor);
     if (shared?.publishes === publishes) return shared.page;
-    const entry = { publishes, page: options.bus.read(cursor, PAGE, { payloadsOf }) };
+    const read = payloadsOf;
+    const entry = { publishes, page: options.bus.read(cursor, PAGE, { payloadsOf: read }).then((events) => ({ events, payloadsOf: read })) };
     reading.set(cursor, entry);
     const done = () => void (reading.get(cursor) === entry && reading.delete(cursor));
     entry.page.then(done, done);
     return entry.page;
+  };
+  /**
+   * The types `handler` wants now, for a page that holds some of its types. One it did not want when the page was
+   * read (an endpoint created meanwhile) has had its payloads left out: the same events are read again with them.
+   */
+  const wantedIn = async (handler: EventHandler, em: EntityManager, cursor: string | null, page: ReadPage): Promise<WantedPage> => {
+    if (!handler.wanted || !page.events.some((event) => handles(handler, event))) return { events: page.events, wanted: null };
+    const wanted = await handler.wanted(em);
+    rememberWanted(handler, wanted);
+    const left = page.events.some((event) => wanted.has(event.type) && handles(handler, event) && !page.payloadsOf.has(event.type));
+    // The first events after the cursor again, as many as before: later ones were committed after `wanted` was asked.
+    return { events: left ? await options.bus.read(cursor, page.events.length, { payloadsOf: allPayloads }) : page.events, wanted };
   };
   const unsubscribe = options.bus.onPublish(() => {
     publishes++;
@@ -237,8 +262,9 @@ export function startConsumers(options: ConsumerOptions) {
             cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
             status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
           }
-          page = await readPage(cursor);
-          const wanted = handler.wanted && page.some((event) => handles(handler, event)) ? await handler.wanted(em.fork()) : null;
+          const read = await wantedIn(handler, em.fork(), cursor, await readPage(cursor));
+          page = read.events;
+          const { wanted } = read;
           for (const event of page) {
             if (stopped) return;
             if (await deliver(handler, status, event, wanted)) {
@@ -425,6 +451,18 @@ export function startConsumers(options: ConsumerOptions) {
       )();
     },
   };
+}
+
+/** A page of the bus and the types whose payloads it was read with (the others' are `{}`). */
+interface ReadPage {
+  events: BusEvent[];
+  payloadsOf: ReadonlySet<string>;
+}
+
+interface WantedPage {
+  events: BusEvent[];
+  /** null: the handler takes all of its types (or the page holds none). */
+  wanted: ReadonlySet<string> | null;
 }
 
 const handles = (handler: EventHandler, event: BusEvent) => (handler.on as readonly string[]).includes(event.type);

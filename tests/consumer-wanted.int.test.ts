@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import type { BusEvent, EventBus, ReadOptions } from '@crm/kit/bus/index.js';
 import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { createLogger } from '@crm/kit/logger.js';
@@ -27,6 +28,7 @@ describe('a consumer that says which event types it wants', () => {
     let wanted = new Set<string>();
     let asked = 0;
     const handled: string[] = [];
+    const payloads: unknown[] = [];
     const handler = defineHandler({
       name,
       on: ['CustomerMerged'],
@@ -36,11 +38,22 @@ describe('a consumer that says which event types it wants', () => {
       },
       async handle(_em, event) {
         handled.push(event.id);
+        payloads.push(event.payload);
       },
       afterExpiry: { skip: { lost: 'nothing: a test' } },
     });
     const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-wanted-test');
-    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    // The real bus, and what each read asked and got.
+    const bus = testBus.bus();
+    const reads: Array<{ payloadsOf: ReadonlySet<string> | undefined; events: BusEvent[] }> = [];
+    const watchedBus: EventBus = Object.assign(Object.create(bus) as EventBus, {
+      read: async (cursor: string | null, limit: number, options?: ReadOptions) => {
+        const events = await bus.read(cursor, limit, options);
+        reads.push({ payloadsOf: options?.payloadsOf, events });
+        return events;
+      },
+    });
+    const consumers = startConsumers({ orm: database.orm(), bus: watchedBus, handlers: [handler], log, graph, retryMs: 50 });
     const readThrough = (cursor: string | null) => eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(cursor));
     try {
       // Nobody wants CustomerMerged: 150 of them are read past, none handled, no processed mark written.
@@ -48,16 +61,31 @@ describe('a consumer that says which event types it wants', () => {
       expect({ handled: handled.length, processed: await processedRows(name) }).toEqual({ handled: 0, processed: 0 });
       const askedForThem = asked;
       expect(askedForThem).toBeGreaterThanOrEqual(1);
+      // Once it said it wants none, their payloads are no longer fetched: a page view's is never parsed only to be passed over.
+      const unwanted = Array.from({ length: 10 }, customerMerged);
+      reads.splice(0);
+      await readThrough(await publish(unwanted));
+      const withoutPayloads = reads.filter((read) => read.payloadsOf && !read.payloadsOf.has('CustomerMerged')).flatMap((read) => read.events);
+      expect(withoutPayloads.map((event) => event.id)).toEqual(expect.arrayContaining(unwanted.map((event) => event.id)));
+      expect(withoutPayloads.every((event) => Object.keys(event.payload).length === 0)).toBe(true);
+      expect(handled).toHaveLength(0);
 
       // A page with none of its types does not ask.
+      const askedBefore = asked;
       await readThrough(await publish(Array.from({ length: 20 }, () => rawEvent('test', 'Noise', randomUUID(), {}))));
-      expect(asked).toBe(askedForThem);
+      expect(asked).toBe(askedBefore);
 
-      // Once wanted, each is handled once, as before.
+      // Once wanted, each is handled once, as before, with its payload: the page read without them (the consumer
+      // still knew none wanted) is read again when the answer says otherwise, as when an endpoint is created meanwhile.
       wanted = new Set(['CustomerMerged']);
       const now = Array.from({ length: 5 }, customerMerged);
+      reads.splice(0);
       await readThrough(await publish(now));
       expect({ handled: handled.sort(), processed: await processedRows(name) }).toEqual({ handled: now.map((event) => event.id).sort(), processed: 5 });
+      expect(payloads).toEqual(expect.arrayContaining(now.map((event) => event.payload)));
+      expect(reads[0]?.payloadsOf?.has('CustomerMerged')).toBe(false);
+      expect(reads.some((read) => read.payloadsOf?.has('CustomerMerged'))).toBe(true);
+      expect(consumers.statuses()[0]?.deadLetters).toBe(0);
     } finally {
       await consumers.stop();
     }
