@@ -24,7 +24,16 @@ export async function findByIds<T extends object>(
   const rows = await em.execute<Array<Record<string, unknown>>>(`select t.* from ${tableOf(meta)} t where t.${quote(column)} = any(?::uuid[])${order}`, [
     pgArray(ids),
   ]);
-  // em.map's merge, but an entity the identity map already holds is kept as it is (em.map would overwrite it).
+  return mergeRows(em, entity, rows);
+}
+
+/**
+ * Whole rows of `entity`'s table as PostgreSQL answers them (`select t.*`, `insert … returning *`), mapped into `em`
+ * as em.map maps them, except that an entity the identity map already holds is kept as it is (em.map would
+ * overwrite it).
+ */
+export function mergeRows<T extends object>(em: EntityManager, entity: EntityClass<T>, rows: ReadonlyArray<Record<string, unknown>>): T[] {
+  const meta = metadataOf(em, entity);
   const driver = em.getDriver();
   return rows.map((row) => em.merge(entity, driver.mapResult(row as never, meta)!, { refresh: false, convertCustomTypes: true, validate: false }));
 }

@@ -14,7 +14,7 @@ import {
   RecordInteractionsDocument,
   type RecordInteractionInput,
 } from './generated/graphql.js';
-import { errorCodes, execute, executeOk } from './helpers/graphql.js';
+import { errorCodes, execute, executeOk, queryOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
 // Marketing's fields on identity's Customer (the timeline, segments, message sends, enrolments) and the interaction API
@@ -67,6 +67,40 @@ describe('the timeline on the Customer', () => {
     expect(again.recordInteraction).toMatchObject({ id: first.recordInteractions.ids[0], customer: { id: customerId } });
     const { customer } = await gql(CustomerTimelineDocument, { id: customerId, first: 1 });
     expect(customer.interactions?.totalCount).toBe(4);
+  });
+
+  it('answers one recorded interaction from the row its insert returned, without reading it back', async () => {
+    const customerId = await createCustomer('Single');
+    const input = { ...pageView(customerId, '/models/kodiaq', 2), externalEventId: `single-${customerId}` };
+    await platform.resetSqlLog();
+    const before = Date.now();
+    const { recordInteraction } = await queryOk<{ recordInteraction: Record<string, unknown> }>(
+      url,
+      `mutation($input: RecordInteractionInput!) {
+        recordInteraction(input: $input) { id customer { id } channel type occurredAt sourceSystem externalEventId properties recordedAt }
+      }`,
+      { input },
+    );
+    expect(recordInteraction).toMatchObject({
+      customer: { id: customerId },
+      channel: 'WEB',
+      type: 'PAGE_VIEW',
+      occurredAt: input.occurredAt,
+      sourceSystem: 'website',
+      externalEventId: input.externalEventId,
+      properties: { url: '/models/kodiaq' },
+    });
+    // The server's time of the insert, as stored.
+    expect(Date.parse(recordInteraction.recordedAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    const reads = platform.sql.marketing.filter((statement) => /\bfrom "?interaction"?\b/.test(statement));
+    expect(reads).toEqual([]);
+    // A retry under the same partner key inserts nothing: the stored row is read and answered.
+    const { recordInteraction: again } = await queryOk<{ recordInteraction: Record<string, unknown> }>(
+      url,
+      'mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id recordedAt properties } }',
+      { input: { ...pageView(customerId, '/other', 1), externalEventId: `single-${customerId}` } },
+    );
+    expect(again).toEqual({ id: recordInteraction.id, recordedAt: recordInteraction.recordedAt, properties: { url: '/models/kodiaq' } });
   });
 
   it('answers refused batches with the codes and messages clients read, writing nothing', async () => {

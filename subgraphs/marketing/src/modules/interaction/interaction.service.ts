@@ -6,7 +6,7 @@ import { isUuid, parseId } from '@crm/kit/ids.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { liveCustomerId, liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { executeBound, pgArray } from '@crm/kit/sql.js';
-import { findByIds } from '@crm/kit/rows.js';
+import { findByIds, mergeRows } from '@crm/kit/rows.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import { INTERACTION_TEXT_LIMITS, type RecordInteractionInput } from './interaction.inputs.js';
 import { checkJson } from '@crm/kit/input-limits.js';
@@ -123,19 +123,22 @@ export function recordedEvent(em: EntityManager, row: RecordedFields): void {
  */
 export async function recordInteraction(em: EntityManager, input: RecordInteractionInput): Promise<Interaction> {
   const row = toRow(input);
-  const { ids } = await inTransaction(em, (tx) => insertRows(tx, [row]));
-  // A plain read of the row (kit/rows.ts): the query builder cost more than the statement on this hot path.
-  const [recorded] = await findByIds(em, Interaction, ids);
+  const { ids, inserted } = await inTransaction(em, (tx) => insertRows(tx, [row], 'whole rows'));
+  // The row as the insert returned it; one recorded before under its partner key (a retry) is read (kit/rows.ts).
+  const [recorded] = inserted.length > 0 ? mergeRows(em, Interaction, inserted) : await findByIds(em, Interaction, ids);
   return recorded!;
 }
 
-const INSERT_BATCH = `insert into interaction
+/** What the insert answers: the new rows' ids (a partner's batch), or the whole new rows (one interaction, answered with it). */
+const insertBatch = (returning: 'id' | '*') => `insert into interaction
     (id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, properties, recorded_at)
   select id, customer_id, anonymous_id, phone, email, channel, type, occurred_at, source_system, external_event_id, campaign_id, coalesce(properties, '{}'), now()
   from jsonb_to_recordset($1::jsonb) as r(id uuid, customer_id uuid, anonymous_id text, phone text, email text, channel interaction_channel, type interaction_type,
     occurred_at timestamptz, source_system text, external_event_id text, campaign_id uuid, properties jsonb)
   on conflict do nothing
-  returning id`;
+  returning ${returning}`;
+const INSERT_RETURNING_IDS = insertBatch('id');
+const INSERT_RETURNING_ROWS = insertBatch('*');
 
 const FIND_KNOWN = `select id, source_system, external_event_id from interaction
   where (source_system, external_event_id) in (select * from unnest(?::text[], ?::text[]))`;
@@ -151,7 +154,8 @@ export async function recordInteractions(em: EntityManager, inputs: RecordIntera
   const problems = new ItemProblems();
   const rows = inputs.map((input, index) => problems.check(index, () => toRow(input)));
   problems.throwIfAny(inputs.length, 'interactions');
-  return inTransaction(em, (tx) => insertRows(tx, rows as InteractionRow[]));
+  const { inserted: _ids, ...recorded } = await inTransaction(em, (tx) => insertRows(tx, rows as InteractionRow[]));
+  return recorded;
 }
 
 /**
@@ -167,8 +171,15 @@ export interface RecordedInteractions {
   items: Array<{ index: number; id: string; outcome: UpsertOutcome }>;
 }
 
-/** One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). */
-async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<RecordedInteractions> {
+/**
+ * One INSERT … ON CONFLICT DO NOTHING for the rows; each gets the id it was recorded under (new or earlier). With
+ * 'whole rows', `inserted` holds the new rows as stored (else their ids only: a batch's answer needs no more).
+ */
+async function insertRows(
+  tx: EntityManager,
+  given: InteractionRow[],
+  returning: 'ids' | 'whole rows' = 'ids',
+): Promise<RecordedInteractions & { inserted: Array<{ id: string } & Record<string, unknown>> }> {
   await assertCampaignsExist(tx, given);
   const owned = await joinKnownContacts(tx, given);
   const live = await liveCustomerIds(
@@ -177,7 +188,9 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<R
   );
   const rows = owned.map((row) => (row.customerId ? { ...row, customerId: live.get(row.customerId)! } : row));
   // Bound, not inlined: the batch's JSON is one parameter of a few hundred KB (kit/sql.ts).
-  const inserted = await executeBound<{ id: string }>(tx, INSERT_BATCH, [JSON.stringify(rows.map(asRecord))]);
+  const inserted = await executeBound<{ id: string } & Record<string, unknown>>(tx, returning === 'ids' ? INSERT_RETURNING_IDS : INSERT_RETURNING_ROWS, [
+    JSON.stringify(rows.map(asRecord)),
+  ]);
   const insertedIds = new Set(inserted.map((r) => r.id));
   const retried = rows.filter((row) => !insertedIds.has(row.id) && row.externalEventId);
   const known = new Map<string, string>();
@@ -195,6 +208,7 @@ async function insertRows(tx: EntityManager, given: InteractionRow[]): Promise<R
     duplicates: rows.length - insertedIds.size,
     ids,
     items: rows.map((row, index) => ({ index, id: ids[index]!, outcome: insertedIds.has(row.id) ? UpsertOutcome.CREATED : UpsertOutcome.UNCHANGED })),
+    inserted,
   };
 }
 
