@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { inParallel, type Caller } from './graphql.js';
 import { recordPageView } from './live.js';
 import { percentile } from './load.js';
-import { cpuBetween, sampleCpu, type ProcessGroups } from './proc.js';
+import { cpuBetween, sampleCpu, sumOf, type ProcessGroups } from './proc.js';
 
 export interface FanOut {
   subscribers: number;
@@ -18,8 +18,13 @@ export interface FanOut {
   p50: number;
   p99: number;
   max: number;
-  /** CPU seconds of all processes (gateway, subgraphs, PostgreSQL) from the commit until the last subscriber had it. */
+  /**
+   * CPU seconds of all processes (gateway, subgraphs, PostgreSQL) from the commit until the last subscriber had it,
+   * beyond what the same platform with the same subscribers uses idle over that time (`idleCpuMsPerSecond`).
+   */
   cpuSecondsPerEvent: number;
+  /** The same, background included. */
+  grossCpuSecondsPerEvent: number;
   /** CPU milliseconds per second of all processes while the subscribers sat idle, and before they came. */
   idleCpuMsPerSecond: number;
   baselineCpuMsPerSecond: number;
@@ -27,8 +32,6 @@ export interface FanOut {
 
 const SUBSCRIPTION = 'subscription($id: ID!) { interactionRecorded(customerId: $id) { interaction { id channel type } } }';
 const IDLE_SECONDS = 5;
-
-const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
 export async function measureFanOut(
   caller: Caller,
@@ -61,7 +64,7 @@ export async function measureFanOut(
   const idleCpuOver = async (seconds: number) => {
     const before = await sampleCpu(processes);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    return sum(cpuBetween(before, await sampleCpu(processes))) / seconds;
+    return sumOf(cpuBetween(before, await sampleCpu(processes))) / seconds;
   };
   try {
     // What the platform spends idle without them (jobs, the relays' and consumers' safety polls), to tell theirs apart.
@@ -108,11 +111,14 @@ export async function measureFanOut(
 
     const latencies: number[] = [];
     let cpuMs = 0;
+    let idleMs = 0;
     for (let i = 0; i < events; i++) {
       const before = await sampleCpu(processes);
+      const started = performance.now();
       const { id, committed } = await record();
       await everyoneHas(id, 120_000);
-      cpuMs += sum(cpuBetween(before, await sampleCpu(processes)));
+      cpuMs += sumOf(cpuBetween(before, await sampleCpu(processes)));
+      idleMs += (idleCpu * (performance.now() - started)) / 1000;
       for (const at of arrivals.get(id)!) latencies.push(Math.max(0, at - committed));
     }
     latencies.sort((a, b) => a - b);
@@ -122,7 +128,8 @@ export async function measureFanOut(
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? 0,
-      cpuSecondsPerEvent: cpuMs / events / 1000,
+      cpuSecondsPerEvent: Math.max(0, cpuMs - idleMs) / events / 1000,
+      grossCpuSecondsPerEvent: cpuMs / events / 1000,
       idleCpuMsPerSecond: idleCpu,
       baselineCpuMsPerSecond: baseline,
     };

@@ -1,11 +1,12 @@
 /**
  * HTTP load with autocannon: a GraphQL operation whose variables change per request (a random customer, a random
  * search term), at a fixed number of connections for a fixed time. Latency percentiles come from every response's
- * own time; CPU per request from /proc, from before the run until the platform is idle again, divided by the requests
- * sent; an answer with GraphQL errors counts as an error.
+ * own time; CPU per request from /proc, from before the run until the platform is idle again, less the platform's
+ * background over that time (measured just before), divided by the requests sent; an answer with GraphQL errors
+ * counts as an error.
  */
 import autocannon from 'autocannon';
-import { cpuBetween, sampleCpu, waitUntilQuiet, type ProcessGroups } from './proc.js';
+import { backgroundRate, beyondBackground, cpuBetween, sampleCpu, sumOf, waitUntilQuiet, type ProcessGroups } from './proc.js';
 
 export interface LoadRun {
   label: string;
@@ -17,8 +18,10 @@ export interface LoadRun {
   p50: number;
   p95: number;
   p99: number;
-  /** CPU milliseconds per request of each process group (gateway, subgraphs, postgres). */
+  /** CPU milliseconds per request of each process group (gateway, subgraphs, postgres), beyond the background. */
   cpuMsPerRequest: Record<string, number>;
+  /** CPU milliseconds per second of each process group just before the run, with nothing asked of the platform. */
+  backgroundMsPerSecond: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -35,10 +38,15 @@ export interface LoadOptions {
 export const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
+/** Long enough for the safety polls (every 1-2 s) to show in the background. */
+const BACKGROUND_SECONDS = 3;
+
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const latencies: number[] = [];
   let errors = 0;
+  const background = await backgroundRate(options.processes, BACKGROUND_SECONDS);
   const before = await sampleCpu(options.processes);
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -61,12 +69,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   // Requests still in flight when the run ended are worked on after it: their CPU counts too, shared by every request sent.
-  await waitUntilQuiet(options.processes, 20_000, 1);
+  await waitUntilQuiet(options.processes, 20_000, 1, 0.1, sumOf(background));
   const after = await sampleCpu(options.processes);
+  const seconds = (performance.now() - started) / 1000;
   const requests = latencies.length;
   const sent = Math.max(result.requests.sent, requests);
   if (requests === 0) throw new Error(`${options.label}: no answer within ${options.seconds} s`);
-  const used = cpuBetween(before, after);
+  const used = beyondBackground(cpuBetween(before, after), background, seconds);
   latencies.sort((a, b) => a - b);
   return {
     label: options.label,
@@ -79,6 +88,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, ms / sent])),
+    backgroundMsPerSecond: background,
   };
 }
 

@@ -77,20 +77,46 @@ export function cpuBetween(before: CpuSample, after: CpuSample): Record<string, 
 }
 
 /**
+ * CPU milliseconds per second each group uses while nothing is asked of the platform: its background (the relays'
+ * and consumers' safety polls, periodic jobs, PostgreSQL's autovacuum). A run's CPU beyond it is the run's.
+ */
+export async function backgroundRate(groups: ProcessGroups, seconds: number): Promise<Record<string, number>> {
+  const before = await sampleCpu(groups);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = cpuBetween(before, await sampleCpu(groups));
+  return Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, ms / seconds]));
+}
+
+/** What each group used beyond its background over `seconds` (never below zero: the background is an estimate). */
+export function beyondBackground(used: Record<string, number>, background: Record<string, number>, seconds: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, Math.max(0, ms - (background[name] ?? 0) * seconds)]));
+}
+
+export const sumOf = (values: Record<string, number>): number => Object.values(values).reduce((a, b) => a + b, 0);
+
+/**
  * Waits until the platform is idle (all its processes together below `busyShare` of one core over a second,
  * `quietSeconds` in a row): after the data set, consumers and the outbox relays still work through its events, which would be
- * measured with the requests. Returns the seconds waited, or null when it never became quiet within `timeoutMs`.
+ * measured with the requests. A platform whose background (`backgroundMsPerSecond`) is already near that share is
+ * idle once it is back to its background. Returns the seconds waited, or null when it never became quiet within `timeoutMs`.
  */
-export async function waitUntilQuiet(groups: ProcessGroups, timeoutMs: number, quietSeconds = 2, busyShare = 0.1): Promise<number | null> {
+export async function waitUntilQuiet(
+  groups: ProcessGroups,
+  timeoutMs: number,
+  quietSeconds = 2,
+  busyShare = 0.1,
+  backgroundMsPerSecond = 0,
+): Promise<number | null> {
   const started = Date.now();
+  const threshold = Math.max(1000 * busyShare, backgroundMsPerSecond + 500 * busyShare);
   let quiet = 0;
   let before = await sampleCpu(groups);
   while (Date.now() - started < timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const after = await sampleCpu(groups);
-    const used = Object.values(cpuBetween(before, after)).reduce((a, b) => a + b, 0);
+    const used = sumOf(cpuBetween(before, after));
     before = after;
-    quiet = used < 1000 * busyShare ? quiet + 1 : 0;
+    quiet = used < threshold ? quiet + 1 : 0;
     if (quiet >= quietSeconds) return (Date.now() - started) / 1000;
   }
   return null;
