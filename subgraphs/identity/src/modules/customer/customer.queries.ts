@@ -5,6 +5,8 @@ import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection
 import { countByParent, countWhere, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
 import { escapeLike, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Customer, foldName } from './customer.entity.js';
+import { Identifier } from './identifier.entity.js';
+import { mergeRows } from '@crm/kit/rows.js';
 import { CustomerOrderDirection, CustomerOrderField, type CustomerFilter, type CustomerOrder } from './customer.inputs.js';
 import { countryCallingCode } from '@crm/kit/contact.js';
 import { searchTerm } from '@crm/kit/input-limits.js';
@@ -167,4 +169,24 @@ function identifierPrefixes(term: string): string[] {
     else patterns.push(`+${countryCallingCode()}${digits}%`, `+${digits}%`);
   }
   return patterns;
+}
+
+/**
+ * Customers by id with their identifiers, in one statement (a 360° view shows both; a second statement was a fifth
+ * of its round trips to PostgreSQL): each customer's identifiers come as one JSON array, in the order
+ * identifiersByCustomer reads them, and are mapped into `em` as that loader maps its rows.
+ */
+export async function customersWithIdentifiers(em: EntityManager, ids: readonly string[]): Promise<Array<{ customer: Customer; identifiers: Identifier[] }>> {
+  if (ids.length === 0) return [];
+  const rows = await em.execute<Array<Record<string, unknown> & { identifiers__: Array<Record<string, unknown>> }>>(
+    `select t.*, coalesce((select json_agg(i order by i.created_at, i.id) from customer_identifier i where i.customer_id = t.id), '[]') as identifiers__
+    from customer t where t.id = any(?::uuid[])`,
+    [pgArray(ids)],
+  );
+  const customers = mergeRows(
+    em,
+    Customer,
+    rows.map(({ identifiers__: _identifiers, ...customer }) => customer),
+  );
+  return customers.map((customer, n) => ({ customer, identifiers: mergeRows(em, Identifier, rows[n]!.identifiers__) }));
 }

@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { selectsAny } from '@crm/kit/selection.js';
 import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/connection.js';
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
@@ -19,14 +21,18 @@ import { withinDeadline } from '@crm/kit/deadline.js';
 export class CustomerConnection extends ConnectionType(Customer) {}
 
 const MAX_SEARCH_HITS = 50;
+/** The fields read from a customer's identifiers. */
+const IDENTIFIER_FIELDS = new Set(['emails', 'phones', 'identifiers']);
 
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Allow('customers:read')
   @Query(() => Customer, { description: 'A customer by id (a merged id gives its survivor); NOT_FOUND when there is none' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: IdentityContext): Promise<Customer> {
-    // Read through the request's loader (plain rows, merged ids to their survivor), as getCustomer finds it.
-    const customer = await loaders.customerById.load(parseId(id, 'Customer'));
+  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: IdentityContext, @Info() info: GraphQLResolveInfo): Promise<Customer> {
+    // Read through the request's loader (plain rows, merged ids to their survivor), as getCustomer finds it; with
+    // the identifiers in the same statement when e-mails, phones or identifiers are asked for.
+    const loader = selectsAny(info, IDENTIFIER_FIELDS) ? loaders.customerWithIdentifiersById : loaders.customerById;
+    const customer = await loader.load(parseId(id, 'Customer'));
     if (!customer) throw notFound('Customer', id);
     return customer;
   }
