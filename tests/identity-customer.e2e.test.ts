@@ -117,7 +117,10 @@ describe('a customer through the gateway', () => {
     expect(mergeCustomers.emails!.sort()).toEqual(['marie.duplicate@example.cz', 'marie.survivor@example.cz']);
     // The profile by the old id is the survivor's, with the identifiers read in the same statement (both e-mails).
     const byOldId = (await executeOk(url, CustomerProfileDocument, { id: merged.id })).customer;
-    expect({ id: byOldId.id, emails: [...byOldId.emails!].sort() }).toEqual({ id: survivor.id, emails: ['marie.duplicate@example.cz', 'marie.survivor@example.cz'] });
+    expect({ id: byOldId.id, emails: [...byOldId.emails!].sort() }).toEqual({
+      id: survivor.id,
+      emails: ['marie.duplicate@example.cz', 'marie.survivor@example.cz'],
+    });
     const { customerRecord } = await executeOk(url, CustomerRecordDocument, { id: merged.id });
     expect(customerRecord).toMatchObject({ id: merged.id, displayName: 'Marie Duplicate', mergedInto: { id: survivor.id } });
 
