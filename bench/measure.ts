@@ -96,13 +96,15 @@ async function settle(platform: BenchPlatform, customers: number, say: (line: st
   const started = Date.now();
   let calm = 0;
   let before = await sampleCpu(platform.processes);
+  let sampledAt = Date.now();
   while (Date.now() - started < timeoutMs) {
     const quiet = await waitUntilQuiet(platform.processes, 5_000);
     if (quiet !== null) return say(`platform idle after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const after = await sampleCpu(platform.processes);
-    const msPerSecond = sumOf(cpuBetween(before, after)) / 5;
-    before = after;
-    calm = msPerSecond < 500 && (await consumersCaughtUp(platform)) ? calm + 5 : 0;
+    const seconds = (Date.now() - sampledAt) / 1000;
+    const msPerSecond = sumOf(cpuBetween(before, after)) / seconds;
+    [before, sampledAt] = [after, Date.now()];
+    calm = msPerSecond < 500 && (await consumersCaughtUp(platform)) ? calm + seconds : 0;
     if (calm >= SETTLED_SECONDS) {
       return say(
         `consumers caught up after ${((Date.now() - started) / 1000).toFixed(0)} s; the platform's background stays at ${msPerSecond.toFixed(0)} ms/s`,
