@@ -73,6 +73,11 @@ export async function startJobRunner(options: { url: string; jobs: JobDefinition
       concurrency: options.concurrency,
       noHandleSignals: true,
       pollInterval: 1000,
+      // graphile-worker names its statements by default, and a named statement lives on one server connection:
+      // behind PgBouncer in transaction mode the next transaction meets another one, and every job failed to
+      // complete ("prepared statement … does not exist"; tests/pgbouncer.e2e.test.ts). A job's few statements are
+      // parsed again instead.
+      noPreparedStatements: true,
       logger: workerLogger(options.log),
     });
   } catch (error) {

@@ -105,7 +105,10 @@ export async function startPlatform(
     maxStallMs?: number;
     /** How often the gateway pings subscription sockets (the gateway's default otherwise). */
     subscriptionKeepAliveMs?: number;
+    /** The server the subgraphs' databases are on (DATABASE_URL's by default). */
     databaseServer?: string;
+    /** The PostgreSQL bus's server, when it differs (e.g. direct while the subgraphs go through PgBouncer). */
+    eventsDatabaseServer?: string;
     subgraphIdleSocketMs?: number;
     keepAliveMs?: number;
     /** Marketing's adapters instead of the recording e-mail channel (e.g. SMTP to a test server, a clock). */
@@ -116,8 +119,10 @@ export async function startPlatform(
   process.env.QUIET_HOURS ??= 'off';
   const prefix = `crm_t${randomBytes(4).toString('hex')}_`;
   const server = new URL(options.databaseServer ?? process.env.DATABASE_URL!);
-  const urlOf = (name: string) => Object.assign(new URL(server), { pathname: `/${prefix}${name}` }).toString();
-  const bus = await createPostgresBus(urlOf('events'));
+  const urlOf = (name: string, on = server) => Object.assign(new URL(on), { pathname: `/${prefix}${name}` }).toString();
+  const eventsServer = new URL(options.eventsDatabaseServer ?? server);
+  const eventsUrl = urlOf('events', eventsServer);
+  const bus = await createPostgresBus(eventsUrl);
   const sql = Object.fromEntries(SUBGRAPHS.map((n) => [n, [] as string[]])) as Record<SubgraphName, string[]>;
 
   // Filled once all have started; subgraphs ask each other's URLs only later (consumer rebuilds).
@@ -235,7 +240,7 @@ export async function startPlatform(
     },
     internal: (subgraph, query, variables) => createGraphClient((name) => running[name].url, 'test').query(subgraph, query, variables),
     startGateway,
-    connectBus: () => createPostgresBus(urlOf('events')),
+    connectBus: () => createPostgresBus(eventsUrl),
     subgraphs: running,
     sql,
     resetSqlLog: async () => {
@@ -255,8 +260,9 @@ export async function startPlatform(
       await bus.close();
       await dropDatabases(
         server,
-        [...SUBGRAPHS, 'events'].map((n) => `${prefix}${n}`),
+        SUBGRAPHS.map((n) => `${prefix}${n}`),
       );
+      await dropDatabases(eventsServer, [`${prefix}events`]);
       await rm(devIssuerDir, { recursive: true, force: true });
     },
   };
