@@ -19,6 +19,16 @@ afterAll(() => platform.stop());
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
+/** A request as any client would send it: the document and variables as written, not typed by codegen. */
+async function postGraphql(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<unknown>> {
+  const response = await fetch(platform.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<unknown>;
+}
+
 function expectNoLeaks(result: GraphQLResponse<unknown>) {
   const text = JSON.stringify(result.errors);
   expect(text).not.toMatch(/stacktrace|\bat .*\.(ts|js):\d+|select |insert into|relation "|node_modules/i);
@@ -30,6 +40,22 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors?.[0]?.message).toBe('"not-an-id" is not a valid Customer id');
     expectNoLeaks(result);
+  });
+
+  it('rejects a variable the schema does not allow with BAD_USER_INPUT, naming the value', async () => {
+    // An enum value that does not exist, deep in an input object: the gateway's own coercion of the variables.
+    const stage = await postGraphql('mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }', {
+      input: { name: 'Bad marker', stages: [{ name: 'Won', probability: 100, marker: 'WON' }] },
+    });
+    expect(errorCodes(stage)).toEqual(['BAD_USER_INPUT']);
+    expect(stage.errors?.[0]?.message).toContain('"WON" does not exist in "StageMarker" enum');
+    // A required variable left out, and one of the wrong type.
+    const missing = await postGraphql('query($id: ID!) { customer(id: $id) { id } }', {});
+    expect(errorCodes(missing)).toEqual(['BAD_USER_INPUT']);
+    expect(missing.errors?.[0]?.message).toContain('"$id" of required type "ID!" was not provided');
+    const wrongType = await postGraphql('query($first: Int) { customers(first: $first) { totalCount } }', { first: 'ten' });
+    expect(errorCodes(wrongType)).toEqual(['BAD_USER_INPUT']);
+    expectNoLeaks(wrongType);
   });
 
   it('reports an unknown id as NOT_FOUND', async () => {

@@ -106,8 +106,9 @@ const ABSENT = '\u0000absent';
 /**
  * operationCost, worked out once per schema, document, operation and values of the variables it depends on: the
  * same 360° query for another customer id costs the same, and walking its document with type information was a
- * twelfth of the gateway's time per request. Variables that do not coerce are not kept: getComplexity refuses
- * them with graphql-js's error, as before.
+ * twelfth of the gateway's time per request. Variables that do not coerce are refused here, with graphql-js's
+ * words and BAD_USER_INPUT: this runs before the gateway's own check of the variables, and an error thrown from
+ * here has no code unless it is given one (it was answered as INTERNAL_SERVER_ERROR).
  */
 export function knownCost(
   schema: GraphQLSchema,
@@ -116,9 +117,8 @@ export function knownCost(
   variables: Record<string, unknown> | null | undefined,
   operationName?: string | null,
 ): number {
-  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) {
-    return operationCost(schema, document, variables ?? undefined, operationName);
-  }
+  const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors?.[0];
+  if (invalid) throw refused('BAD_USER_INPUT', invalid.message);
   let bySchema = costs.get(schema);
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
   let byKey = bySchema.get(document);
