@@ -9,7 +9,8 @@ import { runLoad, type LoadRun } from './load.js';
 import { pick, searchTerms } from './names.js';
 import { measurePeer, type PeerResult } from './peer.js';
 import type { BenchPlatform } from './platform.js';
-import { cpuBetween, sampleCpu, sumOf, waitUntilQuiet } from './proc.js';
+import { waitUntilQuiet } from './proc.js';
+import { settle } from './settle.js';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH } from './queries.js';
 import type { Scale } from './options.js';
@@ -85,36 +86,14 @@ function loader(platform: BenchPlatform, caller: Caller, scale: Scale, say: (lin
   };
 }
 
-/**
- * Waits until the data set's events are worked through, so what runs in the background is not measured with the
- * reads: the platform idle (below a tenth of a core), or, when its background stays above that (autovacuum after a
- * large data set, say), every subgraph's consumers caught up with the bus and the platform below half a core for
- * SETTLED_SECONDS in a row. Each run then charges only what is beyond the background it measures just before (load.ts).
- */
-async function settle(platform: BenchPlatform, customers: number, say: (line: string) => void): Promise<void> {
-  const timeoutMs = Math.max(60_000, customers * 20);
-  const started = Date.now();
-  let calm = 0;
-  let before = await sampleCpu(platform.processes);
-  let sampledAt = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const quiet = await waitUntilQuiet(platform.processes, 5_000);
-    if (quiet !== null) return say(`platform idle after ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const after = await sampleCpu(platform.processes);
-    const seconds = (Date.now() - sampledAt) / 1000;
-    const msPerSecond = sumOf(cpuBetween(before, after)) / seconds;
-    [before, sampledAt] = [after, Date.now()];
-    calm = msPerSecond < 500 && (await consumersCaughtUp(platform)) ? calm + seconds : 0;
-    if (calm >= SETTLED_SECONDS) {
-      return say(
-        `consumers caught up after ${((Date.now() - started) / 1000).toFixed(0)} s; the platform's background stays at ${msPerSecond.toFixed(0)} ms/s`,
-      );
-    }
-  }
-  say('the platform did not become idle after the data set; measuring anyway');
+/** Waits until the data set's events are worked through (bench/settle.ts), and says how it ended. */
+async function settleAfterDataSet(platform: BenchPlatform, customers: number, say: (line: string) => void): Promise<void> {
+  const settled = await settle(platform.processes, () => consumersCaughtUp(platform), { timeoutMs: Math.max(60_000, customers * 20) });
+  const after = `${settled.seconds.toFixed(0)} s`;
+  if (settled.how === 'idle') say(`platform idle after ${after}`);
+  else if (settled.how === 'caught up') say(`consumers caught up after ${after}; the platform's background stays at ${settled.msPerSecond.toFixed(0)} ms/s`);
+  else say('the platform did not become idle after the data set; measuring anyway');
 }
-
-const SETTLED_SECONDS = 30;
 
 /** Every consumer of every subgraph read the bus to its end at its last poll (`/health/ready`). */
 async function consumersCaughtUp(platform: BenchPlatform): Promise<boolean> {
@@ -140,7 +119,7 @@ export async function measureReadsAtSize(
   say: (line: string) => void,
 ): Promise<ReadsAtSize> {
   const load = loader(platform, caller, scale, say);
-  await settle(platform, customerIds.length, say);
+  await settleAfterDataSet(platform, customerIds.length, say);
   const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
   const terms = searchTerms();
   const cursors = await listCursors(caller, 50);
@@ -170,7 +149,7 @@ export async function measureAll(
 ): Promise<Measurements> {
   const randomCustomer = () => ({ id: pick(Math.random, customerIds) });
   const load = loader(platform, caller, scale, say);
-  await settle(platform, scale.customers, say);
+  await settleAfterDataSet(platform, scale.customers, say);
   const connections = await sampleConnections(platform.databaseUrl);
   const idleConnections = await connections.now();
   say('HTTP load (autocannon)');

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { backgroundRate, beyondBackground, waitUntilQuiet, type ProcessGroups } from '../bench/proc.js';
+import { settle } from '../bench/settle.js';
 
 // The bench charges a run only what the platform used beyond its background (the relays' and consumers' safety
 // polls, periodic jobs): a platform whose background is above the bench's "idle" share of a core would otherwise
@@ -9,17 +10,18 @@ import { backgroundRate, beyondBackground, waitUntilQuiet, type ProcessGroups } 
 // report of 2026-12-06). A real process busy 40 ms of every 100 stands for such a background.
 
 let child: ChildProcess | undefined;
-afterEach(async () => {
+async function stopChild(): Promise<void> {
   if (child && child.exitCode === null && child.signalCode === null) {
     const exited = once(child, 'exit');
     child.kill();
     await exited;
   }
   child = undefined;
-});
+}
+afterEach(stopChild);
 
-function busyBackground(): ProcessGroups {
-  const burn = 'setInterval(() => { const end = Date.now() + 40; while (Date.now() < end); }, 100)';
+function busyBackground(busyMsOf100 = 40): ProcessGroups {
+  const burn = `setInterval(() => { const end = Date.now() + ${busyMsOf100}; while (Date.now() < end); }, 100)`;
   child = spawn(process.execPath, ['-e', burn], { stdio: 'ignore' });
   return { services: { busy: child.pid! }, postgres: async () => [] };
 }
@@ -37,4 +39,27 @@ describe("the bench's CPU background", () => {
   it('charges a run only what each process used beyond its background, never below zero', () => {
     expect(beyondBackground({ gateway: 900, postgres: 100 }, { gateway: 50, postgres: 80 }, 4)).toEqual({ gateway: 700, postgres: 0 });
   });
+
+  // After a data set (bench/settle.ts): a background that stays above the idle share but below half a core counts as
+  // settled once the consumers are caught up for the calm time in a row; not while they are behind, and not above
+  // half a core. Short windows and calm time stand for the bench's 5 s and 30 s.
+  const quick = { windowMs: 2_500, calmSeconds: 3, timeoutMs: 12_000 };
+
+  it('settles on a busy background once the consumers are caught up, and says at what rate it stayed', async () => {
+    const settled = await settle(busyBackground(), () => Promise.resolve(true), quick);
+    expect(settled).toMatchObject({ how: 'caught up' });
+    expect(settled.seconds).toBeLessThan(quick.timeoutMs / 1000);
+    expect(settled.how === 'caught up' && settled.msPerSecond).toBeGreaterThan(150);
+  }, 30_000);
+
+  it('does not settle while a consumer is behind, nor above half a core', async () => {
+    expect(await settle(busyBackground(), () => Promise.resolve(false), quick)).toMatchObject({ how: 'timed out' });
+    await stopChild();
+    // 70 % of a core, with every consumer caught up: still working through something.
+    expect(await settle(busyBackground(70), () => Promise.resolve(true), quick)).toMatchObject({ how: 'timed out' });
+  }, 60_000);
+
+  it('settles at once on a platform that is idle', async () => {
+    expect(await settle({ services: {}, postgres: async () => [] }, () => Promise.resolve(false), quick)).toMatchObject({ how: 'idle' });
+  }, 30_000);
 });
