@@ -172,4 +172,28 @@ describe('behind PgBouncer in transaction mode (issue 11.2)', () => {
     // More client connections than server connections: the pooling the platform has to live with.
     expect(Math.max(...pools.map((pool) => pool.clients))).toBeGreaterThan(SERVER_CONNECTIONS);
   }, 120_000);
+
+  it('delivers events with the bus through PgBouncer too: its LISTEN is lost there, and the consumers poll', async () => {
+    const pooledBus = await startPlatform({ databaseServer: bouncer.url, eventsDatabaseServer: bouncer.url });
+    try {
+      const email = `polled.${randomUUID().slice(0, 8)}@example.cz`;
+      const { createCustomer } = await queryOk<{ createCustomer: { id: string } }>(
+        pooledBus.gatewayUrl,
+        'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+        { input: { firstName: 'Polled', lastName: 'Svoboda', emails: [email] } },
+      );
+      // Marketing's consumer reads identity's CustomerCreated from the bus and keeps the address.
+      await eventually(async () => {
+        const rows = await pooledBus.subgraphs.marketing.orm.em
+          .fork()
+          .execute<Array<{ value: string }>>("select value from customer_contact where customer_id = ? and kind = 'EMAIL'", [createCustomer.id]);
+        expect(rows.map((row) => row.value)).toEqual([email]);
+      }, 30_000);
+      // The bus's own database was reached through PgBouncer.
+      const eventsDatabase = pooledBus.subgraphs.marketing.orm.config.get('dbName')!.replace(/marketing$/, 'events');
+      expect((await bouncer.transactions()).get(eventsDatabase)).toBeGreaterThan(0);
+    } finally {
+      await pooledBus.stop();
+    }
+  }, 120_000);
 });
