@@ -1,18 +1,44 @@
+import path from 'node:path';
 import { destination, pino, type DestinationStream, type Logger } from 'pino';
 import { defineSettings, oneOf } from './settings.js';
 
 export type { Logger };
 
 /**
- * An error as the logs keep it: its kind, code and the first line of its message, and where it was thrown. A
- * database error's detail, query and parameters, and a validation message quoting the input, may hold personal
- * data: they are not written (`"…"` quotes in a message are blanked).
+ * An error as the logs keep it: its kind, code and the first line of its message, and where it was thrown, never
+ * a stack trace (house rule: none in answers or logs). A database error's detail, query and parameters, and a
+ * validation message quoting the input, may hold personal data: they are not written (`"…"` quotes in a message
+ * are blanked).
  */
 const firstLine = (text: string) =>
   text
     .split('\n')[0]!
     .replace(/"[^"]*"/g, '"…"')
     .slice(0, 300);
+
+/** A stack frame's file and line: `    at fn (/app/kit/x.js:12:5)`, `    at file:///app/x.js:3:1`. */
+const FRAME = /^ {4}at (?:.*\()?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/;
+
+/**
+ * Where an error comes from, in two fields instead of a trace: `at`, the first frame of the platform's own code
+ * (its path relative to the working directory, the repository or the image's /app), and `library`, the package it
+ * came out of when a library threw it (pg, @mikro-orm/core…). Enough to find the line; nothing of the machine's paths.
+ */
+export function errorOrigin(stack: string | undefined): { at?: string; library?: string } {
+  let library: string | undefined;
+  for (const line of stack?.split('\n') ?? []) {
+    const [, file, lineNumber] = FRAME.exec(line) ?? [];
+    if (!file || file.startsWith('node:')) continue;
+    const packages = file.lastIndexOf('/node_modules/');
+    if (packages >= 0) {
+      const [scope, name] = file.slice(packages + '/node_modules/'.length).split('/');
+      library ??= scope!.startsWith('@') ? `${scope}/${name}` : scope;
+      continue;
+    }
+    return { at: `${path.relative(process.cwd(), file)}:${lineNumber}`, library };
+  }
+  return { library };
+}
 
 function safeError(error: unknown): Record<string, unknown> | string {
   if (typeof error === 'string') return firstLine(error);
@@ -22,11 +48,7 @@ function safeError(error: unknown): Record<string, unknown> | string {
     type: error.constructor.name,
     code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
     message: firstLine(error.message),
-    stack: error.stack
-      ?.split('\n')
-      .filter((line) => line.startsWith('    at '))
-      .slice(0, 8)
-      .join('\n'),
+    ...errorOrigin(error.stack),
   };
 }
 
