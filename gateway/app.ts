@@ -14,7 +14,7 @@ import type { SubgraphName } from '@crm/kit/config.js';
 import { requestLimits, type GatewayConfig } from './config.js';
 import { queryLimits } from './limits/query-limits.js';
 import { securityHeaders } from './http-hygiene.js';
-import { bodyErrors, requireJson } from '@crm/kit/http-errors.js';
+import { bodyErrors, problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
 import { connectEventBus, type EventBus } from '@crm/kit/bus/index.js';
 import { Health } from '@crm/kit/health.js';
 import { formatGatewayError } from './errors.js';
@@ -140,7 +140,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   app.use(
     '/graphql',
     requireJson,
-    express.json({ limit: limits.maxBodyBytes }),
+    express.json({ limit: limits.maxBodyBytes, verify: requireUtf8 }),
     expressMiddleware(apollo, {
       // The caller comes from their credentials only, verified here; subgraphs get it in a token the gateway signs.
       context: async ({ req, res }) => {
@@ -151,6 +151,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
       },
     }),
   );
+  // Any other path: a JSON answer with a code, like every refusal, not Express's HTML "Cannot GET".
+  app.use((req, res) => void res.status(404).json(problem('NOT_FOUND', `There is nothing at ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(bodyErrors(log, limits.maxBodyBytes));
 
   health.add('bus', async () => {

@@ -58,7 +58,8 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       }
       await pipeline(answer.body, res);
     } catch (error) {
-      options.log.warn({ err: error, requestId, subgraph: req.params.subgraph, path: req.path }, 'public route not answered');
+      // The route's first segment only (/quotes, /unsubscribe): the rest of the path is the link's signed token.
+      options.log.warn({ err: error, requestId, subgraph: req.params.subgraph, route: req.path.split('/', 2).join('/') }, 'public route not answered');
       if (!res.headersSent) res.status(502).type('text/plain').send('This page is not available right now; please try again in a few minutes.');
       else res.destroy();
     }

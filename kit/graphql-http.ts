@@ -8,7 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { problem } from './http-errors.js';
+import { isUtf8 } from 'node:buffer';
+import { NOT_UTF8, problem } from './http-errors.js';
 import type { Logger } from './logger.js';
 import type { ErrorCode } from './errors.js';
 
@@ -77,7 +78,9 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
   }
   const tooLarge = () => new Refusal(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`);
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-  const text = (await readBody(req, maxBytes, tooLarge)).toString('utf8');
+  const body = await readBody(req, maxBytes, tooLarge);
+  if (!isUtf8(body)) throw new Refusal(400, 'BAD_REQUEST', NOT_UTF8);
+  const text = body.toString('utf8');
   try {
     return JSON.parse(text);
   } catch {

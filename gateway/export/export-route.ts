@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { readRequestId } from '@crm/kit/context.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import type { Logger } from '@crm/kit/logger.js';
-import { requireJson } from '@crm/kit/http-errors.js';
+import { problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { headersOf, type RateLimits } from '../limits/rate-limits.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
@@ -59,7 +59,7 @@ const refusalOf = (error: GraphQLError | GraphQLFormattedError): Refusal => {
  */
 export function exportRoute(options: ExportOptions): express.Router {
   const router = express.Router();
-  router.post('/export', requireJson, express.json({ limit: options.maxBodyBytes }), async (req, res) => {
+  router.post('/export', requireJson, express.json({ limit: options.maxBodyBytes, verify: requireUtf8 }), async (req, res) => {
     const requestId = readRequestId(req.headers);
     let aborted = false;
     res.on('close', () => (aborted = !res.writableFinished));
@@ -68,7 +68,10 @@ export function exportRoute(options: ExportOptions): express.Router {
       const format = String(req.query.format ?? body.format ?? 'ndjson');
       if (!(format in FORMATS)) throw refusalOf(badRequest(`format must be ndjson or csv, got "${format}"`, 'format'));
       if (typeof body.query !== 'string') throw refusalOf(badRequest('Send the query to export as "query"', 'query'));
-      const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
+      if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) {
+        throw refusalOf(badRequest('variables must be a JSON object, e.g. { "id": "…" }', 'variables'));
+      }
+      const variables = (body.variables ?? {}) as Record<string, unknown>;
       const { viewer } = await options.auth.authenticate(req.headers.authorization, req.ip ?? null, requestId).catch((error: GraphQLError) => {
         throw refusalOf(error);
       });
@@ -120,6 +123,10 @@ export function exportRoute(options: ExportOptions): express.Router {
       if (!res.headersSent) res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     }
+  });
+  // A browser or a link opens it with GET: say how it is called, as /graphql does for a mutation sent by GET.
+  router.all('/export', (_req, res) => {
+    res.status(405).set('allow', 'POST').json(problem('BAD_REQUEST', '/export takes POST with a JSON body { query, variables, format }'));
   });
   return router;
 }

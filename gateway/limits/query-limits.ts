@@ -16,6 +16,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ValidationContext,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -142,12 +143,15 @@ const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 /** Deeper input than any form or rule tree needs (a segment's groups nest 5 deep): refused before it is coerced. */
 const MAX_INPUT_DEPTH = 24;
 
-/** The first place in the variables with bad text or nested too deep, and what is wrong there. */
+/** The first place in the variables with bad text (in a value or a key) or nested too deep, and what is wrong there. */
 function findBadInput(value: unknown, path: string, depth = 0): { path: string; problem: string } | null {
   if (typeof value === 'string')
     return BAD_TEXT.test(value) ? { path, problem: 'holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text' } : null;
   if (!value || typeof value !== 'object') return null;
   if (depth >= MAX_INPUT_DEPTH) return { path, problem: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
+  // A key is text the client sent too, and the database stores JSON keys as it stores values (interaction properties).
+  if (!Array.isArray(value) && Object.keys(value).some((key) => BAD_TEXT.test(key)))
+    return { path, problem: 'has a key that holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text' };
   const entries: Array<[string, unknown]> = Array.isArray(value)
     ? value.map((item, i) => [`[${i}]`, item])
     : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
@@ -156,6 +160,20 @@ function findBadInput(value: unknown, path: string, depth = 0): { path: string; 
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * The document does not say which operation to run: operationName names none of its operations, or it has several
+ * and none is named. graphql-js leaves this to execution, where the gateway had no operation to plan (it answered
+ * INTERNAL_SERVER_ERROR, graphql-ws a message without a code): refused here, alike over HTTP and WebSocket.
+ */
+function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  // Quoted as JSON: a NUL or a broken character in the name is shown escaped, and a long name is cut.
+  const message =
+    operationName != null
+      ? `The document has no operation named ${JSON.stringify(operationName.slice(0, 100))}`
+      : 'The document has several operations: name the one to run in operationName';
+  return refused('BAD_USER_INPUT', message, { field: 'operationName' });
 }
 
 /**
@@ -246,10 +264,18 @@ const SUGGESTION_MASK = '[Suggestion hidden]';
  * HTTP, and `prepare` for a subscription over WebSocket, with the same codes and messages.
  */
 export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, cost: number) => Promise<unknown>) {
+  // armor words its refusals "Syntax Error: Query depth limit…", though they are validation errors (and answered as
+  // GRAPHQL_VALIDATION_FAILED): reported to the validation as armor would, without the misleading prefix.
+  const reject = {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+    ],
+  };
   const armor = new ApolloArmor({
-    maxAliases: { n: limits.maxAliases },
-    maxDepth: { n: limits.maxDepth, flattenFragments: true },
-    maxDirectives: { n: limits.maxDirectives },
+    maxAliases: { n: limits.maxAliases, ...reject },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reject },
+    maxDirectives: { n: limits.maxDirectives, ...reject },
     // Counted by graphql-js's own parser (parseOptions below): armor's parsing plugin answers a refusal with 500.
     maxTokens: { enabled: false },
     costLimit: { enabled: false }, // the cost here counts pages, see operationCost
@@ -294,7 +320,7 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operation, contextValue }) {
-          if (!operation) return;
+          if (!operation) throw unresolvedOperation(request.operationName);
           contextValue.cost = await checkOperation({
             schema,
             document,
@@ -350,13 +376,19 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
   /**
    * The same limits for an operation that arrives over WebSocket (graphql-ws `onSubscribe`): parsed with the token
    * limit (GRAPHQL_PARSE_FAILED), validated with graphql-js's and armor's rules (GRAPHQL_VALIDATION_FAILED), then
-   * the checks above; the document to run, or the errors to answer with.
+   * the checks above; the document to run, or the errors to answer with. The socket serves subscriptions only.
    */
   async function prepare(schema: GraphQLSchema, payload: OperationPayload, viewer: Viewer): Promise<{ document: DocumentNode } | GraphQLError[]> {
     const document = validDocument(schema, payload.query);
     if (Array.isArray(document)) return document;
     const operation = getOperationAST(document, payload.operationName);
-    if (!operation) return { document }; // graphql-ws answers "Unable to identify operation"
+    if (!operation) return [asAnswered(unresolvedOperation(payload.operationName))];
+    // graphql-ws would run a query or mutation on the subscription schema, where nothing resolves them (the gateway
+    // plans them over HTTP): "Cannot return null for non-nullable field", no code. As HTTP refuses a subscription.
+    if (operation.operation !== 'subscription') {
+      const what = operation.operation === 'query' ? 'Queries' : 'Mutations';
+      return [asAnswered(refused('BAD_REQUEST', `${what} run over HTTP, not WebSocket: POST them to /graphql; this socket serves subscriptions`))];
+    }
     try {
       await checkOperation({ schema, document, operation, variables: payload.variables, operationName: payload.operationName, viewer });
     } catch (error) {

@@ -20,6 +20,7 @@ import type { Viewer } from '@crm/kit/context.js';
 import { ANONYMOUS, requirePermission, systemViewer } from '@crm/kit/access/viewer.js';
 import { readLinkToken } from '@crm/kit/access/link-token.js';
 import { DomainError } from '@crm/kit/errors.js';
+import { parseId } from '@crm/kit/ids.js';
 import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
@@ -128,6 +129,10 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     const payloadType = schema.getType(field.type.toString().replace('!', '')) as GraphQLObjectType;
     const entityType = getNamedType(payloadType.getFields()[topic.payloadField]!.type) as GraphQLObjectType;
     const versioned = 'version' in entityType.getFields();
+    // The arguments that name a record (`id` the topic's own, `pipelineId` a Pipeline), with its type for the message.
+    const idArguments = field.args
+      .filter((arg) => getNamedType(arg.type).name === 'ID')
+      .map((arg) => ({ name: arg.name, type: arg.name === 'id' ? entityType.name : capitalize(arg.name.replace(/Id$/, '')) }));
 
     const progress = topic.progress ? fixedSelection(topic.entityQueryField, topic.progress.selection) : null;
     // What the event itself tells, worked out once per event however many subscribers it reaches.
@@ -138,10 +143,11 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       return known;
     };
 
-    field.subscribe = async (_source, given: Record<string, unknown>, context: SubscriptionContext, info) => {
+    field.subscribe = async (_source, sent: Record<string, unknown>, context: SubscriptionContext, info) => {
       const follow = context.follow;
-      if (follow) checkFollow(name, topic, follow, given, info, followPurposes);
+      if (follow) checkFollow(name, topic, follow, sent, info, followPurposes);
       else requirePermission(context.viewer, topic.permission, `Subscription.${name}`);
+      const given = { ...sent, ...checkedIds(sent, idArguments) };
       const args = follow ? given : (topic.arguments?.(given, context.viewer) ?? given);
       const givenAfter = (args.after as string | null | undefined) ?? null;
       if (givenAfter !== null) await bus.read(givenAfter, 1); // a malformed, future or expired cursor fails here, before any event
@@ -306,7 +312,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
         return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       onError: (_ctx, _id, _payload, errors) => {
-        log.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+        log.warn(refusalLogEntry(errors), 'subscription error');
       },
     },
     wsServer,
@@ -325,6 +331,26 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     },
   };
 }
+
+/**
+ * A refused subscription as the log keeps it: its codes, and its messages through the logger's `err` (kit/logger.ts),
+ * which blanks what they quote. graphql-js quotes a variable's value in its message, and a value may be personal data.
+ */
+function refusalLogEntry(errors: readonly GraphQLError[]): { codes: unknown[]; err: string } {
+  return { codes: errors.map((error) => error.extensions?.code ?? null), err: errors.map((error) => error.message).join('; ') };
+}
+
+/**
+ * The id arguments given, checked as the queries check them (kit/ids.ts: BAD_USER_INPUT naming the argument) and in
+ * the events' lower case: an id that is not one would match no event, and the subscription would wait in silence.
+ */
+function checkedIds(args: Record<string, unknown>, idArguments: ReadonlyArray<{ name: string; type: string }>): Record<string, string> {
+  return Object.fromEntries(
+    idArguments.flatMap(({ name, type }) => (typeof args[name] === 'string' ? [[name, parseId(args[name] as string, type, name)]] : [])),
+  );
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Close code of a socket its caller may not open: they hold as many as allowed already. */
 export const TOO_MANY_SOCKETS_CODE = 4129;
