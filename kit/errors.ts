@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'Send the operation as UTF-8 JSON (`Content-Type: application/json`)',
   GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax, or too large to parse',
   GRAPHQL_VALIDATION_FAILED: 'The operation does not fit the schema, or is too deep or has too many aliases or directives',
+  PERSISTED_QUERY_NOT_FOUND: "A persisted query's hash the gateway does not know (automatic persisted queries): send it again with the query's text",
   INTERNAL_SERVER_ERROR: 'An unexpected failure, logged with the request id: report it if it persists',
 } as const;
 
@@ -64,14 +65,14 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
 ]);
 
-interface ValidationFailure {
+export interface ValidationFailure {
   property: string;
   constraints?: Record<string, string>;
   children?: ValidationFailure[];
 }
 
 /** class-validator nests the failures of nested inputs (e.g. amount.currency); flatten them with their path. */
-function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ field: string; message: string }> {
+export function flattenValidation(failures: ValidationFailure[], prefix = ''): Array<{ field: string; message: string }> {
   return failures.flatMap((failure) => {
     const field = `${prefix}${failure.property}`;
     return [...Object.values(failure.constraints ?? {}).map((message) => ({ field, message })), ...flattenValidation(failure.children ?? [], `${field}.`)];
@@ -90,6 +91,13 @@ const QUERY_CANCELED = '57014';
  * client's input at fault, not the service.
  */
 const BAD_TEXT_CODES = new Set(['22021', '22P05']);
+
+/**
+ * PostgreSQL refused a value out of its column's range: a number too large for its numeric column (22003, e.g. a
+ * quote's total summed from lines that each fit) or a date it has no calendar day for (22008). The scalars refuse
+ * such input up front; should any get past them, the client's input is at fault, not the service.
+ */
+const OUT_OF_RANGE_CODES = new Set(['22003', '22008']);
 
 /** The SQLSTATE of a database error, wherever the driver or the ORM wrapped it. */
 function sqlStateOf(error: unknown): string | undefined {
@@ -145,6 +153,14 @@ export function createErrorFormatter(log: Logger) {
       log.warn({ path: formatted.path, code: sqlStateOf(original) }, 'database refused the text of the input');
       return {
         message: 'The input holds text that cannot be stored (a NUL byte or a broken character): send plain UTF-8 text',
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
+    }
+    if (OUT_OF_RANGE_CODES.has(sqlStateOf(original) ?? '')) {
+      log.warn({ path: formatted.path, code: sqlStateOf(original) }, 'database refused a value out of range');
+      return {
+        message: 'A number or date in the input is out of the range that can be stored: send a smaller amount or a nearer date',
         path: formatted.path,
         extensions: { code: 'BAD_USER_INPUT' },
       };

@@ -10,6 +10,7 @@ import type { Permission } from './access/permissions.js';
 import { requirePermission } from './access/viewer.js';
 import type { RequestContext } from './context.js';
 import { isUuid } from './ids.js';
+import { validateListArgumentsPerItem } from './validation.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -45,6 +46,7 @@ export function guardedReference<C extends RequestContext<unknown>>(
 export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'validate'>, referenceResolvers: ReferenceResolvers = {}): Promise<GraphQLSchema> {
   assertAccessDeclared(options.resolvers as readonly Function[]);
   runMutationsInTransactions();
+  validateListArgumentsPerItem();
   const schema = await buildSchema({
     ...options,
     authChecker,

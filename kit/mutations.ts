@@ -6,7 +6,7 @@ import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from './context.js';
 import { DomainError } from './errors.js';
 import { collectingChanges, recordAudit } from './audit.js';
-import { checkDeclaredCustomers, refuseAfterValidation } from './customer-references.js';
+import { checkDeclaredReferences, refuseAfterValidation } from './references.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key is remembered; a client retrying later than this makes a new request. */
@@ -78,11 +78,11 @@ export const mutationTransaction: MiddlewareFn<RequestContext<unknown>> = async 
   if (info.parentType.name !== 'Mutation') return next();
   // The arguments as the client sent them: a retry is the same request even if a customer it names merged meanwhile.
   const requestHash = context.idempotencyKey ? hashOf(args) : '';
-  // Asked of identity before the transaction holds a connection (the caller is authorized by now: type-graphql's
-  // auth check runs before every middleware).
-  const refusal = await checkDeclaredCustomers(info.fieldName, args, context.graph).then(
+  // The customers, staff and deals it names are asked of their owners before the transaction holds a connection (the
+  // caller is authorized by now: type-graphql's auth check runs before every middleware).
+  const refusal = await checkDeclaredReferences(info.fieldName, args, context.graph, context.viewer).then(
     () => undefined,
-    (error: unknown) => error ?? new Error('customer check failed'),
+    (error: unknown) => error ?? new Error('reference check failed'),
   );
   if (refusal) return refuseAfterValidation(refusal, next);
   const outer = context.em;

@@ -183,13 +183,35 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   };
 }
 
-/** The subgraph's public routes, each request with its id in the logs; a failure is logged and answered without details. */
-function publicRouter(mount: (router: express.Router) => void, log: Logger): express.Router {
+/** What a customer sees for a link the platform cannot read: the same words as a forged link's page. */
+const INVALID_LINK_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>This link is not valid</title></head>
+<body><h1>This link is not valid</h1><p>Please check that it was copied whole, or ask your dealer for a new one.</p></body></html>`;
+
+/** The 4xx status Express gave an error it raised for the request itself (e.g. 400 for broken %-encoding in the URL). */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/**
+ * The subgraph's public routes, each request with its id in the logs; a failure is logged and answered without
+ * details. The logs name the route's pattern, never the path: a link's path holds the customer's signed token.
+ */
+export function publicRouter(mount: (router: express.Router) => void, log: Logger): express.Router {
   const router = express.Router();
   router.use((req, _res, next) => requestScope.run({ requestId: readRequestId(req.headers) }, next));
   mount(router);
   router.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
-    log.error({ err: error, requestId: requestScope.getStore()?.requestId, path: req.path }, 'public route failed');
+    const requestId = requestScope.getStore()?.requestId;
+    const route = (req.route as { path?: unknown } | undefined)?.path;
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      // The link as sent cannot be read (its message would quote the token): the customer's problem, not ours.
+      log.info({ requestId, status, route }, 'public route refused a malformed request');
+      if (res.headersSent) return next(error);
+      return void res.status(status).set('Cache-Control', 'no-store').type('html').send(INVALID_LINK_PAGE);
+    }
+    log.error({ err: error, requestId, route }, 'public route failed');
     if (res.headersSent) return next(error);
     res.status(500).type('text/plain').send('Something went wrong on our side; please try again later.');
   });

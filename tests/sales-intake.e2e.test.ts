@@ -143,7 +143,9 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
 
   it('scores the lead, routes it to the candidate rep with the most free capacity and plans the follow-up', async () => {
     const region = `Kolin-${unique()}`;
-    const [busyRep, freeRep, otherRep] = [randomUUID(), randomUUID(), randomUUID()];
+    // Members of staff identity knows: a rule's candidates are checked with identity (ADR 16).
+    const staff = async () => (await platform.createStaff('SALES_REP')).id;
+    const [busyRep, freeRep, otherRep] = [await staff(), await staff(), await staff()];
     const product = await newProduct('CAR');
     const { createLeadRoutingRule: rule } = await executeOk(url, CreateLeadRoutingRuleDocument, {
       input: { name: `${region} cars`, regionPrefix: region, productCategory: 'CAR', candidateUserIds: [busyRep, freeRep], capacityPerRep: 3, priority: 5 },

@@ -32,7 +32,7 @@ describe('a lead through the gateway', () => {
     const { createProduct } = await executeOk(url, CreateProductDocument, {
       input: { sku: 'LEAD-SUV', name: 'Lead test SUV', category: 'CAR', listPrice: { amount: '899900.00', currency: 'CZK' } },
     });
-    const rep = randomUUID();
+    const rep = (await platform.createStaff('SALES_REP')).id; // a member of staff identity knows (ADR 16)
     let { createLead: lead } = await executeOk(url, CreateLeadDocument, {
       input: {
         source: 'WEB_FORM',

@@ -43,7 +43,7 @@ const throughGateway = (link: string) => new URL(new URL(link).pathname, url).to
 
 describe("a sent quote's tracked link through the gateway", () => {
   it('records each open and download with its kind, on the timeline and live on the owner’s opportunityChanged', async () => {
-    const owner = randomUUID();
+    const owner = (await platform.createStaff('SALES_REP')).id; // owners are checked with identity (ADR 16)
     const client = connect(platform.wsUrl);
     const dashboard = subscribe(client, OwnerQuoteViewsDocument, { ownerId: owner, after: (await platform.bus.head()) ?? undefined });
 

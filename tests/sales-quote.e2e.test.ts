@@ -127,7 +127,7 @@ describe('a quote through the gateway', () => {
   });
 
   it('tells the owner live each time the customer opens or downloads the quote: QuoteViewed and OpportunityQuoteViewed', async () => {
-    const owner = randomUUID();
+    const owner = (await platform.createStaff('SALES_REP')).id; // owners are checked with identity (ADR 16)
     // The owner's dashboard, from now on (the cursor replays whatever happens before it is registered).
     const client = connect(platform.wsUrl);
     const dashboard = subscribe(client, OwnerOpportunityChangedDocument, { ownerId: owner, after: (await platform.bus.head()) ?? undefined });
@@ -218,7 +218,7 @@ describe('accepting a quote closes the loop on its deal (issue 12)', () => {
   });
 
   it('with winOpportunity also wins the deal: WON stage and events, the follow-up call closed, the first-offer sequence exited', async () => {
-    const owner = randomUUID();
+    const owner = (await platform.createStaff('SALES_REP')).id; // owners are checked with identity (ADR 16)
     const customerId = await newCustomer('Winner');
     await executeOk(url, RecordConsentDocument, {
       input: { customerId, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'test', textVersion: 'v1' },

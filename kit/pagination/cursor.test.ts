@@ -41,6 +41,23 @@ describe('keyset cursors', () => {
   it('requires a text sort value when asked', () => {
     expect(() => keysetCursor([42, id], true)).toThrow('This cursor belongs to another list');
   });
+
+  it('take a sort value of the type the list is sorted by', () => {
+    expect(keysetCursor(['2026-11-01T10:00:00.000Z', id], 'time')).toEqual(['2026-11-01T10:00:00.000Z', id]);
+    expect(keysetCursor([42, id], 'number')).toEqual([42, id]);
+    expect(keysetCursor(['Nováková', id], 'text')).toEqual(['Nováková', id]);
+  });
+
+  // The database would refuse to compare them (42883: no operator for a timestamp and a number), a failure of ours.
+  it.each([
+    [12345, 'time'],
+    [1e300, 'time'],
+    ['yesterday', 'time'],
+    ['42', 'number'],
+    [42, 'text'],
+  ] as const)('refuse %p for a list sorted by %s as a cursor of another list', (sortValue, sort) => {
+    expect(() => keysetCursor([sortValue, id], sort)).toThrow('This cursor belongs to another list');
+  });
 });
 
 describe('pages cut from rows in walk order', () => {

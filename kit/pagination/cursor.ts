@@ -44,12 +44,34 @@ export function planKeyset(args: PageArgs): KeysetPlan {
 export const foreignCursor = () => badInput('This cursor belongs to another list', 'cursor');
 
 /**
- * The `[sort value, id]` of a keyset cursor; anything else belongs to another list. `textSort` also
- * requires the sort value to be text (a name, an exact timestamp).
+ * What a keyset list is sorted by, as its cursors carry it: a timestamp (its ISO text), a number, or other text.
+ * `any` takes either a text or a number (the caller checks it).
  */
-export function keysetCursor(cursor: ReadonlyArray<string | number>, textSort = false): [string | number, string] {
+export type SortKind = 'time' | 'number' | 'text' | 'any';
+
+/** Whether a cursor's sort value can be one of a list sorted by `kind`. */
+function fitsSort(value: string | number, kind: SortKind): boolean {
+  switch (kind) {
+    case 'time':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'text':
+      return typeof value === 'string';
+    case 'any':
+      return true;
+  }
+}
+
+/**
+ * The `[sort value, id]` of a keyset cursor; anything else belongs to another list, and so does a sort value of
+ * another type than the list's `sort` (e.g. a number for a list sorted by a timestamp: the database would refuse
+ * to compare them). `true` is `text` (a name, an exact timestamp compared as its text).
+ */
+export function keysetCursor(cursor: ReadonlyArray<string | number>, sort: SortKind | boolean = 'any'): [string | number, string] {
+  const kind = sort === true ? 'text' : sort === false ? 'any' : sort;
   const [sortValue, id] = cursor;
-  if (cursor.length !== 2 || sortValue === undefined || typeof id !== 'string' || !isUuid(id) || (textSort && typeof sortValue !== 'string')) {
+  if (cursor.length !== 2 || sortValue === undefined || typeof id !== 'string' || !isUuid(id) || !fitsSort(sortValue, kind)) {
     throw foreignCursor();
   }
   return [sortValue, id];

@@ -2,12 +2,16 @@ import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray, type SqlCondition } from '../sql.js';
 import type { CountedPage, Page, PageArgs } from './connection.js';
-import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortValue } from './cursor.js';
+import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortKind, type SortValue } from './cursor.js';
 
-// invalid_text_representation, invalid_datetime_format, datetime_field_overflow
-const INVALID_VALUE_CODES = new Set(['22P02', '22007', '22008']);
+// invalid_text_representation, invalid_datetime_format, datetime_field_overflow, undefined_function (no operator
+// compares the column with the cursor's value, e.g. a timestamp with a number)
+const INVALID_VALUE_CODES = new Set(['22P02', '22007', '22008', '42883']);
 
-/** For `.catch`: a forged cursor whose sort value does not fit the column (e.g. not a time) is the client's mistake. */
+/**
+ * For `.catch`: a forged cursor whose sort value does not fit the column (e.g. not a time) is the client's mistake.
+ * The cursor's own check (`keysetCursor`) refuses most of them first; this is the safety net for the rest.
+ */
 export function rejectForgedCursor(plan: KeysetPlan): (error: { code?: string }) => never {
   return (error) => {
     if (plan.cursor && INVALID_VALUE_CODES.has(error.code ?? '')) throw foreignCursor();
@@ -74,6 +78,21 @@ export function columnOf(meta: EntityMetadata, property: string): string {
   return column;
 }
 
+/** How a sort property's values travel in cursors: a Date as its ISO text, a number as a number, the rest as text. */
+function sortKindOf(meta: EntityMetadata, property: string): SortKind {
+  const prop = meta.properties[property as never] as EntityMetadata['properties'][never] | undefined;
+  switch (prop?.runtimeType) {
+    case 'Date':
+      return 'time';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'text';
+    default:
+      return 'any';
+  }
+}
+
 /** `from` clause (aliased `t`) and the column of `t` holding each row's parent id. */
 function sourceOf<T, L>(em: EntityManager, meta: EntityMetadata<T>, parent: OwnParent<T> | LinkedParent<L> | undefined) {
   if (!parent) return { from: `${tableOf(meta)} t`, parentColumn: null };
@@ -96,6 +115,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
 ): Promise<Map<string, Page<T> & { total?: number }>> {
   const meta = metadataOf(em, query.entity);
   const sort = `t.${quote(columnOf(meta, query.orderBy.property))}`;
+  const sortKind = sortKindOf(meta, query.orderBy.property);
   const id = `t.${quote(columnOf(meta, 'id'))}`;
   const { from, parentColumn } = sourceOf(em, meta, query.parent);
   const plan = planKeyset(args);
@@ -113,7 +133,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   }
   if (plan.cursor) {
     conditions.push(`(${sort}, ${id}) ${walkDescending ? '<' : '>'} (?, ?)`);
-    params.push(...keysetCursor(plan.cursor));
+    params.push(...keysetCursor(plan.cursor, sortKind));
   }
   const partition = parentColumn ? `partition by t.${quote(parentColumn)}` : '';
   // A first or last page (no cursor) sees every matching row of its parent: their number, the totalCount, comes

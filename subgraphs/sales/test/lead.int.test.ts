@@ -38,11 +38,11 @@ describe('leads', () => {
     expect(lead).toMatchObject({ status: 'NEW', contactPhone: '601 123 456', score: 72, interestProductId: product.id, customerId, ownerId: null });
 
     expect(await refusal(write((em) => updateLeadStatus(em, lead.id, lead.version, LeadStatus.QUALIFIED, manager)))).toMatchObject({
-      code: 'BAD_USER_INPUT',
+      code: 'CONFLICT',
       message: 'A NEW lead cannot become QUALIFIED; allowed next: CONTACTED, DISQUALIFIED',
     });
     const early = await refusal(write((em) => convertLead(em, lead.id, lead.version, {}, manager)));
-    expect(early.code).toBe('BAD_USER_INPUT');
+    expect(early.code).toBe('CONFLICT');
     expect(early.message).toMatch(/cannot become CONVERTED/);
 
     lead = await write((em) => assignLead(em, lead.id, lead.version, rep, manager));
@@ -61,7 +61,7 @@ describe('leads', () => {
     expect(converted.opportunity.money()).toEqual({ amount: '899900.00', currency: 'CZK' });
     expect(firstStage!.position).toBe(0);
     const after = await refusal(write((em) => updateLeadStatus(em, lead.id, converted.lead.version, LeadStatus.DISQUALIFIED, manager, 'late')));
-    expect(after).toMatchObject({ code: 'BAD_USER_INPUT', message: 'A CONVERTED lead cannot become DISQUALIFIED; allowed next: none (it is final)' });
+    expect(after).toMatchObject({ code: 'CONFLICT', message: 'A CONVERTED lead cannot become DISQUALIFIED; allowed next: none (it is final)' });
 
     const events = await outboxOf(orm(), lead.id);
     expect(events.map((e) => e.type)).toEqual(['LeadCreated', 'LeadAssigned', 'LeadStatusChanged', 'LeadStatusChanged', 'LeadConverted']);

@@ -114,7 +114,7 @@ describe('quotes', () => {
     expect(lease.code).toBe('BAD_USER_INPUT');
     expect(lease.message).toMatch(/residualValue/);
     expect(await refusal(write((em) => acceptQuote(em, quote.id, quote.version, admin)))).toMatchObject({
-      code: 'BAD_USER_INPUT',
+      code: 'CONFLICT',
       message: 'A DRAFT quote cannot become ACCEPTED; allowed next: SENT',
     });
     expect(await linesOf(quote.id)).toHaveLength(2);
@@ -167,7 +167,7 @@ describe('quotes', () => {
     const rejected = await write((em) => rejectQuote(em, quote.id, sent.version, admin, ' Too expensive '));
     expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'Too expensive' });
     const opened = await refusal(write((em) => markQuoteViewed(em, quote.id)));
-    expect(opened.code).toBe('BAD_USER_INPUT');
+    expect(opened.code).toBe('CONFLICT');
     expect(opened.message).toMatch(/REJECTED quote cannot become VIEWED/);
     expect((await outboxTypes(orm(), quote.id)).slice(-2)).toEqual(['QuoteSent', 'QuoteRejected']);
     const nobody = await refusal(write((em) => createQuote(em, { title: 'Nobody', currency: 'CZK', taxRatePercent: '0' }, admin)));

@@ -89,11 +89,11 @@ describe('changing a case', () => {
     const refused = (status: CaseStatus, version = found.version) => refusal(write((em) => changeCaseStatus(em, found.id, version, { status }, desk)));
 
     expect(await refused(CaseStatus.RESOLVED)).toMatchObject({
-      code: 'BAD_USER_INPUT',
+      code: 'CONFLICT',
       message: 'A case cannot move from NEW to RESOLVED; from NEW it can move to OPEN',
     });
     expect(await refused(CaseStatus.CLOSED)).toMatchObject({
-      code: 'BAD_USER_INPUT',
+      code: 'CONFLICT',
       message: 'A case cannot move from NEW to CLOSED; from NEW it can move to OPEN',
     });
     await to(CaseStatus.OPEN);
@@ -109,7 +109,7 @@ describe('changing a case', () => {
     await to(CaseStatus.RESOLVED);
     expect(found.resolvedAt).toBeInstanceOf(Date);
     await to(CaseStatus.CLOSED);
-    expect(await refused(CaseStatus.OPEN)).toMatchObject({ code: 'BAD_USER_INPUT', message: 'A case cannot move from CLOSED to OPEN; CLOSED is final' });
+    expect(await refused(CaseStatus.OPEN)).toMatchObject({ code: 'CONFLICT', message: 'A case cannot move from CLOSED to OPEN; CLOSED is final' });
     expect((await getCase(em(), found.id)).status).toBe('CLOSED');
 
     const changes = (await outboxOf(orm(), found.id)).filter((e) => e.type === 'CaseStatusChanged');

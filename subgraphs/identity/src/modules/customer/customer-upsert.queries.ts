@@ -108,15 +108,18 @@ export async function readCustomers(tx: EntityManager, ids: readonly string[]): 
 }
 
 /** Each customer named as an organization, as it is now: a merged one is its survivor (kind of the survivor). */
-export async function readOrganizations(tx: EntityManager, ids: readonly string[]): Promise<Map<string, { id: string; kind: CustomerKind }>> {
+export async function readOrganizations(
+  tx: EntityManager,
+  ids: readonly string[],
+): Promise<Map<string, { id: string; kind: CustomerKind; archived: boolean }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.execute<Array<{ named: string; id: string; kind: CustomerKind }>>(
-    `select c.id as named, coalesce(s.id, c.id) as id, coalesce(s.kind, c.kind) as kind
+  const rows = await tx.execute<Array<{ named: string; id: string; kind: CustomerKind; archived: boolean }>>(
+    `select c.id as named, coalesce(s.id, c.id) as id, coalesce(s.kind, c.kind) as kind, coalesce(s.archived_at, c.archived_at) is not null as archived
      from customer c left join customer s on s.id = c.merged_into_id
-     where c.id = any(?::uuid[]) and coalesce(s.archived_at, c.archived_at) is null`,
+     where c.id = any(?::uuid[])`,
     [pgArray([...new Set(ids)])],
   );
-  return new Map(rows.map((row) => [row.named, { id: row.id, kind: row.kind }]));
+  return new Map(rows.map((row) => [row.named, { id: row.id, kind: row.kind, archived: row.archived }]));
 }
 
 /** The current decision per customer × purpose × channel (`customerId:PURPOSE:CHANNEL`), as `consents` shows it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkBulkSize, ItemProblems, repeatedKeys, upsertAnswer, UpsertOutcome } from '@crm/kit/bulk.js';
-import { badInput } from '@crm/kit/errors.js';
+import { archived, badInput, notFound } from '@crm/kit/errors.js';
 import { recordEvents, type DomainEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
@@ -203,7 +203,7 @@ function planOne(
   item: Prepared,
   before: CustomerRow | null,
   newContacts: Plan['newContacts'],
-  organizations: Map<string, { id: string; kind: CustomerKind }>,
+  organizations: Map<string, { id: string; kind: CustomerKind; archived: boolean }>,
   currentConsents: Map<string, { status: string; givenAt: Date }>,
 ): Plan {
   if (before?.archivedAt) throw badInput(`Customer ${before.id} is archived: restore it before changing it`, 'externalId');
@@ -221,9 +221,10 @@ function planOne(
   }
   if (after.organizationId && changedFields.includes('organizationId')) {
     if (after.kind !== CustomerKind.PERSON) throw badInput('Only a person can belong to an organization', 'organizationId');
-    if (organizations.get(named!)?.kind !== CustomerKind.ORGANIZATION) {
-      throw badInput(`Customer ${after.organizationId} is not an organization`, 'organizationId');
-    }
+    const organization = organizations.get(named!);
+    if (!organization) throw notFound('Customer', named!, 'organizationId');
+    if (organization.archived) throw archived('Customer', organization.id, 'organizationId');
+    if (organization.kind !== CustomerKind.ORGANIZATION) throw badInput(`Customer ${after.organizationId} is not an organization`, 'organizationId');
   }
   if (after.kind === CustomerKind.ORGANIZATION && !after.organizationName) throw badInput('An organization needs an organizationName', 'organizationName');
   if (after.kind === CustomerKind.PERSON && !after.firstName && !after.lastName) throw badInput('A person needs a firstName or a lastName', 'lastName');

@@ -1,10 +1,10 @@
 import type { Opt } from '@mikro-orm/core';
 import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import { PersonalData } from '@crm/kit/access/decorators.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
+import { LocalDateScalar } from '@crm/kit/scalars.js';
 
 export enum CustomerKind {
   PERSON = 'PERSON',
@@ -77,7 +77,7 @@ export class Customer extends BaseEntity {
   sortName!: Opt<string>;
 
   @PersonalData()
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'string', columnType: 'date', nullable: true })
   birthDate?: string | null;
 

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
 import { CustomerCompanySize, CustomerGender, CustomerKind } from './customer.entity.js';
 import { IdentifierKind } from './identifier.entity.js';
+import { LocalDateScalar } from '@crm/kit/scalars.js';
 
 /** Profile fields shared by create, update and resolve: absent = unchanged, null = cleared. */
 @InputType({ description: 'Profile fields: a field left out stays as it is, null clears it' })
@@ -19,7 +19,7 @@ export class CustomerProfileInput {
   @MaxLength(300)
   organizationName?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   birthDate?: string | null;
 
   @Field(() => CustomerGender, { nullable: true })

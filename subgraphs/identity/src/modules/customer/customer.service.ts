@@ -23,16 +23,16 @@ export const PROFILE_FIELDS = [
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
-/** The stored record under this id, merged or not (`customerRecord`). */
-export async function getCustomerRecord(em: EntityManager, id: string): Promise<Customer> {
-  const customer = await em.findOne(Customer, { id: parseId(id, 'Customer') });
-  if (!customer) throw notFound('Customer', id);
+/** The stored record under this id, merged or not (`customerRecord`); `field` names the argument that gave the id. */
+export async function getCustomerRecord(em: EntityManager, id: string, field?: string): Promise<Customer> {
+  const customer = await em.findOne(Customer, { id: parseId(id, 'Customer', field) });
+  if (!customer) throw notFound('Customer', id, field);
   return customer;
 }
 
 /** The customer behind an id: a merged id leads to its survivor, so old references keep working. */
-export async function getCustomer(em: EntityManager, id: string): Promise<Customer> {
-  const record = await getCustomerRecord(em, id);
+export async function getCustomer(em: EntityManager, id: string, field?: string): Promise<Customer> {
+  const record = await getCustomerRecord(em, id, field);
   if (!record.mergedIntoId) return record;
   const survivor = await em.findOne(Customer, { id: record.mergedIntoId });
   if (!survivor) throw notFound('Customer', record.mergedIntoId);
@@ -44,13 +44,16 @@ export async function createCustomer(em: EntityManager, input: CreateCustomerInp
     ...unique(input.emails.map((e) => normalizeEmail(e, 'emails'))).map((value) => ({ kind: IdentifierKind.EMAIL, value })),
     ...unique(input.phones.map((p) => normalizePhone(p, 'phones'))).map((value) => ({ kind: IdentifierKind.PHONE, value })),
   ];
-  const customer = em.create(Customer, { kind: input.kind });
+  // Kept out of the unit of work until every check has passed: a lookup on the way (the organization, the
+  // identifiers) flushes what the unit of work holds, and would insert a half-made customer before a check refuses it.
+  const customer = em.create(Customer, { kind: input.kind }, { persist: false });
   await applyProfile(em, customer, input, 'overwrite');
   requireName(customer);
   const taken = identifiers.length ? await em.find(Identifier, { $or: identifiers.map(({ kind, value }) => ({ kind, value })) }) : [];
   if (taken.length > 0) {
     throw conflict(`${taken.map((t) => t.value).join(', ')} already belongs to another customer`);
   }
+  em.persist(customer);
   for (const identifier of identifiers) em.create(Identifier, { customer, ...identifier });
   recordCustomerCreated(em, customer, identifiers);
   await em.flush();
@@ -141,7 +144,7 @@ function checkBirthDate(value: string): string {
 
 async function checkOrganization(em: EntityManager, person: Customer, organizationId: string): Promise<string> {
   if (person.kind !== CustomerKind.PERSON) throw badInput('Only a person can belong to an organization', 'organizationId');
-  const organization = await getCustomer(em, parseId(organizationId, 'Customer', 'organizationId'));
+  const organization = await getCustomer(em, organizationId, 'organizationId');
   if (organization.kind !== CustomerKind.ORGANIZATION) {
     throw badInput(`Customer ${organization.id} is not an organization`, 'organizationId');
   }

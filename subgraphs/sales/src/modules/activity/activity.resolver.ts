@@ -11,6 +11,7 @@ import { activitiesPage } from './activity.queries.js';
 import { completeActivity, createActivity, getActivity } from './activity.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class ActivityConnection extends ConnectionType(Activity) {}
@@ -37,6 +38,7 @@ export class ActivityResolver {
   @Allow('activities:write')
   @Mutation(() => Activity)
   @ChecksCustomers('input.customerId')
+  @ChecksStaff('input.ownerId')
   async createActivity(@Arg('input') input: CreateActivityInput, @Ctx() { em, viewer }: SalesContext): Promise<Activity> {
     return createActivity(em, input, viewer);
   }

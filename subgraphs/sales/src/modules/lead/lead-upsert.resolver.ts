@@ -5,6 +5,7 @@ import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import type { SalesContext } from '../../context.js';
 import { UpsertLeadInput, UpsertLeadsResult } from './lead-upsert.inputs.js';
 import { upsertLeads } from './lead-upsert.service.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @Resolver()
 export class LeadUpsertResolver {
@@ -16,6 +17,7 @@ export class LeadUpsertResolver {
   })
   // Every item's customer in one request to identity: one unknown and none is written; a merged id becomes its survivor.
   @ChecksCustomers('input[].customerId')
+  @ChecksStaff('input[].ownerId')
   async upsertLeads(@Arg('input', () => [UpsertLeadInput]) input: UpsertLeadInput[], @Ctx() { em, viewer }: SalesContext): Promise<UpsertLeadsResult> {
     return upsertLeads(em, input, viewer);
   }

@@ -13,6 +13,7 @@ import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from '
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class LeadConnection extends ConnectionType(Lead) {}
@@ -44,12 +45,13 @@ export class LeadResolver {
   @Allow('leads:write')
   @Mutation(() => Lead)
   @ChecksCustomers('input.customerId')
+  @ChecksStaff('input.ownerId')
   async createLead(@Arg('input') input: CreateLeadInput, @Ctx() { em, viewer }: SalesContext): Promise<Lead> {
     return createLead(em, input, viewer);
   }
 
   @Allow('leads:write')
-  @Mutation(() => Lead, { description: 'Moves the lead along its state machine; BAD_USER_INPUT for an illegal step' })
+  @Mutation(() => Lead, { description: 'Moves the lead along its state machine; CONFLICT for a step its status forbids' })
   updateLeadStatus(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
@@ -64,6 +66,7 @@ export class LeadResolver {
 
   @Allow('leads:write')
   @Mutation(() => Lead)
+  @ChecksStaff('input.ownerId', 'ownerId')
   assignLead(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { badInput, notFound } from '@crm/kit/errors.js';
+import { badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { MoneyInput } from '@crm/kit/scalars.js';
@@ -23,10 +23,11 @@ const NEXT: Record<LeadStatus, LeadStatus[]> = {
   [LeadStatus.DISQUALIFIED]: [],
 };
 
+/** A step the lead's status forbids is CONFLICT (the record's state, not the input, is what stands in the way). */
 function assertTransition(lead: Lead, to: LeadStatus): void {
   if (!NEXT[lead.status as LeadStatus].includes(to)) {
     const allowed = NEXT[lead.status as LeadStatus].join(', ') || 'none (it is final)';
-    throw badInput(`A ${lead.status} lead cannot become ${to}; allowed next: ${allowed}`, 'status');
+    throw conflict(`A ${lead.status} lead cannot become ${to}; allowed next: ${allowed}`);
   }
 }
 

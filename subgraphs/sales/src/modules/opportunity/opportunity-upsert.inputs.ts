@@ -1,8 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { Length, Max, Min, ValidateNested } from 'class-validator';
 import { UpsertResultType } from '@crm/kit/bulk.js';
-import { MoneyInput } from '@crm/kit/scalars.js';
+import { LocalDateScalar, MoneyInput } from '@crm/kit/scalars.js';
 
 @InputType({
   description:
@@ -43,7 +42,7 @@ export class UpsertOpportunityInput {
   @Field(() => ID, { nullable: true, description: 'The rep it belongs to (yourself when left out, for a rep)' })
   ownerId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   expectedCloseDate?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Overrides the stage's probability (0–100); null returns to the stage's" })

@@ -5,6 +5,7 @@ import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import type { SalesContext } from '../../context.js';
 import { UpsertOpportunitiesResult, UpsertOpportunityInput } from './opportunity-upsert.inputs.js';
 import { upsertOpportunities } from './opportunity-upsert.service.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @Resolver()
 export class OpportunityUpsertResolver {
@@ -17,6 +18,7 @@ export class OpportunityUpsertResolver {
   })
   // Every item's customer in one request to identity: one unknown and none is written; a merged id becomes its survivor.
   @ChecksCustomers('input[].customerId')
+  @ChecksStaff('input[].ownerId')
   async upsertOpportunities(
     @Arg('input', () => [UpsertOpportunityInput]) input: UpsertOpportunityInput[],
     @Ctx() { em, viewer }: SalesContext,

@@ -1,9 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
-import { Money } from '@crm/kit/scalars.js';
+import { LocalDateScalar, Money } from '@crm/kit/scalars.js';
 import { Pipeline, Stage } from '../pipeline/pipeline.entity.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
@@ -68,7 +67,7 @@ export class Opportunity extends BaseEntity {
   @Property({ type: 'uuid', nullable: true })
   ownerId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'string', columnType: 'date', nullable: true })
   expectedCloseDate?: string | null;
 

@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { Length, Max, Min, ValidateNested } from 'class-validator';
-import { MoneyInput } from '@crm/kit/scalars.js';
+import { LocalDateScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { OpportunityStatus } from './opportunity.entity.js';
 
 @InputType()
@@ -30,7 +29,7 @@ export class CreateOpportunityInput {
   @Field(() => ID, { nullable: true })
   ownerId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   expectedCloseDate?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Overrides the stage's probability (0–100)" })
@@ -53,7 +52,7 @@ export class UpdateOpportunityInput {
   @Field(() => ID, { nullable: true })
   ownerId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   expectedCloseDate?: string | null;
 
   @Field(() => Int, { nullable: true, description: "null returns to the stage's probability" })

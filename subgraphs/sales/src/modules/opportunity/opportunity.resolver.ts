@@ -12,6 +12,7 @@ import { StageChange } from './stage-change.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class OpportunityConnection extends ConnectionType(Opportunity) {}
@@ -40,6 +41,7 @@ export class OpportunityResolver {
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
   @ChecksCustomers('input.customerId')
+  @ChecksStaff('input.ownerId')
   async createOpportunity(@Arg('input') input: CreateOpportunityInput, @Ctx() { em, viewer }: SalesContext): Promise<Opportunity> {
     return createOpportunity(em, input, viewer);
   }
@@ -61,6 +63,7 @@ export class OpportunityResolver {
 
   @Allow('opportunities:write')
   @Mutation(() => Opportunity)
+  @ChecksStaff('input.ownerId')
   updateOpportunity(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,

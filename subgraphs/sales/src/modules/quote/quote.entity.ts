@@ -1,9 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
-import { DecimalScalar, Money } from '@crm/kit/scalars.js';
+import { DecimalScalar, LocalDateScalar, Money } from '@crm/kit/scalars.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
@@ -28,6 +27,8 @@ registerEnumType(FinancingKind, { name: 'FinancingKind' });
 const money = (amount: string, currency: string): Money => ({ amount, currency });
 
 @ObjectType({ description: 'An offer to a customer: priced lines, totals and ways to pay' })
+// An entity so that service can ask whether a quote an asset names exists (kit/references.ts, ADR 16).
+@Directive('@key(fields: "id")')
 @Entity({ tableName: 'quote' })
 @Index({ properties: ['customerId', 'createdAt', 'id'] })
 @Index({ properties: ['opportunityId', 'createdAt', 'id'] })
@@ -56,7 +57,7 @@ export class Quote extends BaseEntity {
   @Property({ type: 'decimal', precision: 5, scale: 2 })
   taxRatePercent!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'string', columnType: 'date', nullable: true })
   validUntil?: string | null;
 

@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { ArrayMaxSize, IsIn, IsISO4217CurrencyCode, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
-import { DecimalScalar, MoneyInput } from '@crm/kit/scalars.js';
+import { DecimalScalar, LocalDateScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { FinancingKind, QuoteStatus } from './quote.entity.js';
 import { QUOTE_LANGUAGES } from './quote.pdf.labels.js';
 
@@ -24,7 +23,7 @@ export class CreateQuoteInput {
   @Field(() => DecimalScalar, { defaultValue: '0', description: 'VAT in percent' })
   taxRatePercent!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   validUntil?: string | null;
 
   @Field(() => String, { nullable: true, description: "The customer's language for the document: cs, pl, sk or en (unset: DEALER_LANGUAGE)" })

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
+import { byKeys, groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
-import { FinancingOption, QuoteLine, type Quote } from './quote.entity.js';
+import { FinancingOption, Quote, QuoteLine } from './quote.entity.js';
 import type { QuoteFilter } from './quote.inputs.js';
 import { QuoteDocument, QuoteView } from './quote-document.entity.js';
 import { quoteCounts, quotePages, type QuoteParent } from './quote.queries.js';
@@ -20,6 +20,8 @@ function quoteCountsBy(em: EntityManager, viewer: Viewer, parent: QuoteParent) {
 
 export function createQuoteLoaders(em: EntityManager, viewer: Viewer) {
   return {
+    /** Quotes by id, whoever may see them: the reference (references.ts) applies the viewer's rows. */
+    quoteById: new DataLoader<string, Quote | null>(async (ids) => byKeys(ids, await em.find(Quote, { id: { $in: [...ids] } }), (q) => q.id)),
     quotePagesByCustomer: quotePagesBy(em, viewer, 'customerId'),
     quoteCountByCustomer: quoteCountsBy(em, viewer, 'customerId'),
     quotePagesByOpportunity: quotePagesBy(em, viewer, 'opportunityId'),

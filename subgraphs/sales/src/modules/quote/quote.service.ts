@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, badInput, notFound } from '@crm/kit/errors.js';
+import { archived, badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
 import { Opportunity, OpportunityStatus } from '../opportunity/opportunity.entity.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -28,12 +28,10 @@ const NEXT: Record<QuoteStatus, QuoteStatus[]> = {
   [QuoteStatus.EXPIRED]: [],
 };
 
+/** A step the quote's status forbids is CONFLICT (the record's state, not the input, is what stands in the way). */
 function assertTransition(quote: Quote, to: QuoteStatus): void {
   if (!NEXT[quote.status as QuoteStatus].includes(to)) {
-    throw badInput(
-      `A ${quote.status} quote cannot become ${to}; allowed next: ${NEXT[quote.status as QuoteStatus].join(', ') || 'none (it is final)'}`,
-      'status',
-    );
+    throw conflict(`A ${quote.status} quote cannot become ${to}; allowed next: ${NEXT[quote.status as QuoteStatus].join(', ') || 'none (it is final)'}`);
   }
 }
 

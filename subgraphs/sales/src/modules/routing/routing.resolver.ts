@@ -6,6 +6,7 @@ import { LeadRoutingRule } from './routing-rule.entity.js';
 import { leadRoutingRulesPage } from './routing.queries.js';
 import { createLeadRoutingRule } from './routing.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class LeadRoutingRuleConnection extends ConnectionType(LeadRoutingRule) {}
@@ -20,6 +21,7 @@ export class LeadRoutingRuleResolver {
 
   @Allow('pipelines:manage')
   @Mutation(() => LeadRoutingRule, { description: 'A new rule takes part in routing the next lead' })
+  @ChecksStaff('input.candidateUserIds[]')
   createLeadRoutingRule(@Arg('input') input: CreateLeadRoutingRuleInput, @Ctx() { em }: SalesContext): Promise<LeadRoutingRule> {
     return createLeadRoutingRule(em, input);
   }

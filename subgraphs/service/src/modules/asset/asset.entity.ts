@@ -1,9 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
-import { Money } from '@crm/kit/scalars.js';
+import { LocalDateScalar, Money } from '@crm/kit/scalars.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 export enum AssetKind {
@@ -24,7 +23,7 @@ export class AssetFinancing {
   @Field() provider!: string;
   @Field() contractNumber!: string;
   @Field(() => Money) monthlyPayment!: Money;
-  @Field(() => LocalDateResolver, { nullable: true }) endsOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true }) endsOn!: string | null;
 }
 
 @ObjectType()
@@ -32,7 +31,7 @@ export class AssetInsurance {
   @Field() provider!: string;
   @Field() policyNumber!: string;
   @Field(() => AssetInsuranceType) type!: AssetInsuranceType;
-  @Field(() => LocalDateResolver, { nullable: true }) validUntil!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true }) validUntil!: string | null;
 }
 
 @ObjectType({ description: 'Something a customer owns and we service, e.g. a car' })

@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { Length, Max, Min, ValidateNested } from 'class-validator';
-import { MoneyInput } from '@crm/kit/scalars.js';
+import { LocalDateScalar, MoneyInput } from '@crm/kit/scalars.js';
 import { AssetInsuranceType, AssetKind } from './asset.entity.js';
 
 @InputType()
@@ -18,7 +17,7 @@ export class AssetFinancingInput {
   @ValidateNested()
   monthlyPayment!: MoneyInput;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   endsOn?: string | null;
 }
 
@@ -35,7 +34,7 @@ export class AssetInsuranceInput {
   @Field(() => AssetInsuranceType)
   type!: AssetInsuranceType;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   validUntil?: string | null;
 }
 
@@ -108,7 +107,7 @@ export class RecordServiceVisitInput {
   @Field(() => ID)
   assetId!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   visitedOn!: string;
 
   @Field(() => Int)

@@ -9,6 +9,7 @@ import { getAsset, recordServiceVisit, registerAsset, updateAsset } from './asse
 import { ServiceVisit } from './service-visit.entity.js';
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
+import { ChecksReferences } from '@crm/kit/references.js';
 
 @ObjectType()
 export class AssetConnection extends ConnectionType(Asset) {}
@@ -27,6 +28,8 @@ export class AssetResolver {
   @Allow('assets:write')
   @Mutation(() => Asset)
   @ChecksCustomers('input.customerId')
+  @ChecksReferences('Opportunity', 'input.opportunityId')
+  @ChecksReferences('Quote', 'input.quoteId')
   async registerAsset(@Arg('input') input: RegisterAssetInput, @Ctx() { em }: ServiceContext): Promise<Asset> {
     return registerAsset(em, input);
   }

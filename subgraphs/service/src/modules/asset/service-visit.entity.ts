@@ -1,9 +1,8 @@
 import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import { Asset } from './asset.entity.js';
-import { Money } from '@crm/kit/scalars.js';
+import { LocalDateScalar, Money } from '@crm/kit/scalars.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 
 @ObjectType({ description: 'A visit of an asset to the workshop' })
@@ -14,7 +13,7 @@ export class ServiceVisit extends BaseEntity {
   @ManyToOne(() => Asset, { fieldName: 'asset_id', mapToPk: true, deleteRule: 'cascade' })
   assetId!: string;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   @Property({ type: 'string', columnType: 'date' })
   visitedOn!: string;
 

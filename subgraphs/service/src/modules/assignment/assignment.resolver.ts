@@ -6,6 +6,7 @@ import { CreateCaseAssignmentRuleInput, UpdateCaseAssignmentRuleInput } from './
 import { caseAssignmentRulesPage } from './assignment.queries.js';
 import { createCaseAssignmentRule, updateCaseAssignmentRule } from './assignment.service.js';
 import { CaseAssignmentRule } from './case-assignment-rule.entity.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class CaseAssignmentRuleConnection extends ConnectionType(CaseAssignmentRule) {}
@@ -20,12 +21,14 @@ export class CaseAssignmentRuleResolver {
 
   @Allow('cases:manage')
   @Mutation(() => CaseAssignmentRule, { description: 'A new rule takes part in assigning the next new case' })
+  @ChecksStaff('input.agentIds[]')
   createCaseAssignmentRule(@Arg('input') input: CreateCaseAssignmentRuleInput, @Ctx() { em }: ServiceContext): Promise<CaseAssignmentRule> {
     return createCaseAssignmentRule(em, input);
   }
 
   @Allow('cases:manage')
   @Mutation(() => CaseAssignmentRule, { description: "Changes a rule's agents or switches it off; CONFLICT when the version is stale" })
+  @ChecksStaff('input.agentIds[]')
   updateCaseAssignmentRule(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,

@@ -1,10 +1,10 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
-import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
 import type { WeekDay } from '@crm/kit/business-time.js';
 import { platform } from '@crm/kit/config.js';
+import { LocalDateScalar } from '@crm/kit/scalars.js';
 
 export enum WorkingDay {
   MON = 'MON',
@@ -33,7 +33,7 @@ export class WorkingHours {
 
 @ObjectType({ description: 'A day off, whatever its weekday (a public holiday)' })
 export class Holiday {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   date!: string;
 
   @Field(() => String, { nullable: true })

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, Length } from 'class-validator';
-import { LocalDateResolver } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
 import { WorkingDay } from './working-calendar.entity.js';
+import { LocalDateScalar } from '@crm/kit/scalars.js';
 
 @InputType()
 export class WorkingHoursInput {
@@ -19,7 +19,7 @@ export class WorkingHoursInput {
 
 @InputType()
 export class HolidayInput {
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDateScalar)
   date!: string;
 
   @Field(() => String, { nullable: true })

@@ -12,6 +12,7 @@ import { assignCase, changeCaseStatus, escalateCase, getCase, openCase, updateCa
 import { Allow } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { eachItem, MAX_BULK_ITEMS } from '@crm/kit/bulk.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class CaseConnection extends ConnectionType(Case) {}
@@ -51,6 +52,7 @@ export class CaseResolver {
   @Allow('cases:write')
   @Mutation(() => Case)
   @ChecksCustomers('input.customerId')
+  @ChecksStaff('input.assigneeId')
   async openCase(@Arg('input') input: OpenCaseInput, @Ctx() { em }: ServiceContext): Promise<Case> {
     return openCase(em, input);
   }
@@ -63,6 +65,7 @@ export class CaseResolver {
       'the same Idempotency-Key.',
   })
   @ChecksCustomers('input[].customerId')
+  @ChecksStaff('input[].assigneeId')
   async openCases(@Arg('input', () => [OpenCaseInput]) input: OpenCaseInput[], @Ctx() { em }: ServiceContext): Promise<Case[]> {
     return eachItem(em, input, 'cases', (itemEm, item) => openCase(itemEm, item));
   }
@@ -79,7 +82,7 @@ export class CaseResolver {
   }
 
   @Allow('cases:write')
-  @Mutation(() => Case, { description: 'Moves the case along its lifecycle; an illegal move is BAD_USER_INPUT' })
+  @Mutation(() => Case, { description: 'Moves the case along its lifecycle; a move its status forbids is CONFLICT' })
   changeCaseStatus(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
@@ -91,6 +94,7 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case)
+  @ChecksStaff('input.assigneeId')
   assignCase(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
@@ -102,6 +106,7 @@ export class CaseResolver {
 
   @Allow('cases:write')
   @Mutation(() => Case, { description: 'Hands the case to the second line of support' })
+  @ChecksStaff('input.assigneeId')
   escalateCase(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,

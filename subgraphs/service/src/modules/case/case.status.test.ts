@@ -18,14 +18,14 @@ describe('case status machine', () => {
     for (let i = 1; i < path.length; i++) expect(() => assertTransition(path[i - 1]!, path[i]!)).not.toThrow();
   });
 
-  it('rejects skipping and leaving CLOSED with BAD_USER_INPUT', () => {
+  it('rejects skipping and leaving CLOSED with CONFLICT (the status forbids it)', () => {
     expect(() => assertTransition(CaseStatus.NEW, CaseStatus.CLOSED)).toThrow('A case cannot move from NEW to CLOSED; from NEW it can move to OPEN');
     expect(() => assertTransition(CaseStatus.CLOSED, CaseStatus.OPEN)).toThrow('CLOSED is final');
     try {
       assertTransition(CaseStatus.NEW, CaseStatus.RESOLVED);
     } catch (error) {
       expect(error).toBeInstanceOf(DomainError);
-      expect((error as DomainError).extensions.code).toBe('BAD_USER_INPUT');
+      expect((error as DomainError).extensions.code).toBe('CONFLICT');
     }
   });
 });

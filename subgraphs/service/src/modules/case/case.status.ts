@@ -1,4 +1,4 @@
-import { badInput } from '@crm/kit/errors.js';
+import { conflict } from '@crm/kit/errors.js';
 import { CaseStatus } from './case.enums.js';
 
 /** The case lifecycle: NEW → OPEN → PENDING → RESOLVED → CLOSED; PENDING returns to OPEN and a RESOLVED case may be reopened. */
@@ -10,11 +10,9 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]
   [CaseStatus.CLOSED]: [],
 };
 
+/** A move the case's status forbids is CONFLICT (the record's state, not the input, is what stands in the way). */
 export function assertTransition(from: CaseStatus, to: CaseStatus): void {
   if (CASE_TRANSITIONS[from].includes(to)) return;
   const allowed = CASE_TRANSITIONS[from];
-  throw badInput(
-    `A case cannot move from ${from} to ${to}; ${allowed.length ? `from ${from} it can move to ${allowed.join(' or ')}` : `${from} is final`}`,
-    'status',
-  );
+  throw conflict(`A case cannot move from ${from} to ${to}; ${allowed.length ? `from ${from} it can move to ${allowed.join(' or ')}` : `${from} is final`}`);
 }

@@ -8,6 +8,7 @@ import { CaseMessage } from './case-message.entity.js';
 import { AddCaseMessageInput } from './case-message.inputs.js';
 import { addCaseMessage } from './case-message.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { ChecksStaff } from '@crm/kit/references.js';
 
 @ObjectType()
 export class CaseMessageConnection extends ConnectionType(CaseMessage) {}
@@ -16,6 +17,7 @@ export class CaseMessageConnection extends ConnectionType(CaseMessage) {}
 export class CaseMessageResolver {
   @Allow('cases:write')
   @Mutation(() => CaseMessage)
+  @ChecksStaff('input.authorUserId')
   addCaseMessage(@Arg('input') input: AddCaseMessageInput, @Ctx() { em, viewer }: ServiceContext): Promise<CaseMessage> {
     return addCaseMessage(em, input, viewer);
   }
