@@ -12,6 +12,7 @@ import {
   CreateCustomerDocument,
   CustomerEmailsDocument,
   CustomerNamesAndEmailsDocument,
+  GapsApiKeysDocument,
   RemoveAccessRuleDocument,
   RevokeApiKeyDocument,
   RotateApiKeyDocument,
@@ -188,6 +189,12 @@ describe('partner applications use API keys', () => {
       const revoked = await post(CUSTOMERS, { authorization: `Bearer ${rotateApiKey.secret}` });
       expect([revoked.status, revoked.body.errors?.[0]?.message]).toEqual([401, 'This API key is unknown, revoked or expired']);
     });
+    // A revoked key's state forbids a new secret: CONFLICT, as any transition its status forbids.
+    const gone = (await executeOk(url, GapsApiKeysDocument, {})).apiKeys.edges.find((e) => e.node.id === key.id)!.node;
+    const rotateRevoked = await execute(url, RotateApiKeyDocument, { id: key.id, version: gone.version });
+    expect(rotateRevoked.errors?.map((e) => [e.extensions?.code, e.message, e.extensions?.field])).toEqual([
+      ['CONFLICT', 'A revoked key cannot be rotated: create a new one', 'id'],
+    ]);
   });
 
   it('refuses a call from outside its networks with 403 naming them', async () => {

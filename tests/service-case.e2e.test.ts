@@ -141,7 +141,7 @@ describe('cases through the gateway', () => {
     });
     const { escalateCase } = await executeOk(url, EscalateCaseDocument, { id, version: assignCase.version, input: { reason: 'Specialist' } });
     expect(escalateCase.line).toBe('SECOND');
-    expectError(await execute(url, EscalateCaseDocument, { id, version: escalateCase.version }), 'BAD_USER_INPUT', 'already on the second line');
+    expectError(await execute(url, EscalateCaseDocument, { id, version: escalateCase.version }), 'CONFLICT', 'already on the second line');
 
     expectError(await execute(url, CaseDetailsDocument, { id: UNKNOWN_ID }), 'NOT_FOUND');
     expectError(await execute(url, AssignCaseDocument, { id: UNKNOWN_ID, version: 1, input: { assigneeId: platform.admin.id } }), 'NOT_FOUND');

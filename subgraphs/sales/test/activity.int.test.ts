@@ -56,7 +56,7 @@ describe('activities', () => {
     expect((await refusal(write((em) => completeActivity(em, showroom.id, showroom.version, salesRep(randomUUID()))))).code).toBe('NOT_FOUND');
     expect(completed.done()).toBe(true);
     const again = await refusal(write((em) => completeActivity(em, callBack.id, completed.version, rep)));
-    expect(again.code).toBe('BAD_USER_INPUT');
+    expect(again).toMatchObject({ code: 'CONFLICT', extensions: { field: 'id' } }); // its state, not the input
     expect(again.message).toMatch(/already done/);
     expect((await refusal(write((em) => completeActivity(em, showroom.id, showroom.version + 1, rep)))).code).toBe('CONFLICT');
     expect(await outboxTypes(orm(), callBack.id)).toEqual(['ActivityCreated', 'ActivityCompleted']);

@@ -81,9 +81,11 @@ describe('leads', () => {
     expect(noReason.message).toMatch(/why/);
     const disqualified = await write((em) => updateLeadStatus(em, walkIn.id, walkIn.version, LeadStatus.DISQUALIFIED, manager, ' Just browsing '));
     expect(disqualified).toMatchObject({ status: 'DISQUALIFIED', statusReason: 'Just browsing' });
-    expect((await refusal(write((em) => assignLead(em, walkIn.id, disqualified.version, randomUUID(), manager)))).message).toBe(
-      'A DISQUALIFIED lead can no longer be assigned',
-    );
+    expect(await refusal(write((em) => assignLead(em, walkIn.id, disqualified.version, randomUUID(), manager)))).toMatchObject({
+      code: 'CONFLICT',
+      message: 'A DISQUALIFIED lead can no longer be assigned',
+      extensions: { field: 'id' },
+    });
 
     await write((em) => createLead(em, { source: LeadSource.PHONE, contactName: 'Still new', ownerId: owner, score: 0 }, manager));
     const leads = await leadsPage(em(), { statuses: [LeadStatus.DISQUALIFIED], ownerIds: [owner] }, manager, { first: 10 });

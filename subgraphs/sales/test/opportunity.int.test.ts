@@ -53,7 +53,7 @@ describe('moving an opportunity', () => {
 
     const move = (stageId: string) => refusal(write((em) => moveOpportunity(em, opportunity.id, opportunity.version, stageId, admin)));
     const same = await move(won!.id);
-    expect(same.code).toBe('BAD_USER_INPUT');
+    expect(same).toMatchObject({ code: 'CONFLICT', extensions: { field: 'stageId' } }); // where it is now, not the input
     expect(same.message).toMatch(/already in stage "Won"/);
     const [otherFirst] = await stagesOf(em(), (await write((em) => resolvePipeline(em))).id);
     const foreign = await move(otherFirst!.id);

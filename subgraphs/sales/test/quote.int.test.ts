@@ -122,7 +122,7 @@ describe('quotes', () => {
     const sent = await write((em) => sendQuote(em, quote.id, quote.version, admin));
     expect(sent.status).toBe('SENT');
     const edited = await refusal(line(quote.id, sent.version, { productId: car.id }));
-    expect(edited.code).toBe('BAD_USER_INPUT');
+    expect(edited).toMatchObject({ code: 'CONFLICT', extensions: { field: 'id' } }); // its status, not the line
     expect(edited.message).toMatch(/can no longer be edited/);
     const viewed = await write((em) => markQuoteViewed(em, quote.id));
     expect(viewed).toMatchObject({ status: 'VIEWED', version: sent.version + 1 });

@@ -157,7 +157,7 @@ describe('changing a case', () => {
     found = await write((em) => escalateCase(em, found.id, found.version, { reason: 'Needs a technician', assigneeId: expert }, desk));
     expect(found).toMatchObject({ line: 'SECOND', assigneeId: expert });
     const again = await refusal(write((em) => escalateCase(em, found.id, found.version, null, desk)));
-    expect(again).toMatchObject({ code: 'BAD_USER_INPUT', message: `Case ${found.id} is already on the second line` });
+    expect(again).toMatchObject({ code: 'CONFLICT', message: `Case ${found.id} is already on the second line`, extensions: { field: 'id' } });
     const [, unassigned, assigned, escalated, ...more] = await outboxOf(orm(), found.id);
     expect(unassigned?.type).toBe('CaseLeftUnassigned'); // no assignment rule in this database
     expect(assigned).toMatchObject({ type: 'CaseAssigned', payload: { assigneeId: agent, previousAssigneeId: null } });
@@ -168,7 +168,10 @@ describe('changing a case', () => {
     for (const status of [CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CLOSED]) {
       closed = await write((em) => changeCaseStatus(em, closed.id, closed.version, { status }, desk));
     }
-    expect((await refusal(write((em) => escalateCase(em, closed.id, closed.version, null, desk)))).message).toMatch(/is closed/);
+    expect(await refusal(write((em) => escalateCase(em, closed.id, closed.version, null, desk)))).toMatchObject({
+      code: 'CONFLICT',
+      message: `Case ${closed.id} is closed; reopening a closed case is not possible`,
+    });
   });
 
   it('reports unknown and malformed case ids', async () => {

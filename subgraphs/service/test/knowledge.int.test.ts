@@ -68,8 +68,9 @@ describe('articles written and published', () => {
     expect(titles(await searchArticles(em(), 'service -interval', 10))).toEqual([]);
 
     expect(await refusal(write((em) => publishKnowledgeArticle(em, draft.id, published.version)))).toMatchObject({
-      code: 'BAD_USER_INPUT',
+      code: 'CONFLICT',
       message: `Article ${draft.id} is already published`,
+      extensions: { field: 'id' },
     });
     expect((await refusal(write((em) => publishKnowledgeArticle(em, draft.id, draft.version)))).code).toBe('CONFLICT');
     expect((await refusal(write((em) => publishKnowledgeArticle(em, UNKNOWN_ID, 1)))).code).toBe('NOT_FOUND');

@@ -87,7 +87,11 @@ describe('the messages of a case', () => {
     for (const status of [CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CLOSED]) {
       found = await write((em) => changeCaseStatus(em, found.id, found.version, { status }, desk));
     }
-    expect((await refused({})).message).toMatch(/is closed; open a new case instead/);
+    expect(await refused({})).toMatchObject({
+      code: 'CONFLICT',
+      message: `Case ${found.id} is closed; open a new case instead`,
+      extensions: { field: 'caseId' },
+    });
     expect(await messageCountsByCase(em(), [found.id])).toEqual([0]);
   });
 });
