@@ -50,7 +50,8 @@ export const badInput = (message: string, field?: string) => new DomainError('BA
 export const notFound = (type: string, id: string, field?: string) =>
   new DomainError('NOT_FOUND', `${type} ${id} does not exist`, { type, id, ...(field ? { field } : {}) });
 
-export const conflict = (message: string) => new DomainError('CONFLICT', message);
+/** The record's state does not allow the change; `field`: the argument that named the record. */
+export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field ? { field } : {});
 
 /** An archived record cannot change or be used for something new (e.g. a campaign on an archived segment). */
 export const archived = (type: string, id: string, field?: string) =>

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseCidr, isTimeZone } from '@crm/kit/access/policy.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { badInput, DomainError, notFound } from '@crm/kit/errors.js';
+import { badInput, notFound, conflict } from '@crm/kit/errors.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
@@ -68,7 +68,7 @@ async function getApiKey(em: EntityManager, id: string, version: number): Promis
 /** A new secret for the same key (scopes, networks, history); the old secret stops working at once. */
 export async function rotateApiKey(em: EntityManager, id: string, version: number): Promise<{ apiKey: ApiKey; secret: string }> {
   const apiKey = await getApiKey(em, id, version);
-  if (apiKey.revokedAt) throw new DomainError('CONFLICT', 'A revoked key cannot be rotated: create a new one', { field: 'id' });
+  if (apiKey.revokedAt) throw conflict('A revoked key cannot be rotated: create a new one', 'id');
   const { secret, prefix } = newSecret();
   apiKey.secretHash = hashSecret(secret);
   apiKey.prefix = prefix;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, DomainError, notFound } from '@crm/kit/errors.js';
+import { badInput, notFound, conflict } from '@crm/kit/errors.js';
 import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import type { EventsAbout } from '@crm/kit/event-catalog.js';
@@ -72,7 +72,7 @@ export function activityEvent(activity: Activity, type: EventsAbout<'Activity'>)
 export async function completeActivity(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Activity> {
   const activity = await getActivity(em, id, viewer);
   assertVersion(activity, version, 'Activity');
-  if (activity.completedAt) throw new DomainError('CONFLICT', `Activity ${activity.id} is already done`, { field: 'id' });
+  if (activity.completedAt) throw conflict(`Activity ${activity.id} is already done`, 'id');
   activity.completedAt = new Date();
   recordEvent(em, activityEvent(activity, 'ActivityCompleted'));
   await em.flush();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { badInput, conflict, DomainError, notFound } from '@crm/kit/errors.js';
+import { badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { MoneyInput } from '@crm/kit/scalars.js';
@@ -137,7 +137,7 @@ export async function assignLead(em: EntityManager, id: string, version: number,
 /** Gives the lead to a rep (by hand or by the routing rules) and says why. */
 export async function assignLeadTo(em: EntityManager, lead: Lead, ownerId: string, reason: string): Promise<Lead> {
   if (lead.status === LeadStatus.CONVERTED || lead.status === LeadStatus.DISQUALIFIED) {
-    throw new DomainError('CONFLICT', `A ${lead.status} lead can no longer be assigned`, { field: 'id' });
+    throw conflict(`A ${lead.status} lead can no longer be assigned`, 'id');
   }
   const previousOwnerId = lead.ownerId ?? null;
   lead.ownerId = ownerId;

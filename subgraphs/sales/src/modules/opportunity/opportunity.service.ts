@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, badInput, DomainError, notFound } from '@crm/kit/errors.js';
+import { archived, badInput, notFound, conflict } from '@crm/kit/errors.js';
 import { assertOwnsRow, ownerFor } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -98,7 +98,7 @@ export async function moveOpportunity(
  */
 export async function changeStage(em: EntityManager, opportunity: Opportunity, to: Stage, viewer: Viewer, followUpAt?: Date | null): Promise<void> {
   if (to.pipelineId !== opportunity.pipelineId) throw badInput(`Stage ${to.id} belongs to another pipeline`, 'stageId');
-  if (to.id === opportunity.stageId) throw new DomainError('CONFLICT', `Opportunity ${opportunity.id} is already in stage "${to.name}"`, { field: 'stageId' });
+  if (to.id === opportunity.stageId) throw conflict(`Opportunity ${opportunity.id} is already in stage "${to.name}"`, 'stageId');
   if (followUpAt && followUpAt.getTime() <= Date.now()) throw badInput('followUpAt must be in the future', 'followUpAt');
   const from = opportunity.stageId;
   opportunity.stageId = to.id;

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { archived, badInput, conflict, DomainError, notFound } from '@crm/kit/errors.js';
+import { archived, badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
 import { Opportunity, OpportunityStatus } from '../opportunity/opportunity.entity.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -71,8 +71,7 @@ async function lockQuote(em: EntityManager, id: string, version: number, viewer:
 
 async function draft(em: EntityManager, id: string, version: number, viewer: Viewer): Promise<Quote> {
   const quote = await lockQuote(em, id, version, viewer);
-  if (quote.status !== QuoteStatus.DRAFT)
-    throw new DomainError('CONFLICT', `A ${quote.status} quote can no longer be edited; create a new one`, { field: 'id' });
+  if (quote.status !== QuoteStatus.DRAFT) throw conflict(`A ${quote.status} quote can no longer be edited; create a new one`, 'id');
   return quote;
 }
 

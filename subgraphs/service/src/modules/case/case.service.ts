@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertWorksCase } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { DomainError, notFound } from '@crm/kit/errors.js';
+import { notFound, conflict } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { assignNewCase } from '../assignment/assignment.service.js';
@@ -120,9 +120,8 @@ export async function assignCase(em: EntityManager, id: string, version: number,
 
 export async function escalateCase(em: EntityManager, id: string, version: number, input: EscalateCaseInput | null, viewer: Viewer): Promise<Case> {
   const found = await getCaseAt(em, id, version, viewer);
-  if (found.line === CaseLine.SECOND) throw new DomainError('CONFLICT', `Case ${found.id} is already on the second line`, { field: 'id' });
-  if (found.status === CaseStatus.CLOSED)
-    throw new DomainError('CONFLICT', `Case ${found.id} is closed; reopening a closed case is not possible`, { field: 'id' });
+  if (found.line === CaseLine.SECOND) throw conflict(`Case ${found.id} is already on the second line`, 'id');
+  if (found.status === CaseStatus.CLOSED) throw conflict(`Case ${found.id} is closed; reopening a closed case is not possible`, 'id');
   found.line = CaseLine.SECOND;
   if (input?.assigneeId) {
     found.assigneeId = parseId(input.assigneeId, 'User', 'assigneeId');

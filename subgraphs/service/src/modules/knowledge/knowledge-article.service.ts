@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError, notFound } from '@crm/kit/errors.js';
+import { notFound, conflict } from '@crm/kit/errors.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
@@ -33,7 +33,7 @@ export async function createKnowledgeArticle(em: EntityManager, input: CreateKno
 export async function publishKnowledgeArticle(em: EntityManager, id: string, version: number): Promise<KnowledgeArticle> {
   const article = await getKnowledgeArticle(em, id);
   assertVersion(article, version, 'KnowledgeArticle');
-  if (article.status === KnowledgeArticleStatus.PUBLISHED) throw new DomainError('CONFLICT', `Article ${article.id} is already published`, { field: 'id' });
+  if (article.status === KnowledgeArticleStatus.PUBLISHED) throw conflict(`Article ${article.id} is already published`, 'id');
   article.status = KnowledgeArticleStatus.PUBLISHED;
   recordEvent(em, {
     type: 'KnowledgeArticlePublished',

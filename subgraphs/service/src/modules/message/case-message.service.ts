@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { badInput, DomainError } from '@crm/kit/errors.js';
+import { badInput, conflict } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
 import { getCase } from '../case/case.service.js';
 import { CaseStatus } from '../case/case.enums.js';
@@ -17,7 +17,7 @@ export const excerpt = (body: string): string => Array.from(body).slice(0, MESSA
 /** Appends to the one history of a case; the first OUTBOUND message is the first response of the SLA. */
 export async function addCaseMessage(em: EntityManager, input: AddCaseMessageInput, viewer?: Viewer): Promise<CaseMessage> {
   const found = await getCase(em, input.caseId, viewer);
-  if (found.status === CaseStatus.CLOSED) throw new DomainError('CONFLICT', `Case ${found.id} is closed; open a new case instead`, { field: 'caseId' });
+  if (found.status === CaseStatus.CLOSED) throw conflict(`Case ${found.id} is closed; open a new case instead`, 'caseId');
   const body = input.body.trim();
   if (!body) throw badInput('body must not be blank', 'body');
   const fromCustomer = input.direction === CaseMessageDirection.INBOUND;
