@@ -14,7 +14,7 @@ import type { SubgraphName } from '@crm/kit/config.js';
 import { requestLimits, type GatewayConfig } from './config.js';
 import { queryLimits } from './limits/query-limits.js';
 import { securityHeaders } from './http-hygiene.js';
-import { bodyErrors, problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
+import { answerMalformedRequests, bodyErrors, problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
 import { connectEventBus, type EventBus } from '@crm/kit/bus/index.js';
 import { Health } from '@crm/kit/health.js';
 import { formatGatewayError } from './errors.js';
@@ -78,6 +78,7 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
+  answerMalformedRequests(httpServer, log);
   const limits = requestLimits(config.limits);
   const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
   // Refused before any subgraph is called: no credentials, then too many aliases, tokens, levels or records.

@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   CURSOR_EXPIRED: 'The events after this cursor are no longer kept: resubscribe without `after` and reload the state',
   TIMEOUT: 'The operation took too long and was stopped: narrow it down and try again',
   SERVICE_UNAVAILABLE: 'A service or its database is down right now: retry shortly; the rest of the answer is complete',
-  BAD_REQUEST: 'The HTTP request is not a GraphQL request (the body is not JSON, or the operation is missing)',
+  BAD_REQUEST: 'The HTTP request is malformed or not a GraphQL request (its headers are too large, the body is not JSON, or the operation is missing)',
   PAYLOAD_TOO_LARGE: 'The request body is larger than allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Send the operation as UTF-8 JSON (`Content-Type: application/json`)',
   GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax, or too large to parse',

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
 import type { ErrorCode } from './errors.js';
@@ -39,4 +41,33 @@ export function bodyErrors(log: Logger, maxBytes: number): ErrorRequestHandler {
     log.error({ kind: error.type ?? (error as Error).name, path: req.path }, 'request failed');
     res.status(error.status && error.status < 500 ? error.status : 500).json(problem('INTERNAL_SERVER_ERROR', 'Internal server error'));
   };
+}
+
+/** What Node's HTTP parser could not read, answered as the rest of the platform answers: a status and a JSON problem. */
+function malformedRequest(code: string | undefined): { status: number; message: string } {
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return { status: 431, message: `The request's headers are larger than ${http.maxHeaderSize} bytes: send a shorter token and fewer cookies` };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'ERR_HTTP_HEADERS_TIMEOUT')
+    return { status: 408, message: 'The request was not received in time: send it again' };
+  return { status: 400, message: 'The HTTP request is malformed' };
+}
+
+/**
+ * A request Node's HTTP server cannot parse (headers too large, a broken request line, a timeout) never reaches a
+ * route: Node answers it with a bare status and an empty body. This answers it as every route does, with a JSON
+ * problem and BAD_REQUEST, and logs its kind only (what was sent may hold a token). A socket already gone or
+ * mid-answer is closed.
+ */
+export function answerMalformedRequests(server: http.Server, log: Logger): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // An answer already under way on this socket cannot be followed by another one (Node's own handler checks the same).
+    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (error.code === 'ECONNRESET' || !socket.writable || answering) return void socket.destroy();
+    const { status, message } = malformedRequest(error.code);
+    log.info({ kind: error.code, status }, 'malformed HTTP request refused');
+    const body = JSON.stringify(problem('BAD_REQUEST', message));
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

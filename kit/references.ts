@@ -35,6 +35,21 @@ const NAMED_IN_MESSAGE = 5;
 const keyOf = (type: ReferenceType, id: string) => `${type}:${id.toLowerCase()}`;
 
 /**
+ * What a deal or a quote belongs to, asked in the same lookup: named beside a customer (and a quote beside a deal) in
+ * one input, it must be theirs (`mustBelongTogether`).
+ */
+const BELONGS_TO = { Opportunity: ['customer'], Quote: ['customer', 'opportunity'] } as const satisfies Partial<Record<ReferenceType, readonly Owner[]>>;
+type Owner = 'customer' | 'opportunity';
+const OWNER_TYPES: Record<Owner, ReferenceType> = { customer: 'Customer', opportunity: 'Opportunity' };
+
+/** A record its owner knows: the id to store (a merged customer's survivor's), and the ids of what it belongs to. */
+interface Known {
+  id: string;
+  customer?: { id: string } | null;
+  opportunity?: { id: string } | null;
+}
+
+/**
  * Checks ids a caller gave against the subgraphs that own what they name, before anything is written for them: an
  * id the owner does not know is refused with NOT_FOUND naming its field (`extensions.field`; in a bulk call every
  * unknown item in `extensions.items`, as kit/bulk.ts names items), so a bulk call fails whole. The answer maps each
@@ -46,25 +61,36 @@ const keyOf = (type: ReferenceType, id: string) => `${type}:${id.toLowerCase()}`
  * retries.
  */
 export async function checkReferences(graph: GraphClient, references: readonly Reference[]): Promise<Map<string, string>> {
+  return new Map([...(await lookUpReferences(graph, references))].map(([key, known]) => [key, known.id]));
+}
+
+/** checkReferences, with what each deal or quote belongs to. */
+async function lookUpReferences(graph: GraphClient, references: readonly Reference[]): Promise<Map<string, Known>> {
+  const live = await findKnown(graph, references);
+  const unknown = references.filter((reference) => isUuid(reference.id) && !live.has(keyOf(reference.type, reference.id)));
+  if (unknown.length > 0) throw unknownReferences(unknown, references);
+  return live;
+}
+
+/** The records their owners know, by `keyOf`; the rest are missing. */
+async function findKnown(graph: GraphClient, references: ReadonlyArray<{ type: ReferenceType; id: string }>): Promise<Map<string, Known>> {
   const distinct = new Map<string, { type: ReferenceType; id: string }>();
   for (const { type, id } of references) if (isUuid(id)) distinct.set(keyOf(type, id), { type, id: id.toLowerCase() });
   const byOwner = new Map<SubgraphName, Array<{ type: ReferenceType; id: string }>>();
   for (const wanted of distinct.values()) byOwner.set(OWNERS[wanted.type], [...(byOwner.get(OWNERS[wanted.type]) ?? []), wanted]);
-  const live = new Map<string, string>();
+  const live = new Map<string, Known>();
   await Promise.all(
     [...byOwner].map(async ([owner, wanted]) => {
       for (let start = 0; start < wanted.length; start += LOOKUP_PAGE) {
         const page = wanted.slice(start, start + LOOKUP_PAGE);
         const found = await lookUp(graph, owner, page);
         page.forEach(({ type, id }, index) => {
-          const stored = found[index]?.id?.toLowerCase();
-          if (stored) live.set(keyOf(type, id), stored);
+          const known = found[index];
+          if (known?.id) live.set(keyOf(type, id), { ...known, id: known.id.toLowerCase() });
         });
       }
     }),
   );
-  const unknown = references.filter((reference) => isUuid(reference.id) && !live.has(keyOf(reference.type, reference.id)));
-  if (unknown.length > 0) throw unknownReferences(unknown, references);
   return live;
 }
 
@@ -163,21 +189,50 @@ export async function checkDeclaredReferences(mutation: string, args: Record<str
     .flatMap(({ type, path }) => slotsAt(type, args, path.split('.')))
     .filter(({ reference }) => !(reference.type === 'User' && viewer.kind === 'user' && reference.id.toLowerCase() === viewer.id.toLowerCase()));
   if (slots.length === 0) return;
-  const live = await checkReferences(
+  const live = await lookUpReferences(
     graph,
     slots.map((slot) => slot.reference),
   );
+  await mustBelongTogether(graph, slots, live);
   for (const slot of slots) {
-    if (slot.reference.type === 'Customer') slot.holder[slot.key] = live.get(keyOf('Customer', slot.reference.id)) ?? slot.reference.id;
+    if (slot.reference.type === 'Customer') slot.holder[slot.key] = live.get(keyOf('Customer', slot.reference.id))?.id ?? slot.reference.id;
   }
 }
 
-async function lookUp(graph: GraphClient, owner: SubgraphName, wanted: Array<{ type: ReferenceType; id: string }>): Promise<Array<{ id: string } | null>> {
+/**
+ * Records named together in one input must belong together: a deal or a quote named beside a customer is that
+ * customer's, a quote named beside a deal is of that deal (`registerAsset(input: { customerId, opportunityId,
+ * quoteId })`); else BAD_USER_INPUT naming the deal's or quote's field, and nothing is written. A customer merged
+ * since the deal was made is its survivor: the deal's customer is asked of identity before it is called another's.
+ */
+async function mustBelongTogether(graph: GraphClient, slots: Slot[], live: Map<string, Known>): Promise<void> {
+  for (const slot of slots) {
+    const owners: readonly Owner[] = BELONGS_TO[slot.reference.type as keyof typeof BELONGS_TO] ?? [];
+    const known = live.get(keyOf(slot.reference.type, slot.reference.id));
+    for (const owner of owners) {
+      const beside = slots.find(
+        (other) => other.holder === slot.holder && other.reference.type === OWNER_TYPES[owner] && other.reference.index === slot.reference.index,
+      );
+      const given = beside && live.get(keyOf(beside.reference.type, beside.reference.id))?.id;
+      const actual = known?.[owner]?.id?.toLowerCase();
+      if (!given || !actual || actual === given) continue;
+      if (owner === 'customer' && (await findKnown(graph, [{ type: 'Customer', id: actual }])).get(keyOf('Customer', actual))?.id === given) continue;
+      const { type, field, id } = slot.reference;
+      throw new DomainError('BAD_USER_INPUT', `${field}: ${type} ${id} belongs to another ${WORDS[OWNER_TYPES[owner]]} than ${beside.reference.field}`, {
+        field,
+        ...(slot.reference.index === undefined ? {} : { index: slot.reference.index }),
+      });
+    }
+  }
+}
+
+async function lookUp(graph: GraphClient, owner: SubgraphName, wanted: Array<{ type: ReferenceType; id: string }>): Promise<Array<Known | null>> {
   const types = [...new Set(wanted.map(({ type }) => type))];
+  const selection = (type: ReferenceType) => ['id', ...(BELONGS_TO[type as keyof typeof BELONGS_TO] ?? []).map((of) => `${of} { id }`)].join(' ');
   try {
-    const { _entities } = await graph.query<{ _entities: Array<{ id: string } | null> }>(
+    const { _entities } = await graph.query<{ _entities: Array<Known | null> }>(
       owner,
-      `query References($representations: [_Any!]!) { _entities(representations: $representations) { ${types.map((type) => `... on ${type} { id }`).join(' ')} } }`,
+      `query References($representations: [_Any!]!) { _entities(representations: $representations) { ${types.map((type) => `... on ${type} { ${selection(type)} }`).join(' ')} } }`,
       { representations: wanted.map(({ type, id }) => ({ __typename: type, id })) },
     );
     return _entities;

@@ -18,7 +18,7 @@ import { createErrorFormatter } from './errors.js';
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './mutations.js';
 import { recordAudit } from './audit.js';
 import type { GraphClient } from './graph-client.js';
-import { bodyErrors } from './http-errors.js';
+import { answerMalformedRequests, bodyErrors } from './http-errors.js';
 import { graphqlHttpHandler, isGraphqlRequest, Refusal } from './graphql-http.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
@@ -109,6 +109,7 @@ export async function startSubgraphServer<Loaders>(options: SubgraphOptions<Load
   const app = express();
   // /graphql is served without Express (graphql-http.ts); everything else goes to `app`.
   const httpServer = http.createServer();
+  answerMalformedRequests(httpServer, options.log);
   const apollo = new ApolloServer<RequestContext<Loaders>>({
     schema: options.schema,
     formatError: createErrorFormatter(options.log),

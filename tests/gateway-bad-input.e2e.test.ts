@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect as connectSocket, createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -206,7 +206,7 @@ describe('graphql-ws', () => {
     }
   });
 
-  it('refuses a malformed id on an event topic with BAD_USER_INPUT, as campaignMetricsChanged does', async () => {
+  it('refuses a malformed id on an event topic or in its filter with BAD_USER_INPUT, as campaignMetricsChanged does', async () => {
     const client = connect(platform.wsUrl);
     try {
       const topics: Array<[string, string, string]> = [
@@ -220,6 +220,16 @@ describe('graphql-ws', () => {
         const refusal = await refusedOverSocket(client, { query: `subscription { ${field}(${argument}: "zz") { event { type } } }` });
         expect(refusal).toEqual(
           expect.objectContaining({ message: `"zz" is not a valid ${type} id`, extensions: { code: 'BAD_USER_INPUT', field: argument } }),
+        );
+      }
+      for (const [field, filter, type] of [
+        ['opportunityChanged', 'pipelineId', 'Pipeline'],
+        ['opportunityChanged', 'ownerId', 'User'],
+        ['assetChanged', 'customerId', 'Customer'],
+      ] as const) {
+        const refusal = await refusedOverSocket(client, { query: `subscription { ${field}(filter: { ${filter}: "zz" }) { event { type } } }` });
+        expect(refusal).toEqual(
+          expect.objectContaining({ message: `"zz" is not a valid ${type} id`, extensions: { code: 'BAD_USER_INPUT', field: `filter.${filter}` } }),
         );
       }
       const campaign = await refusedOverSocket(client, { query: 'subscription { campaignMetricsChanged(id: "zz") { sent } }' });
@@ -336,6 +346,26 @@ describe('limits and routes', () => {
       }
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('answer headers too large with 431 and a broken request line with 400, as JSON with BAD_REQUEST, at the gateway and a subgraph', async () => {
+    for (const url of [platform.gatewayUrl, platform.subgraphs.sales.url]) {
+      // A token or cookies past Node's header limit (16 KiB): Node itself answered 431 with an empty body.
+      const tooLarge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `c=${'x'.repeat(20_000)}` }, body: '{}' });
+      expect(tooLarge.status).toBe(431);
+      expect(tooLarge.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await tooLarge.json()).toEqual({
+        errors: [{ message: "The request's headers are larger than 16384 bytes: send a shorter token and fewer cookies", extensions: { code: 'BAD_REQUEST' } }],
+      });
+      const { port } = new URL(url);
+      const socket = connectSocket(Number(port), '127.0.0.1');
+      socket.end('NOT A REQUEST\r\n\r\n');
+      const raw = Buffer.concat(await socket.toArray()).toString();
+      expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+        errors: [{ message: 'The HTTP request is malformed', extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
   });
 

@@ -273,6 +273,40 @@ describe('references to staff, deals and quotes', () => {
     expect(registered).toMatchObject({ opportunity: { id: deal!.id } });
   });
 
+  it("refuses an asset's deal or quote of another customer, or a quote of another deal, and takes a deal made before its customer was merged", async () => {
+    const registerAsset = op('mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { id opportunity { id } } }');
+    const deal = async (customer: string) => {
+      const { createOpportunity: made } = await executeOk(url, createOpportunity, { input: { customerId: customer, title: 'Karoq', amount: CZK('100') } });
+      const { createQuote: quote } = await executeOk(url, createQuote, { input: { opportunityId: made!.id, title: 'Offer', currency: 'CZK' } });
+      return { id: made!.id, quoteId: quote!.id };
+    };
+    const [other, merged] = await Promise.all([newCustomer(), newCustomer()]);
+    const [mine, secondOfMine, theirs, ofMerged] = await Promise.all([deal(customerId), deal(customerId), deal(other), deal(merged)]);
+    const asset = (links: { customerId?: string; opportunityId?: string; quoteId?: string }) => ({
+      input: { customerId, kind: 'VEHICLE', identifier: `TMB${unique()}`.toUpperCase(), model: 'Karoq', ...links },
+    });
+    const before = await rowCounts();
+    const refusal = (field: string, message: string) => ({ code: 'BAD_USER_INPUT', field, message: `${field}: ${message}`, data: undefined });
+    expect(errorOf(await execute(url, registerAsset, asset({ opportunityId: theirs.id })))).toEqual(
+      refusal('opportunityId', `Opportunity ${theirs.id} belongs to another customer than customerId`),
+    );
+    expect(errorOf(await execute(url, registerAsset, asset({ quoteId: theirs.quoteId })))).toEqual(
+      refusal('quoteId', `Quote ${theirs.quoteId} belongs to another customer than customerId`),
+    );
+    expect(errorOf(await execute(url, registerAsset, asset({ opportunityId: mine.id, quoteId: secondOfMine.quoteId })))).toEqual(
+      refusal('quoteId', `Quote ${secondOfMine.quoteId} belongs to another opportunity than opportunityId`),
+    );
+    expect(await rowCounts()).toEqual(before);
+
+    // The deal was made for a customer since merged into this one: it is this customer's now.
+    await executeOk(url, op('mutation($m: ID!, $s: ID!) { mergeCustomers(mergedId: $m, survivorId: $s) { id version } }'), { m: merged, s: customerId });
+    const { registerAsset: registered } = await executeOk(url, registerAsset, asset({ opportunityId: ofMerged.id, quoteId: ofMerged.quoteId }));
+    expect(registered).toMatchObject({ opportunity: { id: ofMerged.id } });
+    expect((await executeOk(url, registerAsset, asset({ opportunityId: mine.id, quoteId: mine.quoteId }))).registerAsset).toMatchObject({
+      opportunity: { id: mine.id },
+    });
+  });
+
   it('answers a status change the status forbids with CONFLICT, for quotes and cases as for campaigns, and changes nothing', async () => {
     const { createOpportunity: deal } = await executeOk(url, createOpportunity, { input: { customerId, title: 'Enyaq', amount: CZK('100') } });
     const { createQuote: quote } = await executeOk(url, createQuote, { input: { opportunityId: deal!.id, title: 'Offer', currency: 'CZK' } });

@@ -109,7 +109,8 @@ describe('assetChanged', () => {
     const { live, resumed } = await followAndResume(
       'assetChanged',
       ASSETS,
-      () => ({ filter: { customerId: owner } }),
+      // In upper case, as a client may hold an id: a filter's ids match the events' whatever their case.
+      () => ({ filter: { customerId: owner.toUpperCase() } }),
       async () => {
         await register(other, 'Fabia'); // another customer's: never told to this filter
         car = await register(owner, 'Kodiaq');

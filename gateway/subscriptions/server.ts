@@ -132,7 +132,11 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     // The arguments that name a record (`id` the topic's own, `pipelineId` a Pipeline), with its type for the message.
     const idArguments = field.args
       .filter((arg) => getNamedType(arg.type).name === 'ID')
-      .map((arg) => ({ name: arg.name, type: arg.name === 'id' ? entityType.name : capitalize(arg.name.replace(/Id$/, '')) }));
+      .map((arg) => ({ name: arg.name, type: arg.name === 'id' ? entityType.name : typeOfIdArgument(arg.name) }));
+    // The same for the fields of its filter that name a record (`filter.pipelineId`).
+    const idFilterFields = Object.entries(topic.filter?.fields ?? {}).flatMap(([key, field]) =>
+      field?.type === 'ID' ? [{ name: key, type: typeOfIdArgument(key) }] : [],
+    );
 
     const progress = topic.progress ? fixedSelection(topic.entityQueryField, topic.progress.selection) : null;
     // What the event itself tells, worked out once per event however many subscribers it reaches.
@@ -147,7 +151,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
       const follow = context.follow;
       if (follow) checkFollow(name, topic, follow, sent, info, followPurposes);
       else requirePermission(context.viewer, topic.permission, `Subscription.${name}`);
-      const given = { ...sent, ...checkedIds(sent, idArguments) };
+      const given: Record<string, unknown> = { ...sent, ...checkedIds(sent, idArguments), ...checkedFilter(sent.filter, idFilterFields) };
       const args = follow ? given : (topic.arguments?.(given, context.viewer) ?? given);
       const givenAfter = (args.after as string | null | undefined) ?? null;
       if (givenAfter !== null) await bus.read(givenAfter, 1); // a malformed, future or expired cursor fails here, before any event
@@ -349,6 +353,26 @@ function checkedIds(args: Record<string, unknown>, idArguments: ReadonlyArray<{ 
     idArguments.flatMap(({ name, type }) => (typeof args[name] === 'string' ? [[name, parseId(args[name] as string, type, name)]] : [])),
   );
 }
+
+/**
+ * The ids of a topic's filter, checked as its arguments are (`filter.ownerId`, BAD_USER_INPUT) and in lower case, as
+ * the events hold them: an upper-case id would match no event, a malformed one leave the subscription silent.
+ */
+function checkedFilter(filter: unknown, idFields: ReadonlyArray<{ name: string; type: string }>): { filter?: Record<string, unknown> } {
+  if (filter === null || typeof filter !== 'object' || idFields.length === 0) return {};
+  const given = filter as Record<string, unknown>;
+  return {
+    filter: {
+      ...given,
+      ...Object.fromEntries(
+        idFields.flatMap(({ name, type }) => (typeof given[name] === 'string' ? [[name, parseId(given[name] as string, type, `filter.${name}`)]] : [])),
+      ),
+    },
+  };
+}
+
+/** The record type an id argument or filter field names, for messages: `pipelineId` a Pipeline, `ownerId` a User. */
+const typeOfIdArgument = (name: string) => (name === 'ownerId' ? 'User' : capitalize(name.replace(/Id$/, '')));
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
