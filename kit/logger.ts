@@ -8,14 +8,14 @@ export type { Logger };
  * An error as the logs keep it: its kind, code and the first line of its message, and where it was thrown, never
  * a stack trace (house rule: none in answers or logs). A database error's detail, query and parameters, and a
  * validation message quoting the input, may hold personal data: they are not written (`"…"` quotes in a message
- * are blanked, and so is a run of six digits or more: graphql-js quotes a number as it was given, and a phone
- * number or a birth date sent as one is personal data too; ports, counts and line numbers stay).
+ * are blanked, and so is a run of seven digits or more: graphql-js quotes a number as it was given, and a phone
+ * number or a birth date sent as one is personal data too; ports, counts, timeouts and line numbers stay).
  */
 const firstLine = (text: string) =>
   text
     .split('\n')[0]!
     .replace(/"[^"]*"/g, '"…"')
-    .replace(/[+-]?\d{6,}(?:\.\d+)?/g, '…')
+    .replace(/[+-]?\d{7,}(?:\.\d+)?/g, '…')
     .slice(0, 300);
 
 /** A stack frame's file and line: `    at fn (/app/kit/x.js:12:5)`, `    at file:///app/x.js:3:1`. */
