@@ -17,6 +17,7 @@ import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { outboxOf } from './helpers/integration.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { eventually } from './helpers/eventually.js';
+import { setStaffActive } from './helpers/staff.js';
 
 // Sales' web-form intake through the gateway and across services (DOMAIN Story 1 steps 2–4): identity resolves who
 // sent the form, and sales links, scores, routes and follows up the lead on identity's CustomerResolved. The intake's
@@ -222,6 +223,38 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
       dueAt: task.dueAt,
       occurredAt: null,
     });
+  });
+
+  it('passes over a rep identity deactivated, and routes to them again once they are active', async () => {
+    const region = `Beroun-${unique()}`;
+    const [leaving, staying] = [(await platform.createStaff('SALES_REP')).id, (await platform.createStaff('SALES_REP')).id];
+    await executeOk(url, CreateLeadRoutingRuleDocument, {
+      input: { name: `${region} leads`, regionPrefix: region, candidateUserIds: [leaving, staying], priority: 5 },
+    });
+    const setActive = async (active: boolean) => {
+      await setStaffActive(url, leaving, active);
+      // Sales hears of it through identity's UserChanged (its copy of staff, modules/staff).
+      await eventually(async () => {
+        const [row] = await platform.subgraphs.sales.orm.em
+          .fork()
+          .execute<Array<{ active: boolean }>>('select active from staff_name where user_id = ?', [leaving]);
+        expect(row?.active).toBe(active);
+      });
+    };
+    const routedTo = async () => {
+      const { submitWebForm: submitted } = await executeOk(url, SubmitWebFormDocument, { input: webForm({ region: `${region} 1` }) });
+      return eventually(async () => {
+        const lead = await leadOf(submitted.id);
+        expect(lead.owner).not.toBeNull();
+        return lead.owner!.id;
+      });
+    };
+
+    await setActive(false);
+    // Both have every slot free and the one leaving is listed first: they would get it.
+    expect(await routedTo()).toBe(staying);
+    await setActive(true);
+    expect(await routedTo()).toBe(leaving);
   });
 
   it('leaves a lead no rule matches unassigned, saying why, with an unowned follow-up within 4 hours', async () => {

@@ -9,6 +9,7 @@ import {
 } from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
+import { setStaffActive } from './helpers/staff.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 import { connect, subscribe } from './helpers/subscriptions.js';
 
@@ -69,5 +70,52 @@ describe('case assignment through the gateway', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('gives no new case to an agent identity deactivated, and cases again once they are active', async () => {
+    const url = platform.gatewayUrl;
+    const [leaving, staying] = [
+      await platform.createStaff('SERVICE_AGENT', { supportLines: ['SECOND'] }),
+      await platform.createStaff('SERVICE_AGENT', { supportLines: ['SECOND'] }),
+    ];
+    // The most specific rule of the second line: it places these cases whatever else the tests made.
+    await executeOk(url, CreateCaseAssignmentRuleDocument, {
+      input: { name: 'Seat complaints', line: 'SECOND', priority: 'HIGH', category: 'COMPLAINT', agentIds: [leaving.id, staying.id] },
+    });
+    const { createCustomer } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Eva', lastName: 'Malá', emails: [`eva-${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
+    });
+    const open = async (subject: string) =>
+      (
+        await executeOk(url, OpenAutoAssignedCaseDocument, {
+          input: { customerId: createCustomer.id, subject, channel: 'EMAIL', category: 'COMPLAINT', priority: 'HIGH', line: 'SECOND' },
+        })
+      ).openCase;
+    const service = platform.subgraphs.service.orm.em;
+    const setActive = async (agentId: string, active: boolean) => {
+      await setStaffActive(url, agentId, active);
+      // Service hears of it through identity's UserChanged.
+      await eventually(async () => {
+        const [row] = await service.fork().execute<Array<{ active: boolean }>>('select active from staff_status where user_id = ?', [agentId]);
+        if (row?.active !== active) throw new Error('service has not heard of the change yet');
+      });
+    };
+
+    await setActive(leaving.id, false);
+    // Both have no open case and the one leaving is listed first: they would get both.
+    expect((await open('Torn seat')).assignee?.id).toBe(staying.id);
+    expect((await open('Loose seat')).assignee?.id).toBe(staying.id);
+
+    await setActive(leaving.id, true);
+    expect(await open('Stained seat')).toMatchObject({
+      assignee: { id: leaving.id },
+      assignmentReason: 'rule "Seat complaints": the agent had 0 open cases, the fewest',
+    });
+
+    await Promise.all([setActive(leaving.id, false), setActive(staying.id, false)]);
+    expect(await open('Squeaky seat')).toMatchObject({
+      assignee: null,
+      assignmentReason: 'rule "Seat complaints" matches, but none of its agents is active; it waits unassigned',
+    });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, queryOk, type GraphQLResponse } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform, type StaffMember } from './helpers/platform.js';
-import { keepNames } from '../subgraphs/sales/src/modules/staff/staff-names.js';
+import { deactivatedAmong, keepNames } from '../subgraphs/sales/src/modules/staff/staff-names.js';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -79,15 +79,17 @@ describe("owners' names, answered by sales from its copy (@provides)", () => {
     expect(await keptName(rep.id)).toEqual({ name: 'Eva Nová', user_version: user.version + 1 });
   });
 
-  it('never lets an older name overwrite a newer one', async () => {
+  it('never lets an older name or status overwrite a newer one', async () => {
     const em = platform.subgraphs.sales.orm.em.fork();
     const userId = (await platform.createStaff('SALES_REP')).id;
-    await keepNames(em, [{ userId, name: 'Jana Nová', userVersion: 3 }]);
+    await keepNames(em, [{ userId, name: 'Jana Nová', active: true, userVersion: 3 }]);
     // A read of identity that started before the rename finishes after its event: it must not undo it.
-    await keepNames(em, [{ userId, name: 'Jana Stará', userVersion: 2 }]);
+    await keepNames(em, [{ userId, name: 'Jana Stará', active: false, userVersion: 2 }]);
     expect(await keptName(userId)).toEqual({ name: 'Jana Nová', user_version: 3 });
-    await keepNames(em, [{ userId, name: 'Jana Dvořáková', userVersion: 4 }]);
+    expect(await deactivatedAmong(em, [userId])).toEqual(new Set());
+    await keepNames(em, [{ userId, name: 'Jana Dvořáková', active: false, userVersion: 4 }]);
     expect(await keptName(userId)).toEqual({ name: 'Jana Dvořáková', user_version: 4 });
+    expect(await deactivatedAmong(em, [userId])).toEqual(new Set([userId]));
   });
 
   it('answers the names it keeps while identity is down, and SERVICE_UNAVAILABLE for one it would have to ask', async () => {

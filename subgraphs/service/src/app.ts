@@ -6,6 +6,7 @@ import { createServiceLoaders } from './context.js';
 import { serviceEntities } from './entities.js';
 import { serviceMigrations } from './migrations/index.js';
 import { dealAssets } from './modules/asset/deal-assets.handlers.js';
+import { staffStatus } from './modules/staff/staff-status.handlers.js';
 import { customerHandlers } from './modules/customer/customer.handlers.js';
 import { npsDetractorCase } from './modules/detractor/detractor.handlers.js';
 import { startSlaRiskJob } from './modules/sla/sla-risk.job.js';
@@ -21,7 +22,7 @@ export const service: SubgraphDefinition<ReturnType<typeof createServiceLoaders>
   createLoaders: createServiceLoaders,
   seedDemoData: seedServiceDemo,
   settings: [serviceSettings],
-  handlers: () => [...customerHandlers, npsDetractorCase, dealAssets, serviceErasure],
+  handlers: () => [...customerHandlers, npsDetractorCase, dealAssets, staffStatus, serviceErasure],
   retention: serviceRetention,
   startJobs: (orm, log, { clock }) => startSlaRiskJob(orm, log, clock),
 };

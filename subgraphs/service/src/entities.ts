@@ -11,6 +11,7 @@ import { Case } from './modules/case/case.entity.js';
 import { ServiceContract } from './modules/contract/service-contract.entity.js';
 import { KnowledgeArticle } from './modules/knowledge/knowledge-article.entity.js';
 import { CaseMessage } from './modules/message/case-message.entity.js';
+import { StaffStatus } from './modules/staff/staff-status.entity.js';
 
 export const serviceEntities = [
   Case,
@@ -22,6 +23,7 @@ export const serviceEntities = [
   Asset,
   ServiceVisit,
   KnowledgeArticle,
+  StaffStatus,
   OutboxEvent,
   OutboxCommitOrder,
   ...consumerEntities,

@@ -16,12 +16,14 @@ export interface CustomerRep {
 
 /**
  * The rep a known customer already has in sales: the owner of their most recent open opportunity, else of their
- * most recent one (archived ones aside). Null for a customer sales has never sold to.
+ * most recent one (archived ones aside), among owners still active (someone who left gets no new lead). Null for
+ * a customer sales has never sold to, or whose reps have all left.
  */
 export async function customerRepOf(em: EntityManager, customerId: string): Promise<CustomerRep | null> {
   const [row] = await em.execute<Array<{ owner_id: string; id: string; open: boolean }>>(
     `select owner_id, id, status = 'OPEN' as open from opportunity
      where customer_id = ? and owner_id is not null and archived_at is null
+       and not exists (select 1 from staff_name s where s.user_id = opportunity.owner_id and not s.active)
      order by status = 'OPEN' desc, created_at desc, id desc limit 1`,
     [customerId],
   );

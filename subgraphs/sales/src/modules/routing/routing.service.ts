@@ -7,8 +7,9 @@ import { type Lead, LeadStatus } from '../lead/lead.entity.js';
 import { Product } from '../product/product.entity.js';
 import type { CreateLeadRoutingRuleInput } from './routing.inputs.js';
 import { LeadRoutingRule } from './routing-rule.entity.js';
+import { deactivatedAmong } from '../staff/staff-names.js';
 import { customerRepOf } from './routing.queries.js';
-import { chooseOwner, type Routing } from './routing.rules.js';
+import { chooseOwner, type Routing, type RuleView } from './routing.rules.js';
 
 const OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED];
 
@@ -38,7 +39,8 @@ export async function createLeadRoutingRule(em: EntityManager, input: CreateLead
 
 /**
  * Who should get the lead: a known customer's existing rep (customerRepOf) before any rule; else the active rules,
- * by region, product category and each rep's open leads; else the default queue.
+ * by region, product category and each rep's open leads; else the default queue. A rep identity deactivated (who
+ * left) is passed over, as sales' copy of staff knows them (staff-names.ts).
  */
 export async function routeLead(em: EntityManager, lead: Lead): Promise<Routing> {
   const rep = lead.customerId ? await customerRepOf(em, lead.customerId) : null;
@@ -47,7 +49,16 @@ export async function routeLead(em: EntityManager, lead: Lead): Promise<Routing>
     return { ownerId: rep.ownerId, reason: `the customer's rep: the owner of their ${which} (${rep.opportunityId})` };
   }
   const product = lead.interestProductId ? await em.findOne(Product, { id: lead.interestProductId }) : null;
-  const rules = await em.find(LeadRoutingRule, { active: true });
+  const active = await em.find(LeadRoutingRule, { active: true });
+  const gone = await deactivatedAmong(em, [...new Set(active.flatMap((rule) => rule.candidateUserIds))]);
+  const rules: RuleView[] = active.map(({ name, regionPrefix, productCategory, capacityPerRep, priority, candidateUserIds }) => ({
+    name,
+    regionPrefix,
+    productCategory,
+    capacityPerRep,
+    priority,
+    candidateUserIds: candidateUserIds.filter((userId) => !gone.has(userId)),
+  }));
   const candidates = [...new Set(rules.flatMap((rule) => rule.candidateUserIds))];
   const settings = sales();
   return chooseOwner(rules, { region: lead.region ?? null, productCategory: product?.category ?? null }, await openLeadsOf(em, candidates), {

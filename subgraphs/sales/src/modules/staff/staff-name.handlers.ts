@@ -2,8 +2,9 @@ import { defineHandler } from '@crm/kit/consumer.js';
 import { keepNames } from './staff-names.js';
 
 /**
- * identity's staff names, kept in sales (staff-name.entity.ts). A rebuild after falling behind the retention window
- * forgets them all: the next request that needs one reads them again from identity (staff-names.ts).
+ * identity's staff names and whether they are active, kept in sales (staff-name.entity.ts). A rebuild after falling
+ * behind the retention window forgets them all: the next request that needs a name reads them all again from
+ * identity (staff-names.ts); until then, everyone counts as active.
  */
 export const staffNames = defineHandler({
   name: 'sales.staff-names',
@@ -12,7 +13,9 @@ export const staffNames = defineHandler({
   when: (event) => event.payload.name !== undefined && event.payload.aggregateVersion !== undefined,
   async handle(em, event) {
     const { userId, name, aggregateVersion } = event.payload;
-    await keepNames(em, [{ userId, name: name!, userVersion: aggregateVersion! }]);
+    // A new member of staff is active; UserChanged says whether they still are.
+    const active = event.type === 'UserChanged' ? event.payload.active : true;
+    await keepNames(em, [{ userId, name: name!, active, userVersion: aggregateVersion! }]);
   },
   afterExpiry: {
     async rebuild(em) {

@@ -7,20 +7,36 @@ import { DomainError } from '@crm/kit/errors.js';
 export interface KnownName {
   userId: string;
   name: string;
+  /** Whether identity has them active (a new member of staff is). */
+  active: boolean;
   userVersion: number;
 }
 
-/** Keeps each name unless it is older than the one kept (a late read of identity never undoes a rename). */
+/** Keeps each name and status unless older than the one kept (a late read of identity never undoes a change). */
 export async function keepNames(em: EntityManager, names: readonly KnownName[]): Promise<void> {
   if (names.length === 0) return;
   await em.execute(
-    `insert into staff_name (user_id, name, user_version)
-       select * from unnest(?::uuid[], ?::text[], ?::int[])
-     on conflict (user_id) do update set name = excluded.name, user_version = excluded.user_version
+    `insert into staff_name (user_id, name, active, user_version)
+       select * from unnest(?::uuid[], ?::text[], ?::boolean[], ?::int[])
+     on conflict (user_id) do update set name = excluded.name, active = excluded.active, user_version = excluded.user_version
        where staff_name.user_version < excluded.user_version`,
-    [pgArray(names.map((n) => n.userId)), pgArray(names.map((n) => n.name)), pgArray(names.map((n) => String(n.userVersion)))],
+    [
+      pgArray(names.map((n) => n.userId)),
+      pgArray(names.map((n) => n.name)),
+      pgArray(names.map((n) => String(n.active))),
+      pgArray(names.map((n) => String(n.userVersion))),
+    ],
     'run',
   );
+}
+
+/** Of these members of staff, those identity deactivated, as sales' copy knows them (one statement). */
+export async function deactivatedAmong(em: EntityManager, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await em.execute<Array<{ user_id: string }>>('select user_id from staff_name where user_id = any(?::uuid[]) and not active', [
+    pgArray([...userIds]),
+  ]);
+  return new Set(rows.map((row) => row.user_id));
 }
 
 // The requests of a subgraph asking identity at once for names it lacks (its first ones after a deploy) share one call.
@@ -33,14 +49,17 @@ function askIdentity(em: EntityManager, graph: GraphClient): Promise<Map<string,
   call = (async () => {
     try {
       const { users } = await graph
-        .query<{ users: Array<{ id: string; name: string; version: number }> }>('identity', 'query StaffNames { users { id name version } }')
+        .query<{ users: Array<{ id: string; name: string; active: boolean; version: number }> }>(
+          'identity',
+          'query StaffNames { users { id name active version } }',
+        )
         .catch(() => {
           // What identity answered (its errors, its address) is not the client's to read; names sales knows still go.
           throw new DomainError('SERVICE_UNAVAILABLE', 'identity could not be asked for the name of a member of staff: retry shortly', {
             service: 'identity',
           });
         });
-      const names = users.map((user) => ({ userId: user.id, name: user.name, userVersion: user.version }));
+      const names = users.map((user) => ({ userId: user.id, name: user.name, active: user.active, userVersion: user.version }));
       await keepNames(em.fork(), names);
       return new Map(names.map((n) => [n.userId, n.name]));
     } finally {

@@ -70,8 +70,10 @@ export async function assignNewCase(em: EntityManager, found: Case): Promise<voi
   const candidate = await chooseAgent(em, found);
   if (candidate) await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`case-assignment:${candidate.ruleId}`]);
   const chosen = candidate && (await chooseAgent(em, found));
-  if (!chosen) {
-    found.assignmentReason = `no assignment rule matches a ${found.priority} ${found.category} case of the ${found.line} line; it waits unassigned`;
+  if (!chosen?.agentId) {
+    found.assignmentReason = chosen
+      ? `rule "${chosen.ruleName}" matches, but none of its agents is active; it waits unassigned`
+      : `no assignment rule matches a ${found.priority} ${found.category} case of the ${found.line} line; it waits unassigned`;
     recordCaseEvent(em, found, 'CaseLeftUnassigned', { reason: found.assignmentReason });
     return;
   }
