@@ -112,7 +112,11 @@ export interface EventHandler<T extends EventType = EventType> {
    * fetches the payloads of the types it wanted when last asked; one wanted since is read again with its payloads.
    */
   wanted?(em: EntityManager): Promise<ReadonlySet<string>>;
-  /** Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. */
+  /**
+   * Runs in one transaction with the bookkeeping; events it records (recordEvent) commit with it. That transaction
+   * may hold the handler's work for the events before it (a run, see applyAll): locks it takes are held until the
+   * run commits, and an effect outside the database (a call to another service) may be made again if the run fails.
+   */
   handle(em: EntityManager, event: CatalogEvent<T>, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
 }
@@ -140,6 +144,11 @@ export interface ConsumerStatus {
 }
 
 const PAGE = 200;
+/**
+ * Events applied in one transaction at most: enough to spare most commits of a burst, few enough that the locks its
+ * handlers take (a customer's, a rule's) are not held long.
+ */
+const RUN = 25;
 // Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
 /** A consumer failing this long is reported unhealthy (a poison event or a dependency that stays down). */
@@ -265,17 +274,43 @@ export function startConsumers(options: ConsumerOptions) {
           const read = await wantedIn(handler, em.fork(), cursor, await readPage(cursor));
           page = read.events;
           const { wanted } = read;
-          for (const event of page) {
-            if (stopped) return;
-            if (await deliver(handler, status, event, wanted)) {
-              unsaved = null;
-              savedAt = Date.now();
-            } else {
-              unsaved = event.cursor;
-            }
+          // Events it handles, in a row, apply in one transaction (RUN): `through` is the last event the run covers,
+          // those passed over after its last handled one included. Nothing of it counts as read before it commits.
+          let run: CatalogEvent[] = [];
+          let through: BusEvent | undefined;
+          const readTo = (event: BusEvent) => {
             cursor = event.cursor;
             status.lastEventAt = event.occurredAt;
+          };
+          const applyRun = async () => {
+            if (!through) return;
+            const savedThrough = await applyAll(handler, run, through.cursor, (event) => (cursor = event.cursor));
+            readTo(through);
+            unsaved = savedThrough ? null : through.cursor;
+            if (savedThrough) savedAt = Date.now();
+            run = [];
+            through = undefined;
+          };
+          for (const event of page) {
+            if (stopped) return;
+            const verdict = verdictOn(handler, event, wanted);
+            if (verdict && 'violation' in verdict) {
+              await applyRun();
+              await deadLetter(handler, event, verdict.violation);
+              status.deadLetters++;
+              unsaved = null;
+              savedAt = Date.now();
+              readTo(event);
+            } else if (verdict || run.length > 0) {
+              if (verdict) run.push(verdict.apply);
+              through = event;
+              if (run.length >= RUN) await applyRun();
+            } else {
+              unsaved = event.cursor;
+              readTo(event);
+            }
           }
+          await applyRun();
           if (page.length === 0 || Date.now() - savedAt >= PASSED_OVER_CHECKPOINT_MS) await saveUnsaved();
           status.cursor = cursor;
           status.caughtUp = page.length < PAGE;
@@ -371,22 +406,47 @@ export function startConsumers(options: ConsumerOptions) {
   }
 
   /**
-   * Hands the event to the handler if it is one of its types and keeps its contract, or moves it to the dead letters
-   * if it breaks it. True when that saved the checkpoint with it.
+   * What becomes of an event: applied if it is one of the handler's types and keeps its contract, moved to the dead
+   * letters if it breaks it, else (null) passed over.
    */
-  async function deliver(handler: EventHandler, status: ConsumerStatus, event: BusEvent, wanted: ReadonlySet<string> | null): Promise<boolean> {
-    if (!handles(handler, event) || (wanted && !wanted.has(event.type))) return false;
+  function verdictOn(handler: EventHandler, event: BusEvent, wanted: ReadonlySet<string> | null): { apply: CatalogEvent } | { violation: string } | null {
+    if (!handles(handler, event) || (wanted && !wanted.has(event.type))) return null;
     const read = readEvent(event);
     // What an erased event described was erased everywhere, this subgraph's part included: nothing to apply.
-    if ('erased' in read) return false;
-    if ('violation' in read) {
-      await deadLetter(handler, event, read.violation);
-      status.deadLetters++;
-      return true;
+    if ('erased' in read) return null;
+    if ('violation' in read) return { violation: read.violation };
+    if (handler.when && !handler.when(read.event)) return null;
+    return { apply: read.event };
+  }
+
+  /**
+   * Applies a run of events in one transaction, with their processed marks and the checkpoint at `through`: one
+   * commit, and one wait for the disk, for the run instead of one per event (a partner's bulk import is thousands of
+   * events; marketing's projections took 13 minutes to catch up on a 100k data set, at one commit each). If the run
+   * fails, it is rolled back whole and its events are applied one by one as before, each in its own transaction, so
+   * the failing one is retried alone and those before it are kept. True when the checkpoint at `through` was saved.
+   */
+  async function applyAll(handler: EventHandler, events: CatalogEvent[], through: string, applied: (event: CatalogEvent) => void): Promise<boolean> {
+    if (events.length > 1) {
+      try {
+        await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+          for (const event of events) {
+            await handleOnce(handler, em, event);
+            // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.
+            await em.flush();
+          }
+          await saveCheckpoint(em, handler.name, through);
+        });
+        return true;
+      } catch {
+        // Rolled back whole; one by one below, where a failure is reported and retried as always.
+      }
     }
-    if (handler.when && !handler.when(read.event)) return false;
-    await apply(handler, read.event);
-    return true;
+    for (const event of events) {
+      await apply(handler, event);
+      applied(event);
+    }
+    return events.at(-1)?.cursor === through;
   }
 
   /** The event, why it cannot be read and the checkpoint past it commit together: the consumer reads on. */
@@ -410,15 +470,20 @@ export function startConsumers(options: ConsumerOptions) {
   /** The effect, the processed mark and the checkpoint commit together. */
   async function apply(handler: EventHandler, event: CatalogEvent): Promise<void> {
     await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
-      const inserted = await em.execute<{ affectedRows: number }>(
-        'insert into processed_event (consumer, event_id, processed_at) values (?, ?, now()) on conflict do nothing',
-        [handler.name, event.id],
-        'run',
-        QUIET,
-      );
-      if (inserted.affectedRows > 0) await handler.handle(em, event, options.log, { bus: options.bus, graph: options.graph });
+      await handleOnce(handler, em, event);
       await saveCheckpoint(em, handler.name, event.cursor);
     });
+  }
+
+  /** The handler's effect, unless its processed mark says this consumer applied the event already. */
+  async function handleOnce(handler: EventHandler, em: EntityManager, event: CatalogEvent): Promise<void> {
+    const inserted = await em.execute<{ affectedRows: number }>(
+      'insert into processed_event (consumer, event_id, processed_at) values (?, ?, now()) on conflict do nothing',
+      [handler.name, event.id],
+      'run',
+      QUIET,
+    );
+    if (inserted.affectedRows > 0) await handler.handle(em, event, options.log, { bus: options.bus, graph: options.graph });
   }
 
   /** null: from the oldest retained event on. */

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
+import { createGraphClient } from '@crm/kit/graph-client.js';
+import { createLogger } from '@crm/kit/logger.js';
+import { serviceEntities } from '../subgraphs/service/src/entities.js';
+import { serviceMigrations } from '../subgraphs/service/src/migrations/index.js';
+import { eventually } from './helpers/eventually.js';
+import { useFreshEventBus } from './helpers/event-bus.js';
+import { customerMerged, rawEvent } from './helpers/events.js';
+import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
+
+// A consumer committed once per event it handled: a partner's bulk import (thousands of events) was projected in
+// marketing 13 minutes after its last write at 100k customers, a commit and its wait for the disk each. Events it
+// handles in a row now apply in one transaction; one that fails rolls its run back, and the run goes one by one.
+
+const database = useFreshSubgraphDatabase({ name: 'service', entities: serviceEntities, migrations: serviceMigrations });
+const testBus = useFreshEventBus();
+const log = createLogger('consumer-runs-test', { level: 'silent' });
+const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-runs-test');
+
+beforeAll(async () => {
+  // What each handler did, in its transaction: rolled back with it.
+  await database.em().execute(`create table handled (consumer text not null, event_id uuid not null, tx bigint not null, n serial)`);
+});
+
+const handledBy = async (consumer: string) =>
+  database.em().execute<Array<{ event_id: string; tx: string }>>('select event_id, tx::text as tx from handled where consumer = ? order by n', [consumer]);
+
+function recordingHandler(name: string, failOnce?: string) {
+  let failed = false;
+  return defineHandler({
+    name,
+    on: ['CustomerMerged'],
+    async handle(em, event) {
+      await em.execute('insert into handled (consumer, event_id, tx) values (?, ?, txid_current())', [name, event.id]);
+      if (event.id === failOnce && !failed) {
+        failed = true;
+        throw new Error('a dependency is down for a moment');
+      }
+    },
+    afterExpiry: { skip: { lost: 'nothing: a test' } },
+  });
+}
+
+describe('a consumer behind a burst of events it handles', () => {
+  it('applies them in bus order, each once, in a few transactions, and passes over the rest', async () => {
+    const name = 'test.runs';
+    const merges = Array.from({ length: 60 }, () => customerMerged());
+    // Page views between them: passed over, inside a run or after it.
+    const burst = merges.flatMap((event, i) => (i % 7 === 0 ? [event, rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })] : [event]));
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [recordingHandler(name)], log, graph, retryMs: 50 });
+    try {
+      const head = await testBus.publish(burst);
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(head));
+      const handled = await handledBy(name);
+      expect(handled.map((row) => row.event_id)).toEqual(merges.map((event) => event.id));
+      // Runs of at most 25: three transactions for 60 events (one each before).
+      expect(new Set(handled.map((row) => row.tx)).size).toBeLessThanOrEqual(4);
+      const [saved] = await database.em().execute<Array<{ cursor: string }>>('select cursor from consumer_checkpoint where consumer = ?', [name]);
+      expect(saved?.cursor).toBe(head);
+    } finally {
+      await consumers.stop();
+    }
+  });
+
+  it('rolls back a run with a failing event, keeps those before it, retries it alone, and applies every event once', async () => {
+    const name = 'test.runs-failing';
+    const merges = Array.from({ length: 20 }, () => customerMerged());
+    const failing = merges[9]!.id;
+    // From here on: what the test above published is not this consumer's.
+    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
+    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [recordingHandler(name, failing)], log, graph, retryMs: 50 });
+    try {
+      const head = await testBus.publish(merges);
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(head));
+      const handled = await handledBy(name);
+      // The run failed at it and left nothing; then one by one, each in its own transaction: the rows above are theirs.
+      expect(handled.map((row) => row.event_id)).toEqual(merges.map((event) => event.id));
+      const ownTransactions = new Set(handled.slice(0, 10).map((row) => row.tx));
+      expect(ownTransactions.size).toBe(10);
+      const processed = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
+      expect(processed[0]?.n).toBe('20');
+    } finally {
+      await consumers.stop();
+    }
+  });
+});
