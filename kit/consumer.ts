@@ -149,6 +149,13 @@ const PAGE = 200;
  * handlers take (a customer's, a rule's) are not held long.
  */
 const RUN = 25;
+/**
+ * How long a run waits for a lock before it gives way (rolled back, its events then one by one, each waiting as
+ * long as it must). Holding the locks of several events, a run could close a cycle with a mutation that locks the
+ * same rows in another order, and PostgreSQL would then abort whichever waited first, the mutation included
+ * (CONFLICT for its client). Waiting less than deadlock_timeout (1 s), the run gives way before any check runs.
+ */
+const RUN_LOCK_TIMEOUT = '100ms';
 // Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
 /** A consumer failing this long is reported unhealthy (a poison event or a dependency that stays down). */
@@ -430,6 +437,8 @@ export function startConsumers(options: ConsumerOptions) {
     if (events.length > 1) {
       try {
         await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+          // A run holds its handlers' locks longer than an event did: it gives way rather than wait (RUN_LOCK_TIMEOUT).
+          await em.execute(`set local lock_timeout = '${RUN_LOCK_TIMEOUT}'`, [], 'run', QUIET);
           for (const event of events) {
             await handleOnce(handler, em, event);
             // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.

@@ -86,4 +86,46 @@ describe('a consumer behind a burst of events it handles', () => {
       await consumers.stop();
     }
   });
+
+  it('gives way to a transaction that locks the same rows in another order, instead of deadlocking it', async () => {
+    const name = 'test.runs-locking';
+    const [first, second] = [customerMerged(), customerMerged()];
+    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
+    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await database.em().execute(`create table locked_row (k uuid primary key, n int not null default 0)`);
+    await database.em().execute('insert into locked_row (k) values (?), (?)', [first.aggregateId, second.aggregateId]);
+    // Each event locks its aggregate's row; the first then takes a moment before the next event's turn.
+    const handler = defineHandler({
+      name,
+      on: ['CustomerMerged'],
+      async handle(em, event) {
+        await em.execute('update locked_row set n = n + 1 where k = ?', [event.aggregateId]);
+        if (event.id === first.id) await em.execute('select pg_sleep(0.3)');
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    // A writer holds the second event's row, then (once the run holds the first's) asks for the first's: it waits
+    // first, so in a deadlock PostgreSQL would abort it.
+    const writer = database.orm().em.fork();
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    try {
+      await writer.transactional(async (tx) => {
+        await tx.execute('update locked_row set n = n + 10 where k = ?', [second.aggregateId]);
+        await testBus.publish([first, second]);
+        await eventually(async () => {
+          const [held] = await database
+            .em()
+            .execute<Array<{ n: string }>>(`select count(*)::text as n from pg_stat_activity where query like 'select pg_sleep(0.3)%' and state = 'active'`);
+          expect(held?.n).toBe('1');
+        });
+        await tx.execute('update locked_row set n = n + 10 where k = ?', [first.aggregateId]);
+      });
+      await eventually(async () => {
+        const rows = await database.em().execute<Array<{ k: string; n: number }>>('select k, n from locked_row order by n');
+        expect(rows.map((row) => row.n)).toEqual([11, 11]);
+      });
+    } finally {
+      await consumers.stop();
+    }
+  });
 });
