@@ -156,6 +156,13 @@ const RUN = 25;
  * (CONFLICT for its client). Waiting less than deadlock_timeout (1 s), the run gives way before any check runs.
  */
 const RUN_LOCK_TIMEOUT = '100ms';
+/**
+ * How long a run may hold its locks before it commits what it applied and goes on in a new transaction. A writer
+ * that has waited for one of them deadlock_timeout (1 s) checks for a cycle once: had the run then just asked for
+ * one of the writer's rows (waiting its 100 ms), PostgreSQL would abort the writer. Ending runs well before that
+ * keeps the run from asking for anything a second after a writer began to wait.
+ */
+const RUN_BUDGET_MS = 250;
 // Background work stays out of the query log (and out of the statement counts of tests).
 const QUIET = { enabled: false };
 /** A consumer failing this long is reported unhealthy (a poison event or a dependency that stays down). */
@@ -431,31 +438,48 @@ export function startConsumers(options: ConsumerOptions) {
    * commit, and one wait for the disk, for the run instead of one per event (a partner's bulk import is thousands of
    * events; marketing's projections took 13 minutes to catch up on a 100k data set, at one commit each). If the run
    * fails, it is rolled back whole and its events are applied one by one as before, each in its own transaction, so
-   * the failing one is retried alone and those before it are kept. True when the checkpoint at `through` was saved.
+   * the failing one is retried alone and those before it are kept. A run that takes longer than RUN_BUDGET_MS
+   * commits what it applied and the rest go on in the next. True when the checkpoint at `through` was saved.
    */
   async function applyAll(handler: EventHandler, events: CatalogEvent[], through: string, applied: (event: CatalogEvent) => void): Promise<boolean> {
-    if (events.length > 1) {
+    let rest = events;
+    while (rest.length > 1) {
       try {
-        await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
-          // A run holds its handlers' locks longer than an event did: it gives way rather than wait (RUN_LOCK_TIMEOUT).
-          await em.execute(`set local lock_timeout = '${RUN_LOCK_TIMEOUT}'`, [], 'run', QUIET);
-          for (const event of events) {
-            await handleOnce(handler, em, event);
-            // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.
-            await em.flush();
-          }
-          await saveCheckpoint(em, handler.name, through);
-        });
-        return true;
+        const left = await applyRun(handler, rest, through);
+        applied(rest[rest.length - left.length - 1]!);
+        rest = left;
       } catch {
         // Rolled back whole; one by one below, where a failure is reported and retried as always.
+        break;
       }
     }
-    for (const event of events) {
+    if (rest.length === 0) return true;
+    for (const event of rest) {
       await apply(handler, event);
       applied(event);
     }
-    return events.at(-1)?.cursor === through;
+    return rest.at(-1)?.cursor === through;
+  }
+
+  /**
+   * One transaction for the events in a row (the checkpoint at `through` once all are applied), or for those applied
+   * within RUN_BUDGET_MS (the checkpoint at the last of them): the events it left are returned.
+   */
+  async function applyRun(handler: EventHandler, events: CatalogEvent[], through: string): Promise<CatalogEvent[]> {
+    const started = Date.now();
+    let done = 0;
+    await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+      // A run holds its handlers' locks longer than an event did: it gives way rather than wait (RUN_LOCK_TIMEOUT).
+      await em.execute(`set local lock_timeout = '${RUN_LOCK_TIMEOUT}'`, [], 'run', QUIET);
+      do {
+        await handleOnce(handler, em, events[done]!);
+        // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.
+        await em.flush();
+        done++;
+      } while (done < events.length && Date.now() - started < RUN_BUDGET_MS);
+      await saveCheckpoint(em, handler.name, done === events.length ? through : events[done - 1]!.cursor);
+    });
+    return events.slice(done);
   }
 
   /** The event, why it cannot be read and the checkpoint past it commit together: the consumer reads on. */
