@@ -506,8 +506,8 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     expect(c.messageSends!.totalCount).toBe(3);
     // Every message of the story reached the SMTP server, once, under the id its send recorded.
     const { customer: sent } = await gql<{
-      customer: { messageSends: { edges: Array<{ node: { template: string; status: string; providerMessageId: string } }> } };
-    }>('query($id: ID!) { customer(id: $id) { messageSends(first: 10) { edges { node { template status providerMessageId } } } } }', { id: customerId });
+      customer: { messageSends: { edges: Array<{ node: { template: string; status: string; providerMessageId: string; body: string } }> } };
+    }>('query($id: ID!) { customer(id: $id) { messageSends(first: 10) { edges { node { template status providerMessageId body } } } } }', { id: customerId });
     const sends = sent.messageSends.edges.map((e) => e.node);
     expect(sends.map((m) => [m.template, m.status]).sort()).toEqual([
       ['appointment-confirmation', 'SENT'],
@@ -521,6 +521,11 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     ).toEqual(sends.map((m) => m.providerMessageId).sort());
     const offer = emailsTo(form.email).find((m) => m.messageId === sends.find((s) => s.template === 'quote-sent')!.providerMessageId)!;
     expect(mailText(offer.raw)).toContain('/public/sales/quotes/');
+    // Staff read the message without the link's token: whoever holds it acts as the customer (the quote counts as viewed).
+    const token = /\/public\/sales\/quotes\/([^\s<>"')\]]+)/.exec(mailText(offer.raw))![1]!;
+    const shown = sends.find((s) => s.template === 'quote-sent')!.body;
+    expect(shown).toContain('/public/sales/quotes/…');
+    expect(shown).not.toContain(token.slice(0, 20));
     // …and arrives with its PDF: the total and the loan's instalments, as the customer's reader shows them.
     const pdf = await pdfText(mailAttachment(offer.raw, 'application/pdf'));
     expect(pdf).toContain(`Celkem ${formatMoney('1088879.00', 'CZK', 'cs')}`);

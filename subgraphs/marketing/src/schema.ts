@@ -5,7 +5,7 @@ import { marketingPersonalData } from './modules/privacy/privacy.tables.js';
 import { CampaignResolver } from './modules/campaign/campaign.resolver.js';
 import { customerReference } from './modules/customer/customer.reference.js';
 import { CustomerTimelineResolver, InteractionResolver } from './modules/interaction/interaction.resolver.js';
-import { CustomerMessageSendsResolver } from './modules/messaging/message-send.resolver.js';
+import { CustomerMessageSendsResolver, MessageSendResolver } from './modules/messaging/message-send.resolver.js';
 import { ProjectionResolver } from './modules/projection/projection.resolver.js';
 import { CustomerSegmentsResolver, SegmentResolver } from './modules/segment/segment.resolver.js';
 import { CustomerSequenceEnrolmentsResolver, SequenceEnrolmentResolver, SequenceResolver } from './modules/sequence/sequence.resolver.js';
@@ -26,6 +26,7 @@ export function buildMarketingSchema(): Promise<GraphQLSchema> {
         SequenceEnrolmentResolver,
         CustomerSequenceEnrolmentsResolver,
         CustomerMessageSendsResolver,
+        MessageSendResolver,
         SurveyResolver,
       ],
     },

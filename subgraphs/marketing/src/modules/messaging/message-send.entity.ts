@@ -86,8 +86,7 @@ export class MessageSend {
   @Property({ type: 'text' })
   subject!: string;
 
-  @PersonalData()
-  @Field(() => String, { nullable: true, description: 'The text as rendered for the customer (personal data: pii:read)' })
+  /** The text as it was sent; the API shows it without the customer's link tokens (MessageSendResolver.body). */
   @Property({ type: 'text', default: '' })
   body: Opt<string> = '';
 

@@ -4,7 +4,8 @@ import type { MarketingContext } from '../../context.js';
 import { Customer } from '../customer/customer.reference.js';
 import { MessageSend } from './message-send.entity.js';
 import { MessageSendFilter } from './message-send.inputs.js';
-import { Allow } from '@crm/kit/access/decorators.js';
+import { Allow, PersonalData } from '@crm/kit/access/decorators.js';
+import { withoutCustomerTokens } from './unsubscribe.js';
 
 @ObjectType()
 export class MessageSendConnection extends ConnectionType(MessageSend) {}
@@ -24,5 +25,17 @@ export class CustomerMessageSendsResolver {
   ): Promise<MessageSendConnection> {
     const found = await loaders.messageSendsByCustomer({ page, filter }).load(customer.id);
     return connectionOf(MessageSendConnection, found, () => loaders.messageSendCountByCustomer(filter).load(customer.id));
+  }
+}
+
+@Resolver(() => MessageSend)
+export class MessageSendResolver {
+  @PersonalData()
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The text as rendered for the customer (personal data: pii:read), its links to the customer's own pages without their signed tokens",
+  })
+  body(@Root() send: MessageSend): string {
+    return withoutCustomerTokens(send.body);
   }
 }

@@ -27,3 +27,13 @@ export async function trackLinks(text: string, messageSendId: string): Promise<s
   }
   return tracked;
 }
+
+/** A link to a customer's page (`/public/<subgraph>/<route>/<signed token>`), up to where its token begins. */
+const CUSTOMER_LINK = /(https?:\/\/[^\s<>"')\]]*?\/public\/[a-z]+\/[a-z-]+\/)[^\s<>"')\]]+/g;
+
+/**
+ * A message as staff read it: each link to the customer's own pages (the quote's page, unsubscribe, a tracked link)
+ * without its signed token. The token lets whoever holds it act as the customer (the quote counts as viewed, the
+ * customer is unsubscribed, a click is recorded), so it stays in the message the customer got.
+ */
+export const withoutCustomerTokens = (text: string): string => text.replace(CUSTOMER_LINK, '$1…');
