@@ -83,4 +83,41 @@ describe('CustomerMerged moves marketing rows to the survivor', () => {
     expect(v.messageSends!.totalCount).toBe(2);
     expect(v.sequenceEnrolments!.totalCount).toBe(1);
   });
+
+  it('merges two customers in the same sequence and sent the same campaign, and applies the merges after it', async () => {
+    const [survivor, merged] = [await createCustomer('Survivor'), await createCustomer('Merged')];
+    const { createSequence } = await gql(CreateSequenceDocument, {
+      input: { name: `Merge test ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 24 }] },
+    });
+    for (const customerId of [survivor, merged]) await gql(EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId } });
+    // One campaign's message to each (a campaign writes one per customer).
+    const campaignId = randomUUID();
+    const marketing = platform.subgraphs.marketing.orm.em.fork();
+    for (const customerId of [survivor, merged]) {
+      await marketing.execute(
+        `insert into message_send (id, customer_id, channel, purpose, template, subject, status, campaign_id, created_at)
+         values (?, ?, 'EMAIL', 'MARKETING', 'campaign', 'Jarní servis', 'SENT', ?, now())`,
+        [randomUUID(), customerId, campaignId],
+      );
+    }
+    const [mergedId] = await publish(catalogEvent('CustomerMerged', survivor, { survivorId: survivor, mergedId: merged, movedIdentifiers: 0 }));
+    await processed('marketing.customer-merge', mergedId!);
+    // Both enrolments are the survivor's now: the merged one's ended, the survivor's goes on.
+    const enrolments = await marketing.execute<Array<{ customer_id: string; status: string }>>(
+      'select customer_id, status from sequence_enrolment where sequence_id = ? order by status',
+      [createSequence.id],
+    );
+    expect(enrolments).toEqual([
+      { customer_id: survivor, status: 'ACTIVE' },
+      { customer_id: survivor, status: 'EXITED' },
+    ]);
+    const sends = await marketing.execute<Array<{ customer_id: string }>>('select customer_id from message_send where campaign_id = ? order by customer_id', [
+      campaignId,
+    ]);
+    expect(sends.map((row) => row.customer_id).sort()).toEqual([merged, survivor].sort());
+    // The consumer reads on: a later merge is applied (it retried the first one for ever before).
+    const [later, laterMerged] = [await createCustomer('Later'), await createCustomer('Later merged')];
+    const [laterId] = await publish(catalogEvent('CustomerMerged', later, { survivorId: later, mergedId: laterMerged, movedIdentifiers: 0 }));
+    await processed('marketing.customer-merge', laterId!);
+  });
 });

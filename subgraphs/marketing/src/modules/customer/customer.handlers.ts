@@ -5,6 +5,7 @@ import { CUSTOMER_COLUMNS, moveCustomerData } from './customer.service.js';
 export const customerMergeHandler = customerMergedHandler('marketing.customer-merge', {
   columns: [
     ...CUSTOMER_COLUMNS,
+    ['message_send', 'customer_id'],
     ['consent_state', 'customer_id'],
     ['segment_member', 'customer_id'],
     ['customer_profile', 'id'],

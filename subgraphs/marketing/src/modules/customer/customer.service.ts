@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
 import { joinSurvivorContacts } from '../interaction/interaction.service.js';
+import { SequenceEnrolment, SequenceEnrolmentStatus } from '../sequence/sequence.entity.js';
+import { endEnrolments } from '../sequence/sequence.service.js';
 
 /** Row-keyed tables move with one UPDATE each. */
 export const CUSTOMER_COLUMNS = [
@@ -10,7 +12,6 @@ export const CUSTOMER_COLUMNS = [
   ['quote_snapshot', 'customer_id'],
   ['sequence_enrolment', 'customer_id'],
   ['survey_response', 'customer_id'],
-  ['message_send', 'customer_id'],
 ] as const;
 
 /**
@@ -23,9 +24,28 @@ export async function moveCustomerData(em: EntityManager, mergedIdRaw: string, s
   const mergedId = parseId(mergedIdRaw, 'Customer', 'mergedId');
   const survivorId = parseId(survivorIdRaw, 'Customer', 'survivorId');
   if (mergedId === survivorId) return;
+  // One active enrolment per customer and sequence: where both were in the same sequence, the survivor's goes on and
+  // the merged one's ends (its queued step is then not sent), with its SequenceExited.
+  const survivorSequences = await em.find(SequenceEnrolment, { customerId: survivorId, status: SequenceEnrolmentStatus.ACTIVE }, { fields: ['sequenceId'] });
+  if (survivorSequences.length > 0) {
+    const doubled = await em.find(SequenceEnrolment, {
+      customerId: mergedId,
+      status: SequenceEnrolmentStatus.ACTIVE,
+      sequenceId: { $in: survivorSequences.map((enrolment) => enrolment.sequenceId) },
+    });
+    await endEnrolments(em, doubled, 'merged into a customer already in this sequence');
+    await em.flush();
+  }
   for (const [table, column] of CUSTOMER_COLUMNS) {
     await em.execute(`update ${table} set ${column} = ? where ${column} = ?`, [survivorId, mergedId]);
   }
+  // A campaign writes one message per customer: where both got the same campaign, the merged one's stays under its
+  // id (the campaign's figures keep it; one still queued is not sent, its consents leave below) and the rest move.
+  await em.execute(
+    `update message_send m set customer_id = ? where customer_id = ?
+     and (campaign_id is null or not exists (select 1 from message_send s where s.campaign_id = m.campaign_id and s.customer_id = ?))`,
+    [survivorId, mergedId, survivorId],
+  );
   await em.execute(
     `insert into consent_state (customer_id, purpose, channel, granted, changed_at)
      select ?, purpose, channel, granted, changed_at from consent_state where customer_id = ?
