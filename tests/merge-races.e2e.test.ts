@@ -4,8 +4,14 @@ import type { SubgraphName } from '@crm/kit/config.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { createLogger } from '@crm/kit/logger.js';
 import {
+  AddToListDocument,
+  AnswerSurveyDocument,
   CreateCustomerDocument,
   CreateOpportunityDocument,
+  CreateQuoteDocument,
+  CreateSegmentDocument,
+  CreateSequenceDocument,
+  EnrolInSequenceDocument,
   CreatePipelineDocument,
   MergeCustomersDocument,
   MergedIntoDocument,
@@ -139,6 +145,72 @@ describe('writes naming a merged customer', () => {
     await eventually(async () => expect(await storedCustomer('sales', 'opportunity', opportunity.id)).toBe(b.id));
   });
 
+  // Each write stores the customer the merge moves away from; held at its insert across the merge (its table locked),
+  // it must still end on the survivor. Before, these four stored the id as given and stayed on the merged customer.
+  const writesAcross: Array<[string, SubgraphName, string, (customerId: string) => Promise<void>]> = [
+    [
+      'a quote',
+      'sales',
+      'quote',
+      async (customerId) => {
+        await executeOk(url, CreateQuoteDocument, { input: { customerId, title: 'Race', currency: 'CZK', taxRatePercent: '21' } });
+      },
+    ],
+    [
+      'a survey answer',
+      'marketing',
+      'survey_response',
+      async (customerId) => {
+        await executeOk(url, AnswerSurveyDocument, { input: { customerId, score: 9, channel: 'EMAIL' } });
+      },
+    ],
+    [
+      'an enrolment',
+      'marketing',
+      'sequence_enrolment',
+      async (customerId) => {
+        const { createSequence } = await executeOk(url, CreateSequenceDocument, {
+          input: { name: `Race ${randomUUID()}`, steps: [{ channel: 'EMAIL', template: 'welcome-from-your-dealer', delayHours: 24 }] },
+        });
+        await executeOk(url, EnrolInSequenceDocument, { input: { sequenceId: createSequence.id, customerId } });
+      },
+    ],
+    [
+      'a list membership',
+      'marketing',
+      'segment_member',
+      async (customerId) => {
+        const { createSegment } = await executeOk(url, CreateSegmentDocument, { input: { name: `Race ${randomUUID()}`, kind: 'STATIC' } });
+        await executeOk(url, AddToListDocument, { segmentId: createSegment.id, customerIds: [customerId] });
+      },
+    ],
+  ];
+  it.each(writesAcross)('%s held open across the merge lands on the survivor', async (_what, subgraph, table, write) => {
+    const [a, b] = await Promise.all([person(), person()]);
+    const holder = platform.subgraphs[subgraph].orm.em.fork();
+    await holder.begin();
+    let written: Promise<void> | undefined;
+    try {
+      await holder.execute(`lock table ${table} in exclusive mode`);
+      written = write(a.id);
+      await eventually(async () => expect(await waiting(`insert into %${table}%`, subgraph)).toBe(1));
+      await executeOk(url, MergeCustomersDocument, { survivorId: b.id, mergedId: a.id });
+      await eventually(async () =>
+        expect((await aliasIn(subgraph, a.id)) === b.id || (await waiting('select pg_advisory_xact_lock(%', subgraph)) === 1).toBe(true),
+      );
+      await holder.commit();
+      await written;
+    } finally {
+      if (holder.isInTransaction()) await holder.rollback();
+      await written?.catch(() => undefined);
+    }
+    await eventually(async () => {
+      expect(await aliasIn(subgraph, a.id)).toBe(b.id);
+      const rows = await sql<{ customer_id: string }>(subgraph, `select customer_id from ${table} where customer_id in (?, ?)`, [a.id, b.id]);
+      expect(rows.map((row) => row.customer_id)).toEqual([b.id]);
+    });
+  });
+
   it('naming A (merged into B), held open while B merges into C, land on C', async () => {
     const [a, b, c] = await Promise.all([person(), person(), person()]);
     await executeOk(url, MergeCustomersDocument, { survivorId: b.id, mergedId: a.id });
@@ -205,10 +277,10 @@ async function createAcross(customerId: string, merge: { survivorId: string; mer
   }
 }
 
-/** How many sales sessions wait for a lock in a statement starting so. */
-async function waiting(statement: string): Promise<number> {
+/** How many sessions of the subgraph's database wait for a lock in a statement starting so. */
+async function waiting(statement: string, subgraph: SubgraphName = 'sales'): Promise<number> {
   const [row] = await sql<{ n: number }>(
-    'sales',
+    subgraph,
     `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ?`,
     [statement],
   );

@@ -6,6 +6,7 @@ import { groupByKeys } from '@crm/kit/loaders.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { encodeCursor, keysetCursor, pageOf, planKeyset } from '@crm/kit/pagination/cursor.js';
 import { rejectForgedCursor } from '@crm/kit/pagination/keyset.js';
+import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
@@ -39,10 +40,12 @@ export async function addToList(em: EntityManager, segmentId: string, ids: strin
   const segment = await staticSegment(em, segmentId);
   const customerIds = ids.map((id) => parseId(id, 'Customer', 'customerIds'));
   await em.transactional(async (tx) => {
+    // The customers as they are now, locked until this write commits: a merge moving their memberships waits for it.
+    const live = await liveCustomerIds(tx, customerIds);
     const added = await tx.execute<Array<{ customer_id: string }>>(
       `insert into segment_member (id, segment_id, customer_id, added_at)
        select gen_random_uuid(), ?, c, now() from unnest(?::uuid[]) as c on conflict do nothing returning customer_id`,
-      [segment.id, pgArray(customerIds)],
+      [segment.id, pgArray([...new Set(live.values())])],
     );
     if (added.length > 0) {
       recordEvent(tx, {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { archived, badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { TEMPLATES } from '../messaging/templates/catalog.js';
 import { recordEvent } from '@crm/kit/events.js';
+import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { runStepsNow } from './sequence.steps.js';
@@ -63,7 +64,8 @@ export async function enrolInSequence(
 ): Promise<SequenceEnrolment> {
   const sequence = await getSequence(em, input.sequenceId, 'sequenceId');
   if (sequence.archivedAt) throw archived('Sequence', sequence.id);
-  const customerId = parseId(input.customerId, 'Customer', 'customerId');
+  // The customer as it is now, locked until this write commits: a merge moving their enrolments waits for it (ADR 16).
+  const customerId = await liveCustomerId(em, parseId(input.customerId, 'Customer', 'customerId'));
   if (await em.count(SequenceEnrolment, { sequenceId: sequence.id, customerId, status: E.ACTIVE })) {
     throw conflict(`Customer ${customerId} is already enrolled in "${sequence.name}"`);
   }

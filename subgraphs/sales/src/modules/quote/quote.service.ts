@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { archived, badInput, conflict, notFound } from '@crm/kit/errors.js';
 import { ownsRow, type Viewer } from '@crm/kit/access/viewer.js';
@@ -79,9 +80,13 @@ export async function createQuote(em: EntityManager, input: CreateQuoteInput, vi
   percent(input.taxRatePercent, 'taxRatePercent');
   const opportunity = input.opportunityId ? await getOpportunity(em, input.opportunityId, 'opportunityId', viewer) : null;
   if (!opportunity && !viewer.unowned) throw badInput('Make the quote for one of your opportunities (opportunityId)', 'opportunityId');
-  const customerId = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : opportunity?.customerId;
-  if (!customerId) throw badInput('A quote needs a customerId or an opportunityId', 'customerId');
-  if (opportunity && opportunity.customerId !== customerId) throw badInput("customerId is not the opportunity's customer", 'customerId');
+  const given = input.customerId ? parseId(input.customerId, 'Customer', 'customerId') : opportunity?.customerId;
+  if (!given) throw badInput('A quote needs a customerId or an opportunityId', 'customerId');
+  // The customers as they are now, their locks held until this write commits: a merge moving them waits for it, or
+  // it for the merge, so the quote never stays behind on a merged customer (ADR 16).
+  const live = await liveCustomerIds(em, opportunity ? [given, opportunity.customerId] : [given]);
+  const customerId = live.get(given)!;
+  if (opportunity && live.get(opportunity.customerId) !== customerId) throw badInput("customerId is not the opportunity's customer", 'customerId');
   const quote = em.create(Quote, {
     customerId,
     opportunityId: opportunity?.id ?? null,
