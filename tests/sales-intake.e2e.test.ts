@@ -280,6 +280,18 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
     expect(activities.edges[0]!.node.owner).toBeNull();
   });
 
+  it('answers the same submission sent many times at once with its one lead', async () => {
+    const form = webForm();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => execute(url, SubmitWebFormDocument, { input: form })));
+    // Before, those that raced the first got INTERNAL_SERVER_ERROR: their transaction had failed on the unique key.
+    expect(answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(answers.map(() => 'OK'));
+    expect(new Set(answers.map((answer) => answer.data?.submitWebForm.id)).size).toBe(1);
+    const [row] = await platform.subgraphs.sales.orm.em
+      .fork()
+      .execute<Array<{ n: number }>>('select count(*)::int as n from sales_lead where submission_id = ?', [form.submissionId]);
+    expect(row!.n).toBe(1);
+  });
+
   it('refuses malformed input before any rule runs, creating nothing', async () => {
     const before = await platform.subgraphs.sales.orm.em.fork().getConnection().execute(`select count(*)::int as n from sales_lead`);
     const cases: Array<[Partial<WebFormInput>, RegExp]> = [

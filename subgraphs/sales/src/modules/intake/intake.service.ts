@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { badInput, conflict } from '@crm/kit/errors.js';
@@ -26,6 +25,9 @@ const CONTACT_REQUEST_CONSENT = {
 export async function submitWebForm(em: EntityManager, input: WebFormInput, clientAddress: string | null): Promise<Lead> {
   const submissionId = input.submissionId.trim();
   const submissionHash = hashOf({ ...input, submissionId });
+  // The same submission sent again while the first is still being written (a form retrying on a slow network) waits
+  // for it here, then finds its lead: one lead, and the same answer to each.
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`web-form-submission:${submissionId}`]);
   const earlier = await em.findOne(Lead, { submissionId });
   if (earlier) return sameSubmission(earlier, submissionHash);
   const contact = checkContact(input);
@@ -66,15 +68,7 @@ export async function submitWebForm(em: EntityManager, input: WebFormInput, clie
       pageUrl: lead.pageUrl ?? null,
     },
   });
-  try {
-    await em.flush();
-  } catch (error) {
-    // The same submission retried concurrently: the other request created the lead.
-    if (!(error instanceof UniqueConstraintViolationException)) throw error;
-    const winner = await em.fork().findOne(Lead, { submissionId });
-    if (!winner) throw error;
-    return sameSubmission(winner, submissionHash);
-  }
+  await em.flush();
   return lead;
 }
 
