@@ -148,6 +148,18 @@ describe('a customer through the gateway', () => {
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', survivorId: survivor.id });
   });
 
+  it('resolves the same person sent many times at once, by overlapping identifiers, to one customer', async () => {
+    const suffix = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+    const phone = { kind: 'PHONE' as const, value: `+420 603 ${suffix}` };
+    const email = { kind: 'EMAIL' as const, value: `same.${suffix}@example.cz` };
+    const inputs = Array.from({ length: 12 }, (_, n) => ({ identifiers: n % 2 === 0 ? [phone] : [email, phone] }));
+    const answers = await Promise.all(inputs.map((input) => execute(url, ResolveCustomerDocument, { input })));
+    // Before, some got CONFLICT: two had found nobody and both created the customer.
+    expect(answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(answers.map(() => 'OK'));
+    expect(new Set(answers.map((answer) => answer.data?.resolveCustomer.customer.id)).size).toBe(1);
+    expect(answers.filter((answer) => answer.data?.resolveCustomer.created)).toHaveLength(1);
+  });
+
   it('refuses malformed input before any rule runs: an empty consent source, a search page out of range', async () => {
     const person = await createPerson('Bad', 'Input');
     const base = { customerId: person.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'web-form', textVersion: 'v3' } as const;

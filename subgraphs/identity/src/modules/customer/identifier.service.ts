@@ -3,6 +3,7 @@ import { badInput, conflict, notFound } from '@crm/kit/errors.js';
 import type { PayloadOf } from '@crm/kit/event-catalog.js';
 import { recordEvent } from '@crm/kit/events.js';
 import { parseId } from '@crm/kit/ids.js';
+import { pgArray } from '@crm/kit/sql.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import type { IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
 import { applyProfile, getCustomer, recordCustomerChanged, recordCustomerCreated } from './customer.service.js';
@@ -67,6 +68,11 @@ export async function resolveCustomer(em: EntityManager, input: ResolveCustomerI
 export async function matchOrCreateCustomer(em: EntityManager, input: ResolveCustomerInput): Promise<Resolution> {
   const wanted = uniqueIdentifiers(input.identifiers.map((i) => ({ kind: i.kind, value: normalizeIdentifier(i.kind, i.value) })));
   if (wanted.length === 0) throw badInput('Pass at least one identifier to resolve a customer', 'identifiers');
+  // Two resolutions naming the same identifier take turns (sorted, so never in a circle): the second finds the
+  // customer the first created or linked it to, where both would have created one and the second hit the unique key.
+  await em.execute(`select pg_advisory_xact_lock(hashtextextended('identifier:' || key, 0)) from unnest(?::text[]) as key`, [
+    pgArray(wanted.map(({ kind, value }) => `${kind}:${value}`).sort()),
+  ]);
   const known = await em.find(Identifier, { $or: wanted.map(({ kind, value }) => ({ kind, value })) });
   known.sort((a, b) => MATCH_STRENGTH.indexOf(a.kind) - MATCH_STRENGTH.indexOf(b.kind));
   const matchedIds = [...new Set(known.map((i) => i.customer.id))];
