@@ -410,7 +410,7 @@ describe('DOMAIN Story 1: from an anonymous visitor to the reminder call', () =>
     expect(timelineOf(customer).find((i) => i.type === 'QUOTE_SENT')).toMatchObject({
       channel: 'EMAIL',
       sourceSystem: 'sales',
-      properties: expect.objectContaining({ quoteId, products: [product.name] }),
+      properties: expect.objectContaining({ quoteId, opportunityId }),
     });
   });
 

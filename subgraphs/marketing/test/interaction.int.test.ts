@@ -212,7 +212,39 @@ describe("other domains' events on the timeline (Story 1, steps 5 and 8)", () =>
     for (const { id, ...rest } of expected) {
       expect(interactions).toContainEqual(expect.objectContaining({ ...rest, externalEventId: id }));
     }
-    expect(interactions.find((i) => i.type === 'CASE_MESSAGE')!.properties).toMatchObject({ caseId, text: 'The AC blows warm air', direction: 'INBOUND' });
-    expect(interactions.find((i) => i.type === 'QUOTE_SENT')!.properties).toMatchObject({ quoteId, products: ['Family SUV'] });
+    // Each names its record, never its content: that is read from its owner, where its permission and row level apply.
+    const propertiesOf = (type: string) => interactions.find((i) => i.type === type)!.properties;
+    expect(propertiesOf('CASE_MESSAGE')).toEqual({ caseId, messageId: expect.any(String), direction: 'INBOUND' });
+    expect(propertiesOf('QUOTE_SENT')).toEqual({ quoteId, opportunityId: quote.opportunityId, ownerId: quote.ownerId });
+    expect(propertiesOf('CALL')).toEqual({ activityId: expect.any(String), leadId: null, opportunityId: null, ownerId: expect.any(String) });
+    expect(JSON.stringify(interactions.map((i) => i.properties))).not.toMatch(/AC blows|SUV|subject|total|text/);
+  });
+});
+
+describe('timeline entries recorded before they named records only', () => {
+  it('lose the content they copied from sales and service when the migration runs', async () => {
+    const migrator = orm().migrator;
+    await migrator.down({ to: 'Migration20261205190000_outbox_commit_order_table' });
+    const customerId = randomUUID();
+    const copied: Array<[string, string, Record<string, unknown>]> = [
+      ['CALL', 'sales', { activityId: randomUUID(), subject: 'Financing of the SUV', ownerId: randomUUID() }],
+      ['QUOTE_SENT', 'sales', { quoteId: randomUUID(), total: { amount: '799900.00', currency: 'CZK' }, products: ['Family SUV'] }],
+      ['CASE_MESSAGE', 'service', { caseId: randomUUID(), direction: 'INBOUND', text: 'The AC blows warm air' }],
+      // A partner's own call keeps what the partner wrote.
+      ['CALL', 'partner-dms', { subject: 'Logged by the dealer system' }],
+    ];
+    for (const [type, source, properties] of copied) {
+      await em().execute(
+        `insert into interaction (id, customer_id, channel, type, occurred_at, source_system, external_event_id, properties, recorded_at)
+         values (?, ?, 'PHONE', ?::interaction_type, now(), ?, ?, ?::jsonb, now())`,
+        [randomUUID(), customerId, type, source, randomUUID(), JSON.stringify(properties)],
+      );
+    }
+    await migrator.up();
+    const rows = await em().execute<Array<{ source_system: string; properties: Record<string, unknown> }>>(
+      'select source_system, properties from interaction where customer_id = ? order by source_system, type',
+      [customerId],
+    );
+    expect(rows.map((row) => Object.keys(row.properties).sort())).toEqual([['subject'], ['activityId', 'ownerId'], ['quoteId'], ['caseId', 'direction']]);
   });
 });

@@ -13,6 +13,7 @@ import { Migration20261204140000_dead_letters } from './Migration20261204140000_
 import { Migration20261204190936_message_pipeline } from './Migration20261204190936_message_pipeline.js';
 import { Migration20261204194000_contact_interactions } from './Migration20261204194000_contact_interactions.js';
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
+import { Migration20261206140000_timeline_references } from './Migration20261206140000_timeline_references.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -29,4 +30,5 @@ export const marketingMigrations = [
   { name: 'Migration20261204190936_message_pipeline', class: Migration20261204190936_message_pipeline },
   { name: 'Migration20261204194000_contact_interactions', class: Migration20261204194000_contact_interactions },
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
+  { name: 'Migration20261206140000_timeline_references', class: Migration20261206140000_timeline_references },
 ];

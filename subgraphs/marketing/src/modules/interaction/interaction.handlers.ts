@@ -13,7 +13,12 @@ const CHANNELS = new Set<string>(Object.values(C));
 
 const TIMELINE_EVENTS = ['ActivityCreated', 'QuoteSent', 'QuoteViewed', 'CaseMessageAdded'] as const;
 
-/** The timeline entry another domain's event stands for, or null when it is none. */
+/**
+ * The timeline entry another domain's event stands for, or null when it is none. It names the record (its ids), never
+ * its content: a call's subject, a quote's amounts and cars and a case message's text stay with their owner, read
+ * through the graph where that record's permission and row level apply (a rep of another team, a marketer without
+ * cases:read). Copied here, they were readable to anyone with interactions:read, and outlived the owner's retention.
+ */
 export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number]>): Touchpoint | null {
   switch (event.type) {
     case 'ActivityCreated': {
@@ -25,7 +30,7 @@ export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number
         ...kind,
         customerId: p.customerId,
         occurredAt: p.occurredAt,
-        properties: { activityId: p.activityId, subject: p.subject, leadId: p.leadId, opportunityId: p.opportunityId, ownerId: p.ownerId },
+        properties: { activityId: p.activityId, leadId: p.leadId, opportunityId: p.opportunityId, ownerId: p.ownerId },
       };
     }
     case 'QuoteSent':
@@ -42,8 +47,6 @@ export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number
           quoteId: p.quoteId,
           opportunityId: p.opportunityId,
           ownerId: p.ownerId,
-          total: p.total,
-          products: p.products.map((product) => product.name),
           ...(event.type === 'QuoteViewed' ? { kind: event.payload.kind ?? 'OPENED' } : {}),
         },
       };
@@ -57,7 +60,7 @@ export function touchpointOf(event: CatalogEvent<(typeof TIMELINE_EVENTS)[number
         type: T.CASE_MESSAGE,
         customerId: p.customerId,
         occurredAt: null,
-        properties: { caseId: p.caseId, messageId: p.messageId, direction: p.direction, text: p.body },
+        properties: { caseId: p.caseId, messageId: p.messageId, direction: p.direction },
       };
     }
   }
