@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ContactInteractionDocument, ContactTimelineDocument, ContactWebFormDocument, RecordContactInteractionDocument } from './generated/graphql.js';
+import {
+  ContactInteractionDocument,
+  ContactTimelineDocument,
+  ContactWebFormDocument,
+  RecordContactInteractionDocument,
+  RecordInteractionsDocument,
+} from './generated/graphql.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
@@ -28,9 +34,39 @@ function newPhone(): { local: string; e164: string } {
 describe('a hotline call recorded under only the caller’s phone', () => {
   it('joins the person whose web form later gives that phone, and their next call joins them at once', async () => {
     const phone = newPhone();
-    // The telephony system is a partner: it may record interactions, and reads no personal data.
-    const telephony = await platform.createApiKey(['interactions:write', 'interactions:read'], { name: 'Hotline telephony' });
+    // The telephony system is a partner: it records calls under the caller's phone and is told whose it is, which is
+    // reading personal data (pii:read). A partner without it may not record by phone: it would learn whose it is.
+    const telephony = await platform.createApiKey(['interactions:write', 'interactions:read', 'pii:read'], { name: 'Hotline telephony' });
     const asTelephony = { authorization: telephony.authorization };
+    const reader = await platform.createApiKey(['interactions:write', 'interactions:read'], { name: 'Timeline reader' });
+    const asReader = { authorization: reader.authorization };
+    const byReader = await execute(
+      platform.gatewayUrl,
+      RecordContactInteractionDocument,
+      { input: { phone: phone.local, channel: 'PHONE', type: 'CALL', sourceSystem: 'hotline', externalEventId: `call-${randomUUID()}` } },
+      asReader,
+    );
+    expect(errorCodes(byReader)).toEqual(['FORBIDDEN']);
+    expect(byReader.errors![0]!.extensions).toMatchObject({ permission: 'pii:read', field: 'input.phone' });
+    expect(byReader.errors![0]!.message).not.toContain(phone.local);
+    // In a batch the first item under a phone or an e-mail is named, and nothing of the batch is written.
+    const anonymousId = `device-${randomUUID()}`;
+    const batch = await execute(
+      platform.gatewayUrl,
+      RecordInteractionsDocument,
+      {
+        input: [
+          { anonymousId, channel: 'WEB', type: 'PAGE_VIEW' },
+          { email: `someone.${randomUUID()}@example.com`, channel: 'EMAIL', type: 'MESSAGE_OPENED' },
+        ],
+      },
+      asReader,
+    );
+    expect(batch.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input[1].email' });
+    const [written] = await platform.subgraphs.marketing.orm.em
+      .fork()
+      .execute<Array<{ n: number }>>('select count(*)::int as n from interaction where anonymous_id = ?', [anonymousId]);
+    expect(written!.n).toBe(0);
     const { recordInteraction: call } = await gql(
       RecordContactInteractionDocument,
       {
@@ -49,7 +85,7 @@ describe('a hotline call recorded under only the caller’s phone', () => {
     const unknown = (await gql(ContactInteractionDocument, { id: call.id })).interaction;
     expect(unknown).toMatchObject({ channel: 'PHONE', type: 'CALL', phone: phone.e164, anonymousId: null, customer: null });
     // Without pii:read the phone is refused, the rest answers.
-    const partnerView = await execute(platform.gatewayUrl, ContactInteractionDocument, { id: call.id }, asTelephony);
+    const partnerView = await execute(platform.gatewayUrl, ContactInteractionDocument, { id: call.id }, asReader);
     expect(errorCodes(partnerView)).toEqual(['FORBIDDEN', 'FORBIDDEN']); // phone and email
     expect(partnerView.data?.interaction).toMatchObject({ id: call.id, phone: null });
 

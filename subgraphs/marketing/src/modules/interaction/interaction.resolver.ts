@@ -7,6 +7,8 @@ import { InteractionFilter, LinkAnonymousInteractionsResult, RecordInteractionIn
 import { anonymousInteractionsPage } from './interaction.queries.js';
 import { getInteraction, linkAnonymousInteractions, MAX_BATCH_SIZE, recordInteraction, recordInteractions } from './interaction.service.js';
 import { Allow } from '@crm/kit/access/decorators.js';
+import { can, type Viewer } from '@crm/kit/access/viewer.js';
+import { DomainError } from '@crm/kit/errors.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
 
 @ObjectType()
@@ -33,7 +35,8 @@ export class InteractionResolver {
   @Allow('interactions:write')
   @Mutation(() => Interaction, { description: 'Records one touchpoint on any channel' })
   @ChecksCustomers('input.customerId')
-  recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em }: MarketingContext): Promise<Interaction> {
+  recordInteraction(@Arg('input') input: RecordInteractionInput, @Ctx() { em, viewer }: MarketingContext): Promise<Interaction> {
+    byContactNeedsPersonalData(viewer, [input], (_index, field) => `input.${field}`);
     return recordInteraction(em, input);
   }
 
@@ -46,8 +49,9 @@ export class InteractionResolver {
   recordInteractions(
     // Not class-validator: the service checks each item's text lengths and names the bad items (INTERACTION_TEXT_LIMITS).
     @Arg('input', () => [RecordInteractionInput], { validate: false }) input: RecordInteractionInput[],
-    @Ctx() { em }: MarketingContext,
+    @Ctx() { em, viewer }: MarketingContext,
   ): Promise<RecordInteractionsResult> {
+    byContactNeedsPersonalData(viewer, input, (index, field) => `input[${index}].${field}`);
     return recordInteractions(em, input);
   }
 
@@ -85,4 +89,20 @@ export class CustomerTimelineResolver {
     const found = await loaders.timelineByCustomer({ page, filter }).load(customer.id);
     return connectionOf(InteractionConnection, found, () => loaders.timelineCountByCustomer(filter).load(customer.id));
   }
+}
+
+/**
+ * Recording under a phone or an e-mail joins the interaction to whoever it belongs to, which the answer, the timeline
+ * and a segment then tell: finding a person by their phone or e-mail is reading personal data, so it needs pii:read,
+ * as search by them does. Without it an interaction is recorded for a customerId or an anonymousId.
+ */
+function byContactNeedsPersonalData(viewer: Viewer, inputs: RecordInteractionInput[], fieldOf: (index: number, field: string) => string): void {
+  if (can(viewer, 'pii:read')) return;
+  const index = inputs.findIndex((input) => input.phone?.trim() || input.email?.trim());
+  if (index === -1) return;
+  const field = fieldOf(index, inputs[index]!.email?.trim() ? 'email' : 'phone');
+  throw new DomainError('FORBIDDEN', `Recording an interaction under a phone or an e-mail (${field}) needs the permission pii:read: it tells whose they are`, {
+    permission: 'pii:read',
+    field,
+  });
 }
