@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { readAll } from '@crm/kit/bus/event-bus.js';
 import {
   ArchiveCustomerDocument,
@@ -17,6 +18,7 @@ import {
   WebhookEventTypesDocument,
 } from './generated/graphql.js';
 import { eventually } from './helpers/eventually.js';
+import { quoteSent, quoteSnapshot } from './helpers/events.js';
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { PartnerWebhookServer } from './helpers/partner-webhook-server.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
@@ -97,6 +99,24 @@ describe('webhooks', () => {
     }
     // Newest first, each with its bus event.
     expect(deliveries.edges.map(({ node }) => node.event.aggregateId)).toContain(first);
+    await retire(endpoint.id);
+    await partner.close();
+  });
+
+  it('never forwards the customer’s own quote link: its token would let the partner act as the customer', async () => {
+    const partner = new PartnerWebhookServer();
+    await partner.open();
+    const { endpoint } = await register(partner, ['QuoteSent']);
+    const sent = quoteSent(quoteSnapshot({ quoteId: randomUUID(), customerId: randomUUID() }));
+    const documentUrl = 'http://localhost:4000/public/sales/quotes/eyJhbGciOiJIUzI1NiJ9.signed.token';
+    await platform.bus.publish('sales', [{ ...sent, payload: { ...sent.payload, documentUrl } }], randomUUID());
+    const [delivery] = await settle(async () => {
+      expect(partner.about(sent.aggregateId)).toHaveLength(1);
+      return partner.about(sent.aggregateId);
+    });
+    expect(delivery!.body.data).toMatchObject({ quoteId: sent.aggregateId, title: 'Offer' });
+    expect(delivery!.body.data).not.toHaveProperty('documentUrl');
+    expect(delivery!.raw).not.toContain('signed.token');
     await retire(endpoint.id);
     await partner.close();
   });

@@ -57,3 +57,16 @@ export function permissionsToReceive(type: string): Permission[] | null {
 export const FORWARDABLE_EVENT_TYPES = (Object.keys(EVENTS) as EventType[]).filter((type) => permissionsToReceive(type) !== null);
 
 export const mayReceive = (permissions: readonly string[], type: string): boolean => permissionsToReceive(type)?.every((p) => permissions.includes(p)) ?? false;
+
+/**
+ * Fields meant for the customer alone, never forwarded: a link whose signed token lets whoever holds it act as the
+ * customer (QuoteSent's documentUrl: the quote counts as viewed when it is opened). Marketing sends it to the customer.
+ */
+const FOR_THE_CUSTOMER_ONLY: Partial<Record<EventType, readonly string[]>> = { QuoteSent: ['documentUrl'] };
+
+/** The payload a webhook carries: the event's, without the fields meant for the customer alone. */
+export function forwardedPayload(type: string, payload: Record<string, unknown>): Record<string, unknown> {
+  const withheld = FOR_THE_CUSTOMER_ONLY[type as EventType];
+  if (!withheld) return payload;
+  return Object.fromEntries(Object.entries(payload).filter(([field]) => !withheld.includes(field)));
+}

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ROLE_PERMISSIONS, isRole } from '@crm/kit/access/permissions.js';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
 import { enqueueJob } from '@crm/kit/jobs.js';
-import { mayReceive } from './webhook.events.js';
+import { forwardedPayload, mayReceive } from './webhook.events.js';
 
 /** The job that delivers one entity's events to one endpoint, oldest first (webhook.delivery.ts). */
 export const DELIVER_WEBHOOKS = 'webhook-deliver';
@@ -94,7 +94,7 @@ export async function fanOut(em: EntityManager, event: CatalogEvent): Promise<nu
       event.aggregateType,
       event.aggregateId,
       event.occurredAt,
-      JSON.stringify(event.payload),
+      JSON.stringify(forwardedPayload(event.type, event.payload)),
       `{${receiving.map((s) => s.id).join(',')}}`,
     ],
   );
