@@ -11,6 +11,10 @@ import type { AuditRecorder } from './audit-recorder.js';
 
 /** `Authorization: Bearer crmk_…` is a partner's API key; any other bearer token is a person's JWT. */
 export const API_KEY_PREFIX = 'crmk_';
+
+/** Identity's records that decide who may do what: a change to one is announced on the bus. */
+const ACCESS_AGGREGATES: ReadonlySet<string> = new Set(['User', 'Team', 'ApiKey', 'AccessRule']);
+export const changesAccess = (event: BusEvent): boolean => event.stream === 'identity' && ACCESS_AGGREGATES.has(event.aggregateType);
 const CACHE_MS = 30_000;
 const MAX_CACHED = 10_000;
 
@@ -97,7 +101,7 @@ export class Authenticator {
 
   /** Identity changed who may do what: forget what was cached about it. */
   onIdentityEvent(event: BusEvent): void {
-    if (event.stream !== 'identity') return;
+    if (!changesAccess(event)) return;
     if (event.aggregateType === 'User' || event.aggregateType === 'Team') this.staff.clear();
     if (event.aggregateType === 'ApiKey') this.keys.clear();
     if (event.aggregateType === 'AccessRule') this.rules = undefined;

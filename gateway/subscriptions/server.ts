@@ -21,7 +21,8 @@ import { ANONYMOUS, requirePermission, systemViewer } from '@crm/kit/access/view
 import { readLinkToken } from '@crm/kit/access/link-token.js';
 import { DomainError } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
-import { AccessDenied, type Authenticator } from '../auth/authenticator.js';
+import { AccessDenied, changesAccess, type Authenticator } from '../auth/authenticator.js';
+import { SignedInSockets } from './signed-in-sockets.js';
 import type { Logger } from '@crm/kit/logger.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { BusTail } from './bus-tail.js';
@@ -122,6 +123,9 @@ export async function startSubscriptions(options: SubscriptionOptions) {
   const followPurposes = new Map(
     Object.entries(topics).flatMap(([name, topic]) => (topic.progress?.followPurpose ? [[topic.progress.followPurpose, name]] : [])),
   );
+  // A revoked key, a deactivated person, a changed role: checked again on every socket when identity announces it.
+  const signedIn = new SignedInSockets(options.auth, log);
+  const leaveTail = tail.join({ internal: true, matches: changesAccess, push: () => signedIn.accessChanged(), end: () => undefined });
   const followStarts = new FollowStarts(tail, new Set(Object.values(topics).flatMap((topic) => (topic.progress?.followPurpose ? topic.events : []))));
 
   for (const [name, topic] of Object.entries(topics)) {
@@ -293,6 +297,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
           socket.once('close', () => options.rateLimits.closeSocket(viewer));
           ctx.extra.viewer = viewer;
           if (expiresAt) closeWhenExpired(socket, expiresAt);
+          signedIn.add(socket, authorization, ctx.extra.request.socket.remoteAddress ?? null, viewer);
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED' ? 4401 : 4403;
@@ -327,6 +332,8 @@ export async function startSubscriptions(options: SubscriptionOptions) {
     /** For /health: open sockets, subscriptions on the shared tail, and sockets closed for falling behind. */
     stats: () => ({ sockets: wsServer.clients.size, subscriptions: tail.listenerCount, closedAsSlow: stats.closedAsSlow, cursor: tail.cursor }),
     async stop() {
+      leaveTail();
+      await signedIn.stop();
       await disposable.dispose();
       wsServer.close();
       loader.stop();

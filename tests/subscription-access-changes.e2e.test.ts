@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { CreateCustomerDocument, CustomerChangedDocument, RevokeApiKeyDocument, UpdateCustomerDocument } from './generated/graphql.js';
+import { eventually } from './helpers/eventually.js';
+import { executeOk } from './helpers/graphql.js';
+import { startPlatform, type Platform } from './helpers/platform.js';
+import { setStaffActive } from './helpers/staff.js';
+import { connect, subscribe } from './helpers/subscriptions.js';
+
+// A socket authenticates once, in connection_init. A review found that a revoked API key and a deactivated person
+// went on receiving events on a socket opened before (a key without expiry, for ever). Each socket's credential is
+// now checked again when identity announces a change to users, teams, keys or access rules.
+
+let platform: Platform;
+let customerId: string;
+beforeAll(async () => {
+  platform = await startPlatform();
+  const { createCustomer } = await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+    input: { kind: 'PERSON', firstName: 'Live', lastName: 'Access', emails: [], phones: [] },
+  });
+  customerId = createCustomer.id;
+});
+afterAll(() => platform.stop());
+
+const USER_VERSION = parse('query($id: ID!) { user(id: $id) { version } }') as TypedDocumentNode<{ user: { version: number } }, { id: string }>;
+const SET_ROLE = parse(
+  'mutation($id: ID!, $version: Int!, $role: StaffRole!) { updateUser(id: $id, version: $version, input: { role: $role }) { id } }',
+) as TypedDocumentNode<unknown, { id: string; version: number; role: string }>;
+
+/** A customerChanged subscription on its own socket, and the close code it ends with. */
+async function following(authorization: string) {
+  const client = connect(platform.wsUrl, authorization);
+  const subscriber = subscribe(client, CustomerChangedDocument, { id: customerId });
+  // Subscribed once a change reaches it (the socket opens and subscribes in the background).
+  await eventually(async () => {
+    await changeCustomer();
+    await subscriber.waitFor(1, 1000);
+  });
+  return {
+    subscriber,
+    closedWith: subscriber.failure.then((error) => (error as { code?: number }).code),
+    dispose: () => client.dispose(),
+  };
+}
+
+/** A change of the customer: a new job title each time (the same one again changes nothing, and tells nobody). */
+let changes = 0;
+async function changeCustomer() {
+  const jobTitle = `title ${++changes}`;
+  const { customer } = await executeOk(
+    platform.gatewayUrl,
+    parse('query($id: ID!) { customer(id: $id) { version } }') as TypedDocumentNode<{ customer: { version: number } }, { id: string }>,
+    { id: customerId },
+  );
+  await executeOk(platform.gatewayUrl, UpdateCustomerDocument, { id: customerId, version: customer.version, input: { jobTitle } });
+}
+
+describe('a live socket whose caller’s access changes', () => {
+  it('closes with 4401 when its API key is revoked, and gets nothing after', async () => {
+    const key = await platform.createApiKey(['events:subscribe', 'customers:read'], { name: 'Live partner' });
+    const live = await following(key.authorization);
+    try {
+      await executeOk(platform.gatewayUrl, RevokeApiKeyDocument, { id: key.id, version: key.version });
+      expect(await live.closedWith).toBe(4401);
+      const received = live.subscriber.results.length;
+      await changeCustomer();
+      // The change is delivered to a socket still allowed to follow it; not to this one.
+      const admin = await following(platform.admin.authorization);
+      await admin.dispose();
+      expect(live.subscriber.results).toHaveLength(received);
+    } finally {
+      await live.dispose();
+    }
+  });
+
+  it('closes with 4401 when its person is deactivated', async () => {
+    const marketer = await platform.createStaff('MARKETER');
+    const live = await following(marketer.authorization);
+    try {
+      await setStaffActive(platform.gatewayUrl, marketer.id, false);
+      expect(await live.closedWith).toBe(4401);
+    } finally {
+      await live.dispose();
+      await setStaffActive(platform.gatewayUrl, marketer.id, true);
+    }
+  });
+
+  it('closes with 4102 when its person’s role changes (reconnect: the new access applies), and stays open on other changes', async () => {
+    const [rep, other] = await Promise.all([platform.createStaff('SALES_REP'), platform.createStaff('ANALYST')]);
+    const live = await following(rep.authorization);
+    try {
+      // Someone else's change is checked too, and leaves this socket as it is.
+      const { user } = await executeOk(platform.gatewayUrl, USER_VERSION, { id: other.id });
+      await executeOk(platform.gatewayUrl, SET_ROLE, { id: other.id, version: user.version, role: 'MARKETER' });
+      const seen = live.subscriber.results.length;
+      await changeCustomer();
+      await live.subscriber.waitFor(seen + 1);
+      const { user: repUser } = await executeOk(platform.gatewayUrl, USER_VERSION, { id: rep.id });
+      await executeOk(platform.gatewayUrl, SET_ROLE, { id: rep.id, version: repUser.version, role: 'SALES_MANAGER' });
+      expect(await live.closedWith).toBe(4102);
+    } finally {
+      await live.dispose();
+    }
+  });
+});
