@@ -39,11 +39,15 @@ export function publicRoutes(options: PublicRoutesOptions): express.Router {
       if (!(error instanceof GraphQLError) || error.extensions.code !== 'RATE_LIMITED') throw error;
       return void res.status(429).set('Retry-After', String(error.extensions.retryAfterSeconds)).type('text/plain').send(error.message);
     }
+    // Only the subgraph's public routes: `..` (or `%2e%2e`) in the path would climb out of /public to the subgraph's
+    // health reports and its internal /graphql, which the gateway is the only door to.
+    const target = new URL(`/public${req.url}`, origin);
+    if (!target.pathname.startsWith('/public/')) return void res.status(404).type('text/plain').send('Not found');
     const requestId = readRequestId(req.headers);
     const headers: Record<string, string> = { 'x-request-id': requestId, 'x-forwarded-for': req.ip ?? '' };
     for (const name of REQUEST_HEADERS) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
     try {
-      const answer = await request(new URL(`/public${req.url}`, origin), {
+      const answer = await request(target, {
         method: req.method as 'GET' | 'HEAD' | 'POST',
         headers,
         body: req.method === 'POST' ? req : undefined,

@@ -263,6 +263,25 @@ describe('graphql-ws', () => {
 });
 
 describe('public links', () => {
+  it('never climb out of the subgraph’s /public routes: dot segments, plain or encoded, are not found', async () => {
+    const { port } = new URL(platform.gatewayUrl);
+    for (const path of [
+      '/public/sales/%2e%2e/health',
+      '/public/sales/../health',
+      '/public/identity/%2E%2E/health/live',
+      '/public/sales/x/%2e%2e/%2e%2e/graphql',
+    ]) {
+      // Sent as written: fetch would resolve the dots before sending.
+      const socket = connectSocket(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.end(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+      let answer = '';
+      for await (const chunk of socket) answer += String(chunk);
+      expect([path, answer.split('\r\n')[0]]).toEqual([path, 'HTTP/1.1 404 Not Found']);
+      expect(answer).not.toContain('consumers');
+    }
+  });
+
   it('log a link the subgraph could not answer by its route, never the token in its path', async () => {
     // Sales reached at a port nothing listens on: the gateway cannot forward the customer's quote link.
     const gateway = await gatewayWithLog({ sales: `http://127.0.0.1:${await closedPort()}/graphql` });
