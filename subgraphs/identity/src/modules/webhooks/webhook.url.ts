@@ -16,7 +16,11 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean, field = 'url
   }
   if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw badInput('A webhook URL must start with https://', field);
   if (url.username || url.password) throw badInput('A webhook URL must not carry a user name or password: deliveries are signed instead', field);
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // `localhost.` is localhost: a name's trailing dot (the DNS root) must not hide it.
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   const local = host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal');
   if (!allowPrivate && (local || (isIP(host) && !isPublicAddress(host)))) {
     throw badInput(`${host} is a private, loopback or reserved address: a webhook must reach a public one`, field);
