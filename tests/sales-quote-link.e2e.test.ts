@@ -10,6 +10,8 @@ import {
   CreateProductDocument,
   CreateQuoteForLinkDocument,
   CustomerTimelineDocument,
+  EraseCustomerDocument,
+  ErasureRequestDocument,
   OwnerQuoteViewsDocument,
   QuoteDocumentAndViewsDocument,
   SendQuoteDocument,
@@ -129,6 +131,41 @@ describe("a sent quote's tracked link through the gateway", () => {
         ['QUOTE_VIEWED', 'OPENED'],
       ]);
     });
+  });
+
+  it('stops opening once its customer is erased: 410, nothing recorded, no document made again', async () => {
+    const { createCustomer } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Ema', lastName: `Smazaná ${unique()}`, emails: [], phones: [] },
+    });
+    const { createProduct: car } = await executeOk(url, CreateProductDocument, {
+      input: { sku: `ERASE-${unique()}`, name: 'Škoda Fabia', category: 'CAR', listPrice: CZK('400000.00') },
+    });
+    const draft = (
+      await executeOk(url, CreateQuoteForLinkDocument, {
+        input: { customerId: createCustomer.id, title: 'Fabia', currency: 'CZK', taxRatePercent: '21', language: 'cs' },
+      })
+    ).createQuote;
+    const lined = (await executeOk(url, AddQuoteLineDocument, { quoteId: draft.id, version: draft.version, input: { productId: car.id } })).addQuoteLine;
+    await executeOk(url, SendQuoteDocument, { id: draft.id, version: lined.version });
+    const link = throughGateway((await executeOk(url, QuoteDocumentAndViewsDocument, { id: draft.id })).quote.document!.url);
+    expect((await fetch(link)).status).toBe(200);
+
+    const { eraseCustomer } = await executeOk(url, EraseCustomerDocument, { customerId: createCustomer.id, reason: 'GDPR art. 17' });
+    await eventually(async () => {
+      const { erasureRequest } = await executeOk(url, ErasureRequestDocument, { id: eraseCustomer.id });
+      expect(erasureRequest.perSubgraph.find((p) => p.subgraph === 'sales')?.done).toBe(true);
+    }, 30_000);
+    const sql = (statement: string) => platform.subgraphs.sales.orm.em.fork().execute<Array<{ n: number }>>(statement, [draft.id]);
+    const views = async () => (await sql('select count(*)::int as n from quote_view where quote_id = ?'))[0]!.n;
+    const documents = async () => (await sql('select count(*)::int as n from quote_document where quote_id = ?'))[0]!.n;
+    const [viewsBefore, documentsBefore] = [await views(), await documents()];
+    expect(documentsBefore).toBe(0); // the PDF named the person: the erasure deleted it
+    for (const address of [link, `${link}/document.pdf`]) {
+      const gone = await fetch(address, { headers: { 'accept-language': 'en' } });
+      expect([address, gone.status]).toEqual([address, 410]);
+      expect((await fetch(address, { method: 'HEAD' })).status).toBe(410);
+    }
+    expect([await views(), await documents()]).toEqual([viewsBefore, 0]);
   });
 
   it('answers an expired link 410 and a forged one 404 with a short page, and only known subgraphs and methods', async () => {

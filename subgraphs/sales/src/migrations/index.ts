@@ -19,6 +19,7 @@ import { Migration20261205130000_opportunity_external_keys } from './Migration20
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 import { Migration20261205210000_staff_names } from './Migration20261205210000_staff_names.js';
 import { Migration20261206110000_staff_active } from './Migration20261206110000_staff_active.js';
+import { Migration20261206150000_quote_erased_at } from './Migration20261206150000_quote_erased_at.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -41,4 +42,5 @@ export const salesMigrations = [
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
   { name: 'Migration20261205210000_staff_names', class: Migration20261205210000_staff_names },
   { name: 'Migration20261206110000_staff_active', class: Migration20261206110000_staff_active },
+  { name: 'Migration20261206150000_quote_erased_at', class: Migration20261206150000_quote_erased_at },
 ];

@@ -34,7 +34,7 @@ export const salesPersonalData: PersonalTable[] = [
     table: 'quote',
     rowsOf: ofCustomer,
     aggregate: true,
-    erase: { set: { title: ERASED, rejection_reason: 'null' }, why: 'quotes are sales contracts kept for accounting' },
+    erase: { set: { title: ERASED, rejection_reason: 'null', erased_at: 'now()' }, why: 'quotes are sales contracts kept for accounting' },
   },
   { table: 'opportunity', rowsOf: ofCustomer, aggregate: true, erase: { set: { title: ERASED }, why: 'the pipeline history and sums stay' } },
   {

@@ -81,6 +81,10 @@ export class Quote extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   language?: string | null;
 
+  /** When its customer was erased (the figures stay, for accounting): its link no longer opens. */
+  @Property({ type: 'timestamptz', nullable: true })
+  erasedAt?: Date | null;
+
   @Field(() => Money, { description: 'Sum of quantity × unit price' }) subtotal(): Money {
     return money(this.subtotalAmount, this.currency);
   }

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { verifyLinkToken } from '@crm/kit/access/link-token.js';
-import { DomainError } from '@crm/kit/errors.js';
+import { conflict, DomainError } from '@crm/kit/errors.js';
 import type { Logger } from '@crm/kit/logger.js';
 import { platform } from '@crm/kit/config.js';
 import { FinancingKind, FinancingOption, Quote, QuoteLine } from './quote.entity.js';
@@ -62,7 +62,11 @@ export function quotePublicRoutes(router: Router, { orm, log }: { orm: MikroORM;
     }
     const record = () => orm.em.fork().transactional((em) => recordQuoteView(em, quoteId, kind, channel));
     try {
-      if (req.method === 'HEAD') return await orm.em.fork().findOneOrFail(Quote, { id: quoteId });
+      if (req.method === 'HEAD') {
+        const quote = await orm.em.fork().findOneOrFail(Quote, { id: quoteId });
+        if (quote.erasedAt) throw conflict('This quote is no longer available', 'id');
+        return quote;
+      }
       // Two first opens at once: one moves the quote to VIEWED, the other's version check fails; it records again.
       return await record().catch((error: unknown) => (error instanceof DomainError ? Promise.reject(error) : record()));
     } catch (error) {

@@ -287,6 +287,8 @@ const VIEWABLE: readonly string[] = [QuoteStatus.SENT, QuoteStatus.VIEWED, Quote
  */
 export async function recordQuoteView(em: EntityManager, id: string, kind: QuoteViewKind, channel: string | null, viewer?: Viewer): Promise<Quote> {
   const quote = await getQuote(em, id, 'id', viewer);
+  // Its person was erased: nothing more is recorded about them (the link answers that the quote is unavailable).
+  if (quote.erasedAt) throw conflict('This quote is no longer available', 'id');
   if (!VIEWABLE.includes(quote.status)) assertTransition(quote, QuoteStatus.VIEWED);
   const view = em.create(QuoteView, { quoteId: quote.id, kind, channel });
   const viewedAt = view.viewedAt.toISOString();
