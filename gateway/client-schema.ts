@@ -83,16 +83,23 @@ export class ClientSchemaGateway implements GatewayInterface {
 
 /** True when every root field asked is `__schema`, `__type` or `__typename` (through fragments too). */
 export function isIntrospectionOnly(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+  const fields = rootFieldNames(operation, document);
+  return operation.operation === 'query' && fields !== null && fields.every((name) => name.startsWith('__'));
+}
+
+/** The root fields an operation asks for, through inline fragments and fragment spreads; null if one names no fragment. */
+export function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] | null {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const only = (set: SelectionSetNode, seen: Set<string>): boolean =>
+  const names: string[] = [];
+  const collect = (set: SelectionSetNode, seen: Set<string>): boolean =>
     set.selections.every((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__');
-      if (selection.kind === Kind.INLINE_FRAGMENT) return only(selection.selectionSet, seen);
+      if (selection.kind === Kind.FIELD) return names.push(selection.name.value) > 0;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet, seen);
       const fragment = fragments.get(selection.name.value);
       if (!fragment || seen.has(fragment.name.value)) return false;
-      return only(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      return collect(fragment.selectionSet, new Set([...seen, fragment.name.value]));
     });
-  return operation.operation === 'query' && only(operation.selectionSet, new Set());
+  return collect(operation.selectionSet, new Set()) ? names : null;
 }
 
 /**

@@ -90,6 +90,20 @@ describe('the client schema over HTTP', () => {
     const admin = await schemaFile(platform.admin.authorization);
     expect(admin.status).toBe(200);
     expect(await admin.text()).toContain('type Subscription {');
+
+    // Introspection too, however it is asked: at the root, or inside an inline fragment or a fragment spread.
+    const introspect = (query: string, authorization: string) =>
+      fetch(production.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
+    for (const query of [
+      '{ __schema { queryType { name } } }',
+      '{ ... on Query { __schema { queryType { name } } } }',
+      'query { ...Schema } fragment Schema on Query { __type(name: "Customer") { name } }',
+    ]) {
+      const refused = await introspect(query, rep.authorization);
+      expect([query, refused.status]).toEqual([query, 403]);
+      expect(await refused.text()).not.toContain('queryType');
+      expect((await introspect(query, platform.admin.authorization)).status).toBe(200);
+    }
   });
 
   it('a subscription posted over HTTP is told to use graphql-ws on the WebSocket URL', async () => {

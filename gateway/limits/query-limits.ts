@@ -23,6 +23,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../subgraph-data-source.js';
+import { rootFieldNames } from '../client-schema.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/kit/pagination/cursor.js';
 import type { ErrorCode } from '@crm/kit/errors.js';
 import type { Viewer } from '@crm/kit/context.js';
@@ -298,7 +299,8 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
     const badText = badLiteral(document);
     if (badText)
       throw refused('BAD_USER_INPUT', `${badText} holds a NUL byte or a broken character (a lone surrogate): send plain UTF-8 text`, { field: badText });
-    const introspects = operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
+    // Through fragments too: `{ ... on Query { __schema { … } } }` asks for the schema as much as `{ __schema { … } }`.
+    const introspects = (rootFieldNames(operation, document) ?? []).some((name) => name === '__schema' || name === '__type');
     if (introspects && limits.production && viewer.role !== 'ADMIN') {
       throw new GraphQLError('Introspection is open to admins only; download the schema from the repository', {
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
