@@ -19,14 +19,16 @@ export async function unsubscribeUrl(messageSendId: string): Promise<string> {
  */
 export async function trackLinks(text: string, messageSendId: string): Promise<string> {
   const own = `${publicUrl()}/public/marketing/`;
-  const urls = [...new Set(text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? [])].filter((url) => !url.startsWith(own));
-  let tracked = text;
+  const urls = [...new Set(text.match(LINK) ?? [])].filter((url) => !url.startsWith(own));
+  const tracked = new Map<string, string>();
   for (const url of urls) {
-    const token = await signLinkToken(CLICK, `${messageSendId} ${url}`, new Date(Date.now() + LINK_VALID_MS));
-    tracked = tracked.split(url).join(`${own}click/${token}`);
+    tracked.set(url, `${own}click/${await signLinkToken(CLICK, `${messageSendId} ${url}`, new Date(Date.now() + LINK_VALID_MS))}`);
   }
-  return tracked;
+  // Each link where it stands, in one pass: replacing one address everywhere also cut into a longer one it begins.
+  return text.replace(LINK, (url) => tracked.get(url) ?? url);
 }
+
+const LINK = /https?:\/\/[^\s<>"')\]]+/g;
 
 /** A link to a customer's page (`/public/<subgraph>/<route>/<signed token>`), up to where its token begins. */
 const CUSTOMER_LINK = /(https?:\/\/[^\s<>"')\]]*?\/public\/[a-z]+\/[a-z-]+\/)[^\s<>"')\]]+/g;
