@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { CreateCustomerDocument, CustomerChangedDocument, RevokeApiKeyDocument, UpdateCustomerDocument } from './generated/graphql.js';
+import {
+  AddTeamMemberDocument,
+  CreateCustomerDocument,
+  CreateTeamDocument,
+  CustomerChangedDocument,
+  RevokeApiKeyDocument,
+  UpdateCustomerDocument,
+} from './generated/graphql.js';
 import { eventually } from './helpers/eventually.js';
 import { executeOk } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
@@ -98,6 +105,18 @@ describe('a live socket whose caller’s access changes', () => {
       await live.subscriber.waitFor(seen + 1);
       const { user: repUser } = await executeOk(platform.gatewayUrl, USER_VERSION, { id: rep.id });
       await executeOk(platform.gatewayUrl, SET_ROLE, { id: rep.id, version: repUser.version, role: 'SALES_MANAGER' });
+      expect(await live.closedWith).toBe(4102);
+    } finally {
+      await live.dispose();
+    }
+  });
+
+  it('closes with 4102 when its person’s team gains a member (the deals they see change)', async () => {
+    const [rep, teammate] = await Promise.all([platform.createStaff('SALES_REP'), platform.createStaff('SALES_REP')]);
+    const { createTeam } = await executeOk(platform.gatewayUrl, CreateTeamDocument, { input: { name: `Live ${rep.id.slice(0, 8)}`, memberIds: [rep.id] } });
+    const live = await following(rep.authorization);
+    try {
+      await executeOk(platform.gatewayUrl, AddTeamMemberDocument, { teamId: createTeam.id, userId: teammate.id });
       expect(await live.closedWith).toBe(4102);
     } finally {
       await live.dispose();

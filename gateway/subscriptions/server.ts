@@ -125,7 +125,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
   );
   // A revoked key, a deactivated person, a changed role: checked again on every socket when identity announces it.
   const signedIn = new SignedInSockets(options.auth, log);
-  const leaveTail = tail.join({ internal: true, matches: changesAccess, push: () => signedIn.accessChanged(), end: () => undefined });
+  const leaveTail = tail.join({ internal: true, matches: changesAccess, push: (event) => signedIn.accessChanged(event), end: () => undefined });
   const followStarts = new FollowStarts(tail, new Set(Object.values(topics).flatMap((topic) => (topic.progress?.followPurpose ? topic.events : []))));
 
   for (const [name, topic] of Object.entries(topics)) {

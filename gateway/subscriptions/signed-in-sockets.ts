@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { WebSocket } from 'ws';
 import { requirePermission, type Viewer } from '@crm/kit/access/viewer.js';
+import type { BusEvent } from '@crm/kit/bus/index.js';
 import type { Logger } from '@crm/kit/logger.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { permissionKey } from './entity-loader.js';
@@ -14,6 +15,8 @@ const SETTLE_MS = 50;
 interface Credential {
   authorization: string;
   ip: string | null;
+  /** The user's or the API key's id: a change to that user or key is checked on its sockets alone. */
+  callerId: string;
   /** The access the socket's subscriptions were set up with (permissionKey). */
   access: string;
 }
@@ -30,7 +33,8 @@ export class SignedInSockets {
   private readonly sockets = new Map<WebSocket, Credential>();
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
-  private again = false;
+  /** The callers whose sockets the next check covers; null: every socket (a team or an access rule changed). */
+  private due: Set<string> | null = new Set();
 
   constructor(
     private readonly auth: Authenticator,
@@ -38,24 +42,31 @@ export class SignedInSockets {
   ) {}
 
   add(socket: WebSocket, authorization: string, ip: string | null, viewer: Viewer): void {
-    this.sockets.set(socket, { authorization, ip, access: permissionKey(viewer) });
+    this.sockets.set(socket, { authorization, ip, callerId: viewer.id.toLowerCase(), access: permissionKey(viewer) });
     socket.once('close', () => this.sockets.delete(socket));
   }
 
-  /** Identity announced a change to who may do what: every socket's credential is checked again shortly. */
-  accessChanged(): void {
-    if (this.checking) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
+  /**
+   * Identity announced a change to who may do what: a user's or a key's own change is checked on its sockets, a
+   * team's or an access rule's on every socket, shortly (changes announced together are checked once).
+   */
+  accessChanged(event: BusEvent): void {
+    const one = event.aggregateType === 'User' || event.aggregateType === 'ApiKey';
+    if (!one) this.due = null;
+    else this.due?.add(event.aggregateId.toLowerCase());
+    // A check under way takes what was due when it began; what comes meanwhile is checked after it.
+    if (!this.checking) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
     this.timer = setTimeout(() => {
-      this.checking = this.checkAll().finally(() => {
+      this.timer = undefined;
+      const due = this.due;
+      this.due = new Set();
+      this.checking = this.check(due).finally(() => {
         this.checking = undefined;
-        if (this.again) {
-          this.again = false;
-          this.accessChanged();
-        }
+        if (this.due === null || this.due.size > 0) this.schedule();
       });
     }, SETTLE_MS);
     this.timer.unref();
@@ -66,17 +77,17 @@ export class SignedInSockets {
     await this.checking;
   }
 
-  private async checkAll(): Promise<void> {
+  private async check(due: ReadonlySet<string> | null): Promise<void> {
     for (const [socket, credential] of [...this.sockets]) {
-      if (socket.readyState !== socket.OPEN) continue;
-      const refusal = await this.check(credential);
+      if (socket.readyState !== socket.OPEN || (due && !due.has(credential.callerId))) continue;
+      const refusal = await this.refusal(credential);
       if (!refusal) continue;
       this.log.info({ code: refusal.code, metric: 'subscription_access_rechecked' }, 'socket closed: its caller’s access changed');
       socket.close(refusal.code, refusal.reason);
     }
   }
 
-  private async check(credential: Credential): Promise<{ code: number; reason: string } | null> {
+  private async refusal(credential: Credential): Promise<{ code: number; reason: string } | null> {
     try {
       const { viewer } = await this.auth.authenticate(credential.authorization, credential.ip, randomUUID());
       requirePermission(viewer, 'events:subscribe', 'Subscriptions');
