@@ -7,6 +7,8 @@ export interface PlanNode {
   'Index Name'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
+  /** Rows a scan read and dropped for its filter. */
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
