@@ -6,7 +6,9 @@ import {
   CreateCustomerDocument,
   CreateTeamDocument,
   CustomerChangedDocument,
+  RemoveAccessRuleDocument,
   RevokeApiKeyDocument,
+  SetAccessRuleDocument,
   UpdateCustomerDocument,
 } from './generated/graphql.js';
 import { eventually } from './helpers/eventually.js';
@@ -122,4 +124,48 @@ describe('a live socket whose caller’s access changes', () => {
       await live.dispose();
     }
   });
+
+  it('closes with 4403 when the hours its role’s access rule allows end, as a request would then be refused', async () => {
+    // Hours that end at the next whole minute (at least 15 s away) on today's date, in a time zone not near midnight.
+    const timeZone = ['UTC', 'Asia/Tokyo', 'America/New_York'].find((zone) => local(zone).minute < 23 * 60 + 57)!;
+    const now = local(timeZone);
+    const end = now.minute + (now.second >= 45 ? 2 : 1);
+    const to = `${String(Math.floor(end / 60)).padStart(2, '0')}:${String(end % 60).padStart(2, '0')}`;
+    const agent = await platform.createStaff('SERVICE_AGENT');
+    const live = await following(agent.authorization);
+    try {
+      // Set while the socket is open: it is checked then (still within the hours) and again when they end.
+      await executeOk(platform.gatewayUrl, SetAccessRuleDocument, {
+        input: { scope: 'ROLE', role: 'SERVICE_AGENT', cidrs: [], hours: { from: '00:00', to, days: [now.day as never], timeZone } },
+      });
+      const seen = live.subscriber.results.length;
+      await changeCustomer();
+      await live.subscriber.waitFor(seen + 1);
+      expect(await live.closedWith).toBe(4403);
+      expect(Date.now()).toBeGreaterThanOrEqual(now.minuteStart + (end - now.minute) * 60_000);
+    } finally {
+      await live.dispose();
+      await executeOk(platform.gatewayUrl, RemoveAccessRuleDocument, { scope: 'ROLE', role: 'SERVICE_AGENT' });
+    }
+  }, 150_000);
 });
+
+/** The weekday, minute of the day and second of `timeZone`'s clock now, and when (epoch ms) this minute began. */
+function local(timeZone: string): { day: string; minute: number; second: number; minuteStart: number } {
+  const at = new Date();
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((part) => part.type === type)!.value;
+  return {
+    day: get('weekday').toUpperCase().slice(0, 3),
+    minute: Number(get('hour')) * 60 + Number(get('minute')),
+    second: Number(get('second')),
+    minuteStart: at.getTime() - (at.getTime() % 60_000),
+  };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { API_KEY_SCOPES, isPermission, isRole, ROLE_PERMISSIONS, type Permission, type Role } from '@crm/kit/access/permissions.js';
-import { ruleRefusal, type AccessRule } from '@crm/kit/access/policy.js';
+import { hoursEnd, ruleRefusal, type AccessRule } from '@crm/kit/access/policy.js';
 import { ANONYMOUS, type Viewer } from '@crm/kit/access/viewer.js';
 import type { BusEvent } from '@crm/kit/bus/index.js';
 import type { GraphClient } from '@crm/kit/graph-client.js';
@@ -29,6 +29,8 @@ export interface Authenticated {
   viewer: Viewer;
   /** When the credential stops working (a token's exp, a key's expiry); live sockets are closed then. */
   expiresAt: Date | null;
+  /** When the hours its access rules allow now end (null: no hours apply); live sockets are checked again then. */
+  allowedUntil: Date | null;
 }
 
 interface Caller {
@@ -93,7 +95,7 @@ export class Authenticator {
   constructor(private readonly options: AuthOptions) {}
 
   async authenticate(authorization: string | undefined, ip: string | null, requestId: string): Promise<Authenticated> {
-    if (!authorization) return { viewer: { ...ANONYMOUS, ip }, expiresAt: null };
+    if (!authorization) return { viewer: { ...ANONYMOUS, ip }, expiresAt: null, allowedUntil: null };
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     if (!token) return this.deny('UNAUTHENTICATED', 'Send credentials as Authorization: Bearer <token or API key>', { ip, requestId });
     return token.startsWith(API_KEY_PREFIX) ? this.apiKey(token, ip, requestId) : this.person(token, ip, requestId);
@@ -139,13 +141,16 @@ export class Authenticator {
     }
     const viewer = personViewer(caller, caller.role, ip);
     const rules = await this.accessRules();
+    const now = new Date();
+    const applied: AccessRule[] = [];
     for (const [key, name] of [
       ['ORGANIZATION', "The organisation's access rule"],
       [`ROLE:${caller.role}`, `The access rule of ${caller.role}`],
     ] as const) {
       const rule = rules.get(key);
-      const refusal = rule && ruleRefusal(rule, ip, new Date(), name);
+      const refusal = rule && ruleRefusal(rule, ip, now, name);
       if (refusal) return this.deny('FORBIDDEN', refusal, { ip, requestId, actor: caller.id, viewer });
+      if (rule) applied.push(rule);
     }
     if (!this.seenTokens.get(tokenId)) {
       this.seenTokens.set(tokenId, true);
@@ -159,7 +164,7 @@ export class Authenticator {
         details: { name: caller.name, role: caller.role },
       });
     }
-    return { viewer, expiresAt };
+    return { viewer, expiresAt, allowedUntil: earliestHoursEnd(applied, now) };
   }
 
   private async apiKey(secret: string, ip: string | null, requestId: string): Promise<Authenticated> {
@@ -178,10 +183,12 @@ export class Authenticator {
       ip,
       permissions: caller.scopes.filter((s): s is Permission => isPermission(s) && API_KEY_SCOPES.includes(s)),
     };
-    const refusal = ruleRefusal({ cidrs: caller.cidrs, hours: caller.hours }, ip, new Date(), `API key "${caller.name}"`);
+    const rule: AccessRule = { cidrs: caller.cidrs, hours: caller.hours };
+    const now = new Date();
+    const refusal = ruleRefusal(rule, ip, now, `API key "${caller.name}"`);
     if (refusal) return this.deny('FORBIDDEN', refusal, { ip, requestId, actor: caller.id, viewer });
     this.countKeyUse(viewer, requestId);
-    return { viewer, expiresAt: caller.expiresAt ? new Date(caller.expiresAt) : null };
+    return { viewer, expiresAt: caller.expiresAt ? new Date(caller.expiresAt) : null, allowedUntil: earliestHoursEnd([rule], now) };
   }
 
   /** One audit entry per key and minute, with how many calls it made: every use is accounted for without one row each. */
@@ -248,6 +255,12 @@ export class Authenticator {
     });
     throw new AccessDenied(code, message);
   }
+}
+
+/** When the first of the hours the rules allow at `now` ends; null when none of them has hours. */
+function earliestHoursEnd(rules: readonly AccessRule[], now: Date): Date | null {
+  const ends = rules.flatMap((rule) => hoursEnd(rule, now) ?? []);
+  return ends.length ? new Date(Math.min(...ends.map((end) => end.getTime()))) : null;
 }
 
 /** A person's viewer: their role's permissions and, for sales and service roles, the rows they work on. */

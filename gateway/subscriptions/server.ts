@@ -288,7 +288,11 @@ export async function startSubscriptions(options: SubscriptionOptions) {
               'Send connectionParams: { authorization: "Bearer <token or API key>" } (or a web form\'s { followToken })',
             );
           }
-          const { viewer, expiresAt } = await options.auth.authenticate(authorization, ctx.extra.request.socket.remoteAddress ?? null, randomUUID());
+          const { viewer, expiresAt, allowedUntil } = await options.auth.authenticate(
+            authorization,
+            ctx.extra.request.socket.remoteAddress ?? null,
+            randomUUID(),
+          );
           requirePermission(viewer, 'events:subscribe', 'Subscriptions');
           if (!options.rateLimits.openSocket(viewer)) {
             socket.close(TOO_MANY_SOCKETS_CODE, `At most ${options.rateLimits.settings.socketsPerCaller} open sockets per caller: close one first`);
@@ -297,7 +301,7 @@ export async function startSubscriptions(options: SubscriptionOptions) {
           socket.once('close', () => options.rateLimits.closeSocket(viewer));
           ctx.extra.viewer = viewer;
           if (expiresAt) closeWhenExpired(socket, expiresAt);
-          signedIn.add(socket, authorization, ctx.extra.request.socket.remoteAddress ?? null, viewer);
+          signedIn.add(socket, authorization, ctx.extra.request.socket.remoteAddress ?? null, viewer, allowedUntil);
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED' ? 4401 : 4403;

@@ -67,6 +67,28 @@ export function ruleRefusal(rule: AccessRule, ip: string | null, at: Date, name:
   return null;
 }
 
+/** Live sockets whose caller has hours are checked again at least this often (a change of clocks moves the end). */
+export const HOURS_RECHECK_MS = 15 * 60_000;
+
+/**
+ * When the hours a rule allows at `at` end: the next moment a call would be refused for the time (`to`, or midnight
+ * before a day the rule does not list); null when the rule has no hours or `at` is outside them. Reckoned in the
+ * rule's local time as it is at `at`: a change of clocks before then moves the real end by up to an hour, so whoever
+ * waits for it checks again sooner too (HOURS_RECHECK_MS).
+ */
+export function hoursEnd(rule: AccessRule, at: Date): Date | null {
+  if (!rule.hours || ruleRefusal({ cidrs: [], hours: rule.hours }, null, at, '') !== null) return null;
+  const { day, minute } = localTime(at, rule.hours.timeZone);
+  const [from, to] = [minutes(rule.hours.from), minutes(rule.hours.to)];
+  const nextDay = WEEKDAYS[(WEEKDAYS.indexOf(day) + 1) % WEEKDAYS.length]!;
+  // Overnight hours (22:00–06:00) go on past midnight only into a day the rule lists.
+  const left = from <= to || minute < to ? to - minute : MINUTES_A_DAY - minute + (rule.hours.days.includes(nextDay) ? to : 0);
+  const minuteStart = at.getTime() - (at.getTime() % 60_000);
+  return new Date(minuteStart + left * 60_000);
+}
+
+const MINUTES_A_DAY = 24 * 60;
+
 export const isTimeOfDay = (value: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
 export const isTimeZone = (value: string) => {
   try {
