@@ -104,8 +104,10 @@ function sourceOf<T, L>(em: EntityManager, meta: EntityMetadata<T>, parent: OwnP
 }
 
 /**
- * Keyset pagination (never OFFSET), one SQL statement for any number of parents:
- * rows are numbered per parent by a window function and cut at limit + 1.
+ * Keyset pagination (never OFFSET), one SQL statement for any number of parents. Each parent's page is its own
+ * `order by … limit` (a lateral subquery per parent), which walks an index on (parent, sort, id) in order and stops
+ * at limit + 1: a customer with 50,000 interactions costs a page of them, not 50,000 rows numbered and cut (as a
+ * window function over every parent's rows did). A top-level list is one `order by … limit`.
  */
 export async function fetchKeysetPages<T extends { id: string }, L = never>(
   em: EntityManager,
@@ -121,36 +123,58 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const plan = planKeyset(args);
   const walkDescending = query.orderBy.descending === plan.forward;
   const direction = walkDescending ? 'desc' : 'asc';
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  if (query.parent && parentColumn) {
-    conditions.push(`t.${quote(parentColumn)} = any(?::uuid[])`);
-    params.push(pgArray(query.parent.ids));
-  }
+  // The rows' own conditions (the filter, the cursor), for the page and, without the cursor, for its count.
+  const filter: string[] = [];
+  const filterParams: unknown[] = [];
   if (query.where) {
-    conditions.push(`(${query.where.sql})`);
-    params.push(...query.where.params);
+    filter.push(`(${query.where.sql})`);
+    filterParams.push(...query.where.params);
   }
+  const conditions = [...filter];
+  const params = [...filterParams];
   if (plan.cursor) {
     conditions.push(`(${sort}, ${id}) ${walkDescending ? '<' : '>'} (?, ?)`);
     params.push(...keysetCursor(plan.cursor, sortKind));
   }
-  const partition = parentColumn ? `partition by t.${quote(parentColumn)}` : '';
-  // A first or last page (no cursor) sees every matching row of its parent: their number, the totalCount, comes
-  // with it instead of from a second statement.
-  const counted = options.counted === true && !plan.cursor;
-  const sql = `select * from (
-      select t.*, row_number() over (${partition} order by ${sort} ${direction}, ${id} ${direction}) as page_row${counted ? `, count(*) over (${partition}) as page_total` : ''}
-      from ${from} ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
-    ) numbered where page_row <= ? order by page_row`;
-  params.push(plan.limit + 1);
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, params).catch(rejectForgedCursor(plan));
+  const page = (parentCondition: string | null) => {
+    const where = [...(parentCondition ? [parentCondition] : []), ...conditions];
+    return `select t.* from ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
+      order by ${sort} ${direction}, ${id} ${direction} limit ?`;
+  };
+  // A first or last page (no cursor) of a parent sees every matching row of it: their number, the totalCount, comes
+  // with it instead of from a second statement (counted from the index, not by reading the rows).
+  const counted = options.counted === true && !plan.cursor && parentColumn !== null;
+  let sql: string;
+  const allParams: unknown[] = [];
+  if (query.parent && parentColumn) {
+    const ofParent = `t.${quote(parentColumn)} = p.page_key`;
+    allParams.push(pgArray(query.parent.ids));
+    let count = '';
+    if (counted) {
+      count = `cross join lateral (select count(*) as page_total from ${from} where ${[ofParent, ...filter].join(' and ')}) counted`;
+      allParams.push(...filterParams);
+    }
+    allParams.push(...params, plan.limit + 1);
+    // Numbered within each parent's page (a handful of rows) so that the answer comes in order.
+    const numbered = `select page.*, row_number() over (order by page.${quote(columnOf(meta, query.orderBy.property))} ${direction},
+      page.${quote(columnOf(meta, 'id'))} ${direction}) as page_row from (${page(ofParent)}) page`;
+    sql = `select p.page_key::text as page_key${counted ? ', counted.page_total' : ''}, rows.*
+      from unnest(?::uuid[]) with ordinality as p(page_key, page_order)
+      ${count}
+      cross join lateral (${numbered}) rows
+      order by p.page_order, rows.page_row`;
+  } else {
+    allParams.push(...params, plan.limit + 1);
+    sql = page(null);
+  }
+  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, allParams).catch(rejectForgedCursor(plan));
 
   const grouped = new Map<string, T[]>();
   const totals = new Map<string, number>();
   for (const row of rows) {
-    const key = parentColumn ? String(row[parentColumn]) : '';
+    const key = parentColumn ? String(row.page_key) : '';
     if (counted) totals.set(key, Number(row.page_total));
+    delete row.page_key;
     delete row.page_row;
     delete row.page_parent;
     delete row.page_total;

@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { InteractionChannel as C, InteractionType as T } from '../src/modules/interaction/interaction.entity.js';
+import { timelinePages } from '../src/modules/interaction/interaction.queries.js';
+import { recordInteraction } from '../src/modules/interaction/interaction.service.js';
+import { useFreshMarketingDatabase } from './database.js';
+
+// A page of one customer's timeline (Customer.interactions, and every list under a parent: kit/pagination/keyset.ts)
+// when that customer has a long history: a fleet customer's web visits run to tens of thousands. Each page numbered
+// all of the customer's rows with a window function and cut them, reading every one of them from the table for a
+// page of ten (the 360° query's timeline on every read). A page reads about the rows it shows; its totalCount is
+// counted from the index.
+
+const { orm, em } = useFreshMarketingDatabase();
+const HISTORY = 20_000;
+const busy = randomUUID();
+const [quiet, other] = [randomUUID(), randomUUID()];
+
+beforeAll(async () => {
+  for (const customerId of [busy, quiet, other]) {
+    for (let n = 0; n < 5; n++) {
+      await recordInteraction(em(), {
+        customerId,
+        channel: C.WEB,
+        type: T.PAGE_VIEW,
+        properties: { page: `/${n}` },
+        occurredAt: new Date(Date.UTC(2026, 10, 1, 0, n)),
+      });
+    }
+  }
+  const connection = em().getConnection();
+  await connection.transactional(async (trx) => {
+    await connection.execute('set local statement_timeout = 0', [], 'all', trx);
+    // The busy customer's long history, copied from one of their rows: one visit a minute before the five above.
+    await connection.execute(
+      `insert into interaction
+       select (jsonb_populate_record(null::interaction, to_jsonb(i) || jsonb_build_object(
+         'id', gen_random_uuid(), 'occurred_at', timestamptz '2026-11-01T00:00:00Z' - n * interval '1 minute'))).*
+       from (select * from interaction where customer_id = ? limit 1) i, generate_series(1, ?) n`,
+      [busy, HISTORY - 5],
+      'all',
+      trx,
+    );
+  });
+  // Statistics, and a visibility map for counting from the index alone.
+  await connection.execute('vacuum analyze interaction');
+}, 120_000);
+
+/** The statements `run` sends, as sent (with their parameters). */
+async function sentBy<R>(run: () => Promise<R>): Promise<{ result: R; sent: Array<{ sql: string; params: unknown[] }> }> {
+  const connection = em().getConnection();
+  const execute = connection.execute.bind(connection);
+  const sent: Array<{ sql: string; params: unknown[] }> = [];
+  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
+    sent.push({ sql, params });
+    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
+  }) as typeof connection.execute;
+  try {
+    return { result: await run(), sent };
+  } finally {
+    connection.execute = execute;
+  }
+}
+
+/** Rows read from the table itself (not counted from an index), and rows any node read, by the statements' plans. */
+async function rowsRead(sent: Array<{ sql: string; params: unknown[] }>): Promise<{ fromTable: number; all: number }> {
+  let fromTable = 0;
+  let all = 0;
+  for (const { sql, params } of sent) {
+    const plan = await planOf(orm(), sql, params);
+    const rows = (node: PlanNode) => ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1);
+    for (const node of plan.filter((node) => node['Relation Name'] || node['Index Name'])) {
+      all += rows(node);
+      if (node['Node Type'] !== 'Index Only Scan' && node['Node Type'] !== 'Bitmap Index Scan') fromTable += rows(node);
+    }
+  }
+  return { fromTable, all };
+}
+
+const minute = (page: { edges: Array<{ node: { occurredAt: Date } }> }) => page.edges.map((edge) => edge.node.occurredAt.toISOString());
+
+describe("a page of a customer's long timeline", () => {
+  it('reads the rows it shows, and counts its totalCount from the index', async () => {
+    const { result, sent } = await sentBy(() => timelinePages(em(), [busy], null, { first: 10 }));
+    const [page] = result;
+    expect(page!.total).toBe(HISTORY);
+    // 00:04 … 00:00 on 1 November, then the history a minute apart before it.
+    expect(minute(page!)).toEqual(Array.from({ length: 10 }, (_, k) => new Date(Date.UTC(2026, 10, 1, 0, 4) - k * 60_000).toISOString()));
+    expect(page!.pageInfo.hasNextPage).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect((await rowsRead(sent)).fromTable).toBeLessThan(100);
+  });
+
+  it('reads the rows it shows after a cursor, and before one (last:)', async () => {
+    const [first] = await timelinePages(em(), [busy], null, { first: 10 });
+    const { result, sent } = await sentBy(() => timelinePages(em(), [busy], null, { first: 10, after: first!.pageInfo.endCursor }));
+    const [second] = result;
+    expect(minute(second!)[0]).toBe(new Date(Date.UTC(2026, 10, 1, 0, 0) - 6 * 60_000).toISOString());
+    expect(second!.edges).toHaveLength(10);
+    expect((await rowsRead(sent)).all).toBeLessThan(100);
+
+    const back = await sentBy(() => timelinePages(em(), [busy], null, { last: 3, before: second!.pageInfo.startCursor }));
+    expect(minute(back.result[0]!)).toEqual(minute(first!).slice(7));
+    expect((await rowsRead(back.sent)).all).toBeLessThan(100);
+  });
+
+  it('gives each customer of a batch their own page, in one statement that reads about those pages', async () => {
+    const { result, sent } = await sentBy(() => timelinePages(em(), [quiet, busy, other], null, { first: 3 }));
+    expect(sent).toHaveLength(1);
+    expect(result.map((page) => page.total)).toEqual([5, HISTORY, 5]);
+    for (const page of [result[0]!, result[2]!]) expect(minute(page)).toEqual([4, 3, 2].map((n) => new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString()));
+    expect(result[0]!.edges.every((edge) => edge.node.customerId === quiet)).toBe(true);
+    expect(result[1]!.edges.every((edge) => edge.node.customerId === busy)).toBe(true);
+    expect((await rowsRead(sent)).fromTable).toBeLessThan(100);
+  });
+});
