@@ -14,6 +14,7 @@ import { Migration20261204220500_webhooks } from './Migration20261204220500_webh
 import { Migration20261204230500_webhook_personal_data } from './Migration20261204230500_webhook_personal_data.js';
 import { Migration20261205100000_search_at_scale } from './Migration20261205100000_search_at_scale.js';
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
+import { Migration20261206090000_audit_log_filters } from './Migration20261206090000_audit_log_filters.js';
 
 export const identityMigrations = [
   { name: 'Migration20261125145155_initial', class: Migration20261125145155_initial },
@@ -31,4 +32,5 @@ export const identityMigrations = [
   { name: 'Migration20261204230500_webhook_personal_data', class: Migration20261204230500_webhook_personal_data },
   { name: 'Migration20261205100000_search_at_scale', class: Migration20261205100000_search_at_scale },
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
+  { name: 'Migration20261206090000_audit_log_filters', class: Migration20261206090000_audit_log_filters },
 ];

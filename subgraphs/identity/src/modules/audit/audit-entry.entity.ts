@@ -21,6 +21,8 @@ registerEnumType(AuditOutcome, { name: 'AuditOutcome' });
 @Index({ properties: ['actorId', 'at', 'id'] })
 @Index({ properties: ['entityId', 'at', 'id'] })
 @Index({ properties: ['operation', 'at', 'id'] })
+@Index({ properties: ['outcome', 'at', 'id'] })
+@Index({ properties: ['entityType', 'at', 'id'] })
 export class AuditEntry {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
