@@ -16,6 +16,7 @@ import { Migration20261204220200_case_queue_index } from './Migration20261204220
 import { Migration20261205180000_agent_workload } from './Migration20261205180000_agent_workload.js';
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 import { Migration20261206110000_staff_status } from './Migration20261206110000_staff_status.js';
+import { Migration20261206162500_case_deadline_indexes } from './Migration20261206162500_case_deadline_indexes.js';
 
 export const serviceMigrations = [
   { name: 'Migration20261125145359_initial', class: Migration20261125145359_initial },
@@ -35,4 +36,5 @@ export const serviceMigrations = [
   { name: 'Migration20261205180000_agent_workload', class: Migration20261205180000_agent_workload },
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
   { name: 'Migration20261206110000_staff_status', class: Migration20261206110000_staff_status },
+  { name: 'Migration20261206162500_case_deadline_indexes', class: Migration20261206162500_case_deadline_indexes },
 ];

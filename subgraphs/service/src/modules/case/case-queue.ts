@@ -5,7 +5,7 @@ import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
 import { User } from '../staff/user.reference.js';
 import { CaseLine, CasePriority } from './case.enums.js';
-import { atRiskSql } from './case.queries.js';
+import { atRiskSql, CASE_SCOPE } from './case.queries.js';
 
 @InputType({ description: 'Narrows caseQueue (and caseQueueChanged) to a line, a priority or an agent' })
 export class CaseQueueFilter {
@@ -66,7 +66,7 @@ interface Row {
  */
 export async function caseQueue(em: EntityManager, filter: CaseQueueFilter | null | undefined, viewer: Viewer, now = new Date()): Promise<CaseQueue> {
   const atRisk = atRiskSql(null, now);
-  const scope = caseScopeSql(viewer, 'line', 'assignee_id');
+  const scope = caseScopeSql(viewer, CASE_SCOPE);
   const where: string[] = [OPEN, scope.sql];
   const params: unknown[] = [...scope.params];
   const narrow = (sql: string, value: unknown) => (where.push(sql), params.push(value));

@@ -23,6 +23,16 @@ export { CaseCategory, CaseChannel, CaseLine, CasePriority, CaseStatus } from '.
 @Index({ properties: ['assigneeId', 'status'] })
 // caseQueue: the open cases by line and priority.
 @Index({ properties: ['status', 'line', 'priority'] })
+// breachingBefore: the deadlines of the cases they still concern (every resolved case's have passed).
+@Index({
+  name: 'support_case_unresolved_resolution_due_index',
+  expression: 'create index "support_case_unresolved_resolution_due_index" on "support_case" ("resolution_due_at", "id") where "resolved_at" is null',
+})
+@Index({
+  name: 'support_case_unanswered_first_response_due_index',
+  expression:
+    'create index "support_case_unanswered_first_response_due_index" on "support_case" ("first_response_due_at", "id") where "resolved_at" is null and "first_responded_at" is null',
+})
 export class Case extends BaseEntity {
   @Property({ type: 'uuid' })
   customerId!: string;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { allOf, caseScopeSql } from '@crm/kit/access/row-scope.js';
+import { allOf, caseScopeSql, type CaseScopeColumns } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import { badInput } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -9,15 +9,22 @@ import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { service } from '../../settings.js';
 import { LONGEST_DEADLINE_MINUTES } from '../sla/sla.policy.js';
 import { Case } from './case.entity.js';
-import { CaseOrder } from './case.enums.js';
+import { CaseLine, CaseOrder } from './case.enums.js';
 import type { CaseFilter } from './case.inputs.js';
 
-/** Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). */
+/** The columns of support_case an agent's row scope compares: its line as the enum, so the line's index serves. */
+export const CASE_SCOPE: CaseScopeColumns = { line: 'line', lineType: 'case_line', lineValues: Object.values(CaseLine), assignee: 'assignee_id' };
+
+/**
+ * Unsettled cases with a deadline still to meet before `?` (the first response or the resolution). It says
+ * `resolved_at is null` so the partial indexes of the unresolved cases serve it
+ * (Migration20261206162500_case_deadline_indexes): the resolved history, every deadline of it passed, is not read.
+ */
 const DEADLINE_BEFORE = 'resolved_at is null and ((first_responded_at is null and first_response_due_at < ?) or resolution_due_at < ?)';
 
 /** The filter, within the cases the viewer may see, as SQL over `support_case`. */
 export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {
-  const scope = caseScopeSql(viewer, 'line', 'assignee_id');
+  const scope = caseScopeSql(viewer, CASE_SCOPE);
   const parts: SqlCondition[] = scope.params.length ? [scope] : [];
   if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
   if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
@@ -97,7 +104,7 @@ export async function casesAtRiskPage(
   page: PageArgs,
   now = new Date(),
 ): Promise<CountedPage<Case>> {
-  const where = allOf(atRiskSql(minutes, now), caseScopeSql(viewer, 'line', 'assignee_id'));
+  const where = allOf(atRiskSql(minutes, now), caseScopeSql(viewer, CASE_SCOPE));
   const found = await fetchKeysetPage(em, { entity: Case, orderBy: CASE_ORDERS.RESOLUTION_DUE_SOONEST, where }, page);
   return { ...found, count: () => countCases(em, where) };
 }
