@@ -14,6 +14,7 @@ import { Migration20261204190936_message_pipeline } from './Migration20261204190
 import { Migration20261204194000_contact_interactions } from './Migration20261204194000_contact_interactions.js';
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 import { Migration20261206140000_timeline_references } from './Migration20261206140000_timeline_references.js';
+import { Migration20261206170000_survey_score_index } from './Migration20261206170000_survey_score_index.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -31,4 +32,5 @@ export const marketingMigrations = [
   { name: 'Migration20261204194000_contact_interactions', class: Migration20261204194000_contact_interactions },
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
   { name: 'Migration20261206140000_timeline_references', class: Migration20261206140000_timeline_references },
+  { name: 'Migration20261206170000_survey_score_index', class: Migration20261206170000_survey_score_index },
 ];

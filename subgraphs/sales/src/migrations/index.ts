@@ -20,6 +20,7 @@ import { Migration20261205190000_outbox_commit_order_table } from './Migration20
 import { Migration20261205210000_staff_names } from './Migration20261205210000_staff_names.js';
 import { Migration20261206110000_staff_active } from './Migration20261206110000_staff_active.js';
 import { Migration20261206150000_quote_erased_at } from './Migration20261206150000_quote_erased_at.js';
+import { Migration20261212100000_open_activity_indexes } from './Migration20261212100000_open_activity_indexes.js';
 
 export const salesMigrations = [
   { name: 'Migration20261125145353_initial', class: Migration20261125145353_initial },
@@ -43,4 +44,5 @@ export const salesMigrations = [
   { name: 'Migration20261205210000_staff_names', class: Migration20261205210000_staff_names },
   { name: 'Migration20261206110000_staff_active', class: Migration20261206110000_staff_active },
   { name: 'Migration20261206150000_quote_erased_at', class: Migration20261206150000_quote_erased_at },
+  { name: 'Migration20261212100000_open_activity_indexes', class: Migration20261212100000_open_activity_indexes },
 ];

@@ -10,6 +10,7 @@ import { redactInAudit } from '@crm/kit/access/personal-data.js';
 @Entity({ tableName: 'survey_response' })
 @Index({ properties: ['respondedAt', 'id'] })
 @Index({ properties: ['customerId', 'respondedAt'] })
+@Index({ properties: ['score', 'respondedAt', 'id'] })
 export class SurveyResponse {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })

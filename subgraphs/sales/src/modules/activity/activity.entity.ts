@@ -27,6 +27,19 @@ registerEnumType(SalesActivityType, { name: 'SalesActivityType' });
     'create index "sales_activity_pending_due_index" on "sales_activity" ((coalesce("reminder_at", "due_at"))) where "completed_at" is null and "due_notified_at" is null',
 })
 @Index({ properties: ['createdAt', 'id'] })
+// The open ones (Query.activities(filter: { done: false })): a rep's by due date, everyone's by due date and newest first.
+@Index({
+  name: 'sales_activity_open_owner_id_due_at_id_index',
+  expression: 'create index "sales_activity_open_owner_id_due_at_id_index" on "sales_activity" ("owner_id", "due_at", "id") where "completed_at" is null',
+})
+@Index({
+  name: 'sales_activity_open_due_at_id_index',
+  expression: 'create index "sales_activity_open_due_at_id_index" on "sales_activity" ("due_at", "id") where "completed_at" is null',
+})
+@Index({
+  name: 'sales_activity_open_created_at_id_index',
+  expression: 'create index "sales_activity_open_created_at_id_index" on "sales_activity" ("created_at", "id") where "completed_at" is null',
+})
 export class Activity extends BaseEntity {
   @Field(() => SalesActivityType)
   @Enum({ items: () => SalesActivityType, nativeEnumName: 'sales_activity_type' })
