@@ -545,6 +545,9 @@ export const EVENTS = {
     }),
   ),
   CustomerDataErased: event(ALL, 'ErasureRequest', 1, payload({ erasureId: id, subgraph: text, counts: z.record(z.string(), z.number()) })),
+  // The records a subgraph erased or emptied (leads, interactions, cases…), up to ERASED_AGGREGATES_PER_EVENT an event:
+  // copies of their events kept elsewhere (webhook deliveries) are erased with them.
+  CustomerAggregatesErased: event(ALL, 'ErasureRequest', 1, payload({ erasureId: id, subgraph: text, aggregateIds: z.array(text).max(1000) })),
 } satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

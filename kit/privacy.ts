@@ -101,6 +101,9 @@ export async function erasePersonalData(em: EntityManager, tables: readonly Pers
  * transaction with its checkpoint, so a subgraph that was down finishes when it is back. One that missed the event
  * for longer than the bus keeps it asks identity which erasures it still owes.
  */
+/** Aggregate ids a CustomerAggregatesErased event names at most (its catalog entry's limit). */
+const ERASED_AGGREGATES_PER_EVENT = 1000;
+
 export function erasureHandler(subgraph: string, erase: (em: EntityManager, customerIds: string[], log: Logger) => Promise<Erased>): EventHandler {
   const run = async (em: EntityManager, erasureId: string, customerIds: string[], log: Logger, redactBus: (aggregateIds: string[]) => Promise<number>) => {
     const erased = await erase(em, customerIds, log);
@@ -108,6 +111,15 @@ export function erasureHandler(subgraph: string, erase: (em: EntityManager, cust
     const outboxEvents = await redactEvents(em, 'outbox_event', match);
     const deadLetters = await redactEvents(em, 'dead_letter', match);
     const busEvents = await redactBus(erased.aggregateIds);
+    // Which records they were, for the copies of their events kept elsewhere (identity's webhook deliveries: a web
+    // form's submission or a visit names its lead or interaction, not the customer). In bounded events, before the report.
+    for (let start = 0; start < erased.aggregateIds.length; start += ERASED_AGGREGATES_PER_EVENT) {
+      recordEvent(em, {
+        type: 'CustomerAggregatesErased',
+        aggregateId: erasureId,
+        payload: { erasureId, subgraph, aggregateIds: erased.aggregateIds.slice(start, start + ERASED_AGGREGATES_PER_EVENT) },
+      });
+    }
     recordEvent(em, {
       type: 'CustomerDataErased',
       aggregateId: erasureId,

@@ -21,6 +21,7 @@ import {
   RecordConsentDocument,
   RecordInteractionDocument,
   RegisterAssetDocument,
+  RegisterWebhookEndpointDocument,
   SearchCustomersDocument,
   SegmentMembersDocument,
   SequenceEnrolmentsDocument,
@@ -29,17 +30,26 @@ import {
 import { errorCodes, execute, executeOk } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
+import { PartnerWebhookServer } from './helpers/partner-webhook-server.js';
 
 // Issue 9.1, 9.2: a person's data can be exported from every subgraph in one document, and erased everywhere
 // (also of merged records, in the outboxes and the event log), even with a subgraph down while it is asked.
 
+// A partner receives the events the person's web form, lead and visits caused (webhooks on localhost, for the test).
+process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'true';
+const partner = new PartnerWebhookServer();
+
 let platform: Platform;
 let url: string;
 beforeAll(async () => {
+  await partner.open();
   platform = await startPlatform();
   url = platform.gatewayUrl;
 });
-afterAll(() => platform.stop());
+afterAll(async () => {
+  await platform.stop();
+  await partner.close();
+});
 
 const tag = randomUUID().slice(0, 8);
 /** What only this person is known by: none of it may be found anywhere after the erasure. */
@@ -147,7 +157,16 @@ async function findEverywhere(value: string): Promise<string[]> {
 describe("a person's data", () => {
   let subject: Awaited<ReturnType<typeof personWithHistory>>;
   beforeAll(async () => {
+    // Events that carry the person's contact or device, though not their customer id: the web form's submission, its
+    // lead, a visit before the person was known. Their deliveries to partners are the person's data too.
+    const eventTypes = ['WebFormSubmitted', 'LeadCreated', 'InteractionRecorded', 'CustomerCreated'];
+    await executeOk(url, RegisterWebhookEndpointDocument, { input: { url: partner.url(), eventTypes, description: 'privacy test partner' } });
+    await executeOk(url, RecordInteractionDocument, { input: { anonymousId: person.device, channel: 'WEB', type: 'PAGE_VIEW', properties: {} } });
     subject = await personWithHistory();
+    await eventually(async () => {
+      const sent = partner.received.map((delivery) => delivery.raw);
+      for (const value of [person.email, person.device]) expect(sent.some((raw) => raw.includes(value))).toBe(true);
+    }, 30_000);
     // Wait until the automations have done their part (the web form resolved, the timeline and the projections fed).
     await eventually(async () => expect((await findEverywhere(person.device)).some((where) => where.endsWith('marketing.interaction'))).toBe(true), 30_000);
   });

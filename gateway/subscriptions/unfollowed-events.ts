@@ -44,5 +44,6 @@ export const UNFOLLOWED_EVENTS: Partial<Record<EventType, string>> = {
   // The platform's own records.
   CustomerErasureRequested: 'privacy: an erasure is followed through its own query (privacy:manage), never pushed',
   CustomerDataErased: 'privacy: an erasure is followed through its own query (privacy:manage), never pushed',
+  CustomerAggregatesErased: 'privacy: an erasure is followed through its own query (privacy:manage), never pushed',
   AuditRecorded: 'the audit log (audit:read): read by its query, never pushed',
 };
