@@ -15,9 +15,12 @@ export interface CustomerReference {
 /**
  * Checks customer ids a caller gave against identity, the owner of customers, before anything is written for them
  * (docs/adr/0016-customer-references.md; kit/references.ts does it for staff, deals and quotes too): an id identity
- * does not know (never created, or erased) is refused with NOT_FOUND naming its field (`extensions.field`; in a bulk
+ * does not know (never created) is refused with NOT_FOUND naming its field (`extensions.field`; in a bulk
  * call also every unknown item in `extensions.items`, as kit/bulk.ts names items), so a bulk call fails whole; a
  * merged id answers its survivor. The answer maps each id given (lower-case) to the customer to store it as.
+ *
+ * An erased customer's id is still known (identity keeps an empty shell, ADR 8) and accepted: what is written for it
+ * afterwards is erased by a new erasure request, not refused (ADR 16).
  *
  * One request to identity for up to 1,000 ids, as the platform (identity's Customer reference, the one that
  * also serves the gateway); a malformed id is left to the caller's own parsing (BAD_USER_INPUT), and identity

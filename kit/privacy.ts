@@ -44,7 +44,7 @@ export async function exportPersonalData(
   for (const { table, rowsOf, pageBy = 'id' } of tables) {
     const params = idsFor(rowsOf, customerIds);
     if (pageBy === null) {
-      exported[table] = await em.execute(`select * from ${table} where ${rowsOf}`, params, 'all');
+      exported[table] = (await em.execute<Array<Record<string, unknown>>>(`select * from ${table} where ${rowsOf}`, params, 'all')).map(readable);
       continue;
     }
     const rows: Array<Record<string, unknown>> = [];
@@ -54,7 +54,7 @@ export async function exportPersonalData(
         after === null ? params : [...params, after],
         'all',
       );
-      rows.push(...page);
+      rows.push(...page.map(readable));
       if (page.length < EXPORT_PAGE) break;
       after = String(page.at(-1)![pageBy]);
     }
@@ -62,6 +62,10 @@ export async function exportPersonalData(
   }
   return exported;
 }
+
+/** A row as the export's JSON shows it: a file's bytes (a quote's PDF) as base64 text, not a list of numbers. */
+const readable = (row: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).map(([column, value]) => [column, Buffer.isBuffer(value) ? value.toString('base64') : value]));
 
 /** The customer ids as a uuid[] literal, once for every `?` of the condition. */
 const idsFor = (rowsOf: string, customerIds: readonly string[]) =>

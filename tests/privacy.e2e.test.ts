@@ -121,7 +121,7 @@ async function personWithHistory() {
     input: { caseId: opened.id, channel: 'EMAIL', direction: 'INBOUND', body: `${person.complaint}, ${person.phone}` },
   });
   await executeOk(url, RegisterAssetDocument, { input: { customerId: customer.id, kind: 'VEHICLE', identifier: person.vin, model: 'Kodiaq' } });
-  return { customer, duplicate };
+  return { customer, duplicate, opportunityId: opportunity.id };
 }
 
 /** Every row of every table of every subgraph's database and of the event log, as text, that holds `value`. */
@@ -180,6 +180,8 @@ describe("a person's data", () => {
     expect(data.sales!.opportunity!.map((o) => o.title)).toContain(`SUV pro ${person.lastName}`);
     expect(data.sales!.sales_activity!.map((a) => a.notes)).toContain(person.note);
     expect(data.sales!.sales_lead!.map((l) => l.contact_email)).toContain(person.email);
+    // The deal's stage history comes with the deal (it was left out).
+    expect(data.sales!.opportunity_stage_change!.map((c) => c.opportunity_id)).toContain(subject.opportunityId);
     expect(data.marketing!.interaction!.length).toBeGreaterThan(0);
     expect(data.marketing!.survey_response!.map((s) => s.score)).toEqual([9]);
     expect(data.service!.support_case!.map((c) => c.subject)).toEqual([person.complaint]);

@@ -26,6 +26,12 @@ export const salesPersonalData: PersonalTable[] = [
     erase: 'delete',
   },
   {
+    // In the export (right of access) with the quote it belongs to.
+    table: 'quote_financing',
+    rowsOf: `quote_id in (select id from quote where ${ofCustomer})`,
+    erase: { keep: 'a financing offer is part of a credit contract the dealer must keep; it holds figures, not the person' },
+  },
+  {
     table: 'quote_view',
     rowsOf: `quote_id in (select id from quote where ${ofCustomer})`,
     erase: { keep: 'when a quote was opened, without who or from where' },
@@ -35,6 +41,12 @@ export const salesPersonalData: PersonalTable[] = [
     rowsOf: ofCustomer,
     aggregate: true,
     erase: { set: { title: ERASED, rejection_reason: 'null', erased_at: 'now()' }, why: 'quotes are sales contracts kept for accounting' },
+  },
+  {
+    // In the export with the deal it belongs to.
+    table: 'opportunity_stage_change',
+    rowsOf: `opportunity_id in (select id from opportunity where ${ofCustomer})`,
+    erase: { keep: "a deal's stage history: stages, times and who moved it, not the person" },
   },
   { table: 'opportunity', rowsOf: ofCustomer, aggregate: true, erase: { set: { title: ERASED }, why: 'the pipeline history and sums stay' } },
   {
