@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isPersonal, REDACTED } from './access/personal-data.js';
+import { REDACTED, redactedInAudit } from './access/personal-data.js';
 import type { EventPayload, EventStamp } from './event-catalog.js';
 import { recordEvent } from './events.js';
 
@@ -36,7 +36,7 @@ export function collectingChanges<T>(run: () => Promise<T>): { changes: AuditCha
 
 const shown = (className: string, property: string, value: unknown): unknown => {
   if (value === undefined || value === null) return null;
-  if (isPersonal(className, property)) return REDACTED;
+  if (redactedInAudit(className, property)) return REDACTED;
   if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 200)}…`;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && !Array.isArray(value)) return '[object]';

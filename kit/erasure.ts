@@ -22,7 +22,6 @@ const CODES = new Set([
   'purpose',
   'direction',
   'kind',
-  'source',
   'priority',
   'line',
   'category',
@@ -32,6 +31,13 @@ const CODES = new Set([
   'currency',
   'tier',
 ]);
+
+/**
+ * The sources that are codes: a lead's (sales' LeadSource) and the web form's. A `source` is kept only as one of
+ * these: ConsentChanged's is what the caller wrote into recordConsent (a String, e.g. "phone call with …"), so any
+ * other value is erased.
+ */
+export const SOURCE_CODES: ReadonlySet<string> = new Set(['WEB_FORM', 'PHONE', 'EMAIL', 'WALK_IN', 'PARTNER', 'CAMPAIGN', 'REFERRAL', 'web-form']);
 
 /** A record id of the platform (a UUID), or a list of them: a device id or a submission id a client chose is not. */
 const isRecordId = (value: unknown): boolean =>
@@ -43,6 +49,7 @@ export function redactPayload(payload: Record<string, unknown>): Record<string, 
     const keep =
       (/(Id|Ids)$/.test(key) && isRecordId(value)) ||
       (CODES.has(key) && typeof value === 'string') ||
+      (key === 'source' && typeof value === 'string' && SOURCE_CODES.has(value)) ||
       typeof value === 'number' ||
       typeof value === 'boolean' ||
       value === null;

@@ -15,3 +15,13 @@ export const REDACTED = '[personal data]';
 export function redactInAudit(entity: { name: string }, properties: readonly string[]): void {
   for (const property of properties) markPersonal(entity.name, property);
 }
+
+/**
+ * Free text under the names the platform gives it, on whichever entity: a description, notes, a comment, a body, a
+ * subject, a reason (`reason`, `rejectionReason`, `exitReason`…). What someone wrote may name or quote a person
+ * ("deliver to …"), so it never goes into the audit log, without each entity having to remember to list it.
+ */
+const FREE_TEXT = /^(description|notes?|comments?|body|subject|reason)$|Reason$/;
+
+/** Whether the audit log keeps a property's values out: personal data, a name or free text. */
+export const redactedInAudit = (className: string, property: string): boolean => isPersonal(className, property) || FREE_TEXT.test(property);

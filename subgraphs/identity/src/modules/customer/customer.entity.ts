@@ -131,4 +131,5 @@ export class Customer extends BaseEntity {
   }
 }
 
-redactInAudit(Customer, ['firstName', 'lastName', 'organizationName', 'sortName', 'jobTitle', 'occupation', 'education']);
+// Every column the erasure blanks (privacy.tables.ts) that is not @PersonalData already: the audit log keeps no copy.
+redactInAudit(Customer, ['firstName', 'lastName', 'organizationName', 'sortName', 'gender', 'jobTitle', 'occupation', 'education', 'industry']);

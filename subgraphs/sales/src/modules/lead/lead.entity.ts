@@ -132,4 +132,6 @@ export class Lead extends BaseEntity {
   followToken?: string | null;
 }
 
-redactInAudit(Lead, ['contactName', 'interest', 'pageUrl', 'statusReason', 'region']);
+// A web form's submission id is the form's own (it may encode the person, e.g. their e-mail), and its hash is of what
+// they sent (the erasure blanks it).
+redactInAudit(Lead, ['contactName', 'interest', 'pageUrl', 'statusReason', 'region', 'submissionId', 'submissionHash']);

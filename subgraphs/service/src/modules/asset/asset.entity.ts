@@ -120,4 +120,6 @@ export class Asset extends BaseEntity {
   }
 }
 
-redactInAudit(Asset, ['identifier', 'insurancePolicyNumber', 'insuranceProvider']);
+// A contract or policy number points to the person as plates and VINs do, and who finances or insures the car goes
+// with it; the model names a product (as a quote line does), not the person.
+redactInAudit(Asset, ['identifier', 'insurancePolicyNumber', 'insuranceProvider', 'financingContractNumber', 'financingProvider']);
