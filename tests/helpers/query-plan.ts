@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
 /** One node of an `EXPLAIN (ANALYZE, FORMAT JSON)` plan. */
 export interface PlanNode {
@@ -38,3 +38,37 @@ export async function planOf(orm: MikroORM, sql: string, params: unknown[], sett
 /** The rows a plan read from a table: rows × loops of every node on it. */
 export const rowsReadFrom = (plan: PlanNode[], table: string) =>
   plan.filter((node) => node['Relation Name'] === table).reduce((sum, node) => sum + (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1), 0);
+
+/** A statement as it was sent: its SQL (with `?` placeholders) and its parameters. */
+export interface SentStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The statements `run` sends through the connection of `em` (the ORM's), as sent, and what `run` returned: to plan
+ * them again under EXPLAIN ANALYZE (`planOf`).
+ */
+export async function statementsSentBy<R>(em: EntityManager, run: () => Promise<R>): Promise<{ result: R; sent: SentStatement[] }> {
+  const connection = em.getConnection();
+  const execute = connection.execute.bind(connection);
+  const sent: SentStatement[] = [];
+  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
+    sent.push({ sql, params });
+    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
+  }) as typeof connection.execute;
+  try {
+    return { result: await run(), sent };
+  } finally {
+    connection.execute = execute;
+  }
+}
+
+/**
+ * What a plan read: the rows and index entries of every node on a table or an index, and the rows such a node read
+ * and dropped for its filter (walking a list and testing every row), times its loops.
+ */
+export const rowsReadBy = (plan: PlanNode[]): number =>
+  plan
+    .filter((node) => node['Relation Name'] || node['Index Name'])
+    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy } from '../../../tests/helpers/query-plan.js';
 import { AuditOutcome } from '../src/modules/audit/audit-entry.entity.js';
 import type { AuditLogFilter } from '../src/modules/audit/audit.inputs.js';
 import { auditLogPage } from '../src/modules/audit/audit.queries.js';
@@ -71,30 +71,14 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-/** Rows and index entries a plan read, and rows it read and dropped for a filter. */
-const read = (plan: PlanNode[]) =>
-  plan
-    .filter((node) => node['Relation Name'] || node['Index Name'])
-    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);
-
 /** The first page of the log filtered by `filter`, its totalCount, and what each of their statements read (EXPLAIN ANALYZE, rolled back). */
 async function auditLog(filter: AuditLogFilter): Promise<{ ids: string[]; total: number; pageRead: number; countRead: number }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  let result: { ids: string[]; total: number };
-  try {
+  const { result, sent } = await statementsSentBy(em(), async () => {
     const page = await auditLogPage(em(), filter, { first: PAGE });
-    result = { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
-  } finally {
-    connection.execute = execute;
-  }
+    return { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
+  });
   expect(sent).toHaveLength(2); // the page, then its count
-  const [pageRead, countRead] = await Promise.all(sent.map(async ({ sql, params }) => read(await planOf(orm(), sql, params))));
+  const [pageRead, countRead] = await Promise.all(sent.map(async ({ sql, params }) => rowsReadBy(await planOf(orm(), sql, params))));
   return { ...result, pageRead: pageRead!, countRead: countRead! };
 }
 

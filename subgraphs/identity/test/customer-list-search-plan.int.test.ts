@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy } from '../../../tests/helpers/query-plan.js';
 import { systemViewer, type Viewer } from '@crm/kit/access/viewer.js';
 import { CustomerKind } from '../src/modules/customer/customer.entity.js';
 import { createCustomer } from '../src/modules/customer/customer.service.js';
@@ -54,31 +54,15 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-/** Rows and index entries a plan read, and rows it read and dropped for a filter. */
-const read = (plan: PlanNode[]) =>
-  plan
-    .filter((node) => node['Relation Name'] || node['Index Name'])
-    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);
-
 /** A page of the list filtered by `search` and its totalCount, and what their statements read (EXPLAIN ANALYZE, rolled back). */
 async function searchTheList(search: string, viewer?: Viewer): Promise<{ names: string[]; total: number; rowsRead: number }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  let result: { names: string[]; total: number };
-  try {
+  const { result, sent } = await statementsSentBy(em(), async () => {
     const page = await customersPage(em(), { search, includeArchived: false }, null, { first: PAGE }, viewer);
-    result = { names: page.edges.map((edge) => edge.node.lastName ?? ''), total: await page.count() };
-  } finally {
-    connection.execute = execute;
-  }
+    return { names: page.edges.map((edge) => edge.node.lastName ?? ''), total: await page.count() };
+  });
   expect(sent).toHaveLength(2); // the page, then its count
   let rowsRead = 0;
-  for (const { sql, params } of sent) rowsRead += read(await planOf(orm(), sql, params));
+  for (const { sql, params } of sent) rowsRead += rowsReadBy(await planOf(orm(), sql, params));
   return { ...result, rowsRead };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy } from '../../../tests/helpers/query-plan.js';
 import { InteractionChannel } from '../src/modules/interaction/interaction.entity.js';
 import { SurveyScoreCategory } from '../src/modules/survey/survey.inputs.js';
 import { surveyResponsesPage } from '../src/modules/survey/survey.queries.js';
@@ -38,31 +38,15 @@ beforeAll(async () => {
   await em().getConnection().execute('delete from survey_response where id = ?', [template.id]);
 }, 120_000);
 
-/** Rows and index entries a plan read, and rows it read and dropped for a filter. */
-const read = (plan: PlanNode[]) =>
-  plan
-    .filter((node) => node['Relation Name'] || node['Index Name'])
-    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);
-
 /** The first page of Query.surveyResponses for a category and its totalCount, and what their statements read (EXPLAIN ANALYZE, rolled back). */
 async function listCategory(category: SurveyScoreCategory): Promise<{ ids: string[]; total: number; rowsRead: number }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  let result: { ids: string[]; total: number };
-  try {
+  const { result, sent } = await statementsSentBy(em(), async () => {
     const page = await surveyResponsesPage(em(), { category }, { first: PAGE });
-    result = { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
-  } finally {
-    connection.execute = execute;
-  }
+    return { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
+  });
   expect(sent).toHaveLength(2); // the page, then its count
   let rowsRead = 0;
-  for (const { sql, params } of sent) rowsRead += read(await planOf(orm(), sql, params));
+  for (const { sql, params } of sent) rowsRead += rowsReadBy(await planOf(orm(), sql, params));
   return { ...result, rowsRead };
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy, type SentStatement } from '../../../tests/helpers/query-plan.js';
 import { InteractionChannel as C, InteractionType as T } from '../src/modules/interaction/interaction.entity.js';
 import { timelinePages } from '../src/modules/interaction/interaction.queries.js';
 import { recordInteraction } from '../src/modules/interaction/interaction.service.js';
@@ -47,36 +47,19 @@ beforeAll(async () => {
   await connection.execute('vacuum analyze interaction');
 }, 120_000);
 
-/** The statements `run` sends, as sent (with their parameters). */
-async function sentBy<R>(run: () => Promise<R>): Promise<{ result: R; sent: Array<{ sql: string; params: unknown[] }> }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  try {
-    return { result: await run(), sent };
-  } finally {
-    connection.execute = execute;
-  }
-}
-
 /** Rows read from the table itself (not counted from an index), and rows any node read, by the statements' plans. */
-async function rowsRead(sent: Array<{ sql: string; params: unknown[] }>): Promise<{ fromTable: number; all: number }> {
+async function rowsRead(sent: SentStatement[]): Promise<{ fromTable: number; all: number }> {
   let fromTable = 0;
   let all = 0;
   for (const { sql, params } of sent) {
     const plan = await planOf(orm(), sql, params);
-    const rows = (node: PlanNode) => ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1);
-    for (const node of plan.filter((node) => node['Relation Name'] || node['Index Name'])) {
-      all += rows(node);
-      if (node['Node Type'] !== 'Index Only Scan' && node['Node Type'] !== 'Bitmap Index Scan') fromTable += rows(node);
-    }
+    all += rowsReadBy(plan);
+    fromTable += rowsReadBy(plan.filter((node) => node['Node Type'] !== 'Index Only Scan' && node['Node Type'] !== 'Bitmap Index Scan'));
   }
   return { fromTable, all };
 }
+
+const sentBy = <R>(run: () => Promise<R>) => statementsSentBy(em(), run);
 
 const minute = (page: { edges: Array<{ node: { occurredAt: Date } }> }) => page.edges.map((edge) => edge.node.occurredAt.toISOString());
 

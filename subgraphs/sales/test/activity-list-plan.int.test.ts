@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy } from '../../../tests/helpers/query-plan.js';
 import { ROLE_PERMISSIONS } from '@crm/kit/access/permissions.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import { pgArray } from '@crm/kit/sql.js';
@@ -64,31 +64,15 @@ beforeAll(async () => {
   await em().getConnection().execute('delete from sales_activity where id = ?', [template.id]);
 }, 120_000);
 
-/** Rows and index entries a plan read, and rows it read and dropped for a filter. */
-const read = (plan: PlanNode[]) =>
-  plan
-    .filter((node) => node['Relation Name'] || node['Index Name'])
-    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);
-
 /** The first page of Query.activities and its totalCount, and what their statements read (EXPLAIN ANALYZE, rolled back). */
 async function listActivities(filter: ActivityFilter, order: ActivityOrder, viewer: Viewer): Promise<{ ids: string[]; total: number; rowsRead: number }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  let result: { ids: string[]; total: number };
-  try {
+  const { result, sent } = await statementsSentBy(em(), async () => {
     const page = await activitiesPage(em(), filter, order, viewer, { first: PAGE });
-    result = { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
-  } finally {
-    connection.execute = execute;
-  }
+    return { ids: page.edges.map((edge) => edge.node.id), total: await page.count() };
+  });
   expect(sent).toHaveLength(2); // the page, then its count
   let rowsRead = 0;
-  for (const { sql, params } of sent) rowsRead += read(await planOf(orm(), sql, params));
+  for (const { sql, params } of sent) rowsRead += rowsReadBy(await planOf(orm(), sql, params));
   return { ...result, rowsRead };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Viewer } from '@crm/kit/access/viewer.js';
-import { planOf, type PlanNode } from '../../../tests/helpers/query-plan.js';
+import { planOf, rowsReadBy, statementsSentBy } from '../../../tests/helpers/query-plan.js';
 import { CaseChannel, CaseLine, CaseOrder } from '../src/modules/case/case.enums.js';
 import type { CaseFilter } from '../src/modules/case/case.inputs.js';
 import { casesPage } from '../src/modules/case/case.queries.js';
@@ -73,31 +73,15 @@ beforeAll(async () => {
   await connection.execute('analyze support_case');
 }, 120_000);
 
-/** Rows and index entries a plan read, and rows it read and dropped for a filter. */
-const read = (plan: PlanNode[]) =>
-  plan
-    .filter((node) => node['Relation Name'] || node['Index Name'])
-    .reduce((sum, node) => sum + ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1), 0);
-
 /** The first page of Query.cases and its totalCount, and what their statements read (EXPLAIN ANALYZE, rolled back). */
 async function listCases(filter: CaseFilter | null, orderBy: CaseOrder, viewer: Viewer): Promise<{ numbers: number[]; total: number; rowsRead: number }> {
-  const connection = em().getConnection();
-  const execute = connection.execute.bind(connection);
-  const sent: Array<{ sql: string; params: unknown[] }> = [];
-  connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
-    sent.push({ sql, params });
-    return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
-  }) as typeof connection.execute;
-  let result: { numbers: number[]; total: number };
-  try {
+  const { result, sent } = await statementsSentBy(em(), async () => {
     const page = await casesPage(em(), filter, orderBy, viewer, { first: PAGE });
-    result = { numbers: page.edges.map((edge) => Number(edge.node.subject.replace('Case ', ''))), total: await page.count() };
-  } finally {
-    connection.execute = execute;
-  }
+    return { numbers: page.edges.map((edge) => Number(edge.node.subject.replace('Case ', ''))), total: await page.count() };
+  });
   expect(sent).toHaveLength(2); // the page, then its count
   let rowsRead = 0;
-  for (const { sql, params } of sent) rowsRead += read(await planOf(orm(), sql, params));
+  for (const { sql, params } of sent) rowsRead += rowsReadBy(await planOf(orm(), sql, params));
   return { ...result, rowsRead };
 }
 
