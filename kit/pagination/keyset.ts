@@ -148,7 +148,8 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const allParams: unknown[] = [];
   if (query.parent && parentColumn) {
     const ofParent = `t.${quote(parentColumn)} = p.page_key`;
-    allParams.push(pgArray(query.parent.ids));
+    // Each parent once (a repeated id would repeat its page).
+    allParams.push(pgArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))]));
     let count = '';
     if (counted) {
       count = `cross join lateral (select count(*) as page_total from ${from} where ${[ofParent, ...filter].join(' and ')}) counted`;
@@ -186,8 +187,8 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const keys = query.parent ? query.parent.ids : [''];
   return new Map(
     keys.map((key) => {
-      const page = pageOf(grouped.get(key) ?? [], plan, (node) => ({ node, cursor: encodeCursor([node[property] as SortValue, node.id]) }));
-      return [key, counted ? { ...page, total: totals.get(key) ?? 0 } : page];
+      const page = pageOf(grouped.get(key.toLowerCase()) ?? [], plan, (node) => ({ node, cursor: encodeCursor([node[property] as SortValue, node.id]) }));
+      return [key, counted ? { ...page, total: totals.get(key.toLowerCase()) ?? 0 } : page];
     }),
   );
 }

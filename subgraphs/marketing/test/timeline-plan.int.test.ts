@@ -97,4 +97,12 @@ describe("a page of a customer's long timeline", () => {
     expect(result[1]!.edges.every((edge) => edge.node.customerId === busy)).toBe(true);
     expect((await rowsRead(sent)).fromTable).toBeLessThan(100);
   });
+
+  it('answers a parent named twice, or in capitals, with its one page', async () => {
+    const [once, twice, upper] = await timelinePages(em(), [quiet, quiet, quiet.toUpperCase()], null, { first: 10 });
+    for (const page of [once!, twice!, upper!]) {
+      expect(page.edges).toHaveLength(5);
+      expect(page.total).toBe(5);
+    }
+  });
 });
