@@ -1,5 +1,7 @@
-import type { EntityClass } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { byKeys } from './loaders.js';
 import { columnOf, metadataOf, quote, tableOf } from './pagination/keyset.js';
 import { pgArray } from './sql.js';
 
@@ -36,4 +38,30 @@ export function mergeRows<T extends object>(em: EntityManager, entity: EntityCla
   const meta = metadataOf(em, entity);
   const driver = em.getDriver();
   return rows.map((row) => em.merge(entity, driver.mapResult(row as never, meta)!, { refresh: false, convertCustomTypes: true, validate: false }));
+}
+
+const byIdLoaders = new WeakMap<EntityManager, Map<EntityClass<object>, DataLoader<string, object | null>>>();
+
+/**
+ * The entity whose id is `id` (as parseId gives it), or null. The reads asked of one entity manager (a request's) in
+ * the same tick go out as one statement (findByIds): the gateway reads the entities of a subscription tick's events
+ * as one document of aliased root fields (`e0: interaction(id: …) e1: …`, entity-loader.ts), a statement per alias
+ * when each was a findOne. One asked alone is a findOne, which the identity map answers without a statement when it
+ * holds the entity. Nothing is remembered past the batch, so a read after a write sees it.
+ */
+export function findById<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, id: string): Promise<T | null> {
+  let loaders = byIdLoaders.get(em);
+  if (!loaders) byIdLoaders.set(em, (loaders = new Map()));
+  let loader = loaders.get(entity) as DataLoader<string, T | null> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, T | null>(
+      async (ids) =>
+        ids.length === 1
+          ? [await em.findOne(entity, { id: ids[0] } as FilterQuery<T>)]
+          : byKeys(ids, await findByIds(em, entity, [...new Set(ids)]), (found) => found.id),
+      { cache: false },
+    );
+    loaders.set(entity, loader as DataLoader<string, object | null>);
+  }
+  return loader.load(id);
 }

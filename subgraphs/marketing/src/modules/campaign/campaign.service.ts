@@ -9,6 +9,7 @@ import { templateError } from '../messaging/templates/render.js';
 import { Campaign, CampaignStatus as S, type CampaignContent } from './campaign.entity.js';
 import { SENDING_CHANNELS, startSending } from './campaign.sending.js';
 import type { ChangeCampaignStatusInput, CreateCampaignInput } from './campaign.inputs.js';
+import { findById } from '@crm/kit/rows.js';
 
 const NEXT: Record<S, readonly S[]> = {
   [S.DRAFT]: [S.SCHEDULED, S.CANCELLED],
@@ -45,7 +46,7 @@ function assertCanSend(campaign: Campaign): void {
 }
 
 export async function getCampaign(em: EntityManager, id: string): Promise<Campaign> {
-  const found = await em.findOne(Campaign, { id: parseId(id, 'Campaign') });
+  const found = await findById(em, Campaign, parseId(id, 'Campaign'));
   if (!found) throw notFound('Campaign', id);
   return found;
 }

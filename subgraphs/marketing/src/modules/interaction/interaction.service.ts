@@ -6,7 +6,7 @@ import { isUuid, parseId } from '@crm/kit/ids.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { liveCustomerId, liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { executeBound, pgArray } from '@crm/kit/sql.js';
-import { findByIds, mergeRows } from '@crm/kit/rows.js';
+import { findById, findByIds, mergeRows } from '@crm/kit/rows.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
 import { INTERACTION_TEXT_LIMITS, type RecordInteractionInput } from './interaction.inputs.js';
 import { checkJson } from '@crm/kit/input-limits.js';
@@ -15,7 +15,7 @@ import { checkBulkSize, ItemProblems, MAX_BULK_ITEMS, UpsertOutcome } from '@crm
 export const MAX_BATCH_SIZE = MAX_BULK_ITEMS;
 
 export async function getInteraction(em: EntityManager, id: string): Promise<Interaction> {
-  const found = await em.findOne(Interaction, { id: parseId(id, 'Interaction') });
+  const found = await findById(em, Interaction, parseId(id, 'Interaction'));
   if (!found) throw notFound('Interaction', id);
   return found;
 }

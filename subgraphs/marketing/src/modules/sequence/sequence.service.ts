@@ -9,6 +9,7 @@ import { runStepsNow } from './sequence.steps.js';
 import { STAGE_MARKERS } from '@crm/kit/event-catalog.js';
 import { Sequence, SequenceEnrolment, SequenceEnrolmentStatus as E, SequenceStepAction as A, SequenceStepCondition as Cond } from './sequence.entity.js';
 import type { CreateSequenceInput, EnrolInSequenceInput, ExitSequenceInput } from './sequence.inputs.js';
+import { findById } from '@crm/kit/rows.js';
 
 export async function getSequence(em: EntityManager, id: string, field = 'id'): Promise<Sequence> {
   const found = await em.findOne(Sequence, { id: parseId(id, 'Sequence', field) });
@@ -17,7 +18,7 @@ export async function getSequence(em: EntityManager, id: string, field = 'id'): 
 }
 
 export async function getEnrolment(em: EntityManager, id: string): Promise<SequenceEnrolment> {
-  const found = await em.findOne(SequenceEnrolment, { id: parseId(id, 'SequenceEnrolment') });
+  const found = await findById(em, SequenceEnrolment, parseId(id, 'SequenceEnrolment'));
   if (!found) throw notFound('SequenceEnrolment', id);
   return found;
 }

@@ -11,10 +11,11 @@ import { getOpportunity } from '../opportunity/opportunity.service.js';
 import { Activity, SalesActivityType } from './activity.entity.js';
 import type { CreateActivityInput } from './activity.inputs.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
+import { findById } from '@crm/kit/rows.js';
 
 /** With a viewer, only an activity they may see (another team's is NOT_FOUND). */
 export async function getActivity(em: EntityManager, id: string, viewer?: Viewer): Promise<Activity> {
-  const activity = await em.findOne(Activity, { id: parseId(id, 'Activity') });
+  const activity = await findById(em, Activity, parseId(id, 'Activity'));
   if (!activity) throw notFound('Activity', id);
   return assertOwnsRow(activity, viewer, 'Activity', id);
 }

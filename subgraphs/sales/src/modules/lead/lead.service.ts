@@ -13,6 +13,7 @@ import { Lead, LeadStatus, type LeadSource } from './lead.entity.js';
 import { scoreLead, type LeadScore } from './lead.scoring.js';
 import type { CreateLeadInput } from './lead.inputs.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
+import { findById } from '@crm/kit/rows.js';
 
 /** The lead state machine: which status may follow which. CONVERTED is reached only through convertLead. */
 const NEXT: Record<LeadStatus, LeadStatus[]> = {
@@ -33,7 +34,7 @@ function assertTransition(lead: Lead, to: LeadStatus): void {
 
 /** With a viewer, only a lead they may see (another team's is NOT_FOUND). */
 export async function getLead(em: EntityManager, id: string, viewer?: Viewer): Promise<Lead> {
-  const lead = await em.findOne(Lead, { id: parseId(id, 'Lead') });
+  const lead = await findById(em, Lead, parseId(id, 'Lead'));
   if (!lead) throw notFound('Lead', id);
   return assertOwnsRow(lead, viewer, 'Lead', id);
 }

@@ -15,10 +15,11 @@ import { StageChange } from './stage-change.entity.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
 import { closeFollowUps } from './opportunity.closing.js';
 import { acceptedQuoteOf } from '../quote/quote.accepted.js';
+import { findById } from '@crm/kit/rows.js';
 
 /** With a viewer, only an opportunity they may see (another team's is NOT_FOUND, as if it did not exist). */
 export async function getOpportunity(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Opportunity> {
-  const opportunity = await em.findOne(Opportunity, { id: parseId(id, 'Opportunity', field) });
+  const opportunity = await findById(em, Opportunity, parseId(id, 'Opportunity', field));
   if (!opportunity) throw notFound('Opportunity', id, field);
   return assertOwnsRow(opportunity, viewer, 'Opportunity', id);
 }

@@ -18,6 +18,7 @@ import { cashFigures, cents, leaseFigures, lineAmounts, loanFigures, quoteTotals
 import { QuoteView, QuoteViewKind } from './quote-document.entity.js';
 import { createQuoteDocument } from './quote-document.service.js';
 import { quoteLinkUrl } from './quote.links.js';
+import { findById } from '@crm/kit/rows.js';
 
 /** The quote state machine: which status may follow which. */
 const NEXT: Record<QuoteStatus, QuoteStatus[]> = {
@@ -50,7 +51,7 @@ function nonNegative(value: string | null | undefined, field: string): string | 
 
 /** With a viewer, only a quote of an opportunity they may see (others are NOT_FOUND). */
 export async function getQuote(em: EntityManager, id: string, field = 'id', viewer?: Viewer): Promise<Quote> {
-  const quote = await em.findOne(Quote, { id: parseId(id, 'Quote', field) });
+  const quote = await findById(em, Quote, parseId(id, 'Quote', field));
   if (!quote) throw notFound('Quote', id);
   if (viewer && !(await quoteVisible(em, quote, viewer))) throw notFound('Quote', id);
   return quote;
@@ -60,7 +61,7 @@ export async function getQuote(em: EntityManager, id: string, field = 'id', view
 export async function quoteVisible(em: EntityManager, quote: Quote, viewer: Viewer): Promise<boolean> {
   if (viewer.owners === null) return true;
   if (!quote.opportunityId) return viewer.unowned;
-  const opportunity = await em.findOne(Opportunity, { id: quote.opportunityId });
+  const opportunity = await findById(em, Opportunity, quote.opportunityId);
   return ownsRow(viewer, opportunity?.ownerId);
 }
 

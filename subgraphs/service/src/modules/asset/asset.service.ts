@@ -9,9 +9,10 @@ import { Asset } from './asset.entity.js';
 import type { AssetFinancingInput, AssetInsuranceInput, RecordServiceVisitInput, RegisterAssetInput, UpdateAssetInput } from './asset.inputs.js';
 import { ServiceVisit } from './service-visit.entity.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
+import { findById } from '@crm/kit/rows.js';
 
 export async function getAsset(em: EntityManager, id: string, field = 'id'): Promise<Asset> {
-  const found = await em.findOne(Asset, { id: parseId(id, 'Asset', field) });
+  const found = await findById(em, Asset, parseId(id, 'Asset', field));
   if (!found) throw notFound('Asset', id);
   return found;
 }

@@ -17,10 +17,11 @@ import { recordCaseEvent } from './case.events.js';
 import type { AssignCaseInput, ChangeCaseStatusInput, EscalateCaseInput, OpenCaseInput, UpdateCaseInput } from './case.inputs.js';
 import { assertTransition } from './case.status.js';
 import { liveCustomerId } from '@crm/kit/customer-aliases.js';
+import { findById } from '@crm/kit/rows.js';
 
 /** With a viewer, only a case of their lines of support or assigned to them (others are NOT_FOUND). */
 export async function getCase(em: EntityManager, id: string, viewer?: Viewer): Promise<Case> {
-  const found = await em.findOne(Case, { id: parseId(id, 'Case') });
+  const found = await findById(em, Case, parseId(id, 'Case'));
   if (!found) throw notFound('Case', id);
   return assertWorksCase(found, viewer, 'Case', id);
 }
