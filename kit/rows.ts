@@ -47,7 +47,8 @@ const byIdLoaders = new WeakMap<EntityManager, Map<EntityClass<object>, DataLoad
  * the same tick go out as one statement (findByIds): the gateway reads the entities of a subscription tick's events
  * as one document of aliased root fields (`e0: interaction(id: …) e1: …`, entity-loader.ts), a statement per alias
  * when each was a findOne. One asked alone is a findOne, which the identity map answers without a statement when it
- * holds the entity. Nothing is remembered past the batch, so a read after a write sees it.
+ * holds the entity. Nothing is remembered past the batch, so a read after a write sees it. Kept per entity manager
+ * rather than among a request's loaders: the services' `getX(em, id)` serve resolvers and writes alike.
  */
 export function findById<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, id: string): Promise<T | null> {
   let loaders = byIdLoaders.get(em);
