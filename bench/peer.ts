@@ -6,6 +6,7 @@ import { graphql, type Caller } from './graphql.js';
 import { runLoad, type LoadRun } from './load.js';
 import { CUSTOMER_360, LOOKUP } from './queries.js';
 import { pick } from './names.js';
+import { COMPILED_FLAGS } from '../scripts/node-flags.js';
 
 const ENTRY = 'bench/hive-gateway.js';
 
@@ -22,7 +23,7 @@ export async function measurePeer(platform: BenchPlatform, caller: Caller, custo
   const admin = users.find((user) => user.role === 'ADMIN' && user.name === platform.adminName);
   if (!admin) return { reason: 'the demo admin was not found' };
   const port = await freePort();
-  const child = platform.spawnChild('hive-gateway', ['--enable-source-maps', '--conditions=production', ENTRY], {
+  const child = platform.spawnChild('hive-gateway', [...COMPILED_FLAGS, ENTRY], {
     BENCH_PEER_PORT: String(port),
     BENCH_PEER_VIEWER_ID: admin.id,
   });

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { SUBGRAPHS } from '@crm/kit/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-postgres.js';
 import { createLogger } from '@crm/kit/logger.js';
+import { COMPILED_FLAGS } from '../scripts/node-flags.js';
 import { childrenOf, parentOf, type ProcessGroups } from './proc.js';
 
 export type ServiceName = 'gateway' | (typeof SUBGRAPHS)[number];
@@ -145,7 +146,7 @@ export async function startBenchPlatform(
       const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
       // Only where the inspector would listen if it were opened (SIGUSR1): nothing runs until the memory figure asks.
       const inspect = name === 'gateway' ? [`--inspect-port=127.0.0.1:${inspectorPort}`] : [];
-      const child = spawnChild(name, [...profile, ...inspect, '--enable-source-maps', '--conditions=production', `dist/${entry}.js`]);
+      const child = spawnChild(name, [...profile, ...inspect, ...COMPILED_FLAGS, `dist/${entry}.js`]);
       await waitHealthy(name, child, `http://127.0.0.1:${ports[name]}/health`, logDir);
     };
     say(`starting ${SUBGRAPHS.join(', ')} and the gateway from the build (logs: ${logDir})`);

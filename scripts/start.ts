@@ -15,6 +15,7 @@ import { checkSettings, ConfigurationError } from '@crm/kit/settings.js';
 import { gateway } from '../gateway/settings.js';
 import { allSettings, startSettings } from './settings.js';
 import { ensureDashboardBuilt } from './dashboard-build.js';
+import { COMPILED_FLAGS, V8_FLAGS } from './node-flags.js';
 
 const log = createLogger('start');
 const children = new Set<ChildProcess>();
@@ -77,12 +78,12 @@ async function printDemoTokens(): Promise<void> {
  * TypeScript through a loader instead (no build step, but the loader costs on every request).
  */
 async function prepareRuntime(): Promise<(entry: string) => string[]> {
-  if (startSettings.read().START_FROM === 'source') return (entry) => ['--import', '@swc-node/register/esm-register', `${entry}.ts`];
+  if (startSettings.read().START_FROM === 'source') return (entry) => [...V8_FLAGS, '--import', '@swc-node/register/esm-register', `${entry}.ts`];
   log.info('compiling (npm run build; the first time takes a minute)');
   const build = spawn('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const [code] = (await once(build, 'exit')) as [number | null];
   if (code !== 0) throw new Error('npm run build failed: fix the errors above, or start from source with START_FROM=source');
-  return (entry) => ['--enable-source-maps', '--conditions=production', `dist/${entry}.js`];
+  return (entry) => [...COMPILED_FLAGS, `dist/${entry}.js`];
 }
 
 const RESTART_MAX_DELAY_MS = 30_000;

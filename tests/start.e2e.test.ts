@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -9,6 +9,7 @@ import { DEMO } from '@crm/demo/ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
+import { V8_FLAGS } from '../scripts/node-flags.js';
 
 // Below the ephemeral port range (32768+), so no port another test opened with port 0 can collide.
 const base = 20000 + (process.pid % 1000) * 6;
@@ -90,9 +91,16 @@ describe('npm start on a machine with no database configured', () => {
       }
     });
 
+    // Every service runs with the platform's V8 flags (scripts/node-flags.ts), as the image runs them.
+    const servicePid = async (port: number) => ((await fetch(`http://localhost:${port}/health/live`).then((r) => r.json())) as { pid: number }).pid;
+    const nodeFlagsOf = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg.startsWith('--'));
+    for (const name of ['gateway', 'identity', 'sales', 'marketing', 'service'] as const) {
+      expect({ name, flags: await nodeFlagsOf(await servicePid(ports[name])) }).toEqual({ name, flags: expect.arrayContaining([...V8_FLAGS]) });
+    }
+
     // A service that dies is restarted by npm start while the others keep serving.
     const salesHealth = `http://localhost:${ports.sales}/health/live`;
-    const { pid } = (await fetch(salesHealth).then((r) => r.json())) as { pid: number };
+    const pid = await servicePid(ports.sales);
     process.kill(pid, 'SIGKILL');
     await eventually(async () => {
       const live = (await fetch(salesHealth).then((r) => r.json())) as { pid: number };
