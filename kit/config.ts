@@ -12,7 +12,8 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
 
 /** What every deployable of the platform reads (the gateway and each subgraph add their own groups). */
 export const platformSettings = defineSettings('platform', {
-  NODE_ENV: text('development', 'production turns off GraphiQL, suggestions and the development issuer'),
+  // A closed list: `Production` or `prod` would otherwise run as development, development issuer included.
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'development', 'production turns off GraphiQL, suggestions and the development issuer'),
   HOST: text('127.0.0.1', 'the address servers listen on (0.0.0.0 in containers)'),
   PLATFORM_SECRET: secret(32, 'signs calls between the gateway and the subgraphs; npm start generates one into .data/'),
   DATABASE_URL: optionalUrl("the PostgreSQL server; each subgraph's database is crm_<name> on it (npm start runs an embedded one without it)"),

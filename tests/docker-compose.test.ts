@@ -70,6 +70,7 @@ describe('docker-compose.yml matches the code it deploys', () => {
     expect(env.SUPERGRAPH).toBe('file');
     // Production verifies tokens of a real issuer: the development issuer refuses to run there.
     expect(env.NODE_ENV).toBe('production');
+    expect(env.HOST).toBe('0.0.0.0'); // reachable from outside its container (the default is 127.0.0.1)
     expect(['AUTH_ISSUER', 'AUTH_JWKS_URL', 'PLATFORM_SECRET'].filter((key) => !env[key])).toEqual([]);
     expect(new URL(env.DATABASE_URL!).hostname).toBe('postgres'); // the event bus behind subscriptions
     expect(existsSync(env.SUPERGRAPH_PATH!)).toBe(true);

@@ -35,6 +35,7 @@ describe('configuration', () => {
       DEFAULT_PHONE_COUNTRY: 'Czechia',
       DEALER_TIME_ZONE: 'Europe/Praha',
       SLA_AT_RISK_FRACTION: '1.5',
+      NODE_ENV: 'Production',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -48,9 +49,11 @@ describe('configuration', () => {
         'DEFAULT_PHONE_COUNTRY: must be a country code such as CZ, PL or SK, got "Czechia"',
         'DEALER_TIME_ZONE: must be an IANA time zone such as Europe/Prague, got "Europe/Praha"',
         'SLA_AT_RISK_FRACTION: must be more than 0 and at most 1, got "1.5"',
+        // Anything but these three ran as development, the development issuer's ADMIN tokens included.
+        'NODE_ENV: must be one of development, production, test, got "Production"',
       ]),
     );
-    expect(problems).toHaveLength(10);
+    expect(problems).toHaveLength(11);
     expect(problems.join('\n')).not.toContain('short-secret-value');
   });
 

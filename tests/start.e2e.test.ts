@@ -25,6 +25,17 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** The local addresses listening on `port` (/proc/net/tcp and tcp6, state 0A; 127.0.0.1 is 0100007F). */
+const listenAddresses = async (port: number) => {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')));
+  return tables
+    .flatMap((table) => table.split('\n').slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(suffix))
+    .map((fields) => fields[1]!.slice(0, -suffix.length));
+};
+
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -96,6 +107,8 @@ describe('npm start on a machine with no database configured', () => {
     const nodeFlagsOf = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg.startsWith('--'));
     for (const name of ['gateway', 'identity', 'sales', 'marketing', 'service'] as const) {
       expect({ name, flags: await nodeFlagsOf(await servicePid(ports[name])) }).toEqual({ name, flags: expect.arrayContaining([...V8_FLAGS]) });
+      // Only this machine reaches it (HOST, 127.0.0.1 by default): the development issuer hands out ADMIN tokens.
+      expect({ name, listensOn: await listenAddresses(ports[name]) }).toEqual({ name, listensOn: ['0100007F'] });
     }
 
     // A service that dies is restarted by npm start while the others keep serving.
