@@ -165,6 +165,26 @@ describe('a campaign sends to its segment (issue 12, point 2)', () => {
     const confirmed = await fetch(link, { method: 'POST' });
     expect(confirmed.status).toBe(200);
     expect(await consentOf()).toBe('WITHDRAWN');
+    // The link again (a replay, a mail client's second one-click POST): the same page, no second withdrawal recorded.
+    for (let again = 0; again < 2; again++) expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    const { customer: withdrawn } = await gql<{ customer: { consentHistory: { edges: Array<{ node: { source: string | null } }> } } }>(
+      'query($id: ID!) { customer(id: $id) { consentHistory(first: 50) { edges { node { source } } } } }',
+      { id: people[0]!.id },
+    );
+    expect(withdrawn.consentHistory.edges.filter((edge) => edge.node.source === 'unsubscribe-link')).toHaveLength(1);
+    // Granted again since (here by the dealer): the same link withdraws again.
+    await gql('mutation($input: RecordConsentInput!) { recordConsent(input: $input) { status } }', {
+      input: { customerId: people[0]!.id, purpose: 'MARKETING', channel: 'EMAIL', status: 'GRANTED', source: 'phone-call', textVersion: 'v1' },
+    });
+    await eventually(async () => {
+      const [state] = await marketingDb().execute<Array<{ granted: boolean }>>(
+        `select granted from consent_state where customer_id = ? and purpose = 'MARKETING' and channel = 'EMAIL'`,
+        [people[0]!.id],
+      );
+      expect(state?.granted).toBe(true);
+    });
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    expect(await consentOf()).toBe('WITHDRAWN');
     expect((await fetch(link.replace(/\/unsubscribe\/.+$/, '/unsubscribe/forged.token.here'))).status).toBe(404);
 
     // The campaign's link is tracked: the click is counted, and the browser goes where the text said.

@@ -32,11 +32,37 @@ function unsubscribeRoutes(router: Router, { orm, graph, log }: { orm: MikroORM;
   router.post('/unsubscribe/:token', async (req, res) => {
     const send = await messageOf(orm, req.params.token!, res);
     if (!send) return;
-    await withdrawMarketing(graph, send, 'unsubscribe-link');
-    await orm.em.fork().nativeUpdate(MessageSend, { id: send.id, unsubscribedAt: null }, { unsubscribedAt: new Date() });
-    log.info({ messageSendId: send.id }, 'unsubscribed through a message link');
+    const previous = send.unsubscribedAt ?? null;
+    if (await claimUnsubscribe(orm, send)) {
+      try {
+        await withdrawMarketing(graph, send, 'unsubscribe-link');
+      } catch (error) {
+        // Nothing was withdrawn: the link must work when the customer tries again.
+        await orm.em.fork().nativeUpdate(MessageSend, { id: send.id }, { unsubscribedAt: previous });
+        throw error;
+      }
+      log.info({ messageSendId: send.id }, 'unsubscribed through a message link');
+    }
     res.type('html').send(page('You are unsubscribed', '<p>You will receive no more marketing messages from us on this channel.</p>'));
   });
+}
+
+/**
+ * Whether this POST withdraws the consent: once per message, and again only if the customer has granted marketing on
+ * its channel since. A replayed link, or a mail client's second one-click POST, recorded a withdrawal each time. The
+ * conditional update lets one of two simultaneous POSTs through.
+ */
+async function claimUnsubscribe(orm: MikroORM, send: MessageSend): Promise<boolean> {
+  const em = orm.em.fork();
+  const previous = send.unsubscribedAt ?? null;
+  if (previous) {
+    const regranted = await em.execute<Array<{ granted: boolean }>>(
+      `select granted from consent_state where customer_id = ? and purpose = 'MARKETING' and channel = ? and granted and changed_at > ?`,
+      [send.customerId, send.channel, previous],
+    );
+    if (regranted.length === 0) return false;
+  }
+  return (await em.nativeUpdate(MessageSend, { id: send.id, unsubscribedAt: previous }, { unsubscribedAt: new Date() })) > 0;
 }
 
 /** A tracked link: the click is recorded on its message (and its campaign's metrics), then the browser goes on. */
