@@ -290,6 +290,9 @@ describe('web-form intake (DOMAIN Story 1 steps 2–4)', () => {
       .fork()
       .execute<Array<{ n: number }>>('select count(*)::int as n from sales_lead where submission_id = ?', [form.submissionId]);
     expect(row!.n).toBe(1);
+    // Without the form's key, nobody learns whether a submission id was received: the key is refused first.
+    const probe = await execute(url, SubmitWebFormDocument, { input: { ...form, formKey: 'not-a-form-key' } });
+    expect([errorCodes(probe), probe.errors?.[0]?.extensions?.field]).toEqual([['FORBIDDEN'], 'formKey']);
   });
 
   it('refuses malformed input before any rule runs, creating nothing', async () => {

@@ -7,7 +7,7 @@ import { hashOf } from '@crm/kit/mutations.js';
 import { Lead, LeadSource } from '../lead/lead.entity.js';
 import { openLead } from '../lead/lead.service.js';
 import { Product } from '../product/product.entity.js';
-import { admitSubmission } from './web-form.throttle.js';
+import { activeForm, admitSubmission } from './web-form.throttle.js';
 import { WebFormConsentChannel, WebFormConsentPurpose, type WebFormConsentInput, type WebFormInput } from './intake.inputs.js';
 
 /** The person asked to be contacted about their request: that much service e-mail is always agreed. */
@@ -25,13 +25,15 @@ const CONTACT_REQUEST_CONSENT = {
 export async function submitWebForm(em: EntityManager, input: WebFormInput, clientAddress: string | null): Promise<Lead> {
   const submissionId = input.submissionId.trim();
   const submissionHash = hashOf({ ...input, submissionId });
+  // The key first: without a form's key nobody learns whether a submission id was received.
+  const form = await activeForm(em, input.formKey);
   // The same submission sent again while the first is still being written (a form retrying on a slow network) waits
   // for it here, then finds its lead: one lead, and the same answer to each.
   await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`web-form-submission:${submissionId}`]);
   const earlier = await em.findOne(Lead, { submissionId });
   if (earlier) return sameSubmission(earlier, submissionHash);
   const contact = checkContact(input);
-  await admitSubmission(em, input.formKey, clientAddress, contact.email);
+  await admitSubmission(em, form, clientAddress, contact.email);
   const consents = checkConsents(input.consents);
   if (input.requestedAppointment && input.requestedAppointment.getTime() <= Date.now()) {
     throw badInput('requestedAppointment must be in the future', 'requestedAppointment');

@@ -26,10 +26,7 @@ const limited = (message: string, retryAfterSeconds: number) => new DomainError(
  * The active form the key names, once this submission fits every limit; the submission is then counted. Callers
  * sharing an address or naming the same e-mail wait for each other (advisory locks), so a burst cannot overshoot.
  */
-export async function admitSubmission(em: EntityManager, formKey: string, clientAddress: string | null, email: string | null): Promise<WebForm> {
-  const form = await em.findOne(WebForm, { publicKey: formKey.trim() });
-  if (!form || !form.active)
-    throw new DomainError('FORBIDDEN', 'This form key is unknown or switched off: use the key the dealer gave the form', { field: 'formKey' });
+export async function admitSubmission(em: EntityManager, form: WebForm, clientAddress: string | null, email: string | null): Promise<void> {
   const limits = webFormLimits();
   const addressHash = clientAddress ? keyedHash(`ip:${clientAddress}`) : null;
   const emailHash = email ? keyedHash(`email:${email}`) : null;
@@ -47,6 +44,13 @@ export async function admitSubmission(em: EntityManager, formKey: string, client
     throw limited('This e-mail address was given too often in the last hour; the dealer already has your request', 3600);
   }
   em.create(WebFormSubmission, { formId: form.id, addressHash, emailHash });
+}
+
+/** The form a key names, if it takes submissions. */
+export async function activeForm(em: EntityManager, formKey: string): Promise<WebForm> {
+  const form = await em.findOne(WebForm, { publicKey: formKey.trim() });
+  if (!form || !form.active)
+    throw new DomainError('FORBIDDEN', 'This form key is unknown or switched off: use the key the dealer gave the form', { field: 'formKey' });
   return form;
 }
 
