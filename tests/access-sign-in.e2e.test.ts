@@ -84,8 +84,12 @@ describe('staff sign in with tokens of the configured issuer', () => {
       email: `open.${randomUUID().slice(0, 8)}@example.cz`,
     };
     const lead = await execute(url, SubmitWebFormDocument, { input: form }, { authorization: '' });
-    expect(lead.data?.submitWebForm).toMatchObject({ status: 'NEW', contactEmail: null }); // the lead is made; personal data is not read back
-    expect(lead.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    // The lead is made; a stranger reads back neither personal data nor the dealer's working: whose it is (customer),
+    // who works it (owner), why.
+    expect(lead.data?.submitWebForm).toMatchObject({ status: 'NEW', contactEmail: null, customer: null, owner: null, assignmentReason: null });
+    expect(lead.errors?.map((e) => [e.path?.at(-1), e.extensions?.code]).sort()).toEqual(
+      ['assignmentReason', 'contactEmail', 'contactPhone', 'customer', 'owner'].map((field) => [field, 'UNAUTHENTICATED']),
+    );
     const mixed = await post(
       `mutation { submitWebForm(input: { formKey: "${platform.webFormKey}", submissionId: "${randomUUID()}", email: "x@example.cz" }) { id } createCustomer(input: { kind: PERSON, firstName: "Sneaky", emails: [], phones: [] }) { id } }`,
     );

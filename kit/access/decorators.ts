@@ -27,7 +27,11 @@ export function Allow(...permissions: [Permission, ...Permission[]]): MethodDeco
   };
 }
 
-/** Any signed-in caller; what each gets is decided deeper (e.g. search asks each domain with the caller's rights). */
+/**
+ * Any signed-in caller; what each gets is decided deeper (e.g. search asks each domain with the caller's rights). On
+ * an object field it keeps the field from callers without credentials (null with UNAUTHENTICATED): what a public
+ * operation answers a stranger (submitWebForm's lead).
+ */
 export function SignedIn(): MethodDecorator {
   return (target, key, descriptor) => {
     declare(target, key);

@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '@crm/kit/base.entity.js';
-import { PersonalData } from '@crm/kit/access/decorators.js';
+import { PersonalData, SignedIn } from '@crm/kit/access/decorators.js';
 import { redactInAudit } from '@crm/kit/access/personal-data.js';
 import { Opportunity } from '../opportunity/opportunity.entity.js';
 import { Product } from '../product/product.entity.js';
@@ -64,6 +64,8 @@ export class Lead extends BaseEntity {
   @Enum({ items: () => LeadStatus, nativeEnumName: 'lead_status' })
   status: Opt<LeadStatus> = LeadStatus.NEW;
 
+  // The dealer's own working (status reason, routing): submitWebForm answers a stranger, who does not get it.
+  @SignedIn()
   @Field(() => String, { nullable: true, description: 'Why it reached its status (e.g. the disqualification reason)' })
   @Property({ type: 'text', nullable: true })
   statusReason?: string | null;
@@ -113,6 +115,7 @@ export class Lead extends BaseEntity {
   @Property({ type: 'uuid', nullable: true })
   ownerId?: string | null;
 
+  @SignedIn()
   @Field(() => String, { nullable: true, description: 'Why routing gave it to its owner, or why it left it unassigned' })
   @Property({ type: 'text', nullable: true })
   assignmentReason?: string | null;

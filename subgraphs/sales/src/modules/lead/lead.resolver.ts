@@ -10,7 +10,7 @@ import { Lead, LeadStatus } from './lead.entity.js';
 import { AssignLeadInput, ConvertLeadInput, CreateLeadInput, LeadFilter, UpdateLeadStatusInput } from './lead.inputs.js';
 import { leadsPage } from './lead.queries.js';
 import { assignLead, convertLead, createLead, getLead, updateLeadStatus } from './lead.service.js';
-import { Allow } from '@crm/kit/access/decorators.js';
+import { Allow, SignedIn } from '@crm/kit/access/decorators.js';
 import { ChecksCustomers } from '@crm/kit/customer-references.js';
 import { inputOrDeprecated, inputRequiredFrom, useInstead } from '@crm/kit/argument-forms.js';
 import { ChecksStaff } from '@crm/kit/references.js';
@@ -91,11 +91,14 @@ export class LeadResolver {
     return convertLead(em, id, version, { pipelineId: given.pipelineId ?? null, amount: given.amount ?? null }, viewer);
   }
 
+  // Whose lead it is, who works it, what it became: not for a web form's stranger (submitWebForm's answer).
+  @SignedIn()
   @FieldResolver(() => Customer, { nullable: true })
   customer(@Root() lead: Lead): Customer | null {
     return lead.customerId ? { id: lead.customerId } : null;
   }
 
+  @SignedIn()
   @Directive('@provides(fields: "name")') // from sales' copy of staff names (staff-names.ts)
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() lead: Lead): User | null {
@@ -107,6 +110,7 @@ export class LeadResolver {
     return lead.interestProductId ? loaders.productById.load(lead.interestProductId) : null;
   }
 
+  @SignedIn()
   @FieldResolver(() => Opportunity, { nullable: true })
   convertedOpportunity(@Root() lead: Lead, @Ctx() { loaders }: SalesContext): Promise<Opportunity | null> | null {
     return lead.convertedOpportunityId ? loaders.opportunityById.load(lead.convertedOpportunityId) : null;
