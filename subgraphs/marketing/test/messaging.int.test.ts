@@ -68,6 +68,15 @@ describe('delivering a message', () => {
     }
   });
 
+  it("sends to the address in use, not to one linked since (a stranger's web form can link one)", async () => {
+    const { customerId, email } = await reachableCustomer();
+    await write((tx) => rememberContacts(tx, customerId, [{ kind: 'EMAIL', value: 'someone.else@example.net' }], new Date(Date.now() + HOUR)));
+    const outbound = new RecordingChannel();
+    const send = await write((tx) => queueMessage(tx, { customerId, template: 'appointment-confirmation', purpose: 'SERVICE_COMMUNICATION' }));
+    await deliverMessage(context(outbound), send.id, { number: 1, max: 3 });
+    expect([(await sendOf(send.id)).recipient, outbound.sent.map((message) => message.to)]).toEqual([email, [email]]);
+  });
+
   it('suppresses a marketing message over the frequency cap', async () => {
     process.env.MARKETING_FREQUENCY_CAP = '2';
     try {

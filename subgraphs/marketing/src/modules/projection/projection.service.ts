@@ -218,11 +218,16 @@ export async function forgetContact(em: EntityManager, customerId: string, ident
   await em.execute('delete from customer_contact where customer_id = ? and kind = upper(?) and value = ?', [customerId, identifier.kind, identifier.value]);
 }
 
-/** The address a message on `channel` goes to: the customer's most recently linked e-mail (or phone for SMS). */
+/**
+ * The address a message on `channel` goes to: the customer's first linked e-mail (or phone for SMS), the one in use.
+ * Not the newest: an anonymous web form naming a customer's phone links the e-mail it gives to that customer (ADR 16's
+ * identity resolution, Story 1), so with the newest a stranger received the customer's quotes at an address of their
+ * own. A customer who changes address has the old one removed (unlinked) by the dealer.
+ */
 export async function contactFor(em: EntityManager, customerId: string, channel: string): Promise<string | null> {
   const kind = channel === 'SMS' ? 'PHONE' : 'EMAIL';
   const [row] = await em.execute<Array<{ value: string }>>(
-    'select value from customer_contact where customer_id = ? and kind = ? order by linked_at desc, value limit 1',
+    'select value from customer_contact where customer_id = ? and kind = ? order by linked_at, value limit 1',
     [customerId, kind],
   );
   return row?.value ?? null;
