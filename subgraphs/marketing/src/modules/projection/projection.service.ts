@@ -220,9 +220,9 @@ export async function forgetContact(em: EntityManager, customerId: string, ident
 
 /**
  * The address a message on `channel` goes to: the customer's first linked e-mail (or phone for SMS), the one in use.
- * Not the newest: an anonymous web form naming a customer's phone links the e-mail it gives to that customer (ADR 16's
- * identity resolution, Story 1), so with the newest a stranger received the customer's quotes at an address of their
- * own. A customer who changes address has the old one removed (unlinked) by the dealer.
+ * Not the newest: an anonymous web form naming a customer's phone links the e-mail it gives to that customer (identity
+ * resolution, Story 1), so with the newest a stranger received the customer's quotes at an address of their own (ADR
+ * 13, "Since"). A customer who changes address has the old one removed by the dealer (removeIdentifier).
  */
 export async function contactFor(em: EntityManager, customerId: string, channel: string): Promise<string | null> {
   const kind = channel === 'SMS' ? 'PHONE' : 'EMAIL';

@@ -23,8 +23,8 @@ const keyedHash = (value: string) => createHmac('sha256', platformSecret()).upda
 const limited = (message: string, retryAfterSeconds: number) => new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
 
 /**
- * The active form the key names, once this submission fits every limit; the submission is then counted. Callers
- * sharing an address or naming the same e-mail wait for each other (advisory locks), so a burst cannot overshoot.
+ * Counts this submission to `form` once it fits every limit. Callers sharing an address or naming the same e-mail
+ * wait for each other (advisory locks), so a burst cannot overshoot.
  */
 export async function admitSubmission(em: EntityManager, form: WebForm, clientAddress: string | null, email: string | null): Promise<void> {
   const limits = webFormLimits();
