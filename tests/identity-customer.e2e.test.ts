@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { signInternalToken } from '@crm/kit/access/internal-token.js';
+import { personViewer } from '../gateway/auth/authenticator.js';
 import {
   AddIdentifierDocument,
   CreateCustomerDocument,
@@ -146,6 +149,51 @@ describe('a customer through the gateway', () => {
     expect(update.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', survivorId: survivor.id, field: 'id' });
     const again = await execute(url, MergeCustomersDocument, { survivorId: merged.id, mergedId: survivor.id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', survivorId: survivor.id });
+  });
+
+  it('answers references asked only their id from the key: a merged id as its survivor, an unknown id null, no customer read', async () => {
+    const survivor = await createPerson('Karel', 'Klíč', { emails: ['karel.klic@example.cz'] });
+    const merged = await createPerson('Karel', 'Klíč-Duplikát');
+    await executeOk(url, MergeCustomersDocument, { survivorId: survivor.id, mergedId: merged.id });
+    const unknown = randomUUID();
+    // What another subgraph sends when it checks the customer ids a caller gave (kit/references.ts), here as a person.
+    const admin = personViewer({ id: platform.admin.id, teamMemberIds: [], supportLines: [] }, 'ADMIN', '127.0.0.1');
+    const references = async (selection: string, fragments = '') => {
+      await platform.resetSqlLog();
+      const response = await fetch(platform.subgraphs.identity.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await signInternalToken(admin, 'identity')}` },
+        body: JSON.stringify({
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } } ${fragments}`,
+          variables: { r: [merged.id, survivor.id, unknown, merged.id.toUpperCase()].map((id) => ({ __typename: 'Customer', id })) },
+        }),
+      });
+      const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
+      expect(body.errors).toBeUndefined();
+      return { entities: body.data!._entities, statements: [...platform.sql.identity] };
+    };
+    const keysOnly = [{ id: survivor.id }, { id: survivor.id }, null, { id: survivor.id }];
+    for (const [selection, fragments] of [
+      ['... on Customer { id }', ''],
+      ['__typename ... on Customer { key: id __typename }', ''],
+      ['...Key', 'fragment Key on Customer { id }'],
+    ] as const) {
+      const { entities, statements } = await references(selection, fragments);
+      expect(entities.map((entity) => (entity ? { id: (entity as { id?: string; key?: string }).id ?? (entity as { key: string }).key } : null))).toEqual(
+        keysOnly,
+      );
+      // One statement of ids, the customers' rows (names, personal data) not read or built into entities.
+      expect(statements).toEqual([expect.stringContaining('select id, merged_into_id from customer where')]);
+    }
+    // Asked anything more, the references are whole customers, as before.
+    const { entities, statements } = await references('... on Customer { id displayName }');
+    expect(entities).toEqual([
+      { id: survivor.id, displayName: 'Karel Klíč' },
+      { id: survivor.id, displayName: 'Karel Klíč' },
+      null,
+      { id: survivor.id, displayName: 'Karel Klíč' },
+    ]);
+    expect(statements.some((sql) => sql.includes('select t.* from "customer"'))).toBe(true);
   });
 
   it('resolves the same person sent many times at once, by overlapping identifiers, to one customer', async () => {

@@ -4,7 +4,7 @@ import { byKeys, groupByKeys, loaderPerArgs } from '@crm/kit/loaders.js';
 import { findByIds } from '@crm/kit/rows.js';
 import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import { Customer } from './customer.entity.js';
-import { customersWithIdentifiers, memberCounts, membersPages, mergedIdsOf } from './customer.queries.js';
+import { customerKeys, customersWithIdentifiers, memberCounts, membersPages, mergedIdsOf } from './customer.queries.js';
 import { Identifier } from './identifier.entity.js';
 
 export function createCustomerLoaders(em: EntityManager) {
@@ -22,6 +22,8 @@ export function createCustomerLoaders(em: EntityManager) {
   const customerById = new DataLoader<string, Customer | null>((ids) => withSurvivors(ids, (some) => findByIds(em, Customer, some)));
   return {
     customerById,
+    /** `{ id }` of each customer as another subgraph stores it (a merged id's survivor's), from the key alone (customer.reference.ts). */
+    customerKeyById: new DataLoader<string, { id: string } | null>((ids) => customerKeys(em, ids)),
     /** The same customers, their identifiers read with them and handed to identifiersByCustomer (for e-mails, phones). */
     customerWithIdentifiersById: new DataLoader<string, Customer | null>((ids) =>
       withSurvivors(ids, async (some) => {
