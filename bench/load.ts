@@ -93,3 +93,29 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
 }
 
 export const totalCpu = (run: LoadRun): number => Object.values(run.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+
+/** Runs of the same load as one: requests and errors added up, rates, percentiles and CPU per request averaged. */
+export function meanRun(runs: readonly LoadRun[]): LoadRun {
+  const mean = (value: (run: LoadRun) => number) => runs.reduce((sum, run) => sum + value(run), 0) / runs.length;
+  const meanOfKeys = (of: (run: LoadRun) => Record<string, number>) =>
+    Object.fromEntries(Object.keys(of(runs[0]!)).map((name) => [name, mean((run) => of(run)[name] ?? 0)]));
+  return {
+    ...runs[0]!,
+    label: `${runs[0]!.label.replace(/ \(.*\)$/, '')} (mean of ${runs.length} runs)`,
+    seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
+    requests: runs.reduce((sum, run) => sum + run.requests, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    rps: mean((run) => run.rps),
+    p50: mean((run) => run.p50),
+    p95: mean((run) => run.p95),
+    p99: mean((run) => run.p99),
+    cpuMsPerRequest: meanOfKeys((run) => run.cpuMsPerRequest),
+    backgroundMsPerSecond: meanOfKeys((run) => run.backgroundMsPerSecond),
+  };
+}
+
+/** A run in one line, as the bench prints it while it runs. */
+export function summaryOf(run: LoadRun): string {
+  const cpu = Object.entries(run.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+  return `${run.label}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, CPU ms/request: ${cpu.join(', ')}${run.errors ? `, ${run.errors} errors` : ''}`;
+}

@@ -5,7 +5,7 @@ import { measureFanOut, type FanOut } from './fan-out.js';
 import { measureSustainedEvents, type SustainedEvents } from './sustained.js';
 import { measureIngestion, type Ingestion } from './ingest.js';
 import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
-import { runLoad, type LoadRun } from './load.js';
+import { runLoad, summaryOf, type LoadRun } from './load.js';
 import { pick, searchTerms } from './names.js';
 import { measurePeer, type PeerResult } from './peer.js';
 import type { BenchPlatform } from './platform.js';
@@ -77,10 +77,7 @@ function loader(platform: BenchPlatform, caller: Caller, scale: Scale, say: (lin
       variables,
       processes: platform.processes,
     });
-    const cpu = Object.entries(run.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
-    say(
-      `  ${label}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, CPU ms/request: ${cpu.join(', ')}${run.errors ? `, ${run.errors} errors` : ''}`,
-    );
+    say(`  ${summaryOf(run)}`);
     if (run.errors > run.requests / 100) throw new Error(`${label}: ${run.errors} of ${run.requests} answers were errors (see ${platform.logDir})`);
     return run;
   };
@@ -189,7 +186,7 @@ export async function measureAll(
   await connections.stop();
   say(`connections: ${idleConnections} idle, at most ${connections.peak()} at once`);
   say('peer: Hive Gateway on the same subgraphs');
-  const peer = await measurePeer(platform, caller, customerIds, scale.seconds);
+  const peer = await measurePeer(platform, caller, customerIds, scale.seconds, say, (label, seconds) => load(label, CUSTOMER_360, randomCustomer, 10, seconds));
   if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
   return {
     smaller,

@@ -1,18 +1,33 @@
-/** The 360° query through the Hive Gateway (bench/hive-gateway.js) on the same subgraphs, when it is installed. */
+/**
+ * The 360° query through the Hive Gateway (bench/hive-gateway.js) on the same subgraphs, when it is installed, in
+ * runs alternating with our gateway's: a ratio of two runs minutes apart measured the machine's drift as much as the
+ * gateways (the same code gave the Hive Gateway 70 and 103 req/s in two reports), so each gateway is measured
+ * `ROUNDS` times, one after the other, each warmed up alike, and compared by the mean of its runs.
+ */
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { freePort, type BenchPlatform } from './platform.js';
 import { graphql, type Caller } from './graphql.js';
-import { runLoad, type LoadRun } from './load.js';
+import { meanRun, runLoad, summaryOf, type LoadRun } from './load.js';
 import { CUSTOMER_360, LOOKUP } from './queries.js';
 import { pick } from './names.js';
 import { COMPILED_FLAGS } from '../scripts/node-flags.js';
 
 const ENTRY = 'bench/hive-gateway.js';
 
-export type PeerResult = { run: LoadRun } | { reason: string };
+export type PeerResult = { hive: LoadRun; ours: LoadRun; rounds: number } | { reason: string };
 
-export async function measurePeer(platform: BenchPlatform, caller: Caller, customerIds: string[], seconds: number): Promise<PeerResult> {
+const ROUNDS = 2;
+
+/** `ours` runs the same 360° load through our gateway (bench/measure.ts's loader). */
+export async function measurePeer(
+  platform: BenchPlatform,
+  caller: Caller,
+  customerIds: string[],
+  seconds: number,
+  say: (line: string) => void,
+  ours: (label: string, seconds: number) => Promise<LoadRun>,
+): Promise<PeerResult> {
   try {
     import.meta.resolve('@graphql-hive/gateway-runtime');
   } catch {
@@ -40,8 +55,8 @@ export async function measurePeer(platform: BenchPlatform, caller: Caller, custo
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const { gateway: _ours, ...subgraphs } = platform.processes.services;
-    const load = (label: string, secs: number) =>
-      runLoad({
+    const load = async (label: string, secs: number) => {
+      const run = await runLoad({
         label,
         url: peer.url,
         authorization: peer.authorization,
@@ -51,8 +66,16 @@ export async function measurePeer(platform: BenchPlatform, caller: Caller, custo
         variables: () => ({ id: pick(Math.random, customerIds) }),
         processes: { services: { gateway: child.pid!, ...subgraphs }, postgres: platform.processes.postgres },
       });
-    await load('warm-up', 2);
-    return { run: await load('360° via Hive Gateway, 10 connections', seconds) };
+      say(`  ${summaryOf(run)}`);
+      return run;
+    };
+    await load('warm-up', Math.min(5, seconds));
+    const runs: Record<'ours' | 'hive', LoadRun[]> = { ours: [], hive: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      runs.ours.push(await ours(`360° via our gateway, 10 connections (beside the peer, ${round} of ${ROUNDS})`, seconds));
+      runs.hive.push(await load(`360° via Hive Gateway, 10 connections (${round} of ${ROUNDS})`, seconds));
+    }
+    return { ours: meanRun(runs.ours), hive: meanRun(runs.hive), rounds: ROUNDS };
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
