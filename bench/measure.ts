@@ -12,7 +12,7 @@ import type { BenchPlatform } from './platform.js';
 import { waitUntilQuiet } from './proc.js';
 import { settle } from './settle.js';
 import { SUBGRAPHS } from '@crm/kit/config.js';
-import { CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH } from './queries.js';
+import { BENCH_SEGMENT, CREATE_SEGMENT, CUSTOMER_360, LIST_PAGE, LOOKUP, RECORD_INTERACTION, SEARCH, SEGMENT_SIZE } from './queries.js';
 import type { Scale } from './options.js';
 
 export const CONNECTIONS = [1, 10, 50] as const;
@@ -29,6 +29,9 @@ export interface ReadsAtSize {
   full360: LoadRun;
   search: LoadRun;
   list: LoadRun;
+  segment: LoadRun;
+  /** The segment measured (BENCH_SEGMENT), made before the first step's reads; the whole data set's reads ask it again. */
+  segmentId: string;
 }
 
 export interface Measurements {
@@ -38,6 +41,7 @@ export interface Measurements {
   lookup: LoadRun[];
   search: LoadRun;
   list: LoadRun;
+  segment: LoadRun;
   singleCreates: LoadRun;
   ingestion: Ingestion;
   events: EventLatency;
@@ -105,7 +109,7 @@ async function consumersCaughtUp(platform: BenchPlatform): Promise<boolean> {
 }
 
 /**
- * The 360° query, search and a list page, one at a time, on the data set written so far (its first step): measured
+ * The 360° query, search, a list page and a segment's size, one at a time, on the data set written so far (its first step): measured
  * again on the whole data set, they show what its size costs (issue 11: within 2× at 1M customers of 10k).
  */
 export async function measureReadsAtSize(
@@ -122,18 +126,20 @@ export async function measureReadsAtSize(
   const cursors = await listCursors(caller, 50);
   const at = `${customerIds.length.toLocaleString('en-US')} customers`;
   say(`reads at ${at}, before the rest of the data set`);
+  const { createSegment } = await graphql<{ createSegment: { id: string } }>(caller, CREATE_SEGMENT, { input: BENCH_SEGMENT });
   const reads: Array<[string, string, () => Record<string, unknown>]> = [
     ['360° query', CUSTOMER_360, randomCustomer],
     ['search', SEARCH, () => ({ query: pick(Math.random, terms) })],
     ['customers page of 100', LIST_PAGE, () => ({ after: pick(Math.random, cursors) })],
+    ['segment size', SEGMENT_SIZE, () => ({ id: createSegment.id })],
   ];
   // Each read warmed up first: on the whole data set they run in processes that have served everything before them
   // (after a warm-up of the 360° query alone, it measured 21 ms p50 here and 14 ms on ten times the data).
   for (const [label, query, variables] of reads) await load(`warm-up: ${label}`, query, variables, 10, Math.min(5, scale.seconds));
   const runs: LoadRun[] = [];
   for (const [label, query, variables] of reads) runs.push(await load(`${label} at ${at}, 1 connection`, query, variables, 1));
-  const [full360, search, list] = runs;
-  return { customers: customerIds.length, full360: full360!, search: search!, list: list! };
+  const [full360, search, list, segment] = runs;
+  return { customers: customerIds.length, full360: full360!, search: search!, list: list!, segment: segment!, segmentId: createSegment.id };
 }
 
 export async function measureAll(
@@ -162,6 +168,7 @@ export async function measureAll(
   const search = await load('search, 1 connection', SEARCH, () => ({ query: pick(Math.random, terms) }), 1);
   const cursors = await listCursors(caller, 50);
   const list = await load('customers page of 100, 1 connection', LIST_PAGE, () => ({ after: pick(Math.random, cursors) }), 1);
+  const segment = await load('segment size, 1 connection', SEGMENT_SIZE, () => ({ id: smaller.segmentId }), 1);
   const singleCreates = await load('single recordInteraction, 10 connections', RECORD_INTERACTION, () => ({
     input: { customerId: pick(Math.random, customerIds), channel: 'WEB', type: 'PAGE_VIEW', properties: { page: '/bench/single' } },
   }));
@@ -194,6 +201,7 @@ export async function measureAll(
     lookup,
     search,
     list,
+    segment,
     singleCreates,
     ingestion,
     events,

@@ -25,4 +25,17 @@ export const LIST_PAGE = `query Page($after: String) {
   customers(first: 100, after: $after) { edges { node { id displayName kind } } pageInfo { endCursor hasNextPage } }
 }`;
 
+/** A dynamic segment's size: its rules evaluated over every customer profile (marketing). */
+export const SEGMENT_SIZE = 'query SegmentSize($id: ID!) { segment(id: $id) { size } }';
+export const CREATE_SEGMENT = 'mutation CreateSegment($input: CreateSegmentInput!) { createSegment(input: $input) { id } }';
+/** What a dealer's marketer asks: recent web visitors who have an open deal (interactions and deals together). */
+export const BENCH_SEGMENT = {
+  name: 'Web visitors of the last 90 days with an open deal',
+  kind: 'DYNAMIC',
+  rules: {
+    operator: 'AND',
+    conditions: [{ interactions: { channel: 'WEB', type: 'PAGE_VIEW', atLeast: 2, withinDays: 90 } }, { opportunity: { hasOpen: true } }],
+  },
+};
+
 export const RECORD_INTERACTION = 'mutation Record($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }';

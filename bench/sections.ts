@@ -80,7 +80,7 @@ function readsSection(m: Measurements): Section {
   const lower = 'lookup, 1 connection';
   return {
     title: 'Other reads',
-    text: 'The lower bound `customer(id) { displayName }` (identity alone); global search for a surname or a model, and a random page of 100 customers (keyset), one at a time (what a person waits for).',
+    text: "The lower bound `customer(id) { displayName }` (identity alone); global search for a surname or a model, a random page of 100 customers (keyset), and the size of a dynamic segment (web visitors of the last 90 days with an open deal: its rules evaluated over every customer profile; issue 11 measured segments' `size` at 9–160 ms), one at a time (what a person waits for).",
     figures: [
       fig('lookup p50 at 1 connection', one.p50, 'ms', { label: BASELINE, value: 1.15 }),
       fig('lookup req/s at 10 connections', ten.rps, 'req/s', { label: '360° query, 10 connections', value: m.full360[1]!.rps }),
@@ -90,13 +90,15 @@ function readsSection(m: Measurements): Section {
       fig('list page req/s at 1 connection', m.list.rps, 'req/s', { label: lower, value: one.rps }),
       fig('list page p50', m.list.p50, 'ms', { label: BASELINE, value: 11 }),
       ...latencies('list page', m.list, one, lower).slice(1),
+      fig('segment size req/s at 1 connection', m.segment.rps, 'req/s', { label: lower, value: one.rps }),
+      ...latencies('segment size', m.segment, one, lower),
     ],
     charts: [
       {
         title: 'Latency at 1 connection',
         unit: 'ms',
-        labels: ['lookup', 'search', 'list page'],
-        datasets: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, data: [one[p], m.search[p], m.list[p]] })),
+        labels: ['lookup', 'search', 'list page', 'segment size'],
+        datasets: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, data: [one[p], m.search[p], m.list[p], m.segment[p]] })),
       },
     ],
   };
@@ -110,16 +112,18 @@ function dataSizeSection(data: DataSet, m: Measurements): Section {
     ['360° query', m.full360[0]!, smaller.full360],
     ['search', m.search, smaller.search],
     ['list page', m.list, smaller.list],
+    ['segment size', m.segment, smaller.segment],
   ];
   // Issue 11's target compares a million customers with 10,000: only a 1m run, whose first step is 10,000, holds it.
   const issueSizes = smaller.customers === 10_000 && data.counts.customers >= 1_000_000;
   return {
     title: 'Data size',
-    text: `The 360° query, search and a page of the customer list, one at a time (1 connection), first on the data set's first ${customers(smaller.customers)} customers before the rest was written, then on all ${customers(data.counts.customers)} (the figures above). Issue 11 asks for them within 2× at a million customers of their latency at 10,000; only a 1m run measures that pair, the smaller scales show the trend over a tenth of their size.`,
+    text: `The 360° query, search, a page of the customer list and a segment's size, one at a time (1 connection), first on the data set's first ${customers(smaller.customers)} customers before the rest was written, then on all ${customers(data.counts.customers)} (the figures above). Issue 11 asks for them within 2× at a million customers of their latency at 10,000; only a 1m run measures that pair, the smaller scales show the trend over a tenth of their size.`,
     figures: reads.flatMap(([name, whole, part]) => [
       fig(`${name} p50`, whole.p50, 'ms', { label: fewer, value: part.p50 }),
       fig(`${name} p99`, whole.p99, 'ms', { label: fewer, value: part.p99 }),
-      ...(issueSizes
+      // A segment is not among issue 11's reads held within 2×: its rules are evaluated over every customer profile.
+      ...(issueSizes && name !== 'segment size'
         ? [fig(`${name} p50 at 1M ÷ at 10k customers`, whole.p50 / part.p50, '×', { label: `${TARGET}: within 2×`, value: 2, goal: 'max' as const })]
         : []),
     ]),

@@ -65,6 +65,9 @@ describe('npm run bench --scale tiny', () => {
         if (!value!.startsWith('not measured')) expect({ figure, ratio }).toEqual({ figure, ratio: expect.stringMatching(/^[\d,.]+×$/) });
       }
     }
+    // Issue 11's "search, paging and segment latency": a dynamic segment's size, on the whole data set and its first step.
+    expect(rowsOf(markdown, 'Other reads').map(([figure]) => figure)).toEqual(expect.arrayContaining(['segment size p50', 'segment size p99']));
+    expect(rowsOf(markdown, 'Data size').map(([figure]) => figure)).toEqual(expect.arrayContaining(['segment size p50', 'segment size p99']));
     // The peer is measured in runs alternating with our gateway's (bench/peer.ts), not once at the end beside a run of
     // ours minutes earlier.
     const [[, peerValue]] = rowsOf(markdown, 'Peer: Hive Gateway') as [[string, string]];
