@@ -22,7 +22,7 @@ describe('segment rule compiler', () => {
       now,
     );
     expect(compiled.sql).not.toContain('drop table');
-    expect(compiled.params).toEqual([`%${hostile}%`, new Date('2026-10-26T00:00:00Z'), 'PAGE_VIEW', hostile, '%50\\%\\_off%', 3, hostile]);
+    expect(compiled.params).toEqual([`%${hostile}%`, 3, new Date('2026-10-26T00:00:00Z'), 'PAGE_VIEW', hostile, '%50\\%\\_off%', 3, hostile]);
     expect(compiled.sql.match(/\?/g)).toHaveLength(compiled.params.length);
   });
 
