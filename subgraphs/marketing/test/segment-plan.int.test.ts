@@ -6,7 +6,7 @@ import { upsertCustomerProfiles } from '../src/modules/projection/projection.ser
 import { SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { segmentSizes } from '../src/modules/segment/segment.membership.js';
 import { createSegment } from '../src/modules/segment/segment.service.js';
-import { SegmentGroupOperator, type SegmentCondition } from '../src/modules/segment/segment.rules.js';
+import { SegmentGroupOperator } from '../src/modules/segment/segment.rules.js';
 import { useFreshMarketingDatabase } from './database.js';
 
 // A dynamic segment's rule "at least N page views in D days" counted every matching interaction of each profile, so a
@@ -54,13 +54,14 @@ beforeAll(async () => {
 }, 120_000);
 
 /** A dynamic segment of one page-view condition: its size, and the interactions its one statement read (EXPLAIN ANALYZE). */
-async function sizeOf(views: Pick<SegmentCondition['interactions'] & object, 'atLeast' | 'atMost'>): Promise<{ size: number; interactionsRead: number }> {
+async function sizeOf(views: { atLeast: number; atMost?: number }): Promise<{ size: number; interactionsRead: number }> {
   const segment = await createSegment(em(), {
     name: `Visitors ${randomUUID()}`,
     kind: SegmentKind.DYNAMIC,
     rules: {
       operator: SegmentGroupOperator.AND,
       conditions: [{ interactions: { channel: InteractionChannel.WEB, type: InteractionType.PAGE_VIEW, withinDays: 90, ...views } }],
+      groups: [],
     },
   });
   const { result, sent } = await statementsSentBy(em(), () => segmentSizes(em(), [segment]));
