@@ -52,7 +52,7 @@ const ID_ONLY = new Set(['id', '__typename']);
 const onlyIdAsked = new WeakMap<readonly FieldNode[], Map<string, boolean>>();
 
 /** Whether the `_entities` selection asks `typeName` nothing but `id` (and `__typename`); anything it cannot tell is "no". */
-export function asksOnlyId(info: GraphQLResolveInfo, typeName: string): boolean {
+function asksOnlyId(info: GraphQLResolveInfo, typeName: string): boolean {
   let byType = onlyIdAsked.get(info.fieldNodes);
   if (!byType) onlyIdAsked.set(info.fieldNodes, (byType = new Map()));
   let answer = byType.get(typeName);
