@@ -6,7 +6,7 @@ import { Campaign } from './modules/campaign/campaign.entity.js';
 import { Interaction } from './modules/interaction/interaction.entity.js';
 import { MessageSend } from './modules/messaging/message-send.entity.js';
 import { ConsentState, CustomerContact, CustomerProfile, OpportunityState, QuoteSnapshot } from './modules/projection/projection.entity.js';
-import { Segment, SegmentMember } from './modules/segment/segment.entity.js';
+import { Segment, SegmentKeptMember, SegmentMember, SegmentRecheck, SegmentStaleCustomer } from './modules/segment/segment.entity.js';
 import { Sequence, SequenceEnrolment } from './modules/sequence/sequence.entity.js';
 import { SurveyResponse } from './modules/survey/survey.entity.js';
 
@@ -20,6 +20,9 @@ export const marketingEntities = [
   MessageSend,
   Segment,
   SegmentMember,
+  SegmentKeptMember,
+  SegmentRecheck,
+  SegmentStaleCustomer,
   Campaign,
   Sequence,
   SequenceEnrolment,

@@ -7,13 +7,16 @@ import type { MarketingAdapters } from './app.js';
 import { CAMPAIGN_AUDIENCE, campaignsTick, queueAudienceBatch } from './modules/campaign/campaign.sending.js';
 import { deliverMessage } from './modules/messaging/message-delivery.js';
 import { DELIVER_MESSAGE } from './modules/messaging/message-send.service.js';
+import { refreshKeptMembers } from './modules/segment/segment.kept-members.js';
 import { runDueSteps, SEQUENCE_STEPS } from './modules/sequence/sequence.steps.js';
 
 const CAMPAIGNS = 'campaigns';
+const SEGMENT_MEMBERS = 'segment-kept-members';
 
 /**
  * Marketing's durable work (graphile-worker, ADR 13): each message's delivery, each campaign's audience in batches,
- * the sequences' due steps and the campaigns' schedule, the last two also every minute by cron.
+ * the sequences' due steps and the campaigns' schedule, the last two also every minute by cron, as is the refresh of
+ * the dynamic segments' kept members (a read refreshes them too; this keeps marks from piling up where none reads).
  */
 export function marketingJobs({
   orm,
@@ -38,7 +41,8 @@ export function marketingJobs({
         await runDueSteps(orm, adapters.clock);
       },
       [CAMPAIGNS]: async () => campaignsTick(orm, adapters.clock),
+      [SEGMENT_MEMBERS]: async () => refreshKeptMembers(orm.em.fork()),
     },
-    crontab: [`* * * * * ${SEQUENCE_STEPS}`, `* * * * * ${CAMPAIGNS}`].join('\n'),
+    crontab: [`* * * * * ${SEQUENCE_STEPS}`, `* * * * * ${CAMPAIGNS}`, `* * * * * ${SEGMENT_MEMBERS}`].join('\n'),
   };
 }

@@ -15,6 +15,7 @@ import { Migration20261204194000_contact_interactions } from './Migration2026120
 import { Migration20261205190000_outbox_commit_order_table } from './Migration20261205190000_outbox_commit_order_table.js';
 import { Migration20261206140000_timeline_references } from './Migration20261206140000_timeline_references.js';
 import { Migration20261206170000_survey_score_index } from './Migration20261206170000_survey_score_index.js';
+import { Migration20261207024104_segment_kept_members } from './Migration20261207024104_segment_kept_members.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -33,4 +34,5 @@ export const marketingMigrations = [
   { name: 'Migration20261205190000_outbox_commit_order_table', class: Migration20261205190000_outbox_commit_order_table },
   { name: 'Migration20261206140000_timeline_references', class: Migration20261206140000_timeline_references },
   { name: 'Migration20261206170000_survey_score_index', class: Migration20261206170000_survey_score_index },
+  { name: 'Migration20261207024104_segment_kept_members', class: Migration20261207024104_segment_kept_members },
 ];

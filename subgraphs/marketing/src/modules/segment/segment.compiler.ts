@@ -6,6 +6,12 @@ export interface CompiledRules {
   /** A boolean SQL condition over `customer_profile t` (t.id is the customer id) with `?` placeholders. */
   sql: string;
   params: unknown[];
+  /**
+   * For rules with `withinDays` windows: a timestamptz expression over `t`, the first moment one of the interactions
+   * a window counts falls out of it, when the condition's truth can change with time alone (null when none is in a
+   * window). Counts only shrink as time passes, so between such moments only a change of data changes membership.
+   */
+  due: { sql: string; params: unknown[] } | null;
 }
 
 const MAX_DEPTH = 5;
@@ -21,6 +27,7 @@ const likePattern = (text: string) => `%${escapeLike(text)}%`;
  */
 export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules {
   const params: unknown[] = [];
+  const dues: Array<{ sql: string; params: unknown[] }> = [];
   let conditions = 0;
 
   function group(node: SegmentRuleGroup, path: string, depth: number): string {
@@ -90,34 +97,34 @@ export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules 
     const atMost = node.atMost ?? null;
     if (node.atLeast < 0 || (atMost === null && node.atLeast < 1)) throw badInput(`${path}.atLeast must be at least 1 (or 0 with atMost)`, `${path}.atLeast`);
     if (atMost !== null && atMost < node.atLeast) throw badInput(`${path}.atMost must not be below atLeast`, `${path}.atMost`);
-    // The comparison comes first in the SQL text, so its values go first.
-    params.push(node.atLeast);
-    if (atMost !== null) params.push(atMost);
     const filters = ['i.customer_id = t.id', 'i.occurred_at >= ?'];
-    params.push(new Date(now.getTime() - node.withinDays * DAY_MS));
+    const filterParams: unknown[] = [new Date(now.getTime() - node.withinDays * DAY_MS)];
     if (node.type) {
       filters.push('i.type = ?::interaction_type');
-      params.push(node.type);
+      filterParams.push(node.type);
     }
     if (node.channel) {
       filters.push('i.channel = ?::interaction_channel');
-      params.push(node.channel);
+      filterParams.push(node.channel);
     }
     if (node.property) {
       const key = node.property.key.trim();
       if (!key || !node.property.contains) throw badInput(`${path}.property needs a key and a text to contain`, `${path}.property`);
       filters.push('i.properties ->> ? ilike ?');
-      params.push(key, likePattern(node.property.contains));
+      filterParams.push(key, likePattern(node.property.contains));
     }
+    const matching = `from interaction i where ${filters.join(' and ')}`;
+    dues.push({ sql: `(select min(i.occurred_at) ${matching}) + ?::interval`, params: [...filterParams, `${node.withinDays} days`] });
     // Counted only as far as the comparison needs (atLeast, or one past atMost): a customer with thousands of page
     // views costs a few index entries, not all of them. The order is the indexes' (customer, type or channel, time):
     // without it, a LIMIT makes a scan of the whole table look cheap wherever the statistics promise many matches.
     // The comparison is made inside, so that BETWEEN does not run the count twice.
-    params.push((atMost ?? node.atLeast - 1) + 1);
+    params.push(node.atLeast, ...(atMost === null ? [] : [atMost]), ...filterParams, (atMost ?? node.atLeast - 1) + 1);
     const comparison = atMost === null ? 'count(*) >= ?' : 'count(*) between ? and ?';
-    return `(select ${comparison} from (select from interaction i where ${filters.join(' and ')} order by i.occurred_at desc limit ?) counted)`;
+    return `(select ${comparison} from (select ${matching} order by i.occurred_at desc limit ?) counted)`;
   }
 
   const sql = group(rules, 'rules', 1);
-  return { sql, params };
+  const due = dues.length === 0 ? null : { sql: `least(${dues.map((d) => d.sql).join(', ')})`, params: dues.flatMap((d) => d.params) };
+  return { sql, params, due };
 }

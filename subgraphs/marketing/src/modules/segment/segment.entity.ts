@@ -38,6 +38,13 @@ export class Segment extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   archivedAt?: Date | null;
+
+  /**
+   * The rules its kept members were last evaluated with as a whole (segment.kept-members.ts); when they differ from
+   * `rules` (a new segment, changed rules) the next refresh evaluates the whole segment again.
+   */
+  @Property({ type: 'json', nullable: true, hidden: true })
+  keptRules?: SegmentRuleGroup | null;
 }
 
 /** A customer put on a STATIC segment by hand. */
@@ -58,4 +65,48 @@ export class SegmentMember {
 
   @Property({ type: 'timestamptz' })
   addedAt: Opt<Date> = new Date();
+}
+
+/**
+ * A customer who matched an active DYNAMIC segment's rules when its kept membership was last refreshed
+ * (segment.kept-members.ts): what its size counts, instead of evaluating the rules over every profile.
+ */
+@Entity({ tableName: 'segment_kept_member' })
+export class SegmentKeptMember {
+  @PrimaryKey({ type: 'uuid' })
+  segmentId!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  customerId!: string;
+}
+
+/**
+ * When a customer's membership of a DYNAMIC segment may change with time alone: the first moment one of the
+ * interactions its `withinDays` windows count falls out of its window.
+ */
+@Entity({ tableName: 'segment_recheck' })
+@Index({ properties: ['dueAt'] })
+export class SegmentRecheck {
+  @PrimaryKey({ type: 'uuid' })
+  segmentId!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  customerId!: string;
+
+  @Property({ type: 'timestamptz' })
+  dueAt!: Date;
+}
+
+/**
+ * A customer whose interactions, consents, open deals or profile changed since the kept memberships were last
+ * refreshed: written by triggers on those tables in the changing transaction, removed by the refresh that
+ * evaluates them. Append-only, so writers never wait on each other for it.
+ */
+@Entity({ tableName: 'segment_stale_customer' })
+export class SegmentStaleCustomer {
+  @PrimaryKey({ type: 'bigint' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  customerId!: string;
 }

@@ -10,13 +10,15 @@ import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
+import { isKept, refreshKeptMembers } from './segment.kept-members.js';
 import { sortByName } from './segment.queries.js';
 import { getSegment } from './segment.service.js';
 
 /**
  * The membership engine: who is in a segment. A STATIC segment is its list (segment_member rows, added and
  * removed here); a DYNAMIC one is its rules, compiled to SQL over the profiles and evaluated by PostgreSQL
- * each time it is asked, so it is always current.
+ * each time it is asked, so it is always current. Its size alone is counted from its kept members, which a read
+ * brings up to date first (segment.kept-members.ts): evaluating the rules over every profile grew with the customers.
  */
 
 async function staticSegment(em: EntityManager, id: string): Promise<Segment> {
@@ -127,13 +129,20 @@ export async function segmentMembersPages(em: EntityManager, segments: readonly 
   return bySegment.map((found) => pageOf(found, plan, (row) => ({ cursor: encodeCursor([row.sort_key, row.row_id]), node: { id: row.customer_id } })));
 }
 
-/** The size of many segments in one statement: one counted branch per segment. */
+/**
+ * The size of many segments in one statement: one counted branch per segment. An active DYNAMIC segment counts its
+ * kept members, brought up to date first (segment.kept-members.ts); an archived one evaluates its rules.
+ */
 export async function segmentSizes(em: EntityManager, segments: readonly Segment[]): Promise<number[]> {
   const now = new Date();
+  if (segments.some(isKept)) await refreshKeptMembers(em, now);
   const branches: string[] = [];
   const params: unknown[] = [];
   for (const segment of segments) {
-    if (segment.kind === SegmentKind.STATIC) {
+    if (isKept(segment)) {
+      branches.push('select ?::uuid as segment_id, count(*) as total from segment_kept_member where segment_id = ?');
+      params.push(segment.id, segment.id);
+    } else if (segment.kind === SegmentKind.STATIC) {
       branches.push('select ?::uuid as segment_id, count(*) as total from segment_member where segment_id = ?');
       params.push(segment.id, segment.id);
     } else {
