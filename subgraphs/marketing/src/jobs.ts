@@ -7,16 +7,15 @@ import type { MarketingAdapters } from './app.js';
 import { CAMPAIGN_AUDIENCE, campaignsTick, queueAudienceBatch } from './modules/campaign/campaign.sending.js';
 import { deliverMessage } from './modules/messaging/message-delivery.js';
 import { DELIVER_MESSAGE } from './modules/messaging/message-send.service.js';
-import { refreshKeptMembers } from './modules/segment/segment.kept-members.js';
+import { KEEP_SEGMENT_MEMBERS, keepSegmentMembers } from './modules/segment/segment.kept-members.js';
 import { runDueSteps, SEQUENCE_STEPS } from './modules/sequence/sequence.steps.js';
 
 const CAMPAIGNS = 'campaigns';
-const SEGMENT_MEMBERS = 'segment-kept-members';
 
 /**
  * Marketing's durable work (graphile-worker, ADR 13): each message's delivery, each campaign's audience in batches,
- * the sequences' due steps and the campaigns' schedule, the last two also every minute by cron, as is the refresh of
- * the dynamic segments' kept members (a read refreshes them too; this keeps marks from piling up where none reads).
+ * the sequences' due steps and the campaigns' schedule, the last two also every minute by cron, as is keeping the
+ * dynamic segments' members (new and changed segments evaluated whole, and the marks no read has taken).
  */
 export function marketingJobs({
   orm,
@@ -41,8 +40,8 @@ export function marketingJobs({
         await runDueSteps(orm, adapters.clock);
       },
       [CAMPAIGNS]: async () => campaignsTick(orm, adapters.clock),
-      [SEGMENT_MEMBERS]: async () => refreshKeptMembers(orm.em.fork()),
+      [KEEP_SEGMENT_MEMBERS]: async () => keepSegmentMembers(orm.em.fork()),
     },
-    crontab: [`* * * * * ${SEQUENCE_STEPS}`, `* * * * * ${CAMPAIGNS}`, `* * * * * ${SEGMENT_MEMBERS}`].join('\n'),
+    crontab: [`* * * * * ${SEQUENCE_STEPS}`, `* * * * * ${CAMPAIGNS}`, `* * * * * ${KEEP_SEGMENT_MEMBERS}`].join('\n'),
   };
 }

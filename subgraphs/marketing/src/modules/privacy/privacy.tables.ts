@@ -19,10 +19,6 @@ export const marketingPersonalData: PersonalTable[] = [
   { table: 'interaction', rowsOf: interactionsOfCustomer, aggregate: true, erase: 'delete' },
   { table: 'survey_response', rowsOf: ofCustomer, aggregate: true, erase: 'delete' },
   { table: 'segment_member', rowsOf: ofCustomer, erase: 'delete' },
-  // The dynamic segments they matched when last refreshed (segment.kept-members.ts); their time-alone rechecks go with
-  // them, and a later refresh finds their profile gone.
-  { table: 'segment_kept_member', rowsOf: ofCustomer, pageBy: null, erase: 'delete' },
-  { table: 'segment_recheck', rowsOf: ofCustomer, pageBy: null, erase: 'delete' },
   {
     table: 'sequence_enrolment',
     rowsOf: ofCustomer,

@@ -114,7 +114,9 @@ export function compileRules(rules: SegmentRuleGroup, now: Date): CompiledRules 
       filterParams.push(key, likePattern(node.property.contains));
     }
     const matching = `from interaction i where ${filters.join(' and ')}`;
-    dues.push({ sql: `(select min(i.occurred_at) ${matching}) + ?::interval`, params: [...filterParams, `${node.withinDays} days`] });
+    // In hours, as the window's start is computed: a day of an interval is a calendar day, 23 or 25 hours at a change
+    // of summer time in the session's time zone.
+    dues.push({ sql: `(select min(i.occurred_at) ${matching}) + ?::interval`, params: [...filterParams, `${node.withinDays * 24} hours`] });
     // Counted only as far as the comparison needs (atLeast, or one past atMost): a customer with thousands of page
     // views costs a few index entries, not all of them. The order is the indexes' (customer, type or channel, time):
     // without it, a LIMIT makes a scan of the whole table look cheap wherever the statistics promise many matches.

@@ -10,7 +10,7 @@ import { liveCustomerIds } from '@crm/kit/customer-aliases.js';
 import { pgArray } from '@crm/kit/sql.js';
 import { compileRules, type CompiledRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
-import { isKept, refreshKeptMembers } from './segment.kept-members.js';
+import { dynamicSize, refreshForRead } from './segment.kept-members.js';
 import { sortByName } from './segment.queries.js';
 import { getSegment } from './segment.service.js';
 
@@ -131,24 +131,23 @@ export async function segmentMembersPages(em: EntityManager, segments: readonly 
 
 /**
  * The size of many segments in one statement: one counted branch per segment. An active DYNAMIC segment counts its
- * kept members, brought up to date first (segment.kept-members.ts); an archived one evaluates its rules.
+ * kept members once the job has kept it, brought up to date first (segment.kept-members.ts); until then, or when a
+ * read finds too much to bring up to date, and for an archived one, its rules are evaluated.
  */
 export async function segmentSizes(em: EntityManager, segments: readonly Segment[]): Promise<number[]> {
   const now = new Date();
-  if (segments.some(isKept)) await refreshKeptMembers(em, now);
+  const dynamic = (segment: Segment) => segment.kind === SegmentKind.DYNAMIC && !segment.archivedAt;
+  const current = segments.some(dynamic) && (await refreshForRead(em, now));
   const branches: string[] = [];
   const params: unknown[] = [];
   for (const segment of segments) {
-    if (isKept(segment)) {
-      branches.push('select ?::uuid as segment_id, count(*) as total from segment_kept_member where segment_id = ?');
-      params.push(segment.id, segment.id);
-    } else if (segment.kind === SegmentKind.STATIC) {
+    if (segment.kind === SegmentKind.STATIC) {
       branches.push('select ?::uuid as segment_id, count(*) as total from segment_member where segment_id = ?');
       params.push(segment.id, segment.id);
     } else {
-      const rules = rulesOf(segment, now);
-      branches.push(`select ?::uuid as segment_id, count(*) as total from customer_profile t where ${rules.sql}`);
-      params.push(segment.id, ...rules.params);
+      const size = dynamicSize(segment, now, current && dynamic(segment));
+      branches.push(size.sql);
+      params.push(...size.params);
     }
   }
   const rows = await em.execute<Array<{ segment_id: string; total: string }>>(branches.join(' union all '), params);
