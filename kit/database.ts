@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor } from '@mikro-orm/core';
@@ -47,6 +47,14 @@ export interface OrmOptions {
   /** What its connections are called in pg_stat_activity (e.g. `crm-sales` for requests, `crm-sales-background`). */
   applicationName?: string;
 }
+
+/**
+ * `work` in the caller's transaction when there is one (a mutation's, an event handler's): a transaction of its own
+ * would be a savepoint there, two more round trips that buy nothing, since nothing catches a failed write to carry
+ * on. Else in a new transaction.
+ */
+export const inTransaction = <T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> =>
+  em.isInTransaction() ? work(em) : em.transactional(work);
 
 /** DB_STATEMENT_TIMEOUT_MS: no request keeps the database busy longer than this. */
 export const statementTimeoutMs = () => platform().DB_STATEMENT_TIMEOUT_MS;

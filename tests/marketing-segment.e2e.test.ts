@@ -111,6 +111,15 @@ describe('segments over what identity and sales told marketing', () => {
       input: { rules: { ...suvInterest, conditions: suvInterest.conditions!.slice(0, 2) } },
     });
     expect(widened.updateSegment.size).toBe(2);
+    // Kept soon by marketing's job (ADR 22): its members kept with these rules, and its size counted from them.
+    await eventually(async () => {
+      const [kept] = await marketingSql<{ kept: boolean; members: string }>(
+        'select kept_rules = rules as kept, (select count(*) from segment_kept_member where segment_id = s.id) as members from segment s where id = ?',
+        [createSegment.id],
+      );
+      expect(kept).toEqual({ kept: true, members: '2' });
+    });
+    expect((await gql(SegmentMembersDocument, { id: createSegment.id, first: 10 })).segment.members.totalCount).toBe(2);
     const stale = await attempt(UpdateSegmentDocument, { id: createSegment.id, version: createSegment.version, input: { name: 'Old' } });
     expect(errorCodes(stale)).toEqual(['CONFLICT']);
   });

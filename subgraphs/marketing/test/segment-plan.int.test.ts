@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../../../tests/helpers/eventually.js';
 import { planOf, rowsReadBy, statementsSentBy, type PlanNode, type SentStatement } from '../../../tests/helpers/query-plan.js';
 import { Interaction, InteractionChannel, InteractionType } from '../src/modules/interaction/interaction.entity.js';
 import { upsertConsentStates, upsertCustomerProfiles, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
@@ -173,13 +174,7 @@ describe("a dynamic segment's size on visitors with long histories", () => {
     await keepSegmentMembers(em());
     expect(await keptRows(recentCallers)).toBe(1);
     expect((await segmentSizes(em(), [recentCallers]))[0]).toBe(1);
-    const deadline = Date.now() + 15_000;
-    let size = 1;
-    while (size !== 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      size = (await segmentSizes(em(), [recentCallers]))[0]!;
-    }
-    expect(size).toBe(0);
+    await eventually(async () => expect((await segmentSizes(em(), [recentCallers]))[0]).toBe(0));
     expect(await keptRows(recentCallers)).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import { recordEvent, recordEvents, type DomainEvent } from '@crm/kit/events.js'
 import { isUuid, parseId } from '@crm/kit/ids.js';
 import { normalizeEmail, normalizePhone } from '@crm/kit/contact.js';
 import { liveCustomerId, liveCustomerIds } from '@crm/kit/customer-aliases.js';
+import { inTransaction } from '@crm/kit/database.js';
 import { executeBound, pgArray } from '@crm/kit/sql.js';
 import { findById, findByIds, mergeRows } from '@crm/kit/rows.js';
 import { Interaction, type InteractionChannel, type InteractionType } from './interaction.entity.js';
@@ -157,12 +158,6 @@ export async function recordInteractions(em: EntityManager, inputs: RecordIntera
   const { inserted: _ids, ...recorded } = await inTransaction(em, (tx) => insertRows(tx, rows as InteractionRow[]));
   return recorded;
 }
-
-/**
- * The caller's transaction when there is one (a mutation's, an event handler's): its own would be a savepoint, two
- * more round trips per write that buy nothing, since nothing catches a failed write to carry on; else a new one.
- */
-const inTransaction = <T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> => (em.isInTransaction() ? work(em) : em.transactional(work));
 
 export interface RecordedInteractions {
   accepted: number;

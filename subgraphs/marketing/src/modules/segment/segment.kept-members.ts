@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '@crm/kit/database.js';
+import { enqueueJob } from '@crm/kit/jobs.js';
 import { compileRules } from './segment.compiler.js';
 import type { Segment } from './segment.entity.js';
 
@@ -35,6 +37,14 @@ const PENDING = `select (select count(*) from (select from segment_stale_custome
 export const KEEP_SEGMENT_MEMBERS = 'segment-kept-members';
 
 /**
+ * A new segment, or new rules: the job keeps it soon rather than at the next minute (its one pending run, by key), in
+ * the transaction of the change.
+ */
+export async function keepSoon(em: EntityManager): Promise<void> {
+  await inTransaction(em, (tx) => enqueueJob(tx, KEEP_SEGMENT_MEMBERS, {}, { jobKey: KEEP_SEGMENT_MEMBERS }));
+}
+
+/**
  * Before a read of sizes: brings the kept segments up to date, in `em`'s transaction or its own. False when there was
  * too much to do while someone waits: the read then evaluates the rules.
  */
@@ -42,7 +52,7 @@ export async function refreshForRead(em: EntityManager, now: Date): Promise<bool
   const [pending] = await em.execute<Array<{ marked: number; due: boolean }>>(PENDING, [READ_REFRESH_LIMIT + 1, now]);
   if (!pending || (pending.marked === 0 && !pending.due)) return true;
   if (pending.marked > READ_REFRESH_LIMIT) return false;
-  await (em.isInTransaction() ? takeMarks(em, now) : em.fork().transactional((tx) => takeMarks(tx, now)));
+  await inTransaction(em, (tx) => takeMarks(tx, now));
   return true;
 }
 
@@ -136,7 +146,7 @@ export async function forgetKeptMembers(em: EntityManager, segmentId: string): P
     await tx.execute('delete from segment_kept_member where segment_id = ?', [segmentId]);
     await tx.execute('delete from segment_recheck where segment_id = ?', [segmentId]);
   };
-  await (em.isInTransaction() ? forget(em) : em.fork().transactional(forget));
+  await inTransaction(em, forget);
 }
 
 /** A size of an active DYNAMIC segment: its kept members' count when it is kept, else its rules evaluated. */

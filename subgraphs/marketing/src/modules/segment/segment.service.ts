@@ -5,7 +5,7 @@ import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { compileRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
-import { forgetKeptMembers } from './segment.kept-members.js';
+import { forgetKeptMembers, keepSoon } from './segment.kept-members.js';
 import type { CreateSegmentInput, UpdateSegmentInput } from './segment.inputs.js';
 import type { SegmentRuleGroup } from './segment.rules.js';
 
@@ -36,6 +36,7 @@ export async function createSegment(em: EntityManager, input: CreateSegmentInput
     payload: { segmentId: segment.id, name: segment.name, kind: segment.kind },
   });
   await em.flush();
+  if (segment.kind === SegmentKind.DYNAMIC) await keepSoon(em);
   return segment;
 }
 
@@ -59,6 +60,7 @@ export async function updateSegment(em: EntityManager, id: string, version: numb
   }
   recordEvent(em, { type: 'SegmentUpdated', aggregateId: segment.id, payload: { segmentId: segment.id, changedFields } });
   await em.flush();
+  if (input.rules) await keepSoon(em);
   return segment;
 }
 
