@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../../../tests/helpers/eventually.js';
 import { planOf, rowsReadBy, statementsSentBy, type PlanNode, type SentStatement } from '../../../tests/helpers/query-plan.js';
@@ -6,7 +7,7 @@ import { Interaction, InteractionChannel, InteractionType } from '../src/modules
 import { upsertConsentStates, upsertCustomerProfiles, upsertOpportunityStates } from '../src/modules/projection/projection.service.js';
 import { type Segment, SegmentKind } from '../src/modules/segment/segment.entity.js';
 import { segmentSizes } from '../src/modules/segment/segment.membership.js';
-import { archiveSegment, createSegment } from '../src/modules/segment/segment.service.js';
+import { archiveSegment, createSegment, updateSegment } from '../src/modules/segment/segment.service.js';
 import { keepSegmentMembers, READ_REFRESH_LIMIT } from '../src/modules/segment/segment.kept-members.js';
 import { SegmentGroupOperator, SegmentProfileField, SegmentTextOperator } from '../src/modules/segment/segment.rules.js';
 import { useFreshMarketingDatabase } from './database.js';
@@ -226,7 +227,55 @@ describe("a dynamic segment's size on visitors with long histories", () => {
     await upsertCustomerProfiles(orm().em.fork(), [{ customerId, city: 'Zlín' }]);
     expect(await size()).toBe(1);
     const archived = await archiveSegment(em(), zlinBuyers.id, zlinBuyers.version);
-    expect(await keptRows(zlinBuyers)).toBe(0);
     expect((await segmentSizes(em(), [archived]))[0]).toBe(1);
+    await keepSegmentMembers(em());
+    expect(await keptRows(zlinBuyers)).toBe(0);
+  });
+
+  it('gives way to a refresh at work: a read answers from the rules meanwhile, and the next one takes the marks', async () => {
+    await record(once[1]!, daysAgo(3));
+    const holder = new pg.Client({ connectionString: orm().config.get('clientUrl') });
+    holder.on('error', () => undefined);
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtext('segment-kept-members'))`);
+      const meanwhile = await sizeOf(keenAndTwice);
+      expect(meanwhile.size).toBe(KEEN + TWO_VIEWS + 2);
+      expect(evaluations(meanwhile.sent)).toHaveLength(0);
+      expect(readOf(meanwhile.sent, 'customer_profile')).toBeGreaterThan(0);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const after = await sizeOf(keenAndTwice);
+    expect(after.size).toBe(KEEN + TWO_VIEWS + 2);
+    expect(evaluations(after.sent)).toHaveLength(1);
+    expect(readOf(after.sent, 'customer_profile')).toBeLessThanOrEqual(4); // that one profile, once per kept segment
+  });
+
+  it('keeps a segment again only whole after its rules change, even back to the rules it was kept with', async () => {
+    const segment = await pageViews({ atLeast: 1 });
+    await keepSegmentMembers(em());
+    const keptWith = async () =>
+      (await em().getConnection().execute<Array<{ kept: boolean | null }>>('select kept_rules = rules as kept from segment where id = ?', [segment.id]))[0]!
+        .kept;
+    expect(await keptWith()).toBe(true);
+    const narrowed = await updateSegment(em(), segment.id, segment.version, {
+      rules: { ...segment.rules!, conditions: [{ interactions: { type: InteractionType.PAGE_VIEW, atLeast: 3, withinDays: 90 } }] },
+    });
+    expect(await keptWith()).toBeNull();
+    // A customer changes while the segment is not kept: the read takes the mark without evaluating it for this one.
+    const newcomer = randomUUID();
+    await upsertCustomerProfiles(orm().em.fork(), [{ customerId: newcomer, city: 'Jihlava' }]);
+    await record(newcomer, daysAgo(1));
+    await segmentSizes(em(), [keenAndTwice]);
+    const restored = await updateSegment(em(), segment.id, narrowed.version, { rules: segment.rules! });
+    expect(await keptWith()).toBeNull();
+    expect((await segmentSizes(em(), [restored]))[0]).toBe(PROFILES + 1);
+    await keepSegmentMembers(em());
+    expect(await keptWith()).toBe(true);
+    expect(await keptRows(restored)).toBe(PROFILES + 1);
+    expect((await segmentSizes(em(), [restored]))[0]).toBe(PROFILES + 1);
   });
 });

@@ -29,31 +29,40 @@ export const READ_REFRESH_LIMIT = 5000;
 /** The segments (`alias`) kept with the rules they have now. */
 const kept = (alias: string) => `${alias}.kind = 'DYNAMIC' and ${alias}.archived_at is null and ${alias}.kept_rules = ${alias}.rules`;
 
-/** What a read would have to evaluate: the marks (counted up to a limit), and whether a kept segment's recheck is due. */
+/**
+ * What a read would have to evaluate: the marks and the kept segments' due rechecks (each counted up to a limit), and
+ * the kept segments (each mark is evaluated for every one of them).
+ */
 const PENDING = `select (select count(*) from (select from segment_stale_customer limit ?) marked)::int as marked,
-    exists (select from segment_recheck r join segment s on s.id = r.segment_id where r.due_at <= ? and ${kept('s')}) as due`;
+    (select count(*) from (select from segment_recheck r join segment s on s.id = r.segment_id where r.due_at <= ? and ${kept('s')} limit ?) due)::int as due,
+    (select count(*) from segment s where ${kept('s')})::int as kept`;
 
 /** The graphile-worker task that keeps new and changed segments whole and takes every mark (jobs.ts, every minute). */
 export const KEEP_SEGMENT_MEMBERS = 'segment-kept-members';
 
 /**
- * A new segment, or new rules: the job keeps it soon rather than at the next minute (its one pending run, by key), in
- * the transaction of the change.
+ * New rules (`segmentId`) or a new segment: the job keeps it soon rather than at the next minute (its one pending run,
+ * by key), in the transaction of the change. New rules are kept again only by a whole evaluation, even when they are
+ * the ones it was last kept with: marks taken while it had others were not evaluated for it. Beside the unit of work,
+ * as progress rather than a change anyone made (no version, no audit).
  */
-export async function keepSoon(em: EntityManager): Promise<void> {
-  await inTransaction(em, (tx) => enqueueJob(tx, KEEP_SEGMENT_MEMBERS, {}, { jobKey: KEEP_SEGMENT_MEMBERS }));
+export async function keepSoon(em: EntityManager, segmentId?: string): Promise<void> {
+  await inTransaction(em, async (tx) => {
+    if (segmentId) await tx.execute('update segment set kept_rules = null where id = ?', [segmentId]);
+    await enqueueJob(tx, KEEP_SEGMENT_MEMBERS, {}, { jobKey: KEEP_SEGMENT_MEMBERS });
+  });
 }
 
 /**
- * Before a read of sizes: brings the kept segments up to date, in `em`'s transaction or its own. False when there was
- * too much to do while someone waits: the read then evaluates the rules.
+ * Before a read of sizes: brings the kept segments up to date, in `em`'s transaction or its own. False when that is
+ * more than a read should do while someone waits (a bulk import's marks, another refresh or the job at work): the
+ * read then evaluates the rules.
  */
 export async function refreshForRead(em: EntityManager, now: Date): Promise<boolean> {
-  const [pending] = await em.execute<Array<{ marked: number; due: boolean }>>(PENDING, [READ_REFRESH_LIMIT + 1, now]);
-  if (!pending || (pending.marked === 0 && !pending.due)) return true;
-  if (pending.marked > READ_REFRESH_LIMIT) return false;
-  await inTransaction(em, (tx) => takeMarks(tx, now));
-  return true;
+  const [pending] = await em.execute<Array<{ marked: number; due: number; kept: number }>>(PENDING, [READ_REFRESH_LIMIT + 1, now, READ_REFRESH_LIMIT + 1]);
+  if (!pending || pending.kept === 0 || (pending.marked === 0 && pending.due === 0)) return true;
+  if (pending.marked * pending.kept + pending.due > READ_REFRESH_LIMIT) return false;
+  return inTransaction(em, (tx) => takeMarks(tx, now, 'if free'));
 }
 
 /** The job: every new or changed segment evaluated whole (one transaction each), then every mark taken. */
@@ -71,30 +80,37 @@ export async function keepSegmentMembers(em: EntityManager, now = new Date()): P
       );
       if (!segment?.rules) return;
       const evaluation = evaluate(0, segment.id, segment.rules, now, null);
-      // The rules it was evaluated with: a change committed meanwhile leaves them different, and it is evaluated again.
-      await tx.execute(`with ${evaluation.ctes} update segment set kept_rules = ?::jsonb where id = ?`, [
-        ...evaluation.params,
-        JSON.stringify(segment.rules),
-        segment.id,
-      ]);
+      await tx.execute(`with ${evaluation.ctes} select count(*) from evaluated0`, evaluation.params);
+      // The rules it was evaluated with, last, so that its row is locked only while this commits: a change committed
+      // meanwhile leaves them different, and it is evaluated again.
+      await tx.execute('update segment set kept_rules = ?::jsonb where id = ?', [JSON.stringify(segment.rules), segment.id]);
     });
   }
   await em.fork().transactional(async (tx) => {
     await tx.execute('set local statement_timeout = 0');
-    await takeMarks(tx, now);
+    await takeMarks(tx, now, 'wait');
   });
 }
 
 /**
- * Takes every committed mark and every due recheck of the kept segments and evaluates them for each, in one statement.
- * The marks are taken whether or not a segment is kept: a segment kept later is evaluated whole, after them.
+ * Takes every committed mark and every due recheck of the kept segments and evaluates them for each, in one statement;
+ * archived segments' kept members and rechecks go in it too. The marks are taken whether or not a segment is kept: a
+ * segment kept later is evaluated whole, after them. A read asks for the lock `if free` and gives way (false) when
+ * another refresh or the job holds it.
  */
-async function takeMarks(tx: EntityManager, now: Date): Promise<void> {
-  await tx.execute(LOCK);
+async function takeMarks(tx: EntityManager, now: Date, lock: 'wait' | 'if free'): Promise<boolean> {
+  if (lock === 'wait') await tx.execute(LOCK);
+  else {
+    const [got] = await tx.execute<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('segment-kept-members')) as locked`);
+    if (!got?.locked) return false;
+  }
   const segments = await tx.execute<Array<{ id: string; rules: NonNullable<Segment['rules']> }>>(`select id, rules from segment s where ${kept('s')}`);
   const ctes = [
     'marked as (delete from segment_stale_customer returning customer_id)',
     'due as (select segment_id, customer_id from segment_recheck where due_at <= ?)',
+    // No refresh keeps an archived segment's members any more: they would outlive an erased customer.
+    `archived_members as (delete from segment_kept_member k using segment s where s.id = k.segment_id and s.archived_at is not null)`,
+    `archived_rechecks as (delete from segment_recheck r using segment s where s.id = r.segment_id and s.archived_at is not null)`,
   ];
   const params: unknown[] = [now];
   segments.forEach((segment, i) => {
@@ -105,6 +121,7 @@ async function takeMarks(tx: EntityManager, now: Date): Promise<void> {
     params.push(...evaluation.params);
   });
   await tx.execute(`with ${ctes.join(', ')} select count(*) from marked`, params);
+  return true;
 }
 
 /**
@@ -134,19 +151,6 @@ function evaluate(i: number, segmentId: string, rules: NonNullable<Segment['rule
       )`,
     params: [...compiled.params, ...due.params, segmentId, segmentId, segmentId, segmentId],
   };
-}
-
-/**
- * An archived segment's kept members and rechecks go (no refresh keeps them any more, so they would outlive an erased
- * customer), under the refreshes' lock: a refresh holding them would otherwise wait on this and this on it.
- */
-export async function forgetKeptMembers(em: EntityManager, segmentId: string): Promise<void> {
-  const forget = async (tx: EntityManager) => {
-    await tx.execute(LOCK);
-    await tx.execute('delete from segment_kept_member where segment_id = ?', [segmentId]);
-    await tx.execute('delete from segment_recheck where segment_id = ?', [segmentId]);
-  };
-  await inTransaction(em, forget);
 }
 
 /** A size of an active DYNAMIC segment: its kept members' count when it is kept, else its rules evaluated. */

@@ -5,7 +5,7 @@ import { parseId } from '@crm/kit/ids.js';
 import { assertVersion } from '@crm/kit/versioning.js';
 import { compileRules } from './segment.compiler.js';
 import { Segment, SegmentKind } from './segment.entity.js';
-import { forgetKeptMembers, keepSoon } from './segment.kept-members.js';
+import { keepSoon } from './segment.kept-members.js';
 import type { CreateSegmentInput, UpdateSegmentInput } from './segment.inputs.js';
 import type { SegmentRuleGroup } from './segment.rules.js';
 
@@ -60,7 +60,7 @@ export async function updateSegment(em: EntityManager, id: string, version: numb
   }
   recordEvent(em, { type: 'SegmentUpdated', aggregateId: segment.id, payload: { segmentId: segment.id, changedFields } });
   await em.flush();
-  if (input.rules) await keepSoon(em);
+  if (input.rules) await keepSoon(em, segment.id);
   return segment;
 }
 
@@ -71,6 +71,5 @@ export async function archiveSegment(em: EntityManager, id: string, version: num
   segment.archivedAt = new Date();
   recordEvent(em, { type: 'SegmentArchived', aggregateId: segment.id, payload: { segmentId: segment.id } });
   await em.flush();
-  if (segment.kind === SegmentKind.DYNAMIC) await forgetKeptMembers(em, segment.id);
   return segment;
 }
