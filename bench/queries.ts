@@ -25,7 +25,7 @@ export const LIST_PAGE = `query Page($after: String) {
   customers(first: 100, after: $after) { edges { node { id displayName kind } } pageInfo { endCursor hasNextPage } }
 }`;
 
-/** A dynamic segment's size: its rules evaluated over every customer profile (marketing). */
+/** A dynamic segment's size: a count of its kept members, brought up to date by the read (marketing, ADR 22). */
 export const SEGMENT_SIZE = 'query SegmentSize($id: ID!) { segment(id: $id) { size } }';
 export const CREATE_SEGMENT = 'mutation CreateSegment($input: CreateSegmentInput!) { createSegment(input: $input) { id } }';
 /** What a dealer's marketer asks: recent web visitors who have an open deal (interactions and deals together). */

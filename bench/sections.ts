@@ -80,7 +80,7 @@ function readsSection(m: Measurements): Section {
   const lower = 'lookup, 1 connection';
   return {
     title: 'Other reads',
-    text: "The lower bound `customer(id) { displayName }` (identity alone); global search for a surname or a model, a random page of 100 customers (keyset), and the size of a dynamic segment (web visitors of the last 90 days with an open deal: its rules evaluated over every customer profile; issue 11 measured segments' `size` at 9–160 ms), one at a time (what a person waits for).",
+    text: "The lower bound `customer(id) { displayName }` (identity alone); global search for a surname or a model, a random page of 100 customers (keyset), and the size of a dynamic segment (web visitors of the last 90 days with an open deal: a count of its kept members, which each read first brings up to date with what changed, ADR 22; issue 11 measured segments' `size` at 9–160 ms), one at a time (what a person waits for).",
     figures: [
       fig('lookup p50 at 1 connection', one.p50, 'ms', { label: BASELINE, value: 1.15 }),
       fig('lookup req/s at 10 connections', ten.rps, 'req/s', { label: '360° query, 10 connections', value: m.full360[1]!.rps }),
@@ -122,7 +122,7 @@ function dataSizeSection(data: DataSet, m: Measurements): Section {
     figures: reads.flatMap(([name, whole, part]) => [
       fig(`${name} p50`, whole.p50, 'ms', { label: fewer, value: part.p50 }),
       fig(`${name} p99`, whole.p99, 'ms', { label: fewer, value: part.p99 }),
-      // A segment is not among issue 11's reads held within 2×: its rules are evaluated over every customer profile.
+      // A segment is not among issue 11's reads held within 2× (it names the 360° query, lists and search).
       ...(issueSizes && name !== 'segment size'
         ? [fig(`${name} p50 at 1M ÷ at 10k customers`, whole.p50 / part.p50, '×', { label: `${TARGET}: within 2×`, value: 2, goal: 'max' as const })]
         : []),
