@@ -24,7 +24,7 @@ export class Migration20261207024104_segment_kept_members extends Migration {
     );
     this.addSql(`create index "segment_recheck_due_at_index" on "segment_recheck" ("due_at");`);
     this.addSql(`create table "segment_stale_customer" ("id" bigserial primary key, "customer_id" uuid not null);`);
-    // Null for the segments there are: the first refresh evaluates each of them whole.
+    // Null for the segments there are: the job evaluates each of them whole before their sizes count kept members.
     this.addSql(`alter table "segment" add "kept_rules" jsonb null;`);
     for (const [table, column] of WATCHED) {
       const fn = `${table}_marks_segment_stale`;

@@ -41,7 +41,8 @@ export class Segment extends BaseEntity {
 
   /**
    * The rules its kept members were last evaluated with as a whole (segment.kept-members.ts); when they differ from
-   * `rules` (a new segment, changed rules) the next refresh evaluates the whole segment again.
+   * `rules` (a new segment, changed rules) the job evaluates the whole segment again, and its size is evaluated from
+   * the rules until then.
    */
   @Property({ type: 'json', nullable: true, hidden: true })
   keptRules?: SegmentRuleGroup | null;

@@ -17,13 +17,16 @@ import type { Segment } from './segment.entity.js';
  *   (segment_recheck). Taking the marks and evaluating them is one statement, so both see one snapshot: a mark not
  *   taken belongs to a change the evaluation did not see either.
  * - Refreshes take one advisory lock, so they apply in turn and each statement starts after the refresh before it
- *   committed. A read that finds more marks than it should evaluate while someone waits answers from the rules
- *   instead, and leaves them to the job, which runs every minute without a statement timeout (jobs.ts).
+ *   committed. A read that finds more to evaluate than it should while someone waits, or the lock taken,
+ *   answers from the rules instead, and leaves it to the job, which runs every minute without a statement timeout (jobs.ts).
  */
 
 const LOCK = `select pg_advisory_xact_lock(hashtext('segment-kept-members'))`;
 
-/** Marks past which a read answers from the rules and leaves the catching up to the job (a bulk import's). */
+/**
+ * Evaluations (marks times kept segments, plus due rechecks) past which a read answers from the rules and leaves the
+ * catching up to the job (a bulk import's).
+ */
 export const READ_REFRESH_LIMIT = 5000;
 
 /** The segments (`alias`) kept with the rules they have now. */
