@@ -28,6 +28,8 @@ export interface FanOut {
   /** CPU milliseconds per second of all processes while the subscribers sat idle, and before they came. */
   idleCpuMsPerSecond: number;
   baselineCpuMsPerSecond: number;
+  /** One `next` message's payload as a subscriber received it (JSON), for the floor to send (bench/fan-out-floor.ts). */
+  payload: string;
 }
 
 const SUBSCRIPTION = 'subscription($id: ID!) { interactionRecorded(customerId: $id) { interaction { id channel type } } }';
@@ -50,6 +52,7 @@ export async function measureFanOut(
     if (times.length === subscribers) waiters.get(id)?.();
   };
   const clients: Client[] = [];
+  let payload = '';
   const record = () => recordPageView(caller, customerId, '/bench/fan-out');
 
   const everyoneHas = (id: string, ms: number) =>
@@ -87,8 +90,9 @@ export async function measureFanOut(
           client.subscribe<{ interactionRecorded: { interaction: { id: string } | null } }>(
             { query: SUBSCRIPTION, variables: { id: customerId } },
             {
-              next: ({ data }) => {
-                const id = data?.interactionRecorded.interaction?.id;
+              next: (result) => {
+                payload ||= JSON.stringify(result);
+                const id = result.data?.interactionRecorded.interaction?.id;
                 if (id) arrived(id);
               },
               error: () => undefined,
@@ -132,6 +136,7 @@ export async function measureFanOut(
       grossCpuSecondsPerEvent: cpuMs / events / 1000,
       idleCpuMsPerSecond: idleCpu,
       baselineCpuMsPerSecond: baseline,
+      payload,
     };
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));

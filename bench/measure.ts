@@ -2,6 +2,7 @@
 import { graphql, type Caller } from './graphql.js';
 import { sampleConnections } from './connections.js';
 import { measureFanOut, type FanOut } from './fan-out.js';
+import { measureFanOutFloor, type FanOutFloor } from './fan-out-floor.js';
 import { measureSustainedEvents, type SustainedEvents } from './sustained.js';
 import { measureIngestion, type Ingestion } from './ingest.js';
 import { measureEventLatency, measureSocketMemory, type EventLatency, type SocketMemory } from './live.js';
@@ -48,6 +49,8 @@ export interface Measurements {
   sustained: SustainedEvents;
   sockets: SocketMemory;
   fanOut: FanOut[];
+  /** The same fan-outs from a bare WebSocket server: the machine's floor. */
+  fanOutFloor: FanOutFloor[];
   /** PostgreSQL connections of the platform: idle after the data set, and the most at once under the loads. */
   connections: { idle: number; peak: number };
   peer: PeerResult;
@@ -185,10 +188,14 @@ export async function measureAll(
   const sockets = await measureSocketMemory(caller, platform.wsUrl, platform.gatewayInspector, customerIds, scale.sockets);
   await waitUntilQuiet(platform.processes, 20_000, 1);
   const fanOut: FanOut[] = [];
+  const fanOutFloor: FanOutFloor[] = [];
   for (const subscribers of scale.fanOut) {
     say(`fan-out: one event to ${subscribers.toLocaleString('en-US')} subscribers of one topic`);
-    fanOut.push(await measureFanOut(caller, platform.wsUrl, platform.processes, pick(Math.random, customerIds), subscribers));
+    const run = await measureFanOut(caller, platform.wsUrl, platform.processes, pick(Math.random, customerIds), subscribers);
+    fanOut.push(run);
     await waitUntilQuiet(platform.processes, 30_000, 1);
+    say(`  the floor: a bare WebSocket server sending the same message to ${subscribers.toLocaleString('en-US')} sockets`);
+    fanOutFloor.push(await measureFanOutFloor(platform, subscribers, run.payload));
   }
   await connections.stop();
   say(`connections: ${idleConnections} idle, at most ${connections.peak()} at once`);
@@ -208,6 +215,7 @@ export async function measureAll(
     sustained,
     sockets,
     fanOut,
+    fanOutFloor,
     connections: { idle: idleConnections, peak: connections.peak() },
     peer,
   };
