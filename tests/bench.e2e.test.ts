@@ -77,6 +77,17 @@ describe('npm run bench --scale tiny', () => {
         expect(output).toContain(`360° via Hive Gateway, 10 connections (${round})`);
       }
     }
+    // The fan-out is held against the machine's floor, measured in the same run (bench/fan-out-floor.ts), and single
+    // creates against the lookup through the same hops.
+    expect(rowsOf(markdown, 'Fan-out').map(([figure, , compared]) => `${figure} | ${compared!.replace(/^[\d,.]+ \S+ /, '')}`)).toEqual(
+      expect.arrayContaining([
+        '1,000 subscribers: CPU per event | (the floor: a bare WebSocket server sending the same message to as many sockets)',
+        "1,000 subscribers: the floor's CPU per event | (issue 11 target)",
+      ]),
+    );
+    expect(rowsOf(markdown, 'Ingestion').map(([figure, , compared]) => `${figure} | ${compared}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^single creates \| [\d,.]+ calls\/s \(lookups at 10 connections/)]),
+    );
     // Not a timing: at the default pool sizes the whole platform never holds more than 30 connections (issue 11, ADR 12).
     const [, peak] = rowsOf(markdown, 'Connections').find(([figure]) => figure === 'connections at most at once')!;
     expect(Number(peak!.replace(/[^\d.]/g, ''))).toBeLessThanOrEqual(30);
