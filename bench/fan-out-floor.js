@@ -1,7 +1,7 @@
 // The fan-out's floor: a bare `ws` server that sends one ready-made message to every open socket, with nothing else
 // on its path (no bus, no matching, no GraphQL, no graphql-ws). What its process spends to write one message to N
-// loopback sockets is what any server on this machine spends at least, in the kernel's TCP writes above all; the
-// bench prints the gateway's fan-out next to it (bench/fan-out-floor.ts).
+// loopback sockets is what the gateway's WebSocket library and the kernel's TCP writes cost on this machine before
+// anything else a server does; the bench prints the gateway's fan-out next to it (bench/fan-out-floor.ts).
 //
 // POST /send with a graphql-ws `next` message's payload (JSON) sends it to every socket under that socket's own
 // subscription id, as graphql-ws would, and answers once every write has been handed to the kernel.

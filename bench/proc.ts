@@ -26,6 +26,12 @@ export async function cpuMs(pid: number): Promise<number> {
   return fields ? ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS : 0;
 }
 
+/** Of which system time (the kernel's work on the process's behalf). */
+export async function systemCpuMs(pid: number): Promise<number> {
+  const fields = await statFields(pid);
+  return fields ? (Number(fields[12]) * 1000) / CLOCK_TICKS : 0;
+}
+
 /** Resident memory in bytes. */
 export async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -83,6 +83,7 @@ describe('npm run bench --scale tiny', () => {
       expect.arrayContaining([
         '1,000 subscribers: CPU per event | (the floor: a bare WebSocket server sending the same message to as many sockets)',
         "1,000 subscribers: the floor's CPU per event | (issue 11 target)",
+        "1,000 subscribers: the floor's system CPU per event | (the floor's CPU per event)",
       ]),
     );
     expect(rowsOf(markdown, 'Ingestion').map(([figure, , compared]) => `${figure} | ${compared}`)).toEqual(
