@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import WebSocket from 'ws';
 import { V8_FLAGS } from '../scripts/node-flags.js';
 import { inParallel } from './graphql.js';
-import { freePort, type BenchPlatform } from './platform.js';
+import { freePort, stopChild, type BenchPlatform } from './platform.js';
 import { cpuMs, systemCpuMs } from './proc.js';
 
 export interface FanOutFloor {
@@ -68,13 +68,7 @@ export async function measureFanOutFloor(platform: BenchPlatform, subscribers: n
     return { subscribers, events, cpuSecondsPerEvent: cpu / events / 1000, systemSecondsPerEvent: system / events / 1000 };
   } finally {
     for (const socket of sockets) socket.terminate();
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(child, 5000);
   }
 }
 async function waitListening(port: number, child: ReturnType<BenchPlatform['spawnChild']>): Promise<void> {

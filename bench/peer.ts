@@ -4,9 +4,8 @@
  * gateways (the same code gave the Hive Gateway 70 and 103 req/s in two reports), so each gateway is measured
  * `ROUNDS` times, one after the other, each warmed up alike, and compared by the mean of its runs.
  */
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { freePort, type BenchPlatform } from './platform.js';
+import { freePort, stopChild, type BenchPlatform } from './platform.js';
 import { graphql, type Caller } from './graphql.js';
 import { meanRun, runLoad, summaryOf, type LoadRun } from './load.js';
 import { CUSTOMER_360, LOOKUP } from './queries.js';
@@ -77,12 +76,6 @@ export async function measurePeer(
     }
     return { ours: meanRun(runs.ours), hive: meanRun(runs.hive), rounds: ROUNDS };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(child, 5000);
   }
 }

@@ -60,6 +60,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Stops a child process with SIGTERM, and SIGKILL if it has not exited `graceMs` later; at once if it has exited. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** `npm run build` as `npm start` runs it (incremental: seconds when little changed). */
 export async function build(): Promise<void> {
   const child = spawn('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -89,17 +99,7 @@ export async function startBenchPlatform(
   const stop = () => (stopping ??= stopAll());
   const stopAll = async () => {
     stopped = true;
-    await Promise.all(
-      [...children.values()]
-        .filter((child) => child.exitCode === null && child.signalCode === null)
-        .map(async (child) => {
-          const exited = once(child, 'exit');
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(timer);
-        }),
-    );
+    await Promise.all([...children.values()].map((child) => stopChild(child, 10_000)));
     if (server && !embedded) await dropDatabases(server, prefix).catch((error: unknown) => say(`could not drop the bench databases: ${String(error)}`));
     if (embedded) await embedded.stop().catch(() => undefined);
     await rm(embeddedDir, { recursive: true, force: true });
