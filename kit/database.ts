@@ -8,6 +8,7 @@ import { AggregateVersionStamp } from './events.js';
 import { AuditTrail } from './audit.js';
 import type { Logger } from './logger.js';
 import { platform } from './config.js';
+import { prepareBoundStatements } from './prepared-statements.js';
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
@@ -84,11 +85,15 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   const timeout = options.statementTimeoutMs ?? statementTimeoutMs();
   // Every session of the pool: an abusive or forgotten query is cancelled by the server itself. pg-pool awaits this
   // before handing the connection out, so the setting is not queued behind (or beside) the first statement.
-  const onConnect = timeout > 0 ? (client: pg.ClientBase) => client.query(`set statement_timeout = ${Math.floor(timeout)}`) : undefined;
+  const prepare = platform().DB_PREPARED_STATEMENTS;
+  const onConnect = async (client: pg.ClientBase) => {
+    if (timeout > 0) await client.query(`set statement_timeout = ${Math.floor(timeout)}`);
+    if (prepare) prepareBoundStatements(client);
+  };
   return MikroORM.init({
     driverOptions: {
       onPoolCreated: releaseDeadConnections,
-      ...(onConnect ? { onConnect } : {}),
+      onConnect,
       ...(options.applicationName ? { application_name: options.applicationName } : {}),
     },
     clientUrl: options.url,

@@ -26,20 +26,51 @@ type CompiledQuery = Parameters<Kysely<unknown>['executeQuery']>[0];
  * JSON parameter of a few hundred KB (1,000 rows) that was about a tenth of marketing's CPU in the bench's ingestion.
  * Logged like `em.execute` (the query, without its values) and failing with the same MikroORM exceptions.
  */
-export async function executeBound<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+export function executeBound<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  return run<T>(em, sql, params, {});
+}
+
+/**
+ * `sql` with `?` placeholders, as `em.execute` takes it, its values bound rather than written into the text: the
+ * statement is then prepared once per connection and planned once (`prepared-statements.ts`), where `em.execute`
+ * sends a new text, parsed and planned again, at every call. For the reads a request makes most (lookups by id,
+ * pages, counts). A value is typed by where it stands, so one PostgreSQL cannot type alone needs a cast (`?::uuid[]`).
+ */
+export function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  // MikroORM writes an array value as a list (`in (?)`), which a bound value is not: such a statement goes as it did.
+  if (params.some(Array.isArray)) return em.execute<T[]>(sql, [...params]);
+  // Logged as written, with its values: what tests/helpers/query-plan.ts plans again (its `prepared` mark).
+  return run<T>(em, numbered(sql), params, { logged: sql, prepared: true });
+}
+
+/** `?` placeholders as `$1`, `$2`, … (`\?` is a literal `?`, as for em.execute). */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\\\?|\?\??/g, (match) => {
+    if (match === '\\?') return '?';
+    if (match === '??') throw new Error('identifier placeholders (??) are not bound: write the identifier into the statement');
+    return `$${++n}`;
+  });
+}
+
+async function run<T extends object>(em: EntityManager, sql: string, params: readonly unknown[], log: { logged?: string; prepared?: boolean }): Promise<T[]> {
   const driver = em.getDriver();
   const connection = driver.getConnection();
   const client: Pick<Kysely<unknown>, 'executeQuery'> = em.getTransactionContext<Kysely<unknown>>() ?? connection.getClient();
   // What kysely's CompiledQuery.raw builds (kysely is MikroORM's, not a dependency of ours).
   const compiled = { sql, parameters: [...params], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: randomUUID() } };
+  const logged = log.logged ?? sql;
+  const context = log.prepared ? { params: [...params], prepared: true } : {};
   const started = Date.now();
   try {
     const { rows } = await client.executeQuery(compiled as unknown as CompiledQuery);
-    logQuery(connection, sql, { took: Date.now() - started, results: rows.length });
+    logQuery(connection, logged, { ...context, took: Date.now() - started, results: rows.length });
     return rows as T[];
   } catch (error) {
-    logQuery(connection, sql, { took: Date.now() - started, level: 'error' });
-    throw error instanceof Error ? driver.convertException(error) : error;
+    logQuery(connection, logged, { ...context, took: Date.now() - started, level: 'error' });
+    // As MikroORM's own rethrow: whatever the driver threw (a socket's error may come from another realm, which
+    // `instanceof Error` would miss, and then reach GraphQL as a non-error instead of an unavailable database).
+    throw driver.convertException(error as Error);
   }
 }
 

@@ -23,6 +23,7 @@ const gql = <T>(query: string, variables?: Record<string, unknown>) => queryOk<T
 
 beforeAll(async () => {
   process.env.DB_STATEMENT_TIMEOUT_MS = '0';
+  process.env.DB_PREPARED_STATEMENTS = 'false';
   bouncer = await startPgBouncer(process.env.DATABASE_URL!, SERVER_CONNECTIONS);
   platform = await startPlatform({ databaseServer: bouncer.url, eventsDatabaseServer: process.env.DATABASE_URL! });
 }, 120_000);
@@ -31,6 +32,7 @@ afterAll(async () => {
   await platform?.stop();
   await bouncer?.stop();
   delete process.env.DB_STATEMENT_TIMEOUT_MS;
+  delete process.env.DB_PREPARED_STATEMENTS;
 });
 
 /** The platform's databases as PgBouncer names them (the test's prefix and the subgraph). */

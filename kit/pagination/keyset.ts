@@ -1,6 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, type SqlCondition } from '../sql.js';
+import { executePrepared, pgArray, type SqlCondition } from '../sql.js';
 import type { CountedPage, Page, PageArgs } from './connection.js';
 import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortKind, type SortValue } from './cursor.js';
 
@@ -168,7 +168,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     allParams.push(...params, plan.limit + 1);
     sql = page(null);
   }
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, allParams).catch(rejectForgedCursor(plan));
+  const rows = await executePrepared<Record<string, unknown>>(em, sql, allParams).catch(rejectForgedCursor(plan));
 
   const grouped = new Map<string, T[]>();
   const totals = new Map<string, number>();
@@ -213,23 +213,21 @@ export async function countByParent<T>(em: EntityManager, query: { entity: Entit
   const meta = metadataOf(em, query.entity);
   const parent = `t.${quote(columnOf(meta, query.parent.property))}`;
   const extra = query.where ? ` and (${query.where.sql})` : '';
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ parent: string; total: string }>>(
-      `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(?::uuid[])${extra} group by ${parent}`,
-      [pgArray(query.parent.ids), ...(query.where?.params ?? [])],
-    );
+  const rows = await executePrepared<{ parent: string; total: string }>(
+    em,
+    `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(?::uuid[])${extra} group by ${parent}`,
+    [pgArray(query.parent.ids), ...(query.where?.params ?? [])],
+  );
   const totals = new Map(rows.map((row) => [String(row.parent), Number(row.total)]));
   return query.parent.ids.map((id) => totals.get(id) ?? 0);
 }
 
 /** totalCount of a top-level list: the same condition as its pages (rows aliased `t`), counted in one statement. */
 export async function countWhere<T>(em: EntityManager, entity: EntityClass<T>, where?: SqlCondition): Promise<number> {
-  const [row] = await em
-    .getConnection()
-    .execute<Array<{ total: string }>>(
-      `select count(*) as total from ${tableOf(metadataOf(em, entity))} t${where ? ` where ${where.sql}` : ''}`,
-      where?.params ?? [],
-    );
+  const [row] = await executePrepared<{ total: string }>(
+    em,
+    `select count(*) as total from ${tableOf(metadataOf(em, entity))} t${where ? ` where ${where.sql}` : ''}`,
+    where?.params ?? [],
+  );
   return Number(row?.total ?? 0);
 }

@@ -52,15 +52,24 @@ export interface SentStatement {
 export async function statementsSentBy<R>(em: EntityManager, run: () => Promise<R>): Promise<{ result: R; sent: SentStatement[] }> {
   const connection = em.getConnection();
   const execute = connection.execute.bind(connection);
+  type LogQuery = (sql: string, context?: { prepared?: boolean; params?: unknown[] }) => void;
+  const logged = connection as unknown as { logQuery: LogQuery };
+  const logQuery = logged.logQuery.bind(connection);
   const sent: SentStatement[] = [];
   connection.execute = ((sql: string, params: unknown[] = [], ...rest: unknown[]) => {
     sent.push({ sql, params });
     return (execute as (...args: unknown[]) => unknown)(sql, params, ...rest);
   }) as typeof connection.execute;
+  // A prepared statement (kit/sql.ts executePrepared) is bound, not executed as text: it is heard of in the log.
+  logged.logQuery = (sql, context = {}) => {
+    if (context.prepared) sent.push({ sql, params: context.params ?? [] });
+    logQuery(sql, context);
+  };
   try {
     return { result: await run(), sent };
   } finally {
     connection.execute = execute;
+    logged.logQuery = logQuery;
   }
 }
 

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createOrm, ensureDatabase } from '@crm/kit/database.js';
+import { createLogger } from '@crm/kit/logger.js';
+import { executePrepared } from '@crm/kit/sql.js';
+import { dropDatabases, unusedDatabase } from './helpers/subgraph-database.js';
+
+// kit/prepared-statements.ts: a statement with bound values (executePrepared) is prepared once per connection, and
+// still answers after a migration has changed its table. One connection (a pool of one), so that every call meets
+// the statements the ones before it prepared.
+
+const database = unusedDatabase('prepared');
+let orm: MikroORM;
+const open = (prepared: boolean) => {
+  process.env.DB_PREPARED_STATEMENTS = String(prepared);
+  try {
+    return createOrm({ url: database.url, entities: [], migrations: [], log: createLogger('test'), pool: { min: 0, max: 1 } });
+  } finally {
+    delete process.env.DB_PREPARED_STATEMENTS;
+  }
+};
+const READ = 'select t.* from prepared_probe t where t.id = any(?::int[]) order by t.id';
+const preparedTexts = async () =>
+  (await orm.em.fork().execute<Array<{ statement: string }>>('select statement from pg_prepared_statements')).map((row) => row.statement);
+
+beforeAll(async () => {
+  await ensureDatabase(database.url);
+  orm = await open(true);
+  await orm.em.execute('create table prepared_probe (id int primary key, name text not null)');
+  await orm.em.execute(`insert into prepared_probe values (1, 'Jan Novák'), (2, 'Eva Svobodová')`);
+}, 60_000);
+
+afterAll(async () => {
+  await orm?.close();
+  await dropDatabases(database.url, [database.name]);
+});
+
+describe('prepared statements', () => {
+  it('prepares a statement with bound values once on its connection; one with its values written in stays unnamed', async () => {
+    for (let call = 0; call < 3; call++) {
+      expect(await executePrepared(orm.em.fork(), READ, ['{1,2}'])).toEqual([
+        { id: 1, name: 'Jan Novák' },
+        { id: 2, name: 'Eva Svobodová' },
+      ]);
+    }
+    await orm.em.fork().execute('select name from prepared_probe where id = ?', [1]);
+    expect(await preparedTexts()).toEqual(['select t.* from prepared_probe t where t.id = any($1::int[]) order by t.id']);
+  });
+
+  it('answers after a migration added a column to its table, outside a transaction, prepared again', async () => {
+    await executePrepared(orm.em.fork(), READ, ['{1}']);
+    await orm.em.fork().execute(`alter table prepared_probe add column city text not null default 'Brno'`);
+    expect(await executePrepared(orm.em.fork(), READ, ['{1}'])).toEqual([{ id: 1, name: 'Jan Novák', city: 'Brno' }]);
+    expect(await preparedTexts()).toHaveLength(1);
+  });
+
+  it('fails the transaction the change meets, then prepares the statement again for the next call', async () => {
+    await executePrepared(orm.em.fork(), READ, ['{2}']);
+    await orm.em.fork().execute(`alter table prepared_probe add column country text not null default 'CZ'`);
+    await expect(orm.em.fork().transactional((tx) => executePrepared(tx, READ, ['{2}']))).rejects.toThrow(/cached plan must not change result type/);
+    expect(await executePrepared(orm.em.fork(), READ, ['{2}'])).toEqual([{ id: 2, name: 'Eva Svobodová', city: 'Brno', country: 'CZ' }]);
+    expect(await orm.em.fork().transactional((tx) => executePrepared(tx, READ, ['{1}']))).toEqual([{ id: 1, name: 'Jan Novák', city: 'Brno', country: 'CZ' }]);
+    expect(await preparedTexts()).toHaveLength(1);
+  });
+
+  it('prepares nothing with DB_PREPARED_STATEMENTS=false (PgBouncer before 1.21 in transaction mode)', async () => {
+    const unprepared = await open(false);
+    try {
+      const em = unprepared.em.fork();
+      expect(await executePrepared(em, READ, ['{1}'])).toHaveLength(1);
+      expect(await em.execute('select statement from pg_prepared_statements')).toEqual([]);
+    } finally {
+      await unprepared.close();
+    }
+  });
+});
