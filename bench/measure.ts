@@ -9,6 +9,7 @@ import { measureEventLatency, measureSocketMemory, type EventLatency, type Socke
 import { runLoad, summaryOf, type LoadRun } from './load.js';
 import { pick, searchTerms } from './names.js';
 import { measurePeer, type PeerResult } from './peer.js';
+import { measureStackFloor, type StackFloor } from './stack-floor.js';
 import type { BenchPlatform } from './platform.js';
 import { waitUntilQuiet } from './proc.js';
 import { settle } from './settle.js';
@@ -54,6 +55,8 @@ export interface Measurements {
   /** PostgreSQL connections of the platform: idle after the data set, and the most at once under the loads. */
   connections: { idle: number; peak: number };
   peer: PeerResult;
+  /** The 360° query on the bare federated stack, beside the platform's in alternating runs. */
+  stackFloor: StackFloor;
 }
 
 /** Up to `pages` cursors of the customer list, to ask for random pages of it. */
@@ -202,6 +205,8 @@ export async function measureAll(
   say('peer: Hive Gateway on the same subgraphs');
   const peer = await measurePeer(platform, caller, customerIds, scale.seconds, say, (label, seconds) => load(label, CUSTOMER_360, randomCustomer, 10, seconds));
   if ('reason' in peer) say(`  peer: not measured (${peer.reason})`);
+  say("the 360° query's floor: Apollo's gateway over four bare Apollo subgraphs answering from constants");
+  const stackFloor = await measureStackFloor(platform, scale.seconds, say, (label, seconds) => load(label, CUSTOMER_360, randomCustomer, 10, seconds));
   return {
     smaller,
     full360,
@@ -218,5 +223,6 @@ export async function measureAll(
     fanOutFloor,
     connections: { idle: idleConnections, peak: connections.peak() },
     peer,
+    stackFloor,
   };
 }

@@ -51,6 +51,7 @@ export const SECTIONS = [
   'Fan-out',
   'Connections',
   'Peer: Hive Gateway',
+  "The 360° query's floor",
 ] as const;
 
 export interface Report {

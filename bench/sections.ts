@@ -359,6 +359,47 @@ function peerSection(m: Measurements): Section {
   };
 }
 
+function stackFloorSection(m: Measurements): Section {
+  const { floor, ours, rounds } = m.stackFloor;
+  const names = Object.keys(floor.cpuMsPerRequest).filter((name) => name !== 'postgres');
+  const floorTotal = totalCpu(floor);
+  const floorRef = (label: string) => ({ label: `the floor, ${label}`, value: floorTotal });
+  const postgres = ours.cpuMsPerRequest.postgres ?? 0;
+  const oursInNode = totalCpu(ours) - postgres;
+  return {
+    title: "The 360° query's floor",
+    text: `The same 360° query at 10 connections through the federated stack with nothing of the platform's on its path (bench/stack-floor.js): the stock @apollo/gateway over four bare @apollo/subgraph servers answering the query's shape from constants (two deals, two interactions), with no database, caller's token, access policy, ORM or logging; in ${rounds} runs alternating with ${rounds} of the platform's (each figure the mean of its side's runs). What its five processes spend is what Apollo's gateway, four Apollo subgraphs and the loopback HTTP between them cost on this machine; the platform's database, checks and mapping come on top.`,
+    figures: [
+      fig("the floor's CPU per request, all processes", floorTotal, 'ms', { label: TARGET, value: 5 }),
+      fig("the platform's CPU per request, all processes", totalCpu(ours), 'ms', floorRef('all processes')),
+      fig("the platform's CPU per request, its Node processes", oursInNode, 'ms', floorRef('all processes')),
+      ...names.map((name) =>
+        fig(`the platform's CPU per request: ${processName(name)}`, ours.cpuMsPerRequest[name]!, 'ms', {
+          label: 'the floor, same process',
+          value: floor.cpuMsPerRequest[name]!,
+        }),
+      ),
+      fig("the platform's CPU per request: PostgreSQL", postgres, 'ms', floorRef('all processes')),
+      // The least the platform could spend on this stack with its database as it is: nothing of its own in Node.
+      fig("the floor and the platform's PostgreSQL", floorTotal + postgres, 'ms', { label: TARGET, value: 5 }),
+      fig("the platform's req/s", ours.rps, 'req/s', { label: 'the floor', value: floor.rps }),
+      fig("the platform's p99", ours.p99, 'ms', { label: 'the floor', value: floor.p99 }),
+    ],
+    charts: [
+      {
+        title: 'CPU per 360° query by process',
+        unit: 'ms',
+        labels: ['the floor', 'the platform'],
+        datasets: [...names, 'postgres'].map((name) => ({
+          label: processName(name),
+          data: [floor.cpuMsPerRequest[name] ?? 0, ours.cpuMsPerRequest[name] ?? 0],
+        })),
+        stacked: true,
+      },
+    ],
+  };
+}
+
 export const sections = (data: DataSet, m: Measurements): Section[] => [
   dataSetSection(data),
   full360Section(m),
@@ -371,4 +412,5 @@ export const sections = (data: DataSet, m: Measurements): Section[] => [
   fanOutSection(m),
   connectionsSection(m),
   peerSection(m),
+  stackFloorSection(m),
 ];

@@ -77,6 +77,22 @@ describe('npm run bench --scale tiny', () => {
         expect(output).toContain(`360° via Hive Gateway, 10 connections (${round})`);
       }
     }
+    // The 360° query is held against the bare federated stack (bench/stack-floor.ts), process by process, in runs
+    // alternating with the platform's.
+    for (const round of ['1 of 2', '2 of 2']) {
+      expect(output).toContain(`360° via the bare stack, 10 connections (${round})`);
+      expect(output).toContain(`360° via the platform, 10 connections (beside the floor, ${round})`);
+    }
+    expect(rowsOf(markdown, "The 360° query's floor").map(([figure, , compared]) => `${figure} | ${compared!.replace(/^[\d,.]+ \S+ /, '')}`)).toEqual(
+      expect.arrayContaining([
+        "the floor's CPU per request, all processes | (issue 11 target)",
+        "the platform's CPU per request, all processes | (the floor, all processes)",
+        "the platform's CPU per request: gateway | (the floor, same process)",
+        "the platform's CPU per request: identity | (the floor, same process)",
+        "the platform's CPU per request: PostgreSQL | (the floor, all processes)",
+        "the floor and the platform's PostgreSQL | (issue 11 target)",
+      ]),
+    );
     // The fan-out is held against the machine's floor, measured in the same run (bench/fan-out-floor.ts), and single
     // creates against the lookup through the same hops.
     expect(rowsOf(markdown, 'Fan-out').map(([figure, , compared]) => `${figure} | ${compared!.replace(/^[\d,.]+ \S+ /, '')}`)).toEqual(
