@@ -60,7 +60,9 @@ export async function measureStackFloor(
         processes: { services: pids, postgres: async () => [] },
       });
       say(`  ${summaryOf(run)}`);
-      if (run.errors > 0) throw new Error(`${label}: ${run.errors} of ${run.requests} answers were errors (see ${platform.logDir}/stack-floor-*.log)`);
+      // As the platform's runs (measure.ts): more than 1 % errors fails the bench.
+      if (run.errors > run.requests / 100)
+        throw new Error(`${label}: ${run.errors} of ${run.requests} answers were errors (see ${platform.logDir}/stack-floor-*.log)`);
       return run;
     };
     await load('warm-up', Math.min(5, seconds));

@@ -32,7 +32,10 @@ export const platformSettings = defineSettings('platform', {
     1,
     'durable jobs (e.g. sending messages) each subgraph replica runs at once; the job queue holds this many + 1 connections (one LISTENs)',
   ),
-  DB_PREPARED_STATEMENTS: flag(true, 'statements with bound values are prepared once per connection (false behind PgBouncer before 1.21 in transaction mode)'),
+  DB_PREPARED_STATEMENTS: flag(
+    true,
+    'the reads a request makes most are prepared once per connection (false behind PgBouncer before 1.22 in transaction mode)',
+  ),
   DB_STATEMENT_TIMEOUT_MS: count(5000, 'a statement running longer is cancelled (TIMEOUT); 0: no limit'),
   EVENT_BUS: oneOf(['postgres', 'redis', 'nats'], 'postgres', 'the event bus: a PostgreSQL database (crm_events), a Redis stream or a NATS JetStream stream'),
   EVENTS_DATABASE_URL: optionalUrl("the bus's database anywhere (instead of crm_events on DATABASE_URL)"),

@@ -8,7 +8,7 @@ import { AggregateVersionStamp } from './events.js';
 import { AuditTrail } from './audit.js';
 import type { Logger } from './logger.js';
 import { platform } from './config.js';
-import { prepareBoundStatements } from './prepared-statements.js';
+import { prepareMarkedStatements } from './prepared-statements.js';
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
@@ -88,7 +88,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   const prepare = platform().DB_PREPARED_STATEMENTS;
   const onConnect = async (client: pg.ClientBase) => {
     if (timeout > 0) await client.query(`set statement_timeout = ${Math.floor(timeout)}`);
-    if (prepare) prepareBoundStatements(client);
+    if (prepare) prepareMarkedStatements(client);
   };
   return MikroORM.init({
     driverOptions: {

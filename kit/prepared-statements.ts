@@ -3,9 +3,20 @@ import type pg from 'pg';
 
 /** Statement texts one connection keeps prepared at most; a new text beyond them is sent unnamed, as before. */
 const MAX_PER_CONNECTION = 200;
+/** Texts to prepare, process-wide (they are the code's, not the data's); one beyond them is sent unnamed. */
+const MAX_MARKED = 1000;
+const marked = new Set<string>();
+
 /** PostgreSQL's answer when a prepared `select t.*` meets a table whose columns a migration has since changed. */
-const planOutdated = (error: unknown) =>
-  (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test((error as Error).message);
+const planOutdated = (error: unknown) => {
+  const { code, routine } = error as { code?: string; routine?: string };
+  return code === '0A000' && routine === 'RevalidateCachedQuery';
+};
+
+/** `text` (with `$1`, … placeholders) is to be sent as a prepared statement on connections that prepare (`executePrepared`). */
+export function markForPreparing(text: string): void {
+  if (marked.size < MAX_MARKED) marked.add(text);
+}
 
 type Query = (config: pg.QueryConfig) => Promise<pg.QueryResult>;
 interface PgConnection {
@@ -15,22 +26,22 @@ interface PgConnection {
 const nameOf = (text: string): string => `crm_${createHash('sha1').update(text).digest('base64url')}`;
 
 /**
- * Makes `client` send every statement that has bound parameters (`$1`, … with values: `executePrepared`,
- * `kit/sql.ts`) as a named prepared statement, which PostgreSQL parses and plans once per connection instead of at
- * every call. A read on the 360° query's path spent more of PostgreSQL's time being planned than being run (0.8 ms
+ * Makes `client` send the statements marked for it (`markForPreparing`: the reads of `executePrepared`, `kit/sql.ts`)
+ * as named prepared statements, which PostgreSQL parses and plans once per connection instead of at every call. A read on the 360° query's path spent more of PostgreSQL's time being planned than being run (0.8 ms
  * against 0.2 in EXPLAIN for a page of a customer's interactions, whose table has many indexes), and the 360° query's
- * six statements cost half the CPU prepared that they cost sent as text (ADR 12). Statements sent as text with their
- * values written in (MikroORM's own) stay unnamed: each text is new.
+ * six statements cost half the CPU prepared that they cost sent as text (ADR 12). Every other statement stays unnamed:
+ * MikroORM's, with their values written in, are each a new text, and writes (`executeBound`) are not worth what a
+ * changed table would cost them (below).
  *
  * A prepared statement outlives a change of its table: after a migration adds a column, PostgreSQL refuses a prepared
  * `select t.*` (0A000, "cached plan must not change result type"). The connection's statements are then dropped and
  * prepared again: at once outside a transaction, where the statement runs once more; after it in one, which the
- * refusal has already failed (the caller's error, as for any failed statement).
+ * refusal has already failed (the caller's error, as for any failed statement). The reads run outside transactions.
  *
- * Not behind PgBouncer before 1.21 in transaction mode, which hands consecutive statements to different server
+ * Not behind PgBouncer before 1.22 in transaction mode, which hands consecutive statements to different server
  * connections: set DB_PREPARED_STATEMENTS=false there (README, PgBouncer).
  */
-export function prepareBoundStatements(client: pg.ClientBase): void {
+export function prepareMarkedStatements(client: pg.ClientBase): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   const query = original as unknown as Query;
   const connection = (client as unknown as { connection: PgConnection }).connection;
@@ -60,7 +71,7 @@ export function prepareBoundStatements(client: pg.ClientBase): void {
     }
   };
   const replaced = (text: unknown, values?: unknown, callback?: unknown) =>
-    typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+    typeof text === 'string' && marked.has(text) && Array.isArray(values) && callback === undefined
       ? run(text, values)
       : original(...[text, values, callback].filter((argument) => argument !== undefined));
   client.query = replaced as unknown as typeof client.query;

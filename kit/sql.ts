@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, Kysely } from '@mikro-orm/postgresql';
+import { markForPreparing } from './prepared-statements.js';
 
 /** A SQL condition with `?` placeholders and the values for them, in order. */
 export interface SqlCondition {
@@ -39,12 +40,15 @@ export function executeBound<T extends object>(em: EntityManager, sql: string, p
 export function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   // MikroORM writes an array value as a list (`in (?)`), which a bound value is not: such a statement goes as it did.
   if (params.some(Array.isArray)) return em.execute<T[]>(sql, [...params]);
+  const bound = numbered(sql, params.length);
+  markForPreparing(bound);
   // Logged as written, with its values: what tests/helpers/query-plan.ts plans again (its `prepared` mark).
-  return run<T>(em, numbered(sql), params, { logged: sql, prepared: true });
+  return run<T>(em, bound, params, { logged: sql, prepared: true });
 }
 
-/** `?` placeholders as `$1`, `$2`, … (`\?` is a literal `?`, as for em.execute). */
-export function numbered(sql: string): string {
+/** `?` placeholders as `$1`, `$2`, … (`\?` is a literal `?`, and with no values `?` is left alone, as em.execute does). */
+export function numbered(sql: string, values: number): string {
+  if (values === 0) return sql;
   let n = 0;
   return sql.replace(/\\\?|\?\??/g, (match) => {
     if (match === '\\?') return '?';

@@ -89,7 +89,7 @@ describe('npm run bench --scale tiny', () => {
         "the platform's CPU per request, all processes | (the floor, all processes)",
         "the platform's CPU per request: gateway | (the floor, same process)",
         "the platform's CPU per request: identity | (the floor, same process)",
-        "the platform's CPU per request: PostgreSQL | (the floor, all processes)",
+        "the platform's CPU per request: PostgreSQL | (the platform, all processes)",
         "the floor and the platform's PostgreSQL | (issue 11 target)",
       ]),
     );

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { numbered } from '@crm/kit/sql.js';
 
 /** One node of an `EXPLAIN (ANALYZE, FORMAT JSON)` plan. */
 export interface PlanNode {
@@ -14,10 +15,18 @@ export interface PlanNode {
 
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
+/** Statements statementsSentBy heard sent as prepared statements (kit/sql.ts executePrepared): planned as such. */
+const sentPrepared = new Set<string>();
+/** Runs before PostgreSQL's plan cache may settle on a generic plan for a prepared statement (after five custom ones). */
+const RUNS_BEFORE_GENERIC = 6;
+let probes = 0;
+
 /**
  * Runs the statement under EXPLAIN ANALYZE in a transaction that is rolled back, and returns its plan's nodes.
  * `settings` are planner settings for that transaction (e.g. `enable_seqscan: 'off'`, to plan a test's small table as
- * a large one, where reading all of it is never the cheap way).
+ * a large one, where reading all of it is never the cheap way). A statement the code sends prepared is prepared and
+ * run as often as it takes PostgreSQL's plan cache to choose between a generic plan and the values' own, and the plan
+ * of the run after is returned: the one it keeps.
  */
 export async function planOf(orm: MikroORM, sql: string, params: unknown[], settings: Record<string, string> = {}): Promise<PlanNode[]> {
   const connection = orm.em.getConnection();
@@ -25,8 +34,22 @@ export async function planOf(orm: MikroORM, sql: string, params: unknown[], sett
   await connection
     .transactional(async (trx) => {
       for (const [name, value] of Object.entries(settings)) await connection.execute('select set_config(?, ?, true)', [name, value], 'all', trx);
-      const [row] = await connection.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(`explain (analyze, format json) ${sql}`, params, 'all', trx);
+      let statement = sql;
+      // A prepared statement outlives the transaction: a name of its own, dropped before the rollback.
+      const name = `plan_probe_${++probes}`;
+      if (sentPrepared.has(sql)) {
+        await connection.execute(`prepare ${name} as ${numbered(sql, params.length)}`, [], 'all', trx);
+        statement = params.length ? `execute ${name}(${params.map(() => '?').join(', ')})` : `execute ${name}`;
+        for (let run = 0; run < RUNS_BEFORE_GENERIC; run++) await connection.execute(statement, params, 'all', trx);
+      }
+      const [row] = await connection.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(
+        `explain (analyze, format json) ${statement}`,
+        params,
+        'all',
+        trx,
+      );
       plan = row!['QUERY PLAN'][0]!.Plan;
+      if (statement !== sql) await connection.execute(`deallocate ${name}`, [], 'all', trx);
       throw new Error('rollback');
     })
     .catch((error: Error) => {
@@ -62,7 +85,10 @@ export async function statementsSentBy<R>(em: EntityManager, run: () => Promise<
   }) as typeof connection.execute;
   // A prepared statement (kit/sql.ts executePrepared) is bound, not executed as text: it is heard of in the log.
   logged.logQuery = (sql, context = {}) => {
-    if (context.prepared) sent.push({ sql, params: context.params ?? [] });
+    if (context.prepared) {
+      sent.push({ sql, params: context.params ?? [] });
+      sentPrepared.add(sql);
+    }
     logQuery(sql, context);
   };
   try {
