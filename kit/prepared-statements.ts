@@ -27,9 +27,10 @@ const nameOf = (text: string): string => `crm_${createHash('sha1').update(text).
 
 /**
  * Makes `client` send the statements marked for it (`markForPreparing`: the reads of `executePrepared`, `kit/sql.ts`)
- * as named prepared statements, which PostgreSQL parses and plans once per connection instead of at every call. A read on the 360° query's path spent more of PostgreSQL's time being planned than being run (0.8 ms
- * against 0.2 in EXPLAIN for a page of a customer's interactions, whose table has many indexes), and the 360° query's
- * six statements cost half the CPU prepared that they cost sent as text (ADR 12). Every other statement stays unnamed:
+ * as named prepared statements, which PostgreSQL parses and plans once per connection instead of at every call. A
+ * read on the 360° query's path spent more of PostgreSQL's time being planned than being run (0.8 ms against 0.2 in
+ * EXPLAIN for a page of a customer's interactions, whose table has many indexes), and the 360° query's six statements
+ * cost half the CPU prepared that they cost sent as text (ADR 12). Every other statement stays unnamed:
  * MikroORM's, with their values written in, are each a new text, and writes (`executeBound`) are not worth what a
  * changed table would cost them (below).
  *
