@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import WebSocket from 'ws';
 import { V8_FLAGS } from '../scripts/node-flags.js';
 import { inParallel } from './graphql.js';
-import { freePort, stopChild, type BenchPlatform } from './platform.js';
+import { freePort, stopChild, untilReady, type BenchPlatform } from './platform.js';
 import { cpuMs, systemCpuMs } from './proc.js';
 
 export interface FanOutFloor {
@@ -46,7 +46,8 @@ export async function measureFanOutFloor(platform: BenchPlatform, subscribers: n
     }
   };
   try {
-    await waitListening(port, child);
+    const listening = () => fetch(`http://127.0.0.1:${port}/`).then(() => true);
+    if (!(await untilReady(child, listening, 30_000, 100))) throw new Error('the fan-out floor server did not start');
     await inParallel(
       Array.from({ length: subscribers }, (_, i) => i),
       100,
@@ -69,17 +70,5 @@ export async function measureFanOutFloor(platform: BenchPlatform, subscribers: n
   } finally {
     for (const socket of sockets) socket.terminate();
     await stopChild(child, 5000);
-  }
-}
-async function waitListening(port: number, child: ReturnType<BenchPlatform['spawnChild']>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) return;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the fan-out floor server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

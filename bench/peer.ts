@@ -5,7 +5,7 @@
  * `ROUNDS` times, one after the other, each warmed up alike, and compared by the mean of its runs.
  */
 import { existsSync } from 'node:fs';
-import { freePort, stopChild, type BenchPlatform } from './platform.js';
+import { freePort, stopChild, untilReady, type BenchPlatform } from './platform.js';
 import { graphql, type Caller } from './graphql.js';
 import { meanRun, runLoad, summaryOf, type LoadRun } from './load.js';
 import { CUSTOMER_360, LOOKUP } from './queries.js';
@@ -43,16 +43,8 @@ export async function measurePeer(
   });
   const peer: Caller = { url: `http://127.0.0.1:${port}/graphql`, authorization: caller.authorization };
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ready = await graphql(peer, LOOKUP, { id: customerIds[0] }, AbortSignal.timeout(5000)).then(
-        () => true,
-        () => false,
-      );
-      if (ready) break;
-      if (child.exitCode !== null || Date.now() > deadline) return { reason: `Hive Gateway did not answer (see ${platform.logDir}/hive-gateway.log)` };
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const ready = await untilReady(child, () => graphql(peer, LOOKUP, { id: customerIds[0] }, AbortSignal.timeout(5000)).then(() => true), 60_000, 500);
+    if (!ready) return { reason: `Hive Gateway did not answer (see ${platform.logDir}/hive-gateway.log)` };
     const { gateway: _ours, ...subgraphs } = platform.processes.services;
     const load = async (label: string, secs: number) => {
       const run = await runLoad({

@@ -195,19 +195,25 @@ function withoutPlatformOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
+/**
+ * Waits until `probe` answers true, asking every `intervalMs`; false when `child` exits first or `timeoutMs` passes. The
+ * one readiness wait of the bench's processes (the platform's services, the peer, the floors).
+ */
+export async function untilReady(child: ChildProcess, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    if (await probe().catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 async function waitHealthy(name: string, child: ChildProcess, url: string, logDir: string): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      const tail = await readFile(path.join(logDir, `${name}.log`), 'utf8').catch(() => '');
-      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.split('\n').slice(-15).join('\n')}`);
-    }
-    const healthy = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  if (await untilReady(child, () => fetch(url).then((r) => r.ok), HEALTH_TIMEOUT_MS)) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    const tail = await readFile(path.join(logDir, `${name}.log`), 'utf8').catch(() => '');
+    throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.split('\n').slice(-15).join('\n')}`);
   }
   throw new Error(`${name} did not become healthy at ${url} within ${HEALTH_TIMEOUT_MS / 1000} s`);
 }

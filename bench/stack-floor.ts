@@ -4,7 +4,7 @@
  * 360° query, as the peer's are (bench/peer.ts): what the federated stack costs here before anything a platform does
  * (its database, the caller's token, the access policy, the ORM), process by process, beside what the platform costs.
  */
-import { freePort, stopChild, type BenchPlatform } from './platform.js';
+import { freePort, stopChild, untilReady, type BenchPlatform } from './platform.js';
 import { graphql } from './graphql.js';
 import { meanRun, runLoad, summaryOf, type LoadRun } from './load.js';
 import { CUSTOMER_360 } from './queries.js';
@@ -40,14 +40,14 @@ export async function measureStackFloor(
       children.push(child);
       pids[name] = child.pid!;
       ports.push(`${name}=${port}`);
-      await answering(`http://127.0.0.1:${port}/`, '{ _service { sdl } }', child);
+      await answering(child, `http://127.0.0.1:${port}/`, '{ _service { sdl } }');
     }
     const port = await freePort();
     const gateway = platform.spawnChild('stack-floor-gateway', [...COMPILED_FLAGS, ENTRY, 'gateway', String(port), ...ports]);
     children.push(gateway);
     pids.gateway = gateway.pid!;
     const url = `http://127.0.0.1:${port}/`;
-    await answering(url, '{ __typename }', gateway);
+    await answering(gateway, url, '{ __typename }');
     const load = async (label: string, secs: number) => {
       const run = await runLoad({
         label,
@@ -77,15 +77,7 @@ export async function measureStackFloor(
   }
 }
 
-async function answering(url: string, query: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const up = await graphql({ url, authorization: 'none' }, query, {}, AbortSignal.timeout(5000)).then(
-      () => true,
-      () => false,
-    );
-    if (up) return;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the stack's floor did not answer at ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+async function answering(child: ChildProcess, url: string, query: string): Promise<void> {
+  const probe = () => graphql({ url, authorization: 'none' }, query, {}, AbortSignal.timeout(5000)).then(() => true);
+  if (!(await untilReady(child, probe, 60_000, 200))) throw new Error(`the stack's floor did not answer at ${url}`);
 }
