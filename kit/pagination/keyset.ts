@@ -1,6 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executePrepared, pgArray, type SqlCondition } from '../sql.js';
+import { executePrepared, boundArray, type SqlCondition } from '../sql.js';
 import type { CountedPage, Page, PageArgs } from './connection.js';
 import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortKind, type SortValue } from './cursor.js';
 
@@ -149,7 +149,8 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   if (query.parent && parentColumn) {
     const ofParent = `t.${quote(parentColumn)} = p.page_key`;
     // Each parent once (a repeated id would repeat its page).
-    allParams.push(pgArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))]));
+    const parents = boundArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))], 'uuid');
+    allParams.push(...parents.params);
     let count = '';
     if (counted) {
       count = `cross join lateral (select count(*) as page_total from ${from} where ${[ofParent, ...filter].join(' and ')}) counted`;
@@ -160,7 +161,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     const numbered = `select page.*, row_number() over (order by page.${quote(columnOf(meta, query.orderBy.property))} ${direction},
       page.${quote(columnOf(meta, 'id'))} ${direction}) as page_row from (${page(ofParent)}) page`;
     sql = `select p.page_key::text as page_key${counted ? ', counted.page_total' : ''}, rows.*
-      from unnest(?::uuid[]) with ordinality as p(page_key, page_order)
+      from unnest(${parents.sql}) with ordinality as p(page_key, page_order)
       ${count}
       cross join lateral (${numbered}) rows
       order by p.page_order, rows.page_row`;
@@ -213,10 +214,11 @@ export async function countByParent<T>(em: EntityManager, query: { entity: Entit
   const meta = metadataOf(em, query.entity);
   const parent = `t.${quote(columnOf(meta, query.parent.property))}`;
   const extra = query.where ? ` and (${query.where.sql})` : '';
+  const parents = boundArray(query.parent.ids, 'uuid');
   const rows = await executePrepared<{ parent: string; total: string }>(
     em,
-    `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(?::uuid[])${extra} group by ${parent}`,
-    [pgArray(query.parent.ids), ...(query.where?.params ?? [])],
+    `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(${parents.sql})${extra} group by ${parent}`,
+    [...parents.params, ...(query.where?.params ?? [])],
   );
   const totals = new Map(rows.map((row) => [String(row.parent), Number(row.total)]));
   return query.parent.ids.map((id) => totals.get(id) ?? 0);

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphClient } from '@crm/kit/graph-client.js';
-import { executePrepared, pgArray } from '@crm/kit/sql.js';
+import { executePrepared, pgArray, boundArray } from '@crm/kit/sql.js';
 import { DomainError } from '@crm/kit/errors.js';
 
 export interface KnownName {
@@ -77,9 +77,12 @@ function askIdentity(em: EntityManager, graph: GraphClient): Promise<Map<string,
  */
 export function staffNameLoader(em: EntityManager, graph: GraphClient): DataLoader<string, string | null> {
   return new DataLoader(async (ids) => {
-    const rows = await executePrepared<{ user_id: string; name: string }>(em, 'select user_id, name from staff_name where user_id = any(?::uuid[])', [
-      pgArray(ids),
-    ]);
+    const list = boundArray(ids, 'uuid');
+    const rows = await executePrepared<{ user_id: string; name: string }>(
+      em,
+      `select user_id, name from staff_name where user_id = any(${list.sql})`,
+      list.params,
+    );
     const known = new Map(rows.map((row) => [row.user_id, row.name]));
     if (ids.some((id) => !known.has(id))) for (const [id, name] of await askIdentity(em, graph)) if (!known.has(id)) known.set(id, name);
     return ids.map((id) => known.get(id) ?? null);
