@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byKeys } from './loaders.js';
 import { columnOf, metadataOf, quote, tableOf } from './pagination/keyset.js';
-import { executePrepared, boundArray } from './sql.js';
+import { executePrepared, uuidArray } from './sql.js';
 
 /**
  * The entities whose `property` (stored in one uuid column: the id, a parent's id) is one of `ids`, in one plain
@@ -23,7 +23,7 @@ export async function findByIds<T extends object>(
   const column = columnOf(meta, options.property ?? 'id');
   const order = options.orderBy?.length ? ` order by ${options.orderBy.map((property) => `t.${quote(columnOf(meta, property))}`).join(', ')}` : '';
   // In the transaction `em` is in, if any, as em.find would read.
-  const list = boundArray(ids, 'uuid');
+  const list = uuidArray(ids);
   const rows = await executePrepared<Record<string, unknown>>(
     em,
     `select t.* from ${tableOf(meta)} t where t.${quote(column)} = any(${list.sql})${order}`,

@@ -16,20 +16,17 @@ export function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** Lists this long at most are bound value by value (`boundArray`); each length is a statement text of its own. */
-const BOUND_ONE_BY_ONE = 10;
-
 /**
- * Values for `= any(…)` or `unnest(…)` in a statement with bound values: `sql` stands where the array goes (cast to
- * `type[]`), `params` are its values. A short list (one customer's id, an enum filter's values) is bound value by
- * value, `array[?, ?]::type[]`, whose length PostgreSQL sees: the generic plan of a prepared read then costs what the
- * plan for its values does, and the plan cache keeps it after five calls. A whole array counts as ten values to the
- * planner, so the generic plan of a read of one id always looked dearer and every call was planned anew (ADR 12,
- * "Prepared reads"). A longer list is one array (MikroORM would expand it into a placeholder per value anyway).
+ * Ids for `= any(…)` or `unnest(…)` in a statement with bound values: `sql` stands where the array goes, `params` are
+ * its values. One id (a request about one customer, the commonest read) is bound as `array[?]::uuid[]`, whose length
+ * PostgreSQL sees, so the generic plan of a prepared read costs what the plan for that id does and the plan cache
+ * keeps it after five calls. A whole array counts as ten values to the planner: the generic plan of a read of one id
+ * always looked dearer, and every call was planned anew (ADR 12, "Prepared reads"). Only for ids, whose rows are
+ * alike, and only for one, so that a read keeps two texts: an enum filter's values are not alike (a rare type
+ * needs the plan for its value), and each length of a list would be a text of its own.
  */
-export function boundArray(values: readonly string[], type: string): SqlCondition {
-  if (values.length > BOUND_ONE_BY_ONE || values.length === 0) return { sql: `?::${type}[]`, params: [pgArray(values)] };
-  return { sql: `array[${values.map(() => '?').join(', ')}]::${type}[]`, params: [...values] };
+export function uuidArray(ids: readonly string[]): SqlCondition {
+  return ids.length === 1 ? { sql: 'array[?]::uuid[]', params: [ids[0]] } : { sql: '?::uuid[]', params: [pgArray(ids)] };
 }
 
 /** Makes user text literal inside a LIKE/ILIKE pattern (`%`, `_` and `\` lose their meaning). */

@@ -1,6 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executePrepared, boundArray, type SqlCondition } from '../sql.js';
+import { executePrepared, uuidArray, type SqlCondition } from '../sql.js';
 import type { CountedPage, Page, PageArgs } from './connection.js';
 import { encodeCursor, foreignCursor, keysetCursor, pageOf, planKeyset, type KeysetPlan, type SortKind, type SortValue } from './cursor.js';
 
@@ -149,7 +149,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   if (query.parent && parentColumn) {
     const ofParent = `t.${quote(parentColumn)} = p.page_key`;
     // Each parent once (a repeated id would repeat its page).
-    const parents = boundArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))], 'uuid');
+    const parents = uuidArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))]);
     allParams.push(...parents.params);
     let count = '';
     if (counted) {
@@ -214,7 +214,7 @@ export async function countByParent<T>(em: EntityManager, query: { entity: Entit
   const meta = metadataOf(em, query.entity);
   const parent = `t.${quote(columnOf(meta, query.parent.property))}`;
   const extra = query.where ? ` and (${query.where.sql})` : '';
-  const parents = boundArray(query.parent.ids, 'uuid');
+  const parents = uuidArray(query.parent.ids);
   const rows = await executePrepared<{ parent: string; total: string }>(
     em,
     `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(${parents.sql})${extra} group by ${parent}`,

@@ -3,7 +3,7 @@ import { badInput } from '@crm/kit/errors.js';
 import { byKeys, groupByKeys } from '@crm/kit/loaders.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, countWhere, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
-import { escapeLike, executePrepared, pgArray, boundArray, type SqlCondition } from '@crm/kit/sql.js';
+import { escapeLike, executePrepared, pgArray, uuidArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Customer, foldName } from './customer.entity.js';
 import { Identifier } from './identifier.entity.js';
 import { mergeRows } from '@crm/kit/rows.js';
@@ -109,7 +109,7 @@ export const memberCounts = (em: EntityManager, organizationIds: readonly string
  * check asks a thousand at a time.
  */
 export async function customerKeys(em: EntityManager, ids: readonly string[]): Promise<Array<{ id: string } | null>> {
-  const list = boundArray(ids, 'uuid');
+  const list = uuidArray(ids);
   const rows = await executePrepared<{ id: string; merged_into_id: string | null }>(
     em,
     `select id, merged_into_id from customer where id = any(${list.sql})`,
@@ -198,7 +198,7 @@ function identifierPrefixes(term: string): string[] {
  */
 export async function customersWithIdentifiers(em: EntityManager, ids: readonly string[]): Promise<Array<{ customer: Customer; identifiers: Identifier[] }>> {
   if (ids.length === 0) return [];
-  const list = boundArray(ids, 'uuid');
+  const list = uuidArray(ids);
   const rows = await executePrepared<Record<string, unknown> & { identifiers__: Array<Record<string, unknown>> }>(
     em,
     `select t.*, coalesce((select json_agg(i order by i.created_at, i.id) from customer_identifier i where i.customer_id = t.id), '[]') as identifiers__

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '@crm/kit/errors.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { boundArray, type SqlCondition } from '@crm/kit/sql.js';
+import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Interaction } from './interaction.entity.js';
 import type { InteractionFilter } from './interaction.inputs.js';
 
@@ -12,14 +12,12 @@ export function interactionFilterSql(filter: InteractionFilter | undefined | nul
   const parts: string[] = [];
   const params: unknown[] = [];
   if (filter.channels?.length) {
-    const channels = boundArray(filter.channels, 'interaction_channel');
-    parts.push(`channel = any(${channels.sql})`);
-    params.push(...channels.params);
+    parts.push('channel = any(?::interaction_channel[])');
+    params.push(pgArray(filter.channels));
   }
   if (filter.types?.length) {
-    const types = boundArray(filter.types, 'interaction_type');
-    parts.push(`type = any(${types.sql})`);
-    params.push(...types.params);
+    parts.push('type = any(?::interaction_type[])');
+    params.push(pgArray(filter.types));
   }
   if (filter.since) {
     parts.push('occurred_at >= ?');

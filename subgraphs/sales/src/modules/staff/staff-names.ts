@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphClient } from '@crm/kit/graph-client.js';
-import { executePrepared, pgArray, boundArray } from '@crm/kit/sql.js';
+import { executePrepared, pgArray, uuidArray } from '@crm/kit/sql.js';
 import { DomainError } from '@crm/kit/errors.js';
 
 export interface KnownName {
@@ -77,7 +77,7 @@ function askIdentity(em: EntityManager, graph: GraphClient): Promise<Map<string,
  */
 export function staffNameLoader(em: EntityManager, graph: GraphClient): DataLoader<string, string | null> {
   return new DataLoader(async (ids) => {
-    const list = boundArray(ids, 'uuid');
+    const list = uuidArray(ids);
     const rows = await executePrepared<{ user_id: string; name: string }>(
       em,
       `select user_id, name from staff_name where user_id = any(${list.sql})`,
