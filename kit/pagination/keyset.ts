@@ -214,14 +214,15 @@ export async function countByParent<T>(em: EntityManager, query: { entity: Entit
   const meta = metadataOf(em, query.entity);
   const parent = `t.${quote(columnOf(meta, query.parent.property))}`;
   const extra = query.where ? ` and (${query.where.sql})` : '';
-  const parents = uuidArray(query.parent.ids);
+  // PostgreSQL answers a uuid in lower case whatever case it was asked in; each parent is asked once.
+  const parents = uuidArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))]);
   const rows = await executePrepared<{ parent: string; total: string }>(
     em,
     `select ${parent} as parent, count(*) as total from ${tableOf(meta)} t where ${parent} = any(${parents.sql})${extra} group by ${parent}`,
     [...parents.params, ...(query.where?.params ?? [])],
   );
   const totals = new Map(rows.map((row) => [String(row.parent), Number(row.total)]));
-  return query.parent.ids.map((id) => totals.get(id) ?? 0);
+  return query.parent.ids.map((id) => totals.get(id.toLowerCase()) ?? 0);
 }
 
 /** totalCount of a top-level list: the same condition as its pages (rows aliased `t`), counted in one statement. */

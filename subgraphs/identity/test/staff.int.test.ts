@@ -61,6 +61,15 @@ describe('staff teams', () => {
     expect((await refusal(members({ after: 'garbage' }))).code).toBe('BAD_USER_INPUT');
   });
 
+  it('counts and pages by a parent id in any letter case, as PostgreSQL reads a uuid', async () => {
+    const [ada, bob] = [await user('Case Ada'), await user('Case Bob')];
+    const team = await write((em) => createTeam(em, { name: 'Case showroom', memberIds: [ada.id, bob.id] }));
+    const upper = team.id.toUpperCase();
+    expect(await memberCountsByTeam(em(), [upper, team.id])).toEqual([2, 2]);
+    expect(names((await membersPagesByTeam(em(), [upper], {}))[0])).toEqual(['Case Ada', 'Case Bob']);
+    expect(await teamCountsByUser(em(), [ada.id.toUpperCase()])).toEqual([1]);
+  });
+
   it('rejects a duplicate name, unknown users and malformed ids', async () => {
     await write((em) => createTeam(em, { name: 'Prague showroom', memberIds: [] }));
     const duplicate = await refusal(write((em) => createTeam(em, { name: ' Prague showroom ', memberIds: [] })));
