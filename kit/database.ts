@@ -92,6 +92,9 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   };
   return MikroORM.init({
     driverOptions: {
+      // pg reads the whole URL, as the bus's and the jobs' pools do: MikroORM alone takes only its host, port, user,
+      // password and database, and would drop a Unix socket directory (`?host=`), `sslmode` and startup `options`.
+      connectionString: options.url,
       onPoolCreated: releaseDeadConnections,
       onConnect,
       ...(options.applicationName ? { application_name: options.applicationName } : {}),
