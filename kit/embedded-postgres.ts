@@ -5,7 +5,14 @@ import path from 'node:path';
 import type { Logger } from './logger.js';
 
 export interface EmbeddedDatabase {
+  /**
+   * Through the server's Unix socket when it has one (in its data dir), else `tcpUrl`. A local server is cheaper
+   * through its socket: over loopback TCP the sender's write also runs the receiver's TCP stack, and writing
+   * statements to PostgreSQL was about a fifth of a subgraph's CPU in a 360° query's profile.
+   */
   url: string;
+  /** Over TCP on 127.0.0.1, for what reaches a server by host and port (psql, PgBouncer, the tests' proxies). */
+  tcpUrl: string;
   stop(): Promise<void>;
   /** Starts the server again after stop() (tests of a database outage). */
   start(): Promise<void>;
@@ -19,9 +26,12 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log: Logger }): Promise<EmbeddedDatabase> {
   const dataDir = await reachableDataDir(path.resolve(options.dataDir), options.log);
   const EmbeddedPostgres = await importWithoutSignalHooks();
+  const socketDir = socketDirectoryFor(dataDir, options.port);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
+    // Only the socket chosen here (none when the data dir cannot hold one), not the binaries' built-in directory.
+    postgresFlags: ['-c', `unix_socket_directories=${socketDir ?? ''}`],
     user: 'postgres',
     password: 'postgres',
     persistent: true,
@@ -39,11 +49,21 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   await server.start();
   options.log.info({ port: options.port, dataDir }, 'embedded PostgreSQL started');
+  const tcpUrl = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`;
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`,
+    url: socketDir ? `postgres://postgres:postgres@localhost:${options.port}/postgres?host=${encodeURIComponent(socketDir)}` : tcpUrl,
+    tcpUrl,
     stop: () => server.stop(),
     start: () => server.start(),
   };
+}
+
+/** A socket's path is at most 107 bytes (`sun_path`); a directory named plainly, so that it needs no quoting. */
+const MAX_SOCKET_PATH = 107;
+
+function socketDirectoryFor(dataDir: string, port: number): string | null {
+  const fits = `${dataDir}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH;
+  return fits && /^[\w./-]+$/.test(dataDir) ? dataDir : null;
 }
 
 /**

@@ -48,12 +48,15 @@ async function apiKeyCaller(admin: Caller): Promise<Caller> {
 async function environment(options: ReturnType<typeof parseOptions>, seconds: number): Promise<Array<[string, string]>> {
   const client = new pg.Client({ connectionString: platform!.databaseUrl('identity') });
   await client.connect();
-  const { rows } = await client.query<{ version: string }>("select current_setting('server_version') as version").finally(() => client.end());
+  const { rows } = await client
+    .query<{ version: string; socket: boolean }>("select current_setting('server_version') as version, inet_client_addr() is null as socket")
+    .finally(() => client.end());
+  const reached = rows[0]!.socket ? 'through its Unix socket' : 'over TCP';
   return [
     ['scale', `${options.scale.name} (${options.scale.customers.toLocaleString('en-US')} customers; ${options.scale.seconds} s per load run)`],
     ['machine', `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`],
     ['node', process.version],
-    ['PostgreSQL', `${rows[0]!.version} (${process.env.DATABASE_URL ? 'DATABASE_URL, bench-only databases' : 'embedded'})`],
+    ['PostgreSQL', `${rows[0]!.version} (${process.env.DATABASE_URL ? 'DATABASE_URL, bench-only databases' : 'embedded'}, ${reached})`],
     ['platform', `compiled build (dist/), as npm start runs it; commit ${commit}`],
     ['caller', options.auth === 'admin' ? 'the demo ADMIN (development issuer token)' : 'an API key with every scope'],
     ['load generator', 'autocannon and graphql-ws in the bench process, on the same machine'],

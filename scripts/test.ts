@@ -14,8 +14,10 @@ const dataDir = path.join(tmpdir(), `crm-test-pg-${process.pid}`);
 let embedded: EmbeddedDatabase | undefined;
 if (!process.env.DATABASE_URL) {
   embedded = await startEmbeddedPostgres({ dataDir, port: 19000 + (process.pid % 900), log: createLogger('test-db') });
-  process.env.DATABASE_URL = embedded.url;
-  console.log(`Tests run on an embedded PostgreSQL (${embedded.url}); set DATABASE_URL to use another server.`);
+  // Over TCP, as a server elsewhere is reached: tests put proxies (PgBouncer, a severable one) between the services
+  // and the server by its host and port. `npm start`'s socket is tested by tests/start.e2e.test.ts.
+  process.env.DATABASE_URL = embedded.tcpUrl;
+  console.log(`Tests run on an embedded PostgreSQL (${embedded.tcpUrl}); set DATABASE_URL to use another server.`);
 }
 
 const resultsFile = path.join(tmpdir(), `crm-test-results-${process.pid}.json`);

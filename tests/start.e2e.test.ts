@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { DEMO } from '@crm/demo/ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
@@ -93,6 +94,20 @@ describe('npm start on a machine with no database configured', () => {
     expect(result.data?.customer.displayName).toBe('Jan Novák');
     expect(result.data?.customer.opportunities?.edges[0]?.node.stage).toBe('First offer sent');
     expect(result.data?.customer.interactions?.edges.map((e) => e.node.type)).toContain('CALL');
+
+    // Every service reaches the embedded server through its Unix socket: no session of the platform's databases
+    // came over TCP (inet_client_addr is null for a socket's), the ORM's pools included.
+    const server = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/postgres` });
+    await server.connect();
+    try {
+      const { rows } = await server.query<{ over: string; sessions: number }>(
+        `select case when client_addr is null then 'socket' else 'tcp' end as over, count(*)::int as sessions
+           from pg_stat_activity where starts_with(datname, 'crm_') and backend_type = 'client backend' group by 1`,
+      );
+      expect(rows).toEqual([{ over: 'socket', sessions: expect.any(Number) }]);
+    } finally {
+      await server.end();
+    }
 
     // The request id travelled from the gateway to every subgraph's log (once their log lines have arrived).
     await eventually(async () => {

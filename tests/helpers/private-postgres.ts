@@ -12,6 +12,7 @@ export async function startPrivatePostgres(): Promise<EmbeddedDatabase & { dispo
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: createLogger('private-postgres') });
   return {
     ...server,
+    url: server.tcpUrl, // as the tests' shared server is reached (scripts/test.ts)
     dispose: async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
