@@ -136,9 +136,9 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     conditions.push(`(${sort}, ${id}) ${walkDescending ? '<' : '>'} (?, ?)`);
     params.push(...keysetCursor(plan.cursor, sortKind));
   }
-  const page = (parentCondition: string | null) => {
+  const page = (parentCondition: string | null, columns = 't.*') => {
     const where = [...(parentCondition ? [parentCondition] : []), ...conditions];
-    return `select t.* from ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
+    return `select ${columns} from ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${sort} ${direction}, ${id} ${direction} limit ?`;
   };
   // A first or last page (no cursor) of a parent sees every matching row of it: their number, the totalCount, comes
@@ -146,10 +146,20 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const counted = options.counted === true && !plan.cursor && parentColumn !== null;
   let sql: string;
   const allParams: unknown[] = [];
-  if (query.parent && parentColumn) {
+  // Each parent once (a repeated id would repeat its page).
+  const parentIds = query.parent ? [...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))] : [];
+  if (parentColumn && parentIds.length === 1) {
+    // One parent (a customer's own page, the usual case): a plain page, its count an uncorrelated subquery. The
+    // batch's form below costs PostgreSQL about half as much again for one parent (0.33-0.39 ms against 0.23-0.24
+    // for a customer's interactions filtered by channel, ADR 12), most of it planning.
+    const ofParent = `t.${quote(parentColumn)} = ?`;
+    const count = counted ? `(select count(*) from ${from} where ${[ofParent, ...filter].join(' and ')}) as page_total, ` : '';
+    if (counted) allParams.push(parentIds[0], ...filterParams);
+    allParams.push(parentIds[0], ...params, plan.limit + 1);
+    sql = page(ofParent, `${count}t.*`);
+  } else if (query.parent && parentColumn) {
     const ofParent = `t.${quote(parentColumn)} = p.page_key`;
-    // Each parent once (a repeated id would repeat its page).
-    const parents = uuidArray([...new Set(query.parent.ids.map((parentId) => parentId.toLowerCase()))]);
+    const parents = uuidArray(parentIds);
     allParams.push(...parents.params);
     let count = '';
     if (counted) {
@@ -174,7 +184,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   const grouped = new Map<string, T[]>();
   const totals = new Map<string, number>();
   for (const row of rows) {
-    const key = parentColumn ? String(row.page_key) : '';
+    const key = parentColumn ? String(row.page_key ?? parentIds[0]) : '';
     if (counted) totals.set(key, Number(row.page_total));
     delete row.page_key;
     delete row.page_row;
