@@ -58,8 +58,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   };
 }
 
-/** A socket's path is at most 107 bytes (`sun_path`); a directory named plainly, so that it needs no quoting. */
-const MAX_SOCKET_PATH = 107;
+/** A socket's path fits `sun_path` (108 bytes on Linux, 104 on macOS, with its NUL); a directory named plainly, so that it needs no quoting. */
+const MAX_SOCKET_PATH = process.platform === 'darwin' ? 103 : 107;
 
 function socketDirectoryFor(dataDir: string, port: number): string | null {
   const fits = `${dataDir}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH;

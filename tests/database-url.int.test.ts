@@ -1,35 +1,25 @@
-import { describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createOrm } from '@crm/kit/database.js';
 import { createLogger } from '@crm/kit/logger.js';
+import { startPrivatePostgres } from './helpers/private-postgres.js';
 
 // A DATABASE_URL's parameters (libpq's: host as a Unix socket directory, startup options, sslmode) are honoured by
 // pg's own pools (the event bus, the jobs). MikroORM reads only the URL's host, port, user, password and database,
 // so the ORM's pool connected to the URL's host over TCP with none of them: half of a subgraph's connections
-// ignored the URL.
+// ignored the URL. A server of the test's own, so that its socket is on this machine, where the test can reach it.
 
-const server = process.env.DATABASE_URL!;
-const log = createLogger('database-url-test');
-
-async function socketDirectoryOf(url: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ unix_socket_directories: string }>('show unix_socket_directories');
-    return rows[0]!.unix_socket_directories.split(',')[0]!.trim();
-  } finally {
-    await admin.end();
-  }
-}
+let database: Awaited<ReturnType<typeof startPrivatePostgres>>;
+beforeAll(async () => {
+  database = await startPrivatePostgres();
+}, 60_000);
+afterAll(() => database.dispose());
 
 describe('the database URL', () => {
   it("reaches the ORM's pool whole: a Unix socket directory as host, startup options", async () => {
-    const directory = await socketDirectoryOf(server);
-    expect(directory).not.toBe(''); // the machine's server and the embedded one both listen on a socket
-    const url = new URL(server);
-    url.searchParams.set('host', directory);
+    const url = new URL(database.socketUrl);
+    expect(url.searchParams.get('host')).toMatch(/^\//); // the embedded server's socket directory
     url.searchParams.set('options', '-c lock_timeout=4321');
-    const orm = await createOrm({ url: url.toString(), entities: [], migrations: [], log, pool: { max: 1 } });
+    const orm = await createOrm({ url: url.toString(), entities: [], migrations: [], log: createLogger('database-url-test'), pool: { max: 1 } });
     try {
       const [row] = await orm.em
         .getConnection()

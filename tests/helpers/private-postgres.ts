@@ -7,12 +7,13 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-
 import { createLogger } from '@crm/kit/logger.js';
 
 /** A PostgreSQL server of the test's own, which it may stop and start (outages) without touching other tests. */
-export async function startPrivatePostgres(): Promise<EmbeddedDatabase & { dispose(): Promise<void> }> {
+export async function startPrivatePostgres(): Promise<EmbeddedDatabase & { socketUrl: string; dispose(): Promise<void> }> {
   const dataDir = path.join(tmpdir(), `crm-private-pg-${randomBytes(4).toString('hex')}`);
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: createLogger('private-postgres') });
   return {
     ...server,
     url: server.tcpUrl, // as the tests' shared server is reached (scripts/test.ts)
+    socketUrl: server.url, // through its Unix socket (in its data dir), as npm start reaches it
     dispose: async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });

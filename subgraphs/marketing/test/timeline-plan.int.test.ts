@@ -103,7 +103,9 @@ describe("a page of a customer's long timeline", () => {
 
   it("gives one customer's page in a plain statement, the same page a batch gives", async () => {
     const filter = { channels: [C.WEB, C.EMAIL] };
-    for (const args of [{ first: 3 }, { last: 2 }, { first: 2, after: null as string | null }]) {
+    const [start] = await timelinePages(em(), [busy], filter, { first: 5 });
+    const { startCursor, endCursor } = start!.pageInfo;
+    for (const args of [{ first: 3 }, { last: 2 }, { first: 2, after: endCursor }, { last: 2, before: startCursor }, { last: 3, before: endCursor }]) {
       const alone = await sentBy(() => timelinePages(em(), [busy], filter, args));
       const batched = await sentBy(() => timelinePages(em(), [quiet, busy], filter, args));
       // No per-parent machinery (unnest, lateral subqueries) for one parent: planning it cost PostgreSQL a third more.
