@@ -15,9 +15,9 @@ COPY . .
 RUN npm run build
 
 FROM node:22-slim
-# production: @crm/kit and @crm/demo resolve to their compiled dist/ (see kit/package.json "exports"); the V8 flags
-# every service runs with are scripts/node-flags.ts's (why there).
-ENV NODE_ENV=production NODE_OPTIONS="--conditions=production --max-semi-space-size=64"
+# production: @crm/kit and @crm/demo resolve to their compiled dist/ (see kit/package.json "exports"); the runtime
+# flags every service runs with are scripts/node-flags.ts's (why there).
+ENV NODE_ENV=production NODE_OPTIONS="--conditions=production --experimental-async-context-frame --max-semi-space-size=64"
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/kit/package.json kit/

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { V8_FLAGS } from '../scripts/node-flags.js';
+import { RUNTIME_FLAGS } from '../scripts/node-flags.js';
 import { inParallel } from './graphql.js';
 import { freePort, stopChild, untilReady, type BenchPlatform } from './platform.js';
 import { cpuMs, systemCpuMs } from './proc.js';
@@ -25,7 +25,7 @@ const ENTRY = 'bench/fan-out-floor.js';
 export async function measureFanOutFloor(platform: BenchPlatform, subscribers: number, payload: string, events = 3): Promise<FanOutFloor> {
   const port = await freePort();
   // The gateway's heap settings (a young generation that fits a fan-out): the same V8 under both.
-  const child = platform.spawnChild('fan-out-floor', [...V8_FLAGS, ENTRY], { BENCH_FLOOR_PORT: String(port) });
+  const child = platform.spawnChild('fan-out-floor', [...RUNTIME_FLAGS, ENTRY], { BENCH_FLOOR_PORT: String(port) });
   const sockets: WebSocket[] = [];
   let received = 0;
   let allReceived: (() => void) | undefined;

@@ -15,5 +15,16 @@
  */
 export const V8_FLAGS = ['--max-semi-space-size=64'] as const;
 
+/**
+ * AsyncLocalStorage (a request's scope, its audit changes, the ORM's request context) carried by V8's continuation
+ * data instead of a promise hook on every promise: Node 24's default, a flag in Node 22. The hooks took 5-6 % of a
+ * subgraph's time serving the 360° query (a CPU profile of service), and with the flag the whole query cost 5-6 %
+ * less CPU (alternating starts of the platform, ADR 12).
+ */
+export const ASYNC_CONTEXT_FLAGS = ['--experimental-async-context-frame'] as const;
+
+/** How every service process runs, from the build or from source. */
+export const RUNTIME_FLAGS = [...ASYNC_CONTEXT_FLAGS, ...V8_FLAGS] as const;
+
 /** The compiled build, as production runs it: the workspace packages resolve to their dist/ (ADR 10). */
-export const COMPILED_FLAGS = ['--enable-source-maps', '--conditions=production', ...V8_FLAGS] as const;
+export const COMPILED_FLAGS = ['--enable-source-maps', '--conditions=production', ...RUNTIME_FLAGS] as const;

@@ -15,7 +15,7 @@ import { checkSettings, ConfigurationError } from '@crm/kit/settings.js';
 import { gateway } from '../gateway/settings.js';
 import { allSettings, startSettings } from './settings.js';
 import { ensureDashboardBuilt } from './dashboard-build.js';
-import { COMPILED_FLAGS, V8_FLAGS } from './node-flags.js';
+import { COMPILED_FLAGS, RUNTIME_FLAGS } from './node-flags.js';
 
 const log = createLogger('start');
 const children = new Set<ChildProcess>();
@@ -78,7 +78,7 @@ async function printDemoTokens(): Promise<void> {
  * TypeScript through a loader instead (no build step, but the loader costs on every request).
  */
 async function prepareRuntime(): Promise<(entry: string) => string[]> {
-  if (startSettings.read().START_FROM === 'source') return (entry) => [...V8_FLAGS, '--import', '@swc-node/register/esm-register', `${entry}.ts`];
+  if (startSettings.read().START_FROM === 'source') return (entry) => [...RUNTIME_FLAGS, '--import', '@swc-node/register/esm-register', `${entry}.ts`];
   log.info('compiling (npm run build; the first time takes a minute)');
   const build = spawn('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const [code] = (await once(build, 'exit')) as [number | null];

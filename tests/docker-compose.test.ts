@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { DEFAULT_PORTS, SUBGRAPHS } from '@crm/kit/config.js';
-import { V8_FLAGS } from '../scripts/node-flags.js';
+import { RUNTIME_FLAGS } from '../scripts/node-flags.js';
 
 interface Service {
   build?: string;
@@ -90,8 +90,8 @@ describe('docker-compose.yml matches the code it deploys', () => {
       expect(existsSync(`${folder}/package.json`)).toBe(true);
       expect({ folder, linked: dockerfile.includes(`COPY --from=build /app/${folder}/package.json ${folder}/`) }).toEqual({ folder, linked: true });
     }
-    // Run as npm start and the benchmark run them: the compiled build with the same V8 flags (scripts/node-flags.ts).
+    // Run as npm start and the benchmark run them: the compiled build with the same runtime flags (scripts/node-flags.ts).
     const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1]?.split(' ');
-    expect(nodeOptions).toEqual(['--conditions=production', ...V8_FLAGS]);
+    expect(nodeOptions).toEqual(['--conditions=production', ...RUNTIME_FLAGS]);
   });
 });
