@@ -10,7 +10,7 @@ import type { Permission } from './access/permissions.js';
 import { requirePermission } from './access/viewer.js';
 import type { RequestContext } from './context.js';
 import { isUuid } from './ids.js';
-import { validateListArgumentsPerItem } from './validation.js';
+import { prepareArgumentValidation } from './validation.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -82,7 +82,7 @@ function onlyIdIn(selections: readonly SelectionNode[], info: GraphQLResolveInfo
 export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'validate'>, referenceResolvers: ReferenceResolvers = {}): Promise<GraphQLSchema> {
   assertAccessDeclared(options.resolvers as readonly Function[]);
   runMutationsInTransactions();
-  validateListArgumentsPerItem();
+  prepareArgumentValidation();
   const schema = await buildSchema({
     ...options,
     authChecker,
