@@ -120,6 +120,21 @@ describe("a page of a customer's long timeline", () => {
     expect(minute(next!)).toEqual([2, 1].map((n) => new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString()));
   });
 
+  it('makes entities of the rows a page keeps only, not of the one read past its end', async () => {
+    for (const [args, kept] of [
+      [{ first: 2 }, 2],
+      [{ last: 3 }, 3],
+      [{ first: 10 }, 5],
+    ] as const) {
+      const request = em();
+      const [page] = await timelinePages(request, [quiet], null, args);
+      expect(page!.edges).toHaveLength(kept);
+      expect(page!.pageInfo.hasNextPage || page!.pageInfo.hasPreviousPage).toBe(kept < 5);
+      const mapped = request.getUnitOfWork().getIdentityMap().values();
+      expect(mapped.map((entity) => (entity as { id: string }).id).sort()).toEqual(page!.edges.map((edge) => edge.node.id).sort());
+    }
+  });
+
   it('answers a parent named twice, or in capitals, with its one page', async () => {
     const [once, twice, upper] = await timelinePages(em(), [quiet, quiet, quiet.toUpperCase()], null, { first: 10 });
     for (const page of [once!, twice!, upper!]) {
