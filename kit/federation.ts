@@ -10,7 +10,7 @@ import type { Permission } from './access/permissions.js';
 import { requirePermission } from './access/viewer.js';
 import type { RequestContext } from './context.js';
 import { isUuid } from './ids.js';
-import { prepareArgumentValidation } from './validation.js';
+import { prepareArgumentValidation, VALIDATION_SETTINGS } from './validation.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -86,7 +86,7 @@ export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'va
   const schema = await buildSchema({
     ...options,
     authChecker,
-    validate: { forbidUnknownValues: false },
+    validate: { ...VALIDATION_SETTINGS },
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {

@@ -15,16 +15,19 @@
  */
 export const V8_FLAGS = ['--max-semi-space-size=64'] as const;
 
+const ASYNC_CONTEXT_FRAME = '--experimental-async-context-frame';
+
 /**
  * AsyncLocalStorage (a request's scope, its audit changes, the ORM's request context) carried by V8's continuation
- * data instead of a promise hook on every promise: Node 24's default, a flag in Node 22. The hooks took 5-6 % of a
- * subgraph's time serving the 360° query (a CPU profile of service), and with the flag the whole query cost 5-6 %
- * less CPU (alternating starts of the platform, ADR 12).
+ * data instead of a promise hook on every promise. The hooks took 5-6 % of a subgraph's time serving the 360° query
+ * (a CPU profile of service), and with the flag the whole query cost 4.5-8 % less CPU (alternating starts of the
+ * platform, ADR 12). Node 22 needs the flag; Node 24 does this by default and no longer knows the flag's name (it
+ * would refuse to start), so it is given only to a Node that accepts it.
  */
-export const ASYNC_CONTEXT_FLAGS = ['--experimental-async-context-frame'] as const;
+export const ASYNC_CONTEXT_FLAGS: readonly string[] = process.allowedNodeEnvironmentFlags.has(ASYNC_CONTEXT_FRAME) ? [ASYNC_CONTEXT_FRAME] : [];
 
 /** How every service process runs, from the build or from source. */
-export const RUNTIME_FLAGS = [...ASYNC_CONTEXT_FLAGS, ...V8_FLAGS] as const;
+export const RUNTIME_FLAGS: readonly string[] = [...ASYNC_CONTEXT_FLAGS, ...V8_FLAGS];
 
 /** The compiled build, as production runs it: the workspace packages resolve to their dist/ (ADR 10). */
-export const COMPILED_FLAGS = ['--enable-source-maps', '--conditions=production', ...RUNTIME_FLAGS] as const;
+export const COMPILED_FLAGS: readonly string[] = ['--enable-source-maps', '--conditions=production', ...RUNTIME_FLAGS];

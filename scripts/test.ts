@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@crm/kit/embedded-postgres.js';
 import { createLogger } from '@crm/kit/logger.js';
+import { ASYNC_CONTEXT_FLAGS } from './node-flags.js';
 
 const dataDir = path.join(tmpdir(), `crm-test-pg-${process.pid}`);
 let embedded: EmbeddedDatabase | undefined;
@@ -23,7 +24,8 @@ if (!process.env.DATABASE_URL) {
 const resultsFile = path.join(tmpdir(), `crm-test-results-${process.pid}.json`);
 const jest = spawn(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+  // AsyncLocalStorage as the services run it (scripts/node-flags.ts): the services tested in-process use the same.
+  [...ASYNC_CONTEXT_FLAGS, '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
 );
 const [code] = (await once(jest, 'exit')) as [number | null];

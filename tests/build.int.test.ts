@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { eventually } from './helpers/eventually.js';
+import { RUNTIME_FLAGS } from '../scripts/node-flags.js';
 
 // What production runs (the Dockerfile: `npm run build`, then `node` with NODE_OPTIONS=--conditions=production;
 // npm start runs the same build):
@@ -26,7 +27,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const production = (env: Record<string, string>) => ({ PATH: process.env.PATH, NODE_OPTIONS: '--conditions=production', LOG_LEVEL: 'silent', ...env });
+const production = (env: Record<string, string>) => ({
+  PATH: process.env.PATH,
+  NODE_OPTIONS: ['--conditions=production', ...RUNTIME_FLAGS].join(' '),
+  LOG_LEVEL: 'silent',
+  ...env,
+});
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

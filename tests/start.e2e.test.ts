@@ -10,7 +10,7 @@ import { DEMO } from '@crm/demo/ids.js';
 import { Customer360Document } from './generated/graphql.js';
 import { execute } from './helpers/graphql.js';
 import { eventually } from './helpers/eventually.js';
-import { V8_FLAGS } from '../scripts/node-flags.js';
+import { RUNTIME_FLAGS } from '../scripts/node-flags.js';
 
 // Below the ephemeral port range (32768+), so no port another test opened with port 0 can collide.
 const base = 20000 + (process.pid % 1000) * 6;
@@ -117,11 +117,11 @@ describe('npm start on a machine with no database configured', () => {
       }
     });
 
-    // Every service runs with the platform's V8 flags (scripts/node-flags.ts), as the image runs them.
+    // Every service runs with the platform's runtime flags (scripts/node-flags.ts), as the image runs them.
     const servicePid = async (port: number) => ((await fetch(`http://localhost:${port}/health/live`).then((r) => r.json())) as { pid: number }).pid;
     const nodeFlagsOf = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg.startsWith('--'));
     for (const name of ['gateway', 'identity', 'sales', 'marketing', 'service'] as const) {
-      expect({ name, flags: await nodeFlagsOf(await servicePid(ports[name])) }).toEqual({ name, flags: expect.arrayContaining([...V8_FLAGS]) });
+      expect({ name, flags: await nodeFlagsOf(await servicePid(ports[name])) }).toEqual({ name, flags: expect.arrayContaining([...RUNTIME_FLAGS]) });
       // Only this machine reaches it (HOST, 127.0.0.1 by default): the development issuer hands out ADMIN tokens.
       expect({ name, listensOn: await listenAddresses(ports[name]) }).toEqual({ name, listensOn: ['0100007F'] });
     }

@@ -121,17 +121,23 @@ describe("a page of a customer's long timeline", () => {
   });
 
   it('makes entities of the rows a page keeps only, not of the one read past its end', async () => {
-    for (const [args, kept] of [
-      [{ first: 2 }, 2],
-      [{ last: 3 }, 3],
-      [{ first: 10 }, 5],
-    ] as const) {
+    const cases = [
+      { parents: [quiet], args: { first: 2 }, kept: 2, more: { hasNextPage: true, hasPreviousPage: false } },
+      { parents: [quiet], args: { last: 3 }, kept: 3, more: { hasNextPage: false, hasPreviousPage: true } },
+      { parents: [quiet], args: { first: 10 }, kept: 5, more: { hasNextPage: false, hasPreviousPage: false } },
+      // A batch (the lateral form): each parent's page past its end, and a parent named twice.
+      { parents: [quiet, other, quiet], args: { first: 2 }, kept: 2, more: { hasNextPage: true, hasPreviousPage: false } },
+    ];
+    for (const { parents, args, kept, more } of cases) {
       const request = em();
-      const [page] = await timelinePages(request, [quiet], null, args);
-      expect(page!.edges).toHaveLength(kept);
-      expect(page!.pageInfo.hasNextPage || page!.pageInfo.hasPreviousPage).toBe(kept < 5);
+      const pages = await timelinePages(request, parents, null, args);
+      for (const page of pages) {
+        expect(page!.edges).toHaveLength(kept);
+        expect(page!.pageInfo).toMatchObject(more);
+      }
       const mapped = request.getUnitOfWork().getIdentityMap().values();
-      expect(mapped.map((entity) => (entity as { id: string }).id).sort()).toEqual(page!.edges.map((edge) => edge.node.id).sort());
+      const shown = new Set(pages.flatMap((page) => page!.edges.map((edge) => edge.node.id)));
+      expect(mapped.map((entity) => (entity as { id: string }).id).sort()).toEqual([...shown].sort());
     }
   });
 
