@@ -5,7 +5,10 @@ import type pg from 'pg';
 const MAX_PER_CONNECTION = 200;
 /** Texts to prepare, process-wide (they are the code's, not the data's); one beyond them is sent unnamed. */
 const MAX_MARKED = 1000;
-const marked = new Set<string>();
+const nameOf = (text: string): string => `crm_${createHash('sha1').update(text).digest('base64url')}`;
+
+/** Each marked text with its statement's name, worked out once (a hash of the text at every call showed in profiles). */
+const marked = new Map<string, string>();
 
 /** PostgreSQL's answer when a prepared `select t.*` meets a table whose columns a migration has since changed. */
 const planOutdated = (error: unknown) => {
@@ -15,15 +18,13 @@ const planOutdated = (error: unknown) => {
 
 /** `text` (with `$1`, … placeholders) is to be sent as a prepared statement on connections that prepare (`executePrepared`). */
 export function markForPreparing(text: string): void {
-  if (marked.size < MAX_MARKED) marked.add(text);
+  if (marked.size < MAX_MARKED && !marked.has(text)) marked.set(text, nameOf(text));
 }
 
 type Query = (config: pg.QueryConfig) => Promise<pg.QueryResult>;
 interface PgConnection {
   parsedStatements: Record<string, string>;
 }
-
-const nameOf = (text: string): string => `crm_${createHash('sha1').update(text).digest('base64url')}`;
 
 /**
  * Makes `client` send the statements marked for it (`markForPreparing`: the reads of `executePrepared`, `kit/sql.ts`)
@@ -55,9 +56,8 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
     stale = false;
   };
   const idle = () => client.getTransactionStatus() === 'I';
-  const run = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
+  const run = async (text: string, name: string, values: unknown[]): Promise<pg.QueryResult> => {
     if (stale && idle()) await forgetAll();
-    const name = nameOf(text);
     if (stale || (!prepared.has(name) && prepared.size >= MAX_PER_CONNECTION)) return query({ text, values });
     prepared.add(name);
     try {
@@ -71,9 +71,11 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
       return query({ name, text, values });
     }
   };
-  const replaced = (text: unknown, values?: unknown, callback?: unknown) =>
-    typeof text === 'string' && marked.has(text) && Array.isArray(values) && callback === undefined
-      ? run(text, values)
+  const replaced = (text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' && Array.isArray(values) && callback === undefined ? marked.get(text) : undefined;
+    return name !== undefined
+      ? run(text as string, name, values as unknown[])
       : original(...[text, values, callback].filter((argument) => argument !== undefined));
+  };
   client.query = replaced as unknown as typeof client.query;
 }

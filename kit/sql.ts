@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager, Kysely } from '@mikro-orm/postgresql';
 import { markForPreparing } from './prepared-statements.js';
 
@@ -53,10 +52,28 @@ export function executeBound<T extends object>(em: EntityManager, sql: string, p
 export function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   // MikroORM writes an array value as a list (`in (?)`), which a bound value is not: such a statement goes as it did.
   if (params.some(Array.isArray)) return em.execute<T[]>(sql, [...params]);
-  const bound = numbered(sql, params.length);
+  const bound = boundTextOf(sql, params.length);
   markForPreparing(bound);
   // Logged as written, with its values: what tests/helpers/query-plan.ts plans again (its `prepared` mark).
   return run<T>(em, bound, params, { logged: sql, prepared: true });
+}
+
+/** Texts `executePrepared` has numbered, by their `?` text: the code's statements, a few hundred at most. */
+const boundTexts = new Map<string, string>();
+const MAX_BOUND_TEXTS = 1000;
+
+/**
+ * `numbered` once per text: the reads run it at every call, and its regular expression showed in their profiles. A
+ * text's placeholders are the same at every call, so the text alone is the key (with no values it stays as it is).
+ */
+function boundTextOf(sql: string, values: number): string {
+  if (values === 0) return sql;
+  let bound = boundTexts.get(sql);
+  if (bound === undefined) {
+    bound = numbered(sql, values);
+    if (boundTexts.size < MAX_BOUND_TEXTS) boundTexts.set(sql, bound);
+  }
+  return bound;
 }
 
 /** `?` placeholders as `$1`, `$2`, … (`\?` is a literal `?`, and with no values `?` is left alone, as em.execute does). */
@@ -70,12 +87,17 @@ export function numbered(sql: string, values: number): string {
   });
 }
 
+// kysely tells its plugins' calls apart by this object; no plugin reads its text, so a counter does (a random UUID
+// per statement showed in the reads' profiles).
+let queryCount = 0;
+const nextQueryId = () => `q${++queryCount}`;
+
 async function run<T extends object>(em: EntityManager, sql: string, params: readonly unknown[], log: { logged?: string; prepared?: boolean }): Promise<T[]> {
   const driver = em.getDriver();
   const connection = driver.getConnection();
   const client: Pick<Kysely<unknown>, 'executeQuery'> = em.getTransactionContext<Kysely<unknown>>() ?? connection.getClient();
   // What kysely's CompiledQuery.raw builds (kysely is MikroORM's, not a dependency of ours).
-  const compiled = { sql, parameters: [...params], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: randomUUID() } };
+  const compiled = { sql, parameters: [...params], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: nextQueryId() } };
   const logged = log.logged ?? sql;
   const context = log.prepared ? { params: [...params], prepared: true } : {};
   const started = Date.now();

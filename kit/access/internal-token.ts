@@ -36,28 +36,35 @@ export function assertPlatformSecret(): void {
  * remembers the tokens it verified until they expire. Both caches are bounded; the oldest entry goes first.
  */
 const MAX_CACHED_TOKENS = 5000;
-const signed = new Map<string, { token: string; reuseUntil: number }>();
-const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+/** By caller (its claims), then by audience. */
+const signed = new Map<string, Map<string, { token: string; reuseUntil: number }>>();
+/** By the token alone (it names its one audience): a key made of audience and token was a long string built per call. */
+const verified = new Map<string, { audience: string; viewer: Viewer; expiresAt: number }>();
+/** A viewer's claims as the signed cache's key: the gateway signs one request's viewer for each subgraph it calls. */
+const claimsKeys = new WeakMap<Viewer, string>();
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
   cache.set(key, value);
 }
 
+const claimsOf = (viewer: Viewer) => ({
+  kind: viewer.kind,
+  role: viewer.role,
+  perms: viewer.permissions,
+  owners: viewer.owners,
+  unowned: viewer.unowned,
+  lines: viewer.lines,
+  ip: viewer.ip,
+});
+
 export async function signInternalToken(viewer: Viewer, audience: string): Promise<string> {
-  const key = signingKey();
-  const claims = {
-    kind: viewer.kind,
-    role: viewer.role,
-    perms: viewer.permissions,
-    owners: viewer.owners,
-    unowned: viewer.unowned,
-    lines: viewer.lines,
-    ip: viewer.ip,
-  };
-  const cacheKey = `${audience}\n${viewer.id}\n${JSON.stringify(claims)}`;
-  const cached = signed.get(cacheKey);
+  let claimsKey = claimsKeys.get(viewer);
+  if (claimsKey === undefined) claimsKeys.set(viewer, (claimsKey = `${viewer.id}\n${JSON.stringify(claimsOf(viewer))}`));
+  const cached = signed.get(claimsKey)?.get(audience);
   if (cached && cached.reuseUntil > Date.now()) return cached.token;
+  const key = signingKey();
+  const claims = claimsOf(viewer);
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
@@ -67,7 +74,10 @@ export async function signInternalToken(viewer: Viewer, audience: string): Promi
     .setIssuedAt(now)
     .setExpirationTime(now + LIFETIME_SECONDS)
     .sign(key);
-  remember(signed, cacheKey, { token, reuseUntil: (now + LIFETIME_SECONDS / 2) * 1000 });
+  // Looked up again: another call for the same caller may have signed meanwhile.
+  let forCaller = signed.get(claimsKey);
+  if (!forCaller) remember(signed, claimsKey, (forCaller = new Map()));
+  forCaller.set(audience, { token, reuseUntil: (now + LIFETIME_SECONDS / 2) * 1000 });
   return token;
 }
 
@@ -80,11 +90,10 @@ export async function verifyInternalToken(authorization: string | undefined, aud
   const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
   if (!token) throw new InternalTokenError('no platform token');
   const key = signingKey();
-  // By audience too: a token signed for another subgraph is refused here even when that subgraph (same process, in
-  // tests) verified it.
-  const cacheKey = `${audience}\n${token}`;
-  const known = verified.get(cacheKey);
-  if (known && known.expiresAt > Date.now()) return { ...known.viewer };
+  // Remembered for its audience only: a token signed for another subgraph is checked again here, and refused, even
+  // when that subgraph (same process, in tests) verified it.
+  const known = verified.get(token);
+  if (known && known.audience === audience && known.expiresAt > Date.now()) return { ...known.viewer };
   try {
     const { payload: p } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'] });
     const kind = p.kind === 'user' || p.kind === 'api-key' || p.kind === 'system' ? p.kind : 'anonymous';
@@ -98,7 +107,7 @@ export async function verifyInternalToken(authorization: string | undefined, aud
       lines: p.lines === null ? null : strings(p.lines),
       ip: typeof p.ip === 'string' ? p.ip : null,
     };
-    remember(verified, cacheKey, { viewer, expiresAt: (p.exp ?? 0) * 1000 });
+    remember(verified, token, { audience, viewer, expiresAt: (p.exp ?? 0) * 1000 });
     return { ...viewer };
   } catch (error) {
     if (error instanceof errors.JOSEError) throw new InternalTokenError(error.code);
