@@ -28,6 +28,23 @@ export function uuidArray(ids: readonly string[]): SqlCondition {
   return ids.length === 1 ? { sql: 'array[?]::uuid[]', params: [ids[0]] } : { sql: '?::uuid[]', params: [pgArray(ids)] };
 }
 
+/**
+ * Values of one of the schema's enums for `= any(…)`, written into the statement (`'{EMAIL,PHONE}'::interaction_channel[]`)
+ * rather than bound. A bound array hides its values from the plan cache: PostgreSQL judged the generic plan of a page
+ * filtered by a bound list of channels dearer than each call's own and planned the statement at every call (three
+ * times the CPU of running it: 163-193 µs against 60 for a customer's interactions among 200,000, ADR 12). Written
+ * in, the values are part of the text: each combination is a statement of its own, whose plan the cache keeps after
+ * five calls, planned for those very values (a rare one among common ones keeps its own plan). A filter's values
+ * come sorted and once each, so a combination is one text whatever order a client sends it in. Only an enum's
+ * values, which GraphQL has checked against the schema: anything but `A-Z`, digits and `_` is refused here.
+ */
+export function enumArray(values: readonly string[], type: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(type)) throw new Error(`Not an enum type's name: ${type}`);
+  const chosen = [...new Set(values)].sort();
+  if (chosen.length === 0 || !chosen.every((value) => /^[A-Z][A-Z0-9_]*$/.test(value))) throw new Error(`Not values of ${type}`);
+  return `'{${chosen.join(',')}}'::${type}[]`;
+}
+
 /** Makes user text literal inside a LIKE/ILIKE pattern (`%`, `_` and `\` lose their meaning). */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
 

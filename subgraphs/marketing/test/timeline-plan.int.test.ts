@@ -120,6 +120,27 @@ describe("a page of a customer's long timeline", () => {
     expect(minute(next!)).toEqual([2, 1].map((n) => new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString()));
   });
 
+  it('is planned for its channels once per connection, not at every call: the plan cache keeps it after five', async () => {
+    // The 360° query's page (a customer's e-mails and calls). With the channels bound as one array PostgreSQL
+    // judged the generic plan dearer than each call's own and planned the statement at every call (ADR 12).
+    const plans = await em().transactional(async (tx) => {
+      for (let call = 0; call < 8; call++) {
+        const channels = call % 2 ? [C.PHONE, C.EMAIL, C.PHONE] : [C.EMAIL, C.PHONE];
+        const [page] = await timelinePages(tx, [busy], { channels }, { first: 2 });
+        expect(page!.total).toBe(0);
+      }
+      return tx.execute<Array<{ statement: string; generic_plans: string; custom_plans: string }>>(
+        // The counted first page of one customer, filtered by channels other than the web (earlier tests' pages).
+        `select statement, generic_plans, custom_plans from pg_prepared_statements
+         where statement like '%page_total%interaction_channel%desc limit%' and statement not like '%lateral%' and statement not like '%WEB%'`,
+      );
+    });
+    // One text whatever the order or repetition of the channels, with them written in.
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.statement).toContain(`'{EMAIL,PHONE}'::interaction_channel[]`);
+    expect({ custom: Number(plans[0]!.custom_plans), generic: Number(plans[0]!.generic_plans) }).toEqual({ custom: 5, generic: 3 });
+  });
+
   it('makes entities of the rows a page keeps only, not of the one read past its end', async () => {
     const cases = [
       { parents: [quiet], args: { first: 2 }, kept: 2, more: { hasNextPage: true, hasPreviousPage: false } },

@@ -2,23 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupByKeys } from '@crm/kit/loaders.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Consent } from './consent.entity.js';
 import type { ConsentHistoryFilter } from './consent.inputs.js';
 
 /** The history filter as SQL over the indexed columns; shared by the page and its count. */
 export function consentFilterSql(filter: ConsentHistoryFilter | null | undefined): SqlCondition | undefined {
   const parts: string[] = [];
-  const params: unknown[] = [];
-  if (filter?.purposes?.length) {
-    parts.push('purpose = any(?::consent_purpose[])');
-    params.push(pgArray(filter.purposes));
-  }
-  if (filter?.channels?.length) {
-    parts.push('channel = any(?::consent_channel[])');
-    params.push(pgArray(filter.channels));
-  }
-  return parts.length ? { sql: parts.join(' and '), params } : undefined;
+  if (filter?.purposes?.length) parts.push(`purpose = any(${enumArray(filter.purposes, 'consent_purpose')})`);
+  if (filter?.channels?.length) parts.push(`channel = any(${enumArray(filter.channels, 'consent_channel')})`);
+  return parts.length ? { sql: parts.join(' and '), params: [] } : undefined;
 }
 
 /** The latest decision per purpose × channel, for many customers in one statement. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
 import { fetchCountedPage, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Campaign, type CampaignMetrics } from './campaign.entity.js';
 import { CampaignOrder, type CampaignFilter } from './campaign.inputs.js';
 
@@ -10,10 +10,7 @@ import { CampaignOrder, type CampaignFilter } from './campaign.inputs.js';
 export function campaignFilterSql(filter: CampaignFilter | null | undefined): SqlCondition | undefined {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (filter?.statuses?.length) {
-    parts.push('status = any(?::campaign_status[])');
-    params.push(pgArray(filter.statuses));
-  }
+  if (filter?.statuses?.length) parts.push(`status = any(${enumArray(filter.statuses, 'campaign_status')})`);
   if (filter?.segmentId) {
     parts.push('segment_id = ?');
     params.push(parseId(filter.segmentId, 'Segment', 'segmentId'));

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '@crm/kit/errors.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Interaction } from './interaction.entity.js';
 import type { InteractionFilter } from './interaction.inputs.js';
 
@@ -11,14 +11,8 @@ export function interactionFilterSql(filter: InteractionFilter | undefined | nul
   if (!filter) return undefined;
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (filter.channels?.length) {
-    parts.push('channel = any(?::interaction_channel[])');
-    params.push(pgArray(filter.channels));
-  }
-  if (filter.types?.length) {
-    parts.push('type = any(?::interaction_type[])');
-    params.push(pgArray(filter.types));
-  }
+  if (filter.channels?.length) parts.push(`channel = any(${enumArray(filter.channels, 'interaction_channel')})`);
+  if (filter.types?.length) parts.push(`type = any(${enumArray(filter.types, 'interaction_type')})`);
   if (filter.since) {
     parts.push('occurred_at >= ?');
     params.push(filter.since);

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { MessageSend } from './message-send.entity.js';
 import type { MessageSendFilter } from './message-send.inputs.js';
 
 /** The filter as SQL over `message_send t`; shared by the pages and their counts. */
 export function messageSendFilterSql(filter: MessageSendFilter | null | undefined): SqlCondition | undefined {
   if (!filter?.statuses?.length) return undefined;
-  return { sql: 'status = any(?::message_send_status[])', params: [pgArray(filter.statuses)] };
+  return { sql: `status = any(${enumArray(filter.statuses, 'message_send_status')})`, params: [] };
 }
 
 /** Every attempt to message each customer, newest first, one page each, in one statement. */

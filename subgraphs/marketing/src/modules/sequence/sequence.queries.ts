@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Sequence, SequenceEnrolment } from './sequence.entity.js';
 import type { EnrolmentFilter } from './sequence.inputs.js';
 
 /** The enrolment filter as SQL over `sequence_enrolment t`; shared by the pages and their counts. */
 export function enrolmentFilterSql(filter: EnrolmentFilter | null | undefined): SqlCondition | undefined {
   if (!filter?.statuses?.length) return undefined;
-  return { sql: 'status = any(?::sequence_enrolment_status[])', params: [pgArray(filter.statuses)] };
+  return { sql: `status = any(${enumArray(filter.statuses, 'sequence_enrolment_status')})`, params: [] };
 }
 
 /** One page of all sequences, newest first; totalCount counts them all. */

@@ -4,7 +4,7 @@ import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchCountedPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Activity } from './activity.entity.js';
 import { ActivityOrder, type ActivityFilter } from './activity.inputs.js';
 
@@ -24,7 +24,7 @@ export function activityFilterSql(filter: ActivityFilter | null | undefined, ord
     conditions.push(sql);
     params.push(value);
   };
-  if (filter?.types?.length) add('type = any(?::sales_activity_type[])', pgArray(filter.types));
+  if (filter?.types?.length) conditions.push(`type = any(${enumArray(filter.types, 'sales_activity_type')})`);
   if (filter?.ownerIds?.length) add('owner_id = any(?::uuid[])', pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));
   if (filter?.leadId) add('lead_id = ?', parseId(filter.leadId, 'Lead', 'filter.leadId'));
   if (filter?.opportunityId) add('opportunity_id = ?', parseId(filter.opportunityId, 'Opportunity', 'filter.opportunityId'));

@@ -4,7 +4,7 @@ import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchCountedPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Lead } from './lead.entity.js';
 import type { LeadFilter } from './lead.inputs.js';
 
@@ -13,10 +13,7 @@ export function leadFilterSql(filter: LeadFilter | null | undefined, viewer: Vie
   const scope = ownerScopeSql(viewer, 'owner_id');
   const conditions: string[] = scope.params.length ? [scope.sql] : [];
   const params: unknown[] = [...scope.params];
-  if (filter?.statuses?.length) {
-    conditions.push('status = any(?::lead_status[])');
-    params.push(pgArray(filter.statuses));
-  }
+  if (filter?.statuses?.length) conditions.push(`status = any(${enumArray(filter.statuses, 'lead_status')})`);
   if (filter?.ownerIds?.length) {
     conditions.push('owner_id = any(?::uuid[])');
     params.push(pgArray(filter.ownerIds.map((id) => parseId(id, 'User', 'filter.ownerIds'))));

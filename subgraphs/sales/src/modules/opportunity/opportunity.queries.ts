@@ -4,7 +4,7 @@ import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchCountedPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Opportunity } from './opportunity.entity.js';
 import type { OpportunityFilter } from './opportunity.inputs.js';
 import { StageChange } from './stage-change.entity.js';
@@ -19,16 +19,16 @@ export function opportunityFilterSql(filter: OpportunityFilter | null | undefine
     conditions.push('pipeline_id = ?');
     params.push(parseId(filter.pipelineId, 'Pipeline', 'filter.pipelineId'));
   }
-  const lists: Array<[string, string, string[] | null | undefined]> = [
-    ['stage_id', 'uuid', filter?.stageIds?.map((id) => parseId(id, 'Stage', 'filter.stageIds'))],
-    ['owner_id', 'uuid', filter?.ownerIds?.map((id) => parseId(id, 'User', 'filter.ownerIds'))],
-    ['status', 'opportunity_status', filter?.statuses],
+  const ids: Array<[string, string[] | null | undefined]> = [
+    ['stage_id', filter?.stageIds?.map((id) => parseId(id, 'Stage', 'filter.stageIds'))],
+    ['owner_id', filter?.ownerIds?.map((id) => parseId(id, 'User', 'filter.ownerIds'))],
   ];
-  for (const [column, type, values] of lists) {
+  for (const [column, values] of ids) {
     if (!values?.length) continue;
-    conditions.push(`${column} = any(?::${type}[])`);
+    conditions.push(`${column} = any(?::uuid[])`);
     params.push(pgArray(values));
   }
+  if (filter?.statuses?.length) conditions.push(`status = any(${enumArray(filter.statuses, 'opportunity_status')})`);
   return { sql: conditions.length ? conditions.join(' and ') : 'true', params };
 }
 

@@ -3,7 +3,7 @@ import { badInput } from '@crm/kit/errors.js';
 import { searchTerm } from '@crm/kit/input-limits.js';
 import type { CountedPage, PageArgs } from '@crm/kit/pagination/connection.js';
 import { fetchCountedPage } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Product, PRODUCT_SEARCH_VECTOR } from './product.entity.js';
 import type { ProductFilter } from './product.inputs.js';
 
@@ -16,10 +16,7 @@ export function searchQuery(text: string): string | null {
 export function productFilterSql(filter: ProductFilter | null | undefined): SqlCondition | undefined {
   const conditions: string[] = [];
   const params: unknown[] = [];
-  if (filter?.categories?.length) {
-    conditions.push('category = any(?::product_category[])');
-    params.push(pgArray(filter.categories));
-  }
+  if (filter?.categories?.length) conditions.push(`category = any(${enumArray(filter.categories, 'product_category')})`);
   if (filter?.active != null) {
     conditions.push('active = ?');
     params.push(filter.active);

@@ -3,7 +3,7 @@ import { allOf, ownerScopeSql } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import type { Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Quote } from './quote.entity.js';
 import type { QuoteFilter } from './quote.inputs.js';
 
@@ -16,7 +16,7 @@ export function quoteFilterSql(filter: QuoteFilter | null | undefined, viewer: V
         params: scope.params,
       }
     : undefined;
-  const statuses = filter?.statuses?.length ? { sql: 'status = any(?::quote_status[])', params: [pgArray(filter.statuses)] } : undefined;
+  const statuses = filter?.statuses?.length ? { sql: `status = any(${enumArray(filter.statuses, 'quote_status')})`, params: [] } : undefined;
   return visible || statuses ? allOf(visible, statuses) : undefined;
 }
 

@@ -5,7 +5,7 @@ import { badInput } from '@crm/kit/errors.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
 import { countByParent, countWhere, fetchKeysetPage, fetchKeysetPages, type KeysetOrder } from '@crm/kit/pagination/keyset.js';
-import { pgArray, type SqlCondition } from '@crm/kit/sql.js';
+import { enumArray, type SqlCondition } from '@crm/kit/sql.js';
 import { service } from '../../settings.js';
 import { LONGEST_DEADLINE_MINUTES } from '../sla/sla.policy.js';
 import { Case } from './case.entity.js';
@@ -26,9 +26,9 @@ const DEADLINE_BEFORE = 'resolved_at is null and ((first_responded_at is null an
 export function caseFilterSql(filter: CaseFilter | null | undefined, viewer: Viewer): SqlCondition | undefined {
   const scope = caseScopeSql(viewer, CASE_SCOPE);
   const parts: SqlCondition[] = scope.params.length ? [scope] : [];
-  if (filter?.statuses?.length) parts.push({ sql: 'status = any(?::case_status[])', params: [pgArray(filter.statuses)] });
-  if (filter?.priorities?.length) parts.push({ sql: 'priority = any(?::case_priority[])', params: [pgArray(filter.priorities)] });
-  if (filter?.categories?.length) parts.push({ sql: 'category = any(?::case_category[])', params: [pgArray(filter.categories)] });
+  if (filter?.statuses?.length) parts.push({ sql: `status = any(${enumArray(filter.statuses, 'case_status')})`, params: [] });
+  if (filter?.priorities?.length) parts.push({ sql: `priority = any(${enumArray(filter.priorities, 'case_priority')})`, params: [] });
+  if (filter?.categories?.length) parts.push({ sql: `category = any(${enumArray(filter.categories, 'case_category')})`, params: [] });
   if (filter?.line) parts.push({ sql: 'line = ?', params: [filter.line] });
   if (filter?.assigneeId) parts.push({ sql: 'assignee_id = ?', params: [parseId(filter.assigneeId, 'User', 'assigneeId')] });
   if (filter?.breachingBefore) {
