@@ -101,6 +101,11 @@ describe("the gateway's data source for a subgraph", () => {
     expect(proxy.message).toBe('sales answered 502');
     const text = (await call('query NotJson { ok }', 'NotJson').catch((e: unknown) => e)) as GraphQLError;
     expect(text.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
+    // Nothing to send is this call's failure too, not an unexplained error of the gateway's.
+    const before = seen.length;
+    const empty = (await call('', 'Empty').catch((e: unknown) => e)) as GraphQLError;
+    expect(empty.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
+    expect(seen.length).toBe(before);
   });
 
   it('sends a query again once when its socket broke, and a mutation never', async () => {

@@ -81,11 +81,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { query, variables, operationName, extensions, http } = options.request;
-    if (!query) throw new Error('Missing query');
-    const mutation = /^\s*mutation\b/.test(query);
-    const headers = await this.headersFor(options.context as Partial<GatewayContext>, http?.headers);
-    const body = JSON.stringify({ query, variables, operationName, extensions });
+    const mutation = /^\s*mutation\b/.test(query ?? '');
     try {
+      if (!query) throw new Error('Missing query');
+      const headers = await this.headersFor(options.context as Partial<GatewayContext>, http?.headers);
+      const body = JSON.stringify({ query, variables, operationName, extensions });
       return await this.send(headers, body).catch((error: unknown) => {
         if (mutation || !brokenSocket(error)) throw error;
         return this.send(headers, body);

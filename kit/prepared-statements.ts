@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
-/** Statement texts one connection keeps prepared at most; a new text beyond them is sent unnamed, as before. */
+/**
+ * Statement texts one connection keeps prepared at most. A new one beyond them drops them all (`deallocate all`) and
+ * starts again, outside a transaction; in one it is sent unnamed. The texts are the code's, but an enum filter's values
+ * are written into them (`enumArray`, kit/sql.ts), so a client could ask for many: the ones in use then come back
+ * after one more preparing each, where a cap that took no more would have left a text first needed later unprepared.
+ */
 const MAX_PER_CONNECTION = 200;
-/** Texts to prepare, process-wide (they are the code's, not the data's); one beyond them is sent unnamed. */
+/** Texts marked for preparing, process-wide; the marks start again when full (each read marks its text as it runs). */
 const MAX_MARKED = 1000;
 const nameOf = (text: string): string => `crm_${createHash('sha1').update(text).digest('base64url')}`;
 
@@ -18,7 +23,9 @@ const planOutdated = (error: unknown) => {
 
 /** `text` (with `$1`, … placeholders) is to be sent as a prepared statement on connections that prepare (`executePrepared`). */
 export function markForPreparing(text: string): void {
-  if (marked.size < MAX_MARKED && !marked.has(text)) marked.set(text, nameOf(text));
+  if (marked.has(text)) return;
+  if (marked.size >= MAX_MARKED) marked.clear();
+  marked.set(text, nameOf(text));
 }
 
 type Query = (config: pg.QueryConfig) => Promise<pg.QueryResult>;
@@ -57,7 +64,8 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
   };
   const idle = () => client.getTransactionStatus() === 'I';
   const run = async (text: string, name: string, values: unknown[]): Promise<pg.QueryResult> => {
-    if (stale && idle()) await forgetAll();
+    const full = !prepared.has(name) && prepared.size >= MAX_PER_CONNECTION;
+    if ((stale || full) && idle()) await forgetAll();
     if (stale || (!prepared.has(name) && prepared.size >= MAX_PER_CONNECTION)) return query({ text, values });
     prepared.add(name);
     try {

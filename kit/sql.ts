@@ -34,7 +34,8 @@ export function uuidArray(ids: readonly string[]): SqlCondition {
  * filtered by a bound list of channels dearer than each call's own and planned the statement at every call (three
  * times the CPU of running it: 163-193 µs against 60 for a customer's interactions among 200,000, ADR 12). Written
  * in, the values are part of the text: each combination is a statement of its own, whose plan the cache keeps after
- * five calls, planned for those very values (a rare one among common ones keeps its own plan). A filter's values
+ * five calls, planned for those very values (a rare one among common ones keeps its own plan); a connection keeps
+ * 200 such texts and then starts again (prepared-statements.ts), so many combinations cost planning, as before. A filter's values
  * come sorted and once each, so a combination is one text whatever order a client sends it in. Only an enum's
  * values, which GraphQL has checked against the schema: anything but `A-Z`, digits and `_` is refused here.
  */
@@ -75,7 +76,7 @@ export function executePrepared<T extends object>(em: EntityManager, sql: string
   return run<T>(em, bound, params, { logged: sql, prepared: true });
 }
 
-/** Texts `executePrepared` has numbered, by their `?` text: the code's statements, a few hundred at most. */
+/** Texts `executePrepared` has numbered, by their `?` text: the code's statements, with enum filters' values written in. */
 const boundTexts = new Map<string, string>();
 const MAX_BOUND_TEXTS = 1000;
 
@@ -88,7 +89,8 @@ function boundTextOf(sql: string, values: number): string {
   let bound = boundTexts.get(sql);
   if (bound === undefined) {
     bound = numbered(sql, values);
-    if (boundTexts.size < MAX_BOUND_TEXTS) boundTexts.set(sql, bound);
+    if (boundTexts.size >= MAX_BOUND_TEXTS) boundTexts.clear();
+    boundTexts.set(sql, bound);
   }
   return bound;
 }

@@ -96,6 +96,20 @@ describe('prepared statements', () => {
     expect(await preparedTexts()).toHaveLength(1);
   });
 
+  it('starts again when a connection holds its 200 texts, so a text first needed then is still prepared', async () => {
+    // Enum filters' values are written into their texts (enumArray), so a client can ask for many texts.
+    const text = (n: number) => `select t.id from prepared_probe t where t.id = any(?::int[]) and ${n} >= 0 order by t.id`;
+    const before = (await preparedTexts()).length;
+    for (let n = 0; n < 200 - before; n++) await executePrepared(orm.em.fork(), text(n), ['{1}']);
+    expect(await preparedTexts()).toHaveLength(200);
+    // The 201st drops the others (deallocate all) and is prepared; the ones in use come back as they are asked for.
+    expect(await executePrepared(orm.em.fork(), text(200), ['{1,2}'])).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await preparedTexts()).toEqual([text(200).replace('?', '$1')]);
+    expect(await executePrepared(orm.em.fork(), READ, ['{2}'])).toHaveLength(1);
+    expect(await executePrepared(orm.em.fork(), text(0), ['{2}'])).toEqual([{ id: 2 }]);
+    expect((await preparedTexts()).sort()).toEqual([READ, text(0), text(200)].map((t) => t.replace('?', '$1')).sort());
+  });
+
   it('prepares nothing with DB_PREPARED_STATEMENTS=false (PgBouncer before 1.22 in transaction mode)', async () => {
     const unprepared = await open(false);
     try {

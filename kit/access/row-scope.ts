@@ -1,6 +1,6 @@
 import { DomainError, notFound } from '../errors.js';
 import { parseId } from '../ids.js';
-import { pgArray, type SqlCondition } from '../sql.js';
+import { enumArray, pgArray, type SqlCondition } from '../sql.js';
 import { ownsRow, worksCase, type Viewer } from './viewer.js';
 
 /**
@@ -35,7 +35,7 @@ export function caseScopeSql(viewer: Viewer, columns: CaseScopeColumns): SqlCond
   const assigned = `${columns.assignee} = ?`;
   const lines = viewer.lines.filter((line) => columns.lineValues.includes(line));
   if (lines.length === 0) return { sql: assigned, params: [viewer.id] };
-  return { sql: `(${columns.line} = any(?::${columns.lineType}[]) or ${assigned})`, params: [pgArray(lines), viewer.id] };
+  return { sql: `(${columns.line} = any(${enumArray(lines, columns.lineType)}) or ${assigned})`, params: [viewer.id] };
 }
 
 /** Joins conditions with `and` (undefined parts are left out). */
