@@ -51,7 +51,22 @@ export interface KeysetQuery<T, L = never> {
   where?: SqlCondition;
   /** When set, pages are cut per parent in one statement (a batch for a DataLoader). */
   parent?: OwnParent<T> | LinkedParent<L>;
+  /** Values read beside each row in the page's own statement, handed over with the row's entity (`Beside`). */
+  beside?: Beside<T>;
 }
+
+/**
+ * What a page's nodes are nearly always asked for next, read in the page's statement instead of one of their own:
+ * each of `columns` is one value per row, SQL over the row (`t`), e.g. the name of its stage by a scalar subquery.
+ * `use` gets each node the page keeps with its values by name, to prime the request's loaders with them: a field
+ * resolver then finds the value where it would otherwise wake PostgreSQL once more (ADR 12).
+ */
+export interface Beside<T> {
+  columns: Readonly<Record<string, string>>;
+  use: (node: T, values: Record<string, unknown>) => void;
+}
+
+const BESIDE_PREFIX = 'page_beside_';
 
 export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -136,7 +151,10 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     conditions.push(`(${sort}, ${id}) ${walkDescending ? '<' : '>'} (?, ?)`);
     params.push(...keysetCursor(plan.cursor, sortKind));
   }
-  const page = (parentCondition: string | null, columns = 't.*') => {
+  const beside = Object.entries(query.beside?.columns ?? {})
+    .map(([name, sql]) => `, (${sql}) as ${quote(BESIDE_PREFIX + name)}`)
+    .join('');
+  const page = (parentCondition: string | null, columns = `t.*${beside}`) => {
     const where = [...(parentCondition ? [parentCondition] : []), ...conditions];
     return `select ${columns} from ${from} ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${sort} ${direction}, ${id} ${direction} limit ?`;
@@ -156,7 +174,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
     const count = counted ? `(select count(*) from ${from} where ${[ofParent, ...filter].join(' and ')}) as page_total, ` : '';
     if (counted) allParams.push(parentIds[0], ...filterParams);
     allParams.push(parentIds[0], ...params, plan.limit + 1);
-    sql = page(ofParent, `${count}t.*`);
+    sql = page(ofParent, `${count}t.*${beside}`);
   } else if (query.parent && parentColumn) {
     const ofParent = `t.${quote(parentColumn)} = p.page_key`;
     const parents = uuidArray(parentIds);
@@ -183,7 +201,16 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
 
   const grouped = new Map<string, Array<Record<string, unknown>>>();
   const totals = new Map<string, number>();
+  const besideValues = new Map<Record<string, unknown>, Record<string, unknown>>();
   for (const row of rows) {
+    if (query.beside) {
+      const values: Record<string, unknown> = {};
+      for (const name of Object.keys(query.beside.columns)) {
+        values[name] = row[BESIDE_PREFIX + name];
+        delete row[BESIDE_PREFIX + name];
+      }
+      besideValues.set(row, values);
+    }
     const key = parentColumn ? String(row.page_key ?? parentIds[0]) : '';
     if (counted) totals.set(key, Number(row.page_total));
     delete row.page_key;
@@ -200,6 +227,7 @@ export async function fetchKeysetPages<T extends { id: string }, L = never>(
   // row into the ORM is most of what a small page costs in Node (three interactions of a 360° query, ADR 12).
   const edgeOf = (row: Record<string, unknown>) => {
     const node = em.map(query.entity, row as never) as T;
+    if (query.beside) query.beside.use(node, besideValues.get(row)!);
     return { node, cursor: encodeCursor([node[property] as SortValue, node.id]) };
   };
   return new Map(

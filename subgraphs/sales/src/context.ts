@@ -10,14 +10,16 @@ import { createQuoteLoaders } from './modules/quote/quote.loaders.js';
 import { staffNameLoader } from './modules/staff/staff-names.js';
 
 export function createSalesLoaders(em: EntityManager, viewer: Viewer, graph: GraphClient) {
+  const pipelines = createPipelineLoaders(em);
+  const staffNameById = staffNameLoader(em, graph);
   return {
-    ...createOpportunityLoaders(em, viewer),
-    ...createPipelineLoaders(em),
+    ...createOpportunityLoaders(em, viewer, { stageNameById: pipelines.stageNameById, staffNameById }),
+    ...pipelines,
     ...createLeadLoaders(em, viewer),
     ...createProductLoaders(em),
     ...createQuoteLoaders(em, viewer),
     ...createActivityLoaders(em, viewer),
-    staffNameById: staffNameLoader(em, graph),
+    staffNameById,
   };
 }
 

@@ -7,7 +7,18 @@ import { Activity } from '../src/modules/activity/activity.entity.js';
 import { OpportunityStatus } from '../src/modules/opportunity/opportunity.entity.js';
 import type { CreateOpportunityInput } from '../src/modules/opportunity/opportunity.inputs.js';
 import { firstOfferFollowUp } from '../src/modules/opportunity/opportunity.handlers.js';
-import { opportunitiesPage, stageHistoryCounts, stageHistoryPages } from '../src/modules/opportunity/opportunity.queries.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createGraphClient } from '@crm/kit/graph-client.js';
+import { statementsSentBy } from '../../../tests/helpers/query-plan.js';
+import {
+  opportunitiesPage,
+  opportunityPagesByCustomer,
+  stageHistoryCounts,
+  stageHistoryPages,
+  type OpportunityNames,
+} from '../src/modules/opportunity/opportunity.queries.js';
+import { createPipelineLoaders } from '../src/modules/pipeline/pipeline.loaders.js';
+import { keepNames, staffNameLoader } from '../src/modules/staff/staff-names.js';
 import { archiveOpportunity, createOpportunity, getOpportunity, moveOpportunity, updateOpportunity } from '../src/modules/opportunity/opportunity.service.js';
 import { Stage } from '../src/modules/pipeline/pipeline.entity.js';
 import { getPipeline, getStage, resolvePipeline, stagesOf } from '../src/modules/pipeline/pipeline.service.js';
@@ -22,6 +33,15 @@ async function pipelineWithStages(name: string) {
   const pipeline = await write((em) => newPipeline(em, name));
   return { pipeline, stages: await stagesOf(em(), pipeline.id) };
 }
+
+/** A request's loaders of names, as the sales context makes them (identity, asked for a name sales lacks, is not running). */
+const namesOf = (request: EntityManager): OpportunityNames => ({
+  stageNameById: createPipelineLoaders(request).stageNameById,
+  staffNameById: staffNameLoader(
+    request,
+    createGraphClient(() => 'http://127.0.0.1:9/graphql', 'test'),
+  ),
+});
 
 const open = (input: Partial<CreateOpportunityInput> & Pick<CreateOpportunityInput, 'pipelineId'>, viewer = admin) =>
   write((em) => createOpportunity(em, { customerId: randomUUID(), title: 'Deal', amount: CZK('1000.00'), ...input }, viewer));
@@ -111,7 +131,10 @@ describe('changing and listing opportunities', () => {
 
     const second = await open({ pipelineId: pipeline.id, amount: CZK('1.00'), ownerId: owner });
     await write((em) => moveOpportunity(em, second.id, second.version, stages[3]!.id, admin));
-    const list = async (filter: Parameters<typeof opportunitiesPage>[1], page = {}) => opportunitiesPage(em(), filter, admin, page);
+    const list = async (filter: Parameters<typeof opportunitiesPage>[1], page = {}) => {
+      const request = em();
+      return opportunitiesPage(request, filter, admin, page, namesOf(request));
+    };
     const ids = (page: Awaited<ReturnType<typeof list>>) => page.edges.map((e) => e.node.id);
     expect(ids(await list({ pipelineId: pipeline.id, statuses: [OpportunityStatus.LOST], includeArchived: false }))).toEqual([second.id]);
     const byOwner = await list({ ownerIds: [owner], includeArchived: false }, { first: 1 });
@@ -206,5 +229,34 @@ describe('the first-offer follow-up (DOMAIN Story 1 step 7)', () => {
     const expectedDay = new Date(Date.UTC(year!, month! - 1, day! + 3)).toISOString().slice(0, 10);
     const calls = await callsOf(opportunity.id);
     expect(calls.map((c) => [c.type, c.dueAt && prague(c.dueAt), c.ownerId])).toEqual([['CALL', `${expectedDay} 10:00`, null]]);
+  });
+});
+
+describe("a page of a customer's deals", () => {
+  it('reads their stages and owners names in its own statement: the fields asking for them send none', async () => {
+    const { pipeline, stages } = await pipelineWithStages('Names beside');
+    const [owner, unnamed] = [randomUUID(), randomUUID()];
+    await write((em) => keepNames(em, [{ userId: owner, name: 'Tomáš Dvořák', active: true, userVersion: 1 }]));
+    const customerId = randomUUID();
+    const named = await open({ pipelineId: pipeline.id, customerId, ownerId: owner, title: 'Family SUV' });
+    await write((em) => moveOpportunity(em, named.id, named.version, stages[2]!.id, admin));
+    await open({ pipelineId: pipeline.id, customerId, ownerId: unnamed, title: 'Second car' });
+
+    const request = em();
+    const names = namesOf(request);
+    const paged = await statementsSentBy(request, () => opportunityPagesByCustomer(request, [customerId], null, admin, { first: 5 }, names));
+    expect(paged.sent).toHaveLength(1);
+    const [page] = paged.result;
+    expect(page!.edges.map((edge) => edge.node.title)).toEqual(['Second car', 'Family SUV']);
+
+    const read = await statementsSentBy(request, () =>
+      Promise.all([...page!.edges.map((edge) => names.stageNameById.load(edge.node.stageId)), names.staffNameById.load(owner)]),
+    );
+    expect(read.result).toEqual([stages[0]!.name, stages[2]!.name, 'Tomáš Dvořák']);
+    expect(read.sent).toHaveLength(0);
+    // An owner sales has no name for is left to the loader, which reads its copy and then asks identity (not running
+    // here): nothing was primed for them.
+    const unprimed = await statementsSentBy(request, () => names.staffNameById.load(unnamed).catch(() => null));
+    expect(unprimed.sent.length).toBeGreaterThan(0);
   });
 });

@@ -6,10 +6,17 @@ import { byKeys, loaderPerArgs } from '@crm/kit/loaders.js';
 import { type Page, type PageArgs } from '@crm/kit/pagination/connection.js';
 import { Opportunity } from './opportunity.entity.js';
 import type { OpportunityFilter } from './opportunity.inputs.js';
-import { opportunityCountsByCustomer, opportunityPagesByCustomer, stageHistoryCounts, stageHistoryPages } from './opportunity.queries.js';
+import {
+  opportunityCountsByCustomer,
+  opportunityPagesByCustomer,
+  stageHistoryCounts,
+  stageHistoryPages,
+  type OpportunityNames,
+} from './opportunity.queries.js';
 import type { StageChange } from './stage-change.entity.js';
 
-export function createOpportunityLoaders(em: EntityManager, viewer: Viewer) {
+/** `names`: the request's loaders of stages' and owners' names, which the pages prime. */
+export function createOpportunityLoaders(em: EntityManager, viewer: Viewer, names: OpportunityNames) {
   return {
     opportunityById: new DataLoader<string, Opportunity | null>(async (ids) =>
       byKeys(
@@ -19,7 +26,7 @@ export function createOpportunityLoaders(em: EntityManager, viewer: Viewer) {
       ),
     ),
     opportunityPagesByCustomer: loaderPerArgs<{ page: PageArgs; filter?: OpportunityFilter | null }, string, Page<Opportunity>>(
-      ({ page, filter }, customerIds) => opportunityPagesByCustomer(em, customerIds, filter, viewer, page),
+      ({ page, filter }, customerIds) => opportunityPagesByCustomer(em, customerIds, filter, viewer, page, names),
     ),
     opportunityCountByCustomer: loaderPerArgs<OpportunityFilter | null | undefined, string, number>((filter, customerIds) =>
       opportunityCountsByCustomer(em, customerIds, filter, viewer),

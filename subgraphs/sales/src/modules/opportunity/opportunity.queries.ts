@@ -1,9 +1,10 @@
+import type DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ownerScopeSql } from '@crm/kit/access/row-scope.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import { parseId } from '@crm/kit/ids.js';
 import type { CountedPage, Page, PageArgs } from '@crm/kit/pagination/connection.js';
-import { countByParent, fetchCountedPage, fetchKeysetPages } from '@crm/kit/pagination/keyset.js';
+import { countByParent, fetchCountedPage, fetchKeysetPages, type Beside } from '@crm/kit/pagination/keyset.js';
 import { enumArray, pgArray, type SqlCondition } from '@crm/kit/sql.js';
 import { Opportunity } from './opportunity.entity.js';
 import type { OpportunityFilter } from './opportunity.inputs.js';
@@ -38,9 +39,36 @@ export async function opportunitiesPage(
   filter: OpportunityFilter | null | undefined,
   viewer: Viewer,
   page: PageArgs,
+  names: OpportunityNames,
 ): Promise<CountedPage<Opportunity>> {
-  return fetchCountedPage(em, { entity: Opportunity, orderBy: { property: 'createdAt', descending: true }, where: opportunityFilterSql(filter, viewer) }, page);
+  return fetchCountedPage(
+    em,
+    { entity: Opportunity, orderBy: { property: 'createdAt', descending: true }, where: opportunityFilterSql(filter, viewer), beside: namesBeside(names) },
+    page,
+  );
 }
+
+/** The request's loaders a page of opportunities primes with its stages' and owners' names. */
+export interface OpportunityNames {
+  stageNameById: DataLoader<string, string | null>;
+  staffNameById: DataLoader<string, string | null>;
+}
+
+/**
+ * The names a list of deals nearly always shows (`stage`, `owner { name }`), read beside each row by primary key
+ * in the page's statement: they were two statements more for every page (sales' part of the 360° query was three).
+ * An owner sales has no name for yet is left to the loader, which asks identity.
+ */
+const namesBeside = (names: OpportunityNames): Beside<Opportunity> => ({
+  columns: {
+    stage_name: 'select s.name from pipeline_stage s where s.id = t.stage_id',
+    owner_name: 'select n.name from staff_name n where n.user_id = t.owner_id',
+  },
+  use: (opportunity, { stage_name: stageName, owner_name: ownerName }) => {
+    if (typeof stageName === 'string') names.stageNameById.prime(opportunity.stageId, stageName);
+    if (opportunity.ownerId && typeof ownerName === 'string') names.staffNameById.prime(opportunity.ownerId, ownerName);
+  },
+});
 
 /** Each customer's opportunities, newest first, one page each, in one statement. */
 export async function opportunityPagesByCustomer(
@@ -49,6 +77,7 @@ export async function opportunityPagesByCustomer(
   filter: OpportunityFilter | null | undefined,
   viewer: Viewer,
   page: PageArgs,
+  names: OpportunityNames,
 ): Promise<Array<Page<Opportunity>>> {
   const pages = await fetchKeysetPages(
     em,
@@ -57,6 +86,7 @@ export async function opportunityPagesByCustomer(
       orderBy: { property: 'createdAt', descending: true },
       parent: { property: 'customerId', ids: customerIds },
       where: opportunityFilterSql(filter, viewer),
+      beside: namesBeside(names),
     },
     page,
   );

@@ -33,9 +33,9 @@ export class OpportunityResolver {
   async opportunities(
     @Args() page: PageArgs,
     @Arg('filter', () => OpportunityFilter, { nullable: true }) filter: OpportunityFilter | null,
-    @Ctx() { em, viewer }: SalesContext,
+    @Ctx() { em, viewer, loaders }: SalesContext,
   ): Promise<OpportunityConnection> {
-    return connectionOf(OpportunityConnection, await opportunitiesPage(em, filter, viewer, page));
+    return connectionOf(OpportunityConnection, await opportunitiesPage(em, filter, viewer, page, loaders));
   }
 
   @Allow('opportunities:write')
@@ -103,7 +103,7 @@ export class OpportunityResolver {
 
   @FieldResolver(() => String, { description: 'The name of the current stage (see currentStage for the rest)' })
   async stage(@Root() opportunity: Opportunity, @Ctx() { loaders }: SalesContext): Promise<string> {
-    return (await loaders.stageById.load(opportunity.stageId))!.name;
+    return (await loaders.stageNameById.load(opportunity.stageId))!;
   }
 
   @FieldResolver(() => Int, { description: "Chance of winning in percent: the override if set, else the stage's" })
