@@ -11,6 +11,7 @@ import { archiveCustomer, createCustomer, getCustomer, getCustomerRecord, update
 import { Identifier, IdentifierKind } from '../src/modules/customer/identifier.entity.js';
 import { addIdentifier, removeIdentifier, resolveCustomer } from '../src/modules/customer/identifier.service.js';
 import { mergeCustomers } from '../src/modules/customer/merge.service.js';
+import { createCustomerLoaders } from '../src/modules/customer/customer.loaders.js';
 import { useFreshIdentityDatabase } from './database.js';
 
 const { orm, em, write } = useFreshIdentityDatabase();
@@ -351,5 +352,25 @@ describe('customer lists and search', () => {
     expect((await displayNames(byEmail))[0]).toBe('Zdeněk Listovaný');
     expect(await displayNames(await searchCustomerIds(em(), '777 123 001', 1))).toEqual(['Zdeněk Listovaný']);
     expect((await refusal(searchCustomerIds(em(), 'z', 10))).code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe("a customer's e-mails and phones read with it", () => {
+  it("come as values in the customer's statement, with no identifier made an entity", async () => {
+    const jana = await person('Jana', 'Malá', { emails: ['jana.mala@example.cz', 'Jana@Firma.cz'], phones: ['+420 601 234 567'] });
+    await write((em) => addIdentifier(em, jana.id, { kind: IdentifierKind.DEVICE, value: 'device-1' }));
+    const request = em();
+    const loaders = createCustomerLoaders(request);
+    const customer = await loaders.customerWithContactsById.load(jana.id);
+    expect(customer).toMatchObject({ id: jana.id, firstName: 'Jana', lastName: 'Malá' });
+    const contacts = loaders.contactsKnown.get(jana.id)!;
+    expect(contacts.map((c) => `${c.kind}:${c.value}`).sort()).toEqual(['EMAIL:jana.mala@example.cz', 'EMAIL:jana@firma.cz', 'PHONE:+420601234567']);
+    // The customer is the request's entity, as any read makes it; its identifiers are not.
+    const mapped = request.getUnitOfWork().getIdentityMap().values();
+    expect(mapped.map((entity) => entity.constructor.name)).toEqual(['Customer']);
+    // The whole identifiers (the `identifiers` field) are read as before, the device too, in the same order.
+    const identifiers = await loaders.identifiersByCustomer.load(jana.id);
+    expect(identifiers.map((i) => i.kind).sort()).toEqual(['DEVICE', 'EMAIL', 'EMAIL', 'PHONE']);
+    expect(identifiers.filter((i) => i.kind !== IdentifierKind.DEVICE).map(({ kind, value }) => ({ kind, value }))).toEqual(contacts);
   });
 });

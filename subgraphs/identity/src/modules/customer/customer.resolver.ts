@@ -5,7 +5,7 @@ import { ConnectionType, connectionOf, PageArgs } from '@crm/kit/pagination/conn
 import type { IdentityContext } from '../../context.js';
 import { Customer, CustomerKind } from './customer.entity.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerProfileInput, IdentifierInput, ResolveCustomerInput } from './customer.inputs.js';
-import { customersPage, searchCustomerIds } from './customer.queries.js';
+import { customersPage, searchCustomerIds, type Contact } from './customer.queries.js';
 import { CustomerResolution, CustomerSearchHit } from './customer.results.js';
 import { archiveCustomer, createCustomer, getCustomerRecord, updateCustomer } from './customer.service.js';
 import { parseId } from '@crm/kit/ids.js';
@@ -22,7 +22,8 @@ export class CustomerConnection extends ConnectionType(Customer) {}
 
 const MAX_SEARCH_HITS = 50;
 /** The fields read from a customer's identifiers. */
-const IDENTIFIER_FIELDS = new Set(['emails', 'phones', 'identifiers']);
+const IDENTIFIER_FIELDS = new Set(['identifiers']);
+const CONTACT_FIELDS = new Set(['emails', 'phones']);
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -30,8 +31,12 @@ export class CustomerResolver {
   @Query(() => Customer, { description: 'A customer by id (a merged id gives its survivor); NOT_FOUND when there is none' })
   async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: IdentityContext, @Info() info: GraphQLResolveInfo): Promise<Customer> {
     // Read through the request's loader (plain rows, merged ids to their survivor), as getCustomer finds it; with
-    // the identifiers in the same statement when e-mails, phones or identifiers are asked for.
-    const loader = selectsAny(info, IDENTIFIER_FIELDS) ? loaders.customerWithIdentifiersById : loaders.customerById;
+    // the identifiers in the same statement when they are asked for, or the e-mails and phones alone.
+    const loader = selectsAny(info, IDENTIFIER_FIELDS)
+      ? loaders.customerWithIdentifiersById
+      : selectsAny(info, CONTACT_FIELDS)
+        ? loaders.customerWithContactsById
+        : loaders.customerById;
     const customer = await loader.load(parseId(id, 'Customer'));
     if (!customer) throw notFound('Customer', id);
     return customer;
@@ -137,13 +142,13 @@ export class CustomerResolver {
   @PersonalData()
   @FieldResolver(() => [String], { nullable: true, description: 'E-mail addresses, lower-cased (personal data: pii:read)' })
   async emails(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
-    return valuesOf(await loaders.identifiersByCustomer.load(customer.id), IdentifierKind.EMAIL);
+    return valuesOf(await contactsOf(customer, loaders), IdentifierKind.EMAIL);
   }
 
   @PersonalData()
   @FieldResolver(() => [String], { nullable: true, description: 'Phone numbers in E.164 (personal data: pii:read)' })
   async phones(@Root() customer: Customer, @Ctx() { loaders }: IdentityContext): Promise<string[]> {
-    return valuesOf(await loaders.identifiersByCustomer.load(customer.id), IdentifierKind.PHONE);
+    return valuesOf(await contactsOf(customer, loaders), IdentifierKind.PHONE);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The organization a person belongs to' })
@@ -169,4 +174,7 @@ export class CustomerResolver {
   }
 }
 
-const valuesOf = (identifiers: Identifier[], kind: IdentifierKind) => identifiers.filter((i) => i.kind === kind).map((i) => i.value);
+const valuesOf = (contacts: readonly Contact[], kind: IdentifierKind) => contacts.filter((c) => c.kind === kind).map((c) => c.value);
+/** A customer's e-mails and phones: read with it (the 360° view's customer), or among its identifiers. */
+const contactsOf = (customer: Customer, loaders: IdentityContext['loaders']): readonly Contact[] | Promise<readonly Contact[]> =>
+  loaders.contactsKnown.get(customer.id) ?? loaders.identifiersByCustomer.load(customer.id);
