@@ -9,6 +9,8 @@ import {
   UpdateOpportunityDocument,
   type StageInput,
 } from './generated/graphql.js';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { errorCodes, execute, executeOk, type GraphQLResponse } from './helpers/graphql.js';
 import { startPlatform, type Platform } from './helpers/platform.js';
 
@@ -82,6 +84,29 @@ describe('an opportunity through the gateway', () => {
       ['Inquiry', 'Offer', manager.id],
       ['Offer', 'Won', platform.admin.id],
     ]);
+  });
+
+  it("shows a deal's stage under its new name after a rename earlier in the same mutation document", async () => {
+    const { createCustomer } = await executeOk(url, CreateCustomerDocument, {
+      input: { kind: 'PERSON', firstName: 'Renamed', lastName: 'Stage', emails: [`renamed-${randomUUID().slice(0, 8)}@example.cz`], phones: [] },
+    });
+    const { createPipeline: pipeline } = await executeOk(url, CreatePipelineDocument, { input: { name: 'Renames', stages } });
+    const inquiry = pipeline.stages[0]!;
+    const { createOpportunity: deal } = await executeOk(url, CreateOpportunityDocument, {
+      input: { customerId: createCustomer.id, pipelineId: pipeline.id, title: 'Deal', amount: CZK('1000.00') },
+    });
+    // The gateway sends consecutive mutation fields of one subgraph in one request: one set of loaders for all three.
+    const document = parse(`mutation($id: ID!, $version: Int!, $next: Int!, $stageId: ID!, $stageVersion: Int!) {
+      before: updateOpportunity(id: $id, version: $version, input: { title: "Deal, renamed stage" }) { version stage }
+      rename: renamePipelineStage(id: $stageId, version: $stageVersion, input: { name: "Poptávka" }) { name }
+      after: updateOpportunity(id: $id, version: $next, input: { title: "Deal, again" }) { stage currentStage { name } }
+    }`) as TypedDocumentNode<Record<string, { version?: number; stage?: string; name?: string; currentStage?: { name: string } }>, Record<string, unknown>>;
+    const variables = { id: deal.id, version: deal.version, next: deal.version + 1, stageId: inquiry.id, stageVersion: inquiry.version };
+    const result = await execute(url, document, variables);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.before!).toEqual({ version: deal.version + 1, stage: 'Inquiry' });
+    expect(result.data!.rename!.name).toBe('Poptávka');
+    expect(result.data!.after!).toEqual({ stage: 'Poptávka', currentStage: { name: 'Poptávka' } });
   });
 
   it('refuses malformed input before any rule runs: a probability out of range, a pipeline without stages, a malformed amount', async () => {

@@ -61,14 +61,17 @@ export class PipelineResolver {
 
   @Allow('pipelines:manage')
   @Mutation(() => Stage)
-  renamePipelineStage(
+  async renamePipelineStage(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,
     @Arg('input', () => RenamePipelineStageInput, { nullable: true, description: inputRequiredFrom('The new name') }) input: RenamePipelineStageInput | null,
     @Arg('name', () => String, { nullable: true, deprecationReason: useInstead('input: { name }') }) name: string | null,
-    @Ctx() { em }: SalesContext,
+    @Ctx() { em, loaders }: SalesContext,
   ): Promise<Stage> {
-    return renameStage(em, id, version, inputOrDeprecated(input, { name }, ['name']).name);
+    const stage = await renameStage(em, id, version, inputOrDeprecated(input, { name }, ['name']).name);
+    // The request's loader keeps names as text: a deal's `stage` later in the same document shows the new one.
+    loaders.stageNameById.clear(stage.id);
+    return stage;
   }
 
   @Allow('pipelines:manage')
