@@ -192,25 +192,37 @@ function identifierPrefixes(term: string): string[] {
 }
 
 /**
- * Customers by id with their identifiers, in one statement (a 360° view shows both; a second statement was a fifth
- * of its round trips to PostgreSQL): each customer's identifiers come as one JSON array, in the order
- * identifiersByCustomer reads them, and are mapped into `em` as that loader maps its rows.
+ * Customers by id, each with one JSON array `of` its identifiers (SQL over `customer t`, e.g. a `json_agg` of its
+ * identifiers), in one statement; the customers are mapped into `em` as the request's other reads map them.
  */
-export async function customersWithIdentifiers(em: EntityManager, ids: readonly string[]): Promise<Array<{ customer: Customer; identifiers: Identifier[] }>> {
+async function customersWith<A>(em: EntityManager, ids: readonly string[], of: string): Promise<Array<{ customer: Customer; aggregated: A[] }>> {
   if (ids.length === 0) return [];
   const list = uuidArray(ids);
-  const rows = await executePrepared<Record<string, unknown> & { identifiers__: Array<Record<string, unknown>> }>(
+  const rows = await executePrepared<Record<string, unknown> & { aggregated__: A[] }>(
     em,
-    `select t.*, coalesce((select json_agg(i order by i.created_at, i.id) from customer_identifier i where i.customer_id = t.id), '[]') as identifiers__
-    from customer t where t.id = any(${list.sql})`,
+    `select t.*, coalesce((${of}), '[]') as aggregated__ from customer t where t.id = any(${list.sql})`,
     list.params,
   );
   const customers = mergeRows(
     em,
     Customer,
-    rows.map(({ identifiers__: _identifiers, ...customer }) => customer),
+    rows.map(({ aggregated__: _aggregated, ...customer }) => customer),
   );
-  return customers.map((customer, n) => ({ customer, identifiers: mergeRows(em, Identifier, rows[n]!.identifiers__) }));
+  return customers.map((customer, n) => ({ customer, aggregated: rows[n]!.aggregated__ }));
+}
+
+/**
+ * Customers by id with their identifiers, in one statement (a 360° view shows both; a second statement was a fifth
+ * of its round trips to PostgreSQL): each customer's identifiers come as one JSON array, in the order
+ * identifiersByCustomer reads them, and are mapped into `em` as that loader maps its rows.
+ */
+export async function customersWithIdentifiers(em: EntityManager, ids: readonly string[]): Promise<Array<{ customer: Customer; identifiers: Identifier[] }>> {
+  const found = await customersWith<Record<string, unknown>>(
+    em,
+    ids,
+    'select json_agg(i order by i.created_at, i.id) from customer_identifier i where i.customer_id = t.id',
+  );
+  return found.map(({ customer, aggregated }) => ({ customer, identifiers: mergeRows(em, Identifier, aggregated) }));
 }
 
 /** An e-mail or a phone number of a customer, as `emails` and `phones` show it: no Identifier entity for it. */
@@ -227,19 +239,11 @@ const CONTACT_KINDS = `'{${IdentifierKind.EMAIL},${IdentifierKind.PHONE}}'::iden
  * statement (ADR 12); `identifiers`, which shows whole identifiers, still reads them (customersWithIdentifiers).
  */
 export async function customersWithContacts(em: EntityManager, ids: readonly string[]): Promise<Array<{ customer: Customer; contacts: Contact[] }>> {
-  if (ids.length === 0) return [];
-  const list = uuidArray(ids);
-  const rows = await executePrepared<Record<string, unknown> & { contacts__: Contact[] }>(
+  const found = await customersWith<Contact>(
     em,
-    `select t.*, coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.created_at, i.id)
-       from customer_identifier i where i.customer_id = t.id and i.kind = any(${CONTACT_KINDS})), '[]') as contacts__
-    from customer t where t.id = any(${list.sql})`,
-    list.params,
+    ids,
+    `select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.created_at, i.id)
+    from customer_identifier i where i.customer_id = t.id and i.kind = any(${CONTACT_KINDS})`,
   );
-  const customers = mergeRows(
-    em,
-    Customer,
-    rows.map(({ contacts__: _contacts, ...customer }) => customer),
-  );
-  return customers.map((customer, n) => ({ customer, contacts: rows[n]!.contacts__ }));
+  return found.map(({ customer, aggregated }) => ({ customer, contacts: aggregated }));
 }
