@@ -2,7 +2,6 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose, LocalGraphQLDataSource } from '@apollo/gateway';
@@ -13,8 +12,10 @@ import { createLogger, type Logger } from '@crm/kit/logger.js';
 import type { SubgraphName } from '@crm/kit/config.js';
 import { requestLimits, type GatewayConfig } from './config.js';
 import { queryLimits } from './limits/query-limits.js';
-import { securityHeaders } from './http-hygiene.js';
-import { answerMalformedRequests, bodyErrors, problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
+import { jsonAnswerHeaders, securityHeaders } from './http-hygiene.js';
+import { answerMalformedRequests, bodyErrors, problem } from '@crm/kit/http-errors.js';
+import { graphqlHttpHandler, isGraphqlRequest } from '@crm/kit/graphql-http.js';
+import proxyAddress from 'proxy-addr';
 import { connectEventBus, type EventBus } from '@crm/kit/bus/index.js';
 import { Health } from '@crm/kit/health.js';
 import { formatGatewayError } from './errors.js';
@@ -77,7 +78,8 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const httpServer = http.createServer(app);
+  // POST /graphql is served without Express (kit/graphql-http.ts); everything else goes to `app`.
+  const httpServer = http.createServer();
   answerMalformedRequests(httpServer, log);
   const limits = requestLimits(config.limits);
   const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
@@ -138,20 +140,31 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
       log,
     }),
   );
-  app.use(
-    '/graphql',
-    requireJson,
-    express.json({ limit: limits.maxBodyBytes, verify: requireUtf8 }),
-    expressMiddleware(apollo, {
-      // The caller comes from their credentials only, verified here; subgraphs get it in a token the gateway signs.
-      context: async ({ req, res }) => {
-        const requestId = readRequestId(req.headers);
-        const { viewer } = await auth.authenticate(req.headers.authorization, req.ip ?? null, requestId);
-        for (const [name, value] of headersOf(await rateLimits.takeRequest(viewer))) res.setHeader(name, value);
-        return { requestId, viewer, idempotencyKey: idempotencyKeyOf(req.headers), deadline: Date.now() + limits.requestTimeoutMs };
-      },
-    }),
-  );
+  // The caller comes from their credentials only, verified here; subgraphs get it in a token the gateway signs.
+  const context = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<GatewayContext> => {
+    const requestId = readRequestId(req.headers);
+    const { viewer } = await auth.authenticate(req.headers.authorization, clientAddress(req), requestId);
+    for (const [name, value] of headersOf(await rateLimits.takeRequest(viewer))) res.setHeader(name, value);
+    return { requestId, viewer, idempotencyKey: idempotencyKeyOf(req.headers), deadline: Date.now() + limits.requestTimeoutMs };
+  };
+  // Express's own reading of X-Forwarded-For (its `trust proxy`), for the requests it does not see.
+  const trusted = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const clientAddress = (req: http.IncomingMessage) => proxyAddress(req, trusted) || null;
+  const graphql = graphqlHttpHandler<GatewayContext>({
+    apollo,
+    context,
+    contextWhen: 'in-pipeline',
+    maxBodyBytes: limits.maxBodyBytes,
+    inflate: true,
+    headers: jsonAnswerHeaders(),
+    log,
+  });
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === 'POST' && isGraphqlRequest(req)) return void graphql(req, res);
+    app(req, res);
+  });
+  // Any other method (a GET with the query in the address, when it is not the IDE above) is Apollo's to answer too.
+  app.all('/graphql', (req, res) => void graphql(req, res));
   // Any other path: a JSON answer with a code, like every refusal, not Express's HTML "Cannot GET".
   app.use((req, res) => void res.status(404).json(problem('NOT_FOUND', `There is nothing at ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(bodyErrors(log, limits.maxBodyBytes));

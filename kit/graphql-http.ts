@@ -1,12 +1,15 @@
 /**
- * A subgraph's `/graphql` on Node's own HTTP server, without Express. Every request of every query the gateway plans
- * comes through here, and Express with its body parser (routing, `type-is`, `raw-body`, content negotiation) was
- * about a tenth of a subgraph's CPU per request in the profiles of a 360° load (ADR 12). What it did for this one
- * route is done here directly; the subgraph's other routes (health, `/public/`) stay on Express.
+ * `/graphql` on Node's own HTTP server, without Express: a subgraph's, and the gateway's POSTs. Every request of
+ * every query comes through here, and Express with its body parser (routing, `type-is`, `raw-body`, content
+ * negotiation, an ETag per answer) was about a tenth of a subgraph's CPU per request in the profiles of a 360° load,
+ * and a tenth of the gateway's (ADR 12). What it did for this one route is done here directly; the other routes stay
+ * on Express.
  *
  * Refusals are the platform's (kit/http-errors.ts): a GraphQL-shaped body with a code, never the input or a stack.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { isUtf8 } from 'node:buffer';
 import { NOT_UTF8, problem } from './http-errors.js';
@@ -18,8 +21,18 @@ export const GRAPHQL_PATH = '/graphql';
 export interface GraphqlHttpOptions<Context extends BaseContext> {
   apollo: ApolloServer<Context>;
   /** The request's context; a `Refusal` thrown here is answered as it says (e.g. no valid caller token). */
-  context: (req: IncomingMessage) => Promise<Context>;
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<Context>;
+  /**
+   * When the context is made. `first` (a subgraph): before the body is read, so nothing of an unknown caller's
+   * request is read or parsed. `in-pipeline` (the gateway): by Apollo, after the body, so that its GraphQL errors
+   * (no valid credentials 401, too many requests 429) are answered as every other error is, through `formatError`.
+   */
+  contextWhen?: 'first' | 'in-pipeline';
   maxBodyBytes: number;
+  /** Bodies compressed with gzip, deflate or br are read (the gateway's clients); otherwise refused (415). */
+  inflate?: boolean;
+  /** Set on every answer, refusals included (the gateway's security headers, the same for every JSON answer). */
+  headers?: Readonly<Record<string, string>>;
   log: Logger;
 }
 
@@ -38,11 +51,13 @@ export class Refusal extends Error {
 export const isGraphqlRequest = (req: IncomingMessage) => req.url === GRAPHQL_PATH || req.url?.startsWith(`${GRAPHQL_PATH}?`) === true;
 
 export function graphqlHttpHandler<Context extends BaseContext>(options: GraphqlHttpOptions<Context>) {
+  const { contextWhen = 'first', headers: fixedHeaders = {} } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      // The caller's token first: nothing of an unknown caller's request is read or parsed.
-      const context = await options.context(req);
-      const body = req.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : undefined;
+      for (const [key, value] of Object.entries(fixedHeaders)) res.setHeader(key, value);
+      // The caller's token first (contextWhen 'first'): nothing of an unknown caller's request is read or parsed.
+      const early = contextWhen === 'first' ? await options.context(req, res) : undefined;
+      const body = req.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes, options.inflate === true) : undefined;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -50,7 +65,7 @@ export function graphqlHttpHandler<Context extends BaseContext>(options: Graphql
       const query = req.url!.indexOf('?');
       const answer = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: query < 0 ? '' : req.url!.slice(query), body },
-        context: () => Promise.resolve(context),
+        context: early ? () => Promise.resolve(early) : () => options.context(req, res),
       });
       for (const [key, value] of answer.headers) res.setHeader(key, value);
       res.statusCode = answer.status ?? 200;
@@ -67,18 +82,21 @@ export function graphqlHttpHandler<Context extends BaseContext>(options: Graphql
   };
 }
 
-/** The body as JSON: `application/json` in UTF-8, uncompressed, at most `maxBytes`. */
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+/** The body as JSON: `application/json` in UTF-8, at most `maxBytes` (once decompressed, when `inflate`). */
+async function readJsonBody(req: IncomingMessage, maxBytes: number, inflate: boolean): Promise<unknown> {
   const [type, ...parameters] = (req.headers['content-type'] ?? '').toLowerCase().split(';');
   if (type!.trim() !== 'application/json') throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the operation as JSON (Content-Type: application/json)');
   const charset = parameters.map((p) => p.trim()).find((p) => p.startsWith('charset='));
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if ((charset && !/^charset="?utf-8"?$/.test(charset)) || encoding !== 'identity') {
+  const decoder = inflate ? DECODERS[encoding] : undefined;
+  if ((charset && !/^charset="?utf-8"?$/.test(charset)) || (encoding !== 'identity' && !decoder)) {
     throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON');
   }
   const tooLarge = () => new Refusal(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`);
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-  const body = await readBody(req, maxBytes, tooLarge);
+  const body = decoder ? await readDecoded(req, decoder(), maxBytes, tooLarge) : await readBody(req, req, maxBytes, tooLarge);
   if (!isUtf8(body)) throw new Refusal(400, 'BAD_REQUEST', NOT_UTF8);
   const text = body.toString('utf8');
   try {
@@ -88,22 +106,37 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
   }
 }
 
+/** A compressed body, counted as it is decompressed: a small body that inflates past the limit is refused early. */
+async function readDecoded(req: IncomingMessage, decoder: NodeJS.ReadWriteStream, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
+  req.pipe(decoder);
+  try {
+    return await readBody(req, decoder as unknown as Readable, maxBytes, tooLarge);
+  } catch (error) {
+    // What the client still sends is read and dropped, as after any refusal (readBody).
+    req.unpipe(decoder).resume();
+    (decoder as unknown as Readable).destroy();
+    if (error instanceof Refusal) throw error;
+    throw new Refusal(400, 'BAD_REQUEST', 'The request body could not be decompressed');
+  }
+}
+
 /**
  * Events rather than an async iterator: leaving one early destroys the request, and with it the socket the refusal
  * is to be written on. What comes after a refusal is read and dropped.
  */
-function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
+function readBody(req: IncomingMessage, source: Readable, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     // A socket error after a refusal has no one to tell; without a listener it would end the process.
-    const stop = () =>
-      req
+    const stop = () => {
+      source
         .off('data', onData)
         .off('end', onEnd)
         .off('error', onError)
-        .on('error', () => undefined)
-        .resume();
+        .on('error', () => undefined);
+      req.on('error', () => undefined).resume();
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
@@ -118,7 +151,7 @@ function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Refusa
       stop();
       reject(error);
     };
-    req.on('data', onData).on('end', onEnd).on('error', onError);
+    source.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { connect as connectSocket, createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
@@ -147,6 +148,59 @@ describe('bytes of the body', () => {
     expect(await send(platform.subgraphs.identity.url, internal)).toEqual(expected);
     const stored = await platform.subgraphs.identity.orm.em.fork().execute('select id from customer where first_name like ?', [`${name}%`]);
     expect(stored).toEqual([]);
+  });
+
+  it('reads a body compressed with gzip, deflate or br, and refuses one that is corrupt or inflates past the limit', async () => {
+    const send = async (body: Buffer, encoding: string) => {
+      const response = await fetch(platform.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding, authorization: platform.admin.authorization },
+        body,
+      });
+      const answer = (await response.json()) as ExecutionResult;
+      return { status: response.status, data: answer.data, errors: (answer.errors ?? []).map(shape) };
+    };
+    const operation = Buffer.from(JSON.stringify({ query: 'query($id: ID!) { customer(id: $id) { id } }', variables: { id: customerId } }));
+    for (const [encoding, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      expect(await send(compress(operation), encoding)).toEqual({ status: 200, data: { customer: { id: customerId } }, errors: [] });
+    }
+    // 6 MB of padding in a few kilobytes: counted as it inflates, refused like a body that large.
+    const bomb = gzipSync(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(6 * 1024 * 1024) } }));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect(await send(bomb, 'gzip')).toMatchObject({ status: 413, errors: [{ code: 'PAYLOAD_TOO_LARGE' }] });
+    expect(await send(gzipSync(operation).subarray(0, 20), 'gzip')).toEqual({
+      status: 400,
+      data: undefined,
+      errors: [{ code: 'BAD_REQUEST', message: 'The request body could not be decompressed' }],
+    });
+    expect(await send(operation, 'compress')).toMatchObject({ status: 415, errors: [{ code: 'UNSUPPORTED_MEDIA_TYPE' }] });
+  });
+
+  it('answers a POST with the security headers of every answer, the same for each and with no ETag', async () => {
+    const answers = await Promise.all(
+      ['{ __typename }', '{ nothing }'].map((query) =>
+        fetch(platform.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
+          body: JSON.stringify({ query }),
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400]);
+    for (const answer of answers) {
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=/);
+      expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(answer.headers.get('etag')).toBeNull();
+    }
+    const refused = await fetch(platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('refuses an export whose variables are not an object, rather than export with none', async () => {
