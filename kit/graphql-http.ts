@@ -8,7 +8,7 @@
  * Refusals are the platform's (kit/http-errors.ts): a GraphQL-shaped body with a code, never the input or a stack.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { isUtf8 } from 'node:buffer';
@@ -82,7 +82,7 @@ export function graphqlHttpHandler<Context extends BaseContext>(options: Graphql
   };
 }
 
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const DECODERS: Record<string, () => Transform> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
 /** The body as JSON: `application/json` in UTF-8, at most `maxBytes` (once decompressed, when `inflate`). */
 async function readJsonBody(req: IncomingMessage, maxBytes: number, inflate: boolean): Promise<unknown> {
@@ -98,25 +98,38 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number, inflate: boo
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const body = decoder ? await readDecoded(req, decoder(), maxBytes, tooLarge) : await readBody(req, req, maxBytes, tooLarge);
   if (!isUtf8(body)) throw new Refusal(400, 'BAD_REQUEST', NOT_UTF8);
+  // An empty body is an operation with nothing in it, which Apollo names; a byte-order mark (some .NET and
+  // PowerShell clients send one) is no part of the JSON.
+  if (body.length === 0) return {};
   const text = body.toString('utf8');
   try {
-    return JSON.parse(text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new Refusal(400, 'BAD_REQUEST', 'The request body is not valid JSON');
   }
 }
 
 /** A compressed body, counted as it is decompressed: a small body that inflates past the limit is refused early. */
-async function readDecoded(req: IncomingMessage, decoder: NodeJS.ReadWriteStream, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
-  req.pipe(decoder);
+async function readDecoded(req: IncomingMessage, decoder: Transform, maxBytes: number, tooLarge: () => Refusal): Promise<Buffer> {
+  // pipe() passes nothing of its source's end on: a client gone mid-body would leave the decoder waiting for good.
+  let aborted: Error | undefined;
+  const abort = (error?: Error) => {
+    aborted = error ?? new Error('The client closed the request before its body ended');
+    decoder.destroy(aborted);
+  };
+  const closed = () => void (req.complete || abort());
+  req.once('error', abort).once('close', closed).pipe(decoder);
   try {
-    return await readBody(req, decoder as unknown as Readable, maxBytes, tooLarge);
+    return await readBody(req, decoder, maxBytes, tooLarge);
   } catch (error) {
     // What the client still sends is read and dropped, as after any refusal (readBody).
     req.unpipe(decoder).resume();
-    (decoder as unknown as Readable).destroy();
+    decoder.destroy();
     if (error instanceof Refusal) throw error;
+    if (aborted) throw aborted;
     throw new Refusal(400, 'BAD_REQUEST', 'The request body could not be decompressed');
+  } finally {
+    req.off('error', abort).off('close', closed);
   }
 }
 

@@ -180,6 +180,32 @@ describe('bytes of the body', () => {
     expect(await send(operation, 'compress')).toMatchObject({ status: 415, errors: [{ code: 'UNSUPPORTED_MEDIA_TYPE' }] });
   });
 
+  it('settles a compressed body its client abandons half-way: logged by kind, the decoder dropped, the gateway serving on', async () => {
+    const gateway = await gatewayWithLog();
+    try {
+      const body = gzipSync(JSON.stringify({ query: '{ __typename }', variables: { pad: randomUUID().repeat(2000) } }));
+      const socket = connectSocket(Number(new URL(gateway.origin).port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n` +
+          `Authorization: ${gateway.authorization}\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      socket.write(body.subarray(0, body.length >> 1));
+      // Sent before the socket goes: the gateway has begun to inflate what came.
+      await new Promise<void>((resolve) => socket.write('', () => resolve()));
+      socket.destroy();
+      await eventually(async () => expect(gateway.logged()).toContainEqual(expect.objectContaining({ msg: 'request failed', path: '/graphql' })));
+      const answer = await fetch(`${gateway.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: gateway.authorization },
+        body: '\ufeff{"query": "{ __typename }"}',
+      });
+      expect(await answer.json()).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('answers a POST with the security headers of every answer, the same for each and with no ETag', async () => {
     const answers = await Promise.all(
       ['{ __typename }', '{ nothing }'].map((query) =>
