@@ -110,6 +110,10 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     colors: false,
     logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log.debug(message),
     forceUtcTimezone: true,
+    // No accessor defined on each entity for each of its columns when it is read: that is what keeps both sides of a
+    // bidirectional relation in step, and the platform has none (each subgraph owns its tables; relations are ids).
+    // With it, reading a page of two interactions into the ORM cost about 64 µs; without, about 36 (ADR 12).
+    propagationOnPrototype: false,
     // One UPDATE per changed row, each with its `where version = ?`: a batched update checks versions with a
     // separate unlocked select first, which lets two concurrent writers both pass.
     useBatchUpdates: false,

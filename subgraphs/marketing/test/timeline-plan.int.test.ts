@@ -162,6 +162,15 @@ describe("a page of a customer's long timeline", () => {
     }
   });
 
+  it("maps a row's columns to plain properties of its entity, with no accessor made per entity (ADR 12)", async () => {
+    const [page] = await timelinePages(em(), [quiet], null, { first: 1 });
+    const node = page!.edges[0]!.node;
+    for (const property of ['channel', 'type', 'occurredAt', 'properties', 'recordedAt'] as const) {
+      const own = Object.getOwnPropertyDescriptor(node, property);
+      expect({ property, get: own?.get, value: own?.value }).toEqual({ property, get: undefined, value: node[property] });
+    }
+  });
+
   it('answers a parent named twice, or in capitals, with its one page', async () => {
     const [once, twice, upper] = await timelinePages(em(), [quiet, quiet, quiet.toUpperCase()], null, { first: 10 });
     for (const page of [once!, twice!, upper!]) {
