@@ -7,6 +7,7 @@ import { readEvent, type CatalogEvent, type EventType } from './event-catalog.js
 import type { GraphClient } from './graph-client.js';
 import type { CheckResult } from './health.js';
 import type { Logger } from './logger.js';
+import { pgArray } from './sql.js';
 
 /** Which events a consumer has applied: the bus delivers at least once, this makes the effect once. */
 @Entity({ tableName: 'processed_event' })
@@ -118,6 +119,12 @@ export interface EventHandler<T extends EventType = EventType> {
    * run commits, and an effect outside the database (a call to another service) may be made again if the run fails.
    */
   handle(em: EntityManager, event: CatalogEvent<T>, log: Logger, tools: HandlerTools): Promise<void>;
+  /**
+   * `handle`'s effect for a run of events at once, in bus order (an append-only log: one statement for the run instead
+   * of one per event). With it, a run's processed marks are taken in one statement too, and only the events not
+   * applied before are handed over; `handle` still applies an event alone (a run that failed is retried one by one).
+   */
+  handleRun?(em: EntityManager, events: Array<CatalogEvent<T>>, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
 }
 
@@ -473,12 +480,18 @@ export function startConsumers(options: ConsumerOptions) {
     await options.orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
       // A run holds its handlers' locks longer than an event did: it gives way rather than wait (RUN_LOCK_TIMEOUT).
       await em.execute(`set local lock_timeout = '${RUN_LOCK_TIMEOUT}'`, [], 'run', QUIET);
-      do {
-        await handleOnce(handler, em, events[done]!);
-        // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.
+      if (handler.handleRun) {
+        await handler.handleRun(em, await notProcessed(em, handler, events), options.log, { bus: options.bus, graph: options.graph });
         await em.flush();
-        done++;
-      } while (done < events.length && Date.now() - started < (options.runBudgetMs ?? RUN_BUDGET_MS));
+        done = events.length;
+      } else {
+        do {
+          await handleOnce(handler, em, events[done]!);
+          // Each event's writes are in place before the next event's handler reads, as in a transaction of its own.
+          await em.flush();
+          done++;
+        } while (done < events.length && Date.now() - started < (options.runBudgetMs ?? RUN_BUDGET_MS));
+      }
       await saveCheckpoint(em, handler.name, done === events.length ? through : events[done - 1]!.cursor);
     });
     return events.slice(done);
@@ -519,6 +532,23 @@ export function startConsumers(options: ConsumerOptions) {
       QUIET,
     );
     if (inserted.affectedRows > 0) await handler.handle(em, event, options.log, { bus: options.bus, graph: options.graph });
+  }
+
+  /**
+   * A run's processed marks in one statement, taken in bus order as one by one (two replicas' runs wait on each other
+   * in one order): the events of the run this consumer had not applied yet.
+   */
+  async function notProcessed(em: EntityManager, handler: EventHandler, events: CatalogEvent[]): Promise<CatalogEvent[]> {
+    const marked = await em.execute<Array<{ event_id: string }>>(
+      `insert into processed_event (consumer, event_id, processed_at)
+       select ?, id, now() from unnest(?::uuid[]) with ordinality as run(id, n) order by n
+       on conflict do nothing returning event_id`,
+      [handler.name, pgArray(events.map((event) => event.id))],
+      'all',
+      QUIET,
+    );
+    const fresh = new Set(marked.map((row) => row.event_id.toLowerCase()));
+    return events.filter((event) => fresh.has(event.id.toLowerCase()));
   }
 
   /** null: from the oldest retained event on. */

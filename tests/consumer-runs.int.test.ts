@@ -138,6 +138,78 @@ describe('a consumer behind a burst of events it handles', () => {
     }
   }, 30_000);
 
+  it("hands a run to a handler's handleRun at once: the events not applied before, in bus order, marked once", async () => {
+    const name = 'test.runs-at-once';
+    const merges = Array.from({ length: 30 }, () => customerMerged());
+    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
+    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    // Three of them applied already (another replica, or before a restart): marked, so not handed over again.
+    const applied = [merges[0]!, merges[11]!, merges[29]!];
+    for (const event of applied)
+      await database.em().execute('insert into processed_event (consumer, event_id, processed_at) values (?, ?, now())', [name, event.id]);
+    const runs: number[] = [];
+    const handler = defineHandler({
+      name,
+      on: ['CustomerMerged'],
+      async handle() {
+        throw new Error('an event alone: only after a run failed');
+      },
+      async handleRun(em, events) {
+        runs.push(events.length);
+        for (const event of events) await em.execute('insert into handled (consumer, event_id, tx) values (?, ?, txid_current())', [name, event.id]);
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    try {
+      const head = await testBus.publish(merges);
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(head));
+      const handled = await handledBy(name);
+      expect(handled.map((row) => row.event_id)).toEqual(merges.filter((event) => !applied.includes(event)).map((event) => event.id));
+      // Runs of at most 25 events, each handed over in one call (one by one, `handle` would have failed every event).
+      expect(runs.reduce((sum, n) => sum + n, 0)).toBe(27);
+      expect(runs.length).toBeLessThanOrEqual(3);
+      expect(consumers.statuses()[0]?.failingSince).toBeNull();
+      const [marks] = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
+      expect(marks?.n).toBe('30');
+    } finally {
+      await consumers.stop();
+    }
+  });
+
+  it('applies a run whose handleRun failed one by one with handle, each event once', async () => {
+    const name = 'test.runs-at-once-failing';
+    const merges = Array.from({ length: 6 }, () => customerMerged());
+    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
+    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    const record = (em: Parameters<Parameters<typeof defineHandler>[0]['handle']>[0], id: string) =>
+      em.execute('insert into handled (consumer, event_id, tx) values (?, ?, txid_current())', [name, id]);
+    const handler = defineHandler({
+      name,
+      on: ['CustomerMerged'],
+      async handle(em, event) {
+        await record(em, event.id);
+      },
+      async handleRun(em, events) {
+        for (const event of events) await record(em, event.id);
+        throw new Error('the run breaks after writing: all of it rolls back');
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    try {
+      const head = await testBus.publish(merges);
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(head));
+      const handled = await handledBy(name);
+      expect(handled.map((row) => row.event_id)).toEqual(merges.map((event) => event.id));
+      expect(new Set(handled.map((row) => row.tx)).size).toBe(6);
+      const [marks] = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
+      expect(marks?.n).toBe('6');
+    } finally {
+      await consumers.stop();
+    }
+  });
+
   it('gives way to a transaction that locks the same rows in another order, instead of deadlocking it', async () => {
     const name = 'test.runs-locking';
     const [first, second] = [customerMerged(), customerMerged()];
