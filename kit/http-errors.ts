@@ -1,43 +1,28 @@
-import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import type { Logger } from './logger.js';
 import type { ErrorCode } from './errors.js';
 
 /** A GraphQL-shaped error body: what a client reads whatever went wrong, never an HTML page, a stack or its own input. */
 export const problem = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
-/** POST /graphql takes JSON only; anything else is refused before it is parsed. */
-export const requireJson: RequestHandler = (req, res, next) => {
-  if (req.method !== 'POST' || req.is('application/json')) return next();
-  res.status(415).json(problem('UNSUPPORTED_MEDIA_TYPE', 'Send the operation as JSON (Content-Type: application/json)'));
-};
-
-/** The refusal of a body that is not UTF-8 (express.json's `verify`, below; kit/graphql-http.ts). */
+/**
+ * The refusal of a body that is not UTF-8 (kit/json-body.ts). Read as UTF-8 anyway, its broken bytes would become
+ * U+FFFD and be stored in place of what the client meant to send.
+ */
 export const NOT_UTF8 = 'The request body is not valid UTF-8: send the JSON as UTF-8';
 
 /**
- * express.json's `verify`: a body that is not UTF-8 is refused. Read as UTF-8 anyway, its broken bytes would become
- * U+FFFD and be stored in place of what the client meant to send.
- */
-export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body)) throw Object.assign(new Error(NOT_UTF8), { type: 'encoding.invalid', status: 400 });
-}
-
-/**
- * Body parser failures answered as JSON with a code, and logged without the body (it may hold personal data). Any
- * other error escaping a route is logged by kind only and answered 500, never with Express's HTML and stack.
+ * Body parser failures (JSON bodies are read by kit/json-body.ts; a raw body, e.g. a provider's webhook, by Express)
+ * answered as JSON with a code, and logged without the body (it may hold personal data). Any other error escaping a
+ * route is logged by kind only and answered 500, never with Express's HTML and stack.
  */
 export function bodyErrors(log: Logger, maxBytes: number): ErrorRequestHandler {
   return (error: { type?: string; status?: number }, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error.type === 'entity.parse.failed') return void res.status(400).json(problem('BAD_REQUEST', 'The request body is not valid JSON'));
-    if (error.type === 'encoding.invalid') return void res.status(400).json(problem('BAD_REQUEST', NOT_UTF8));
     if (error.type === 'entity.too.large') return void res.status(413).json(problem('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`));
-    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-      return void res.status(415).json(problem('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON'));
-    }
+    if (error.type === 'encoding.unsupported') return void res.status(415).json(problem('UNSUPPORTED_MEDIA_TYPE', 'Send the body uncompressed'));
     log.error({ kind: error.type ?? (error as Error).name, path: req.path }, 'request failed');
     res.status(error.status && error.status < 500 ? error.status : 500).json(problem('INTERNAL_SERVER_ERROR', 'Internal server error'));
   };

@@ -229,6 +229,38 @@ describe('bytes of the body', () => {
     expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it("reads an export's body as /graphql reads its own: the same refusals with their codes, a compressed body taken", async () => {
+    const exportUrl = platform.gatewayUrl.replace(/\/graphql$/, '/export');
+    const send = (body: string | Buffer, headers: Record<string, string> = {}) =>
+      fetch(exportUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: platform.admin.authorization, ...headers },
+        body,
+      });
+    const errorOf = async (response: Response) => ({
+      status: response.status,
+      error: ((await response.json()) as { errors: GraphQLFormattedError[] }).errors[0],
+    });
+    expect(await errorOf(await send('{}', { 'content-type': 'text/plain' }))).toEqual({
+      status: 415,
+      error: { message: 'Send the operation as JSON (Content-Type: application/json)', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } },
+    });
+    expect(await errorOf(await send('{"query": '))).toEqual({
+      status: 400,
+      error: { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+    });
+    expect(await errorOf(await send(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])))).toEqual({
+      status: 400,
+      error: { message: 'The request body is not valid UTF-8: send the JSON as UTF-8', extensions: { code: 'BAD_REQUEST' } },
+    });
+    const query = '{ customers(first: 2) { edges { node { id } } } }';
+    const gzipped = await send(gzipSync(JSON.stringify({ query })), { 'content-encoding': 'gzip' });
+    // Unread, the body would have had no query: 400, 'Send the query to export as "query"'.
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    await gzipped.text();
+  });
+
   it('refuses an export whose variables are not an object, rather than export with none', async () => {
     const response = await fetch(platform.gatewayUrl.replace(/\/graphql$/, '/export'), {
       method: 'POST',

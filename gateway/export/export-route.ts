@@ -6,7 +6,8 @@ import { stringify } from 'csv-stringify/sync';
 import { readRequestId } from '@crm/kit/context.js';
 import type { Viewer } from '@crm/kit/access/viewer.js';
 import type { Logger } from '@crm/kit/logger.js';
-import { problem, requireJson, requireUtf8 } from '@crm/kit/http-errors.js';
+import { problem } from '@crm/kit/http-errors.js';
+import { jsonBody } from '@crm/kit/json-body.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { headersOf, type RateLimits } from '../limits/rate-limits.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
@@ -59,7 +60,8 @@ const refusalOf = (error: GraphQLError | GraphQLFormattedError): Refusal => {
  */
 export function exportRoute(options: ExportOptions): express.Router {
   const router = express.Router();
-  router.post('/export', requireJson, express.json({ limit: options.maxBodyBytes, verify: requireUtf8 }), async (req, res) => {
+  // The body as /graphql reads it (kit/json-body.ts): the same refusals, compressed bodies taken.
+  router.post('/export', jsonBody(options.maxBodyBytes, { inflate: true }), async (req, res) => {
     const requestId = readRequestId(req.headers);
     let aborted = false;
     res.on('close', () => (aborted = !res.writableFinished));
