@@ -46,6 +46,8 @@ describe("the gateway's data source for a subgraph", () => {
             return answer(200, 'application/json', JSON.stringify({ data: { again: true } }));
           case 'ResetMutation':
             return req.socket.destroy();
+          case 'Slow':
+            return; // never answered: the caller gives up at its deadline
           default:
             return answer(200, 'application/graphql-response+json; charset=utf-8', JSON.stringify({ data: { ok: true }, errors: [{ message: 'partial' }] }));
         }
@@ -115,6 +117,25 @@ describe("the gateway's data source for a subgraph", () => {
     const error = (await call('mutation ResetMutation { change }', 'ResetMutation').catch((e: unknown) => e)) as GraphQLError;
     expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
     expect(error.message).toContain('may or may not have been made');
+    expect(seen.length - before).toBe(1);
+  });
+
+  it("abandons a request's calls at its deadline, and sends none once it has passed", async () => {
+    const late: GatewayContext = { ...context, requestId: 'req-late', deadline: Date.now() + 300 };
+    const slow = (name: string) =>
+      source
+        .process({
+          kind: 'incoming operation',
+          request: { query: `query Slow { ${name} }`, operationName: 'Slow' },
+          context: late,
+          incomingRequestContext: {},
+        } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>)
+        .catch((e: unknown) => e as GraphQLError);
+    const before = seen.length;
+    expect((await slow('first')).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
+    expect(Date.now()).toBeGreaterThanOrEqual(late.deadline!);
+    // The same request's next call: its deadline has passed, so it is not sent at all.
+    expect((await slow('second')).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
     expect(seen.length - before).toBe(1);
   });
 });

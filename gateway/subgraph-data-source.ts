@@ -53,6 +53,19 @@ const brokenSocket = (error: unknown): boolean => {
   return false;
 };
 
+const deadlineSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * What aborts a request's subgraph calls at its deadline: one timer for the request, however many calls its plan
+ * makes (a timer each was about 1.5 % of the gateway's CPU under the 360° query).
+ */
+function deadlineSignal(context: Partial<GatewayContext>): AbortSignal | undefined {
+  if (!context.requestId || !context.deadline) return undefined;
+  let signal = deadlineSignals.get(context);
+  if (!signal) deadlineSignals.set(context, (signal = AbortSignal.timeout(Math.max(context.deadline - Date.now(), 1))));
+  return signal;
+}
+
 /**
  * Forwards the request id, the caller and the idempotency key to every subgraph call; names the subgraph that
  * cannot be reached. A query whose socket broke is sent once more (reading twice is harmless); a mutation is not,
@@ -84,11 +97,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const mutation = /^\s*mutation\b/.test(query ?? '');
     try {
       if (!query) throw new Error('Missing query');
-      const headers = await this.headersFor(options.context as Partial<GatewayContext>, http?.headers);
+      const context = options.context as Partial<GatewayContext>;
+      const headers = await this.headersFor(context, http?.headers);
       const body = JSON.stringify({ query, variables, operationName, extensions });
-      return await this.send(headers, body).catch((error: unknown) => {
+      const signal = deadlineSignal(context);
+      return await this.send(headers, body, signal).catch((error: unknown) => {
         if (mutation || !brokenSocket(error)) throw error;
-        return this.send(headers, body);
+        return this.send(headers, body, signal);
       });
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
@@ -120,16 +135,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return headers;
   }
 
-  private async send(headers: Record<string, string>, body: string): Promise<SubgraphResponse> {
-    const deadline = Number(headers[DEADLINE_HEADER]);
-    const response = await this.agent.request({
-      origin: this.origin,
-      path: this.path,
-      method: 'POST',
-      headers,
-      body,
-      signal: Number.isFinite(deadline) && deadline > 0 ? AbortSignal.timeout(Math.max(deadline - Date.now(), 1)) : undefined,
-    });
+  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<SubgraphResponse> {
+    const response = await this.agent.request({ origin: this.origin, path: this.path, method: 'POST', headers, body, signal });
     const text = await response.body.text();
     const json = /^application\/(graphql-response\+)?json/.test(String(response.headers['content-type'] ?? ''));
     if (response.statusCode < 200 || response.statusCode >= 300) throw this.errorFromResponse(response.statusCode, text);
