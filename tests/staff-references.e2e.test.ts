@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
@@ -16,18 +17,18 @@ let platform: Platform;
 let url: string;
 /** The platform's own reference checks (kit/references.ts) this process sent, by the URL they went to. */
 const lookups: string[] = [];
-const realFetch = globalThis.fetch;
+// The subgraphs run in this process: their reference checks are counted as undici creates them (kit/graph-client.ts).
+const countLookup = (message: unknown) => {
+  const { request } = message as { request: { origin: string; path: string; body?: unknown } };
+  if (String(request.body ?? '').includes('References($representations')) lookups.push(new URL(request.path, request.origin).href);
+};
 beforeAll(async () => {
-  // The subgraphs run in this process: count their reference checks as they leave it.
-  globalThis.fetch = (input, init) => {
-    if (typeof init?.body === 'string' && init.body.includes('References($representations')) lookups.push(String(input));
-    return realFetch(input, init);
-  };
+  diagnostics.subscribe('undici:request:create', countLookup);
   platform = await startPlatform();
   url = platform.gatewayUrl;
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  diagnostics.unsubscribe('undici:request:create', countLookup);
   await platform.stop();
 });
 
