@@ -4,14 +4,25 @@ import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { REDACTED, redactedInAudit } from './access/personal-data.js';
 import type { EventPayload, EventStamp } from './event-catalog.js';
-import { recordEvent } from './events.js';
+import { recordEvent, recordEvents, type DomainEvent } from './events.js';
 
 /** What the audit log keeps of one thing a caller did: the `AuditRecorded` event's payload (identity stores it). */
 export type AuditRecord = Omit<EventPayload<'AuditRecorded'>, EventStamp>;
 
-/** Queues an audit record in the outbox of `em`'s transaction: it is kept exactly when the change is. */
+const auditRecorded = (record: AuditRecord): DomainEvent<'AuditRecorded'> => ({ type: 'AuditRecorded', aggregateId: randomUUID(), payload: record });
+
+/** Queues an audit record in the outbox of `em`'s transaction (its next flush writes it): kept exactly when the change is. */
 export function recordAudit(em: EntityManager, record: AuditRecord): void {
-  recordEvent(em, { type: 'AuditRecorded', aggregateId: randomUUID(), payload: record });
+  recordEvent(em, auditRecorded(record));
+}
+
+/**
+ * recordAudit written at once, in one statement with the record bound as a parameter: a mutation's record, after its
+ * changes were flushed. Through the unit of work, each record was an entity to track and an insert with its values
+ * written into the SQL text, planned anew every time (every mutation makes one).
+ */
+export async function writeAudit(em: EntityManager, record: AuditRecord): Promise<void> {
+  await recordEvents(em, [auditRecorded(record)]);
 }
 
 /** One record a mutation changed, with each changed field before and after. */

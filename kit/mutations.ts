@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from './context.js';
 import { DomainError } from './errors.js';
-import { collectingChanges, recordAudit } from './audit.js';
+import { collectingChanges, writeAudit } from './audit.js';
 import { checkDeclaredReferences, refuseAfterValidation } from './references.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -117,10 +117,12 @@ async function audited(em: EntityManager, context: RequestContext<unknown>, fiel
   if (context.viewer.kind === 'system') return next();
   const { changes, result } = collectingChanges(next);
   const value = await result;
+  // What the mutation left unflushed goes first (its events before the record, as they were queued).
+  await em.flush();
   // The record the mutation answers with is the one it is about; else the first it changed.
   const meta = value && typeof value === 'object' ? em.getMetadata().find(value.constructor as never) : undefined;
   const subject = meta ? { entity: meta.className, id: String((value as Record<string, unknown>)[meta.primaryKeys[0]!]) } : changes[0];
-  recordAudit(em, {
+  await writeAudit(em, {
     at: new Date().toISOString(),
     actorId: context.viewer.id,
     actorKind: context.viewer.kind,
@@ -133,7 +135,6 @@ async function audited(em: EntityManager, context: RequestContext<unknown>, fiel
     clientIp: context.viewer.ip,
     service: context.service,
   });
-  await em.flush();
   return value;
 }
 
