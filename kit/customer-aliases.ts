@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineHandler, type EventHandler } from './consumer.js';
-import { pgArray } from './sql.js';
+import { executePrepared, pgArray, uuidArray } from './sql.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -38,17 +38,19 @@ export async function liveCustomerIds(em: EntityManager, ids: readonly string[])
   const live = new Map(wanted.map((id) => [id, id]));
   const locked = new Set<string>();
   for (let unlocked = wanted; unlocked.length > 0; unlocked = [...new Set(live.values())].filter((id) => !locked.has(id))) {
-    await em.execute(
+    // Prepared, both: every write that names a customer runs them (kit/sql.ts).
+    await executePrepared(
+      em,
       `select pg_advisory_xact_lock_shared(hashtextextended('customer:' || id, 0)) from unnest(?::text[]) as id`,
       [pgArray(unlocked)],
-      'all',
       QUIET,
     );
     unlocked.forEach((id) => locked.add(id));
-    const aliases = await em.execute<Array<{ merged_id: string; survivor_id: string }>>(
-      'select merged_id, survivor_id from customer_alias where merged_id = any(?::uuid[])',
-      [pgArray(wanted)],
-      'all',
+    const ids = uuidArray(wanted);
+    const aliases = await executePrepared<{ merged_id: string; survivor_id: string }>(
+      em,
+      `select merged_id, survivor_id from customer_alias where merged_id = any(${ids.sql})`,
+      ids.params,
     );
     for (const alias of aliases) live.set(alias.merged_id, alias.survivor_id);
   }

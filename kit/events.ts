@@ -3,6 +3,7 @@ import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type Opt } fr
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EVENTS, writeViolation, type EventType, type PayloadOf } from './event-catalog.js';
+import { markForPreparing } from './prepared-statements.js';
 import { executeBound } from './sql.js';
 
 /**
@@ -115,6 +116,10 @@ export async function recordEvents<T extends EventType>(
     const payload = version === undefined ? fields.payload : { ...fields.payload, aggregateVersion: version };
     return { n, id: randomUUID(), type: fields.type, aggregate_type: fields.aggregateType, aggregate_id: fields.aggregateId, payload };
   });
+  // Prepared once per connection (every write with events runs it; marked at each call, as the marks start again when
+  // full). It answers no rows, so no change of its table makes PostgreSQL refuse it, as it refuses a prepared
+  // `select t.*` after a migration (kit/prepared-statements.ts).
+  markForPreparing(INSERT_EVENTS);
   await executeBound(tx, INSERT_EVENTS, [JSON.stringify(rows)]);
   eventWriters.add(tx);
 }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from './bus/index.js';
 import type { Logger } from './logger.js';
 import { wakeOnEventCommits } from './outbox-commit-signal.js';
+import { executePrepared } from './sql.js';
 
 const BATCH = 500;
 // Background polling stays out of the query log (and out of the statement counts of tests).
@@ -57,32 +58,29 @@ export function startOutboxRelay(options: {
   let failures = 0;
 
   async function relayOnce(): Promise<number> {
-    const connection = orm.em.getConnection();
-    return connection.transactional(
-      async (trx) => {
-        const run = <T extends object[]>(sql: string, params: unknown[] = []) => connection.execute<T>(sql, params, 'all', trx, QUIET);
-        const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
-        if (!lock?.locked) return BUSY;
-        const after = await relayedThrough(run);
-        const rows = await run<Array<Record<string, unknown>>>(RELAY_SQL.nextBatch, [after, BATCH]);
-        if (rows.length === 0) return 0;
-        await bus.publish(
+    return orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
+      const run = <T extends object[]>(sql: string, params: unknown[] = []) => em.execute<T>(sql, params, 'all', QUIET);
+      const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
+      if (!lock?.locked) return BUSY;
+      const after = await relayedThrough(run);
+      // Prepared: a pass after every write, and its text with the values written in was planned anew each time.
+      const rows = await executePrepared<Record<string, unknown>>(em, RELAY_SQL.nextBatch, [after, BATCH], QUIET);
+      if (rows.length === 0) return 0;
+      await bus.publish(
+        stream,
+        rows.map((row) => ({
+          id: String(row.id),
           stream,
-          rows.map((row) => ({
-            id: String(row.id),
-            stream,
-            type: String(row.type),
-            aggregateType: String(row.aggregate_type),
-            aggregateId: String(row.aggregate_id),
-            payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
-            occurredAt: new Date(row.occurred_at as string).toISOString(),
-          })),
-          `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
-        );
-        return rows.length;
-      },
-      { loggerContext: QUIET },
-    );
+          type: String(row.type),
+          aggregateType: String(row.aggregate_type),
+          aggregateId: String(row.aggregate_id),
+          payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+          occurredAt: new Date(row.occurred_at as string).toISOString(),
+        })),
+        `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
+      );
+      return rows.length;
+    });
   }
 
   /**

@@ -67,13 +67,19 @@ export function executeBound<T extends object>(em: EntityManager, sql: string, p
  * sends a new text, parsed and planned again, at every call. For the reads a request makes most (lookups by id,
  * pages, counts). A value is typed by where it stands, so one PostgreSQL cannot type alone needs a cast (`?::uuid[]`).
  */
-export function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+export function executePrepared<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+  /** MikroORM's logger context, as `em.execute` takes it: `{ enabled: false }` keeps background work out of the query log. */
+  loggerContext?: { enabled?: boolean },
+): Promise<T[]> {
   // MikroORM writes an array value as a list (`in (?)`), which a bound value is not: such a statement goes as it did.
-  if (params.some(Array.isArray)) return em.execute<T[]>(sql, [...params]);
+  if (params.some(Array.isArray)) return em.execute<T[]>(sql, [...params], 'all', loggerContext);
   const bound = boundTextOf(sql, params.length);
   markForPreparing(bound);
   // Logged as written, with its values: what tests/helpers/query-plan.ts plans again (its `prepared` mark).
-  return run<T>(em, bound, params, { logged: sql, prepared: true });
+  return run<T>(em, bound, params, { logged: sql, prepared: true, loggerContext });
 }
 
 /** Texts `executePrepared` has numbered, by their `?` text: the code's statements, with enum filters' values written in. */
@@ -111,14 +117,19 @@ export function numbered(sql: string, values: number): string {
 let queryCount = 0;
 const nextQueryId = () => `q${++queryCount}`;
 
-async function run<T extends object>(em: EntityManager, sql: string, params: readonly unknown[], log: { logged?: string; prepared?: boolean }): Promise<T[]> {
+async function run<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+  log: { logged?: string; prepared?: boolean; loggerContext?: { enabled?: boolean } },
+): Promise<T[]> {
   const driver = em.getDriver();
   const connection = driver.getConnection();
   const client: Pick<Kysely<unknown>, 'executeQuery'> = em.getTransactionContext<Kysely<unknown>>() ?? connection.getClient();
   // What kysely's CompiledQuery.raw builds (kysely is MikroORM's, not a dependency of ours).
   const compiled = { sql, parameters: [...params], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: nextQueryId() } };
   const logged = log.logged ?? sql;
-  const context = log.prepared ? { params: [...params], prepared: true } : {};
+  const context = { ...log.loggerContext, ...(log.prepared ? { params: [...params], prepared: true } : {}) };
   const started = Date.now();
   try {
     const { rows } = await client.executeQuery(compiled as unknown as CompiledQuery);

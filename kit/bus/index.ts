@@ -15,7 +15,7 @@ export function connectEventBus(log?: Logger): Promise<EventBus> {
   if (settings.EVENT_BUS === 'redis') return createRedisBus(settings.REDIS_URL, { retentionSeconds: settings.EVENT_RETENTION_HOURS * 3600, log });
   if (settings.EVENT_BUS === 'nats')
     return createNatsBus(settings.NATS_URL, { stream: settings.NATS_STREAM, retentionSeconds: settings.EVENT_RETENTION_HOURS * 3600, log });
-  return createPostgresBus(eventsDatabaseUrl(), { log, poolMax: settings.BUS_POOL_MAX });
+  return createPostgresBus(eventsDatabaseUrl(), { log, poolMax: settings.BUS_POOL_MAX, prepared: settings.DB_PREPARED_STATEMENTS });
 }
 
 export function eventsDatabaseUrl(): string {

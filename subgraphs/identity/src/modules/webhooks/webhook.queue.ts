@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ROLE_PERMISSIONS, isRole } from '@crm/kit/access/permissions.js';
 import type { CatalogEvent } from '@crm/kit/event-catalog.js';
 import { enqueueJob } from '@crm/kit/jobs.js';
+import { executePrepared } from '@crm/kit/sql.js';
 import { forwardedPayload, mayReceive } from './webhook.events.js';
 
 /** The job that delivers one entity's events to one endpoint, oldest first (webhook.delivery.ts). */
@@ -64,9 +65,8 @@ export const ownerMayReceive = async (em: EntityManager, endpointId: string, typ
 
 /** The event types some endpoint asked for (paused ones included: they collect deliveries for their resume). */
 export async function subscribedEventTypes(em: EntityManager): Promise<ReadonlySet<string>> {
-  const rows = await em.execute<Array<{ type: string }>>(`select distinct unnest(event_types) as type from webhook_endpoint`, [], 'all', {
-    enabled: false,
-  });
+  // Prepared: asked for every page of the bus that holds a type webhooks carry (kit/consumer.ts).
+  const rows = await executePrepared<{ type: string }>(em, `select distinct unnest(event_types) as type from webhook_endpoint`, [], { enabled: false });
   return new Set(rows.map((row) => row.type));
 }
 
