@@ -18,6 +18,9 @@ export interface GraphClient {
  * `fetch` wraps each call in WHATWG Request, Response, Headers and stream objects, about a tenth of marketing's CPU
  * for a single recordInteraction, whose customer is checked with identity through here (ADR 12).
  */
+/** How long a call may wait for the answer's headers, and then between two parts of its body. */
+const TIMEOUT_MS = 30_000;
+
 export function createGraphClient(urlOf: (subgraph: SubgraphName) => string, caller: string): GraphClient {
   const viewer = systemViewer(caller);
   return {
@@ -26,7 +29,10 @@ export function createGraphClient(urlOf: (subgraph: SubgraphName) => string, cal
         method: 'POST',
         headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: `Bearer ${await signInternalToken(viewer, subgraph)}` },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(30_000),
+        // undici's own timers, cleared with the call: an AbortSignal.timeout fired for every call 30 s later, each
+        // making an error with its stack trace (about 1 % of marketing's CPU under single creates).
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
       });
       const body = (await response.body.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string }> };
       if (body.errors?.length || !body.data) {
