@@ -24,6 +24,16 @@ beforeAll(async () => {
   await database.em().execute(`create table handled (consumer text not null, event_id uuid not null, tx bigint not null, n serial)`);
 });
 
+/** The consumer `name` starts after what the bus holds now: what tests before it published is not its. */
+const readsFromNow = async (name: string) => {
+  const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
+  await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+};
+
+/** How many events the consumer `name` has marked processed. */
+const marksOf = async (name: string) =>
+  Number((await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]))[0]?.n);
+
 const handledBy = async (consumer: string) =>
   database.em().execute<Array<{ event_id: string; tx: string }>>('select event_id, tx::text as tx from handled where consumer = ? order by n', [consumer]);
 
@@ -78,8 +88,7 @@ describe('a consumer behind a burst of events it handles', () => {
     const merges = Array.from({ length: 20 }, () => customerMerged());
     const failing = merges[9]!.id;
     // From here on: what the test above published is not this consumer's.
-    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
-    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await readsFromNow(name);
     // Runs counted by their size alone, as above: a run cut by its time budget on a loaded machine (clean-clone CI
     // once committed the first eight events together, then failed at the tenth) keeps fewer transactions than events.
     const consumers = startConsumers({
@@ -99,8 +108,7 @@ describe('a consumer behind a burst of events it handles', () => {
       expect(handled.map((row) => row.event_id)).toEqual(merges.map((event) => event.id));
       const ownTransactions = new Set(handled.slice(0, 10).map((row) => row.tx));
       expect(ownTransactions.size).toBe(10);
-      const processed = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
-      expect(processed[0]?.n).toBe('20');
+      expect(await marksOf(name)).toBe(20);
     } finally {
       await consumers.stop();
     }
@@ -109,8 +117,7 @@ describe('a consumer behind a burst of events it handles', () => {
   it('commits a run that takes long and goes on in the next, so it never holds its locks for long', async () => {
     const name = 'test.runs-slow';
     const merges = Array.from({ length: 8 }, () => customerMerged());
-    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
-    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await readsFromNow(name);
     // Each event takes 100 ms in its transaction: a run of 25 would hold its locks for seconds.
     const handler = defineHandler({
       name,
@@ -141,8 +148,7 @@ describe('a consumer behind a burst of events it handles', () => {
   it("hands a run to a handler's handleRun at once: the events not applied before, in bus order, marked once", async () => {
     const name = 'test.runs-at-once';
     const merges = Array.from({ length: 30 }, () => customerMerged());
-    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
-    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await readsFromNow(name);
     // Three of them applied already (another replica, or before a restart): marked, so not handed over again.
     const applied = [merges[0]!, merges[11]!, merges[29]!];
     for (const event of applied)
@@ -170,8 +176,7 @@ describe('a consumer behind a burst of events it handles', () => {
       expect(runs.reduce((sum, n) => sum + n, 0)).toBe(27);
       expect(runs.length).toBeLessThanOrEqual(3);
       expect(consumers.statuses()[0]?.failingSince).toBeNull();
-      const [marks] = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
-      expect(marks?.n).toBe('30');
+      expect(await marksOf(name)).toBe(30);
     } finally {
       await consumers.stop();
     }
@@ -180,8 +185,7 @@ describe('a consumer behind a burst of events it handles', () => {
   it('applies a run whose handleRun failed one by one with handle, each event once', async () => {
     const name = 'test.runs-at-once-failing';
     const merges = Array.from({ length: 6 }, () => customerMerged());
-    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
-    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await readsFromNow(name);
     const record = (em: Parameters<Parameters<typeof defineHandler>[0]['handle']>[0], id: string) =>
       em.execute('insert into handled (consumer, event_id, tx) values (?, ?, txid_current())', [name, id]);
     const handler = defineHandler({
@@ -203,8 +207,7 @@ describe('a consumer behind a burst of events it handles', () => {
       const handled = await handledBy(name);
       expect(handled.map((row) => row.event_id)).toEqual(merges.map((event) => event.id));
       expect(new Set(handled.map((row) => row.tx)).size).toBe(6);
-      const [marks] = await database.em().execute<Array<{ n: string }>>('select count(*)::text as n from processed_event where consumer = ?', [name]);
-      expect(marks?.n).toBe('6');
+      expect(await marksOf(name)).toBe(6);
     } finally {
       await consumers.stop();
     }
@@ -213,8 +216,7 @@ describe('a consumer behind a burst of events it handles', () => {
   it('gives way to a transaction that locks the same rows in another order, instead of deadlocking it', async () => {
     const name = 'test.runs-locking';
     const [first, second] = [customerMerged(), customerMerged()];
-    const from = await testBus.publish([rawEvent('marketing', 'InteractionRecorded', randomUUID(), { page: '/' })]);
-    await database.em().execute('insert into consumer_checkpoint (consumer, cursor) values (?, ?)', [name, from]);
+    await readsFromNow(name);
     await database.em().execute(`create table locked_row (k uuid primary key, n int not null default 0)`);
     await database.em().execute('insert into locked_row (k) values (?), (?)', [first.aggregateId, second.aggregateId]);
     // Each event locks its aggregate's row; the first then takes a moment before the next event's turn.
