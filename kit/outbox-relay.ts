@@ -58,29 +58,34 @@ export function startOutboxRelay(options: {
   let failures = 0;
 
   async function relayOnce(): Promise<number> {
-    return orm.em.fork({ loggerContext: QUIET }).transactional(async (em) => {
-      const run = <T extends object[]>(sql: string, params: unknown[] = []) => em.execute<T>(sql, params, 'all', QUIET);
-      const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
-      if (!lock?.locked) return BUSY;
-      const after = await relayedThrough(run);
-      // Prepared: a pass after every write, and its text with the values written in was planned anew each time.
-      const rows = await executePrepared<Record<string, unknown>>(em, RELAY_SQL.nextBatch, [after, BATCH], QUIET);
-      if (rows.length === 0) return 0;
-      await bus.publish(
-        stream,
-        rows.map((row) => ({
-          id: String(row.id),
+    // Its own ORM's fork even when a request's commit woke it (that transaction's context is still current, and a
+    // plain fork would be made from it, on the request pool); quiet, `begin` and `commit` included.
+    return orm.em.fork({ loggerContext: QUIET, disableContextResolution: true }).transactional(
+      async (em) => {
+        const run = <T extends object[]>(sql: string, params: unknown[] = []) => em.execute<T>(sql, params, 'all', QUIET);
+        const [lock] = await run<Array<{ locked: boolean }>>(`select pg_try_advisory_xact_lock(hashtext('outbox-relay')) as locked`);
+        if (!lock?.locked) return BUSY;
+        const after = await relayedThrough(run);
+        // Prepared: a pass after every write, and its text with the values written in was planned anew each time.
+        const rows = await executePrepared<Record<string, unknown>>(em, RELAY_SQL.nextBatch, [after, BATCH], QUIET);
+        if (rows.length === 0) return 0;
+        await bus.publish(
           stream,
-          type: String(row.type),
-          aggregateType: String(row.aggregate_type),
-          aggregateId: String(row.aggregate_id),
-          payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
-          occurredAt: new Date(row.occurred_at as string).toISOString(),
-        })),
-        `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
-      );
-      return rows.length;
-    });
+          rows.map((row) => ({
+            id: String(row.id),
+            stream,
+            type: String(row.type),
+            aggregateType: String(row.aggregate_type),
+            aggregateId: String(row.aggregate_id),
+            payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+            occurredAt: new Date(row.occurred_at as string).toISOString(),
+          })),
+          `${CHECKPOINT_PREFIX}${String(rows.at(-1)!.seq)}`,
+        );
+        return rows.length;
+      },
+      { loggerContext: QUIET },
+    );
   }
 
   /**

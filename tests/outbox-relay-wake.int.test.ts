@@ -24,8 +24,11 @@ const eventsDatabase = `crm_int${randomBytes(4).toString('hex')}_events`;
 const eventsUrl = Object.assign(new URL(process.env.DATABASE_URL!), { pathname: `/${eventsDatabase}` }).toString();
 const WOKEN_WITHIN_MS = 5_000;
 const POLL_MS = 60_000;
+const BACKGROUND = 'relay-wake-background';
 
 let bus: EventBus;
+/** Publishes wait for it while a test holds it (the relay's transaction then stays open for the test to look at). */
+let publishing: Promise<void> = Promise.resolve();
 let background: MikroORM;
 let relay: ReturnType<typeof startOutboxRelay>;
 
@@ -46,8 +49,18 @@ beforeAll(async () => {
     migrations: identityMigrations,
     log,
     pool: { max: 1 },
+    applicationName: BACKGROUND,
   });
-  relay = startOutboxRelay({ orm: background, writers: [database.orm(), background], bus, stream: 'identity', log, retentionHours: 72, intervalMs: POLL_MS });
+  const held: EventBus = { ...bus, publish: async (...args) => publishing.then(() => bus.publish(...args)) };
+  relay = startOutboxRelay({
+    orm: background,
+    writers: [database.orm(), background],
+    bus: held,
+    stream: 'identity',
+    log,
+    retentionHours: 72,
+    intervalMs: POLL_MS,
+  });
 });
 
 afterAll(async () => {
@@ -83,6 +96,30 @@ describe('the outbox relay without LISTEN', () => {
       .em.fork()
       .transactional((em) => eachItem(em, events, 'customers', async (itemEm, event) => void recordEvent(itemEm, event)));
     await eventually(async () => expect(await published(events[1]!.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
+  });
+
+  it("relays on the background pool even when a request's commit woke it (that transaction's context still current)", async () => {
+    let release!: () => void;
+    publishing = new Promise((resolve) => (release = resolve));
+    try {
+      const event = customerCreated();
+      await database
+        .orm()
+        .em.fork()
+        .transactional(async (em) => void recordEvent(em, event));
+      // The relay's pass waits in its transaction to publish: its connection is the background pool's.
+      const relaying = () =>
+        database
+          .em()
+          .execute<Array<{ application_name: string }>>(
+            `select application_name from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+          );
+      await eventually(async () => expect(await relaying()).toEqual([{ application_name: BACKGROUND }]), WOKEN_WITHIN_MS);
+      release();
+      await eventually(async () => expect(await published(event.aggregateId)).toBe(true), WOKEN_WITHIN_MS);
+    } finally {
+      release();
+    }
   });
 
   it('publishes events written by background work on the other pool', async () => {
