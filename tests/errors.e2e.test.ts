@@ -21,12 +21,16 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** A request as any client would send it: the document and variables as written, not typed by codegen. */
 async function postGraphql(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<unknown>> {
+  return (await postWithStatus(query, variables)).body;
+}
+
+async function postWithStatus(query: string, variables: Record<string, unknown>): Promise<{ status: number; body: GraphQLResponse<unknown> }> {
   const response = await fetch(platform.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: platform.admin.authorization },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as GraphQLResponse<unknown>;
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<unknown> };
 }
 
 function expectNoLeaks(result: GraphQLResponse<unknown>) {
@@ -56,6 +60,26 @@ describe('bad input gets a clear error and loses nothing', () => {
     const wrongType = await postGraphql('query($first: Int) { customers(first: $first) { totalCount } }', { first: 'ten' });
     expect(errorCodes(wrongType)).toEqual(['BAD_USER_INPUT']);
     expectNoLeaks(wrongType);
+  });
+
+  it('answers bad variables alike whether or not the cost of their document is already known', async () => {
+    // The first call of a document works out its cost and checks its variables on the way; once the cost is known,
+    // the variables it does not depend on are left to the gateway's own check (coerced once, not twice).
+    const query = 'mutation($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { accepted } }';
+    const badItems = [{ channel: 'WEB', type: 'NOT_A_TYPE' }];
+    const first = await postWithStatus(query, { input: badItems });
+    // Valid variables: past the gateway's checks (marketing refuses an empty batch), and the cost is known now.
+    const known = await postWithStatus(query, { input: [] });
+    expect(known.body.errors?.[0]).toMatchObject({ message: 'Send at least one of the interactions', extensions: { serviceName: 'marketing' } });
+    const again = await postWithStatus(query, { input: badItems });
+    for (const answer of [first, again]) {
+      expect(answer.status).toBe(400);
+      expect(errorCodes(answer.body)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.body.data).toBeUndefined();
+      expectNoLeaks(answer.body);
+    }
+    expect(again.body.errors).toEqual(first.body.errors);
+    expect(first.body.errors?.[0]?.message).toContain('"NOT_A_TYPE" does not exist in "InteractionType" enum');
   });
 
   it('reports an unknown id as NOT_FOUND', async () => {

@@ -88,4 +88,11 @@ describe('the cost of an operation', () => {
     expect(refusal(() => cost(bad))).toEqual({ ...(refusal(() => operationCost(schema, document, bad, 'C')) as object), code: 'BAD_USER_INPUT' });
     expect(costsWorkedOut.count - before).toBe(1); // only operationCost itself, called directly above
   });
+
+  it('leaves the variables it does not depend on to the gateway once the cost is known (each is coerced once)', () => {
+    const first = cost({ id: 'a', n: 3, withNotes: false });
+    // $id is no ID: the gateway's own check refuses it before planning (tests/errors.e2e.test.ts).
+    expect(cost({ id: { not: 'an id' }, n: 3, withNotes: false })).toBe(first);
+    expect(() => cost({ id: { not: 'an id' }, n: 4, withNotes: false })).toThrow(/\$id/);
+  });
 });

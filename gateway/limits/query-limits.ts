@@ -108,9 +108,13 @@ const ABSENT = '\u0000absent';
 /**
  * operationCost, worked out once per schema, document, operation and values of the variables it depends on: the
  * same 360° query for another customer id costs the same, and walking its document with type information was a
- * twelfth of the gateway's time per request. Variables that do not coerce are refused here, with graphql-js's
- * words and BAD_USER_INPUT: this runs before the gateway's own check of the variables, and an error thrown from
- * here has no code unless it is given one (it was answered as INTERNAL_SERVER_ERROR).
+ * twelfth of the gateway's time per request.
+ *
+ * Variables are coerced here only when the cost is worked out (getComplexity coerces them itself, and throws without
+ * a code): a known cost was worked out with the same values of the variables it depends on. The rest are the
+ * gateway's to check, which it does before planning, and Apollo Server answers its refusal as BAD_USER_INPUT with
+ * 400, in the same words as refuseInvalidVariables. Checking them here as well coerced every variable twice: a
+ * quarter of the gateway's time under bulk writes of 1,000 items a call (a CPU profile, ADR 12).
  */
 export function knownCost(
   schema: GraphQLSchema,
@@ -119,8 +123,6 @@ export function knownCost(
   variables: Record<string, unknown> | null | undefined,
   operationName?: string | null,
 ): number {
-  const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors?.[0];
-  if (invalid) throw refused('BAD_USER_INPUT', invalid.message);
   let bySchema = costs.get(schema);
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
   let byKey = bySchema.get(document);
@@ -128,11 +130,21 @@ export function knownCost(
   const key = JSON.stringify([operationName ?? null, ...costVariablesOf(document).map((name) => (variables && name in variables ? variables[name] : ABSENT))]);
   let cost = byKey.get(key);
   if (cost === undefined) {
+    refuseInvalidVariables(schema, operation, variables);
     cost = operationCost(schema, document, variables ?? undefined, operationName);
     if (byKey.size >= COSTS_PER_DOCUMENT) byKey.clear();
     byKey.set(key, cost);
   }
   return cost;
+}
+
+/**
+ * Variables that do not coerce, refused as the client's bad input in graphql-js's words, located at their definition
+ * as the gateway's own check locates them (Apollo Server's answer to it: BAD_USER_INPUT, 400).
+ */
+export function refuseInvalidVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): void {
+  const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors?.[0];
+  if (invalid) throw new GraphQLError(invalid.message, { nodes: invalid.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
 const refused = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) =>
@@ -393,6 +405,9 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
     }
     try {
       await checkOperation({ schema, document, operation, variables: payload.variables, operationName: payload.operationName, viewer });
+      // In the order HTTP checks them; nothing checks a subscription's variables after this (graphql-js's subscribe
+      // would answer without a code).
+      refuseInvalidVariables(schema, operation, payload.variables);
     } catch (error) {
       if (error instanceof GraphQLError) return [asAnswered(error)];
       throw error;
