@@ -1,7 +1,7 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { BusEvent, EventBus } from './bus/index.js';
+import type { BusEvent, EventBus, TypedPage } from './bus/index.js';
 import { DomainError } from './errors.js';
 import { readEvent, type CatalogEvent, type EventType } from './event-catalog.js';
 import type { GraphClient } from './graph-client.js';
@@ -232,12 +232,18 @@ export function startConsumers(options: ConsumerOptions) {
     lastWanted.set(handler, wanted);
     payloadsOf = new Set(options.handlers.flatMap((h) => h.on.filter((type) => lastWanted.get(h)?.has(type) ?? true)));
   };
+  // The events of the types this process's handlers take, and the last of each page read: the rest of the bus (most
+  // of it page views, in a bulk import thousands a second) stays in the transport where it can (EventBus.readTypes).
+  const busRead = (cursor: string | null, limit: number, read: ReadonlySet<string>): Promise<TypedPage> =>
+    options.bus.readTypes
+      ? options.bus.readTypes(cursor, limit, allPayloads, { payloadsOf: read })
+      : options.bus.read(cursor, limit, { payloadsOf: read }).then((events) => ({ events, full: events.length >= limit }));
   const reading = new Map<string | null, { publishes: number; page: Promise<ReadPage> }>();
   const readPage = (cursor: string | null): Promise<ReadPage> => {
     const shared = reading.get(cursor);
     if (shared?.publishes === publishes) return shared.page;
     const read = payloadsOf;
-    const entry = { publishes, page: options.bus.read(cursor, PAGE, { payloadsOf: read }).then((events) => ({ events, payloadsOf: read })) };
+    const entry = { publishes, page: busRead(cursor, PAGE, read).then((page) => ({ ...page, payloadsOf: read })) };
     reading.set(cursor, entry);
     const done = () => void (reading.get(cursor) === entry && reading.delete(cursor));
     entry.page.then(done, done);
@@ -252,8 +258,11 @@ export function startConsumers(options: ConsumerOptions) {
     const wanted = await handler.wanted(em);
     rememberWanted(handler, wanted);
     const left = page.events.some((event) => wanted.has(event.type) && handles(handler, event) && !page.payloadsOf.has(event.type));
-    // The first events after the cursor again, as many as before: later ones were committed after `wanted` was asked.
-    return { events: left ? await options.bus.read(cursor, page.events.length, { payloadsOf: allPayloads }) : page.events, wanted };
+    if (!left) return { events: page.events, wanted };
+    // The same events again, through the page's last: later ones were committed after `wanted` was asked.
+    const last = page.events.at(-1)!.cursor;
+    const again = await busRead(cursor, PAGE, allPayloads);
+    return { events: again.events.filter((event) => options.bus.compare(event.cursor, last) <= 0), wanted };
   };
   const unsubscribe = options.bus.onPublish(() => {
     publishes++;
@@ -290,14 +299,16 @@ export function startConsumers(options: ConsumerOptions) {
       while (!stopped) {
         const woken = sleep(2000);
         let page: BusEvent[];
+        let full: boolean;
         try {
           if (cursor === undefined) {
             cursor = (await em.fork().findOne(ConsumerCheckpoint, { consumer: handler.name }))?.cursor ?? null;
             status.deadLetters = await em.fork().count(DeadLetter, { consumer: handler.name });
           }
-          const read = await wantedIn(handler, em.fork(), cursor, await readPage(cursor));
-          page = read.events;
-          const { wanted } = read;
+          const read = await readPage(cursor);
+          full = read.full;
+          const { events, wanted } = await wantedIn(handler, em.fork(), cursor, read);
+          page = events;
           // Events it handles, in a row, apply in one transaction (RUN): `through` is the last event the run covers,
           // those passed over after its last handled one included. Nothing of it counts as read before it commits.
           let run: CatalogEvent[] = [];
@@ -337,7 +348,7 @@ export function startConsumers(options: ConsumerOptions) {
           await applyRun();
           if (page.length === 0 || Date.now() - savedAt >= PASSED_OVER_CHECKPOINT_MS) await saveUnsaved();
           status.cursor = cursor;
-          status.caughtUp = page.length < PAGE;
+          status.caughtUp = !full;
           status.lagSeconds = status.caughtUp || !status.lastEventAt ? 0 : Math.round((Date.now() - Date.parse(status.lastEventAt)) / 1000);
           if (failures > 0) options.log.info({ consumer: handler.name, failures }, 'event handler recovered');
           failures = 0;
@@ -359,7 +370,7 @@ export function startConsumers(options: ConsumerOptions) {
           await sleep(Math.min((options.retryMs ?? 1000) * 2 ** Math.min(failures - 1, 5), 30_000), false);
           continue;
         }
-        if (page.length < PAGE) await woken;
+        if (!full) await woken;
       }
     } finally {
       await saveUnsaved().catch((error: unknown) => options.log.warn({ err: error, consumer: handler.name }, 'checkpoint not saved at stop'));
@@ -586,8 +597,7 @@ export function startConsumers(options: ConsumerOptions) {
 }
 
 /** A page of the bus and the types whose payloads it was read with (the others' are `{}`). */
-interface ReadPage {
-  events: BusEvent[];
+interface ReadPage extends TypedPage {
   payloadsOf: ReadonlySet<string>;
 }
 

@@ -18,6 +18,8 @@ import { useFreshSubgraphDatabase } from './helpers/subgraph-database.js';
 
 const database = useFreshSubgraphDatabase({ name: 'service', entities: serviceEntities, migrations: serviceMigrations });
 const testBus = useFreshEventBus();
+// The second test's own, so that its pages hold only its events.
+const importBus = useFreshEventBus();
 const log = createLogger('consumer-passed-over-test');
 const name = 'test.passes-over';
 
@@ -86,11 +88,23 @@ describe('a consumer passing over events it does not handle', () => {
     expect(await saved()).toBe(head);
   });
 
-  it("does not fetch the payloads of the events it passes over (a subgraph's consumers ask for their types' only)", async () => {
-    // The real bus, with every page it answers kept.
-    const pages: BusEvent[][] = [];
-    const bus = testBus.bus();
-    const keeping: EventBus = { ...bus, read: async (cursor, limit, options) => (pages.push(await bus.read(cursor, limit, options)), pages.at(-1)!) };
+  it('is sent only the events of its types, and the last event of each page read for its cursor (EventBus.readTypes)', async () => {
+    // The real bus, with every page it answers kept, whichever way it is read.
+    const pages: Array<{ events: BusEvent[]; full: boolean }> = [];
+    const bus = importBus.bus();
+    const keeping: EventBus = {
+      ...bus,
+      read: async (cursor, limit, options) => {
+        const events = await bus.read(cursor, limit, options);
+        pages.push({ events, full: events.length >= limit });
+        return events;
+      },
+      readTypes: async (cursor, limit, types, options) => {
+        const page = await bus.readTypes!(cursor, limit, types, options);
+        pages.push(page);
+        return page;
+      },
+    };
     const handled: BusEvent[] = [];
     const handler = defineHandler({
       name: 'test.reads-merges',
@@ -103,13 +117,25 @@ describe('a consumer passing over events it does not handle', () => {
     const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-passed-over-test');
     const consumers = startConsumers({ orm: database.orm(), bus: keeping, handlers: [handler], log, graph, retryMs: 50 });
     try {
-      const viewed = rawEvent('marketing', 'InteractionRecorded', randomUUID(), { customerId: randomUUID(), page: '/modely/kodiaq' });
-      const merged = customerMerged();
-      await testBus.publish([viewed, merged]);
-      await eventually(async () => expect(handled.map((event) => event.id)).toContain(merged.id));
-      expect(handled.find((event) => event.id === merged.id)!.payload).toEqual(merged.payload);
-      const passedOver = pages.flat().find((event) => event.id === viewed.id);
-      expect(passedOver).toMatchObject({ type: 'InteractionRecorded', payload: {} });
+      // A bulk import's page views, more than two pages of them, with merges among them.
+      const viewed = () => rawEvent('marketing', 'InteractionRecorded', randomUUID(), { customerId: randomUUID(), page: '/modely/kodiaq' });
+      const merges = [customerMerged(), customerMerged()];
+      const published = [...Array.from({ length: 150 }, viewed), merges[0]!, ...Array.from({ length: 300 }, viewed), merges[1]!, viewed()];
+      const head = await importBus.publish(published);
+      await eventually(async () => expect(consumers.statuses()[0]).toMatchObject({ cursor: head, caughtUp: true }));
+      expect(handled.map((event) => event.id)).toEqual(merges.map((event) => event.id));
+      expect(handled.map((event) => event.payload)).toEqual(merges.map((event) => event.payload));
+
+      // Nothing but the merges, and the last event of each page (its payload left out), came from the bus.
+      const sent = pages.flatMap((page) => page.events).filter((event) => event.type !== 'CustomerMerged');
+      expect(sent.length).toBeLessThanOrEqual(pages.length);
+      for (const page of pages) {
+        expect(page.events.slice(0, -1).every((event) => event.type === 'CustomerMerged')).toBe(true);
+      }
+      expect(sent.every((event) => Object.keys(event.payload).length === 0)).toBe(true);
+      // Three pages of 200 or fewer hold the 453 events: two full, then the rest.
+      const reading = pages.filter((page) => page.events.length > 0);
+      expect(reading.slice(0, 3).map((page) => page.full)).toEqual([true, true, false]);
     } finally {
       await consumers.stop();
     }

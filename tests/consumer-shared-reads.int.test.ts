@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventBus } from '@crm/kit/bus/index.js';
+import type { EventBus, ReadOptions } from '@crm/kit/bus/index.js';
 import { defineHandler, startConsumers } from '@crm/kit/consumer.js';
 import { createGraphClient } from '@crm/kit/graph-client.js';
 import { createLogger } from '@crm/kit/logger.js';
@@ -24,9 +24,14 @@ let counted: EventBus;
 beforeAll(() => {
   const bus = testBus.bus();
   counted = Object.assign(Object.create(bus) as EventBus, {
-    read: (cursor: string | null, limit: number) => {
+    read: (cursor: string | null, limit: number, options?: ReadOptions) => {
       reads++;
-      return bus.read(cursor, limit);
+      return bus.read(cursor, limit, options);
+    },
+    // How consumers read the PostgreSQL bus (only their types).
+    readTypes: (cursor: string | null, limit: number, types: ReadonlySet<string>, options?: ReadOptions) => {
+      reads++;
+      return bus.readTypes!(cursor, limit, types, options);
     },
   });
 });

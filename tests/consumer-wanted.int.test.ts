@@ -52,6 +52,12 @@ describe('a consumer that says which event types it wants', () => {
         reads.push({ payloadsOf: options?.payloadsOf, events });
         return events;
       },
+      // How consumers read the PostgreSQL bus (only their types, and each page's last event).
+      readTypes: async (cursor: string | null, limit: number, types: ReadonlySet<string>, options?: ReadOptions) => {
+        const page = await bus.readTypes!(cursor, limit, types, options);
+        reads.push({ payloadsOf: options?.payloadsOf, events: page.events });
+        return page;
+      },
     });
     const consumers = startConsumers({ orm: database.orm(), bus: watchedBus, handlers: [handler], log, graph, retryMs: 50 });
     const readThrough = (cursor: string | null) => eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(cursor));

@@ -75,6 +75,16 @@ describe.each([
     expect(some[1]!.payload).toEqual({ n: 8 });
     // The PostgreSQL bus leaves the other payloads out; the others may send them all.
     expect(some[0]!.payload).toEqual(_name === 'postgres' ? {} : { n: 7 });
+    if (!bus.readTypes) return;
+    // A reader of some types is sent those and the last event read, for its cursor (the PostgreSQL bus).
+    const stageChanges = new Set(['OpportunityStageChanged']);
+    expect(await bus.readTypes(before, 10, stageChanges, { payloadsOf: stageChanges })).toEqual({ events: [some[1]], full: false });
+    const views = new Set(['InteractionRecorded']);
+    expect(await bus.readTypes(before, 10, views, { payloadsOf: views })).toEqual({
+      events: [whole[0], { ...some[1]!, payload: {} }],
+      full: false,
+    });
+    expect(await bus.readTypes(before, 1, stageChanges)).toEqual({ events: [whole[0]], full: true });
   });
 
   it('wakes listeners on publish', async () => {
@@ -98,6 +108,11 @@ describe.each([
     expect(await bus.read(head, 10)).toEqual([]);
     await expect(bus.read('not a cursor', 10)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     await expect(bus.read(beyond(head), 10)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    if (!bus.readTypes) return;
+    const types = new Set(['OpportunityStageChanged']);
+    expect(await bus.readTypes(head, 10, types)).toEqual({ events: [], full: false });
+    await expect(bus.readTypes('not a cursor', 10, types)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    await expect(bus.readTypes(beyond(head), 10, types)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('redacts the events about an erased person and reads on past them', async () => {
@@ -119,6 +134,9 @@ describe.each([
     // Also when newer events follow the pruned ones: the events between the cursor and them are gone.
     await bus.publish('sales', [event(randomUUID(), 7)], 'checkpoint-4');
     await expect(bus.read(first!.cursor, 10)).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED' } });
+    if (bus.readTypes) {
+      await expect(bus.readTypes(first!.cursor, 10, new Set(['InteractionRecorded']))).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED' } });
+    }
     const [newest] = await bus.read(null, 10);
     expect(newest!.payload.n).toBe(7);
     await bus.close();

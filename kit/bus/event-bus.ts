@@ -25,6 +25,17 @@ export interface ReadOptions {
   payloadsOf?: ReadonlySet<string>;
 }
 
+/** What `readTypes` answers: a reader's types among the next events, and whether it read as many as it could. */
+export interface TypedPage {
+  /**
+   * Oldest first: the events of the types asked for among the next `limit`, then the last of those `limit` whatever
+   * its type (its payload `{}` unless asked for), so that a reader's cursor passes over the ones left out.
+   */
+  events: BusEvent[];
+  /** `limit` events were read: more may follow. Otherwise the reader has seen everything published so far. */
+  full: boolean;
+}
+
 /**
  * The transport between the outbox relays and the consumers (subscriptions, automations).
  * Delivery is at-least-once; `publish` is idempotent by event id, so a relay may retry freely.
@@ -40,6 +51,11 @@ export interface EventBus {
    * newest event fails with BAD_USER_INPUT; only a cursor whose events were pruned fails with CURSOR_EXPIRED.
    */
   read(cursor: string | null, limit: number, options?: ReadOptions): Promise<BusEvent[]>;
+  /**
+   * `read` for a reader of a few types (a subgraph's consumers): the events of other types stay in the transport
+   * instead of each being sent, parsed and passed over. Optional: a transport without it is read with `read`.
+   */
+  readTypes?(cursor: string | null, limit: number, types: ReadonlySet<string>, options?: ReadOptions): Promise<TypedPage>;
   /** The cursor of the newest event, for a reader that wants only what comes next. */
   head(): Promise<string | null>;
   /** Orders two valid cursors of this bus: negative when `a` comes first, 0 when equal, positive after. */

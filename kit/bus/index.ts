@@ -5,7 +5,7 @@ import { createPostgresBus } from './postgres-bus.js';
 import { createRedisBus } from './redis-bus.js';
 import { createNatsBus } from './nats-bus.js';
 
-export type { BusEvent, EventBus, OutgoingEvent, ReadOptions } from './event-bus.js';
+export type { BusEvent, EventBus, OutgoingEvent, ReadOptions, TypedPage } from './event-bus.js';
 
 export const retentionHours = () => platform().EVENT_RETENTION_HOURS;
 

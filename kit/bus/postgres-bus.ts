@@ -91,6 +91,24 @@ export async function createPostgresBus(
   pool.on('error', (error) => log.warn({ err: error.message }, 'event bus connection lost; it reconnects on next use'));
   // Every service creates the schema at start; the lock keeps simultaneous starts from colliding.
   await pool.query(`begin; select pg_advisory_xact_lock(hashtext('crm-event-log-schema')); ${SCHEMA} commit;`);
+  /**
+   * A cursor whose events were pruned, or that no event ever had, fails (as EventBus.read says). Pruning can have
+   * taken events after it only where the range read is not gap-free from it on: a range of the very next numbers
+   * needs no second statement (most reads, one per wake-up of every subgraph's consumers). Numbers also skip when a
+   * publish rolled back or repeated an event; those ranges are checked.
+   */
+  const checkCursor = async (cursor: string | null, after: bigint, range: { count: number; first: string | null; last: string | null }) => {
+    if (cursor === null) return;
+    if (range.count > 0 && BigInt(range.first!) === after + 1n && BigInt(range.last!) === after + BigInt(range.count)) return;
+    const { rows: bounds } = await pool.query<{ through: string | null; newest: string | null }>(
+      'select (select through from event_log_pruned) as through, (select max(seq) from event_log) as newest',
+    );
+    const prunedThrough = BigInt(bounds[0]?.through ?? '0');
+    if (after < prunedThrough) throw cursorExpired(cursor);
+    // Nothing after it: fine at the head, but a cursor no event ever had would wait forever.
+    const newest = BigInt(bounds[0]?.newest ?? '0');
+    if (range.count === 0 && after > (newest > prunedThrough ? newest : prunedThrough)) throw cursorAhead(cursor);
+  };
   return {
     name: 'postgres',
     async publish(stream, events, checkpoint) {
@@ -140,19 +158,32 @@ export async function createPostgresBus(
           [after.toString(), limit, payloadsOf],
         ),
       );
-      // Pruning can have taken events after the cursor only where the page is not gap-free from it on: a page of the
-      // very next numbers needs no second statement (most reads, one per wake-up of every subgraph's consumers).
-      // Numbers also skip when a publish rolled back or repeated an event; those pages are checked.
-      if (cursor === null || (rows.length > 0 && rows.every((row, i) => BigInt(row.seq) === after + 1n + BigInt(i)))) return rows.map(toEvent);
-      const { rows: bounds } = await pool.query<{ through: string | null; newest: string | null }>(
-        'select (select through from event_log_pruned) as through, (select max(seq) from event_log) as newest',
-      );
-      const prunedThrough = BigInt(bounds[0]?.through ?? '0');
-      if (after < prunedThrough) throw cursorExpired(cursor);
-      // Nothing after it: fine at the head, but a cursor no event ever had would wait forever.
-      const newest = BigInt(bounds[0]?.newest ?? '0');
-      if (rows.length === 0 && after > (newest > prunedThrough ? newest : prunedThrough)) throw cursorAhead(cursor);
+      await checkCursor(cursor, after, { count: rows.length, first: rows[0]?.seq ?? null, last: rows.at(-1)?.seq ?? null });
       return rows.map(toEvent);
+    },
+    async readTypes(cursor, limit, types, options) {
+      const after = cursor === null ? 0n : parseCursor(cursor);
+      const payloadsOf = options?.payloadsOf ? [...options.payloadsOf] : null;
+      // The range is read as by `read`; only its rows of the types asked for, and its last, leave the server.
+      const { rows } = await pool.query<Row & { scanned: string; first: string | null; last: string | null }>(
+        statement(
+          'read-types',
+          `with page as (
+             select seq, id, stream, type, aggregate_type, aggregate_id, payload, occurred_at
+             from event_log where seq > $1 order by seq limit $2
+           ), span as (select count(*) as scanned, min(seq) as first, max(seq) as last from page)
+           select p.seq, p.id, p.stream, p.type, p.aggregate_type, p.aggregate_id,
+             case when $3::text[] is null or p.type = any($3::text[]) then p.payload else '{}'::jsonb end as payload,
+             p.occurred_at, s.scanned, s.first, s.last
+           from span s left join page p on p.type = any($4::text[]) or p.seq = s.last
+           order by p.seq`,
+          [after.toString(), limit, payloadsOf, [...types]],
+        ),
+      );
+      const span = rows[0]!;
+      const scanned = Number(span.scanned);
+      await checkCursor(cursor, after, { count: scanned, first: span.first, last: span.last });
+      return { events: scanned === 0 ? [] : rows.map(toEvent), full: scanned >= limit };
     },
     async head() {
       const { rows } = await pool.query<{ seq: string | null }>('select max(seq) as seq from event_log');
