@@ -16,6 +16,7 @@ import { Migration20261205190000_outbox_commit_order_table } from './Migration20
 import { Migration20261206140000_timeline_references } from './Migration20261206140000_timeline_references.js';
 import { Migration20261206170000_survey_score_index } from './Migration20261206170000_survey_score_index.js';
 import { Migration20261207024104_segment_kept_members } from './Migration20261207024104_segment_kept_members.js';
+import { Migration20261208030000_interaction_partial_indexes } from './Migration20261208030000_interaction_partial_indexes.js';
 
 export const marketingMigrations = [
   { name: 'Migration20261125145356_initial', class: Migration20261125145356_initial },
@@ -35,4 +36,5 @@ export const marketingMigrations = [
   { name: 'Migration20261206140000_timeline_references', class: Migration20261206140000_timeline_references },
   { name: 'Migration20261206170000_survey_score_index', class: Migration20261206170000_survey_score_index },
   { name: 'Migration20261207024104_segment_kept_members', class: Migration20261207024104_segment_kept_members },
+  { name: 'Migration20261208030000_interaction_partial_indexes', class: Migration20261208030000_interaction_partial_indexes },
 ];

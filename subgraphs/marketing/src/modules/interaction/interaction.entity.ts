@@ -17,12 +17,22 @@ export { InteractionChannel, InteractionType } from './interaction.enums.js';
 @ObjectType()
 @Entity({ tableName: 'interaction' })
 @Index({ properties: ['customerId', 'occurredAt', 'id'] })
-@Index({ properties: ['anonymousId', 'occurredAt', 'id'] })
-@Index({ properties: ['phone'] })
-@Index({ properties: ['email'] })
 @Index({ properties: ['customerId', 'channel', 'occurredAt'] })
 @Index({ properties: ['customerId', 'type', 'occurredAt'] })
-@Index({ properties: ['campaignId', 'type'] })
+// Most interactions are a known customer's, outside any campaign: these four hold only the rows that have the column
+// (every lookup by it asks for a value, which implies it is not null), so such a row is written into five indexes,
+// not nine (Migration20261208030000_interaction_partial_indexes).
+@Index({
+  name: 'interaction_anonymous_id_occurred_at_id_index',
+  expression:
+    'create index "interaction_anonymous_id_occurred_at_id_index" on "interaction" ("anonymous_id", "occurred_at", "id") where "anonymous_id" is not null',
+})
+@Index({ name: 'interaction_phone_index', expression: 'create index "interaction_phone_index" on "interaction" ("phone") where "phone" is not null' })
+@Index({ name: 'interaction_email_index', expression: 'create index "interaction_email_index" on "interaction" ("email") where "email" is not null' })
+@Index({
+  name: 'interaction_campaign_id_type_index',
+  expression: 'create index "interaction_campaign_id_type_index" on "interaction" ("campaign_id", "type") where "campaign_id" is not null',
+})
 @Unique({ properties: ['sourceSystem', 'externalEventId'] })
 export class Interaction {
   @Field(() => ID)
