@@ -84,7 +84,11 @@ export async function createGateway(config: GatewayConfig, log: Logger = createL
   const limits = requestLimits(config.limits);
   const rateLimits = new RateLimits({ ...rateLimitSettings(), ...config.rateLimits }, log);
   // Refused before any subgraph is called: no credentials, then too many aliases, tokens, levels or records.
-  const guard = queryLimits(limits, (viewer, cost) => rateLimits.takeCost(viewer, cost));
+  const guard = queryLimits(
+    limits,
+    (viewer, cost) => rateLimits.takeCost(viewer, cost),
+    (viewer, cost) => rateLimits.returnCost(viewer, cost),
+  );
   // Clients validate and introspect against the client schema (with Subscription); the gateway plans the rest.
   const clientGateway = new ClientSchemaGateway(gateway);
   const apollo = new ApolloServer<GatewayContext>({

@@ -61,9 +61,9 @@ export class ClientSchemaGateway implements GatewayInterface {
     return {
       executor: async (requestContext: Parameters<NonNullable<typeof executor>>[0]) => {
         const { operation, document } = requestContext;
-        if (isIntrospectionOnly(operation, document)) return introspect(requestContext, document);
+        if (isIntrospectionOnly(operation, document)) return firstVariableRefusal(await introspect(requestContext, document));
         const asked = operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
-        if (asked.length === 0) return executor!(requestContext);
+        if (asked.length === 0) return firstVariableRefusal(await executor!(requestContext));
         // Data and introspection in one operation: the gateway answers the data, this schema the introspection fields.
         const onlyIntrospection = { ...operation, selectionSet: { ...operation.selectionSet, selections: asked } };
         const [answered, introspected] = await Promise.all([
@@ -71,7 +71,7 @@ export class ClientSchemaGateway implements GatewayInterface {
           introspect(requestContext, { ...document, definitions: document.definitions.map((d) => (d === operation ? onlyIntrospection : d)) }),
         ]);
         const errors = [...(answered.errors ?? []), ...(introspected.errors ?? [])];
-        return { ...answered, data: answered.data && { ...answered.data, ...introspected.data }, ...(errors.length ? { errors } : {}) };
+        return firstVariableRefusal({ ...answered, data: answered.data && { ...answered.data, ...introspected.data }, ...(errors.length ? { errors } : {}) });
       },
     };
   }
@@ -80,6 +80,20 @@ export class ClientSchemaGateway implements GatewayInterface {
     return this.gateway.stop();
   }
 }
+
+/**
+ * Variables refused (by the gateway's check or graphql-js's, before anything ran) answered with the first refusal, as
+ * the cost limit answers them when it checks them (query-limits.ts): a bulk call of 1,000 bad items is one error, not
+ * 1,000, and data asked beside introspection does not name each one twice.
+ */
+function firstVariableRefusal<R extends { data?: unknown; errors?: ReadonlyArray<GraphQLError> }>(result: R): R {
+  const { errors } = result;
+  if (result.data != null || !errors || errors.length < 2 || !errors.every(isVariableDefinitionError)) return result;
+  return { ...result, errors: [errors[0]!] };
+}
+
+/** An error located at a variable's definition: its value was refused before anything ran. */
+export const isVariableDefinitionError = (error: GraphQLError) => error.nodes?.length === 1 && error.nodes[0]!.kind === Kind.VARIABLE_DEFINITION;
 
 /** True when every root field asked is `__schema`, `__type` or `__typename` (through fragments too). */
 export function isIntrospectionOnly(operation: OperationDefinitionNode, document: DocumentNode): boolean {

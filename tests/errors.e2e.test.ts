@@ -66,7 +66,11 @@ describe('bad input gets a clear error and loses nothing', () => {
     // The first call of a document works out its cost and checks its variables on the way; once the cost is known,
     // the variables it does not depend on are left to the gateway's own check (coerced once, not twice).
     const query = 'mutation($input: [RecordInteractionInput!]!) { recordInteractions(input: $input) { accepted } }';
-    const badItems = [{ channel: 'WEB', type: 'NOT_A_TYPE' }];
+    // Two bad items: the first refusal answers, once the cost is known as before.
+    const badItems = [
+      { channel: 'WEB', type: 'NOT_A_TYPE' },
+      { channel: 'NOT_A_CHANNEL', type: 'PAGE_VIEW' },
+    ];
     const first = await postWithStatus(query, { input: badItems });
     // Valid variables: past the gateway's checks (marketing refuses an empty batch), and the cost is known now.
     const known = await postWithStatus(query, { input: [] });
@@ -78,6 +82,7 @@ describe('bad input gets a clear error and loses nothing', () => {
       expect(answer.body.data).toBeUndefined();
       expectNoLeaks(answer.body);
     }
+    expect(first.body.errors).toHaveLength(1);
     expect(again.body.errors).toEqual(first.body.errors);
     expect(first.body.errors?.[0]?.message).toContain('"NOT_A_TYPE" does not exist in "InteractionType" enum');
   });

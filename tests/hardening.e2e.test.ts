@@ -228,6 +228,29 @@ describe('rate limits per caller', () => {
     expect(third.body.errors?.[0]?.message).toMatch(/records requested/);
   });
 
+  it('charges nothing for an operation whose variables are refused, whether or not its cost is known', async () => {
+    const gateway = await platform.startGateway({
+      rateLimits: {
+        requestsPerMinute: 1000,
+        windowSeconds: 60,
+        costPerMinute: 700,
+        anonymousRequestsPerMinute: 10,
+        socketsPerCaller: 100,
+        subscriptionsPerSocket: 100,
+      },
+    });
+    const text = 'query($id: ID!) { customers(first: 100) { edges { node { id } } } customer(id: $id) { id } }';
+    const ask = (id: unknown) => query(text, { id }, {}, gateway.url);
+    // Its cost is worked out (and charged) once: a bit over 100 records of the 700 a minute.
+    expect((await ask(customerId)).status).toBe(200);
+    // The gateway checks the variables of an operation whose cost it knows after charging it, and gives it back.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const refused = await ask({ not: 'an id' });
+      expect([refused.status, refused.body.errors?.map((error) => error.extensions?.code)]).toEqual([400, ['BAD_USER_INPUT']]);
+    }
+    expect((await ask(customerId)).status).toBe(200);
+  });
+
   it('caps open sockets per caller and subscriptions per socket', async () => {
     const gateway = await platform.startGateway({
       rateLimits: {

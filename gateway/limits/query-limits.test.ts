@@ -29,6 +29,13 @@ describe('prepare (an operation over WebSocket)', () => {
     expect('document' in other && 'document' in first && other.document !== first.document).toBe(true);
   });
 
+  it('refuses a variable the cost does not depend on, also once the cost is known (nothing checks it after)', async () => {
+    const schema = buildSchema('type Query { items(first: Int): [Item] } type Item { id: ID } type Subscription { itemAdded(first: Int, kind: ID): [Item] }');
+    const text = 'subscription Added($n: Int, $kind: ID) { itemAdded(first: $n, kind: $kind) { id } }';
+    expect(codes(await limits.prepare(schema, { query: text, variables: { n: 3, kind: 'a' } }, viewer))).toEqual([]);
+    expect(codes(await limits.prepare(schema, { query: text, variables: { n: 3, kind: { not: 'an id' } } }, viewer))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('answers a text that does not parse or validate with the same errors every time', async () => {
     const schema = buildSchema(sdl);
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -23,7 +23,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../subgraph-data-source.js';
-import { rootFieldNames } from '../client-schema.js';
+import { isVariableDefinitionError, rootFieldNames } from '../client-schema.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@crm/kit/pagination/cursor.js';
 import type { ErrorCode } from '@crm/kit/errors.js';
 import type { Viewer } from '@crm/kit/context.js';
@@ -127,7 +127,7 @@ export function knownCost(
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
   let byKey = bySchema.get(document);
   if (!byKey) bySchema.set(document, (byKey = new Map()));
-  const key = JSON.stringify([operationName ?? null, ...costVariablesOf(document).map((name) => (variables && name in variables ? variables[name] : ABSENT))]);
+  const key = JSON.stringify([operationName ?? null, ...costVariablesOf(document).map((name) => (variables && Object.hasOwn(variables, name) ? variables[name] : ABSENT))]);
   let cost = byKey.get(key);
   if (cost === undefined) {
     refuseInvalidVariables(schema, operation, variables);
@@ -146,6 +146,9 @@ export function refuseInvalidVariables(schema: GraphQLSchema, operation: Operati
   const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors?.[0];
   if (invalid) throw new GraphQLError(invalid.message, { nodes: invalid.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
+
+/** A variable the gateway's own check refused (Apollo Server's BAD_USER_INPUT, located at its definition). */
+const isVariableRefusal = (error: GraphQLError): boolean => error.extensions.code === 'BAD_USER_INPUT' && isVariableDefinitionError(error);
 
 const refused = (code: ErrorCode, message: string, details: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...details, http: { status: 400 } } });
@@ -276,7 +279,12 @@ const SUGGESTION_MASK = '[Suggestion hidden]';
  * and introspection only for admins in production. One implementation for both ways in: the Apollo plugins for
  * HTTP, and `prepare` for a subscription over WebSocket, with the same codes and messages.
  */
-export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, cost: number) => Promise<unknown>) {
+export function queryLimits(
+  limits: QueryLimits,
+  chargeCost?: (viewer: Viewer, cost: number) => Promise<unknown>,
+  /** Gives a charge back: for a request whose variables the gateway refused after its known cost was charged. */
+  refundCost?: (viewer: Viewer, cost: number) => Promise<unknown>,
+) {
   // armor words its refusals "Syntax Error: Query depth limit…", though they are validation errors (and answered as
   // GRAPHQL_VALIDATION_FAILED): reported to the validation as armor would, without the misleading prefix.
   const reject = {
@@ -304,6 +312,8 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
     variables: Record<string, unknown> | null | undefined;
     operationName: string | null | undefined;
     viewer: Viewer;
+    /** Over a socket nothing checks the variables after this: they are checked here before the charge. */
+    checkVariables?: boolean;
   }): Promise<number> {
     const { schema, document, operation, variables, viewer } = request;
     const badVariable = findBadInput(variables ?? {}, 'variables');
@@ -318,6 +328,7 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });
     }
+    if (request.checkVariables) refuseInvalidVariables(schema, operation, variables);
     const cost = knownCost(schema, document, operation, variables, request.operationName);
     if (cost > limits.maxCost) {
       throw refused(
@@ -343,6 +354,11 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
             operationName: request.operationName,
             viewer: contextValue.viewer,
           });
+        },
+        // The gateway checks the variables of an operation whose cost was known (and charged) before: refused, the
+        // request asked for nothing, and the caller owes nothing for it.
+        async didEncounterErrors({ errors, contextValue }) {
+          if (contextValue.cost && errors.length > 0 && errors.every(isVariableRefusal)) await refundCost?.(contextValue.viewer, contextValue.cost);
         },
       };
     },
@@ -404,10 +420,7 @@ export function queryLimits(limits: QueryLimits, chargeCost?: (viewer: Viewer, c
       return [asAnswered(refused('BAD_REQUEST', `${what} run over HTTP, not WebSocket: POST them to /graphql; this socket serves subscriptions`))];
     }
     try {
-      await checkOperation({ schema, document, operation, variables: payload.variables, operationName: payload.operationName, viewer });
-      // In the order HTTP checks them; nothing checks a subscription's variables after this (graphql-js's subscribe
-      // would answer without a code).
-      refuseInvalidVariables(schema, operation, payload.variables);
+      await checkOperation({ schema, document, operation, variables: payload.variables, operationName: payload.operationName, viewer, checkVariables: true });
     } catch (error) {
       if (error instanceof GraphQLError) return [asAnswered(error)];
       throw error;

@@ -101,6 +101,11 @@ export class RateLimits {
     return this.take(this.cost, callerKey(viewer), Math.max(cost, 1), this.settings.costPerMinute, 'records requested');
   }
 
+  /** Gives back what takeCost counted for a request that turned out to ask for nothing. */
+  async returnCost(viewer: Viewer, cost: number): Promise<void> {
+    await this.cost.reward(callerKey(viewer), Math.max(cost, 1));
+  }
+
   private async take(limiter: RateLimiterAbstract, key: string, points: number, limit: number, what: string): Promise<Allowance> {
     try {
       const result = await limiter.consume(key, points);
