@@ -96,4 +96,53 @@ describe('a consumer that says which event types it wants', () => {
       await consumers.stop();
     }
   });
+
+  it('reads a page again through its last event, whatever its type, when the types wanted changed while it was read', async () => {
+    const name = 'test.wanted-again';
+    // Every checkpoint the consumer commits, in order, as the database saw them.
+    await database.em().execute(`create table if not exists wanted_checkpoint (n serial, consumer text, cursor text)`);
+    await database.em().execute(`create or replace function keep_wanted_checkpoint() returns trigger language plpgsql as $$
+      begin insert into wanted_checkpoint (consumer, cursor) values (new.consumer, new.cursor); return new; end $$`);
+    await database.em().execute(`create or replace trigger kept after insert or update on consumer_checkpoint
+      for each row execute function keep_wanted_checkpoint()`);
+    let wanted = new Set<string>();
+    let armed = false;
+    let publishedMeanwhile: string | null = null;
+    const handled: string[] = [];
+    // Two, so that they are applied as a run, whose checkpoint is where the run ends (one alone is applied by itself).
+    const merges = [customerMerged(), customerMerged()];
+    const later = customerMerged();
+    const handler = defineHandler({
+      name,
+      on: ['CustomerMerged'],
+      async wanted() {
+        // Asked about the page [merge, merge, noise]: an endpoint for merges was just made, and more events come meanwhile.
+        if (armed && !publishedMeanwhile) {
+          wanted = new Set(['CustomerMerged']);
+          publishedMeanwhile = await publish([later, rawEvent('test', 'Noise', randomUUID(), {})]);
+        }
+        return wanted;
+      },
+      async handle(_em, event) {
+        handled.push(event.id);
+      },
+      afterExpiry: { skip: { lost: 'nothing: a test' } },
+    });
+    const graph = createGraphClient(() => 'http://127.0.0.1:9', 'consumer-wanted-test');
+    let lastPublished = await testBus.bus().head();
+    const consumers = startConsumers({ orm: database.orm(), bus: testBus.bus(), handlers: [handler], log, graph, retryMs: 50 });
+    try {
+      // Past the earlier test's events, wanting none of them.
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(lastPublished));
+      armed = true;
+      lastPublished = await publish([...merges, rawEvent('test', 'Noise', randomUUID(), {})]);
+      await eventually(async () => expect(consumers.statuses()[0]?.cursor).toBe(publishedMeanwhile));
+      expect(handled).toEqual([...merges.map((event) => event.id), later.id]);
+      // The run of the page read again covered the page, its last event (of no handled type) included.
+      const saved = await database.em().execute<Array<{ cursor: string }>>('select cursor from wanted_checkpoint where consumer = ? order by n', [name]);
+      expect(saved.map((row) => row.cursor)).toContain(lastPublished);
+    } finally {
+      await consumers.stop();
+    }
+  });
 });
