@@ -127,7 +127,10 @@ export function knownCost(
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
   let byKey = bySchema.get(document);
   if (!byKey) bySchema.set(document, (byKey = new Map()));
-  const key = JSON.stringify([operationName ?? null, ...costVariablesOf(document).map((name) => (variables && Object.hasOwn(variables, name) ? variables[name] : ABSENT))]);
+  const key = JSON.stringify([
+    operationName ?? null,
+    ...costVariablesOf(document).map((name) => (variables && Object.hasOwn(variables, name) ? variables[name] : ABSENT)),
+  ]);
   let cost = byKey.get(key);
   if (cost === undefined) {
     refuseInvalidVariables(schema, operation, variables);
