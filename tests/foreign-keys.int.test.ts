@@ -114,14 +114,19 @@ interface ForeignKeyRow {
   indexed: boolean;
 }
 
-/** Every foreign key of the database, as PostgreSQL's catalog has it, and whether an index starts with its column. */
+/**
+ * Every foreign key of the database, as PostgreSQL's catalog has it, and whether an index starts with its column: a
+ * whole one, or one of the rows where the column is not null (a parent's delete or update looks its children up by
+ * a value, which such an index serves: the interaction's campaign).
+ */
 const foreignKeys = async (subgraph: Subgraph): Promise<ForeignKeyRow[]> =>
   (
     await clients[subgraph].query<ForeignKeyRow>(`
       select c.conrelid::regclass::text || '.' || a.attname as reference, cardinality(c.conkey) as columns,
         c.confrelid::regclass::text as references, r.attname as referenced_column,
         case c.confdeltype when 'c' then 'CASCADE' when 'r' then 'RESTRICT' when 'n' then 'SET NULL' when 'd' then 'SET DEFAULT' else 'NO ACTION' end as on_delete,
-        exists (select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1] and i.indpred is null) as indexed
+        exists (select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1]
+          and (i.indpred is null or pg_get_expr(i.indpred, i.indrelid) = '(' || quote_ident(a.attname) || ' IS NOT NULL)')) as indexed
       from pg_constraint c
       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
       join pg_attribute r on r.attrelid = c.confrelid and r.attnum = c.confkey[1]
