@@ -209,16 +209,19 @@ describe('rate limits per caller', () => {
     expect([(await form()).status, (await form()).status, (await form()).status]).toEqual([200, 200, 429]);
   });
 
+  /** Room for 700 records a minute, and for everything else. */
+  const COST_OF_700 = {
+    requestsPerMinute: 1000,
+    windowSeconds: 60,
+    costPerMinute: 700,
+    anonymousRequestsPerMinute: 10,
+    socketsPerCaller: 100,
+    subscriptionsPerSocket: 100,
+  };
+
   it('limits the records a caller may ask for per window', async () => {
     const gateway = await platform.startGateway({
-      rateLimits: {
-        requestsPerMinute: 1000,
-        windowSeconds: 60,
-        costPerMinute: 700,
-        anonymousRequestsPerMinute: 10,
-        socketsPerCaller: 100,
-        subscriptionsPerSocket: 100,
-      },
+      rateLimits: COST_OF_700,
     });
     const pages = () => query('{ customers(first: 100) { edges { node { id } } } }', {}, {}, gateway.url);
     expect((await pages()).status).toBe(200);
@@ -230,14 +233,7 @@ describe('rate limits per caller', () => {
 
   it('charges nothing for an operation whose variables are refused, whether or not its cost is known', async () => {
     const gateway = await platform.startGateway({
-      rateLimits: {
-        requestsPerMinute: 1000,
-        windowSeconds: 60,
-        costPerMinute: 700,
-        anonymousRequestsPerMinute: 10,
-        socketsPerCaller: 100,
-        subscriptionsPerSocket: 100,
-      },
+      rateLimits: COST_OF_700,
     });
     const text = 'query($id: ID!) { customers(first: 100) { edges { node { id } } } customer(id: $id) { id } }';
     const ask = (id: unknown) => query(text, { id }, {}, gateway.url);
